@@ -1,0 +1,79 @@
+import { InvalidValue } from '../errors';
+import {
+  isDiscrepancy,
+  isLateEntry,
+  isManifestOverdue,
+  isStorageOverdue,
+  isWorkingDay,
+  manifestDueAt,
+  storageDueAt,
+} from './alerts';
+
+describe('derived facts for alerts', () => {
+  describe('discrepancy', () => {
+    it('is |shipped − received| strictly beyond 5 % by default, exactly', () => {
+      expect(isDiscrepancy(300, 285)).toBe(false); // exactly 5 %
+      expect(isDiscrepancy(300, 284)).toBe(true);
+      expect(isDiscrepancy(1_000_000, 1_050_000)).toBe(false);
+      expect(isDiscrepancy(1_000_000, 1_050_001)).toBe(true);
+      expect(isDiscrepancy(1000, 0)).toBe(true);
+      expect(isDiscrepancy(1000, 990, 0.01)).toBe(false);
+      expect(isDiscrepancy(1000, 989, 0.01)).toBe(true);
+      expect(isDiscrepancy(1000, 1000, 0)).toBe(false);
+      expect(() => isDiscrepancy(1, 1, 2)).toThrow(InvalidValue);
+    });
+  });
+
+  describe('overdue manifest (5 working days, weekends non-working, CST)', () => {
+    it('picked up on a Monday: due at the end of the next Monday', () => {
+      expect(manifestDueAt('2025-03-03T13:00:00+08:00')).toBe('2025-03-11T00:00:00.000+08:00');
+    });
+    it('picked up on a Friday evening UTC (Saturday in CST): due at the end of the Friday after', () => {
+      expect(manifestDueAt('2025-03-07T17:00:00Z')).toBe('2025-03-15T00:00:00.000+08:00');
+    });
+    it('skips holidays and counts adjusted working weekends', () => {
+      const calendar = {
+        holidays: ['2025-05-01', '2025-05-02', '2025-05-05'],
+        workingWeekends: ['2025-04-27'],
+      };
+      expect(isWorkingDay('2025-05-01', calendar)).toBe(false);
+      expect(isWorkingDay('2025-04-27', calendar)).toBe(true);
+      expect(manifestDueAt('2025-04-25T10:00:00+08:00', 5, calendar)).toBe('2025-05-07T00:00:00.000+08:00'); // Sun 27 (adjusted), Mon–Wed, then Tue 6 May;
+    });
+    it('is overdue when not received by then', () => {
+      const pickedUp = '2025-03-03T13:00:00+08:00';
+      expect(isManifestOverdue(pickedUp, undefined, '2025-03-10T23:59:59+08:00')).toBe(false);
+      expect(isManifestOverdue(pickedUp, undefined, '2025-03-11T00:00:00+08:00')).toBe(true);
+      expect(isManifestOverdue(pickedUp, '2025-03-10T12:00:00+08:00', '2025-04-01T00:00:00+08:00')).toBe(
+        false,
+      );
+      expect(isManifestOverdue(pickedUp, '2025-03-12T12:00:00+08:00', '2025-04-01T00:00:00+08:00')).toBe(
+        true,
+      );
+    });
+  });
+
+  describe('overdue storage (hazardous waste held over one year)', () => {
+    it('is hazardous waste held longer than a year since receipt', () => {
+      expect(storageDueAt('2025-03-03T15:00:00+08:00')).toBe('2026-03-03T15:00:00.000+08:00');
+      expect(isStorageOverdue('2025-03-03T15:00:00+08:00', '2026-03-03T15:00:00+08:00', 'hazardous')).toBe(
+        false,
+      );
+      expect(isStorageOverdue('2025-03-03T15:00:00+08:00', '2026-03-03T15:00:01+08:00', 'hazardous')).toBe(
+        true,
+      );
+      expect(isStorageOverdue('2025-03-03T15:00:00+08:00', '2027-01-01T00:00:00+08:00', 'industrial')).toBe(
+        false,
+      );
+      expect(storageDueAt('2024-02-29T10:00:00+08:00')).toBe('2025-03-01T10:00:00.000+08:00');
+    });
+  });
+
+  describe('late entry', () => {
+    it('is recorded more than the threshold (72 h) after it occurred', () => {
+      expect(isLateEntry('2025-03-01T09:00:00+08:00', '2025-03-04T01:00:00Z')).toBe(false);
+      expect(isLateEntry('2025-03-01T09:00:00+08:00', '2025-03-04T01:00:01Z')).toBe(true);
+      expect(isLateEntry('2025-03-01T09:00:00+08:00', '2025-03-01T03:00:00Z', 3_600_000)).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,276 @@
+import type { DomainEventOf, EventTime } from '../events/envelope';
+import type { Composition } from '../origin/composition';
+import type { WasteCategory, WasteSubtype } from '../values/category';
+import type { TreatmentMode, TreatmentOperation } from '../values/operation';
+
+/**
+ * Events of stream `batch-<traceCode>`. Every event carries its batch's `traceCode`; masses are integer
+ * grams; `composition` is the origin composition of the mass the event is about (created, moved, lost,
+ * treated), canonical (sorted by origin key).
+ */
+
+/** What a batch is: fixed at creation. */
+export interface BatchKind {
+  readonly category: WasteCategory;
+  readonly subtype?: WasteSubtype;
+  readonly wasteCode?: string;
+  /** Edition of the hazardous waste catalogue the code was checked against, when one was loaded. */
+  readonly catalogueEdition?: string;
+}
+
+/** 产生: a generator records a new batch. */
+export interface WasteGeneratedData extends BatchKind, EventTime {
+  readonly traceCode: string;
+  readonly generatorUscc: string;
+  /** The generator's district: the origin of every gram of the batch. */
+  readonly districtCode: string;
+  readonly description?: string;
+  readonly massGrams: number;
+  readonly composition: Composition;
+}
+
+export interface SplitChild {
+  readonly traceCode: string;
+  readonly childIndex: number;
+  readonly massGrams: number;
+  readonly composition: Composition;
+}
+
+/** On the parent: children split off; the remainder stays in the parent. */
+export interface BatchSplitData extends EventTime {
+  readonly traceCode: string;
+  readonly actorUscc: string;
+  readonly children: readonly SplitChild[];
+  readonly remainingGrams: number;
+}
+
+/** Creation of a child stream by a split. */
+export interface BatchSplitOffData extends BatchKind, EventTime {
+  readonly traceCode: string;
+  readonly parentTraceCode: string;
+  readonly childIndex: number;
+  readonly custodianUscc: string;
+  readonly massGrams: number;
+  readonly composition: Composition;
+  /** Storage age inherited from the parent. */
+  readonly storageSince?: string;
+}
+
+/** Creation of a consolidated batch (小箱进大箱): n inputs of one category (and one HW code) → 1. */
+export interface BatchesConsolidatedData extends BatchKind, EventTime {
+  readonly traceCode: string;
+  readonly custodianUscc: string;
+  /** Sorted by trace code. */
+  readonly inputs: readonly { readonly traceCode: string; readonly massGrams: number }[];
+  readonly massGrams: number;
+  /** The mass-weighted mix of the inputs' compositions (exact sum of what was taken from each). */
+  readonly composition: Composition;
+  /** The oldest storage start among the inputs. */
+  readonly storageSince?: string;
+}
+
+/** On each input of a consolidation: the mass (and its composition) taken into the new batch. */
+export interface BatchConsolidatedIntoData extends EventTime {
+  readonly traceCode: string;
+  readonly intoTraceCode: string;
+  readonly actorUscc: string;
+  readonly massGrams: number;
+  readonly composition: Composition;
+  readonly remainingGrams: number;
+}
+
+/** The batch was put on a manifest: locked (no split, consolidation, treatment, correction, other manifest). */
+export interface BatchConsignedData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly shipperUscc: string;
+  readonly carrierUscc: string;
+  readonly receiverUscc: string;
+  readonly massGrams: number;
+}
+
+/** The manifest was cancelled before pickup: the lock is released. */
+export interface BatchConsignmentReleasedData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly reason: string;
+}
+
+/**
+ * Picked up: in transit. The carrier holds the batch physically; legal custody stays with the shipper
+ * until the receiver accepts it (or it returns).
+ */
+export interface BatchShippedData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly shipperUscc: string;
+  readonly carrierUscc: string;
+  readonly vehiclePlate: string;
+  readonly massGrams: number;
+}
+
+/** shipped − received: lost in transit, with the composition lost. */
+export interface BatchLostInTransitData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly lostGrams: number;
+  readonly composition: Composition;
+  readonly remainingGrams: number;
+}
+
+/** Partial rejection, on the parent: the rejected mass leaves as a child back in the shipper's custody. */
+export interface BatchRejectionSplitOffData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly childTraceCode: string;
+  readonly childIndex: number;
+  readonly massGrams: number;
+  readonly composition: Composition;
+  readonly reason: string;
+  readonly remainingGrams: number;
+}
+
+/** Partial rejection, creation of the child stream: held by the shipper. */
+export interface BatchReturnedFromRejectionData extends BatchKind, EventTime {
+  readonly traceCode: string;
+  readonly parentTraceCode: string;
+  readonly childIndex: number;
+  readonly manifestNo: string;
+  readonly custodianUscc: string;
+  readonly massGrams: number;
+  readonly composition: Composition;
+  readonly reason: string;
+  readonly storageSince?: string;
+}
+
+/** Accepted by the receiver: custody passes to it and storage age starts. */
+export interface BatchReceivedData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly receiverUscc: string;
+  readonly previousCustodianUscc: string;
+  readonly massGrams: number;
+}
+
+/** Fully rejected: the batch itself returns to the shipper's custody. */
+export interface BatchReturnedToShipperData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly shipperUscc: string;
+  readonly massGrams: number;
+  readonly reason: string;
+}
+
+/** 利用 / 处置: treatment by the custodian (WasteUtilised for utilisation modes, WasteDisposed otherwise). */
+export interface WasteTreatedData extends EventTime {
+  readonly traceCode: string;
+  readonly custodianUscc: string;
+  readonly operation: TreatmentOperation;
+  readonly mode: TreatmentMode;
+  readonly massGrams: number;
+  /** Grams per origin consumed. */
+  readonly composition: Composition;
+  /** The permit it was done under (hazardous waste). */
+  readonly permitNo?: string;
+  readonly remainingGrams: number;
+}
+
+export interface CorrectionApproval {
+  /** Who approved: a party's USCC or a regulator's / auditor's identifier. */
+  readonly approverId: string;
+  readonly role: string;
+  readonly approvedAt: string;
+}
+
+/**
+ * A compensating correction of the held mass (never an edit in place). `deltaGrams` is signed;
+ * `composition` holds the magnitudes per origin of what was added (delta > 0, proportionally to the
+ * existing origins) or removed (delta < 0).
+ */
+export interface MassCorrectedData extends EventTime {
+  readonly traceCode: string;
+  readonly actorUscc: string;
+  readonly deltaGrams: number;
+  readonly reason: string;
+  /** Sorted by approverId. */
+  readonly approvals: readonly CorrectionApproval[];
+  readonly composition: Composition;
+  readonly massGramsAfter: number;
+}
+
+export type WasteGenerated = DomainEventOf<'WasteGenerated', WasteGeneratedData>;
+export type BatchSplit = DomainEventOf<'BatchSplit', BatchSplitData>;
+export type BatchSplitOff = DomainEventOf<'BatchSplitOff', BatchSplitOffData>;
+export type BatchesConsolidated = DomainEventOf<'BatchesConsolidated', BatchesConsolidatedData>;
+export type BatchConsolidatedInto = DomainEventOf<'BatchConsolidatedInto', BatchConsolidatedIntoData>;
+export type BatchConsigned = DomainEventOf<'BatchConsigned', BatchConsignedData>;
+export type BatchConsignmentReleased = DomainEventOf<
+  'BatchConsignmentReleased',
+  BatchConsignmentReleasedData
+>;
+export type BatchShipped = DomainEventOf<'BatchShipped', BatchShippedData>;
+export type BatchLostInTransit = DomainEventOf<'BatchLostInTransit', BatchLostInTransitData>;
+export type BatchRejectionSplitOff = DomainEventOf<'BatchRejectionSplitOff', BatchRejectionSplitOffData>;
+export type BatchReturnedFromRejection = DomainEventOf<
+  'BatchReturnedFromRejection',
+  BatchReturnedFromRejectionData
+>;
+export type BatchReceived = DomainEventOf<'BatchReceived', BatchReceivedData>;
+export type BatchReturnedToShipper = DomainEventOf<'BatchReturnedToShipper', BatchReturnedToShipperData>;
+export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData>;
+export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData>;
+export type MassCorrected = DomainEventOf<'MassCorrected', MassCorrectedData>;
+
+export type BatchEvent =
+  | WasteGenerated
+  | BatchSplit
+  | BatchSplitOff
+  | BatchesConsolidated
+  | BatchConsolidatedInto
+  | BatchConsigned
+  | BatchConsignmentReleased
+  | BatchShipped
+  | BatchLostInTransit
+  | BatchRejectionSplitOff
+  | BatchReturnedFromRejection
+  | BatchReceived
+  | BatchReturnedToShipper
+  | WasteUtilised
+  | WasteDisposed
+  | MassCorrected;
+
+export type BatchEventType = BatchEvent['type'];
+
+export const BATCH_EVENT_TYPES: readonly BatchEventType[] = [
+  'WasteGenerated',
+  'BatchSplit',
+  'BatchSplitOff',
+  'BatchesConsolidated',
+  'BatchConsolidatedInto',
+  'BatchConsigned',
+  'BatchConsignmentReleased',
+  'BatchShipped',
+  'BatchLostInTransit',
+  'BatchRejectionSplitOff',
+  'BatchReturnedFromRejection',
+  'BatchReceived',
+  'BatchReturnedToShipper',
+  'WasteUtilised',
+  'WasteDisposed',
+  'MassCorrected',
+];
+
+/** Events that create a batch stream (the first event of every `batch-…` stream is one of these). */
+export const BATCH_CREATION_EVENT_TYPES: readonly BatchEventType[] = [
+  'WasteGenerated',
+  'BatchSplitOff',
+  'BatchesConsolidated',
+  'BatchReturnedFromRejection',
+];
+
+/** The events of one batch stream in a multi-stream result; `isNew` streams must not exist yet (append with `no_stream`). */
+export interface BatchStreamEvents {
+  readonly traceCode: string;
+  readonly isNew: boolean;
+  readonly events: readonly BatchEvent[];
+}

@@ -1,0 +1,121 @@
+import {
+  BatchOnOpenManifest,
+  CorrectionNotApproved,
+  DuplicateLine,
+  InvalidMass,
+  InvalidValue,
+  MassNotConserved,
+  NotCustodian,
+} from '../errors';
+import {
+  GENERATOR,
+  RECEIVER,
+  XIHU,
+  aHazardousBatch,
+  at,
+  baseWorld,
+  correctCommand,
+  deciderSpec,
+  generate,
+  issue,
+  issueManifestCommand,
+  traceCodeOf,
+} from '../testing';
+import type { BatchEvent } from './batch.events';
+import { evolveBatch, initialBatchState, type BatchState } from './batch.state';
+import { decideCorrectMass, type CorrectMassCommand } from './correct-mass.decide';
+
+const correct = deciderSpec<CorrectMassCommand, BatchState, BatchEvent, BatchEvent[]>({
+  decide: decideCorrectMass,
+  evolve: evolveBatch,
+  initialState: initialBatchState,
+});
+const batch = aHazardousBatch();
+const code = traceCodeOf(batch);
+const approval = { approverId: 'regulator:330106', role: 'regulator', approvedAt: at('09:30') };
+const share = (grams: number) => ({
+  districtCode: XIHU,
+  category: 'hazardous' as const,
+  wasteCode: '900-249-08',
+  generatedMonth: '2025-03',
+  grams,
+});
+
+describe('mass correction (compensating event)', () => {
+  it('given a batch, when its custodian corrects downwards with an independent approval, then MassCorrected removing the mass', () => {
+    correct
+      .given(batch)
+      .when(correctCommand(code))
+      .then([
+        {
+          type: 'MassCorrected',
+          schemaVersion: 1,
+          data: {
+            traceCode: code,
+            actorUscc: GENERATOR,
+            deltaGrams: -1_000,
+            reason: '复磅更正',
+            approvals: [approval],
+            composition: [share(1_000)],
+            massGramsAfter: 999_000,
+            occurredAt: at('09:45'),
+            late: false,
+          },
+        },
+      ]);
+  });
+
+  it('corrects upwards, attributing the added grams to the existing origins, and the state follows', () => {
+    const events = correct
+      .given(batch)
+      .when(correctCommand(code, { deltaGrams: 2_500 }))
+      .result();
+    const s = [...batch, ...events].reduce(evolveBatch, initialBatchState);
+    expect(s.status !== 'none' && [s.heldGrams, s.composition]).toEqual([1_002_500, [share(1_002_500)]]);
+  });
+
+  it('refuses a correction without an approval by someone else (CorrectionNotApproved)', () => {
+    correct
+      .given(batch)
+      .when(correctCommand(code, { approvals: [] }))
+      .thenThrows(CorrectionNotApproved);
+    correct
+      .given(batch)
+      .when(correctCommand(code, { approvals: [{ ...approval, approverId: GENERATOR }] }))
+      .thenThrows(CorrectionNotApproved);
+  });
+
+  it('refuses going below zero (MassNotConserved), a zero delta (InvalidMass), no reason (InvalidValue), duplicate approvals (DuplicateLine)', () => {
+    correct
+      .given(batch)
+      .when(correctCommand(code, { deltaGrams: -1_000_001 }))
+      .thenThrows(MassNotConserved);
+    correct
+      .given(batch)
+      .when(correctCommand(code, { deltaGrams: 0 }))
+      .thenThrows(InvalidMass);
+    correct
+      .given(batch)
+      .when(correctCommand(code, { reason: ' ' }))
+      .thenThrows(InvalidValue);
+    correct
+      .given(batch)
+      .when(correctCommand(code, { approvals: [approval, approval] }))
+      .thenThrows(DuplicateLine);
+  });
+
+  it('refuses anyone but the custodian (NotCustodian) and a batch on a manifest (BatchOnOpenManifest)', () => {
+    correct
+      .given(batch)
+      .when(correctCommand(code, { actorUscc: RECEIVER }))
+      .thenThrows(NotCustodian);
+    const g = generate(baseWorld());
+    const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    expect(() =>
+      decideCorrectMass(
+        correctCommand(g.traceCode, { occurredAt: at('11:30'), recordedAt: '2025-03-03T03:31:00Z' }),
+        w.batch(g.traceCode),
+      ),
+    ).toThrow(BatchOnOpenManifest);
+  });
+});

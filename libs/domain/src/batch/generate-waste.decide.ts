@@ -1,0 +1,98 @@
+import { ActorLacksRole, BatchAlreadyExists, WasteCodeNotAllowed, WasteCodeRequired } from '../errors';
+import { optionalText, type DecideOptions, type PartyCommand } from '../decide-options';
+import { domainEvent } from '../events/envelope';
+import { validateWasteCode } from '../catalogue/hw-catalogue';
+import { singleOrigin } from '../origin/composition';
+import type { PartyState } from '../party/party.state';
+import { parseCategory, parseSubtype } from '../values/category';
+import { Mass } from '../values/mass';
+import { checkCommandTime, cstMonth, cstYymmdd } from '../values/time';
+import { composeTraceCode, parseRandomPart } from '../values/trace-code';
+import { parseUscc } from '../values/uscc';
+import { compact } from '../util';
+import type { BatchEvent } from './batch.events';
+import type { BatchState } from './batch.state';
+import { requireRegistered } from './batch.rules';
+
+/**
+ * 产生: the generator (the token's party) records a batch. The trace code is composed here from the
+ * generator's district, the category, the CST date of `occurredAt` and the random part from the command.
+ */
+export interface GenerateWasteCommand extends PartyCommand {
+  readonly category: string;
+  readonly subtype?: string;
+  /** Required for hazardous waste; refused for other categories. */
+  readonly wasteCode?: string;
+  readonly description?: string;
+  readonly massGrams: number;
+  /** 8 Crockford base32 symbols allocated by the command side. */
+  readonly randomPart: string;
+}
+
+export interface GenerateWasteState {
+  readonly generator: PartyState;
+  /** The state of the stream the new code names, when the command side loaded it (else it appends with `no_stream`). */
+  readonly batch?: BatchState;
+}
+
+export function decideGenerateWaste(
+  command: GenerateWasteCommand,
+  state: GenerateWasteState,
+  options: DecideOptions = {},
+): BatchEvent[] {
+  const { occurredAtMs, late } = checkCommandTime(command, options.time);
+  const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
+  const category = parseCategory(command.category);
+  const subtype = parseSubtype(category, command.subtype);
+  let wasteCode: string | undefined;
+  let catalogueEdition: string | undefined;
+  if (category === 'hazardous') {
+    if (command.wasteCode === undefined || command.wasteCode === '') throw new WasteCodeRequired();
+    const validated = validateWasteCode(command.wasteCode, options.catalogue);
+    wasteCode = validated.code;
+    catalogueEdition = validated.edition;
+  } else if (command.wasteCode !== undefined && command.wasteCode !== '') {
+    throw new WasteCodeNotAllowed(category);
+  }
+  const description = optionalText(command.description, 'description');
+  const massGrams = Mass.fromGrams(command.massGrams, 'massGrams').grams;
+  const randomPart = parseRandomPart(command.randomPart);
+  const generator = requireRegistered(state.generator, actorUscc, 'actorUscc');
+  if (!generator.roles.includes('generator')) throw new ActorLacksRole(actorUscc, 'generator');
+  const traceCode = composeTraceCode({
+    districtCode: generator.districtCode,
+    category,
+    date: cstYymmdd(occurredAtMs),
+    randomPart,
+  });
+  if (state.batch !== undefined && state.batch.status !== 'none') throw new BatchAlreadyExists(traceCode);
+  const composition = singleOrigin(
+    compact({
+      districtCode: generator.districtCode,
+      category,
+      subtype,
+      wasteCode,
+      generatedMonth: cstMonth(occurredAtMs),
+    }),
+    massGrams,
+  );
+  return [
+    domainEvent(
+      'WasteGenerated',
+      compact({
+        traceCode,
+        generatorUscc: actorUscc,
+        districtCode: generator.districtCode,
+        category,
+        subtype,
+        wasteCode,
+        catalogueEdition,
+        description,
+        massGrams,
+        composition,
+        occurredAt: command.occurredAt,
+        late,
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,204 @@
+import {
+  BatchDepleted,
+  BatchInTransit,
+  BatchNotFound,
+  BatchOnOpenManifest,
+  ChildIndexExhausted,
+  InvalidTraceCode,
+  InvalidValue,
+  MassNotConserved,
+  MassNotPositive,
+  NotCustodian,
+  OccurredOutOfOrder,
+} from '../errors';
+import {
+  GENERATOR,
+  RECEIVER,
+  XIHU,
+  aHazardousBatch,
+  asExisting,
+  at,
+  baseWorld,
+  deciderSpec,
+  deliver,
+  generate,
+  issue,
+  issueManifestCommand,
+  pickUp,
+  pickUpCommand,
+  splitCommand,
+  timed,
+  traceCodeOf,
+} from '../testing';
+import { childTraceCode } from '../values/trace-code';
+import type { BatchEvent, BatchStreamEvents } from './batch.events';
+import { evolveBatch, initialBatchState, type BatchState } from './batch.state';
+import { decideSplitBatch, type SplitBatchCommand } from './split-batch.decide';
+
+const split = deciderSpec<SplitBatchCommand, BatchState, BatchEvent, BatchStreamEvents[]>({
+  decide: decideSplitBatch,
+  evolve: evolveBatch,
+  initialState: initialBatchState,
+});
+const batch = aHazardousBatch();
+const code = traceCodeOf(batch);
+const origin = (grams: number) => ({
+  districtCode: XIHU,
+  category: 'hazardous' as const,
+  wasteCode: '900-249-08',
+  generatedMonth: '2025-03',
+  grams,
+});
+
+describe('split (1 → n)', () => {
+  it('given a held batch, when the custodian splits, then BatchSplit on the parent and BatchSplitOff on each child; the remainder stays', () => {
+    const c0 = childTraceCode(code, 0);
+    const c1 = childTraceCode(code, 1);
+    const common = { occurredAt: at('10:00'), late: false };
+    split
+      .given(batch)
+      .when(splitCommand(code, { partsGrams: [300_000, 200_000] }))
+      .then([
+        {
+          traceCode: code,
+          isNew: false,
+          events: [
+            {
+              type: 'BatchSplit',
+              schemaVersion: 1,
+              data: {
+                traceCode: code,
+                actorUscc: GENERATOR,
+                children: [
+                  { traceCode: c0, childIndex: 0, massGrams: 300_000, composition: [origin(300_000)] },
+                  { traceCode: c1, childIndex: 1, massGrams: 200_000, composition: [origin(200_000)] },
+                ],
+                remainingGrams: 500_000,
+                ...common,
+              },
+            },
+          ],
+        },
+        ...[
+          [c0, 0, 300_000],
+          [c1, 1, 200_000],
+        ].map(([c, i, g]) => ({
+          traceCode: c as string,
+          isNew: true,
+          events: [
+            {
+              type: 'BatchSplitOff' as const,
+              schemaVersion: 1 as const,
+              data: {
+                traceCode: c as string,
+                parentTraceCode: code,
+                childIndex: i as number,
+                custodianUscc: GENERATOR,
+                category: 'hazardous' as const,
+                wasteCode: '900-249-08',
+                catalogueEdition: '2021-fixture',
+                massGrams: g as number,
+                composition: [origin(g as number)],
+                ...common,
+              },
+            },
+          ],
+        })),
+      ]);
+  });
+
+  it('continues child indices after earlier splits, and the whole mass may be split', () => {
+    const first = decideSplitBatch(
+      splitCommand(code, { partsGrams: [100_000] }),
+      batch.reduce(evolveBatch, initialBatchState),
+    );
+    const after = [...batch, ...first[0].events];
+    const s = after.reduce(evolveBatch, initialBatchState);
+    expect(asExisting(s).nextChildIndex).toBe(1);
+    expect(asExisting(s).heldGrams).toBe(900_000);
+    const second = split
+      .given(after)
+      .when(splitCommand(code, { partsGrams: [900_000], ...timed('10:30') }))
+      .result();
+    expect(second[1].traceCode).toBe(childTraceCode(code, 1));
+    const parent = second[0].events.reduce(evolveBatch, s);
+    expect(parent.status).toBe('depleted');
+  });
+
+  it('refuses parts beyond the held mass (MassNotConserved)', () => {
+    split
+      .given(batch)
+      .when(splitCommand(code, { partsGrams: [600_000, 400_001] }))
+      .thenThrows(MassNotConserved, { field: 'partsGrams' });
+  });
+
+  it('refuses anyone but the custodian (NotCustodian)', () => {
+    split
+      .given(batch)
+      .when(splitCommand(code, { actorUscc: RECEIVER }))
+      .thenThrows(NotCustodian, { custodianUscc: GENERATOR });
+  });
+
+  it('refuses a batch on an open manifest (BatchOnOpenManifest) or in transit (BatchInTransit)', () => {
+    let w = generate(baseWorld()).world;
+    w = issue(w, issueManifestCommand([{ traceCode: code }]));
+    expect(() => decideSplitBatch(splitCommand(code, timed('12:00')), w.batch(code))).toThrow(
+      BatchOnOpenManifest,
+    );
+    w = pickUp(w, pickUpCommand());
+    expect(() => decideSplitBatch(splitCommand(code, timed('14:00')), w.batch(code))).toThrow(BatchInTransit);
+  });
+
+  it('refuses an unknown batch (BatchNotFound), a malformed code (InvalidTraceCode), a depleted batch (BatchDepleted)', () => {
+    split.given([]).when(splitCommand(code)).thenThrows(BatchNotFound);
+    split
+      .given(batch)
+      .when(splitCommand(code.slice(0, -1) + (code.endsWith('0') ? '1' : '0')))
+      .thenThrows(InvalidTraceCode);
+    const depleted = [
+      ...batch,
+      ...decideSplitBatch(
+        splitCommand(code, { partsGrams: [1_000_000] }),
+        batch.reduce(evolveBatch, initialBatchState),
+      )[0].events,
+    ];
+    split
+      .given(depleted)
+      .when(splitCommand(code, timed('11:00')))
+      .thenThrows(BatchDepleted);
+  });
+
+  it('refuses empty or non-positive parts', () => {
+    split
+      .given(batch)
+      .when(splitCommand(code, { partsGrams: [] }))
+      .thenThrows(InvalidValue);
+    split
+      .given(batch)
+      .when(splitCommand(code, { partsGrams: [0] }))
+      .thenThrows(MassNotPositive, { field: 'partsGrams[0]' });
+  });
+
+  it('refuses a split dated before the batch came into custody (OccurredOutOfOrder)', () => {
+    split
+      .given(batch)
+      .when(splitCommand(code, timed('08:00')))
+      .thenThrows(OccurredOutOfOrder);
+  });
+
+  it('refuses more than 1024 children (ChildIndexExhausted)', () => {
+    const s = { ...asExisting(batch.reduce(evolveBatch, initialBatchState)), nextChildIndex: 1023 };
+    expect(() => decideSplitBatch(splitCommand(code, { partsGrams: [1, 1] }), s)).toThrow(
+      ChildIndexExhausted,
+    );
+  });
+
+  it('children of a batch held by a receiver inherit its storage start', () => {
+    const w = deliver(generate(baseWorld()).world, [code]);
+    const [, child] = decideSplitBatch(
+      splitCommand(code, { actorUscc: RECEIVER, ...timed('16:00') }),
+      w.batch(code),
+    );
+    expect(child.events[0].type === 'BatchSplitOff' && child.events[0].data.storageSince).toBe(at('15:00'));
+  });
+});

@@ -1,0 +1,140 @@
+import {
+  BatchOnOpenManifest,
+  InvalidOperationCode,
+  NoPermit,
+  NotATreatmentOperation,
+  NotCustodian,
+  OccurredOutOfOrder,
+  PermitDoesNotCoverOperation,
+  PermitNotValid,
+  TreatmentExceedsHeldMass,
+} from '../errors';
+import {
+  COLLECTOR,
+  GENERATOR,
+  RECEIVER,
+  XIHU,
+  at,
+  baseWorld,
+  deliver,
+  generate,
+  givenState,
+  issue,
+  issueManifestCommand,
+  randomPart,
+  revokePermitCommand,
+  timed,
+  treatCommand,
+  type World,
+} from '../testing';
+import { decideRevokePermit } from '../party/revoke-permit.decide';
+import { evolveBatch } from './batch.state';
+import { decideTreatWaste, type TreatWasteCommand } from './treat-waste.decide';
+
+const received = (): { world: World; code: string } => {
+  const g = generate(baseWorld());
+  return { world: deliver(g.world, [g.traceCode]), code: g.traceCode };
+};
+const treat = (world: World, command: TreatWasteCommand) =>
+  givenState(world).when((w) =>
+    decideTreatWaste(command, { batch: w.batch(command.traceCode), custodian: w.party(command.actorUscc) }),
+  );
+const share = (grams: number) => ({
+  districtCode: XIHU,
+  category: 'hazardous' as const,
+  wasteCode: '900-249-08',
+  generatedMonth: '2025-03',
+  grams,
+});
+
+describe('treat (利用 / 处置)', () => {
+  it('given hazardous waste received under a permit, when the receiver incinerates part, then WasteDisposed with mode, permit and consumed origins', () => {
+    const { world, code } = received();
+    treat(world, treatCommand(code)).then([
+      {
+        type: 'WasteDisposed',
+        schemaVersion: 1,
+        data: {
+          traceCode: code,
+          custodianUscc: RECEIVER,
+          operation: 'D10',
+          mode: 'incineration',
+          massGrams: 500_000,
+          composition: [share(500_000)],
+          permitNo: '3301000001',
+          remainingGrams: 500_000,
+          occurredAt: at('16:00'),
+          late: false,
+        },
+      },
+    ]);
+  });
+
+  it('utilisation codes give WasteUtilised; the batch is depleted when all is treated', () => {
+    const { world, code } = received();
+    const [e] = treat(world, treatCommand(code, { operation: 'r9', massGrams: 1_000_000 })).result();
+    expect(e.type).toBe('WasteUtilised');
+    expect(e.type === 'WasteUtilised' && e.data.mode).toBe('utilisation');
+    expect(evolveBatch(world.batch(code), e).status).toBe('depleted');
+  });
+
+  it('non-hazardous waste needs no permit: a generator utilises its own slag', () => {
+    const g = generate(baseWorld(), { category: 'industrial', subtype: 'slag', wasteCode: undefined });
+    const [e] = treat(
+      g.world,
+      treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'C2', massGrams: 100_000 }),
+    ).result();
+    expect(e.type === 'WasteUtilised' && e.data).not.toHaveProperty('permitNo');
+  });
+
+  it('refuses more than is held (TreatmentExceedsHeldMass)', () => {
+    const { world, code } = received();
+    treat(world, treatCommand(code, { massGrams: 1_000_001 })).thenThrows(TreatmentExceedsHeldMass, {
+      heldGrams: 1_000_000,
+    });
+  });
+
+  it('refuses collect/store (NotATreatmentOperation) and unknown codes (InvalidOperationCode)', () => {
+    const { world, code } = received();
+    treat(world, treatCommand(code, { operation: 'store' })).thenThrows(NotATreatmentOperation);
+    treat(world, treatCommand(code, { operation: 'R99' })).thenThrows(InvalidOperationCode);
+  });
+
+  it('refuses hazardous treatment without a permit (NoPermit), outside the permit operations (PermitDoesNotCoverOperation)', () => {
+    const g = generate(baseWorld());
+    treat(g.world, treatCommand(g.traceCode, { actorUscc: GENERATOR })).thenThrows(NoPermit);
+    const { world, code } = received();
+    treat(world, treatCommand(code, { operation: 'D1' })).thenThrows(PermitDoesNotCoverOperation);
+  });
+
+  it('refuses treatment by a collector, whose permit covers collect and store only (PermitDoesNotCoverOperation)', () => {
+    const g = generate(baseWorld());
+    const w = deliver(g.world, [g.traceCode], { receiverUscc: COLLECTOR });
+    treat(w, treatCommand(g.traceCode, { actorUscc: COLLECTOR })).thenThrows(PermitDoesNotCoverOperation);
+  });
+
+  it('refuses treatment after the permit is revoked (PermitNotValid)', () => {
+    const { world, code } = received();
+    const revoked = world.apply(
+      decideRevokePermit(revokePermitCommand(timed('15:30')), world.party(RECEIVER)),
+    );
+    treat(revoked, treatCommand(code)).thenThrows(PermitNotValid);
+  });
+
+  it('refuses anyone but the custodian (NotCustodian), a batch on a manifest (BatchOnOpenManifest), a date before receipt (OccurredOutOfOrder)', () => {
+    const { world, code } = received();
+    treat(world, treatCommand(code, { actorUscc: GENERATOR })).thenThrows(NotCustodian);
+    treat(world, treatCommand(code, timed('14:00'))).thenThrows(OccurredOutOfOrder);
+    const g = generate(baseWorld(), {
+      category: 'industrial',
+      subtype: 'slag',
+      wasteCode: undefined,
+      randomPart: randomPart(7),
+    });
+    const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    treat(
+      w,
+      treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'C2', ...timed('12:00') }),
+    ).thenThrows(BatchOnOpenManifest);
+  });
+});

@@ -1,0 +1,90 @@
+import { InvalidValue, UnknownEventType, UnsupportedSchemaVersion } from '../errors';
+import { aHazardousBatch, aRegisteredReceiver, canonicalJson } from '../testing';
+import {
+  DOMAIN_EVENT_TYPES,
+  EVENT_SCHEMA_VERSIONS,
+  UPCASTERS,
+  upcast,
+  type DomainEventType,
+  type UpcasterTable,
+} from './domain-event';
+
+describe('events', () => {
+  it('have stable, past-tense type names, all at schema version 1 today', () => {
+    expect(DOMAIN_EVENT_TYPES).toEqual([
+      'PartyRegistered',
+      'PermitGranted',
+      'PermitRevoked',
+      'WasteGenerated',
+      'BatchSplit',
+      'BatchSplitOff',
+      'BatchesConsolidated',
+      'BatchConsolidatedInto',
+      'BatchConsigned',
+      'BatchConsignmentReleased',
+      'BatchShipped',
+      'BatchLostInTransit',
+      'BatchRejectionSplitOff',
+      'BatchReturnedFromRejection',
+      'BatchReceived',
+      'BatchReturnedToShipper',
+      'WasteUtilised',
+      'WasteDisposed',
+      'MassCorrected',
+      'ManifestIssued',
+      'ManifestPickedUp',
+      'ManifestReceived',
+      'ManifestCancelled',
+    ]);
+    expect(new Set(Object.values(EVENT_SCHEMA_VERSIONS))).toEqual(new Set([1]));
+    expect(UPCASTERS).toEqual({});
+  });
+
+  it('are plain JSON data: a JSON round trip is the identity', () => {
+    for (const e of [...aRegisteredReceiver(), ...aHazardousBatch()])
+      expect(JSON.parse(JSON.stringify(e))).toEqual(e);
+  });
+
+  describe('upcast on read', () => {
+    it('is the identity for current events', () => {
+      const [e] = aHazardousBatch();
+      expect(upcast(e.type, e.schemaVersion, JSON.parse(JSON.stringify(e.data)))).toEqual(e);
+    });
+
+    /**
+     * The mechanism, with a synthetic history: suppose PermitRevoked v1 lacked `late` and named its reason
+     * `why`, and v2 is today's shape. The stored v1 event is never rewritten; it is read as v2.
+     */
+    it('applies the upcaster chain from the stored version to the current one (synthetic v1 → v2 example)', () => {
+      const versions = { ...EVENT_SCHEMA_VERSIONS, PermitRevoked: 2 } as Record<DomainEventType, number>;
+      const upcasters: UpcasterTable = {
+        PermitRevoked: {
+          1: ({ why, ...rest }) => ({ ...rest, reason: why, late: false }),
+        },
+      };
+      const stored = { uscc: 'X', permitNo: 'P1', why: '吊销', occurredAt: '2025-03-03T09:00:00+08:00' };
+      const read = upcast('PermitRevoked', 1, stored, upcasters, versions);
+      expect(canonicalJson(read)).toBe(
+        canonicalJson({
+          type: 'PermitRevoked',
+          schemaVersion: 2,
+          data: {
+            uscc: 'X',
+            permitNo: 'P1',
+            reason: '吊销',
+            late: false,
+            occurredAt: '2025-03-03T09:00:00+08:00',
+          },
+        }),
+      );
+      expect(stored).toHaveProperty('why');
+      expect(() => upcast('PermitRevoked', 0, stored, upcasters, versions)).toThrow(UnsupportedSchemaVersion);
+    });
+
+    it('refuses unknown types, future versions and non-object data', () => {
+      expect(() => upcast('WasteTeleported', 1, {})).toThrow(UnknownEventType);
+      expect(() => upcast('WasteGenerated', 2, {})).toThrow(UnsupportedSchemaVersion);
+      expect(() => upcast('WasteGenerated', 1, [])).toThrow(InvalidValue);
+    });
+  });
+});

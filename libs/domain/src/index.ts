@@ -1,0 +1,62 @@
+/**
+ * @wasteflow/domain — pure: no framework, no I/O, no clock. See libs/domain/README.md.
+ * Test helpers (given/when/then, fixed builders) live in the separate entry `@wasteflow/domain/testing`.
+ */
+export * from './errors';
+export { assertNever } from './util';
+export * from './decide-options';
+export * from './streams';
+
+// values
+export * from './values/mass';
+export * from './values/uscc';
+export * from './values/district';
+export * from './values/crockford';
+export * from './values/check-character';
+export * from './values/trace-code';
+export * from './values/manifest-number';
+export * from './values/vehicle-plate';
+export * from './values/operation';
+export * from './values/category';
+export * from './values/role';
+export * from './values/time';
+
+// catalogue, origin accounting
+export * from './catalogue/hw-catalogue';
+export * from './origin/composition';
+
+// events
+export * from './events/envelope';
+export * from './events/domain-event';
+
+// party
+export * from './party/party.events';
+export * from './party/party.state';
+export * from './party/permit';
+export * from './party/register-party.decide';
+export * from './party/grant-permit.decide';
+export * from './party/revoke-permit.decide';
+
+// batch
+export * from './batch/batch.events';
+export * from './batch/batch.state';
+export * from './batch/batch.rules';
+export * from './batch/generate-waste.decide';
+export * from './batch/split-batch.decide';
+export * from './batch/consolidate-batches.decide';
+export * from './batch/treat-waste.decide';
+export * from './batch/correct-mass.decide';
+
+// manifest
+export * from './manifest/manifest.events';
+export * from './manifest/manifest.state';
+export * from './manifest/manifest.rules';
+export * from './manifest/issue-manifest.decide';
+export * from './manifest/pick-up-manifest.decide';
+export * from './manifest/receive-manifest.decide';
+export * from './manifest/cancel-manifest.decide';
+export * from './manifest/custody-events';
+
+// derived facts and indicators
+export * from './alerts/alerts';
+export * from './indicators/indicators';

@@ -1,0 +1,213 @@
+import {
+  BatchInTransit,
+  BatchNotFound,
+  BatchNotOnManifest,
+  BatchOnOpenManifest,
+  EventNotApplicable,
+} from '../errors';
+import { domainEvent } from '../events/envelope';
+import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
+import type { BatchState, ExistingBatch } from '../batch/batch.state';
+import { takeFromComposition } from '../origin/composition';
+import { childTraceCode } from '../values/trace-code';
+import { assertNever, compact } from '../util';
+import type { ManifestEvent, ManifestReceived, ReceiptLine } from './manifest.events';
+
+/**
+ * The batch side of a manifest event, for the process manager that keeps batches in step with manifests.
+ * Pure, deterministic and idempotent: given a batch state that already reflects the manifest event, it
+ * returns no events. Returns the batch's own stream first, then any new stream (a rejection child).
+ *
+ * `traceCode` names the batch (needed when its state is `none`); batches not on the manifest event get [].
+ *
+ * Custody: on pickup the batch is in transit (the carrier holds it physically, legal custody stays with the
+ * shipper); on receipt the lost mass leaves (`BatchLostInTransit`), a partial rejection splits the rejected
+ * mass off into a child back in the shipper's custody (`BatchRejectionSplitOff` + `BatchReturnedFromRejection`),
+ * the accepted mass passes to the receiver (`BatchReceived`); a full rejection returns the batch itself
+ * (`BatchReturnedToShipper`).
+ */
+export function custodyEventsFor(
+  event: ManifestEvent,
+  batch: BatchState,
+  traceCode: string = batch.status === 'none' ? '' : batch.traceCode,
+): BatchStreamEvents[] {
+  const d = event.data;
+  switch (event.type) {
+    case 'ManifestIssued': {
+      if (!event.data.lines.some((l) => l.traceCode === traceCode)) return [];
+      const b = existing(batch, traceCode);
+      if (b.manifest?.manifestNo === d.manifestNo || b.settledManifests.includes(d.manifestNo)) return [];
+      if (b.manifest?.stage === 'consigned')
+        throw new BatchOnOpenManifest(b.traceCode, b.manifest.manifestNo);
+      if (b.manifest?.stage === 'in_transit') throw new BatchInTransit(b.traceCode, b.manifest.manifestNo);
+      const e = event.data;
+      return own(b, [
+        domainEvent('BatchConsigned', {
+          traceCode: b.traceCode,
+          manifestNo: e.manifestNo,
+          shipperUscc: e.shipperUscc,
+          carrierUscc: e.carrierUscc,
+          receiverUscc: e.receiverUscc,
+          massGrams: b.heldGrams,
+          occurredAt: e.occurredAt,
+          late: e.late,
+        }),
+      ]);
+    }
+    case 'ManifestCancelled': {
+      if (!event.data.traceCodes.includes(traceCode)) return [];
+      const b = existing(batch, traceCode);
+      if (b.manifest?.manifestNo !== d.manifestNo) return [];
+      return own(b, [
+        domainEvent('BatchConsignmentReleased', {
+          traceCode: b.traceCode,
+          manifestNo: d.manifestNo,
+          reason: event.data.reason,
+          occurredAt: d.occurredAt,
+          late: d.late,
+        }),
+      ]);
+    }
+    case 'ManifestPickedUp': {
+      if (!event.data.traceCodes.includes(traceCode)) return [];
+      const b = existing(batch, traceCode);
+      if (
+        b.settledManifests.includes(d.manifestNo) ||
+        (b.manifest?.manifestNo === d.manifestNo && b.manifest.stage === 'in_transit')
+      )
+        return [];
+      if (b.manifest?.manifestNo !== d.manifestNo) throw new BatchNotOnManifest(b.traceCode, d.manifestNo);
+      const e = event.data;
+      return own(b, [
+        domainEvent('BatchShipped', {
+          traceCode: b.traceCode,
+          manifestNo: e.manifestNo,
+          shipperUscc: e.shipperUscc,
+          carrierUscc: e.carrierUscc,
+          vehiclePlate: e.vehiclePlate,
+          massGrams: b.heldGrams,
+          occurredAt: e.occurredAt,
+          late: e.late,
+        }),
+      ]);
+    }
+    case 'ManifestReceived': {
+      const line = event.data.lines.find((l) => l.traceCode === traceCode);
+      if (line === undefined) return [];
+      const b = existing(batch, traceCode);
+      if (b.settledManifests.includes(d.manifestNo)) return [];
+      if (b.manifest?.manifestNo !== d.manifestNo || b.manifest.stage !== 'in_transit')
+        throw new BatchNotOnManifest(b.traceCode, d.manifestNo);
+      return receiptEvents(event, line, b);
+    }
+    default:
+      return assertNever(event, 'manifest event');
+  }
+}
+
+function existing(batch: BatchState, traceCode: string): ExistingBatch {
+  if (batch.status === 'none') throw new BatchNotFound(traceCode);
+  return batch;
+}
+
+function own(b: ExistingBatch, events: BatchEvent[]): BatchStreamEvents[] {
+  return [{ traceCode: b.traceCode, isNew: false, events }];
+}
+
+function receiptEvents(event: ManifestReceived, line: ReceiptLine, b: ExistingBatch): BatchStreamEvents[] {
+  const e = event.data;
+  if (b.heldGrams !== line.shippedGrams)
+    throw new EventNotApplicable(
+      event.type,
+      `${b.traceCode}: ${b.heldGrams} g in transit, ${line.shippedGrams} g on the manifest`,
+    );
+  const time = { occurredAt: e.occurredAt, late: e.late };
+  const events: BatchEvent[] = [];
+  const streams: BatchStreamEvents[] = [];
+  let composition = b.composition;
+  let remaining = b.heldGrams;
+  if (line.lostGrams > 0) {
+    const { taken, rest } = takeFromComposition(composition, line.lostGrams);
+    remaining -= line.lostGrams;
+    events.push(
+      domainEvent('BatchLostInTransit', {
+        traceCode: b.traceCode,
+        manifestNo: e.manifestNo,
+        lostGrams: line.lostGrams,
+        composition: taken,
+        remainingGrams: remaining,
+        ...time,
+      }),
+    );
+    composition = rest;
+  }
+  const reason = line.reason ?? '';
+  if (line.rejectedGrams > 0 && line.acceptedGrams === 0) {
+    events.push(
+      domainEvent('BatchReturnedToShipper', {
+        traceCode: b.traceCode,
+        manifestNo: e.manifestNo,
+        shipperUscc: e.shipperUscc,
+        massGrams: line.rejectedGrams,
+        reason,
+        ...time,
+      }),
+    );
+  } else if (line.rejectedGrams > 0) {
+    const childIndex = b.nextChildIndex;
+    const child = childTraceCode(b.traceCode, childIndex);
+    const { taken } = takeFromComposition(composition, line.rejectedGrams);
+    remaining -= line.rejectedGrams;
+    events.push(
+      domainEvent('BatchRejectionSplitOff', {
+        traceCode: b.traceCode,
+        manifestNo: e.manifestNo,
+        childTraceCode: child,
+        childIndex,
+        massGrams: line.rejectedGrams,
+        composition: taken,
+        reason,
+        remainingGrams: remaining,
+        ...time,
+      }),
+    );
+    streams.push({
+      traceCode: child,
+      isNew: true,
+      events: [
+        domainEvent(
+          'BatchReturnedFromRejection',
+          compact({
+            traceCode: child,
+            parentTraceCode: b.traceCode,
+            childIndex,
+            manifestNo: e.manifestNo,
+            custodianUscc: e.shipperUscc,
+            category: b.category,
+            subtype: b.subtype,
+            wasteCode: b.wasteCode,
+            catalogueEdition: b.catalogueEdition,
+            massGrams: line.rejectedGrams,
+            composition: taken,
+            reason,
+            storageSince: b.storageSince,
+            ...time,
+          }),
+        ),
+      ],
+    });
+  }
+  if (line.acceptedGrams > 0) {
+    events.push(
+      domainEvent('BatchReceived', {
+        traceCode: b.traceCode,
+        manifestNo: e.manifestNo,
+        receiverUscc: e.receiverUscc,
+        previousCustodianUscc: b.custodianUscc,
+        massGrams: line.acceptedGrams,
+        ...time,
+      }),
+    );
+  }
+  return [{ traceCode: b.traceCode, isNew: false, events }, ...streams];
+}

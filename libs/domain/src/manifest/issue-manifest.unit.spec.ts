@@ -1,0 +1,278 @@
+import {
+  BatchDepleted,
+  BatchInTransit,
+  BatchNotFound,
+  BatchOnOpenManifest,
+  CarrierRoleRequired,
+  DuplicateLine,
+  InvalidManifestNumber,
+  InvalidTimestamp,
+  InvalidValue,
+  ManifestAlreadyExists,
+  ManifestLineMassMismatch,
+  ManifestNumberMismatch,
+  NoPermit,
+  NotCustodian,
+  OccurredOutOfOrder,
+  PartyNotFound,
+  PermitDoesNotCoverWaste,
+  PermitNotValid,
+  ReceiverRoleRequired,
+  ShipperIsReceiver,
+} from '../errors';
+import {
+  CARRIER,
+  COLLECTOR,
+  GENERATOR,
+  OTHER_GENERATOR,
+  RECEIVER,
+  STRANGER,
+  at,
+  aRegisteredParty,
+  aRegisteredReceiver,
+  baseWorld,
+  DEFAULT_OPTIONS,
+  generate,
+  givenState,
+  issue,
+  issueManifestCommand,
+  manifestNo,
+  pickUp,
+  pickUpCommand,
+  randomPart,
+  timed,
+  World,
+} from '../testing';
+import { decideIssueManifest, type IssueManifestCommand } from './issue-manifest.decide';
+
+const issueIn = (world: World, command: IssueManifestCommand) =>
+  givenState(world).when((w) =>
+    decideIssueManifest(
+      command,
+      {
+        manifest: w.manifest(command.manifestNo),
+        shipper: w.party(command.actorUscc),
+        carrier: w.party(command.carrierUscc),
+        receiver: w.party(command.receiverUscc),
+        batches: w.batches,
+      },
+      DEFAULT_OPTIONS,
+    ),
+  );
+
+function twoBatches(): { world: World; a: string; b: string } {
+  const g1 = generate(baseWorld(), { randomPart: randomPart(1), massGrams: 400_000 });
+  const g2 = generate(g1.world, {
+    randomPart: randomPart(2),
+    category: 'construction',
+    subtype: 'muck',
+    wasteCode: undefined,
+    massGrams: 30_000_000,
+  });
+  return { world: g2.world, a: g1.traceCode, b: g2.traceCode };
+}
+
+describe('issue manifest (转移联单)', () => {
+  it('given batches held by the shipper, when it issues, then ManifestIssued (lines sorted) and BatchConsigned on each batch', () => {
+    const { world, a, b } = twoBatches();
+    const [first, second] = [a, b].sort();
+    const line = (c: string) =>
+      c === a
+        ? { traceCode: a, category: 'hazardous' as const, wasteCode: '900-249-08', massGrams: 400_000 }
+        : {
+            traceCode: b,
+            category: 'construction' as const,
+            subtype: 'muck' as const,
+            massGrams: 30_000_000,
+          };
+    const common = { occurredAt: at('11:00'), late: false };
+    issueIn(world, issueManifestCommand([{ traceCode: b }, { traceCode: a, massGrams: 400_000 }])).then({
+      manifest: [
+        {
+          type: 'ManifestIssued',
+          schemaVersion: 1,
+          data: {
+            manifestNo: manifestNo(1),
+            shipperUscc: GENERATOR,
+            carrierUscc: CARRIER,
+            receiverUscc: RECEIVER,
+            plannedAt: at('13:00'),
+            lines: [line(first), line(second)],
+            totalGrams: 30_400_000,
+            hazardous: true,
+            ...common,
+          },
+        },
+      ],
+      batches: [first, second].map((c) => ({
+        traceCode: c,
+        isNew: false,
+        events: [
+          {
+            type: 'BatchConsigned' as const,
+            schemaVersion: 1 as const,
+            data: {
+              traceCode: c,
+              manifestNo: manifestNo(1),
+              shipperUscc: GENERATOR,
+              carrierUscc: CARRIER,
+              receiverUscc: RECEIVER,
+              massGrams: line(c).massGrams,
+              ...common,
+            },
+          },
+        ],
+      })),
+    });
+  });
+
+  it('locks the batches: a consigned batch cannot go on another manifest (BatchOnOpenManifest) nor one in transit (BatchInTransit)', () => {
+    const { world, a } = twoBatches();
+    const w = issue(world, issueManifestCommand([{ traceCode: a }]));
+    issueIn(w, issueManifestCommand([{ traceCode: a }], { manifestNo: manifestNo(2) })).thenThrows(
+      BatchOnOpenManifest,
+    );
+    issueIn(
+      pickUp(w, pickUpCommand()),
+      issueManifestCommand([{ traceCode: a }], { manifestNo: manifestNo(2), ...timed('14:00') }),
+    ).thenThrows(BatchInTransit);
+  });
+
+  it('refuses a number already used (ManifestAlreadyExists)', () => {
+    const { world, a, b } = twoBatches();
+    issueIn(
+      issue(world, issueManifestCommand([{ traceCode: a }])),
+      issueManifestCommand([{ traceCode: b }]),
+    ).thenThrows(ManifestAlreadyExists);
+  });
+
+  it('refuses lines the shipper does not hold (NotCustodian), unknown (BatchNotFound), empty (BatchDepleted)', () => {
+    const { world, a } = twoBatches();
+    issueIn(world, issueManifestCommand([{ traceCode: a }], { actorUscc: OTHER_GENERATOR })).thenThrows(
+      NotCustodian,
+    );
+    issueIn(
+      world,
+      issueManifestCommand([{ traceCode: generate(baseWorld(), { randomPart: randomPart(9) }).traceCode }]),
+    ).thenThrows(BatchNotFound, { field: 'lines[0].traceCode' });
+    const depleted = world.apply([
+      { type: 'WasteUtilised', schemaVersion: 1, data: { ...treated(world, a), remainingGrams: 0 } },
+    ]);
+    issueIn(depleted, issueManifestCommand([{ traceCode: a }], timed('12:00'))).thenThrows(BatchDepleted);
+  });
+
+  it('ships whole batches only (ManifestLineMassMismatch) and refuses duplicate or no lines', () => {
+    const { world, a } = twoBatches();
+    issueIn(world, issueManifestCommand([{ traceCode: a, massGrams: 300_000 }])).thenThrows(
+      ManifestLineMassMismatch,
+      { heldGrams: 400_000 },
+    );
+    issueIn(world, issueManifestCommand([{ traceCode: a }, { traceCode: a.toLowerCase() }])).thenThrows(
+      DuplicateLine,
+    );
+    issueIn(world, issueManifestCommand([])).thenThrows(InvalidValue);
+  });
+
+  it('requires the carrier role of the carrier (CarrierRoleRequired), for every category', () => {
+    const { world, b } = twoBatches();
+    issueIn(world, issueManifestCommand([{ traceCode: b }], { carrierUscc: OTHER_GENERATOR })).thenThrows(
+      CarrierRoleRequired,
+    );
+    // a collector that also carries may carry
+    expect(() =>
+      issueIn(world, issueManifestCommand([{ traceCode: b }], { carrierUscc: COLLECTOR })).result(),
+    ).not.toThrow();
+  });
+
+  it('requires a receiver or collector (ReceiverRoleRequired) other than the shipper (ShipperIsReceiver), registered (PartyNotFound)', () => {
+    const { world, b } = twoBatches();
+    issueIn(world, issueManifestCommand([{ traceCode: b }], { receiverUscc: OTHER_GENERATOR })).thenThrows(
+      ReceiverRoleRequired,
+    );
+    issueIn(world, issueManifestCommand([{ traceCode: b }], { receiverUscc: GENERATOR })).thenThrows(
+      ShipperIsReceiver,
+    );
+    issueIn(world, issueManifestCommand([{ traceCode: b }], { receiverUscc: STRANGER })).thenThrows(
+      PartyNotFound,
+      { field: 'receiverUscc' },
+    );
+    issueIn(world, issueManifestCommand([{ traceCode: b }], { carrierUscc: STRANGER })).thenThrows(
+      PartyNotFound,
+      { field: 'carrierUscc' },
+    );
+  });
+
+  it("for hazardous waste requires the receiver's permit valid at that time and covering the code", () => {
+    const { world, a, b } = twoBatches();
+    const noPermit = world.apply(aRegisteredReceiver({ uscc: STRANGER, permit: false }));
+    issueIn(noPermit, issueManifestCommand([{ traceCode: a }], { receiverUscc: STRANGER })).thenThrows(
+      NoPermit,
+    );
+    // non-hazardous waste needs no permit
+    expect(() =>
+      issueIn(noPermit, issueManifestCommand([{ traceCode: b }], { receiverUscc: STRANGER })).result(),
+    ).not.toThrow();
+    const otherCode = world.apply(
+      aRegisteredReceiver({ uscc: STRANGER, permit: { hwCategories: ['HW49'], wasteCodes: [] } }),
+    );
+    issueIn(otherCode, issueManifestCommand([{ traceCode: a }], { receiverUscc: STRANGER })).thenThrows(
+      PermitDoesNotCoverWaste,
+    );
+    const expired = world.apply(
+      aRegisteredReceiver({ uscc: STRANGER, permit: { validFrom: '2024-01-01', validTo: '2025-03-02' } }),
+    );
+    issueIn(expired, issueManifestCommand([{ traceCode: a }], { receiverUscc: STRANGER })).thenThrows(
+      PermitNotValid,
+    );
+  });
+
+  it('refuses a number not allocated in the shipper city (ManifestNumberMismatch) or malformed (InvalidManifestNumber)', () => {
+    const { world, a } = twoBatches();
+    issueIn(world, issueManifestCommand([{ traceCode: a }], { manifestNo: '20253302000001' })).thenThrows(
+      ManifestNumberMismatch,
+    );
+    issueIn(world, issueManifestCommand([{ traceCode: a }], { manifestNo: '2025330100001' })).thenThrows(
+      InvalidManifestNumber,
+    );
+  });
+
+  it('refuses an issue dated before the shipper held the batch (OccurredOutOfOrder) and a malformed plannedAt', () => {
+    const { world, a } = twoBatches();
+    issueIn(world, issueManifestCommand([{ traceCode: a }], timed('08:30'))).thenThrows(OccurredOutOfOrder);
+    issueIn(world, issueManifestCommand([{ traceCode: a }], { plannedAt: 'tomorrow' })).thenThrows(
+      InvalidTimestamp,
+      { field: 'plannedAt' },
+    );
+  });
+
+  it('lets a registered party with several roles act in each', () => {
+    const w = baseWorld().apply(aRegisteredParty(STRANGER, ['generator', 'carrier'], '330102'));
+    const g = generate(w, {
+      actorUscc: STRANGER,
+      category: 'household',
+      subtype: 'perishable',
+      wasteCode: undefined,
+    });
+    expect(() =>
+      issueIn(
+        g.world,
+        issueManifestCommand([{ traceCode: g.traceCode }], { actorUscc: STRANGER, carrierUscc: STRANGER }),
+      ).result(),
+    ).not.toThrow();
+  });
+});
+
+function treated(world: World, code: string) {
+  const b = world.batch(code);
+  if (b.status === 'none') throw new Error('no batch');
+  return {
+    traceCode: code,
+    custodianUscc: GENERATOR,
+    operation: 'R9' as const,
+    mode: 'utilisation' as const,
+    massGrams: b.heldGrams,
+    composition: b.composition,
+    occurredAt: at('10:00'),
+    late: false,
+  };
+}

@@ -1,0 +1,126 @@
+import {
+  AcceptedExceedsReceived,
+  DuplicateLine,
+  InvalidValue,
+  NotManifestReceiver,
+  ReceiptLinesMismatch,
+  ReceivedExceedsShipped,
+  RejectionReasonRequired,
+} from '../errors';
+import { optionalText, type DecideOptions, type PartyCommand } from '../decide-options';
+import { domainEvent } from '../events/envelope';
+import { DEFAULT_DISCREPANCY_TOLERANCE, isDiscrepancy, validateTolerance } from '../alerts/alerts';
+import { requireRegistered } from '../batch/batch.rules';
+import { requireCoveringPermit } from '../party/permit';
+import type { PartyState } from '../party/party.state';
+import { Mass } from '../values/mass';
+import { checkCommandTime, requireNotBefore } from '../values/time';
+import { parseManifestNumber } from '../values/manifest-number';
+import { normaliseTraceCode } from '../values/trace-code';
+import { parseUscc } from '../values/uscc';
+import { compact, compareStrings } from '../util';
+import type { ManifestEvent, ReceiptLine, ReceiptOutcome } from './manifest.events';
+import type { ManifestState } from './manifest.state';
+import { requireManifest, requirePickedUp } from './manifest.rules';
+
+/**
+ * The receiver weighs what arrives, per line: `receivedGrams` (≤ shipped; the difference is lost in transit)
+ * and `acceptedGrams` (≤ received; the difference is rejected and returns to the shipper, with a reason).
+ * Once only. For hazardous lines with accepted mass the receiver's permit must be valid at `occurredAt`
+ * and cover the code (a collector's collect/store permit is enough to receive).
+ */
+export interface ReceiveManifestCommand extends PartyCommand {
+  readonly manifestNo: string;
+  readonly lines: readonly {
+    readonly traceCode: string;
+    readonly receivedGrams: number;
+    readonly acceptedGrams: number;
+    readonly reason?: string;
+  }[];
+}
+
+export interface ReceiveManifestState {
+  readonly manifest: ManifestState;
+  readonly receiver: PartyState;
+}
+
+export function decideReceiveManifest(
+  command: ReceiveManifestCommand,
+  state: ReceiveManifestState,
+  options: DecideOptions = {},
+): ManifestEvent[] {
+  const { occurredAtMs, late } = checkCommandTime(command, options.time);
+  const tolerance = validateTolerance(options.discrepancyTolerance ?? DEFAULT_DISCREPANCY_TOLERANCE);
+  const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
+  const { manifestNo } = parseManifestNumber(command.manifestNo);
+  if (!Array.isArray(command.lines) || command.lines.length === 0)
+    throw new InvalidValue('lines', null, 'at least one line is required');
+  const input = command.lines.map((l, i) => ({
+    traceCode: normaliseTraceCode(l.traceCode, `lines[${i}].traceCode`),
+    receivedGrams: Mass.fromGrams(l.receivedGrams, `lines[${i}].receivedGrams`, { allowZero: true }).grams,
+    acceptedGrams: Mass.fromGrams(l.acceptedGrams, `lines[${i}].acceptedGrams`, { allowZero: true }).grams,
+    reason: optionalText(l.reason, `lines[${i}].reason`),
+  }));
+  input.sort((a, b) => compareStrings(a.traceCode, b.traceCode));
+  for (let i = 1; i < input.length; i++)
+    if (input[i].traceCode === input[i - 1].traceCode) throw new DuplicateLine('lines', input[i].traceCode);
+
+  const m = requireManifest(state.manifest, manifestNo);
+  if (m.receiverUscc !== actorUscc) throw new NotManifestReceiver(manifestNo, actorUscc);
+  requirePickedUp(m);
+  requireNotBefore(
+    command.occurredAt,
+    occurredAtMs,
+    m.pickup?.occurredAt ?? m.issuedAt,
+    `pickup of ${manifestNo}`,
+  );
+  const shipped = new Map(m.lines.map((l) => [l.traceCode, l]));
+  const missing = m.lines.map((l) => l.traceCode).filter((c) => !input.some((l) => l.traceCode === c));
+  const unexpected = input.map((l) => l.traceCode).filter((c) => !shipped.has(c));
+  if (missing.length > 0 || unexpected.length > 0)
+    throw new ReceiptLinesMismatch(manifestNo, missing, unexpected);
+
+  const lines: ReceiptLine[] = input.map((l) => {
+    const line = shipped.get(l.traceCode);
+    if (line === undefined) throw new ReceiptLinesMismatch(manifestNo, [], [l.traceCode]);
+    if (l.receivedGrams > line.massGrams)
+      throw new ReceivedExceedsShipped(l.traceCode, l.receivedGrams, line.massGrams);
+    if (l.acceptedGrams > l.receivedGrams)
+      throw new AcceptedExceedsReceived(l.traceCode, l.acceptedGrams, l.receivedGrams);
+    const rejectedGrams = l.receivedGrams - l.acceptedGrams;
+    if (rejectedGrams > 0 && l.reason === undefined) throw new RejectionReasonRequired(l.traceCode);
+    if (l.acceptedGrams > 0 && line.category === 'hazardous' && line.wasteCode !== undefined) {
+      requireCoveringPermit(
+        requireRegistered(state.receiver, actorUscc, 'actorUscc'),
+        line.wasteCode,
+        occurredAtMs,
+        'receive',
+      );
+    }
+    const outcome: ReceiptOutcome =
+      rejectedGrams === 0 ? 'accepted' : l.acceptedGrams === 0 ? 'rejected' : 'partial';
+    return compact({
+      traceCode: l.traceCode,
+      shippedGrams: line.massGrams,
+      receivedGrams: l.receivedGrams,
+      acceptedGrams: l.acceptedGrams,
+      rejectedGrams,
+      lostGrams: line.massGrams - l.receivedGrams,
+      outcome,
+      reason: l.reason,
+      discrepancy: isDiscrepancy(line.massGrams, l.receivedGrams, tolerance),
+    });
+  });
+  return [
+    domainEvent('ManifestReceived', {
+      manifestNo,
+      shipperUscc: m.shipperUscc,
+      carrierUscc: m.carrierUscc,
+      receiverUscc: m.receiverUscc,
+      lines,
+      tolerance,
+      occurredAt: command.occurredAt,
+      late,
+    }),
+  ];
+}

@@ -1,0 +1,233 @@
+import {
+  AcceptedExceedsReceived,
+  DuplicateLine,
+  ManifestAlreadyCancelled,
+  ManifestAlreadyReceived,
+  ManifestNotPickedUp,
+  NotManifestReceiver,
+  OccurredOutOfOrder,
+  PermitNotValid,
+  ReceiptLinesMismatch,
+  ReceivedExceedsShipped,
+  RejectionReasonRequired,
+} from '../errors';
+import {
+  CARRIER,
+  GENERATOR,
+  RECEIVER,
+  at,
+  baseWorld,
+  cancelCommand,
+  generate,
+  givenState,
+  issue,
+  issueManifestCommand,
+  manifestNo,
+  pickUp,
+  pickUpCommand,
+  randomPart,
+  receive,
+  receiveCommand,
+  revokePermitCommand,
+  timed,
+  type World,
+} from '../testing';
+import { decideRevokePermit } from '../party/revoke-permit.decide';
+import { decideCancelManifest } from './cancel-manifest.decide';
+import { decideReceiveManifest, type ReceiveManifestCommand } from './receive-manifest.decide';
+
+function pickedUp(): { world: World; a: string; b: string } {
+  const g1 = generate(baseWorld(), { randomPart: randomPart(1) });
+  const g2 = generate(g1.world, {
+    randomPart: randomPart(2),
+    category: 'industrial',
+    subtype: 'slag',
+    wasteCode: undefined,
+    massGrams: 2_000_000,
+  });
+  const w = issue(g2.world, issueManifestCommand([{ traceCode: g1.traceCode }, { traceCode: g2.traceCode }]));
+  return { world: pickUp(w, pickUpCommand()), a: g1.traceCode, b: g2.traceCode };
+}
+const receiveIn = (world: World, command: ReceiveManifestCommand, tolerance?: number) =>
+  givenState(world).when((w) =>
+    decideReceiveManifest(
+      command,
+      { manifest: w.manifest(command.manifestNo), receiver: w.party(command.actorUscc) },
+      { discrepancyTolerance: tolerance },
+    ),
+  );
+
+describe('receive', () => {
+  it('given a picked-up manifest, when the receiver weighs each line, then ManifestReceived with lost, rejected, outcome and discrepancy per line', () => {
+    const { world, a, b } = pickedUp();
+    const lines = {
+      [a]: {
+        traceCode: a,
+        shippedGrams: 1_000_000,
+        receivedGrams: 940_000,
+        acceptedGrams: 940_000,
+        rejectedGrams: 0,
+        lostGrams: 60_000,
+        outcome: 'accepted' as const,
+        discrepancy: true,
+      },
+      [b]: {
+        traceCode: b,
+        shippedGrams: 2_000_000,
+        receivedGrams: 1_990_000,
+        acceptedGrams: 1_500_000,
+        rejectedGrams: 490_000,
+        lostGrams: 10_000,
+        outcome: 'partial' as const,
+        reason: '含水率超标',
+        discrepancy: false,
+      },
+    };
+    receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: b, receivedGrams: 1_990_000, acceptedGrams: 1_500_000, reason: '含水率超标' },
+        { traceCode: a, receivedGrams: 940_000, acceptedGrams: 940_000 },
+      ]),
+    ).then([
+      {
+        type: 'ManifestReceived',
+        schemaVersion: 1,
+        data: {
+          manifestNo: manifestNo(1),
+          shipperUscc: GENERATOR,
+          carrierUscc: CARRIER,
+          receiverUscc: RECEIVER,
+          lines: [a, b].sort().map((c) => lines[c]),
+          tolerance: 0.05,
+          occurredAt: at('15:00'),
+          late: false,
+        },
+      },
+    ]);
+  });
+
+  it('a full rejection is outcome rejected; a discrepancy is beyond the tolerance only', () => {
+    const { world, a, b } = pickedUp();
+    const [e] = receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 950_000, acceptedGrams: 0, reason: '包装破损' },
+        { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+      ]),
+      0.05,
+    ).result();
+    expect(e.type === 'ManifestReceived' && e.data.lines.map((l) => [l.outcome, l.discrepancy])).toEqual(
+      [a, b].sort().map((c) => (c === a ? ['rejected', false] : ['accepted', false])),
+    );
+    const [tight] = receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 950_000, acceptedGrams: 950_000 },
+        { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+      ]),
+      0.01,
+    ).result();
+    expect(
+      tight.type === 'ManifestReceived' && tight.data.lines.find((l) => l.traceCode === a)?.discrepancy,
+    ).toBe(true);
+  });
+
+  it('can only lose mass, never create it (ReceivedExceedsShipped, AcceptedExceedsReceived)', () => {
+    const { world, a, b } = pickedUp();
+    receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 1_000_001, acceptedGrams: 0, reason: 'x' },
+        { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
+      ]),
+    ).thenThrows(ReceivedExceedsShipped);
+    receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 10, acceptedGrams: 11 },
+        { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
+      ]),
+    ).thenThrows(AcceptedExceedsReceived);
+  });
+
+  it('needs a reason when rejecting (RejectionReasonRequired) and exactly the manifest lines (ReceiptLinesMismatch, DuplicateLine)', () => {
+    const { world, a, b } = pickedUp();
+    receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 10, acceptedGrams: 5 },
+        { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
+      ]),
+    ).thenThrows(RejectionReasonRequired);
+    receiveIn(world, receiveCommand([{ traceCode: a, receivedGrams: 10, acceptedGrams: 10 }])).thenThrows(
+      ReceiptLinesMismatch,
+      { missing: [b], unexpected: [] },
+    );
+    receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 10, acceptedGrams: 10 },
+        { traceCode: a, receivedGrams: 10, acceptedGrams: 10 },
+      ]),
+    ).thenThrows(DuplicateLine);
+  });
+
+  it('only by the receiver it is addressed to (NotManifestReceiver)', () => {
+    const { world, a, b } = pickedUp();
+    receiveIn(
+      world,
+      receiveCommand(
+        [
+          { traceCode: a, receivedGrams: 1, acceptedGrams: 1 },
+          { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
+        ],
+        { actorUscc: CARRIER },
+      ),
+    ).thenThrows(NotManifestReceiver);
+  });
+
+  it('only once, after pickup, not after cancellation', () => {
+    const { world, a, b } = pickedUp();
+    const full = receiveCommand([
+      { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
+      { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+    ]);
+    receiveIn(receive(world, full), receiveCommand(full.lines, timed('16:00'))).thenThrows(
+      ManifestAlreadyReceived,
+    );
+    const g = generate(baseWorld());
+    const onlyIssued = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    const line = [{ traceCode: g.traceCode, receivedGrams: 1, acceptedGrams: 1 }];
+    receiveIn(onlyIssued, receiveCommand(line)).thenThrows(ManifestNotPickedUp);
+    const cancelled = onlyIssued.apply(
+      decideCancelManifest(cancelCommand(), { manifest: onlyIssued.manifest(manifestNo(1)) }).manifest,
+    );
+    receiveIn(cancelled, receiveCommand(line)).thenThrows(ManifestAlreadyCancelled);
+    receiveIn(world, receiveCommand(full.lines, timed('12:59'))).thenThrows(OccurredOutOfOrder);
+  });
+
+  it("checks the receiver's permit again at receipt, for the accepted hazardous mass (PermitNotValid)", () => {
+    const { world, a, b } = pickedUp();
+    const revoked = world.apply(
+      decideRevokePermit(revokePermitCommand(timed('14:00')), world.party(RECEIVER)),
+    );
+    receiveIn(
+      revoked,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
+        { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+      ]),
+    ).thenThrows(PermitNotValid);
+    // rejecting everything needs no permit
+    expect(() =>
+      receiveIn(
+        revoked,
+        receiveCommand([
+          { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 0, reason: '无证' },
+          { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+        ]),
+      ).result(),
+    ).not.toThrow();
+  });
+});

@@ -1,0 +1,48 @@
+import type { DomainEventOf, EventTime } from '../events/envelope';
+import type { PermitOperation } from '../values/operation';
+import type { PartyRole } from '../values/role';
+
+/** Stream `party-<USCC>`. */
+export interface PartyRegisteredData extends EventTime {
+  readonly uscc: string;
+  readonly name: string;
+  /** Canonical order: generator, collector, carrier, receiver. */
+  readonly roles: readonly PartyRole[];
+  readonly districtCode: string;
+}
+
+export interface PermitGrantedData extends EventTime {
+  readonly uscc: string;
+  readonly permitNo: string;
+  /** Canonical codes NNN-NNN-NN, sorted; may be empty when HW categories are given. */
+  readonly wasteCodes: readonly string[];
+  /** HWnn, sorted; may be empty when codes are given. */
+  readonly hwCategories: readonly string[];
+  /** In canonical order (R1 … Y16, collect, store). */
+  readonly operations: readonly PermitOperation[];
+  readonly annualCapacityGrams: number;
+  /** `YYYY-MM-DD` (a CST calendar day, from its start) or an ISO 8601 instant. */
+  readonly validFrom: string;
+  /** `YYYY-MM-DD` (a CST calendar day, to its end, inclusive) or an ISO 8601 instant. */
+  readonly validTo: string;
+  /** Edition of the catalogue the codes were checked against, if one was loaded. */
+  readonly catalogueEdition?: string;
+}
+
+export interface PermitRevokedData extends EventTime {
+  readonly uscc: string;
+  readonly permitNo: string;
+  readonly reason: string;
+}
+
+export type PartyRegistered = DomainEventOf<'PartyRegistered', PartyRegisteredData>;
+export type PermitGranted = DomainEventOf<'PermitGranted', PermitGrantedData>;
+export type PermitRevoked = DomainEventOf<'PermitRevoked', PermitRevokedData>;
+
+export type PartyEvent = PartyRegistered | PermitGranted | PermitRevoked;
+export type PartyEventType = PartyEvent['type'];
+export const PARTY_EVENT_TYPES: readonly PartyEventType[] = [
+  'PartyRegistered',
+  'PermitGranted',
+  'PermitRevoked',
+];

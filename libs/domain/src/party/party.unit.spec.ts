@@ -1,0 +1,258 @@
+import {
+  EventNotApplicable,
+  InvalidDistrictCode,
+  InvalidHwCategory,
+  InvalidPermit,
+  InvalidRole,
+  InvalidUscc,
+  InvalidValue,
+  InvalidOperationCode,
+  MassNotPositive,
+  OccurredInFuture,
+  PartyAlreadyRegistered,
+  PartyNotFound,
+  PermitAlreadyGranted,
+  PermitAlreadyRevoked,
+  PermitNotFound,
+  UnknownWasteCode,
+} from '../errors';
+import {
+  deciderSpec,
+  GENERATOR,
+  RECEIVER,
+  XIHU,
+  aRegisteredParty,
+  aRegisteredReceiver,
+  fixtureCatalogue,
+  grantPermitCommand,
+  registerPartyCommand,
+  revokePermitCommand,
+  partyOf,
+  at,
+  timed,
+} from '../testing';
+import { decideGrantPermit, type GrantPermitCommand } from './grant-permit.decide';
+import { evolveParty, initialPartyState, hasRole, type PartyState } from './party.state';
+import type { PartyEvent } from './party.events';
+import { decideRegisterParty, type RegisterPartyCommand } from './register-party.decide';
+import { decideRevokePermit, type RevokePermitCommand } from './revoke-permit.decide';
+
+const register = deciderSpec<RegisterPartyCommand, PartyState, PartyEvent, PartyEvent[]>({
+  decide: decideRegisterParty,
+  evolve: evolveParty,
+  initialState: initialPartyState,
+});
+const grant = deciderSpec<GrantPermitCommand, PartyState, PartyEvent, PartyEvent[]>({
+  decide: (c, s) => decideGrantPermit(c, s, { catalogue: fixtureCatalogue() }),
+  evolve: evolveParty,
+  initialState: initialPartyState,
+});
+const revoke = deciderSpec<RevokePermitCommand, PartyState, PartyEvent, PartyEvent[]>({
+  decide: decideRevokePermit,
+  evolve: evolveParty,
+  initialState: initialPartyState,
+});
+
+const registeredReceiver = aRegisteredReceiver({ permit: false });
+
+describe('Party', () => {
+  describe('register', () => {
+    it('given nothing, when registering, then PartyRegistered with canonical roles', () => {
+      register
+        .given([])
+        .when(
+          registerPartyCommand({
+            uscc: ` ${GENERATOR.toLowerCase()}`,
+            roles: ['carrier', 'generator'],
+            name: ' 杭州示例 ',
+          }),
+        )
+        .then([
+          {
+            type: 'PartyRegistered',
+            schemaVersion: 1,
+            data: {
+              uscc: GENERATOR,
+              name: '杭州示例',
+              roles: ['generator', 'carrier'],
+              districtCode: XIHU,
+              occurredAt: at('08:00'),
+              late: false,
+            },
+          },
+        ]);
+    });
+
+    it('refuses a second registration (PartyAlreadyRegistered)', () => {
+      register
+        .given(aRegisteredParty(GENERATOR, ['generator']))
+        .when(registerPartyCommand())
+        .thenThrows(PartyAlreadyRegistered, { uscc: GENERATOR });
+    });
+
+    it('refuses malformed input with the field named', () => {
+      register
+        .given([])
+        .when(registerPartyCommand({ uscc: '91350100M000100Y44' }))
+        .thenThrows(InvalidUscc, { field: 'uscc' });
+      register
+        .given([])
+        .when(registerPartyCommand({ districtCode: '3301' }))
+        .thenThrows(InvalidDistrictCode, { field: 'districtCode' });
+      register
+        .given([])
+        .when(registerPartyCommand({ roles: [] }))
+        .thenThrows(InvalidRole);
+      register
+        .given([])
+        .when(registerPartyCommand({ name: '  ' }))
+        .thenThrows(InvalidValue, { field: 'name' });
+    });
+
+    it('refuses an occurredAt in the future (OccurredInFuture) and flags a backdated one late', () => {
+      register
+        .given([])
+        .when(registerPartyCommand({ occurredAt: at('08:10'), recordedAt: '2025-03-03T00:00:00.000Z' }))
+        .thenThrows(OccurredInFuture);
+      const [e] = register
+        .given([])
+        .when(
+          registerPartyCommand({
+            occurredAt: at('2025-02-01T08:00'),
+            recordedAt: '2025-03-03T00:00:00.000Z',
+          }),
+        )
+        .result();
+      expect(e.data.late).toBe(true);
+    });
+  });
+
+  describe('grant permit', () => {
+    it('given a registered receiver, when granting, then PermitGranted with sorted, canonical coverage', () => {
+      grant
+        .given(registeredReceiver)
+        .when(
+          grantPermitCommand({
+            wasteCodes: ['900-249-08', '841-001-01'],
+            hwCategories: ['hw49', 'HW08'],
+            operations: ['store', 'r9', 'D10', 'R9'],
+          }),
+        )
+        .then([
+          {
+            type: 'PermitGranted',
+            schemaVersion: 1,
+            data: {
+              uscc: RECEIVER,
+              permitNo: '3301000001',
+              wasteCodes: ['841-001-01', '900-249-08'],
+              hwCategories: ['HW08', 'HW49'],
+              operations: ['R9', 'D10', 'store'],
+              annualCapacityGrams: 10_000_000_000,
+              validFrom: '2025-01-01',
+              validTo: '2027-12-31',
+              catalogueEdition: fixtureCatalogue().edition,
+              occurredAt: at('08:10'),
+              late: false,
+            },
+          },
+        ]);
+    });
+
+    it('refuses a party that is not registered (PartyNotFound)', () => {
+      grant.given([]).when(grantPermitCommand()).thenThrows(PartyNotFound);
+    });
+
+    it('refuses a permit number already granted (PermitAlreadyGranted)', () => {
+      grant.given(aRegisteredReceiver()).when(grantPermitCommand()).thenThrows(PermitAlreadyGranted);
+    });
+
+    it('refuses a permit that covers nothing, allows nothing, or ends before it starts (InvalidPermit)', () => {
+      grant
+        .given(registeredReceiver)
+        .when(grantPermitCommand({ wasteCodes: [], hwCategories: [] }))
+        .thenThrows(InvalidPermit);
+      grant
+        .given(registeredReceiver)
+        .when(grantPermitCommand({ operations: [] }))
+        .thenThrows(InvalidPermit);
+      grant
+        .given(registeredReceiver)
+        .when(grantPermitCommand({ validFrom: '2026-01-01', validTo: '2025-12-31' }))
+        .thenThrows(InvalidPermit, { field: 'validTo' });
+    });
+
+    it('refuses unknown codes, categories, operations and a non-positive capacity', () => {
+      grant
+        .given(registeredReceiver)
+        .when(grantPermitCommand({ wasteCodes: ['900-250-08'] }))
+        .thenThrows(UnknownWasteCode, { field: 'wasteCodes[0]' });
+      grant
+        .given(registeredReceiver)
+        .when(grantPermitCommand({ hwCategories: ['HW42'] }))
+        .thenThrows(InvalidHwCategory);
+      grant
+        .given(registeredReceiver)
+        .when(grantPermitCommand({ operations: ['R99'] }))
+        .thenThrows(InvalidOperationCode, { field: 'operations[0]' });
+      grant
+        .given(registeredReceiver)
+        .when(grantPermitCommand({ annualCapacityGrams: 0 }))
+        .thenThrows(MassNotPositive);
+    });
+  });
+
+  describe('revoke permit', () => {
+    it('given a granted permit, when revoking, then PermitRevoked and the state records it', () => {
+      const given = revoke.given(aRegisteredReceiver());
+      const events = given.when(revokePermitCommand()).then([
+        {
+          type: 'PermitRevoked',
+          schemaVersion: 1,
+          data: {
+            uscc: RECEIVER,
+            permitNo: '3301000001',
+            reason: '超范围经营',
+            occurredAt: at('08:20'),
+            late: false,
+          },
+        },
+      ]);
+      const after = events.reduce(evolveParty, given.state);
+      expect(after.status === 'registered' && after.permits[0].revokedAt).toBe(at('08:20'));
+    });
+
+    it('refuses an unknown permit (PermitNotFound), a second revocation (PermitAlreadyRevoked) and an unknown party (PartyNotFound)', () => {
+      revoke.given(registeredReceiver).when(revokePermitCommand()).thenThrows(PermitNotFound);
+      const revoked = [
+        ...aRegisteredReceiver(),
+        ...decideRevokePermit(revokePermitCommand(), partyOf(aRegisteredReceiver())),
+      ];
+      revoke
+        .given(revoked)
+        .when(revokePermitCommand({ ...timed('09:00') }))
+        .thenThrows(PermitAlreadyRevoked);
+      revoke.given([]).when(revokePermitCommand()).thenThrows(PartyNotFound);
+      revoke
+        .given(aRegisteredReceiver())
+        .when(revokePermitCommand({ reason: '' }))
+        .thenThrows(InvalidValue, { field: 'reason' });
+    });
+  });
+
+  describe('evolve', () => {
+    it('knows roles', () => {
+      const s = partyOf(aRegisteredParty(GENERATOR, ['generator', 'carrier']));
+      expect(hasRole(s, 'carrier')).toBe(true);
+      expect(hasRole(s, 'receiver')).toBe(false);
+      expect(hasRole(initialPartyState, 'carrier')).toBe(false);
+    });
+
+    it('refuses events that cannot apply (EventNotApplicable)', () => {
+      const [registered] = aRegisteredParty(GENERATOR, ['generator']);
+      expect(() => evolveParty(partyOf([registered]), registered)).toThrow(EventNotApplicable);
+      const [, granted] = aRegisteredReceiver();
+      expect(() => evolveParty(initialPartyState, granted)).toThrow(EventNotApplicable);
+    });
+  });
+});

@@ -1,0 +1,33 @@
+import { PartyAlreadyRegistered } from '../errors';
+import { requireText, type CommandTime, type DecideOptions } from '../decide-options';
+import { domainEvent } from '../events/envelope';
+import { parseDistrictCode } from '../values/district';
+import { parseRoles, type PartyRole } from '../values/role';
+import { parseUscc } from '../values/uscc';
+import { checkCommandTime } from '../values/time';
+import type { PartyEvent } from './party.events';
+import type { PartyState } from './party.state';
+
+/** Registration of a party by an admin (stream `party-<uscc>`). */
+export interface RegisterPartyCommand extends CommandTime {
+  readonly uscc: string;
+  readonly name: string;
+  readonly roles: readonly PartyRole[];
+  readonly districtCode: string;
+}
+
+export function decideRegisterParty(
+  command: RegisterPartyCommand,
+  state: PartyState,
+  options: DecideOptions = {},
+): PartyEvent[] {
+  const { late } = checkCommandTime(command, options.time);
+  const uscc = parseUscc(command.uscc, 'uscc');
+  const name = requireText(command.name, 'name', 200);
+  const roles = parseRoles(command.roles, 'roles');
+  const districtCode = parseDistrictCode(command.districtCode, 'districtCode');
+  if (state.status === 'registered') throw new PartyAlreadyRegistered(uscc);
+  return [
+    domainEvent('PartyRegistered', { uscc, name, roles, districtCode, occurredAt: command.occurredAt, late }),
+  ];
+}

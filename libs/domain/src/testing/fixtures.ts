@@ -1,0 +1,271 @@
+import type { BatchEvent } from '../batch/batch.events';
+import type { ExistingBatch } from '../batch/batch.state';
+import { decideGenerateWaste, type GenerateWasteCommand } from '../batch/generate-waste.decide';
+import type { SplitBatchCommand } from '../batch/split-batch.decide';
+import type { ConsolidateBatchesCommand } from '../batch/consolidate-batches.decide';
+import type { TreatWasteCommand } from '../batch/treat-waste.decide';
+import type { CorrectMassCommand } from '../batch/correct-mass.decide';
+import { parseHwCatalogueCsv, type HwCatalogue } from '../catalogue/hw-catalogue';
+import { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixture';
+import type { IssueManifestCommand } from '../manifest/issue-manifest.decide';
+import type { PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
+import type { ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
+import type { CancelManifestCommand } from '../manifest/cancel-manifest.decide';
+import type { PartyEvent } from '../party/party.events';
+import { evolveParty, initialPartyState, type PartyState } from '../party/party.state';
+import { decideRegisterParty, type RegisterPartyCommand } from '../party/register-party.decide';
+import { decideGrantPermit, type GrantPermitCommand } from '../party/grant-permit.decide';
+import type { RevokePermitCommand } from '../party/revoke-permit.decide';
+import { composeManifestNumber } from '../values/manifest-number';
+import { composeUscc } from '../values/uscc';
+import { encodeCrockford } from '../values/crockford';
+import type { PartyRole } from '../values/role';
+
+/**
+ * Fixed builders: deterministic ids and times, never a clock or randomness. Overrides are shallow.
+ * Time: Monday 3 March 2025 in Hangzhou; `at('09:00')` is that day, `at('2025-03-05T14:00')` any other.
+ */
+export const GENERATOR = composeUscc('91330106MA2GEN001');
+export const OTHER_GENERATOR = composeUscc('91330108MA2GEN002');
+export const CARRIER = composeUscc('91330105MA2CAR001');
+export const RECEIVER = composeUscc('91330109MA2REC001');
+export const COLLECTOR = composeUscc('91330110MA2CLT001');
+export const STRANGER = composeUscc('91330102MA2XY0009');
+
+export const XIHU = '330106';
+export const BINJIANG = '330108';
+export const XIAOSHAN = '330109';
+export const YUHANG = '330110';
+export const GONGSHU = '330105';
+export const SHANGCHENG = '330102';
+
+export const DAY0 = '2025-03-03';
+
+/** `at('09:00')` → 2025-03-03T09:00:00+08:00; `at('2025-03-05T14:30')` → 2025-03-05T14:30:00+08:00. */
+export function at(time: string): string {
+  const full = time.includes('T') ? time : `${DAY0}T${time}`;
+  return `${full.length === 16 ? `${full}:00` : full}+08:00`;
+}
+
+/** The server's recording time: `delayMs` (default 1 minute) after `occurredAt`, as UTC ISO. */
+export function recordedAfter(occurredAt: string, delayMs = 60_000): string {
+  return new Date(Date.parse(occurredAt) + delayMs).toISOString();
+}
+
+/** Times of a command happening at `time` and recorded a minute later. */
+export function timed(time: string): { occurredAt: string; recordedAt: string } {
+  const occurredAt = at(time);
+  return { occurredAt, recordedAt: recordedAfter(occurredAt) };
+}
+
+/** Deterministic random parts: `randomPart(1)` → 0000000001 in base32 (8 symbols). */
+export function randomPart(n: number): string {
+  return encodeCrockford(n, 8);
+}
+
+/** Deterministic manifest numbers in Hangzhou: `manifestNo(1)` → 20253301000001. */
+export function manifestNo(serial: number, districtCode = XIHU, year = 2025): string {
+  return composeManifestNumber(year, districtCode, serial);
+}
+
+let fixtureCatalogueCache: HwCatalogue | undefined;
+/** The fixture catalogue (a dozen rows of the 2021 edition). */
+export function fixtureCatalogue(): HwCatalogue {
+  fixtureCatalogueCache ??= parseHwCatalogueCsv(HW_FIXTURE_EDITION, HW_FIXTURE_CSV);
+  return fixtureCatalogueCache;
+}
+
+// ------------------------------------------------------------------------------------------------
+// commands
+// ------------------------------------------------------------------------------------------------
+
+export function registerPartyCommand(o: Partial<RegisterPartyCommand> = {}): RegisterPartyCommand {
+  return {
+    uscc: GENERATOR,
+    name: '杭州示例制造有限公司',
+    roles: ['generator'],
+    districtCode: XIHU,
+    ...timed('08:00'),
+    ...o,
+  };
+}
+
+export function grantPermitCommand(o: Partial<GrantPermitCommand> = {}): GrantPermitCommand {
+  return {
+    uscc: RECEIVER,
+    permitNo: '3301000001',
+    hwCategories: ['HW08'],
+    wasteCodes: ['841-001-01'],
+    operations: ['D10', 'R9', 'store'],
+    annualCapacityGrams: 10_000_000_000,
+    validFrom: '2025-01-01',
+    validTo: '2027-12-31',
+    ...timed('08:10'),
+    ...o,
+  };
+}
+
+export function revokePermitCommand(o: Partial<RevokePermitCommand> = {}): RevokePermitCommand {
+  return { uscc: RECEIVER, permitNo: '3301000001', reason: '超范围经营', ...timed('08:20'), ...o };
+}
+
+export function generateWasteCommand(o: Partial<GenerateWasteCommand> = {}): GenerateWasteCommand {
+  return {
+    actorUscc: GENERATOR,
+    category: 'hazardous',
+    wasteCode: '900-249-08',
+    massGrams: 1_000_000,
+    randomPart: randomPart(1),
+    ...timed('09:00'),
+    ...o,
+  };
+}
+
+export function splitCommand(traceCode: string, o: Partial<SplitBatchCommand> = {}): SplitBatchCommand {
+  return { traceCode, actorUscc: GENERATOR, partsGrams: [300_000], ...timed('10:00'), ...o };
+}
+
+export function consolidateCommand(
+  traceCode: string | undefined,
+  lines: ConsolidateBatchesCommand['lines'],
+  o: Partial<ConsolidateBatchesCommand> = {},
+): ConsolidateBatchesCommand {
+  return { traceCode, actorUscc: GENERATOR, lines, ...timed('10:30'), ...o };
+}
+
+export function issueManifestCommand(
+  lines: IssueManifestCommand['lines'],
+  o: Partial<IssueManifestCommand> = {},
+): IssueManifestCommand {
+  return {
+    manifestNo: manifestNo(1),
+    actorUscc: GENERATOR,
+    carrierUscc: CARRIER,
+    receiverUscc: RECEIVER,
+    plannedAt: at('13:00'),
+    lines,
+    ...timed('11:00'),
+    ...o,
+  };
+}
+
+export function pickUpCommand(o: Partial<PickUpManifestCommand> = {}): PickUpManifestCommand {
+  return { manifestNo: manifestNo(1), actorUscc: CARRIER, vehiclePlate: '浙A12345', ...timed('13:00'), ...o };
+}
+
+export function receiveCommand(
+  lines: ReceiveManifestCommand['lines'],
+  o: Partial<ReceiveManifestCommand> = {},
+): ReceiveManifestCommand {
+  return { manifestNo: manifestNo(1), actorUscc: RECEIVER, lines, ...timed('15:00'), ...o };
+}
+
+export function cancelCommand(o: Partial<CancelManifestCommand> = {}): CancelManifestCommand {
+  return { manifestNo: manifestNo(1), actorUscc: GENERATOR, reason: '车辆故障', ...timed('12:00'), ...o };
+}
+
+export function treatCommand(traceCode: string, o: Partial<TreatWasteCommand> = {}): TreatWasteCommand {
+  return { traceCode, actorUscc: RECEIVER, operation: 'D10', massGrams: 500_000, ...timed('16:00'), ...o };
+}
+
+export function correctCommand(traceCode: string, o: Partial<CorrectMassCommand> = {}): CorrectMassCommand {
+  return {
+    traceCode,
+    actorUscc: GENERATOR,
+    deltaGrams: -1_000,
+    reason: '复磅更正',
+    approvals: [{ approverId: 'regulator:330106', role: 'regulator', approvedAt: at('09:30') }],
+    ...timed('09:45'),
+    ...o,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// events (built through the decide functions, so they are exactly what the domain produces)
+// ------------------------------------------------------------------------------------------------
+
+export function aRegisteredParty(
+  uscc: string,
+  roles: readonly PartyRole[],
+  districtCode = XIHU,
+  name = `单位 ${uscc.slice(-4)}`,
+): PartyEvent[] {
+  return decideRegisterParty(registerPartyCommand({ uscc, roles, districtCode, name }), initialPartyState);
+}
+
+export function aRegisteredGenerator(uscc = GENERATOR, districtCode = XIHU): PartyEvent[] {
+  return aRegisteredParty(uscc, ['generator'], districtCode);
+}
+
+export function aRegisteredCarrier(uscc = CARRIER): PartyEvent[] {
+  return aRegisteredParty(uscc, ['carrier'], GONGSHU);
+}
+
+/** A receiver (利用处置单位) in Xiaoshan, with a permit for HW08 and 841-001-01: D10, R9, store (unless `permit: false`). */
+export function aRegisteredReceiver(
+  o: { uscc?: string; permit?: Partial<GrantPermitCommand> | false } = {},
+): PartyEvent[] {
+  const uscc = o.uscc ?? RECEIVER;
+  const registered = aRegisteredParty(uscc, ['receiver'], XIAOSHAN);
+  if (o.permit === false) return registered;
+  return [
+    ...registered,
+    ...decideGrantPermit(grantPermitCommand({ uscc, ...o.permit }), partyOf(registered), {
+      catalogue: fixtureCatalogue(),
+    }),
+  ];
+}
+
+/** A collector that also carries, in Yuhang, with a collect/store permit for HW08 and HW49. */
+export function aRegisteredCollector(uscc = COLLECTOR): PartyEvent[] {
+  const registered = aRegisteredParty(uscc, ['collector', 'carrier'], YUHANG);
+  return [
+    ...registered,
+    ...decideGrantPermit(
+      grantPermitCommand({
+        uscc,
+        permitNo: '3301100002',
+        wasteCodes: [],
+        hwCategories: ['HW08', 'HW49'],
+        operations: ['collect', 'store'],
+      }),
+      partyOf(registered),
+    ),
+  ];
+}
+
+export function partyOf(events: readonly PartyEvent[]): PartyState {
+  return events.reduce(evolveParty, initialPartyState);
+}
+
+/** A hazardous batch of 1000 kg waste mineral oil (900-249-08) generated by GENERATOR in Xihu at 09:00. */
+export function aHazardousBatch(
+  o: Partial<GenerateWasteCommand> & { generator?: PartyState } = {},
+): BatchEvent[] {
+  const { generator, ...command } = o;
+  return decideGenerateWaste(
+    generateWasteCommand(command),
+    { generator: generator ?? partyOf(aRegisteredGenerator(command.actorUscc ?? GENERATOR)) },
+    { catalogue: fixtureCatalogue() },
+  );
+}
+
+/** A batch of any category (default: 2 t of industrial slag). */
+export function aBatch(o: Partial<GenerateWasteCommand> & { generator?: PartyState } = {}): BatchEvent[] {
+  return aHazardousBatch({
+    category: 'industrial',
+    subtype: 'slag',
+    wasteCode: undefined,
+    massGrams: 2_000_000,
+    ...o,
+  });
+}
+
+export function traceCodeOf(events: readonly BatchEvent[]): string {
+  return events[0].data.traceCode;
+}
+
+export function asExisting(state: { status: string }): ExistingBatch {
+  if (state.status === 'none') throw new Error('no such batch');
+  return state as ExistingBatch;
+}

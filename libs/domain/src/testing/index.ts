@@ -1,0 +1,6 @@
+/** Test helpers for the domain (and for tests of the layers above): not part of the main entry. */
+export * from './harness';
+export * from './world';
+export * from './fixtures';
+export { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixture';
+export * from './scenario';

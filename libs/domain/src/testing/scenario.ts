@@ -1,0 +1,117 @@
+import { decideGenerateWaste, type GenerateWasteCommand } from '../batch/generate-waste.decide';
+import type { DecideOptions } from '../decide-options';
+import { decideIssueManifest, type IssueManifestCommand } from '../manifest/issue-manifest.decide';
+import { decidePickUpManifest, type PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
+import { decideReceiveManifest, type ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
+import {
+  CARRIER,
+  COLLECTOR,
+  GENERATOR,
+  OTHER_GENERATOR,
+  BINJIANG,
+  RECEIVER,
+  aRegisteredCarrier,
+  aRegisteredCollector,
+  aRegisteredGenerator,
+  aRegisteredReceiver,
+  fixtureCatalogue,
+  generateWasteCommand,
+  issueManifestCommand,
+  pickUpCommand,
+  receiveCommand,
+} from './fixtures';
+import { World } from './world';
+
+/**
+ * Scenario steps over a World, through the real decide functions and the process manager's
+ * `custodyEventsFor` (applied by `World.applyManifest`).
+ */
+export const DEFAULT_OPTIONS: DecideOptions = { catalogue: fixtureCatalogue() };
+
+/** GENERATOR (Xihu), OTHER_GENERATOR (Binjiang), CARRIER, RECEIVER (permit HW08 + 841-001-01: D10, R9, store), COLLECTOR (collect/store HW08, HW49). */
+export function baseWorld(): World {
+  return World.of([
+    ...aRegisteredGenerator(GENERATOR),
+    ...aRegisteredGenerator(OTHER_GENERATOR, BINJIANG),
+    ...aRegisteredCarrier(CARRIER),
+    ...aRegisteredReceiver({ uscc: RECEIVER }),
+    ...aRegisteredCollector(COLLECTOR),
+  ]);
+}
+
+export function generate(
+  world: World,
+  o: Partial<GenerateWasteCommand> = {},
+): { world: World; traceCode: string } {
+  const command = generateWasteCommand(o);
+  const events = decideGenerateWaste(command, { generator: world.party(command.actorUscc) }, DEFAULT_OPTIONS);
+  return { world: world.apply(events), traceCode: events[0].data.traceCode };
+}
+
+export function issue(world: World, command: IssueManifestCommand): World {
+  const result = decideIssueManifest(
+    command,
+    {
+      manifest: world.manifest(command.manifestNo),
+      shipper: world.party(command.actorUscc),
+      carrier: world.party(command.carrierUscc),
+      receiver: world.party(command.receiverUscc),
+      batches: world.batches,
+    },
+    DEFAULT_OPTIONS,
+  );
+  return world.apply(result.manifest).applyBatches(result.batches);
+}
+
+export function pickUp(world: World, command: PickUpManifestCommand): World {
+  return world.applyManifest(
+    decidePickUpManifest(command, world.manifest(command.manifestNo), DEFAULT_OPTIONS),
+  );
+}
+
+export function receive(world: World, command: ReceiveManifestCommand): World {
+  return world.applyManifest(
+    decideReceiveManifest(
+      command,
+      { manifest: world.manifest(command.manifestNo), receiver: world.party(command.actorUscc) },
+      DEFAULT_OPTIONS,
+    ),
+  );
+}
+
+/** Issue (11:00), pick up (13:00) and receive in full (15:00) the whole batches, from their custodian to `receiverUscc`. */
+export function deliver(
+  world: World,
+  traceCodes: readonly string[],
+  o: {
+    manifestNo?: string;
+    shipperUscc?: string;
+    receiverUscc?: string;
+    carrierUscc?: string;
+    day?: string;
+  } = {},
+): World {
+  const manifestNo = o.manifestNo ?? issueManifestCommand([]).manifestNo;
+  const day = o.day ?? '2025-03-03';
+  const t = (hhmm: string) => {
+    const occurredAt = `${day}T${hhmm}:00+08:00`;
+    return { occurredAt, recordedAt: new Date(Date.parse(occurredAt) + 60_000).toISOString() };
+  };
+  const shipper = o.shipperUscc ?? GENERATOR;
+  const carrier = o.carrierUscc ?? CARRIER;
+  const receiverUscc = o.receiverUscc ?? RECEIVER;
+  let w = issue(
+    world,
+    issueManifestCommand(
+      traceCodes.map((traceCode) => ({ traceCode })),
+      { manifestNo, actorUscc: shipper, carrierUscc: carrier, receiverUscc, ...t('11:00') },
+    ),
+  );
+  w = pickUp(w, pickUpCommand({ manifestNo, actorUscc: carrier, ...t('13:00') }));
+  const lines = traceCodes.map((traceCode) => {
+    const b = w.batch(traceCode);
+    const grams = b.status === 'none' ? 0 : b.heldGrams;
+    return { traceCode, receivedGrams: grams, acceptedGrams: grams };
+  });
+  return receive(w, receiveCommand(lines, { manifestNo, actorUscc: receiverUscc, ...t('15:00') }));
+}

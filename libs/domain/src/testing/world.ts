@@ -1,0 +1,123 @@
+import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
+import { evolveBatch, initialBatchState, type BatchState } from '../batch/batch.state';
+import { assertNever } from '../util';
+import type { DomainEvent } from '../events/domain-event';
+import type { ManifestEvent } from '../manifest/manifest.events';
+import { evolveManifest, initialManifestState, type ManifestState } from '../manifest/manifest.state';
+import { custodyEventsFor } from '../manifest/custody-events';
+import { evolveParty, initialPartyState, type PartyState } from '../party/party.state';
+
+/**
+ * An in-memory picture of every aggregate, folded from domain events routed by the id each event carries.
+ * Immutable: `apply` returns a new World. For tests of multi-stream use cases and for property tests.
+ */
+export class World {
+  private constructor(
+    readonly parties: ReadonlyMap<string, PartyState>,
+    readonly batches: ReadonlyMap<string, BatchState>,
+    readonly manifests: ReadonlyMap<string, ManifestState>,
+    /** Every event applied, in order. */
+    readonly log: readonly DomainEvent[],
+  ) {}
+
+  static empty(): World {
+    return new World(new Map(), new Map(), new Map(), []);
+  }
+
+  static of(events: readonly DomainEvent[]): World {
+    return World.empty().apply(events);
+  }
+
+  party(uscc: string): PartyState {
+    return this.parties.get(uscc) ?? initialPartyState;
+  }
+
+  batch(traceCode: string): BatchState {
+    return this.batches.get(traceCode) ?? initialBatchState;
+  }
+
+  manifest(manifestNo: string): ManifestState {
+    return this.manifests.get(manifestNo) ?? initialManifestState;
+  }
+
+  apply(events: readonly DomainEvent[]): World {
+    const parties = new Map(this.parties);
+    const batches = new Map(this.batches);
+    const manifests = new Map(this.manifests);
+    for (const event of events) {
+      switch (event.type) {
+        case 'PartyRegistered':
+        case 'PermitGranted':
+        case 'PermitRevoked':
+          parties.set(event.data.uscc, evolveParty(parties.get(event.data.uscc) ?? initialPartyState, event));
+          break;
+        case 'ManifestIssued':
+        case 'ManifestPickedUp':
+        case 'ManifestReceived':
+        case 'ManifestCancelled':
+          manifests.set(
+            event.data.manifestNo,
+            evolveManifest(manifests.get(event.data.manifestNo) ?? initialManifestState, event),
+          );
+          break;
+        case 'WasteGenerated':
+        case 'BatchSplit':
+        case 'BatchSplitOff':
+        case 'BatchesConsolidated':
+        case 'BatchConsolidatedInto':
+        case 'BatchConsigned':
+        case 'BatchConsignmentReleased':
+        case 'BatchShipped':
+        case 'BatchLostInTransit':
+        case 'BatchRejectionSplitOff':
+        case 'BatchReturnedFromRejection':
+        case 'BatchReceived':
+        case 'BatchReturnedToShipper':
+        case 'WasteUtilised':
+        case 'WasteDisposed':
+        case 'MassCorrected':
+          batches.set(
+            event.data.traceCode,
+            evolveBatch(batches.get(event.data.traceCode) ?? initialBatchState, event),
+          );
+          break;
+        default:
+          return assertNever(event, 'event');
+      }
+    }
+    return new World(parties, batches, manifests, [...this.log, ...events]);
+  }
+
+  /** Applies a multi-stream batch result. */
+  applyBatches(streams: readonly BatchStreamEvents[]): World {
+    return this.apply(flattenBatchStreams(streams));
+  }
+
+  /** Applies manifest events, then what the process manager would append for each batch on them. */
+  applyManifest(events: readonly ManifestEvent[]): World {
+    let world = this.apply(events);
+    for (const event of events) {
+      for (const traceCode of traceCodesOf(event)) {
+        world = world.applyBatches(custodyEventsFor(event, world.batch(traceCode), traceCode));
+      }
+    }
+    return world;
+  }
+}
+
+export function flattenBatchStreams(streams: readonly BatchStreamEvents[]): BatchEvent[] {
+  return streams.flatMap((s) => s.events);
+}
+
+export function traceCodesOf(event: ManifestEvent): string[] {
+  switch (event.type) {
+    case 'ManifestIssued':
+    case 'ManifestReceived':
+      return event.data.lines.map((l) => l.traceCode);
+    case 'ManifestPickedUp':
+    case 'ManifestCancelled':
+      return [...event.data.traceCodes];
+    default:
+      return assertNever(event, 'manifest event');
+  }
+}
