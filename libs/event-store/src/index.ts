@@ -1,0 +1,19 @@
+export * from './event-store.port';
+export * from './errors';
+export { formatPosition, parsePosition, MAX_POSITION } from './position';
+export { createEventStore, type EventStoreConfig } from './create-event-store';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export {
+  decodePosition as decodePostgresPosition,
+  encodePosition as encodePostgresPosition,
+  MAX_EVENTS_PER_COMMIT as POSTGRES_MAX_EVENTS_PER_COMMIT,
+} from './postgres/postgres-position';
+export {
+  EventStoreDbEventStore,
+  type EventStoreDbEventStoreOptions,
+} from './eventstoredb/eventstoredb-event-store';
+export { isSystemStream } from './internal/event-filter';
+export * from './integrity/event-integrity';
+export { EVENT_STORE } from './event-store.token';
+export { CLOCK, systemClock, ManualClock, type Clock } from './clock';

@@ -1,0 +1,483 @@
+import { DatabaseError, Pool, type ClientBase, type QueryResultRow } from 'pg';
+import { EventStoreClosed, StreamNotFound, WrongExpectedRevision } from '../errors';
+import type {
+  ActualRevision,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  JsonObject,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamWrite,
+  Subscription,
+  SubscriptionHandler,
+  SubscriptionOptions,
+} from '../event-store.port';
+import { validateWrites } from '../internal/append-validation';
+import { CatchUpSubscription, SubscriptionSet } from '../internal/catch-up-subscription';
+import { normalizeFilter } from '../internal/event-filter';
+import { numberToRevision } from '../internal/expected-revision';
+import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
+import { WakeSignal } from '../internal/wake-signal';
+import { PostgresNotificationListener } from './postgres-notification-listener';
+import { MAX_EVENTS_PER_COMMIT } from './postgres-position';
+import {
+  APPEND_IDS_EXIST,
+  APPEND_OK,
+  APPEND_WRONG_EXPECTED_REVISION,
+  assertSchemaName,
+  notificationChannel,
+  schemaDdl,
+} from './postgres-schema';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Schema holding the events table and append function; created when missing. Default `event_store`. */
+  readonly schema?: string;
+  /** Pooled connections for appends and reads (LISTEN uses one more, of its own). Default 10. */
+  readonly poolSize?: number;
+  /**
+   * Longest a subscription waits before reading again without a notification. Notifications from this
+   * process are immediate, from others they come by LISTEN/NOTIFY; polling covers a lost one. Default 250.
+   */
+  readonly pollIntervalMs?: number;
+  /** Events per read while a subscription catches up. Default 500. */
+  readonly pageSize?: number;
+  /**
+   * Least time between two NOTIFYs to other processes. Each NOTIFY is a transaction of its own that
+   * serialises with every other notifying commit, so one per append would halve append throughput;
+   * appends within the interval share one. Default 10 ms.
+   */
+  readonly notifyIntervalMs?: number;
+}
+
+interface EventRow extends QueryResultRow {
+  position: string;
+  id: string;
+  stream: string;
+  revision: string;
+  type: string;
+  schema_version: number;
+  data: JsonObject;
+  metadata: JsonObject;
+  recorded_at: Date;
+}
+
+interface AppendRow extends QueryResultRow {
+  out_status: string;
+  out_write: number | null;
+  out_revision: string | null;
+  out_position: string | null;
+}
+
+/** Conflicts PostgreSQL reports when the server runs stricter isolation or lock timeouts than ours. */
+const TRANSIENT_CONFLICTS = new Set(['40001', '40P01', '55P03']);
+const UNIQUE_VIOLATION = '23505';
+const MAX_APPEND_ATTEMPTS = 5;
+const EVENT_COLUMNS = 'position, id, stream, revision, type, schema_version, data, metadata, recorded_at';
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function expectedParameter(expected: ExpectedRevision): string {
+  return typeof expected === 'bigint' ? expected.toString() : expected;
+}
+
+/** The append function's arguments: per write, then per event, flattened in commit order. */
+function appendParameters(writes: readonly StreamWrite[]): unknown[] {
+  const events: { write: number; event: EventToAppend }[] = writes.flatMap((write, index) =>
+    write.events.map((event) => ({ write: index + 1, event })),
+  );
+  return [
+    writes.map((write) => write.stream),
+    writes.map((write) => expectedParameter(write.expected)),
+    writes.map((write) => write.events.length),
+    events.map((item) => item.write),
+    events.map((item) => item.event.id),
+    events.map((item) => item.event.type),
+    events.map((item) => item.event.schemaVersion),
+    events.map((item) => JSON.stringify(item.event.data)),
+    events.map((item) => JSON.stringify(item.event.metadata)),
+  ];
+}
+
+/**
+ * PostgreSQL through a node-postgres Pool. Global order by transaction ids (see postgres-schema.ts):
+ * position = (xid << 20) | ordinal, and readers only see positions below the oldest xid of any append
+ * still in flight (never below xmax of their snapshot), so an event whose transaction commits late is
+ * delivered late, never skipped, and transactions that do not append never hold delivery back. Appends
+ * are one call of a plpgsql function (one round trip), which serialises writers per stream with advisory
+ * locks before it assigns the xid.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  readonly capabilities = { atomicMultiStreamAppend: true } as const;
+  readonly schema: string;
+
+  private readonly pool: Pool;
+  private readonly signal = new WakeSignal();
+  private readonly subscriptions = new SubscriptionSet();
+  private readonly listener: PostgresNotificationListener;
+  private readonly channel: string;
+  private readonly pollIntervalMs: number;
+  private readonly pageSize: number;
+  private readonly sql: Record<
+    | 'append'
+    | 'readAll'
+    | 'readForwards'
+    | 'readBackwards'
+    | 'streamExists'
+    | 'streamRevision'
+    | 'head'
+    | 'visibleHead'
+    | 'byIds',
+    { name: string; text: string }
+  >;
+  private readonly notifyIntervalMs: number;
+  private schemaReady: Promise<void> | undefined;
+  private notifying: Promise<void> | undefined;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private notifyPending = false;
+  private lastNotifyAt = 0;
+  private closed = false;
+
+  constructor(options: PostgresEventStoreOptions) {
+    const schema = options.schema ?? 'event_store';
+    assertSchemaName(schema);
+    this.schema = schema;
+    this.channel = notificationChannel(schema);
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.pageSize = options.pageSize ?? 500;
+    this.notifyIntervalMs = options.notifyIntervalMs ?? 10;
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // Per session, whatever the connection string or server defaults say. Statements are prepared once per
+    // connection, and a generic plan made while the table was small (a seq scan) would stay as it grows;
+    // each of ours has an index to use, so seq scans are ruled out. The ordering argument
+    // (postgres-schema.ts) needs a fresh snapshot per statement: READ COMMITTED. Queued before any query
+    // of ours on the new connection.
+    this.pool.on('connect', (client) => {
+      client
+        .query(`SET enable_seqscan = off; SET default_transaction_isolation = 'read committed'`)
+        .catch(() => undefined);
+    });
+    // An idle pooled connection that dies emits 'error' on the pool; the pool discards it and the next
+    // query opens a new one. Without a listener the process would crash.
+    this.pool.on('error', () => undefined);
+    this.listener = new PostgresNotificationListener(options.connectionString, this.channel, () =>
+      this.signal.notify(),
+    );
+
+    const table = `${schema}.events`;
+    const statement = (name: string, text: string): { name: string; text: string } => ({
+      name: `wfes_${schema}_${name}`,
+      text,
+    });
+    this.sql = {
+      append: statement(
+        'append',
+        `SELECT out_status, out_write, out_revision, out_position
+           FROM ${schema}.append_events($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[],
+                                        $7::int[], $8::text[], $9::text[])`,
+      ),
+      readAll: statement(
+        'read_all',
+        `SELECT ${EVENT_COLUMNS} FROM ${schema}.read_all($1::bigint, $2::text[], $3::text[], $4::int)`,
+      ),
+      readForwards: statement(
+        'read_forwards',
+        `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      ),
+      readBackwards: statement(
+        'read_backwards',
+        `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
+      ),
+      streamExists: statement('stream_exists', `SELECT 1 FROM ${table} WHERE stream = $1 LIMIT 1`),
+      streamRevision: statement(
+        'stream_revision',
+        `SELECT max(revision) AS revision FROM ${table} WHERE stream = $1`,
+      ),
+      head: statement('head', `SELECT ${schema}.head_position(false) AS position`),
+      visibleHead: statement('visible_head', `SELECT ${schema}.head_position(true) AS position`),
+      byIds: statement('by_ids', `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE id = ANY ($1::text[])`),
+    };
+  }
+
+  /** Creates the schema, table and append function when missing (idempotent, safe to race). */
+  ensureSchema(): Promise<void> {
+    this.schemaReady ??= this.createSchema().catch((error: unknown) => {
+      this.schemaReady = undefined;
+      throw error;
+    });
+    return this.schemaReady;
+  }
+
+  async append(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const [result] = await this.appendToStreams([{ stream, events, expected }]);
+    return result;
+  }
+
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    if (writes.length === 0) return [];
+    validateWrites(writes, MAX_EVENTS_PER_COMMIT);
+    await this.ensureSchema();
+    const results = await this.runAppend(writes, undefined);
+    if (!results[0].replayed) this.announceAppend();
+    return results;
+  }
+
+  /**
+   * Appends inside a transaction the caller holds open on `client` (BEGIN before, COMMIT or ROLLBACK after).
+   * It must be the first write of that transaction, or the function refuses (the xid must be assigned
+   * after the stream locks). Subscribers see the events once the caller commits (by polling, or sooner if
+   * the caller calls `announceAppend()`). Meant for tests of the ordering guarantees, and for callers
+   * that need an append to commit together with their own writes.
+   */
+  async appendInTransaction(client: ClientBase, writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    if (writes.length === 0) return [];
+    validateWrites(writes, MAX_EVENTS_PER_COMMIT);
+    await this.ensureSchema();
+    return this.runAppend(writes, client);
+  }
+
+  /**
+   * Wakes this process's subscriptions now, and tells other processes (NOTIFY, at most one per
+   * notifyIntervalMs) that events were committed.
+   */
+  announceAppend(): void {
+    this.signal.notify();
+    this.notifyPending = true;
+    this.scheduleNotification();
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    await this.ensureSchema();
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? (1n << 63n) - 1n : 0n);
+    const sql = backwards ? this.sql.readBackwards : this.sql.readForwards;
+    const { rows } = await this.pool.query<EventRow>({
+      ...sql,
+      values: [stream, from.toString(), options.limit ?? null],
+    });
+    if (rows.length === 0) {
+      const exists = await this.pool.query({ ...this.sql.streamExists, values: [stream] });
+      if (exists.rowCount === 0) throw new StreamNotFound(stream);
+    }
+    return rows.map(toRecorded);
+  }
+
+  async streamRevision(stream: string): Promise<ActualRevision> {
+    this.assertOpen();
+    await this.ensureSchema();
+    const { rows } = await this.pool.query<{ revision: string | null }>({
+      ...this.sql.streamRevision,
+      values: [stream],
+    });
+    return rows[0].revision === null ? 'no_stream' : BigInt(rows[0].revision);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    await this.ensureSchema();
+    const filter = normalizeFilter(options.filter);
+    const { rows } = await this.pool.query<EventRow>({
+      ...this.sql.readAll,
+      values: [
+        (options.after ?? 0n).toString(),
+        filter.eventTypes ?? null,
+        filter.streamPrefixes ?? null,
+        options.limit ?? null,
+      ],
+    });
+    return rows.map(toRecorded);
+  }
+
+  subscribeToAll(handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
+    this.assertOpen();
+    this.listener.start();
+    return this.subscriptions.add(
+      new CatchUpSubscription(
+        {
+          readAll: (readOptions) => this.readAll(readOptions),
+          visibleHead: () => this.visibleHead(),
+          signal: this.signal,
+        },
+        handler,
+        options,
+        { pageSize: this.pageSize, idleTimeoutMs: this.pollIntervalMs, visibilityLag: true },
+      ),
+    );
+  }
+
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    await this.ensureSchema();
+    const { rows } = await this.pool.query<{ position: string }>(this.sql.head);
+    return BigInt(rows[0].position);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.subscriptions.stopAll();
+    await this.listener.stop();
+    if (this.notifyTimer) {
+      clearTimeout(this.notifyTimer);
+      this.notifyTimer = undefined;
+      if (!this.notifying) this.notifying = this.sendNotification();
+    }
+    await this.notifying;
+    await this.pool.end();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosed();
+  }
+
+  private async createSchema(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalogs; serialise the DDL.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['wasteflow-event-store-ddl']);
+      await client.query(schemaDdl(this.schema));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async visibleHead(): Promise<bigint> {
+    const { rows } = await this.pool.query<{ position: string }>(this.sql.visibleHead);
+    return BigInt(rows[0].position);
+  }
+
+  /**
+   * Runs append_events() and maps its outcome. On our own connection (no caller transaction), conflicts
+   * that only stricter server settings produce (serialization failure, deadlock, lock timeout, a revision
+   * taken under a stale snapshot) are retried; they can only mean "try again", and a retry either
+   * succeeds or reports the real WrongExpectedRevision.
+   */
+  private async runAppend(
+    writes: readonly StreamWrite[],
+    client: ClientBase | undefined,
+  ): Promise<AppendResult[]> {
+    const values = appendParameters(writes);
+    for (let attempt = 1; ; attempt += 1) {
+      let rows: AppendRow[];
+      try {
+        rows = (await (client ?? this.pool).query<AppendRow>({ ...this.sql.append, values })).rows;
+      } catch (error) {
+        if (!(error instanceof DatabaseError)) throw error;
+        const idTaken = error.code === UNIQUE_VIOLATION && error.constraint === 'events_id_uq';
+        const transient =
+          TRANSIENT_CONFLICTS.has(error.code ?? '') ||
+          (error.code === UNIQUE_VIOLATION && error.constraint === 'events_stream_revision_uq');
+        if (idTaken) {
+          // Another transaction stored one of our ids after our check; decide as if we had seen it.
+          const resolved = await this.resolveStored(writes);
+          if (resolved) return resolved;
+        }
+        if ((idTaken || transient) && !client && attempt < MAX_APPEND_ATTEMPTS) continue;
+        if (idTaken || transient) {
+          const write = writes[0];
+          throw new WrongExpectedRevision(
+            write.stream,
+            write.expected,
+            await this.streamRevision(write.stream),
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+
+      const outcome = rows[0];
+      if (outcome.out_status === APPEND_OK) {
+        return rows
+          .sort((a, b) => (a.out_write ?? 0) - (b.out_write ?? 0))
+          .map((row, index) => ({
+            stream: writes[index].stream,
+            revision: BigInt(row.out_revision ?? -1),
+            position: BigInt(row.out_position ?? -1),
+            eventIds: writes[index].events.map((event) => event.id),
+            replayed: false,
+          }));
+      }
+      if (outcome.out_status === APPEND_WRONG_EXPECTED_REVISION) {
+        const write = writes[(outcome.out_write ?? 1) - 1];
+        throw new WrongExpectedRevision(
+          write.stream,
+          write.expected,
+          numberToRevision(BigInt(outcome.out_revision ?? -1)),
+        );
+      }
+      if (outcome.out_status === APPEND_IDS_EXIST) {
+        const resolved = await this.resolveStored(writes);
+        if (resolved) return resolved;
+        continue;
+      }
+      throw new Error(`append_events() returned an unknown status ${outcome.out_status}`);
+    }
+  }
+
+  /** Stored events never change, so deciding on committed rows outside the append is safe. */
+  private async resolveStored(writes: readonly StreamWrite[]): Promise<AppendResult[] | undefined> {
+    const ids = writes.flatMap((write) => write.events.map((event) => event.id));
+    const stored = await this.pool.query<EventRow>({ ...this.sql.byIds, values: [ids] });
+    if (stored.rows.length === 0) return undefined;
+    return resolveStoredCommit(
+      writes,
+      new Map<string, StoredEvent>(stored.rows.map((row) => [row.id, toRecorded(row)])),
+    );
+  }
+
+  private scheduleNotification(): void {
+    if (this.notifying || this.notifyTimer || this.closed) return;
+    const wait = Math.max(0, this.lastNotifyAt + this.notifyIntervalMs - Date.now());
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      this.notifying = this.sendNotification().finally(() => {
+        this.notifying = undefined;
+        if (this.notifyPending) this.scheduleNotification();
+      });
+    }, wait);
+    this.notifyTimer.unref();
+  }
+
+  private async sendNotification(): Promise<void> {
+    this.notifyPending = false;
+    this.lastNotifyAt = Date.now();
+    try {
+      // Nothing depends on the notification being durable: skip the WAL flush wait for its commit.
+      await this.pool.query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')`, [
+        this.channel,
+      ]);
+    } catch {
+      // A lost notification only delays other processes until their next poll.
+    }
+  }
+}

@@ -1,0 +1,261 @@
+import { InvalidArgument } from '../errors';
+import { MAX_XID, ORDINAL_BITS } from './postgres-position';
+
+/** Kept plain so it needs no quoting anywhere and the NOTIFY channel name stays under 63 bytes. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+
+export function assertSchemaName(schema: string): void {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new InvalidArgument(
+      `PostgreSQL schema name must match ${SCHEMA_NAME.source}, got ${JSON.stringify(schema)}`,
+    );
+  }
+}
+
+export function notificationChannel(schema: string): string {
+  return `wf_events_${schema}`;
+}
+
+/** Outcome codes of append_events(); see the function below. */
+export const APPEND_OK = 'ok';
+export const APPEND_IDS_EXIST = 'ids_exist';
+export const APPEND_WRONG_EXPECTED_REVISION = 'wrong_expected_revision';
+/** Raised when append_events() is not the first write of its transaction (its xid would predate its locks). */
+export const NOT_FIRST_WRITE_SQLSTATE = 'WF001';
+
+/**
+ * Key of the shared advisory lock every append holds for its whole transaction, in the two-int4 key
+ * space (pg_locks.objsubid = 2) so it can never collide with the per-stream bigint keys (objsubid = 1).
+ * Positive, so pg_locks.classid (an oid) shows the same number.
+ */
+export function appendingLockKey(schema: string): number {
+  let hash = 0x2f5a1c3b;
+  for (const char of `wasteflow-appending/${schema}`)
+    hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash & 0x7fffffff;
+}
+
+/**
+ * The schema, created idempotently. How the global order works (see also postgres-position.ts):
+ *
+ * Writing. append_events() must be the first write of its transaction. It takes a shared "appending"
+ * advisory lock, then an exclusive advisory lock per stream (in key order, so commits cannot deadlock),
+ * and only then writes. Advisory locks assign no transaction id, so the xid is assigned after the locks
+ * are held: of two commits sharing a stream, the one that got the stream lock first has the smaller xid
+ * and (locks being held to commit) the lower revisions. Every event gets
+ * `position = (xid << 20) | ordinal`, unique and ordered like (xid, ordinal); stream order agrees.
+ *
+ * Reading. A reader must never see a position below one it has already seen appear later. The textbook
+ * bound is `pg_snapshot_xmin(pg_current_snapshot())`: every smaller xid has finished. It couples
+ * delivery to every transaction in the cluster, though (a long projection rebuild, another application,
+ * another database), which stalls all subscribers for its duration. visible_bound() keeps the guarantee
+ * while waiting only for appends:
+ *   1. X := xmax of a fresh snapshot. Every xid assigned from then on is >= X.
+ *   2. A := the oldest xid among transactions holding the appending lock (pg_locks, read after 1).
+ *   3. bound := min(X, A); the rows are read in a statement after 2, so with a newer snapshot.
+ * An event below the bound belongs to a transaction T whose xid is below X, so T got its xid (inside
+ * append_events, after taking the appending lock) before step 2. If T was still running at step 2 it
+ * held the lock and its xid is >= A >= bound: contradiction. So T had finished before step 2, and the
+ * step 3 snapshot shows its events, or it rolled back and has none. Nothing below the bound can appear
+ * later; transactions that do not append never delay anyone. (The xid8 column stays for audits.)
+ *
+ * One round trip per append (append_events) and per read (read_all and friends, which must run the
+ * three steps as separate statements, in that order, hence functions).
+ */
+export function schemaDdl(schema: string): string {
+  assertSchemaName(schema);
+  const lockNamespace = `${schema}/`;
+  const appendingKey = appendingLockKey(schema);
+  return `
+CREATE SCHEMA IF NOT EXISTS ${schema};
+
+CREATE TABLE IF NOT EXISTS ${schema}.events (
+  position bigint NOT NULL,
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  id text NOT NULL,
+  stream text NOT NULL,
+  revision bigint NOT NULL,
+  type text NOT NULL,
+  schema_version integer NOT NULL,
+  data json NOT NULL,
+  metadata json NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT events_pkey PRIMARY KEY (position),
+  CONSTRAINT events_id_uq UNIQUE (id),
+  CONSTRAINT events_stream_revision_uq UNIQUE (stream, revision)
+);
+
+CREATE OR REPLACE FUNCTION ${schema}.visible_bound() RETURNS bigint
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_xmax bigint;
+  v_oldest bigint;
+BEGIN
+  -- The argument needs a fresh snapshot per statement; one transaction snapshot would make it unsound.
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'event reads need READ COMMITTED, not %', current_setting('transaction_isolation');
+  END IF;
+  v_xmax := pg_snapshot_xmax(pg_current_snapshot())::text::bigint;
+  -- pg_locks shows 32-bit xids; one still running is less than 2^31 behind xmax, which fixes its epoch.
+  WITH locks AS MATERIALIZED (
+    SELECT locktype, database, classid, objid, objsubid, virtualtransaction, transactionid
+    FROM pg_locks
+    WHERE locktype IN ('advisory', 'transactionid')
+  ), distances AS (
+    SELECT ((v_xmax & 4294967295) - x.transactionid::text::bigint) & 4294967295 AS behind
+    FROM locks a
+    JOIN locks x ON x.virtualtransaction = a.virtualtransaction AND x.locktype = 'transactionid'
+    WHERE a.locktype = 'advisory'
+      AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND a.classid = ${appendingKey} AND a.objid = 0 AND a.objsubid = 2
+  )
+  SELECT v_xmax - max(behind) INTO v_oldest FROM distances WHERE behind > 0 AND behind < 2147483648;
+  RETURN least(v_xmax, coalesce(v_oldest, v_xmax)) << ${ORDINAL_BITS};
+END;
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${schema}.read_all(p_after bigint, p_types text[], p_prefixes text[], p_limit int)
+RETURNS SETOF ${schema}.events
+LANGUAGE plpgsql
+SET enable_seqscan = off
+AS $fn$
+DECLARE
+  v_bound bigint := ${schema}.visible_bound();
+BEGIN
+  RETURN QUERY
+    SELECT * FROM ${schema}.events e
+    WHERE e.position > p_after AND e.position < v_bound
+      AND (p_types IS NULL OR e.type = ANY (p_types))
+      AND CASE WHEN p_prefixes IS NULL THEN left(e.stream, 1) <> '$'
+               ELSE EXISTS (SELECT 1 FROM unnest(p_prefixes) AS p(prefix)
+                             WHERE starts_with(e.stream, p.prefix)
+                               AND (left(p.prefix, 1) = '$' OR left(e.stream, 1) <> '$'))
+          END
+    ORDER BY e.position
+    LIMIT p_limit;
+END;
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${schema}.head_position(p_include_system boolean) RETURNS bigint
+LANGUAGE plpgsql
+SET enable_seqscan = off
+AS $fn$
+DECLARE
+  v_bound bigint := ${schema}.visible_bound();
+  v_position bigint;
+BEGIN
+  SELECT e.position INTO v_position FROM ${schema}.events e
+  WHERE e.position < v_bound AND (p_include_system OR left(e.stream, 1) <> '$')
+  ORDER BY e.position DESC
+  LIMIT 1;
+  RETURN coalesce(v_position, 0);
+END;
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${schema}.append_events(
+  p_streams text[],
+  p_expected text[],
+  p_counts int[],
+  p_event_write int[],
+  p_ids text[],
+  p_types text[],
+  p_schema_versions int[],
+  p_data text[],
+  p_metadata text[]
+) RETURNS TABLE (out_status text, out_write int, out_revision bigint, out_position bigint)
+LANGUAGE plpgsql
+-- Plans are cached per session; one made while the table was small would seq-scan it forever after.
+-- Every query here has an index to use, so take seq scans off the table instead of replanning each call.
+SET enable_seqscan = off
+AS $fn$
+DECLARE
+  v_writes int := cardinality(p_streams);
+  v_key bigint;
+  v_current bigint;
+  v_ok boolean;
+  v_first bigint[] := '{}';
+  v_after bigint[] := '{}';
+  v_start int[] := '{}';
+  v_next int := 1;
+  v_xid bigint;
+BEGIN
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'append_events() must be the first write of its transaction'
+      USING ERRCODE = '${NOT_FIRST_WRITE_SQLSTATE}';
+  END IF;
+
+  -- Held to commit: readers wait for this transaction's events (see visible_bound()).
+  PERFORM pg_advisory_xact_lock_shared(${appendingKey}, 0);
+  IF v_writes = 1 THEN
+    PERFORM pg_advisory_xact_lock(hashtextextended('${lockNamespace}' || p_streams[1], 0));
+  ELSE
+    FOR v_key IN
+      SELECT DISTINCT hashtextextended('${lockNamespace}' || s, 0) FROM unnest(p_streams) AS s ORDER BY 1
+    LOOP
+      PERFORM pg_advisory_xact_lock(v_key);
+    END LOOP;
+  END IF;
+
+  -- Statements below see commits made while we waited for the locks (READ COMMITTED, volatile function).
+  IF EXISTS (SELECT 1 FROM ${schema}.events e WHERE e.id = ANY (p_ids)) THEN
+    RETURN QUERY SELECT '${APPEND_IDS_EXIST}'::text, NULL::int, NULL::bigint, NULL::bigint;
+    RETURN;
+  END IF;
+
+  -- Writes apply in order; a stream named twice sees its own earlier write.
+  FOR i IN 1 .. v_writes LOOP
+    v_current := NULL;
+    FOR j IN REVERSE i - 1 .. 1 LOOP
+      IF p_streams[j] = p_streams[i] THEN
+        v_current := v_after[j];
+        EXIT;
+      END IF;
+    END LOOP;
+    IF v_current IS NULL THEN
+      SELECT coalesce(max(e.revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream = p_streams[i];
+    END IF;
+    v_ok := CASE p_expected[i]
+      WHEN 'any' THEN true
+      WHEN 'no_stream' THEN v_current = -1
+      WHEN 'stream_exists' THEN v_current >= 0
+      ELSE v_current = p_expected[i]::bigint
+    END;
+    IF NOT v_ok THEN
+      RETURN QUERY SELECT '${APPEND_WRONG_EXPECTED_REVISION}'::text, i, v_current, NULL::bigint;
+      RETURN;
+    END IF;
+    v_first[i] := v_current + 1;
+    v_after[i] := v_current + p_counts[i];
+    v_start[i] := v_next;
+    v_next := v_next + p_counts[i];
+  END LOOP;
+
+  -- Assigns the xid now, after every lock is held.
+  v_xid := pg_current_xact_id()::text::bigint;
+  IF v_xid > ${MAX_XID} THEN
+    RAISE EXCEPTION 'transaction id % no longer fits a position', v_xid;
+  END IF;
+
+  INSERT INTO ${schema}.events (position, id, stream, revision, type, schema_version, data, metadata)
+  SELECT (v_xid << ${ORDINAL_BITS}) | (e.ord - 1),
+         e.id,
+         p_streams[e.w],
+         v_first[e.w] + (e.ord - v_start[e.w]),
+         e.type,
+         e.schema_version,
+         e.data::json,
+         e.metadata::json
+  FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
+       WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord);
+
+  FOR w IN 1 .. v_writes LOOP
+    out_status := '${APPEND_OK}';
+    out_write := w;
+    out_revision := v_after[w];
+    out_position := (v_xid << ${ORDINAL_BITS}) | (v_start[w] + p_counts[w] - 2);
+    RETURN NEXT;
+  END LOOP;
+END;
+$fn$;
+`;
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeEventStoreContract, type EventStoreFixture } from '../testing/event-store.contract';
+import { TestEvents } from '../testing/test-events';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+
+/** A fresh file in its own temporary directory per test; the WAL and SHM files go with the directory. */
+async function sqliteFixture(options: Partial<SqliteEventStoreOptions> = {}): Promise<EventStoreFixture> {
+  const directory = mkdtempSync(join(tmpdir(), 'wasteflow-event-store-'));
+  const open = (): SqliteEventStore =>
+    new SqliteEventStore({ file: join(directory, 'events.sqlite'), pollIntervalMs: 20, ...options });
+  const store = open();
+  const others: SqliteEventStore[] = [];
+  return {
+    store,
+    openSecondStore: async () => {
+      const other = open();
+      others.push(other);
+      return other;
+    },
+    cleanup: async () => {
+      await Promise.all([store, ...others].map((instance) => instance.close()));
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+describeEventStoreContract('sqlite', () => sqliteFixture(), {
+  // 2^60 + 7: far enough above 2^53 that neighbouring positions share one double.
+  largePositions: () => sqliteFixture({ initialPosition: 2n ** 60n + 7n }),
+});
+
+describe('SqliteEventStore specifics', () => {
+  let fixture: EventStoreFixture;
+  afterEach(async () => {
+    await fixture.cleanup();
+  });
+
+  it('starts a new store at initialPosition and keeps counting from there', async () => {
+    fixture = await sqliteFixture({ initialPosition: 2n ** 53n + 1n });
+    const data = new TestEvents('init');
+    const first = await fixture.store.append(data.stream('s'), data.events(2), 'no_stream');
+    expect(first.position).toBe(2n ** 53n + 2n);
+    const reopened = await fixture.openSecondStore?.();
+    const second = await reopened?.append(data.stream('s'), data.events(1), 1n);
+    expect(second?.position).toBe(2n ** 53n + 3n);
+  });
+
+  it('a rolled-back append leaves no gap-filling position behind for later appends to reuse', async () => {
+    fixture = await sqliteFixture();
+    const data = new TestEvents('gap');
+    const first = await fixture.store.append(data.stream('a'), data.events(1), 'no_stream');
+    await expect(
+      fixture.store.append(data.stream('a'), [data.event(), data.event({ id: first.eventIds[0] })], 0n),
+    ).rejects.toThrow();
+    const second = await fixture.store.append(data.stream('a'), data.events(1), 0n);
+    // AUTOINCREMENT never hands out a position twice, even one of a rolled-back insert.
+    expect(second.position).toBeGreaterThan(first.position);
+    expect((await fixture.store.readAll()).map((event) => event.position)).toEqual([
+      first.position,
+      second.position,
+    ]);
+  });
+});
