@@ -1,0 +1,65 @@
+import type { RowLoader, TableChanges } from '../runner/row-cache';
+import type { CompiledTable } from '../runner/table';
+
+/** A lease as stored: who holds it, its fencing token, until when (epoch ms). */
+export interface LeaseRecord {
+  readonly owner: string;
+  readonly token: bigint;
+  readonly expiresAt: number;
+}
+
+/** What a batch commit proves about its writer: it still holds the lease it was granted. */
+export interface Fence {
+  readonly lease: string;
+  readonly owner: string;
+  readonly token: bigint;
+  /** Committing renews the lease to this instant. */
+  readonly renewTo: number;
+}
+
+export interface BatchCommit {
+  readonly fence: Fence;
+  readonly changes: readonly TableChanges[];
+  readonly checkpoints: ReadonlyMap<string, bigint>;
+  /**
+   * Runs inside the transaction after the rows were written and before the checkpoint is: where tests
+   * inject a crash. Synchronous, because the SQLite transaction is.
+   */
+  readonly beforeCheckpoint?: () => void;
+}
+
+/** Thrown by a commit whose fence no longer holds: someone else took the lease. Nothing was written. */
+export class LeaseLost extends Error {
+  constructor(
+    readonly lease: string,
+    readonly owner: string,
+    readonly token: bigint,
+  ) {
+    super(`Lease ${lease} is no longer held by ${owner} (token ${token})`);
+    this.name = 'LeaseLost';
+  }
+}
+
+/**
+ * The read-model database as the runner uses it. Two implementations: SQLite (synchronous better-sqlite3
+ * statements, one synchronous transaction per batch) and PostgreSQL (one statement per table and kind of
+ * change, rows as column arrays, on one pooled connection per batch).
+ */
+export interface ReadModelBackend extends RowLoader {
+  readonly kind: 'sqlite' | 'postgres';
+  readCheckpoints(): Promise<Map<string, bigint>>;
+  /** Rows, checkpoints and a lease renewal in one transaction; LeaseLost when the fence fails. */
+  commit(batch: BatchCommit): Promise<void>;
+  /** Empties `tables` and forgets the checkpoints of `projections`, under the fence. */
+  reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void>;
+  /** Takes the lease when it is free or expired at `now`; the new fencing token, or undefined. */
+  acquireLease(lease: string, owner: string, now: number, expiresAt: number): Promise<bigint | undefined>;
+  renewLease(lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean>;
+  releaseLease(lease: string, owner: string, token: bigint): Promise<void>;
+  readLease(lease: string): Promise<LeaseRecord | undefined>;
+  /** Every row of a table in key order, decoded; for tests and audits comparing a rebuild. */
+  dump(table: CompiledTable): Promise<Record<string, unknown>[]>;
+}
+
+export const CHECKPOINT_TABLE = 'projection_checkpoint';
+export const LEASE_TABLE = 'projection_lease';

@@ -1,0 +1,248 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Increment, RowValues, TableChanges } from '../runner/row-cache';
+import type { CompiledColumn, CompiledTable } from '../runner/table';
+import {
+  CHECKPOINT_TABLE,
+  LEASE_TABLE,
+  LeaseLost,
+  type BatchCommit,
+  type Fence,
+  type LeaseRecord,
+  type ReadModelBackend,
+} from './backend';
+import { decodeRow, encodeValue, toBigint } from './codec';
+import { quoteIdentifier } from './migration-helpers';
+import { SqlBuilder } from './sql';
+
+type Row = Record<string, unknown>;
+type Executor = Pick<QueryRunner, 'query'>;
+
+/**
+ * PostgreSQL through the DataSource's pool. A batch is one transaction on one connection: the fencing
+ * UPDATE first (it row-locks the lease, so a takeover waits until we are done), the row changes, then
+ * the checkpoints.
+ *
+ * Rows travel as one array per column (`INSERT … SELECT * FROM unnest($1::text[], $2::bigint[], …)`):
+ * one short statement whatever the row count, which PostgreSQL parses and plans once and node-postgres
+ * serializes quickly, where a multi-row VALUES list costs a bound parameter per value.
+ */
+export class PostgresReadModelBackend implements ReadModelBackend {
+  readonly kind = 'postgres' as const;
+  private readonly sql: SqlBuilder;
+  /** Column name → SQL type (as `format_type` spells it), per table, read from the catalog once. */
+  private readonly columnTypes = new Map<string, Promise<Map<string, string>>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+  ) {
+    this.sql = new SqlBuilder('postgres', schema);
+  }
+
+  static fromDataSource(dataSource: DataSource): PostgresReadModelBackend {
+    const options = dataSource.options;
+    if (options.type !== 'postgres' || !options.schema) {
+      throw new Error('The read-model DataSource is not a PostgreSQL one with a schema');
+    }
+    return new PostgresReadModelBackend(dataSource, options.schema);
+  }
+
+  async load(table: CompiledTable, keys: readonly RowValues[]): Promise<RowValues[]> {
+    if (keys.length === 0) return [];
+    const { match, parameters } = await this.keyMatch(table, keys);
+    const raw: Row[] = await this.dataSource.query(
+      `SELECT ${this.sql.selectColumns(table)} FROM ${this.sql.table(table.name)} WHERE ${match}`,
+      parameters,
+    );
+    return raw.map((row) => decodeRow(table, row));
+  }
+
+  async readCheckpoints(): Promise<Map<string, bigint>> {
+    const rows: Row[] = await this.dataSource.query(`SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)}`);
+    return new Map(rows.map((row) => [String(row.name), toBigint(row.position)]));
+  }
+
+  async commit(batch: BatchCommit): Promise<void> {
+    // Catalog reads happen before the transaction opens, so it stays as short as the writes.
+    for (const change of batch.changes) await this.types(change.table);
+    await this.transaction(batch.fence, async (runner) => {
+      for (const change of batch.changes) await this.writeChanges(runner, change);
+      batch.beforeCheckpoint?.();
+      if (batch.checkpoints.size > 0) {
+        await runner.query(
+          `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at)
+           SELECT name, position, CURRENT_TIMESTAMP FROM unnest($1::text[], $2::bigint[]) AS c(name, position)
+           ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+          [[...batch.checkpoints.keys()], [...batch.checkpoints.values()].map(String)],
+        );
+      }
+    });
+  }
+
+  async reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void> {
+    await this.transaction(fence, async (runner) => {
+      // TRUNCATE, not DELETE: the replay then fills fresh heaps and indexes instead of ones full of dead
+      // row versions. It is transactional, and locks the tables only until this short commit.
+      if (tables.length > 0) await runner.query(`TRUNCATE ${tables.map((t) => this.sql.table(t.name)).join(', ')}`);
+      await runner.query(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ANY($1::text[])`, [[...projections]]);
+    });
+  }
+
+  async acquireLease(lease: string, owner: string, now: number, expiresAt: number): Promise<bigint | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `INSERT INTO ${this.sql.table(LEASE_TABLE)} AS cur (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = cur.token + 1, expires_at = excluded.expires_at
+       WHERE cur.expires_at <= $4 RETURNING token`,
+      [lease, owner, expiresAt, now],
+    );
+    return rows.length > 0 ? toBigint(rows[0].token) : undefined;
+  }
+
+  async renewLease(lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      return await this.renew(runner, lease, owner, token, expiresAt);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async releaseLease(lease: string, owner: string, token: bigint): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.sql.table(LEASE_TABLE)} SET expires_at = 0 WHERE name = $1 AND owner = $2 AND token = $3`,
+      [lease, owner, token.toString()],
+    );
+  }
+
+  async readLease(lease: string): Promise<LeaseRecord | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT owner, token, expires_at FROM ${this.sql.table(LEASE_TABLE)} WHERE name = $1`,
+      [lease],
+    );
+    if (rows.length === 0) return undefined;
+    return { owner: String(rows[0].owner), token: toBigint(rows[0].token), expiresAt: Number(rows[0].expires_at) };
+  }
+
+  async dump(table: CompiledTable): Promise<Record<string, unknown>[]> {
+    const rows: Row[] = await this.dataSource.query(this.sql.selectAll(table));
+    return rows.map((raw) => decodeRow(table, raw));
+  }
+
+  private async transaction(fence: Fence, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      // Synchronous commit stays on. With it off, a server crash could drop a commit we were told had
+      // happened while this process lives on, its in-memory checkpoint past events never written.
+      if (!(await this.renew(runner, fence.lease, fence.owner, fence.token, fence.renewTo))) {
+        throw new LeaseLost(fence.lease, fence.owner, fence.token);
+      }
+      await work(runner);
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        try {
+          await runner.rollbackTransaction();
+        } catch {
+          // The connection is gone; the server rolls back on its own. The original error is what matters.
+        }
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async renew(runner: Executor, lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean> {
+    const result = await runner.query(
+      `UPDATE ${this.sql.table(LEASE_TABLE)} SET expires_at = $1 WHERE name = $2 AND owner = $3 AND token = $4`,
+      [expiresAt, lease, owner, token.toString()],
+      true,
+    );
+    return result.affected === 1;
+  }
+
+  private async writeChanges(runner: Executor, change: TableChanges): Promise<void> {
+    const { table } = change;
+    if (change.deletes.length > 0) {
+      const { match, parameters } = await this.keyMatch(table, change.deletes);
+      await runner.query(`DELETE FROM ${this.sql.table(table.name)} WHERE ${match}`, parameters);
+    }
+    if (change.upserts.length > 0) {
+      const set = table.valueColumns.map((c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`);
+      await this.insertRows(runner, table, change.upserts, set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING');
+    }
+    const bySignature = new Map<string, Increment[]>();
+    for (const increment of change.increments) {
+      const signature = Object.keys(increment.delta).join(',');
+      const group = bySignature.get(signature);
+      if (group) group.push(increment);
+      else bySignature.set(signature, [increment]);
+    }
+    for (const [signature, group] of bySignature) {
+      const deltas = signature === '' ? [] : signature.split(',').map((p) => table.byProperty.get(p) as CompiledColumn);
+      const set = deltas.map((c) => {
+        const name = quoteIdentifier(c.column);
+        return `${name} = COALESCE(cur.${name}, 0) + excluded.${name}`;
+      });
+      await this.insertRows(
+        runner,
+        table,
+        group.map((increment) => increment.insertRow),
+        set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING',
+      );
+    }
+  }
+
+  private async insertRows(runner: Executor, table: CompiledTable, rows: readonly RowValues[], onConflict: string): Promise<void> {
+    const types = await this.types(table);
+    const columns = table.columns.map((c) => quoteIdentifier(c.column)).join(', ');
+    const arrays = table.columns.map((c, i) => `$${i + 1}::${types.get(c.column)}[]`).join(', ');
+    const keys = table.keyColumns.map((c) => quoteIdentifier(c.column)).join(', ');
+    await runner.query(
+      `INSERT INTO ${this.sql.table(table.name)} AS cur (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT (${keys}) ${onConflict}`,
+      table.columns.map((column) => rows.map((row) => encodeValue('postgres', column, row[column.property]))),
+    );
+  }
+
+  private async keyMatch(table: CompiledTable, keys: readonly RowValues[]): Promise<{ match: string; parameters: unknown[] }> {
+    const types = await this.types(table);
+    const parameters = table.keyColumns.map((column) => keys.map((key) => encodeValue('postgres', column, key[column.property])));
+    if (table.keyColumns.length === 1) {
+      const [column] = table.keyColumns;
+      return { match: `${quoteIdentifier(column.column)} = ANY($1::${types.get(column.column)}[])`, parameters };
+    }
+    const names = table.keyColumns.map((c) => quoteIdentifier(c.column)).join(', ');
+    const arrays = table.keyColumns.map((c, i) => `$${i + 1}::${types.get(c.column)}[]`).join(', ');
+    return { match: `(${names}) IN (SELECT * FROM unnest(${arrays}))`, parameters };
+  }
+
+  /** The table's SQL column types, checked against its definition: a missing column fails here, clearly. */
+  private types(table: CompiledTable): Promise<Map<string, string>> {
+    let types = this.columnTypes.get(table.name);
+    if (!types) {
+      types = this.readTypes(table);
+      this.columnTypes.set(table.name, types);
+      types.catch(() => this.columnTypes.delete(table.name));
+    }
+    return types;
+  }
+
+  private async readTypes(table: CompiledTable): Promise<Map<string, string>> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+         FROM pg_attribute a
+        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+      [`${quoteIdentifier(this.schema)}.${quoteIdentifier(table.name)}`],
+    );
+    const types = new Map(rows.map((row) => [String(row.name), String(row.type)]));
+    const missing = table.columns.filter((c) => !types.has(c.column)).map((c) => c.column);
+    if (missing.length > 0) {
+      throw new Error(
+        `Read-model table ${this.schema}.${table.name} ${types.size === 0 ? 'does not exist' : `lacks column(s) ${missing.join(', ')}`}: is its migration listed?`,
+      );
+    }
+    return types;
+  }
+}

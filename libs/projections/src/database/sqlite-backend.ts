@@ -1,0 +1,188 @@
+import type Database from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
+import type { RowValues, TableChanges } from '../runner/row-cache';
+import type { CompiledColumn, CompiledTable } from '../runner/table';
+import {
+  CHECKPOINT_TABLE,
+  LEASE_TABLE,
+  LeaseLost,
+  type BatchCommit,
+  type Fence,
+  type LeaseRecord,
+  type ReadModelBackend,
+} from './backend';
+import { decodeRow, encodeValue, toBigint } from './codec';
+import { SqlBuilder } from './sql';
+
+type Row = Record<string, unknown>;
+
+const LOAD_GROUPS = [256, 64, 16, 4, 1];
+
+/**
+ * SQLite through the DataSource's own better-sqlite3 connection. Every batch is one synchronous
+ * `BEGIN IMMEDIATE … COMMIT`: no other JavaScript runs while it is open (so nothing reads half a batch on
+ * this connection), and another process's writer waits on the file lock.
+ */
+export class SqliteReadModelBackend implements ReadModelBackend {
+  readonly kind = 'sqlite' as const;
+  private readonly sql = new SqlBuilder('sqlite');
+  private readonly statements = new Map<string, Database.Statement<unknown[], Row>>();
+  private readonly incrementStatements = new Map<string, Database.Statement<unknown[], Row>>();
+  private readonly commitTransaction: (batch: BatchCommit) => void;
+  private readonly resetTransaction: (fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]) => void;
+
+  constructor(private readonly db: Database.Database) {
+    this.commitTransaction = db.transaction((batch: BatchCommit) => this.commitInTransaction(batch)).immediate;
+    this.resetTransaction = db.transaction((fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]) => {
+      this.checkFence(fence);
+      for (const table of tables) this.statement(`DELETE FROM ${this.sql.table(table.name)}`).run();
+      const forget = this.statement(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ?`);
+      for (const name of projections) forget.run(name);
+    }).immediate;
+  }
+
+  static fromDataSource(dataSource: DataSource): SqliteReadModelBackend {
+    // TypeORM's better-sqlite3 driver keeps one connection; using it directly skips TypeORM's per-query
+    // overhead (async wrapper, logging, statement FIFO) on the hot path.
+    const driver = dataSource.driver as unknown as { databaseConnection?: Database.Database };
+    if (!driver.databaseConnection) throw new Error('The read-model DataSource is not an initialized better-sqlite3 one');
+    return new SqliteReadModelBackend(driver.databaseConnection);
+  }
+
+  async load(table: CompiledTable, keys: readonly RowValues[]): Promise<RowValues[]> {
+    const rows: RowValues[] = [];
+    let offset = 0;
+    // Keys go in groups of LOAD_GROUPS sizes, so a handful of prepared statements serve any count.
+    for (const size of LOAD_GROUPS) {
+      while (keys.length - offset >= size) {
+        const select = this.statement(this.sql.selectByKeys(table, size));
+        const values: unknown[] = [];
+        for (let i = offset; i < offset + size; i += 1) values.push(...this.keyValues(table, keys[i]));
+        for (const raw of select.all(...values)) rows.push(decodeRow(table, raw));
+        offset += size;
+      }
+    }
+    return rows;
+  }
+
+  async readCheckpoints(): Promise<Map<string, bigint>> {
+    const rows = this.statement(`SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)}`).all();
+    return new Map(rows.map((row) => [String(row.name), toBigint(row.position)]));
+  }
+
+  async commit(batch: BatchCommit): Promise<void> {
+    this.assertNoOpenTransaction();
+    this.commitTransaction(batch);
+  }
+
+  async reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void> {
+    this.assertNoOpenTransaction();
+    this.resetTransaction(fence, tables, projections);
+  }
+
+  async acquireLease(lease: string, owner: string, now: number, expiresAt: number): Promise<bigint | undefined> {
+    const row = this.statement(
+      `INSERT INTO ${this.sql.table(LEASE_TABLE)} AS cur (name, owner, token, expires_at) VALUES (?, ?, 1, ?)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = cur.token + 1, expires_at = excluded.expires_at
+       WHERE cur.expires_at <= ? RETURNING token`,
+    ).get(lease, owner, expiresAt, now);
+    return row ? toBigint(row.token) : undefined;
+  }
+
+  async renewLease(lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean> {
+    return this.renew(lease, owner, token, expiresAt);
+  }
+
+  async releaseLease(lease: string, owner: string, token: bigint): Promise<void> {
+    this.statement(`UPDATE ${this.sql.table(LEASE_TABLE)} SET expires_at = 0 WHERE name = ? AND owner = ? AND token = ?`).run(
+      lease,
+      owner,
+      token,
+    );
+  }
+
+  async readLease(lease: string): Promise<LeaseRecord | undefined> {
+    const row = this.statement(`SELECT owner, token, expires_at FROM ${this.sql.table(LEASE_TABLE)} WHERE name = ?`).get(lease);
+    return row ? { owner: String(row.owner), token: toBigint(row.token), expiresAt: Number(row.expires_at) } : undefined;
+  }
+
+  async dump(table: CompiledTable): Promise<Record<string, unknown>[]> {
+    return this.statement(this.sql.selectAll(table))
+      .all()
+      .map((raw) => decodeRow(table, raw));
+  }
+
+  private commitInTransaction(batch: BatchCommit): void {
+    this.checkFence(batch.fence);
+    for (const change of batch.changes) this.writeChanges(change);
+    batch.beforeCheckpoint?.();
+    const save = this.statement(
+      `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+    );
+    for (const [name, position] of batch.checkpoints) save.run(name, position);
+  }
+
+  private writeChanges(change: TableChanges): void {
+    const { table } = change;
+    if (change.deletes.length > 0) {
+      const remove = this.statement(this.sql.deleteByKeys(table, 1));
+      for (const key of change.deletes) remove.run(...this.keyValues(table, key));
+    }
+    if (change.upserts.length > 0) {
+      const upsert = this.statement(this.sql.upsert(table, 1));
+      for (const row of change.upserts) upsert.run(...this.rowValues(table, row));
+    }
+    for (const increment of change.increments) {
+      this.incrementStatement(table, Object.keys(increment.delta)).run(...this.rowValues(table, increment.insertRow));
+    }
+  }
+
+  private incrementStatement(table: CompiledTable, properties: readonly string[]): Database.Statement<unknown[], Row> {
+    const signature = `${table.name}:${properties.join(',')}`;
+    let statement = this.incrementStatements.get(signature);
+    if (!statement) {
+      const deltas = properties.map((p) => table.byProperty.get(p) as CompiledColumn);
+      statement = this.statement(this.sql.increment(table, deltas, 1));
+      this.incrementStatements.set(signature, statement);
+    }
+    return statement;
+  }
+
+  private checkFence(fence: Fence): void {
+    if (!this.renew(fence.lease, fence.owner, fence.token, fence.renewTo)) {
+      throw new LeaseLost(fence.lease, fence.owner, fence.token);
+    }
+  }
+
+  private renew(lease: string, owner: string, token: bigint, expiresAt: number): boolean {
+    const result = this.statement(
+      `UPDATE ${this.sql.table(LEASE_TABLE)} SET expires_at = ? WHERE name = ? AND owner = ? AND token = ?`,
+    ).run(expiresAt, lease, owner, token);
+    return result.changes === 1;
+  }
+
+  private keyValues(table: CompiledTable, key: RowValues): unknown[] {
+    return table.keyColumns.map((column) => encodeValue('sqlite', column, key[column.property]));
+  }
+
+  private rowValues(table: CompiledTable, row: RowValues): unknown[] {
+    return table.columns.map((column) => encodeValue('sqlite', column, row[column.property]));
+  }
+
+  private assertNoOpenTransaction(): void {
+    // better-sqlite3 would nest our transaction as a savepoint of someone else's open one (a TypeORM
+    // transaction awaiting I/O on this connection), tying our commit to theirs.
+    if (this.db.inTransaction) throw new Error('The read-model SQLite connection is inside another transaction');
+  }
+
+  private statement(sql: string): Database.Statement<unknown[], Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], Row>(sql);
+      if (statement.reader) statement.safeIntegers(true);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}

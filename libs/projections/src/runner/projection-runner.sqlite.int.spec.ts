@@ -1,0 +1,5 @@
+import { runnerScenarios } from '../../test/runner-scenarios';
+
+describe('ProjectionRunner on SQLite', () => {
+  runnerScenarios('sqlite', __filename);
+});

@@ -1,0 +1,175 @@
+import { BatchRows, type RowLoader, type RowValues } from './row-cache';
+import { compileTable, defineTable, type CompiledTable } from './table';
+
+const accounts = defineTable({
+  name: 'accounts',
+  key: ['id'],
+  columns: { id: 'text', balance: 'bigint', owner: 'text', note: { type: 'text', nullable: true } },
+});
+
+const facts = defineTable({
+  name: 'facts',
+  key: ['region', 'month'],
+  columns: { region: 'text', month: 'integer', grams: 'bigint', count: 'integer', share: 'real', label: { type: 'text', default: 'n/a' } },
+});
+
+const strict = defineTable({
+  name: 'strict_rows',
+  key: ['id'],
+  columns: { id: 'text', n: 'integer', name: 'text' },
+});
+
+/** A loader over an in-memory "database" that records every call. */
+class FakeLoader implements RowLoader {
+  readonly calls: { table: string; keys: RowValues[] }[] = [];
+  constructor(private readonly data: Record<string, RowValues[]> = {}) {}
+
+  async load(table: CompiledTable, keys: readonly RowValues[]): Promise<RowValues[]> {
+    this.calls.push({ table: table.name, keys: [...keys] });
+    const rows = this.data[table.name] ?? [];
+    return rows.filter((row) => keys.some((key) => table.encodeKey(key) === table.encodeKey(row)));
+  }
+}
+
+describe('BatchRows (the per-batch row cache behind RowAccess)', () => {
+  it('loads a row once, then serves it from the cache; a missing row is remembered as missing', async () => {
+    const loader = new FakeLoader({ accounts: [{ id: 'a', balance: 5n, owner: 'x', note: null }] });
+    const rows = new BatchRows(loader);
+    const access = rows.access('p', [accounts]);
+    expect(await access.get(accounts, { id: 'a' })).toEqual({ id: 'a', balance: 5n, owner: 'x', note: null });
+    expect(await access.get(accounts, { id: 'a' })).toEqual({ id: 'a', balance: 5n, owner: 'x', note: null });
+    expect(await access.get(accounts, { id: 'b' })).toBeUndefined();
+    expect(await access.get(accounts, { id: 'b' })).toBeUndefined();
+    expect(loader.calls).toHaveLength(2);
+    expect(rows.changes()).toEqual([{ table: compileTable(accounts), upserts: [], deletes: [], increments: [] }]);
+  });
+
+  it('stages put and delete: the last write per key wins, reads see staged writes', async () => {
+    const loader = new FakeLoader({ accounts: [{ id: 'a', balance: 5n, owner: 'x', note: null }] });
+    const rows = new BatchRows(loader);
+    const access = rows.access('p', [accounts]);
+    access.put(accounts, { id: 'n', balance: 1n, owner: 'y', note: 'new' });
+    access.put(accounts, { id: 'n', balance: 2n, owner: 'y', note: 'new' });
+    expect(await access.get(accounts, { id: 'n' })).toEqual({ id: 'n', balance: 2n, owner: 'y', note: 'new' });
+    access.delete(accounts, { id: 'a' });
+    expect(await access.get(accounts, { id: 'a' })).toBeUndefined();
+    access.put(accounts, { id: 'gone', balance: 0n, owner: 'z', note: null });
+    access.delete(accounts, { id: 'gone' });
+    expect(loader.calls).toEqual([]);
+    const [change] = rows.changes();
+    expect(change.upserts).toEqual([{ id: 'n', balance: 2n, owner: 'y', note: 'new' }]);
+    expect(change.deletes).toEqual([{ id: 'a' }, { id: 'gone' }]);
+  });
+
+  it('skips the DELETE of a row it read as missing', async () => {
+    const rows = new BatchRows(new FakeLoader());
+    const access = rows.access('p', [accounts]);
+    expect(await access.get(accounts, { id: 'nope' })).toBeUndefined();
+    access.delete(accounts, { id: 'nope' });
+    expect(rows.changes()[0].deletes).toEqual([]);
+  });
+
+  it('adds to counters without reading, merging repeated adds into one increment', async () => {
+    const loader = new FakeLoader();
+    const rows = new BatchRows(loader);
+    const access = rows.access('p', [facts]);
+    access.add(facts, { region: '330106', month: 202501 }, { grams: 10n, count: 1 });
+    access.add(facts, { region: '330106', month: 202501 }, { grams: 5n, count: 1, share: 0.5 });
+    access.add(facts, { region: '330102', month: 202501 }, { grams: 7n });
+    expect(loader.calls).toEqual([]);
+    expect(rows.changes()[0].increments).toEqual([
+      {
+        key: { region: '330106', month: 202501 },
+        delta: { grams: 15n, count: 2, share: 0.5 },
+        insertRow: { region: '330106', month: 202501, grams: 15n, count: 2, share: 0.5, label: 'n/a' },
+      },
+      {
+        key: { region: '330102', month: 202501 },
+        delta: { grams: 7n },
+        insertRow: { region: '330102', month: 202501, grams: 7n, count: 0, share: 0, label: 'n/a' },
+      },
+    ]);
+  });
+
+  it('folds staged increments into the stored row when the row is read afterwards', async () => {
+    const stored = { region: '330106', month: 202501, grams: 100n, count: 3, share: 0, label: 'kept' };
+    const rows = new BatchRows(new FakeLoader({ facts: [stored] }));
+    const access = rows.access('p', [facts]);
+    access.add(facts, { region: '330106', month: 202501 }, { grams: 1n, count: 1 });
+    access.add(facts, { region: '330110', month: 202501 }, { grams: 2n });
+    expect(await access.get(facts, { region: '330106', month: 202501 })).toEqual({ ...stored, grams: 101n, count: 4 });
+    expect(await access.get(facts, { region: '330110', month: 202501 })).toEqual({
+      region: '330110',
+      month: 202501,
+      grams: 2n,
+      count: 0,
+      share: 0,
+      label: 'n/a',
+    });
+    // Once read, later adds apply to the row, and the originally returned object does not change.
+    const before = await access.get(facts, { region: '330106', month: 202501 });
+    access.add(facts, { region: '330106', month: 202501 }, { grams: 9n });
+    expect(before?.grams).toBe(101n);
+    expect((await access.get(facts, { region: '330106', month: 202501 }))?.grams).toBe(110n);
+    const [change] = rows.changes();
+    expect(change.increments).toEqual([]);
+    expect(change.upserts.map((row) => row.grams)).toEqual([110n, 2n]);
+    // The stored row object itself was never mutated.
+    expect(stored.grams).toBe(100n);
+  });
+
+  it('turns an add after a delete into a fresh row', async () => {
+    const rows = new BatchRows(new FakeLoader());
+    const access = rows.access('p', [facts]);
+    access.delete(facts, { region: 'r', month: 1 });
+    access.add(facts, { region: 'r', month: 1 }, { count: 1 });
+    const [change] = rows.changes();
+    expect(change.deletes).toEqual([]);
+    expect(change.upserts).toEqual([{ region: 'r', month: 1, grams: 0n, count: 1, share: 0, label: 'n/a' }]);
+  });
+
+  it('prefetch loads the wanted keys in one call per table and skips keys already known', async () => {
+    const loader = new FakeLoader({ accounts: [{ id: 'a', balance: 1n, owner: 'o', note: null }] });
+    const rows = new BatchRows(loader);
+    const access = rows.access('p', [accounts, facts]);
+    access.put(accounts, { id: 'known', balance: 0n, owner: 'o', note: null });
+    const { collector, load } = rows.collector('p', [accounts, facts]);
+    collector.want(accounts, { id: 'a' });
+    collector.want(accounts, { id: 'a' });
+    collector.want(accounts, { id: 'b' });
+    collector.want(accounts, { id: 'known' });
+    collector.want(facts, { region: 'r', month: 2 });
+    await load();
+    expect(loader.calls).toEqual([
+      { table: 'accounts', keys: [{ id: 'a' }, { id: 'b' }] },
+      { table: 'facts', keys: [{ region: 'r', month: 2 }] },
+    ]);
+    expect(await access.get(accounts, { id: 'a' })).toMatchObject({ balance: 1n });
+    expect(await access.get(accounts, { id: 'b' })).toBeUndefined();
+    expect(loader.calls).toHaveLength(2);
+  });
+
+  it('keeps a projection to the tables it declared', async () => {
+    const rows = new BatchRows(new FakeLoader());
+    const access = rows.access('mine', [accounts]);
+    expect(() => access.put(facts, { region: 'r', month: 1, grams: 0n, count: 0, share: 0, label: 'x' })).toThrow(
+      'Projection mine uses table facts, which it does not declare',
+    );
+    expect(() => rows.collector('mine', [accounts]).collector.want(facts, { region: 'r', month: 1 })).toThrow(
+      'does not declare',
+    );
+  });
+
+  it('refuses adds of the wrong kind, to keys, or creating a row that lacks a default', async () => {
+    const rows = new BatchRows(new FakeLoader());
+    const access = rows.access('p', [facts, strict, accounts]);
+    expect(() => access.add(facts, { region: 'r', month: 1 }, { grams: 1 as unknown as bigint })).toThrow('grams (bigint) with number 1');
+    expect(() => access.add(facts, { region: 'r', month: 1 }, { count: 1n as unknown as number })).toThrow('count (integer) with bigint 1');
+    expect(() => access.add(facts, { region: 'r', month: 1 }, { count: Number.NaN })).toThrow('with number NaN');
+    expect(() => access.add(facts, { region: 'r', month: 1 }, { month: 1 } as never)).toThrow('not a value column');
+    access.add(strict, { id: 'x' }, { n: 1 });
+    expect(() => rows.changes()).toThrow('column name has no default');
+    await expect(access.get(accounts, {} as never)).rejects.toThrow('key column id is missing');
+    expect(() => access.put(accounts, { balance: 1n } as never)).toThrow('key column id is missing');
+  });
+});

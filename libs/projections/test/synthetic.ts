@@ -1,0 +1,274 @@
+import type { EventStore, EventToAppend, RecordedEvent, StreamWrite } from '@wasteflow/event-store';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isPostgres, readModelTable } from '../src/database/migration-helpers';
+import { defineProjection, type Projection } from '../src/runner/projection';
+import type { RowAccess } from '../src/runner/row-access';
+import { defineTable, type RowOf } from '../src/runner/table';
+
+/**
+ * A synthetic read model exercising every RowAccess operation: per-stream balances (get + put, delete on
+ * Closed, json and boolean columns) and per-type counters keyed by two columns (add only).
+ */
+export const streamStats = defineTable({
+  name: 'synth_stream_stats',
+  key: ['stream'],
+  columns: {
+    stream: 'text',
+    events: 'integer',
+    total: 'bigint',
+    lastType: 'text',
+    lastRevision: 'bigint',
+    lastPosition: 'bigint',
+    tags: { type: 'json', nullable: true },
+    large: 'boolean',
+  },
+});
+
+export const typeTotals = defineTable({
+  name: 'synth_type_totals',
+  key: ['type', 'bucket'],
+  columns: { type: 'text', bucket: 'integer', count: 'integer', amount: 'bigint', share: 'real' },
+});
+
+/** A second projection, added "later" in the catch-up scenario. */
+export const streamCounts = defineTable({
+  name: 'synth_stream_counts',
+  key: ['stream'],
+  columns: { stream: 'text', n: 'integer' },
+});
+
+export type StreamStatsRow = RowOf<typeof streamStats>;
+export type TypeTotalsRow = RowOf<typeof typeTotals>;
+export type StreamCountsRow = RowOf<typeof streamCounts>;
+
+export class SyntheticTables1764400000100 implements MigrationInterface {
+  readonly name = 'SyntheticTables1764400000100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const pg = isPostgres(queryRunner);
+    await queryRunner.query(
+      `CREATE TABLE ${readModelTable(queryRunner, 'synth_stream_stats')} (
+         stream text PRIMARY KEY,
+         events integer NOT NULL,
+         total bigint NOT NULL,
+         last_type text NOT NULL,
+         last_revision bigint NOT NULL,
+         last_position bigint NOT NULL,
+         tags ${pg ? 'jsonb' : 'TEXT'},
+         large ${pg ? 'boolean' : 'INTEGER'} NOT NULL
+       )`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE ${readModelTable(queryRunner, 'synth_type_totals')} (
+         type text NOT NULL,
+         bucket integer NOT NULL,
+         count integer NOT NULL,
+         amount bigint NOT NULL,
+         share ${pg ? 'double precision' : 'REAL'} NOT NULL,
+         PRIMARY KEY (type, bucket)
+       )`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_type_totals')}`);
+    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_stream_stats')}`);
+  }
+}
+
+export class SyntheticCounts1764400000200 implements MigrationInterface {
+  readonly name = 'SyntheticCounts1764400000200';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE ${readModelTable(queryRunner, 'synth_stream_counts')} (stream text PRIMARY KEY, n integer NOT NULL)`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_stream_counts')}`);
+  }
+}
+
+export const SYNTHETIC_TYPES = ['Deposited', 'Withdrawn', 'Closed'] as const;
+
+function amountOf(event: RecordedEvent): bigint {
+  return BigInt(event.data.amount as number);
+}
+
+/** Exactly representable in binary, so sums do not depend on how events are grouped into batches. */
+function shareOf(amount: bigint): number {
+  return Number(amount % 4n) * 0.25;
+}
+
+export interface SyntheticHooks {
+  /** Called before each event is applied; may throw (a failing projection) or wait (a paused one). */
+  beforeEvent?: (event: RecordedEvent) => void | Promise<void>;
+  /** Counts evolve calls, to prove an event is not applied twice. */
+  applied?: { count: number };
+}
+
+async function evolveSynthetic(rows: RowAccess, event: RecordedEvent): Promise<void> {
+  const stream = event.stream;
+  const amount = amountOf(event);
+  if (event.type === 'Closed') {
+    rows.delete(streamStats, { stream });
+  } else {
+    const current = await rows.get(streamStats, { stream });
+    const total = (current?.total ?? 0n) + (event.type === 'Deposited' ? amount : -amount);
+    rows.put(streamStats, {
+      stream,
+      events: (current?.events ?? 0) + 1,
+      total,
+      lastType: event.type,
+      lastRevision: event.revision,
+      lastPosition: event.position,
+      tags: typeof event.data.tag === 'string' ? { tag: event.data.tag, at: Number(event.revision) } : (current?.tags ?? null),
+      large: total > 1000n,
+    });
+  }
+  rows.add(typeTotals, { type: event.type, bucket: event.data.bucket as number }, { count: 1, amount, share: shareOf(amount) });
+}
+
+export function syntheticProjection(hooks: SyntheticHooks = {}, name = 'synthetic'): Projection {
+  return defineProjection({
+    name,
+    eventTypes: SYNTHETIC_TYPES,
+    tables: [streamStats, typeTotals],
+    migrations: [SyntheticTables1764400000100],
+    prefetch(event, keys) {
+      if (event.type !== 'Closed') keys.want(streamStats, { stream: event.stream });
+    },
+    async evolve(rows, event) {
+      if (hooks.beforeEvent) await hooks.beforeEvent(event);
+      if (hooks.applied) hooks.applied.count += 1;
+      await evolveSynthetic(rows, event);
+    },
+  });
+}
+
+/** The same projection without prefetch: every get() loads its row on demand. */
+export function lazySyntheticProjection(): Projection {
+  return defineProjection({
+    name: 'synthetic',
+    eventTypes: SYNTHETIC_TYPES,
+    tables: [streamStats, typeTotals],
+    migrations: [SyntheticTables1764400000100],
+    evolve: evolveSynthetic,
+  });
+}
+
+export function countingProjection(applied?: { count: number }): Projection {
+  return defineProjection({
+    name: 'stream-counts',
+    eventTypes: 'all',
+    tables: [streamCounts],
+    migrations: [SyntheticCounts1764400000200],
+    evolve(rows, event) {
+      if (applied) applied.count += 1;
+      rows.add(streamCounts, { stream: event.stream }, { n: 1 });
+    },
+  });
+}
+
+export const ALL_SYNTHETIC_MIGRATIONS = [SyntheticTables1764400000100, SyntheticCounts1764400000200];
+
+// ---------------------------------------------------------------------------------------------------
+// Deterministic events
+
+export function syntheticEvent(namespace: string, i: number, streams = 40): { stream: string; event: EventToAppend } {
+  const stream = `acct-${(i * 7) % streams}`;
+  const slot = i % 20;
+  const type = slot < 12 ? 'Deposited' : slot < 16 ? 'Withdrawn' : slot < 19 ? 'Noise' : 'Closed';
+  const data: Record<string, string | number> = { amount: ((i * 7919) % 1000) + 1, bucket: i % 3 };
+  if (i % 13 === 0) data.tag = `t${i % 5}`;
+  return { stream, event: { id: `${namespace}-${i}`, type, schemaVersion: 1, data, metadata: { i } } };
+}
+
+/** Appends events `from` … `from + count - 1`, `perCommit` events to a commit, streams in generation order. */
+export async function appendSynthetic(
+  store: EventStore,
+  from: number,
+  count: number,
+  options: { namespace?: string; perCommit?: number; streams?: number } = {},
+): Promise<void> {
+  const perCommit = options.perCommit ?? 100;
+  for (let start = from; start < from + count; start += perCommit) {
+    const writes: StreamWrite[] = [];
+    const byStream = new Map<string, EventToAppend[]>();
+    for (let i = start; i < Math.min(start + perCommit, from + count); i += 1) {
+      const { stream, event } = syntheticEvent(options.namespace ?? 'synth', i, options.streams);
+      const list = byStream.get(stream);
+      if (list) list.push(event);
+      else byStream.set(stream, [event]);
+    }
+    for (const [stream, events] of byStream) writes.push({ stream, expected: 'any', events });
+    await store.appendToStreams(writes);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The oracle: the same read model folded in plain JavaScript, independent of the runner
+
+export interface SyntheticState {
+  readonly streamStats: StreamStatsRow[];
+  readonly typeTotals: TypeTotalsRow[];
+  readonly streamCounts: StreamCountsRow[];
+}
+
+export function expectedState(events: readonly RecordedEvent[], upTo?: bigint): SyntheticState {
+  const stats = new Map<string, StreamStatsRow>();
+  const totals = new Map<string, TypeTotalsRow>();
+  const counts = new Map<string, StreamCountsRow>();
+  for (const event of events) {
+    if (upTo !== undefined && event.position > upTo) break;
+    const counted = counts.get(event.stream);
+    counts.set(event.stream, { stream: event.stream, n: (counted?.n ?? 0) + 1 });
+    if (!(SYNTHETIC_TYPES as readonly string[]).includes(event.type)) continue;
+    const amount = amountOf(event);
+    if (event.type === 'Closed') {
+      stats.delete(event.stream);
+    } else {
+      const current = stats.get(event.stream);
+      const total = (current?.total ?? 0n) + (event.type === 'Deposited' ? amount : -amount);
+      stats.set(event.stream, {
+        stream: event.stream,
+        events: (current?.events ?? 0) + 1,
+        total,
+        lastType: event.type,
+        lastRevision: event.revision,
+        lastPosition: event.position,
+        tags: typeof event.data.tag === 'string' ? { tag: event.data.tag, at: Number(event.revision) } : (current?.tags ?? null),
+        large: total > 1000n,
+      });
+    }
+    const bucket = event.data.bucket as number;
+    const key = `${event.type}/${bucket}`;
+    const before = totals.get(key);
+    totals.set(key, {
+      type: event.type,
+      bucket,
+      count: (before?.count ?? 0) + 1,
+      amount: (before?.amount ?? 0n) + amount,
+      share: (before?.share ?? 0) + shareOf(amount),
+    });
+  }
+  return {
+    streamStats: sortRows([...stats.values()], ['stream']),
+    typeTotals: sortRows([...totals.values()], ['type', 'bucket']),
+    streamCounts: sortRows([...counts.values()], ['stream']),
+  };
+}
+
+/** Key order independent of database collation. */
+export function sortRows<T extends object>(rows: T[], keys: readonly (keyof T)[]): T[] {
+  return [...rows].sort((a, b) => {
+    for (const key of keys) {
+      const x = a[key];
+      const y = b[key];
+      if (x < y) return -1;
+      if (x > y) return 1;
+    }
+    return 0;
+  });
+}
