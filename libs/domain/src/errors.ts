@@ -381,13 +381,13 @@ export class ReceiptLinesMismatch extends DomainError {
 }
 
 export class RejectionReasonRequired extends DomainError {
-  constructor(traceCode: string) {
+  constructor(traceCode: string, field = 'reason') {
     super({
       name: 'RejectionReasonRequired',
       rule: 'rejection-reason-required',
       kind: 'invalid',
-      message: `a reason is required when rejecting part of ${traceCode}`,
-      details: { field: 'reason', traceCode },
+      message: `${field}: a reason is required when rejecting part of ${traceCode}`,
+      details: { field, traceCode },
     });
   }
 }
@@ -558,6 +558,25 @@ export class ActorLacksRole extends DomainError {
       kind: 'forbidden',
       message: `${actorUscc} does not hold the ${role} role`,
       details: { actorUscc, role },
+    });
+  }
+}
+
+/**
+ * A regulator acts only on parties in its regions (district, city or province prefixes) and only for its
+ * categories: a hazardous waste permit needs the `hazardous` category.
+ */
+export class OutsideJurisdiction extends DomainError {
+  constructor(uscc: string, reason: 'district' | 'category', facts: { readonly [key: string]: DetailValue }) {
+    super({
+      name: 'OutsideJurisdiction',
+      rule: 'outside-jurisdiction',
+      kind: 'forbidden',
+      message:
+        reason === 'district'
+          ? `${uscc} is outside the regulator's districts`
+          : `the regulator's categories do not include hazardous waste permits`,
+      details: { uscc, reason, ...facts },
     });
   }
 }

@@ -53,6 +53,7 @@ const samples: [DomainError, string, DomainErrorKind][] = [
   [new errors.NotManifestReceiver('m', 'a'), 'not-manifest-receiver', 'forbidden'],
   [new errors.ActorLacksRole('a', 'generator'), 'actor-lacks-role', 'forbidden'],
   [new errors.CorrectionNotApproved('c', 'a'), 'correction-not-approved', 'forbidden'],
+  [new errors.OutsideJurisdiction('u', 'district', {}), 'outside-jurisdiction', 'forbidden'],
   [new errors.PartyAlreadyRegistered('u'), 'party-already-registered', 'conflict'],
   [new errors.PermitAlreadyGranted('u', 'p'), 'permit-already-granted', 'conflict'],
   [new errors.PermitAlreadyRevoked('u', 'p'), 'permit-already-revoked', 'conflict'],

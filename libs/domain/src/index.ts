@@ -36,6 +36,7 @@ export * from './party/permit';
 export * from './party/register-party.decide';
 export * from './party/grant-permit.decide';
 export * from './party/revoke-permit.decide';
+export * from './party/jurisdiction';
 
 // batch
 export * from './batch/batch.events';
@@ -52,6 +53,7 @@ export * from './manifest/manifest.events';
 export * from './manifest/manifest.state';
 export * from './manifest/manifest.rules';
 export * from './manifest/issue-manifest.decide';
+export * from './manifest/manifest-number-scope';
 export * from './manifest/pick-up-manifest.decide';
 export * from './manifest/receive-manifest.decide';
 export * from './manifest/cancel-manifest.decide';

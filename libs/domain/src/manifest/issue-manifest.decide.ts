@@ -12,7 +12,13 @@ import type { DecideOptions, PartyCommand } from '../decide-options';
 import { domainEvent } from '../events/envelope';
 import type { BatchStreamEvents } from '../batch/batch.events';
 import type { BatchState, ExistingBatch } from '../batch/batch.state';
-import { requireActionableBatch, requireAfterCustody, requireRegistered } from '../batch/batch.rules';
+import {
+  requireActionableBatch,
+  requireAfterCustody,
+  requireBatch,
+  requireCustodian,
+  requireRegistered,
+} from '../batch/batch.rules';
 import { requireCoveringPermit } from '../party/permit';
 import type { PartyState } from '../party/party.state';
 import { cityOf } from '../values/district';
@@ -56,7 +62,8 @@ export interface IssueManifestResult {
 export const MAX_MANIFEST_LINES = 200;
 
 /**
- * Rules: shipper = custodian of every line's batch, free (not on another manifest) and not empty; a line
+ * Rules, in this order: the shipper is the custodian of every line's batch (checked before anything else
+ * about the manifest: who may act, then what it may be); the batch is free (not on another manifest) and not empty; a line
  * ships the whole held mass; the carrier holds the carrier role (for every category: a generator moving its
  * own waste registers the carrier role too); the receiver holds the receiver or collector role and is not
  * the shipper; for hazardous lines the receiver holds a permit valid at `occurredAt` covering the code
@@ -90,6 +97,15 @@ export function decideIssueManifest(
   const shipper = requireRegistered(state.shipper, actorUscc, 'actorUscc');
   if (cityOf(shipper.districtCode) !== cityCode)
     throw new ManifestNumberMismatch(manifestNo, shipper.districtCode);
+  // Who may act comes first: the shipper holds every batch (unknown batch 404, not the custodian 403),
+  // before what the manifest itself may be (422).
+  const fieldOf = (traceCode: string): string =>
+    `lines[${command.lines.findIndex((c) => normaliseTraceCode(c.traceCode) === traceCode)}].traceCode`;
+  for (const l of lines)
+    requireCustodian(
+      requireBatch(state.batches.get(l.traceCode), l.traceCode, fieldOf(l.traceCode)),
+      actorUscc,
+    );
   if (receiverUscc === actorUscc) throw new ShipperIsReceiver(actorUscc);
   const carrier = requireRegistered(state.carrier, carrierUscc, 'carrierUscc');
   if (!carrier.roles.includes('carrier')) throw new CarrierRoleRequired(carrierUscc);
@@ -98,8 +114,12 @@ export function decideIssueManifest(
     throw new ReceiverRoleRequired(receiverUscc);
 
   const batches: ExistingBatch[] = lines.map((l) => {
-    const field = `lines[${command.lines.findIndex((c) => normaliseTraceCode(c.traceCode) === l.traceCode)}].traceCode`;
-    const b = requireActionableBatch(state.batches.get(l.traceCode), l.traceCode, actorUscc, field);
+    const b = requireActionableBatch(
+      state.batches.get(l.traceCode),
+      l.traceCode,
+      actorUscc,
+      fieldOf(l.traceCode),
+    );
     requireAfterCustody(b, command.occurredAt, occurredAtMs);
     if (l.massGrams !== undefined && l.massGrams !== b.heldGrams)
       throw new ManifestLineMassMismatch(l.traceCode, l.massGrams, b.heldGrams);

@@ -202,6 +202,18 @@ describe('issue manifest (转移联单)', () => {
     );
   });
 
+  it('checks who may act before what the manifest may be: a party holding none of the batches is NotCustodian (403), even naming itself as receiver', () => {
+    const { world, b } = twoBatches();
+    issueIn(
+      world,
+      issueManifestCommand([{ traceCode: b }], { actorUscc: RECEIVER, receiverUscc: RECEIVER }),
+    ).thenThrows(NotCustodian, { traceCode: b, actorUscc: RECEIVER });
+    issueIn(
+      world,
+      issueManifestCommand([{ traceCode: b }], { actorUscc: RECEIVER, carrierUscc: OTHER_GENERATOR }),
+    ).thenThrows(NotCustodian);
+  });
+
   it("for hazardous waste requires the receiver's permit valid at that time and covering the code", () => {
     const { world, a, b } = twoBatches();
     const noPermit = world.apply(aRegisteredReceiver({ uscc: STRANGER, permit: false }));

@@ -80,7 +80,7 @@ export function decideReceiveManifest(
   if (missing.length > 0 || unexpected.length > 0)
     throw new ReceiptLinesMismatch(manifestNo, missing, unexpected);
 
-  const lines: ReceiptLine[] = input.map((l) => {
+  const lines: ReceiptLine[] = input.map((l, index) => {
     const line = shipped.get(l.traceCode);
     if (line === undefined) throw new ReceiptLinesMismatch(manifestNo, [], [l.traceCode]);
     if (l.receivedGrams > line.massGrams)
@@ -88,7 +88,7 @@ export function decideReceiveManifest(
     if (l.acceptedGrams > l.receivedGrams)
       throw new AcceptedExceedsReceived(l.traceCode, l.acceptedGrams, l.receivedGrams);
     const rejectedGrams = l.receivedGrams - l.acceptedGrams;
-    if (rejectedGrams > 0 && l.reason === undefined) throw new RejectionReasonRequired(l.traceCode);
+    if (rejectedGrams > 0 && l.reason === undefined) throw new RejectionReasonRequired(l.traceCode, `lines[${index}].reason`);
     if (l.acceptedGrams > 0 && line.category === 'hazardous' && line.wasteCode !== undefined) {
       requireCoveringPermit(
         requireRegistered(state.receiver, actorUscc, 'actorUscc'),

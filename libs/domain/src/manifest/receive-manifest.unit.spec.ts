@@ -156,10 +156,10 @@ describe('receive', () => {
     receiveIn(
       world,
       receiveCommand([
-        { traceCode: a, receivedGrams: 10, acceptedGrams: 5 },
         { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
+        { traceCode: a, receivedGrams: 10, acceptedGrams: 5 },
       ]),
-    ).thenThrows(RejectionReasonRequired);
+    ).thenThrows(RejectionReasonRequired, { field: 'lines[1].reason', traceCode: a });
     receiveIn(world, receiveCommand([{ traceCode: a, receivedGrams: 10, acceptedGrams: 10 }])).thenThrows(
       ReceiptLinesMismatch,
       { missing: [b], unexpected: [] },

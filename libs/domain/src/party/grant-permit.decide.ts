@@ -10,6 +10,7 @@ import { compact, sortedUnique } from '../util';
 import type { PartyEvent } from './party.events';
 import type { PartyState } from './party.state';
 import { permitWindow } from './permit';
+import { requireJurisdiction, type RegulatorScope } from './jurisdiction';
 
 /**
  * A hazardous waste permit (危险废物经营许可证) granted by a regulator: the codes and/or HW categories it
@@ -27,6 +28,8 @@ export interface GrantPermitCommand extends CommandTime {
   readonly validFrom: string;
   /** `YYYY-MM-DD` (inclusive CST day) or an ISO 8601 instant. */
   readonly validTo: string;
+  /** The granting regulator's scope, when a regulator grants it: the party must be in its jurisdiction. */
+  readonly regulator?: RegulatorScope;
 }
 
 export function decideGrantPermit(
@@ -64,6 +67,7 @@ export function decideGrantPermit(
   if (toMs <= fromMs)
     throw new InvalidPermit('validTo', 'validTo must not be before validFrom', command.validTo);
   if (state.status !== 'registered') throw new PartyNotFound(uscc, 'uscc');
+  if (command.regulator !== undefined) requireJurisdiction(command.regulator, state);
   if (state.permits.some((p) => p.permitNo === permitNo)) throw new PermitAlreadyGranted(uscc, permitNo);
   return [
     domainEvent(

@@ -5,12 +5,15 @@ import { checkCommandTime } from '../values/time';
 import { parseUscc } from '../values/uscc';
 import type { PartyEvent } from './party.events';
 import type { PartyState } from './party.state';
+import { requireJurisdiction, type RegulatorScope } from './jurisdiction';
 
 /** Revocation by a regulator: the permit is not valid from `occurredAt` on (earlier acts under it stand). */
 export interface RevokePermitCommand extends CommandTime {
   readonly uscc: string;
   readonly permitNo: string;
   readonly reason: string;
+  /** The revoking regulator's scope, when a regulator revokes it: the party must be in its jurisdiction. */
+  readonly regulator?: RegulatorScope;
 }
 
 export function decideRevokePermit(
@@ -23,6 +26,7 @@ export function decideRevokePermit(
   const permitNo = requireText(command.permitNo, 'permitNo', 64);
   const reason = requireText(command.reason, 'reason');
   if (state.status !== 'registered') throw new PartyNotFound(uscc, 'uscc');
+  if (command.regulator !== undefined) requireJurisdiction(command.regulator, state);
   const permit = state.permits.find((p) => p.permitNo === permitNo);
   if (!permit) throw new PermitNotFound(uscc, permitNo);
   if (permit.revokedAt !== undefined) throw new PermitAlreadyRevoked(uscc, permitNo);

@@ -1,0 +1,34 @@
+import { OutsideJurisdiction } from '../errors';
+import { regionMatches } from '../values/district';
+import type { WasteCategory } from '../values/category';
+import type { RegisteredParty } from './party.state';
+
+/**
+ * What a regulator's token covers (生态环境局, 城管局 …): regions (2, 4 or 6 digits: province, city,
+ * district) and waste categories. Given to the permit decisions by the command side.
+ */
+export interface RegulatorScope {
+  readonly districts: readonly string[];
+  readonly categories: readonly string[];
+}
+
+/**
+ * A regulator acts on a party only when the party's district lies in one of its regions, and only for a
+ * category it covers (permits are hazardous waste permits: `hazardous`).
+ */
+export function requireJurisdiction(
+  scope: RegulatorScope,
+  party: RegisteredParty,
+  category: WasteCategory = 'hazardous',
+): void {
+  if (!scope.districts.some((region) => regionMatches(region, party.districtCode)))
+    throw new OutsideJurisdiction(party.uscc, 'district', {
+      districtCode: party.districtCode,
+      districts: [...scope.districts],
+    });
+  if (!scope.categories.includes(category))
+    throw new OutsideJurisdiction(party.uscc, 'category', {
+      category,
+      categories: [...scope.categories],
+    });
+}
