@@ -22,7 +22,12 @@ const moduleNameMapper = {
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    // ESM-only packages the app loads (NestJS 12; content-disposition through @fastify/static for /docs)
+    '/node_modules/(@nestjs|content-disposition)/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transform.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],

@@ -1,7 +1,90 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import type { DecideOptions } from '@wasteflow/domain';
+import type { Clock } from '@wasteflow/event-store';
+import { LedgerModule } from '@wasteflow/ledger';
+import { AccessGuard } from './access/access.guard';
+import { CancelManifestController } from './cancel-manifest/cancel-manifest.controller';
+import type { ApiConfig } from './config/api-config';
+import { ConsolidateBatchesController } from './consolidate-batches/consolidate-batches.controller';
+import { CorrectMassController } from './correct-mass/correct-mass.controller';
+import { GenerateWasteController } from './generate-waste/generate-waste.controller';
+import { GrantPermitController } from './grant-permit/grant-permit.controller';
 import { HealthController } from './health/health.controller';
+import { IssueManifestController } from './issue-manifest/issue-manifest.controller';
+import { IssueTokenController } from './issue-token/issue-token.controller';
+import { PickUpManifestController } from './pick-up-manifest/pick-up-manifest.controller';
+import { InvalidRequest } from './problems/invalid-request.exception';
+import { ProblemDetailsFilter } from './problems/problem-details.filter';
+import { MetricsModule } from './observability/metrics.module';
+import { ReadSideModule } from './read-side/read-side.module';
+import { ReceiveManifestController } from './receive-manifest/receive-manifest.controller';
+import { RegisterPartyController } from './register-party/register-party.controller';
+import { RevokePermitController } from './revoke-permit/revoke-permit.controller';
+import { SplitBatchController } from './split-batch/split-batch.controller';
+import { StorageModule } from './storage/storage.module';
+import { SubmitCommandsController } from './submit-commands/submit-commands.controller';
+import { TreatWasteController } from './treat-waste/treat-waste.controller';
 
-@Module({
-  controllers: [HealthController],
-})
-export class AppModule {}
+export interface AppModuleOptions {
+  readonly config: ApiConfig;
+  readonly adminToken: string;
+  readonly clock?: Clock;
+  /** The loaded hazardous waste catalogue (WASTEFLOW_HW_CATALOGUE) and other decide options. */
+  readonly decideOptions?: DecideOptions;
+}
+
+/** The write side: one controller per use case (DESIGN.md §4), in the order of DESIGN's table. */
+export const WRITE_CONTROLLERS = [
+  RegisterPartyController,
+  GrantPermitController,
+  RevokePermitController,
+  IssueTokenController,
+  GenerateWasteController,
+  SplitBatchController,
+  ConsolidateBatchesController,
+  IssueManifestController,
+  PickUpManifestController,
+  ReceiveManifestController,
+  CancelManifestController,
+  TreatWasteController,
+  CorrectMassController,
+  SubmitCommandsController,
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        StorageModule.forRoot(options.config, { clock: options.clock }),
+        LedgerModule.forRoot({
+          bootstrapAdminToken: options.adminToken,
+          decideOptions: options.decideOptions,
+        }),
+        MetricsModule,
+        // The read side; the ledger and the projections meet only through the events in the store.
+        ReadSideModule,
+      ],
+      controllers: [HealthController, ...WRITE_CONTROLLERS],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        {
+          provide: APP_PIPE,
+          useFactory: () =>
+            new ValidationPipe({
+              whitelist: true,
+              forbidNonWhitelisted: true,
+              forbidUnknownValues: true,
+              transform: true,
+              transformOptions: { enableImplicitConversion: false },
+              validationError: { target: false, value: false },
+              exceptionFactory: (errors) => InvalidRequest.fromValidationErrors(errors),
+            }),
+        },
+      ],
+    };
+  }
+}

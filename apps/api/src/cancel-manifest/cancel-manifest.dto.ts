@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { EXAMPLE } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import { IsIsoInstant, IsManifestNo } from '../common/validation';
+
+export class CancelManifestDto {
+  @ApiProperty({ example: '运输车辆故障，改期转移', maxLength: 500 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason!: string;
+
+  @ApiPropertyOptional({ example: '2026-03-02T18:00:00+08:00', description: 'Defaults to now' })
+  @IsOptional()
+  @IsIsoInstant()
+  occurredAt?: string;
+}
+
+/** A bulk item (`cancel-manifest`): the body with the manifest number of the path. */
+export class CancelManifestItemDto extends CancelManifestDto {
+  @ApiProperty({ example: EXAMPLE.manifestNo })
+  @IsManifestNo()
+  manifestNo!: string;
+}
+
+export class CancelManifestResponseDto extends WriteResponseDto {
+  @ApiProperty({ example: EXAMPLE.manifestNo })
+  manifestNo!: string;
+  @ApiProperty({ example: 'cancelled' })
+  status!: string;
+  @ApiProperty({ example: [EXAMPLE.consolidatedTraceCode], type: [String], description: 'Batches released' })
+  released!: string[];
+}

@@ -1,0 +1,168 @@
+import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
+import {
+  Mass,
+  parseCalendarDate,
+  parseDistrictCode,
+  parseHwCategory,
+  parseManifestNumber,
+  parseInstant,
+  parsePermitOperation,
+  parseRandomPart,
+  parseRegion,
+  parseTraceCode,
+  parseTreatmentOperation,
+  parseUscc,
+  parseVehiclePlate,
+  validateWasteCode,
+  isCalendarDate,
+} from '@wasteflow/domain';
+
+/**
+ * Validators of the edge, each backed by the domain's own parser: a value refused here would be refused
+ * inside too (every value object is validated twice: here with field-level detail, then by the domain).
+ */
+function domainValue(
+  name: string,
+  check: (value: unknown) => unknown,
+  message: string,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return ValidateBy(
+    {
+      name,
+      validator: {
+        validate: (value: unknown): boolean => {
+          try {
+            check(value);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: buildMessage((each) => `${each}$property ${message}`, options),
+      },
+    },
+    options,
+  );
+}
+
+export const IsUscc = (options?: ValidationOptions) =>
+  domainValue(
+    'isUscc',
+    (v) => parseUscc(v),
+    'must be a USCC: 18 characters with a valid GB 32100-2015 check character',
+    options,
+  );
+
+export const IsTraceCode = (options?: ValidationOptions) =>
+  domainValue(
+    'isTraceCode',
+    (v) => parseTraceCode(v),
+    'must be a trace code with a valid check character',
+    options,
+  );
+
+export const IsDistrictCode = (options?: ValidationOptions) =>
+  domainValue(
+    'isDistrictCode',
+    (v) => parseDistrictCode(v),
+    'must be a 6-digit administrative division code',
+    options,
+  );
+
+export const IsRegion = (options?: ValidationOptions) =>
+  domainValue('isRegion', (v) => parseRegion(v), 'must be a region code of 2, 4 or 6 digits', options);
+
+export const IsIsoInstant = (options?: ValidationOptions) =>
+  domainValue(
+    'isIsoInstant',
+    (v) => parseInstant(v, 'time'),
+    'must be an ISO 8601 time with an offset, e.g. 2026-03-02T09:30:00+08:00',
+    options,
+  );
+
+export const IsPermitDate = (options?: ValidationOptions) =>
+  domainValue(
+    'isPermitDate',
+    (v) =>
+      typeof v === 'string' && isCalendarDate(v) ? parseCalendarDate(v, 'date') : parseInstant(v, 'date'),
+    'must be a date YYYY-MM-DD or an ISO 8601 time with an offset',
+    options,
+  );
+
+export const IsVehiclePlate = (options?: ValidationOptions) =>
+  domainValue(
+    'isVehiclePlate',
+    (v) => parseVehiclePlate(v),
+    'must be a Chinese vehicle plate, e.g. 浙A12345',
+    options,
+  );
+
+export const IsWasteCode = (options?: ValidationOptions) =>
+  domainValue(
+    'isWasteCode',
+    (v) => validateWasteCode(v),
+    'must be a hazardous waste code NNN-NNN-NN of an existing HW category',
+    options,
+  );
+
+export const IsHwCategory = (options?: ValidationOptions) =>
+  domainValue(
+    'isHwCategory',
+    (v) => parseHwCategory(v),
+    'must be an HW category (HW01–HW40, HW45–HW50)',
+    options,
+  );
+
+export const IsPermitOperation = (options?: ValidationOptions) =>
+  domainValue(
+    'isPermitOperation',
+    (v) => parsePermitOperation(v),
+    'must be an operation code (R1–R9, R15, C1–C3, D1, D9, D10, D16, Y10–Y16) or collect / store',
+    options,
+  );
+
+export const IsTreatmentOperation = (options?: ValidationOptions) =>
+  domainValue(
+    'isTreatmentOperation',
+    (v) => parseTreatmentOperation(v),
+    'must be a utilisation or disposal code (R1–R9, R15, C1–C3, D1, D9, D10, D16, Y10–Y16)',
+    options,
+  );
+
+export const IsRandomPart = (options?: ValidationOptions) =>
+  domainValue('isRandomPart', (v) => parseRandomPart(v), 'must be 8 Crockford base32 symbols', options);
+
+/** A mass in kilograms: a JSON number, at most 3 decimals, positive (or ≥ 0 with allowZero), at most 10^9. */
+export const IsMassKg = (massOptions: { allowZero?: boolean } = {}, options?: ValidationOptions) =>
+  domainValue(
+    massOptions.allowZero ? 'isMassKgOrZero' : 'isMassKg',
+    (v) => {
+      if (typeof v !== 'number') throw new TypeError('not a number');
+      return Mass.fromKg(v, 'massKg', { allowZero: massOptions.allowZero });
+    },
+    massOptions.allowZero
+      ? 'must be a number of kilograms ≥ 0 with at most 3 decimals (at most 10^9)'
+      : 'must be a number of kilograms > 0 with at most 3 decimals (at most 10^9)',
+    options,
+  );
+
+/** A signed, non-zero mass correction in kilograms (at most 3 decimals). */
+export const IsMassDeltaKg = (options?: ValidationOptions) =>
+  domainValue(
+    'isMassDeltaKg',
+    (v) => {
+      if (typeof v !== 'number' || v === 0) throw new TypeError('not a non-zero number');
+      return Mass.fromKg(Math.abs(v), 'deltaKg');
+    },
+    'must be a non-zero number of kilograms with at most 3 decimals (negative to remove mass)',
+    options,
+  );
+
+export const IsManifestNo = (options?: ValidationOptions) =>
+  domainValue(
+    'isManifestNo',
+    (v) => parseManifestNumber(v),
+    'must be a manifest number of 14 digits (year, province, city, serial)',
+    options,
+  );

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { EXAMPLE } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import {
+  IsHwCategory,
+  IsIsoInstant,
+  IsMassKg,
+  IsPermitDate,
+  IsPermitOperation,
+  IsUscc,
+  IsWasteCode,
+} from '../common/validation';
+
+/** 危险废物经营许可证: codes and/or HW categories covered, operations, annual capacity, validity. */
+export class GrantPermitDto {
+  @ApiProperty({ example: EXAMPLE.permitNo, maxLength: 64 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  permitNo!: string;
+
+  @ApiPropertyOptional({
+    example: ['900-249-08', '900-041-49'],
+    type: [String],
+    description: 'Waste codes NNN-NNN-NN',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsWasteCode({ each: true })
+  wasteCodes?: string[];
+
+  @ApiPropertyOptional({ example: ['HW08'], type: [String], description: 'Whole HW categories' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsHwCategory({ each: true })
+  hwCategories?: string[];
+
+  @ApiProperty({
+    example: ['D10', 'store'],
+    type: [String],
+    description: 'Treatment codes (R1–R9, R15, C1–C3, D1, D9, D10, D16, Y10–Y16) and/or collect, store',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @IsPermitOperation({ each: true })
+  operations!: string[];
+
+  @ApiProperty({ example: 30000000, description: 'Annual capacity in kg (at most 3 decimals)' })
+  @IsMassKg()
+  annualCapacityKg!: number;
+
+  @ApiProperty({ example: '2026-01-01', description: 'A date (from 00:00 CST) or an ISO 8601 time' })
+  @IsPermitDate()
+  validFrom!: string;
+
+  @ApiProperty({ example: '2030-12-31', description: 'A date (to its end, inclusive) or an ISO 8601 time' })
+  @IsPermitDate()
+  validTo!: string;
+
+  @ApiPropertyOptional({
+    example: '2026-03-01T10:00:00+08:00',
+    description: 'Defaults to the time of recording',
+  })
+  @IsOptional()
+  @IsIsoInstant()
+  occurredAt?: string;
+}
+
+/** A bulk item (`grant-permit`): the body with the party's USCC of the path. */
+export class GrantPermitItemDto extends GrantPermitDto {
+  @ApiProperty({ example: EXAMPLE.receiverUscc })
+  @IsUscc()
+  uscc!: string;
+}
+
+export class GrantPermitResponseDto extends WriteResponseDto {
+  @ApiProperty({ example: EXAMPLE.receiverUscc })
+  uscc!: string;
+  @ApiProperty({ example: EXAMPLE.permitNo })
+  permitNo!: string;
+  @ApiProperty({ example: ['900-249-08'] })
+  wasteCodes!: string[];
+  @ApiProperty({ example: ['HW08'] })
+  hwCategories!: string[];
+  @ApiProperty({ example: ['D10', 'store'] })
+  operations!: string[];
+  @ApiProperty({ example: 30000000 })
+  annualCapacityKg!: number;
+  @ApiProperty({ example: '2026-01-01' })
+  validFrom!: string;
+  @ApiProperty({ example: '2030-12-31' })
+  validTo!: string;
+}

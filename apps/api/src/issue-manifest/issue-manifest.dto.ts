@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { EXAMPLE } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsUscc } from '../common/validation';
+
+export class ManifestLineDto {
+  @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
+  @IsTraceCode()
+  traceCode!: string;
+
+  @ApiPropertyOptional({
+    example: 2000,
+    description:
+      'When given, must equal the held mass: a line ships the whole batch (split first to ship part of it)',
+  })
+  @IsOptional()
+  @IsMassKg()
+  massKg?: number;
+}
+
+/** 转移联单: the shipper (the token's party) holds every batch on it. */
+export class IssueManifestDto {
+  @ApiProperty({
+    type: [ManifestLineDto],
+    example: [{ traceCode: EXAMPLE.consolidatedTraceCode, massKg: 2000 }],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ManifestLineDto)
+  lines!: ManifestLineDto[];
+
+  @ApiProperty({ example: EXAMPLE.carrierUscc, description: 'A party with the carrier role' })
+  @IsUscc()
+  carrierUscc!: string;
+
+  @ApiProperty({
+    example: EXAMPLE.receiverUscc,
+    description:
+      'A party with the receiver or collector role; for hazardous waste with a valid permit covering it',
+  })
+  @IsUscc()
+  receiverUscc!: string;
+
+  @ApiProperty({ example: EXAMPLE.plannedAt, description: 'Planned pickup' })
+  @IsIsoInstant()
+  plannedAt!: string;
+
+  @ApiPropertyOptional({
+    example: '2026-03-02T17:00:00+08:00',
+    description: 'When it was issued; defaults to now',
+  })
+  @IsOptional()
+  @IsIsoInstant()
+  occurredAt?: string;
+}
+
+export class IssueManifestResponseDto extends WriteResponseDto {
+  @ApiProperty({
+    example: EXAMPLE.manifestNo,
+    description: '14 digits: year (CST) + province + city of the shipper + serial within the city',
+  })
+  manifestNo!: string;
+  @ApiProperty({ example: EXAMPLE.generatorUscc })
+  shipperUscc!: string;
+  @ApiProperty({ example: EXAMPLE.carrierUscc })
+  carrierUscc!: string;
+  @ApiProperty({ example: EXAMPLE.receiverUscc })
+  receiverUscc!: string;
+  @ApiProperty({ example: EXAMPLE.plannedAt })
+  plannedAt!: string;
+  @ApiProperty({ example: [{ traceCode: EXAMPLE.consolidatedTraceCode, massKg: 2000 }] })
+  lines!: ManifestLineDto[];
+  @ApiProperty({ example: 2000 })
+  totalKg!: number;
+}

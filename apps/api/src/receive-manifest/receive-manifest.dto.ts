@@ -1,0 +1,109 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode } from '../common/validation';
+
+export class ReceiptLineDto {
+  @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
+  @IsTraceCode()
+  traceCode!: string;
+
+  @ApiProperty({
+    example: 1980,
+    description: 'Weighed on arrival (kg, ≤ shipped): shipped − received is lost in transit',
+  })
+  @IsMassKg({ allowZero: true })
+  receivedKg!: number;
+
+  @ApiProperty({
+    example: 1800,
+    description: 'Accepted (kg, ≤ received): received − accepted is rejected, back to the shipper',
+  })
+  @IsMassKg({ allowZero: true })
+  acceptedKg!: number;
+
+  @ApiPropertyOptional({
+    example: '含水率超标，部分拒收',
+    description: 'Required when acceptedKg < receivedKg',
+    maxLength: 500,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class ReceiveManifestDto {
+  @ApiProperty({ example: EXAMPLE.receivedAt })
+  @IsIsoInstant()
+  occurredAt!: string;
+
+  @ApiProperty({
+    type: [ReceiptLineDto],
+    description: 'Exactly one line per manifest line',
+    example: [
+      {
+        traceCode: EXAMPLE.consolidatedTraceCode,
+        receivedKg: 1980,
+        acceptedKg: 1800,
+        reason: '含水率超标，部分拒收',
+      },
+    ],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ReceiptLineDto)
+  lines!: ReceiptLineDto[];
+}
+
+/** A bulk item (`receive-manifest`): the body with the manifest number of the path. */
+export class ReceiveManifestItemDto extends ReceiveManifestDto {
+  @ApiProperty({ example: EXAMPLE.manifestNo })
+  @IsManifestNo()
+  manifestNo!: string;
+}
+
+export class ReceiptResultLineDto {
+  @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
+  traceCode!: string;
+  @ApiProperty({ example: 'partial', enum: ['accepted', 'partial', 'rejected'] })
+  outcome!: string;
+  @ApiProperty({ example: 2000 })
+  shippedKg!: number;
+  @ApiProperty({ example: 1980 })
+  receivedKg!: number;
+  @ApiProperty({ example: 1800 })
+  acceptedKg!: number;
+  @ApiProperty({ example: 180 })
+  rejectedKg!: number;
+  @ApiProperty({ example: 20 })
+  lostKg!: number;
+  @ApiProperty({ example: false, description: '|shipped − received| beyond the tolerance (5 %)' })
+  discrepancy!: boolean;
+  @ApiPropertyOptional({
+    example: EXAMPLE_CHILD,
+    description: 'The child batch holding the rejected mass, back with the shipper',
+  })
+  returnedTraceCode?: string;
+}
+
+export class ReceiveManifestResponseDto extends WriteResponseDto {
+  @ApiProperty({ example: EXAMPLE.manifestNo })
+  manifestNo!: string;
+  @ApiProperty({ example: 'received' })
+  status!: string;
+  @ApiProperty({ type: [ReceiptResultLineDto] })
+  lines!: ReceiptResultLineDto[];
+}

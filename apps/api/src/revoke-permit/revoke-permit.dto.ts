@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { EXAMPLE } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import { IsIsoInstant, IsUscc } from '../common/validation';
+
+export class RevokePermitDto {
+  @ApiProperty({ example: '超出许可范围经营，责令整改', maxLength: 500 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason!: string;
+
+  @ApiPropertyOptional({
+    example: '2026-03-05T09:00:00+08:00',
+    description: 'When the revocation takes effect (the permit is not valid from then on); defaults to now',
+  })
+  @IsOptional()
+  @IsIsoInstant()
+  occurredAt?: string;
+}
+
+/** A bulk item (`revoke-permit`): the body with the path's USCC and permit number. */
+export class RevokePermitItemDto extends RevokePermitDto {
+  @ApiProperty({ example: EXAMPLE.receiverUscc })
+  @IsUscc()
+  uscc!: string;
+
+  @ApiProperty({ example: EXAMPLE.permitNo })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  permitNo!: string;
+}
+
+export class RevokePermitResponseDto extends WriteResponseDto {
+  @ApiProperty({ example: EXAMPLE.receiverUscc })
+  uscc!: string;
+  @ApiProperty({ example: EXAMPLE.permitNo })
+  permitNo!: string;
+  @ApiProperty({ example: '2026-03-05T09:00:00+08:00' })
+  revokedAt!: string;
+}

@@ -1,0 +1,40 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
+import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import { IsIsoInstant, IsMassKg, IsTraceCode } from '../common/validation';
+
+export class SplitBatchDto {
+  @ApiProperty({
+    example: [400, 250.5],
+    type: [Number],
+    description: 'Masses of the children (kg); the remainder stays in the parent',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsMassKg({}, { each: true })
+  partsKg!: number[];
+
+  @ApiProperty({ example: '2026-03-02T10:00:00+08:00' })
+  @IsIsoInstant()
+  occurredAt!: string;
+}
+
+/** A bulk item (`split-batch`): the body with the parent's trace code of the path. */
+export class SplitBatchItemDto extends SplitBatchDto {
+  @ApiProperty({ example: EXAMPLE.traceCode })
+  @IsTraceCode()
+  traceCode!: string;
+}
+
+export class SplitBatchResponseDto extends WriteResponseDto {
+  @ApiProperty({ example: EXAMPLE.traceCode, description: 'The parent' })
+  traceCode!: string;
+  @ApiProperty({ example: [EXAMPLE_CHILD], type: [String], description: 'Codes of the new children' })
+  children!: string[];
+  @ApiProperty({ example: [400, 250.5], type: [Number] })
+  partsKg!: number[];
+  @ApiProperty({ example: 600, description: 'Left in the parent' })
+  remainingKg!: number;
+}

@@ -1,0 +1,192 @@
+import { Body, Controller, HttpCode, Logger, Post, Res, type Type } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { formatPosition, type JsonObject } from '@wasteflow/event-store';
+import {
+  isUseCaseType,
+  maxPosition,
+  requestHash,
+  SubmitCommandsCommand,
+  USE_CASE_TYPES,
+  type BulkItem,
+  type UseCaseType,
+} from '@wasteflow/ledger';
+import { Allow } from '../access/access.decorators';
+import { CancelManifestItemDto } from '../cancel-manifest/cancel-manifest.dto';
+import { ConsolidateBatchesDto } from '../consolidate-batches/consolidate-batches.dto';
+import { CorrectMassItemDto } from '../correct-mass/correct-mass.dto';
+import { GenerateWasteDto } from '../generate-waste/generate-waste.dto';
+import { GrantPermitItemDto } from '../grant-permit/grant-permit.dto';
+import { IssueManifestDto } from '../issue-manifest/issue-manifest.dto';
+import { IssueTokenDto } from '../issue-token/issue-token.dto';
+import { PickUpManifestItemDto } from '../pick-up-manifest/pick-up-manifest.dto';
+import { ReceiveManifestItemDto } from '../receive-manifest/receive-manifest.dto';
+import { RegisterPartyDto } from '../register-party/register-party.dto';
+import { RevokePermitItemDto } from '../revoke-permit/revoke-permit.dto';
+import { SplitBatchItemDto } from '../split-batch/split-batch.dto';
+import { TreatWasteItemDto } from '../treat-waste/treat-waste.dto';
+import { parseIdempotencyKey } from '../common/idempotency-key';
+import { ApiProblems, ProblemDocumentDto } from '../common/openapi';
+import { ManifestNumberPipe, PermitNoPipe, TraceCodePipe, UsccPipe } from '../common/path-params';
+import { WRITE_ROUTES } from '../common/routes';
+import { WriteRequest, type WriteRequestInfo } from '../common/write-request';
+import { LEDGER_POSITION_HEADER, writeBody } from '../common/write-response';
+import { InvalidRequest } from '../problems/invalid-request.exception';
+import { ProblemDetailsFilter } from '../problems/problem-details.filter';
+import { SubmitCommandsDto, SubmitCommandsResponseDto } from './submit-commands.dto';
+
+/** The body DTO of each bulk type: the single request's body plus its path parameters. */
+const ITEM_BODIES: Record<UseCaseType, Type<object>> = {
+  'register-party': RegisterPartyDto,
+  'grant-permit': GrantPermitItemDto,
+  'revoke-permit': RevokePermitItemDto,
+  'issue-token': IssueTokenDto,
+  'generate-waste': GenerateWasteDto,
+  'split-batch': SplitBatchItemDto,
+  'consolidate-batches': ConsolidateBatchesDto,
+  'issue-manifest': IssueManifestDto,
+  'pick-up-manifest': PickUpManifestItemDto,
+  'receive-manifest': ReceiveManifestItemDto,
+  'cancel-manifest': CancelManifestItemDto,
+  'treat-waste': TreatWasteItemDto,
+  'correct-mass': CorrectMassItemDto,
+};
+
+/** Canonical form of each path parameter, as the single routes' pipes give it. */
+const PARAM_PIPES: Record<string, { transform(value: unknown): string }> = {
+  code: new TraceCodePipe(),
+  no: new ManifestNumberPipe(),
+  uscc: new UsccPipe(),
+  permitNo: new PermitNoPipe(),
+};
+
+const ITEM_KEYS = new Set(['type', 'idempotencyKey', 'body']);
+
+interface ItemResult {
+  index: number;
+  type: string;
+  status: number;
+  replayed?: true;
+  body: JsonObject;
+}
+
+@ApiTags('bulk')
+@Controller('v1/commands')
+export class SubmitCommandsController {
+  private readonly logger = new Logger('SubmitCommands');
+  private readonly problems = new ProblemDetailsFilter();
+
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @Allow('admin', 'party', 'regulator')
+  @ApiOperation({
+    summary: 'Submit up to 1,000 commands (any writer)',
+    description:
+      'Each item has its own Idempotency-Key and is validated, authorised and decided on its own, in order (a later item may depend on an earlier one); the answer has one result per item: 201 with the body of the single request, or the problem that refused it (nothing of it appended). Successful items are committed in groups.',
+  })
+  @ApiBearerAuth()
+  @ApiExtraModels(ProblemDocumentDto)
+  @ApiResponse({ status: 200, type: SubmitCommandsResponseDto, description: 'One result per item, in order' })
+  @ApiProblems(400, 401, 403)
+  async submit(
+    @WriteRequest('bulk') write: WriteRequestInfo,
+    @Body() body: SubmitCommandsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ results: ItemResult[] }> {
+    const results: ItemResult[] = new Array(body.commands.length);
+    const accepted: { index: number; type: UseCaseType; item: BulkItem }[] = [];
+    for (const [index, raw] of body.commands.entries()) {
+      try {
+        const { type, item } = await this.itemOf(write, raw);
+        accepted.push({ index, type, item });
+      } catch (error) {
+        results[index] = this.refused(index, typeof raw.type === 'string' ? raw.type : '', error);
+      }
+    }
+    const outcomes = await this.commands.execute(new SubmitCommandsCommand(accepted.map((a) => a.item)));
+    const written: { position: bigint }[] = [];
+    accepted.forEach((a, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) {
+        written.push(outcome.outcome);
+        results[a.index] = {
+          index: a.index,
+          type: a.type,
+          status: 201,
+          ...(outcome.outcome.replayed ? { replayed: true as const } : {}),
+          body: writeBody(outcome.outcome),
+        };
+      } else {
+        results[a.index] = this.refused(a.index, a.type, outcome.error);
+      }
+    });
+    void reply.header(LEDGER_POSITION_HEADER, formatPosition(maxPosition(written)));
+    return { results };
+  }
+
+  /** Validates one item like its single request: type, key, body DTO (whitelist), path parameters. */
+  private async itemOf(
+    write: WriteRequestInfo,
+    raw: Record<string, unknown>,
+  ): Promise<{ type: UseCaseType; item: BulkItem }> {
+    const unknown = Object.keys(raw).filter((key) => !ITEM_KEYS.has(key));
+    if (unknown.length > 0)
+      throw new InvalidRequest(
+        unknown.map((key) => ({
+          field: key,
+          rule: 'unknown-field',
+          message: `property ${key} should not exist`,
+        })),
+      );
+    const type = raw.type;
+    if (!isUseCaseType(type))
+      throw InvalidRequest.field('type', 'isIn', `type must be one of ${USE_CASE_TYPES.join(', ')}`);
+    const idempotencyKey = parseIdempotencyKey(raw.idempotencyKey, 'idempotencyKey');
+    const body = raw.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw InvalidRequest.field('body', 'isObject', 'body must be an object');
+    const dto = plainToInstance(ITEM_BODIES[type], body);
+    const errors = await validate(dto, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+    });
+    if (errors.length > 0) throw InvalidRequest.fromValidationErrors(errors);
+    const { route, params: paramFields } = WRITE_ROUTES[type];
+    const params: Record<string, string> = {};
+    const hashed: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+    const input: Record<string, unknown> = { ...dto };
+    for (const [param, field] of Object.entries(paramFields)) {
+      params[param] = PARAM_PIPES[param].transform((body as Record<string, unknown>)[field]);
+      delete hashed[field];
+      input[field] = params[param];
+    }
+    return {
+      type,
+      item: {
+        type,
+        input,
+        envelope: {
+          principal: write.principal,
+          idempotencyKey,
+          correlationId: write.correlationId,
+          requestHash: requestHash({ route, params, body: hashed }),
+        },
+      },
+    };
+  }
+
+  private refused(index: number, type: string, error: unknown): ItemResult {
+    const problem = this.problems.toProblem(error, `/v1/commands#/commands/${index}`);
+    if (problem.status >= 500) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    return { index, type, status: problem.status, body: problem as unknown as JsonObject };
+  }
+}

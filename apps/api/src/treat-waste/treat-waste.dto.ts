@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TREATMENT_OPERATIONS } from '@wasteflow/domain';
+import { EXAMPLE } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsTreatmentOperation } from '../common/validation';
+
+/** 利用 / 处置 by the custodian. */
+export class TreatWasteDto {
+  @ApiProperty({
+    example: 'D10',
+    enum: TREATMENT_OPERATIONS,
+    description: 'R1–R9, R15, C2, C3 → WasteUtilised; D1, D9, D10, D16, C1, Y10–Y16 → WasteDisposed',
+  })
+  @IsTreatmentOperation()
+  operation!: string;
+
+  @ApiProperty({ example: 1800, description: 'Kilograms (≤ held, at most 3 decimals)' })
+  @IsMassKg()
+  massKg!: number;
+
+  @ApiProperty({ example: EXAMPLE.treatedAt })
+  @IsIsoInstant()
+  occurredAt!: string;
+}
+
+/** A bulk item (`treat-waste`): the body with the trace code of the path. */
+export class TreatWasteItemDto extends TreatWasteDto {
+  @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
+  @IsTraceCode()
+  traceCode!: string;
+}
+
+export class TreatWasteResponseDto extends WriteResponseDto {
+  @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
+  traceCode!: string;
+  @ApiProperty({ example: 'WasteDisposed', enum: ['WasteUtilised', 'WasteDisposed'] })
+  event!: string;
+  @ApiProperty({ example: 'D10' })
+  operation!: string;
+  @ApiProperty({
+    example: 'incineration',
+    enum: ['utilisation', 'landfill', 'incineration', 'other_disposal'],
+  })
+  mode!: string;
+  @ApiProperty({ example: 1800 })
+  massKg!: number;
+  @ApiProperty({ example: 0 })
+  remainingKg!: number;
+  @ApiPropertyOptional({
+    example: EXAMPLE.permitNo,
+    description: 'The permit it was done under (hazardous waste)',
+  })
+  permitNo?: string;
+}

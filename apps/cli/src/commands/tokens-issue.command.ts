@@ -1,0 +1,79 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CommandBus } from '@nestjs/cqrs';
+import { IssueTokenCommand, TOKEN_KINDS, type IssueTokenInput, type WriteOutcome } from '@wasteflow/ledger';
+import { cliEnvelope, withLedger, type CliIo } from '../cli-context';
+
+const list = (value: string): string[] => {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new InvalidArgumentError('a comma-separated list is expected');
+  return items;
+};
+
+/**
+ * `wasteflow tokens issue --kind admin|auditor|party|regulator [--party USCC] [--districts 3301,330106]
+ * [--categories hazardous,industrial] [--label …]`: writes TokenIssued to the configured store through
+ * the same handler as POST /v1/tokens, and prints the token once (on stdout, alone).
+ */
+export function tokensIssueCommand(io: CliIo): Command {
+  return new Command('issue')
+    .description('issue a bearer token (printed once; only the SHA-256 of its secret is stored)')
+    .addOption(new Option('--kind <kind>', 'token kind').choices([...TOKEN_KINDS]).makeOptionMandatory())
+    .option('--party <uscc>', 'party token: the registered party it acts for')
+    .option(
+      '--districts <regions>',
+      'regulator token: region codes of 2, 4 or 6 digits, comma-separated',
+      list,
+    )
+    .option('--categories <categories>', 'regulator token: waste categories, comma-separated', list)
+    .option('--label <label>', 'a note on whom the token is for')
+    .option('--idempotency-key <key>', 'retry safely: the same key and options issue nothing twice')
+    .action(
+      async (options: {
+        kind: string;
+        party?: string;
+        districts?: string[];
+        categories?: string[];
+        label?: string;
+        idempotencyKey?: string;
+      }) => {
+        const input: IssueTokenInput = {
+          kind: options.kind,
+          ...(options.party !== undefined ? { partyUscc: options.party } : {}),
+          ...(options.districts !== undefined ? { districts: options.districts } : {}),
+          ...(options.categories !== undefined ? { categories: options.categories } : {}),
+          ...(options.label !== undefined ? { label: options.label } : {}),
+        };
+        const outcome = (await withLedger(io, (app) =>
+          app
+            .get(CommandBus)
+            .execute(
+              new IssueTokenCommand(cliEnvelope('POST /v1/tokens', input, options.idempotencyKey), input),
+            ),
+        )) as WriteOutcome;
+        const { result, secret } = outcome;
+        const scope =
+          result.kind === 'party'
+            ? ` for ${String(result.partyUscc)}`
+            : result.kind === 'regulator'
+              ? ` for ${(result.districts as string[]).join(',')} / ${(result.categories as string[]).join(',')}`
+              : '';
+        if (secret?.token) {
+          io.out(String(secret.token));
+          io.err(
+            `issued ${String(result.kind)} token ${String(result.tokenId)}${scope} (stream token-${String(result.tokenId)}, position ${outcome.position}); it is shown this once`,
+          );
+        } else {
+          io.err(
+            `token ${String(result.tokenId)} was already issued under this idempotency key; its secret is not shown again (issue a new one)`,
+          );
+        }
+      },
+    );
+}
+
+export function tokensCommand(io: CliIo): Command {
+  return new Command('tokens').description('bearer tokens').addCommand(tokensIssueCommand(io));
+}

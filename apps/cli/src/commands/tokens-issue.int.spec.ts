@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEventStore } from '@wasteflow/event-store';
+import { TokenService } from '@wasteflow/ledger';
+import { runCli } from '../cli';
+import type { CliIo } from '../cli-context';
+
+describe('wasteflow tokens issue (in-process, SQLite)', () => {
+  let dataDir: string;
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      env: { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: dataDir },
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+    };
+    const code = await runCli(argv, io);
+    return { code, out, err: err.join('\n') };
+  };
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-cli-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('issues an admin, an auditor and a regulator token, printed once and usable at once', async () => {
+    const admin = await run('tokens', 'issue', '--kind', 'admin', '--label', 'ops on-call');
+    expect(admin).toMatchObject({
+      code: 0,
+      out: [expect.stringMatching(/^wf_[a-z0-9]{20}_[A-Za-z0-9_-]{43}$/)],
+    });
+    expect(admin.err).toMatch(/^issued admin token [a-z0-9]{20} \(stream token-[a-z0-9]{20}, position \d+\)/);
+    const regulator = await run(
+      'tokens',
+      'issue',
+      '--kind',
+      'regulator',
+      '--districts',
+      '3301, 330106',
+      '--categories',
+      'hazardous',
+    );
+    expect(regulator.code).toBe(0);
+    const auditor = await run('tokens', 'issue', '--kind', 'auditor');
+    expect(auditor.code).toBe(0);
+
+    const store = await createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
+    try {
+      const tokens = new TokenService(store);
+      expect(await tokens.authenticate(admin.out[0])).toMatchObject({ kind: 'admin' });
+      expect(await tokens.authenticate(regulator.out[0])).toMatchObject({
+        kind: 'regulator',
+        districts: ['3301', '330106'],
+        categories: ['hazardous'],
+      });
+      expect(await tokens.authenticate(auditor.out[0])).toMatchObject({ kind: 'auditor' });
+      const log = JSON.stringify(
+        (await store.readAll({ filter: { streamPrefixes: ['$', ''] } })).map((e) => [e.data, e.metadata]),
+      );
+      for (const token of [admin, regulator, auditor].map((r) => r.out[0])) {
+        expect(log).not.toContain(token.slice(24));
+      }
+      const [issued] = await store.readStream(`token-${admin.out[0].slice(3, 23)}`);
+      expect(issued.metadata).toMatchObject({ actor: 'admin:cli', tokenId: 'cli' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses what the handler refuses (unknown party: 1) and bad usage (2), printing no token', async () => {
+    const unknownParty = await run('tokens', 'issue', '--kind', 'party', '--party', '91330106MA27Y5XK06');
+    expect(unknownParty).toMatchObject({ code: 1, out: [] });
+    expect(unknownParty.err).toContain('refused (party-not-found)');
+    const noDistricts = await run('tokens', 'issue', '--kind', 'regulator', '--categories', 'hazardous');
+    expect(noDistricts).toMatchObject({ code: 1, out: [] });
+    expect(noDistricts.err).toContain('districts');
+    expect((await run('tokens', 'issue')).code).toBe(2);
+    expect((await run('tokens', 'issue', '--kind', 'root')).code).toBe(2);
+  });
+
+  it('is safe to retry with --idempotency-key: the second run issues nothing and shows no secret', async () => {
+    const first = await run('tokens', 'issue', '--kind', 'auditor', '--idempotency-key', 'audit-2026');
+    const second = await run('tokens', 'issue', '--kind', 'auditor', '--idempotency-key', 'audit-2026');
+    expect(first.code).toBe(0);
+    expect(second).toMatchObject({ code: 0, out: [] });
+    expect(second.err).toContain('already issued');
+  });
+});

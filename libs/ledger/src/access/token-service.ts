@@ -1,0 +1,100 @@
+import { StreamNotFound, type EventStore } from '@wasteflow/event-store';
+import type { Principal } from './principal';
+import { parseToken, secretMatches, tokensEqual, tokenStream } from './token';
+import { TOKEN_ISSUED, TOKEN_REVOKED, type TokenIssuedData, type TokenScope } from './token-events';
+
+interface CachedToken {
+  readonly secretHash: string;
+  readonly principal: Principal | undefined;
+  readonly expiresAt: number;
+}
+
+export interface TokenServiceOptions {
+  /** Accepted as an admin token (deployments and tests bootstrap with it). */
+  readonly bootstrapAdminToken?: string;
+  /** How long a looked-up token is trusted before its stream is read again (revocation delay). */
+  readonly cacheMillis?: number;
+  readonly now?: () => number;
+}
+
+export const BOOTSTRAP_ADMIN_TOKEN_ID = 'bootstrap-admin';
+
+/**
+ * Turns a bearer token into a principal by reading the token's own stream, so every instance sees a
+ * token as soon as it is issued and a revocation within `cacheMillis`.
+ */
+export class TokenService {
+  private readonly cache = new Map<string, CachedToken>();
+  private readonly cacheMillis: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: TokenServiceOptions = {},
+  ) {
+    this.cacheMillis = options.cacheMillis ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async authenticate(bearer: string | undefined): Promise<Principal | undefined> {
+    if (!bearer) return undefined;
+    const bootstrap = this.options.bootstrapAdminToken;
+    if (bootstrap && tokensEqual(bearer, bootstrap)) {
+      return { kind: 'admin', tokenId: BOOTSTRAP_ADMIN_TOKEN_ID };
+    }
+    const parsed = parseToken(bearer);
+    if (!parsed) return undefined;
+    const entry = await this.lookup(parsed.tokenId);
+    if (!entry || !secretMatches(parsed.secret, entry.secretHash)) return undefined;
+    return entry.principal;
+  }
+
+  /** Forgets a cached token at once (this instance revoked it). */
+  forget(tokenId: string): void {
+    this.cache.delete(tokenId);
+  }
+
+  private async lookup(tokenId: string): Promise<CachedToken | undefined> {
+    const cached = this.cache.get(tokenId);
+    if (cached && cached.expiresAt > this.now()) return cached;
+    let events;
+    try {
+      events = await this.store.readStream(tokenStream(tokenId));
+    } catch (error) {
+      if (error instanceof StreamNotFound) return undefined;
+      throw error;
+    }
+    let entry: CachedToken | undefined;
+    for (const event of events) {
+      if (event.type === TOKEN_ISSUED) {
+        const data = event.data as TokenIssuedData;
+        entry = {
+          secretHash: data.secretHash,
+          principal: principalOf(tokenId, data.scope as unknown as TokenScope),
+          expiresAt: this.now() + this.cacheMillis,
+        };
+      } else if (event.type === TOKEN_REVOKED && entry) {
+        entry = { ...entry, principal: undefined };
+      }
+    }
+    if (entry) this.cache.set(tokenId, entry);
+    return entry;
+  }
+}
+
+export function principalOf(tokenId: string, scope: TokenScope): Principal {
+  switch (scope.kind) {
+    case 'admin':
+      return { kind: 'admin', tokenId };
+    case 'auditor':
+      return { kind: 'auditor', tokenId };
+    case 'party':
+      return { kind: 'party', tokenId, partyUscc: scope.partyUscc };
+    case 'regulator':
+      return { kind: 'regulator', tokenId, districts: scope.districts, categories: scope.categories };
+    default: {
+      const unknownScope: never = scope;
+      throw new Error(`unknown token scope ${JSON.stringify(unknownScope)}`);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EventStoreConfig } from '@wasteflow/event-store';
+
+/** A setting of the environment that cannot work: the process refuses to start, saying which and why. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export type StoreKind = 'sqlite' | 'postgres' | 'eventstoredb';
+
+/** Where the event log lives: the same environment variables for the api, the projector and the CLI. */
+export interface StoreSettings {
+  readonly store: StoreKind;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly eventStoreUrl?: string;
+  /** PostgreSQL schemas are `<prefix>_events` and `<prefix>_read`. */
+  readonly postgresSchemaPrefix: string;
+}
+
+/**
+ * WASTEFLOW_STORE (sqlite | postgres | eventstoredb), WASTEFLOW_DATA_DIR (default ./data), DATABASE_URL
+ * (postgres, and the read models of eventstoredb), EVENTSTORE_URL, WASTEFLOW_PG_SCHEMA_PREFIX.
+ */
+export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreSettings {
+  const store = (env.WASTEFLOW_STORE ?? 'sqlite') as StoreKind;
+  if (!['sqlite', 'postgres', 'eventstoredb'].includes(store)) {
+    throw new ConfigurationError(`WASTEFLOW_STORE must be sqlite, postgres or eventstoredb, not ${store}`);
+  }
+  if (store !== 'sqlite' && !env.DATABASE_URL) {
+    throw new ConfigurationError(`WASTEFLOW_STORE=${store} needs DATABASE_URL (the read models live there)`);
+  }
+  if (store === 'eventstoredb' && !env.EVENTSTORE_URL) {
+    throw new ConfigurationError('WASTEFLOW_STORE=eventstoredb needs EVENTSTORE_URL');
+  }
+  if (env.WASTEFLOW_PG_SCHEMA_PREFIX && !/^[a-z_][a-z0-9_]{0,40}$/.test(env.WASTEFLOW_PG_SCHEMA_PREFIX)) {
+    throw new ConfigurationError('WASTEFLOW_PG_SCHEMA_PREFIX must be a lower-case SQL identifier');
+  }
+  return {
+    store,
+    dataDir: resolve(env.WASTEFLOW_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL,
+    eventStoreUrl: env.EVENTSTORE_URL,
+    postgresSchemaPrefix: env.WASTEFLOW_PG_SCHEMA_PREFIX || 'wasteflow',
+  };
+}
+
+/** The event store these settings name (the SQLite file is `<data dir>/events.sqlite`). */
+export function eventStoreConfigFor(settings: StoreSettings): EventStoreConfig {
+  switch (settings.store) {
+    case 'sqlite':
+      mkdirSync(settings.dataDir, { recursive: true });
+      return { kind: 'sqlite', file: join(settings.dataDir, 'events.sqlite') };
+    case 'postgres':
+      return {
+        kind: 'postgres',
+        connectionString: settings.databaseUrl as string,
+        schema: `${settings.postgresSchemaPrefix}_events`,
+      };
+    case 'eventstoredb':
+      return { kind: 'eventstoredb', connectionString: settings.eventStoreUrl as string };
+  }
+}

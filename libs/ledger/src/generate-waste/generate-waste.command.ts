@@ -1,0 +1,95 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  batchStream,
+  decideGenerateWaste,
+  kgToGrams,
+  partyStream,
+  type GenerateWasteCommand as DomainGenerateWaste,
+} from '@wasteflow/domain';
+import { batchModel, partyModel } from '../streams/stream-models';
+import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
+import { UseCaseRunner } from '../use-case/use-case-runner';
+
+export interface GenerateWasteInput {
+  readonly category: string;
+  readonly wasteCode?: string | null;
+  readonly subtype?: string | null;
+  readonly description?: string | null;
+  readonly massKg: number;
+  readonly occurredAt: string;
+}
+
+export type GenerateWasteResult = {
+  traceCode: string;
+  category: string;
+  subtype?: string;
+  wasteCode?: string;
+  massKg: number;
+  generatorUscc: string;
+  districtCode: string;
+  late: boolean;
+};
+
+/**
+ * POST /v1/batches (a party with the generator role): WasteGenerated in a new `batch-<traceCode>`. The
+ * trace code's random part is derived from the Idempotency-Key, so a retry names the same batch.
+ */
+export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
+  type: 'generate-waste',
+  action: 'record generated waste',
+  allowed: ['party'],
+  async plan(input, context, unitOfWork) {
+    const actorUscc = actorUsccOf(context.principal);
+    const generator = await unitOfWork.load(partyStream(actorUscc), partyModel);
+    const command: DomainGenerateWaste = {
+      actorUscc,
+      category: input.category,
+      subtype: optional(input.subtype),
+      wasteCode: optional(input.wasteCode),
+      description: optional(input.description),
+      massGrams: kgToGrams(input.massKg, 'massKg'),
+      randomPart: context.randomPart('generate-waste'),
+      occurredAt: input.occurredAt,
+      recordedAt: context.recordedAt,
+    };
+    let events = decideGenerateWaste(command, { generator: generator.state }, context.options);
+    const [first] = events;
+    if (first.type !== 'WasteGenerated') throw new Error('unexpected decision');
+    const stream = batchStream(first.data.traceCode);
+    const batch = await unitOfWork.loadCreated(stream, batchModel);
+    if (batch.state.status !== 'none') {
+      // the domain refuses an existing code (BatchAlreadyExists)
+      events = decideGenerateWaste(
+        command,
+        { generator: generator.state, batch: batch.state },
+        context.options,
+      );
+    }
+    const d = first.data;
+    return {
+      writes: [writeOf(stream, events)],
+      result: {
+        traceCode: d.traceCode,
+        category: d.category,
+        ...(d.subtype ? { subtype: d.subtype } : {}),
+        ...(d.wasteCode ? { wasteCode: d.wasteCode } : {}),
+        massKg: kg(d.massGrams),
+        generatorUscc: d.generatorUscc,
+        districtCode: d.districtCode,
+        late: d.late,
+      },
+    };
+  },
+};
+
+export class GenerateWasteCommand extends LedgerCommand<GenerateWasteInput, GenerateWasteResult> {}
+
+@CommandHandler(GenerateWasteCommand)
+export class GenerateWasteHandler implements ICommandHandler<GenerateWasteCommand> {
+  constructor(private readonly runner: UseCaseRunner) {}
+
+  execute(command: GenerateWasteCommand) {
+    return this.runner.run(generateWaste, command.envelope, command.input);
+  }
+}

@@ -1,0 +1,147 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  batchStream,
+  composeManifestNumber,
+  decideIssueManifest,
+  kgToGrams,
+  manifestNumberScope,
+  manifestStream,
+  normaliseTraceCode,
+  parseUscc,
+  partyStream,
+  type BatchState,
+  type PartyState,
+} from '@wasteflow/domain';
+import { batchModel, manifestModel, partyModel } from '../streams/stream-models';
+import { actorUsccOf, batchWrites, kg, writeOf } from '../use-case/plan-helpers';
+import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
+import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UnitOfWork } from '../writing/unit-of-work';
+
+export interface IssueManifestInput {
+  readonly lines: readonly { readonly traceCode: string; readonly massKg?: number | null }[];
+  readonly carrierUscc: string;
+  readonly receiverUscc: string;
+  readonly plannedAt: string;
+  /** When the manifest was issued; defaults to the time of recording. */
+  readonly occurredAt?: string | null;
+}
+
+export type IssueManifestResult = {
+  manifestNo: string;
+  shipperUscc: string;
+  carrierUscc: string;
+  receiverUscc: string;
+  plannedAt: string;
+  lines: { traceCode: string; massKg: number }[];
+  totalKg: number;
+};
+
+/** Stored name of the manifest serial counter's events (stream `$manifest-serial-<YYYY><PPCC>`). */
+export const MANIFEST_SERIAL_ALLOCATED = 'ManifestSerialAllocated';
+
+/**
+ * The serial counter of one (year, city): its revision r says r + 1 numbers were allocated, so the next
+ * serial is r + 2 (1 for a new counter). It is written in the same commit as the manifest with the
+ * revision it was read at: two concurrent issues in one city conflict, and the loser retries with the
+ * next serial — two manifests never share a number. `$` keeps it out of projections and subscriptions.
+ */
+export function manifestSerialStream(year: number, cityCode: string): string {
+  return `$manifest-serial-${String(year).padStart(4, '0')}${cityCode}`;
+}
+
+async function loadParty(unitOfWork: UnitOfWork, uscc: string): Promise<PartyState> {
+  return (await unitOfWork.load(partyStream(uscc), partyModel)).state;
+}
+
+/**
+ * POST /v1/manifests (the shipper, custodian of every line): allocates the number, ManifestIssued in
+ * `manifest-<no>` and BatchConsigned on every batch (the lock: a batch on an open manifest cannot be
+ * shipped twice), all in one commit.
+ */
+export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
+  type: 'issue-manifest',
+  action: 'issue manifests',
+  allowed: ['party'],
+  async plan(input, context, unitOfWork) {
+    const actorUscc = actorUsccOf(context.principal);
+    const carrierUscc = parseUscc(input.carrierUscc, 'carrierUscc');
+    const receiverUscc = parseUscc(input.receiverUscc, 'receiverUscc');
+    const lines = input.lines.map((line, i) => {
+      const massKg = optional(line.massKg);
+      return {
+        traceCode: normaliseTraceCode(line.traceCode, `lines[${i}].traceCode`),
+        ...(massKg === undefined ? {} : { massGrams: kgToGrams(massKg, `lines[${i}].massKg`) }),
+      };
+    });
+    const shipper = await loadParty(unitOfWork, actorUscc);
+    const carrier = await loadParty(unitOfWork, carrierUscc);
+    const receiver = await loadParty(unitOfWork, receiverUscc);
+    const batches = new Map<string, BatchState>();
+    for (const line of lines) {
+      if (!batches.has(line.traceCode))
+        batches.set(line.traceCode, (await unitOfWork.load(batchStream(line.traceCode), batchModel)).state);
+    }
+    const scope = manifestNumberScope({ actorUscc, recordedAt: context.recordedAt }, shipper);
+    const counterStream = manifestSerialStream(scope.year, scope.cityCode);
+    const counter = await unitOfWork.loadHead(counterStream);
+    const serial = counter.revision === 'no_stream' ? 1 : Number(counter.revision) + 2;
+    const manifestNo = composeManifestNumber(scope.year, scope.districtCode, serial);
+    const manifest = await unitOfWork.loadCreated(manifestStream(manifestNo), manifestModel);
+    const decision = decideIssueManifest(
+      {
+        actorUscc,
+        manifestNo,
+        carrierUscc,
+        receiverUscc,
+        plannedAt: input.plannedAt,
+        lines,
+        occurredAt: optional(input.occurredAt) ?? context.recordedAt,
+        recordedAt: context.recordedAt,
+      },
+      { manifest: manifest.state, shipper, carrier, receiver, batches },
+      context.options,
+    );
+    const [issued] = decision.manifest;
+    if (issued.type !== 'ManifestIssued') throw new Error('unexpected decision');
+    const d = issued.data;
+    return {
+      writes: [
+        writeOf(manifestStream(manifestNo), decision.manifest),
+        ...batchWrites(unitOfWork, decision.batches),
+        {
+          stream: counterStream,
+          events: [
+            {
+              type: MANIFEST_SERIAL_ALLOCATED,
+              schemaVersion: 1,
+              data: { manifestNo, year: scope.year, cityCode: scope.cityCode, serial },
+            },
+          ],
+          occurredAt: d.occurredAt,
+          contended: true,
+        },
+      ],
+      result: {
+        manifestNo,
+        shipperUscc: d.shipperUscc,
+        carrierUscc: d.carrierUscc,
+        receiverUscc: d.receiverUscc,
+        plannedAt: d.plannedAt,
+        lines: d.lines.map((l) => ({ traceCode: l.traceCode, massKg: kg(l.massGrams) })),
+        totalKg: kg(d.totalGrams),
+      },
+    };
+  },
+};
+
+export class IssueManifestCommand extends LedgerCommand<IssueManifestInput, IssueManifestResult> {}
+
+@CommandHandler(IssueManifestCommand)
+export class IssueManifestHandler implements ICommandHandler<IssueManifestCommand> {
+  constructor(private readonly runner: UseCaseRunner) {}
+
+  execute(command: IssueManifestCommand) {
+    return this.runner.run(issueManifest, command.envelope, command.input);
+  }
+}

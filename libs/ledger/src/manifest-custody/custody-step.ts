@@ -1,0 +1,58 @@
+import {
+  assertNever,
+  batchStream,
+  custodyEventsFor,
+  type BatchStreamEvents,
+  type ManifestEvent,
+} from '@wasteflow/domain';
+import { batchModel } from '../streams/stream-models';
+import { batchWrites } from '../use-case/plan-helpers';
+import type { StreamEvents } from '../writing/ledger-writer';
+import type { UnitOfWork } from '../writing/unit-of-work';
+
+/** Manifest events whose batch side the process manager keeps in step (issue's lock is written with it). */
+export const CUSTODY_EVENT_TYPES = ['ManifestPickedUp', 'ManifestReceived', 'ManifestCancelled'] as const;
+
+/** The batches a manifest event is about, in the event's (sorted) order. */
+export function traceCodesOf(event: ManifestEvent): string[] {
+  switch (event.type) {
+    case 'ManifestIssued':
+    case 'ManifestReceived':
+      return event.data.lines.map((l) => l.traceCode);
+    case 'ManifestPickedUp':
+    case 'ManifestCancelled':
+      return [...event.data.traceCodes];
+    default:
+      return assertNever(event, 'manifest event');
+  }
+}
+
+/**
+ * The custody step for one batch: loads it and asks the domain what the manifest event means for it
+ * (`custodyEventsFor`: pure, deterministic, `[]` when the batch already reflects the event). The batch's
+ * own stream comes first, then a new rejection child (appended with `no_stream`).
+ */
+export async function custodyWritesFor(
+  unitOfWork: UnitOfWork,
+  event: ManifestEvent,
+  traceCode: string,
+): Promise<{ writes: StreamEvents[]; streams: BatchStreamEvents[] }> {
+  const batch = await unitOfWork.load(batchStream(traceCode), batchModel);
+  const streams = custodyEventsFor(event, batch.state, traceCode).filter((s) => s.events.length > 0);
+  return { writes: batchWrites(unitOfWork, streams), streams };
+}
+
+/** The custody step for every batch of the event, in one unit of work (the pickup and receipt commands). */
+export async function custodyWrites(
+  unitOfWork: UnitOfWork,
+  event: ManifestEvent,
+): Promise<{ writes: StreamEvents[]; streams: BatchStreamEvents[] }> {
+  const writes: StreamEvents[] = [];
+  const streams: BatchStreamEvents[] = [];
+  for (const traceCode of traceCodesOf(event)) {
+    const step = await custodyWritesFor(unitOfWork, event, traceCode);
+    writes.push(...step.writes);
+    streams.push(...step.streams);
+  }
+  return { writes, streams };
+}

@@ -1,0 +1,416 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  batchStream,
+  childTraceCode,
+  composeUscc,
+  decidePickUpManifest,
+  decideReceiveManifest,
+  manifestStream,
+  partyStream,
+} from '@wasteflow/domain';
+import {
+  createEventStore,
+  ManualClock,
+  StreamNotFound,
+  type EventStore,
+  type RecordedEvent,
+  type StreamWrite,
+} from '@wasteflow/event-store';
+import {
+  dropSchemas,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  uniqueSchemaPrefix,
+} from '../../../../test/support/postgres';
+import type { Principal } from '../access/principal';
+import { generateWaste } from '../generate-waste/generate-waste.command';
+import { grantPermit } from '../grant-permit/grant-permit.command';
+import { issueManifest } from '../issue-manifest/issue-manifest.command';
+import { registerParty } from '../register-party/register-party.command';
+import { manifestModel, partyModel } from '../streams/stream-models';
+import { requestHash } from '../use-case/request-hash';
+import type { UseCase } from '../use-case/use-case';
+import { UseCaseRunner } from '../use-case/use-case-runner';
+import { derivedEventId, LedgerWriter } from '../writing/ledger-writer';
+import { writeOf } from '../use-case/plan-helpers';
+import {
+  MANIFEST_CUSTODY_ACTOR,
+  MANIFEST_CUSTODY_CHECKPOINT_STREAM,
+  ManifestCustodyProcessManager,
+} from './manifest-custody.process-manager';
+
+const GENERATOR = composeUscc('91330106MA27Y5XK0');
+const CARRIER = composeUscc('91330109MA2H3KT71');
+const RECEIVER = composeUscc('91330114MA2CJ8RL5');
+const admin: Principal = { kind: 'admin', tokenId: 'test-admin' };
+const regulator: Principal = {
+  kind: 'regulator',
+  tokenId: 'test-regulator',
+  districts: ['3301'],
+  categories: ['hazardous'],
+};
+const party = (uscc: string): Principal => ({
+  kind: 'party',
+  tokenId: `t-${uscc.slice(-4)}`,
+  partyUscc: uscc,
+});
+
+/** A store whose appends to the named streams fail, as a process dying half-way would leave it. */
+function crashingOn(store: EventStore, streams: (name: string) => boolean): EventStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'appendToStreams') {
+        return async (writes: readonly StreamWrite[]) => {
+          if (writes.some((w) => streams(w.stream))) throw new Error('simulated crash before this commit');
+          return target.appendToStreams(writes);
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function eventsOf(store: EventStore, stream: string): Promise<RecordedEvent[]> {
+  try {
+    return await store.readStream(stream);
+  } catch (error) {
+    if (error instanceof StreamNotFound) return [];
+    throw error;
+  }
+}
+
+async function until(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+type Kind = 'sqlite' | 'postgres';
+
+describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%s)', (kind) => {
+  let store: EventStore;
+  let writer: LedgerWriter;
+  let runner: UseCaseRunner;
+  let skip = false;
+  let directory: string;
+  const prefix = `${uniqueSchemaPrefix(__filename)}_pm`;
+  const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
+  const managers: ManifestCustodyProcessManager[] = [];
+  let key = 0;
+
+  function run<I, R extends import('@wasteflow/event-store').JsonObject>(
+    useCase: UseCase<I, R>,
+    principal: Principal,
+    input: I,
+  ) {
+    key += 1;
+    return runner.run(
+      useCase,
+      {
+        principal,
+        idempotencyKey: `k-${key}`,
+        correlationId: `c-${key}`,
+        requestHash: requestHash({ route: useCase.type, params: {}, body: { key } }),
+      },
+      input,
+    );
+  }
+
+  function manager(on: EventStore = store): ManifestCustodyProcessManager {
+    const pm = new ManifestCustodyProcessManager(on, new LedgerWriter(on), {
+      idleCheckpointMs: 50,
+      restartDelayMs: 60_000,
+    });
+    managers.push(pm);
+    return pm;
+  }
+
+  /** The manifest event appended alone, as a non-atomic store can leave it (or an import writes it). */
+  async function appendManifestEventOnly(
+    decide: (manifest: never, receiver: never) => ReturnType<typeof decidePickUpManifest>,
+    manifestNo: string,
+    actor: string,
+  ) {
+    key += 1;
+    const outcome = await writer.execute(
+      {
+        principal: party(actor),
+        idempotencyKey: `manifest-only-${key}`,
+        requestHash: `h-${key}`,
+        correlationId: `manifest-only-${key}`,
+        recordedAt: clock.now(),
+      },
+      async (unitOfWork) => {
+        const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
+        const receiver = await unitOfWork.load(partyStream(RECEIVER), partyModel);
+        const events = decide(manifest.state as never, receiver.state as never);
+        return { writes: [writeOf(manifestStream(manifestNo), events)], result: {} };
+      },
+    );
+    const [event] = await store.readStream(manifestStream(manifestNo), {
+      fromRevision: outcome.streams[0].revision,
+      limit: 1,
+    });
+    return event;
+  }
+
+  beforeAll(async () => {
+    if (kind === 'postgres') {
+      if (!(await postgresAvailable(`${__filename} (postgres)`))) {
+        skip = true;
+        return;
+      }
+      store = await createEventStore({
+        kind: 'postgres',
+        connectionString: TEST_DATABASE_URL,
+        schema: `${prefix}_events`,
+      });
+    } else {
+      directory = mkdtempSync(join(tmpdir(), 'wasteflow-pm-'));
+      store = await createEventStore({ kind: 'sqlite', file: join(directory, 'events.sqlite') });
+    }
+    writer = new LedgerWriter(store);
+    runner = new UseCaseRunner(writer, store, clock, {});
+    for (const [uscc, roles, districtCode] of [
+      [GENERATOR, ['generator'], '330106'],
+      [CARRIER, ['carrier'], '330109'],
+      [RECEIVER, ['receiver'], '330114'],
+    ] as const) {
+      await run(registerParty, admin, { uscc, name: uscc, roles, districtCode });
+    }
+    await run(grantPermit, regulator, {
+      uscc: RECEIVER,
+      permitNo: '3301000012',
+      hwCategories: ['HW08'],
+      operations: ['D10'],
+      annualCapacityKg: 1000000,
+      validFrom: '2026-01-01',
+      validTo: '2030-12-31',
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(managers.splice(0).map((pm) => pm.stop()));
+  });
+
+  afterAll(async () => {
+    if (skip) return;
+    await store.close();
+    if (kind === 'postgres') await dropSchemas(prefix);
+    else rmSync(directory, { recursive: true, force: true });
+  });
+
+  const test = (name: string, fn: () => Promise<void>) =>
+    it(name, async () => {
+      if (skip) return;
+      await fn();
+    });
+
+  async function twoBatchManifest(): Promise<{ a: string; b: string; manifestNo: string }> {
+    const a = (
+      await run(generateWaste, party(GENERATOR), {
+        category: 'hazardous',
+        wasteCode: '900-249-08',
+        massKg: 100,
+        occurredAt: '2026-03-02T09:00:00+08:00',
+      })
+    ).result.traceCode;
+    const b = (
+      await run(generateWaste, party(GENERATOR), {
+        category: 'hazardous',
+        wasteCode: '900-249-08',
+        massKg: 50,
+        occurredAt: '2026-03-02T09:00:00+08:00',
+      })
+    ).result.traceCode;
+    const { manifestNo } = (
+      await run(issueManifest, party(GENERATOR), {
+        lines: [{ traceCode: a }, { traceCode: b }],
+        carrierUscc: CARRIER,
+        receiverUscc: RECEIVER,
+        plannedAt: '2026-03-02T13:00:00+08:00',
+      })
+    ).result;
+    const [first, second] = [a, b].sort();
+    return { a: first, b: second, manifestNo };
+  }
+
+  test('killed half-way (custody written for one batch of two), restarted: the rest is written once, nothing twice', async () => {
+    const { a, b, manifestNo } = await twoBatchManifest();
+    const pickup = await appendManifestEventOnly(
+      (manifest) =>
+        decidePickUpManifest(
+          {
+            actorUscc: CARRIER,
+            manifestNo,
+            vehiclePlate: '浙A12345',
+            occurredAt: '2026-03-02T10:02:00+08:00',
+            recordedAt: clock.now().toISOString(),
+          },
+          manifest,
+        ),
+      manifestNo,
+      CARRIER,
+    );
+    expect(pickup.type).toBe('ManifestPickedUp');
+
+    // the first run dies before the commit of the second batch (the batches are handled in code order)
+    const dying = manager(crashingOn(store, (stream) => stream === batchStream(b)));
+    await dying.start();
+    await until(
+      async () => (await eventsOf(store, batchStream(a))).some((e) => e.type === 'BatchShipped'),
+      'batch A shipped',
+    );
+    await until(() => dying.status().written === 1, 'the first commit');
+    await dying.stop();
+    expect((await eventsOf(store, batchStream(b))).map((e) => e.type)).toEqual([
+      'WasteGenerated',
+      'BatchConsigned',
+    ]);
+    expect(dying.status().position < pickup.position).toBe(true);
+
+    // restarted: resumes from its checkpoint (before the pickup), A is already in step, B gets its custody
+    const restarted = manager();
+    await restarted.start();
+    await restarted.waitFor(pickup.position);
+    expect(restarted.status()).toMatchObject({ written: 1, skipped: 0 });
+    for (const traceCode of [a, b]) {
+      const events = await eventsOf(store, batchStream(traceCode));
+      expect(events.map((e) => e.type)).toEqual(['WasteGenerated', 'BatchConsigned', 'BatchShipped']);
+      const shipped = events[2];
+      expect(shipped.id).toBe(derivedEventId(pickup.id, batchStream(traceCode), 0));
+      expect(shipped.metadata).toMatchObject({
+        actor: MANIFEST_CUSTODY_ACTOR,
+        causationId: pickup.id,
+        correlationId: pickup.metadata.correlationId,
+        recordedAt: pickup.metadata.recordedAt,
+        occurredAt: '2026-03-02T10:02:00+08:00',
+        prevHash: events[1].metadata.hash,
+      });
+    }
+
+    // run again, and twice at once from the very beginning: nothing more is written
+    const head = await store.readAll({ filter: { streamPrefixes: ['batch-'] } });
+    await restarted.handle(pickup);
+    const twins = [manager(), manager()];
+    await Promise.all(twins.map((pm) => pm.start()));
+    await Promise.all(twins.map((pm) => pm.waitFor(pickup.position)));
+    expect(await store.readAll({ filter: { streamPrefixes: ['batch-'] } })).toEqual(head);
+  });
+
+  test('a receipt with a loss and a partial rejection, crashed before the rejection child: completed once on restart', async () => {
+    clock.set('2026-03-02T03:00:00Z');
+    const { a, b, manifestNo } = await twoBatchManifest();
+    const pickup = await appendManifestEventOnly(
+      (manifest) =>
+        decidePickUpManifest(
+          {
+            actorUscc: CARRIER,
+            manifestNo,
+            vehiclePlate: '浙A12345',
+            occurredAt: '2026-03-02T11:01:00+08:00',
+            recordedAt: clock.now().toISOString(),
+          },
+          manifest,
+        ),
+      manifestNo,
+      CARRIER,
+    );
+    const warm = manager();
+    await warm.start();
+    await warm.waitFor(pickup.position);
+    await warm.stop();
+    const massOf = async (code: string) =>
+      (await eventsOf(store, batchStream(code)))[0].data.massGrams as number;
+    const [gramsA, gramsB] = [await massOf(a), await massOf(b)];
+    const receipt = await appendManifestEventOnly(
+      (manifest, receiver) =>
+        decideReceiveManifest(
+          {
+            actorUscc: RECEIVER,
+            manifestNo,
+            lines: [
+              { traceCode: a, receivedGrams: gramsA - 1000, acceptedGrams: gramsA - 1000 },
+              { traceCode: b, receivedGrams: gramsB, acceptedGrams: gramsB - 20000, reason: '包装破损' },
+            ],
+            occurredAt: '2026-03-02T11:03:00+08:00',
+            recordedAt: clock.now().toISOString(),
+          },
+          { manifest, receiver },
+        ),
+      manifestNo,
+      RECEIVER,
+    );
+    const child = childTraceCode(b, 0);
+
+    // dies before the commit of B's side (B's own events and the new child stream: one commit)
+    const dying = manager(crashingOn(store, (stream) => stream === batchStream(child)));
+    await dying.start();
+    await until(
+      async () => (await eventsOf(store, batchStream(a))).some((e) => e.type === 'BatchReceived'),
+      'A received',
+    );
+    await until(() => dying.status().written === 1, 'the first commit');
+    await dying.stop();
+    expect(await eventsOf(store, batchStream(child))).toEqual([]);
+    expect((await eventsOf(store, batchStream(b))).at(-1)?.type).toBe('BatchShipped');
+
+    const restarted = manager();
+    await restarted.start();
+    await restarted.waitFor(receipt.position);
+    expect((await eventsOf(store, batchStream(a))).map((e) => e.type)).toEqual([
+      'WasteGenerated',
+      'BatchConsigned',
+      'BatchShipped',
+      'BatchLostInTransit',
+      'BatchReceived',
+    ]);
+    expect((await eventsOf(store, batchStream(b))).map((e) => e.type)).toEqual([
+      'WasteGenerated',
+      'BatchConsigned',
+      'BatchShipped',
+      'BatchRejectionSplitOff',
+      'BatchReceived',
+    ]);
+    const [returned, ...none] = await eventsOf(store, batchStream(child));
+    expect(none).toEqual([]);
+    expect(returned.type).toBe('BatchReturnedFromRejection');
+    expect(returned.data).toMatchObject({ custodianUscc: GENERATOR, massGrams: 20000, parentTraceCode: b });
+    expect(returned.id).toBe(derivedEventId(receipt.id, batchStream(child), 0));
+  });
+
+  test('keeps its checkpoint in $checkpoint-manifest-custody and resumes strictly after it', async () => {
+    const pm = manager();
+    await pm.start();
+    const head = await store.headPosition();
+    await until(
+      async () => pm.status().checkpoint > 0n && pm.status().checkpoint === pm.status().position,
+      'an idle checkpoint',
+    );
+    await pm.stop();
+    const [saved] = await store.readStream(MANIFEST_CUSTODY_CHECKPOINT_STREAM, {
+      direction: 'backwards',
+      limit: 1,
+    });
+    expect(saved.type).toBe('CheckpointRecorded');
+    expect(BigInt(saved.data.position as string)).toBe(pm.status().position);
+    expect(BigInt(saved.data.position as string) <= head).toBe(true);
+    // a checkpoint stream is a `$` stream: no projection or subscriber sees it
+    expect((await store.readAll()).some((e) => e.stream === MANIFEST_CUSTODY_CHECKPOINT_STREAM)).toBe(false);
+
+    const again = manager();
+    await again.start();
+    expect(again.status().checkpoint).toBe(pm.status().position);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(again.status()).toMatchObject({ handled: 0, written: 0 });
+  });
+});

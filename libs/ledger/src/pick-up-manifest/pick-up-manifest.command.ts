@@ -1,0 +1,79 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decidePickUpManifest, kgToGrams, manifestStream, parseManifestNumber } from '@wasteflow/domain';
+import { custodyWrites } from '../manifest-custody/custody-step';
+import { manifestModel } from '../streams/stream-models';
+import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
+import { UseCaseRunner } from '../use-case/use-case-runner';
+
+export interface PickUpManifestInput {
+  /** Path parameter. */
+  readonly manifestNo: string;
+  readonly vehiclePlate: string;
+  readonly occurredAt: string;
+  readonly weighedKg?: number | null;
+}
+
+export type PickUpManifestResult = {
+  manifestNo: string;
+  status: 'picked_up';
+  vehiclePlate: string;
+  shippedKg: number;
+  weighedKg?: number;
+  traceCodes: string[];
+};
+
+/**
+ * POST /v1/manifests/{no}/pickup (the carrier named on it): ManifestPickedUp, and in the same commit the
+ * batch side the process manager would derive (BatchShipped on every batch, `custodyEventsFor`): the
+ * answer and its positions are consistent at once; the process manager then finds nothing left to do.
+ */
+export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> = {
+  type: 'pick-up-manifest',
+  action: 'pick up manifests',
+  allowed: ['party'],
+  async plan(input, context, unitOfWork) {
+    const actorUscc = actorUsccOf(context.principal);
+    const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
+    const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
+    const weighedKg = optional(input.weighedKg);
+    const events = decidePickUpManifest(
+      {
+        actorUscc,
+        manifestNo,
+        vehiclePlate: input.vehiclePlate,
+        ...(weighedKg === undefined ? {} : { weighedGrams: kgToGrams(weighedKg, 'weighedKg') }),
+        occurredAt: input.occurredAt,
+        recordedAt: context.recordedAt,
+      },
+      manifest.state,
+      context.options,
+    );
+    const [picked] = events;
+    if (picked.type !== 'ManifestPickedUp') throw new Error('unexpected decision');
+    const custody = await custodyWrites(unitOfWork, picked);
+    const d = picked.data;
+    return {
+      writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      result: {
+        manifestNo,
+        status: 'picked_up',
+        vehiclePlate: d.vehiclePlate,
+        shippedKg: kg(d.shippedGrams),
+        ...(d.weighedGrams === undefined ? {} : { weighedKg: kg(d.weighedGrams) }),
+        traceCodes: [...d.traceCodes],
+      },
+    };
+  },
+};
+
+export class PickUpManifestCommand extends LedgerCommand<PickUpManifestInput, PickUpManifestResult> {}
+
+@CommandHandler(PickUpManifestCommand)
+export class PickUpManifestHandler implements ICommandHandler<PickUpManifestCommand> {
+  constructor(private readonly runner: UseCaseRunner) {}
+
+  execute(command: PickUpManifestCommand) {
+    return this.runner.run(pickUpManifest, command.envelope, command.input);
+  }
+}

@@ -1,0 +1,114 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  decideReceiveManifest,
+  kgToGrams,
+  manifestStream,
+  parseManifestNumber,
+  partyStream,
+} from '@wasteflow/domain';
+import { custodyWrites } from '../manifest-custody/custody-step';
+import { manifestModel, partyModel } from '../streams/stream-models';
+import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
+import { UseCaseRunner } from '../use-case/use-case-runner';
+
+export interface ReceiveManifestInput {
+  /** Path parameter. */
+  readonly manifestNo: string;
+  readonly occurredAt: string;
+  readonly lines: readonly {
+    readonly traceCode: string;
+    readonly receivedKg: number;
+    readonly acceptedKg: number;
+    readonly reason?: string | null;
+  }[];
+}
+
+export type ReceiveManifestResult = {
+  manifestNo: string;
+  status: 'received';
+  lines: {
+    traceCode: string;
+    outcome: string;
+    shippedKg: number;
+    receivedKg: number;
+    acceptedKg: number;
+    rejectedKg: number;
+    lostKg: number;
+    discrepancy: boolean;
+    /** The child batch holding the rejected mass, back with the shipper (a partial rejection). */
+    returnedTraceCode?: string;
+  }[];
+};
+
+/**
+ * POST /v1/manifests/{no}/receipt (the receiver it is addressed to): ManifestReceived, and in the same
+ * commit the batch side (`custodyEventsFor`): lost mass leaves, a partial rejection becomes a child back
+ * in the shipper's custody, the accepted mass passes to the receiver.
+ */
+export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResult> = {
+  type: 'receive-manifest',
+  action: 'receive manifests',
+  allowed: ['party'],
+  async plan(input, context, unitOfWork) {
+    const actorUscc = actorUsccOf(context.principal);
+    const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
+    const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
+    const receiver = await unitOfWork.load(partyStream(actorUscc), partyModel);
+    const events = decideReceiveManifest(
+      {
+        actorUscc,
+        manifestNo,
+        lines: input.lines.map((line, i) => ({
+          traceCode: line.traceCode,
+          receivedGrams: kgToGrams(line.receivedKg, `lines[${i}].receivedKg`, { allowZero: true }),
+          acceptedGrams: kgToGrams(line.acceptedKg, `lines[${i}].acceptedKg`, { allowZero: true }),
+          reason: optional(line.reason),
+        })),
+        occurredAt: input.occurredAt,
+        recordedAt: context.recordedAt,
+      },
+      { manifest: manifest.state, receiver: receiver.state },
+      context.options,
+    );
+    const [received] = events;
+    if (received.type !== 'ManifestReceived') throw new Error('unexpected decision');
+    const custody = await custodyWrites(unitOfWork, received);
+    const returned = new Map<string, string>();
+    for (const s of custody.streams)
+      for (const e of s.events)
+        if (e.type === 'BatchRejectionSplitOff') returned.set(e.data.traceCode, e.data.childTraceCode);
+    return {
+      writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      result: {
+        manifestNo,
+        status: 'received',
+        lines: received.data.lines.map((l) => {
+          const child = returned.get(l.traceCode);
+          return {
+            traceCode: l.traceCode,
+            outcome: l.outcome,
+            shippedKg: kg(l.shippedGrams),
+            receivedKg: kg(l.receivedGrams),
+            acceptedKg: kg(l.acceptedGrams),
+            rejectedKg: kg(l.rejectedGrams),
+            lostKg: kg(l.lostGrams),
+            discrepancy: l.discrepancy,
+            ...(child ? { returnedTraceCode: child } : {}),
+          };
+        }),
+      },
+    };
+  },
+};
+
+export class ReceiveManifestCommand extends LedgerCommand<ReceiveManifestInput, ReceiveManifestResult> {}
+
+@CommandHandler(ReceiveManifestCommand)
+export class ReceiveManifestHandler implements ICommandHandler<ReceiveManifestCommand> {
+  constructor(private readonly runner: UseCaseRunner) {}
+
+  execute(command: ReceiveManifestCommand) {
+    return this.runner.run(receiveManifest, command.envelope, command.input);
+  }
+}

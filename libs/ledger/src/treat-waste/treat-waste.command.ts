@@ -1,0 +1,79 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { batchStream, decideTreatWaste, kgToGrams, normaliseTraceCode, partyStream } from '@wasteflow/domain';
+import { batchModel, partyModel } from '../streams/stream-models';
+import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import { LedgerCommand, type UseCase } from '../use-case/use-case';
+import { UseCaseRunner } from '../use-case/use-case-runner';
+
+export interface TreatWasteInput {
+  /** Path parameter. */
+  readonly traceCode: string;
+  readonly operation: string;
+  readonly massKg: number;
+  readonly occurredAt: string;
+}
+
+export type TreatWasteResult = {
+  traceCode: string;
+  event: string;
+  operation: string;
+  mode: string;
+  massKg: number;
+  remainingKg: number;
+  permitNo?: string;
+};
+
+/**
+ * POST /v1/batches/{code}/treatments (the custodian; hazardous waste under a permit covering code and
+ * operation): WasteUtilised (R, C2, C3) or WasteDisposed (D, C1, Y).
+ */
+export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
+  type: 'treat-waste',
+  action: 'treat waste',
+  allowed: ['party'],
+  async plan(input, context, unitOfWork) {
+    const actorUscc = actorUsccOf(context.principal);
+    const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
+    const batch = await unitOfWork.load(batchStream(traceCode), batchModel);
+    const custodian = await unitOfWork.load(partyStream(actorUscc), partyModel);
+    const events = decideTreatWaste(
+      {
+        actorUscc,
+        traceCode,
+        operation: input.operation,
+        massGrams: kgToGrams(input.massKg, 'massKg'),
+        occurredAt: input.occurredAt,
+        recordedAt: context.recordedAt,
+      },
+      { batch: batch.state, custodian: custodian.state },
+      context.options,
+    );
+    const [treated] = events;
+    if (treated.type !== 'WasteUtilised' && treated.type !== 'WasteDisposed')
+      throw new Error('unexpected decision');
+    const d = treated.data;
+    return {
+      writes: [writeOf(batchStream(traceCode), events)],
+      result: {
+        traceCode,
+        event: treated.type,
+        operation: d.operation,
+        mode: d.mode,
+        massKg: kg(d.massGrams),
+        remainingKg: kg(d.remainingGrams),
+        ...(d.permitNo ? { permitNo: d.permitNo } : {}),
+      },
+    };
+  },
+};
+
+export class TreatWasteCommand extends LedgerCommand<TreatWasteInput, TreatWasteResult> {}
+
+@CommandHandler(TreatWasteCommand)
+export class TreatWasteHandler implements ICommandHandler<TreatWasteCommand> {
+  constructor(private readonly runner: UseCaseRunner) {}
+
+  execute(command: TreatWasteCommand) {
+    return this.runner.run(treatWaste, command.envelope, command.input);
+  }
+}

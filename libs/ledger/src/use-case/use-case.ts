@@ -1,0 +1,58 @@
+import { Command } from '@nestjs/cqrs';
+import type { DecideOptions } from '@wasteflow/domain';
+import type { JsonObject } from '@wasteflow/event-store';
+import type { Principal, PrincipalKind } from '../access/principal';
+import type { Decision, WriteOutcome } from '../writing/ledger-writer';
+import type { UnitOfWork } from '../writing/unit-of-work';
+
+/** Who asks and under which key: what every write carries besides its input. */
+export interface CommandEnvelope {
+  readonly principal: Principal;
+  /** The client's Idempotency-Key (validated at the edge). */
+  readonly idempotencyKey: string;
+  /** SHA-256 of the canonical request (route template, path parameters, body): see `requestHash`. */
+  readonly requestHash: string;
+  readonly correlationId: string;
+}
+
+/** What a use case's plan gets besides its input and the streams. */
+export interface PlanContext {
+  readonly principal: Principal;
+  /** ISO 8601 (UTC) of the server's clock when the command was received: the domain's `recordedAt`. */
+  readonly recordedAt: string;
+  readonly options: DecideOptions;
+  /**
+   * Deterministic "random" material for new ids (a trace code's random part): derived from the actor, the
+   * Idempotency-Key and `purpose`, so a retried request allocates the same ids.
+   */
+  randomPart(purpose: string): string;
+}
+
+/**
+ * One use case of the write side: who may run it at all (token kinds; the domain decides the rest) and
+ * its plan — load the streams, build the domain command, call the domain's decide, return the writes and
+ * the answer. A plan holds no business rule: refusals are the domain's errors.
+ */
+export interface UseCase<I, R extends JsonObject> {
+  /** The name used by POST /v1/commands (`generate-waste`). */
+  readonly type: string;
+  /** What it does, for messages ("record generated waste"). */
+  readonly action: string;
+  readonly allowed: readonly PrincipalKind[];
+  plan(input: I, context: PlanContext, unitOfWork: UnitOfWork): Promise<Decision<R>>;
+}
+
+/** Base of the @nestjs/cqrs commands of the ledger: an envelope and the use case's input. */
+export abstract class LedgerCommand<I, R extends JsonObject> extends Command<WriteOutcome<R>> {
+  constructor(
+    readonly envelope: CommandEnvelope,
+    readonly input: I,
+  ) {
+    super();
+  }
+}
+
+/** `undefined` for `null` (optional JSON fields may come as null). */
+export function optional<T>(value: T | null | undefined): T | undefined {
+  return value === null ? undefined : value;
+}

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
+import { StreamNotFound, type RecordedEvent } from '@wasteflow/event-store';
+import type { TestApp } from './test-app';
+
+/** A write as the tests send it: bearer token, Idempotency-Key (a fresh UUID unless given), JSON body. */
+export async function post(
+  t: TestApp,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+  idempotencyKey: string | null = randomUUID(),
+): Promise<Response> {
+  let request = t.http.post(path);
+  if (token !== undefined) request = request.set('Authorization', `Bearer ${token}`);
+  if (idempotencyKey !== null) request = request.set('Idempotency-Key', idempotencyKey);
+  return request.send(body as object);
+}
+
+/** The events of one stream ([] when it has none). */
+export async function eventsOf(t: TestApp, stream: string): Promise<RecordedEvent[]> {
+  try {
+    return await t.store.readStream(stream);
+  } catch (error) {
+    if (error instanceof StreamNotFound) return [];
+    throw error;
+  }
+}
+
+/** `type` of each event of a stream, in order. */
+export async function typesOf(t: TestApp, stream: string): Promise<string[]> {
+  return (await eventsOf(t, stream)).map((e) => e.type);
+}
+
+/** Everything in the log, `$` streams included (the idempotency records, counters, checkpoints). */
+export async function everything(t: TestApp): Promise<RecordedEvent[]> {
+  return t.store.readAll({ filter: { streamPrefixes: ['$', ''] } });
+}
+
+/** Runs `act` and checks that it appended nothing at all (not even an idempotency record). */
+export async function expectNothingAppended(t: TestApp, act: () => Promise<unknown>): Promise<void> {
+  const before = (await everything(t)).length;
+  await act();
+  const after = await everything(t);
+  const added = after.slice(before).filter((e) => !e.stream.startsWith('$checkpoint-'));
+  if (added.length > 0) {
+    throw new Error(`expected nothing appended, got ${added.map((e) => `${e.stream}:${e.type}`).join(', ')}`);
+  }
+}
