@@ -1,0 +1,278 @@
+import type { Response } from 'supertest';
+import { batchStream, manifestStream, type BatchSplitData, type WasteTreatedData } from '@wasteflow/domain';
+import {
+  appendedSince,
+  Builders,
+  expectProblem,
+  heldGrams,
+  Keys,
+  pickupBody,
+  requireStore,
+  seedWorld,
+  send,
+  skippedPostgres,
+  splitBody,
+  storesFor,
+  streamEvents,
+  treatmentBody,
+  batchState,
+  type World,
+} from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * Many writers on one aggregate at once (DESIGN.md §2: mass is conserved, a batch has one custodian and
+ * sits on one open manifest at a time; §5: load → decide → append with the expected revision). Whatever
+ * the interleaving: the successful writes add up to the gram, every refusal is named (409 / 422), and
+ * the batch's held mass read back from the events equals what was there minus what succeeded.
+ */
+
+const SUITE = 'concurrency';
+
+/** `201`, or `<status> <rule>` (readable in a failed comparison). */
+function outcome(response: Response): string {
+  return response.status === 201 ? '201' : `${response.status} ${response.body?.rule}`;
+}
+
+/** Checks every refusal is a problem document with one of the named outcomes. */
+function expectRefusalsAmong(responses: readonly Response[], allowed: readonly string[]): void {
+  for (const response of responses) {
+    if (response.status === 201) continue;
+    expectProblem(response, response.status);
+    expect(allowed).toContain(outcome(response));
+  }
+}
+
+skippedPostgres(SUITE);
+
+describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+  let t: TestApp;
+  let world: World;
+  let b: Builders;
+  const keys = new Keys(`conc-${kind}`);
+
+  beforeAll(async () => {
+    await requireStore(kind, `${__filename} (${kind})`);
+    t = await startTestApp(kind, { suiteFile: __filename });
+    world = await seedWorld(t);
+    b = new Builders(t, world, keys);
+  });
+  afterAll(async () => t?.close());
+
+  it('20 concurrent treatments of 1 kg on a 10 kg batch held by the receiver: no gram lost or treated twice', async () => {
+    const code = await b.atReceiver(10);
+    const before = await t.headPosition();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        send(
+          t,
+          `/v1/batches/${code}/treatments`,
+          world.tokens.receiver,
+          treatmentBody(1),
+          keys.next('treat'),
+        ),
+      ),
+    );
+    const won = responses.filter((r) => r.status === 201);
+    expectRefusalsAmong(responses, [
+      '409 concurrency-retries-exhausted',
+      '422 treatment-exceeds-held-mass',
+      '422 batch-depleted',
+    ]);
+    expect(won.length).toBeGreaterThan(0);
+    expect(won.length).toBeLessThanOrEqual(10);
+    // a mass refusal proves less than 1 kg was left: then all 10 kg were treated
+    if (responses.some((r) => r.status === 422)) expect(won.length).toBe(10);
+    // each success saw a different remainder: 9, 8, … (no lost update)
+    expect(won.map((r) => r.body.remainingKg as number).sort((x, y) => y - x)).toEqual(
+      Array.from({ length: won.length }, (_, i) => 9 - i),
+    );
+
+    const events = await streamEvents(t, batchStream(code));
+    const treated = events.filter((e) => e.type === 'WasteDisposed' || e.type === 'WasteUtilised');
+    expect(treated).toHaveLength(won.length);
+    const treatedGrams = treated.reduce(
+      (sum, e) => sum + (e.data as unknown as WasteTreatedData).massGrams,
+      0,
+    );
+    expect(treatedGrams).toBe(won.length * 1000);
+    expect(await heldGrams(t, code)).toBe(10_000 - treatedGrams);
+    expect((treated.at(-1)?.data as unknown as WasteTreatedData).remainingGrams).toBe(10_000 - treatedGrams);
+    // what was appended: one event and one idempotency record per success, nothing for the refusals
+    const added = await appendedSince(t, before);
+    expect(added).toHaveLength(won.length * 2);
+  });
+
+  it('20 concurrent splits of 1 kg on a 12 kg batch: the children and the parent add up to 12 kg', async () => {
+    const code = await b.generate(12);
+    const before = await t.headPosition();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        send(t, `/v1/batches/${code}/split`, world.tokens.generator, splitBody([1]), keys.next('split')),
+      ),
+    );
+    const won = responses.filter((r) => r.status === 201);
+    expectRefusalsAmong(responses, [
+      '409 concurrency-retries-exhausted',
+      '422 mass-not-conserved',
+      '422 batch-depleted',
+    ]);
+    expect(won.length).toBeGreaterThan(0);
+    expect(won.length).toBeLessThanOrEqual(12);
+    if (responses.some((r) => r.status === 422)) expect(won.length).toBe(12);
+
+    const children = won.flatMap((r) => r.body.children as string[]);
+    expect(new Set(children).size).toBe(won.length);
+    const splits = (await streamEvents(t, batchStream(code))).filter((e) => e.type === 'BatchSplit');
+    expect(splits).toHaveLength(won.length);
+    const recorded = splits.flatMap((e) => (e.data as unknown as BatchSplitData).children);
+    expect(recorded.map((c) => c.traceCode).sort()).toEqual([...children].sort());
+    expect(new Set(recorded.map((c) => c.childIndex)).size).toBe(won.length);
+    let childGrams = 0;
+    for (const child of children) {
+      const [created, ...rest] = await streamEvents(t, batchStream(child));
+      expect({ type: created.type, rest: rest.length }).toEqual({ type: 'BatchSplitOff', rest: 0 });
+      childGrams += await heldGrams(t, child);
+    }
+    expect(childGrams).toBe(won.length * 1000);
+    expect((await heldGrams(t, code)) + childGrams).toBe(12_000);
+    // per success: BatchSplit on the parent, BatchSplitOff on the child, the idempotency record
+    expect(await appendedSince(t, before)).toHaveLength(won.length * 3);
+  });
+
+  it('10 concurrent manifests of one batch: one wins, the others are 409 batch-on-open-manifest', async () => {
+    const code = await b.generate(10);
+    const before = await t.headPosition();
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), keys.next('ship')),
+      ),
+    );
+    expect(responses.map(outcome).sort()).toEqual(
+      ['201', ...Array(9).fill('409 batch-on-open-manifest')].sort(),
+    );
+    const winner = responses.find((r) => r.status === 201) as Response;
+    const events = await streamEvents(t, batchStream(code));
+    expect(events.map((e) => e.type)).toEqual(['WasteGenerated', 'BatchConsigned']);
+    expect(events[1].data).toMatchObject({ manifestNo: winner.body.manifestNo, massGrams: 10_000 });
+    const added = await appendedSince(t, before);
+    expect(added.filter((e) => e.type === 'ManifestIssued').map((e) => e.stream)).toEqual([
+      manifestStream(winner.body.manifestNo),
+    ]);
+    expect(added.filter((e) => e.type === 'ManifestSerialAllocated')).toHaveLength(1);
+  });
+
+  it('10 concurrent manifests of 10 batches: distinct consecutive numbers, one per success', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < 10; i++) codes.push(await b.generate(1 + i));
+    const before = await t.headPosition();
+    const responses = await Promise.all(
+      codes.map((code) =>
+        send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), keys.next('ship-many')),
+      ),
+    );
+    expectRefusalsAmong(responses, ['409 concurrency-retries-exhausted']);
+    const won = responses.filter((r) => r.status === 201);
+    expect(won.length).toBeGreaterThan(0);
+    const numbers = won.map((r) => r.body.manifestNo as string);
+    expect(new Set(numbers).size).toBe(won.length);
+    const serials = numbers.map((no) => Number(no.slice(8))).sort((x, y) => x - y);
+    expect(serials).toEqual(Array.from({ length: won.length }, (_, i) => serials[0] + i));
+    const added = await appendedSince(t, before);
+    expect(
+      added
+        .filter((e) => e.type === 'ManifestIssued')
+        .map((e) => e.stream)
+        .sort(),
+    ).toEqual(numbers.map(manifestStream).sort());
+    for (const [i, response] of responses.entries()) {
+      const consigned = (await streamEvents(t, batchStream(codes[i]))).filter(
+        (e) => e.type === 'BatchConsigned',
+      );
+      expect(consigned).toHaveLength(response.status === 201 ? 1 : 0);
+    }
+  });
+
+  it('pickup and cancel racing on one manifest: exactly one wins, the batch follows the winner', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { traceCode, manifestNo } = await b.consigned(5);
+      const pickUp = () =>
+        send(
+          t,
+          `/v1/manifests/${manifestNo}/pickup`,
+          world.tokens.carrier,
+          pickupBody(),
+          keys.next('race-pickup'),
+        );
+      const cancelIt = () =>
+        send(
+          t,
+          `/v1/manifests/${manifestNo}/cancel`,
+          world.tokens.generator,
+          { reason: '改期' },
+          keys.next('race-cancel'),
+        );
+      // alternate which request starts first
+      const [pickup, cancel] =
+        round % 2 === 0
+          ? await Promise.all([pickUp(), cancelIt()])
+          : await Promise.all([cancelIt(), pickUp()]).then(([c, p]) => [p, c]);
+      const outcomes = [outcome(pickup), outcome(cancel)];
+      expect([
+        ['201', '409 manifest-already-picked-up'],
+        ['409 manifest-already-cancelled', '201'],
+      ]).toContainEqual(outcomes);
+      const manifest = (await streamEvents(t, manifestStream(manifestNo))).map((e) => e.type);
+      const batch = await batchState(t, traceCode);
+      if (pickup.status === 201) {
+        expect(manifest).toEqual(['ManifestIssued', 'ManifestPickedUp']);
+        expect(batch).toMatchObject({ status: 'in_transit', heldGrams: 5000 });
+      } else {
+        expect(manifest).toEqual(['ManifestIssued', 'ManifestCancelled']);
+        expect(batch).toMatchObject({ status: 'held', heldGrams: 5000 });
+      }
+    }
+  });
+
+  it('splits racing a manifest of the same batch: the manifest ships exactly what was held when it won', async () => {
+    const code = await b.generate(20);
+    const requests = [
+      ...Array.from({ length: 6 }, () =>
+        send(t, `/v1/batches/${code}/split`, world.tokens.generator, splitBody([1]), keys.next('mix-split')),
+      ),
+      send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), keys.next('mix-ship')),
+      ...Array.from({ length: 6 }, () =>
+        send(t, `/v1/batches/${code}/split`, world.tokens.generator, splitBody([1]), keys.next('mix-split')),
+      ),
+    ];
+    const responses = await Promise.all(requests);
+    const manifest = responses[6];
+    const splits = responses.filter((_, i) => i !== 6);
+    expectRefusalsAmong(splits, ['409 concurrency-retries-exhausted', '409 batch-on-open-manifest']);
+    expectRefusalsAmong([manifest], ['409 concurrency-retries-exhausted']);
+    const events = await streamEvents(t, batchStream(code));
+    const consignedAt = events.findIndex((e) => e.type === 'BatchConsigned');
+    const splitGrams = (until: number) =>
+      events
+        .slice(0, until)
+        .filter((e) => e.type === 'BatchSplit')
+        .reduce(
+          (sum, e) =>
+            sum + (e.data as unknown as BatchSplitData).children.reduce((s, c) => s + c.massGrams, 0),
+          0,
+        );
+    if (manifest.status === 201) {
+      expect(consignedAt).toBeGreaterThan(0);
+      // nothing split after the lock; the line is the mass held at that moment
+      expect(events.slice(consignedAt).map((e) => e.type)).toEqual(['BatchConsigned']);
+      expect(events[consignedAt].data.massGrams).toBe(20_000 - splitGrams(consignedAt));
+      expect(manifest.body.totalKg * 1000).toBe(20_000 - splitGrams(consignedAt));
+    } else {
+      expect(consignedAt).toBe(-1);
+    }
+    expect(splits.filter((r) => r.status === 201)).toHaveLength(
+      events.filter((e) => e.type === 'BatchSplit').length,
+    );
+    expect((await heldGrams(t, code)) + splitGrams(events.length)).toBe(20_000);
+  });
+});
