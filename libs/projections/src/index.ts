@@ -4,8 +4,10 @@ export {
   DEFAULT_READ_MODEL_SCHEMA,
   SQLITE_READ_MODEL_FILE,
   projectionsEnabled,
+  readModelConfigFor,
   readModelConfigFromEnv,
   type ReadModelDatabaseConfig,
+  type ReadModelPlacement,
 } from './database/read-model-config';
 export {
   READ_MODEL_MIGRATIONS_TABLE,
@@ -53,3 +55,44 @@ export {
   type ProjectionsModuleAsyncOptions,
   type ProjectionsModuleOptions,
 } from './nest/projections.module';
+export { WASTEFLOW_PROJECTIONS } from './wasteflow-projections';
+
+// Read models of wasteflow and their query services (trace, manifests), and the auditor's stream history.
+export { TRACE_PROJECTION, traceProjection, type ManifestLinkJson } from './trace/trace.projection';
+export { traceBatches, traceDiscrepancies, traceSteps, TraceTables1764600000000 } from './trace/trace.tables';
+export {
+  TraceQuery,
+  type PublicTraceView,
+  type TraceAccess,
+  type TraceDiscrepancy,
+  type TraceResult,
+  type TraceStep,
+  type TraceView,
+} from './trace/trace.query';
+export { MANIFESTS_PROJECTION, manifestsProjection } from './manifests/manifest.projection';
+export { manifestParties, manifestViews, ManifestTables1764600000100 } from './manifests/manifest.tables';
+export {
+  MANIFEST_STATUSES,
+  ManifestQuery,
+  type ManifestAccess,
+  type ManifestLineView,
+  type ManifestListFilters,
+  type ManifestListScope,
+  type ManifestPage,
+  type ManifestStatusFilter,
+  type ManifestSummary,
+  type ManifestView,
+} from './manifests/manifest.query';
+export {
+  AuditStreamNotFound,
+  parseAsOf,
+  StreamHistoryQuery,
+  type AsOf,
+  type AuditedEvent,
+  type StreamHistory,
+} from './audit/stream-history.query';
+
+// Read models of the regulator's dashboard: indicators, inventory, alerts (and their query services).
+export * from './indicators';
+export * from './inventory';
+export * from './alerts';

@@ -40,3 +40,25 @@ export function readModelConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Re
 export function projectionsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.WASTEFLOW_PROJECTIONS ?? 'on').trim().toLowerCase() !== 'off';
 }
+
+/** The part of the store settings (libs/ledger `StoreSettings`) that places the read models. */
+export interface ReadModelPlacement {
+  readonly store: 'sqlite' | 'postgres' | 'eventstoredb';
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  /** PostgreSQL schemas are `<prefix>_events` and `<prefix>_read`. */
+  readonly postgresSchemaPrefix: string;
+}
+
+/**
+ * Where the read models of a deployment live, one mapping for the api, apps/projector and the CLI (they
+ * must agree, or a projector would fill tables the api never reads): `<data dir>/read-models.sqlite` with
+ * the embedded store; schema `<prefix>_read` of DATABASE_URL with postgres or eventstoredb.
+ */
+export function readModelConfigFor(settings: ReadModelPlacement): ReadModelDatabaseConfig {
+  if (settings.store === 'sqlite') {
+    return { kind: 'sqlite', file: `${settings.dataDir.replace(/\/+$/, '')}/${SQLITE_READ_MODEL_FILE}` };
+  }
+  if (!settings.databaseUrl) throw new Error(`WASTEFLOW_STORE=${settings.store} needs DATABASE_URL for the read models`);
+  return { kind: 'postgres', url: settings.databaseUrl, schema: `${settings.postgresSchemaPrefix}_read` };
+}

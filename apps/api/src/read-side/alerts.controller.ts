@@ -1,0 +1,134 @@
+import { Controller, Get, Inject, Injectable, Query, type OnModuleInit, type Provider } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { Gauge, type Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { CST_OFFSET_MS, daysInMonth, parseInstant } from '@wasteflow/domain';
+import { CLOCK, type Clock } from '@wasteflow/event-store';
+import type { Principal } from '@wasteflow/ledger';
+import {
+  ALERT_KINDS,
+  AlertsQuery,
+  type AlertKind,
+  type AlertStatus,
+  type AlertsAnswer,
+} from '@wasteflow/projections';
+import { Allow, CurrentPrincipal } from '../access/access.decorators';
+import { ApiProblems } from '../common/openapi';
+import { METRICS_REGISTRY } from '../observability/metrics.module';
+import { InvalidRequest } from '../problems/invalid-request.exception';
+import { AlertsQueryDto, AlertsResponseDto } from './alerts.dto';
+import { dashboardScope } from './inventory.controller';
+import { ReadYourWrites } from './read-your-writes';
+
+/** `wasteflow_alerts_open{kind}`: open alerts by kind, counted at scrape time against the CLOCK. */
+@Injectable()
+export class AlertsMetrics implements OnModuleInit {
+  constructor(
+    private readonly alerts: AlertsQuery,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.registry.getSingleMetric('wasteflow_alerts_open')) return;
+    const alerts = this.alerts;
+    const clock = this.clock;
+    new Gauge({
+      name: 'wasteflow_alerts_open',
+      help: 'Open alerts by kind (discrepancy, overdue_manifest, overdue_storage, late_entry), as of the scrape',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      async collect() {
+        try {
+          const counts = await alerts.openCounts(clock.now());
+          for (const kind of ALERT_KINDS) this.set({ kind }, counts[kind]);
+        } catch {
+          // a scrape never fails because the read-model database is briefly unavailable: the last values stay
+        }
+      },
+    });
+  }
+}
+
+export const ALERTS_PROVIDERS: Provider[] = [
+  {
+    provide: AlertsQuery,
+    useFactory: (dataSource: DataSource) => new AlertsQuery(dataSource),
+    inject: [getDataSourceToken()],
+  },
+  AlertsMetrics,
+];
+
+/**
+ * A bound of the period of raisedAt: a CST month `YYYY-MM`, a CST day `YYYY-MM-DD` or an ISO 8601 instant;
+ * `from` is where it starts, `to` where it ends (so `from=2026-03&to=2026-03` is March). 400 naming the field.
+ */
+export function alertPeriodBound(name: 'from' | 'to', value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const invalid = () =>
+    InvalidRequest.field(
+      name,
+      'isPeriod',
+      `${name} must be a month (YYYY-MM), a day (YYYY-MM-DD) or an ISO 8601 time with an offset`,
+    );
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(value);
+  if (m) {
+    const [year, month] = [Number(m[1]), Number(m[2])];
+    if (month < 1 || month > 12) throw invalid();
+    if (m[3] === undefined)
+      return new Date(Date.UTC(year, name === 'from' ? month - 1 : month, 1) - CST_OFFSET_MS);
+    const day = Number(m[3]);
+    if (day < 1 || day > daysInMonth(year, month)) throw invalid();
+    return new Date(Date.UTC(year, month - 1, name === 'from' ? day : day + 1) - CST_OFFSET_MS);
+  }
+  try {
+    const ms = parseInstant(value, name);
+    return new Date(name === 'from' ? ms : ms + 1);
+  } catch {
+    throw invalid();
+  }
+}
+
+@ApiTags('read models')
+@Controller('v1/alerts')
+export class AlertsController {
+  constructor(
+    private readonly alerts: AlertsQuery,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Allow('party', 'regulator', 'auditor')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Alerts: discrepancies, overdue manifests, overdue storage, late entries',
+    description:
+      'Newest first, paged. Deadlines are evaluated at the time of the request: an overdue manifest or storage shows once ' +
+      'its deadline has passed, and is resolved by the receipt or by leaving storage (kept, resolved, when that came late). ' +
+      'A party sees the alerts naming it; a regulator those with a party in its regions, for its categories; an auditor all.',
+  })
+  @ApiOkResponse({ type: AlertsResponseDto })
+  @ApiProblems(400, 401, 403, 503)
+  async get(@CurrentPrincipal() principal: Principal, @Query() query: AlertsQueryDto): Promise<AlertsAnswer> {
+    const from = alertPeriodBound('from', query.from);
+    const to = alertPeriodBound('to', query.to);
+    if (from && to && from.getTime() >= to.getTime())
+      throw InvalidRequest.field('to', 'isPeriod', 'to must be after from');
+    const scope = dashboardScope(principal, query);
+    await this.readYourWrites.reach(query.minPosition);
+    return this.alerts.alerts({
+      scope,
+      kind: query.kind as AlertKind | undefined,
+      status: query.status as AlertStatus | undefined,
+      party: query.party,
+      region: query.region,
+      category: query.category,
+      from,
+      to,
+      paging: { page: query.page ?? 1, pageSize: query.pageSize ?? 50 },
+      now: this.clock.now(),
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import {
+  ManifestQuery,
+  ProjectionsModule,
+  readModelConfigFor,
+  StreamHistoryQuery,
+  TraceQuery,
+  WASTEFLOW_PROJECTIONS,
+  type ReadModelDatabaseConfig,
+} from '@wasteflow/projections';
+import type { ApiConfig } from '../config/api-config';
+import { METRICS_REGISTRY } from '../observability/metrics.module';
+import { API_CONFIG } from '../storage/storage.module';
+import { AlertsController, ALERTS_PROVIDERS } from './alerts.controller';
+import { AuditController } from './audit.controller';
+import { IndicatorsController, INDICATORS_PROVIDERS } from './indicators.controller';
+import { InventoryController, INVENTORY_PROVIDERS } from './inventory.controller';
+import { ManifestsController } from './manifests.controller';
+import { ReadYourWrites } from './read-your-writes';
+import { TraceController } from './trace.controller';
+
+/** The same mapping as apps/projector and the CLI (libs/projections `readModelConfigFor`). */
+export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig {
+  return readModelConfigFor(config);
+}
+
+/**
+ * The read side inside the api: the read-model database, the projection runner (running here unless
+ * WASTEFLOW_PROJECTIONS=off) and the query controllers.
+ */
+@Module({
+  imports: [
+    ProjectionsModule.forRootAsync({
+      inject: [API_CONFIG, METRICS_REGISTRY],
+      useFactory: (config: ApiConfig, metrics: Registry) => ({
+        database: readModelDatabaseOf(config),
+        projections: WASTEFLOW_PROJECTIONS,
+        run: config.runProjections,
+        metrics,
+      }),
+    }),
+  ],
+  controllers: [TraceController, ManifestsController, AuditController, IndicatorsController, InventoryController, AlertsController],
+  providers: [
+    ReadYourWrites,
+    TraceQuery,
+    ManifestQuery,
+    StreamHistoryQuery,
+    ...INDICATORS_PROVIDERS,
+    ...INVENTORY_PROVIDERS,
+    ...ALERTS_PROVIDERS,
+  ],
+  exports: [ReadYourWrites, ProjectionsModule],
+})
+export class ReadSideModule {}

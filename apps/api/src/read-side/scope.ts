@@ -1,0 +1,136 @@
+import { regionMatches } from '@wasteflow/domain';
+import type { Principal } from '@wasteflow/ledger';
+import { Forbidden } from '../access/access.errors';
+
+/**
+ * Scoping of the read side (DESIGN.md §4, issue 5 item 7), shared by every read controller:
+ *
+ *  - an auditor sees everything;
+ *  - a regulator sees what lies in one of its regions (a district code matching one of its 2-, 4- or
+ *    6-digit region prefixes) AND in one of its categories;
+ *  - a party sees what it is part of (the resource names it among its parties);
+ *  - anyone else (an admin) sees nothing of the read side.
+ *
+ * A refusal is 403 `forbidden` (a problem document) and reveals nothing about the resource.
+ */
+
+/** What a scoped resource exposes to the checks: who is on it, where it lies, what it is. */
+export interface ScopedResource {
+  /** USCCs of the parties that are part of it (custodians, shippers, carriers, receivers …). */
+  readonly parties: readonly string[];
+  /** District codes (6 digits) it belongs to: its origin, a shipper's or a receiver's district … */
+  readonly districts: readonly string[];
+  /** Waste categories it carries. */
+  readonly categories: readonly string[];
+}
+
+/** The region and category scope of a regulator. */
+export interface RegulatorScope {
+  readonly regions: readonly string[];
+  readonly categories: readonly string[];
+}
+
+export function isAuditor(principal: Principal): boolean {
+  return principal.kind === 'auditor';
+}
+
+/** True when one of `districts` lies in one of the regulator's regions. */
+export function inRegions(regions: readonly string[], districts: readonly string[]): boolean {
+  return districts.some((district) => regions.some((region) => regionMatches(region, district)));
+}
+
+/** True when one of `categories` is one of the regulator's categories. */
+export function inCategories(allowed: readonly string[], categories: readonly string[]): boolean {
+  return categories.some((category) => allowed.includes(category));
+}
+
+/** Whether `principal` may read `resource` (see the rules above). */
+export function canRead(principal: Principal, resource: ScopedResource): boolean {
+  switch (principal.kind) {
+    case 'auditor':
+      return true;
+    case 'regulator':
+      return (
+        inRegions(principal.districts, resource.districts) &&
+        inCategories(principal.categories, resource.categories)
+      );
+    case 'party':
+      return resource.parties.includes(principal.partyUscc);
+    default:
+      return false;
+  }
+}
+
+/** 403 unless `principal` may read `resource`; `what` names the resource in the message ("batch 3301…"). */
+export function assertCanRead(principal: Principal, resource: ScopedResource, what: string): void {
+  if (canRead(principal, resource)) return;
+  switch (principal.kind) {
+    case 'regulator':
+      throw new Forbidden(`${what} lies outside this regulator's regions or categories`, {
+        regions: principal.districts,
+        categories: principal.categories,
+      });
+    case 'party':
+      throw new Forbidden(`${what} is not on a chain this party is part of`);
+    default:
+      throw new Forbidden(`a ${principal.kind} token may not read ${what}`);
+  }
+}
+
+/**
+ * A regulator's list query narrowed by the filters it gave: the regions that are both asked for and its own
+ * (the narrower of two nested prefixes), and likewise the categories. A filter wholly outside its scope is
+ * 403 (asking for another city's data is refused, not answered with an empty page).
+ */
+export function narrowRegulatorScope(
+  principal: Extract<Principal, { kind: 'regulator' }>,
+  filters: { readonly region?: string; readonly category?: string },
+): RegulatorScope {
+  let regions: readonly string[] = principal.districts;
+  if (filters.region !== undefined) {
+    const region = filters.region;
+    regions = principal.districts.flatMap((own) =>
+      region.startsWith(own) ? [region] : own.startsWith(region) ? [own] : [],
+    );
+    if (regions.length === 0) {
+      throw new Forbidden(`region ${region} lies outside this regulator's regions`, {
+        regions: principal.districts,
+      });
+    }
+  }
+  let categories: readonly string[] = principal.categories;
+  if (filters.category !== undefined) {
+    if (!principal.categories.includes(filters.category)) {
+      throw new Forbidden(`category ${filters.category} is not one of this regulator's categories`, {
+        categories: principal.categories,
+      });
+    }
+    categories = [filters.category];
+  }
+  return { regions: [...new Set(regions)], categories };
+}
+
+/**
+ * The scope a list query runs under, for query services that push it into SQL: `all` (auditor), a party
+ * (only rows naming it), or a regulator's regions and categories (already narrowed by the filters).
+ */
+export type ListScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'party'; readonly partyUscc: string }
+  | ({ readonly kind: 'regulator' } & RegulatorScope);
+
+export function listScopeOf(
+  principal: Principal,
+  filters: { readonly region?: string; readonly category?: string } = {},
+): ListScope {
+  switch (principal.kind) {
+    case 'auditor':
+      return { kind: 'all' };
+    case 'party':
+      return { kind: 'party', partyUscc: principal.partyUscc };
+    case 'regulator':
+      return { kind: 'regulator', ...narrowRegulatorScope(principal, filters) };
+    default:
+      throw new Forbidden(`a ${principal.kind} token may not read the read side`);
+  }
+}

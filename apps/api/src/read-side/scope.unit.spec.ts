@@ -1,0 +1,70 @@
+import type { Principal } from '@wasteflow/ledger';
+import { periodBound } from './manifests.controller';
+import { assertCanRead, canRead, listScopeOf, narrowRegulatorScope } from './scope';
+
+const regulator = (districts: string[], categories: string[]): Extract<Principal, { kind: 'regulator' }> => ({
+  kind: 'regulator',
+  tokenId: 'r',
+  districts,
+  categories,
+});
+const party: Principal = { kind: 'party', tokenId: 'p', partyUscc: 'A' };
+const auditor: Principal = { kind: 'auditor', tokenId: 'a' };
+const admin: Principal = { kind: 'admin', tokenId: 'x' };
+const batch = { parties: ['A', 'B'], districts: ['330106'], categories: ['hazardous'] };
+
+describe('read-side scoping', () => {
+  it('lets auditors read everything, parties what names them, regulators their regions and categories', () => {
+    expect(canRead(auditor, batch)).toBe(true);
+    expect(canRead(party, batch)).toBe(true);
+    expect(canRead({ ...party, partyUscc: 'C' }, batch)).toBe(false);
+    expect(canRead(regulator(['33'], ['hazardous']), batch)).toBe(true);
+    expect(canRead(regulator(['3301'], ['hazardous']), batch)).toBe(true);
+    expect(canRead(regulator(['330106'], ['hazardous']), batch)).toBe(true);
+    expect(canRead(regulator(['330108'], ['hazardous']), batch)).toBe(false);
+    expect(canRead(regulator(['3301'], ['industrial']), batch)).toBe(false);
+    expect(canRead(regulator(['3302', '330106'], ['industrial', 'hazardous']), batch)).toBe(true);
+    expect(canRead(admin, batch)).toBe(false);
+    expect(() => assertCanRead(regulator(['3302'], ['hazardous']), batch, 'batch X')).toThrow(
+      /outside this regulator/,
+    );
+    expect(() => assertCanRead(admin, batch, 'batch X')).toThrow(/admin token may not read/);
+  });
+
+  it('narrows a regulator’s list to the asked region and category, refusing what lies outside', () => {
+    const r = regulator(['3301', '3302'], ['hazardous', 'industrial']);
+    expect(narrowRegulatorScope(r, {})).toEqual({
+      regions: ['3301', '3302'],
+      categories: ['hazardous', 'industrial'],
+    });
+    expect(narrowRegulatorScope(r, { region: '330106', category: 'industrial' })).toEqual({
+      regions: ['330106'],
+      categories: ['industrial'],
+    });
+    expect(narrowRegulatorScope(r, { region: '33' })).toEqual({
+      regions: ['3301', '3302'],
+      categories: ['hazardous', 'industrial'],
+    });
+    expect(() => narrowRegulatorScope(r, { region: '3303' })).toThrow(/region 3303/);
+    expect(() => narrowRegulatorScope(r, { category: 'household' })).toThrow(/category household/);
+    expect(listScopeOf(auditor)).toEqual({ kind: 'all' });
+    expect(listScopeOf(party)).toEqual({ kind: 'party', partyUscc: 'A' });
+    expect(() => listScopeOf(admin)).toThrow();
+  });
+
+  it('reads period bounds as CST months, days or instants (to: exclusive end)', () => {
+    expect(new Date(periodBound('from', '2026-03') as number).toISOString()).toBe('2026-02-28T16:00:00.000Z');
+    expect(new Date(periodBound('to', '2026-03') as number).toISOString()).toBe('2026-03-31T16:00:00.000Z');
+    expect(new Date(periodBound('to', '2026-12') as number).toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    expect(new Date(periodBound('from', '2026-03-02') as number).toISOString()).toBe(
+      '2026-03-01T16:00:00.000Z',
+    );
+    expect(new Date(periodBound('to', '2026-03-02') as number).toISOString()).toBe(
+      '2026-03-02T16:00:00.000Z',
+    );
+    expect(periodBound('to', '2026-03-02T10:00:00+08:00')).toBe(Date.parse('2026-03-02T02:00:00Z') + 1);
+    expect(periodBound('from', undefined)).toBeUndefined();
+    for (const bad of ['2026-13', '2026-02-30', 'March', '2026-03-02T10:00'])
+      expect(() => periodBound('from', bad)).toThrow();
+  });
+});

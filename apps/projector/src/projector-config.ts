@@ -1,0 +1,36 @@
+import { ConfigurationError, storeSettingsFromEnv, type StoreSettings } from '@wasteflow/ledger';
+
+/** What apps/projector reads from its environment: the api's store settings, and its own HTTP port. */
+export interface ProjectorConfig extends StoreSettings {
+  /**
+   * PROJECTOR_PORT: where `/health` and `/metrics` are served (default 3001; 0 picks a free port, logged);
+   * `off` serves nothing (a supervisor then watches the process alone).
+   */
+  readonly port: number | 'off';
+  /** PROJECTOR_HOST (default 0.0.0.0). */
+  readonly host: string;
+}
+
+export const DEFAULT_PROJECTOR_PORT = 3001;
+
+/**
+ * The same WASTEFLOW_STORE, WASTEFLOW_DATA_DIR, DATABASE_URL, EVENTSTORE_URL and WASTEFLOW_PG_SCHEMA_PREFIX
+ * as the api (so both open the same log and the same read models). WASTEFLOW_PROJECTIONS is the api's
+ * switch and is ignored here: a projector always projects (or stands by for the lease).
+ */
+export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
+  const settings = storeSettingsFromEnv(env);
+  const raw = (env.PROJECTOR_PORT ?? String(DEFAULT_PROJECTOR_PORT)).trim().toLowerCase();
+  let port: number | 'off';
+  if (raw === 'off' || raw === 'none') {
+    port = 'off';
+  } else {
+    port = Number(raw);
+    if (!/^\d+$/.test(raw) || port > 65535) {
+      throw new ConfigurationError(
+        `PROJECTOR_PORT must be a TCP port number or off, not ${env.PROJECTOR_PORT}`,
+      );
+    }
+  }
+  return { ...settings, port, host: env.PROJECTOR_HOST?.trim() || '0.0.0.0' };
+}

@@ -1,0 +1,225 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { createEventStore, EVENT_STORE, formatPosition, type EventStore } from '@wasteflow/event-store';
+import { eventStoreConfigFor } from '@wasteflow/ledger';
+import {
+  ProjectionRunner,
+  ProjectionsModule,
+  readModelConfigFor,
+  WASTEFLOW_PROJECTIONS,
+  type RunnerStatus,
+} from '@wasteflow/projections';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { ProjectorConfig } from './projector-config';
+
+export const PROJECTOR_CONFIG = Symbol.for('wasteflow.ProjectorConfig');
+export const PROJECTOR_METRICS = Symbol.for('wasteflow.ProjectorMetrics');
+
+/** The event store of the configuration, opened once, closed last. */
+@Global()
+@Module({})
+class ProjectorStorageModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('Storage');
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  static forConfig(config: ProjectorConfig): DynamicModule {
+    return {
+      module: ProjectorStorageModule,
+      providers: [
+        { provide: PROJECTOR_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useFactory: () => createEventStore(eventStoreConfigFor(config)) },
+        {
+          provide: PROJECTOR_METRICS,
+          useFactory: () => {
+            const registry = new Registry();
+            collectDefaultMetrics({ register: registry, prefix: 'wasteflow_' });
+            return registry;
+          },
+        },
+      ],
+      exports: [PROJECTOR_CONFIG, EVENT_STORE, PROJECTOR_METRICS],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    this.logger.log(`closed the ${this.store.kind} event store`);
+  }
+}
+
+export interface ProjectorHealth {
+  /** ok: projecting, caught up or catching up; standby: another instance holds the lease (a hot spare). */
+  readonly status: 'ok' | 'standby' | 'down';
+  readonly state: RunnerStatus['state'];
+  readonly owner: string;
+  readonly leader: boolean;
+  readonly lease: string;
+  readonly checkpoint: string;
+  readonly head: string;
+  readonly lag: string;
+  readonly eventsBehind: number;
+  readonly projections: readonly {
+    readonly name: string;
+    readonly checkpoint: string;
+    readonly lag: string;
+  }[];
+  readonly error?: string;
+}
+
+export function projectorHealth(status: RunnerStatus): ProjectorHealth {
+  return {
+    status:
+      status.state === 'running' || status.state === 'rebuilding'
+        ? 'ok'
+        : status.state === 'standby'
+          ? 'standby'
+          : 'down',
+    state: status.state,
+    owner: status.owner,
+    leader: status.leader,
+    lease: status.lease,
+    checkpoint: formatPosition(status.checkpoint),
+    head: formatPosition(status.head),
+    lag: status.lag.toString(),
+    eventsBehind: status.eventsBehind,
+    projections: status.projections.map((p) => ({
+      name: p.name,
+      checkpoint: formatPosition(p.checkpoint),
+      lag: p.lag.toString(),
+    })),
+    ...(status.error ? { error: status.error.message } : {}),
+  };
+}
+
+/**
+ * The projector's own tiny HTTP server (node:http, no framework): `GET /health` (200 while it projects
+ * or stands by, 503 when stopped by an error or when the store does not answer) and `GET /metrics`
+ * (Prometheus text: the runner's checkpoint, lag, leader, batch durations, and the process). Not started
+ * with PROJECTOR_PORT=off.
+ */
+@Injectable()
+export class ProjectorHttpServer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ProjectorHttp');
+  private server: Server | undefined;
+
+  constructor(
+    @Inject(PROJECTOR_CONFIG) private readonly config: ProjectorConfig,
+    @Inject(PROJECTOR_METRICS) private readonly registry: Registry,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  /** The bound port, once listening (PROJECTOR_PORT=0 picks one). */
+  get port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.port === 'off') {
+      this.logger.log('PROJECTOR_PORT=off: no /health or /metrics');
+      return;
+    }
+    const server = createServer((request, response) => void this.handle(request, response));
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port as number, this.config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.logger.log(`health and metrics on http://${this.config.host}:${this.port}/health, /metrics`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    try {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return send(response, 405, 'application/json', JSON.stringify({ status: 405, detail: 'GET only' }));
+      }
+      if (path === '/health') {
+        let health: ProjectorHealth;
+        try {
+          health = projectorHealth(await this.runner.status());
+        } catch (error) {
+          return send(
+            response,
+            503,
+            'application/json',
+            JSON.stringify({ status: 'down', error: (error as Error).message }),
+          );
+        }
+        return send(
+          response,
+          health.status === 'down' ? 503 : 200,
+          'application/json',
+          JSON.stringify(health),
+        );
+      }
+      if (path === '/metrics') {
+        return send(response, 200, this.registry.contentType, await this.registry.metrics());
+      }
+      return send(
+        response,
+        404,
+        'application/json',
+        JSON.stringify({ status: 404, detail: `no route ${path}` }),
+      );
+    } catch (error) {
+      this.logger.error((error as Error).stack ?? String(error));
+      return send(response, 500, 'application/json', JSON.stringify({ status: 500 }));
+    }
+  }
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string): void {
+  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  response.end(body);
+}
+
+/**
+ * apps/projector: the read models' writer for scale-out (DESIGN.md §5). Runs every projection of
+ * WASTEFLOW_PROJECTIONS with the runner on the api's store and read-model database; the lease makes one
+ * instance the writer, the others stand by and take over when it stops or dies.
+ */
+@Module({})
+export class ProjectorModule {
+  static forConfig(config: ProjectorConfig): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [
+        ProjectorStorageModule.forConfig(config),
+        ProjectionsModule.forRootAsync({
+          inject: [PROJECTOR_METRICS],
+          useFactory: (metrics: Registry) => ({
+            database: readModelConfigFor(config),
+            projections: WASTEFLOW_PROJECTIONS,
+            run: true,
+            metrics,
+          }),
+        }),
+      ],
+      providers: [ProjectorHttpServer],
+    };
+  }
+}

@@ -1,0 +1,159 @@
+import type { DataSource } from 'typeorm';
+import { formatPosition } from '@wasteflow/event-store';
+import { ALERTS_PROJECTION, ALERT_KINDS, type AlertKind } from './alerts.projection';
+import {
+  Conditions,
+  SnapshotReader,
+  bigintOf,
+  jsonOf,
+  textOf,
+  undelimited,
+  type Paging,
+  type ReadScope,
+  type SqlRow,
+} from '../indicators/query-support';
+
+export type AlertStatus = 'open' | 'resolved';
+
+export interface AlertsRequest {
+  readonly scope: ReadScope;
+  readonly kind?: AlertKind;
+  readonly status?: AlertStatus;
+  /** Alerts naming this party (a party scope may only name itself). */
+  readonly party?: string;
+  /** Alerts with a party in this region (2, 4 or 6 digits). */
+  readonly region?: string;
+  readonly category?: string;
+  /** raisedAt ≥ this instant (inclusive). */
+  readonly from?: Date;
+  /** raisedAt < this instant (exclusive). */
+  readonly to?: Date;
+  readonly paging: Paging;
+  /** The query's clock: an alert with a deadline shows once it has passed. */
+  readonly now: Date;
+}
+
+export interface AlertParty {
+  readonly uscc: string;
+  readonly role: string;
+  readonly districtCode: string;
+}
+
+export interface AlertView {
+  readonly id: string;
+  readonly kind: AlertKind;
+  readonly status: AlertStatus;
+  readonly subject: { readonly manifestNo?: string; readonly traceCode?: string };
+  readonly parties: readonly AlertParty[];
+  readonly district: string;
+  /** The category when the alert concerns one, null for a manifest of several. */
+  readonly category: string | null;
+  readonly categories: readonly string[];
+  readonly raisedAt: string;
+  readonly resolvedAt: string | null;
+  readonly details: Record<string, unknown>;
+}
+
+export interface AlertsAnswer {
+  readonly asOf: string;
+  readonly alerts: readonly AlertView[];
+  readonly page: number;
+  readonly pageSize: number;
+  readonly total: number;
+  readonly position: string;
+}
+
+/**
+ * Reads alerts as of the query's clock: visible once raised (`raised_at_ms <= now`); open until resolved.
+ * Newest first.
+ */
+export class AlertsQuery {
+  private readonly reader: SnapshotReader;
+
+  constructor(dataSource: DataSource) {
+    this.reader = new SnapshotReader(dataSource);
+  }
+
+  private conditions(request: Omit<AlertsRequest, 'paging'>): Conditions {
+    const c = new Conditions();
+    c.add(`raised_at_ms <= ${c.param(BigInt(request.now.getTime()))}`);
+    const scope = request.scope;
+    if (scope.kind === 'party') c.listHasOneOf('parties', [scope.uscc]);
+    if (scope.kind === 'regulator') {
+      c.listHasRegion('districts', scope.regions);
+      c.listHasOneOf('categories', scope.categories);
+    }
+    if (request.kind !== undefined) c.add(`kind = ${c.param(request.kind)}`);
+    if (request.status === 'open') c.add('resolved_at_ms IS NULL');
+    if (request.status === 'resolved') c.add('resolved_at_ms IS NOT NULL');
+    if (request.party !== undefined) c.listHasOneOf('parties', [request.party]);
+    if (request.region !== undefined) c.listHasRegion('districts', [request.region]);
+    if (request.category !== undefined) c.listHasOneOf('categories', [request.category]);
+    if (request.from !== undefined) c.add(`raised_at_ms >= ${c.param(BigInt(request.from.getTime()))}`);
+    if (request.to !== undefined) c.add(`raised_at_ms < ${c.param(BigInt(request.to.getTime()))}`);
+    return c;
+  }
+
+  async alerts(request: AlertsRequest): Promise<AlertsAnswer> {
+    const where = this.conditions(request);
+    const { page, pageSize } = request.paging;
+    if (!Number.isSafeInteger(page) || page < 1 || !Number.isSafeInteger(pageSize) || pageSize < 1)
+      throw new Error('page and pageSize must be positive integers');
+    const from = `FROM ${this.reader.table('alert')} ${where.sql}`;
+    const [[checkpoint], [count], rows] = await this.reader.snapshot([
+      this.reader.checkpointStatement(ALERTS_PROJECTION),
+      { sql: `SELECT COUNT(*) AS n ${from}`, params: where.params },
+      {
+        sql: `SELECT id, kind, manifest_no, trace_code, district, categories, raised_at, resolved_at, details
+              ${from}
+              ORDER BY raised_at_ms DESC, raised_by DESC, id ASC
+              LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+        params: where.params,
+      },
+    ]);
+    return {
+      asOf: request.now.toISOString(),
+      alerts: rows.map(alertOf),
+      page,
+      pageSize,
+      total: Number(bigintOf(count.n)),
+      position: formatPosition(bigintOf(checkpoint.position)),
+    };
+  }
+
+  /** Open alerts by kind as of `now` (every kind present, 0 when none): the gauge's reading. */
+  async openCounts(now: Date): Promise<Record<AlertKind, number>> {
+    const where = this.conditions({ scope: { kind: 'all' }, status: 'open', now });
+    const [rows] = await this.reader.snapshot([
+      {
+        sql: `SELECT kind, COUNT(*) AS n FROM ${this.reader.table('alert')} ${where.sql} GROUP BY kind`,
+        params: where.params,
+      },
+    ]);
+    const counts = Object.fromEntries(ALERT_KINDS.map((k) => [k, 0])) as Record<AlertKind, number>;
+    for (const row of rows) counts[textOf(row.kind) as AlertKind] = Number(bigintOf(row.n));
+    return counts;
+  }
+}
+
+function alertOf(row: SqlRow): AlertView {
+  const details = jsonOf<Record<string, unknown>>(row.details);
+  const { parties, ...rest } = details as { parties?: AlertParty[] } & Record<string, unknown>;
+  const categories = undelimited(textOf(row.categories));
+  const manifestNo = textOf(row.manifest_no);
+  const traceCode = textOf(row.trace_code);
+  const resolvedAt = textOf(row.resolved_at);
+  return {
+    id: textOf(row.id) as string,
+    kind: textOf(row.kind) as AlertKind,
+    status: resolvedAt === null ? 'open' : 'resolved',
+    subject: { ...(manifestNo ? { manifestNo } : {}), ...(traceCode ? { traceCode } : {}) },
+    parties: parties ?? [],
+    district: textOf(row.district) as string,
+    category: categories.length === 1 ? categories[0] : null,
+    categories,
+    raisedAt: textOf(row.raised_at) as string,
+    resolvedAt,
+    details: rest,
+  };
+}

@@ -1,0 +1,19 @@
+export {
+  ALERTS_PROJECTION,
+  ALERT_KINDS,
+  AlertTables1764700000200,
+  alertBatches,
+  alertManifests,
+  alertParties,
+  alerts,
+  alertsProjection,
+  type AlertKind,
+} from './alerts.projection';
+export {
+  AlertsQuery,
+  type AlertParty,
+  type AlertStatus,
+  type AlertView,
+  type AlertsAnswer,
+  type AlertsRequest,
+} from './alerts.query';

@@ -1,0 +1,205 @@
+import {
+  manifestDueAt,
+  parseInstant,
+  upcast,
+  type ManifestEvent,
+  type PartyRegistered,
+} from '@wasteflow/domain';
+import type { JsonValue, RecordedEvent } from '@wasteflow/event-store';
+import { defineProjection } from '../runner/projection';
+import type { RowAccess } from '../runner/row-access';
+import {
+  ManifestTables1764600000100,
+  manifestParties,
+  manifestViews,
+  type ManifestViewRow,
+} from './manifest.tables';
+
+export const MANIFESTS_PROJECTION = 'manifests';
+
+/** A line as the manifest row keeps it (grams). */
+export interface ManifestLineJson {
+  readonly traceCode: string;
+  readonly category: string;
+  readonly subtype?: string;
+  readonly wasteCode?: string;
+  readonly shippedGrams: number;
+  readonly receivedGrams?: number;
+  readonly acceptedGrams?: number;
+  readonly rejectedGrams?: number;
+  readonly lostGrams?: number;
+  readonly outcome?: string;
+  readonly reason?: string;
+  readonly discrepancy?: boolean;
+}
+
+export interface ManifestPartyJson {
+  readonly uscc: string;
+  readonly name: string | null;
+  readonly districtCode: string | null;
+}
+
+export interface ManifestPartiesJson {
+  readonly shipper: ManifestPartyJson;
+  readonly carrier: ManifestPartyJson;
+  readonly receiver: ManifestPartyJson;
+}
+
+const MANIFEST_TYPES = [
+  'ManifestIssued',
+  'ManifestPickedUp',
+  'ManifestReceived',
+  'ManifestCancelled',
+] as const;
+
+async function evolveManifestEvent(
+  rows: RowAccess,
+  recorded: RecordedEvent,
+  event: ManifestEvent,
+): Promise<void> {
+  const manifestNo = event.data.manifestNo;
+  if (event.type === 'ManifestIssued') {
+    const d = event.data;
+    const [shipper, carrier, receiver] = await Promise.all(
+      [d.shipperUscc, d.carrierUscc, d.receiverUscc].map((uscc) => rows.get(manifestParties, { uscc })),
+    );
+    const party = (uscc: string, row: typeof shipper): ManifestPartyJson => ({
+      uscc,
+      name: row?.name ?? null,
+      districtCode: row?.districtCode ?? null,
+    });
+    const lines: ManifestLineJson[] = d.lines.map((line) => ({
+      traceCode: line.traceCode,
+      category: line.category,
+      ...(line.subtype !== undefined ? { subtype: line.subtype } : {}),
+      ...(line.wasteCode !== undefined ? { wasteCode: line.wasteCode } : {}),
+      shippedGrams: line.massGrams,
+    }));
+    const categories = [...new Set(d.lines.map((line) => line.category))].sort();
+    const parties: ManifestPartiesJson = {
+      shipper: party(d.shipperUscc, shipper),
+      carrier: party(d.carrierUscc, carrier),
+      receiver: party(d.receiverUscc, receiver),
+    };
+    rows.put(manifestViews, {
+      manifestNo,
+      status: 'issued',
+      shipperUscc: d.shipperUscc,
+      carrierUscc: d.carrierUscc,
+      receiverUscc: d.receiverUscc,
+      shipperDistrict: shipper?.districtCode ?? null,
+      carrierDistrict: carrier?.districtCode ?? null,
+      receiverDistrict: receiver?.districtCode ?? null,
+      parties: parties as unknown as JsonValue,
+      categories: `,${categories.join(',')},`,
+      hazardous: d.hazardous,
+      plannedAt: d.plannedAt,
+      issuedAt: d.occurredAt,
+      issuedAtMs: BigInt(parseInstant(d.occurredAt, 'occurredAt')),
+      pickedUpAt: null,
+      vehiclePlate: null,
+      weighedGrams: null,
+      receivedAt: null,
+      receivedAtMs: null,
+      cancelledAt: null,
+      cancelReason: null,
+      dueAt: null,
+      dueAtMs: null,
+      totalGrams: BigInt(d.totalGrams),
+      discrepancy: false,
+      lines: lines as unknown as JsonValue,
+      late: d.late === true,
+      issuedPosition: recorded.position,
+      lastPosition: recorded.position,
+    });
+    return;
+  }
+  const row = await rows.get(manifestViews, { manifestNo });
+  if (!row) return; // not issued: the store guarantees issue first
+  const update = (changes: Partial<ManifestViewRow>) =>
+    rows.put(manifestViews, {
+      ...row,
+      ...changes,
+      late: row.late || event.data.late === true,
+      lastPosition: recorded.position,
+    });
+  switch (event.type) {
+    case 'ManifestPickedUp': {
+      const d = event.data;
+      const dueAt = manifestDueAt(d.occurredAt);
+      update({
+        status: 'picked_up',
+        pickedUpAt: d.occurredAt,
+        vehiclePlate: d.vehiclePlate,
+        weighedGrams: d.weighedGrams !== undefined ? BigInt(d.weighedGrams) : null,
+        dueAt,
+        dueAtMs: BigInt(parseInstant(dueAt, 'dueAt')),
+      });
+      return;
+    }
+    case 'ManifestReceived': {
+      const d = event.data;
+      const received = new Map(d.lines.map((line) => [line.traceCode, line]));
+      const lines = (row.lines as unknown as ManifestLineJson[]).map((line): ManifestLineJson => {
+        const r = received.get(line.traceCode);
+        if (!r) return line;
+        return {
+          ...line,
+          shippedGrams: r.shippedGrams,
+          receivedGrams: r.receivedGrams,
+          acceptedGrams: r.acceptedGrams,
+          rejectedGrams: r.rejectedGrams,
+          lostGrams: r.lostGrams,
+          outcome: r.outcome,
+          ...(r.reason !== undefined ? { reason: r.reason } : {}),
+          discrepancy: r.discrepancy,
+        };
+      });
+      update({
+        status: 'received',
+        receivedAt: d.occurredAt,
+        receivedAtMs: BigInt(parseInstant(d.occurredAt, 'occurredAt')),
+        lines: lines as unknown as JsonValue,
+        discrepancy: d.lines.some((line) => line.discrepancy),
+      });
+      return;
+    }
+    case 'ManifestCancelled': {
+      const d = event.data;
+      update({ status: 'cancelled', cancelledAt: d.occurredAt, cancelReason: d.reason });
+      return;
+    }
+  }
+}
+
+function evolveParty(rows: RowAccess, event: PartyRegistered): void {
+  const d = event.data;
+  rows.put(manifestParties, { uscc: d.uscc, name: d.name, districtCode: d.districtCode });
+}
+
+/**
+ * Manifests (转移联单) with their parties, state, lines and receipt, for GET /v1/manifests[/{no}]. Parties
+ * are taken from PartyRegistered (names and districts: the regulator's scope is the shipper's or the
+ * receiver's district).
+ */
+export const manifestsProjection = defineProjection({
+  name: MANIFESTS_PROJECTION,
+  eventTypes: ['PartyRegistered', ...MANIFEST_TYPES],
+  tables: [manifestViews, manifestParties],
+  migrations: [ManifestTables1764600000100],
+  prefetch(event, keys) {
+    const data = event.data;
+    if (event.type === 'PartyRegistered') return;
+    if (event.type === 'ManifestIssued') {
+      for (const uscc of [data.shipperUscc, data.carrierUscc, data.receiverUscc] as string[])
+        keys.want(manifestParties, { uscc });
+      return;
+    }
+    keys.want(manifestViews, { manifestNo: data.manifestNo as string });
+  },
+  async evolve(rows, recorded) {
+    const event = upcast(recorded.type, recorded.schemaVersion, recorded.data);
+    if (event.type === 'PartyRegistered') evolveParty(rows, event);
+    else await evolveManifestEvent(rows, recorded, event as ManifestEvent);
+  },
+});

@@ -1,0 +1,503 @@
+import {
+  BATCH_EVENT_TYPES,
+  parseTraceCode,
+  upcast,
+  type BatchEvent,
+  type ManifestReceived,
+} from '@wasteflow/domain';
+import type { JsonObject, JsonValue, RecordedEvent } from '@wasteflow/event-store';
+import { defineProjection } from '../runner/projection';
+import type { RowAccess } from '../runner/row-access';
+import {
+  TraceTables1764600000000,
+  traceBatches,
+  traceDiscrepancies,
+  traceSteps,
+  type TraceBatchRow,
+  type TraceStepRow,
+} from './trace.tables';
+
+export const TRACE_PROJECTION = 'trace';
+
+/** A manifest a batch is (or was last) on, as the trace rows keep it. */
+export interface ManifestLinkJson {
+  readonly manifestNo: string;
+  readonly stage: 'consigned' | 'in_transit' | 'settled';
+  readonly shipperUscc: string;
+  readonly carrierUscc: string;
+  readonly receiverUscc: string;
+  readonly vehiclePlate?: string;
+}
+
+const CREATIONS = new Set([
+  'WasteGenerated',
+  'BatchSplitOff',
+  'BatchesConsolidated',
+  'BatchReturnedFromRejection',
+]);
+
+/** Sorted union, no duplicates. */
+function withParties(parties: JsonValue, ...added: (string | undefined)[]): string[] {
+  const set = new Set(parties as string[]);
+  for (const party of added) if (party) set.add(party);
+  return [...set].sort();
+}
+
+function appended(list: JsonValue, ...codes: string[]): string[] {
+  const out = [...(list as string[])];
+  for (const code of codes) if (!out.includes(code)) out.push(code);
+  return out;
+}
+
+/** The domain's rule: a held batch with nothing left is depleted. */
+function statusAfterRemoval(status: string, heldGrams: bigint): string {
+  return heldGrams === 0n && status === 'held' ? 'depleted' : status;
+}
+
+function recordedAtOf(event: RecordedEvent): string {
+  const recorded = event.metadata.recordedAt;
+  return typeof recorded === 'string' ? recorded : event.recordedAt.toISOString();
+}
+
+function linkOf(row: TraceBatchRow | undefined, manifestNo: string): ManifestLinkJson | undefined {
+  for (const candidate of [row?.openManifest, row?.lastManifest]) {
+    const link = candidate as unknown as ManifestLinkJson | null | undefined;
+    if (link && link.manifestNo === manifestNo) return link;
+  }
+  return undefined;
+}
+
+type StepFacts = Partial<
+  Omit<TraceStepRow, 'traceCode' | 'revision' | 'position' | 'type' | 'occurredAt' | 'recordedAt' | 'late'>
+> & {
+  readonly massGrams: bigint;
+};
+
+function step(
+  rows: RowAccess,
+  event: RecordedEvent,
+  data: { traceCode: string; occurredAt: string; late: boolean },
+  facts: StepFacts,
+): void {
+  rows.put(traceSteps, {
+    traceCode: data.traceCode,
+    revision: event.revision,
+    position: event.position,
+    type: event.type,
+    occurredAt: data.occurredAt,
+    recordedAt: recordedAtOf(event),
+    actorUscc: facts.actorUscc ?? null,
+    massGrams: facts.massGrams,
+    manifestNo: facts.manifestNo ?? null,
+    vehiclePlate: facts.vehiclePlate ?? null,
+    operation: facts.operation ?? null,
+    mode: facts.mode ?? null,
+    counterpartyUscc: facts.counterpartyUscc ?? null,
+    reason: facts.reason ?? null,
+    late: data.late === true,
+    detail: facts.detail ?? null,
+  });
+}
+
+function newBatch(
+  event: RecordedEvent,
+  fields: Pick<
+    TraceBatchRow,
+    | 'traceCode'
+    | 'category'
+    | 'creation'
+    | 'originUscc'
+    | 'originDistrict'
+    | 'originAt'
+    | 'composition'
+    | 'custodianUscc'
+    | 'parents'
+    | 'parties'
+  > & { subtype?: string; wasteCode?: string; massGrams: number },
+): TraceBatchRow {
+  return {
+    traceCode: fields.traceCode,
+    category: fields.category,
+    subtype: fields.subtype ?? null,
+    wasteCode: fields.wasteCode ?? null,
+    creation: fields.creation,
+    originUscc: fields.originUscc,
+    originDistrict: fields.originDistrict,
+    originAt: fields.originAt,
+    composition: fields.composition,
+    generatedGrams: BigInt(fields.massGrams),
+    heldGrams: BigInt(fields.massGrams),
+    custodianUscc: fields.custodianUscc,
+    status: 'held',
+    parents: fields.parents,
+    children: [],
+    parties: fields.parties,
+    openManifest: null,
+    lastManifest: null,
+    createdPosition: event.position,
+    lastPosition: event.position,
+  };
+}
+
+async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event: BatchEvent): Promise<void> {
+  const traceCode = event.data.traceCode;
+  const current = CREATIONS.has(event.type) ? undefined : await rows.get(traceBatches, { traceCode });
+  // An event for a batch we never saw created cannot be placed: the store guarantees creation first.
+  if (!CREATIONS.has(event.type) && current === undefined) return;
+  const row = current as TraceBatchRow;
+  const update = (changes: Partial<TraceBatchRow>) =>
+    rows.put(traceBatches, { ...row, ...changes, lastPosition: recorded.position });
+
+  switch (event.type) {
+    case 'WasteGenerated': {
+      const d = event.data;
+      rows.put(
+        traceBatches,
+        newBatch(recorded, {
+          traceCode,
+          category: d.category,
+          subtype: d.subtype,
+          wasteCode: d.wasteCode,
+          creation: 'generated',
+          originUscc: d.generatorUscc,
+          originDistrict: d.districtCode,
+          originAt: d.occurredAt,
+          composition: d.composition as unknown as JsonValue,
+          custodianUscc: d.generatorUscc,
+          parents: [],
+          parties: [d.generatorUscc],
+          massGrams: d.massGrams,
+        }),
+      );
+      step(rows, recorded, d, { actorUscc: d.generatorUscc, massGrams: BigInt(d.massGrams) });
+      return;
+    }
+    case 'BatchSplitOff':
+    case 'BatchReturnedFromRejection': {
+      const d = event.data;
+      const parent = await rows.get(traceBatches, { traceCode: d.parentTraceCode });
+      const rejection = event.type === 'BatchReturnedFromRejection' ? event.data : undefined;
+      const link = rejection ? linkOf(parent, rejection.manifestNo) : undefined;
+      rows.put(
+        traceBatches,
+        newBatch(recorded, {
+          traceCode,
+          category: d.category,
+          subtype: d.subtype,
+          wasteCode: d.wasteCode,
+          creation: rejection ? 'returned' : 'split',
+          originUscc: parent?.originUscc ?? d.custodianUscc,
+          originDistrict: parent?.originDistrict ?? parseTraceCode(traceCode).districtCode,
+          originAt: parent?.originAt ?? d.occurredAt,
+          composition: d.composition as unknown as JsonValue,
+          custodianUscc: d.custodianUscc,
+          parents: [d.parentTraceCode],
+          parties: withParties(
+            parent?.parties ?? [],
+            d.custodianUscc,
+            link?.shipperUscc,
+            link?.carrierUscc,
+            link?.receiverUscc,
+          ),
+          massGrams: d.massGrams,
+        }),
+      );
+      step(rows, recorded, d, {
+        // a rejection child is made by the receiver that rejected, and returns to the shipper
+        actorUscc: link?.receiverUscc ?? d.custodianUscc,
+        counterpartyUscc: rejection ? d.custodianUscc : null,
+        massGrams: BigInt(d.massGrams),
+        manifestNo: rejection?.manifestNo ?? null,
+        reason: rejection?.reason ?? null,
+        detail: { relatedTraceCodes: [d.parentTraceCode] },
+      });
+      return;
+    }
+    case 'BatchesConsolidated': {
+      const d = event.data;
+      let parties: string[] = [d.custodianUscc];
+      for (const input of d.inputs) {
+        const inputRow = await rows.get(traceBatches, { traceCode: input.traceCode });
+        if (inputRow) parties = withParties(parties, ...(inputRow.parties as string[]));
+      }
+      const codes = d.inputs.map((input) => input.traceCode);
+      rows.put(
+        traceBatches,
+        newBatch(recorded, {
+          traceCode,
+          category: d.category,
+          subtype: d.subtype,
+          wasteCode: d.wasteCode,
+          creation: 'consolidated',
+          originUscc: d.custodianUscc,
+          originDistrict: parseTraceCode(traceCode).districtCode,
+          originAt: d.occurredAt,
+          composition: d.composition as unknown as JsonValue,
+          custodianUscc: d.custodianUscc,
+          parents: codes,
+          parties: withParties(parties),
+          massGrams: d.massGrams,
+        }),
+      );
+      step(rows, recorded, d, {
+        actorUscc: d.custodianUscc,
+        massGrams: BigInt(d.massGrams),
+        detail: { relatedTraceCodes: codes },
+      });
+      return;
+    }
+    case 'BatchSplit': {
+      const d = event.data;
+      const held = BigInt(d.remainingGrams);
+      const codes = d.children.map((c) => c.traceCode);
+      update({
+        heldGrams: held,
+        status: statusAfterRemoval(row.status, held),
+        children: appended(row.children, ...codes),
+      });
+      step(rows, recorded, d, {
+        actorUscc: d.actorUscc,
+        massGrams: d.children.reduce((sum, c) => sum + BigInt(c.massGrams), 0n),
+        detail: { relatedTraceCodes: codes },
+      });
+      return;
+    }
+    case 'BatchConsolidatedInto': {
+      const d = event.data;
+      const held = BigInt(d.remainingGrams);
+      update({
+        heldGrams: held,
+        status: statusAfterRemoval(row.status, held),
+        children: appended(row.children, d.intoTraceCode),
+      });
+      step(rows, recorded, d, {
+        actorUscc: d.actorUscc,
+        massGrams: BigInt(d.massGrams),
+        detail: { relatedTraceCodes: [d.intoTraceCode] },
+      });
+      return;
+    }
+    case 'BatchConsigned': {
+      const d = event.data;
+      const link: ManifestLinkJson = {
+        manifestNo: d.manifestNo,
+        stage: 'consigned',
+        shipperUscc: d.shipperUscc,
+        carrierUscc: d.carrierUscc,
+        receiverUscc: d.receiverUscc,
+      };
+      update({
+        status: 'consigned',
+        openManifest: link as unknown as JsonObject,
+        lastManifest: link as unknown as JsonObject,
+        parties: withParties(row.parties, d.shipperUscc, d.carrierUscc, d.receiverUscc),
+      });
+      step(rows, recorded, d, {
+        actorUscc: d.shipperUscc,
+        counterpartyUscc: d.receiverUscc,
+        manifestNo: d.manifestNo,
+        massGrams: BigInt(d.massGrams),
+        detail: { carrierUscc: d.carrierUscc },
+      });
+      return;
+    }
+    case 'BatchConsignmentReleased': {
+      const d = event.data;
+      update({ status: 'held', openManifest: null });
+      step(rows, recorded, d, {
+        actorUscc: row.custodianUscc,
+        manifestNo: d.manifestNo,
+        reason: d.reason,
+        massGrams: row.heldGrams,
+      });
+      return;
+    }
+    case 'BatchShipped': {
+      const d = event.data;
+      const before = linkOf(row, d.manifestNo);
+      const link: ManifestLinkJson = {
+        manifestNo: d.manifestNo,
+        stage: 'in_transit',
+        shipperUscc: d.shipperUscc,
+        carrierUscc: d.carrierUscc,
+        receiverUscc: before?.receiverUscc ?? '',
+        vehiclePlate: d.vehiclePlate,
+      };
+      update({
+        status: 'in_transit',
+        openManifest: link as unknown as JsonObject,
+        lastManifest: link as unknown as JsonObject,
+        parties: withParties(row.parties, d.shipperUscc, d.carrierUscc),
+      });
+      step(rows, recorded, d, {
+        actorUscc: d.carrierUscc,
+        counterpartyUscc: d.shipperUscc,
+        manifestNo: d.manifestNo,
+        vehiclePlate: d.vehiclePlate,
+        massGrams: BigInt(d.massGrams),
+      });
+      return;
+    }
+    case 'BatchLostInTransit': {
+      const d = event.data;
+      const link = linkOf(row, d.manifestNo);
+      const held = BigInt(d.remainingGrams);
+      // a total loss settles the manifest for this batch
+      update(
+        held === 0n
+          ? { heldGrams: held, status: 'depleted', openManifest: null, lastManifest: settled(link) }
+          : { heldGrams: held },
+      );
+      step(rows, recorded, d, {
+        actorUscc: link?.receiverUscc || null,
+        counterpartyUscc: link?.carrierUscc ?? null,
+        manifestNo: d.manifestNo,
+        vehiclePlate: link?.vehiclePlate ?? null,
+        massGrams: BigInt(d.lostGrams),
+      });
+      return;
+    }
+    case 'BatchRejectionSplitOff': {
+      const d = event.data;
+      const link = linkOf(row, d.manifestNo);
+      update({ heldGrams: BigInt(d.remainingGrams), children: appended(row.children, d.childTraceCode) });
+      step(rows, recorded, d, {
+        actorUscc: link?.receiverUscc || null,
+        counterpartyUscc: link?.shipperUscc ?? null,
+        manifestNo: d.manifestNo,
+        reason: d.reason,
+        massGrams: BigInt(d.massGrams),
+        detail: { relatedTraceCodes: [d.childTraceCode] },
+      });
+      return;
+    }
+    case 'BatchReceived': {
+      const d = event.data;
+      update({
+        status: 'held',
+        custodianUscc: d.receiverUscc,
+        openManifest: null,
+        lastManifest: settled(linkOf(row, d.manifestNo)),
+        parties: withParties(row.parties, d.receiverUscc, d.previousCustodianUscc),
+      });
+      step(rows, recorded, d, {
+        actorUscc: d.receiverUscc,
+        counterpartyUscc: d.previousCustodianUscc,
+        manifestNo: d.manifestNo,
+        massGrams: BigInt(d.massGrams),
+      });
+      return;
+    }
+    case 'BatchReturnedToShipper': {
+      const d = event.data;
+      const link = linkOf(row, d.manifestNo);
+      update({
+        status: 'held',
+        custodianUscc: d.shipperUscc,
+        openManifest: null,
+        lastManifest: settled(link),
+        parties: withParties(row.parties, d.shipperUscc),
+      });
+      step(rows, recorded, d, {
+        actorUscc: link?.receiverUscc || null,
+        counterpartyUscc: d.shipperUscc,
+        manifestNo: d.manifestNo,
+        reason: d.reason,
+        massGrams: BigInt(d.massGrams),
+      });
+      return;
+    }
+    case 'WasteUtilised':
+    case 'WasteDisposed': {
+      const d = event.data;
+      const held = BigInt(d.remainingGrams);
+      update({
+        heldGrams: held,
+        status: statusAfterRemoval(row.status, held),
+        parties: withParties(row.parties, d.custodianUscc),
+      });
+      step(rows, recorded, d, {
+        actorUscc: d.custodianUscc,
+        operation: d.operation,
+        mode: d.mode,
+        massGrams: BigInt(d.massGrams),
+        detail: d.permitNo !== undefined ? { permitNo: d.permitNo } : null,
+      });
+      return;
+    }
+    case 'MassCorrected': {
+      const d = event.data;
+      const held = BigInt(d.massGramsAfter);
+      const status =
+        d.deltaGrams < 0
+          ? statusAfterRemoval(row.status, held)
+          : row.status === 'depleted' && held > 0n
+            ? 'held'
+            : row.status;
+      update({ heldGrams: held, status });
+      step(rows, recorded, d, {
+        actorUscc: d.actorUscc,
+        reason: d.reason,
+        massGrams: BigInt(d.deltaGrams),
+        detail: { approvals: d.approvals as unknown as JsonValue },
+      });
+      return;
+    }
+  }
+}
+
+function settled(link: ManifestLinkJson | undefined): JsonObject | null {
+  return link ? ({ ...link, stage: 'settled' } as unknown as JsonObject) : null;
+}
+
+function evolveReceipt(rows: RowAccess, recorded: RecordedEvent, event: ManifestReceived): void {
+  for (const line of event.data.lines) {
+    if (line.receivedGrams === line.shippedGrams) continue;
+    rows.put(traceDiscrepancies, {
+      traceCode: line.traceCode,
+      manifestNo: event.data.manifestNo,
+      shippedGrams: BigInt(line.shippedGrams),
+      receivedGrams: BigInt(line.receivedGrams),
+      lostGrams: BigInt(line.lostGrams),
+      toleranceExceeded: line.discrepancy,
+      position: recorded.position,
+    });
+  }
+}
+
+/**
+ * The trace view (浙固码): per batch its kind, origin, held mass, custodian, status, lineage (parents and
+ * children), the set of parties on its chain, every step of its stream, and the receipt lines that did not
+ * match what was shipped. Driven by the batch streams (custody events included) and ManifestReceived (for
+ * the discrepancy flags, which only the manifest carries).
+ */
+export const traceProjection = defineProjection({
+  name: TRACE_PROJECTION,
+  eventTypes: [...BATCH_EVENT_TYPES, 'ManifestReceived'],
+  tables: [traceBatches, traceSteps, traceDiscrepancies],
+  migrations: [TraceTables1764600000000],
+  prefetch(event, keys) {
+    const data = event.data;
+    switch (event.type) {
+      case 'ManifestReceived':
+        return;
+      case 'WasteGenerated':
+        return;
+      case 'BatchSplitOff':
+      case 'BatchReturnedFromRejection':
+        keys.want(traceBatches, { traceCode: data.parentTraceCode as string });
+        return;
+      case 'BatchesConsolidated':
+        for (const input of data.inputs as { traceCode: string }[])
+          keys.want(traceBatches, { traceCode: input.traceCode });
+        return;
+      default:
+        keys.want(traceBatches, { traceCode: data.traceCode as string });
+    }
+  },
+  async evolve(rows, recorded) {
+    const event = upcast(recorded.type, recorded.schemaVersion, recorded.data);
+    if (event.type === 'ManifestReceived') evolveReceipt(rows, recorded, event);
+    else await evolveBatchEvent(rows, recorded, event as BatchEvent);
+  },
+});

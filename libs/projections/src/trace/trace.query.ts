@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { BatchNotFound, cstDate, parseInstant, type OriginShare } from '@wasteflow/domain';
+import { formatPosition, type JsonValue } from '@wasteflow/event-store';
+import { DataSource } from 'typeorm';
+import { kgOf, ReadModelReader } from '../query/read-model-reader';
+import { TRACE_PROJECTION, type ManifestLinkJson } from './trace.projection';
+import {
+  traceBatches,
+  traceDiscrepancies,
+  traceSteps,
+  type TraceBatchRow,
+  type TraceStepRow,
+} from './trace.tables';
+
+export interface TraceOriginShare {
+  readonly districtCode: string;
+  readonly category: string;
+  readonly subtype?: string;
+  readonly wasteCode?: string;
+  readonly generatedMonth: string;
+  readonly kg: number;
+}
+
+export interface TraceStep {
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly actorUscc: string | null;
+  readonly massKg: number;
+  readonly manifestNo?: string;
+  readonly vehiclePlate?: string;
+  readonly operation?: string;
+  readonly mode?: string;
+  readonly counterpartyUscc?: string;
+  readonly reason?: string;
+  /** Trace codes this step created or consumed (split children, consolidation inputs or target …). */
+  readonly relatedTraceCodes?: readonly string[];
+  readonly carrierUscc?: string;
+  readonly permitNo?: string;
+  readonly late: boolean;
+  readonly position: string;
+}
+
+export interface TraceDiscrepancy {
+  readonly manifestNo: string;
+  readonly shippedKg: number;
+  readonly receivedKg: number;
+  readonly lostKg: number;
+  /** Beyond the tolerance (default 5 %): a discrepancy in the regulatory sense. */
+  readonly toleranceExceeded: boolean;
+}
+
+/** GET /v1/batches/{code} (DESIGN.md §4). */
+export interface TraceView {
+  readonly traceCode: string;
+  readonly category: string;
+  readonly subtype: string | null;
+  readonly wasteCode: string | null;
+  readonly origin: {
+    /** The generator; for a consolidated batch, the consolidator (its own creation); children inherit. */
+    readonly generatorUscc: string;
+    readonly districtCode: string;
+    readonly generatedAt: string;
+    /** generated | split | consolidated | returned: how this code came to be. */
+    readonly creation: string;
+    /** Origins of the mass the batch was created with (one for a plain batch, the mix for a consolidation). */
+    readonly composition: readonly TraceOriginShare[];
+  };
+  readonly generatedKg: number;
+  readonly heldKg: number;
+  readonly custodianUscc: string;
+  readonly status: string;
+  /** The manifest it is on now (consigned or in transit), or null. */
+  readonly openManifest: ManifestLinkJson | null;
+  readonly parents: readonly string[];
+  readonly children: readonly string[];
+  readonly steps: readonly TraceStep[];
+  readonly discrepancies: readonly TraceDiscrepancy[];
+  /** The trace projection's checkpoint when this was read: every event up to it is in the answer. */
+  readonly position: string;
+}
+
+/** What the access checks need about a batch (see apps/api read-side/scope.ts). */
+export interface TraceAccess {
+  readonly parties: readonly string[];
+  /** The origin district and every district in its composition. */
+  readonly districts: readonly string[];
+  readonly categories: readonly string[];
+}
+
+/** The public page behind the QR code: nothing a public label would not show. */
+export interface PublicTraceView {
+  readonly traceCode: string;
+  readonly category: string;
+  readonly subtype: string | null;
+  readonly wasteCode: string | null;
+  readonly origin: { readonly districtCode: string; readonly generatedOn: string };
+  readonly status: string;
+  readonly steps: readonly { readonly type: string; readonly date: string }[];
+  readonly position: string;
+}
+
+export interface TraceResult {
+  readonly view: TraceView;
+  readonly access: TraceAccess;
+}
+
+@Injectable()
+export class TraceQuery {
+  private readonly reader: ReadModelReader;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.reader = new ReadModelReader(dataSource);
+  }
+
+  /** The trace view of a canonical trace code; BatchNotFound (404) when the read model has no such batch. */
+  async find(traceCode: string): Promise<TraceResult> {
+    // The checkpoint first: what follows reflects at least that position.
+    const checkpoint = await this.reader.checkpoint(TRACE_PROJECTION);
+    const [[batch], steps, discrepancies] = await Promise.all([
+      this.reader.select(traceBatches, 'WHERE trace_code = ?', [traceCode]),
+      this.reader.select(traceSteps, 'WHERE trace_code = ? ORDER BY revision', [traceCode]),
+      this.reader.select(traceDiscrepancies, 'WHERE trace_code = ? ORDER BY position, manifest_no', [
+        traceCode,
+      ]),
+    ]);
+    if (!batch) throw new BatchNotFound(traceCode);
+    const composition = (batch.composition as unknown as OriginShare[]).map(shareOf);
+    const view: TraceView = {
+      traceCode: batch.traceCode,
+      category: batch.category,
+      subtype: batch.subtype,
+      wasteCode: batch.wasteCode,
+      origin: {
+        generatorUscc: batch.originUscc,
+        districtCode: batch.originDistrict,
+        generatedAt: batch.originAt,
+        creation: batch.creation,
+        composition,
+      },
+      generatedKg: kgOf(batch.generatedGrams),
+      heldKg: kgOf(batch.heldGrams),
+      custodianUscc: batch.custodianUscc,
+      status: batch.status,
+      openManifest: (batch.openManifest as unknown as ManifestLinkJson | null) ?? null,
+      parents: batch.parents as string[],
+      children: batch.children as string[],
+      steps: steps.map(stepOf),
+      discrepancies: discrepancies.map((d) => ({
+        manifestNo: d.manifestNo,
+        shippedKg: kgOf(d.shippedGrams),
+        receivedKg: kgOf(d.receivedGrams),
+        lostKg: kgOf(d.lostGrams),
+        toleranceExceeded: d.toleranceExceeded,
+      })),
+      position: formatPosition(checkpoint),
+    };
+    return { view, access: accessOf(batch) };
+  }
+
+  /** The public summary (the QR page): category, origin district and day, status, steps' types and days. */
+  async findPublic(traceCode: string): Promise<PublicTraceView> {
+    const checkpoint = await this.reader.checkpoint(TRACE_PROJECTION);
+    const [batch] = await this.reader.select(traceBatches, 'WHERE trace_code = ?', [traceCode]);
+    if (!batch) throw new BatchNotFound(traceCode);
+    const steps = await this.reader.query(
+      `SELECT type, occurred_at FROM ${this.reader.table(traceSteps)} WHERE trace_code = ? ORDER BY revision`,
+      [traceCode],
+    );
+    return {
+      traceCode: batch.traceCode,
+      category: batch.category,
+      subtype: batch.subtype,
+      wasteCode: batch.wasteCode,
+      origin: { districtCode: batch.originDistrict, generatedOn: cstDay(batch.originAt) },
+      status: batch.status,
+      steps: steps.map((s) => ({ type: String(s.type), date: cstDay(String(s.occurred_at)) })),
+      position: formatPosition(checkpoint),
+    };
+  }
+}
+
+function cstDay(instant: string): string {
+  try {
+    return cstDate(parseInstant(instant, 'occurredAt'));
+  } catch {
+    return instant.slice(0, 10);
+  }
+}
+
+function shareOf(share: OriginShare): TraceOriginShare {
+  return {
+    districtCode: share.districtCode,
+    category: share.category,
+    ...(share.subtype !== undefined ? { subtype: share.subtype } : {}),
+    ...(share.wasteCode !== undefined ? { wasteCode: share.wasteCode } : {}),
+    generatedMonth: share.generatedMonth,
+    kg: kgOf(share.grams),
+  };
+}
+
+export function accessOf(
+  batch: Pick<TraceBatchRow, 'parties' | 'originDistrict' | 'composition' | 'category'>,
+): TraceAccess {
+  const districts = new Set<string>([batch.originDistrict]);
+  for (const share of batch.composition as unknown as OriginShare[]) districts.add(share.districtCode);
+  return { parties: batch.parties as string[], districts: [...districts], categories: [batch.category] };
+}
+
+function stepOf(row: TraceStepRow): TraceStep {
+  const detail = (row.detail ?? {}) as { [key: string]: JsonValue };
+  return {
+    type: row.type,
+    occurredAt: row.occurredAt,
+    recordedAt: row.recordedAt,
+    actorUscc: row.actorUscc,
+    massKg: kgOf(row.massGrams),
+    ...(row.manifestNo !== null ? { manifestNo: row.manifestNo } : {}),
+    ...(row.vehiclePlate !== null ? { vehiclePlate: row.vehiclePlate } : {}),
+    ...(row.operation !== null ? { operation: row.operation } : {}),
+    ...(row.mode !== null ? { mode: row.mode } : {}),
+    ...(row.counterpartyUscc !== null ? { counterpartyUscc: row.counterpartyUscc } : {}),
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    ...(Array.isArray(detail.relatedTraceCodes)
+      ? { relatedTraceCodes: detail.relatedTraceCodes as string[] }
+      : {}),
+    ...(typeof detail.carrierUscc === 'string' ? { carrierUscc: detail.carrierUscc } : {}),
+    ...(typeof detail.permitNo === 'string' ? { permitNo: detail.permitNo } : {}),
+    late: row.late,
+    position: formatPosition(row.position),
+  };
+}

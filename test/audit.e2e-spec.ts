@@ -1,0 +1,297 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ManualClock } from '@wasteflow/event-store';
+import { runCli } from '../apps/cli/src/cli';
+import type { CliIo } from '../apps/cli/src/cli-context';
+import {
+  CLOCK_START,
+  expect201,
+  expectProblem,
+  Keys,
+  PARTIES,
+  requireStore,
+  seedWorld,
+  send,
+  skippedPostgres,
+  storesFor,
+  type PrincipalName,
+  type World,
+} from './support/fixtures';
+import { TEST_DATABASE_URL } from './support/postgres';
+import { driveHistory, type History } from './support/read-side-history';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const SUITE = 'audit history (GET /v1/audit/streams/{stream}) and wasteflow verify';
+
+interface AuditBody {
+  stream: string;
+  kind: string;
+  asOf: string | null;
+  events: {
+    revision: string;
+    position: string;
+    type: string;
+    schemaVersion: number;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+    recordedAt: string;
+    stateAfter: Record<string, unknown> | null;
+    stateError?: string;
+  }[];
+  integrity: {
+    verified: boolean;
+    eventsChecked: number;
+    headHash: string | null;
+    firstBreak: Record<string, unknown> | null;
+  };
+  position: string;
+}
+
+describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+  let t: TestApp;
+  let world: World;
+  let h: History;
+  const clock = new ManualClock(new Date(CLOCK_START));
+  /** Before the clock moved on and xReturned was split. */
+  let before = '';
+  let splitChild = '';
+
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, { suiteFile: __filename, clock });
+    world = await seedWorld(t, new Keys(`audit-seed-${kind}`));
+    h = await driveHistory(t, world, new Keys(`audit-${kind}`));
+    before = clock.now().toISOString();
+    clock.advance(3_600_000); // 11:00 CST
+    const split = await expect201(
+      send(
+        t,
+        `/v1/batches/${h.xReturned}/split`,
+        tokenOf('generator'),
+        { partsKg: [1], occurredAt: '2026-03-02T10:30:00+08:00' },
+        `audit-split-${kind}`,
+      ),
+    );
+    splitChild = split.body.children[0];
+  });
+  afterAll(async () => t?.close());
+
+  const tokenOf = (name: PrincipalName) => world.tokens[name] as string;
+  const audit = async (stream: string, query = '', token = tokenOf('auditor')): Promise<AuditBody> => {
+    const response = await t.http
+      .get(`/v1/audit/streams/${encodeURIComponent(stream)}${query}`)
+      .set('Authorization', `Bearer ${token}`);
+    if (response.status !== 200)
+      throw new Error(`${stream}${query}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as AuditBody;
+  };
+  const cli = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      env:
+        kind === 'sqlite'
+          ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
+          : {
+              WASTEFLOW_STORE: 'postgres',
+              DATABASE_URL: TEST_DATABASE_URL,
+              WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
+            },
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+    };
+    const code = await runCli(argv, io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('returns every event of a batch with the state after it and a verified chain', async () => {
+    const body = await audit(`batch-${h.a}`);
+    expect(body).toMatchObject({ stream: `batch-${h.a}`, kind: 'batch', asOf: null });
+    expect(body.events.map((e) => e.type)).toEqual([
+      'WasteGenerated',
+      'BatchSplit',
+      'BatchConsigned',
+      'BatchShipped',
+      'BatchReceived',
+      'WasteDisposed',
+      'WasteUtilised',
+    ]);
+    expect(body.events.map((e) => e.revision)).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(body.events[0]).toMatchObject({
+      schemaVersion: 1,
+      data: { traceCode: h.a, massGrams: 10_000, generatorUscc: PARTIES.generator.uscc },
+      metadata: { actor: `party:${PARTIES.generator.uscc}`, prevHash: null },
+      recordedAt: CLOCK_START.replace('Z', '.000Z'),
+      stateAfter: { status: 'held', heldGrams: 10_000, custodianUscc: PARTIES.generator.uscc },
+    });
+    expect(body.events[1].stateAfter).toMatchObject({ heldGrams: 7_000, nextChildIndex: 1 });
+    expect(body.events[2].stateAfter).toMatchObject({
+      status: 'consigned',
+      manifest: { manifestNo: h.m1, stage: 'consigned' },
+    });
+    expect(body.events[4].stateAfter).toMatchObject({
+      status: 'held',
+      custodianUscc: PARTIES.receiver.uscc,
+      settledManifests: [h.m1],
+    });
+    expect(body.events[6].stateAfter).toMatchObject({ status: 'depleted', heldGrams: 0 });
+    expect(body.integrity).toEqual({
+      verified: true,
+      eventsChecked: 7,
+      headHash: body.events[6].metadata.hash,
+      firstBreak: null,
+    });
+    expect(BigInt(body.position)).toBeGreaterThanOrEqual(BigInt(body.events[6].position));
+  });
+
+  it('folds party and manifest streams too; token streams have no state and never show the secret hash', async () => {
+    const party = await audit(`party-${PARTIES.receiver.uscc}`);
+    expect(party.kind).toBe('party');
+    expect(party.events.map((e) => e.type)).toEqual(['PartyRegistered', 'PermitGranted']);
+    expect(party.events[1].stateAfter).toMatchObject({
+      status: 'registered',
+      permits: [{ permitNo: '3301000101' }],
+    });
+    const manifest = await audit(`manifest-${h.m1}`);
+    expect(manifest.events.map((e) => e.type)).toEqual([
+      'ManifestIssued',
+      'ManifestPickedUp',
+      'ManifestReceived',
+    ]);
+    expect(manifest.events.map((e) => (e.stateAfter as { status: string }).status)).toEqual([
+      'issued',
+      'picked_up',
+      'received',
+    ]);
+    expect(manifest.integrity.verified).toBe(true);
+
+    const tokenId = tokenOf('generator').slice(3, 23);
+    const token = await audit(`token-${tokenId}`);
+    expect(token).toMatchObject({ kind: 'token', integrity: { verified: true, eventsChecked: 1 } });
+    expect(token.events[0]).toMatchObject({
+      type: 'TokenIssued',
+      stateAfter: null,
+      data: { tokenId, secretHash: '[redacted]' },
+    });
+    expect(JSON.stringify(token)).not.toMatch(/"secretHash":"[0-9a-f]{64}"/);
+    // a lower-case or hyphenated trace code names the same batch stream
+    expect((await audit(`batch-${h.a.toLowerCase()}`)).stream).toBe(`batch-${h.a}`);
+  });
+
+  it('cuts the history at a time or at a position; the prefix verifies on its own', async () => {
+    const full = await audit(`batch-${h.xReturned}`);
+    expect(full.events.map((e) => e.type)).toEqual(['BatchReturnedFromRejection', 'BatchSplit']);
+    expect(full.events[1].stateAfter).toMatchObject({ heldGrams: 1_000 });
+    const byTime = await audit(`batch-${h.xReturned}`, `?asOf=${encodeURIComponent(before)}`);
+    expect(byTime).toMatchObject({
+      asOf: before,
+      integrity: { verified: true, eventsChecked: 1, headHash: full.events[0].metadata.hash },
+    });
+    expect(byTime.events.map((e) => e.type)).toEqual(['BatchReturnedFromRejection']);
+    const cst = await audit(
+      `batch-${h.xReturned}`,
+      `?asOf=${encodeURIComponent('2026-03-02T10:59:59+08:00')}`,
+    );
+    expect(cst.events).toHaveLength(1);
+    const byPosition = await audit(
+      `batch-${h.a}`,
+      `?asOf=${(await audit(`batch-${h.a}`)).events[2].position}`,
+    );
+    expect(byPosition.events.map((e) => e.revision)).toEqual(['0', '1', '2']);
+    expect(byPosition.integrity).toMatchObject({ verified: true, eventsChecked: 3 });
+    const child = await audit(
+      `batch-${splitChild}`,
+      `?asOf=${encodeURIComponent(clock.now().toISOString())}`,
+    );
+    expect(child.events).toHaveLength(1);
+    // nothing of the stream existed yet: 404
+    const early = await t.http
+      .get(`/v1/audit/streams/batch-${splitChild}?asOf=${encodeURIComponent(before)}`)
+      .set('Authorization', `Bearer ${tokenOf('auditor')}`);
+    expectProblem(early, 404, { rule: 'stream-not-found' });
+  });
+
+  it('is for auditors only; an unknown stream is 404, a malformed asOf 400', async () => {
+    for (const name of ['generator', 'receiver', 'regulator', 'admin'] as const) {
+      const response = await t.http
+        .get(`/v1/audit/streams/batch-${h.a}`)
+        .set('Authorization', `Bearer ${tokenOf(name)}`);
+      expectProblem(response, 403, { rule: 'forbidden' });
+    }
+    expect((await t.http.get(`/v1/audit/streams/batch-${h.a}`)).status).toBe(401);
+    const get = (path: string) => t.http.get(path).set('Authorization', `Bearer ${tokenOf('auditor')}`);
+    expectProblem(await get('/v1/audit/streams/batch-nothing-here'), 404, { rule: 'stream-not-found' });
+    expectProblem(await get(`/v1/audit/streams/batch-${h.a}?asOf=yesterday`), 400, { fields: ['asOf'] });
+    expectProblem(await get(`/v1/audit/streams/batch-${h.a}?asOf=2026-03-02`), 400, { fields: ['asOf'] });
+  });
+
+  it('wasteflow verify checks every chain and exits 0 on an untouched log', async () => {
+    const all = await cli('verify');
+    expect(all).toMatchObject({ code: 0 });
+    expect(all.out).toMatch(/^verified \d+ stream\(s\), \d+ event\(s\): every integrity chain holds$/);
+    const system = await cli('verify', '--include-system');
+    expect(system.code).toBe(0);
+    const one = await cli('verify', '--stream', `batch-${h.a}`);
+    expect(one).toMatchObject({
+      code: 0,
+      out: `batch-${h.a}: 7 event(s) verified, head hash ${(await audit(`batch-${h.a}`)).integrity.headHash}`,
+    });
+    expect((await cli('verify', '--stream', 'batch-none')).code).toBe(1);
+  });
+
+  it('finds an event edited in the database: the API reports the break, the CLI exits 1 printing it', async () => {
+    const stream = `batch-${h.x}`;
+    const edit = { stream, revision: 3 }; // BatchLostInTransit: claim 0.5 kg lost instead of 1 kg
+    if (kind === 'sqlite') {
+      const db = new Database(join(t.dataDir, 'events.sqlite'));
+      try {
+        const changed = db
+          .prepare(
+            `UPDATE event_log SET data = json_set(data, '$.lostGrams', 500) WHERE stream = ? AND revision = ?`,
+          )
+          .run(edit.stream, edit.revision);
+        expect(changed.changes).toBe(1);
+      } finally {
+        db.close();
+      }
+    } else {
+      const client = new Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        const changed = await client.query(
+          `UPDATE "${t.schemaPrefix}_events".events SET data = jsonb_set(data::jsonb, '{lostGrams}', '500')::json
+            WHERE stream = $1 AND revision = $2`,
+          [edit.stream, edit.revision],
+        );
+        expect(changed.rowCount).toBe(1);
+      } finally {
+        await client.end();
+      }
+    }
+    const body = await audit(stream);
+    expect(body.events[3].data.lostGrams).toBe(500);
+    expect(body.integrity).toMatchObject({
+      verified: false,
+      eventsChecked: 3,
+      headHash: body.events[2].metadata.hash,
+      firstBreak: { revision: '3', reason: 'hash-mismatch', found: body.events[3].metadata.hash },
+    });
+    // the edited event no longer folds either: the state stops there, saying why
+    expect(body.events[3].stateAfter).toBeNull();
+    expect(body.events[3].stateError).toMatch(/BatchLostInTransit at revision 3/);
+    // what preceded the edit still verifies on its own
+    const prefix = await audit(stream, `?asOf=${body.events[2].position}`);
+    expect(prefix.integrity).toMatchObject({ verified: true, eventsChecked: 3 });
+
+    const all = await cli('verify');
+    expect(all.code).toBe(1);
+    expect(all.out).toContain(`${stream}: broken at revision 3 (hash-mismatch)`);
+    expect(all.err).toMatch(/^1 of \d+ stream\(s\), \d+ event\(s\) broken; first: batch-/);
+    const one = await cli('verify', '--stream', stream);
+    expect(one.code).toBe(1);
+    expect(one.out).toContain('broken at revision 3 (hash-mismatch)');
+  });
+});
+
+skippedPostgres(SUITE);

@@ -1,0 +1,214 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import {
+  AT,
+  expect201,
+  HW08_CODE,
+  Keys,
+  requireStore,
+  seedWorld,
+  send,
+  skippedPostgres,
+  storesFor,
+  type World,
+} from './support/fixtures';
+import { TEST_DATABASE_URL } from './support/postgres';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const ROOT = join(__dirname, '..');
+const SUITE = 'apps/projector beside an api with WASTEFLOW_PROJECTIONS=off';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** apps/projector from its sources in a process of its own (swc-node compiles it on the fly). */
+class ProjectorProcess {
+  readonly output: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+
+  constructor(
+    readonly port: number,
+    env: Record<string, string>,
+  ) {
+    this.child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(ROOT, 'apps/projector/src/main.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+          PROJECTOR_PORT: String(port),
+          PROJECTOR_HOST: '127.0.0.1',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const keep = (chunk: Buffer) => this.output.push(chunk.toString());
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  async health(): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.port}/health`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    } catch {
+      return undefined; // not listening yet
+    }
+  }
+
+  async metrics(): Promise<string> {
+    return (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
+  }
+
+  /** Polls /health until `accept` holds. */
+  async until(
+    accept: (body: Record<string, unknown>) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const health = await this.health();
+      if (health && accept(health.body)) return health.body;
+      if (Date.now() > deadline)
+        throw new Error(
+          `projector on ${this.port}: ${what} not reached; last ${JSON.stringify(health)}\n${this.output.join('')}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+  let t: TestApp;
+  let world: World;
+  const keys = new Keys(`projector-${kind}`);
+  const projectors: ProjectorProcess[] = [];
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, { suiteFile: __filename, env: { WASTEFLOW_PROJECTIONS: 'off' } });
+    world = await seedWorld(t, new Keys(`projector-seed-${kind}`));
+    env =
+      kind === 'sqlite'
+        ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
+        : {
+            WASTEFLOW_STORE: 'postgres',
+            DATABASE_URL: TEST_DATABASE_URL,
+            WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
+          };
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(projectors.map((p) => p.stop('SIGKILL')));
+    await t?.close();
+  });
+
+  const start = async () => {
+    const projector = new ProjectorProcess(await freePort(), env);
+    projectors.push(projector);
+    return projector;
+  };
+  const generate = async (massKg: number) => {
+    const response = await expect201(
+      send(
+        t,
+        '/v1/batches',
+        world.tokens.generator,
+        { category: 'hazardous', wasteCode: HW08_CODE, massKg, occurredAt: AT.generated },
+        keys.next('generate'),
+      ),
+    );
+    return { traceCode: response.body.traceCode as string, position: response.body.position as string };
+  };
+  const trace = (traceCode: string, minPosition: string) =>
+    t.http
+      .get(`/v1/batches/${traceCode}?minPosition=${minPosition}`)
+      .set('Authorization', `Bearer ${world.tokens.generator}`);
+
+  it('leaves the read models to the projector: one leads, a second stands by, takes over on SIGTERM, reads wait for it', async () => {
+    const first = await generate(1);
+    // the api projects nothing: its /health shows the lag
+    const before = (await t.http.get('/health').expect(200)).body;
+    expect(before.projections).toMatchObject({ state: 'stopped', leader: false, checkpoint: '0' });
+    expect(before.projections.eventsBehind).toBeGreaterThan(0);
+
+    // two projectors start together (swc compiles each for a few seconds): one takes the lease, one stands by
+    const [p1, p2] = [await start(), await start()];
+    const roles = async () => {
+      const [h1, h2] = await Promise.all([p1.health(), p2.health()]);
+      if (h1?.body.leader === true && h2?.body.state === 'standby') return { a: p1, b: p2 };
+      if (h2?.body.leader === true && h1?.body.state === 'standby') return { a: p2, b: p1 };
+      return undefined;
+    };
+    const deadline = Date.now() + 60_000;
+    let pair = await roles();
+    while (!pair) {
+      if (Date.now() > deadline)
+        throw new Error(`no leader and standby:\n${p1.output.join('')}\n${p2.output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      pair = await roles();
+    }
+    const { a, b } = pair;
+    const leading = await a.until((h) => h.leader === true && h.lag === '0', 'leading and caught up');
+    expect(leading).toMatchObject({ status: 'ok', state: 'running' });
+    expect((await trace(first.traceCode, first.position).expect(200)).body).toMatchObject({
+      traceCode: first.traceCode,
+      heldKg: 1,
+    });
+    const metrics = await a.metrics();
+    expect(metrics).toMatch(/wasteflow_projection_lag\{projection="trace"\} 0/);
+    expect(metrics).toMatch(/wasteflow_projection_leader 1/);
+    const standby = await b.health();
+    expect(standby).toMatchObject({
+      status: 200,
+      body: { status: 'standby', state: 'standby', leader: false },
+    });
+    expect(await b.metrics()).toMatch(/wasteflow_projection_leader 0/);
+
+    const second = await generate(2);
+    expect((await trace(second.traceCode, second.position).expect(200)).body.heldKg).toBe(2);
+
+    // graceful stop: the batch in flight commits, the lease goes back, the standby takes over
+    expect(await a.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(a.output.join('')).toContain('SIGTERM: stopping');
+    await b.until((h) => h.leader === true, 'taking over', 20_000);
+    const third = await generate(3);
+    expect((await trace(third.traceCode, third.position).expect(200)).body.heldKg).toBe(3);
+
+    // the api's own view of the lag and its metrics come from the checkpoints the projector commits
+    const after = (await t.http.get('/health').expect(200)).body;
+    expect(after).toMatchObject({
+      status: 'ok',
+      projections: { state: 'stopped', leader: false, lag: '0', eventsBehind: 0 },
+    });
+    expect(after.projections.checkpoint).toBe(third.position);
+    expect((await t.http.get('/metrics').expect(200)).text).toMatch(
+      /wasteflow_projection_lag\{projection="trace"\} 0/,
+    );
+    expect(await b.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 120_000);
+});
+
+skippedPostgres(SUITE);

@@ -1,0 +1,250 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { EventStoreConfig } from '@wasteflow/event-store';
+import {
+  openReadModelDatabase,
+  ProjectionRunner,
+  WASTEFLOW_PROJECTIONS,
+  type ReadModelDatabaseConfig,
+} from '@wasteflow/projections';
+import type { DataSource } from 'typeorm';
+import { runCli } from '../apps/cli/src/cli';
+import type { CliIo } from '../apps/cli/src/cli-context';
+import {
+  expect201,
+  Keys,
+  requireStore,
+  seedWorld,
+  skippedPostgres,
+  storesFor,
+  type World,
+} from './support/fixtures';
+import { TEST_DATABASE_URL } from './support/postgres';
+import { driveHistory } from './support/read-side-history';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const ROOT = join(__dirname, '..');
+const SUITE = 'rebuild: replayed read models equal the incrementally built ones';
+
+type Dump = Record<string, Record<string, unknown>[]>;
+
+/** Every row of every table of every projection, in key order. */
+async function dumpAll(runner: ProjectionRunner): Promise<Dump> {
+  const dump: Dump = {};
+  for (const projection of WASTEFLOW_PROJECTIONS) {
+    for (const table of projection.tables)
+      dump[table.name] = (await runner.dumpTable(table)) as Record<string, unknown>[];
+  }
+  return dump;
+}
+
+const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+function runChild(
+  input: unknown,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, 'support/projector-crash-child.ts'),
+        JSON.stringify(input),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`crash child timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+  let t: TestApp;
+  let world: World;
+  let runner: ProjectionRunner;
+  let incremental: Dump;
+  const opened: DataSource[] = [];
+
+  const readModels = (name: string): ReadModelDatabaseConfig =>
+    kind === 'sqlite'
+      ? { kind: 'sqlite', file: join(t.dataDir, `${name}-read-models.sqlite`) }
+      : { kind: 'postgres', url: TEST_DATABASE_URL, schema: `${t.schemaPrefix}_${name}`, poolSize: 4 };
+  const storeConfig = (): EventStoreConfig =>
+    kind === 'sqlite'
+      ? { kind: 'sqlite', file: join(t.dataDir, 'events.sqlite') }
+      : { kind: 'postgres', connectionString: TEST_DATABASE_URL, schema: `${t.schemaPrefix}_events` };
+  const cli = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      env:
+        kind === 'sqlite'
+          ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
+          : {
+              WASTEFLOW_STORE: 'postgres',
+              DATABASE_URL: TEST_DATABASE_URL,
+              WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
+            },
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+    };
+    const code = await runCli(argv, io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const runnerOn = async (
+    name: string,
+    overrides: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {},
+  ) => {
+    const dataSource = await openReadModelDatabase(readModels(name), {
+      migrations: WASTEFLOW_PROJECTIONS.flatMap((p) => p.migrations ?? []),
+    });
+    opened.push(dataSource);
+    return new ProjectionRunner({
+      store: t.store,
+      dataSource,
+      projections: WASTEFLOW_PROJECTIONS,
+      logger: silent,
+      restartDelayMs: 0,
+      ...overrides,
+    });
+  };
+
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, { suiteFile: __filename });
+    world = await seedWorld(t, new Keys(`rebuild-seed-${kind}`));
+    for (let round = 0; round < 3; round += 1)
+      await driveHistory(t, world, new Keys(`rebuild-${kind}-${round}`));
+    // and some volume of every category, through the bulk endpoint
+    const subtypes: Record<string, string | undefined> = {
+      industrial: 'slag',
+      household: 'perishable',
+      agricultural: 'straw',
+      construction: 'muck',
+      hazardous: undefined,
+    };
+    const categories = Object.keys(subtypes);
+    const commands = Array.from({ length: 300 }, (_, i) => {
+      const category = categories[i % categories.length];
+      return {
+        type: 'generate-waste',
+        idempotencyKey: `rebuild-bulk-${kind}-${i}`,
+        body: {
+          category,
+          ...(category === 'hazardous' ? { wasteCode: '900-249-08' } : { subtype: subtypes[category] }),
+          massKg: 1 + (i % 89) / 8,
+          occurredAt: `${['2025-12', '2026-01', '2026-02'][i % 3]}-1${i % 10}T09:00:00+08:00`,
+        },
+      };
+    });
+    const response = await t.http
+      .post('/v1/commands')
+      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .send({ commands });
+    expect(response.status).toBe(200);
+    const refused = response.body.results.filter((r: { status: number }) => r.status !== 201);
+    if (refused.length > 0) throw new Error(`bulk items refused: ${JSON.stringify(refused.slice(0, 3))}`);
+    await expect201(
+      t.http
+        .post('/v1/tokens')
+        .set('Authorization', `Bearer ${t.adminToken}`)
+        .set('Idempotency-Key', `rebuild-last-${kind}`)
+        .send({ kind: 'auditor' }),
+    );
+    runner = t.app.get(ProjectionRunner);
+    expect(await runner.waitForPosition(await t.headPosition(), 30_000)).toBe(true);
+    incremental = await dumpAll(runner);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const dataSource of opened) if (dataSource.isInitialized) await dataSource.destroy();
+    await t?.close();
+  });
+
+  it('builds read models from the history (a sanity check of what is compared)', () => {
+    expect(incremental.trace_batch.length).toBeGreaterThan(300);
+    expect(incremental.trace_step.length).toBeGreaterThan(incremental.trace_batch.length);
+    expect(incremental.trace_discrepancy).toHaveLength(3);
+    expect(incremental.manifest_view).toHaveLength(9);
+    expect(incremental.manifest_party).toHaveLength(6);
+  });
+
+  it('the CLI refuses while the api projects, rebuilds with --wait once it stops, and the tables are equal row for row', async () => {
+    const refused = await cli('rebuild');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/lease .*held by .*--wait/is);
+    expect(await dumpAll(runner)).toEqual(incremental); // refused means untouched
+
+    const waiting = cli('rebuild', '--wait');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await runner.stop(); // hands the lease back: the waiting rebuild takes it
+    const rebuilt = await waiting;
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.err).toContain('waiting for the projection lease');
+    expect(rebuilt.err).toMatch(/rebuild \[[^\]]*\] 100% \| \d+ events/);
+    const head = await t.headPosition();
+    expect(rebuilt.out).toMatch(
+      new RegExp(
+        `^rebuilt ${WASTEFLOW_PROJECTIONS.length} projection\\(s\\) from position 0 to ${head}: \\d+ events in [\\d.]+ s \\(\\d+ events/s\\)$`,
+      ),
+    );
+    expect(await dumpAll(runner)).toEqual(incremental);
+
+    // the api's runner carries on from the rebuilt checkpoints
+    await runner.start();
+    expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+    expect((await runner.status()).checkpoint).toBe(head);
+  }, 120_000);
+
+  it('a projector killed between a batch’s rows and its checkpoint restarts to exactly the rebuilt read models', async () => {
+    const events = await t.store.readAll();
+    const killAfter = events[Math.floor(events.length / 2)].position;
+    const child = await runChild({
+      store: storeConfig(),
+      readModels: readModels('crash'),
+      killAfter: killAfter.toString(),
+      batchSize: 25,
+    });
+    expect({ signal: child.signal, stderr: child.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
+    const killedIn = (
+      JSON.parse(child.stdout.trim().split('\n').pop() as string) as { killedIn: [string, string] }
+    ).killedIn;
+
+    const restarted = await runnerOn('crash', { lease: { ttlMs: 2_000, standbyPollMs: 50 } });
+    const before = await restarted.status();
+    // the dead process committed whole batches up to the kill; the batch it died in, not at all
+    expect(before.checkpoint).toBeLessThan(BigInt(killedIn[0]));
+    expect(before.checkpoint).toBeGreaterThanOrEqual(killAfter);
+    expect(before.lease).toMatch(/held by doomed-projector/);
+    await restarted.start(); // stands by until the dead one's lease expires, then takes over
+    expect(await restarted.waitForPosition(await t.headPosition(), 30_000)).toBe(true);
+    const recovered = await dumpAll(restarted);
+    await restarted.close();
+
+    const reference = await runnerOn('reference');
+    const result = await reference.rebuild();
+    expect(result.events).toBe(events.length);
+    const rebuilt = await dumpAll(reference);
+    await reference.close();
+    expect(recovered).toEqual(rebuilt);
+    expect(rebuilt).toEqual(incremental);
+  }, 120_000);
+});
+
+skippedPostgres(SUITE);
