@@ -165,9 +165,13 @@ async function runRound(spec: ComparisonSpec, round: number): Promise<Map<string
     }
     for (const variant of spec.variants) await variant.validate(states.get(variant.id));
   } finally {
+    // Every variant drops its storage, even when another's dispose fails (that one is reported).
+    const failures: unknown[] = [];
     for (const variant of spec.variants) {
-      if (states.has(variant.id)) await variant.dispose(states.get(variant.id));
+      if (!states.has(variant.id)) continue;
+      await variant.dispose(states.get(variant.id)).catch((error: unknown) => failures.push(error));
     }
+    if (failures.length > 0) console.error(`dispose failed: ${failures.map(String).join('; ')}`);
   }
   return new Map(
     spec.variants.map((variant) => [

@@ -323,6 +323,12 @@ export const postgresAppendScenarios: Scenario[] = [
       'checked on every append (raw: none).',
     shape: (quick) => ({ events: quick ? 150 : 500, eventsPerAppend: 1, appendsPerStream: 10, appenders: 1 }),
     emmettHere: 'about 1.2 k events/s',
+    alternative: {
+      id: 'ours-ungrouped',
+      label: 'PostgresEventStore, groupCommit: false',
+      options: { groupCommit: false },
+      ratioLabel: 'group commit / groupCommit: false (what group commit costs a lone appender)',
+    },
   }),
   postgresAppendScenario({
     name: 'append-postgres-batched',

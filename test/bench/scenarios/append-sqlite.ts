@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteEventStore, type SqliteEventStoreOptions } from '@wasteflow/event-store';
+import { SqliteEventStore, type EventToAppend, type SqliteEventStoreOptions } from '@wasteflow/event-store';
 import { runComparison, type RatioDefinition, type Variant } from '../harness/measure';
 import type { BenchContext, Scenario, ScenarioOutcome } from '../harness/scenario';
 import { buildWorkload, drive, payloadSizes, type Workload, type WorkloadShape } from '../support/events';
@@ -27,7 +27,11 @@ function temporaryDirectory(): string {
 function rawVariant(
   workload: Workload,
   synchronous: 'FULL' | 'NORMAL',
-): Variant<{ directory: string; db: Database.Database }> {
+): Variant<{
+  directory: string;
+  db: Database.Database;
+  write: (stream: string, first: number, events: readonly EventToAppend[]) => void;
+}> {
   return {
     id: 'raw',
     label: 'raw better-sqlite3 inserts',
@@ -50,18 +54,11 @@ function rawVariant(
         ) STRICT;
         CREATE UNIQUE INDEX event_log_id ON event_log (id);
         CREATE UNIQUE INDEX event_log_stream_revision ON event_log (stream, revision);`);
-      return { directory, db };
-    },
-    async execute({ db }, slice) {
       const insert = db.prepare(
         `INSERT INTO event_log (id, stream, revision, type, schema_version, data, metadata, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      const insertAll = (
-        stream: string,
-        first: number,
-        events: Workload['plan'][number][number]['events'],
-      ): void => {
+      const insertAll = (stream: string, first: number, events: readonly EventToAppend[]): void => {
         const recordedAt = Date.now();
         events.forEach((event, offset) => {
           insert.run(
@@ -78,7 +75,9 @@ function rawVariant(
       };
       const inTransaction = db.transaction(insertAll).immediate;
       // One event: a plain INSERT is its own transaction. Several: one BEGIN IMMEDIATE … COMMIT.
-      const write = workload.eventsPerAppend === 1 ? insertAll : inTransaction;
+      return { directory, db, write: workload.eventsPerAppend === 1 ? insertAll : inTransaction };
+    },
+    async execute({ write }, slice) {
       await drive(workload, async (call) => write(call.stream, call.revisionBefore + 1, call.events), slice);
     },
     async validate({ db }) {
@@ -246,7 +245,7 @@ export const sqliteAppendScenarios: Scenario[] = [
       id: 'ours-ungrouped',
       label: 'SqliteEventStore, groupCommit: false',
       options: { groupCommit: false },
-      ratioLabel: 'group commit / groupCommit: false (a lone appender pays one event-loop turn)',
+      ratioLabel: 'group commit / groupCommit: false (what group commit costs a lone appender)',
     },
   }),
   sqliteAppendScenario({

@@ -22,8 +22,10 @@ import { numberToRevision } from '../internal/expected-revision';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
 import { WakeSignal } from '../internal/wake-signal';
 import { PostgresNotificationListener } from './postgres-notification-listener';
+import { GroupCommitMode } from '../sqlite/group-commit-mode';
 import { MAX_EVENTS_PER_COMMIT } from './postgres-position';
 import {
+  APPEND_BUSY,
   APPEND_IDS_EXIST,
   APPEND_OK,
   APPEND_WRONG_EXPECTED_REVISION,
@@ -51,6 +53,15 @@ export interface PostgresEventStoreOptions {
    * appends within the interval share one. Default 10 ms.
    */
   readonly notifyIntervalMs?: number;
+  /**
+   * Group commit (default true): appends called in the same turn of the event loop (concurrent requests,
+   * concurrent appenders) go to the server together, as one call of append_event_groups(): one round
+   * trip, one transaction, one WAL flush, each append decided as it would be alone (a refused one writes
+   * nothing and does not affect the others). Appends sharing a stream or an event id go in separate
+   * groups. A lone appender's appends soon go at once (see GroupCommitMode). False sends each append
+   * on its own; exposed to measure the difference.
+   */
+  readonly groupCommit?: boolean;
 }
 
 interface EventRow extends QueryResultRow {
@@ -71,6 +82,21 @@ interface AppendRow extends QueryResultRow {
   out_revision: string | null;
   out_position: string | null;
 }
+
+interface GroupRow extends AppendRow {
+  out_append: number;
+}
+
+/** An append waiting for the group commit. */
+interface PendingAppend {
+  readonly writes: readonly StreamWrite[];
+  readonly resolve: (results: AppendResult[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Largest group: short transactions keep stream locks and delivery (visible_bound) waits short. */
+const MAX_GROUP_APPENDS = 128;
+const MAX_GROUP_EVENTS = 10_000;
 
 /** Conflicts PostgreSQL reports when the server runs stricter isolation or lock timeouts than ours. */
 const TRANSIENT_CONFLICTS = new Set(['40001', '40P01', '55P03']);
@@ -136,6 +162,7 @@ export class PostgresEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly sql: Record<
     | 'append'
+    | 'appendGroup'
     | 'readAll'
     | 'readForwards'
     | 'readBackwards'
@@ -153,6 +180,12 @@ export class PostgresEventStore implements EventStore {
   private notifyPending = false;
   private lastNotifyAt = 0;
   private closed = false;
+  private readonly groupCommit: boolean;
+  private readonly groupMode = new GroupCommitMode();
+  private pending: PendingAppend[] = [];
+  /** Appends sent to the server and not answered yet. */
+  private appendsInFlight = 0;
+  private readonly groupsInFlight = new Set<Promise<void>>();
 
   constructor(options: PostgresEventStoreOptions) {
     const schema = options.schema ?? 'event_store';
@@ -162,6 +195,7 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.pageSize = options.pageSize ?? 500;
     this.notifyIntervalMs = options.notifyIntervalMs ?? 10;
+    this.groupCommit = options.groupCommit ?? true;
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     // Per session, whatever the connection string or server defaults say. Statements are prepared once per
     // connection, and a generic plan made while the table was small (a seq scan) would stay as it grows;
@@ -191,6 +225,12 @@ export class PostgresEventStore implements EventStore {
         `SELECT out_status, out_write, out_revision, out_position
            FROM ${schema}.append_events($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[],
                                         $7::int[], $8::text[], $9::text[])`,
+      ),
+      appendGroup: statement(
+        'append_group',
+        `SELECT out_append, out_status, out_write, out_revision, out_position
+           FROM ${schema}.append_event_groups($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
+                                              $6::text[], $7::text[], $8::int[], $9::text[], $10::text[])`,
       ),
       readAll: statement(
         'read_all',
@@ -238,7 +278,9 @@ export class PostgresEventStore implements EventStore {
     if (writes.length === 0) return [];
     validateWrites(writes, MAX_EVENTS_PER_COMMIT);
     await this.ensureSchema();
-    const results = await this.runAppend(writes, undefined);
+    const atOnce =
+      !this.groupCommit || (this.pending.length === 0 && this.groupMode.goAtOnce(this.appendsInFlight > 0));
+    const results = atOnce ? await this.runTracked(writes) : await this.enqueue(writes);
     if (!results[0].replayed) this.announceAppend();
     return results;
   }
@@ -338,6 +380,11 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Appends accepted before close() are sent and awaited, not dropped: one turn of the event loop lets
+    // those still waiting for ensureSchema() join the queue, which then goes out at once.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.sendPending();
+    await Promise.allSettled([...this.groupsInFlight]);
     await this.subscriptions.stopAll();
     await this.listener.stop();
     if (this.notifyTimer) {
@@ -442,6 +489,152 @@ export class PostgresEventStore implements EventStore {
       }
       throw new Error(`append_events() returned an unknown status ${outcome.out_status}`);
     }
+  }
+
+  /** Queues an append for the group commit at the end of this turn of the event loop. */
+  private enqueue(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    // The arrays are copied: what was validated is what gets written.
+    const snapshot = writes.map((write) => ({ ...write, events: [...write.events] }));
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.pending.push({ writes: snapshot, resolve, reject });
+      if (this.pending.length === 1) setImmediate(this.sendPending);
+    });
+  }
+
+  /**
+   * Cuts the waiting appends, in call order, into groups of appends on distinct streams and ids (the next
+   * append sharing one starts a new group) and sends every group at once, each on its own connection.
+   */
+  private readonly sendPending = (): void => {
+    const queued = this.pending;
+    if (queued.length === 0) return;
+    this.pending = [];
+    this.groupMode.grouped(queued.length);
+    let group: PendingAppend[] = [];
+    let streams = new Set<string>();
+    let ids = new Set<string>();
+    let events = 0;
+    const send = (): void => {
+      if (group.length === 0) return;
+      const members = group;
+      // Whatever goes wrong, no append is left waiting (settling a settled promise does nothing).
+      const sent = this.commitGroup(members).catch((error: unknown) => {
+        for (const append of members) append.reject(error);
+      });
+      this.groupsInFlight.add(sent);
+      void sent.finally(() => this.groupsInFlight.delete(sent));
+    };
+    for (const append of queued) {
+      const count = append.writes.reduce((sum, write) => sum + write.events.length, 0);
+      const overlaps =
+        append.writes.some((write) => streams.has(write.stream)) ||
+        append.writes.some((write) => write.events.some((event) => ids.has(event.id)));
+      if (overlaps || group.length === MAX_GROUP_APPENDS || events + count > MAX_GROUP_EVENTS) {
+        send();
+        group = [];
+        streams = new Set();
+        ids = new Set();
+        events = 0;
+      }
+      group.push(append);
+      events += count;
+      for (const write of append.writes) {
+        streams.add(write.stream);
+        for (const event of write.events) ids.add(event.id);
+      }
+    }
+    send();
+  };
+
+  /** runAppend() on a pooled connection, counted in appendsInFlight while it runs. */
+  private async runTracked(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    this.appendsInFlight += 1;
+    try {
+      return await this.runAppend(writes, undefined);
+    } finally {
+      this.appendsInFlight -= 1;
+    }
+  }
+
+  /** One group: a single append takes the usual path; more go to append_event_groups() together. */
+  private async commitGroup(group: readonly PendingAppend[]): Promise<void> {
+    const alone = (append: PendingAppend): Promise<void> =>
+      this.runTracked(append.writes).then(append.resolve, append.reject);
+    if (group.length === 1) return alone(group[0]);
+    this.appendsInFlight += group.length;
+    try {
+      await this.commitGroupTogether(group, alone);
+    } finally {
+      this.appendsInFlight -= group.length;
+    }
+  }
+
+  private async commitGroupTogether(
+    group: readonly PendingAppend[],
+    alone: (append: PendingAppend) => Promise<void>,
+  ): Promise<void> {
+    const writes = group.flatMap((append) => append.writes);
+    const appendOfWrite = group.flatMap((append, index) => append.writes.map(() => index + 1));
+    let rows: GroupRow[];
+    try {
+      rows = (
+        await this.pool.query<GroupRow>({
+          ...this.sql.appendGroup,
+          values: [appendOfWrite, ...appendParameters(writes)],
+        })
+      ).rows;
+    } catch (error) {
+      if (!(error instanceof DatabaseError)) {
+        // The connection failed: whether the group committed is unknown, as it would be for one append.
+        for (const append of group) append.reject(error);
+        return;
+      }
+      // The server refused the group as a whole and rolled it back (an id or a revision taken by another
+      // process between check and insert, a transient conflict, a value the column refuses): each append
+      // goes on its own and gets the outcome it has alone.
+      await Promise.all(group.map(alone));
+      return;
+    }
+
+    let firstWrite = 0;
+    const retries: Promise<void>[] = [];
+    group.forEach((append, index) => {
+      const mine = rows.filter((row) => row.out_append === index + 1);
+      const offset = firstWrite;
+      firstWrite += append.writes.length;
+      const [outcome] = mine;
+      if (outcome?.out_status === APPEND_OK) {
+        append.resolve(
+          mine
+            .sort((a, b) => (a.out_write ?? 0) - (b.out_write ?? 0))
+            .map((row) => {
+              const write = writes[(row.out_write ?? 0) - 1];
+              return {
+                stream: write.stream,
+                revision: BigInt(row.out_revision ?? -1),
+                position: BigInt(row.out_position ?? -1),
+                eventIds: write.events.map((event) => event.id),
+                replayed: false,
+              };
+            }),
+        );
+      } else if (outcome?.out_status === APPEND_WRONG_EXPECTED_REVISION) {
+        const write = writes[(outcome.out_write ?? offset + 1) - 1];
+        append.reject(
+          new WrongExpectedRevision(
+            write.stream,
+            write.expected,
+            numberToRevision(BigInt(outcome.out_revision ?? -1)),
+          ),
+        );
+      } else if (outcome?.out_status === APPEND_IDS_EXIST || outcome?.out_status === APPEND_BUSY) {
+        // A replay, a duplicate or a race to decide, or a stream held by another transaction: alone.
+        retries.push(alone(append));
+      } else {
+        append.reject(new Error(`append_event_groups() returned an unknown status ${outcome?.out_status}`));
+      }
+    });
+    await Promise.all(retries);
   }
 
   /** Stored events never change, so deciding on committed rows outside the append is safe. */

@@ -20,8 +20,12 @@ export function notificationChannel(schema: string): string {
 export const APPEND_OK = 'ok';
 export const APPEND_IDS_EXIST = 'ids_exist';
 export const APPEND_WRONG_EXPECTED_REVISION = 'wrong_expected_revision';
+/** Outcome of append_event_groups() for an append whose stream another transaction holds: retry it alone. */
+export const APPEND_BUSY = 'busy';
 /** Raised when append_events() is not the first write of its transaction (its xid would predate its locks). */
 export const NOT_FIRST_WRITE_SQLSTATE = 'WF001';
+/** Raised when two appends of one group share a stream (the caller keeps groups stream-disjoint). */
+export const GROUP_STREAMS_OVERLAP_SQLSTATE = 'WF002';
 
 /**
  * Key of the shared advisory lock every append holds for its whole transaction, in the two-int4 key
@@ -253,6 +257,160 @@ BEGIN
     out_write := w;
     out_revision := v_after[w];
     out_position := (v_xid << ${ORDINAL_BITS}) | (v_start[w] + p_counts[w] - 2);
+    RETURN NEXT;
+  END LOOP;
+END;
+$fn$;
+
+-- Group commit: several independent appends (each one or more writes, p_appends numbering the writes'
+-- appends 1, 1, 2, 3, 3 …) in one transaction and one WAL flush, each decided as append_events() would
+-- decide it alone: a refused append (wrong expected revision, ids stored already, a stream held by another
+-- transaction) writes nothing and does not affect the others. Same ordering argument as append_events():
+-- first write of its transaction, appending lock, stream locks in key order, then the xid. Stream locks
+-- are only tried: an append whose stream is held elsewhere leaves the group ('${APPEND_BUSY}') and the
+-- caller appends it on its own, so one held stream does not hold up the group. The caller keeps the
+-- appends of a group on distinct streams and ids (a refused append could otherwise leak into another).
+CREATE OR REPLACE FUNCTION ${schema}.append_event_groups(
+  p_appends int[],
+  p_streams text[],
+  p_expected text[],
+  p_counts int[],
+  p_event_write int[],
+  p_ids text[],
+  p_types text[],
+  p_schema_versions int[],
+  p_data text[],
+  p_metadata text[]
+) RETURNS TABLE (out_append int, out_status text, out_write int, out_revision bigint, out_position bigint)
+LANGUAGE plpgsql
+SET enable_seqscan = off
+AS $fn$
+DECLARE
+  v_writes int := cardinality(p_streams);
+  v_appends int := p_appends[cardinality(p_appends)];
+  v_status text[] := array_fill(NULL::text, ARRAY[v_appends]);
+  v_failed_write int[] := array_fill(NULL::int, ARRAY[v_appends]);
+  v_failed_revision bigint[] := array_fill(NULL::bigint, ARRAY[v_appends]);
+  v_key bigint;
+  v_a int;
+  v_current bigint;
+  v_ok boolean;
+  v_first bigint[] := '{}';
+  v_after bigint[] := '{}';
+  v_input_start int[] := '{}';
+  v_start int[] := '{}';
+  v_input int := 1;
+  v_next int := 1;
+  v_xid bigint;
+BEGIN
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'append_event_groups() must be the first write of its transaction'
+      USING ERRCODE = '${NOT_FIRST_WRITE_SQLSTATE}';
+  END IF;
+  IF EXISTS (SELECT 1 FROM unnest(p_streams, p_appends) AS w(stream, a) GROUP BY w.stream
+             HAVING count(DISTINCT w.a) > 1) THEN
+    RAISE EXCEPTION 'append_event_groups(): two appends of one group share a stream'
+      USING ERRCODE = '${GROUP_STREAMS_OVERLAP_SQLSTATE}';
+  END IF;
+
+  PERFORM pg_advisory_xact_lock_shared(${appendingKey}, 0);
+  FOR v_key IN
+    SELECT DISTINCT hashtextextended('${lockNamespace}' || s, 0) FROM unnest(p_streams) AS s ORDER BY 1
+  LOOP
+    IF NOT pg_try_advisory_xact_lock(v_key) THEN
+      FOR i IN 1 .. v_writes LOOP
+        IF hashtextextended('${lockNamespace}' || p_streams[i], 0) = v_key THEN
+          v_status[p_appends[i]] := '${APPEND_BUSY}';
+        END IF;
+      END LOOP;
+    END IF;
+  END LOOP;
+
+  -- As in append_events(): these statements see commits made before the locks were taken.
+  FOR v_a IN
+    SELECT DISTINCT p_appends[x.w] FROM unnest(p_event_write, p_ids) AS x(w, id)
+    WHERE EXISTS (SELECT 1 FROM ${schema}.events e WHERE e.id = x.id)
+  LOOP
+    v_status[v_a] := coalesce(v_status[v_a], '${APPEND_IDS_EXIST}');
+  END LOOP;
+
+  FOR i IN 1 .. v_writes LOOP
+    v_a := p_appends[i];
+    v_input_start[i] := v_input;
+    v_input := v_input + p_counts[i];
+    CONTINUE WHEN v_status[v_a] IS NOT NULL;
+    -- Within one append a stream named twice sees its own earlier write; appends share no stream.
+    v_current := NULL;
+    FOR j IN REVERSE i - 1 .. 1 LOOP
+      EXIT WHEN p_appends[j] <> v_a;
+      IF p_streams[j] = p_streams[i] THEN
+        v_current := v_after[j];
+        EXIT;
+      END IF;
+    END LOOP;
+    IF v_current IS NULL THEN
+      SELECT coalesce(max(e.revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream = p_streams[i];
+    END IF;
+    v_ok := CASE p_expected[i]
+      WHEN 'any' THEN true
+      WHEN 'no_stream' THEN v_current = -1
+      WHEN 'stream_exists' THEN v_current >= 0
+      ELSE v_current = p_expected[i]::bigint
+    END;
+    IF NOT v_ok THEN
+      v_status[v_a] := '${APPEND_WRONG_EXPECTED_REVISION}';
+      v_failed_write[v_a] := i;
+      v_failed_revision[v_a] := v_current;
+      CONTINUE;
+    END IF;
+    v_first[i] := v_current + 1;
+    v_after[i] := v_current + p_counts[i];
+  END LOOP;
+
+  -- Ordinals for the accepted appends' events only, in call order.
+  FOR i IN 1 .. v_writes LOOP
+    IF v_status[p_appends[i]] IS NULL THEN
+      v_start[i] := v_next;
+      v_next := v_next + p_counts[i];
+    END IF;
+  END LOOP;
+
+  IF v_next > 1 THEN
+    -- Assigns the xid now, after every lock is held.
+    v_xid := pg_current_xact_id()::text::bigint;
+    IF v_xid > ${MAX_XID} THEN
+      RAISE EXCEPTION 'transaction id % no longer fits a position', v_xid;
+    END IF;
+    INSERT INTO ${schema}.events (position, id, stream, revision, type, schema_version, data, metadata)
+    SELECT (v_xid << ${ORDINAL_BITS}) | (v_start[e.w] - 1 + (e.ord - v_input_start[e.w])),
+           e.id,
+           p_streams[e.w],
+           v_first[e.w] + (e.ord - v_input_start[e.w]),
+           e.type,
+           e.schema_version,
+           e.data::json,
+           e.metadata::json
+    FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
+         WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord)
+    WHERE v_status[p_appends[e.w]] IS NULL;
+  END IF;
+
+  FOR i IN 1 .. v_writes LOOP
+    CONTINUE WHEN v_status[p_appends[i]] IS NOT NULL;
+    out_append := p_appends[i];
+    out_status := '${APPEND_OK}';
+    out_write := i;
+    out_revision := v_after[i];
+    out_position := (v_xid << ${ORDINAL_BITS}) | (v_start[i] + p_counts[i] - 2);
+    RETURN NEXT;
+  END LOOP;
+  FOR a IN 1 .. v_appends LOOP
+    CONTINUE WHEN v_status[a] IS NULL;
+    out_append := a;
+    out_status := v_status[a];
+    out_write := v_failed_write[a];
+    out_revision := v_failed_revision[a];
+    out_position := NULL;
     RETURN NEXT;
   END LOOP;
 END;
