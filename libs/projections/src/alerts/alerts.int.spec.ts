@@ -1,6 +1,6 @@
 import { fixtures, type ReadModelKind } from '../../test/fixture';
 import { describePostgres } from '../../test/support';
-import { pagingOf } from '../indicators/query-support';
+import { pagingOf } from '../query/read-scope';
 import {
   CARRIER,
   GENERATOR,

@@ -12,7 +12,7 @@ import { isPostgres, readModelTable } from '../database/migration-helpers';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
 import { defineTable, type RowOf } from '../runner/table';
-import { delimited, undelimited } from '../indicators/query-support';
+import { delimited, undelimited } from '../query/read-scope';
 
 /**
  * Alerts (预警) for regulators and parties:

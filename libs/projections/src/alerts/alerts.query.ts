@@ -1,17 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { formatPosition } from '@wasteflow/event-store';
 import { ALERTS_PROJECTION, ALERT_KINDS, type AlertKind } from './alerts.projection';
-import {
-  Conditions,
-  SnapshotReader,
-  bigintOf,
-  jsonOf,
-  textOf,
-  undelimited,
-  type Paging,
-  type ReadScope,
-  type SqlRow,
-} from '../indicators/query-support';
+import { ReadModelReader, type SqlRow } from '../query/read-model-reader';
+import { Conditions, undelimited, type Paging, type ReadScope } from '../query/read-scope';
+import { bigintOf, jsonOf, textOf } from '../query/values';
 
 export type AlertStatus = 'open' | 'resolved';
 
@@ -68,10 +60,10 @@ export interface AlertsAnswer {
  * Newest first.
  */
 export class AlertsQuery {
-  private readonly reader: SnapshotReader;
+  private readonly reader: ReadModelReader;
 
   constructor(dataSource: DataSource) {
-    this.reader = new SnapshotReader(dataSource);
+    this.reader = new ReadModelReader(dataSource);
   }
 
   private conditions(request: Omit<AlertsRequest, 'paging'>): Conditions {

@@ -1,4 +1,4 @@
-import type { RowLoader, TableChanges } from '../runner/row-cache';
+import type { RowLoader, TableChanges } from '../runner/row-changes';
 import type { CompiledTable } from '../runner/table';
 
 /** A lease as stored: who holds it, its fencing token, until when (epoch ms). */
@@ -50,6 +50,11 @@ export interface ReadModelBackend extends RowLoader {
   readCheckpoints(): Promise<Map<string, bigint>>;
   /** Rows, checkpoints and a lease renewal in one transaction; LeaseLost when the fence fails. */
   commit(batch: BatchCommit): Promise<void>;
+  /**
+   * Optional: settings for replaying the whole log into emptied tables (a larger cache, rarer WAL
+   * checkpoints); resolves to the function that restores the usual ones.
+   */
+  beginRebuild?(): Promise<() => Promise<void>>;
   /** Empties `tables` and forgets the checkpoints of `projections`, under the fence. */
   reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void>;
   /** Takes the lease when it is free or expired at `now`; the new fencing token, or undefined. */

@@ -1,4 +1,4 @@
-import type { RowValues } from '../runner/row-cache';
+import type { RowValues } from '../runner/row-changes';
 import type { CompiledColumn, CompiledTable } from '../runner/table';
 
 /**
@@ -8,6 +8,14 @@ import type { CompiledColumn, CompiledTable } from '../runner/table';
  */
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * The JSON text each decoded json value was parsed from. Rows handed out are never mutated (a projection
+ * puts a new row), so a json value that comes back unchanged in a written row is written as the text it
+ * was read as, without serialising it again: a batch row rewritten for its held mass keeps its
+ * composition, parties and lineage as they were.
+ */
+const jsonTexts = new WeakMap<object, string>();
+
 export function encodeValue(dialect: Dialect, column: CompiledColumn, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (column.type) {
@@ -15,8 +23,15 @@ export function encodeValue(dialect: Dialect, column: CompiledColumn, value: unk
       return dialect === 'sqlite' ? BigInt(value as bigint) : String(value);
     case 'boolean':
       return dialect === 'sqlite' ? (value ? 1 : 0) : Boolean(value);
-    case 'json':
-      return JSON.stringify(value);
+    case 'json': {
+      if (typeof value !== 'object') return JSON.stringify(value);
+      let text = jsonTexts.get(value);
+      if (text === undefined) {
+        text = JSON.stringify(value);
+        jsonTexts.set(value, text);
+      }
+      return text;
+    }
     default:
       return value;
   }
@@ -34,14 +49,19 @@ export function decodeValue(column: CompiledColumn, value: unknown): unknown {
       return typeof value === 'bigint' ? value : BigInt(value as string | number);
     case 'boolean':
       return value === true || value === 1 || value === 1n || value === 't' || value === 'true';
-    case 'json':
-      return typeof value === 'string' ? JSON.parse(value) : value;
+    case 'json': {
+      if (typeof value !== 'string') return value;
+      const parsed: unknown = JSON.parse(value);
+      if (typeof parsed === 'object' && parsed !== null) jsonTexts.set(parsed, value);
+      return parsed;
+    }
   }
 }
 
 export function toBigint(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
-  if (typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value))) return BigInt(value);
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value)))
+    return BigInt(value);
   throw new Error(`Not an integer from the database: ${String(value)}`);
 }
 

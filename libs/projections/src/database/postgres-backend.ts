@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Increment, RowValues, TableChanges } from '../runner/row-cache';
+import type { Increment, RowValues, TableChanges } from '../runner/row-changes';
 import type { CompiledColumn, CompiledTable } from '../runner/table';
 import {
   CHECKPOINT_TABLE,
@@ -58,7 +58,9 @@ export class PostgresReadModelBackend implements ReadModelBackend {
   }
 
   async readCheckpoints(): Promise<Map<string, bigint>> {
-    const rows: Row[] = await this.dataSource.query(`SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)}`);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)}`,
+    );
     return new Map(rows.map((row) => [String(row.name), toBigint(row.position)]));
   }
 
@@ -83,12 +85,20 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     await this.transaction(fence, async (runner) => {
       // TRUNCATE, not DELETE: the replay then fills fresh heaps and indexes instead of ones full of dead
       // row versions. It is transactional, and locks the tables only until this short commit.
-      if (tables.length > 0) await runner.query(`TRUNCATE ${tables.map((t) => this.sql.table(t.name)).join(', ')}`);
-      await runner.query(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ANY($1::text[])`, [[...projections]]);
+      if (tables.length > 0)
+        await runner.query(`TRUNCATE ${tables.map((t) => this.sql.table(t.name)).join(', ')}`);
+      await runner.query(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ANY($1::text[])`, [
+        [...projections],
+      ]);
     });
   }
 
-  async acquireLease(lease: string, owner: string, now: number, expiresAt: number): Promise<bigint | undefined> {
+  async acquireLease(
+    lease: string,
+    owner: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<bigint | undefined> {
     const rows: Row[] = await this.dataSource.query(
       `INSERT INTO ${this.sql.table(LEASE_TABLE)} AS cur (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
        ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = cur.token + 1, expires_at = excluded.expires_at
@@ -120,7 +130,11 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       [lease],
     );
     if (rows.length === 0) return undefined;
-    return { owner: String(rows[0].owner), token: toBigint(rows[0].token), expiresAt: Number(rows[0].expires_at) };
+    return {
+      owner: String(rows[0].owner),
+      token: toBigint(rows[0].token),
+      expiresAt: Number(rows[0].expires_at),
+    };
   }
 
   async dump(table: CompiledTable): Promise<Record<string, unknown>[]> {
@@ -154,7 +168,13 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     }
   }
 
-  private async renew(runner: Executor, lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean> {
+  private async renew(
+    runner: Executor,
+    lease: string,
+    owner: string,
+    token: bigint,
+    expiresAt: number,
+  ): Promise<boolean> {
     const result = await runner.query(
       `UPDATE ${this.sql.table(LEASE_TABLE)} SET expires_at = $1 WHERE name = $2 AND owner = $3 AND token = $4`,
       [expiresAt, lease, owner, token.toString()],
@@ -170,8 +190,15 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       await runner.query(`DELETE FROM ${this.sql.table(table.name)} WHERE ${match}`, parameters);
     }
     if (change.upserts.length > 0) {
-      const set = table.valueColumns.map((c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`);
-      await this.insertRows(runner, table, change.upserts, set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING');
+      const set = table.valueColumns.map(
+        (c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`,
+      );
+      await this.insertRows(
+        runner,
+        table,
+        change.upserts,
+        set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING',
+      );
     }
     const bySignature = new Map<string, Increment[]>();
     for (const increment of change.increments) {
@@ -181,7 +208,8 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       else bySignature.set(signature, [increment]);
     }
     for (const [signature, group] of bySignature) {
-      const deltas = signature === '' ? [] : signature.split(',').map((p) => table.byProperty.get(p) as CompiledColumn);
+      const deltas =
+        signature === '' ? [] : signature.split(',').map((p) => table.byProperty.get(p) as CompiledColumn);
       const set = deltas.map((c) => {
         const name = quoteIdentifier(c.column);
         return `${name} = COALESCE(cur.${name}, 0) + excluded.${name}`;
@@ -195,7 +223,12 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     }
   }
 
-  private async insertRows(runner: Executor, table: CompiledTable, rows: readonly RowValues[], onConflict: string): Promise<void> {
+  private async insertRows(
+    runner: Executor,
+    table: CompiledTable,
+    rows: readonly RowValues[],
+    onConflict: string,
+  ): Promise<void> {
     const types = await this.types(table);
     const columns = table.columns.map((c) => quoteIdentifier(c.column)).join(', ');
     const arrays = table.columns.map((c, i) => `$${i + 1}::${types.get(c.column)}[]`).join(', ');
@@ -206,12 +239,20 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     );
   }
 
-  private async keyMatch(table: CompiledTable, keys: readonly RowValues[]): Promise<{ match: string; parameters: unknown[] }> {
+  private async keyMatch(
+    table: CompiledTable,
+    keys: readonly RowValues[],
+  ): Promise<{ match: string; parameters: unknown[] }> {
     const types = await this.types(table);
-    const parameters = table.keyColumns.map((column) => keys.map((key) => encodeValue('postgres', column, key[column.property])));
+    const parameters = table.keyColumns.map((column) =>
+      keys.map((key) => encodeValue('postgres', column, key[column.property])),
+    );
     if (table.keyColumns.length === 1) {
       const [column] = table.keyColumns;
-      return { match: `${quoteIdentifier(column.column)} = ANY($1::${types.get(column.column)}[])`, parameters };
+      return {
+        match: `${quoteIdentifier(column.column)} = ANY($1::${types.get(column.column)}[])`,
+        parameters,
+      };
     }
     const names = table.keyColumns.map((c) => quoteIdentifier(c.column)).join(', ');
     const arrays = table.keyColumns.map((c, i) => `$${i + 1}::${types.get(c.column)}[]`).join(', ');

@@ -59,6 +59,7 @@ export function readModelConfigFor(settings: ReadModelPlacement): ReadModelDatab
   if (settings.store === 'sqlite') {
     return { kind: 'sqlite', file: `${settings.dataDir.replace(/\/+$/, '')}/${SQLITE_READ_MODEL_FILE}` };
   }
-  if (!settings.databaseUrl) throw new Error(`WASTEFLOW_STORE=${settings.store} needs DATABASE_URL for the read models`);
+  if (!settings.databaseUrl)
+    throw new Error(`WASTEFLOW_STORE=${settings.store} needs DATABASE_URL for the read models`);
   return { kind: 'postgres', url: settings.databaseUrl, schema: `${settings.postgresSchemaPrefix}_read` };
 }

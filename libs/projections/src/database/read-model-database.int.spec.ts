@@ -5,7 +5,11 @@ import { dropSchemas, POSTGRES_URL, describePostgres, schemaFor, tempDirectory }
 import { ALL_SYNTHETIC_MIGRATIONS, SyntheticTables1764400000100 } from '../../test/synthetic';
 import { createReadModelBackend } from './create-backend';
 import type { ReadModelDatabaseConfig } from './read-model-config';
-import { openReadModelDatabase, READ_MODEL_MIGRATIONS_TABLE, readModelDataSourceOptions } from './read-model-database';
+import {
+  openReadModelDatabase,
+  READ_MODEL_MIGRATIONS_TABLE,
+  readModelDataSourceOptions,
+} from './read-model-database';
 
 const MAX_POSITION = (1n << 63n) - 1n;
 
@@ -27,7 +31,10 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
     return { kind: 'postgres', url: POSTGRES_URL, schema, poolSize: 2 };
   }
 
-  async function open(cfg: ReadModelDatabaseConfig, migrations = ALL_SYNTHETIC_MIGRATIONS): Promise<DataSource> {
+  async function open(
+    cfg: ReadModelDatabaseConfig,
+    migrations = ALL_SYNTHETIC_MIGRATIONS,
+  ): Promise<DataSource> {
     const dataSource = await openReadModelDatabase(cfg, { migrations });
     opened.push(dataSource);
     return dataSource;
@@ -36,10 +43,13 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
   async function tables(dataSource: DataSource, cfg: ReadModelDatabaseConfig): Promise<string[]> {
     const rows: { name: string }[] =
       cfg.kind === 'sqlite'
-        ? await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-        : await dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [
-            cfg.schema,
-          ]);
+        ? await dataSource.query(
+            `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+          )
+        : await dataSource.query(
+            `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+            [cfg.schema],
+          );
     return rows.map((row) => row.name);
   }
 
@@ -67,7 +77,9 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
       'synth_type_totals',
     ]);
     const migrations = async (ds: DataSource): Promise<string[]> =>
-      (await ds.query(`SELECT name FROM ${READ_MODEL_MIGRATIONS_TABLE} ORDER BY id`)).map((row: { name: string }) => row.name);
+      (await ds.query(`SELECT name FROM ${READ_MODEL_MIGRATIONS_TABLE} ORDER BY id`)).map(
+        (row: { name: string }) => row.name,
+      );
     expect(await migrations(dataSource)).toEqual([
       'ProjectionInfrastructure1764400000000',
       'SyntheticTables1764400000100',
@@ -96,7 +108,11 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
       ['above-2^53', (1n << 53n) + 1n],
       ['zero', 0n],
     ]);
-    await backend.commit({ fence: { lease: 'projections', owner: 'me', token: 1n, renewTo: 3_000 }, changes: [], checkpoints: positions });
+    await backend.commit({
+      fence: { lease: 'projections', owner: 'me', token: 1n, renewTo: 3_000 },
+      changes: [],
+      checkpoints: positions,
+    });
     expect(await backend.readCheckpoints()).toEqual(positions);
     expect(await backend.readLease('projections')).toEqual({ owner: 'me', token: 1n, expiresAt: 3_000 });
   });
@@ -129,7 +145,10 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
     // Matched on the message: better-sqlite3's native error class belongs to the first Jest realm that
     // loaded it, so in a later test file it is not `instanceof Error` and toThrow would not see it.
     await expect(attempt).rejects.toMatchObject({
-      message: kind === 'postgres' ? expect.stringMatching(/not_migrated does not exist: is its migration listed\?/) : 'no such table: not_migrated',
+      message:
+        kind === 'postgres'
+          ? expect.stringMatching(/not_migrated does not exist: is its migration listed\?/)
+          : 'no such table: not_migrated',
     });
   });
 

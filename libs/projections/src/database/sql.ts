@@ -57,7 +57,9 @@ export class SqlBuilder {
   }
 
   upsert(table: CompiledTable, rows: number): string {
-    const set = table.valueColumns.map((c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`);
+    const set = table.valueColumns.map(
+      (c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`,
+    );
     return this.insert(table, rows, set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING');
   }
 

@@ -9,7 +9,9 @@ const facts = compileTable(
     columns: { region: 'text', month: 'integer', grams: 'bigint', detail: { type: 'json', nullable: true } },
   }),
 );
-const single = compileTable(defineTable({ name: 'single', key: ['id'], columns: { id: 'text', n: 'integer' } }));
+const single = compileTable(
+  defineTable({ name: 'single', key: ['id'], columns: { id: 'text', n: 'integer' } }),
+);
 
 describe('SqlBuilder', () => {
   const sqlite = new SqlBuilder('sqlite');
@@ -26,7 +28,9 @@ describe('SqlBuilder', () => {
     );
     expect(sqlite.increment(facts, [], 1)).toContain('DO NOTHING');
     const keyOnly = compileTable(defineTable({ name: 'k', key: ['id'], columns: { id: 'text' } }));
-    expect(sqlite.upsert(keyOnly, 1)).toBe('INSERT INTO "k" AS cur ("id") VALUES (?) ON CONFLICT ("id") DO NOTHING');
+    expect(sqlite.upsert(keyOnly, 1)).toBe(
+      'INSERT INTO "k" AS cur ("id") VALUES (?) ON CONFLICT ("id") DO NOTHING',
+    );
   });
 
   it('matches keys one at a time or in groups (a VALUES list for composite keys)', () => {
@@ -49,7 +53,9 @@ describe('SqlBuilder', () => {
 
 describe('value codec', () => {
   const column = (property: string) => facts.byProperty.get(property)!;
-  const bool = compileTable(defineTable({ name: 'b', key: ['id'], columns: { id: 'text', on: 'boolean', r: 'real' } }));
+  const bool = compileTable(
+    defineTable({ name: 'b', key: ['id'], columns: { id: 'text', on: 'boolean', r: 'real' } }),
+  );
 
   it('binds bigint as int64 on SQLite and as text on PostgreSQL, JSON as text, booleans as SQLite can', () => {
     const big = (1n << 63n) - 1n;

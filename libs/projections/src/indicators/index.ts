@@ -14,9 +14,5 @@ export {
   type TargetAnswer,
 } from './indicators.query';
 export { TargetsConfigurationError, loadIndicatorTargets, parseIndicatorTargets } from './targets';
-export {
-  MAX_PAGE_SIZE as MAX_READ_MODEL_PAGE_SIZE,
-  SnapshotReader,
-  type Paging,
-  type ReadScope,
-} from './query-support';
+export { MAX_PAGE_SIZE as MAX_READ_MODEL_PAGE_SIZE, type Paging, type ReadScope } from '../query/read-scope';
+export { ReadModelReader, type SnapshotStatement, type SqlRow } from '../query/read-model-reader';

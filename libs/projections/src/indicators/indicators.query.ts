@@ -10,7 +10,9 @@ import {
 } from '@wasteflow/domain';
 import { formatPosition } from '@wasteflow/event-store';
 import { INDICATORS_PROJECTION } from './indicators.projection';
-import { SnapshotReader, bigintOf, gramsToKg, regionRange, safeGrams } from './query-support';
+import { ReadModelReader } from '../query/read-model-reader';
+import { regionRange } from '../query/read-scope';
+import { bigintOf, gramsToKg, safeGrams } from '../query/values';
 
 export interface IndicatorsRequest {
   /** 2, 4 or 6 digits (province, city, district), validated by the caller. */
@@ -77,13 +79,13 @@ export interface IndicatorsAnswer {
  * - from prior stock: the part of those whose generation month is before the period.
  */
 export class IndicatorsQuery {
-  private readonly reader: SnapshotReader;
+  private readonly reader: ReadModelReader;
 
   constructor(
     dataSource: DataSource,
     private readonly targets: readonly IndicatorTarget[] = DEFAULT_TARGETS,
   ) {
-    this.reader = new SnapshotReader(dataSource);
+    this.reader = new ReadModelReader(dataSource);
   }
 
   async grams(request: IndicatorsRequest): Promise<IndicatorGrams> {

@@ -1,7 +1,7 @@
 import { childTraceCode } from '@wasteflow/domain';
 import { fixtures, type ReadModelKind } from '../../test/fixture';
 import { describePostgres } from '../../test/support';
-import { pagingOf, type ReadScope } from '../indicators/query-support';
+import { pagingOf, type ReadScope } from '../query/read-scope';
 import {
   GENERATOR,
   LedgerWorld,

@@ -1,16 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { formatPosition } from '@wasteflow/event-store';
 import { INVENTORY_PROJECTION } from './inventory.projection';
-import {
-  Conditions,
-  SnapshotReader,
-  bigintOf,
-  gramsToKg,
-  textOf,
-  type Paging,
-  type ReadScope,
-  type SqlRow,
-} from '../indicators/query-support';
+import { ReadModelReader, type SqlRow } from '../query/read-model-reader';
+import { Conditions, type Paging, type ReadScope } from '../query/read-scope';
+import { bigintOf, gramsToKg, textOf } from '../query/values';
 
 export interface InventoryRequest {
   readonly scope: ReadScope;
@@ -87,10 +80,10 @@ const DAY_MS = 86_400_000n;
 
 /** Reads the inventory: totals per holder × kind, and the batches page, in one snapshot. */
 export class InventoryQuery {
-  private readonly reader: SnapshotReader;
+  private readonly reader: ReadModelReader;
 
   constructor(dataSource: DataSource) {
-    this.reader = new SnapshotReader(dataSource);
+    this.reader = new ReadModelReader(dataSource);
   }
 
   private conditions(request: InventoryRequest, alias: 't' | 'b'): Conditions {

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isManifestOverdue, ManifestNotFound } from '@wasteflow/domain';
 import { formatPosition } from '@wasteflow/event-store';
 import { DataSource } from 'typeorm';
-import { kgOf, ReadModelReader } from '../query/read-model-reader';
+import { ReadModelReader } from '../query/read-model-reader';
+import { gramsToKg } from '../query/values';
 import { MANIFESTS_PROJECTION, type ManifestLineJson, type ManifestPartiesJson } from './manifest.projection';
 import { manifestViews, type ManifestViewRow } from './manifest.tables';
 
@@ -220,11 +221,11 @@ function summaryOf(row: ManifestViewRow, now: Date): ManifestSummary {
     issuedAt: row.issuedAt,
     pickedUpAt: row.pickedUpAt,
     vehiclePlate: row.vehiclePlate,
-    weighedKg: row.weighedGrams === null ? null : kgOf(row.weighedGrams),
+    weighedKg: row.weighedGrams === null ? null : gramsToKg(row.weighedGrams),
     receivedAt: row.receivedAt,
     cancelledAt: row.cancelledAt,
     cancelReason: row.cancelReason,
-    totalKg: kgOf(row.totalGrams),
+    totalKg: gramsToKg(row.totalGrams),
     lineCount: (row.lines as unknown as ManifestLineJson[]).length,
     discrepancy: row.discrepancy,
     dueAt: row.dueAt,
@@ -239,13 +240,13 @@ function lineOf(line: ManifestLineJson): ManifestLineView {
     category: line.category,
     ...(line.subtype !== undefined ? { subtype: line.subtype } : {}),
     ...(line.wasteCode !== undefined ? { wasteCode: line.wasteCode } : {}),
-    shippedKg: kgOf(line.shippedGrams),
+    shippedKg: gramsToKg(line.shippedGrams),
     ...(line.receivedGrams !== undefined
       ? {
-          receivedKg: kgOf(line.receivedGrams),
-          acceptedKg: kgOf(line.acceptedGrams ?? 0),
-          rejectedKg: kgOf(line.rejectedGrams ?? 0),
-          lostKg: kgOf(line.lostGrams ?? 0),
+          receivedKg: gramsToKg(line.receivedGrams),
+          acceptedKg: gramsToKg(line.acceptedGrams ?? 0),
+          rejectedKg: gramsToKg(line.rejectedGrams ?? 0),
+          lostKg: gramsToKg(line.lostGrams ?? 0),
           outcome: line.outcome,
           ...(line.reason !== undefined ? { reason: line.reason } : {}),
           discrepancy: line.discrepancy ?? false,

@@ -5,22 +5,40 @@ import { decodeRow, toBigint, type Dialect } from '../database/codec';
 import { SqlBuilder } from '../database/sql';
 import { compileTable, type RowOf, type TableDefinition } from '../runner/table';
 
-type RawRow = Record<string, unknown>;
+/**
+ * The one reader of every query service (trace, manifests, indicators, inventory, alerts) over the
+ * read-model DataSource, with the value helpers they share (`./values.ts`) and read scopes and paging
+ * (`./read-scope.ts`).
+ *
+ * Two ways to read:
+ * - `select` / `query`: one statement, `?` placeholders (numbered for PostgreSQL here), typed rows through a
+ *   table definition with `select`. Each statement sees a committed state; a checkpoint read before them
+ *   (`checkpoint`) is one that the rows reflect at least.
+ * - `snapshot`: several statements with `:name` placeholders against one consistent snapshot, so figures
+ *   and the checkpoint they are reported at always agree — on PostgreSQL one `REPEATABLE READ, READ ONLY`
+ *   transaction; on SQLite one read transaction.
+ *
+ * On SQLite every statement runs on the DataSource's own better-sqlite3 connection, prepared once and run
+ * synchronously: the runner's batch transactions are synchronous on that same connection, so a read never
+ * sees half a batch and no batch lands between the statements of a snapshot (WAL gives the snapshot
+ * against other processes).
+ */
+export type SqlRow = Record<string, unknown>;
 
+/** A read statement with `:name` placeholders (no `::` casts, no colons in literals). */
+export interface SnapshotStatement {
+  readonly sql: string;
+  readonly params?: Readonly<Record<string, string | number | bigint | null>>;
+}
+
+const PLACEHOLDER = /(?<![:\w]):([A-Za-z_]\w*)/g;
 const MAX_CACHED_STATEMENTS = 200;
 
-/**
- * Reads for query services over the read-model DataSource, typed by the projections' table definitions.
- * SQL is written with `?` placeholders (numbered for PostgreSQL here); `{table}` names are qualified by
- * `table()`. On SQLite the statements run on the DataSource's own better-sqlite3 connection, prepared once,
- * synchronously: the runner's batch transactions are synchronous on that same connection, so a read never
- * sees half a batch, and two reads issued together see the same state.
- */
 export class ReadModelReader {
   readonly dialect: Dialect;
   private readonly sql: SqlBuilder;
-  private readonly db?: Database.Database;
-  private readonly statements = new Map<string, Database.Statement<unknown[], RawRow>>();
+  private readonly sqlite?: Database.Database;
+  private readonly statements = new Map<string, Database.Statement<unknown[], SqlRow>>();
 
   constructor(private readonly dataSource: DataSource) {
     const options = dataSource.options;
@@ -28,7 +46,8 @@ export class ReadModelReader {
       this.dialect = 'sqlite';
       this.sql = new SqlBuilder('sqlite');
       const driver = dataSource.driver as unknown as { databaseConnection?: Database.Database };
-      this.db = driver.databaseConnection;
+      if (!driver.databaseConnection) throw new Error('The read-model DataSource is not initialized');
+      this.sqlite = driver.databaseConnection;
     } else if (options.type === 'postgres') {
       this.dialect = 'postgres';
       this.sql = new SqlBuilder('postgres', options.schema);
@@ -37,7 +56,7 @@ export class ReadModelReader {
     }
   }
 
-  /** The qualified, quoted name of a read-model table. */
+  /** The quoted (and on PostgreSQL schema-qualified) name of a read-model table. */
   table(name: string | TableDefinition): string {
     return this.sql.table(typeof name === 'string' ? name : name.name);
   }
@@ -56,14 +75,12 @@ export class ReadModelReader {
     return raw.map((row) => decodeRow(compiled, row) as RowOf<D>);
   }
 
-  /** Any query; booleans and bigints as parameters work on both databases. */
-  async query(text: string, params: readonly unknown[] = []): Promise<RawRow[]> {
-    if (this.db) {
-      return this.statement(text).all(...params.map(sqliteParam));
-    }
+  /** One statement with `?` placeholders; booleans and bigints as parameters work on both databases. */
+  async query(text: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+    if (this.sqlite) return this.statement(this.sqlite, text).all(...params.map(sqliteParam));
     let n = 0;
     const numbered = text.replace(/\?/g, () => `$${(n += 1)}`);
-    return (await this.dataSource.query(numbered, params.map(postgresParam))) as RawRow[];
+    return (await this.dataSource.query(numbered, params.map(postgresParam))) as SqlRow[];
   }
 
   /** A projection's checkpoint: every event up to it is in its tables (0 before its first batch). */
@@ -74,10 +91,47 @@ export class ReadModelReader {
     return rows.length === 0 ? 0n : toBigint(rows[0].position);
   }
 
-  private statement(text: string): Database.Statement<unknown[], RawRow> {
+  /** For `snapshot`: one projection's checkpoint as text (0 when it has none yet), as a single row `position`. */
+  checkpointStatement(projection: string): SnapshotStatement {
+    return {
+      sql: `SELECT CAST(COALESCE(MAX(position), 0) AS TEXT) AS position FROM ${this.table(CHECKPOINT_TABLE)} WHERE name = :projection`,
+      params: { projection },
+    };
+  }
+
+  /** Runs the statements against one snapshot; returns their rows in order. */
+  async snapshot(statements: readonly SnapshotStatement[]): Promise<SqlRow[][]> {
+    if (this.sqlite) {
+      const db = this.sqlite;
+      const prepared = statements.map((s) => ({ statement: this.statement(db, s.sql), params: bindable(s) }));
+      // A deferred transaction: the snapshot starts at the first read and holds to the end.
+      return db.transaction(() => prepared.map(({ statement, params }) => statement.all(params)))();
+    }
+    const runner = this.dataSource.createQueryRunner('slave');
+    await runner.connect();
+    try {
+      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      try {
+        const results: SqlRow[][] = [];
+        for (const statement of statements) {
+          const { sql, values } = toPostgres(statement);
+          results.push((await runner.query(sql, values)) as SqlRow[]);
+        }
+        await runner.query('COMMIT');
+        return results;
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private statement(db: Database.Database, text: string): Database.Statement<unknown[], SqlRow> {
     let statement = this.statements.get(text);
     if (!statement) {
-      statement = (this.db as Database.Database).prepare<unknown[], RawRow>(text);
+      statement = db.prepare<unknown[], SqlRow>(text);
       if (statement.reader) statement.safeIntegers(true);
       if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
       this.statements.set(text, statement);
@@ -96,11 +150,30 @@ function postgresParam(value: unknown): unknown {
   return value;
 }
 
-/** Grams (as the read models keep them) → kilograms with at most 3 decimals. */
-export function kgOf(grams: bigint | number): number {
-  const n = typeof grams === 'bigint' ? grams : BigInt(grams);
-  const negative = n < 0n;
-  const abs = negative ? -n : n;
-  const kg = Number(`${abs / 1000n}.${String(abs % 1000n).padStart(3, '0')}`);
-  return negative ? -kg : kg;
+/** better-sqlite3 wants exactly the named parameters the statement uses. */
+function bindable(statement: SnapshotStatement): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const match of statement.sql.matchAll(PLACEHOLDER)) {
+    const name = match[1];
+    if (!statement.params || !(name in statement.params)) throw new Error(`No value for :${name}`);
+    params[name] = statement.params[name];
+  }
+  return params;
+}
+
+function toPostgres(statement: SnapshotStatement): { sql: string; values: unknown[] } {
+  const index = new Map<string, number>();
+  const values: unknown[] = [];
+  const sql = statement.sql.replace(PLACEHOLDER, (_all, name: string) => {
+    if (!statement.params || !(name in statement.params)) throw new Error(`No value for :${name}`);
+    let n = index.get(name);
+    if (n === undefined) {
+      const value = statement.params[name];
+      values.push(typeof value === 'bigint' ? value.toString() : value);
+      n = values.length;
+      index.set(name, n);
+    }
+    return `$${n}`;
+  });
+  return { sql, values };
 }

@@ -19,7 +19,9 @@ function crashScenario(kind: ReadModelKind): void {
     expect({ signal: child.signal, stderr: child.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
 
     // What the dead process committed: whole batches up to the kill, the killed batch not at all.
-    const { runner, logger } = await f.runner([syntheticProjection()], { lease: { ttlMs: 2_000, standbyPollMs: 50 } });
+    const { runner, logger } = await f.runner([syntheticProjection()], {
+      lease: { ttlMs: 2_000, standbyPollMs: 50 },
+    });
     const before = await runner.status();
     expect(before.checkpoint).toBe(killAfter);
     expect(before.lease).toMatch(/^held by doomed-child \(token 1\)/);

@@ -24,7 +24,8 @@ export function resolveLeaseTiming(partial: Partial<LeaseTiming> = {}): LeaseTim
   const renewIntervalMs = partial.renewIntervalMs ?? Math.max(1, Math.floor(ttlMs / 3));
   const standbyPollMs = partial.standbyPollMs ?? Math.max(1, Math.floor(ttlMs / 3));
   for (const [name, value] of Object.entries({ ttlMs, renewIntervalMs, standbyPollMs })) {
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`Lease ${name} must be a positive integer, got ${value}`);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new Error(`Lease ${name} must be a positive integer, got ${value}`);
   }
   return { ttlMs, renewIntervalMs, standbyPollMs };
 }
@@ -50,7 +51,8 @@ export function standbyDelay(lease: LeaseRecord | undefined, now: number, timing
 /** For logs and status: who holds the lease and for how long still. */
 export function describeLease(lease: LeaseRecord | undefined, now: number, self: string): string {
   if (lease === undefined) return 'never taken';
-  if (lease.expiresAt <= now) return `free (last held by ${lease.owner === self ? 'us' : lease.owner}, token ${lease.token})`;
+  if (lease.expiresAt <= now)
+    return `free (last held by ${lease.owner === self ? 'us' : lease.owner}, token ${lease.token})`;
   const holder = lease.owner === self ? 'us' : lease.owner;
   return `held by ${holder} (token ${lease.token}) for ${lease.expiresAt - now} ms more`;
 }

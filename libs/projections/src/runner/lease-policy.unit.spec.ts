@@ -3,8 +3,16 @@ import { describeLease, isLeaseFree, leaseExpiry, resolveLeaseTiming, standbyDel
 describe('lease timing', () => {
   it('renews and polls at a third of the TTL by default', () => {
     expect(resolveLeaseTiming()).toEqual({ ttlMs: 15_000, renewIntervalMs: 5_000, standbyPollMs: 5_000 });
-    expect(resolveLeaseTiming({ ttlMs: 300 })).toEqual({ ttlMs: 300, renewIntervalMs: 100, standbyPollMs: 100 });
-    expect(resolveLeaseTiming({ ttlMs: 2, standbyPollMs: 7 })).toEqual({ ttlMs: 2, renewIntervalMs: 1, standbyPollMs: 7 });
+    expect(resolveLeaseTiming({ ttlMs: 300 })).toEqual({
+      ttlMs: 300,
+      renewIntervalMs: 100,
+      standbyPollMs: 100,
+    });
+    expect(resolveLeaseTiming({ ttlMs: 2, standbyPollMs: 7 })).toEqual({
+      ttlMs: 2,
+      renewIntervalMs: 1,
+      standbyPollMs: 7,
+    });
     expect(() => resolveLeaseTiming({ ttlMs: 0 })).toThrow('ttlMs must be a positive integer');
     expect(() => resolveLeaseTiming({ renewIntervalMs: 1.5 })).toThrow('renewIntervalMs');
   });

@@ -59,7 +59,12 @@ export class RunnerMetrics {
     });
   }
 
-  committed(mode: 'live' | 'rebuild', seconds: number, checkpoints: ReadonlyMap<string, bigint>, applied: ReadonlyMap<string, number>): void {
+  committed(
+    mode: 'live' | 'rebuild',
+    seconds: number,
+    checkpoints: ReadonlyMap<string, bigint>,
+    applied: ReadonlyMap<string, number>,
+  ): void {
     this.batchDuration.observe({ mode }, seconds);
     for (const [projection, position] of checkpoints) this.checkpoint.set({ projection }, Number(position));
     for (const [projection, count] of applied) if (count > 0) this.applied.inc({ projection }, count);

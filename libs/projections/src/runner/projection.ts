@@ -38,7 +38,9 @@ export function defineProjection<P extends Projection>(projection: P): P {
 
 export function validateProjection(projection: Projection): void {
   if (!PROJECTION_NAME.test(projection.name)) {
-    throw new Error(`Invalid projection name ${JSON.stringify(projection.name)}: lower-case letters, digits, _ . -`);
+    throw new Error(
+      `Invalid projection name ${JSON.stringify(projection.name)}: lower-case letters, digits, _ . -`,
+    );
   }
   if (projection.eventTypes !== 'all' && projection.eventTypes.length === 0) {
     throw new Error(`Projection ${projection.name} handles no event types`);

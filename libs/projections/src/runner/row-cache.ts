@@ -1,34 +1,21 @@
+import type { CarriedRows } from './carried-rows';
 import type { KeyCollector, RowAccess } from './row-access';
+import type { Increment, RowLoader, RowValues, TableChanges } from './row-changes';
 import { compileTable, type CompiledColumn, type CompiledTable, type TableDefinition } from './table';
 
-/** A row as the cache holds it: property name → decoded value. */
-export type RowValues = Record<string, unknown>;
-
-export interface RowLoader {
-  /** The existing rows among `keys` (any order; missing keys simply absent). */
-  load(table: CompiledTable, keys: readonly RowValues[]): Promise<RowValues[]>;
-}
+/**
+ * Whether the database holds the key, as far as this batch knows: `yes`/`no` once it was read (or loaded by
+ * prefetch), `unknown` for a key only written. A key the database is known not to hold needs no DELETE
+ * (a row put and removed within one batch: an alert raised and settled, a manifest issued and received).
+ */
+type Stored = 'yes' | 'no' | 'unknown';
 
 type Entry =
-  | { kind: 'row'; row: RowValues; dirty: boolean }
-  /** Known not to exist; `dirty` when it existed in the database and must be deleted. */
-  | { kind: 'absent'; key: RowValues; dirty: boolean }
+  | { kind: 'row'; row: RowValues; dirty: boolean; stored: Stored }
+  /** Known not to exist; `dirty` when it may exist in the database and must be deleted. */
+  | { kind: 'absent'; key: RowValues; dirty: boolean; stored: Stored }
   /** Not read: only increments are known. */
   | { kind: 'delta'; key: RowValues; delta: Record<string, number | bigint> };
-
-export interface Increment {
-  readonly key: RowValues;
-  readonly delta: Readonly<Record<string, number | bigint>>;
-  /** The whole row to insert when none exists yet: defaults, key and the delta. */
-  readonly insertRow: RowValues;
-}
-
-export interface TableChanges {
-  readonly table: CompiledTable;
-  readonly upserts: readonly RowValues[];
-  readonly deletes: readonly RowValues[];
-  readonly increments: readonly Increment[];
-}
 
 /** Rows of one table for the length of one batch. */
 class TableCache {
@@ -46,7 +33,11 @@ class TableCache {
       } else if (entry.kind === 'absent') {
         if (entry.dirty) deletes.push(entry.key);
       } else {
-        increments.push({ key: entry.key, delta: entry.delta, insertRow: this.newRow(entry.key, entry.delta) });
+        increments.push({
+          key: entry.key,
+          delta: entry.delta,
+          insertRow: this.newRow(entry.key, entry.delta),
+        });
       }
     }
     return { table: this.table, upserts, deletes, increments };
@@ -77,17 +68,27 @@ function keyOnly(table: CompiledTable, source: RowValues): RowValues {
   return key;
 }
 
-function checkDelta(table: CompiledTable, deltas: Readonly<Record<string, unknown>>): Record<string, number | bigint> {
+function checkDelta(
+  table: CompiledTable,
+  deltas: Readonly<Record<string, unknown>>,
+): Record<string, number | bigint> {
   const checked: Record<string, number | bigint> = {};
-  for (const [property, value] of Object.entries(deltas)) {
+  for (const property in deltas) {
+    const value = deltas[property];
     if (value === undefined) continue;
     const column: CompiledColumn | undefined = table.byProperty.get(property);
-    if (!column || column.isKey) throw new Error(`Table ${table.name}: add() on ${property}, which is not a value column`);
+    if (!column || column.isKey)
+      throw new Error(`Table ${table.name}: add() on ${property}, which is not a value column`);
     const ok =
       column.type === 'bigint'
         ? typeof value === 'bigint'
-        : (column.type === 'integer' || column.type === 'real') && typeof value === 'number' && Number.isFinite(value);
-    if (!ok) throw new Error(`Table ${table.name}: add() on ${property} (${column.type}) with ${typeof value} ${String(value)}`);
+        : (column.type === 'integer' || column.type === 'real') &&
+          typeof value === 'number' &&
+          Number.isFinite(value);
+    if (!ok)
+      throw new Error(
+        `Table ${table.name}: add() on ${property} (${column.type}) with ${typeof value} ${String(value)}`,
+      );
     checked[property] = value as number | bigint;
   }
   return checked;
@@ -106,7 +107,11 @@ function plus(a: unknown, b: number | bigint): number | bigint {
 export class BatchRows {
   private readonly tables = new Map<TableDefinition, TableCache>();
 
-  constructor(private readonly loader: RowLoader) {}
+  /** `carried`: rows committed by earlier batches of a rebuild, consulted before the loader. */
+  constructor(
+    private readonly loader: RowLoader,
+    private readonly carried?: CarriedRows,
+  ) {}
 
   /** RowAccess limited to `tables`: a projection touches only what it declared. */
   access(owner: string, tables: readonly TableDefinition[]): RowAccess {
@@ -114,7 +119,8 @@ export class BatchRows {
     for (const definition of tables) allowed.set(definition, this.cache(definition));
     const cacheOf = (definition: TableDefinition): TableCache => {
       const cache = allowed.get(definition);
-      if (!cache) throw new Error(`Projection ${owner} uses table ${definition.name}, which it does not declare`);
+      if (!cache)
+        throw new Error(`Projection ${owner} uses table ${definition.name}, which it does not declare`);
       return cache;
     };
     return {
@@ -126,18 +132,28 @@ export class BatchRows {
     };
   }
 
-  collector(owner: string, tables: readonly TableDefinition[]): { collector: KeyCollector; load: () => Promise<void> } {
+  collector(
+    owner: string,
+    tables: readonly TableDefinition[],
+  ): { collector: KeyCollector; load: () => Promise<void> } {
     const wanted = new Map<TableCache, Map<string, RowValues>>();
     const allowed = new Set(tables);
     const collector: KeyCollector = {
       want: (definition, key) => {
         if (!allowed.has(definition)) {
-          throw new Error(`Projection ${owner} prefetches table ${definition.name}, which it does not declare`);
+          throw new Error(
+            `Projection ${owner} prefetches table ${definition.name}, which it does not declare`,
+          );
         }
         const cache = this.cache(definition);
         const encoded = cache.table.encodeKey(key as RowValues);
         const entry = cache.entries.get(encoded);
         if (entry && entry.kind !== 'delta') return;
+        const carried = this.carried?.lookup(cache.table, encoded);
+        if (carried !== undefined) {
+          this.settle(cache, encoded, key as RowValues, carried ?? undefined);
+          return;
+        }
         let keys = wanted.get(cache);
         if (!keys) wanted.set(cache, (keys = new Map()));
         keys.set(encoded, keyOnly(cache.table, key as RowValues));
@@ -171,7 +187,13 @@ export class BatchRows {
     const encoded = cache.table.encodeKey(key);
     let entry = cache.entries.get(encoded);
     if (!entry || entry.kind === 'delta') {
-      const [row] = await this.loader.load(cache.table, [keyOnly(cache.table, key)]);
+      const carried = this.carried?.lookup(cache.table, encoded);
+      const [row] =
+        carried !== undefined
+          ? carried
+            ? [carried]
+            : []
+          : await this.loader.load(cache.table, [keyOnly(cache.table, key)]);
       this.settle(cache, encoded, key, row);
       entry = cache.entries.get(encoded) as Entry;
     }
@@ -185,30 +207,45 @@ export class BatchRows {
     if (!entry) {
       cache.entries.set(
         encoded,
-        stored ? { kind: 'row', row: stored, dirty: false } : { kind: 'absent', key: keyOnly(cache.table, key), dirty: false },
+        stored
+          ? { kind: 'row', row: stored, dirty: false, stored: 'yes' }
+          : { kind: 'absent', key: keyOnly(cache.table, key), dirty: false, stored: 'no' },
       );
       return;
     }
     if (stored) {
       const row = { ...stored };
-      for (const [property, value] of Object.entries(entry.delta)) row[property] = plus(row[property], value);
-      cache.entries.set(encoded, { kind: 'row', row, dirty: true });
+      for (const property in entry.delta) row[property] = plus(row[property], entry.delta[property]);
+      cache.entries.set(encoded, { kind: 'row', row, dirty: true, stored: 'yes' });
     } else {
-      cache.entries.set(encoded, { kind: 'row', row: cache.newRow(entry.key, entry.delta), dirty: true });
+      cache.entries.set(encoded, {
+        kind: 'row',
+        row: cache.newRow(entry.key, entry.delta),
+        dirty: true,
+        stored: 'no',
+      });
     }
   }
 
   private put(cache: TableCache, row: RowValues): void {
     const encoded = cache.table.encodeKey(row);
-    cache.entries.set(encoded, { kind: 'row', row, dirty: true });
+    const entry = cache.entries.get(encoded);
+    const stored = entry && entry.kind !== 'delta' ? entry.stored : 'unknown';
+    cache.entries.set(encoded, { kind: 'row', row, dirty: true, stored });
   }
 
   private remove(cache: TableCache, key: RowValues): void {
     const encoded = cache.table.encodeKey(key);
     const entry = cache.entries.get(encoded);
     // A row known absent from the database and never written needs no DELETE.
-    if (entry?.kind === 'absent') return;
-    cache.entries.set(encoded, { kind: 'absent', key: keyOnly(cache.table, key), dirty: true });
+    if (entry?.kind === 'absent' && !entry.dirty) return;
+    const stored = entry && entry.kind !== 'delta' ? entry.stored : 'unknown';
+    cache.entries.set(encoded, {
+      kind: 'absent',
+      key: keyOnly(cache.table, key),
+      dirty: stored !== 'no',
+      stored,
+    });
   }
 
   private add(cache: TableCache, key: RowValues, deltas: Readonly<Record<string, unknown>>): void {
@@ -218,13 +255,18 @@ export class BatchRows {
     if (!entry) {
       cache.entries.set(encoded, { kind: 'delta', key: keyOnly(cache.table, key), delta });
     } else if (entry.kind === 'delta') {
-      for (const [property, value] of Object.entries(delta)) entry.delta[property] = plus(entry.delta[property], value);
+      for (const property in delta) entry.delta[property] = plus(entry.delta[property], delta[property]);
     } else if (entry.kind === 'row') {
       const row = { ...entry.row };
-      for (const [property, value] of Object.entries(delta)) row[property] = plus(row[property], value);
-      cache.entries.set(encoded, { kind: 'row', row, dirty: true });
+      for (const property in delta) row[property] = plus(row[property], delta[property]);
+      cache.entries.set(encoded, { kind: 'row', row, dirty: true, stored: entry.stored });
     } else {
-      cache.entries.set(encoded, { kind: 'row', row: cache.newRow(entry.key, delta), dirty: true });
+      cache.entries.set(encoded, {
+        kind: 'row',
+        row: cache.newRow(entry.key, delta),
+        dirty: true,
+        stored: entry.stored,
+      });
     }
   }
 }

@@ -51,19 +51,21 @@ export interface TableDefinition<
 }
 
 /** The row type of a table: every column, nullable ones as `T | null`. */
-export type RowOf<D extends TableDefinition> = { -readonly [P in keyof D['columns']]: ValueOf<D['columns'][P]> };
+export type RowOf<D extends TableDefinition> = {
+  -readonly [P in keyof D['columns']]: ValueOf<D['columns'][P]>;
+};
 
 /** The primary-key part of a row. */
 export type KeyOf<D extends TableDefinition> = Pick<RowOf<D>, D['key'][number]>;
 
 /** Numeric, non-key columns: what `RowAccess.add` may increment. */
 export type CounterColumnsOf<D extends TableDefinition> = {
-  [P in Exclude<keyof D['columns'], D['key'][number]> as TypeOfSpec<D['columns'][P]> extends
-    | 'integer'
-    | 'real'
-    | 'bigint'
-    ? P
-    : never]?: ColumnTsType<TypeOfSpec<D['columns'][P]>>;
+  [
+    P in Exclude<keyof D['columns'], D['key'][number]> as TypeOfSpec<D['columns'][P]> extends
+      'integer' | 'real' | 'bigint'
+      ? P
+      : never
+  ]?: ColumnTsType<TypeOfSpec<D['columns'][P]>>;
 };
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -82,15 +84,15 @@ export function snakeCase(property: string): string {
  * Declares a table. `const` type parameters keep the literal column types, so `RowOf<typeof table>` is
  * exact and a typo in a key or a column is a compile error.
  */
-export function defineTable<const C extends ColumnsSpec, const K extends readonly (keyof C & string)[]>(definition: {
-  readonly name: string;
-  readonly columns: C;
-  readonly key: K;
-}): TableDefinition<C, K> {
+export function defineTable<
+  const C extends ColumnsSpec,
+  const K extends readonly (keyof C & string)[],
+>(definition: { readonly name: string; readonly columns: C; readonly key: K }): TableDefinition<C, K> {
   assertIdentifier('table', definition.name);
   if (definition.key.length === 0) throw new Error(`Table ${definition.name} needs a primary key`);
   for (const key of definition.key) {
-    if (!(key in definition.columns)) throw new Error(`Table ${definition.name}: key column ${key} is not a column`);
+    if (!(key in definition.columns))
+      throw new Error(`Table ${definition.name}: key column ${key} is not a column`);
   }
   // Compiling validates every column name and type now, at definition time, not at the first flush.
   compileTable(definition);
@@ -137,7 +139,15 @@ export function compileTable(definition: TableDefinition): CompiledTable {
     const hasDefault = full.default !== undefined || numeric || nullable;
     const defaultValue =
       full.default !== undefined ? full.default : numeric ? (full.type === 'bigint' ? 0n : 0) : null;
-    return { property, column, type: full.type, nullable, isKey: keys.has(property), hasDefault, defaultValue };
+    return {
+      property,
+      column,
+      type: full.type,
+      nullable,
+      isKey: keys.has(property),
+      hasDefault,
+      defaultValue,
+    };
   });
   const byProperty = new Map(columns.map((c) => [c.property, c]));
   const keyColumns = definition.key.map((k) => byProperty.get(k) as CompiledColumn);
@@ -163,7 +173,10 @@ export function compileTable(definition: TableDefinition): CompiledTable {
  * Cache key of a row. Each key column has one type, so `String(value)` cannot collide within a column;
  * composite keys are JSON arrays so "a|b" + "c" never meets "a" + "b|c".
  */
-function keyEncoder(table: string, keyColumns: readonly CompiledColumn[]): (key: Readonly<Record<string, unknown>>) => string {
+function keyEncoder(
+  table: string,
+  keyColumns: readonly CompiledColumn[],
+): (key: Readonly<Record<string, unknown>>) => string {
   const part = (key: Readonly<Record<string, unknown>>, column: CompiledColumn): string => {
     const value = key[column.property];
     if (value === undefined || value === null) {

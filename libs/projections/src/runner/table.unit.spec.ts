@@ -16,9 +16,21 @@ describe('defineTable', () => {
 
   it('maps properties to snake_case columns unless named, and splits key from value columns', () => {
     const compiled = compileTable(table);
-    expect(compiled.columns.map((c) => c.column)).toEqual(['region_code', 'period', 'generated_grams', 'rate', 'detail_json', 'active']);
+    expect(compiled.columns.map((c) => c.column)).toEqual([
+      'region_code',
+      'period',
+      'generated_grams',
+      'rate',
+      'detail_json',
+      'active',
+    ]);
     expect(compiled.keyColumns.map((c) => c.property)).toEqual(['regionCode', 'period']);
-    expect(compiled.valueColumns.map((c) => c.property)).toEqual(['generatedGrams', 'rate', 'detail', 'active']);
+    expect(compiled.valueColumns.map((c) => c.property)).toEqual([
+      'generatedGrams',
+      'rate',
+      'detail',
+      'active',
+    ]);
     expect(compiled.columns.map((c) => [c.property, c.defaultValue])).toEqual([
       ['regionCode', null],
       ['period', 0],
@@ -33,14 +45,25 @@ describe('defineTable', () => {
 
   it('encodes keys so that composite parts cannot run into each other', () => {
     const { encodeKey } = compileTable(table);
-    expect(encodeKey({ regionCode: '33|01', period: 6 })).not.toBe(encodeKey({ regionCode: '33', period: 106 }));
-    expect(encodeKey({ regionCode: 'a', period: 1 })).toBe(encodeKey({ regionCode: 'a', period: 1, generatedGrams: 5n }));
+    expect(encodeKey({ regionCode: '33|01', period: 6 })).not.toBe(
+      encodeKey({ regionCode: '33', period: 106 }),
+    );
+    expect(encodeKey({ regionCode: 'a', period: 1 })).toBe(
+      encodeKey({ regionCode: 'a', period: 1, generatedGrams: 5n }),
+    );
     const single = compileTable(defineTable({ name: 'single', key: ['id'], columns: { id: 'bigint' } }));
     expect(single.encodeKey({ id: 12n })).toBe('12');
   });
 
   it('types rows and keys from the definition', () => {
-    const row: RowOf<typeof table> = { regionCode: '330106', period: 202501, generatedGrams: 1n, rate: null, detail: { a: [1] }, active: false };
+    const row: RowOf<typeof table> = {
+      regionCode: '330106',
+      period: 202501,
+      generatedGrams: 1n,
+      rate: null,
+      detail: { a: [1] },
+      active: false,
+    };
     const key: KeyOf<typeof table> = { regionCode: row.regionCode, period: row.period };
     expect(key).toEqual({ regionCode: '330106', period: 202501 });
     // @ts-expect-error -- a bigint column does not take a number
@@ -49,14 +72,22 @@ describe('defineTable', () => {
   });
 
   it('refuses bad names, unknown key columns, nullable or real keys and unknown types', () => {
-    expect(() => defineTable({ name: 'Bad-Name', key: ['id'], columns: { id: 'text' } })).toThrow('Invalid table name');
-    expect(() => defineTable({ name: 't', key: [], columns: { id: 'text' } })).toThrow('needs a primary key');
-    expect(() => defineTable({ name: 't', key: ['nope' as 'id'], columns: { id: 'text' } })).toThrow('key column nope is not a column');
-    expect(() => defineTable({ name: 't', key: ['id'], columns: { id: { type: 'text', nullable: true } } })).toThrow('cannot be nullable');
-    expect(() => defineTable({ name: 't', key: ['id'], columns: { id: 'real' } })).toThrow('cannot be real');
-    expect(() => defineTable({ name: 't', key: ['id'], columns: { id: 'text', x: 'date' as 'text' } })).toThrow('unknown type date');
-    expect(() => defineTable({ name: 't', key: ['id'], columns: { id: 'text', x: { type: 'text', column: 'X;drop' } } })).toThrow(
-      'Invalid column name',
+    expect(() => defineTable({ name: 'Bad-Name', key: ['id'], columns: { id: 'text' } })).toThrow(
+      'Invalid table name',
     );
+    expect(() => defineTable({ name: 't', key: [], columns: { id: 'text' } })).toThrow('needs a primary key');
+    expect(() => defineTable({ name: 't', key: ['nope' as 'id'], columns: { id: 'text' } })).toThrow(
+      'key column nope is not a column',
+    );
+    expect(() =>
+      defineTable({ name: 't', key: ['id'], columns: { id: { type: 'text', nullable: true } } }),
+    ).toThrow('cannot be nullable');
+    expect(() => defineTable({ name: 't', key: ['id'], columns: { id: 'real' } })).toThrow('cannot be real');
+    expect(() =>
+      defineTable({ name: 't', key: ['id'], columns: { id: 'text', x: 'date' as 'text' } }),
+    ).toThrow('unknown type date');
+    expect(() =>
+      defineTable({ name: 't', key: ['id'], columns: { id: 'text', x: { type: 'text', column: 'X;drop' } } }),
+    ).toThrow('Invalid column name');
   });
 });

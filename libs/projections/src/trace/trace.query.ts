@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { BatchNotFound, cstDate, parseInstant, type OriginShare } from '@wasteflow/domain';
 import { formatPosition, type JsonValue } from '@wasteflow/event-store';
 import { DataSource } from 'typeorm';
-import { kgOf, ReadModelReader } from '../query/read-model-reader';
+import { ReadModelReader } from '../query/read-model-reader';
+import { gramsToKg } from '../query/values';
 import { TRACE_PROJECTION, type ManifestLinkJson } from './trace.projection';
 import {
   traceBatches,
@@ -139,8 +140,8 @@ export class TraceQuery {
         creation: batch.creation,
         composition,
       },
-      generatedKg: kgOf(batch.generatedGrams),
-      heldKg: kgOf(batch.heldGrams),
+      generatedKg: gramsToKg(batch.generatedGrams),
+      heldKg: gramsToKg(batch.heldGrams),
       custodianUscc: batch.custodianUscc,
       status: batch.status,
       openManifest: (batch.openManifest as unknown as ManifestLinkJson | null) ?? null,
@@ -149,9 +150,9 @@ export class TraceQuery {
       steps: steps.map(stepOf),
       discrepancies: discrepancies.map((d) => ({
         manifestNo: d.manifestNo,
-        shippedKg: kgOf(d.shippedGrams),
-        receivedKg: kgOf(d.receivedGrams),
-        lostKg: kgOf(d.lostGrams),
+        shippedKg: gramsToKg(d.shippedGrams),
+        receivedKg: gramsToKg(d.receivedGrams),
+        lostKg: gramsToKg(d.lostGrams),
         toleranceExceeded: d.toleranceExceeded,
       })),
       position: formatPosition(checkpoint),
@@ -196,7 +197,7 @@ function shareOf(share: OriginShare): TraceOriginShare {
     ...(share.subtype !== undefined ? { subtype: share.subtype } : {}),
     ...(share.wasteCode !== undefined ? { wasteCode: share.wasteCode } : {}),
     generatedMonth: share.generatedMonth,
-    kg: kgOf(share.grams),
+    kg: gramsToKg(share.grams),
   };
 }
 
@@ -215,7 +216,7 @@ function stepOf(row: TraceStepRow): TraceStep {
     occurredAt: row.occurredAt,
     recordedAt: row.recordedAt,
     actorUscc: row.actorUscc,
-    massKg: kgOf(row.massGrams),
+    massKg: gramsToKg(row.massGrams),
     ...(row.manifestNo !== null ? { manifestNo: row.manifestNo } : {}),
     ...(row.vehiclePlate !== null ? { vehiclePlate: row.vehiclePlate } : {}),
     ...(row.operation !== null ? { operation: row.operation } : {}),

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TARGETS } from '@wasteflow/domain';
-import { Conditions, delimited, gramsToKg, readScopeOf, regionRange, undelimited } from './query-support';
-import { TargetsConfigurationError, loadIndicatorTargets } from './targets';
+import { Conditions, delimited, readScopeOf, regionRange, undelimited } from './read-scope';
+import { gramsToKg } from './values';
+import { TargetsConfigurationError, loadIndicatorTargets } from '../indicators/targets';
 
-describe('query support', () => {
+describe('query support (read scopes, values)', () => {
   it('turns a region into the range of district codes it covers', () => {
     expect(regionRange('33')).toEqual({ lo: '330000', hi: '340000' });
     expect(regionRange('3301')).toEqual({ lo: '330100', hi: '330200' });
