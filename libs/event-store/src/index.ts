@@ -15,5 +15,6 @@ export {
 } from './eventstoredb/eventstoredb-event-store';
 export { isSystemStream } from './internal/event-filter';
 export * from './integrity/event-integrity';
+export { canonicalJson } from './integrity/canonical-json';
 export { EVENT_STORE } from './event-store.token';
 export { CLOCK, systemClock, ManualClock, type Clock } from './clock';

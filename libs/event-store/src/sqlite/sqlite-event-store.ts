@@ -1,12 +1,5 @@
 import Database from 'better-sqlite3';
-import {
-  DuplicateEventId,
-  EventStoreClosed,
-  EventStoreError,
-  InvalidArgument,
-  StreamNotFound,
-  WrongExpectedRevision,
-} from '../errors';
+import { EventStoreClosed, InvalidArgument, StreamNotFound } from '../errors';
 import type {
   ActualRevision,
   AppendResult,
@@ -24,10 +17,20 @@ import type {
 import { validateWrites } from '../internal/append-validation';
 import { CatchUpSubscription, SubscriptionSet } from '../internal/catch-up-subscription';
 import { normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
-import { numberToRevision, satisfiesExpected } from '../internal/expected-revision';
-import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
+import { numberToRevision } from '../internal/expected-revision';
 import { WakeSignal } from '../internal/wake-signal';
 import { GroupCommitMode } from './group-commit-mode';
+import {
+  COLUMNS,
+  deserializeError,
+  encodeWrites,
+  SqliteWriter,
+  TABLE,
+  type EncodedWrite,
+  type EventRow,
+  type WriteOutcome,
+} from './sqlite-writer';
+import { SqliteWriterThread } from './sqlite-writer-thread';
 
 export interface SqliteEventStoreOptions {
   /** Database file; created with its schema when missing. */
@@ -63,42 +66,24 @@ export interface SqliteEventStoreOptions {
    * its own transaction when it is called; exposed to measure the difference.
    */
   readonly groupCommit?: boolean;
+  /**
+   * With group commit: commit in a worker thread of the store, on a connection of its own (default true),
+   * so that the inserts, the WAL writes, the fsync and the checkpoints of a commit run beside the event
+   * loop instead of stopping it. Same transactions, same order, same durability: an append is answered
+   * once its commit (fsync included) is done, and other connections see it only then. While a group is
+   * being committed, the appends that arrive wait and go together as the next group. False commits on the
+   * store's own connection, in the event loop.
+   */
+  readonly writerThread?: boolean;
 }
-
-interface EventRow {
-  position: bigint;
-  id: string;
-  stream: string;
-  revision: bigint;
-  type: string;
-  schema_version: bigint;
-  data: string;
-  metadata: string;
-  recorded_at: bigint;
-}
-
-interface EncodedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: string;
-  readonly metadata: string;
-}
-
-/** Thrown inside the transaction to roll it back and retry with the slower, id-first path. */
-class RetryLookingUpIds extends Error {}
 
 /** An append waiting for the group commit. */
 interface PendingAppend {
-  readonly writes: readonly StreamWrite[];
+  readonly writes: readonly EncodedWrite[];
   readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
-type AppendOutcome = { readonly results: AppendResult[] } | { readonly error: unknown };
-
-const TABLE = 'event_log';
-const COLUMNS = 'position, id, stream, revision, type, schema_version, data, metadata, recorded_at';
 const MAX_REVISION = (1n << 63n) - 1n;
 const NOT_SYSTEM_STREAM = "substr(stream, 1, 1) <> '$'";
 
@@ -114,31 +99,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row.metadata),
     recordedAt: new Date(Number(row.recorded_at)),
   };
-}
-
-function encode(event: EventToAppend): EncodedEvent {
-  return {
-    id: event.id,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: JSON.stringify(event.data),
-    metadata: JSON.stringify(event.metadata),
-  };
-}
-
-/**
- * By code, not by `instanceof Database.SqliteError`: the native addon keeps the SqliteError class of the
- * first copy of better-sqlite3 that initialised it, so where modules are loaded more than once per process
- * (Jest: a module registry and globals per test file, one addon per worker) a later copy's errors are not
- * instances of its own class, nor of its realm's Error.
- */
-function isUniqueViolation(error: unknown): error is { code: string; message: string } {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return (
-    typeof message === 'string' &&
-    (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
 }
 
 /**
@@ -162,24 +122,28 @@ export class SqliteEventStore implements EventStore {
   private readonly groupCommit: boolean;
   private readonly groupMode = new GroupCommitMode();
   private pending: PendingAppend[] = [];
+  /** The writer thread (option `writerThread`), or undefined: commits on this connection. */
+  private readonly thread: SqliteWriterThread | undefined;
+  /** On this connection: every commit without a writer thread, and none with one. */
+  private readonly writer: SqliteWriter;
+  /** Groups sent to the writer thread and not answered yet, and the last one's settling. */
+  private inFlight = 0;
+  private lastGroup: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
 
   private readonly statements: {
     currentRevision: Database.Statement<[string], bigint | null>;
-    insert: Database.Statement<[string, string, bigint, string, number, string, string, number]>;
-    byId: Database.Statement<[string], EventRow>;
-    readForwards: Database.Statement<[string, bigint, number], EventRow>;
-    readBackwards: Database.Statement<[string, bigint, number], EventRow>;
+    readForwards: Database.Statement<[string, bigint], EventRow>;
+    readForwardsLimit: Database.Statement<[string, bigint, number], EventRow>;
+    readBackwards: Database.Statement<[string, bigint], EventRow>;
+    readBackwardsLimit: Database.Statement<[string, bigint, number], EventRow>;
+    readBackwardsOne: Database.Statement<[string, bigint], EventRow>;
     streamExists: Database.Statement<[string], bigint>;
     head: Database.Statement<[], bigint>;
     visibleHead: Database.Statement<[], bigint | null>;
     dataVersion: Database.Statement<[], bigint>;
   };
   private readonly readAllStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
-  private readonly appendTransaction: (
-    writes: readonly StreamWrite[],
-    lookUpIdsFirst: boolean,
-  ) => AppendResult[];
-  private readonly groupTransaction: (group: readonly PendingAppend[]) => AppendOutcome[];
 
   constructor(options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
@@ -208,16 +172,23 @@ export class SqliteEventStore implements EventStore {
       currentRevision: db
         .prepare<[string], bigint | null>(`SELECT max(revision) FROM ${TABLE} WHERE stream = ?`)
         .pluck(),
-      insert: db.prepare(
-        `INSERT INTO ${TABLE} (id, stream, revision, type, schema_version, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      byId: db.prepare(`SELECT ${COLUMNS} FROM ${TABLE} WHERE id = ?`),
+      // A bound LIMIT makes SQLite prepare the statement again on every run (the planner takes the value
+      // into account), which doubles the cost of a short read: the usual reads (whole stream, last event)
+      // have statements of their own without one.
       readForwards: db.prepare(
+        `SELECT ${COLUMNS} FROM ${TABLE} WHERE stream = ? AND revision >= ? ORDER BY revision`,
+      ),
+      readForwardsLimit: db.prepare(
         `SELECT ${COLUMNS} FROM ${TABLE} WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ),
       readBackwards: db.prepare(
+        `SELECT ${COLUMNS} FROM ${TABLE} WHERE stream = ? AND revision <= ? ORDER BY revision DESC`,
+      ),
+      readBackwardsLimit: db.prepare(
         `SELECT ${COLUMNS} FROM ${TABLE} WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
+      readBackwardsOne: db.prepare(
+        `SELECT ${COLUMNS} FROM ${TABLE} WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`,
       ),
       streamExists: db.prepare<[string], bigint>(`SELECT 1 FROM ${TABLE} WHERE stream = ? LIMIT 1`).pluck(),
       head: db
@@ -228,22 +199,15 @@ export class SqliteEventStore implements EventStore {
       visibleHead: db.prepare<[], bigint | null>(`SELECT max(position) FROM ${TABLE}`).pluck(),
       dataVersion: db.prepare<[], bigint>('PRAGMA data_version').pluck(),
     };
-    this.appendTransaction = db.transaction((writes: readonly StreamWrite[], lookUpIdsFirst: boolean) =>
-      this.appendInTransaction(writes, lookUpIdsFirst),
-    ).immediate;
-    // Called inside the group's transaction, appendTransaction runs in a SAVEPOINT (better-sqlite3 nests
-    // transaction functions that way): a typed failure rolls back to it and the group goes on. Any other
-    // error (a driver error: disk full, I/O) rolls back the whole group, which then commits one by one.
-    this.groupTransaction = db.transaction((group: readonly PendingAppend[]) =>
-      group.map((append): AppendOutcome => {
-        try {
-          return { results: this.commit(append.writes) };
-        } catch (error) {
-          if (error instanceof EventStoreError) return { error };
-          throw error;
-        }
-      }),
-    ).immediate;
+    this.writer = new SqliteWriter(db);
+    this.thread =
+      this.groupCommit && (options.writerThread ?? true)
+        ? new SqliteWriterThread({
+            file: options.file,
+            synchronous: options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL',
+            busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+          })
+        : undefined;
   }
 
   async append(
@@ -259,27 +223,35 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     if (writes.length === 0) return [];
     validateWrites(writes);
-    if (!this.groupCommit || (this.pending.length === 0 && this.groupMode.goAtOnce())) {
-      const results = this.commit(writes);
+    // Encoded now: what was validated is what gets written, whatever the caller does with its objects.
+    const encoded = encodeWrites(writes);
+    if (!this.groupCommit || (!this.thread && this.pending.length === 0 && this.groupMode.goAtOnce())) {
+      const results = this.writer.commit(encoded);
       if (!results[0].replayed) this.signal.notify();
       return results;
     }
-    // Committed when this turn of the event loop is over, with every other append made during it. The
-    // arrays are copied: what was validated is what gets written.
-    const snapshot = writes.map((write) => ({ ...write, events: [...write.events] }));
     return new Promise<AppendResult[]>((resolve, reject) => {
-      this.pending.push({ writes: snapshot, resolve, reject });
-      if (this.pending.length === 1) setImmediate(this.commitPending);
+      this.pending.push({ writes: encoded, resolve, reject });
+      if (!this.thread) {
+        // Committed when this turn of the event loop is over, with every other append made during it.
+        if (this.pending.length === 1) setImmediate(this.commitPending);
+        return;
+      }
+      if (this.pending.length === 1 && this.groupMode.goAtOnce(this.inFlight > 0)) {
+        this.sendPending();
+      } else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flushPending);
+      }
     });
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const limit = options.limit ?? -1;
     const rows =
       options.direction === 'backwards'
-        ? this.statements.readBackwards.all(stream, options.fromRevision ?? MAX_REVISION, limit)
-        : this.statements.readForwards.all(stream, options.fromRevision ?? 0n, limit);
+        ? this.readBackwards(stream, options.fromRevision ?? MAX_REVISION, options.limit)
+        : this.readForwards(stream, options.fromRevision ?? 0n, options.limit);
     if (rows.length === 0 && this.statements.streamExists.get(stream) === undefined) {
       throw new StreamNotFound(stream);
     }
@@ -294,8 +266,8 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const filter = normalizeFilter(options.filter);
-    const { statement, parameters } = this.readAllQuery(filter);
-    return statement.all(options.after ?? 0n, ...parameters, options.limit ?? -1).map(toRecorded);
+    const { statement, parameters } = this.readAllQuery(filter, options.limit);
+    return statement.all(options.after ?? 0n, ...parameters).map(toRecorded);
   }
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
@@ -328,7 +300,13 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     // Appends accepted before close() are committed, not dropped.
-    this.commitPending();
+    if (this.thread) {
+      this.sendPending();
+      await this.lastGroup;
+      await this.thread.close();
+    } else {
+      this.commitPending();
+    }
     await this.subscriptions.stopAll();
     this.stopPolling();
     this.db.close();
@@ -371,47 +349,69 @@ export class SqliteEventStore implements EventStore {
       .immediate();
   }
 
-  /** One append, in a transaction of its own or (inside the group's) in a savepoint. */
-  private commit(writes: readonly StreamWrite[]): AppendResult[] {
-    try {
-      return this.appendTransaction(writes, false);
-    } catch (error) {
-      if (!(error instanceof RetryLookingUpIds)) throw error;
-      return this.appendTransaction(writes, true);
-    }
-  }
-
-  /** The group commit: every append waiting, in call order, in one transaction. */
+  /** The group commit on this connection: every append waiting, in call order, in one transaction. */
   private readonly commitPending = (): void => {
     const group = this.pending;
     if (group.length === 0) return;
     this.pending = [];
     this.groupMode.grouped(group.length);
-    let outcomes: AppendOutcome[];
-    if (group.length === 1) {
-      outcomes = [this.commitAlone(group[0])];
-    } else {
-      try {
-        outcomes = this.groupTransaction(group);
-      } catch {
-        // Nothing of the group was committed; each append gets the outcome it has on its own.
-        outcomes = group.map((append) => this.commitAlone(append));
-      }
-    }
+    this.settle(group, this.writer.commitGroup(group.map((append) => append.writes)));
+  };
+
+  private readonly flushPending = (): void => {
+    this.flushScheduled = false;
+    this.sendPending();
+  };
+
+  /**
+   * Sends the appends made during this turn to the writer thread as one group. It commits groups in the
+   * order they were sent (call order is commit order), and those that arrive while it commits go
+   * together in its next transaction: sending does not wait for the answer to the group before.
+   */
+  private sendPending(): void {
+    const thread = this.thread;
+    const group = this.pending;
+    if (!thread || group.length === 0) return;
+    this.pending = [];
+    this.groupMode.grouped(group.length);
+    this.inFlight += 1;
+    this.lastGroup = thread.commit(group.map((append) => append.writes)).then(
+      (outcomes) => {
+        this.inFlight -= 1;
+        this.settle(
+          group,
+          outcomes.map((outcome) =>
+            'results' in outcome ? outcome : { error: deserializeError(outcome.error) },
+          ),
+        );
+      },
+      (error: unknown) => {
+        this.inFlight -= 1;
+        group.forEach((append) => append.reject(error));
+      },
+    );
+  }
+
+  private settle(group: readonly PendingAppend[], outcomes: readonly WriteOutcome[]): void {
     if (outcomes.some((outcome) => 'results' in outcome && !outcome.results[0].replayed))
       this.signal.notify();
     outcomes.forEach((outcome, index) => {
       if ('results' in outcome) group[index].resolve(outcome.results);
       else group[index].reject(outcome.error);
     });
-  };
+  }
 
-  private commitAlone(append: PendingAppend): AppendOutcome {
-    try {
-      return { results: this.commit(append.writes) };
-    } catch (error) {
-      return { error };
-    }
+  private readForwards(stream: string, from: bigint, limit: number | undefined): EventRow[] {
+    return limit === undefined
+      ? this.statements.readForwards.all(stream, from)
+      : this.statements.readForwardsLimit.all(stream, from, limit);
+  }
+
+  private readBackwards(stream: string, from: bigint, limit: number | undefined): EventRow[] {
+    if (limit === undefined) return this.statements.readBackwards.all(stream, from);
+    return limit === 1
+      ? this.statements.readBackwardsOne.all(stream, from)
+      : this.statements.readBackwardsLimit.all(stream, from, limit);
   }
 
   private currentRevision(stream: string): bigint {
@@ -419,94 +419,22 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Runs inside BEGIN IMMEDIATE. The fast path trusts the unique index on id to catch a reused id; only
-   * when the expectations fail or the index objects does it look the ids up and decide between an
-   * idempotent retry and a duplicate (re-running the whole commit, so a half-inserted batch is rolled back).
+   * The statement of a readAll: prepared once per filter shape and limit. The limit is written into the
+   * SQL, not bound: a bound LIMIT makes SQLite prepare the statement again on every run (see readStream),
+   * and a subscription reads page after page with the same one.
    */
-  private appendInTransaction(writes: readonly StreamWrite[], lookUpIdsFirst: boolean): AppendResult[] {
-    if (lookUpIdsFirst) {
-      const stored = this.lookUpIds(writes);
-      if (stored.size > 0) return resolveStoredCommit(writes, stored);
-    }
-    const revisionAfter = new Map<string, bigint>();
-    const firstRevisions: bigint[] = [];
-    for (const write of writes) {
-      const current = revisionAfter.get(write.stream) ?? this.currentRevision(write.stream);
-      if (!satisfiesExpected(write.expected, numberToRevision(current))) {
-        if (!lookUpIdsFirst) {
-          const stored = this.lookUpIds(writes);
-          if (stored.size > 0) {
-            return resolveStoredCommit(writes, stored);
-          }
-        }
-        throw new WrongExpectedRevision(write.stream, write.expected, numberToRevision(current));
-      }
-      firstRevisions.push(current + 1n);
-      revisionAfter.set(write.stream, current + BigInt(write.events.length));
-    }
-
-    const recordedAt = Date.now();
-    return writes.map((write, index) => {
-      const first = firstRevisions[index];
-      let position = 0n;
-      write.events.forEach((event, offset) => {
-        const encoded = encode(event);
-        try {
-          position = this.statements.insert.run(
-            encoded.id,
-            write.stream,
-            first + BigInt(offset),
-            encoded.type,
-            encoded.schemaVersion,
-            encoded.data,
-            encoded.metadata,
-            recordedAt,
-          ).lastInsertRowid as bigint;
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          if (error.message.includes(`${TABLE}.id`)) {
-            if (!lookUpIdsFirst) throw new RetryLookingUpIds();
-            throw new DuplicateEventId(encoded.id, 'is already stored', { cause: error });
-          }
-          // Unreachable while appends hold the write lock; mapped so no driver error escapes for a conflict.
-          throw new WrongExpectedRevision(
-            write.stream,
-            write.expected,
-            numberToRevision(this.currentRevision(write.stream)),
-            {
-              cause: error,
-            },
-          );
-        }
-      });
-      return {
-        stream: write.stream,
-        revision: first + BigInt(write.events.length - 1),
-        position,
-        eventIds: write.events.map((event) => event.id),
-        replayed: false,
-      };
-    });
-  }
-
-  private lookUpIds(writes: readonly StreamWrite[]): Map<string, StoredEvent> {
-    const stored = new Map<string, StoredEvent>();
-    for (const write of writes) {
-      for (const event of write.events) {
-        const row = this.statements.byId.get(event.id);
-        if (row) stored.set(row.id, toRecorded(row));
-      }
-    }
-    return stored;
-  }
-
-  private readAllQuery(filter: NormalizedFilter): {
+  private readAllQuery(
+    filter: NormalizedFilter,
+    limit: number | undefined,
+  ): {
     statement: Database.Statement<unknown[], EventRow>;
-    parameters: string[];
+    parameters: (string | number)[];
   } {
     const types = filter.eventTypes ?? [];
     const prefixes = filter.streamPrefixes ?? [];
-    const key = `${filter.eventTypes ? types.length : '-'}:${filter.streamPrefixes ? prefixes.length : '-'}`;
+    const literal = limit === undefined || (Number.isSafeInteger(limit) && limit < 1_000_000_000);
+    const limitKey = limit === undefined || limit < 0 ? 'all' : literal ? String(limit) : '?';
+    const key = `${filter.eventTypes ? types.length : '-'}:${filter.streamPrefixes ? prefixes.length : '-'}:${limitKey}`;
     let statement = this.readAllStatements.get(key);
     if (!statement) {
       const conditions = ['position > ?'];
@@ -521,12 +449,18 @@ export class SqliteEventStore implements EventStore {
       if (filter.eventTypes) {
         conditions.push(types.length === 0 ? '0' : `type IN (${types.map(() => '?').join(', ')})`);
       }
+      const limitClause = limitKey === 'all' ? '' : ` LIMIT ${limitKey}`;
       statement = this.db.prepare<unknown[], EventRow>(
-        `SELECT ${COLUMNS} FROM ${TABLE} WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
+        `SELECT ${COLUMNS} FROM ${TABLE} WHERE ${conditions.join(' AND ')} ORDER BY position${limitClause}`,
       );
       this.readAllStatements.set(key, statement);
     }
-    return { statement, parameters: [...prefixes.flatMap((prefix) => [prefix, prefix, prefix]), ...types] };
+    const parameters: (string | number)[] = [
+      ...prefixes.flatMap((prefix) => [prefix, prefix, prefix]),
+      ...types,
+    ];
+    if (limitKey === '?') parameters.push(limit as number);
+    return { statement, parameters };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Opaque bearer tokens: `wf_<tokenId>_<secret>`. The id names the token's stream (`token-<id>`); only the
@@ -24,7 +24,7 @@ export function parseToken(token: string): { tokenId: string; secret: string } |
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function secretMatches(secret: string, storedHash: string): boolean {
@@ -35,8 +35,8 @@ export function secretMatches(secret: string, storedHash: string): boolean {
 
 /** Constant-time comparison of two whole tokens (the bootstrap admin token). */
 export function tokensEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
+  const left = Buffer.from(hash('sha256', a, 'hex'), 'hex');
+  const right = Buffer.from(hash('sha256', b, 'hex'), 'hex');
   return timingSafeEqual(left, right);
 }
 

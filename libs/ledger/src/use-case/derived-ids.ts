@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { encodeCrockford, TRACE_RANDOM_LENGTH } from '@wasteflow/domain';
 import { actorOf, type Principal } from '../access/principal';
 
@@ -8,8 +8,7 @@ import { actorOf, type Principal } from '../access/principal';
  * practically never collide (and a collision is refused by the domain as BatchAlreadyExists, never merged).
  */
 export function derivedRandomPart(principal: Principal, idempotencyKey: string, purpose: string): string {
-  const digest = createHash('sha256')
-    .update(`${actorOf(principal)}\n${idempotencyKey}\n${purpose}`, 'utf8')
-    .digest();
-  return encodeCrockford(digest.readUIntBE(0, 5), TRACE_RANDOM_LENGTH);
+  const digest = hash('sha256', `${actorOf(principal)}\n${idempotencyKey}\n${purpose}`, 'hex');
+  // the first 5 bytes, big-endian (40 bits: exact in a double)
+  return encodeCrockford(Number.parseInt(digest.slice(0, 10), 16), TRACE_RANDOM_LENGTH);
 }

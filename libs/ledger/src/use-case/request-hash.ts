@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash } from 'node:crypto';
+import { canonicalJson } from '@wasteflow/event-store';
 
 /** What identifies a write request for idempotency: the same key must come with the same request. */
 export interface RequestIdentity {
@@ -17,8 +17,6 @@ export interface RequestIdentity {
  * (its path parameters taken out of its body), so a retry may switch between the two.
  */
 export function requestHash(identity: RequestIdentity): string {
-  const text = canonicalize({ route: identity.route, params: identity.params, body: identity.body ?? null });
-  return createHash('sha256')
-    .update(text ?? 'null', 'utf8')
-    .digest('hex');
+  const text = canonicalJson({ route: identity.route, params: identity.params, body: identity.body ?? null });
+  return hash('sha256', text ?? 'null', 'hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DuplicateEventId,
@@ -13,6 +13,7 @@ import {
 import { actorOf, type Principal } from '../access/principal';
 import { ConcurrencyExhausted, IdempotencyKeyReused } from './ledger-errors';
 import type { StoredEventShape } from './stream-model';
+import { StreamStateCache } from './stream-state-cache';
 import { lastEventOf, StoreUnitOfWork, type UnitOfWork } from './unit-of-work';
 
 /** Fixed namespace for the name-based (v5) event ids derived from idempotency keys and causing events. */
@@ -96,6 +97,11 @@ export interface PreparedCommit<R extends JsonObject = JsonObject> {
 
 export interface LedgerWriterOptions {
   readonly maxAttempts?: number;
+  /**
+   * Folded stream states kept by revision between requests (default: 10,000 streams); 0 turns it off.
+   * See StreamStateCache.
+   */
+  readonly stateCacheSize?: number;
 }
 
 /**
@@ -109,12 +115,15 @@ export interface LedgerWriterOptions {
  */
 export class LedgerWriter {
   readonly maxAttempts: number;
+  private readonly stateCache: StreamStateCache | undefined;
 
   constructor(
     private readonly store: EventStore,
     options: LedgerWriterOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 12;
+    const cacheSize = options.stateCacheSize ?? 10_000;
+    this.stateCache = cacheSize > 0 ? new StreamStateCache(cacheSize) : undefined;
   }
 
   async execute<R extends JsonObject>(
@@ -125,12 +134,19 @@ export class LedgerWriter {
     let unitOfWork: StoreUnitOfWork | undefined;
     let conflicting: string | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const earlier = await this.findEarlier<R>(context);
-      if (earlier) return earlier;
+      // Where the record is committed first and atomically with the events, a first attempt need not look
+      // for it: if it exists, the commit is refused (nothing written) and the retry finds it; a refusal
+      // looks for it too (decideChecked). That saves a read on every new request. Elsewhere (EventStoreDB
+      // writes the record last, stream by stream), look first.
+      if (attempt > 1 || !this.store.capabilities.atomicMultiStreamAppend) {
+        const earlier = await this.findEarlier<R>(context);
+        if (earlier) return earlier;
+      }
 
       unitOfWork = new StoreUnitOfWork(
         this.store,
         unitOfWork && conflicting !== undefined ? { previous: unitOfWork, conflicting } : undefined,
+        this.stateCache,
       );
       const decision = await this.decideChecked(context, decide, unitOfWork);
       if (decision === STALE_READ) {
@@ -364,9 +380,7 @@ export function isConflict(error: unknown): boolean {
 
 /** The idempotency record's stream: one per (actor, key); `$` keeps it out of projections. */
 export function idempotencyStream(principal: Principal, key: string): string {
-  const digest = createHash('sha256')
-    .update(`${actorOf(principal)}\n${key}`, 'utf8')
-    .digest('hex');
+  const digest = hash('sha256', `${actorOf(principal)}\n${key}`, 'hex');
   return `$idempotency-${digest.slice(0, 40)}`;
 }
 
@@ -379,11 +393,10 @@ const NAMESPACE_BYTES = Buffer.from(WASTEFLOW_ID_NAMESPACE.replace(/-/g, ''), 'h
 export function uuidv5(name: string, namespace: string = WASTEFLOW_ID_NAMESPACE): string {
   const ns =
     namespace === WASTEFLOW_ID_NAMESPACE ? NAMESPACE_BYTES : Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const hex = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'hex');
+  // version 5 in the high nibble of byte 6, variant 10 in the two high bits of byte 8
+  const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** UUIDv5 of (actor, Idempotency-Key, stream, index): a retry of the request produces the same ids. */

@@ -5,6 +5,7 @@ import {
   type RecordedEvent,
 } from '@wasteflow/event-store';
 import type { StreamModel } from './stream-model';
+import type { StreamStateCache } from './stream-state-cache';
 
 export interface LoadedStream<S> {
   readonly stream: string;
@@ -77,9 +78,14 @@ export class StoreUnitOfWork implements UnitOfWork {
   private readonly remembered = new Map<string, Remembered>();
   private readonly reusable: ReadonlyMap<string, Remembered>;
 
+  /**
+   * `cache`: folded states of this process by revision (see StreamStateCache); `load` then asks the store
+   * for the current revision and reads only the events after the cached one.
+   */
   constructor(
     private readonly store: EventStore,
     retryOf?: { readonly previous: StoreUnitOfWork; readonly conflicting: string },
+    private readonly cache?: StreamStateCache,
   ) {
     const reusable = new Map(retryOf?.previous.remembered ?? []);
     if (retryOf) reusable.delete(retryOf.conflicting);
@@ -89,15 +95,38 @@ export class StoreUnitOfWork implements UnitOfWork {
   async load<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>> {
     const reused = this.reuse(stream, model);
     if (reused) return reused;
-    const events = await readAllOf(this.store, stream);
+    const cached = this.cache?.get(stream, model);
     let state = model.initial;
+    let version: StreamVersion = { revision: 'no_stream', lastHash: null };
+    let events: RecordedEvent[] | undefined;
+    if (cached) {
+      const current = await this.store.streamRevision(stream);
+      // an append-only stream cannot shrink: anything else is another stream under that name, read it all
+      if (current !== 'no_stream' && current >= cached.revision) {
+        events = current === cached.revision ? [] : await readAllOf(this.store, stream, cached.revision + 1n);
+        if (events.length > 0 && events[0].revision !== cached.revision + 1n) events = undefined;
+      }
+      if (events) {
+        state = cached.state as S;
+        version = { revision: cached.revision, lastHash: cached.lastHash };
+      }
+    }
+    events ??= await readAllOf(this.store, stream);
     for (const recorded of events) {
       state = model.evolve(state, model.decode(recorded));
     }
     const last = events.at(-1);
-    const revision: ActualRevision = last ? last.revision : 'no_stream';
-    this.remember(stream, { revision, lastHash: last ? hashOf(last) : null }, model, state);
-    return { stream, state, revision };
+    if (last) version = { revision: last.revision, lastHash: hashOf(last) };
+    this.remember(stream, version, model, state);
+    if (this.cache && version.revision !== 'no_stream') {
+      this.cache.set(stream, {
+        model: model as StreamModel<unknown, unknown>,
+        state,
+        revision: version.revision,
+        lastHash: version.lastHash,
+      });
+    }
+    return { stream, state, revision: version.revision };
   }
 
   async loadCreated<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>> {
@@ -157,9 +186,13 @@ export class StoreUnitOfWork implements UnitOfWork {
   }
 }
 
-export async function readAllOf(store: EventStore, stream: string): Promise<RecordedEvent[]> {
+export async function readAllOf(
+  store: EventStore,
+  stream: string,
+  fromRevision?: bigint,
+): Promise<RecordedEvent[]> {
   try {
-    return await store.readStream(stream);
+    return await store.readStream(stream, fromRevision === undefined ? {} : { fromRevision });
   } catch (error) {
     if (error instanceof StreamNotFound) return [];
     throw error;
