@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo, postgresVersion } from './harness/machine';
 import { readJson, writeResults, type Baseline, type BenchResults } from './harness/report';
-import type { BenchContext, Scenario, ScenarioResult } from './harness/scenario';
+import { runAfterAllScenarios, type BenchContext, type Scenario, type ScenarioResult } from './harness/scenario';
 import { scenarios } from './scenarios';
 import { BENCH_DATABASE_URL, dropSchemasOfRun, redact } from './support/postgres';
 
@@ -99,6 +99,7 @@ async function main(): Promise<number> {
   };
 
   const cleanUp = async (): Promise<void> => {
+    await runAfterAllScenarios();
     if (!context.postgresUrl) return;
     const left = await dropSchemasOfRun(context.postgresUrl, runId).catch(() => 0);
     if (left > 0) console.warn(`dropped ${left} schema(s) left behind by a failed run`);

@@ -23,7 +23,11 @@ export interface Variant<State> {
   readonly id: string;
   readonly label: string;
   prepare(): Promise<State>;
-  /** The measured work. May return extra metrics (e.g. latency percentiles in ms) for the last slice. */
+  /**
+   * The measured work. May return extra metrics (e.g. latency percentiles in ms) for the last slice, and
+   * `throughput` itself when the timed call holds more than the measured work (a load generator's start
+   * and stop): it then replaces `units` / seconds.
+   */
   execute(state: State, slice: Slice): Promise<Record<string, number> | void>;
   validate(state: State): Promise<void>;
   dispose(state: State): Promise<void>;

@@ -196,15 +196,40 @@ function renderBaseline(results: BenchResults, baseline: Baseline): string[] {
       ]);
     }
   }
-  if (rows.length === 0) return [];
+  // Absolute figures against targets (events/s, p99) too, when the baseline has them: these move with the
+  // machine's load, so read them beside the ratios of the same scenario.
+  const checkRows: string[][] = [];
+  for (const scenario of results.scenarios) {
+    const before = baseline.scenarios.find((s) => s.name === scenario.name);
+    for (const now of scenario.checks ?? []) {
+      const then = before?.checks?.find((c) => c.id === now.id);
+      if (!then) continue;
+      checkRows.push([
+        `${now.label} (\`${scenario.name}\`)`,
+        `${formatNumber(then.value)} ${then.unit}`,
+        `${formatNumber(now.value)} ${now.unit}`,
+        `${describeTarget(now.target)} ${now.unit}`,
+      ]);
+    }
+  }
+  if (rows.length === 0 && checkRows.length === 0) return [];
   return [
     '## Before and after',
     '',
     `"Before" is \`bench/baseline.json\`: ${baseline.label} (recorded ${baseline.finishedAt.slice(0, 10)}, ` +
-      `commit ${baseline.machine.git.commit ?? '?'}, ${baseline.mode} mode). Ratios only: absolute figures ` +
-      'from different runs on a shared machine do not compare.',
+      `commit ${baseline.machine.git.commit ?? '?'}, ${baseline.mode} mode). Ratios first: absolute figures ` +
+      'from different runs on a shared machine compare only roughly.',
     '',
-    table(['ratio', 'before: median (min – max)', 'now: median (min – max)', 'target'], rows),
-    '',
+    ...(rows.length > 0
+      ? [table(['ratio', 'before: median (min – max)', 'now: median (min – max)', 'target'], rows), '']
+      : []),
+    ...(checkRows.length > 0
+      ? [
+          'Figures against a target (medians; absolute, so they move with the load of the machine in each run):',
+          '',
+          table(['figure', 'before', 'now', 'target'], checkRows),
+          '',
+        ]
+      : []),
   ];
 }

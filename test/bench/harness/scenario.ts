@@ -118,3 +118,17 @@ export class BenchValidationError extends Error {
 export function check(condition: boolean, message: () => string): asserts condition {
   if (!condition) throw new BenchValidationError(message());
 }
+
+const cleanups: (() => Promise<void>)[] = [];
+
+/**
+ * Work to do once every scenario has run (also after a failure): closing what scenarios shared, dropping
+ * files they kept for one another. Run by run.ts.
+ */
+export function afterAllScenarios(cleanup: () => Promise<void>): void {
+  cleanups.push(cleanup);
+}
+
+export async function runAfterAllScenarios(): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) await cleanup().catch((error: unknown) => console.error(`clean-up failed: ${String(error)}`));
+}

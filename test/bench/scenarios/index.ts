@@ -1,9 +1,20 @@
 import type { Scenario } from '../harness/scenario';
 import { postgresAppendScenarios } from './append-postgres';
 import { sqliteAppendScenarios } from './append-sqlite';
+import { httpCommandScenarios } from './http-commands';
+import { queryScenarios } from './queries';
+import { rebuildScenarios } from './rebuild';
 
 /**
  * Every scenario, in the order they run and appear in RESULTS.md. Add new ones here (HTTP commands,
  * projection rebuild, queries): the harness, the reports and `--only` pick them up.
  */
-export const scenarios: readonly Scenario[] = [...sqliteAppendScenarios, ...postgresAppendScenarios];
+export const scenarios: readonly Scenario[] = [
+  ...sqliteAppendScenarios,
+  ...postgresAppendScenarios,
+  // The read side: rebuilds keep their last read model for the queries that follow.
+  ...rebuildScenarios,
+  ...queryScenarios,
+  // The command side over HTTP: the real app in a child process, autocannon from this one.
+  ...httpCommandScenarios,
+];
