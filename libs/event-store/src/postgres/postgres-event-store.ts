@@ -196,16 +196,15 @@ export class PostgresEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 500;
     this.notifyIntervalMs = options.notifyIntervalMs ?? 10;
     this.groupCommit = options.groupCommit ?? true;
-    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    // Per session, whatever the connection string or server defaults say. Statements are prepared once per
-    // connection, and a generic plan made while the table was small (a seq scan) would stay as it grows;
-    // each of ours has an index to use, so seq scans are ruled out. The ordering argument
-    // (postgres-schema.ts) needs a fresh snapshot per statement: READ COMMITTED. Queued before any query
-    // of ours on the new connection.
-    this.pool.on('connect', (client) => {
-      client
-        .query(`SET enable_seqscan = off; SET default_transaction_isolation = 'read committed'`)
-        .catch(() => undefined);
+    // Per session, whatever the server defaults say, sent as startup options so they hold before the first
+    // query on a connection (a SET from the pool's 'connect' event would race the pool's own first query).
+    // Statements are prepared once per connection, and a generic plan made while the table was small (a
+    // seq scan) would stay as it grows; each of ours has an index to use, so seq scans are ruled out. The
+    // ordering argument (postgres-schema.ts) needs a fresh snapshot per statement: READ COMMITTED.
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      options: '-c enable_seqscan=off -c default_transaction_isolation=read\\ committed',
     });
     // An idle pooled connection that dies emits 'error' on the pool; the pool discards it and the next
     // query opens a new one. Without a listener the process would crash.
