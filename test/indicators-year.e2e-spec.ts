@@ -1107,10 +1107,12 @@ describe('indicator targets are configuration (WASTEFLOW_TARGETS)', () => {
     const targets = [
       { indicator: 'landfillRate', category: 'hazardous', comparator: '<', value: 0.03, label: '市级目标' },
     ];
-    process.env.WASTEFLOW_TARGETS = JSON.stringify(targets);
     let t: TestApp | undefined;
     try {
-      t = await startTestApp('sqlite', { suiteFile: __filename });
+      t = await startTestApp('sqlite', {
+        suiteFile: __filename,
+        env: { WASTEFLOW_TARGETS: JSON.stringify(targets) },
+      });
       const auditor = (await post(t, '/v1/tokens', t.adminToken, { kind: 'auditor' })).body.token as string;
       const r = await t.http
         .get('/v1/indicators')
@@ -1120,7 +1122,6 @@ describe('indicator targets are configuration (WASTEFLOW_TARGETS)', () => {
       expect(r.body.targets).toEqual([{ indicator: 'landfillRate', target: 0.03, value: null, met: null }]);
     } finally {
       await t?.close();
-      delete process.env.WASTEFLOW_TARGETS;
     }
   });
 });

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HwCatalogue } from '@wasteflow/domain';
+import type { HwCatalogue, IndicatorTarget } from '@wasteflow/domain';
 import {
   ConfigurationError,
   loadHwCatalogueFile,
@@ -9,6 +9,7 @@ import {
   type StoreKind,
   type StoreSettings,
 } from '@wasteflow/ledger';
+import { loadIndicatorTargets, TargetsConfigurationError } from '@wasteflow/projections';
 
 export { ConfigurationError, type StoreKind };
 
@@ -22,6 +23,8 @@ export interface ApiConfig extends StoreSettings {
   readonly hwCatalogueEdition?: string;
   /** Run the projections in this process (the default) or leave them to apps/projector. */
   readonly runProjections: boolean;
+  /** WASTEFLOW_TARGETS: the indicator targets in force (the plan's defaults when unset). */
+  readonly indicatorTargets: readonly IndicatorTarget[];
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -37,11 +40,22 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
     ...store,
     port,
+    indicatorTargets: indicatorTargetsOf(env.WASTEFLOW_TARGETS),
     adminToken: env.WASTEFLOW_ADMIN_TOKEN || undefined,
     hwCataloguePath: env.WASTEFLOW_HW_CATALOGUE || undefined,
     hwCatalogueEdition: env.WASTEFLOW_HW_CATALOGUE_EDITION || undefined,
     runProjections: projections === 'on',
   };
+}
+
+/** Read at start with the rest: a bad targets setting stops the start with its reason, like a bad port. */
+function indicatorTargetsOf(setting: string | undefined): readonly IndicatorTarget[] {
+  try {
+    return loadIndicatorTargets(setting);
+  } catch (error) {
+    if (error instanceof TargetsConfigurationError) throw new ConfigurationError(error.message);
+    throw error;
+  }
 }
 
 /** The configured catalogue, or undefined; a bad file throws ConfigurationError (the app does not start). */

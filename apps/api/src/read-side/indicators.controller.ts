@@ -6,30 +6,27 @@ import {
   WASTE_CATEGORIES,
   isDomainError,
   parseSubtype,
-  type IndicatorTarget,
   type WasteCategory,
   type WasteSubtype,
 } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
-import { IndicatorsQuery, loadIndicatorTargets, type IndicatorsAnswer } from '@wasteflow/projections';
+import { IndicatorsQuery, type IndicatorsAnswer } from '@wasteflow/projections';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { Forbidden } from '../access/access.errors';
 import { ApiProblems } from '../common/openapi';
+import type { ApiConfig } from '../config/api-config';
 import { InvalidRequest } from '../problems/invalid-request.exception';
+import { API_CONFIG } from '../storage/storage.module';
 import { IndicatorsQueryDto, IndicatorsResponseDto } from './indicators.dto';
 import { ReadYourWrites } from './read-your-writes';
 
-/** The indicator targets in force: `WASTEFLOW_TARGETS` (a JSON file or inline JSON) or the plan's defaults. */
-export const INDICATOR_TARGETS = Symbol.for('wasteflow.IndicatorTargets');
-
 export const INDICATORS_PROVIDERS: Provider[] = [
-  // read once at start: a bad file stops the start (TargetsConfigurationError), like a bad catalogue
-  { provide: INDICATOR_TARGETS, useFactory: () => loadIndicatorTargets(process.env.WASTEFLOW_TARGETS) },
   {
     provide: IndicatorsQuery,
-    useFactory: (dataSource: DataSource, targets: readonly IndicatorTarget[]) =>
-      new IndicatorsQuery(dataSource, targets),
-    inject: [getDataSourceToken(), INDICATOR_TARGETS],
+    // the targets in force were read with the rest of the configuration (WASTEFLOW_TARGETS)
+    useFactory: (dataSource: DataSource, config: ApiConfig) =>
+      new IndicatorsQuery(dataSource, config.indicatorTargets),
+    inject: [getDataSourceToken(), API_CONFIG],
   },
 ];
 
