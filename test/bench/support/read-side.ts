@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BATCH_EVENT_TYPES } from '@wasteflow/domain';
 import { PostgresEventStore, SqliteEventStore, type EventStore } from '@wasteflow/event-store';
 import {
   openReadModelDatabase,
@@ -113,25 +114,6 @@ export async function rebuildAll(history: HistoryStore, readModel: ReadModel): P
     await runner.close();
   }
 }
-
-const BATCH_EVENT_TYPES = [
-  'WasteGenerated',
-  'BatchSplit',
-  'BatchSplitOff',
-  'BatchesConsolidated',
-  'BatchConsolidatedInto',
-  'BatchConsigned',
-  'BatchConsignmentReleased',
-  'BatchShipped',
-  'BatchLostInTransit',
-  'BatchRejectionSplitOff',
-  'BatchReturnedFromRejection',
-  'BatchReceived',
-  'BatchReturnedToShipper',
-  'WasteUtilised',
-  'WasteDisposed',
-  'MassCorrected',
-];
 
 const MODE_COLUMNS: Record<string, string> = {
   utilisation: 'utilised',

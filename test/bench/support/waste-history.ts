@@ -29,6 +29,7 @@ import {
   type DecideOptions,
   type DomainEvent,
   type ExistingBatch,
+  traceCodesOf,
   type ManifestEvent,
   type ManifestState,
   type PartyRole,
@@ -774,17 +775,4 @@ function isManifestEvent(event: DomainEvent): event is ManifestEvent {
     event.type === 'ManifestReceived' ||
     event.type === 'ManifestCancelled'
   );
-}
-
-function traceCodesOf(event: ManifestEvent): string[] {
-  switch (event.type) {
-    case 'ManifestIssued':
-    case 'ManifestReceived':
-      return event.data.lines.map((l) => l.traceCode);
-    case 'ManifestPickedUp':
-    case 'ManifestCancelled':
-      return [...event.data.traceCodes];
-    default:
-      return assertNever(event, 'manifest event');
-  }
 }

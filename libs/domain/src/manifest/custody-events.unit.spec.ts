@@ -19,7 +19,6 @@ import {
   receive,
   receiveCommand,
   timed,
-  traceCodesOf,
   type World,
 } from '../testing';
 import { decideCancelManifest } from './cancel-manifest.decide';
@@ -27,7 +26,7 @@ import { custodyEventsFor } from './custody-events';
 import { decideIssueManifest } from './issue-manifest.decide';
 import { decidePickUpManifest } from './pick-up-manifest.decide';
 import { decideReceiveManifest } from './receive-manifest.decide';
-import type { ManifestEvent } from './manifest.events';
+import { traceCodesOf, type ManifestEvent } from './manifest.events';
 import { childTraceCode } from '../values/trace-code';
 
 const share = (grams: number) => ({

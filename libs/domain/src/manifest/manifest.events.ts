@@ -1,5 +1,6 @@
 import type { DomainEventOf, EventTime } from '../events/envelope';
 import type { WasteCategory, WasteSubtype } from '../values/category';
+import { assertNever } from '../util';
 
 /** Events of stream `manifest-<manifestNo>` (转移联单). Every event carries its `manifestNo`. */
 
@@ -89,3 +90,17 @@ export const MANIFEST_EVENT_TYPES: readonly ManifestEventType[] = [
   'ManifestReceived',
   'ManifestCancelled',
 ];
+
+/** The batches a manifest event is about, in the event's (sorted) order. */
+export function traceCodesOf(event: ManifestEvent): string[] {
+  switch (event.type) {
+    case 'ManifestIssued':
+    case 'ManifestReceived':
+      return event.data.lines.map((l) => l.traceCode);
+    case 'ManifestPickedUp':
+    case 'ManifestCancelled':
+      return [...event.data.traceCodes];
+    default:
+      return assertNever(event, 'manifest event');
+  }
+}

@@ -88,7 +88,8 @@ export function decideReceiveManifest(
     if (l.acceptedGrams > l.receivedGrams)
       throw new AcceptedExceedsReceived(l.traceCode, l.acceptedGrams, l.receivedGrams);
     const rejectedGrams = l.receivedGrams - l.acceptedGrams;
-    if (rejectedGrams > 0 && l.reason === undefined) throw new RejectionReasonRequired(l.traceCode, `lines[${index}].reason`);
+    if (rejectedGrams > 0 && l.reason === undefined)
+      throw new RejectionReasonRequired(l.traceCode, `lines[${index}].reason`);
     if (l.acceptedGrams > 0 && line.category === 'hazardous' && line.wasteCode !== undefined) {
       requireCoveringPermit(
         requireRegistered(state.receiver, actorUscc, 'actorUscc'),

@@ -2,7 +2,7 @@ import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
 import { evolveBatch, initialBatchState, type BatchState } from '../batch/batch.state';
 import { assertNever } from '../util';
 import type { DomainEvent } from '../events/domain-event';
-import type { ManifestEvent } from '../manifest/manifest.events';
+import { traceCodesOf, type ManifestEvent } from '../manifest/manifest.events';
 import { evolveManifest, initialManifestState, type ManifestState } from '../manifest/manifest.state';
 import { custodyEventsFor } from '../manifest/custody-events';
 import { evolveParty, initialPartyState, type PartyState } from '../party/party.state';
@@ -107,17 +107,4 @@ export class World {
 
 export function flattenBatchStreams(streams: readonly BatchStreamEvents[]): BatchEvent[] {
   return streams.flatMap((s) => s.events);
-}
-
-export function traceCodesOf(event: ManifestEvent): string[] {
-  switch (event.type) {
-    case 'ManifestIssued':
-    case 'ManifestReceived':
-      return event.data.lines.map((l) => l.traceCode);
-    case 'ManifestPickedUp':
-    case 'ManifestCancelled':
-      return [...event.data.traceCodes];
-    default:
-      return assertNever(event, 'manifest event');
-  }
 }

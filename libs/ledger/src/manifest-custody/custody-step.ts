@@ -1,8 +1,8 @@
 import {
-  assertNever,
   batchStream,
   custodyEventsFor,
   type BatchStreamEvents,
+  traceCodesOf,
   type ManifestEvent,
 } from '@wasteflow/domain';
 import { batchModel } from '../streams/stream-models';
@@ -12,20 +12,6 @@ import type { UnitOfWork } from '../writing/unit-of-work';
 
 /** Manifest events whose batch side the process manager keeps in step (issue's lock is written with it). */
 export const CUSTODY_EVENT_TYPES = ['ManifestPickedUp', 'ManifestReceived', 'ManifestCancelled'] as const;
-
-/** The batches a manifest event is about, in the event's (sorted) order. */
-export function traceCodesOf(event: ManifestEvent): string[] {
-  switch (event.type) {
-    case 'ManifestIssued':
-    case 'ManifestReceived':
-      return event.data.lines.map((l) => l.traceCode);
-    case 'ManifestPickedUp':
-    case 'ManifestCancelled':
-      return [...event.data.traceCodes];
-    default:
-      return assertNever(event, 'manifest event');
-  }
-}
 
 /**
  * The custody step for one batch: loads it and asks the domain what the manifest event means for it

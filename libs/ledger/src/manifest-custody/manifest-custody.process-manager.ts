@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { isDomainError, upcast, type ManifestEvent } from '@wasteflow/domain';
+import { isDomainError, traceCodesOf, upcast, type ManifestEvent } from '@wasteflow/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@wasteflow/event-store';
 import { isConflict, type LedgerWriter } from '../writing/ledger-writer';
 import { lastEventOf, StoreUnitOfWork } from '../writing/unit-of-work';
-import { CUSTODY_EVENT_TYPES, custodyWritesFor, traceCodesOf } from './custody-step';
+import { CUSTODY_EVENT_TYPES, custodyWritesFor } from './custody-step';
 
 /** The process manager's checkpoint stream (`$`: outside projections and subscriptions). */
 export const MANIFEST_CUSTODY_CHECKPOINT_STREAM = '$checkpoint-manifest-custody';
