@@ -147,6 +147,10 @@ export class LedgerWriter {
         this.store,
         unitOfWork && conflicting !== undefined ? { previous: unitOfWork, conflicting } : undefined,
         this.stateCache,
+        // A first attempt takes streams it creates as absent without reading them (one read less per
+        // new batch or manifest): the commit's `no_stream` checks it, and only where the commit is atomic
+        // (else streams before the refused one would be written). Any later attempt reads them.
+        attempt === 1 && this.store.capabilities.atomicMultiStreamAppend,
       );
       const decision = await this.decideChecked(context, decide, unitOfWork);
       if (decision === STALE_READ) {

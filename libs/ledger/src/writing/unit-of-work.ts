@@ -81,11 +81,13 @@ export class StoreUnitOfWork implements UnitOfWork {
   /**
    * `cache`: folded states of this process by revision (see StreamStateCache); `load` then asks the store
    * for the current revision and reads only the events after the cached one.
+   * `assumeCreatedAbsent`: `loadCreated` takes the stream as absent without asking the store (see there).
    */
   constructor(
     private readonly store: EventStore,
     retryOf?: { readonly previous: StoreUnitOfWork; readonly conflicting: string },
     private readonly cache?: StreamStateCache,
+    private readonly assumeCreatedAbsent = false,
   ) {
     const reusable = new Map(retryOf?.previous.remembered ?? []);
     if (retryOf) reusable.delete(retryOf.conflicting);
@@ -132,7 +134,12 @@ export class StoreUnitOfWork implements UnitOfWork {
   async loadCreated<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>> {
     const reused = this.reuse(stream, model);
     if (reused) return reused;
-    if ((await this.store.streamRevision(stream)) !== 'no_stream') return this.load(stream, model);
+    // A stream about to be created is absent but for a collision (a code's 40 random bits) or a retried
+    // request (whose idempotency record, committed first, is refused before). Taken as absent without a
+    // read, it is written with `no_stream`: if it exists after all, the commit is refused, nothing is
+    // written, and the next attempt (never optimistic) reads it and the domain refuses as it should.
+    if (!this.assumeCreatedAbsent && (await this.store.streamRevision(stream)) !== 'no_stream')
+      return this.load(stream, model);
     this.remember(stream, { revision: 'no_stream', lastHash: null }, model, model.initial);
     return { stream, state: model.initial, revision: 'no_stream' };
   }
