@@ -5,6 +5,7 @@ import type { Clock } from '@wasteflow/event-store';
 import { LedgerModule } from '@wasteflow/ledger';
 import { AccessGuard } from './access/access.guard';
 import { CancelManifestController } from './cancel-manifest/cancel-manifest.controller';
+import { cacheValidationMetadata } from './common/validation-metadata-cache';
 import type { ApiConfig } from './config/api-config';
 import { ConsolidateBatchesController } from './consolidate-batches/consolidate-batches.controller';
 import { CorrectMassController } from './correct-mass/correct-mass.controller';
@@ -73,8 +74,10 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {
           provide: APP_PIPE,
-          useFactory: () =>
-            new ValidationPipe({
+          useFactory: () => {
+            // class-validator gathers a DTO's decorators on every validate(): keep them (see there)
+            cacheValidationMetadata();
+            return new ValidationPipe({
               whitelist: true,
               forbidNonWhitelisted: true,
               forbidUnknownValues: true,
@@ -82,7 +85,8 @@ export class AppModule {
               transformOptions: { enableImplicitConversion: false },
               validationError: { target: false, value: false },
               exceptionFactory: (errors) => InvalidRequest.fromValidationErrors(errors),
-            }),
+            });
+          },
         },
       ],
     };
