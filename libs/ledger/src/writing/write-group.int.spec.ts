@@ -161,4 +161,46 @@ describe('WriteGroup (bulk) on SQLite', () => {
       (events[3].data.children as { traceCode: string }[])[0].traceCode,
     ]);
   });
+  it('a created stream that exists after all (a collision) fails the group, whose items then run alone', async () => {
+    const generation = {
+      category: 'hazardous',
+      wasteCode: '900-249-08',
+      massKg: 3,
+      occurredAt: '2026-03-02T09:30:00+08:00',
+    };
+    // The batch key 'collide' will name, written by a twin ledger, without this ledger's idempotency record
+    const twinDirectory = mkdtempSync(join(tmpdir(), 'wasteflow-group-twin-'));
+    const twin = await createEventStore({ kind: 'sqlite', file: join(twinDirectory, 'events.sqlite') });
+    try {
+      const twinRunner = new UseCaseRunner(
+        new LedgerWriter(twin),
+        twin,
+        new ManualClock(new Date('2026-03-02T02:00:00Z')),
+        {},
+      );
+      for (const event of await store.readStream(`party-${GENERATOR}`)) {
+        await twin.append(event.stream, [event], event.revision === 0n ? 'no_stream' : event.revision - 1n);
+      }
+      const taken = await twinRunner.run(generateWaste, envelope(generator, 'collide'), generation);
+      const [event] = await twin.readStream(taken.streams[0].stream);
+      await store.append(event.stream, [event], 'no_stream');
+    } finally {
+      await twin.close();
+      rmSync(twinDirectory, { recursive: true, force: true });
+    }
+    const commitsBefore = groupCommits;
+    const results = await runner.runGroup([
+      item(generateWaste, generation, 'before-collide'),
+      item(generateWaste, generation, 'collide'),
+      item(generateWaste, generation, 'after-collide'),
+    ]);
+    // the group's commit was refused whole, then each item was committed (or refused) on its own
+    expect(groupCommits - commitsBefore).toBe(1);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect((results[1] as { error: { rule: string } }).error.rule).toBe('batch-already-exists');
+    for (const index of [0, 2]) {
+      const code = resultOf<{ traceCode: string }>(results[index]).traceCode;
+      expect(await store.readStream(batchStream(code))).toHaveLength(1);
+    }
+  });
 });

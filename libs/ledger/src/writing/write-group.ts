@@ -216,7 +216,10 @@ class Overlay {
     probably: 'existing' | 'absent' = 'existing',
   ): Promise<CachedStream> {
     let cached = this.streams.get(name);
-    if (!cached && probably === 'absent' && (await this.store.streamRevision(name)) === 'no_stream') {
+    // A stream an item creates is taken as absent without a read, as LedgerWriter's first attempt does:
+    // the commit expects `no_stream`, so were it to exist (a collision of random bits), the group's commit
+    // is refused as a whole and its items run again one by one, each reading what it needs.
+    if (!cached && probably === 'absent') {
       cached = {
         events: [],
         revision: 'no_stream',
