@@ -1,6 +1,6 @@
 import { StreamNotFound, type EventStore } from '@wasteflow/event-store';
 import type { Principal } from './principal';
-import { parseToken, secretMatches, tokensEqual, tokenStream } from './token';
+import { digestEquals, parseToken, secretMatches, tokenDigest, tokenStream } from './token';
 import { TOKEN_ISSUED, TOKEN_REVOKED, type TokenIssuedData, type TokenScope } from './token-events';
 
 interface CachedToken {
@@ -27,19 +27,22 @@ export class TokenService {
   private readonly cache = new Map<string, CachedToken>();
   private readonly cacheMillis: number;
   private readonly now: () => number;
+  /** The bootstrap admin token's digest, computed once rather than on every request. */
+  private readonly bootstrapDigest: Buffer | undefined;
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: TokenServiceOptions = {},
+    options: TokenServiceOptions = {},
   ) {
     this.cacheMillis = options.cacheMillis ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.bootstrapDigest = options.bootstrapAdminToken ? tokenDigest(options.bootstrapAdminToken) : undefined;
   }
 
   async authenticate(bearer: string | undefined): Promise<Principal | undefined> {
     if (!bearer) return undefined;
-    const bootstrap = this.options.bootstrapAdminToken;
-    if (bootstrap && tokensEqual(bearer, bootstrap)) {
+    const bootstrap = this.bootstrapDigest;
+    if (bootstrap && digestEquals(tokenDigest(bearer), bootstrap)) {
       return { kind: 'admin', tokenId: BOOTSTRAP_ADMIN_TOKEN_ID };
     }
     const parsed = parseToken(bearer);

@@ -33,11 +33,17 @@ export function secretMatches(secret: string, storedHash: string): boolean {
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-/** Constant-time comparison of two whole tokens (the bootstrap admin token). */
-export function tokensEqual(a: string, b: string): boolean {
-  const left = Buffer.from(hash('sha256', a, 'hex'), 'hex');
-  const right = Buffer.from(hash('sha256', b, 'hex'), 'hex');
-  return timingSafeEqual(left, right);
+/**
+ * SHA-256 of a whole token (the bootstrap admin token): digests are compared in constant time
+ * (`digestEquals`) whatever the lengths of the tokens.
+ */
+export function tokenDigest(token: string): Buffer {
+  return hash('sha256', token, 'buffer');
+}
+
+/** Constant-time comparison of two digests. */
+export function digestEquals(left: Buffer, right: Buffer): boolean {
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 export function tokenStream(tokenId: string): string {
