@@ -18,8 +18,11 @@ import {
 const DESIGN = 'DESIGN.md §6';
 /** 20,000 events/s: a million events in under a minute, every projection. */
 const REBUILD_TARGET = { op: '>=', value: 20_000, source: DESIGN } as const;
-/** Pages of the log read by the `read` variant: the runner's rebuild batch. */
-const PAGE = 20_000;
+/**
+ * Pages of the log read by the `read` variant: the pages the runner reads while rebuilding (REBUILD_PAGE_SIZE in
+ * projection-runner.ts; it commits every 20000 events, but reads 1000 at a time).
+ */
+const PAGE = 1000;
 
 interface RebuildState {
   readonly history: HistoryStore;
