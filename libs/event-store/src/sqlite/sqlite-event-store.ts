@@ -85,14 +85,6 @@ interface PendingAppend {
 }
 
 const MAX_REVISION = (1n << 63n) - 1n;
-/**
- * Groups sent to the writer thread and not answered yet, at most: one being committed and the next one
- * waiting in its port. Appends made meanwhile wait here and go as one message when an answer comes.
- * Every message costs both threads a wake-up (the largest single cost of an HTTP command in the profile
- * on the 2-core VM, more than the copy); the thread commits what waits in its port together anyway, so
- * sending more messages made no larger transactions, only more wake-ups.
- */
-const MAX_GROUPS_IN_FLIGHT = 2;
 const NOT_SYSTEM_STREAM = "substr(stream, 1, 1) <> '$'";
 
 function toRecorded(row: EventRow): RecordedEvent {
@@ -309,7 +301,7 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     // Appends accepted before close() are committed, not dropped.
     if (this.thread) {
-      this.sendPending(true);
+      this.sendPending();
       await this.lastGroup;
       await this.thread.close();
     } else {
@@ -372,25 +364,20 @@ export class SqliteEventStore implements EventStore {
   };
 
   /**
-   * Sends the appends made during this turn (and those held back) to the writer thread as one group. It
-   * commits groups in the order they were sent (call order is commit order), and those that arrive while
-   * it commits go together in its next transaction: sending does not wait for the answer to the group
-   * before, unless MAX_GROUPS_IN_FLIGHT are on their way; then the appends wait for the next answer.
+   * Sends the appends made during this turn to the writer thread as one group. It commits groups in the
+   * order they were sent (call order is commit order), and those that arrive while it commits go
+   * together in its next transaction: sending does not wait for the answer to the group before.
    */
-  private sendPending(evenIfBusy = false): void {
+  private sendPending(): void {
     const thread = this.thread;
     const group = this.pending;
     if (!thread || group.length === 0) return;
-    // sent when an answer comes (see MAX_GROUPS_IN_FLIGHT); close() sends at once
-    if (this.inFlight >= MAX_GROUPS_IN_FLIGHT && !evenIfBusy) return;
     this.pending = [];
     this.groupMode.grouped(group.length);
     this.inFlight += 1;
     this.lastGroup = thread.commit(group.map((append) => append.writes)).then(
       (outcomes) => {
         this.inFlight -= 1;
-        // what waited goes first, so the thread has it before these answers are handled
-        if (!this.closed) this.sendPending();
         this.settle(
           group,
           outcomes.map((outcome) =>
@@ -400,7 +387,6 @@ export class SqliteEventStore implements EventStore {
       },
       (error: unknown) => {
         this.inFlight -= 1;
-        if (!this.closed) this.sendPending();
         group.forEach((append) => append.reject(error));
       },
     );
