@@ -20,6 +20,8 @@ type Entry =
 /** Rows of one table for the length of one batch. */
 class TableCache {
   readonly entries = new Map<string, Entry>();
+  /** A projection read this table in this batch (get or prefetch). */
+  read = false;
 
   constructor(readonly table: CompiledTable) {}
 
@@ -124,7 +126,7 @@ export class BatchRows {
       return cache;
     };
     return {
-      get: (definition, key) => this.get(cacheOf(definition), key) as never,
+      get: (definition, key) => this.get(this.reading(definition, cacheOf(definition)), key) as never,
       put: (definition, row) => this.put(cacheOf(definition), row as RowValues),
       delete: (definition, key) => this.remove(cacheOf(definition), key as RowValues),
       add: (definition, key, deltas) =>
@@ -145,7 +147,7 @@ export class BatchRows {
             `Projection ${owner} prefetches table ${definition.name}, which it does not declare`,
           );
         }
-        const cache = this.cache(definition);
+        const cache = this.reading(definition);
         const encoded = cache.table.encodeKey(key as RowValues);
         const entry = cache.entries.get(encoded);
         if (entry && entry.kind !== 'delta') return;
@@ -179,6 +181,18 @@ export class BatchRows {
     if (!cache) {
       cache = new TableCache(compileTable(definition));
       this.tables.set(definition, cache);
+    }
+    return cache;
+  }
+
+  /**
+   * The table's cache, noting that the batch reads it: a rebuild carries the committed rows of the tables
+   * it reads (even rows this batch wrote before reading them, which the batch cache answers).
+   */
+  private reading(definition: TableDefinition, cache = this.cache(definition)): TableCache {
+    if (!cache.read) {
+      cache.read = true;
+      this.carried?.track(cache.table);
     }
     return cache;
   }
@@ -230,7 +244,7 @@ export class BatchRows {
   private put(cache: TableCache, row: RowValues): void {
     const encoded = cache.table.encodeKey(row);
     const entry = cache.entries.get(encoded);
-    const stored = entry && entry.kind !== 'delta' ? entry.stored : 'unknown';
+    const stored = entry && entry.kind !== 'delta' ? entry.stored : this.storedInCarried(cache, encoded);
     cache.entries.set(encoded, { kind: 'row', row, dirty: true, stored });
   }
 
@@ -239,13 +253,19 @@ export class BatchRows {
     const entry = cache.entries.get(encoded);
     // A row known absent from the database and never written needs no DELETE.
     if (entry?.kind === 'absent' && !entry.dirty) return;
-    const stored = entry && entry.kind !== 'delta' ? entry.stored : 'unknown';
+    const stored = entry && entry.kind !== 'delta' ? entry.stored : this.storedInCarried(cache, encoded);
     cache.entries.set(encoded, {
       kind: 'absent',
       key: keyOnly(cache.table, key),
       dirty: stored !== 'no',
       stored,
     });
+  }
+
+  /** What the rows carried from earlier batches of a rebuild say about a key this batch has not read. */
+  private storedInCarried(cache: TableCache, encoded: string): Stored {
+    const carried = this.carried?.peek(cache.table, encoded);
+    return carried === undefined ? 'unknown' : carried ? 'yes' : 'no';
   }
 
   private add(cache: TableCache, key: RowValues, deltas: Readonly<Record<string, unknown>>): void {

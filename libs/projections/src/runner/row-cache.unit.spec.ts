@@ -102,46 +102,103 @@ describe('BatchRows (the per-batch row cache behind RowAccess)', () => {
   });
 
   it('serves rows carried from earlier batches of a rebuild without loading them', async () => {
-    const loader = new FakeLoader({ accounts: [{ id: 'db', balance: 9n, owner: 'o', note: null }] });
+    // A replay starts from emptied tables: the loader holds nothing the replay did not write.
+    const loader = new FakeLoader();
     const carried = new CarriedRows();
     const first = new BatchRows(loader, carried);
-    first.access('p', [accounts, facts]).put(accounts, { id: 'a', balance: 1n, owner: 'o', note: null });
-    first.access('p', [accounts, facts]).delete(accounts, { id: 'gone' });
-    first.access('p', [accounts, facts]).add(facts, { region: 'r', month: 1 }, { grams: 1n });
+    const firstAccess = first.access('p', [accounts, facts]);
+    // Read before the first commit: `accounts` is carried, and complete.
+    expect(await firstAccess.get(accounts, { id: 'a' })).toBeUndefined();
+    firstAccess.put(accounts, { id: 'a', balance: 1n, owner: 'o', note: null });
+    firstAccess.put(accounts, { id: 'gone', balance: 1n, owner: 'o', note: null });
+    firstAccess.add(facts, { region: 'r', month: 1 }, { grams: 1n });
+    expect(loader.calls).toEqual([]);
     carried.committed(first.changes());
 
     const second = new BatchRows(loader, carried);
     const access = second.access('p', [accounts, facts]);
-    const { collector, load } = second.collector('p', [accounts, facts]);
-    for (const id of ['a', 'gone', 'db']) collector.want(accounts, { id });
+    access.delete(accounts, { id: 'gone' });
+    expect(second.changes()[0].deletes).toEqual([{ id: 'gone' }]);
+    carried.committed(second.changes());
+
+    const third = new BatchRows(loader, carried);
+    const thirdAccess = third.access('p', [accounts, facts]);
+    const { collector, load } = third.collector('p', [accounts, facts]);
+    for (const id of ['a', 'gone', 'never']) collector.want(accounts, { id });
     collector.want(facts, { region: 'r', month: 1 });
     await load();
-    expect(await access.get(accounts, { id: 'a' })).toEqual({ id: 'a', balance: 1n, owner: 'o', note: null });
-    expect(await access.get(accounts, { id: 'gone' })).toBeUndefined();
-    expect(await access.get(accounts, { id: 'db' })).toMatchObject({ balance: 9n });
-    // Only what was not carried is loaded: the row never written here, and the row written as an increment.
-    expect(loader.calls).toEqual([
-      { table: 'accounts', keys: [{ id: 'db' }] },
-      { table: 'facts', keys: [{ region: 'r', month: 1 }] },
-    ]);
-    // A carried row known absent needs no DELETE.
-    access.delete(accounts, { id: 'gone' });
-    expect(second.changes()[0].deletes).toEqual([]);
+    expect(await thirdAccess.get(accounts, { id: 'a' })).toEqual({ id: 'a', balance: 1n, owner: 'o', note: null });
+    expect(await thirdAccess.get(accounts, { id: 'gone' })).toBeUndefined();
+    expect(await thirdAccess.get(accounts, { id: 'never' })).toBeUndefined();
+    // Nothing of the complete table is loaded (a key missing here is missing there); the table first read
+    // after a commit is, since its rows committed before were not carried.
+    expect(loader.calls).toEqual([{ table: 'facts', keys: [{ region: 'r', month: 1 }] }]);
+    // Rows never committed need no DELETE, even unread: the complete table says they are absent.
+    thirdAccess.put(accounts, { id: 'new', balance: 1n, owner: 'o', note: null });
+    thirdAccess.delete(accounts, { id: 'new' });
+    thirdAccess.delete(accounts, { id: 'never' });
+    expect(third.changes()[0].deletes).toEqual([]);
   });
 
-  it('keeps two generations of carried rows', () => {
-    const carried = new CarriedRows(2);
+  it('carries only tables it was asked about, and forgets everything past its limit', () => {
+    const carried = new CarriedRows(3);
     const table = compileTable(accounts);
+    const other = compileTable(facts);
     const row = (id: string) => ({ id, balance: 0n, owner: 'o', note: null });
-    carried.committed([{ table, upserts: [row('a'), row('b')], deletes: [], increments: [] }]);
-    carried.committed([{ table, upserts: [row('c'), row('d')], deletes: [], increments: [] }]);
+    expect(carried.lookup(table, 'a')).toBeNull();
+    carried.committed([
+      { table, upserts: [row('a'), row('b')], deletes: [], increments: [] },
+      { table: other, upserts: [{ region: 'r', month: 1, grams: 1n }], deletes: [], increments: [] },
+    ]);
     expect(carried.lookup(table, 'a')).toEqual(row('a'));
-    carried.committed([{ table, upserts: [row('e')], deletes: [], increments: [] }]);
+    expect(carried.lookup(table, 'z')).toBeNull();
+    // Never asked about before the commit: not carried, not complete.
+    expect(carried.peek(other, other.encodeKey({ region: 'r', month: 1 }))).toBeUndefined();
+    expect(carried.lookup(other, other.encodeKey({ region: 'r', month: 1 }))).toBeUndefined();
+    carried.committed([{ table, upserts: [row('c'), row('d')], deletes: [], increments: [] }]);
+    // Past the limit: nothing is known any more, and a missing key is not known absent.
     expect(carried.lookup(table, 'a')).toBeUndefined();
-    expect(carried.lookup(table, 'c')).toEqual(row('c'));
+    expect(carried.lookup(table, 'z')).toBeUndefined();
+    carried.committed([{ table, upserts: [row('e')], deletes: [{ id: 'f' }], increments: [] }]);
     expect(carried.lookup(table, 'e')).toEqual(row('e'));
+    expect(carried.lookup(table, 'f')).toBeNull();
     carried.clear();
-    expect(carried.lookup(table, 'e')).toBeUndefined();
+    expect(carried.peek(table, 'e')).toBeUndefined();
+  });
+
+  it('carries a table read in the first batch even when the batch cache answered the read', async () => {
+    const loader = new FakeLoader();
+    const carried = new CarriedRows();
+    const first = new BatchRows(loader, carried);
+    const access = first.access('p', [accounts]);
+    access.put(accounts, { id: 'a', balance: 1n, owner: 'o', note: null });
+    expect(await access.get(accounts, { id: 'a' })).toMatchObject({ id: 'a' });
+    carried.committed(first.changes());
+    const table = compileTable(accounts);
+    expect(carried.peek(table, 'a')).toMatchObject({ id: 'a' });
+    expect(carried.peek(table, 'b')).toBeNull();
+  });
+
+  it('stops treating a carried table as complete once it is written as increments', () => {
+    const carried = new CarriedRows();
+    const table = compileTable(facts);
+    const key = table.encodeKey({ region: 'r', month: 1 });
+    expect(carried.lookup(table, key)).toBeNull();
+    carried.committed([
+      {
+        table,
+        upserts: [],
+        deletes: [],
+        increments: [
+          {
+            key: { region: 'r', month: 1 },
+            delta: { grams: 1n },
+            insertRow: { region: 'r', month: 1, grams: 1n },
+          },
+        ],
+      },
+    ]);
+    expect(carried.lookup(table, key)).toBeUndefined();
   });
 
   it('adds to counters without reading, merging repeated adds into one increment', async () => {

@@ -171,22 +171,32 @@ export function compileTable(definition: TableDefinition): CompiledTable {
 
 /**
  * Cache key of a row. Each key column has one type, so `String(value)` cannot collide within a column;
- * composite keys are JSON arrays so "a|b" + "c" never meets "a" + "b|c".
+ * in a composite key every part but the last is prefixed with its length ("1:a" + "b|c" never meets
+ * "3:a|b" + "c"), which is cheaper than a JSON array and as unambiguous. Keys never leave the process.
  */
 function keyEncoder(
   table: string,
   keyColumns: readonly CompiledColumn[],
 ): (key: Readonly<Record<string, unknown>>) => string {
-  const part = (key: Readonly<Record<string, unknown>>, column: CompiledColumn): string => {
-    const value = key[column.property];
+  const properties = keyColumns.map((column) => column.property);
+  const part = (key: Readonly<Record<string, unknown>>, property: string): string => {
+    const value = key[property];
     if (value === undefined || value === null) {
-      throw new Error(`Table ${table}: key column ${column.property} is missing`);
+      throw new Error(`Table ${table}: key column ${property} is missing`);
     }
-    return String(value);
+    return typeof value === 'string' ? value : String(value);
   };
-  if (keyColumns.length === 1) {
-    const [only] = keyColumns;
+  const last = properties.length - 1;
+  if (last === 0) {
+    const [only] = properties;
     return (key) => part(key, only);
   }
-  return (key) => JSON.stringify(keyColumns.map((column) => part(key, column)));
+  return (key) => {
+    let encoded = '';
+    for (let i = 0; i < last; i += 1) {
+      const value = part(key, properties[i]);
+      encoded += `${value.length}:${value}`;
+    }
+    return encoded + part(key, properties[last]);
+  };
 }

@@ -51,6 +51,14 @@ describe('defineTable', () => {
     expect(encodeKey({ regionCode: 'a', period: 1 })).toBe(
       encodeKey({ regionCode: 'a', period: 1, generatedGrams: 5n }),
     );
+    const triple = compileTable(
+      defineTable({ name: 'triple', key: ['a', 'b', 'c'], columns: { a: 'text', b: 'text', c: 'text' } }),
+    );
+    const parts = ['', ':', '1', '1:', ':1', '2:1:', '10', 'a:b'];
+    const encoded = new Set<string>();
+    for (const a of parts)
+      for (const b of parts) for (const c of parts) encoded.add(triple.encodeKey({ a, b, c }));
+    expect(encoded.size).toBe(parts.length ** 3);
     const single = compileTable(defineTable({ name: 'single', key: ['id'], columns: { id: 'bigint' } }));
     expect(single.encodeKey({ id: 12n })).toBe('12');
   });
