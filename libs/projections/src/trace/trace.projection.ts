@@ -36,15 +36,24 @@ const CREATIONS = new Set([
   'BatchReturnedFromRejection',
 ]);
 
-/** Sorted union, no duplicates. */
+/**
+ * Sorted union, no duplicates. `parties` is sorted and unique already (every stored list comes from here):
+ * when nothing is new it is returned as it is, so a rewritten row keeps the same array and the backend
+ * writes the JSON text it already has instead of serialising a copy.
+ */
 function withParties(parties: JsonValue, ...added: (string | undefined)[]): string[] {
-  const set = new Set(parties as string[]);
+  const list = parties as string[];
+  if (added.every((party) => !party || list.includes(party))) return list;
+  const set = new Set(list);
   for (const party of added) if (party) set.add(party);
   return [...set].sort();
 }
 
+/** `list` with `codes` appended (no duplicates); `list` itself when they are all in it already. */
 function appended(list: JsonValue, ...codes: string[]): string[] {
-  const out = [...(list as string[])];
+  const current = list as string[];
+  if (codes.every((code) => current.includes(code))) return current;
+  const out = [...current];
   for (const code of codes) if (!out.includes(code)) out.push(code);
   return out;
 }
