@@ -29,7 +29,8 @@ export interface UnitOfWork {
   load<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>>;
   /**
    * Like `load`, for a stream the decision is about to create (a new trace code): usually absent, so its
-   * revision is asked first and nothing is read when it has no events.
+   * revision is asked first and nothing is read when it has no events (a first attempt of LedgerWriter
+   * does not even ask: the commit's `no_stream` does).
    */
   loadCreated<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>>;
   /** Only the stream's revision and last event (a counter stream: no need to read its history). */
