@@ -667,7 +667,11 @@ export class ProjectionRunner {
   }
 
   /** Applies one batch and commits it. */
-  private async applyBatch(events: readonly RecordedEvent[], token: bigint, mode: 'live' | 'rebuild'): Promise<void> {
+  private async applyBatch(
+    events: readonly RecordedEvent[],
+    token: bigint,
+    mode: 'live' | 'rebuild',
+  ): Promise<void> {
     const batch = this.openBatch(events[0].position);
     await this.evolveEvents(batch, events);
     batch.to = events[events.length - 1].position;

@@ -70,6 +70,24 @@ function keyOnly(table: CompiledTable, source: RowValues): RowValues {
   return key;
 }
 
+/** One value of an `add`, checked against its column. */
+function counterValue(table: CompiledTable, property: string, value: unknown): number | bigint {
+  const column: CompiledColumn | undefined = table.byProperty.get(property);
+  if (!column || column.isKey)
+    throw new Error(`Table ${table.name}: add() on ${property}, which is not a value column`);
+  const ok =
+    column.type === 'bigint'
+      ? typeof value === 'bigint'
+      : (column.type === 'integer' || column.type === 'real') &&
+        typeof value === 'number' &&
+        Number.isFinite(value);
+  if (!ok)
+    throw new Error(
+      `Table ${table.name}: add() on ${property} (${column.type}) with ${typeof value} ${String(value)}`,
+    );
+  return value as number | bigint;
+}
+
 function checkDelta(
   table: CompiledTable,
   deltas: Readonly<Record<string, unknown>>,
@@ -78,22 +96,28 @@ function checkDelta(
   for (const property in deltas) {
     const value = deltas[property];
     if (value === undefined) continue;
-    const column: CompiledColumn | undefined = table.byProperty.get(property);
-    if (!column || column.isKey)
-      throw new Error(`Table ${table.name}: add() on ${property}, which is not a value column`);
-    const ok =
-      column.type === 'bigint'
-        ? typeof value === 'bigint'
-        : (column.type === 'integer' || column.type === 'real') &&
-          typeof value === 'number' &&
-          Number.isFinite(value);
-    if (!ok)
-      throw new Error(
-        `Table ${table.name}: add() on ${property} (${column.type}) with ${typeof value} ${String(value)}`,
-      );
-    checked[property] = value as number | bigint;
+    checked[property] = counterValue(table, property, value);
   }
   return checked;
+}
+
+/**
+ * Adds `deltas` into a delta this batch staged (the cache's own object), checking each value as
+ * `checkDelta` does but without a copy; zeros change nothing and are skipped (an indicator add carries
+ * every counter, six of them 0).
+ */
+function mergeDelta(
+  table: CompiledTable,
+  into: Record<string, number | bigint>,
+  deltas: Readonly<Record<string, unknown>>,
+): void {
+  for (const property in deltas) {
+    const value = deltas[property];
+    if (value === undefined) continue;
+    const checked = counterValue(table, property, value);
+    if (checked === 0n || checked === 0) continue;
+    into[property] = plus(into[property], checked);
+  }
 }
 
 function plus(a: unknown, b: number | bigint): number | bigint {
@@ -269,13 +293,15 @@ export class BatchRows {
   }
 
   private add(cache: TableCache, key: RowValues, deltas: Readonly<Record<string, unknown>>): void {
-    const delta = checkDelta(cache.table, deltas);
     const encoded = cache.table.encodeKey(key);
     const entry = cache.entries.get(encoded);
+    if (entry?.kind === 'delta') {
+      mergeDelta(cache.table, entry.delta, deltas);
+      return;
+    }
+    const delta = checkDelta(cache.table, deltas);
     if (!entry) {
       cache.entries.set(encoded, { kind: 'delta', key: keyOnly(cache.table, key), delta });
-    } else if (entry.kind === 'delta') {
-      for (const property in delta) entry.delta[property] = plus(entry.delta[property], delta[property]);
     } else if (entry.kind === 'row') {
       const row = { ...entry.row };
       for (const property in delta) row[property] = plus(row[property], delta[property]);

@@ -127,7 +127,12 @@ describe('BatchRows (the per-batch row cache behind RowAccess)', () => {
     for (const id of ['a', 'gone', 'never']) collector.want(accounts, { id });
     collector.want(facts, { region: 'r', month: 1 });
     await load();
-    expect(await thirdAccess.get(accounts, { id: 'a' })).toEqual({ id: 'a', balance: 1n, owner: 'o', note: null });
+    expect(await thirdAccess.get(accounts, { id: 'a' })).toEqual({
+      id: 'a',
+      balance: 1n,
+      owner: 'o',
+      note: null,
+    });
     expect(await thirdAccess.get(accounts, { id: 'gone' })).toBeUndefined();
     expect(await thirdAccess.get(accounts, { id: 'never' })).toBeUndefined();
     // Nothing of the complete table is loaded (a key missing here is missing there); the table first read
@@ -311,6 +316,22 @@ describe('BatchRows (the per-batch row cache behind RowAccess)', () => {
     expect(() => access.add(facts, { region: 'r', month: 1 }, { month: 1 } as never)).toThrow(
       'not a value column',
     );
+    // The same checks when the add merges into one already staged.
+    access.add(facts, { region: 'm', month: 1 }, { grams: 1n, count: 0 });
+    expect(() => access.add(facts, { region: 'm', month: 1 }, { grams: 1 as unknown as bigint })).toThrow(
+      'grams (bigint) with number 1',
+    );
+    expect(() => access.add(facts, { region: 'm', month: 1 }, { month: 1 } as never)).toThrow(
+      'not a value column',
+    );
+    access.add(facts, { region: 'm', month: 1 }, { grams: 0n, count: 2 });
+    expect(rows.changes()[0].increments).toEqual([
+      {
+        key: { region: 'm', month: 1 },
+        delta: { grams: 1n, count: 2 },
+        insertRow: { region: 'm', month: 1, grams: 1n, count: 2, share: 0, label: 'n/a' },
+      },
+    ]);
     access.add(strict, { id: 'x' }, { n: 1 });
     expect(() => rows.changes()).toThrow('column name has no default');
     await expect(access.get(accounts, {} as never)).rejects.toThrow('key column id is missing');
