@@ -1,18 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { JsonObject, RecordedEvent } from '@wasteflow/event-store';
-import {
-  manifestDueAt,
-  parseInstant,
-  storageDueAt,
-  upcast,
-  type DomainEvent,
-  type WasteCategory,
-} from '@wasteflow/domain';
+import { upcast, type DomainEvent, type WasteCategory } from '@wasteflow/domain';
 import { isPostgres, readModelTable } from '../database/migration-helpers';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
 import { defineTable, type RowOf } from '../runner/table';
 import { delimited, undelimited } from '../query/read-scope';
+import { instantMs, manifestDueAtOf, storageDueAtOf } from '../time-memo';
 
 /**
  * Alerts (预警) for regulators and parties:
@@ -214,7 +208,7 @@ function notStored(traceCode: string): RowOf<typeof alertBatches> {
 }
 
 function ms(instant: string): bigint {
-  return BigInt(parseInstant(instant, 'instant'));
+  return BigInt(instantMs(instant, 'instant'));
 }
 
 function remainingOf(data: Record<string, unknown>): number | undefined {
@@ -323,7 +317,7 @@ class AlertWriter {
     startedAt: string,
   ): Promise<void> {
     const id = `overdue_storage:${traceCode}:${ms(startedAt)}`;
-    const dueAt = storageDueAt(storageSince);
+    const dueAt = storageDueAtOf(storageSince);
     await this.raise({
       id,
       kind: 'overdue_storage',
@@ -465,8 +459,7 @@ export async function evolveAlerts(rows: RowAccess, recorded: RecordedEvent): Pr
     const late = await lateEntryOf(rows, event);
     if (late) {
       const recordedAt = recordedAtOf(recorded);
-      const delayMs =
-        parseInstant(recordedAt, 'recordedAt') - parseInstant(event.data.occurredAt, 'occurredAt');
+      const delayMs = instantMs(recordedAt, 'recordedAt') - instantMs(event.data.occurredAt, 'occurredAt');
       await w.raise({
         id: `late_entry:${recorded.id}`,
         kind: 'late_entry',
@@ -508,7 +501,7 @@ export async function evolveAlerts(rows: RowAccess, recorded: RecordedEvent): Pr
     case 'ManifestPickedUp': {
       const d = event.data;
       const manifest = await rows.get(alertManifests, { manifestNo: d.manifestNo });
-      const dueAt = manifestDueAt(d.occurredAt);
+      const dueAt = manifestDueAtOf(d.occurredAt);
       await w.raise({
         id: overdueManifestId(d.manifestNo),
         kind: 'overdue_manifest',

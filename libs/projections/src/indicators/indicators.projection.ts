@@ -1,14 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { RecordedEvent } from '@wasteflow/event-store';
-import {
-  cstMonth,
-  parseInstant,
-  upcast,
-  type Composition,
-  type DomainEvent,
-  type TreatmentMode,
-} from '@wasteflow/domain';
+import { upcast, type Composition, type DomainEvent, type TreatmentMode } from '@wasteflow/domain';
 import { readModelTable } from '../database/migration-helpers';
+import { cstMonthOf } from '../time-memo';
 import { defineProjection } from '../runner/projection';
 import type { RowAccess } from '../runner/row-access';
 import { defineTable, type CounterColumnsOf } from '../runner/table';
@@ -151,7 +145,7 @@ const ZERO = {
 
 /** The CST month ('YYYY-MM') of an event's business time. */
 export function activityMonthOf(occurredAt: string): string {
-  return cstMonth(parseInstant(occurredAt, 'occurredAt'));
+  return cstMonthOf(occurredAt, 'occurredAt');
 }
 
 function count(

@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { RecordedEvent } from '@wasteflow/event-store';
-import { parseInstant, upcast, type DomainEvent } from '@wasteflow/domain';
+import { upcast, type DomainEvent } from '@wasteflow/domain';
 import { readModelTable } from '../database/migration-helpers';
+import { instantMs } from '../time-memo';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
 import { defineTable, type RowOf } from '../runner/table';
@@ -153,7 +154,7 @@ function replace(
 }
 
 function ms(instant: string): bigint {
-  return BigInt(parseInstant(instant, 'instant'));
+  return BigInt(instantMs(instant, 'instant'));
 }
 
 /**

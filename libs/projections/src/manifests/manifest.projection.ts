@@ -1,12 +1,7 @@
-import {
-  manifestDueAt,
-  parseInstant,
-  upcast,
-  type ManifestEvent,
-  type PartyRegistered,
-} from '@wasteflow/domain';
+import { upcast, type ManifestEvent, type PartyRegistered } from '@wasteflow/domain';
 import type { JsonValue, RecordedEvent } from '@wasteflow/event-store';
 import { defineProjection } from '../runner/projection';
+import { instantMs, manifestDueAtOf } from '../time-memo';
 import type { RowAccess } from '../runner/row-access';
 import {
   ManifestTables1764600000100,
@@ -95,7 +90,7 @@ async function evolveManifestEvent(
       hazardous: d.hazardous,
       plannedAt: d.plannedAt,
       issuedAt: d.occurredAt,
-      issuedAtMs: BigInt(parseInstant(d.occurredAt, 'occurredAt')),
+      issuedAtMs: BigInt(instantMs(d.occurredAt, 'occurredAt')),
       pickedUpAt: null,
       vehiclePlate: null,
       weighedGrams: null,
@@ -126,14 +121,14 @@ async function evolveManifestEvent(
   switch (event.type) {
     case 'ManifestPickedUp': {
       const d = event.data;
-      const dueAt = manifestDueAt(d.occurredAt);
+      const dueAt = manifestDueAtOf(d.occurredAt);
       update({
         status: 'picked_up',
         pickedUpAt: d.occurredAt,
         vehiclePlate: d.vehiclePlate,
         weighedGrams: d.weighedGrams !== undefined ? BigInt(d.weighedGrams) : null,
         dueAt,
-        dueAtMs: BigInt(parseInstant(dueAt, 'dueAt')),
+        dueAtMs: BigInt(instantMs(dueAt, 'dueAt')),
       });
       return;
     }
@@ -158,7 +153,7 @@ async function evolveManifestEvent(
       update({
         status: 'received',
         receivedAt: d.occurredAt,
-        receivedAtMs: BigInt(parseInstant(d.occurredAt, 'occurredAt')),
+        receivedAtMs: BigInt(instantMs(d.occurredAt, 'occurredAt')),
         lines: lines as unknown as JsonValue,
         discrepancy: d.lines.some((line) => line.discrepancy),
       });
