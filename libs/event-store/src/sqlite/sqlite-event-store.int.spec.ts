@@ -31,6 +31,11 @@ describeEventStoreContract('sqlite', () => sqliteFixture(), {
   largePositions: () => sqliteFixture({ initialPosition: 2n ** 60n + 7n }),
 });
 
+// The other two commit paths keep the same contract: each append committed when it is called, and group
+// commits made in the writer thread.
+describeEventStoreContract('sqlite without group commit', () => sqliteFixture({ groupCommit: false }));
+describeEventStoreContract('sqlite with the writer thread', () => sqliteFixture({ writerThread: true }));
+
 describe('SqliteEventStore specifics', () => {
   let fixture: EventStoreFixture;
   afterEach(async () => {

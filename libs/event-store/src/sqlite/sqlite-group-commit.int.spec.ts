@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DuplicateEventId, EventStoreClosed, WrongExpectedRevision } from '../errors';
 import type { AppendResult, EventToAppend, JsonObject } from '../event-store.port';
-import { describeEventStoreContract, type EventStoreFixture } from '../testing/event-store.contract';
 import { TestEvents } from '../testing/test-events';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 
@@ -13,13 +12,16 @@ import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-s
  * These tests make every append of a test in one turn (Promise.allSettled over calls made synchronously),
  * so they all land in one group.
  */
-describe('SqliteEventStore group commit', () => {
+describe.each([
+  ['on this connection', false],
+  ['in the writer thread', true],
+])('SqliteEventStore group commit, %s', (_where, writerThread) => {
   let directory: string;
   let store: SqliteEventStore;
   const data = new TestEvents('group');
 
   function open(options: Partial<SqliteEventStoreOptions> = {}, name = 'events.sqlite'): SqliteEventStore {
-    return new SqliteEventStore({ file: join(directory, name), ...options });
+    return new SqliteEventStore({ file: join(directory, name), writerThread, ...options });
   }
 
   beforeEach(() => {
@@ -186,26 +188,3 @@ describe('SqliteEventStore group commit', () => {
     expect(await store.streamRevision(data.stream('closing'))).toBe(0n);
   });
 });
-
-/** Without group commit every append commits when it is called: the same contract holds. */
-async function ungroupedFixture(): Promise<EventStoreFixture> {
-  const directory = mkdtempSync(join(tmpdir(), 'wasteflow-event-store-'));
-  const open = (): SqliteEventStore =>
-    new SqliteEventStore({ file: join(directory, 'events.sqlite'), pollIntervalMs: 20, groupCommit: false });
-  const store = open();
-  const others: SqliteEventStore[] = [];
-  return {
-    store,
-    openSecondStore: async () => {
-      const other = open();
-      others.push(other);
-      return other;
-    },
-    cleanup: async () => {
-      await Promise.all([store, ...others].map((instance) => instance.close()));
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
-}
-
-describeEventStoreContract('sqlite without group commit', () => ungroupedFixture());
