@@ -162,18 +162,19 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(added.filter((e) => e.type === 'ManifestSerialAllocated')).toHaveLength(1);
   });
 
-  it('10 concurrent manifests of 10 batches: distinct consecutive numbers, one per success', async () => {
+  it('30 concurrent manifests of 30 batches in one city: every one issued, distinct consecutive numbers', async () => {
+    // All 30 race for the city's serial counter; the losers retry in turn (not against each other
+    // again), so none runs out of attempts.
     const codes: string[] = [];
-    for (let i = 0; i < 10; i++) codes.push(await b.generate(1 + i));
+    for (let i = 0; i < 30; i++) codes.push(await b.generate(1 + i));
     const before = await t.headPosition();
     const responses = await Promise.all(
       codes.map((code) =>
         send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), keys.next('ship-many')),
       ),
     );
-    expectRefusalsAmong(responses, ['409 concurrency-retries-exhausted']);
+    expect(responses.map((r) => r.status)).toEqual(codes.map(() => 201));
     const won = responses.filter((r) => r.status === 201);
-    expect(won.length).toBeGreaterThan(0);
     const numbers = won.map((r) => r.body.manifestNo as string);
     expect(new Set(numbers).size).toBe(won.length);
     const serials = numbers.map((no) => Number(no.slice(8))).sort((x, y) => x - y);

@@ -14,6 +14,7 @@ import { actorOf, type Principal } from '../access/principal';
 import { ConcurrencyExhausted, IdempotencyKeyReused } from './ledger-errors';
 import type { StoredEventShape } from './stream-model';
 import { StreamStateCache } from './stream-state-cache';
+import { StreamTurns } from './stream-turns';
 import { lastEventOf, StoreUnitOfWork, type UnitOfWork } from './unit-of-work';
 
 /** Fixed namespace for the name-based (v5) event ids derived from idempotency keys and causing events. */
@@ -116,6 +117,8 @@ export interface LedgerWriterOptions {
 export class LedgerWriter {
   readonly maxAttempts: number;
   private readonly stateCache: StreamStateCache | undefined;
+  /** Turns on the hot streams whose races this process lost: losers retry one after the other. */
+  private readonly hotStreamTurns = new StreamTurns();
 
   constructor(
     private readonly store: EventStore,
@@ -133,44 +136,59 @@ export class LedgerWriter {
     let touched: readonly string[] = [];
     let unitOfWork: StoreUnitOfWork | undefined;
     let conflicting: string | undefined;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      // Where the record is committed first and atomically with the events, a first attempt need not look
-      // for it: if it exists, the commit is refused (nothing written) and the retry finds it; a refusal
-      // looks for it too (decideChecked). That saves a read on every new request. Elsewhere (EventStoreDB
-      // writes the record last, stream by stream), look first.
-      if (attempt > 1 || !this.store.capabilities.atomicMultiStreamAppend) {
-        const earlier = await this.findEarlier<R>(context);
-        if (earlier) return earlier;
-      }
+    let releaseTurn: (() => void) | undefined;
+    try {
+      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        // Where the record is committed first and atomically with the events, a first attempt need not look
+        // for it: if it exists, the commit is refused (nothing written) and the retry finds it; a refusal
+        // looks for it too (decideChecked). That saves a read on every new request. Elsewhere (EventStoreDB
+        // writes the record last, stream by stream), look first.
+        if (attempt > 1 || !this.store.capabilities.atomicMultiStreamAppend) {
+          const earlier = await this.findEarlier<R>(context);
+          if (earlier) return earlier;
+        }
 
-      unitOfWork = new StoreUnitOfWork(
-        this.store,
-        unitOfWork && conflicting !== undefined ? { previous: unitOfWork, conflicting } : undefined,
-        this.stateCache,
-        // A first attempt takes streams it creates as absent without reading them (one read less per
-        // new batch or manifest): the commit's `no_stream` checks it, and only where the commit is atomic
-        // (else streams before the refused one would be written). Any later attempt reads them.
-        attempt === 1 && this.store.capabilities.atomicMultiStreamAppend,
-      );
-      const decision = await this.decideChecked(context, decide, unitOfWork);
-      if (decision === STALE_READ) {
-        // refused on reads a concurrent write has overtaken: decide again on a full, fresh read
-        conflicting = undefined;
-        unitOfWork = undefined;
-        continue;
+        unitOfWork = new StoreUnitOfWork(
+          this.store,
+          unitOfWork && conflicting !== undefined ? { previous: unitOfWork, conflicting } : undefined,
+          this.stateCache,
+          // A first attempt takes streams it creates as absent without reading them (one read less per
+          // new batch or manifest): the commit's `no_stream` checks it, and only where the commit is atomic
+          // (else streams before the refused one would be written). Any later attempt reads them.
+          attempt === 1 && this.store.capabilities.atomicMultiStreamAppend,
+        );
+        const decision = await this.decideChecked(context, decide, unitOfWork);
+        if (decision === STALE_READ) {
+          // refused on reads a concurrent write has overtaken: decide again on a full, fresh read
+          conflicting = undefined;
+          unitOfWork = undefined;
+          continue;
+        }
+        const prepared = this.prepare(context, unitOfWork, decision);
+        if ('replayed' in prepared) return prepared;
+        touched = prepared.writes.map((write) => write.stream);
+        try {
+          const results = await this.store.appendToStreams(prepared.commit);
+          return this.outcomeOf(prepared, results);
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+          // a stream changed under us: read that one again (all of them after a duplicate id)
+          conflicting = error instanceof WrongExpectedRevision ? error.stream : undefined;
+          const hot =
+            'replayed' in decision
+              ? undefined
+              : decision.writes.find((write) => write.contended && write.stream === conflicting);
+          if (hot && !releaseTurn) {
+            // Lost a race on a stream many requests write (a city's manifest serial): retry in turn with the
+            // other losers of this process instead of racing them again (under load some lost all 12 tries).
+            releaseTurn = await this.hotStreamTurns.take(hot.stream);
+          } else if (attempt < this.maxAttempts) {
+            await sleep(Math.random() * Math.min(5 * 2 ** (attempt - 1), 200));
+          }
+        }
       }
-      const prepared = this.prepare(context, unitOfWork, decision);
-      if ('replayed' in prepared) return prepared;
-      touched = prepared.writes.map((write) => write.stream);
-      try {
-        const results = await this.store.appendToStreams(prepared.commit);
-        return this.outcomeOf(prepared, results);
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-        // a stream changed under us: read that one again (all of them after a duplicate id)
-        conflicting = error instanceof WrongExpectedRevision ? error.stream : undefined;
-        if (attempt < this.maxAttempts) await sleep(Math.random() * Math.min(5 * 2 ** (attempt - 1), 200));
-      }
+    } finally {
+      releaseTurn?.();
     }
     throw new ConcurrencyExhausted(this.maxAttempts, touched);
   }
