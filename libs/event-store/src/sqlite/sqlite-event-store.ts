@@ -24,6 +24,7 @@ import {
   COLUMNS,
   deserializeError,
   encodeWrites,
+  toRecorded,
   SqliteWriter,
   TABLE,
   type EncodedWrite,
@@ -88,20 +89,6 @@ interface PendingAppend {
 
 const MAX_REVISION = (1n << 63n) - 1n;
 const NOT_SYSTEM_STREAM = "substr(stream, 1, 1) <> '$'";
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    stream: row.stream,
-    revision: row.revision,
-    position: row.position,
-    type: row.type,
-    schemaVersion: Number(row.schema_version),
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    recordedAt: new Date(Number(row.recorded_at)),
-  };
-}
 
 /**
  * The embedded store: one SQLite file through better-sqlite3, WAL journal. Positions are the table's

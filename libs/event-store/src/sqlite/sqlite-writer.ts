@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import { DuplicateEventId, EventStoreError, InvalidArgument, WrongExpectedRevision } from '../errors';
-import type { AppendResult, EventToAppend, ExpectedRevision, StreamWrite } from '../event-store.port';
+import type {
+  AppendResult,
+  EventToAppend,
+  ExpectedRevision,
+  RecordedEvent,
+  StreamWrite,
+} from '../event-store.port';
 import { numberToRevision, satisfiesExpected } from '../internal/expected-revision';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
 
@@ -62,7 +68,8 @@ function encodeEvent(event: EventToAppend): EncodedEvent {
   };
 }
 
-export function toStored(row: EventRow): StoredEvent {
+/** A row as the port's event (also what an idempotent retry compares with). */
+export function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.id,
     stream: row.stream,
@@ -72,6 +79,7 @@ export function toStored(row: EventRow): StoredEvent {
     schemaVersion: Number(row.schema_version),
     data: JSON.parse(row.data),
     metadata: JSON.parse(row.metadata),
+    recordedAt: new Date(Number(row.recorded_at)),
   };
 }
 
@@ -258,7 +266,7 @@ export class SqliteWriter {
     for (const write of writes) {
       for (const event of write.events) {
         const row = this.statements.byId.get(event.id);
-        if (row) stored.set(row.id, toStored(row));
+        if (row) stored.set(row.id, toRecorded(row));
       }
     }
     return stored;
