@@ -1,10 +1,11 @@
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import { DuplicateEventId, WrongExpectedRevision } from '../errors';
 import type { AppendResult, EventToAppend } from '../event-store.port';
 import { describeEventStoreContract, type EventStoreFixture } from '../testing/event-store.contract';
-import { POSTGRES_TEST_URL, probePostgres, testSchemaName } from '../testing/postgres-test-server';
+import { POSTGRES_TEST_URL, probePostgres } from '../testing/postgres-test-server';
+import { postgresStoreFixtures } from '../testing/postgres-store-fixtures';
 import { TestEvents } from '../testing/test-events';
-import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
 import { GroupCommitMode } from '../sqlite/group-commit-mode';
 import { decodePosition } from './postgres-position';
 
@@ -15,56 +16,10 @@ if (!probe.reachable && !inCi) {
 }
 const describeIfServer = probe.reachable || inCi ? describe : describe.skip;
 
-const admin = new Pool({ connectionString: POSTGRES_TEST_URL, max: 2 });
-const schemaPrefix = testSchemaName(__filename);
-let schemaCounter = 0;
+const stores = postgresStoreFixtures(__filename, probe);
+const fixture = stores.fixture;
 
-async function dropSchema(schema: string): Promise<void> {
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-}
-
-async function fixture(
-  options: Partial<PostgresEventStoreOptions> = {},
-): Promise<EventStoreFixture & { store: PostgresEventStore }> {
-  if (!probe.reachable) throw new Error(`PostgreSQL unreachable at ${POSTGRES_TEST_URL}: ${probe.reason}`);
-  schemaCounter += 1;
-  const schema = `${schemaPrefix}_${schemaCounter}`;
-  await dropSchema(schema);
-  const open = (): PostgresEventStore =>
-    new PostgresEventStore({
-      connectionString: POSTGRES_TEST_URL,
-      schema,
-      pollIntervalMs: 50,
-      poolSize: 12,
-      ...options,
-    });
-  const store = open();
-  await store.ensureSchema();
-  const others: PostgresEventStore[] = [];
-  return {
-    store,
-    openSecondStore: async () => {
-      const other = open();
-      others.push(other);
-      return other;
-    },
-    cleanup: async () => {
-      await Promise.all([store, ...others].map((instance) => instance.close()));
-      await dropSchema(schema);
-    },
-  };
-}
-
-afterAll(async () => {
-  if (probe.reachable) {
-    const { rows } = await admin.query<{ nspname: string }>(
-      `SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`,
-      [`${schemaPrefix}\\_%`],
-    );
-    for (const row of rows) await dropSchema(row.nspname);
-  }
-  await admin.end();
-});
+afterAll(() => stores.dropAll());
 
 const xidOf = (result: AppendResult): bigint => decodePosition(result.position).xid;
 const rejection = (outcome: PromiseSettledResult<unknown>): unknown =>
