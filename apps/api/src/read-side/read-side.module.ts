@@ -17,8 +17,11 @@ import { AuditController } from './audit.controller';
 import { IndicatorsController, INDICATORS_PROVIDERS } from './indicators.controller';
 import { InventoryController, INVENTORY_PROVIDERS } from './inventory.controller';
 import { ManifestsController } from './manifests.controller';
+import { PartiesController } from './parties.controller';
+import { PartyRegistry } from './party-registry';
 import { ReadYourWrites } from './read-your-writes';
 import { TraceController } from './trace.controller';
+import { WhoAmIController } from './whoami.controller';
 
 /** The same mapping as apps/projector and the CLI (libs/projections `readModelConfigFor`). */
 export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig {
@@ -41,9 +44,10 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
       }),
     }),
   ],
-  controllers: [TraceController, ManifestsController, AuditController, IndicatorsController, InventoryController, AlertsController],
+  controllers: [TraceController, ManifestsController, AuditController, IndicatorsController, InventoryController, AlertsController, WhoAmIController, PartiesController],
   providers: [
     ReadYourWrites,
+    PartyRegistry,
     TraceQuery,
     ManifestQuery,
     StreamHistoryQuery,

@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  evolveParty,
+  initialPartyState,
+  partyStream,
+  regionMatches,
+  upcast,
+  type PartyEvent,
+  type PartyState,
+  type RegisteredParty,
+} from '@wasteflow/domain';
+import { EVENT_STORE, StreamNotFound, type EventStore } from '@wasteflow/event-store';
+import { quoteIdentifier } from '@wasteflow/projections';
+
+/** What the console and integrators read of a registered party: its registration and its permits. */
+export interface PartyView {
+  readonly uscc: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly districtCode: string;
+  readonly registeredAt: string;
+  readonly permits: readonly PermitView[];
+}
+
+export interface PermitView {
+  readonly permitNo: string;
+  readonly wasteCodes: readonly string[];
+  readonly hwCategories: readonly string[];
+  readonly operations: readonly string[];
+  readonly annualCapacityKg: number;
+  readonly validFrom: string;
+  readonly validTo: string;
+  readonly revokedAt: string | null;
+}
+
+export function partyView(state: RegisteredParty): PartyView {
+  return {
+    uscc: state.uscc,
+    name: state.name,
+    roles: state.roles,
+    districtCode: state.districtCode,
+    registeredAt: state.registeredAt,
+    permits: state.permits.map((permit) => ({
+      permitNo: permit.permitNo,
+      wasteCodes: permit.wasteCodes,
+      hwCategories: permit.hwCategories,
+      operations: permit.operations,
+      annualCapacityKg: permit.annualCapacityGrams / 1000,
+      validFrom: permit.validFrom,
+      validTo: permit.validTo,
+      revokedAt: permit.revokedAt ?? null,
+    })),
+  };
+}
+
+/**
+ * Registered parties, for the read routes that name them (who am I, the parties a regulator oversees,
+ * the carriers and receivers a shipper picks from). A party's registration and permits are read from its
+ * own stream through the domain's evolve, so they are never behind the ledger; which parties exist in a
+ * region comes from the inventory projection's party table (uscc, name, district), the only read model
+ * that keeps every registration.
+ */
+@Injectable()
+export class PartyRegistry {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(getDataSourceToken()) private readonly readModels: DataSource,
+  ) {}
+
+  /** The party's state from its stream; undefined when it is not registered. */
+  async find(uscc: string): Promise<RegisteredParty | undefined> {
+    let state: PartyState = initialPartyState;
+    try {
+      for (const event of await this.store.readStream(partyStream(uscc))) {
+        state = evolveParty(state, upcast(event.type, event.schemaVersion, event.data) as PartyEvent);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFound) return undefined;
+      throw error;
+    }
+    return state.status === 'registered' ? state : undefined;
+  }
+
+  /**
+   * USCCs of the registered parties in any of the regions (all when `regions` is undefined), by USCC.
+   * Matched here with the scope's own rule (`regionMatches`); the table holds one short row per party.
+   */
+  async usccsIn(regions: readonly string[] | undefined): Promise<string[]> {
+    const options = this.readModels.options;
+    const schema = options.type === 'postgres' ? (options as { schema?: string }).schema : undefined;
+    const table = schema
+      ? `${quoteIdentifier(schema)}.${quoteIdentifier('inventory_party')}`
+      : quoteIdentifier('inventory_party');
+    const rows = (await this.readModels.query(`SELECT uscc, district_code FROM ${table} ORDER BY uscc`)) as {
+      uscc: string;
+      district_code: string;
+    }[];
+    return rows
+      .filter(
+        (row) => regions === undefined || regions.some((region) => regionMatches(region, row.district_code)),
+      )
+      .map((row) => row.uscc);
+  }
+}
