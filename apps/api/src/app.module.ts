@@ -7,6 +7,7 @@ import { AccessGuard } from './access/access.guard';
 import { CancelManifestController } from './cancel-manifest/cancel-manifest.controller';
 import { cacheValidationMetadata } from './common/validation-metadata-cache';
 import type { ApiConfig } from './config/api-config';
+import { ConsoleModule } from './console/console.module';
 import { ConsolidateBatchesController } from './consolidate-batches/consolidate-batches.controller';
 import { CorrectMassController } from './correct-mass/correct-mass.controller';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
@@ -67,6 +68,7 @@ export class AppModule {
         MetricsModule,
         // The read side; the ledger and the projections meet only through the events in the store.
         ReadSideModule,
+        ConsoleModule,
       ],
       controllers: [HealthController, ...WRITE_CONTROLLERS],
       providers: [

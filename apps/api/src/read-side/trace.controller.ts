@@ -3,6 +3,7 @@ import {
   Get,
   Header,
   Injectable,
+  Optional,
   Param,
   Query,
   Req,
@@ -23,6 +24,8 @@ import type { Principal } from '@wasteflow/ledger';
 import { TraceQuery, type PublicTraceView, type TraceView } from '@wasteflow/projections';
 import { Allow, CurrentPrincipal, Public } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
+import { ConsoleAssets } from '../console/console-assets';
+import { CONSOLE_CSP } from '../console/console-page';
 import { ReadYourWrites } from './read-your-writes';
 import { assertCanRead } from './scope';
 
@@ -114,6 +117,7 @@ export class TraceController {
   constructor(
     private readonly trace: TraceQuery,
     private readonly readYourWrites: ReadYourWrites,
+    @Optional() private readonly console?: ConsoleAssets,
   ) {}
 
   @Get('v1/batches/:code')
@@ -190,10 +194,21 @@ export class TraceController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PublicTraceView | string> {
+    const accept = String(request.headers.accept ?? '');
+    const html = /text\/html/i.test(accept) && !/application\/json/i.test(accept.split(/text\/html/i)[0]);
+    // A browser gets the console's public trace page, which reads this same route as JSON.
+    const page = html ? this.console?.indexHtml() : undefined;
+    if (page !== undefined) {
+      void reply
+        .header('cache-control', 'no-store')
+        .header('vary', 'accept')
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', CONSOLE_CSP);
+      return page;
+    }
     const view = await this.trace.findPublic(code);
     void reply.header('cache-control', 'public, max-age=60').header('vary', 'accept');
-    const accept = String(request.headers.accept ?? '');
-    if (/text\/html/i.test(accept) && !/application\/json/i.test(accept.split(/text\/html/i)[0])) {
+    if (html) {
       void reply.header('content-type', 'text/html; charset=utf-8');
       return publicHtml(view);
     }
