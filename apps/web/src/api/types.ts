@@ -1,0 +1,206 @@
+/** The API's answers the console reads (DESIGN §4; the OpenAPI description at /docs has them all). */
+export interface Permit {
+  permitNo: string;
+  wasteCodes: string[];
+  hwCategories: string[];
+  operations: string[];
+  annualCapacityKg: number;
+  validFrom: string;
+  validTo: string;
+  revokedAt: string | null;
+}
+
+export interface Party {
+  uscc: string;
+  name: string;
+  roles: string[];
+  districtCode: string;
+  registeredAt: string;
+  permits: Permit[];
+}
+
+export type WhoAmI =
+  | { kind: 'admin' | 'auditor'; tokenId: string }
+  | { kind: 'party'; tokenId: string; party: Party | null }
+  | { kind: 'regulator'; tokenId: string; regions: string[]; categories: string[] };
+
+export interface Target {
+  indicator: string;
+  target: number;
+  value: number | null;
+  met: boolean | null;
+}
+
+export interface Indicators {
+  region: string;
+  category: string | null;
+  from: string;
+  to: string;
+  generatedKg: number;
+  utilisedKg: number;
+  landfilledKg: number;
+  incineratedKg: number;
+  otherDisposedKg: number;
+  disposedKg: number;
+  utilisedFromPriorStockKg: number;
+  treatedFromPriorStockKg: number;
+  utilisationRate: number | null;
+  landfillRate: number | null;
+  treatedRate: number | null;
+  targets: Target[];
+  position: string;
+}
+
+export interface InventoryBatch {
+  traceCode: string;
+  holderUscc: string;
+  holderName: string | null;
+  districtCode: string | null;
+  category: string;
+  subtype: string | null;
+  wasteCode: string | null;
+  massKg: number;
+  heldKg: number;
+  inTransitKg: number;
+  status: string;
+  manifest: { manifestNo: string; carrierUscc: string | null; receiverUscc: string | null } | null;
+  heldSince: string;
+  storageSince: string | null;
+  storageAgeDays: number;
+}
+
+export interface InventoryAnswer {
+  summary: { heldKg: number; inTransitKg: number; batches: number };
+  batches: InventoryBatch[];
+  page: number;
+  pageSize: number;
+  total: number;
+  position: string;
+}
+
+export interface ManifestParty {
+  uscc: string;
+  name?: string | null;
+  districtCode?: string | null;
+}
+
+export interface ManifestLine {
+  traceCode: string;
+  category: string;
+  subtype?: string;
+  wasteCode?: string;
+  shippedKg: number;
+  receivedKg?: number;
+  acceptedKg?: number;
+  rejectedKg?: number;
+  lostKg?: number;
+  outcome?: string;
+  reason?: string;
+  discrepancy?: boolean;
+}
+
+export interface Manifest {
+  manifestNo: string;
+  status: string;
+  shipper: ManifestParty;
+  carrier: ManifestParty;
+  receiver: ManifestParty;
+  hazardous: boolean;
+  categories: string[];
+  plannedAt: string;
+  issuedAt: string;
+  pickedUpAt: string | null;
+  vehiclePlate: string | null;
+  weighedKg: number | null;
+  receivedAt: string | null;
+  totalKg: number;
+  lines?: ManifestLine[];
+  lineCount?: number;
+  discrepancy: boolean;
+  dueAt: string | null;
+  overdue: boolean;
+  late: boolean;
+}
+
+export interface ManifestPage {
+  items: Manifest[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface Alert {
+  id: string;
+  kind: string;
+  status: string;
+  subject: { manifestNo?: string; traceCode?: string };
+  parties: { uscc: string; role: string; districtCode: string }[];
+  district: string;
+  category: string | null;
+  raisedAt: string;
+  resolvedAt: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface TraceStep {
+  type: string;
+  occurredAt: string;
+  actorUscc: string | null;
+  massKg: number;
+  manifestNo?: string | null;
+  vehiclePlate?: string | null;
+  operation?: string | null;
+  late?: boolean;
+}
+
+export interface TraceView {
+  traceCode: string;
+  category: string;
+  subtype: string | null;
+  wasteCode: string | null;
+  origin: { generatorUscc: string; districtCode: string; generatedAt: string };
+  generatedKg: number;
+  heldKg: number;
+  custodianUscc: string;
+  status: string;
+  parents: string[];
+  children: string[];
+  steps: TraceStep[];
+  discrepancies: { manifestNo: string; shippedKg: number; receivedKg: number; lostKg: number; toleranceExceeded: boolean }[];
+  openManifest: { manifestNo: string } | null;
+}
+
+export interface PublicTrace {
+  traceCode: string;
+  category: string;
+  subtype: string | null;
+  wasteCode: string | null;
+  origin: { districtCode: string; generatedOn: string };
+  status: string;
+  steps: { type: string; date: string }[];
+}
+
+export interface AuditedEvent {
+  revision: string;
+  position: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recordedAt: string;
+  stateAfter: unknown;
+  stateError?: string;
+}
+
+export interface StreamHistory {
+  stream: string;
+  kind: string;
+  asOf: string | null;
+  events: AuditedEvent[];
+  integrity: { verified: boolean; eventsChecked: number; headHash: string | null; firstBreak: unknown };
+  position: string;
+}
+
+export interface WriteAnswer {
+  position: string;
+  [field: string]: unknown;
+}

@@ -1,0 +1,62 @@
+/**
+ * The API's refusals (RFC 9457 problem documents: status, rule, detail, and for invalid input
+ * errors[{ field, rule, message }]) turned into what a form shows: a message per field in the user's
+ * language, and one for the whole form. A rule the message files do not know falls back to the API's
+ * own text, so nothing the API said is ever dropped.
+ */
+export interface ProblemDocument {
+  readonly type?: string;
+  readonly title?: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly rule?: string;
+  readonly errors?: readonly { readonly field: string; readonly rule: string; readonly message: string }[];
+  readonly [extra: string]: unknown;
+}
+
+/** `translate(key)` answers undefined for a key the messages lack. */
+export type Translate = (key: string, values?: Record<string, unknown>) => string | undefined;
+
+export interface FormProblems {
+  /** Field path (as the API names it: `lines.0.massKg`) → messages. */
+  readonly fields: Readonly<Record<string, readonly string[]>>;
+  /** The message for the form as a whole (always set). */
+  readonly summary: string;
+}
+
+export function isProblemDocument(value: unknown): value is ProblemDocument {
+  return typeof value === 'object' && value !== null && typeof (value as { status?: unknown }).status === 'number';
+}
+
+/** The message of one rule: `rules.<rule>` in the user's language, else the API's message. */
+export function ruleMessage(translate: Translate, rule: string, apiMessage: string, field?: string): string {
+  return translate(`rules.${rule}`, { field: field ?? '' }) ?? apiMessage;
+}
+
+export function problemToForm(problem: ProblemDocument, translate: Translate): FormProblems {
+  const fields: Record<string, string[]> = {};
+  for (const error of problem.errors ?? []) {
+    const field = error.field === '' ? '_' : error.field;
+    (fields[field] ??= []).push(ruleMessage(translate, error.rule, error.message, error.field));
+  }
+  const summary =
+    (problem.rule ? translate(`rules.${problem.rule}`, { field: '' }) : undefined) ??
+    translate(`status.${problem.status}`) ??
+    problem.detail ??
+    problem.title ??
+    String(problem.status);
+  // a domain refusal names no field but is about one form: show the API's detail beside the summary
+  const withDetail =
+    problem.errors === undefined && problem.detail && !summary.includes(problem.detail)
+      ? `${summary} (${problem.detail})`
+      : summary;
+  return { fields, summary: withDetail };
+}
+
+/** The messages of a field and of its sub-fields (`lines` collects `lines.0.massKg` …). */
+export function messagesFor(problems: FormProblems | undefined, field: string): string[] {
+  if (!problems) return [];
+  return Object.entries(problems.fields)
+    .filter(([name]) => name === field || name.startsWith(`${field}.`) || name.startsWith(`${field}[`))
+    .flatMap(([, messages]) => messages);
+}
