@@ -43,20 +43,21 @@ export function formatCst(instant: string | null | undefined): string {
   return `${cst.slice(0, 10)} ${cst.slice(11, 16)}`;
 }
 
-/** Now as an ISO 8601 time with the +08:00 offset (what occurredAt fields take), to the minute. */
+/** Now as an ISO 8601 time with the +08:00 offset (what occurredAt fields take), to the second. */
 export function nowCst(now: Date = new Date()): string {
   const cst = new Date(now.getTime() + 8 * 3600_000).toISOString();
-  return `${cst.slice(0, 16)}:00+08:00`;
+  return `${cst.slice(0, 19)}+08:00`;
 }
 
 /** An `<input type="datetime-local">` value read as CST → ISO 8601 with +08:00. */
 export function localInputToCst(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00+08:00` : value;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return `${value}:00+08:00`;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(value) ? `${value}+08:00` : value;
 }
 
-/** ISO 8601 (any offset) → the CST `datetime-local` input value. */
+/** ISO 8601 (any offset) → the CST `datetime-local` input value, to the second (inputs use step="1"). */
 export function cstToLocalInput(instant: string): string {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) return '';
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19);
 }
