@@ -147,7 +147,7 @@ if (missing && process.env.CI === 'true') {
       await page.goto(`${base}/pickups`);
       const card = page.locator(`[data-manifest="${shared.manifestNo}"]`);
       await card.waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(PHONE.width);
       await card.getByRole('button', { name: '起运' }).click();
       await page.getByLabel('车牌号').fill('浙A·D12345');
       await page.getByLabel('过磅重量（千克，可选）').fill('1250.5');
@@ -283,7 +283,7 @@ if (missing && process.env.CI === 'true') {
         expect(text).not.toContain(party.name);
       }
       expect(text).not.toMatch(/WasteGenerated|BatchShipped|position|kg\b/);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(PHONE.width);
       await screenshot(page, 'public-trace-phone', true);
       await page.setViewportSize(DESKTOP);
       await screenshot(page, 'public-trace-desktop');
