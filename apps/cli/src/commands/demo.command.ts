@@ -4,13 +4,42 @@ import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@wasteflow/event-store';
 import { IssueTokenCommand, type WriteOutcome } from '@wasteflow/ledger';
 // The benchmarks' history generator: the domain's own decide functions over fourteen months of Hangzhou.
-import { generateHistory } from '../../../../test/bench/support/waste-history';
+import { generateHistory, type HistoryFacts } from '../../../../test/bench/support/waste-history';
 import { cliEnvelope, withLedger, type CliIo } from '../cli-context';
 
 const count = (value: string): number => {
   if (!/^\d{3,7}$/.test(value)) throw new InvalidArgumentError('a number of events from 100 to 9,999,999');
   return Number(value);
 };
+
+/**
+ * Appends a generated history of about `events` events to `store`, one command's events per commit as the
+ * ledger commits them, then the manifest process manager's checkpoint after them (the history carries its
+ * custody events already). The browser suite seeds its app with it too.
+ */
+export async function appendDemoHistory(store: EventStore, events: number): Promise<HistoryFacts> {
+  const facts = await generateHistory({ events }, async (batch) => {
+    const byStream = new Map<string, (typeof batch)[number]['event'][]>();
+    for (const { stream, event } of batch) byStream.set(stream, [...(byStream.get(stream) ?? []), event]);
+    await store.appendToStreams(
+      [...byStream].map(([stream, list]) => ({ stream, expected: 'any', events: list })),
+    );
+  });
+  await store.append(
+    '$checkpoint-manifest-custody',
+    [
+      {
+        id: randomUUID(),
+        type: 'CheckpointRecorded',
+        schemaVersion: 1,
+        data: { position: String(await store.headPosition()) },
+        metadata: { actor: 'demo' },
+      },
+    ],
+    'any',
+  );
+  return facts;
+}
 
 /**
  * `wasteflow demo [--events 40000]`: fills an empty store (a fresh data directory) with a realistic history
@@ -34,28 +63,7 @@ export function demoCommand(io: CliIo): Command {
         }
         io.err(`writing about ${options.events.toLocaleString('en-US')} events (2025-01 … 2026-02) …`);
         const started = Date.now();
-        const facts = await generateHistory({ events: options.events }, async (events) => {
-          const byStream = new Map<string, (typeof events)[number]['event'][]>();
-          for (const { stream, event } of events)
-            byStream.set(stream, [...(byStream.get(stream) ?? []), event]);
-          await store.appendToStreams(
-            [...byStream].map(([stream, list]) => ({ stream, expected: 'any', events: list })),
-          );
-        });
-        // the history carries its custody events already: the api's process manager starts after them
-        await store.append(
-          '$checkpoint-manifest-custody',
-          [
-            {
-              id: randomUUID(),
-              type: 'CheckpointRecorded',
-              schemaVersion: 1,
-              data: { position: String(await store.headPosition()) },
-              metadata: { actor: 'demo' },
-            },
-          ],
-          'any',
-        );
+        const facts = await appendDemoHistory(store, options.events);
         io.err(
           `wrote ${facts.events.toLocaleString('en-US')} events: ${facts.parties} parties, ${facts.batches} batches, ` +
             `${facts.manifests} manifests, ${facts.firstMonth} … ${facts.lastMonth} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
