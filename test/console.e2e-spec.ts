@@ -86,3 +86,24 @@ describe('console served by the api', () => {
     expect(page.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('console not built', () => {
+  let t: TestApp;
+  const saved = process.env.WASTEFLOW_CONSOLE_DIR;
+  beforeAll(async () => {
+    process.env.WASTEFLOW_CONSOLE_DIR = '/nonexistent/console';
+    t = await startTestApp('sqlite', { suiteFile: __filename });
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (saved === undefined) delete process.env.WASTEFLOW_CONSOLE_DIR;
+    else process.env.WASTEFLOW_CONSOLE_DIR = saved;
+  });
+
+  it('answers a client route with a 503 problem saying how to build it, and serves the API as usual', async () => {
+    const body = expectProblem(await t.http.get('/sign-in'), 503, { rule: 'console-not-built' });
+    expect(String(body.detail)).toContain('npm run build:web');
+    await t.http.get('/health').expect(200);
+    expectProblem(await t.http.get('/assets/index-AbC123.js'), 404);
+  });
+});
