@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Response } from 'supertest';
 import {
   batchBody,
@@ -226,6 +227,28 @@ describe('edge: tokens at the edge (sqlite)', () => {
         env: { WASTEFLOW_METRICS_TOKEN: 'short-scrape-token' },
       }),
     ).rejects.toThrow('WASTEFLOW_METRICS_TOKEN must be at least 32 characters');
+  });
+
+  it('`npm start` with a short WASTEFLOW_ADMIN_TOKEN says why in one line and exits 1', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-short-token-'));
+    try {
+      const root = resolve(__dirname, '..');
+      const run = spawnSync(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/api/src/main.ts')], {
+        cwd: root,
+        env: { ...process.env, WASTEFLOW_ADMIN_TOKEN: 'admin', WASTEFLOW_DATA_DIR: dataDir, PORT: '0', NO_COLOR: '1' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      const lines = `${run.stdout}${run.stderr}`.split('\n').filter((line) => line.trim() !== '');
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /refusing to start: WASTEFLOW_ADMIN_TOKEN must be at least 32 characters \(it has 5\); e\.g\. openssl rand -hex 32$/,
+        ),
+      ]);
+      expect(run.status).toBe(1);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   describe('rate limits (4 requests a minute per token, 3 per client address without one)', () => {
