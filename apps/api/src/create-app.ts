@@ -37,7 +37,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   if (admin.source !== 'WASTEFLOW_ADMIN_TOKEN' && options.logger !== false) {
     Logger.log(`admin token: see ${admin.source} (mode 0600)`, 'Bootstrap');
   }
-  const adapter = new EdgeFastifyAdapter(config.edge);
+  const adapter = new EdgeFastifyAdapter(config.http);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
       config,
@@ -48,7 +48,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     adapter,
     { logger: options.logger, bodyParser: false },
   );
-  await installEdge(app, adapter, config.edge);
+  await installEdge(app, adapter, config.http);
   setUpOpenApi(app);
   app.enableShutdownHooks();
   return app;

@@ -7,8 +7,8 @@ async function bootstrap(): Promise<void> {
   const config = loadApiConfig();
   const app = await createApp({ config });
   // HOST: 127.0.0.1 unless told otherwise (README "Security": a container sets 0.0.0.0)
-  await app.listen({ port: config.port, host: config.edge.host });
-  Logger.log(`wasteflow api listening on ${config.edge.host}:${config.port} (OpenAPI at /docs)`, 'Bootstrap');
+  await app.listen({ port: config.port, host: config.host });
+  Logger.log(`wasteflow api listening on ${config.host}:${config.port} (OpenAPI at /docs)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

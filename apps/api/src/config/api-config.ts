@@ -26,8 +26,10 @@ export interface ApiConfig extends StoreSettings {
   readonly runProjections: boolean;
   /** WASTEFLOW_TARGETS: the indicator targets in force (the plan's defaults when unset). */
   readonly indicatorTargets: readonly IndicatorTarget[];
-  /** The HTTP edge: bind address, body limits, timeouts, connection caps, rate limits (block below). */
-  readonly edge: EdgeSettings;
+  /** HOST: the address the api binds (default 127.0.0.1; a container sets 0.0.0.0; README "Security"). */
+  readonly host: string;
+  /** The HTTP edge: body limits, timeouts, connection caps, rate limits (block below). */
+  readonly http: HttpSettings;
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -48,7 +50,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     hwCataloguePath: env.WASTEFLOW_HW_CATALOGUE || undefined,
     hwCatalogueEdition: env.WASTEFLOW_HW_CATALOGUE_EDITION || undefined,
     runProjections: projections === 'on',
-    edge: edgeSettingsFromEnv(env),
+    host: env.HOST || DEFAULT_HOST,
+    http: httpSettingsOf(env),
   };
 }
 
@@ -96,9 +99,13 @@ export interface BodyPolicy {
   readonly json: JsonLimits;
 }
 
-export interface EdgeSettings {
-  /** HOST: the address the api binds (default 127.0.0.1; a container sets 0.0.0.0). */
-  readonly host: string;
+/**
+ * The api binds 127.0.0.1 unless told otherwise: `npm start` on a laptop is not reachable from the
+ * network it sits on until someone says so; a container image says so (HOST=0.0.0.0).
+ */
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface HttpSettings {
   /** The body policy of every route, and of the routes (`POST /v1/commands`) that take more. */
   readonly bodies: { readonly default: BodyPolicy; readonly byRoute: Readonly<Record<string, BodyPolicy>> };
   /** WASTEFLOW_MAX_URL_LENGTH: a longer request target is refused 414. */
@@ -128,7 +135,7 @@ const MIB = 1024 * 1024;
 /** The route that takes bulk bodies (DESIGN.md §10: bulk 8 MiB). */
 export const BULK_ROUTE = 'POST /v1/commands';
 
-export function edgeSettingsFromEnv(env: NodeJS.ProcessEnv): EdgeSettings {
+export function httpSettingsOf(env: NodeJS.ProcessEnv): HttpSettings {
   const json = {
     maxDepth: count(env, 'WASTEFLOW_JSON_MAX_DEPTH', 16, 1),
     maxKeysPerObject: count(env, 'WASTEFLOW_JSON_MAX_KEYS', 1000, 1),
@@ -144,7 +151,6 @@ export function edgeSettingsFromEnv(env: NodeJS.ProcessEnv): EdgeSettings {
   const metricsToken = env.WASTEFLOW_METRICS_TOKEN || undefined;
   if (metricsToken !== undefined) assertStaticToken('WASTEFLOW_METRICS_TOKEN', metricsToken);
   return {
-    host: env.HOST || '127.0.0.1',
     bodies: {
       default: {
         maxBytes: bytes(env, 'WASTEFLOW_BODY_LIMIT', MIB),

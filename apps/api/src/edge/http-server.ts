@@ -2,7 +2,7 @@ import type { Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import type { EdgeSettings } from '../config/api-config';
+import type { HttpSettings } from '../config/api-config';
 import { ProblemDetailsFilter } from '../problems/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE, problemDocument, titleFor } from '../problems/problem-document';
 
@@ -25,7 +25,7 @@ export class EdgeFastifyAdapter extends FastifyAdapter {
   /** Sockets whose request was answered before its body had arrived (the rest is being drained). */
   private readonly answered = new WeakSet<Socket>();
 
-  constructor(edge: EdgeSettings) {
+  constructor(edge: HttpSettings) {
     const late: { adapter?: EdgeFastifyAdapter } = {};
     super({
       ...serverOptions(edge),
@@ -111,7 +111,7 @@ export class EdgeFastifyAdapter extends FastifyAdapter {
   }
 }
 
-function serverOptions(edge: EdgeSettings): FastifyServerOptions & { http: ServerOptions } {
+function serverOptions(edge: HttpSettings): FastifyServerOptions & { http: ServerOptions } {
   return {
     bodyLimit: edge.bodies.default.maxBytes,
     requestTimeout: edge.requestTimeoutMs,
@@ -156,7 +156,7 @@ function clientProblem(code: string | undefined): { status: number; rule: string
 export function installConnectionCaps(
   server: Server,
   adapter: EdgeFastifyAdapter,
-  edge: Pick<EdgeSettings, 'maxConnections' | 'maxConnectionsPerClient'>,
+  edge: Pick<HttpSettings, 'maxConnections' | 'maxConnectionsPerClient'>,
 ): void {
   const perClient = new Map<string, number>();
   let open = 0;

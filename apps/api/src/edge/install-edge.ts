@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TokenService } from '@wasteflow/ledger';
 import { installRequestAuthentication } from '../access/request-authentication';
-import type { EdgeSettings } from '../config/api-config';
+import type { HttpSettings } from '../config/api-config';
 import { installJsonBodyParser } from '../problems/json-body-parser';
 import { installConnectionCaps, type EdgeFastifyAdapter } from './http-server';
 import { installRequestChecks } from './request-checks';
@@ -18,7 +18,7 @@ import { installCacheControl, SECURITY_HEADERS } from './security-headers';
 export async function installEdge(
   app: NestFastifyApplication,
   adapter: EdgeFastifyAdapter,
-  edge: EdgeSettings,
+  edge: HttpSettings,
 ): Promise<void> {
   const fastify = adapter.getInstance();
   installConnectionCaps(app.getHttpServer(), adapter, edge);

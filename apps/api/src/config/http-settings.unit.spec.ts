@@ -1,9 +1,11 @@
-import { BULK_ROUTE, ConfigurationError, edgeSettingsFromEnv, loadApiConfig } from './api-config';
+import { BULK_ROUTE, ConfigurationError, httpSettingsOf, loadApiConfig } from './api-config';
 
-describe('edge settings (README "Security")', () => {
+describe('HTTP edge settings (README "Security")', () => {
   it('defaults: bound to 127.0.0.1, 1 MiB bodies (8 MiB bulk), DESIGN §10 shape limits, a trickled body cut within 30 s', () => {
-    const edge = loadApiConfig({ WASTEFLOW_DATA_DIR: 'data' }).edge;
-    expect(edge.host).toBe('127.0.0.1');
+    const config = loadApiConfig({ WASTEFLOW_DATA_DIR: 'data' });
+    expect(config.host).toBe('127.0.0.1');
+    expect(loadApiConfig({ WASTEFLOW_DATA_DIR: 'data', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    const edge = config.http;
     expect(edge.bodies.default).toEqual({
       maxBytes: 1024 * 1024,
       json: { maxDepth: 16, maxKeysPerObject: 1000, maxItemsPerArray: 1000, maxValues: 2500 },
@@ -19,8 +21,7 @@ describe('edge settings (README "Security")', () => {
   });
 
   it('reads every setting, sizes in bytes, KiB or MiB', () => {
-    const edge = edgeSettingsFromEnv({
-      HOST: '0.0.0.0',
+    const edge = httpSettingsOf({
       WASTEFLOW_BODY_LIMIT: '512KiB',
       WASTEFLOW_BULK_BODY_LIMIT: '16MiB',
       WASTEFLOW_JSON_MAX_DEPTH: '8',
@@ -40,7 +41,6 @@ describe('edge settings (README "Security")', () => {
       WASTEFLOW_METRICS_TOKEN: 'm'.repeat(32),
     });
     expect(edge).toMatchObject({
-      host: '0.0.0.0',
       maxUrlLength: 1024,
       maxHeaderBytes: 8192,
       headersTimeoutMs: 5000,
@@ -69,13 +69,15 @@ describe('edge settings (README "Security")', () => {
     ['WASTEFLOW_RATE_LIMIT_TOKEN', '-1'],
     ['WASTEFLOW_METRICS_TOKEN', 'short'],
   ])('refuses %s=%s, naming it', (name, value) => {
-    expect(() => edgeSettingsFromEnv({ [name]: value })).toThrow(ConfigurationError);
-    expect(() => edgeSettingsFromEnv({ [name]: value })).toThrow(name);
+    expect(() => httpSettingsOf({ [name]: value })).toThrow(ConfigurationError);
+    expect(() => httpSettingsOf({ [name]: value })).toThrow(name);
   });
 
   it('refuses a headers timeout longer than the request timeout', () => {
     expect(() =>
-      edgeSettingsFromEnv({ WASTEFLOW_HEADERS_TIMEOUT_MS: '30000', WASTEFLOW_REQUEST_TIMEOUT_MS: '20000' }),
-    ).toThrow(/WASTEFLOW_HEADERS_TIMEOUT_MS \(30000\) must not exceed WASTEFLOW_REQUEST_TIMEOUT_MS \(20000\)/);
+      httpSettingsOf({ WASTEFLOW_HEADERS_TIMEOUT_MS: '30000', WASTEFLOW_REQUEST_TIMEOUT_MS: '20000' }),
+    ).toThrow(
+      /WASTEFLOW_HEADERS_TIMEOUT_MS \(30000\) must not exceed WASTEFLOW_REQUEST_TIMEOUT_MS \(20000\)/,
+    );
   });
 });
