@@ -839,13 +839,15 @@ interface RawCase {
   readonly contentType: string | null;
   readonly text: string;
   readonly note: string;
+  /** The rule the 400 must name (the JSON limits of DESIGN.md §10), when one is expected. */
+  readonly rule?: string;
 }
 
 function deep(depth: number, open: string, close: string, inner = '1'): string {
   return open.repeat(depth) + inner + close.repeat(depth);
 }
 
-type RawGroup = 'not JSON' | 'JSON but not an object' | 'deeply nested' | 'not JSON content';
+type RawGroup = 'not JSON' | 'JSON but not an object' | 'deeply nested' | 'not JSON content' | 'over the JSON limits';
 
 /** Whole bodies that are not the JSON object the route takes, by group. */
 function rawCases(spec: Spec, group: RawGroup): RawCase[] {
@@ -889,6 +891,19 @@ function rawCases(spec: Spec, group: RawGroup): RawCase[] {
         make('nested 5,000 deep (arrays)', `{"x":${deep(5000, '[', ']')},${valid.slice(1)}`),
         make('nested 100,000 deep (arrays)', `{"x":${deep(100_000, '[', ']')},${valid.slice(1)}`),
       ];
+    case 'over the JSON limits': {
+      const withRule = (note: string, text: string, rule: string): RawCase => ({ ...make(note, text), rule });
+      const firstKey = valid.slice(1, valid.indexOf(':'));
+      const keys = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',');
+      return [
+        withRule('1,001 keys in one object', `{"x":{${keys(1001)}},${valid.slice(1)}`, 'too-many-keys'),
+        withRule('1,001 elements in one array', `{"x":[${Array(1001).fill(1).join(',')}],${valid.slice(1)}`, 'too-many-items'),
+        withRule('17 levels deep', `{"x":${deep(16, '{"a":', '}')},${valid.slice(1)}`, 'body-too-deep'),
+        withRule('more than 2,500 values', `{"x":[${Array(30).fill(`[${Array(100).fill(1).join(',')}]`).join(',')}],${valid.slice(1)}`, 'too-many-values'),
+        withRule('the first key twice', `{${firstKey}:null,${valid.slice(1)}`, 'duplicate-key'),
+        withRule('a byte order mark', `\ufeff${valid}`, 'body-bom'),
+      ];
+    }
     case 'not JSON content':
       return [
         make('text/plain', valid, 'text/plain'),
@@ -995,7 +1010,11 @@ class Fuzzer {
       .set('Idempotency-Key', this.keys.next('fuzz-raw'));
     if (c.contentType !== null) request = request.set('Content-Type', c.contentType);
     const response = await (c.text === '' ? request : request.send(c.text));
-    this.record(`${c.spec.route} ${c.note}`, response, judge(response, {}));
+    this.record(
+      `${c.spec.route} ${c.note}`,
+      response,
+      judge(response, c.rule ? { status: 400, rule: c.rule } : {}),
+    );
   }
 
   async param(c: ParamCase): Promise<void> {
@@ -1142,6 +1161,10 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
     ],
     ['deeply nested', 'deeply nested JSON (64 to 100,000 levels): 400 problem document, never 5xx'],
     ['not JSON content', 'other content types (text, form, XML, octet stream): 4xx problem document'],
+    [
+      'over the JSON limits',
+      'bodies past the JSON limits (keys, elements, depth, values, a key twice, a BOM): 400 naming the rule',
+    ],
   ] as const) {
     if (runs.raw)
       it(title, async () => {

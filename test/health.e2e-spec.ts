@@ -28,7 +28,7 @@ describe('GET /metrics (sqlite)', () => {
 
   it('serves Prometheus text with process metrics and HTTP latency by route template', async () => {
     await t.http.get('/health').expect(200);
-    const response = await t.http.get('/metrics').expect(200);
+    const response = await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toContain('wasteflow_process_cpu_seconds_total');
     expect(response.text).toMatch(/wasteflow_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} 1/);

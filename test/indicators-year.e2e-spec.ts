@@ -1096,7 +1096,7 @@ describe.each(kinds)('a year of movements, indicators against an independent com
           .set('Authorization', `Bearer ${tokens.auditor}`);
         expect({ k, total: r.body.total }).toEqual({ k, total: 0 });
       }
-      const metrics = await t.http.get('/metrics');
+      const metrics = await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminToken}`);
       expect(metrics.text).toContain(`wasteflow_alerts_open{kind="discrepancy"} ${beyond}`);
     },
   );

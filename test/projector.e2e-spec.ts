@@ -204,7 +204,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       projections: { state: 'stopped', leader: false, lag: '0', eventsBehind: 0 },
     });
     expect(after.projections.checkpoint).toBe(third.position);
-    expect((await t.http.get('/metrics').expect(200)).text).toMatch(
+    expect((await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminToken}`).expect(200)).text).toMatch(
       /wasteflow_projection_lag\{projection="trace"\} 0/,
     );
     expect(await b.stop('SIGTERM')).toEqual({ code: 0, signal: null });

@@ -1,18 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Clock } from '@wasteflow/event-store';
 import { AppModule } from './app.module';
 import {
+  assertStaticToken,
   ensureAdminToken,
   loadApiConfig,
   loadConfiguredCatalogue,
   type ApiConfig,
 } from './config/api-config';
+import { installEdge } from './edge/install-edge';
+import { EdgeFastifyAdapter } from './edge/http-server';
 import { setUpOpenApi } from './openapi/openapi';
-import { installJsonBodyParser } from './problems/json-body-parser';
-
-const BODY_LIMIT = 8 * 1024 * 1024;
 
 export interface CreateAppOptions {
   readonly config?: ApiConfig;
@@ -32,9 +32,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     );
   }
   const admin = ensureAdminToken(config);
+  // a bootstrap admin token that could be guessed stops the start (DESIGN.md §10)
+  assertStaticToken(admin.source, admin.token);
   if (admin.source !== 'WASTEFLOW_ADMIN_TOKEN' && options.logger !== false) {
     Logger.log(`admin token: see ${admin.source} (mode 0600)`, 'Bootstrap');
   }
+  const adapter = new EdgeFastifyAdapter(config.http);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
       config,
@@ -42,10 +45,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       clock: options.clock,
       decideOptions: catalogue ? { catalogue } : {},
     }),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT }),
+    adapter,
     { logger: options.logger, bodyParser: false },
   );
-  installJsonBodyParser(app.getHttpAdapter().getInstance(), BODY_LIMIT);
+  await installEdge(app, adapter, config.http);
   setUpOpenApi(app);
   app.enableShutdownHooks();
   return app;

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigurationError } from './config/api-config';
+import { ConfigurationError, loadApiConfig } from './config/api-config';
 import { createApp } from './create-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await createApp();
-  const port = Number(process.env.PORT ?? 3000);
-  await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
-  Logger.log(`wasteflow api listening on port ${port} (OpenAPI at /docs)`, 'Bootstrap');
+  const config = loadApiConfig();
+  const app = await createApp({ config });
+  // HOST: 127.0.0.1 unless told otherwise (README "Security": a container sets 0.0.0.0)
+  await app.listen({ port: config.port, host: config.host });
+  Logger.log(`wasteflow api listening on ${config.host}:${config.port} (OpenAPI at /docs)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

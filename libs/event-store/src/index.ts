@@ -18,3 +18,4 @@ export * from './integrity/event-integrity';
 export { canonicalJson } from './integrity/canonical-json';
 export { EVENT_STORE } from './event-store.token';
 export { CLOCK, systemClock, ManualClock, type Clock } from './clock';
+export { preparePrivateFile } from './files/private-files';

@@ -166,6 +166,10 @@ async function startApi(context: BenchContext, kind: ReadStore, projected: Proje
     WASTEFLOW_ADMIN_TOKEN: ADMIN_TOKEN,
     WASTEFLOW_PROJECTIONS: 'off',
     NODE_ENV: 'production',
+    // the load generator is one client with one token: no edge limits on it (README "Security")
+    WASTEFLOW_RATE_LIMIT_TOKEN: '0',
+    WASTEFLOW_RATE_LIMIT_ANONYMOUS: '0',
+    WASTEFLOW_MAX_CONNECTIONS_PER_CLIENT: '0',
   };
   let dataDir: string | undefined;
   if (kind === 'sqlite') {

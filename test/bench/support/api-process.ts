@@ -90,6 +90,10 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiProcess> {
       WASTEFLOW_DATA_DIR: dataDir,
       WASTEFLOW_ADMIN_TOKEN: adminToken,
       WASTEFLOW_PROJECTIONS: options.projections === false ? 'off' : 'on',
+      // the load generator is one client with one token: no edge limits on it (README "Security")
+      WASTEFLOW_RATE_LIMIT_TOKEN: '0',
+      WASTEFLOW_RATE_LIMIT_ANONYMOUS: '0',
+      WASTEFLOW_MAX_CONNECTIONS_PER_CLIENT: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,38 +1,31 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { TokenService, type Principal, type PrincipalKind } from '@wasteflow/ledger';
-import { ALLOWED_KINDS, PUBLIC_ROUTE } from './access.decorators';
+import type { PrincipalKind } from '@wasteflow/ledger';
+import { ALLOWED_KINDS, PUBLIC_ROUTE, SCRAPE_ALLOWED } from './access.decorators';
 import { Forbidden, Unauthenticated } from './access.errors';
+import type { AuthenticatedRequest } from './request-authentication';
 
 /**
- * 401 without a valid bearer token, 403 when the token's kind may not call the route. Runs before any
- * body validation or handler, so a refused request appends nothing.
+ * The last word on who may call a route, after the `onRequest` hook (request-authentication.ts) has
+ * authenticated the bearer token before the body was read: 401 without the principal it found, 403 when
+ * the token's kind may not call the route. It reads no token itself, and runs before any body
+ * validation or handler, so a refused request appends nothing.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const principal = await this.tokens.authenticate(bearerOf(request.headers.authorization));
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (request.scraper && this.reflector.getAllAndOverride<boolean>(SCRAPE_ALLOWED, targets)) return true;
+    const principal = request.principal;
     if (!principal) throw new Unauthenticated();
-    request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<PrincipalKind[] | undefined>(ALLOWED_KINDS, targets);
     if (!allowed || !allowed.includes(principal.kind)) {
-      throw new Forbidden(`a ${principal.kind} token may not call this route`, { allowed: allowed ?? [] });
+      throw Forbidden.kindNotAllowed(principal.kind, allowed ?? []);
     }
     return true;
   }
-}
-
-function bearerOf(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
 }

@@ -2,11 +2,17 @@ import { Controller, Get, Global, Header, Inject, Module, OnModuleInit } from '@
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { Public } from '../access/access.decorators';
+import { Allow, AllowMetricsScrape } from '../access/access.decorators';
 
 export const METRICS_REGISTRY = Symbol.for('wasteflow.MetricsRegistry');
 
-@Public()
+/**
+ * GET /metrics needs a token (DESIGN.md §4): the scrape token WASTEFLOW_METRICS_TOKEN, which opens this
+ * route and nothing else (Prometheus: `authorization: { credentials_file: … }`), or an admin token.
+ * Latency by route, request counts and projection lag tell an outsider how the ledger is used.
+ */
+@Allow('admin')
+@AllowMetricsScrape()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

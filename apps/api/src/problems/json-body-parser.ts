@@ -1,35 +1,35 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 import { InvalidRequest } from './invalid-request.exception';
+import { checkJsonLimits, type JsonLimits } from './json-limits';
 
-/** No request body of ours nests deeper than a few levels; deeper input only costs stack and CPU. */
-export const MAX_JSON_DEPTH = 32;
+/** Where a route's own JSON limits travel (set from its body policy when the route is registered). */
+export const ROUTE_JSON_LIMITS = 'wasteflowJsonLimits';
 
 /**
- * Replaces Fastify's body parsers: JSON only (anything else is 415), refused with a 400 problem naming
- * `body` when it is empty, malformed, nested deeper than MAX_JSON_DEPTH or carries `__proto__` /
- * `constructor.prototype` keys. Validation deeper in the stack (class-transformer) recurses over the body,
- * so the depth bound is what keeps every input a 4xx.
+ * Replaces Fastify's body parsers: JSON only (anything else is 415). Fastify stops reading at the route's
+ * byte limit (413); the text is then checked against the route's JSON limits in one linear pass (depth,
+ * keys per object, elements per array, values, duplicate keys, a leading BOM) BEFORE it is parsed, and
+ * only a text within them is parsed. Refusals are 400 problems naming `body` or the path and the rule;
+ * `__proto__` / `constructor.prototype` keys are refused too (prototype poisoning).
  */
-export function installJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
+export function installJsonBodyParser(fastify: FastifyInstance, defaults: JsonLimits): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body as string, routeLimits(request) ?? defaults));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
 }
 
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string, limits: JsonLimits): unknown {
   if (text.trim() === '') {
     throw malformed('the body is empty; send a JSON document');
   }
-  const depth = nestingDepth(text);
-  if (depth > MAX_JSON_DEPTH) {
-    throw InvalidRequest.field('body', 'json-too-deep', `the body nests ${depth} levels; at most ${MAX_JSON_DEPTH} are accepted`);
-  }
+  const violation = checkJsonLimits(text, limits);
+  if (violation) throw new InvalidRequest([violation], violation.rule);
   try {
     return sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
@@ -37,28 +37,11 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-function malformed(message: string): InvalidRequest {
-  return InvalidRequest.field('body', 'malformed-json', message);
+function routeLimits(request: FastifyRequest): JsonLimits | undefined {
+  const config = request.routeOptions?.config as unknown as Record<string, unknown> | undefined;
+  return config?.[ROUTE_JSON_LIMITS] as JsonLimits | undefined;
 }
 
-/** Deepest bracket nesting outside string literals, found without parsing. */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c) i++;
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) {
-      inString = true;
-    } else if (char === 0x7b || char === 0x5b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-    } else if (char === 0x7d || char === 0x5d) {
-      depth--;
-    }
-  }
-  return deepest;
+function malformed(message: string): InvalidRequest {
+  return InvalidRequest.field('body', 'malformed-json', message);
 }

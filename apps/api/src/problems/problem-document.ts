@@ -32,16 +32,38 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
 export function titleFor(status: number): string {
   return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+}
+
+/** A problem document of `status` refused by `rule` (`instance`: the request path, left out when undefined). */
+export function problemDocument(
+  status: number,
+  rule: string,
+  detail: string,
+  instance: string | undefined,
+  extensions: Record<string, unknown> = {},
+): ProblemDocument {
+  return {
+    type: problemType(rule),
+    title: titleFor(status),
+    status,
+    detail,
+    ...(instance === undefined ? {} : { instance }),
+    rule,
+    ...extensions,
+  };
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { EventStoreClosed, InvalidArgument, StreamNotFound } from '../errors';
+import { preparePrivateFile } from '../files/private-files';
 import type {
   ActualRevision,
   AppendResult,
@@ -144,6 +145,7 @@ export class SqliteEventStore implements EventStore {
       throw new InvalidArgument(`initialPosition must be between 1 and 2^63 - 1, got ${initialPosition}`);
     }
 
+    preparePrivateFile(options.file);
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.db.pragma('journal_mode = WAL');

@@ -19,12 +19,21 @@ export interface TokenServiceOptions {
 
 export const BOOTSTRAP_ADMIN_TOKEN_ID = 'bootstrap-admin';
 
+/** Token ids known not to exist, remembered at most this many at a time (oldest forgotten first). */
+const MAX_UNKNOWN_IDS = 10_000;
+
 /**
  * Turns a bearer token into a principal by reading the token's own stream, so every instance sees a
  * token as soon as it is issued and a revocation within `cacheMillis`.
  */
 export class TokenService {
   private readonly cache = new Map<string, CachedToken>();
+  /**
+   * Well-formed token ids whose stream does not exist, until when: a stranger repeating a made-up token
+   * costs one store read per `cacheMillis`, not one per request. Bounded (MAX_UNKNOWN_IDS); ids are
+   * random, so one not issued yet is never asked for before it is.
+   */
+  private readonly unknown = new Map<string, number>();
   private readonly cacheMillis: number;
   private readonly now: () => number;
   /** The bootstrap admin token's digest, computed once rather than on every request. */
@@ -52,19 +61,28 @@ export class TokenService {
     return entry.principal;
   }
 
-  /** Forgets a cached token at once (this instance revoked it). */
+  /** Forgets a cached token at once (this instance revoked or issued it). */
   forget(tokenId: string): void {
     this.cache.delete(tokenId);
+    this.unknown.delete(tokenId);
   }
 
   private async lookup(tokenId: string): Promise<CachedToken | undefined> {
     const cached = this.cache.get(tokenId);
     if (cached && cached.expiresAt > this.now()) return cached;
+    const unknownUntil = this.unknown.get(tokenId);
+    if (unknownUntil !== undefined) {
+      if (unknownUntil > this.now()) return undefined;
+      this.unknown.delete(tokenId);
+    }
     let events;
     try {
       events = await this.store.readStream(tokenStream(tokenId));
     } catch (error) {
-      if (error instanceof StreamNotFound) return undefined;
+      if (error instanceof StreamNotFound) {
+        this.rememberUnknown(tokenId);
+        return undefined;
+      }
       throw error;
     }
     let entry: CachedToken | undefined;
@@ -82,6 +100,14 @@ export class TokenService {
     }
     if (entry) this.cache.set(tokenId, entry);
     return entry;
+  }
+
+  private rememberUnknown(tokenId: string): void {
+    if (this.unknown.size >= MAX_UNKNOWN_IDS) {
+      const oldest = this.unknown.keys().next().value;
+      if (oldest !== undefined) this.unknown.delete(oldest);
+    }
+    this.unknown.set(tokenId, this.now() + this.cacheMillis);
   }
 }
 

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { preparePrivateFile } from '@wasteflow/event-store';
 import { ProjectionInfrastructure1764400000000 } from './infrastructure.migration';
 import { quoteIdentifier, type MigrationClass } from './migration-helpers';
 import { readModelSchema, type ReadModelDatabaseConfig } from './read-model-config';
@@ -85,7 +84,7 @@ export async function openReadModelDatabase(
 export async function initializeReadModelDataSource(dataSource: DataSource): Promise<DataSource> {
   const options = dataSource.options;
   if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
-    mkdirSync(dirname(options.database), { recursive: true });
+    preparePrivateFile(options.database);
   }
   if (!dataSource.isInitialized) await dataSource.initialize();
   try {
