@@ -84,6 +84,23 @@ describe('console served by the api', () => {
     expect(page.status).toBe(200);
     expect(page.text).toBe(INDEX);
     expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+  });
+
+  it('leaves the edge its answers for API paths: 405 with Allow, 414 for an over-long segment', async () => {
+    const wrongMethod = await t.http.get('/v1/batches');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('POST');
+    const code = composeTraceCode({
+      districtCode: '330106',
+      category: 'hazardous',
+      date: '260302',
+      randomPart: '7K2M9QXA',
+    });
+    const long = await t.http.get(`/v1/batches/${code}${'X'.repeat(300)}`);
+    expect(long.status).toBe(414);
+    expect(long.text).not.toContain('<div id="app">');
   });
 });
 

@@ -49,14 +49,21 @@ describe('edge: problem documents for the framework’s own refusals, security h
   let port: number;
   let code: string;
   const k = new Keys('edge-http');
+  const savedConsoleDir = process.env.WASTEFLOW_CONSOLE_DIR;
 
   beforeAll(async () => {
+    // the api's own HTML trace page (a built console answers browsers instead: test/console.e2e-spec.ts)
+    process.env.WASTEFLOW_CONSOLE_DIR = '/nonexistent/console';
     t = await startTestApp('sqlite', { suiteFile: __filename });
     w = await seedWorld(t);
     code = await new Builders(t, w, k).generate(5);
     port = await listen(t);
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    if (savedConsoleDir === undefined) delete process.env.WASTEFLOW_CONSOLE_DIR;
+    else process.env.WASTEFLOW_CONSOLE_DIR = savedConsoleDir;
+  });
 
   it('405 with Allow for a known path asked with another method; an unknown path stays 404', async () => {
     for (const [method, path, allow] of [
@@ -233,12 +240,22 @@ describe('edge: tokens at the edge (sqlite)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-short-token-'));
     try {
       const root = resolve(__dirname, '..');
-      const run = spawnSync(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/api/src/main.ts')], {
-        cwd: root,
-        env: { ...process.env, WASTEFLOW_ADMIN_TOKEN: 'admin', WASTEFLOW_DATA_DIR: dataDir, PORT: '0', NO_COLOR: '1' },
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['-r', '@swc-node/register', join(root, 'apps/api/src/main.ts')],
+        {
+          cwd: root,
+          env: {
+            ...process.env,
+            WASTEFLOW_ADMIN_TOKEN: 'admin',
+            WASTEFLOW_DATA_DIR: dataDir,
+            PORT: '0',
+            NO_COLOR: '1',
+          },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
       const lines = `${run.stdout}${run.stderr}`.split('\n').filter((line) => line.trim() !== '');
       expect(lines).toEqual([
         expect.stringMatching(

@@ -122,8 +122,8 @@ if (missing && process.env.CI === 'true') {
       await page.getByLabel('重量（千克）').fill('1250.5');
       // a double click is one intent: one batch
       await page.getByRole('button', { name: '登记并生成浙固码' }).dblclick();
-      await page.waitForURL(/\/batches\/[0-9A-Z]{22}\?created=1/);
-      shared.traceCode = page.url().split('/batches/')[1].split('?')[0];
+      await page.waitForURL(/\/batches\/[0-9A-Z*~$=]{22}\?created=1/); // the check character may be * ~ $ = (MOD 37-2)
+      shared.traceCode = decodeURIComponent(page.url().split('/batches/')[1].split('?')[0]);
       await page.locator('[data-test=held]').filter({ hasText: '1.251 t' }).waitFor();
       const inventory = await apiGet<{ total: number }>(`/v1/inventory?party=${PARTIES.generator.uscc}`, world.tokens.generator as string);
       expect(inventory.total).toBe(1);
