@@ -13,6 +13,9 @@ import {
  * Events of stream `batch-<traceCode>`. Every event carries its batch's `traceCode`; masses are integer
  * grams; `composition` is the origin composition of the mass the event is about (created, moved, lost,
  * treated), canonical (sorted by origin key).
+ *
+ * Longer than 400 lines on purpose: the sixteen batch events, each data interface beside its shape (the
+ * run-time check of the same fields, compared by the compiler), so that one file holds an event's data.
  */
 
 /** What a batch is: fixed at creation. */
