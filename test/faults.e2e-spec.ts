@@ -1,20 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { RecordedEvent } from '@wasteflow/event-store';
 import {
-  Builders,
   expectNothingAppendedSince,
   expectProblem,
   Keys,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   splitBody,
   storesFor,
-  type World,
 } from './support/fixtures';
+import { seededApp } from './support/seeded-app';
 import { editStoredEvent, resealed, type StoredEventEdit } from './support/tamper';
-import { startTestApp, type TestApp } from './support/test-app';
 
 const SUITE =
   'faults: a broken history is answered 500, logged and counted, never refused as the client’s doing';
@@ -28,21 +24,11 @@ const SUITE =
  * log line naming the stream, and one more `wasteflow_faults_total{rule}` for the alert.
  */
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
+  const app = seededApp(kind, SUITE, __filename, 'faults');
   const keys = new Keys(`faults-${kind}`);
 
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t, new Keys(`faults-seed-${kind}`));
-    build = new Builders(t, world, new Keys(`faults-build-${kind}`));
-  });
-  afterAll(async () => t?.close());
-
   async function faultsCounted(rule: string): Promise<number> {
-    const metrics = await t.http.get('/metrics');
+    const metrics = await app.t.http.get('/metrics');
     const line = metrics.text.split('\n').find((l) => l.startsWith(`wasteflow_faults_total{rule="${rule}"}`));
     return line === undefined ? 0 : Number(line.split(' ').at(-1));
   }
@@ -51,9 +37,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   async function batchWithEditedGeneration(
     edit: (generated: RecordedEvent) => StoredEventEdit,
   ): Promise<string> {
-    const code = await build.generate(10);
-    const [generated] = await t.store.readStream(`batch-${code}`);
-    await editStoredEvent(t, kind, `batch-${code}`, 0, edit(generated));
+    const code = await app.build.generate(10);
+    const [generated] = await app.t.store.readStream(`batch-${code}`);
+    await editStoredEvent(app.t, kind, `batch-${code}`, 0, edit(generated));
     return code;
   }
 
@@ -95,12 +81,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       const code = await batchWithEditedGeneration(edit);
       const counted = await faultsCounted(rule);
       const logged = jest.spyOn(Logger.prototype, 'error');
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       try {
         const response = await send(
-          t,
+          app.t,
           `/v1/batches/${code}/split`,
-          world.tokens.generator,
+          app.world.tokens.generator,
           splitBody([1]),
           keys.next('split'),
         );
@@ -108,7 +94,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         // nothing of the history leaks to the client
         expect(body.detail).toBe('an unexpected error occurred; it has been logged');
         expect(JSON.stringify(body)).not.toMatch(/batch-|WasteTeleported|PartyRegistered|revision|hash/);
-        await expectNothingAppendedSince(t, before, rule);
+        await expectNothingAppendedSince(app.t, before, rule);
         // the operator learns everything: the rule, the stream, the revision
         const line = logged.mock.calls
           .map((args) => String(args[0]))
@@ -124,11 +110,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   it('given such a fault inside a bulk request, then that item is 500 internal-error and the others are decided', async () => {
     const broken = await batchWithEditedGeneration((e) => ({ data: { ...e.data, massGrams: 7 } }));
-    const sound = await build.generate(10);
+    const sound = await app.build.generate(10);
     const counted = await faultsCounted('event-hash-mismatch');
-    const response = await t.http
+    const response = await app.t.http
       .post('/v1/commands')
-      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
       .send({
         commands: [broken, sound].map((code) => ({
           type: 'split-batch',

@@ -100,3 +100,7 @@ export function domainError<A extends unknown[]>(kind: DomainErrorKind, rule: st
 /** `${field}: ${reason}` with the field, the value and the reason as details: the common shape of an invalid value. */
 export const fieldReason = (field: string, value: DetailValue, reason: string) =>
   [`${field}: ${reason}`, { field, value, reason }] as const;
+
+/** `${field}: ${rule}` with the field and the value as details: an invalid value whose rule is always the same. */
+export const fieldBreaks = (rule: string) => (field: string, value: DetailValue) =>
+  [`${field}: ${rule}`, { field, value }] as const;

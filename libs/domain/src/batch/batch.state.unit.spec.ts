@@ -1,6 +1,5 @@
 import {
   GENERATOR,
-  XIHU,
   aHazardousBatch,
   baseWorld,
   correctCommand,
@@ -11,6 +10,7 @@ import {
   issueManifestCommand,
   manifestNo,
   traceCodeOf,
+  hazardousShare,
 } from '../testing';
 import { manifestStream, batchStream } from '../streams';
 import type { BatchEvent } from './batch.events';
@@ -22,13 +22,7 @@ if (generated.type !== 'WasteGenerated') throw new Error('expected WasteGenerate
 const code = traceCodeOf([generated]);
 const stream = batchStream(code);
 const at = generated.data.occurredAt;
-const share = (grams: number) => ({
-  districtCode: XIHU,
-  category: 'hazardous' as const,
-  wasteCode: '900-249-08',
-  generatedMonth: '2025-03',
-  grams,
-});
+const share = hazardousShare;
 const held = { status: 'held', traceCode: code, heldGrams: 1_000_000, custodianUscc: GENERATOR };
 
 const shipped: BatchEvent = {

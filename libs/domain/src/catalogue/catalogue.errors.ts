@@ -1,4 +1,4 @@
-import { domainError, fieldReason, type DetailValue } from '../domain-error';
+import { domainError, fieldBreaks, fieldReason } from '../domain-error';
 
 /** Errors of the hazardous waste catalogue (hw-catalogue.ts): codes and HW categories, and a bad catalogue file. */
 
@@ -18,10 +18,7 @@ export class UnknownWasteCode extends domainError(
 export class InvalidHwCategory extends domainError(
   'invalid',
   'invalid-hw-category',
-  (field: string, value: DetailValue) => [
-    `${field}: not an existing HW category (HW01–HW40, HW45–HW50)`,
-    { field, value },
-  ],
+  fieldBreaks('not an existing HW category (HW01–HW40, HW45–HW50)'),
 ) {}
 
 /** A catalogue file that cannot be read: a configuration fault (the operator's, never a client's). */

@@ -2,6 +2,10 @@ import { domainError } from '../domain-error';
 
 /** Errors of the manifest aggregate (转移联单): issue, pickup, receipt and cancellation. */
 
+/** `manifest <no> <state>`: the manifest's state does not allow the step. */
+const manifestIs = (state: string) => (manifestNo: string) =>
+  [`manifest ${manifestNo} ${state}`, { manifestNo }] as const;
+
 /** The manifest number's province and city are not those of the shipper (the number is allocated where the waste leaves). */
 export class ManifestNumberMismatch extends domainError(
   'invalid',
@@ -82,25 +86,25 @@ export class BatchNotOnManifest extends domainError(
 export class ManifestAlreadyPickedUp extends domainError(
   'conflict',
   'manifest-already-picked-up',
-  (manifestNo: string) => [`manifest ${manifestNo} has already been picked up`, { manifestNo }],
+  manifestIs('has already been picked up'),
 ) {}
 
 export class ManifestNotPickedUp extends domainError(
   'conflict',
   'manifest-not-picked-up',
-  (manifestNo: string) => [`manifest ${manifestNo} has not been picked up`, { manifestNo }],
+  manifestIs('has not been picked up'),
 ) {}
 
 export class ManifestAlreadyReceived extends domainError(
   'conflict',
   'manifest-already-received',
-  (manifestNo: string) => [`manifest ${manifestNo} has already been received`, { manifestNo }],
+  manifestIs('has already been received'),
 ) {}
 
 export class ManifestAlreadyCancelled extends domainError(
   'conflict',
   'manifest-already-cancelled',
-  (manifestNo: string) => [`manifest ${manifestNo} has been cancelled`, { manifestNo }],
+  manifestIs('has been cancelled'),
 ) {}
 
 /** A manifest line ships the whole held mass of a batch (split first to ship part of it). */

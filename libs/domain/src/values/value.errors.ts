@@ -1,4 +1,4 @@
-import { domainError, fieldReason, type DetailValue } from '../domain-error';
+import { domainError, fieldBreaks, fieldReason, type DetailValue } from '../domain-error';
 
 /**
  * Errors of values (values/, origin/): a malformed input (invalid → 400) and the rules every input obeys
@@ -30,10 +30,7 @@ export class InvalidDistrictCode extends domainError('invalid', 'invalid-distric
 export class InvalidRegion extends domainError(
   'invalid',
   'invalid-region',
-  (field: string, value: DetailValue) => [
-    `${field}: a region is a division code prefix of 2, 4 or 6 digits`,
-    { field, value },
-  ],
+  fieldBreaks('a region is a division code prefix of 2, 4 or 6 digits'),
 ) {}
 
 /** A malformed trace code, including a wrong check character: a mistyped code is invalid, never "not found". */
@@ -44,16 +41,13 @@ export class InvalidManifestNumber extends domainError('invalid', 'invalid-manif
 export class InvalidVehiclePlate extends domainError(
   'invalid',
   'invalid-vehicle-plate',
-  (field: string, value: DetailValue) => [
-    `${field}: not a Chinese vehicle plate (7 characters, or 8 for new-energy vehicles)`,
-    { field, value },
-  ],
+  fieldBreaks('not a Chinese vehicle plate (7 characters, or 8 for new-energy vehicles)'),
 ) {}
 
 export class InvalidOperationCode extends domainError(
   'invalid',
   'invalid-operation-code',
-  (field: string, value: DetailValue) => [`${field}: unknown operation code`, { field, value }],
+  fieldBreaks('unknown operation code'),
 ) {}
 
 /** `collect` and `store` are permit operations, not treatments. */
@@ -69,7 +63,7 @@ export class NotATreatmentOperation extends domainError(
 export class InvalidCategory extends domainError(
   'invalid',
   'invalid-category',
-  (field: string, value: DetailValue) => [`${field}: unknown waste category`, { field, value }],
+  fieldBreaks('unknown waste category'),
 ) {}
 
 export class InvalidSubtype extends domainError(
@@ -91,10 +85,7 @@ export class InvalidTimestamp extends domainError('invalid', 'invalid-timestamp'
 export class InvalidRole extends domainError(
   'invalid',
   'invalid-role',
-  (field: string, value: DetailValue) => [
-    `${field}: roles are a non-empty set of generator, collector, carrier, receiver`,
-    { field, value },
-  ],
+  fieldBreaks('roles are a non-empty set of generator, collector, carrier, receiver'),
 ) {}
 
 /** A required text is missing or empty, a list is empty, or a value has the wrong type. */
