@@ -20,8 +20,3 @@ export function fits<S>(state: S): Folded<S> {
 export function misfit<S>(state: S, ...problems: string[]): Folded<S> {
   return { state, problems };
 }
-
-/** `folded` with more problems (when there are any). */
-export function alsoMisfit<S>(folded: Folded<S>, problems: readonly string[]): Folded<S> {
-  return problems.length === 0 ? folded : { state: folded.state, problems: [...folded.problems, ...problems] };
-}

@@ -63,7 +63,7 @@ export * from './manifest/cancel-manifest.decide';
 export * from './manifest/custody-events';
 
 // folding streams: the aggregates by kind, one step at a time, and stream consistency
-export * from './fold';
+export type { Folded } from './fold';
 export * from './aggregates';
 export * from './consistency';
 
