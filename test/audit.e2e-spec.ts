@@ -1,6 +1,3 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { ManualClock } from '@wasteflow/event-store';
 import { runCli } from '../apps/cli/src/cli';
 import type { CliIo } from '../apps/cli/src/cli-context';
@@ -20,6 +17,7 @@ import {
 } from './support/fixtures';
 import { TEST_DATABASE_URL } from './support/postgres';
 import { driveHistory, type History } from './support/read-side-history';
+import { editStoredEvent } from './support/tamper';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const SUITE = 'audit history (GET /v1/audit/streams/{stream}) and wasteflow verify';
@@ -45,6 +43,7 @@ interface AuditBody {
     headHash: string | null;
     firstBreak: Record<string, unknown> | null;
   };
+  consistency: { consistent: boolean; eventsChecked: number; issues: Record<string, unknown>[] } | null;
   position: string;
 }
 
@@ -142,6 +141,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       headHash: body.events[6].metadata.hash,
       firstBreak: null,
     });
+    expect(body.consistency).toEqual({
+      stream: `batch-${h.a}`,
+      consistent: true,
+      eventsChecked: 7,
+      issues: [],
+    });
     expect(BigInt(body.position)).toBeGreaterThanOrEqual(BigInt(body.events[6].position));
   });
 
@@ -168,7 +173,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     const tokenId = tokenOf('generator').slice(3, 23);
     const token = await audit(`token-${tokenId}`);
-    expect(token).toMatchObject({ kind: 'token', integrity: { verified: true, eventsChecked: 1 } });
+    expect(token).toMatchObject({
+      kind: 'token',
+      integrity: { verified: true, eventsChecked: 1 },
+      consistency: null,
+    });
     expect(token.events[0]).toMatchObject({
       type: 'TokenIssued',
       stateAfter: null,
@@ -242,33 +251,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   it('finds an event edited in the database: the API reports the break, the CLI exits 1 printing it', async () => {
     const stream = `batch-${h.x}`;
-    const edit = { stream, revision: 3 }; // BatchLostInTransit: claim 0.5 kg lost instead of 1 kg
-    if (kind === 'sqlite') {
-      const db = new Database(join(t.dataDir, 'events.sqlite'));
-      try {
-        const changed = db
-          .prepare(
-            `UPDATE event_log SET data = json_set(data, '$.lostGrams', 500) WHERE stream = ? AND revision = ?`,
-          )
-          .run(edit.stream, edit.revision);
-        expect(changed.changes).toBe(1);
-      } finally {
-        db.close();
-      }
-    } else {
-      const client = new Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      try {
-        const changed = await client.query(
-          `UPDATE "${t.schemaPrefix}_events".events SET data = jsonb_set(data::jsonb, '{lostGrams}', '500')::json
-            WHERE stream = $1 AND revision = $2`,
-          [edit.stream, edit.revision],
-        );
-        expect(changed.rowCount).toBe(1);
-      } finally {
-        await client.end();
-      }
-    }
+    // BatchLostInTransit: claim 0.5 kg lost instead of 1 kg
+    const [lost] = await t.store.readStream(stream, { fromRevision: 3n, limit: 1 });
+    await editStoredEvent(t, kind, stream, 3, { data: { ...lost.data, lostGrams: 500 } });
     const body = await audit(stream);
     expect(body.events[3].data.lostGrams).toBe(500);
     expect(body.integrity).toMatchObject({
@@ -277,9 +262,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       headHash: body.events[2].metadata.hash,
       firstBreak: { revision: '3', reason: 'hash-mismatch', found: body.events[3].metadata.hash },
     });
-    // the edited event no longer folds either: the state stops there, saying why
-    expect(body.events[3].stateAfter).toBeNull();
+    // the edited event does not fit the stream either: its numbers disagree with its composition. Folding
+    // never fails (the ledger decides on that state), and the consistency section says why
+    expect(body.events[3].stateAfter).toMatchObject({ traceCode: h.x });
     expect(body.events[3].stateError).toMatch(/BatchLostInTransit at revision 3/);
+    expect(body.consistency).toMatchObject({
+      consistent: false,
+      issues: [{ revision: 3, type: 'BatchLostInTransit', rule: 'event-not-applicable' }],
+    });
     // what preceded the edit still verifies on its own
     const prefix = await audit(stream, `?asOf=${body.events[2].position}`);
     expect(prefix.integrity).toMatchObject({ verified: true, eventsChecked: 3 });
@@ -291,6 +281,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const one = await cli('verify', '--stream', stream);
     expect(one.code).toBe(1);
     expect(one.out).toContain('broken at revision 3 (hash-mismatch)');
+    expect(all.out).toContain(
+      `${stream}: inconsistent at revision 3 (BatchLostInTransit, event-not-applicable)`,
+    );
   });
 });
 

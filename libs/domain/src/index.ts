@@ -25,9 +25,12 @@ export * from './values/time';
 export * from './catalogue/hw-catalogue';
 export * from './origin/composition';
 
-// events
+// events: the catalogue (one entry per event type) and what is derived from it
 export * from './events/envelope';
 export * from './events/domain-event';
+export * from './events/event-catalogue';
+export * from './events/decode-event';
+export type { Shape, Problem } from './events/shape';
 
 // party
 export * from './party/party.events';
@@ -58,6 +61,11 @@ export * from './manifest/pick-up-manifest.decide';
 export * from './manifest/receive-manifest.decide';
 export * from './manifest/cancel-manifest.decide';
 export * from './manifest/custody-events';
+
+// folding streams: the aggregates by kind, one step at a time, and stream consistency
+export type { Folded } from './fold';
+export * from './aggregates';
+export * from './consistency';
 
 // derived facts and indicators
 export * from './alerts/alerts';

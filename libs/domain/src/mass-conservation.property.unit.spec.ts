@@ -30,12 +30,16 @@ import {
   receiveCommand,
   type World,
 } from './testing';
+import { checkStream, foldStream } from './consistency';
+import type { DomainEvent } from './events/domain-event';
+import { decodeEvent } from './events/decode-event';
+import { streamOf } from './events/event-catalogue';
 import { cstYymmdd } from './values/time';
 import { assertNever } from './util';
 import { composeTraceCode } from './values/trace-code';
 
 /**
- * Mass conservation through random sequences of split / consolidate / ship (issue, pickup, receive with
+ * Stream consistency and mass conservation through random sequences of split / consolidate / ship (issue, pickup, receive with
  * loss and rejection) / treat / correct, through the real decide functions and the process manager.
  * After every sequence, origin by origin:
  *   generated + corrections up = held + treated + lost + corrections down
@@ -85,6 +89,10 @@ const generationArb = fc.array(
   }),
   { minLength: 2, maxLength: 5 },
 );
+
+/** Random histories: a few generations, then up to `maxLength` movements. */
+const histories = (maxLength: number) =>
+  [generationArb, fc.array(actionArb, { minLength: 5, maxLength })] as const;
 
 const T0 = Date.parse('2025-03-03T09:00:00+08:00');
 const cst = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
@@ -259,16 +267,12 @@ describe('mass conservation (property, fixed seed)', () => {
     let totalSteps = 0;
     const seen = new Set<string>();
     fc.assert(
-      fc.property(
-        generationArb,
-        fc.array(actionArb, { minLength: 5, maxLength: 30 }),
-        (generations, actions) => {
-          const { world, steps } = run(generations, actions);
-          totalSteps += steps;
-          for (const e of world.log) seen.add(e.type);
-          return balances(world);
-        },
-      ),
+      fc.property(...histories(30), (generations, actions) => {
+        const { world, steps } = run(generations, actions);
+        totalSteps += steps;
+        for (const e of world.log) seen.add(e.type);
+        return balances(world);
+      }),
       { seed: 20250303, numRuns: 120 },
     );
     expect(totalSteps).toBeGreaterThan(1000);
@@ -291,17 +295,86 @@ describe('mass conservation (property, fixed seed)', () => {
 
   it('is deterministic: the same sequence gives byte-identical event logs', () => {
     fc.assert(
-      fc.property(
-        generationArb,
-        fc.array(actionArb, { minLength: 5, maxLength: 20 }),
-        (generations, actions) => {
-          return (
-            JSON.stringify(run(generations, actions).world.log) ===
-            JSON.stringify(run(generations, actions).world.log)
-          );
-        },
-      ),
+      fc.property(...histories(20), (generations, actions) => {
+        return (
+          JSON.stringify(run(generations, actions).world.log) ===
+          JSON.stringify(run(generations, actions).world.log)
+        );
+      }),
       { seed: 7, numRuns: 20 },
     );
+  });
+});
+
+function streamsOf(log: readonly DomainEvent[]): Map<string, DomainEvent[]> {
+  const streams = new Map<string, DomainEvent[]>();
+  for (const event of log) {
+    const stream = streamOf(event);
+    streams.set(stream, [...(streams.get(stream) ?? []), event]);
+  }
+  return streams;
+}
+
+/** Corruptions a stream can suffer (a lost write, a replayed one, an edited number), each one detectable. */
+type Corruption = 'drop-first' | 'repeat-first' | 'gram-more-remaining';
+const corruptionArb = fc.constantFrom<Corruption>('drop-first', 'repeat-first', 'gram-more-remaining');
+
+function corrupt(events: readonly DomainEvent[], how: Corruption, at: number): DomainEvent[] | undefined {
+  switch (how) {
+    case 'drop-first':
+      return events.slice(1);
+    case 'repeat-first':
+      return [events[0], ...events];
+    case 'gram-more-remaining': {
+      const i = events.findIndex((e, k) => k >= at % events.length && 'remainingGrams' in e.data);
+      if (i === -1) return undefined;
+      const e = events[i] as DomainEvent & { data: { remainingGrams: number } };
+      return events.map((x, k) =>
+        k === i
+          ? ({ ...e, data: { ...e.data, remainingGrams: e.data.remainingGrams + 1 } } as DomainEvent)
+          : x,
+      );
+    }
+    default:
+      return assertNever(how, 'corruption');
+  }
+}
+
+describe('stream consistency (property, fixed seed)', () => {
+  it('every stream the commands and the process manager write is consistent, and every event decodes to itself', () => {
+    fc.assert(
+      fc.property(...histories(25), (generations, actions) => {
+        const { world } = run(generations, actions);
+        for (const [stream, events] of streamsOf(world.log)) {
+          const consistency = checkStream(stream, events);
+          if (!consistency.consistent) throw new Error(JSON.stringify(consistency.issues));
+        }
+        for (const event of world.log)
+          expect(decodeEvent(JSON.parse(JSON.stringify(event)) as DomainEvent)).toEqual(event);
+      }),
+      { seed: 20250304, numRuns: 40 },
+    );
+  });
+
+  it('folding never fails on a corrupted stream (held mass stays the sum of its origins), and checkStream finds the corruption', () => {
+    let corrupted = 0;
+    fc.assert(
+      fc.property(...histories(20), corruptionArb, fc.nat(), (generations, actions, how, at) => {
+        const { world } = run(generations, actions);
+        const batches = [...streamsOf(world.log)].filter(
+          ([stream, events]) => stream.startsWith('batch-') && events.length > 1,
+        );
+        if (batches.length === 0) return;
+        const [stream, events] = batches[at % batches.length];
+        const bad = corrupt(events, how, at);
+        if (bad === undefined) return;
+        corrupted += 1;
+        const state = foldStream(stream, bad) as ExistingBatch | { status: 'none' };
+        if (state.status !== 'none') expect(compositionTotal(state.composition)).toBe(state.heldGrams);
+        expect(checkStream(stream, bad).consistent).toBe(false);
+      }),
+      { seed: 20250305, numRuns: 80 },
+    );
+    expect(corrupted).toBeGreaterThan(40);
   });
 });

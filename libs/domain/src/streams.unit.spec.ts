@@ -1,5 +1,6 @@
 import { aHazardousBatch, aRegisteredReceiver, RECEIVER, traceCodeOf } from './testing';
-import { batchStream, manifestStream, parseStream, partyStream, streamOf } from './streams';
+import { streamOf } from './events/event-catalogue';
+import { batchStream, manifestStream, parseStream, partyStream } from './streams';
 
 describe('streams', () => {
   it('are named per aggregate', () => {

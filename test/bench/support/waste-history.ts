@@ -22,6 +22,9 @@ import {
   initialBatchState,
   initialManifestState,
   initialPartyState,
+  isBatchEvent,
+  isManifestEvent,
+  isPartyEvent,
   parseHwCatalogueCsv,
   streamOf,
   type BatchState,
@@ -30,7 +33,6 @@ import {
   type DomainEvent,
   type ExistingBatch,
   traceCodesOf,
-  type ManifestEvent,
   type ManifestState,
   type PartyRole,
   type PartyState,
@@ -213,28 +215,19 @@ export async function generateHistory(
   let manifestCount = 0;
 
   const apply = (event: DomainEvent): void => {
-    switch (event.type) {
-      case 'PartyRegistered':
-      case 'PermitGranted':
-      case 'PermitRevoked':
-        parties.set(event.data.uscc, evolveParty(parties.get(event.data.uscc) ?? initialPartyState, event));
-        return;
-      case 'ManifestIssued':
-      case 'ManifestPickedUp':
-      case 'ManifestReceived':
-      case 'ManifestCancelled':
-        manifests.set(
-          event.data.manifestNo,
-          evolveManifest(manifests.get(event.data.manifestNo) ?? initialManifestState, event),
-        );
-        return;
-      default: {
-        const code = event.data.traceCode;
-        const before = batches.get(code) ?? initialBatchState;
-        if (before.status === 'none') batchCount += 1;
-        batches.set(code, evolveBatch(before, event));
-        stepsOf.set(code, (stepsOf.get(code) ?? 0) + 1);
-      }
+    if (isPartyEvent(event)) {
+      parties.set(event.data.uscc, evolveParty(parties.get(event.data.uscc) ?? initialPartyState, event));
+    } else if (isManifestEvent(event)) {
+      manifests.set(
+        event.data.manifestNo,
+        evolveManifest(manifests.get(event.data.manifestNo) ?? initialManifestState, event),
+      );
+    } else if (isBatchEvent(event)) {
+      const code = event.data.traceCode;
+      const before = batches.get(code) ?? initialBatchState;
+      if (before.status === 'none') batchCount += 1;
+      batches.set(code, evolveBatch(before, event));
+      stepsOf.set(code, (stepsOf.get(code) ?? 0) + 1);
     }
   };
 
@@ -766,13 +759,4 @@ export async function generateHistory(
     firstMonth: '2025-01',
     lastMonth: '2026-02',
   };
-}
-
-function isManifestEvent(event: DomainEvent): event is ManifestEvent {
-  return (
-    event.type === 'ManifestIssued' ||
-    event.type === 'ManifestPickedUp' ||
-    event.type === 'ManifestReceived' ||
-    event.type === 'ManifestCancelled'
-  );
 }

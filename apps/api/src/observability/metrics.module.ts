@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Allow, AllowMetricsScrape } from '../access/access.decorators';
+import { faultsTotal } from './faults';
 
 export const METRICS_REGISTRY = Symbol.for('wasteflow.MetricsRegistry');
 
@@ -25,8 +26,9 @@ export class MetricsController {
 }
 
 /**
- * Prometheus metrics on GET /metrics: process defaults, HTTP latency by route and status, and whatever
- * the ledger and the projections register in the same registry (lag, checkpoints, events applied).
+ * Prometheus metrics on GET /metrics: process defaults, HTTP latency by route and status, faults by rule
+ * (faults.ts), and whatever the ledger and the projections register in the same registry (lag,
+ * checkpoints, events applied).
  */
 @Global()
 @Module({
@@ -37,6 +39,7 @@ export class MetricsController {
       useFactory: () => {
         const registry = new Registry();
         collectDefaultMetrics({ register: registry, prefix: 'wasteflow_' });
+        registry.registerMetric(faultsTotal);
         return registry;
       },
     },

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDomainError } from '@wasteflow/domain';
+import { isDomainError, isFault } from '@wasteflow/domain';
+import { reportFault } from '../observability/faults';
 import { PROBLEM_CONTENT_TYPE, problemDocument, type ProblemDocument } from './problem-document';
 
 /** Domain errors carry a kind; this is the one place that turns a kind into an HTTP status. */
@@ -91,7 +92,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = this.toProblem(error, request.url, request.routeOptions?.bodyLimit);
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && !isFault(error)) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     if (problem.status === 401) {
@@ -105,6 +106,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   toProblem(error: unknown, instance: string, bodyLimit?: number): ProblemDocument {
+    if (isFault(error)) {
+      // The history or the configuration is broken, not the request: the operator learns the details
+      // (logged and counted), the client only that it is not its doing.
+      reportFault(error, instance);
+      return problemDocument(
+        500,
+        'internal-error',
+        'an unexpected error occurred; it has been logged',
+        instance,
+      );
+    }
     if (isDomainError(error)) {
       const status = STATUS_OF_KIND[error.kind];
       const details: Record<string, unknown> = { ...error.details };

@@ -57,13 +57,26 @@ export function problemDocument(
   instance: string | undefined,
   extensions: Record<string, unknown> = {},
 ): ProblemDocument {
-  return {
+  const document: ProblemDocument = {
     type: problemType(rule),
     title: titleFor(status),
     status,
     detail,
     ...(instance === undefined ? {} : { instance }),
     rule,
-    ...extensions,
   };
+  // An extension never replaces a member of the document itself (a refusal's details may well name a
+  // `type` or a `status` of the thing refused).
+  const own = document as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(extensions)) if (!RESERVED_MEMBERS.has(key)) own[key] = value;
+  return document;
 }
+
+const RESERVED_MEMBERS: ReadonlySet<string> = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'rule',
+]);

@@ -1,5 +1,13 @@
 import { Command } from 'commander';
 import {
+  decodeEvent,
+  isFault,
+  parseStream,
+  StreamChecker,
+  type DomainEvent,
+  type StreamIssue,
+} from '@wasteflow/domain';
+import {
   createEventStore,
   eventHash,
   StreamNotFound,
@@ -11,7 +19,10 @@ import {
 import { eventStoreConfigFor, storeSettingsFromEnv } from '@wasteflow/ledger';
 import type { CliIo } from '../cli-context';
 
-/** The chain is broken somewhere: the CLI exits 1 with this message (the breaks were printed already). */
+/**
+ * The chain is broken somewhere, or a stream's facts do not fit together: the CLI exits 1 with this
+ * message (the breaks and the inconsistencies were printed already).
+ */
 export class IntegrityBroken extends Error {
   readonly exitCode = 1;
   constructor(message: string) {
@@ -95,6 +106,50 @@ export function describeBreak(stream: string, broken: IntegrityBreak): string {
   );
 }
 
+export function describeIssue(stream: string, issue: StreamIssue): string {
+  return `${stream}: inconsistent at revision ${issue.revision} (${issue.type}, ${issue.rule}): ${issue.reason}`;
+}
+
+/**
+ * Feeds a stream checker (the domain's checkStream, one event at a time): the event decoded, or, when it
+ * cannot be (an unknown type, a version without upcaster, malformed data), reported as unreadable.
+ */
+function check(checker: StreamChecker, event: RecordedEvent): void {
+  let decoded: DomainEvent;
+  try {
+    decoded = decodeEvent(event);
+  } catch (error) {
+    if (!isFault(error)) throw error;
+    checker.unreadable(event.type, error);
+    return;
+  }
+  checker.add(decoded);
+}
+
+/**
+ * Consistency of every party, batch and manifest stream as the log is read in global order: one checker
+ * per stream, holding only its folded state (for a million events, the states of their batches).
+ */
+export class ConsistencyVerifier {
+  readonly checkers = new Map<string, StreamChecker>();
+
+  add(event: RecordedEvent): void {
+    if (!parseStream(event.stream)) return;
+    let checker = this.checkers.get(event.stream);
+    if (!checker) {
+      checker = new StreamChecker(event.stream);
+      this.checkers.set(event.stream, checker);
+    }
+    check(checker, event);
+  }
+
+  issues(): { stream: string; issue: StreamIssue }[] {
+    return [...this.checkers].flatMap(([stream, checker]) =>
+      checker.result().issues.map((issue) => ({ stream, issue })),
+    );
+  }
+}
+
 async function verifyOne(store: EventStore, io: CliIo, stream: string): Promise<void> {
   let events: RecordedEvent[];
   try {
@@ -110,25 +165,43 @@ async function verifyOne(store: EventStore, io: CliIo, stream: string): Promise<
       `${stream}: the integrity chain is broken (${report.eventsChecked} event(s) verified before the break)`,
     );
   }
+  const consistency = new ConsistencyVerifier();
+  for (const event of events) consistency.add(event);
+  const issues = consistency.issues();
+  for (const { issue } of issues) io.out(describeIssue(stream, issue));
+  if (issues.length > 0)
+    throw new IntegrityBroken(`${stream}: ${issues.length} event(s) do not fit the stream; the chain holds`);
   io.out(`${stream}: ${report.eventsChecked} event(s) verified, head hash ${report.headHash}`);
 }
 
 async function verifyAll(store: EventStore, io: CliIo, includeSystem: boolean): Promise<void> {
   const verifier = new ChainVerifier();
+  const consistency = new ConsistencyVerifier();
   const filter = includeSystem ? { streamPrefixes: ['', ...SEALED_SYSTEM_PREFIXES] } : undefined;
   let after = 0n;
   for (;;) {
     const page = await store.readAll({ after, limit: PAGE, ...(filter ? { filter } : {}) });
-    for (const event of page) verifier.add(event);
+    for (const event of page) {
+      verifier.add(event);
+      consistency.add(event);
+    }
     if (page.length < PAGE) break;
     after = page[page.length - 1].position;
   }
   const breaks = verifier.breaks();
   for (const { stream, broken } of breaks) io.out(describeBreak(stream, broken));
+  const issues = consistency.issues();
+  for (const { stream, issue } of issues) io.out(describeIssue(stream, issue));
   const summary = `${verifier.streams.size} stream(s), ${verifier.events} event(s)`;
   if (breaks.length > 0) {
     throw new IntegrityBroken(
       `${breaks.length} of ${summary} broken; first: ${describeBreak(breaks[0].stream, breaks[0].broken)}`,
+    );
+  }
+  if (issues.length > 0) {
+    const streams = new Set(issues.map((i) => i.stream)).size;
+    throw new IntegrityBroken(
+      `${streams} of ${summary} inconsistent; first: ${describeIssue(issues[0].stream, issues[0].issue)}`,
     );
   }
   io.out(`verified ${summary}: every integrity chain holds`);
@@ -136,11 +209,15 @@ async function verifyAll(store: EventStore, io: CliIo, includeSystem: boolean): 
 
 /**
  * `wasteflow verify [--stream <name>] [--include-system]`: recomputes the hash chain (docs/adr/0004) of
- * every stream of the configured store, or of one; prints each break and exits 1 when there is one.
+ * every stream of the configured store, or of one, and checks that each party, batch and manifest stream
+ * is consistent (the domain's checkStream); prints each break and each inconsistency and exits 1 when
+ * there is one.
  */
 export function verifyCommand(io: CliIo): Command {
   return new Command('verify')
-    .description('verify the integrity chain of every stream (or one); exits 1 on a break, printing it')
+    .description(
+      'verify the integrity chain and the consistency of every stream (or one); exits 1 on a break or an inconsistency, printing it',
+    )
     .option('--stream <name>', 'verify only this stream (e.g. batch-330106W2603027K2M9QXAQ)')
     .option('--include-system', 'also the sealed bookkeeping streams ($idempotency-…, $manifest-serial-…)')
     .action(async (options: { stream?: string; includeSystem?: boolean }) => {

@@ -1,12 +1,21 @@
-import type { DomainEventOf, EventTime } from '../events/envelope';
-import type { Composition } from '../origin/composition';
-import type { WasteCategory, WasteSubtype } from '../values/category';
-import type { TreatmentMode, TreatmentOperation } from '../values/operation';
+import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
+import { list, oneOf, optional, record, signedWhole, text, whole, type Fields } from '../events/shape';
+import type { Composition, OriginShare } from '../origin/composition';
+import { ALL_SUBTYPES, WASTE_CATEGORIES, type WasteCategory, type WasteSubtype } from '../values/category';
+import {
+  TREATMENT_MODES,
+  TREATMENT_OPERATIONS,
+  type TreatmentMode,
+  type TreatmentOperation,
+} from '../values/operation';
 
 /**
  * Events of stream `batch-<traceCode>`. Every event carries its batch's `traceCode`; masses are integer
  * grams; `composition` is the origin composition of the mass the event is about (created, moved, lost,
  * treated), canonical (sorted by origin key).
+ *
+ * Longer than 400 lines on purpose: the sixteen batch events, each data interface beside its shape (the
+ * run-time check of the same fields, compared by the compiler), so that one file holds an event's data.
  */
 
 /** What a batch is: fixed at creation. */
@@ -241,32 +250,172 @@ export type BatchEvent =
 
 export type BatchEventType = BatchEvent['type'];
 
-export const BATCH_EVENT_TYPES: readonly BatchEventType[] = [
-  'WasteGenerated',
-  'BatchSplit',
-  'BatchSplitOff',
-  'BatchesConsolidated',
-  'BatchConsolidatedInto',
-  'BatchConsigned',
-  'BatchConsignmentReleased',
-  'BatchShipped',
-  'BatchLostInTransit',
-  'BatchRejectionSplitOff',
-  'BatchReturnedFromRejection',
-  'BatchReceived',
-  'BatchReturnedToShipper',
-  'WasteUtilised',
-  'WasteDisposed',
-  'MassCorrected',
-];
+const category = oneOf(WASTE_CATEGORIES);
+const subtype = optional(oneOf(ALL_SUBTYPES));
+const composition = list(
+  record<OriginShare>({
+    districtCode: text,
+    category,
+    subtype,
+    wasteCode: optional(text),
+    generatedMonth: text,
+    grams: whole,
+  }),
+);
+const batchKind: Fields<BatchKind> = {
+  category,
+  subtype,
+  wasteCode: optional(text),
+  catalogueEdition: optional(text),
+};
+const wasteTreated = record<WasteTreatedData>({
+  traceCode: text,
+  custodianUscc: text,
+  operation: oneOf(TREATMENT_OPERATIONS),
+  mode: oneOf(TREATMENT_MODES),
+  massGrams: whole,
+  composition,
+  permitNo: optional(text),
+  remainingGrams: whole,
+  ...eventTime,
+});
 
-/** Events that create a batch stream (the first event of every `batch-…` stream is one of these). */
-export const BATCH_CREATION_EVENT_TYPES: readonly BatchEventType[] = [
-  'WasteGenerated',
-  'BatchSplitOff',
-  'BatchesConsolidated',
-  'BatchReturnedFromRejection',
-];
+/** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
+export const BATCH_EVENT_SHAPES = {
+  WasteGenerated: record<WasteGeneratedData>({
+    traceCode: text,
+    generatorUscc: text,
+    districtCode: text,
+    description: optional(text),
+    massGrams: whole,
+    composition,
+    ...batchKind,
+    ...eventTime,
+  }),
+  BatchSplit: record<BatchSplitData>({
+    traceCode: text,
+    actorUscc: text,
+    children: list(
+      record<SplitChild>({ traceCode: text, childIndex: whole, massGrams: whole, composition }),
+    ),
+    remainingGrams: whole,
+    ...eventTime,
+  }),
+  BatchSplitOff: record<BatchSplitOffData>({
+    traceCode: text,
+    parentTraceCode: text,
+    childIndex: whole,
+    custodianUscc: text,
+    massGrams: whole,
+    composition,
+    storageSince: optional(text),
+    ...batchKind,
+    ...eventTime,
+  }),
+  BatchesConsolidated: record<BatchesConsolidatedData>({
+    traceCode: text,
+    custodianUscc: text,
+    inputs: list(record({ traceCode: text, massGrams: whole })),
+    massGrams: whole,
+    composition,
+    storageSince: optional(text),
+    ...batchKind,
+    ...eventTime,
+  }),
+  BatchConsolidatedInto: record<BatchConsolidatedIntoData>({
+    traceCode: text,
+    intoTraceCode: text,
+    actorUscc: text,
+    massGrams: whole,
+    composition,
+    remainingGrams: whole,
+    ...eventTime,
+  }),
+  BatchConsigned: record<BatchConsignedData>({
+    traceCode: text,
+    manifestNo: text,
+    shipperUscc: text,
+    carrierUscc: text,
+    receiverUscc: text,
+    massGrams: whole,
+    ...eventTime,
+  }),
+  BatchConsignmentReleased: record<BatchConsignmentReleasedData>({
+    traceCode: text,
+    manifestNo: text,
+    reason: text,
+    ...eventTime,
+  }),
+  BatchShipped: record<BatchShippedData>({
+    traceCode: text,
+    manifestNo: text,
+    shipperUscc: text,
+    carrierUscc: text,
+    vehiclePlate: text,
+    massGrams: whole,
+    ...eventTime,
+  }),
+  BatchLostInTransit: record<BatchLostInTransitData>({
+    traceCode: text,
+    manifestNo: text,
+    lostGrams: whole,
+    composition,
+    remainingGrams: whole,
+    ...eventTime,
+  }),
+  BatchRejectionSplitOff: record<BatchRejectionSplitOffData>({
+    traceCode: text,
+    manifestNo: text,
+    childTraceCode: text,
+    childIndex: whole,
+    massGrams: whole,
+    composition,
+    reason: text,
+    remainingGrams: whole,
+    ...eventTime,
+  }),
+  BatchReturnedFromRejection: record<BatchReturnedFromRejectionData>({
+    traceCode: text,
+    parentTraceCode: text,
+    childIndex: whole,
+    manifestNo: text,
+    custodianUscc: text,
+    massGrams: whole,
+    composition,
+    reason: text,
+    storageSince: optional(text),
+    ...batchKind,
+    ...eventTime,
+  }),
+  BatchReceived: record<BatchReceivedData>({
+    traceCode: text,
+    manifestNo: text,
+    receiverUscc: text,
+    previousCustodianUscc: text,
+    massGrams: whole,
+    ...eventTime,
+  }),
+  BatchReturnedToShipper: record<BatchReturnedToShipperData>({
+    traceCode: text,
+    manifestNo: text,
+    shipperUscc: text,
+    massGrams: whole,
+    reason: text,
+    ...eventTime,
+  }),
+  WasteUtilised: wasteTreated,
+  WasteDisposed: wasteTreated,
+  MassCorrected: record<MassCorrectedData>({
+    traceCode: text,
+    actorUscc: text,
+    deltaGrams: signedWhole,
+    reason: text,
+    approvals: list(record<CorrectionApproval>({ approverId: text, role: text, approvedAt: text })),
+    composition,
+    massGramsAfter: whole,
+    ...eventTime,
+  }),
+};
 
 /** The events of one batch stream in a multi-stream result; `isNew` streams must not exist yet (append with `no_stream`). */
 export interface BatchStreamEvents {

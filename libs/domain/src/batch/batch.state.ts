@@ -1,10 +1,6 @@
-import { EventNotApplicable } from '../errors';
-import {
-  type Composition,
-  compositionTotal,
-  subtractComposition,
-  canonicalComposition,
-} from '../origin/composition';
+import { isCreation, type CreationEvent } from '../events/event-catalogue';
+import { fits, misfit, type Folded } from '../fold';
+import { type Composition, addAsRecorded, compositionTotal, removeAsRecorded } from '../origin/composition';
 import { assertNever, compact } from '../util';
 import type { BatchEvent, BatchKind } from './batch.events';
 
@@ -51,35 +47,39 @@ export type BatchState = { readonly status: 'none' } | ExistingBatch;
 
 export const initialBatchState: BatchState = { status: 'none' };
 
-function requireExisting(state: BatchState, type: string): ExistingBatch {
-  if (state.status === 'none') throw new EventNotApplicable(type, 'no such batch');
-  return state;
+/**
+ * `evolve` is total (fold.ts): an event that does not fit the batch's state — a creation of a batch that
+ * exists, a step on a batch that does not, a custody step on a batch not on that manifest — changes
+ * nothing; a mass movement whose numbers disagree with the state removes what it names as far as the
+ * batch holds it (held mass stays the sum of the composition). `stepBatch` says why; `checkStream`
+ * reports it.
+ */
+export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
+  return stepBatch(state, event).state;
 }
 
-function requireNew(state: BatchState, type: string): void {
-  if (state.status !== 'none') throw new EventNotApplicable(type, 'batch already exists');
-}
-
-/** Removes `removed` (of `massGrams`) from the batch and checks the event's masses. */
+/** Removes `removed` (of `massGrams`) from the batch, as far as it holds it; the event's masses are checked. */
 function withRemoved(
   batch: ExistingBatch,
-  type: string,
   removed: Composition,
   massGrams: number,
   remainingGrams: number,
-): ExistingBatch {
-  if (compositionTotal(removed) !== massGrams)
-    throw new EventNotApplicable(type, `composition of ${compositionTotal(removed)} g for ${massGrams} g`);
-  const composition = subtractComposition(batch.composition, removed);
+): Folded<ExistingBatch> {
+  const problems: string[] = [];
+  const removedGrams = compositionTotal(removed);
+  if (removedGrams !== massGrams) problems.push(`composition of ${removedGrams} g for ${massGrams} g`);
+  const { rest: composition, unmatchedGrams } = removeAsRecorded(batch.composition, removed);
+  if (unmatchedGrams > 0) problems.push(`${unmatchedGrams} g removed that the batch does not hold`);
   const heldGrams = compositionTotal(composition);
   if (heldGrams !== remainingGrams)
-    throw new EventNotApplicable(type, `remaining ${remainingGrams} g but ${heldGrams} g computed`);
-  return {
+    problems.push(`remaining ${remainingGrams} g but ${heldGrams} g computed`);
+  const next: ExistingBatch = {
     ...batch,
     composition,
     heldGrams,
     status: heldGrams === 0 && batch.status === 'held' ? 'depleted' : batch.status,
   };
+  return misfit(next, ...problems);
 }
 
 function settle(batch: ExistingBatch, manifestNo: string): ExistingBatch {
@@ -96,114 +96,52 @@ function kindOf(d: BatchKind): BatchKind {
   });
 }
 
-export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
+const NOT_IN_TRANSIT = 'batch not in transit on that manifest';
+
+function inTransitOn(b: ExistingBatch, manifestNo: string): boolean {
+  return b.manifest?.manifestNo === manifestNo && b.status === 'in_transit';
+}
+
+/** One event folded into the batch's state, and why it does not fit (see evolveBatch). */
+export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchState> {
+  if (isCreation(event))
+    return state.status === 'none' ? fits(created(event)) : misfit(state, 'batch already exists');
+  if (state.status === 'none') return misfit(state, 'no such batch');
+  const b = state;
   switch (event.type) {
-    case 'WasteGenerated': {
-      requireNew(state, event.type);
-      const d = event.data;
-      return compact({
-        status: 'held',
-        traceCode: d.traceCode,
-        ...kindOf(d),
-        creation: 'generated',
-        createdAt: d.occurredAt,
-        heldGrams: d.massGrams,
-        composition: d.composition,
-        custodianUscc: d.generatorUscc,
-        custodySince: d.occurredAt,
-        settledManifests: [],
-        nextChildIndex: 0,
-      }) as ExistingBatch;
-    }
-    case 'BatchSplitOff':
-    case 'BatchReturnedFromRejection': {
-      requireNew(state, event.type);
-      const d = event.data;
-      return compact({
-        status: 'held',
-        traceCode: d.traceCode,
-        ...kindOf(d),
-        creation: event.type === 'BatchSplitOff' ? 'split' : 'returned',
-        parentTraceCode: d.parentTraceCode,
-        createdAt: d.occurredAt,
-        heldGrams: d.massGrams,
-        composition: d.composition,
-        custodianUscc: d.custodianUscc,
-        custodySince: d.occurredAt,
-        storageSince: d.storageSince,
-        settledManifests: [],
-        nextChildIndex: 0,
-      }) as ExistingBatch;
-    }
-    case 'BatchesConsolidated': {
-      requireNew(state, event.type);
-      const d = event.data;
-      return compact({
-        status: 'held',
-        traceCode: d.traceCode,
-        ...kindOf(d),
-        creation: 'consolidated',
-        createdAt: d.occurredAt,
-        heldGrams: d.massGrams,
-        composition: d.composition,
-        custodianUscc: d.custodianUscc,
-        custodySince: d.occurredAt,
-        storageSince: d.storageSince,
-        settledManifests: [],
-        nextChildIndex: 0,
-      }) as ExistingBatch;
-    }
     case 'BatchSplit': {
-      const b = requireExisting(state, event.type);
       const d = event.data;
       const removed = d.children.flatMap((c) => c.composition);
-      if (d.children.some((c) => compositionTotal(c.composition) !== c.massGrams))
-        throw new EventNotApplicable(event.type, 'a child composition does not sum to its mass');
-      const next = withRemoved(b, event.type, removed, compositionTotal(removed), d.remainingGrams);
-      return {
-        ...next,
-        nextChildIndex: Math.max(b.nextChildIndex, ...d.children.map((c) => c.childIndex + 1)),
-      };
+      const next = withRemoved(b, removed, compositionTotal(removed), d.remainingGrams);
+      const problems = d.children.some((c) => compositionTotal(c.composition) !== c.massGrams)
+        ? ['a child composition does not sum to its mass', ...next.problems]
+        : next.problems;
+      const nextChildIndex = Math.max(b.nextChildIndex, ...d.children.map((c) => c.childIndex + 1));
+      return misfit({ ...next.state, nextChildIndex }, ...problems);
     }
     case 'BatchConsolidatedInto':
-      return withRemoved(
-        requireExisting(state, event.type),
-        event.type,
-        event.data.composition,
-        event.data.massGrams,
-        event.data.remainingGrams,
-      );
     case 'WasteUtilised':
     case 'WasteDisposed':
-      return withRemoved(
-        requireExisting(state, event.type),
-        event.type,
-        event.data.composition,
-        event.data.massGrams,
-        event.data.remainingGrams,
-      );
+      return withRemoved(b, event.data.composition, event.data.massGrams, event.data.remainingGrams);
     case 'MassCorrected': {
-      const b = requireExisting(state, event.type);
       const d = event.data;
-      if (d.deltaGrams < 0) return withRemoved(b, event.type, d.composition, -d.deltaGrams, d.massGramsAfter);
-      const composition = canonicalComposition([...b.composition, ...d.composition]);
-      if (
-        compositionTotal(d.composition) !== d.deltaGrams ||
-        compositionTotal(composition) !== d.massGramsAfter
-      )
-        throw new EventNotApplicable(event.type, 'mass after correction does not balance');
-      return {
+      if (d.deltaGrams < 0) return withRemoved(b, d.composition, -d.deltaGrams, d.massGramsAfter);
+      const composition = addAsRecorded(b.composition, d.composition);
+      const heldGrams = compositionTotal(composition);
+      const next: ExistingBatch = {
         ...b,
         composition,
-        heldGrams: d.massGramsAfter,
-        status: b.status === 'depleted' && d.massGramsAfter > 0 ? 'held' : b.status,
+        heldGrams,
+        status: b.status === 'depleted' && heldGrams > 0 ? 'held' : b.status,
       };
+      return compositionTotal(d.composition) !== d.deltaGrams || heldGrams !== d.massGramsAfter
+        ? misfit(next, 'mass after correction does not balance')
+        : fits(next);
     }
     case 'BatchConsigned': {
-      const b = requireExisting(state, event.type);
-      if (b.status !== 'held') throw new EventNotApplicable(event.type, `batch is ${b.status}`);
+      if (b.status !== 'held') return misfit(state, `batch is ${b.status}`);
       const d = event.data;
-      return {
+      return fits({
         ...b,
         status: 'consigned',
         manifest: {
@@ -213,66 +151,99 @@ export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
           receiverUscc: d.receiverUscc,
           stage: 'consigned',
         },
-      };
+      });
     }
     case 'BatchConsignmentReleased': {
-      const b = requireExisting(state, event.type);
       if (b.manifest?.manifestNo !== event.data.manifestNo || b.manifest.stage !== 'consigned')
-        throw new EventNotApplicable(event.type, 'batch not consigned on that manifest');
+        return misfit(state, 'batch not consigned on that manifest');
       const { manifest: _manifest, ...rest } = b;
-      return { ...rest, status: 'held' };
+      return fits({ ...rest, status: 'held' });
     }
     case 'BatchShipped': {
-      const b = requireExisting(state, event.type);
       if (b.manifest?.manifestNo !== event.data.manifestNo || b.manifest.stage !== 'consigned')
-        throw new EventNotApplicable(event.type, 'batch not consigned on that manifest');
-      return { ...b, status: 'in_transit', manifest: { ...b.manifest, stage: 'in_transit' } };
+        return misfit(state, 'batch not consigned on that manifest');
+      return fits({ ...b, status: 'in_transit', manifest: { ...b.manifest, stage: 'in_transit' } });
     }
     case 'BatchLostInTransit': {
-      const b = requireExisting(state, event.type);
       const d = event.data;
-      if (b.manifest?.manifestNo !== d.manifestNo || b.status !== 'in_transit')
-        throw new EventNotApplicable(event.type, 'batch not in transit on that manifest');
-      const next = withRemoved(b, event.type, d.composition, d.lostGrams, d.remainingGrams);
+      if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
+      const next = withRemoved(b, d.composition, d.lostGrams, d.remainingGrams);
       // a total loss settles the manifest for this batch: nothing arrives, custody stays with the shipper
-      return next.heldGrams === 0 ? { ...settle(next, d.manifestNo), status: 'depleted' } : next;
+      return next.state.heldGrams === 0
+        ? misfit({ ...settle(next.state, d.manifestNo), status: 'depleted' }, ...next.problems)
+        : next;
     }
     case 'BatchRejectionSplitOff': {
-      const b = requireExisting(state, event.type);
       const d = event.data;
-      if (b.manifest?.manifestNo !== d.manifestNo || b.status !== 'in_transit')
-        throw new EventNotApplicable(event.type, 'batch not in transit on that manifest');
-      const next = withRemoved(b, event.type, d.composition, d.massGrams, d.remainingGrams);
-      return { ...next, nextChildIndex: Math.max(b.nextChildIndex, d.childIndex + 1) };
+      if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
+      const next = withRemoved(b, d.composition, d.massGrams, d.remainingGrams);
+      return misfit(
+        { ...next.state, nextChildIndex: Math.max(b.nextChildIndex, d.childIndex + 1) },
+        ...next.problems,
+      );
     }
     case 'BatchReceived': {
-      const b = requireExisting(state, event.type);
       const d = event.data;
-      if (b.manifest?.manifestNo !== d.manifestNo || b.status !== 'in_transit')
-        throw new EventNotApplicable(event.type, 'batch not in transit on that manifest');
-      if (b.heldGrams !== d.massGrams)
-        throw new EventNotApplicable(event.type, `received ${d.massGrams} g but ${b.heldGrams} g in transit`);
-      return {
+      if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
+      const next: ExistingBatch = {
         ...settle(b, d.manifestNo),
         status: 'held',
         custodianUscc: d.receiverUscc,
         custodySince: d.occurredAt,
         storageSince: d.occurredAt,
       };
+      return b.heldGrams === d.massGrams
+        ? fits(next)
+        : misfit(next, `received ${d.massGrams} g but ${b.heldGrams} g in transit`);
     }
     case 'BatchReturnedToShipper': {
-      const b = requireExisting(state, event.type);
       const d = event.data;
-      if (b.manifest?.manifestNo !== d.manifestNo || b.status !== 'in_transit')
-        throw new EventNotApplicable(event.type, 'batch not in transit on that manifest');
-      return {
+      if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
+      return fits({
         ...settle(b, d.manifestNo),
         status: 'held',
         custodianUscc: d.shipperUscc,
         custodySince: d.occurredAt,
-      };
+      });
     }
     default:
       return assertNever(event, 'batch event');
+  }
+}
+
+function created(event: Extract<BatchEvent, CreationEvent>): ExistingBatch {
+  const d = event.data;
+  const common = {
+    status: 'held',
+    traceCode: d.traceCode,
+    ...kindOf(d),
+    createdAt: d.occurredAt,
+    heldGrams: d.massGrams,
+    composition: d.composition,
+    custodySince: d.occurredAt,
+    settledManifests: [],
+    nextChildIndex: 0,
+  } as const;
+  switch (event.type) {
+    case 'WasteGenerated':
+      return compact({ ...common, creation: 'generated', custodianUscc: event.data.generatorUscc });
+    case 'BatchSplitOff':
+    case 'BatchReturnedFromRejection':
+      return compact({
+        ...common,
+        creation: event.type === 'BatchSplitOff' ? 'split' : 'returned',
+        parentTraceCode: event.data.parentTraceCode,
+        custodianUscc: event.data.custodianUscc,
+        storageSince: event.data.storageSince,
+      });
+    case 'BatchesConsolidated':
+      return compact({
+        ...common,
+        creation: 'consolidated',
+        custodianUscc: event.data.custodianUscc,
+        storageSince: event.data.storageSince,
+      });
+    default:
+      return assertNever(event, 'batch creation');
   }
 }

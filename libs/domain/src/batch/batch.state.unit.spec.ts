@@ -1,110 +1,230 @@
-import { EventNotApplicable } from '../errors';
 import {
+  GENERATOR,
   aHazardousBatch,
   baseWorld,
+  correctCommand,
+  deciderSpec,
   generate,
+  givenStream,
   issue,
   issueManifestCommand,
   manifestNo,
   traceCodeOf,
+  hazardousShare,
 } from '../testing';
-import { evolveManifest, initialManifestState } from '../manifest/manifest.state';
-import { evolveBatch, initialBatchState } from './batch.state';
+import { manifestStream, batchStream } from '../streams';
 import type { BatchEvent } from './batch.events';
+import { evolveBatch, initialBatchState, type BatchState } from './batch.state';
+import { decideCorrectMass, type CorrectMassCommand } from './correct-mass.decide';
 
-describe('evolve', () => {
-  const [generated] = aHazardousBatch();
-  if (generated.type !== 'WasteGenerated') throw new Error('expected WasteGenerated');
-  const code = traceCodeOf([generated]);
-  const state = evolveBatch(initialBatchState, generated);
+const [generated] = aHazardousBatch();
+if (generated.type !== 'WasteGenerated') throw new Error('expected WasteGenerated');
+const code = traceCodeOf([generated]);
+const stream = batchStream(code);
+const at = generated.data.occurredAt;
+const share = hazardousShare;
+const held = { status: 'held', traceCode: code, heldGrams: 1_000_000, custodianUscc: GENERATOR };
 
-  it('folds a generated batch', () => {
-    expect(state).toMatchObject({
-      status: 'held',
-      traceCode: code,
-      creation: 'generated',
-      heldGrams: 1_000_000,
-      custodianUscc: generated.data.generatorUscc,
-      nextChildIndex: 0,
-      settledManifests: [],
+const shipped: BatchEvent = {
+  type: 'BatchShipped',
+  schemaVersion: 1,
+  data: {
+    traceCode: code,
+    manifestNo: manifestNo(1),
+    shipperUscc: 'x',
+    carrierUscc: 'y',
+    vehiclePlate: '浙A12345',
+    massGrams: 1,
+    occurredAt: at,
+    late: false,
+  },
+};
+const received: BatchEvent = {
+  type: 'BatchReceived',
+  schemaVersion: 1,
+  data: {
+    traceCode: code,
+    manifestNo: manifestNo(1),
+    receiverUscc: 'x',
+    previousCustodianUscc: 'y',
+    massGrams: 1,
+    occurredAt: at,
+    late: false,
+  },
+};
+/** Claims 1 g treated, but its composition removes the whole tonne. */
+const disposed: BatchEvent = {
+  type: 'WasteDisposed',
+  schemaVersion: 1,
+  data: {
+    traceCode: code,
+    custodianUscc: 'x',
+    operation: 'D10',
+    mode: 'incineration',
+    massGrams: 1,
+    composition: generated.data.composition,
+    remainingGrams: 0,
+    occurredAt: at,
+    late: false,
+  },
+};
+const released: BatchEvent = {
+  type: 'BatchConsignmentReleased',
+  schemaVersion: 1,
+  data: { traceCode: code, manifestNo: manifestNo(1), reason: 'r', occurredAt: at, late: false },
+};
+
+const notApplicable = (revision: number, type: string, reason: string) => ({
+  revision,
+  type,
+  rule: 'event-not-applicable',
+  reason,
+});
+
+describe('batch evolve (never fails) and stream consistency', () => {
+  it('given a generated batch, when folded, then it is held by its generator', () => {
+    givenStream(stream, [generated])
+      .whenFolded()
+      .thenAssert((state) =>
+        expect(state).toMatchObject({
+          ...held,
+          creation: 'generated',
+          nextChildIndex: 0,
+          settledManifests: [],
+        }),
+      );
+    givenStream(stream, [generated]).whenChecked().then({
+      stream,
+      consistent: true,
+      eventsChecked: 1,
+      issues: [],
     });
   });
 
-  it('refuses events that cannot apply to the state (a corrupt or misrouted stream): EventNotApplicable', () => {
-    const at = generated.data.occurredAt;
-    const bad: BatchEvent[] = [
-      generated, // created twice
-      {
-        type: 'BatchShipped',
-        schemaVersion: 1,
-        data: {
-          traceCode: code,
-          manifestNo: manifestNo(1),
-          shipperUscc: 'x',
-          carrierUscc: 'y',
-          vehiclePlate: '浙A12345',
-          massGrams: 1,
-          occurredAt: at,
-          late: false,
-        },
-      },
-      {
-        type: 'BatchReceived',
-        schemaVersion: 1,
-        data: {
-          traceCode: code,
-          manifestNo: manifestNo(1),
-          receiverUscc: 'x',
-          previousCustodianUscc: 'y',
-          massGrams: 1,
-          occurredAt: at,
-          late: false,
-        },
-      },
-      {
-        type: 'WasteDisposed',
-        schemaVersion: 1,
-        data: {
-          traceCode: code,
-          custodianUscc: 'x',
-          operation: 'D10',
-          mode: 'incineration',
-          massGrams: 1,
-          composition: generated.data.composition,
-          remainingGrams: 0,
-          occurredAt: at,
-          late: false,
-        },
-      },
-      {
-        type: 'BatchConsignmentReleased',
-        schemaVersion: 1,
-        data: { traceCode: code, manifestNo: manifestNo(1), reason: 'r', occurredAt: at, late: false },
-      },
-    ];
-    for (const e of bad) expect(() => evolveBatch(state, e)).toThrow(EventNotApplicable);
-    expect(() => evolveBatch(initialBatchState, bad[3])).toThrow(EventNotApplicable);
+  it.each([
+    ['created twice', generated, 'batch already exists', held],
+    ['shipped off no manifest', shipped, 'batch not consigned on that manifest', held],
+    ['received while not in transit', received, 'batch not in transit on that manifest', held],
+    ['released from no manifest', released, 'batch not consigned on that manifest', held],
+    // a mass movement applies as far as the batch holds the mass it names
+    [
+      'treated with numbers that disagree',
+      disposed,
+      'composition of 1000000 g for 1 g',
+      { status: 'depleted', heldGrams: 0 },
+    ],
+  ] as const)(
+    'given a batch and an event that does not fit it (%s), when folded, then no failure; when checked, then event-not-applicable',
+    (_case, event, reason, after) => {
+      givenStream(stream, [generated, event])
+        .whenFolded()
+        .thenAssert((state) => expect(state).toMatchObject(after));
+      givenStream(stream, [generated, event])
+        .whenChecked()
+        .then({
+          stream,
+          consistent: false,
+          eventsChecked: 2,
+          issues: [notApplicable(1, event.type, reason)],
+        });
+    },
+  );
+
+  it('given no batch and a treatment, when folded, then still none; when checked, then no such batch', () => {
+    givenStream(stream, [disposed])
+      .whenFolded()
+      .thenAssert((state) => expect(state).toEqual(initialBatchState));
+    givenStream(stream, [disposed])
+      .whenChecked()
+      .thenAssert((c) => expect(c.issues).toEqual([notApplicable(0, 'WasteDisposed', 'no such batch')]));
   });
 
-  it('refuses manifest events out of order', () => {
+  it('given a stream with a bad treatment, when its custodian corrects it, then the correction is decided on the folded state', () => {
+    // recorded: 400 kg treated by its composition, 500 kg by its numbers
+    const bad: BatchEvent = {
+      type: 'WasteDisposed',
+      schemaVersion: 1,
+      data: {
+        ...disposed.data,
+        custodianUscc: GENERATOR,
+        massGrams: 500_000,
+        composition: [share(400_000)],
+        remainingGrams: 500_000,
+      },
+    } as BatchEvent;
+    const correct = deciderSpec<CorrectMassCommand, BatchState, BatchEvent, BatchEvent[]>({
+      decide: decideCorrectMass,
+      evolve: evolveBatch,
+      initialState: initialBatchState,
+    });
+    const [correction] = correct
+      .given([generated, bad])
+      .when(correctCommand(code, { deltaGrams: -100_000 }))
+      .thenAssert(([e]) =>
+        expect(e).toMatchObject({
+          type: 'MassCorrected',
+          data: { deltaGrams: -100_000, massGramsAfter: 500_000 },
+        }),
+      );
+    givenStream(stream, [generated, bad, correction])
+      .whenChecked()
+      .thenAssert((c) =>
+        expect(c.issues).toEqual([
+          notApplicable(1, 'WasteDisposed', 'composition of 400000 g for 500000 g'),
+          notApplicable(1, 'WasteDisposed', 'remaining 500000 g but 600000 g computed'),
+        ]),
+      );
+  });
+
+  it('given events of another aggregate or another batch in the stream, when checked, then both are named', () => {
+    const g = generate(baseWorld());
+    const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    const issued = w.log.find((e) => e.type === 'ManifestIssued');
+    if (!issued) throw new Error('no ManifestIssued');
+    givenStream(stream, [generated, issued, ...aHazardousBatch({ randomPart: 'ABCDEFGH' })])
+      .whenChecked()
+      .thenAssert((c) =>
+        expect(c.issues).toEqual([
+          notApplicable(1, 'ManifestIssued', 'a manifest event in a batch stream'),
+          expect.objectContaining({
+            revision: 2,
+            reason: expect.stringMatching(/^the event is about batch-/),
+          }),
+          notApplicable(2, 'WasteGenerated', 'batch already exists'),
+        ]),
+      );
+  });
+
+  it('given manifest events out of order, when folded, then unchanged; when checked, then each is named', () => {
     const g = generate(baseWorld());
     const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
     const issued = w.log.find((e) => e.type === 'ManifestIssued');
     if (issued?.type !== 'ManifestIssued') throw new Error('no ManifestIssued');
-    expect(() => evolveManifest(w.manifest(manifestNo(1)), issued)).toThrow(EventNotApplicable);
-    expect(() =>
-      evolveManifest(initialManifestState, {
-        type: 'ManifestCancelled',
-        schemaVersion: 1,
-        data: {
-          manifestNo: manifestNo(1),
-          shipperUscc: 'x',
-          reason: 'r',
-          traceCodes: [],
-          occurredAt: issued.data.occurredAt,
-          late: false,
-        },
-      }),
-    ).toThrow(EventNotApplicable);
+    const manifest = manifestStream(manifestNo(1));
+    givenStream(manifest, [issued, issued])
+      .whenChecked()
+      .thenAssert((c) =>
+        expect(c.issues).toEqual([notApplicable(1, 'ManifestIssued', 'manifest already exists')]),
+      );
+    const cancelled = {
+      type: 'ManifestCancelled',
+      schemaVersion: 1,
+      data: {
+        manifestNo: manifestNo(1),
+        shipperUscc: 'x',
+        reason: 'r',
+        traceCodes: [],
+        occurredAt: issued.data.occurredAt,
+        late: false,
+      },
+    } as const;
+    givenStream(manifest, [cancelled])
+      .whenFolded()
+      .thenAssert((state) => expect(state).toEqual({ status: 'none' }));
+    givenStream(manifest, [cancelled])
+      .whenChecked()
+      .thenAssert((c) =>
+        expect(c.issues).toEqual([notApplicable(0, 'ManifestCancelled', 'manifest is none')]),
+      );
   });
 });

@@ -9,7 +9,7 @@ import {
   WasteCodeMismatch,
 } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { mergeCompositions, takeFromComposition, type OriginShare } from '../origin/composition';
 import type { PartyState } from '../party/party.state';
 import { Mass } from '../values/mass';

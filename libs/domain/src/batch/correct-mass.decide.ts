@@ -1,6 +1,6 @@
 import { CorrectionNotApproved, DuplicateLine, InvalidMass, InvalidValue, MassNotConserved } from '../errors';
 import { requireText, type DecideOptions, type PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { addToComposition, takeFromComposition } from '../origin/composition';
 import { MAX_MASS_GRAMS } from '../values/mass';
 import { checkCommandTime, parseInstant } from '../values/time';

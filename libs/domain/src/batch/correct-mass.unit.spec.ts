@@ -10,7 +10,6 @@ import {
 import {
   GENERATOR,
   RECEIVER,
-  XIHU,
   aHazardousBatch,
   at,
   baseWorld,
@@ -20,6 +19,7 @@ import {
   issue,
   issueManifestCommand,
   traceCodeOf,
+  hazardousShare,
 } from '../testing';
 import type { BatchEvent } from './batch.events';
 import { evolveBatch, initialBatchState, type BatchState } from './batch.state';
@@ -33,13 +33,7 @@ const correct = deciderSpec<CorrectMassCommand, BatchState, BatchEvent, BatchEve
 const batch = aHazardousBatch();
 const code = traceCodeOf(batch);
 const approval = { approverId: 'regulator:330106', role: 'regulator', approvedAt: at('09:30') };
-const share = (grams: number) => ({
-  districtCode: XIHU,
-  category: 'hazardous' as const,
-  wasteCode: '900-249-08',
-  generatedMonth: '2025-03',
-  grams,
-});
+const share = hazardousShare;
 
 describe('mass correction (compensating event)', () => {
   it('given a batch, when its custodian corrects downwards with an independent approval, then MassCorrected removing the mass', () => {

@@ -1,6 +1,6 @@
 import { ActorLacksRole, BatchAlreadyExists, WasteCodeNotAllowed, WasteCodeRequired } from '../errors';
 import { optionalText, type DecideOptions, type PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { validateWasteCode } from '../catalogue/hw-catalogue';
 import { singleOrigin } from '../origin/composition';
 import type { PartyState } from '../party/party.state';

@@ -1,6 +1,6 @@
 import { ChildIndexExhausted, InvalidValue, MassNotConserved } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { splitComposition } from '../origin/composition';
 import { Mass } from '../values/mass';
 import { checkCommandTime } from '../values/time';

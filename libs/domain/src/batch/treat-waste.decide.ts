@@ -1,6 +1,6 @@
 import { TreatmentExceedsHeldMass } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { takeFromComposition } from '../origin/composition';
 import { requireCoveringPermit } from '../party/permit';
 import type { PartyState } from '../party/party.state';

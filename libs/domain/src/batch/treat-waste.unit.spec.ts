@@ -13,7 +13,6 @@ import {
   COLLECTOR,
   GENERATOR,
   RECEIVER,
-  XIHU,
   at,
   baseWorld,
   deliver,
@@ -26,6 +25,7 @@ import {
   timed,
   treatCommand,
   type World,
+  hazardousShare,
 } from '../testing';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { evolveBatch } from './batch.state';
@@ -39,13 +39,7 @@ const treat = (world: World, command: TreatWasteCommand) =>
   givenState(world).when((w) =>
     decideTreatWaste(command, { batch: w.batch(command.traceCode), custodian: w.party(command.actorUscc) }),
   );
-const share = (grams: number) => ({
-  districtCode: XIHU,
-  category: 'hazardous' as const,
-  wasteCode: '900-249-08',
-  generatedMonth: '2025-03',
-  grams,
-});
+const share = hazardousShare;
 
 describe('treat (利用 / 处置)', () => {
   it('given hazardous waste received under a permit, when the receiver incinerates part, then WasteDisposed with mode, permit and consumed origins', () => {

@@ -1,3 +1,5 @@
+import { flag, text, type Fields } from './shape';
+
 /**
  * Every domain event is `{ type, schemaVersion, data }`: `type` is the stable stored name (past tense),
  * `schemaVersion` the version of `data`'s shape, `data` plain JSON-safe facts (strings, numbers, booleans,
@@ -18,6 +20,5 @@ export interface EventTime {
   readonly late: boolean;
 }
 
-export function domainEvent<T extends string, D>(type: T, data: D): DomainEventOf<T, D> {
-  return { type, schemaVersion: 1, data };
-}
+/** The shapes of the facts every event carries (spread into each event's shape). */
+export const eventTime: Fields<EventTime> = { occurredAt: text, late: flag };

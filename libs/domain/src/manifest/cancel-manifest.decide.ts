@@ -1,6 +1,6 @@
 import { NotManifestShipper } from '../errors';
 import { requireText, type DecideOptions, type PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import type { BatchStreamEvents } from '../batch/batch.events';
 import { checkCommandTime, requireNotBefore } from '../values/time';
 import { parseManifestNumber } from '../values/manifest-number';

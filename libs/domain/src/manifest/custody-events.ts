@@ -5,7 +5,7 @@ import {
   BatchOnOpenManifest,
   EventNotApplicable,
 } from '../errors';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
 import type { BatchState, ExistingBatch } from '../batch/batch.state';
 import { takeFromComposition } from '../origin/composition';

@@ -3,7 +3,6 @@ import {
   CARRIER,
   GENERATOR,
   RECEIVER,
-  XIHU,
   asExisting,
   at,
   baseWorld,
@@ -20,6 +19,7 @@ import {
   receiveCommand,
   timed,
   type World,
+  hazardousShare,
 } from '../testing';
 import { decideCancelManifest } from './cancel-manifest.decide';
 import { custodyEventsFor } from './custody-events';
@@ -29,13 +29,7 @@ import { decideReceiveManifest } from './receive-manifest.decide';
 import { traceCodesOf, type ManifestEvent } from './manifest.events';
 import { childTraceCode } from '../values/trace-code';
 
-const share = (grams: number) => ({
-  districtCode: XIHU,
-  category: 'hazardous' as const,
-  wasteCode: '900-249-08',
-  generatedMonth: '2025-03',
-  grams,
-});
+const share = hazardousShare;
 
 function inTransit(): { world: World; code: string } {
   const g = generate(baseWorld());

@@ -9,7 +9,7 @@ import {
   ShipperIsReceiver,
 } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import type { BatchStreamEvents } from '../batch/batch.events';
 import type { BatchState, ExistingBatch } from '../batch/batch.state';
 import {

@@ -1,5 +1,6 @@
-import type { DomainEventOf, EventTime } from '../events/envelope';
-import type { WasteCategory, WasteSubtype } from '../values/category';
+import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
+import { finite, flag, list, oneOf, optional, record, text, whole } from '../events/shape';
+import { ALL_SUBTYPES, WASTE_CATEGORIES, type WasteCategory, type WasteSubtype } from '../values/category';
 import { assertNever } from '../util';
 
 /** Events of stream `manifest-<manifestNo>` (转移联单). Every event carries its `manifestNo`. */
@@ -84,12 +85,65 @@ export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCance
 
 export type ManifestEvent = ManifestIssued | ManifestPickedUp | ManifestReceived | ManifestCancelled;
 export type ManifestEventType = ManifestEvent['type'];
-export const MANIFEST_EVENT_TYPES: readonly ManifestEventType[] = [
-  'ManifestIssued',
-  'ManifestPickedUp',
-  'ManifestReceived',
-  'ManifestCancelled',
-];
+
+const RECEIPT_OUTCOMES: readonly ReceiptOutcome[] = ['accepted', 'partial', 'rejected'];
+const parties = { shipperUscc: text, carrierUscc: text, receiverUscc: text };
+
+/** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
+export const MANIFEST_EVENT_SHAPES = {
+  ManifestIssued: record<ManifestIssuedData>({
+    manifestNo: text,
+    ...parties,
+    plannedAt: text,
+    lines: list(
+      record<ManifestLine>({
+        traceCode: text,
+        category: oneOf(WASTE_CATEGORIES),
+        subtype: optional(oneOf(ALL_SUBTYPES)),
+        wasteCode: optional(text),
+        massGrams: whole,
+      }),
+    ),
+    totalGrams: whole,
+    hazardous: flag,
+    ...eventTime,
+  }),
+  ManifestPickedUp: record<ManifestPickedUpData>({
+    manifestNo: text,
+    ...parties,
+    vehiclePlate: text,
+    weighedGrams: optional(whole),
+    shippedGrams: whole,
+    traceCodes: list(text),
+    ...eventTime,
+  }),
+  ManifestReceived: record<ManifestReceivedData>({
+    manifestNo: text,
+    ...parties,
+    lines: list(
+      record<ReceiptLine>({
+        traceCode: text,
+        shippedGrams: whole,
+        receivedGrams: whole,
+        acceptedGrams: whole,
+        rejectedGrams: whole,
+        lostGrams: whole,
+        outcome: oneOf(RECEIPT_OUTCOMES),
+        reason: optional(text),
+        discrepancy: flag,
+      }),
+    ),
+    tolerance: finite,
+    ...eventTime,
+  }),
+  ManifestCancelled: record<ManifestCancelledData>({
+    manifestNo: text,
+    shipperUscc: text,
+    reason: text,
+    traceCodes: list(text),
+    ...eventTime,
+  }),
+};
 
 /** The batches a manifest event is about, in the event's (sorted) order. */
 export function traceCodesOf(event: ManifestEvent): string[] {

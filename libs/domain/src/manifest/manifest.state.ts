@@ -1,4 +1,4 @@
-import { EventNotApplicable } from '../errors';
+import { fits, misfit, type Folded } from '../fold';
 import { assertNever, compact } from '../util';
 import type { ManifestEvent, ManifestLine, ReceiptLine } from './manifest.events';
 
@@ -28,12 +28,22 @@ export type ManifestState = { readonly status: 'none' } | ExistingManifest;
 
 export const initialManifestState: ManifestState = { status: 'none' };
 
+/**
+ * `evolve` is total (fold.ts): an event that does not fit the manifest's state (issued twice, a pickup,
+ * receipt or cancellation out of order) changes nothing; `stepManifest` says why and `checkStream`
+ * reports it.
+ */
 export function evolveManifest(state: ManifestState, event: ManifestEvent): ManifestState {
+  return stepManifest(state, event).state;
+}
+
+/** One event folded into the manifest's state, and why it does not fit (see evolveManifest). */
+export function stepManifest(state: ManifestState, event: ManifestEvent): Folded<ManifestState> {
   switch (event.type) {
     case 'ManifestIssued': {
-      if (state.status !== 'none') throw new EventNotApplicable(event.type, 'manifest already exists');
+      if (state.status !== 'none') return misfit(state, 'manifest already exists');
       const d = event.data;
-      return {
+      return fits({
         status: 'issued',
         manifestNo: d.manifestNo,
         shipperUscc: d.shipperUscc,
@@ -44,12 +54,12 @@ export function evolveManifest(state: ManifestState, event: ManifestEvent): Mani
         lines: d.lines,
         totalGrams: d.totalGrams,
         hazardous: d.hazardous,
-      };
+      });
     }
     case 'ManifestPickedUp': {
-      if (state.status !== 'issued') throw new EventNotApplicable(event.type, `manifest is ${state.status}`);
+      if (state.status !== 'issued') return misfit(state, `manifest is ${state.status}`);
       const d = event.data;
-      return {
+      return fits({
         ...state,
         status: 'picked_up',
         pickup: compact({
@@ -57,24 +67,23 @@ export function evolveManifest(state: ManifestState, event: ManifestEvent): Mani
           vehiclePlate: d.vehiclePlate,
           weighedGrams: d.weighedGrams,
         }),
-      };
+      });
     }
     case 'ManifestReceived': {
-      if (state.status !== 'picked_up')
-        throw new EventNotApplicable(event.type, `manifest is ${state.status}`);
-      return {
+      if (state.status !== 'picked_up') return misfit(state, `manifest is ${state.status}`);
+      return fits({
         ...state,
         status: 'received',
         receipt: { occurredAt: event.data.occurredAt, lines: event.data.lines },
-      };
+      });
     }
     case 'ManifestCancelled': {
-      if (state.status !== 'issued') throw new EventNotApplicable(event.type, `manifest is ${state.status}`);
-      return {
+      if (state.status !== 'issued') return misfit(state, `manifest is ${state.status}`);
+      return fits({
         ...state,
         status: 'cancelled',
         cancellation: { occurredAt: event.data.occurredAt, reason: event.data.reason },
-      };
+      });
     }
     default:
       return assertNever(event, 'manifest event');

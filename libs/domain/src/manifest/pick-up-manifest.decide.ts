@@ -1,6 +1,6 @@
 import { NotManifestCarrier } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { Mass } from '../values/mass';
 import { checkCommandTime, requireNotBefore } from '../values/time';
 import { parseManifestNumber } from '../values/manifest-number';

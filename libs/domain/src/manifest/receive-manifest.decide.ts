@@ -8,7 +8,7 @@ import {
   RejectionReasonRequired,
 } from '../errors';
 import { optionalText, type DecideOptions, type PartyCommand } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { DEFAULT_DISCREPANCY_TOLERANCE, isDiscrepancy, validateTolerance } from '../alerts/alerts';
 import { requireRegistered } from '../batch/batch.rules';
 import { requireCoveringPermit } from '../party/permit';

@@ -46,12 +46,15 @@ export function compositionTotal(composition: Composition): number {
   return total;
 }
 
-/** Merges equal origins, drops zero shares, sorts by origin key; refuses negative or fractional grams. */
-export function canonicalComposition(composition: Composition): OriginShare[] {
+const isGrams = (grams: number): boolean => Number.isSafeInteger(grams) && grams >= 0;
+
+function canonicalOf(composition: Composition, invalid: (share: OriginShare) => void): OriginShare[] {
   const byKey = new Map<string, OriginShare>();
   for (const s of composition) {
-    if (!Number.isSafeInteger(s.grams) || s.grams < 0)
-      throw new InvalidMass('composition', s.grams, 'a share is a non-negative whole number of grams');
+    if (!isGrams(s.grams)) {
+      invalid(s);
+      continue;
+    }
     const key = originKey(s);
     const prev = byKey.get(key);
     byKey.set(key, share(s, (prev?.grams ?? 0) + s.grams));
@@ -60,6 +63,43 @@ export function canonicalComposition(composition: Composition): OriginShare[] {
     .filter(([, s]) => s.grams > 0)
     .sort(([a], [b]) => compareStrings(a, b))
     .map(([, s]) => s);
+}
+
+/** Merges equal origins, drops zero shares, sorts by origin key; refuses negative or fractional grams. */
+export function canonicalComposition(composition: Composition): OriginShare[] {
+  return canonicalOf(composition, (s) => {
+    throw new InvalidMass('composition', s.grams, 'a share is a non-negative whole number of grams');
+  });
+}
+
+const leaveOut = (): void => undefined;
+
+/**
+ * For folding recorded facts, which never fails: `a` with the shares of `b` added (shares that are not a
+ * whole number of grams ≥ 0 left out).
+ */
+export function addAsRecorded(a: Composition, b: Composition): OriginShare[] {
+  return canonicalOf([...a, ...b], leaveOut);
+}
+
+/**
+ * For folding recorded facts, which never fails: `a` with every share of `b` removed as far as `a` holds
+ * it. `unmatchedGrams` is what `b` names that `a` does not hold (0 for a consistent history).
+ */
+export function removeAsRecorded(
+  a: Composition,
+  b: Composition,
+): { rest: OriginShare[]; unmatchedGrams: number } {
+  const held = new Map(canonicalOf(a, leaveOut).map((s) => [originKey(s), s]));
+  let unmatchedGrams = 0;
+  for (const s of canonicalOf(b, leaveOut)) {
+    const key = originKey(s);
+    const have = held.get(key)?.grams ?? 0;
+    const removed = Math.min(have, s.grams);
+    unmatchedGrams += s.grams - removed;
+    if (have > 0) held.set(key, share(s, have - removed));
+  }
+  return { rest: canonicalOf([...held.values()], leaveOut), unmatchedGrams };
 }
 
 /** A single-origin composition. */

@@ -1,6 +1,6 @@
 import { InvalidPermit, InvalidValue, PartyNotFound, PermitAlreadyGranted } from '../errors';
 import { requireText, type CommandTime, type DecideOptions } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { parseHwCategory, validateWasteCode } from '../catalogue/hw-catalogue';
 import { Mass } from '../values/mass';
 import { comparePermitOperations, parsePermitOperation, type PermitOperation } from '../values/operation';

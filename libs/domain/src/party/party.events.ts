@@ -1,6 +1,7 @@
-import type { DomainEventOf, EventTime } from '../events/envelope';
-import type { PermitOperation } from '../values/operation';
-import type { PartyRole } from '../values/role';
+import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
+import { list, oneOf, optional, record, text, whole } from '../events/shape';
+import { PERMIT_OPERATIONS, type PermitOperation } from '../values/operation';
+import { PARTY_ROLES, type PartyRole } from '../values/role';
 
 /** Stream `party-<USCC>`. */
 export interface PartyRegisteredData extends EventTime {
@@ -41,8 +42,27 @@ export type PermitRevoked = DomainEventOf<'PermitRevoked', PermitRevokedData>;
 
 export type PartyEvent = PartyRegistered | PermitGranted | PermitRevoked;
 export type PartyEventType = PartyEvent['type'];
-export const PARTY_EVENT_TYPES: readonly PartyEventType[] = [
-  'PartyRegistered',
-  'PermitGranted',
-  'PermitRevoked',
-];
+
+/** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
+export const PARTY_EVENT_SHAPES = {
+  PartyRegistered: record<PartyRegisteredData>({
+    uscc: text,
+    name: text,
+    roles: list(oneOf(PARTY_ROLES)),
+    districtCode: text,
+    ...eventTime,
+  }),
+  PermitGranted: record<PermitGrantedData>({
+    uscc: text,
+    permitNo: text,
+    wasteCodes: list(text),
+    hwCategories: list(text),
+    operations: list(oneOf(PERMIT_OPERATIONS)),
+    annualCapacityGrams: whole,
+    validFrom: text,
+    validTo: text,
+    catalogueEdition: optional(text),
+    ...eventTime,
+  }),
+  PermitRevoked: record<PermitRevokedData>({ uscc: text, permitNo: text, reason: text, ...eventTime }),
+};

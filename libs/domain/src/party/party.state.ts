@@ -1,4 +1,4 @@
-import { EventNotApplicable } from '../errors';
+import { fits, misfit, type Folded } from '../fold';
 import type { PermitOperation } from '../values/operation';
 import type { PartyRole } from '../values/role';
 import { assertNever, compact } from '../util';
@@ -37,12 +37,22 @@ export function hasRole(party: PartyState, role: PartyRole): boolean {
   return party.status === 'registered' && party.roles.includes(role);
 }
 
+/**
+ * `evolve` is total (fold.ts): an event that does not fit the party's state (registered twice, a permit
+ * of an unregistered party, the revocation of a permit it does not hold) changes nothing; `stepParty`
+ * says why and `checkStream` reports it.
+ */
 export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
+  return stepParty(state, event).state;
+}
+
+/** One event folded into the party's state, and why it does not fit (see evolveParty). */
+export function stepParty(state: PartyState, event: PartyEvent): Folded<PartyState> {
   switch (event.type) {
     case 'PartyRegistered': {
-      if (state.status === 'registered') throw new EventNotApplicable(event.type, 'party already registered');
+      if (state.status === 'registered') return misfit(state, 'party already registered');
       const d = event.data;
-      return {
+      return fits({
         status: 'registered',
         uscc: d.uscc,
         name: d.name,
@@ -50,10 +60,10 @@ export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
         districtCode: d.districtCode,
         registeredAt: d.occurredAt,
         permits: [],
-      };
+      });
     }
     case 'PermitGranted': {
-      if (state.status !== 'registered') throw new EventNotApplicable(event.type, 'party not registered');
+      if (state.status !== 'registered') return misfit(state, 'party not registered');
       const d = event.data;
       const permit: PermitState = {
         permitNo: d.permitNo,
@@ -68,21 +78,21 @@ export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
       const permits = [...state.permits.filter((p) => p.permitNo !== d.permitNo), permit].sort((a, b) =>
         a.permitNo < b.permitNo ? -1 : a.permitNo > b.permitNo ? 1 : 0,
       );
-      return { ...state, permits };
+      return fits({ ...state, permits });
     }
     case 'PermitRevoked': {
-      if (state.status !== 'registered') throw new EventNotApplicable(event.type, 'party not registered');
+      if (state.status !== 'registered') return misfit(state, 'party not registered');
       const d = event.data;
       if (!state.permits.some((p) => p.permitNo === d.permitNo))
-        throw new EventNotApplicable(event.type, `no permit ${d.permitNo}`);
-      return {
+        return misfit(state, `no permit ${d.permitNo}`);
+      return fits({
         ...state,
         permits: state.permits.map((p) =>
           p.permitNo === d.permitNo
             ? compact({ ...p, revokedAt: d.occurredAt, revocationReason: d.reason })
             : p,
         ),
-      };
+      });
     }
     default:
       return assertNever(event, 'party event');

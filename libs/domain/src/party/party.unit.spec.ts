@@ -1,5 +1,4 @@
 import {
-  EventNotApplicable,
   InvalidDistrictCode,
   InvalidHwCategory,
   InvalidPermit,
@@ -18,6 +17,7 @@ import {
 } from '../errors';
 import {
   deciderSpec,
+  givenStream,
   GENERATOR,
   RECEIVER,
   XIHU,
@@ -31,6 +31,7 @@ import {
   at,
   timed,
 } from '../testing';
+import { partyStream } from '../streams';
 import { decideGrantPermit, type GrantPermitCommand } from './grant-permit.decide';
 import { evolveParty, initialPartyState, hasRole, type PartyState } from './party.state';
 import type { PartyEvent } from './party.events';
@@ -248,11 +249,31 @@ describe('Party', () => {
       expect(hasRole(initialPartyState, 'carrier')).toBe(false);
     });
 
-    it('refuses events that cannot apply (EventNotApplicable)', () => {
+    it('given events that do not fit, when folded, then no failure; when checked, then event-not-applicable', () => {
       const [registered] = aRegisteredParty(GENERATOR, ['generator']);
-      expect(() => evolveParty(partyOf([registered]), registered)).toThrow(EventNotApplicable);
+      const stream = partyStream(GENERATOR);
+      givenStream(stream, [registered, registered])
+        .whenFolded()
+        .thenAssert((state) => expect(state).toEqual(partyOf([registered])));
+      givenStream(stream, [registered, registered])
+        .whenChecked()
+        .thenAssert((c) =>
+          expect(c.issues).toEqual([
+            {
+              revision: 1,
+              type: 'PartyRegistered',
+              rule: 'event-not-applicable',
+              reason: 'party already registered',
+            },
+          ]),
+        );
       const [, granted] = aRegisteredReceiver();
-      expect(() => evolveParty(initialPartyState, granted)).toThrow(EventNotApplicable);
+      givenStream(partyStream(RECEIVER), [granted])
+        .whenFolded()
+        .thenAssert((state) => expect(state).toEqual(initialPartyState));
+      givenStream(partyStream(RECEIVER), [granted])
+        .whenChecked()
+        .thenAssert((c) => expect(c.issues.map((i) => i.reason)).toEqual(['party not registered']));
     });
   });
 });

@@ -1,6 +1,6 @@
 import { PartyAlreadyRegistered } from '../errors';
 import { requireText, type CommandTime, type DecideOptions } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { parseDistrictCode } from '../values/district';
 import { parseRoles, type PartyRole } from '../values/role';
 import { parseUscc } from '../values/uscc';

@@ -1,6 +1,6 @@
 import { PartyNotFound, PermitAlreadyRevoked, PermitNotFound } from '../errors';
 import { requireText, type CommandTime, type DecideOptions } from '../decide-options';
-import { domainEvent } from '../events/envelope';
+import { domainEvent } from '../events/event-catalogue';
 import { checkCommandTime } from '../values/time';
 import { parseUscc } from '../values/uscc';
 import type { PartyEvent } from './party.events';

@@ -1,3 +1,4 @@
+import type { OriginShare } from '../origin/composition';
 import type { BatchEvent } from '../batch/batch.events';
 import type { ExistingBatch } from '../batch/batch.state';
 import { decideGenerateWaste, type GenerateWasteCommand } from '../batch/generate-waste.decide';
@@ -259,6 +260,17 @@ export function aBatch(o: Partial<GenerateWasteCommand> & { generator?: PartySta
     massGrams: 2_000_000,
     ...o,
   });
+}
+
+/** One origin share of the hazardous fixture batch (Xihu, 900-249-08, generated 2025-03). */
+export function hazardousShare(grams: number): OriginShare {
+  return {
+    districtCode: XIHU,
+    category: 'hazardous',
+    wasteCode: '900-249-08',
+    generatedMonth: '2025-03',
+    grams,
+  };
 }
 
 export function traceCodeOf(events: readonly BatchEvent[]): string {

@@ -1,4 +1,6 @@
+import { checkStream, foldStream, type StreamConsistency } from '../consistency';
 import { DomainError, type ErrorDetails } from '../errors';
+import type { DomainEvent } from '../events/domain-event';
 
 /**
  * A small given/when/then harness over any decider (decide, evolve, initial state). Framework-free: a
@@ -38,6 +40,24 @@ export function deciderSpec<C, S, E, R>(decider: Decider<C, S, E, R>) {
           return thenOf(() => decider.decide(command, state));
         },
       };
+    },
+  };
+}
+
+/**
+ * given a recorded stream, when it is folded (`evolve`, which never fails: the state the ledger decides
+ * on) or checked (`checkStream`: whether its facts fit together), then …
+ *
+ *   givenStream(batchStream(code), [generated, generated]).whenChecked().then({ consistent: false, … });
+ */
+export function givenStream(stream: string, events: readonly DomainEvent[]) {
+  return {
+    events,
+    whenFolded(): Then<unknown> {
+      return thenOf(() => foldStream(stream, events));
+    },
+    whenChecked(): Then<StreamConsistency> {
+      return thenOf(() => checkStream(stream, events));
     },
   };
 }

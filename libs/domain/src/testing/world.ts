@@ -2,6 +2,7 @@ import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
 import { evolveBatch, initialBatchState, type BatchState } from '../batch/batch.state';
 import { assertNever } from '../util';
 import type { DomainEvent } from '../events/domain-event';
+import { isBatchEvent, isManifestEvent, isPartyEvent } from '../events/event-catalogue';
 import { traceCodesOf, type ManifestEvent } from '../manifest/manifest.events';
 import { evolveManifest, initialManifestState, type ManifestState } from '../manifest/manifest.state';
 import { custodyEventsFor } from '../manifest/custody-events';
@@ -44,45 +45,18 @@ export class World {
     const parties = new Map(this.parties);
     const batches = new Map(this.batches);
     const manifests = new Map(this.manifests);
+    // routed by the catalogue: whose event it is, and the id it carries
     for (const event of events) {
-      switch (event.type) {
-        case 'PartyRegistered':
-        case 'PermitGranted':
-        case 'PermitRevoked':
-          parties.set(event.data.uscc, evolveParty(parties.get(event.data.uscc) ?? initialPartyState, event));
-          break;
-        case 'ManifestIssued':
-        case 'ManifestPickedUp':
-        case 'ManifestReceived':
-        case 'ManifestCancelled':
-          manifests.set(
-            event.data.manifestNo,
-            evolveManifest(manifests.get(event.data.manifestNo) ?? initialManifestState, event),
-          );
-          break;
-        case 'WasteGenerated':
-        case 'BatchSplit':
-        case 'BatchSplitOff':
-        case 'BatchesConsolidated':
-        case 'BatchConsolidatedInto':
-        case 'BatchConsigned':
-        case 'BatchConsignmentReleased':
-        case 'BatchShipped':
-        case 'BatchLostInTransit':
-        case 'BatchRejectionSplitOff':
-        case 'BatchReturnedFromRejection':
-        case 'BatchReceived':
-        case 'BatchReturnedToShipper':
-        case 'WasteUtilised':
-        case 'WasteDisposed':
-        case 'MassCorrected':
-          batches.set(
-            event.data.traceCode,
-            evolveBatch(batches.get(event.data.traceCode) ?? initialBatchState, event),
-          );
-          break;
-        default:
-          return assertNever(event, 'event');
+      if (isPartyEvent(event)) {
+        parties.set(event.data.uscc, evolveParty(parties.get(event.data.uscc) ?? initialPartyState, event));
+      } else if (isBatchEvent(event)) {
+        const code = event.data.traceCode;
+        batches.set(code, evolveBatch(batches.get(code) ?? initialBatchState, event));
+      } else if (isManifestEvent(event)) {
+        const no = event.data.manifestNo;
+        manifests.set(no, evolveManifest(manifests.get(no) ?? initialManifestState, event));
+      } else {
+        assertNever(event, 'event');
       }
     }
     return new World(parties, batches, manifests, [...this.log, ...events]);

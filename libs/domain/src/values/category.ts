@@ -51,6 +51,9 @@ export const SUBTYPES: Readonly<Record<WasteCategory, readonly WasteSubtype[]>> 
   hazardous: [],
 };
 
+/** Every subtype of every category, once. */
+export const ALL_SUBTYPES: readonly WasteSubtype[] = [...new Set(Object.values(SUBTYPES).flat())];
+
 export const SUBTYPE_NAMES: Readonly<Record<WasteSubtype, string>> = {
   recyclable: '可回收物',
   household_hazardous: '有害垃圾',

@@ -1,6 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { JsonObject, RecordedEvent } from '@wasteflow/event-store';
-import { upcast, type DomainEvent, type WasteCategory } from '@wasteflow/domain';
+import {
+  COMMAND_EVENT_TYPES,
+  entryOf,
+  MANIFEST_EVENT_TYPES,
+  upcast,
+  type DomainEvent,
+  type WasteCategory,
+} from '@wasteflow/domain';
 import { isPostgres, readModelTable } from '../database/migration-helpers';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
@@ -174,20 +181,12 @@ const PARTY_FIELDS = [
 ] as const;
 
 /** The events a command writes itself (the custody events derived from them are not late entries again). */
-const COMMAND_EVENTS = new Set([
-  'WasteGenerated',
-  'BatchSplit',
-  'BatchesConsolidated',
-  'WasteUtilised',
-  'WasteDisposed',
-  'MassCorrected',
-  'ManifestIssued',
-  'ManifestPickedUp',
-  'ManifestReceived',
-  'ManifestCancelled',
-]);
+const COMMAND_EVENTS = new Set<string>(
+  COMMAND_EVENT_TYPES.filter((type) => entryOf(type).aggregate !== 'party'),
+);
 
-const MANIFEST_EVENTS = new Set(['ManifestPickedUp', 'ManifestReceived', 'ManifestCancelled']);
+/** Events on an existing manifest. */
+const MANIFEST_EVENTS = new Set<string>(MANIFEST_EVENT_TYPES.filter((type) => !entryOf(type).creates));
 
 /** Batch events after which the batch may have left storage or be used up. */
 const ENDING_EVENTS = new Set([

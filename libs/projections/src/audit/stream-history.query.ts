@@ -1,19 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  evolveBatch,
-  evolveManifest,
-  evolveParty,
-  initialBatchState,
-  initialManifestState,
-  initialPartyState,
+  decodeEvent,
   InvalidValue,
+  isFault,
   parseInstant,
   parseStream,
-  upcast,
-  type BatchEvent,
-  type DomainError,
-  type ManifestEvent,
-  type PartyEvent,
+  StreamChecker,
+  type StreamConsistency,
+  type StreamIssue,
 } from '@wasteflow/domain';
 import {
   EVENT_STORE,
@@ -59,10 +53,11 @@ export interface AuditedEvent {
   /** The store's own time of the append. */
   readonly storedAt: string;
   /**
-   * The aggregate's state after this event (party, batch, manifest streams, by the domain's upcast and
-   * evolve); null for other streams, and when the event cannot be applied (`stateError` says why).
+   * The aggregate's state after this event (party, batch, manifest streams: the events decoded and folded
+   * by the domain's evolve, which never fails — the state the ledger decides on); null for other streams.
    */
   readonly stateAfter: unknown;
+  /** Why this event does not fit the stream (its issues in `consistency`), when it does not. */
   readonly stateError?: string;
 }
 
@@ -74,6 +69,12 @@ export interface StreamHistory {
   readonly events: readonly AuditedEvent[];
   /** The hash chain verified over exactly the events returned (a prefix of a stream verifies on its own). */
   readonly integrity: IntegrityReport;
+  /**
+   * Whether the events returned fit together (the domain's checkStream: each of the stream's aggregate,
+   * about this stream, applicable to the state before it; undecodable events are issues too); null for
+   * streams that are not party, batch or manifest streams.
+   */
+  readonly consistency: StreamConsistency | null;
   /** The store's head position when the history was read. */
   readonly position: string;
 }
@@ -132,51 +133,38 @@ function redact(value: JsonValue): JsonValue {
   return value;
 }
 
-type Folder = { state: unknown; apply(event: RecordedEvent): unknown };
+/** Folds a domain stream event by event, through the domain's decoder and consistency checker. */
+class AuditFold {
+  private readonly checker: StreamChecker;
 
-function folderFor(stream: string): { kind: string; folder?: Folder } {
-  const parsed = parseStream(stream);
-  const upcastOf = (event: RecordedEvent) => upcast(event.type, event.schemaVersion, event.data);
-  switch (parsed?.kind) {
-    case 'party': {
-      const folder: Folder = {
-        state: initialPartyState,
-        apply(event) {
-          return (this.state = evolveParty(
-            this.state as typeof initialPartyState,
-            upcastOf(event) as PartyEvent,
-          ));
-        },
-      };
-      return { kind: 'party', folder };
-    }
-    case 'batch': {
-      const folder: Folder = {
-        state: initialBatchState,
-        apply(event) {
-          return (this.state = evolveBatch(
-            this.state as typeof initialBatchState,
-            upcastOf(event) as BatchEvent,
-          ));
-        },
-      };
-      return { kind: 'batch', folder };
-    }
-    case 'manifest': {
-      const folder: Folder = {
-        state: initialManifestState,
-        apply(event) {
-          return (this.state = evolveManifest(
-            this.state as typeof initialManifestState,
-            upcastOf(event) as ManifestEvent,
-          ));
-        },
-      };
-      return { kind: 'manifest', folder };
-    }
-    default:
-      return { kind: stream.startsWith('token-') ? 'token' : 'other' };
+  constructor(stream: string) {
+    this.checker = new StreamChecker(stream);
   }
+
+  /** The state after `event`, and why the event does not fit (undefined when it does). */
+  next(event: RecordedEvent): { readonly state: unknown; readonly error?: string } {
+    let issues: readonly StreamIssue[];
+    try {
+      issues = this.checker.add(decodeEvent(event));
+    } catch (error) {
+      if (!isFault(error)) throw error;
+      issues = this.checker.unreadable(event.type, error);
+    }
+    const state = this.checker.state;
+    if (issues.length === 0) return { state };
+    return {
+      state,
+      error: `${event.type} at revision ${event.revision}: ${issues.map((i) => i.reason).join('; ')}`,
+    };
+  }
+
+  consistency(): StreamConsistency {
+    return this.checker.result();
+  }
+}
+
+function kindOf(stream: string): string {
+  return parseStream(stream)?.kind ?? (stream.startsWith('token-') ? 'token' : 'other');
 }
 
 /**
@@ -201,19 +189,9 @@ export class StreamHistoryQuery {
     if (asOf !== undefined && included.length === 0)
       throw new AuditStreamNotFound(stream, describeAsOf(asOf));
     const integrity = verifyStreamIntegrity(included);
-    const { kind, folder } = folderFor(stream);
-    let failed: string | undefined;
+    const fold = parseStream(stream) ? new AuditFold(stream) : undefined;
     const audited = included.map((event): AuditedEvent => {
-      let stateAfter: unknown = null;
-      let stateError: string | undefined;
-      if (folder && failed === undefined) {
-        try {
-          stateAfter = redact(folder.apply(event) as JsonValue);
-        } catch (error) {
-          failed = `${event.type} at revision ${event.revision}: ${(error as DomainError | Error).message}`;
-        }
-      }
-      if (folder && failed !== undefined) stateError = failed;
+      const after = fold?.next(event);
       return {
         id: event.id,
         revision: event.revision.toString(),
@@ -224,16 +202,17 @@ export class StreamHistoryQuery {
         metadata: redact(event.metadata) as JsonObject,
         recordedAt: recordedAtOf(event),
         storedAt: event.recordedAt.toISOString(),
-        stateAfter,
-        ...(stateError !== undefined ? { stateError } : {}),
+        stateAfter: after ? redact(after.state as JsonValue) : null,
+        ...(after?.error !== undefined ? { stateError: after.error } : {}),
       };
     });
     return {
       stream,
-      kind,
+      kind: kindOf(stream),
       asOf: asOf === undefined ? null : describeAsOf(asOf),
       events: audited,
       integrity,
+      consistency: fold?.consistency() ?? null,
       position: formatPosition(head),
     };
   }

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { RecordedEvent } from '@wasteflow/event-store';
-import { upcast, type DomainEvent } from '@wasteflow/domain';
+import { BATCH_CREATION_EVENT_TYPES, BATCH_EVENT_TYPES, upcast, type DomainEvent } from '@wasteflow/domain';
 import { readModelTable } from '../database/migration-helpers';
 import { instantMs } from '../time-memo';
 import { defineProjection } from '../runner/projection';
@@ -196,21 +196,10 @@ function created(
 
 const OFF_MANIFEST = { status: 'held', manifestNo: null, carrierUscc: null, receiverUscc: null } as const;
 
-/** Events on an existing batch: its row is read (prefetched) and replaced. */
-const ON_EXISTING = new Set([
-  'BatchSplit',
-  'BatchConsolidatedInto',
-  'WasteUtilised',
-  'WasteDisposed',
-  'MassCorrected',
-  'BatchConsigned',
-  'BatchConsignmentReleased',
-  'BatchShipped',
-  'BatchLostInTransit',
-  'BatchRejectionSplitOff',
-  'BatchReceived',
-  'BatchReturnedToShipper',
-]);
+/** Events on an existing batch (every batch event that does not create one): its row is read (prefetched) and replaced. */
+const ON_EXISTING = new Set<string>(
+  BATCH_EVENT_TYPES.filter((type) => !BATCH_CREATION_EVENT_TYPES.includes(type)),
+);
 
 export async function evolveInventory(rows: RowAccess, recorded: RecordedEvent): Promise<void> {
   const event = upcast(recorded.type, recorded.schemaVersion, recorded.data) as DomainEvent;
@@ -330,14 +319,7 @@ function nextRow(
 
 export const inventoryProjection = defineProjection({
   name: INVENTORY_PROJECTION,
-  eventTypes: [
-    'PartyRegistered',
-    'WasteGenerated',
-    'BatchSplitOff',
-    'BatchesConsolidated',
-    'BatchReturnedFromRejection',
-    ...ON_EXISTING,
-  ],
+  eventTypes: ['PartyRegistered', ...BATCH_CREATION_EVENT_TYPES, ...ON_EXISTING],
   tables: [inventoryParties, inventoryBatches, inventoryTotals],
   migrations: [InventoryTables1764700000100],
   prefetch(event: RecordedEvent, keys: KeyCollector) {

@@ -1,4 +1,4 @@
-import { upcast, type ManifestEvent, type PartyRegistered } from '@wasteflow/domain';
+import { MANIFEST_EVENT_TYPES, upcast, type ManifestEvent, type PartyRegistered } from '@wasteflow/domain';
 import type { JsonValue, RecordedEvent } from '@wasteflow/event-store';
 import { defineProjection } from '../runner/projection';
 import { instantMs, manifestDueAtOf } from '../time-memo';
@@ -39,13 +39,6 @@ export interface ManifestPartiesJson {
   readonly carrier: ManifestPartyJson;
   readonly receiver: ManifestPartyJson;
 }
-
-const MANIFEST_TYPES = [
-  'ManifestIssued',
-  'ManifestPickedUp',
-  'ManifestReceived',
-  'ManifestCancelled',
-] as const;
 
 async function evolveManifestEvent(
   rows: RowAccess,
@@ -179,7 +172,7 @@ function evolveParty(rows: RowAccess, event: PartyRegistered): void {
  */
 export const manifestsProjection = defineProjection({
   name: MANIFESTS_PROJECTION,
-  eventTypes: ['PartyRegistered', ...MANIFEST_TYPES],
+  eventTypes: ['PartyRegistered', ...MANIFEST_EVENT_TYPES],
   tables: [manifestViews, manifestParties],
   migrations: [ManifestTables1764600000100],
   prefetch(event, keys) {

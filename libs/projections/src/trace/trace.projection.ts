@@ -1,4 +1,5 @@
 import {
+  BATCH_CREATION_EVENT_TYPES,
   BATCH_EVENT_TYPES,
   parseTraceCode,
   upcast,
@@ -29,12 +30,7 @@ export interface ManifestLinkJson {
   readonly vehiclePlate?: string;
 }
 
-const CREATIONS = new Set([
-  'WasteGenerated',
-  'BatchSplitOff',
-  'BatchesConsolidated',
-  'BatchReturnedFromRejection',
-]);
+const CREATIONS = new Set<string>(BATCH_CREATION_EVENT_TYPES);
 
 /**
  * Sorted union, no duplicates. `parties` is sorted and unique already (every stored list comes from here):

@@ -109,7 +109,7 @@ async function bench(
         list.push({
           id: randomUUID(),
           type: event.type,
-          schemaVersion: 1,
+          schemaVersion: event.schemaVersion,
           data,
           metadata: { actor, recordedAt, occurredAt: event.data.occurredAt },
         });

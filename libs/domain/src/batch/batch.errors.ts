@@ -1,0 +1,130 @@
+import { domainError } from '../domain-error';
+
+/** Errors of the batch aggregate: generation, custody, split, consolidation, treatment and correction. */
+
+export class WasteCodeRequired extends domainError('invalid', 'waste-code-required', () => [
+  'hazardous waste needs its waste code',
+  { field: 'wasteCode' },
+]) {}
+
+export class WasteCodeNotAllowed extends domainError(
+  'invalid',
+  'waste-code-not-allowed',
+  (category: string) => [
+    `a hazardous waste code is not allowed for ${category}`,
+    { field: 'wasteCode', category },
+  ],
+) {}
+
+export class TooFewConsolidationInputs extends domainError(
+  'invalid',
+  'too-few-consolidation-inputs',
+  (count: number) => ['a consolidation takes at least two batches', { field: 'lines', count }],
+) {}
+
+/** The trace code given for a new (consolidated) batch does not embed the expected district, category or date. */
+export class TraceCodeMismatch extends domainError(
+  'invalid',
+  'trace-code-mismatch',
+  (
+    field: string,
+    traceCode: string,
+    expected: { districtCode: string; categoryLetter: string; date: string },
+  ) => [
+    `${field}: ${traceCode} must be a root code of district ${expected.districtCode}, category ${expected.categoryLetter}, date ${expected.date}`,
+    { field, traceCode, ...expected },
+  ],
+) {}
+
+export class BatchNotFound extends domainError(
+  'not-found',
+  'batch-not-found',
+  (traceCode: string, field?: string) => [`no batch ${traceCode}`, { field, traceCode }],
+) {}
+
+export class NotCustodian extends domainError(
+  'forbidden',
+  'not-custodian',
+  (traceCode: string, actorUscc: string, custodianUscc: string) => [
+    `${actorUscc} is not the custodian of ${traceCode}`,
+    { traceCode, actorUscc, custodianUscc },
+  ],
+) {}
+
+/** A mass correction needs at least one approval by someone other than the actor. */
+export class CorrectionNotApproved extends domainError(
+  'forbidden',
+  'correction-not-approved',
+  (traceCode: string, actorUscc: string) => [
+    `a correction of ${traceCode} needs an approval by someone other than ${actorUscc}`,
+    { field: 'approvals', traceCode, actorUscc },
+  ],
+) {}
+
+export class BatchAlreadyExists extends domainError(
+  'conflict',
+  'batch-already-exists',
+  (traceCode: string) => [`batch ${traceCode} already exists`, { traceCode }],
+) {}
+
+/** The batch is consigned on a manifest that has not been picked up: it is locked until cancelled or shipped. */
+export class BatchOnOpenManifest extends domainError(
+  'conflict',
+  'batch-on-open-manifest',
+  (traceCode: string, manifestNo: string) => [
+    `batch ${traceCode} is on open manifest ${manifestNo}`,
+    { traceCode, manifestNo },
+  ],
+) {}
+
+export class BatchInTransit extends domainError(
+  'conflict',
+  'batch-in-transit',
+  (traceCode: string, manifestNo: string) => [
+    `batch ${traceCode} is in transit on manifest ${manifestNo}`,
+    { traceCode, manifestNo },
+  ],
+) {}
+
+export class TreatmentExceedsHeldMass extends domainError(
+  'rule',
+  'treatment-exceeds-held-mass',
+  (traceCode: string, requestedGrams: number, heldGrams: number) => [
+    `cannot treat ${requestedGrams} g of ${traceCode}: ${heldGrams} g held`,
+    { field: 'massGrams', traceCode, requestedGrams, heldGrams },
+  ],
+) {}
+
+export class CategoryMismatch extends domainError(
+  'rule',
+  'category-mismatch',
+  (field: string, categories: readonly string[]) => [
+    `${field}: batches of different categories cannot be consolidated (${categories.join(', ')})`,
+    { field, categories },
+  ],
+) {}
+
+export class WasteCodeMismatch extends domainError(
+  'rule',
+  'waste-code-mismatch',
+  (field: string, wasteCodes: readonly string[]) => [
+    `${field}: hazardous batches of different waste codes cannot be consolidated (${wasteCodes.join(', ')})`,
+    { field, wasteCodes },
+  ],
+) {}
+
+/** The batch holds no mass any more (fully treated, consolidated, lost or shipped away). */
+export class BatchDepleted extends domainError('rule', 'batch-depleted', (traceCode: string) => [
+  `batch ${traceCode} holds no mass`,
+  { traceCode },
+]) {}
+
+/** A batch has at most 1024 children (two base32 characters of child index). */
+export class ChildIndexExhausted extends domainError(
+  'rule',
+  'child-index-exhausted',
+  (traceCode: string, requested: number) => [
+    `batch ${traceCode} cannot have more than 1024 children`,
+    { traceCode, requested },
+  ],
+) {}
