@@ -28,7 +28,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const keys = new Keys(`faults-${kind}`);
 
   async function faultsCounted(rule: string): Promise<number> {
-    const metrics = await app.t.http.get('/metrics');
+    const metrics = await app.t.http.get('/metrics').set('Authorization', `Bearer ${app.t.adminToken}`);
+    expect(metrics.status).toBe(200);
     const line = metrics.text.split('\n').find((l) => l.startsWith(`wasteflow_faults_total{rule="${rule}"}`));
     return line === undefined ? 0 : Number(line.split(' ').at(-1));
   }
