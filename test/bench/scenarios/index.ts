@@ -1,6 +1,7 @@
 import type { Scenario } from '../harness/scenario';
 import { postgresAppendScenarios } from './append-postgres';
 import { sqliteAppendScenarios } from './append-sqlite';
+import { bulkEventLoopScenario } from './bulk-event-loop';
 import { httpCommandScenarios } from './http-commands';
 import { queryScenarios } from './queries';
 import { rebuildScenarios } from './rebuild';
@@ -17,4 +18,5 @@ export const scenarios: readonly Scenario[] = [
   ...queryScenarios,
   // The command side over HTTP: the real app in a child process, autocannon from this one.
   ...httpCommandScenarios,
+  bulkEventLoopScenario,
 ];
