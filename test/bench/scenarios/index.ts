@@ -5,6 +5,7 @@ import { bulkEventLoopScenario } from './bulk-event-loop';
 import { httpCommandScenarios } from './http-commands';
 import { queryScenarios } from './queries';
 import { rebuildScenarios } from './rebuild';
+import { writePathScenarios } from './write-path';
 
 /**
  * Every scenario, in the order they run and appear in RESULTS.md. Add new ones here (HTTP commands,
@@ -13,6 +14,8 @@ import { rebuildScenarios } from './rebuild';
 export const scenarios: readonly Scenario[] = [
   ...sqliteAppendScenarios,
   ...postgresAppendScenarios,
+  // The command side in this process: the write path's core and its layers.
+  ...writePathScenarios,
   // The read side: rebuilds keep their last read model for the queries that follow.
   ...rebuildScenarios,
   ...queryScenarios,
