@@ -465,10 +465,12 @@ BEGIN
     FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
          WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord)
     WHERE v_status[p_appends[e.w]] IS NULL;
-    INSERT INTO ${schema}.idempotency_records (scope, key, record)
-    SELECT r.scope, r.key, r.record::json
-    FROM unnest(p_record_appends, p_record_scopes, p_record_keys, p_records) AS r(a, scope, key, record)
-    WHERE v_status[r.a] IS NULL;
+    IF coalesce(cardinality(p_record_keys), 0) > 0 THEN
+      INSERT INTO ${schema}.idempotency_records (scope, key, record)
+      SELECT r.scope, r.key, r.record::json
+      FROM unnest(p_record_appends, p_record_scopes, p_record_keys, p_records) AS r(a, scope, key, record)
+      WHERE v_status[r.a] IS NULL;
+    END IF;
   END IF;
 
   FOR i IN 1 .. v_writes LOOP

@@ -131,6 +131,34 @@ export function describeBookkeepingContract(context: BookkeepingContext): void {
       expect(await store.streamRevision(data.stream('group-c'))).toBe('no_stream');
     });
 
+    it('appends made together (one group commit) keep their own records; a taken key refuses only its own', async () => {
+      const store = context.store();
+      const data = context.data();
+      await store.appendToStreams([data.write(data.stream('together-taken'), 'no_stream', 1)], {
+        idempotency: [record('k-together-taken')],
+      });
+      const outcomes = await Promise.allSettled(
+        ['k-t1', 'k-t2', 'k-together-taken', 'k-t3'].map((key, i) =>
+          store.appendToStreams([data.write(data.stream(`together-${i}`), 'no_stream', 1)], {
+            idempotency: [record(key, i)],
+          }),
+        ),
+      );
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyRecordExists);
+      for (const [i, key] of ['k-t1', 'k-t2', 'k-t3'].entries()) {
+        expect((await store.bookkeeping.readIdempotencyRecord(record(key).scope, key))?.record).toEqual(
+          record(key, i === 2 ? 3 : i).record,
+        );
+      }
+      expect(await store.streamRevision(data.stream('together-2'))).toBe('no_stream');
+    });
+
     it('a commit failing on a later stream records nothing where commits are atomic', async () => {
       const store = context.store();
       if (!store.capabilities.atomicMultiStreamAppend) return;
