@@ -1,3 +1,6 @@
+// Longer than our ~400 lines on purpose: the adapter and its $all subscription share the mapping of the
+// server's records; pure translation is in eventstoredb-mapping.ts, bookkeeping in
+// eventstoredb-bookkeeping.ts. (To be replaced by the KurrentDB adapter.)
 import {
   BACKWARDS,
   END,

@@ -1,3 +1,7 @@
+// Longer than our ~400 lines on purpose: the three append paths (alone, as a group commit, in a caller's
+// transaction) and their mapping of the server's outcomes to the port's errors are one piece of reasoning
+// and are read together; the SQL is in postgres-schema.ts, bookkeeping in postgres-bookkeeping.ts,
+// notifications in postgres-notification-listener.ts.
 import { DatabaseError, Pool, type ClientBase, type QueryResultRow } from 'pg';
 import { EventStoreClosed, IdempotencyRecordExists, StreamNotFound, WrongExpectedRevision } from '../errors';
 import type {

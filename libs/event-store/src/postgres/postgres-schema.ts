@@ -1,3 +1,5 @@
+// Longer than our ~400 lines on purpose: the DDL and the plpgsql of the global-order proof (its comment,
+// visible_bound, append_events, append_event_groups) must be read side by side to be checked.
 import { InvalidArgument } from '../errors';
 import { MAX_XID, ORDINAL_BITS } from './postgres-position';
 

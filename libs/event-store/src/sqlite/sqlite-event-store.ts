@@ -1,3 +1,6 @@
+// Longer than our ~400 lines on purpose: the store's reads, its three commit paths (at once, group commit
+// on this connection, the writer thread) and their shared pending queue are one state machine; the
+// commit itself is in sqlite-writer.ts, bookkeeping in sqlite-bookkeeping.ts.
 import Database from 'better-sqlite3';
 import { EventStoreClosed, InvalidArgument, StreamNotFound } from '../errors';
 import { preparePrivateFile } from '../files/private-files';
