@@ -19,7 +19,7 @@ import { dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/po
 import { startTestApp, type TestApp, type TestStore } from './support/test-app';
 
 /**
- * An existing data directory, written by the version before docs/adr/0007 (test/fixtures/pre-bookkeeping:
+ * An existing data directory, written by the version before docs/adr/0008 (test/fixtures/pre-bookkeeping:
  * made by running that version's api over HTTP, see make-fixture.ts there), opened by this one: its
  * idempotency records (`$idempotency-…` events) are copied into the bookkeeping on start, so every request
  * answered before the upgrade still gets its first answer; the log keeps everything it had, chains intact;

@@ -240,7 +240,7 @@ function withoutSecret(route: string, body: Record<string, unknown>): Record<str
   return rest;
 }
 
-/** The idempotency record kept for a party's key, beside the log (docs/adr/0007). */
+/** The idempotency record kept for a party's key, beside the log (docs/adr/0008). */
 async function recordOf(t: TestApp, uscc: string, key: string): Promise<Record<string, unknown> | undefined> {
   return (await t.store.bookkeeping.readIdempotencyRecord(`party:${uscc}`, key))?.record;
 }

@@ -446,7 +446,7 @@ export async function streamLengths(t: TestApp, streams: readonly string[]): Pro
 
 /**
  * Everything appended after `position`, every stream. (Checkpoints and idempotency records are bookkeeping
- * beside the log, docs/adr/0007: they never show here.)
+ * beside the log, docs/adr/0008: they never show here.)
  */
 export async function appendedSince(t: TestApp, position: bigint): Promise<RecordedEvent[]> {
   return t.store.readAll({ after: position });

@@ -71,7 +71,7 @@ export interface ReadAllOptions {
 }
 
 /**
- * Bookkeeping committed with an append (docs/adr/0007): the answer a client's write gave, under the
+ * Bookkeeping committed with an append (docs/adr/0008): the answer a client's write gave, under the
  * client's own key, so that a retry under the same key gets it again. Not an event: it lives beside the
  * log, is never delivered to readers and expires (the store's `idempotencyRetentionDays`).
  */

@@ -70,7 +70,7 @@ interface RunState {
 
 /**
  * Events each kind of request appends, by type (a receipt accepted in full: the batch is received). The
- * idempotency records are bookkeeping beside the log, not events (docs/adr/0007).
+ * idempotency records are bookkeeping beside the log, not events (docs/adr/0008).
  */
 const EVENTS_OF: Record<string, Record<string, number>> = {
   generate: { WasteGenerated: 1 },
@@ -178,7 +178,7 @@ function httpVariant(options: {
         }
       }
       const stored = new Map(countStored(state.api).byType);
-      // A build from before docs/adr/0007 (the before/after scenario) kept its bookkeeping as events.
+      // A build from before docs/adr/0008 (the before/after scenario) kept its bookkeeping as events.
       for (const legacy of LEGACY_BOOKKEEPING_TYPES) {
         stored.delete(legacy);
         expected.delete(legacy);

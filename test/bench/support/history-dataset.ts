@@ -32,7 +32,7 @@ export function benchCacheDirectory(): string {
 
 /**
  * How the cached files are laid out, beside the generator's version: 2 since the process manager's
- * checkpoint is bookkeeping (docs/adr/0007), not an event in the log.
+ * checkpoint is bookkeeping (docs/adr/0008), not an event in the log.
  */
 const DATASET_LAYOUT = 2;
 /** The ledger's process manager checkpoint (libs/ledger's MANIFEST_CUSTODY_CHECKPOINT; benches import no lib). */

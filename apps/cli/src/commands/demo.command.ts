@@ -30,7 +30,7 @@ export async function appendDemoHistory(store: EventStore, events: number): Prom
     });
     await store.appendToStreams(writes);
   });
-  // the checkpoint is bookkeeping beside the log (docs/adr/0007), saved under the process manager's lease
+  // the checkpoint is bookkeeping beside the log (docs/adr/0008), saved under the process manager's lease
   const now = Date.now();
   const lease = await store.bookkeeping.acquireCheckpoint(
     MANIFEST_CUSTODY_CHECKPOINT,

@@ -22,7 +22,7 @@ export class IntegrityBroken extends Error {
 
 /**
  * Streams that were never sealed into a chain: the process manager's checkpoints, written as events by
- * versions before docs/adr/0007 and kept in logs that have them. Every other stream is verified.
+ * versions before docs/adr/0008 and kept in logs that have them. Every other stream is verified.
  */
 export const UNSEALED_LEGACY_PREFIXES = ['$checkpoint-'];
 

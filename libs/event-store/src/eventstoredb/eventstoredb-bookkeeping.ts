@@ -35,7 +35,7 @@ function checkpointStream(name: string): string {
 }
 
 /**
- * Bookkeeping on EventStoreDB, the simplest honest way its model allows (docs/adr/0007): the server has
+ * Bookkeeping on EventStoreDB, the simplest honest way its model allows (docs/adr/0008): the server has
  * no table beside the log, so each record is a stream of its own (`~wf-idempotency-<sha256>`, a name no
  * stream of the port can map to, and never shown to the port's readers) with `$maxAge` set to the
  * retention period: the server stops returning it then and scavenging reclaims it (so the retention

@@ -15,7 +15,7 @@ export function normalizeFilter(filter: EventFilter | undefined): NormalizedFilt
 
 /**
  * Every stream is an ordinary stream, whatever its name (bookkeeping lives beside the log, not in `$`
- * streams: docs/adr/0007).
+ * streams: docs/adr/0008).
  */
 export function matchesFilter(filter: NormalizedFilter, stream: string, type: string): boolean {
   if (filter.eventTypes && !filter.eventTypes.includes(type)) return false;

@@ -70,7 +70,7 @@ export function appendingLockKey(schema: string): number {
  * One round trip per append (append_events) and per read (read_all and friends, which must run the
  * three steps as separate statements, in that order, hence functions).
  *
- * Bookkeeping (docs/adr/0007): an append may carry idempotency records, inserted in its transaction into
+ * Bookkeeping (docs/adr/0008): an append may carry idempotency records, inserted in its transaction into
  * idempotency_records. Each record's (scope, key) is locked like a stream (an advisory lock in the same
  * sorted set), so of two commits under one key the second waits for the first and then finds its record:
  * 'idempotency_record_exists', checked before anything else, nothing written. Checkpoints of the store's

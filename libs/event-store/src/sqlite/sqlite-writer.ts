@@ -27,7 +27,7 @@ import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-re
 
 export const TABLE = 'event_log';
 export const COLUMNS = 'position, id, stream, revision, type, schema_version, data, metadata, recorded_at';
-/** Bookkeeping beside the log (docs/adr/0007): answers kept under clients' idempotency keys. */
+/** Bookkeeping beside the log (docs/adr/0008): answers kept under clients' idempotency keys. */
 export const IDEMPOTENCY_TABLE = 'idempotency_records';
 
 export interface EventRow {

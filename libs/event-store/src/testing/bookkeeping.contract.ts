@@ -21,7 +21,7 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /**
- * Bookkeeping beside the log (docs/adr/0007), the same for every adapter: idempotency records committed
+ * Bookkeeping beside the log (docs/adr/0008), the same for every adapter: idempotency records committed
  * with the appends that carry them, refused once recorded, never events; checkpoints under a lease with
  * a fencing token.
  */

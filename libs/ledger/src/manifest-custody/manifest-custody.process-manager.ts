@@ -9,7 +9,7 @@ import { CUSTODY_EVENT_TYPES, custodyWritesFor } from './custody-step';
 /** The process manager's checkpoint, in the event store's bookkeeping (beside the log, under a lease). */
 export const MANIFEST_CUSTODY_CHECKPOINT = 'manifest-custody';
 /**
- * Where versions before docs/adr/0007 kept it: `CheckpointRecorded { position }` events in this stream,
+ * Where versions before docs/adr/0008 kept it: `CheckpointRecorded { position }` events in this stream,
  * appended with `any` by every instance. Read once, when the bookkeeping holds no position yet.
  */
 export const LEGACY_CHECKPOINT_STREAM = '$checkpoint-manifest-custody';
@@ -76,7 +76,7 @@ const silent: ProcessManagerLogger = { log: () => undefined, warn: () => undefin
  * has no multi-stream transaction) or events appended by other means (imports, repairs).
  *
  * Checkpoint: the position of the last manifest event handled, kept in the event store's bookkeeping
- * (`manifest-custody`, beside the log, docs/adr/0007) under a lease: one instance holds it and runs, the
+ * (`manifest-custody`, beside the log, docs/adr/0008) under a lease: one instance holds it and runs, the
  * others stand by and take over when its lease is released (on stop) or expires (a dead holder). Every
  * save carries the holder's fencing token, so a holder that lost the lease cannot move the checkpoint.
  * Saved every `checkpointEvery` events, after `idleCheckpointMs` without events, on every renewal and
@@ -245,7 +245,7 @@ export class ManifestCustodyProcessManager {
     this.standBy();
   }
 
-  /** The position versions before docs/adr/0007 saved as events (0n when there is none). */
+  /** The position versions before docs/adr/0008 saved as events (0n when there is none). */
   private async legacyCheckpoint(): Promise<bigint> {
     const last = await lastEventOf(this.store, LEGACY_CHECKPOINT_STREAM);
     return typeof last?.data.position === 'string' ? BigInt(last.data.position) : 0n;

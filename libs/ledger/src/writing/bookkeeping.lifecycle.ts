@@ -4,7 +4,7 @@ import { migrateLegacyIdempotencyRecords } from './legacy-bookkeeping';
 
 /**
  * On start, before the first request is served: the idempotency records an older version kept in the log
- * are copied into the store's bookkeeping (docs/adr/0007). Once per log: later starts search only what
+ * are copied into the store's bookkeeping (docs/adr/0008). Once per log: later starts search only what
  * was appended since.
  */
 @Injectable()

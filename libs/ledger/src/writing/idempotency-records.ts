@@ -4,7 +4,7 @@ import { IdempotencyKeyReused } from './ledger-errors';
 import { maxPosition, type WriteContext, type WriteOutcome, type WrittenStream } from './write-types';
 
 /**
- * What is kept under (actor, Idempotency-Key) beside the log (docs/adr/0007): the request's hash, the
+ * What is kept under (actor, Idempotency-Key) beside the log (docs/adr/0008): the request's hash, the
  * answer and the revisions and event ids written. The same JSON the `IdempotentWriteRecorded` events of
  * older versions held as their data, so old records are copied over unchanged (legacy-bookkeeping.ts).
  */

@@ -68,7 +68,7 @@ export const CORE_ONLY: WriteOptimisations = {
 
 /**
  * The one way commands reach the log: load → decide → append with the expected revisions, all streams of
- * a decision and its idempotency record in one commit (docs/adr/0001, 0007); see `runWrite` for the core
+ * a decision and its idempotency record in one commit (docs/adr/0001, 0008); see `runWrite` for the core
  * and WriteOptimisations for the layers over it. Event ids are derived from (actor, key, stream, index),
  * so even a retry racing the first attempt, or coming after its record expired, cannot store an event
  * twice. Every event is sealed into its stream's hash chain (docs/adr/0004).

@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent, StoredIdempotencyRecord } from '@wastef
 import type { IdempotencyRecord } from './idempotency-records';
 
 /**
- * Versions before docs/adr/0007 kept each idempotency record as an `IdempotentWriteRecorded` event in a
+ * Versions before docs/adr/0008 kept each idempotency record as an `IdempotentWriteRecorded` event in a
  * stream `$idempotency-<sha256(actor, key)>`, its data the record itself and its metadata the actor and
  * the key. Those events stay in the log (it keeps what it has; their hashes stay valid); their records
  * are copied into the bookkeeping once, so a retry of a request answered before the upgrade still gets

@@ -43,7 +43,7 @@ export interface WriteLoopParts {
  * The write path's core: load → decide → commit with the expected revisions → on a conflict, back off and
  * do it all again → an earlier answer under the same key is given again instead.
  *
- *  - The decision's events and its idempotency record are one commit (docs/adr/0007): a retried request
+ *  - The decision's events and its idempotency record are one commit (docs/adr/0008): a retried request
  *    finds the record and gets the first answer; another request under the key is refused (422).
  *  - A conflict (another writer moved a stream, took an id or the key) makes it start over, a bounded
  *    number of times, then 409 (ConcurrencyExhausted).
