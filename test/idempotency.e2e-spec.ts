@@ -16,6 +16,7 @@ import {
   expectHeadUnchanged,
   expectProblem,
   extraUscc,
+  heldGrams,
   Keys,
   PARTIES,
   pickupBody,
@@ -237,6 +238,11 @@ function withoutSecret(route: string, body: Record<string, unknown>): Record<str
   if (route !== 'POST /v1/tokens') return body;
   const { token: _token, ...rest } = body;
   return rest;
+}
+
+/** The idempotency record kept for a party's key, beside the log (docs/adr/0008). */
+async function recordOf(t: TestApp, uscc: string, key: string): Promise<Record<string, unknown> | undefined> {
+  return (await t.store.bookkeeping.readIdempotencyRecord(`party:${uscc}`, key))?.record;
 }
 
 const SUITE = 'idempotency';
@@ -515,11 +521,13 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       const traceCode = responses[0].body.traceCode as string;
       expect((await streamEvents(t, batchStream(traceCode))).map((e) => e.type)).toEqual(['WasteGenerated']);
       const added = await appendedSince(t, before);
-      // the batch's event and the key's record, nothing else
-      expect(added.map((e) => e.stream).sort()).toEqual(
-        [batchStream(traceCode), expect.stringMatching(/^\$idempotency-/)].sort(),
-      );
-      if (kind === 'sqlite') expect((await t.headPosition()) - before).toBe(2n);
+      // the batch's event, nothing else in the log; the key's record beside it, once
+      expect(added.map((e) => e.stream).sort()).toEqual([batchStream(traceCode)]);
+      expect(await recordOf(t, PARTIES.generator.uscc, key)).toMatchObject({
+        result: { traceCode },
+        writes: [{ stream: batchStream(traceCode), revision: '0' }],
+      });
+      if (kind === 'sqlite') expect((await t.headPosition()) - before).toBe(1n);
     });
 
     it('50 concurrent requests under one key (a split of an existing batch): one split, 50 identical answers', async () => {
@@ -537,8 +545,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       expect(events.map((e) => e.type)).toEqual(['WasteGenerated', 'BatchSplit']);
       const [child] = responses[0].body.children as string[];
       expect((await streamEvents(t, batchStream(child))).map((e) => e.type)).toEqual(['BatchSplitOff']);
-      expect((await appendedSince(t, before)).length).toBe(3);
-      if (kind === 'sqlite') expect((await t.headPosition()) - before).toBe(3n);
+      // the split and its child, nothing else in the log; the key's record beside it
+      expect((await appendedSince(t, before)).length).toBe(2);
+      if (kind === 'sqlite') expect((await t.headPosition()) - before).toBe(2n);
+      expect(await recordOf(t, PARTIES.generator.uscc, key)).toMatchObject({ result: { children: [child] } });
     });
 
     it('50 concurrent requests under one key (a manifest): one manifest number allocated, 50 identical answers', async () => {
@@ -554,8 +564,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       expect(new Set(responses.map((r) => JSON.stringify(r.body))).size).toBe(1);
       const added = await appendedSince(t, before);
       expect(added.map((e) => e.type).sort()).toEqual(
-        ['BatchConsigned', 'IdempotentWriteRecorded', 'ManifestIssued', 'ManifestSerialAllocated'].sort(),
+        ['BatchConsigned', 'ManifestIssued', 'ManifestSerialAllocated'].sort(),
       );
+      expect(await recordOf(t, PARTIES.generator.uscc, key)).toMatchObject({
+        result: { manifestNo: responses[0].body.manifestNo },
+      });
       expect(added.find((e) => e.type === 'ManifestIssued')?.stream).toBe(
         manifestStream(responses[0].body.manifestNo),
       );
@@ -644,3 +657,72 @@ describe.each(storesFor(`${SUITE} across a restart`))(`${SUITE} across a restart
     await expectHeadUnchanged(t, before);
   });
 });
+
+skippedPostgres(`${SUITE} after the retention period`);
+
+describe.each(storesFor(`${SUITE} after the retention period`))(
+  `${SUITE} after the retention period (%s)`,
+  (kind: TestStore) => {
+    let t: TestApp;
+    let world: World;
+    let b: Builders;
+    const keys = new Keys(`expired-${kind}`);
+
+    beforeAll(async () => {
+      await requireStore(kind, `${__filename} retention (${kind})`);
+      t = await startTestApp(kind, { suiteFile: __filename });
+      world = await seedWorld(t);
+      b = new Builders(t, world, keys);
+    });
+    afterAll(async () => t?.close());
+
+    it('no write puts its record in the log: every record is beside it, none in a $idempotency stream', async () => {
+      await expect201(send(t, '/v1/batches', world.tokens.generator, batchBody(2), 'beside-the-log'));
+      const streams = new Set((await t.store.readAll()).map((e) => e.stream));
+      expect([...streams].filter((stream) => stream.startsWith('$idempotency-'))).toEqual([]);
+      expect(await recordOf(t, PARTIES.generator.uscc, 'beside-the-log')).toBeDefined();
+    });
+
+    it('once the records are purged, a retry is still refused by the event ids of its key, nothing appended', async () => {
+      const generation = await expect201(
+        send(t, '/v1/batches', world.tokens.generator, batchBody(4), 'generated-then-expired'),
+      );
+      const code = await b.atReceiver(10);
+      await expect201(
+        send(
+          t,
+          `/v1/batches/${code}/treatments`,
+          world.tokens.receiver,
+          treatmentBody(3),
+          'treated-then-expired',
+        ),
+      );
+      // the retention period passes (the store's own purge would do this after 30 days)
+      const purged = await t.store.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() + 1000));
+      expect(purged).toBeGreaterThan(2);
+      const before = await t.headPosition();
+      // the same generation again: the same trace code, whose stream exists — the domain refuses it
+      expectProblem(
+        await send(t, '/v1/batches', world.tokens.generator, batchBody(4), 'generated-then-expired'),
+        409,
+        { rule: 'batch-already-exists' },
+      );
+      // the same treatment again: the domain would take it (7 kg left), the ids of its events are stored
+      const treatment = expectProblem(
+        await send(
+          t,
+          `/v1/batches/${code}/treatments`,
+          world.tokens.receiver,
+          treatmentBody(3),
+          'treated-then-expired',
+        ),
+        409,
+        { rule: 'idempotency-record-expired' },
+      );
+      expect(treatment.detail).toMatch(/no longer kept/);
+      await expectHeadUnchanged(t, before);
+      expect(await heldGrams(t, code)).toBe(7000);
+      expect(generation.body.traceCode).toEqual(expect.any(String));
+    });
+  },
+);

@@ -55,6 +55,21 @@ export class DuplicateEventId extends EventStoreError {
   }
 }
 
+/**
+ * An append carried an idempotency record whose (scope, key) is recorded already: the request was
+ * answered before (read the record). Nothing of the commit was written.
+ */
+export class IdempotencyRecordExists extends EventStoreError {
+  readonly code = 'idempotency_record_exists' as const;
+
+  constructor(
+    readonly scope: string,
+    readonly key: string,
+  ) {
+    super(`An idempotency record for key ${JSON.stringify(key)} of ${JSON.stringify(scope)} exists already`);
+  }
+}
+
 export class InvalidPosition extends EventStoreError {
   readonly code = 'invalid_position' as const;
 

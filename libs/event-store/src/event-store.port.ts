@@ -70,6 +70,88 @@ export interface ReadAllOptions {
   readonly filter?: EventFilter;
 }
 
+/**
+ * Bookkeeping committed with an append (docs/adr/0008): the answer a client's write gave, under the
+ * client's own key, so that a retry under the same key gets it again. Not an event: it lives beside the
+ * log, is never delivered to readers and expires (the store's `idempotencyRetentionDays`).
+ */
+export interface IdempotencyRecordWrite {
+  /** Whose keys these are (the ledger: the actor); keys of different scopes never meet. */
+  readonly scope: string;
+  readonly key: string;
+  /** Opaque to the store: what the caller needs to answer a retry. */
+  readonly record: JsonObject;
+}
+
+export interface StoredIdempotencyRecord extends IdempotencyRecordWrite {
+  /** When the store recorded it, by the store's clock: the retention period counts from here. */
+  readonly recordedAt: Date;
+}
+
+export interface AppendOptions {
+  /**
+   * Idempotency records committed in the same transaction as the events (where
+   * `capabilities.atomicMultiStreamAppend`; elsewhere after the last write). A (scope, key) recorded
+   * already refuses the whole commit with IdempotencyRecordExists, before anything else is checked, and
+   * nothing is written; a commit that is an identical retry of stored events (`replayed`) records nothing;
+   * a refused commit records nothing.
+   */
+  readonly idempotency?: readonly IdempotencyRecordWrite[];
+}
+
+/** A named checkpoint beside the log, written under a lease (one writer at a time, fenced by a token). */
+export interface CheckpointLease {
+  readonly name: string;
+  /** Last holder (or current holder while `expiresAt` is in the future). */
+  readonly owner: string;
+  /** Fencing token: grows by one at every acquisition; a save with an older token is refused. */
+  readonly token: bigint;
+  /** The position saved last (0n when never saved). */
+  readonly position: bigint;
+  /** Epoch ms; the lease is free from this instant on (0 once released). */
+  readonly expiresAt: number;
+}
+
+/**
+ * What is kept beside the log and is not history: idempotency records (committed with appends, see
+ * AppendOptions) and checkpoints of the store's own consumers (process managers), with a lease.
+ */
+export interface Bookkeeping {
+  /** The record of (scope, key), if one is kept. */
+  readIdempotencyRecord(scope: string, key: string): Promise<StoredIdempotencyRecord | undefined>;
+  /**
+   * Records brought from elsewhere (a migration): each inserted where its (scope, key) is absent and left
+   * alone where present. Resolves with how many were inserted.
+   */
+  importIdempotencyRecords(records: readonly StoredIdempotencyRecord[]): Promise<number>;
+  /**
+   * Deletes the records recorded before `before` (the retention period does this on its own; exposed for
+   * operators and tests). Resolves with how many were deleted. Where `capabilities.purgesIdempotencyRecords`
+   * is false the store expires them itself and this throws InvalidArgument.
+   */
+  purgeIdempotencyRecords(before: Date): Promise<number>;
+
+  readCheckpoint(name: string): Promise<CheckpointLease | undefined>;
+  /**
+   * Takes the lease of checkpoint `name` when it was never taken, was released, or expired at `now`
+   * (epoch ms): the new lease with its fencing token and the position saved last; undefined when another
+   * holder's lease runs at `now`.
+   */
+  acquireCheckpoint(
+    name: string,
+    owner: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<CheckpointLease | undefined>;
+  /**
+   * Saves `position` and renews the lease to `expiresAt`, only while `token` still holds it: false when
+   * another holder took the lease since (nothing saved).
+   */
+  saveCheckpoint(name: string, token: bigint, position: bigint, expiresAt: number): Promise<boolean>;
+  /** Frees the lease at once (keeps the position), if `token` still holds it. */
+  releaseCheckpoint(name: string, token: bigint): Promise<void>;
+}
+
 export interface SubscriptionOptions {
   /** A checkpoint: delivery starts strictly after it. Omit to start from the beginning. */
   readonly after?: bigint;
@@ -97,7 +179,8 @@ export interface Subscription {
 }
 
 export interface EventStore {
-  readonly kind: 'sqlite' | 'postgres' | 'eventstoredb';
+  /** `memory`: the test double of testing/in-memory-event-store.ts. */
+  readonly kind: 'sqlite' | 'postgres' | 'eventstoredb' | 'memory';
 
   /**
    * Appends events to one stream, all or nothing, with contiguous revisions.
@@ -108,10 +191,11 @@ export interface EventStore {
   append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
 
   /**
-   * Appends to several streams as one commit. Atomic (all streams or none) where
-   * `capabilities.atomicMultiStreamAppend` is true; see that flag for the others.
+   * Appends to several streams as one commit, with the idempotency records of `options`. Atomic (all
+   * streams and records or nothing) where `capabilities.atomicMultiStreamAppend` is true; see that flag for
+   * the others.
    */
-  appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
+  appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]>;
 
   /** Throws StreamNotFound when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
@@ -119,7 +203,7 @@ export interface EventStore {
   /** The stream's current revision, or `no_stream`. */
   streamRevision(stream: string): Promise<ActualRevision>;
 
-  /** Everything in global order. */
+  /** Everything in global order: every stream, whatever its name. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 
   subscribeToAll(handler: SubscriptionHandler, options?: SubscriptionOptions): Subscription;
@@ -127,9 +211,14 @@ export interface EventStore {
   /** Position of the last event a reader of `readAll` can see now; 0n when the store is empty. */
   headPosition(): Promise<bigint>;
 
+  /** Idempotency records and checkpoints: beside the log, never in it. */
+  readonly bookkeeping: Bookkeeping;
+
   readonly capabilities: {
-    /** appendToStreams commits all streams or none. */
+    /** appendToStreams commits all streams or none, idempotency records included. */
     readonly atomicMultiStreamAppend: boolean;
+    /** `bookkeeping.purgeIdempotencyRecords` deletes on demand (else the server expires records itself). */
+    readonly purgesIdempotencyRecords: boolean;
   };
 
   close(): Promise<void>;

@@ -13,7 +13,6 @@ export {
   EventStoreDbEventStore,
   type EventStoreDbEventStoreOptions,
 } from './eventstoredb/eventstoredb-event-store';
-export { isSystemStream } from './internal/event-filter';
 export * from './integrity/event-integrity';
 export { canonicalJson } from './integrity/canonical-json';
 export { EVENT_STORE } from './event-store.token';

@@ -27,6 +27,7 @@ import { SubmitCommandsHandler } from './submit-commands/submit-commands.command
 import { TreatWasteHandler } from './treat-waste/treat-waste.command';
 import { DECIDE_OPTIONS } from './use-case/decide-options';
 import { UseCaseRunner } from './use-case/use-case-runner';
+import { LegacyBookkeepingMigration } from './writing/bookkeeping.lifecycle';
 import { LedgerWriter } from './writing/ledger-writer';
 
 export interface LedgerModuleOptions {
@@ -77,6 +78,7 @@ export class LedgerModule {
           new TokenService(store, { bootstrapAdminToken: options.bootstrapAdminToken }),
       },
       UseCaseRunner,
+      LegacyBookkeepingMigration,
       ...COMMAND_HANDLERS,
       {
         provide: ManifestCustodyProcessManager,

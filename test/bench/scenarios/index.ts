@@ -1,9 +1,11 @@
 import type { Scenario } from '../harness/scenario';
 import { postgresAppendScenarios } from './append-postgres';
 import { sqliteAppendScenarios } from './append-sqlite';
+import { bulkEventLoopScenario } from './bulk-event-loop';
 import { httpCommandScenarios } from './http-commands';
 import { queryScenarios } from './queries';
 import { rebuildScenarios } from './rebuild';
+import { writePathScenarios } from './write-path';
 
 /**
  * Every scenario, in the order they run and appear in RESULTS.md. Add new ones here (HTTP commands,
@@ -12,9 +14,12 @@ import { rebuildScenarios } from './rebuild';
 export const scenarios: readonly Scenario[] = [
   ...sqliteAppendScenarios,
   ...postgresAppendScenarios,
+  // The command side in this process: the write path's core and its layers.
+  ...writePathScenarios,
   // The read side: rebuilds keep their last read model for the queries that follow.
   ...rebuildScenarios,
   ...queryScenarios,
   // The command side over HTTP: the real app in a child process, autocannon from this one.
   ...httpCommandScenarios,
+  bulkEventLoopScenario,
 ];

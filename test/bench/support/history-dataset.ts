@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { PostgresEventStore, SqliteEventStore } from '@wasteflow/event-store';
+import { PostgresEventStore, SqliteEventStore, type EventStore } from '@wasteflow/event-store';
 import { Client } from 'pg';
 import { generateHistory, HISTORY_GENERATOR_VERSION, type HistoryEvent, type HistoryFacts } from './waste-history';
 
@@ -18,7 +18,7 @@ export interface HistoryDataset {
   /** The SQLite event store file (open it read-mostly: the benches never append to it). */
   readonly file: string;
   readonly facts: HistoryFacts;
-  /** Head position of the store (non-system events: what a rebuild reads up to). */
+  /** Head position of the store (what a rebuild reads up to). */
   readonly head: bigint;
   /** Seconds the generation took, or 0 when the cached file was reused. */
   readonly generatedSeconds: number;
@@ -28,6 +28,25 @@ export function benchCacheDirectory(): string {
   const directory = process.env.WASTEFLOW_BENCH_CACHE ?? join(tmpdir(), 'wasteflow-bench-cache');
   mkdirSync(directory, { recursive: true });
   return directory;
+}
+
+/**
+ * How the cached files are laid out, beside the generator's version: 2 since the process manager's
+ * checkpoint is bookkeeping (docs/adr/0008), not an event in the log.
+ */
+const DATASET_LAYOUT = 2;
+/** The ledger's process manager checkpoint (libs/ledger's MANIFEST_CUSTODY_CHECKPOINT; benches import no lib). */
+const CUSTODY_CHECKPOINT = 'manifest-custody';
+
+/**
+ * Puts the custody process manager's checkpoint at `head`, in the store's bookkeeping: an api started on
+ * this history has no manifest events to catch up on.
+ */
+async function checkpointAtHead(store: EventStore, head: bigint): Promise<void> {
+  const lease = await store.bookkeeping.acquireCheckpoint(CUSTODY_CHECKPOINT, 'bench-history', Date.now(), Date.now() + 60_000);
+  if (!lease) throw new Error('the bench history checkpoint is leased by someone else');
+  await store.bookkeeping.saveCheckpoint(CUSTODY_CHECKPOINT, lease.token, head, Date.now() + 60_000);
+  await store.bookkeeping.releaseCheckpoint(CUSTODY_CHECKPOINT, lease.token);
 }
 
 const pending = new Map<number, Promise<HistoryDataset>>();
@@ -45,7 +64,7 @@ export function historyDataset(events: number, log: (message: string) => void): 
 
 async function loadOrGenerate(events: number, log: (message: string) => void): Promise<HistoryDataset> {
   const directory = benchCacheDirectory();
-  const base = join(directory, `history-v${HISTORY_GENERATOR_VERSION}-${events}`);
+  const base = join(directory, `history-v${HISTORY_GENERATOR_VERSION}.${DATASET_LAYOUT}-${events}`);
   const file = `${base}.sqlite`;
   const factsFile = `${base}.json`;
   if (existsSync(file) && existsSync(factsFile)) {
@@ -97,24 +116,15 @@ async function loadOrGenerate(events: number, log: (message: string) => void): P
       }
     });
     insertAll(buffer);
-    // The ledger's process manager keeps its checkpoint in the log: an api started on this history has no
-    // manifest events to catch up on.
-    const head = db.prepare('SELECT max(position) FROM event_log').pluck().get() as number;
-    insertAll([
-      {
-        stream: '$checkpoint-manifest-custody',
-        event: {
-          id: `00000000-0000-4000-8000-${String(events).padStart(12, '0')}`,
-          type: 'CheckpointRecorded',
-          schemaVersion: 1,
-          data: { position: String(head) },
-          metadata: { recordedAt: new Date().toISOString() },
-        },
-      },
-    ]);
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();
+  }
+  const store = new SqliteEventStore({ file: partial });
+  try {
+    await checkpointAtHead(store, await store.headPosition());
+  } finally {
+    await store.close();
   }
   renameSync(partial, file);
   writeFileSync(factsFile, `${JSON.stringify(facts)}\n`);
@@ -139,7 +149,7 @@ async function headOf(file: string): Promise<bigint> {
  * `copyToPostgres`; the benches only read it. Drop the schema to reclaim its space.
  */
 export async function postgresHistory(dataset: HistoryDataset, url: string, log: (message: string) => void): Promise<string> {
-  const schema = `wasteflow_bench_cache_v${dataset.facts.version}_${dataset.facts.events}`;
+  const schema = `wasteflow_bench_cache_v${dataset.facts.version}_${DATASET_LAYOUT}_${dataset.facts.events}`;
   const complete = await withPg(url, async (client) => {
     const { rows } = await client.query<{ ok: boolean }>(
       `SELECT to_regclass($1) IS NOT NULL AS ok`,
@@ -226,6 +236,12 @@ export async function copyToPostgres(
   } finally {
     await client.end();
     db.close();
+  }
+  const copy = new PostgresEventStore({ connectionString: url, schema });
+  try {
+    await checkpointAtHead(copy, dataset.head);
+  } finally {
+    await copy.close();
   }
   log(`    copied the history to PostgreSQL schema ${schema} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }

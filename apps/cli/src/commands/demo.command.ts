@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, sealEvents, type EventStore, type EventToAppend } from '@wasteflow/event-store';
-import { IssueTokenCommand, type WriteOutcome } from '@wasteflow/ledger';
+import { IssueTokenCommand, MANIFEST_CUSTODY_CHECKPOINT, type WriteOutcome } from '@wasteflow/ledger';
 // The benchmarks' history generator: the domain's own decide functions over fourteen months of Hangzhou.
 import { generateHistory, type HistoryFacts } from '../../../../test/bench/support/waste-history';
 import { cliEnvelope, withLedger, type CliIo } from '../cli-context';
@@ -31,19 +30,23 @@ export async function appendDemoHistory(store: EventStore, events: number): Prom
     });
     await store.appendToStreams(writes);
   });
-  await store.append(
-    '$checkpoint-manifest-custody',
-    [
-      {
-        id: randomUUID(),
-        type: 'CheckpointRecorded',
-        schemaVersion: 1,
-        data: { position: String(await store.headPosition()) },
-        metadata: { actor: 'demo' },
-      },
-    ],
-    'any',
+  // the checkpoint is bookkeeping beside the log (docs/adr/0008), saved under the process manager's lease
+  const now = Date.now();
+  const lease = await store.bookkeeping.acquireCheckpoint(
+    MANIFEST_CUSTODY_CHECKPOINT,
+    'demo',
+    now,
+    now + 60_000,
   );
+  if (lease) {
+    await store.bookkeeping.saveCheckpoint(
+      MANIFEST_CUSTODY_CHECKPOINT,
+      lease.token,
+      await store.headPosition(),
+      now,
+    );
+    await store.bookkeeping.releaseCheckpoint(MANIFEST_CUSTODY_CHECKPOINT, lease.token);
+  }
   return facts;
 }
 

@@ -31,8 +31,15 @@ export class IntegrityBroken extends Error {
   }
 }
 
-/** Bookkeeping streams the writer seals into a chain too (idempotency records, manifest serial counters). */
-export const SEALED_SYSTEM_PREFIXES = ['$idempotency-', '$manifest-serial-'];
+/**
+ * Streams that were never sealed into a chain: the process manager's checkpoints, written as events by
+ * versions before docs/adr/0008 and kept in logs that have them. Every other stream is verified.
+ */
+export const UNSEALED_LEGACY_PREFIXES = ['$checkpoint-'];
+
+function sealed(stream: string): boolean {
+  return !UNSEALED_LEGACY_PREFIXES.some((prefix) => stream.startsWith(prefix));
+}
 
 const PAGE = 5000;
 
@@ -174,15 +181,14 @@ async function verifyOne(store: EventStore, io: CliIo, stream: string): Promise<
   io.out(`${stream}: ${report.eventsChecked} event(s) verified, head hash ${report.headHash}`);
 }
 
-async function verifyAll(store: EventStore, io: CliIo, includeSystem: boolean): Promise<void> {
+async function verifyAll(store: EventStore, io: CliIo): Promise<void> {
   const verifier = new ChainVerifier();
   const consistency = new ConsistencyVerifier();
-  const filter = includeSystem ? { streamPrefixes: ['', ...SEALED_SYSTEM_PREFIXES] } : undefined;
   let after = 0n;
   for (;;) {
-    const page = await store.readAll({ after, limit: PAGE, ...(filter ? { filter } : {}) });
+    const page = await store.readAll({ after, limit: PAGE });
     for (const event of page) {
-      verifier.add(event);
+      if (sealed(event.stream)) verifier.add(event);
       consistency.add(event);
     }
     if (page.length < PAGE) break;
@@ -208,25 +214,28 @@ async function verifyAll(store: EventStore, io: CliIo, includeSystem: boolean): 
 }
 
 /**
- * `wasteflow verify [--stream <name>] [--include-system]`: recomputes the hash chain (docs/adr/0004) of
- * every stream of the configured store, or of one, and checks that each party, batch and manifest stream
- * is consistent (the domain's checkStream); prints each break and each inconsistency and exits 1 when
- * there is one.
+ * `wasteflow verify [--stream <name>]`: recomputes the hash chain (docs/adr/0004) of every stream of the
+ * configured store (`$manifest-serial-…` and the `$idempotency-…` streams of older logs included), or of
+ * one, and checks that each party, batch and manifest stream is consistent (the domain's checkStream);
+ * prints each break and each inconsistency and exits 1 when there is one.
  */
 export function verifyCommand(io: CliIo): Command {
-  return new Command('verify')
-    .description(
-      'verify the integrity chain and the consistency of every stream (or one); exits 1 on a break or an inconsistency, printing it',
-    )
-    .option('--stream <name>', 'verify only this stream (e.g. batch-330106W2603027K2M9QXAQ)')
-    .option('--include-system', 'also the sealed bookkeeping streams ($idempotency-…, $manifest-serial-…)')
-    .action(async (options: { stream?: string; includeSystem?: boolean }) => {
-      const store = await createEventStore(eventStoreConfigFor(storeSettingsFromEnv(io.env)));
-      try {
-        if (options.stream !== undefined) await verifyOne(store, io, options.stream);
-        else await verifyAll(store, io, options.includeSystem === true);
-      } finally {
-        await store.close();
-      }
-    });
+  return (
+    new Command('verify')
+      .description(
+        'verify the integrity chain and the consistency of every stream (or one); exits 1 on a break or an inconsistency, printing it',
+      )
+      .option('--stream <name>', 'verify only this stream (e.g. batch-330106W2603027K2M9QXAQ)')
+      // Kept for scripts written before every stream was verified by default; changes nothing now.
+      .option('--include-system', 'accepted for older scripts: every stream is verified anyway')
+      .action(async (options: { stream?: string }) => {
+        const store = await createEventStore(eventStoreConfigFor(storeSettingsFromEnv(io.env)));
+        try {
+          if (options.stream !== undefined) await verifyOne(store, io, options.stream);
+          else await verifyAll(store, io);
+        } finally {
+          await store.close();
+        }
+      })
+  );
 }

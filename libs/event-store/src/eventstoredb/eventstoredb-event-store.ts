@@ -1,3 +1,6 @@
+// Longer than our ~400 lines on purpose: the adapter and its $all subscription share the mapping of the
+// server's records; pure translation is in eventstoredb-mapping.ts, bookkeeping in
+// eventstoredb-bookkeeping.ts. (To be replaced by the KurrentDB adapter.)
 import {
   BACKWARDS,
   END,
@@ -16,6 +19,7 @@ import {
 import { EventStoreClosed, StreamNotFound, WrongExpectedRevision } from '../errors';
 import type {
   ActualRevision,
+  AppendOptions,
   AppendResult,
   EventStore,
   EventToAppend,
@@ -29,10 +33,12 @@ import type {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../event-store.port';
-import { validateWrites } from '../internal/append-validation';
+import { validateIdempotency, validateWrites } from '../internal/append-validation';
+import { retentionMs } from '../internal/bookkeeping-policy';
 import { maxBatchSizeOf, SubscriptionSet } from '../internal/catch-up-subscription';
 import { matchesFilter, normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
+import { EventStoreDbBookkeeping } from './eventstoredb-bookkeeping';
 import {
   fromEsdbName,
   isEsdbSystemRecord,
@@ -49,6 +55,8 @@ import {
 export type EventStoreDbEventStoreOptions = {
   /** Events per $all read. Default 500. */
   readonly pageSize?: number;
+  /** Days an idempotency record is kept (default 30): the `$maxAge` of its stream. */
+  readonly idempotencyRetentionDays?: number;
 } & (
   | {
       /** e.g. `esdb://localhost:2113?tls=false` */
@@ -109,10 +117,13 @@ function fromAll(resolved: AllStreamResolvedEvent, filter: NormalizedFilter): Re
  *   as idempotent is compared with what is stored (content included) here; an id reused in another stream
  *   or at another revision is not detected.
  * - `any` retries are deduplicated on a best-effort basis by the server.
+ * - Idempotency records are streams of the adapter's own, written after the commit's streams and expired
+ *   by the server (`$maxAge`), see EventStoreDbBookkeeping.
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
-  readonly capabilities = { atomicMultiStreamAppend: false } as const;
+  readonly capabilities = { atomicMultiStreamAppend: false, purgesIdempotencyRecords: false } as const;
+  readonly bookkeeping: EventStoreDbBookkeeping;
 
   private readonly client: EventStoreDBClient;
   private readonly ownsClient: boolean;
@@ -125,6 +136,11 @@ export class EventStoreDbEventStore implements EventStore {
     this.client =
       'client' in options ? options.client : EventStoreDBClient.connectionString(options.connectionString);
     this.pageSize = options.pageSize ?? 500;
+    this.bookkeeping = new EventStoreDbBookkeeping(
+      this.client,
+      Math.ceil(retentionMs(options.idempotencyRetentionDays) / 1000),
+      () => this.assertOpen(),
+    );
   }
 
   async append(
@@ -136,11 +152,16 @@ export class EventStoreDbEventStore implements EventStore {
     return result;
   }
 
-  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  async appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]> {
     this.assertOpen();
     validateWrites(writes);
+    validateIdempotency(options);
+    const records = options?.idempotency ?? [];
+    await this.bookkeeping.assertUnrecorded(records);
     const results: AppendResult[] = [];
     for (const write of writes) results.push(await this.appendOne(write));
+    if (records.length > 0 && !results.every((result) => result.replayed))
+      await this.bookkeeping.record(records);
     return results;
   }
 

@@ -39,9 +39,18 @@ export function fromEsdbName(name: string): string {
   return name.startsWith(ESCAPE) ? name.slice(1) : name;
 }
 
-/** A system record of EventStoreDB itself (statistics, metadata, links, projections), never ours. */
+/**
+ * The adapter's own bookkeeping streams (idempotency records, checkpoints): `~` followed by neither `~`
+ * nor `$` is a name toEsdbName never produces, so no stream of the port can collide with them.
+ */
+export const BOOKKEEPING_STREAM_PREFIX = '~wf-';
+
+/**
+ * Not an event of the port: a system record of EventStoreDB itself (statistics, metadata, links,
+ * projections) or the adapter's bookkeeping.
+ */
 export function isEsdbSystemRecord(streamId: string, type: string): boolean {
-  return streamId.startsWith('$') || type.startsWith('$');
+  return streamId.startsWith('$') || type.startsWith('$') || streamId.startsWith(BOOKKEEPING_STREAM_PREFIX);
 }
 
 export function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
@@ -124,7 +133,7 @@ function escapeRegex(text: string): string {
 
 /**
  * The server-side part of a filter: it narrows what travels over the wire; the full filter (both lists,
- * our `$` rule, decoded names) is applied again on the client. EventStoreDB filters on either the type or
+ * decoded names) is applied again on the client. EventStoreDB filters on either the type or
  * the stream name, not both, so types win when both are given.
  */
 export function toServerFilter(filter: NormalizedFilter): Filter {

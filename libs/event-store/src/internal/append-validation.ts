@@ -1,5 +1,5 @@
 import { DuplicateEventId, InvalidArgument } from '../errors';
-import type { EventToAppend, ExpectedRevision, StreamWrite } from '../event-store.port';
+import type { AppendOptions, EventToAppend, ExpectedRevision, StreamWrite } from '../event-store.port';
 
 function isPlainObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -55,5 +55,31 @@ export function validateWrites(writes: readonly StreamWrite[], maxEvents = Numbe
       if (seen.has(event.id)) throw new DuplicateEventId(event.id, 'appears twice in one commit');
       seen.add(event.id);
     }
+  }
+}
+
+/**
+ * The idempotency records of one commit: scope and key non-empty strings, a JSON object, each (scope,
+ * key) once (two answers under one key in one commit cannot both be the first).
+ */
+export function validateIdempotency(options: AppendOptions | undefined): void {
+  const records = options?.idempotency;
+  if (records === undefined) return;
+  if (!Array.isArray(records)) throw new InvalidArgument('idempotency must be a list of records');
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (typeof record.scope !== 'string' || record.scope.length === 0)
+      throw new InvalidArgument('An idempotency record needs a non-empty scope');
+    if (typeof record.key !== 'string' || record.key.length === 0)
+      throw new InvalidArgument('An idempotency record needs a non-empty key');
+    if (!isPlainObject(record.record))
+      throw new InvalidArgument(
+        `The idempotency record of ${JSON.stringify(record.key)} must be a JSON object`,
+      );
+    const id = `${record.scope}\n${record.key}`;
+    if (seen.has(id)) {
+      throw new InvalidArgument(`Idempotency key ${JSON.stringify(record.key)} appears twice in one commit`);
+    }
+    seen.add(id);
   }
 }

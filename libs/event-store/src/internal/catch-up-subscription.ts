@@ -1,4 +1,4 @@
-import { InvalidArgument } from '../errors';
+import { EventStoreClosed, InvalidArgument } from '../errors';
 import type {
   ReadAllOptions,
   RecordedEvent,
@@ -133,8 +133,10 @@ export class CatchUpSubscription implements Subscription {
         woken = await source.signal.wait(version, backoffMs || settings.idleTimeoutMs, this.abort.signal);
       }
     } catch (error) {
-      // Closing the store under a running read is a stop, not a failure.
-      if (this.stopped) return;
+      // Closing the store under a running read is a stop, not a failure: close() stops its subscriptions,
+      // but a read already on its way (woken by a timer or a notification in the same turn) can meet the
+      // closed store before that stop arrives.
+      if (this.stopped || error instanceof EventStoreClosed) return;
       throw error;
     }
   }

@@ -4,14 +4,13 @@ describe('event filters', () => {
   const matches = (filter: Parameters<typeof normalizeFilter>[0], stream: string, type = 'T'): boolean =>
     matchesFilter(normalizeFilter(filter), stream, type);
 
-  it('hides $ streams unless a $ prefix names them', () => {
+  it('treats a stream whose name starts with $ like any other', () => {
     expect(matches(undefined, 'batch-1')).toBe(true);
-    expect(matches(undefined, '$checkpoint-x')).toBe(false);
-    expect(matches({ streamPrefixes: [''] }, '$checkpoint-x')).toBe(false);
-    expect(matches({ streamPrefixes: ['batch'] }, '$checkpoint-x')).toBe(false);
-    expect(matches({ streamPrefixes: ['$'] }, '$checkpoint-x')).toBe(true);
-    expect(matches({ streamPrefixes: ['$check'] }, '$checkpoint-x')).toBe(true);
-    expect(matches({ eventTypes: ['T'] }, '$checkpoint-x')).toBe(false);
+    expect(matches(undefined, '$manifest-serial-20263301')).toBe(true);
+    expect(matches({ streamPrefixes: [''] }, '$manifest-serial-20263301')).toBe(true);
+    expect(matches({ streamPrefixes: ['batch'] }, '$manifest-serial-20263301')).toBe(false);
+    expect(matches({ streamPrefixes: ['$'] }, '$manifest-serial-20263301')).toBe(true);
+    expect(matches({ eventTypes: ['T'] }, '$manifest-serial-20263301')).toBe(true);
   });
 
   it('combines types and prefixes', () => {

@@ -1,11 +1,17 @@
+// Longer than our ~400 lines on purpose: the three append paths (alone, as a group commit, in a caller's
+// transaction) and their mapping of the server's outcomes to the port's errors are one piece of reasoning
+// and are read together; the SQL is in postgres-schema.ts, bookkeeping in postgres-bookkeeping.ts,
+// notifications in postgres-notification-listener.ts.
 import { DatabaseError, Pool, type ClientBase, type QueryResultRow } from 'pg';
-import { EventStoreClosed, StreamNotFound, WrongExpectedRevision } from '../errors';
+import { EventStoreClosed, IdempotencyRecordExists, StreamNotFound, WrongExpectedRevision } from '../errors';
 import type {
   ActualRevision,
+  AppendOptions,
   AppendResult,
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  IdempotencyRecordWrite,
   JsonObject,
   ReadAllOptions,
   ReadStreamOptions,
@@ -15,12 +21,14 @@ import type {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../event-store.port';
-import { validateWrites } from '../internal/append-validation';
+import { validateIdempotency, validateWrites } from '../internal/append-validation';
+import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
 import { CatchUpSubscription, SubscriptionSet } from '../internal/catch-up-subscription';
 import { normalizeFilter } from '../internal/event-filter';
 import { numberToRevision } from '../internal/expected-revision';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
 import { WakeSignal } from '../internal/wake-signal';
+import { PostgresBookkeeping } from './postgres-bookkeeping';
 import { PostgresNotificationListener } from './postgres-notification-listener';
 import { GroupCommitMode } from '../sqlite/group-commit-mode';
 import { MAX_EVENTS_PER_COMMIT } from './postgres-position';
@@ -28,6 +36,7 @@ import {
   APPEND_BUSY,
   APPEND_IDS_EXIST,
   APPEND_OK,
+  APPEND_RECORD_EXISTS,
   APPEND_WRONG_EXPECTED_REVISION,
   assertSchemaName,
   notificationChannel,
@@ -62,6 +71,8 @@ export interface PostgresEventStoreOptions {
    * on its own; exposed to measure the difference.
    */
   readonly groupCommit?: boolean;
+  /** Days an idempotency record is kept (default 30); older ones are purged at start and every hour. */
+  readonly idempotencyRetentionDays?: number;
 }
 
 interface EventRow extends QueryResultRow {
@@ -90,6 +101,7 @@ interface GroupRow extends AppendRow {
 /** An append waiting for the group commit. */
 interface PendingAppend {
   readonly writes: readonly StreamWrite[];
+  readonly records: readonly IdempotencyRecordWrite[];
   readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -140,6 +152,20 @@ function appendParameters(writes: readonly StreamWrite[]): unknown[] {
   ];
 }
 
+/** The idempotency records' arguments, after the events'. */
+function recordParameters(records: readonly IdempotencyRecordWrite[]): unknown[] {
+  return [
+    records.map((record) => record.scope),
+    records.map((record) => record.key),
+    records.map((record) => JSON.stringify(record.record)),
+  ];
+}
+
+/** A record's identity, for keeping two appends under one key out of one group. */
+function recordId(record: IdempotencyRecordWrite): string {
+  return `${record.scope}\n${record.key}`;
+}
+
 /**
  * PostgreSQL through a node-postgres Pool. Global order by transaction ids (see postgres-schema.ts):
  * position = (xid << 20) | ordinal, and readers only see positions below the oldest xid of any append
@@ -150,8 +176,9 @@ function appendParameters(writes: readonly StreamWrite[]): unknown[] {
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
-  readonly capabilities = { atomicMultiStreamAppend: true } as const;
+  readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
   readonly schema: string;
+  readonly bookkeeping: PostgresBookkeeping;
 
   private readonly pool: Pool;
   private readonly signal = new WakeSignal();
@@ -169,7 +196,6 @@ export class PostgresEventStore implements EventStore {
     | 'streamExists'
     | 'streamRevision'
     | 'head'
-    | 'visibleHead'
     | 'byIds',
     { name: string; text: string }
   >;
@@ -186,6 +212,7 @@ export class PostgresEventStore implements EventStore {
   /** Appends sent to the server and not answered yet. */
   private appendsInFlight = 0;
   private readonly groupsInFlight = new Set<Promise<void>>();
+  private readonly purges: PurgeSchedule;
 
   constructor(options: PostgresEventStoreOptions) {
     const schema = options.schema ?? 'event_store';
@@ -196,6 +223,7 @@ export class PostgresEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 500;
     this.notifyIntervalMs = options.notifyIntervalMs ?? 10;
     this.groupCommit = options.groupCommit ?? true;
+    const retention = retentionMs(options.idempotencyRetentionDays);
     // Per session, whatever the server defaults say, sent as startup options so they hold before the first
     // query on a connection (a SET from the pool's 'connect' event would race the pool's own first query).
     // Statements are prepared once per connection, and a generic plan made while the table was small (a
@@ -223,13 +251,14 @@ export class PostgresEventStore implements EventStore {
         'append',
         `SELECT out_status, out_write, out_revision, out_position
            FROM ${schema}.append_events($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[],
-                                        $7::int[], $8::text[], $9::text[])`,
+                                        $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
       ),
       appendGroup: statement(
         'append_group',
         `SELECT out_append, out_status, out_write, out_revision, out_position
            FROM ${schema}.append_event_groups($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
-                                              $6::text[], $7::text[], $8::int[], $9::text[], $10::text[])`,
+                                              $6::text[], $7::text[], $8::int[], $9::text[], $10::text[],
+                                              $11::int[], $12::text[], $13::text[], $14::text[])`,
       ),
       readAll: statement(
         'read_all',
@@ -248,10 +277,19 @@ export class PostgresEventStore implements EventStore {
         'stream_revision',
         `SELECT max(revision) AS revision FROM ${table} WHERE stream = $1`,
       ),
-      head: statement('head', `SELECT ${schema}.head_position(false) AS position`),
-      visibleHead: statement('visible_head', `SELECT ${schema}.head_position(true) AS position`),
+      head: statement('head', `SELECT ${schema}.visible_head() AS position`),
       byIds: statement('by_ids', `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE id = ANY ($1::text[])`),
     };
+    this.bookkeeping = new PostgresBookkeeping(this.pool, schema, () => this.ready());
+    this.purges = new PurgeSchedule(() =>
+      this.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() - retention)),
+    );
+  }
+
+  /** Open, with its schema: what every statement waits for. */
+  private async ready(): Promise<void> {
+    this.assertOpen();
+    await this.ensureSchema();
   }
 
   /** Creates the schema, table and append function when missing (idempotent, safe to race). */
@@ -272,14 +310,16 @@ export class PostgresEventStore implements EventStore {
     return result;
   }
 
-  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  async appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]> {
     this.assertOpen();
     if (writes.length === 0) return [];
     validateWrites(writes, MAX_EVENTS_PER_COMMIT);
+    validateIdempotency(options);
+    const records = [...(options?.idempotency ?? [])];
     await this.ensureSchema();
     const atOnce =
       !this.groupCommit || (this.pending.length === 0 && this.groupMode.goAtOnce(this.appendsInFlight > 0));
-    const results = atOnce ? await this.runTracked(writes) : await this.enqueue(writes);
+    const results = atOnce ? await this.runTracked(writes, records) : await this.enqueue(writes, records);
     if (!results[0].replayed) this.announceAppend();
     return results;
   }
@@ -291,12 +331,17 @@ export class PostgresEventStore implements EventStore {
    * the caller calls `announceAppend()`). Meant for tests of the ordering guarantees, and for callers
    * that need an append to commit together with their own writes.
    */
-  async appendInTransaction(client: ClientBase, writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  async appendInTransaction(
+    client: ClientBase,
+    writes: readonly StreamWrite[],
+    options?: AppendOptions,
+  ): Promise<AppendResult[]> {
     this.assertOpen();
     if (writes.length === 0) return [];
     validateWrites(writes, MAX_EVENTS_PER_COMMIT);
+    validateIdempotency(options);
     await this.ensureSchema();
-    return this.runAppend(writes, client);
+    return this.runAppend(writes, options?.idempotency ?? [], client);
   }
 
   /**
@@ -359,7 +404,7 @@ export class PostgresEventStore implements EventStore {
       new CatchUpSubscription(
         {
           readAll: (readOptions) => this.readAll(readOptions),
-          visibleHead: () => this.visibleHead(),
+          visibleHead: () => this.headPosition(),
           signal: this.signal,
         },
         handler,
@@ -379,12 +424,16 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Subscriptions are told to stop now, before anything below yields: one woken meanwhile (its poll
+    // timer, a notification) must find itself stopped, not the store closed under it.
+    const subscriptionsStopped = this.subscriptions.stopAll();
     // Appends accepted before close() are sent and awaited, not dropped: one turn of the event loop lets
     // those still waiting for ensureSchema() join the queue, which then goes out at once.
     await new Promise((resolve) => setImmediate(resolve));
     this.sendPending();
     await Promise.allSettled([...this.groupsInFlight]);
-    await this.subscriptions.stopAll();
+    await subscriptionsStopped;
+    await this.purges.stop();
     await this.listener.stop();
     if (this.notifyTimer) {
       clearTimeout(this.notifyTimer);
@@ -415,11 +464,6 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async visibleHead(): Promise<bigint> {
-    const { rows } = await this.pool.query<{ position: string }>(this.sql.visibleHead);
-    return BigInt(rows[0].position);
-  }
-
   /**
    * Runs append_events() and maps its outcome. On our own connection (no caller transaction), conflicts
    * that only stricter server settings produce (serialization failure, deadlock, lock timeout, a revision
@@ -428,15 +472,20 @@ export class PostgresEventStore implements EventStore {
    */
   private async runAppend(
     writes: readonly StreamWrite[],
+    records: readonly IdempotencyRecordWrite[],
     client: ClientBase | undefined,
   ): Promise<AppendResult[]> {
-    const values = appendParameters(writes);
+    const values = [...appendParameters(writes), ...recordParameters(records)];
     for (let attempt = 1; ; attempt += 1) {
       let rows: AppendRow[];
       try {
         rows = (await (client ?? this.pool).query<AppendRow>({ ...this.sql.append, values })).rows;
       } catch (error) {
         if (!(error instanceof DatabaseError)) throw error;
+        if (error.code === UNIQUE_VIOLATION && error.constraint === 'idempotency_records_pkey') {
+          // Imported meanwhile by a migration (imports do not take the key's lock): recorded all the same.
+          throw this.recordExists(records, error);
+        }
         const idTaken = error.code === UNIQUE_VIOLATION && error.constraint === 'events_id_uq';
         const transient =
           TRANSIENT_CONFLICTS.has(error.code ?? '') ||
@@ -481,6 +530,10 @@ export class PostgresEventStore implements EventStore {
           numberToRevision(BigInt(outcome.out_revision ?? -1)),
         );
       }
+      if (outcome.out_status === APPEND_RECORD_EXISTS) {
+        const record = records[(outcome.out_write ?? 1) - 1];
+        throw new IdempotencyRecordExists(record.scope, record.key);
+      }
       if (outcome.out_status === APPEND_IDS_EXIST) {
         const resolved = await this.resolveStored(writes);
         if (resolved) return resolved;
@@ -490,12 +543,20 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  private recordExists(records: readonly IdempotencyRecordWrite[], cause: DatabaseError): Error {
+    const match = records.find((record) => cause.detail?.includes(record.key)) ?? records[0];
+    return match ? new IdempotencyRecordExists(match.scope, match.key) : cause;
+  }
+
   /** Queues an append for the group commit at the end of this turn of the event loop. */
-  private enqueue(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  private enqueue(
+    writes: readonly StreamWrite[],
+    records: readonly IdempotencyRecordWrite[],
+  ): Promise<AppendResult[]> {
     // The arrays are copied: what was validated is what gets written.
     const snapshot = writes.map((write) => ({ ...write, events: [...write.events] }));
     return new Promise<AppendResult[]>((resolve, reject) => {
-      this.pending.push({ writes: snapshot, resolve, reject });
+      this.pending.push({ writes: snapshot, records, resolve, reject });
       if (this.pending.length === 1) setImmediate(this.sendPending);
     });
   }
@@ -512,6 +573,7 @@ export class PostgresEventStore implements EventStore {
     let group: PendingAppend[] = [];
     let streams = new Set<string>();
     let ids = new Set<string>();
+    let keys = new Set<string>();
     let events = 0;
     const send = (): void => {
       if (group.length === 0) return;
@@ -527,12 +589,14 @@ export class PostgresEventStore implements EventStore {
       const count = append.writes.reduce((sum, write) => sum + write.events.length, 0);
       const overlaps =
         append.writes.some((write) => streams.has(write.stream)) ||
-        append.writes.some((write) => write.events.some((event) => ids.has(event.id)));
+        append.writes.some((write) => write.events.some((event) => ids.has(event.id))) ||
+        append.records.some((record) => keys.has(recordId(record)));
       if (overlaps || group.length === MAX_GROUP_APPENDS || events + count > MAX_GROUP_EVENTS) {
         send();
         group = [];
         streams = new Set();
         ids = new Set();
+        keys = new Set();
         events = 0;
       }
       group.push(append);
@@ -541,15 +605,19 @@ export class PostgresEventStore implements EventStore {
         streams.add(write.stream);
         for (const event of write.events) ids.add(event.id);
       }
+      for (const record of append.records) keys.add(recordId(record));
     }
     send();
   };
 
   /** runAppend() on a pooled connection, counted in appendsInFlight while it runs. */
-  private async runTracked(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  private async runTracked(
+    writes: readonly StreamWrite[],
+    records: readonly IdempotencyRecordWrite[],
+  ): Promise<AppendResult[]> {
     this.appendsInFlight += 1;
     try {
-      return await this.runAppend(writes, undefined);
+      return await this.runAppend(writes, records, undefined);
     } finally {
       this.appendsInFlight -= 1;
     }
@@ -558,7 +626,7 @@ export class PostgresEventStore implements EventStore {
   /** One group: a single append takes the usual path; more go to append_event_groups() together. */
   private async commitGroup(group: readonly PendingAppend[]): Promise<void> {
     const alone = (append: PendingAppend): Promise<void> =>
-      this.runTracked(append.writes).then(append.resolve, append.reject);
+      this.runTracked(append.writes, append.records).then(append.resolve, append.reject);
     if (group.length === 1) return alone(group[0]);
     this.appendsInFlight += group.length;
     try {
@@ -574,12 +642,14 @@ export class PostgresEventStore implements EventStore {
   ): Promise<void> {
     const writes = group.flatMap((append) => append.writes);
     const appendOfWrite = group.flatMap((append, index) => append.writes.map(() => index + 1));
+    const records = group.flatMap((append) => append.records);
+    const appendOfRecord = group.flatMap((append, index) => append.records.map(() => index + 1));
     let rows: GroupRow[];
     try {
       rows = (
         await this.pool.query<GroupRow>({
           ...this.sql.appendGroup,
-          values: [appendOfWrite, ...appendParameters(writes)],
+          values: [appendOfWrite, ...appendParameters(writes), appendOfRecord, ...recordParameters(records)],
         })
       ).rows;
     } catch (error) {
@@ -626,6 +696,9 @@ export class PostgresEventStore implements EventStore {
             numberToRevision(BigInt(outcome.out_revision ?? -1)),
           ),
         );
+      } else if (outcome?.out_status === APPEND_RECORD_EXISTS) {
+        const record = records[(outcome.out_write ?? 1) - 1];
+        append.reject(new IdempotencyRecordExists(record.scope, record.key));
       } else if (outcome?.out_status === APPEND_IDS_EXIST || outcome?.out_status === APPEND_BUSY) {
         // A replay, a duplicate or a race to decide, or a stream held by another transaction: alone.
         retries.push(alone(append));

@@ -1,3 +1,5 @@
+// Longer than our ~400 lines on purpose: the DDL and the plpgsql of the global-order proof (its comment,
+// visible_bound, append_events, append_event_groups) must be read side by side to be checked.
 import { InvalidArgument } from '../errors';
 import { MAX_XID, ORDINAL_BITS } from './postgres-position';
 
@@ -22,6 +24,8 @@ export const APPEND_IDS_EXIST = 'ids_exist';
 export const APPEND_WRONG_EXPECTED_REVISION = 'wrong_expected_revision';
 /** Outcome of append_event_groups() for an append whose stream another transaction holds: retry it alone. */
 export const APPEND_BUSY = 'busy';
+/** An idempotency record of the append exists already (out_write: which, 1-based); nothing written. */
+export const APPEND_RECORD_EXISTS = 'idempotency_record_exists';
 /** Raised when append_events() is not the first write of its transaction (its xid would predate its locks). */
 export const NOT_FIRST_WRITE_SQLSTATE = 'WF001';
 /** Raised when two appends of one group share a stream (the caller keeps groups stream-disjoint). */
@@ -65,11 +69,21 @@ export function appendingLockKey(schema: string): number {
  *
  * One round trip per append (append_events) and per read (read_all and friends, which must run the
  * three steps as separate statements, in that order, hence functions).
+ *
+ * Bookkeeping (docs/adr/0008): an append may carry idempotency records, inserted in its transaction into
+ * idempotency_records. Each record's (scope, key) is locked like a stream (an advisory lock in the same
+ * sorted set), so of two commits under one key the second waits for the first and then finds its record:
+ * 'idempotency_record_exists', checked before anything else, nothing written. Checkpoints of the store's
+ * consumers live in checkpoints, under a lease with a fencing token.
  */
 export function schemaDdl(schema: string): string {
   assertSchemaName(schema);
   const lockNamespace = `${schema}/`;
   const appendingKey = appendingLockKey(schema);
+  // A record's lock lives in the streams' key space, under a name no ledger stream has (a collision of
+  // the 64-bit hashes would only make two commits wait for each other).
+  const recordLockKey = (scope: string, key: string): string =>
+    `hashtextextended('${lockNamespace}' || chr(1) || 'idempotency' || chr(1) || ${scope} || chr(1) || ${key}, 0)`;
   return `
 CREATE SCHEMA IF NOT EXISTS ${schema};
 
@@ -87,6 +101,24 @@ CREATE TABLE IF NOT EXISTS ${schema}.events (
   CONSTRAINT events_pkey PRIMARY KEY (position),
   CONSTRAINT events_id_uq UNIQUE (id),
   CONSTRAINT events_stream_revision_uq UNIQUE (stream, revision)
+);
+
+CREATE TABLE IF NOT EXISTS ${schema}.idempotency_records (
+  scope text NOT NULL,
+  key text NOT NULL,
+  record json NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT idempotency_records_pkey PRIMARY KEY (scope, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_records_recorded_at ON ${schema}.idempotency_records (recorded_at);
+
+CREATE TABLE IF NOT EXISTS ${schema}.checkpoints (
+  name text NOT NULL,
+  owner text NOT NULL,
+  token bigint NOT NULL,
+  position bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  CONSTRAINT checkpoints_pkey PRIMARY KEY (name)
 );
 
 CREATE OR REPLACE FUNCTION ${schema}.visible_bound() RETURNS bigint
@@ -130,17 +162,14 @@ BEGIN
     SELECT * FROM ${schema}.events e
     WHERE e.position > p_after AND e.position < v_bound
       AND (p_types IS NULL OR e.type = ANY (p_types))
-      AND CASE WHEN p_prefixes IS NULL THEN left(e.stream, 1) <> '$'
-               ELSE EXISTS (SELECT 1 FROM unnest(p_prefixes) AS p(prefix)
-                             WHERE starts_with(e.stream, p.prefix)
-                               AND (left(p.prefix, 1) = '$' OR left(e.stream, 1) <> '$'))
-          END
+      AND (p_prefixes IS NULL
+           OR EXISTS (SELECT 1 FROM unnest(p_prefixes) AS p(prefix) WHERE starts_with(e.stream, p.prefix)))
     ORDER BY e.position
     LIMIT p_limit;
 END;
 $fn$;
 
-CREATE OR REPLACE FUNCTION ${schema}.head_position(p_include_system boolean) RETURNS bigint
+CREATE OR REPLACE FUNCTION ${schema}.visible_head() RETURNS bigint
 LANGUAGE plpgsql
 SET enable_seqscan = off
 AS $fn$
@@ -149,7 +178,7 @@ DECLARE
   v_position bigint;
 BEGIN
   SELECT e.position INTO v_position FROM ${schema}.events e
-  WHERE e.position < v_bound AND (p_include_system OR left(e.stream, 1) <> '$')
+  WHERE e.position < v_bound
   ORDER BY e.position DESC
   LIMIT 1;
   RETURN coalesce(v_position, 0);
@@ -165,7 +194,10 @@ CREATE OR REPLACE FUNCTION ${schema}.append_events(
   p_types text[],
   p_schema_versions int[],
   p_data text[],
-  p_metadata text[]
+  p_metadata text[],
+  p_record_scopes text[],
+  p_record_keys text[],
+  p_records text[]
 ) RETURNS TABLE (out_status text, out_write int, out_revision bigint, out_position bigint)
 LANGUAGE plpgsql
 -- Plans are cached per session; one made while the table was small would seq-scan it forever after.
@@ -182,6 +214,8 @@ DECLARE
   v_start int[] := '{}';
   v_next int := 1;
   v_xid bigint;
+  v_records int := coalesce(cardinality(p_record_keys), 0);
+  v_record int;
 BEGIN
   IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
     RAISE EXCEPTION 'append_events() must be the first write of its transaction'
@@ -190,17 +224,30 @@ BEGIN
 
   -- Held to commit: readers wait for this transaction's events (see visible_bound()).
   PERFORM pg_advisory_xact_lock_shared(${appendingKey}, 0);
-  IF v_writes = 1 THEN
+  IF v_writes = 1 AND v_records = 0 THEN
     PERFORM pg_advisory_xact_lock(hashtextextended('${lockNamespace}' || p_streams[1], 0));
   ELSE
     FOR v_key IN
-      SELECT DISTINCT hashtextextended('${lockNamespace}' || s, 0) FROM unnest(p_streams) AS s ORDER BY 1
+      SELECT DISTINCT k FROM (
+        SELECT hashtextextended('${lockNamespace}' || s, 0) AS k FROM unnest(p_streams) AS s
+        UNION ALL
+        SELECT ${recordLockKey('r.scope', 'r.key')} FROM unnest(p_record_scopes, p_record_keys) AS r(scope, key)
+      ) AS keys ORDER BY 1
     LOOP
       PERFORM pg_advisory_xact_lock(v_key);
     END LOOP;
   END IF;
 
   -- Statements below see commits made while we waited for the locks (READ COMMITTED, volatile function).
+  IF v_records > 0 THEN
+    SELECT min(r.n) INTO v_record
+    FROM unnest(p_record_scopes, p_record_keys) WITH ORDINALITY AS r(scope, key, n)
+    WHERE EXISTS (SELECT 1 FROM ${schema}.idempotency_records x WHERE x.scope = r.scope AND x.key = r.key);
+    IF v_record IS NOT NULL THEN
+      RETURN QUERY SELECT '${APPEND_RECORD_EXISTS}'::text, v_record::int, NULL::bigint, NULL::bigint;
+      RETURN;
+    END IF;
+  END IF;
   IF EXISTS (SELECT 1 FROM ${schema}.events e WHERE e.id = ANY (p_ids)) THEN
     RETURN QUERY SELECT '${APPEND_IDS_EXIST}'::text, NULL::int, NULL::bigint, NULL::bigint;
     RETURN;
@@ -251,6 +298,10 @@ BEGIN
          e.metadata::json
   FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
        WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord);
+  IF v_records > 0 THEN
+    INSERT INTO ${schema}.idempotency_records (scope, key, record)
+    SELECT r.scope, r.key, r.record::json FROM unnest(p_record_scopes, p_record_keys, p_records) AS r(scope, key, record);
+  END IF;
 
   FOR w IN 1 .. v_writes LOOP
     out_status := '${APPEND_OK}';
@@ -280,7 +331,11 @@ CREATE OR REPLACE FUNCTION ${schema}.append_event_groups(
   p_types text[],
   p_schema_versions int[],
   p_data text[],
-  p_metadata text[]
+  p_metadata text[],
+  p_record_appends int[],
+  p_record_scopes text[],
+  p_record_keys text[],
+  p_records text[]
 ) RETURNS TABLE (out_append int, out_status text, out_write int, out_revision bigint, out_position bigint)
 LANGUAGE plpgsql
 SET enable_seqscan = off
@@ -315,7 +370,11 @@ BEGIN
 
   PERFORM pg_advisory_xact_lock_shared(${appendingKey}, 0);
   FOR v_key IN
-    SELECT DISTINCT hashtextextended('${lockNamespace}' || s, 0) FROM unnest(p_streams) AS s ORDER BY 1
+    SELECT DISTINCT k FROM (
+      SELECT hashtextextended('${lockNamespace}' || s, 0) AS k FROM unnest(p_streams) AS s
+      UNION ALL
+      SELECT ${recordLockKey('r.scope', 'r.key')} FROM unnest(p_record_scopes, p_record_keys) AS r(scope, key)
+    ) AS keys ORDER BY 1
   LOOP
     IF NOT pg_try_advisory_xact_lock(v_key) THEN
       FOR i IN 1 .. v_writes LOOP
@@ -323,10 +382,25 @@ BEGIN
           v_status[p_appends[i]] := '${APPEND_BUSY}';
         END IF;
       END LOOP;
+      FOR i IN 1 .. coalesce(cardinality(p_record_keys), 0) LOOP
+        IF ${recordLockKey('p_record_scopes[i]', 'p_record_keys[i]')} = v_key THEN
+          v_status[p_record_appends[i]] := '${APPEND_BUSY}';
+        END IF;
+      END LOOP;
     END IF;
   END LOOP;
 
-  -- As in append_events(): these statements see commits made before the locks were taken.
+  -- As in append_events(): these statements see commits made before the locks were taken. A recorded
+  -- key comes first: such an append is answered by its record, whatever its events.
+  FOR i IN 1 .. coalesce(cardinality(p_record_keys), 0) LOOP
+    v_a := p_record_appends[i];
+    CONTINUE WHEN v_status[v_a] IS NOT NULL;
+    IF EXISTS (SELECT 1 FROM ${schema}.idempotency_records x
+               WHERE x.scope = p_record_scopes[i] AND x.key = p_record_keys[i]) THEN
+      v_status[v_a] := '${APPEND_RECORD_EXISTS}';
+      v_failed_write[v_a] := i;
+    END IF;
+  END LOOP;
   FOR v_a IN
     SELECT DISTINCT p_appends[x.w] FROM unnest(p_event_write, p_ids) AS x(w, id)
     WHERE EXISTS (SELECT 1 FROM ${schema}.events e WHERE e.id = x.id)
@@ -393,6 +467,12 @@ BEGIN
     FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
          WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord)
     WHERE v_status[p_appends[e.w]] IS NULL;
+    IF coalesce(cardinality(p_record_keys), 0) > 0 THEN
+      INSERT INTO ${schema}.idempotency_records (scope, key, record)
+      SELECT r.scope, r.key, r.record::json
+      FROM unnest(p_record_appends, p_record_scopes, p_record_keys, p_records) AS r(a, scope, key, record)
+      WHERE v_status[r.a] IS NULL;
+    END IF;
   END IF;
 
   FOR i IN 1 .. v_writes LOOP

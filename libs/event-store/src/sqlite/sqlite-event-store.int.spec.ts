@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract, type EventStoreFixture } from '../testing/event-store.contract';
@@ -6,7 +7,9 @@ import { TestEvents } from '../testing/test-events';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 
 /** A fresh file in its own temporary directory per test; the WAL and SHM files go with the directory. */
-async function sqliteFixture(options: Partial<SqliteEventStoreOptions> = {}): Promise<EventStoreFixture> {
+async function sqliteFixture(
+  options: Partial<SqliteEventStoreOptions> = {},
+): Promise<EventStoreFixture & { directory: string }> {
   const directory = mkdtempSync(join(tmpdir(), 'wasteflow-event-store-'));
   const open = (): SqliteEventStore =>
     new SqliteEventStore({ file: join(directory, 'events.sqlite'), pollIntervalMs: 20, ...options });
@@ -14,6 +17,7 @@ async function sqliteFixture(options: Partial<SqliteEventStoreOptions> = {}): Pr
   const others: SqliteEventStore[] = [];
   return {
     store,
+    directory,
     openSecondStore: async () => {
       const other = open();
       others.push(other);
@@ -37,7 +41,7 @@ describeEventStoreContract('sqlite without group commit', () => sqliteFixture({ 
 describeEventStoreContract('sqlite with the writer thread', () => sqliteFixture({ writerThread: true }));
 
 describe('SqliteEventStore specifics', () => {
-  let fixture: EventStoreFixture;
+  let fixture: EventStoreFixture & { directory: string };
   afterEach(async () => {
     await fixture.cleanup();
   });
@@ -66,5 +70,51 @@ describe('SqliteEventStore specifics', () => {
       first.position,
       second.position,
     ]);
+  });
+
+  it('purges idempotency records older than its retention period on its own, soon after it opens', async () => {
+    fixture = await sqliteFixture({ idempotencyRetentionDays: 1 });
+    const day = 24 * 3_600_000;
+    const record = (key: string, age: number) => ({
+      scope: 'party:x',
+      key,
+      record: { answer: key },
+      recordedAt: new Date(Date.now() - age),
+    });
+    await fixture.store.bookkeeping.importIdempotencyRecords([
+      record('expired', 2 * day),
+      record('kept', day / 2),
+    ]);
+    const reopened = (await fixture.openSecondStore?.()) as SqliteEventStore;
+    const deadline = Date.now() + 10_000;
+    while (
+      (await reopened.bookkeeping.readIdempotencyRecord('party:x', 'expired')) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await reopened.bookkeeping.readIdempotencyRecord('party:x', 'expired')).toBeUndefined();
+    expect(await reopened.bookkeeping.readIdempotencyRecord('party:x', 'kept')).toMatchObject({
+      key: 'kept',
+    });
+  });
+
+  it('adds the bookkeeping tables to a file written before they existed, and keeps its events', async () => {
+    fixture = await sqliteFixture();
+    const data = new TestEvents('old-file');
+    const written = await fixture.store.append(data.stream('s'), data.events(2), 'no_stream');
+    await fixture.store.close();
+    const file = join(fixture.directory, 'events.sqlite');
+    const raw = new Database(file);
+    raw.exec('DROP TABLE idempotency_records; DROP TABLE checkpoints;');
+    raw.close();
+    const reopened = (await fixture.openSecondStore?.()) as SqliteEventStore;
+    expect((await reopened.readStream(data.stream('s'))).map((event) => event.id)).toEqual(written.eventIds);
+    await reopened.appendToStreams([data.write(data.stream('t'), 'no_stream', 1)], {
+      idempotency: [{ scope: 'a', key: 'k', record: { ok: true } }],
+    });
+    expect(await reopened.bookkeeping.readIdempotencyRecord('a', 'k')).toMatchObject({
+      record: { ok: true },
+    });
   });
 });

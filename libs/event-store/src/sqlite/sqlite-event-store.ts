@@ -1,8 +1,12 @@
+// Longer than our ~400 lines on purpose: the store's reads, its three commit paths (at once, group commit
+// on this connection, the writer thread) and their shared pending queue are one state machine; the
+// commit itself is in sqlite-writer.ts, bookkeeping in sqlite-bookkeeping.ts.
 import Database from 'better-sqlite3';
 import { EventStoreClosed, InvalidArgument, StreamNotFound } from '../errors';
 import { preparePrivateFile } from '../files/private-files';
 import type {
   ActualRevision,
+  AppendOptions,
   AppendResult,
   EventStore,
   EventToAppend,
@@ -15,20 +19,22 @@ import type {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../event-store.port';
-import { validateWrites } from '../internal/append-validation';
+import { validateIdempotency, validateWrites } from '../internal/append-validation';
+import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
 import { CatchUpSubscription, SubscriptionSet } from '../internal/catch-up-subscription';
 import { normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
 import { numberToRevision } from '../internal/expected-revision';
 import { WakeSignal } from '../internal/wake-signal';
 import { GroupCommitMode } from './group-commit-mode';
+import { BOOKKEEPING_DDL, SqliteBookkeeping } from './sqlite-bookkeeping';
 import {
   COLUMNS,
   deserializeError,
-  encodeWrites,
+  encodeAppend,
   toRecorded,
   SqliteWriter,
   TABLE,
-  type EncodedWrite,
+  type EncodedAppend,
   type EventRow,
   type WriteOutcome,
 } from './sqlite-writer';
@@ -79,17 +85,21 @@ export interface SqliteEventStoreOptions {
    * (docs/performance.md, "The writer thread: off by default").
    */
   readonly writerThread?: boolean;
+  /**
+   * Days an idempotency record is kept (default 30): records older than that are purged once soon after
+   * the store opens and then every hour.
+   */
+  readonly idempotencyRetentionDays?: number;
 }
 
 /** An append waiting for the group commit. */
 interface PendingAppend {
-  readonly writes: readonly EncodedWrite[];
+  readonly append: EncodedAppend;
   readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
 const MAX_REVISION = (1n << 63n) - 1n;
-const NOT_SYSTEM_STREAM = "substr(stream, 1, 1) <> '$'";
 
 /**
  * The embedded store: one SQLite file through better-sqlite3, WAL journal. Positions are the table's
@@ -98,7 +108,8 @@ const NOT_SYSTEM_STREAM = "substr(stream, 1, 1) <> '$'";
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
-  readonly capabilities = { atomicMultiStreamAppend: true } as const;
+  readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
+  readonly bookkeeping: SqliteBookkeeping;
 
   private readonly db: Database.Database;
   private readonly signal = new WakeSignal();
@@ -120,6 +131,7 @@ export class SqliteEventStore implements EventStore {
   private inFlight = 0;
   private lastGroup: Promise<void> = Promise.resolve();
   private flushScheduled = false;
+  private readonly purges: PurgeSchedule;
 
   private readonly statements: {
     currentRevision: Database.Statement<[string], bigint | null>;
@@ -129,8 +141,7 @@ export class SqliteEventStore implements EventStore {
     readBackwardsLimit: Database.Statement<[string, bigint, number], EventRow>;
     readBackwardsOne: Database.Statement<[string, bigint], EventRow>;
     streamExists: Database.Statement<[string], bigint>;
-    head: Database.Statement<[], bigint>;
-    visibleHead: Database.Statement<[], bigint | null>;
+    head: Database.Statement<[], bigint | null>;
     dataVersion: Database.Statement<[], bigint>;
   };
   private readonly readAllStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
@@ -141,6 +152,7 @@ export class SqliteEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 500;
     this.groupCommit = options.groupCommit ?? true;
     const initialPosition = options.initialPosition ?? 1n;
+    const retention = retentionMs(options.idempotencyRetentionDays);
     if (initialPosition < 1n || initialPosition > MAX_REVISION) {
       throw new InvalidArgument(`initialPosition must be between 1 and 2^63 - 1, got ${initialPosition}`);
     }
@@ -182,15 +194,14 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${COLUMNS} FROM ${TABLE} WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`,
       ),
       streamExists: db.prepare<[string], bigint>(`SELECT 1 FROM ${TABLE} WHERE stream = ? LIMIT 1`).pluck(),
-      head: db
-        .prepare<[], bigint>(
-          `SELECT position FROM ${TABLE} WHERE ${NOT_SYSTEM_STREAM} ORDER BY position DESC LIMIT 1`,
-        )
-        .pluck(),
-      visibleHead: db.prepare<[], bigint | null>(`SELECT max(position) FROM ${TABLE}`).pluck(),
+      head: db.prepare<[], bigint | null>(`SELECT max(position) FROM ${TABLE}`).pluck(),
       dataVersion: db.prepare<[], bigint>('PRAGMA data_version').pluck(),
     };
     this.writer = new SqliteWriter(db);
+    this.bookkeeping = new SqliteBookkeeping(db, () => this.assertOpen());
+    this.purges = new PurgeSchedule(() =>
+      this.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() - retention)),
+    );
     this.thread =
       this.groupCommit && (options.writerThread ?? false)
         ? new SqliteWriterThread({
@@ -210,19 +221,20 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  async appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]> {
     this.assertOpen();
     if (writes.length === 0) return [];
     validateWrites(writes);
+    validateIdempotency(options);
     // Encoded now: what was validated is what gets written, whatever the caller does with its objects.
-    const encoded = encodeWrites(writes);
+    const encoded = encodeAppend(writes, options);
     if (!this.groupCommit || (!this.thread && this.pending.length === 0 && this.groupMode.goAtOnce())) {
       const results = this.writer.commit(encoded);
       if (!results[0].replayed) this.signal.notify();
       return results;
     }
     return new Promise<AppendResult[]>((resolve, reject) => {
-      this.pending.push({ writes: encoded, resolve, reject });
+      this.pending.push({ append: encoded, resolve, reject });
       if (!this.thread) {
         // Committed when this turn of the event loop is over, with every other append made during it.
         if (this.pending.length === 1) setImmediate(this.commitPending);
@@ -266,7 +278,7 @@ export class SqliteEventStore implements EventStore {
     const subscription = new CatchUpSubscription(
       {
         readAll: (readOptions) => this.readAll(readOptions),
-        visibleHead: async () => this.statements.visibleHead.get() ?? 0n,
+        visibleHead: async () => this.statements.head.get() ?? 0n,
         signal: this.signal,
       },
       handler,
@@ -290,6 +302,9 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Subscriptions are told to stop now, before anything below yields: one woken meanwhile must find
+    // itself stopped, not the store closed under it.
+    const subscriptionsStopped = this.subscriptions.stopAll();
     // Appends accepted before close() are committed, not dropped.
     if (this.thread) {
       this.sendPending();
@@ -298,7 +313,8 @@ export class SqliteEventStore implements EventStore {
     } else {
       this.commitPending();
     }
-    await this.subscriptions.stopAll();
+    await subscriptionsStopped;
+    await this.purges.stop();
     this.stopPolling();
     this.db.close();
   }
@@ -325,6 +341,7 @@ export class SqliteEventStore implements EventStore {
         ) STRICT;
         CREATE UNIQUE INDEX IF NOT EXISTS ${TABLE}_id ON ${TABLE} (id);
         CREATE UNIQUE INDEX IF NOT EXISTS ${TABLE}_stream_revision ON ${TABLE} (stream, revision);
+        ${BOOKKEEPING_DDL}
       `);
         if (initialPosition === 1n) return;
         const empty = this.db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${TABLE})`).pluck().get() === 1n;
@@ -346,7 +363,7 @@ export class SqliteEventStore implements EventStore {
     if (group.length === 0) return;
     this.pending = [];
     this.groupMode.grouped(group.length);
-    this.settle(group, this.writer.commitGroup(group.map((append) => append.writes)));
+    this.settle(group, this.writer.commitGroup(group.map((pending) => pending.append)));
   };
 
   private readonly flushPending = (): void => {
@@ -366,7 +383,7 @@ export class SqliteEventStore implements EventStore {
     this.pending = [];
     this.groupMode.grouped(group.length);
     this.inFlight += 1;
-    this.lastGroup = thread.commit(group.map((append) => append.writes)).then(
+    this.lastGroup = thread.commit(group.map((pending) => pending.append)).then(
       (outcomes) => {
         this.inFlight -= 1;
         this.settle(
@@ -430,12 +447,8 @@ export class SqliteEventStore implements EventStore {
     if (!statement) {
       const conditions = ['position > ?'];
       if (filter.streamPrefixes) {
-        // A `$` stream matches only a prefix that itself starts with `$` (an empty prefix does not).
-        const one =
-          "(substr(stream, 1, length(?)) = ? AND (substr(?, 1, 1) = '$' OR substr(stream, 1, 1) <> '$'))";
+        const one = '(substr(stream, 1, length(?)) = ?)';
         conditions.push(prefixes.length === 0 ? '0' : `(${prefixes.map(() => one).join(' OR ')})`);
-      } else {
-        conditions.push(NOT_SYSTEM_STREAM);
       }
       if (filter.eventTypes) {
         conditions.push(types.length === 0 ? '0' : `type IN (${types.map(() => '?').join(', ')})`);
@@ -446,10 +459,7 @@ export class SqliteEventStore implements EventStore {
       );
       this.readAllStatements.set(key, statement);
     }
-    const parameters: (string | number)[] = [
-      ...prefixes.flatMap((prefix) => [prefix, prefix, prefix]),
-      ...types,
-    ];
+    const parameters: (string | number)[] = [...prefixes.flatMap((prefix) => [prefix, prefix]), ...types];
     if (limitKey === '?') parameters.push(limit as number);
     return { statement, parameters };
   }

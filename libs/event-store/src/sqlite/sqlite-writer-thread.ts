@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EncodedWrite, SerializedOutcome } from './sqlite-writer';
+import type { EncodedAppend, SerializedOutcome } from './sqlite-writer';
 import type { WriterRequest, WriterThreadData } from './sqlite-writer.worker';
 
 type Reply =
@@ -49,7 +49,7 @@ export class SqliteWriterThread {
     });
   }
 
-  commit(group: readonly (readonly EncodedWrite[])[]): Promise<SerializedOutcome[]> {
+  commit(group: readonly EncodedAppend[]): Promise<SerializedOutcome[]> {
     return this.request({ id: 0, group }).then((reply) => {
       if (!('outcomes' in reply)) throw new Error('unexpected reply of the SQLite writer thread');
       return reply.outcomes;

@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
-import { DuplicateEventId, EventStoreError, InvalidArgument, WrongExpectedRevision } from '../errors';
+import {
+  DuplicateEventId,
+  EventStoreError,
+  IdempotencyRecordExists,
+  InvalidArgument,
+  WrongExpectedRevision,
+} from '../errors';
 import type {
+  AppendOptions,
   AppendResult,
   EventToAppend,
   ExpectedRevision,
@@ -20,6 +27,8 @@ import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-re
 
 export const TABLE = 'event_log';
 export const COLUMNS = 'position, id, stream, revision, type, schema_version, data, metadata, recorded_at';
+/** Bookkeeping beside the log (docs/adr/0008): answers kept under clients' idempotency keys. */
+export const IDEMPOTENCY_TABLE = 'idempotency_records';
 
 export interface EventRow {
   position: bigint;
@@ -47,15 +56,34 @@ export interface EncodedWrite {
   readonly events: readonly EncodedEvent[];
 }
 
+export interface EncodedRecord {
+  readonly scope: string;
+  readonly key: string;
+  readonly record: string;
+}
+
+/** One appendToStreams call: its writes and the idempotency records committed with them. */
+export interface EncodedAppend {
+  readonly writes: readonly EncodedWrite[];
+  readonly records: readonly EncodedRecord[];
+}
+
 export type WriteOutcome = { readonly results: AppendResult[] } | { readonly error: unknown };
 
 /** Throws what JSON.stringify throws (a bigint, a cycle): the append fails before it is sent. */
-export function encodeWrites(writes: readonly StreamWrite[]): EncodedWrite[] {
-  return writes.map((write) => ({
-    stream: write.stream,
-    expected: write.expected,
-    events: write.events.map(encodeEvent),
-  }));
+export function encodeAppend(writes: readonly StreamWrite[], options: AppendOptions = {}): EncodedAppend {
+  return {
+    writes: writes.map((write) => ({
+      stream: write.stream,
+      expected: write.expected,
+      events: write.events.map(encodeEvent),
+    })),
+    records: (options.idempotency ?? []).map((record) => ({
+      scope: record.scope,
+      key: record.key,
+      record: JSON.stringify(record.record),
+    })),
+  };
 }
 
 function encodeEvent(event: EventToAppend): EncodedEvent {
@@ -121,12 +149,11 @@ export class SqliteWriter {
     currentRevision: Database.Statement<[string], bigint | null>;
     insert: Database.Statement<[string, string, bigint, string, number, string, string, number]>;
     byId: Database.Statement<[string], EventRow>;
+    recordExists: Database.Statement<[string, string], bigint>;
+    insertRecord: Database.Statement<[string, string, string, number]>;
   };
-  private readonly appendTransaction: (
-    writes: readonly EncodedWrite[],
-    lookUpIdsFirst: boolean,
-  ) => AppendResult[];
-  private readonly groupTransaction: (group: readonly (readonly EncodedWrite[])[]) => WriteOutcome[];
+  private readonly appendTransaction: (append: EncodedAppend, lookUpIdsFirst: boolean) => AppendResult[];
+  private readonly groupTransaction: (group: readonly EncodedAppend[]) => WriteOutcome[];
 
   constructor(db: Database.Database) {
     this.statements = {
@@ -138,17 +165,23 @@ export class SqliteWriter {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       byId: db.prepare(`SELECT ${COLUMNS} FROM ${TABLE} WHERE id = ?`),
+      recordExists: db
+        .prepare<[string, string], bigint>(`SELECT 1 FROM ${IDEMPOTENCY_TABLE} WHERE scope = ? AND key = ?`)
+        .pluck(),
+      insertRecord: db.prepare(
+        `INSERT INTO ${IDEMPOTENCY_TABLE} (scope, key, record, recorded_at) VALUES (?, ?, ?, ?)`,
+      ),
     };
-    this.appendTransaction = db.transaction((writes: readonly EncodedWrite[], lookUpIdsFirst: boolean) =>
-      this.appendInTransaction(writes, lookUpIdsFirst),
+    this.appendTransaction = db.transaction((append: EncodedAppend, lookUpIdsFirst: boolean) =>
+      this.appendInTransaction(append, lookUpIdsFirst),
     ).immediate;
     // Called inside the group's transaction, appendTransaction runs in a SAVEPOINT (better-sqlite3 nests
     // transaction functions that way): a typed failure rolls back to it and the group goes on. Any other
     // error (a driver error: disk full, I/O) rolls back the whole group, which then commits one by one.
-    this.groupTransaction = db.transaction((group: readonly (readonly EncodedWrite[])[]) =>
-      group.map((writes): WriteOutcome => {
+    this.groupTransaction = db.transaction((group: readonly EncodedAppend[]) =>
+      group.map((append): WriteOutcome => {
         try {
-          return { results: this.commit(writes) };
+          return { results: this.commit(append) };
         } catch (error) {
           if (error instanceof EventStoreError) return { error };
           throw error;
@@ -158,12 +191,12 @@ export class SqliteWriter {
   }
 
   /** Commits one append in a transaction of its own; throws its failure. */
-  commit(writes: readonly EncodedWrite[]): AppendResult[] {
+  commit(append: EncodedAppend): AppendResult[] {
     try {
-      return this.appendTransaction(writes, false);
+      return this.appendTransaction(append, false);
     } catch (error) {
       if (!(error instanceof RetryLookingUpIds)) throw error;
-      return this.appendTransaction(writes, true);
+      return this.appendTransaction(append, true);
     }
   }
 
@@ -172,7 +205,7 @@ export class SqliteWriter {
    * would have had committed alone. When the group fails as a whole (an error that is not the store's),
    * nothing of it was committed and each append is committed alone.
    */
-  commitGroup(group: readonly (readonly EncodedWrite[])[]): WriteOutcome[] {
+  commitGroup(group: readonly EncodedAppend[]): WriteOutcome[] {
     if (group.length > 1) {
       try {
         return this.groupTransaction(group);
@@ -180,9 +213,9 @@ export class SqliteWriter {
         // Nothing of the group was committed; each append gets the outcome it has on its own.
       }
     }
-    return group.map((writes): WriteOutcome => {
+    return group.map((append): WriteOutcome => {
       try {
-        return { results: this.commit(writes) };
+        return { results: this.commit(append) };
       } catch (error) {
         return { error };
       }
@@ -194,11 +227,28 @@ export class SqliteWriter {
   }
 
   /**
-   * Runs inside BEGIN IMMEDIATE. The fast path trusts the unique index on id to catch a reused id; only
-   * when the expectations fail or the index objects does it look the ids up and decide between an
-   * idempotent retry and a duplicate (re-running the whole commit, so a half-inserted batch is rolled back).
+   * Runs inside BEGIN IMMEDIATE. A key recorded already refuses the commit first. The fast path trusts the
+   * unique index on id to catch a reused id; only when the expectations fail or the index objects does it
+   * look the ids up and decide between an idempotent retry and a duplicate (re-running the whole commit,
+   * so a half-inserted batch is rolled back). The records are inserted with the events, never for a replay.
    */
-  private appendInTransaction(writes: readonly EncodedWrite[], lookUpIdsFirst: boolean): AppendResult[] {
+  private appendInTransaction(append: EncodedAppend, lookUpIdsFirst: boolean): AppendResult[] {
+    for (const record of append.records) {
+      if (this.statements.recordExists.get(record.scope, record.key) !== undefined) {
+        throw new IdempotencyRecordExists(record.scope, record.key);
+      }
+    }
+    const results = this.appendEvents(append.writes, lookUpIdsFirst);
+    if (append.records.length > 0 && !results[0].replayed) {
+      const recordedAt = Date.now();
+      for (const record of append.records) {
+        this.statements.insertRecord.run(record.scope, record.key, record.record, recordedAt);
+      }
+    }
+    return results;
+  }
+
+  private appendEvents(writes: readonly EncodedWrite[], lookUpIdsFirst: boolean): AppendResult[] {
     if (lookUpIdsFirst) {
       const stored = this.lookUpIds(writes);
       if (stored.size > 0) return resolveStoredCommit(decoded(writes), stored);
@@ -282,6 +332,7 @@ export type SerializedError =
       readonly actual: bigint | 'no_stream';
     }
   | { readonly kind: 'duplicate_event_id'; readonly eventId: string; readonly reason: string }
+  | { readonly kind: 'idempotency_record_exists'; readonly scope: string; readonly key: string }
   | { readonly kind: 'invalid_argument'; readonly message: string }
   | { readonly kind: 'other'; readonly name: string; readonly message: string; readonly code?: unknown };
 
@@ -303,6 +354,9 @@ export function serializeOutcome(outcome: WriteOutcome): SerializedOutcome {
   if (error instanceof DuplicateEventId) {
     return { error: { kind: 'duplicate_event_id', eventId: error.eventId, reason: error.reason } };
   }
+  if (error instanceof IdempotencyRecordExists) {
+    return { error: { kind: 'idempotency_record_exists', scope: error.scope, key: error.key } };
+  }
   if (error instanceof InvalidArgument)
     return { error: { kind: 'invalid_argument', message: error.message } };
   const { name, message, code } = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown };
@@ -322,6 +376,8 @@ export function deserializeError(error: SerializedError): Error {
       return new WrongExpectedRevision(error.stream, error.expected, error.actual);
     case 'duplicate_event_id':
       return new DuplicateEventId(error.eventId, error.reason);
+    case 'idempotency_record_exists':
+      return new IdempotencyRecordExists(error.scope, error.key);
     case 'invalid_argument':
       return new InvalidArgument(error.message);
     default: {

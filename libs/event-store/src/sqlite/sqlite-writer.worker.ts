@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { serializeOutcome, SqliteWriter, type EncodedWrite } from './sqlite-writer';
+import { serializeOutcome, SqliteWriter, type EncodedAppend } from './sqlite-writer';
 
 /**
  * The SQLite adapter's writer thread (see SqliteWriterThread): a connection of its own to the store's file,
@@ -13,7 +13,7 @@ export interface WriterThreadData {
 }
 
 export type WriterRequest =
-  | { readonly id: number; readonly group: readonly (readonly EncodedWrite[])[] }
+  | { readonly id: number; readonly group: readonly EncodedAppend[] }
   | { readonly id: number; readonly close: true };
 
 const data = workerData as WriterThreadData;
@@ -29,7 +29,7 @@ if (!port) throw new Error('sqlite-writer.worker must run in a worker thread');
  * Groups that arrive while a commit runs (the fsync especially) wait in the port; at the next turn they are
  * committed together, in the order they were sent, and each gets its own answer.
  */
-let queue: { readonly id: number; readonly group: readonly (readonly EncodedWrite[])[] }[] = [];
+let queue: { readonly id: number; readonly group: readonly EncodedAppend[] }[] = [];
 let scheduled = false;
 
 function drain(): void {

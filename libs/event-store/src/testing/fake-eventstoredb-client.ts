@@ -14,8 +14,9 @@ import {
  * An in-memory stand-in for the parts of EventStoreDB the adapter uses, following the server's documented
  * behaviour: a single log with byte-like commit positions ($all reads are inclusive of their start,
  * subscriptions exclusive), per-stream revisions, expected-version checks, idempotent retries at the same
- * expected revision (answered without a position), system records of its own in `$` streams, and
- * server-side filters. It lets the contract suite exercise the adapter's own logic (name escaping,
+ * expected revision (answered without a position), system records of its own in `$` streams, stream
+ * metadata (`$maxAge` and `$maxCount` hide older events from stream reads, as the server does before it
+ * scavenges them), and server-side filters. It lets the contract suite exercise the adapter's own logic (name escaping,
  * metadata wrapping, paging, replay checks, subscription batching) where no server is available; the
  * real server is still proved by eventstoredb-event-store.int.spec.ts when EVENTSTORE_URL is set.
  */
@@ -60,6 +61,7 @@ function matches(filter: Filter | undefined, record: StoredRecord): boolean {
 export class FakeEventStoreDbClient {
   private readonly log: StoredRecord[] = [];
   private readonly streams = new Map<string, StoredRecord[]>();
+  private readonly metadata = new Map<string, { maxAge?: number; maxCount?: number }>();
   private readonly subscriptions = new Set<{ stream: Readable; filter?: Filter; after: bigint }>();
   private nextPosition = 1_000n;
   private appends = 0;
@@ -122,6 +124,21 @@ export class FakeEventStoreDbClient {
     };
   }
 
+  /** As the client does: a `$metadata` event in the stream's metastream (`$$<stream>`). */
+  async setStreamMetadata(
+    streamName: string,
+    metadata: { maxAge?: number; maxCount?: number },
+  ): Promise<AppendResult> {
+    await Promise.resolve();
+    this.metadata.set(streamName, { ...this.metadata.get(streamName), ...metadata });
+    const record = this.record(`$$${streamName}`, '$metadata', metadata, {});
+    return {
+      success: true,
+      nextExpectedRevision: record.revision,
+      position: { commit: record.position, prepare: record.position },
+    };
+  }
+
   readStream(
     streamName: string,
     options: {
@@ -130,7 +147,7 @@ export class FakeEventStoreDbClient {
       maxCount?: number | bigint;
     } = {},
   ): AsyncIterable<ReturnType<typeof toResolved>> {
-    const records = this.streams.get(streamName);
+    const records = this.readable(streamName);
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? 'end' : 'start');
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
@@ -204,6 +221,19 @@ export class FakeEventStoreDbClient {
   async dispose(): Promise<void> {
     for (const subscription of this.subscriptions) subscription.stream.destroy();
     this.subscriptions.clear();
+  }
+
+  /** A stream's events as a read sees them: those beyond `$maxCount` or older than `$maxAge` hidden. */
+  private readable(streamName: string): StoredRecord[] | undefined {
+    const records = this.streams.get(streamName);
+    const limits = this.metadata.get(streamName);
+    if (!records || !limits) return records;
+    let visible = limits.maxCount === undefined ? records : records.slice(-limits.maxCount);
+    if (limits.maxAge !== undefined) {
+      const oldest = Date.now() - limits.maxAge * 1000;
+      visible = visible.filter((record) => record.created.getTime() >= oldest);
+    }
+    return visible;
   }
 
   private deliver(

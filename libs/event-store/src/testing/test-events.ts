@@ -9,7 +9,7 @@ export class TestEvents {
 
   constructor(readonly namespace: string) {}
 
-  /** A stream name inside the namespace; `system: true` gives one of our `$` streams. */
+  /** A stream name inside the namespace; `system: true` gives one whose name starts with `$`. */
   stream(name: string, options: { system?: boolean } = {}): string {
     return `${options.system ? '$' : ''}${this.namespace}-${name}`;
   }

@@ -20,11 +20,14 @@ export interface StoreSettings {
   readonly eventStoreUrl?: string;
   /** PostgreSQL schemas are `<prefix>_events` and `<prefix>_read`. */
   readonly postgresSchemaPrefix: string;
+  /** WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS: how long an idempotency record (a write's first answer) is kept. */
+  readonly idempotencyRetentionDays: number;
 }
 
 /**
  * WASTEFLOW_STORE (sqlite | postgres | eventstoredb), WASTEFLOW_DATA_DIR (default ./data), DATABASE_URL
- * (postgres, and the read models of eventstoredb), EVENTSTORE_URL, WASTEFLOW_PG_SCHEMA_PREFIX.
+ * (postgres, and the read models of eventstoredb), EVENTSTORE_URL, WASTEFLOW_PG_SCHEMA_PREFIX,
+ * WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS (default 30).
  */
 export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreSettings {
   const store = (env.WASTEFLOW_STORE ?? 'sqlite') as StoreKind;
@@ -40,28 +43,42 @@ export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Stor
   if (env.WASTEFLOW_PG_SCHEMA_PREFIX && !/^[a-z_][a-z0-9_]{0,40}$/.test(env.WASTEFLOW_PG_SCHEMA_PREFIX)) {
     throw new ConfigurationError('WASTEFLOW_PG_SCHEMA_PREFIX must be a lower-case SQL identifier');
   }
+  const retention = env.WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS ?? '30';
+  const idempotencyRetentionDays = Number(retention);
+  if (!/^\d+(\.\d+)?$/.test(retention.trim()) || !(idempotencyRetentionDays > 0)) {
+    throw new ConfigurationError(
+      `WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS must be a positive number of days, not ${JSON.stringify(retention)}`,
+    );
+  }
   return {
     store,
     dataDir: resolve(env.WASTEFLOW_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL,
     eventStoreUrl: env.EVENTSTORE_URL,
     postgresSchemaPrefix: env.WASTEFLOW_PG_SCHEMA_PREFIX || 'wasteflow',
+    idempotencyRetentionDays,
   };
 }
 
 /** The event store these settings name (the SQLite file is `<data dir>/events.sqlite`). */
 export function eventStoreConfigFor(settings: StoreSettings): EventStoreConfig {
+  const { idempotencyRetentionDays } = settings;
   switch (settings.store) {
     case 'sqlite':
       mkdirSync(settings.dataDir, { recursive: true });
-      return { kind: 'sqlite', file: join(settings.dataDir, 'events.sqlite') };
+      return { kind: 'sqlite', file: join(settings.dataDir, 'events.sqlite'), idempotencyRetentionDays };
     case 'postgres':
       return {
         kind: 'postgres',
         connectionString: settings.databaseUrl as string,
         schema: `${settings.postgresSchemaPrefix}_events`,
+        idempotencyRetentionDays,
       };
     case 'eventstoredb':
-      return { kind: 'eventstoredb', connectionString: settings.eventStoreUrl as string };
+      return {
+        kind: 'eventstoredb',
+        connectionString: settings.eventStoreUrl as string,
+        idempotencyRetentionDays,
+      };
   }
 }

@@ -44,7 +44,8 @@ export const MANIFEST_SERIAL_ALLOCATED = 'ManifestSerialAllocated';
  * The serial counter of one (year, city): its revision r says r + 1 numbers were allocated, so the next
  * serial is r + 2 (1 for a new counter). It is written in the same commit as the manifest with the
  * revision it was read at: two concurrent issues in one city conflict, and the loser retries with the
- * next serial — two manifests never share a number. `$` keeps it out of projections and subscriptions.
+ * next serial — two manifests never share a number. History, not bookkeeping (docs/adr/0008): readers see
+ * it like any stream (projections ignore its events by type); the name is kept for the existing counters.
  */
 export function manifestSerialStream(year: number, cityCode: string): string {
   return `$manifest-serial-${String(year).padStart(4, '0')}${cityCode}`;

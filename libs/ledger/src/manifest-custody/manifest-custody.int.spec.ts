@@ -36,9 +36,11 @@ import { UseCaseRunner } from '../use-case/use-case-runner';
 import { derivedEventId, LedgerWriter } from '../writing/ledger-writer';
 import { writeOf } from '../use-case/plan-helpers';
 import {
+  LEGACY_CHECKPOINT_STREAM,
   MANIFEST_CUSTODY_ACTOR,
-  MANIFEST_CUSTODY_CHECKPOINT_STREAM,
+  MANIFEST_CUSTODY_CHECKPOINT,
   ManifestCustodyProcessManager,
+  type ManifestCustodyOptions,
 } from './manifest-custody.process-manager';
 
 const GENERATOR = composeUscc('91330106MA27Y5XK0');
@@ -125,10 +127,14 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
     );
   }
 
-  function manager(on: EventStore = store): ManifestCustodyProcessManager {
+  function manager(
+    on: EventStore = store,
+    options: ManifestCustodyOptions = {},
+  ): ManifestCustodyProcessManager {
     const pm = new ManifestCustodyProcessManager(on, new LedgerWriter(on), {
       idleCheckpointMs: 50,
       restartDelayMs: 60_000,
+      ...options,
     });
     managers.push(pm);
     return pm;
@@ -298,12 +304,12 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
       });
     }
 
-    // run again, and twice at once from the very beginning: nothing more is written
+    // run again, and twice at once (two instances, as a lease holder fenced out and its successor may):
+    // nothing more is written
     const head = await store.readAll({ filter: { streamPrefixes: ['batch-'] } });
     await restarted.handle(pickup);
     const twins = [manager(), manager()];
-    await Promise.all(twins.map((pm) => pm.start()));
-    await Promise.all(twins.map((pm) => pm.waitFor(pickup.position)));
+    await Promise.all(twins.map((pm) => pm.handle(pickup)));
     expect(await store.readAll({ filter: { streamPrefixes: ['batch-'] } })).toEqual(head);
   });
 
@@ -388,29 +394,74 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
     expect(returned.id).toBe(derivedEventId(receipt.id, batchStream(child), 0));
   });
 
-  test('keeps its checkpoint in $checkpoint-manifest-custody and resumes strictly after it', async () => {
+  test('keeps its checkpoint beside the log, under a lease, and resumes strictly after it', async () => {
     const pm = manager();
     await pm.start();
+    expect(pm.status().leader).toBe(true);
     const head = await store.headPosition();
     await until(
       async () => pm.status().checkpoint > 0n && pm.status().checkpoint === pm.status().position,
       'an idle checkpoint',
     );
     await pm.stop();
-    const [saved] = await store.readStream(MANIFEST_CUSTODY_CHECKPOINT_STREAM, {
-      direction: 'backwards',
-      limit: 1,
-    });
-    expect(saved.type).toBe('CheckpointRecorded');
-    expect(BigInt(saved.data.position as string)).toBe(pm.status().position);
-    expect(BigInt(saved.data.position as string) <= head).toBe(true);
-    // a checkpoint stream is a `$` stream: no projection or subscriber sees it
-    expect((await store.readAll()).some((e) => e.stream === MANIFEST_CUSTODY_CHECKPOINT_STREAM)).toBe(false);
+    const saved = await store.bookkeeping.readCheckpoint(MANIFEST_CUSTODY_CHECKPOINT);
+    expect(saved?.position).toBe(pm.status().position);
+    expect((saved?.position ?? head + 1n) <= head).toBe(true);
+    // bookkeeping, not history: checkpointing appended nothing, and no checkpoint stream exists
+    expect(await store.headPosition()).toBe(head);
+    expect((await store.readAll()).some((e) => e.stream === LEGACY_CHECKPOINT_STREAM)).toBe(false);
+    // stopping released the lease: the next instance leads at once
+    expect(saved?.expiresAt).toBe(0);
 
     const again = manager();
     await again.start();
-    expect(again.status().checkpoint).toBe(pm.status().position);
+    expect(again.status()).toMatchObject({ leader: true, checkpoint: pm.status().position });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(again.status()).toMatchObject({ handled: 0, written: 0 });
+  });
+
+  test('one instance leads, the others stand by; a dead leader is replaced and fenced out', async () => {
+    let now = Date.now();
+    const clock = () => now;
+    const ttl = 300;
+    // the leader's connection dies: it can no longer renew (or save) its lease
+    let alive = true;
+    const dying = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'bookkeeping') {
+          return new Proxy(target.bookkeeping, {
+            get(bookkeeping, name, inner) {
+              const value = Reflect.get(bookkeeping, name, inner);
+              if (name !== 'saveCheckpoint' || typeof value !== 'function') {
+                return typeof value === 'function' ? value.bind(bookkeeping) : value;
+              }
+              return (...args: Parameters<typeof bookkeeping.saveCheckpoint>) =>
+                alive ? bookkeeping.saveCheckpoint(...args) : Promise.reject(new Error('connection lost'));
+            },
+          });
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const leader = manager(dying, { leaseTtlMs: ttl, clock, owner: 'leader' });
+    const standby = manager(store, { leaseTtlMs: ttl, clock, owner: 'standby' });
+    await leader.start();
+    await standby.start();
+    expect([leader.status().leader, standby.status().leader]).toEqual([true, false]);
+    const { token } = (await store.bookkeeping.readCheckpoint(MANIFEST_CUSTODY_CHECKPOINT)) ?? { token: 0n };
+
+    alive = false;
+    now += ttl + 1;
+    await until(() => standby.status().leader, 'the standby taking over');
+    const lease = await store.bookkeeping.readCheckpoint(MANIFEST_CUSTODY_CHECKPOINT);
+    expect(lease).toMatchObject({ owner: 'standby', token: token + 1n });
+    // the old leader comes back: its next save carries the old token and is refused; it stands by
+    alive = true;
+    await until(() => !leader.status().leader, 'the old leader fenced out');
+    expect(await store.bookkeeping.readCheckpoint(MANIFEST_CUSTODY_CHECKPOINT)).toMatchObject({
+      owner: 'standby',
+      token: token + 1n,
+    });
   });
 });

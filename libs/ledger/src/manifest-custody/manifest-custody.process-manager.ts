@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { isDomainError, traceCodesOf, upcast, type ManifestEvent } from '@wasteflow/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@wasteflow/event-store';
 import { isConflict, type LedgerWriter } from '../writing/ledger-writer';
 import { lastEventOf, StoreUnitOfWork } from '../writing/unit-of-work';
 import { CUSTODY_EVENT_TYPES, custodyWritesFor } from './custody-step';
 
-/** The process manager's checkpoint stream (`$`: outside projections and subscriptions). */
-export const MANIFEST_CUSTODY_CHECKPOINT_STREAM = '$checkpoint-manifest-custody';
-export const CHECKPOINT_RECORDED = 'CheckpointRecorded';
+/** The process manager's checkpoint, in the event store's bookkeeping (beside the log, under a lease). */
+export const MANIFEST_CUSTODY_CHECKPOINT = 'manifest-custody';
+/**
+ * Where versions before docs/adr/0008 kept it: `CheckpointRecorded { position }` events in this stream,
+ * appended with `any` by every instance. Read once, when the bookkeeping holds no position yet.
+ */
+export const LEGACY_CHECKPOINT_STREAM = '$checkpoint-manifest-custody';
 /** Actor recorded on the events the process manager derives. */
 export const MANIFEST_CUSTODY_ACTOR = 'process:manifest-custody';
 
@@ -26,11 +31,22 @@ export interface ManifestCustodyOptions {
   readonly restartDelayMs?: number;
   /** Attempts per batch when concurrent writers conflict (default 5). */
   readonly maxAttempts?: number;
+  /**
+   * How long the lease lasts without renewal (default 15 s): one instance runs the process manager, the
+   * others stand by and take over when it stops (at once: it releases) or dies (after this long).
+   */
+  readonly leaseTtlMs?: number;
+  /** Who this instance is in the lease (default host:pid:random). */
+  readonly owner?: string;
+  /** Epoch ms (tests move it). */
+  readonly clock?: () => number;
   readonly logger?: ProcessManagerLogger;
 }
 
 export interface ManifestCustodyStatus {
   readonly running: boolean;
+  /** This instance holds the lease and runs; false while it stands by. */
+  readonly leader: boolean;
   /** Position of the last manifest event fully handled. */
   readonly position: bigint;
   readonly checkpoint: bigint;
@@ -59,11 +75,13 @@ const silent: ProcessManagerLogger = { log: () => undefined, warn: () => undefin
  * normally there is nothing left to do here; this is what completes a half-written commit (EventStoreDB
  * has no multi-stream transaction) or events appended by other means (imports, repairs).
  *
- * Checkpoint: the position of the last manifest event handled, in `$checkpoint-manifest-custody`
- * (CheckpointRecorded `{ position }`, expected revision `any`), written every `checkpointEvery` events,
- * after `idleCheckpointMs` without events, and on stop. On start it subscribes (catch-up, filtered on the
- * three event types) strictly after that position; what it handled after the last checkpoint is handled
- * again, harmlessly.
+ * Checkpoint: the position of the last manifest event handled, kept in the event store's bookkeeping
+ * (`manifest-custody`, beside the log, docs/adr/0008) under a lease: one instance holds it and runs, the
+ * others stand by and take over when its lease is released (on stop) or expires (a dead holder). Every
+ * save carries the holder's fencing token, so a holder that lost the lease cannot move the checkpoint.
+ * Saved every `checkpointEvery` events, after `idleCheckpointMs` without events, on every renewal and
+ * on stop. The holder subscribes (catch-up, filtered on the three event types) strictly after the saved
+ * position; what it handled after the last save is handled again, harmlessly.
  */
 export class ManifestCustodyProcessManager {
   private readonly logger: ProcessManagerLogger;
@@ -71,8 +89,15 @@ export class ManifestCustodyProcessManager {
   private readonly idleCheckpointMs: number;
   private readonly restartDelayMs: number;
   private readonly maxAttempts: number;
+  private readonly leaseTtlMs: number;
+  private readonly owner: string;
+  private readonly clock: () => number;
   private subscription: Subscription | undefined;
   private running = false;
+  /** Fencing token of the lease we hold, if we hold it. */
+  private token: bigint | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private standbyTimer: NodeJS.Timeout | undefined;
   private position = 0n;
   private checkpointed = 0n;
   private sinceCheckpoint = 0;
@@ -94,32 +119,39 @@ export class ManifestCustodyProcessManager {
     this.idleCheckpointMs = options.idleCheckpointMs ?? 1000;
     this.restartDelayMs = options.restartDelayMs ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.leaseTtlMs = options.leaseTtlMs ?? 15_000;
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.clock = options.clock ?? Date.now;
   }
 
+  /** Leads when the lease is free (then runs from the saved checkpoint), otherwise stands by. */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const last = await lastEventOf(this.store, MANIFEST_CUSTODY_CHECKPOINT_STREAM);
-    const saved = typeof last?.data.position === 'string' ? BigInt(last.data.position) : 0n;
-    this.position = saved;
-    this.checkpointed = saved;
-    this.subscribe();
+    await this.lead();
   }
 
-  /** Stops delivery, waits for the event in hand, writes the checkpoint. */
+  /** Stops delivery, waits for the event in hand, saves the checkpoint and releases the lease. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     clearTimeout(this.idleTimer);
     clearTimeout(this.restartTimer);
+    clearTimeout(this.standbyTimer);
+    clearInterval(this.renewTimer);
     await this.subscription?.stop().catch(() => undefined);
     this.subscription = undefined;
     await this.checkpoint();
+    const token = this.token;
+    this.token = undefined;
+    if (token !== undefined)
+      await this.store.bookkeeping.releaseCheckpoint(MANIFEST_CUSTODY_CHECKPOINT, token);
   }
 
   status(): ManifestCustodyStatus {
     return {
       running: this.running,
+      leader: this.token !== undefined,
       position: this.position,
       checkpoint: this.checkpointed,
       handled: this.handled,
@@ -160,6 +192,65 @@ export class ManifestCustodyProcessManager {
     }
   }
 
+  /** Takes the lease if it is free and runs from its position; otherwise looks again later. */
+  private async lead(): Promise<void> {
+    const now = this.clock();
+    const lease = await this.store.bookkeeping.acquireCheckpoint(
+      MANIFEST_CUSTODY_CHECKPOINT,
+      this.owner,
+      now,
+      now + this.leaseTtlMs,
+    );
+    if (!this.running) {
+      if (lease) await this.store.bookkeeping.releaseCheckpoint(MANIFEST_CUSTODY_CHECKPOINT, lease.token);
+      return;
+    }
+    if (!lease) {
+      this.standBy();
+      return;
+    }
+    this.token = lease.token;
+    const saved = lease.position > 0n ? lease.position : await this.legacyCheckpoint();
+    this.position = saved;
+    this.checkpointed = saved;
+    this.logger.log(`leading (lease token ${lease.token}) from position ${saved}`);
+    this.subscribe();
+    clearInterval(this.renewTimer);
+    this.renewTimer = setInterval(
+      () => void this.checkpoint(true).catch(() => undefined),
+      this.leaseTtlMs / 3,
+    );
+    this.renewTimer.unref?.();
+  }
+
+  private standBy(): void {
+    clearTimeout(this.standbyTimer);
+    if (!this.running) return;
+    this.standbyTimer = setTimeout(() => void this.lead().catch(() => this.standBy()), this.leaseTtlMs / 3);
+    this.standbyTimer.unref?.();
+  }
+
+  /** The lease was taken by another instance (its save was fenced out): stop, stand by. */
+  private demote(): void {
+    if (this.token === undefined) return;
+    this.token = undefined;
+    clearInterval(this.renewTimer);
+    clearTimeout(this.idleTimer);
+    this.logger.warn(`lost the lease at position ${this.position}; standing by`);
+    // Not awaited: this may run inside the subscription's own handler (a save after a batch), whose
+    // stop() would wait for it. The handler returns, and the stopped subscription ends after it.
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    void subscription?.stop().catch(() => undefined);
+    this.standBy();
+  }
+
+  /** The position versions before docs/adr/0008 saved as events (0n when there is none). */
+  private async legacyCheckpoint(): Promise<bigint> {
+    const last = await lastEventOf(this.store, LEGACY_CHECKPOINT_STREAM);
+    return typeof last?.data.position === 'string' ? BigInt(last.data.position) : 0n;
+  }
+
   private subscribe(): void {
     const subscription = this.store.subscribeToAll(
       {
@@ -179,12 +270,12 @@ export class ManifestCustodyProcessManager {
     );
     this.subscription = subscription;
     subscription.finished.catch((error: unknown) => {
-      if (!this.running) return;
+      if (!this.running || this.subscription !== subscription) return;
       this.logger.error(
         `stopped at position ${this.position}: ${error instanceof Error ? error.message : String(error)}; resuming in ${this.restartDelayMs} ms`,
       );
       this.restartTimer = setTimeout(() => {
-        if (this.running) this.subscribe();
+        if (this.running && this.token !== undefined && this.subscription === subscription) this.subscribe();
       }, this.restartDelayMs);
       this.restartTimer.unref?.();
     });
@@ -240,26 +331,27 @@ export class ManifestCustodyProcessManager {
     this.idleTimer.unref?.();
   }
 
-  /** Writes the current position when it moved; writes are serialised so positions only grow. */
-  private checkpoint(): Promise<void> {
+  /**
+   * Saves the current position when it moved (or always, to renew the lease), with the lease's token;
+   * saves are serialised so positions only grow. A save fenced out demotes this instance.
+   */
+  private checkpoint(renew = false): Promise<void> {
     this.checkpointing = this.checkpointing
       .catch(() => undefined)
       .then(async () => {
+        const token = this.token;
         const position = this.position;
-        if (position <= this.checkpointed) return;
-        await this.store.append(
-          MANIFEST_CUSTODY_CHECKPOINT_STREAM,
-          [
-            {
-              id: randomUUID(),
-              type: CHECKPOINT_RECORDED,
-              schemaVersion: 1,
-              data: { position: position.toString() },
-              metadata: { actor: MANIFEST_CUSTODY_ACTOR },
-            },
-          ],
-          'any',
+        if (token === undefined || (!renew && position <= this.checkpointed)) return;
+        const saved = await this.store.bookkeeping.saveCheckpoint(
+          MANIFEST_CUSTODY_CHECKPOINT,
+          token,
+          position,
+          this.clock() + this.leaseTtlMs,
         );
+        if (!saved) {
+          this.demote();
+          return;
+        }
         this.checkpointed = position;
         this.sinceCheckpoint = 0;
       });

@@ -24,6 +24,22 @@ export class IdempotencyKeyReused extends LedgerError {
   }
 }
 
+/**
+ * The same Idempotency-Key was used by a request that was applied, but its record (and so its first
+ * answer) is no longer kept: the retention period has passed. The event ids derived from the key refuse
+ * to store its events again; nothing is appended.
+ */
+export class IdempotencyRecordExpired extends LedgerError {
+  readonly status = 409;
+  readonly rule = 'idempotency-record-expired';
+  constructor(key: string) {
+    super(
+      `Idempotency-Key ${JSON.stringify(key)} was used by a request applied earlier whose answer is no longer kept (older than the retention period); nothing was appended`,
+      { field: 'Idempotency-Key' },
+    );
+  }
+}
+
 /** Concurrent writers kept changing the streams this command depends on; the client may retry. */
 export class ConcurrencyExhausted extends LedgerError {
   readonly status = 409;

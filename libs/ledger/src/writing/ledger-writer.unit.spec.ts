@@ -1,5 +1,5 @@
 import { v5 } from 'uuid';
-import { derivedEventId, eventId, idempotencyStream, uuidv5, WASTEFLOW_ID_NAMESPACE } from './ledger-writer';
+import { derivedEventId, eventId, idempotencyScope, uuidv5, WASTEFLOW_ID_NAMESPACE } from './ledger-writer';
 
 describe('ids of the ledger writer', () => {
   it('uuidv5 is RFC 9562 version 5, equal to the uuid package', () => {
@@ -20,7 +20,11 @@ describe('ids of the ledger writer', () => {
       eventId({ principal, idempotencyKey: 'k' }, 'batch-X', 1),
     );
     expect(derivedEventId('cause', 'batch-X', 0)).toBe(v5('cause\nbatch-X\n0', WASTEFLOW_ID_NAMESPACE));
-    expect(idempotencyStream(principal, 'k')).toMatch(/^\$idempotency-[0-9a-f]{40}$/);
-    expect(idempotencyStream(principal, 'k')).toBe(idempotencyStream(other, 'k'));
+    // so is the scope of the key's idempotency record
+    expect(idempotencyScope(principal)).toBe('party:91330106MA27Y5XK06');
+    expect(idempotencyScope(principal)).toBe(idempotencyScope(other));
+    expect(idempotencyScope({ kind: 'admin', tokenId: 'a1' })).not.toBe(
+      idempotencyScope({ kind: 'admin', tokenId: 'a2' }),
+    );
   });
 });

@@ -95,6 +95,7 @@ describe('streams a command creates are taken as absent on its first attempt (SQ
     // nothing of the refused command was written: neither its event nor its idempotency record
     expect(await store.readStream('batch-TAKEN')).toHaveLength(1);
     expect(await store.headPosition()).toBe(1n);
+    expect(await store.bookkeeping.readIdempotencyRecord('party:91330106MA27Y5XK06', 'k2')).toBeUndefined();
   });
 
   it('a retried request still gets the first answer, and nothing is appended again', async () => {

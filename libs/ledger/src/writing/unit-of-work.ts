@@ -5,7 +5,6 @@ import {
   type RecordedEvent,
 } from '@wasteflow/event-store';
 import type { StreamModel } from './stream-model';
-import type { StreamStateCache } from './stream-state-cache';
 
 export interface LoadedStream<S> {
   readonly stream: string;
@@ -21,16 +20,15 @@ export interface StreamVersion {
 
 /**
  * The streams a decision depends on. Every stream a decision writes must have been read through it
- * (`load`, `loadHead` or `expectNew`), so the append expects exactly the revision the decision saw and
- * continues each stream's hash chain.
+ * (`load`, `loadCreated`, `loadHead` or `expectNew`), so the append expects exactly the revision the
+ * decision saw and continues each stream's hash chain.
  */
 export interface UnitOfWork {
   /** Folds the whole stream into a state. */
   load<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>>;
   /**
-   * Like `load`, for a stream the decision is about to create (a new trace code): usually absent, so its
-   * revision is asked first and nothing is read when it has no events (a first attempt of LedgerWriter
-   * does not even ask: the commit's `no_stream` does).
+   * Like `load`, for a stream the decision is about to create (a new trace code): usually absent. (An
+   * optional layer of the writer takes it as absent without reading it on a first attempt.)
    */
   loadCreated<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>>;
   /** Only the stream's revision and last event (a counter stream: no need to read its history). */
@@ -49,6 +47,70 @@ export interface UnitOfWork {
   changedSinceRead(): Promise<boolean>;
 }
 
+/** What a unit of work learnt about one stream; a retry may start from it (ReusingReader). */
+export interface StreamRead {
+  /** The model it was folded with; undefined for a head-only read. */
+  readonly model?: StreamModel<unknown, unknown>;
+  readonly state?: unknown;
+  readonly version: StreamVersion;
+  readonly last?: RecordedEvent;
+}
+
+/** A fold: the state, with the version it was folded to. */
+export interface FoldedStream<S> extends StreamRead {
+  readonly state: S;
+}
+
+/**
+ * How a unit of work reads a stream it has not read yet. The core reads the store (StoreReader); each
+ * optimisation of the write path is a reader wrapping another (writing/optimisations).
+ */
+export interface StreamReader {
+  fold<S, E>(stream: string, model: StreamModel<S, E>): Promise<FoldedStream<S>>;
+  /** A stream the decision creates (`loadCreated`). */
+  created<S, E>(stream: string, model: StreamModel<S, E>): Promise<FoldedStream<S>>;
+  head(stream: string): Promise<StreamRead>;
+}
+
+const ABSENT: StreamVersion = { revision: 'no_stream', lastHash: null };
+
+/** The core reader: every stream read whole from the store and folded; a created stream like any other. */
+export class StoreReader implements StreamReader {
+  constructor(private readonly store: EventStore) {}
+
+  async fold<S, E>(stream: string, model: StreamModel<S, E>): Promise<FoldedStream<S>> {
+    return foldOnto(model, model.initial, ABSENT, await readAllOf(this.store, stream));
+  }
+
+  created<S, E>(stream: string, model: StreamModel<S, E>): Promise<FoldedStream<S>> {
+    return this.fold(stream, model);
+  }
+
+  async head(stream: string): Promise<StreamRead> {
+    const last = await lastEventOf(this.store, stream);
+    return last
+      ? { version: { revision: last.revision, lastHash: hashOf(last) }, last }
+      : { version: ABSENT };
+  }
+}
+
+/** Folds `events` onto a state at `version` (the version moves to the last event folded). */
+export function foldOnto<S, E>(
+  model: StreamModel<S, E>,
+  from: S,
+  version: StreamVersion,
+  events: readonly RecordedEvent[],
+): FoldedStream<S> {
+  let state = from;
+  for (const recorded of events) state = model.evolve(state, model.decode(recorded));
+  const last = events.at(-1);
+  return {
+    model: model as StreamModel<unknown, unknown>,
+    state,
+    version: last ? { revision: last.revision, lastHash: hashOf(last) } : version,
+  };
+}
+
 /** Whether any of `versions` differs from the store's current revision of its stream. */
 export async function anyChanged(
   store: EventStore,
@@ -60,109 +122,40 @@ export async function anyChanged(
   return false;
 }
 
-interface Remembered {
-  readonly model?: StreamModel<unknown, unknown>;
-  readonly state?: unknown;
-  readonly version: StreamVersion;
-  readonly last?: RecordedEvent;
-}
-
 /**
- * A unit of work over the store itself: one per attempt of a command. A retry after a conflict may start
- * from the previous attempt (`retryOf`): every stream it read is reused as read, except the one that
- * conflicted, which is read again. That is safe because the commit checks the expected revision of every
- * stream: a reused stream that changed too fails the next commit and is read again then. It keeps the
- * retries of a contended stream (a city's manifest serial counter) cheap.
+ * A unit of work over the store: one per attempt of a command. It remembers what it read (`reads`, the
+ * versions the commit expects); how it reads is its reader's business.
  */
 export class StoreUnitOfWork implements UnitOfWork {
   private readonly versions = new Map<string, StreamVersion>();
-  private readonly remembered = new Map<string, Remembered>();
-  private readonly reusable: ReadonlyMap<string, Remembered>;
+  private readonly read = new Map<string, StreamRead>();
 
-  /**
-   * `cache`: folded states of this process by revision (see StreamStateCache); `load` then asks the store
-   * for the current revision and reads only the events after the cached one.
-   * `assumeCreatedAbsent`: `loadCreated` takes the stream as absent without asking the store (see there).
-   */
   constructor(
     private readonly store: EventStore,
-    retryOf?: { readonly previous: StoreUnitOfWork; readonly conflicting: string },
-    private readonly cache?: StreamStateCache,
-    private readonly assumeCreatedAbsent = false,
-  ) {
-    const reusable = new Map(retryOf?.previous.remembered ?? []);
-    if (retryOf) reusable.delete(retryOf.conflicting);
-    this.reusable = reusable;
+    private readonly reader: StreamReader = new StoreReader(store),
+  ) {}
+
+  /** Every stream it read, with what it learnt (expectNew streams aside). */
+  get reads(): ReadonlyMap<string, StreamRead> {
+    return this.read;
   }
 
   async load<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>> {
-    const reused = this.reuse(stream, model);
-    if (reused) return reused;
-    const cached = this.cache?.get(stream, model);
-    let state = model.initial;
-    let version: StreamVersion = { revision: 'no_stream', lastHash: null };
-    let events: RecordedEvent[] | undefined;
-    if (cached) {
-      const current = await this.store.streamRevision(stream);
-      // an append-only stream cannot shrink: anything else is another stream under that name, read it all
-      if (current !== 'no_stream' && current >= cached.revision) {
-        events = current === cached.revision ? [] : await readAllOf(this.store, stream, cached.revision + 1n);
-        if (events.length > 0 && events[0].revision !== cached.revision + 1n) events = undefined;
-      }
-      if (events) {
-        state = cached.state as S;
-        version = { revision: cached.revision, lastHash: cached.lastHash };
-      }
-    }
-    events ??= await readAllOf(this.store, stream);
-    for (const recorded of events) {
-      state = model.evolve(state, model.decode(recorded));
-    }
-    const last = events.at(-1);
-    if (last) version = { revision: last.revision, lastHash: hashOf(last) };
-    this.remember(stream, version, model, state);
-    if (this.cache && version.revision !== 'no_stream') {
-      this.cache.set(stream, {
-        model: model as StreamModel<unknown, unknown>,
-        state,
-        revision: version.revision,
-        lastHash: version.lastHash,
-      });
-    }
-    return { stream, state, revision: version.revision };
+    return this.loaded(stream, await this.reader.fold(stream, model));
   }
 
   async loadCreated<S, E>(stream: string, model: StreamModel<S, E>): Promise<LoadedStream<S>> {
-    const reused = this.reuse(stream, model);
-    if (reused) return reused;
-    // A stream about to be created is absent but for a collision (a code's 40 random bits) or a retried
-    // request (whose idempotency record, committed first, is refused before). Taken as absent without a
-    // read, it is written with `no_stream`: if it exists after all, the commit is refused, nothing is
-    // written, and the next attempt (never optimistic) reads it and the domain refuses as it should.
-    if (!this.assumeCreatedAbsent && (await this.store.streamRevision(stream)) !== 'no_stream')
-      return this.load(stream, model);
-    this.remember(stream, { revision: 'no_stream', lastHash: null }, model, model.initial);
-    return { stream, state: model.initial, revision: 'no_stream' };
+    return this.loaded(stream, await this.reader.created(stream, model));
   }
 
   async loadHead(stream: string): Promise<StreamVersion & { readonly last?: RecordedEvent }> {
-    const previous = this.reusable.get(stream);
-    if (previous && previous.model === undefined) {
-      this.remembered.set(stream, previous);
-      this.versions.set(stream, previous.version);
-      return previous.last ? { ...previous.version, last: previous.last } : previous.version;
-    }
-    const last = await lastEventOf(this.store, stream);
-    const version: StreamVersion = last
-      ? { revision: last.revision, lastHash: hashOf(last) }
-      : { revision: 'no_stream', lastHash: null };
-    this.versions.set(stream, version);
-    this.remembered.set(stream, { version, ...(last ? { last } : {}) });
-    return last ? { ...version, last } : version;
+    const head = await this.reader.head(stream);
+    this.remember(stream, head);
+    return head.last ? { ...head.version, last: head.last } : head.version;
   }
 
   expectNew(stream: string): void {
-    if (!this.versions.has(stream)) this.versions.set(stream, { revision: 'no_stream', lastHash: null });
+    if (!this.versions.has(stream)) this.versions.set(stream, ABSENT);
   }
 
   versionOf(stream: string): StreamVersion {
@@ -180,17 +173,14 @@ export class StoreUnitOfWork implements UnitOfWork {
     );
   }
 
-  private reuse<S, E>(stream: string, model: StreamModel<S, E>): LoadedStream<S> | undefined {
-    const previous = this.reusable.get(stream);
-    if (!previous || previous.model !== model) return undefined;
-    this.remembered.set(stream, previous);
-    this.versions.set(stream, previous.version);
-    return { stream, state: previous.state as S, revision: previous.version.revision };
+  private loaded<S>(stream: string, folded: FoldedStream<S>): LoadedStream<S> {
+    this.remember(stream, folded);
+    return { stream, state: folded.state, revision: folded.version.revision };
   }
 
-  private remember<S, E>(stream: string, version: StreamVersion, model: StreamModel<S, E>, state: S): void {
-    this.versions.set(stream, version);
-    this.remembered.set(stream, { model: model as StreamModel<unknown, unknown>, state, version });
+  private remember(stream: string, read: StreamRead): void {
+    this.versions.set(stream, read.version);
+    this.read.set(stream, read);
   }
 }
 

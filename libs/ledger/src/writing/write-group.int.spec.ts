@@ -6,6 +6,7 @@ import {
   createEventStore,
   ManualClock,
   type EventStore,
+  type AppendOptions,
   type JsonObject,
   type StreamWrite,
 } from '@wasteflow/event-store';
@@ -55,14 +56,14 @@ describe('WriteGroup (bulk) on SQLite', () => {
     store = new Proxy(real, {
       get(target, property, receiver) {
         if (property === 'appendToStreams') {
-          return async (writes: readonly StreamWrite[]) => {
-            if (writes.filter((w) => w.stream.startsWith('$idempotency-')).length > 1) {
+          return async (writes: readonly StreamWrite[], options?: AppendOptions) => {
+            if ((options?.idempotency?.length ?? 0) > 1) {
               groupCommits += 1;
               const hook = beforeGroupCommit;
               beforeGroupCommit = undefined;
               await hook?.();
             }
-            return target.appendToStreams(writes);
+            return target.appendToStreams(writes, options);
           };
         }
         const value = Reflect.get(target, property, receiver);

@@ -8,9 +8,9 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from '@wasteflow/event-store';
-import type { StreamModel } from './stream-model';
-import { StreamStateCache } from './stream-state-cache';
-import { StoreUnitOfWork } from './unit-of-work';
+import type { StreamModel } from '../stream-model';
+import { StoreReader, StoreUnitOfWork } from '../unit-of-work';
+import { CachedReader, StreamStateCache } from './state-cache';
 
 /** A state that is the list of the values of the events folded, so a wrong fold shows. */
 const model: StreamModel<readonly number[], number> = {
@@ -62,6 +62,9 @@ describe('StreamStateCache in the unit of work (SQLite)', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
+  const cachedUnitOfWork = (cache: StreamStateCache) =>
+    new StoreUnitOfWork(counted, new CachedReader(new StoreReader(counted), counted, cache));
+
   const append = async (stream: string, values: number[]) => {
     const current = await store.streamRevision(stream);
     const last =
@@ -76,12 +79,12 @@ describe('StreamStateCache in the unit of work (SQLite)', () => {
   it('reads a stream once, then only what was appended after the cached revision, by anyone', async () => {
     const cache = new StreamStateCache();
     await append('s-1', [1, 2]);
-    const first = await new StoreUnitOfWork(counted, undefined, cache).load('s-1', model);
+    const first = await cachedUnitOfWork(cache).load('s-1', model);
     expect(first).toMatchObject({ state: [1, 2], revision: 1n });
     expect(reads).toEqual([{}]);
 
     // unchanged: no read at all, same state, same version (revision and hash chain)
-    const unitOfWork = new StoreUnitOfWork(counted, undefined, cache);
+    const unitOfWork = cachedUnitOfWork(cache);
     const again = await unitOfWork.load('s-1', model);
     expect(again).toMatchObject({ state: [1, 2], revision: 1n });
     expect(reads).toHaveLength(1);
@@ -90,7 +93,7 @@ describe('StreamStateCache in the unit of work (SQLite)', () => {
 
     // appended by another writer: only the new events are read and folded onto the cached state
     await append('s-1', [3]);
-    const later = new StoreUnitOfWork(counted, undefined, cache);
+    const later = cachedUnitOfWork(cache);
     expect(await later.load('s-1', model)).toMatchObject({ state: [1, 2, 3], revision: 2n });
     expect(reads.at(-1)).toEqual({ fromRevision: 2n });
     const [newest] = await store.readStream('s-1', { direction: 'backwards', limit: 1 });
@@ -100,18 +103,18 @@ describe('StreamStateCache in the unit of work (SQLite)', () => {
   it('keeps states per model, and a missing stream out of the cache', async () => {
     const cache = new StreamStateCache();
     await append('s-2', [5, 6]);
-    await new StoreUnitOfWork(counted, undefined, cache).load('s-2', model);
-    expect(await new StoreUnitOfWork(counted, undefined, cache).load('s-2', otherModel)).toMatchObject({
+    await cachedUnitOfWork(cache).load('s-2', model);
+    expect(await cachedUnitOfWork(cache).load('s-2', otherModel)).toMatchObject({
       state: 11,
       revision: 1n,
     });
     expect(reads).toEqual([{}, {}]);
-    expect(await new StoreUnitOfWork(counted, undefined, cache).load('s-none', model)).toMatchObject({
+    expect(await cachedUnitOfWork(cache).load('s-none', model)).toMatchObject({
       state: [],
       revision: 'no_stream',
     });
     await append('s-none', [7]);
-    expect(await new StoreUnitOfWork(counted, undefined, cache).load('s-none', model)).toMatchObject({
+    expect(await cachedUnitOfWork(cache).load('s-none', model)).toMatchObject({
       state: [7],
       revision: 0n,
     });
@@ -120,7 +123,7 @@ describe('StreamStateCache in the unit of work (SQLite)', () => {
   it('forgets the least recently used stream beyond its capacity', async () => {
     const cache = new StreamStateCache(2);
     for (const stream of ['a', 'b', 'c']) await append(stream, [1]);
-    const load = (stream: string) => new StoreUnitOfWork(counted, undefined, cache).load(stream, model);
+    const load = (stream: string) => cachedUnitOfWork(cache).load(stream, model);
     await load('a');
     await load('b');
     await load('a');

@@ -1,4 +1,4 @@
-import { StreamTurns } from './stream-turns';
+import { StreamTurns } from './hot-stream-turns';
 
 describe('StreamTurns', () => {
   it('gives the turns of one stream one after the other, in the order taken', async () => {

@@ -1,0 +1,125 @@
+import { InMemoryEventStore } from '@wasteflow/event-store/testing/in-memory-event-store';
+import type { EventStore, JsonObject, ReadStreamOptions, RecordedEvent } from '@wasteflow/event-store';
+import type { Principal } from '../../access/principal';
+import { CORE_ONLY, LedgerWriter, type WriteOptimisations } from '../ledger-writer';
+import { randomBackoff } from '../retry-pacing';
+import type { StreamModel } from '../stream-model';
+import type { UnitOfWork } from '../unit-of-work';
+import type { Decision, WriteContext } from '../write-types';
+import { HotStreamTurns } from './hot-stream-turns';
+
+const sum: StreamModel<number, number> = {
+  initial: 0,
+  decode: (event: RecordedEvent) => (event.data as { amount: number }).amount,
+  evolve: (total, amount) => total + amount,
+};
+
+const principal: Principal = { kind: 'party', tokenId: 't1', partyUscc: '91330106MA27Y5XK06' };
+const context = (key: string): WriteContext => ({
+  principal,
+  idempotencyKey: key,
+  requestHash: `h-${key}`,
+  correlationId: `c-${key}`,
+  recordedAt: new Date('2026-11-29T01:00:00Z'),
+});
+
+/** Reads two streams, writes to both; `contended` marks the counter many requests write. */
+const transfer =
+  (from: string, to: string, amount: number, contended = false) =>
+  async (unitOfWork: UnitOfWork): Promise<Decision<JsonObject>> => {
+    const a = await unitOfWork.load(from, sum);
+    const b = await unitOfWork.load(to, sum);
+    if (a.state - amount < -1000) throw new Error('overdrawn');
+    return {
+      writes: [
+        { stream: from, events: [{ type: 'Moved', schemaVersion: 1, data: { amount: -amount } }] },
+        { stream: to, events: [{ type: 'Moved', schemaVersion: 1, data: { amount } }], contended },
+      ],
+      result: { from: a.state - amount, to: b.state + amount },
+    };
+  };
+
+/** The store with every stream read counted. */
+function counting(store: EventStore): { store: EventStore; reads: string[] } {
+  const reads: string[] = [];
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'readStream') {
+        return (stream: string, options?: ReadStreamOptions) => {
+          reads.push(stream);
+          return target.readStream(stream, options);
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: proxy, reads };
+}
+
+describe('the optional layers of the write path', () => {
+  it('reads reused across retries: after a conflict on one stream, only that stream is read again', async () => {
+    const memory = new InMemoryEventStore();
+    const { store, reads } = counting(memory);
+    const writer = new LedgerWriter(store, { ...CORE_ONLY, reuseReadsOnRetry: true });
+    await writer.execute(context('seed'), transfer('a', 'b', 1));
+    let interfered = false;
+    memory.beforeCommit = async () => {
+      if (interfered) return;
+      interfered = true;
+      await new LedgerWriter(memory, CORE_ONLY).execute(context('other'), transfer('c', 'b', 1));
+    };
+    reads.length = 0;
+    const outcome = await writer.execute(context('k'), transfer('a', 'b', 2));
+    expect(outcome.result).toEqual({ from: -3, to: 4 });
+    // first attempt: a and b; the retry: b only (plus the replays' look-ups of the record, none here)
+    expect(reads.filter((stream) => stream === 'a')).toHaveLength(1);
+    expect(reads.filter((stream) => stream === 'b')).toHaveLength(2);
+    await memory.close();
+  });
+
+  it('hot-stream turns: a second loser of the same contended stream waits for the first to be done', async () => {
+    const turns = new HotStreamTurns(randomBackoff);
+    const first = turns.start(12);
+    const second = turns.start(12);
+    await first.afterConflict(1, { stream: 'serial', contended: true });
+    let secondMayRetry = false;
+    const waiting = second.afterConflict(1, { stream: 'serial', contended: true }).then(() => {
+      secondMayRetry = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(secondMayRetry).toBe(false);
+    first.finish();
+    await waiting;
+    expect(secondMayRetry).toBe(true);
+    second.finish();
+    expect(turns.waiting).toBe(0);
+  });
+
+  it('change the cost, never an answer: the same commands give the same log and answers with or without them', async () => {
+    const script = async (options: WriteOptimisations) => {
+      const store = new InMemoryEventStore();
+      const writer = new LedgerWriter(store, options);
+      // the first commit of three of the commands meets a concurrent writer on the hot stream
+      const noisy = new Set(['k-2', 'k-5', 'k-8']);
+      store.beforeCommit = async (_writes, commitOptions) => {
+        const key = commitOptions?.idempotency?.[0].key ?? '';
+        if (!noisy.delete(key)) return;
+        await new LedgerWriter(store, CORE_ONLY).execute(
+          context(`noise-${key}`),
+          transfer('noise', 'hot', 1),
+        );
+      };
+      const answers: unknown[] = [];
+      for (let i = 0; i < 12; i++) {
+        const key = `k-${i % 9}`; // the last three repeat earlier keys: replays
+        const outcome = await writer.execute(context(key), transfer(`s-${i % 4}`, 'hot', i % 9, true));
+        answers.push([outcome.result, outcome.replayed, outcome.streams.map((s) => [s.stream, s.revision])]);
+      }
+      const log = (await store.readAll()).map((e) => [e.stream, e.revision, e.id, e.data, e.metadata]);
+      await store.close();
+      return { answers, log };
+    };
+    expect(await script({})).toEqual(await script(CORE_ONLY));
+  });
+});

@@ -1,0 +1,35 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** What a conflict was about, for the pacing of the next attempt. */
+export interface Conflict {
+  /** The stream whose expected revision failed (undefined for a duplicate id or a taken key). */
+  readonly stream?: string;
+  /** That stream is one many requests write (the decision marked it `contended`). */
+  readonly contended: boolean;
+}
+
+/** How one command waits between its attempts. */
+export interface PacingRun {
+  afterConflict(attempt: number, conflict: Conflict): Promise<void>;
+  /** The command is done (answered, refused or exhausted). */
+  finish(): void;
+}
+
+export interface RetryPacing {
+  start(maxAttempts: number): PacingRun;
+}
+
+/**
+ * The core's pacing: a short random back-off, doubling per attempt up to 200 ms, none after the last
+ * attempt. Random, so that writers that collided once do not collide again in lockstep.
+ */
+export const randomBackoff: RetryPacing = {
+  start(maxAttempts) {
+    return {
+      async afterConflict(attempt) {
+        if (attempt < maxAttempts) await sleep(Math.random() * Math.min(5 * 2 ** (attempt - 1), 200));
+      },
+      finish: () => undefined,
+    };
+  },
+};
