@@ -21,8 +21,12 @@ import { startTestApp, type TestApp } from './support/test-app';
  * (README "Security"); the defects they catch took 26 to 77 s.
  */
 
-/** What an answer may cost at most here: far above the few milliseconds measured, far below the seconds before. */
-const BOUND_MS = 2_000;
+/**
+ * What an answer may cost at most here: far above the few milliseconds measured on a quiet machine, and
+ * still well below the 26–77 s of the defects. It is a guard against holding the event loop, not a speed
+ * goal (those are in `npm run bench`): a loaded CI machine must not fail it (5.5 s was seen at load 14).
+ */
+const BOUND_MS = 8_000;
 
 function keys(count: number, prefix = 'k'): string {
   return Array.from({ length: count }, (_, i) => `"${prefix}${i}":1`).join(',');
@@ -168,7 +172,7 @@ describe('edge: hostile bodies are refused while they are read, before they are 
     for (const { response, ms, bytes } of answers) {
       expect([400, 413]).toContain(response.status);
       expect(bytes).toBeLessThan(16 * 1024);
-      expect(ms).toBeLessThan(BOUND_MS * 2);
+      expect(ms).toBeLessThan(BOUND_MS * 1.5);
     }
     expect(probes.length).toBeGreaterThan(0);
     expect(Math.max(...probes)).toBeLessThan(BOUND_MS);
