@@ -96,3 +96,4 @@ export {
 export * from './indicators';
 export * from './inventory';
 export * from './alerts';
+export * from './ledger-book';

@@ -4,6 +4,7 @@ import { traceProjection } from './trace/trace.projection';
 import { indicatorsProjection } from './indicators/indicators.projection';
 import { inventoryProjection } from './inventory/inventory.projection';
 import { alertsProjection } from './alerts/alerts.projection';
+import { ledgerBookProjection } from './ledger-book/ledger-book.projection';
 
 /**
  * Every read model of wasteflow, in the order the runner applies them. The api (in-process by default),
@@ -15,4 +16,5 @@ export const WASTEFLOW_PROJECTIONS: readonly Projection[] = [
   indicatorsProjection,
   inventoryProjection,
   alertsProjection,
+  ledgerBookProjection,
 ];

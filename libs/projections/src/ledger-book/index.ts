@@ -1,0 +1,18 @@
+export {
+  LEDGER_BOOK_PROJECTION,
+  LEDGER_BOOK_TABLES,
+  LedgerBookTables1764900000100,
+  ledgerBookBatches,
+  ledgerBookEntries,
+  ledgerBookParties,
+  ledgerBookProjection,
+  type LedgerBookMovement,
+  type LedgerBookTableNo,
+} from './ledger-book.projection';
+export {
+  LEDGER_BOOK_PAGE,
+  LedgerBookQuery,
+  type LedgerBookEntry,
+  type LedgerBookParty,
+  type LedgerBookRequest,
+} from './ledger-book.query';

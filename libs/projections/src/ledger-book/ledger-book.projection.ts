@@ -1,0 +1,421 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { RecordedEvent } from '@wasteflow/event-store';
+import { upcast, type DomainEvent } from '@wasteflow/domain';
+import { readModelTable } from '../database/migration-helpers';
+import { instantMs } from '../time-memo';
+import { defineProjection } from '../runner/projection';
+import type { KeyCollector, RowAccess } from '../runner/row-access';
+import { defineTable, type RowOf } from '../runner/table';
+
+/**
+ * The 台账 of HJ 1259-2022 as a read model: one row per (party, table, event), in the party's own words.
+ * Table 1 产生 (generation), 2 入库 (into the party's storage), 3 出库 (out of it), 4 自行利用/处置 (its own
+ * treatment), 5 委外利用/处置 (what a receiver treated of the waste the party handed it). One event may give
+ * rows in several tables and for several parties: a generation is tables 1 and 2 of the generator; a pickup
+ * is table 3 of the shipper; a receipt is table 2 of the receiver; a treatment is tables 3 and 4 of the
+ * custodian and, when the custodian received the batch on a manifest, table 5 of the shipper it came from.
+ * Splits, consolidations and corrections move mass between batch codes inside one store: they are rows of
+ * tables 2 and 3 with 来源/去向 saying so, so that for every batch code `in − out` is what the party holds.
+ *
+ * Rows are only ever added (a row is one event), so a book read up to a checkpoint is the book as of that
+ * position, and reading it page by page never sees a half-applied event.
+ */
+export const ledgerBookParties = defineTable({
+  name: 'ledger_book_party',
+  key: ['uscc'],
+  columns: { uscc: 'text', name: 'text', districtCode: 'text' },
+});
+
+/** What each batch is, for the rows of later events (the events after creation do not repeat it). */
+export const ledgerBookBatches = defineTable({
+  name: 'ledger_book_batch',
+  key: ['traceCode'],
+  columns: {
+    traceCode: 'text',
+    category: 'text',
+    subtype: { type: 'text', nullable: true },
+    wasteCode: { type: 'text', nullable: true },
+    description: { type: 'text', nullable: true },
+    /** The shipper whose table 5 its treatment is on: set by a receipt from another party. */
+    shipperUscc: { type: 'text', nullable: true },
+    /** The custodian that received it from `shipperUscc`, on manifest `manifestNo`. */
+    receiverUscc: { type: 'text', nullable: true },
+    manifestNo: { type: 'text', nullable: true },
+  },
+});
+
+export const LEDGER_BOOK_TABLES = [1, 2, 3, 4, 5] as const;
+export type LedgerBookTableNo = (typeof LEDGER_BOOK_TABLES)[number];
+
+/** 来源 of a table-2 row, 去向 of a table-3 row. */
+export type LedgerBookMovement =
+  | 'generated'
+  | 'received'
+  | 'returned'
+  | 'split'
+  | 'consolidated'
+  | 'corrected'
+  | 'shipped'
+  | 'treated';
+
+export const ledgerBookEntries = defineTable({
+  name: 'ledger_book_entry',
+  key: ['partyUscc', 'position', 'seq'],
+  columns: {
+    partyUscc: 'text',
+    position: 'bigint',
+    /** Rows of one event for one party, in the order the event gives them. */
+    seq: 'integer',
+    tableNo: 'integer',
+    eventId: 'text',
+    eventType: 'text',
+    occurredAt: 'text',
+    /** For the period filter: epoch ms of occurredAt. */
+    occurredMs: 'bigint',
+    traceCode: 'text',
+    /** The batch code of the previous table this row follows from (a parent, the inputs, the same code). */
+    linkedCodes: 'text',
+    category: 'text',
+    subtype: { type: 'text', nullable: true },
+    wasteCode: { type: 'text', nullable: true },
+    description: { type: 'text', nullable: true },
+    grams: 'bigint',
+    movement: { type: 'text', nullable: true },
+    counterpartyUscc: { type: 'text', nullable: true },
+    carrierUscc: { type: 'text', nullable: true },
+    manifestNo: { type: 'text', nullable: true },
+    vehiclePlate: { type: 'text', nullable: true },
+    operation: { type: 'text', nullable: true },
+    mode: { type: 'text', nullable: true },
+    permitNo: { type: 'text', nullable: true },
+    note: { type: 'text', nullable: true },
+  },
+});
+
+export type LedgerBookEntryRow = RowOf<typeof ledgerBookEntries>;
+type BatchRow = RowOf<typeof ledgerBookBatches>;
+
+export const LEDGER_BOOK_PROJECTION = 'ledger-book';
+
+export class LedgerBookTables1764900000100 implements MigrationInterface {
+  readonly name = 'LedgerBookTables1764900000100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const party = readModelTable(queryRunner, 'ledger_book_party');
+    const batch = readModelTable(queryRunner, 'ledger_book_batch');
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(
+      `CREATE TABLE ${party} (uscc text PRIMARY KEY, name text NOT NULL, district_code text NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE ${batch} (
+         trace_code text PRIMARY KEY, category text NOT NULL, subtype text, waste_code text, description text,
+         shipper_uscc text, receiver_uscc text, manifest_no text
+       )`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE ${entry} (
+         party_uscc text NOT NULL,
+         position bigint NOT NULL,
+         seq integer NOT NULL,
+         table_no integer NOT NULL,
+         event_id text NOT NULL,
+         event_type text NOT NULL,
+         occurred_at text NOT NULL,
+         occurred_ms bigint NOT NULL,
+         trace_code text NOT NULL,
+         linked_codes text NOT NULL,
+         category text NOT NULL,
+         subtype text,
+         waste_code text,
+         description text,
+         grams bigint NOT NULL,
+         movement text,
+         counterparty_uscc text,
+         carrier_uscc text,
+         manifest_no text,
+         vehicle_plate text,
+         operation text,
+         mode text,
+         permit_no text,
+         note text,
+         PRIMARY KEY (party_uscc, position, seq)
+       )`,
+    );
+    // the book of one party and one table over a period, read in ledger order
+    await queryRunner.query(
+      `CREATE INDEX ledger_book_entry_table ON ${entry} (party_uscc, table_no, occurred_ms, position, seq)`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const name of ['ledger_book_entry', 'ledger_book_batch', 'ledger_book_party'])
+      await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, name)}`);
+  }
+}
+
+type EntryFacts = Pick<LedgerBookEntryRow, 'traceCode' | 'grams' | 'tableNo'> & Partial<LedgerBookEntryRow>;
+
+/** Writes the rows of one event, numbering each party's rows in order. */
+class EventRows {
+  private readonly seqs = new Map<string, number>();
+
+  constructor(
+    private readonly rows: RowAccess,
+    private readonly recorded: RecordedEvent,
+    private readonly occurredAt: string,
+  ) {}
+
+  add(party: string, batch: Readonly<BatchRow> | undefined, facts: EntryFacts): void {
+    const seq = this.seqs.get(party) ?? 0;
+    this.seqs.set(party, seq + 1);
+    this.rows.put(ledgerBookEntries, {
+      partyUscc: party,
+      position: this.recorded.position,
+      seq,
+      eventId: this.recorded.id,
+      eventType: this.recorded.type,
+      occurredAt: this.occurredAt,
+      occurredMs: BigInt(instantMs(this.occurredAt, 'occurredAt')),
+      category: batch?.category ?? '',
+      subtype: batch?.subtype ?? null,
+      wasteCode: batch?.wasteCode ?? null,
+      description: batch?.description ?? null,
+      linkedCodes: facts.traceCode,
+      movement: null,
+      counterpartyUscc: null,
+      carrierUscc: null,
+      manifestNo: null,
+      vehiclePlate: null,
+      operation: null,
+      mode: null,
+      permitNo: null,
+      note: null,
+      ...facts,
+    });
+  }
+}
+
+function newBatch(
+  traceCode: string,
+  kind: { category: string; subtype?: string; wasteCode?: string },
+  description: string | null,
+  link?: Readonly<BatchRow>,
+): BatchRow {
+  return {
+    traceCode,
+    category: kind.category,
+    subtype: kind.subtype ?? null,
+    wasteCode: kind.wasteCode ?? null,
+    description,
+    shipperUscc: link?.shipperUscc ?? null,
+    receiverUscc: link?.receiverUscc ?? null,
+    manifestNo: link?.manifestNo ?? null,
+  };
+}
+
+export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent): Promise<void> {
+  const event = upcast(recorded.type, recorded.schemaVersion, recorded.data) as DomainEvent;
+  if (event.type === 'PartyRegistered') {
+    const d = event.data;
+    rows.put(ledgerBookParties, { uscc: d.uscc, name: d.name, districtCode: d.districtCode });
+    return;
+  }
+  if (!('occurredAt' in event.data) || !('traceCode' in event.data)) return;
+  const out = new EventRows(rows, recorded, event.data.occurredAt);
+  const batchOf = (traceCode: string) => rows.get(ledgerBookBatches, { traceCode });
+  switch (event.type) {
+    case 'WasteGenerated': {
+      const d = event.data;
+      const batch = newBatch(d.traceCode, d, d.description ?? null);
+      rows.put(ledgerBookBatches, batch);
+      const facts = { traceCode: d.traceCode, grams: BigInt(d.massGrams) };
+      out.add(d.generatorUscc, batch, { ...facts, tableNo: 1, movement: 'generated' });
+      out.add(d.generatorUscc, batch, { ...facts, tableNo: 2, movement: 'generated' });
+      return;
+    }
+    case 'BatchSplitOff': {
+      const d = event.data;
+      const parent = await batchOf(d.parentTraceCode);
+      const batch = newBatch(d.traceCode, d, parent?.description ?? null, parent);
+      rows.put(ledgerBookBatches, batch);
+      out.add(d.custodianUscc, batch, {
+        traceCode: d.traceCode,
+        linkedCodes: d.parentTraceCode,
+        grams: BigInt(d.massGrams),
+        tableNo: 2,
+        movement: 'split',
+      });
+      return;
+    }
+    case 'BatchSplit': {
+      const d = event.data;
+      const batch = await batchOf(d.traceCode);
+      for (const child of d.children)
+        out.add(d.actorUscc, batch, {
+          traceCode: d.traceCode,
+          grams: BigInt(child.massGrams),
+          tableNo: 3,
+          movement: 'split',
+          note: child.traceCode,
+        });
+      return;
+    }
+    case 'BatchesConsolidated': {
+      const d = event.data;
+      const batch = newBatch(d.traceCode, d, null);
+      rows.put(ledgerBookBatches, batch);
+      out.add(d.custodianUscc, batch, {
+        traceCode: d.traceCode,
+        linkedCodes: d.inputs.map((input) => input.traceCode).join(' '),
+        grams: BigInt(d.massGrams),
+        tableNo: 2,
+        movement: 'consolidated',
+      });
+      return;
+    }
+    case 'BatchConsolidatedInto': {
+      const d = event.data;
+      out.add(d.actorUscc, await batchOf(d.traceCode), {
+        traceCode: d.traceCode,
+        grams: BigInt(d.massGrams),
+        tableNo: 3,
+        movement: 'consolidated',
+        note: d.intoTraceCode,
+      });
+      return;
+    }
+    case 'BatchShipped': {
+      const d = event.data;
+      const batch = await batchOf(d.traceCode);
+      out.add(d.shipperUscc, batch, {
+        traceCode: d.traceCode,
+        grams: BigInt(d.massGrams),
+        tableNo: 3,
+        movement: 'shipped',
+        carrierUscc: d.carrierUscc,
+        manifestNo: d.manifestNo,
+        vehiclePlate: d.vehiclePlate,
+      });
+      return;
+    }
+    case 'BatchReceived': {
+      const d = event.data;
+      const batch = await batchOf(d.traceCode);
+      if (batch && d.previousCustodianUscc !== d.receiverUscc) {
+        rows.put(ledgerBookBatches, {
+          ...batch,
+          shipperUscc: d.previousCustodianUscc,
+          receiverUscc: d.receiverUscc,
+          manifestNo: d.manifestNo,
+        });
+      }
+      out.add(d.receiverUscc, batch, {
+        traceCode: d.traceCode,
+        grams: BigInt(d.massGrams),
+        tableNo: 2,
+        movement: 'received',
+        counterpartyUscc: d.previousCustodianUscc,
+        manifestNo: d.manifestNo,
+      });
+      return;
+    }
+    case 'BatchReturnedFromRejection': {
+      const d = event.data;
+      const parent = await batchOf(d.parentTraceCode);
+      const batch = newBatch(d.traceCode, d, parent?.description ?? null);
+      rows.put(ledgerBookBatches, batch);
+      out.add(d.custodianUscc, batch, {
+        traceCode: d.traceCode,
+        linkedCodes: d.parentTraceCode,
+        grams: BigInt(d.massGrams),
+        tableNo: 2,
+        movement: 'returned',
+        manifestNo: d.manifestNo,
+        note: d.reason,
+      });
+      return;
+    }
+    case 'BatchReturnedToShipper': {
+      const d = event.data;
+      out.add(d.shipperUscc, await batchOf(d.traceCode), {
+        traceCode: d.traceCode,
+        grams: BigInt(d.massGrams),
+        tableNo: 2,
+        movement: 'returned',
+        manifestNo: d.manifestNo,
+        note: d.reason,
+      });
+      return;
+    }
+    case 'WasteUtilised':
+    case 'WasteDisposed': {
+      const d = event.data;
+      const batch = await batchOf(d.traceCode);
+      const treatment = {
+        traceCode: d.traceCode,
+        grams: BigInt(d.massGrams),
+        operation: d.operation,
+        mode: d.mode,
+        permitNo: d.permitNo ?? null,
+      };
+      out.add(d.custodianUscc, batch, { ...treatment, tableNo: 3, movement: 'treated' });
+      out.add(d.custodianUscc, batch, { ...treatment, tableNo: 4 });
+      if (batch?.shipperUscc && batch.receiverUscc === d.custodianUscc) {
+        out.add(batch.shipperUscc, batch, {
+          ...treatment,
+          tableNo: 5,
+          counterpartyUscc: d.custodianUscc,
+          manifestNo: batch.manifestNo,
+        });
+      }
+      return;
+    }
+    case 'MassCorrected': {
+      const d = event.data;
+      if (d.deltaGrams === 0) return;
+      out.add(d.actorUscc, await batchOf(d.traceCode), {
+        traceCode: d.traceCode,
+        grams: BigInt(Math.abs(d.deltaGrams)),
+        tableNo: d.deltaGrams > 0 ? 2 : 3,
+        movement: 'corrected',
+        note: d.reason,
+      });
+      return;
+    }
+    default:
+      // consignment, its release and a loss in transit move nothing into or out of a store: the pickup
+      // took the mass out (table 3), the receipt brings in what arrived (table 2 of the receiver)
+      return;
+  }
+}
+
+const CREATIONS_WITH_PARENT = new Set(['BatchSplitOff', 'BatchReturnedFromRejection']);
+
+export const ledgerBookProjection = defineProjection({
+  name: LEDGER_BOOK_PROJECTION,
+  eventTypes: [
+    'PartyRegistered',
+    'WasteGenerated',
+    'BatchSplitOff',
+    'BatchSplit',
+    'BatchesConsolidated',
+    'BatchConsolidatedInto',
+    'BatchShipped',
+    'BatchReceived',
+    'BatchReturnedFromRejection',
+    'BatchReturnedToShipper',
+    'WasteUtilised',
+    'WasteDisposed',
+    'MassCorrected',
+  ],
+  tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries],
+  migrations: [LedgerBookTables1764900000100],
+  prefetch(event: RecordedEvent, keys: KeyCollector) {
+    const data = event.data;
+    const code = CREATIONS_WITH_PARENT.has(event.type) ? data.parentTraceCode : data.traceCode;
+    if (typeof code === 'string' && event.type !== 'WasteGenerated' && event.type !== 'BatchesConsolidated')
+      keys.want(ledgerBookBatches, { traceCode: code });
+  },
+  evolve: evolveLedgerBook,
+});

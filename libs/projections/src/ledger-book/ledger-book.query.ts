@@ -1,0 +1,171 @@
+import type { DataSource } from 'typeorm';
+import { formatPosition } from '@wasteflow/event-store';
+import { ReadModelReader, type SqlRow } from '../query/read-model-reader';
+import { bigintOf, textOf } from '../query/values';
+import {
+  LEDGER_BOOK_PROJECTION,
+  LEDGER_BOOK_TABLES,
+  ledgerBookEntries,
+  type LedgerBookTableNo,
+} from './ledger-book.projection';
+
+/** One row of the book, as the documents print it (masses in exact grams). */
+export interface LedgerBookEntry {
+  readonly tableNo: LedgerBookTableNo;
+  readonly position: string;
+  readonly seq: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly occurredAt: string;
+  readonly traceCode: string;
+  readonly linkedCodes: string;
+  readonly category: string;
+  readonly subtype: string | null;
+  readonly wasteCode: string | null;
+  readonly description: string | null;
+  readonly grams: bigint;
+  readonly movement: string | null;
+  readonly counterpartyUscc: string | null;
+  readonly carrierUscc: string | null;
+  readonly manifestNo: string | null;
+  readonly vehiclePlate: string | null;
+  readonly operation: string | null;
+  readonly mode: string | null;
+  readonly permitNo: string | null;
+  readonly note: string | null;
+}
+
+export interface LedgerBookRequest {
+  readonly partyUscc: string;
+  /** Epoch ms, inclusive. */
+  readonly fromMs: number;
+  /** Epoch ms, exclusive. */
+  readonly toMs: number;
+  /** Only rows of these categories (a regulator's); undefined for all. */
+  readonly categories?: readonly string[];
+}
+
+export interface LedgerBookParty {
+  readonly uscc: string;
+  readonly name: string;
+  readonly districtCode: string;
+}
+
+/** Rows per read: small enough that one read never holds the event loop, large enough to be cheap. */
+export const LEDGER_BOOK_PAGE = 1000;
+
+/**
+ * Reads the book: the party, the checkpoint the book is read at, the row counts per table, then each table
+ * page by page in ledger order up to that checkpoint. Rows are only ever added, so every page read after
+ * the checkpoint was taken, limited to positions at or before it, belongs to the same book.
+ */
+export class LedgerBookQuery {
+  private readonly reader: ReadModelReader;
+
+  constructor(dataSource: DataSource) {
+    this.reader = new ReadModelReader(dataSource);
+  }
+
+  async party(uscc: string): Promise<LedgerBookParty | undefined> {
+    const [row] = await this.reader.query(
+      `SELECT uscc, name, district_code FROM ${this.reader.table('ledger_book_party')} WHERE uscc = ?`,
+      [uscc],
+    );
+    if (!row) return undefined;
+    return {
+      uscc: textOf(row.uscc) as string,
+      name: textOf(row.name) as string,
+      districtCode: textOf(row.district_code) as string,
+    };
+  }
+
+  /** The position the book is read at, and the number of rows of each table up to it. */
+  async open(request: LedgerBookRequest): Promise<{ position: bigint; counts: Record<LedgerBookTableNo, number> }> {
+    const position = await this.reader.checkpoint(LEDGER_BOOK_PROJECTION);
+    const { where, params } = this.where(request, position);
+    const rows = await this.reader.query(
+      `SELECT table_no, COUNT(*) AS n FROM ${this.reader.table(ledgerBookEntries)} WHERE ${where} GROUP BY table_no`,
+      params,
+    );
+    const counts = Object.fromEntries(LEDGER_BOOK_TABLES.map((t) => [t, 0])) as Record<LedgerBookTableNo, number>;
+    for (const row of rows) counts[Number(bigintOf(row.table_no)) as LedgerBookTableNo] = Number(bigintOf(row.n));
+    return { position, counts };
+  }
+
+  /** The rows of one table, in ledger order, a page at a time. */
+  async *entries(
+    request: LedgerBookRequest,
+    tableNo: LedgerBookTableNo,
+    position: bigint,
+  ): AsyncGenerator<LedgerBookEntry[]> {
+    let after: { position: bigint; seq: number } | undefined;
+    for (;;) {
+      const { where, params } = this.where(request, position);
+      let sql = `${where} AND table_no = ?`;
+      params.push(tableNo);
+      if (after) {
+        sql += ' AND (position > ? OR (position = ? AND seq > ?))';
+        params.push(after.position, after.position, after.seq);
+      }
+      const rows = await this.reader.select(
+        ledgerBookEntries,
+        `WHERE ${sql} ORDER BY position, seq LIMIT ${LEDGER_BOOK_PAGE}`,
+        params,
+      );
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({
+        tableNo: row.tableNo as LedgerBookTableNo,
+        position: formatPosition(row.position),
+        seq: row.seq,
+        eventId: row.eventId,
+        eventType: row.eventType,
+        occurredAt: row.occurredAt,
+        traceCode: row.traceCode,
+        linkedCodes: row.linkedCodes,
+        category: row.category,
+        subtype: row.subtype,
+        wasteCode: row.wasteCode,
+        description: row.description,
+        grams: row.grams,
+        movement: row.movement,
+        counterpartyUscc: row.counterpartyUscc,
+        carrierUscc: row.carrierUscc,
+        manifestNo: row.manifestNo,
+        vehiclePlate: row.vehiclePlate,
+        operation: row.operation,
+        mode: row.mode,
+        permitNo: row.permitNo,
+        note: row.note,
+      }));
+      if (rows.length < LEDGER_BOOK_PAGE) return;
+      const last = rows[rows.length - 1];
+      after = { position: last.position, seq: last.seq };
+    }
+  }
+
+  /** Party names by USCC, for the counterparties a page names. */
+  async partyNames(usccs: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const unique = [...new Set(usccs)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const rows: SqlRow[] = await this.reader.query(
+        `SELECT uscc, name FROM ${this.reader.table('ledger_book_party')} WHERE uscc IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const row of rows) names.set(textOf(row.uscc) as string, textOf(row.name) as string);
+    }
+    return names;
+  }
+
+  private where(request: LedgerBookRequest, position: bigint): { where: string; params: unknown[] } {
+    const params: unknown[] = [request.partyUscc, BigInt(request.fromMs), BigInt(request.toMs), position];
+    let where = 'party_uscc = ? AND occurred_ms >= ? AND occurred_ms < ? AND position <= ?';
+    if (request.categories !== undefined) {
+      if (request.categories.length === 0) return { where: '1 = 0', params: [] };
+      where += ` AND category IN (${request.categories.map(() => '?').join(', ')})`;
+      params.push(...request.categories);
+    }
+    return { where, params };
+  }
+}
