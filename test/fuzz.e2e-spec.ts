@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
-import { CROCKFORD_ALPHABET, MOD37_2_CHECK_SYMBOLS, partyStream, batchStream } from '@wasteflow/domain';
+import {
+  CROCKFORD_ALPHABET,
+  MOD37_2_CHECK_SYMBOLS,
+  partyStream,
+  batchStream,
+  textProblem,
+} from '@wasteflow/domain';
 import {
   appendedSince,
   expectHeadUnchanged,
@@ -173,6 +179,8 @@ function badText(maxLength: number, minLength = 1): fc.Arbitrary<unknown> {
     BAD_STRING_TYPE,
     fc.constant('x'.repeat(maxLength + 1)),
     fc.constant('字'.repeat(maxLength + 1)),
+    // not text (DESIGN §2 "Text is text"): NUL, another control character, unpaired surrogates
+    fc.constantFrom('a\u0000b', 'bell\u0007', 'cr\r\n', '\ud800', 'x\udfffy', '\u001b[2J'),
     ...(minLength > 0 ? [fc.constant('')] : []),
   );
 }
@@ -464,7 +472,7 @@ function specs(x: Targets): Spec[] {
           rule: 'invalid-uscc',
           values: BAD_USCC.filter((v): v is string => typeof v === 'string' && v !== ''),
         },
-        { name: 'permitNo', rule: 'invalid-value', values: fc.constantFrom('p'.repeat(65), '   ') },
+        { name: 'permitNo', rule: 'invalid-text', values: fc.constantFrom('p'.repeat(65), '   ') },
       ],
     },
     {
@@ -847,7 +855,8 @@ function deep(depth: number, open: string, close: string, inner = '1'): string {
   return open.repeat(depth) + inner + close.repeat(depth);
 }
 
-type RawGroup = 'not JSON' | 'JSON but not an object' | 'deeply nested' | 'not JSON content' | 'over the JSON limits';
+type RawGroup =
+  'not JSON' | 'JSON but not an object' | 'deeply nested' | 'not JSON content' | 'over the JSON limits';
 
 /** Whole bodies that are not the JSON object the route takes, by group. */
 function rawCases(spec: Spec, group: RawGroup): RawCase[] {
@@ -897,9 +906,19 @@ function rawCases(spec: Spec, group: RawGroup): RawCase[] {
       const keys = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',');
       return [
         withRule('1,001 keys in one object', `{"x":{${keys(1001)}},${valid.slice(1)}`, 'too-many-keys'),
-        withRule('1,001 elements in one array', `{"x":[${Array(1001).fill(1).join(',')}],${valid.slice(1)}`, 'too-many-items'),
+        withRule(
+          '1,001 elements in one array',
+          `{"x":[${Array(1001).fill(1).join(',')}],${valid.slice(1)}`,
+          'too-many-items',
+        ),
         withRule('17 levels deep', `{"x":${deep(16, '{"a":', '}')},${valid.slice(1)}`, 'body-too-deep'),
-        withRule('more than 2,500 values', `{"x":[${Array(30).fill(`[${Array(100).fill(1).join(',')}]`).join(',')}],${valid.slice(1)}`, 'too-many-values'),
+        withRule(
+          'more than 2,500 values',
+          `{"x":[${Array(30)
+            .fill(`[${Array(100).fill(1).join(',')}]`)
+            .join(',')}],${valid.slice(1)}`,
+          'too-many-values',
+        ),
         withRule('the first key twice', `{${firstKey}:null,${valid.slice(1)}`, 'duplicate-key'),
         withRule('a byte order mark', `\ufeff${valid}`, 'body-bom'),
       ];
@@ -1225,21 +1244,26 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
 });
 
 describe.each(storesFor(`${SUITE} (free text)`))(
-  `${SUITE}: free text is stored verbatim, never a 5xx (%s)`,
+  `${SUITE}: free text is stored as NFC text or refused as invalid-text, never a 5xx (%s)`,
   (kind) => {
     let t: TestApp;
     let world: World;
+    let start: bigint;
     const keys = new Keys(`fuzz-text-${kind}`);
+    const texts = [...NASTY_STRINGS, 'Cafe\u0301 再生', 'a\u0085b', 'del\u007f'];
 
     beforeAll(async () => {
       await requireStore(kind, `${__filename} free text (${kind})`);
       t = await startTestApp(kind, { suiteFile: __filename });
       world = await seedWorld(t);
+      start = await t.headPosition();
     });
     afterAll(async () => t?.close());
 
-    it.each(NASTY_STRINGS.map((s, i) => [show(s), s, i] as const))('%s', async (_label, text, i) => {
-      // a party name and a batch description: any text up to their length is valid
+    it.each(texts.map((s, i) => [show(s), s, i] as const))('%s', async (_label, text, i) => {
+      // a party name and a batch description: any text up to their length is valid, anything else is not text
+      const problem = textProblem(text);
+      const stored = text.normalize('NFC').trim();
       const uscc = extraUscc('330106', 800 + i);
       const party = await send(
         t,
@@ -1248,14 +1272,6 @@ describe.each(storesFor(`${SUITE} (free text)`))(
         { uscc, name: text, roles: ['generator'], districtCode: '330106' },
         keys.next('party'),
       );
-      expect(party.status).toBeLessThan(500);
-      if (party.status === 201) {
-        expect(party.body.name).toBe(text);
-        const [registered] = await streamEvents(t, partyStream(uscc));
-        expect(registered.data.name).toBe(text);
-      } else {
-        expect(problemShapeErrors(party.headers['content-type'], party.body, party.status)).toEqual([]);
-      }
       const key = keys.next('batch');
       const batch = await send(
         t,
@@ -1264,26 +1280,59 @@ describe.each(storesFor(`${SUITE} (free text)`))(
         { ...batchBody(1), description: text },
         key,
       );
-      expect(batch.status).toBeLessThan(500);
-      if (batch.status === 201) {
-        const [generated] = await streamEvents(t, batchStream(batch.body.traceCode));
-        expect(generated.data.description).toBe(text);
-        // the same request under its key is recognised as the same (the request hash of the text is stable)
-        const again = await send(
-          t,
-          '/v1/batches',
-          world.tokens.generator,
-          { ...batchBody(1), description: text },
-          key,
+      if (problem) {
+        for (const [answer, field] of [
+          [party, 'name'],
+          [batch, 'description'],
+        ] as const) {
+          expect(answer.status).toBe(400);
+          expect(problemShapeErrors(answer.headers['content-type'], answer.body, 400)).toEqual([]);
+          expect(answer.body.errors).toContainEqual(expect.objectContaining({ field, rule: 'invalid-text' }));
+        }
+        return;
+      }
+      expect(party.status).toBe(201);
+      expect(party.body.name).toBe(stored);
+      const [registered] = await streamEvents(t, partyStream(uscc));
+      expect(registered.data.name).toBe(stored);
+      expect(batch.status).toBe(201);
+      const [generated] = await streamEvents(t, batchStream(batch.body.traceCode));
+      expect(generated.data.description).toBe(stored);
+      // the same request under its key is recognised as the same (the request hash of the text is stable)
+      const again = await send(
+        t,
+        '/v1/batches',
+        world.tokens.generator,
+        { ...batchBody(1), description: text },
+        key,
+      );
+      expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: batch.body });
+    });
+
+    it('the same text classes as bulk items: each item 400 invalid-text naming its field', async () => {
+      const bad = texts.filter((text) => textProblem(text) !== undefined);
+      expect(bad.length).toBeGreaterThanOrEqual(6);
+      const response = await t.http
+        .post('/v1/commands')
+        .set('Authorization', `Bearer ${world.tokens.generator}`)
+        .send({
+          commands: bad.map((text) => ({
+            type: 'generate-waste',
+            idempotencyKey: keys.next('bulk-text'),
+            body: { ...batchBody(1), description: text },
+          })),
+        });
+      expect(response.status).toBe(200);
+      for (const result of response.body.results as { status: number; body: { errors?: unknown[] } }[]) {
+        expect(result.status).toBe(400);
+        expect(result.body.errors).toContainEqual(
+          expect.objectContaining({ field: 'description', rule: 'invalid-text' }),
         );
-        expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: batch.body });
-      } else {
-        expect(problemShapeErrors(batch.headers['content-type'], batch.body, batch.status)).toEqual([]);
       }
     });
 
     it('text in a refused request does not break the problem document', async () => {
-      for (const text of NASTY_STRINGS) {
+      for (const text of texts) {
         const refused = await send(
           t,
           '/v1/batches',
@@ -1294,6 +1343,19 @@ describe.each(storesFor(`${SUITE} (free text)`))(
         expect(refused.status).toBe(400);
         expect(problemShapeErrors(refused.headers['content-type'], refused.body, 400)).toEqual([]);
       }
+    });
+
+    it('the read models still advance after the run (no text stopped a projection)', async () => {
+      const head = await t.headPosition();
+      expect(head).toBeGreaterThan(start);
+      const probe = await send(t, '/v1/batches', world.tokens.generator, batchBody(1), keys.next('probe'));
+      expect(probe.status).toBe(201);
+      const read = await t.http
+        .get(`/v1/batches/${probe.body.traceCode}?minPosition=${probe.body.position}`)
+        .set('Authorization', `Bearer ${world.tokens.generator}`);
+      expect(read.status).toBe(200);
+      const health = await t.http.get('/health');
+      expect(health.status).toBe(200);
     });
   },
 );

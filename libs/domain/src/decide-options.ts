@@ -1,5 +1,5 @@
 import type { HwCatalogue } from './catalogue/hw-catalogue';
-import { InvalidValue } from './errors';
+import { parseOptionalText, parseText, TEXT_BOUNDS } from './values/text';
 import type { TimePolicy } from './values/time';
 
 /**
@@ -28,16 +28,19 @@ export interface PartyCommand extends CommandTime {
   readonly actorUscc: string;
 }
 
-/** A required, trimmed, non-empty text of at most `max` characters. */
-export function requireText(value: unknown, field: string, max = 500): string {
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new InvalidValue(field, null, 'a non-empty text is required');
-  const text = value.trim();
-  if (text.length > max) throw new InvalidValue(field, text.slice(0, 40), `at most ${max} characters`);
-  return text;
+/**
+ * A required free text of at most `max` characters: the one text rule (values/text.ts) — no NUL, control
+ * characters or unpaired surrogates, NFC, trimmed, non-empty. Every decide function reads its free text
+ * through this or `optionalText`.
+ */
+export function requireText(value: unknown, field: string, max: number = TEXT_BOUNDS.text): string {
+  return parseText(value, field, { max });
 }
 
-export function optionalText(value: unknown, field: string, max = 500): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  return requireText(value, field, max);
+export function optionalText(
+  value: unknown,
+  field: string,
+  max: number = TEXT_BOUNDS.text,
+): string | undefined {
+  return parseOptionalText(value, field, { max });
 }

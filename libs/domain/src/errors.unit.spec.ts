@@ -125,6 +125,7 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'roles: roles are a non-empty set of generator, collector, carrier, receiver',
   ],
   [new errors.InvalidValue('name', null, 'r'), 'invalid-value', 'invalid', 'name: r'],
+  [new errors.InvalidText('name', 'r'), 'invalid-text', 'invalid', 'name: r'],
   [new errors.DuplicateLine('lines', 'c'), 'duplicate-line', 'invalid', 'lines: c appears more than once'],
   [
     new errors.TooFewConsolidationInputs(1),

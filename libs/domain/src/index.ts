@@ -20,6 +20,7 @@ export * from './values/operation';
 export * from './values/category';
 export * from './values/role';
 export * from './values/time';
+export * from './values/text';
 
 // catalogue, origin accounting
 export * from './catalogue/hw-catalogue';

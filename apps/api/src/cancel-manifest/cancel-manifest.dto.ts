@@ -1,14 +1,13 @@
+import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsManifestNo } from '../common/validation';
+import { IsIsoInstant, IsManifestNo, IsFreeText } from '../common/validation';
 
 export class CancelManifestDto {
   @ApiProperty({ example: '运输车辆故障，改期转移', maxLength: 500 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsFreeText(TEXT_BOUNDS.text)
   reason!: string;
 
   @ApiPropertyOptional({ example: '2026-03-02T18:00:00+08:00', description: 'Defaults to now' })

@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { InvalidValue, parseManifestNumber, parseTraceCode, parseUscc } from '@wasteflow/domain';
+import { parseManifestNumber, parseText, parseTraceCode, parseUscc, TEXT_BOUNDS } from '@wasteflow/domain';
 
 /** `{code}`: a trace code, canonical form; a mistyped code is 400 InvalidTraceCode, never 404. */
 @Injectable()
@@ -25,16 +25,10 @@ export class UsccPipe implements PipeTransform<unknown, string> {
   }
 }
 
-/** `{permitNo}`: a permit number, 1–64 characters. */
+/** `{permitNo}`: a permit number, the free-text rule of every permit number (1–64 characters, no control). */
 @Injectable()
 export class PermitNoPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
-    if (typeof value !== 'string' || value.trim() === '' || value.length > 64)
-      throw new InvalidValue(
-        'permitNo',
-        typeof value === 'string' ? value.slice(0, 40) : null,
-        '1–64 characters',
-      );
-    return value.trim();
+    return parseText(value, 'permitNo', { max: TEXT_BOUNDS.code });
   }
 }

@@ -1,4 +1,5 @@
-import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { buildMessage, IsOptional, ValidateBy, type ValidationOptions } from 'class-validator';
 import {
   Mass,
   parseCalendarDate,
@@ -15,6 +16,9 @@ import {
   parseVehiclePlate,
   validateWasteCode,
   isCalendarDate,
+  parseOptionalText,
+  parseText,
+  TEXT_BOUNDS,
 } from '@wasteflow/domain';
 
 /**
@@ -166,3 +170,41 @@ export const IsManifestNo = (options?: ValidationOptions) =>
     'must be a manifest number of 14 digits (year, province, city, serial)',
     options,
   );
+
+/**
+ * Free text (names, reasons, descriptions, labels, identifiers given as text): the domain's one text rule
+ * (values/text.ts) — a string, no NUL, no control character but tab and newline, no unpaired surrogate,
+ * non-empty, at most `max` characters — refused as `invalid-text` naming the field. Every DTO's free-text
+ * field uses this and nothing else, so no route can forget a case (the domain applies the same rule again
+ * and normalises to NFC). With `@IsOptional()` for an optional field.
+ */
+export const IsFreeText = (max: number = TEXT_BOUNDS.text, options?: ValidationOptions): PropertyDecorator =>
+  freeText(max, false, options);
+
+/** An optional free text: absent, null and '' mean none (as in the domain); anything else as IsFreeText. */
+export const IsOptionalFreeText = (max: number = TEXT_BOUNDS.text, options?: ValidationOptions) =>
+  applyDecorators(IsOptional(options), freeText(max, true, options));
+
+function freeText(max: number, optional: boolean, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'invalid-text',
+      constraints: [max],
+      validator: {
+        validate: (value: unknown): boolean => {
+          try {
+            if (optional) parseOptionalText(value, 'text', { max });
+            else parseText(value, 'text', { max });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: buildMessage((each) => {
+          return `${each}$property must be a non-empty text of at most ${max} characters, without NUL, control characters (tab and newline allowed) or unpaired surrogates`;
+        }, options),
+      },
+    },
+    options,
+  );
+}

@@ -1,17 +1,10 @@
+import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsString,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassDeltaKg, IsTraceCode } from '../common/validation';
+import { IsIsoInstant, IsMassDeltaKg, IsTraceCode, IsFreeText } from '../common/validation';
 
 export class CorrectionApprovalDto {
   @ApiProperty({
@@ -19,15 +12,11 @@ export class CorrectionApprovalDto {
     description: 'Who approved: a USCC, or a regulator / auditor identifier',
     maxLength: 64,
   })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @IsFreeText(TEXT_BOUNDS.code)
   approverId!: string;
 
   @ApiProperty({ example: 'regulator', maxLength: 64 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @IsFreeText(TEXT_BOUNDS.code)
   role!: string;
 
   @ApiProperty({ example: '2026-03-02T15:10:00+08:00' })
@@ -45,9 +34,7 @@ export class CorrectMassDto {
   deltaKg!: number;
 
   @ApiProperty({ example: '地磅复核：原登记含包装桶皮重', maxLength: 500 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsFreeText(TEXT_BOUNDS.text)
   reason!: string;
 
   @ApiProperty({

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { WASTE_CATEGORIES } from '@wasteflow/domain';
+import { WASTE_CATEGORIES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassKg, IsWasteCode } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsWasteCode, IsOptionalFreeText } from '../common/validation';
 
 /** 产生: the generator is the token's party. */
 export class GenerateWasteDto {
@@ -32,9 +32,7 @@ export class GenerateWasteDto {
   subtype?: string;
 
   @ApiPropertyOptional({ example: '废矿物油（数控机床切削液更换）', maxLength: 500 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @IsOptionalFreeText(TEXT_BOUNDS.text)
   description?: string;
 
   @ApiProperty({ example: 1250.5, description: 'Kilograms, at most 3 decimals' })

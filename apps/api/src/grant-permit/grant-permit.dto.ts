@@ -1,13 +1,6 @@
+import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import {
@@ -18,14 +11,13 @@ import {
   IsPermitOperation,
   IsUscc,
   IsWasteCode,
+  IsFreeText,
 } from '../common/validation';
 
 /** 危险废物经营许可证: codes and/or HW categories covered, operations, annual capacity, validity. */
 export class GrantPermitDto {
   @ApiProperty({ example: EXAMPLE.permitNo, maxLength: 64 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @IsFreeText(TEXT_BOUNDS.code)
   permitNo!: string;
 
   @ApiPropertyOptional({

@@ -1,19 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
-import { WASTE_CATEGORIES } from '@wasteflow/domain';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, ValidateIf } from 'class-validator';
+import { WASTE_CATEGORIES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { TOKEN_KINDS } from '@wasteflow/ledger';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsRegion, IsUscc } from '../common/validation';
+import { IsRegion, IsUscc, IsOptionalFreeText } from '../common/validation';
 
 /**
  * `{ kind: "party", partyUscc }` | `{ kind: "regulator", districts, categories }` | `{ kind: "auditor" }` |
@@ -55,9 +46,7 @@ export class IssueTokenDto {
   categories?: string[];
 
   @ApiPropertyOptional({ example: '西湖精细化工 ERP 接口', maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @IsOptionalFreeText(TEXT_BOUNDS.label)
   label?: string;
 }
 

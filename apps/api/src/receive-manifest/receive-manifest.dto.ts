@@ -1,17 +1,10 @@
+import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode } from '../common/validation';
+import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode, IsOptionalFreeText } from '../common/validation';
 
 export class ReceiptLineDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -37,9 +30,7 @@ export class ReceiptLineDto {
     description: 'Required when acceptedKg < receivedKg',
     maxLength: 500,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @IsOptionalFreeText(TEXT_BOUNDS.text)
   reason?: string;
 }
 

@@ -1,18 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
-import { PARTY_ROLES } from '@wasteflow/domain';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional } from 'class-validator';
+import { PARTY_ROLES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsDistrictCode, IsIsoInstant, IsUscc } from '../common/validation';
+import { IsDistrictCode, IsIsoInstant, IsUscc, IsFreeText } from '../common/validation';
 
 export class RegisterPartyDto {
   @ApiProperty({
@@ -23,9 +14,7 @@ export class RegisterPartyDto {
   uscc!: string;
 
   @ApiProperty({ example: EXAMPLE.generatorName, maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsFreeText(TEXT_BOUNDS.name)
   name!: string;
 
   @ApiProperty({ example: ['generator', 'carrier'], enum: PARTY_ROLES, isArray: true })

@@ -1,14 +1,13 @@
+import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsUscc } from '../common/validation';
+import { IsIsoInstant, IsUscc, IsFreeText } from '../common/validation';
 
 export class RevokePermitDto {
   @ApiProperty({ example: '超出许可范围经营，责令整改', maxLength: 500 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsFreeText(TEXT_BOUNDS.text)
   reason!: string;
 
   @ApiPropertyOptional({
@@ -27,9 +26,7 @@ export class RevokePermitItemDto extends RevokePermitDto {
   uscc!: string;
 
   @ApiProperty({ example: EXAMPLE.permitNo })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @IsFreeText(TEXT_BOUNDS.code)
   permitNo!: string;
 }
 

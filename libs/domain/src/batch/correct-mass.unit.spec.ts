@@ -3,7 +3,7 @@ import {
   CorrectionNotApproved,
   DuplicateLine,
   InvalidMass,
-  InvalidValue,
+  InvalidText,
   MassNotConserved,
   NotCustodian,
 } from '../errors';
@@ -79,7 +79,7 @@ describe('mass correction (compensating event)', () => {
       .thenThrows(CorrectionNotApproved);
   });
 
-  it('refuses going below zero (MassNotConserved), a zero delta (InvalidMass), no reason (InvalidValue), duplicate approvals (DuplicateLine)', () => {
+  it('refuses going below zero (MassNotConserved), a zero delta (InvalidMass), no reason (InvalidText), duplicate approvals (DuplicateLine)', () => {
     correct
       .given(batch)
       .when(correctCommand(code, { deltaGrams: -1_000_001 }))
@@ -91,7 +91,7 @@ describe('mass correction (compensating event)', () => {
     correct
       .given(batch)
       .when(correctCommand(code, { reason: ' ' }))
-      .thenThrows(InvalidValue);
+      .thenThrows(InvalidText);
     correct
       .given(batch)
       .when(correctCommand(code, { approvals: [approval, approval] }))

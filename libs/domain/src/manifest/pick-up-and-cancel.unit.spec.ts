@@ -7,7 +7,7 @@ import {
   NotManifestCarrier,
   NotManifestShipper,
   OccurredOutOfOrder,
-  InvalidValue,
+  InvalidText,
 } from '../errors';
 import {
   CARRIER,
@@ -126,7 +126,7 @@ describe('cancel', () => {
     const r = decideCancelManifest(cancelCommand(), { manifest: world.manifest(manifestNo(1)) });
     cancel(world.apply(r.manifest), cancelCommand(timed('12:30'))).thenThrows(ManifestAlreadyCancelled);
     cancel(world, cancelCommand({ actorUscc: CARRIER })).thenThrows(NotManifestShipper);
-    cancel(world, cancelCommand({ reason: '' })).thenThrows(InvalidValue, { field: 'reason' });
+    cancel(world, cancelCommand({ reason: '' })).thenThrows(InvalidText, { field: 'reason' });
     cancel(world, cancelCommand({ manifestNo: manifestNo(5) })).thenThrows(ManifestNotFound);
   });
 });

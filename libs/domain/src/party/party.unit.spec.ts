@@ -4,7 +4,7 @@ import {
   InvalidPermit,
   InvalidRole,
   InvalidUscc,
-  InvalidValue,
+  InvalidText,
   InvalidOperationCode,
   MassNotPositive,
   OccurredInFuture,
@@ -107,7 +107,7 @@ describe('Party', () => {
       register
         .given([])
         .when(registerPartyCommand({ name: '  ' }))
-        .thenThrows(InvalidValue, { field: 'name' });
+        .thenThrows(InvalidText, { field: 'name' });
     });
 
     it('refuses an occurredAt in the future (OccurredInFuture) and flags a backdated one late', () => {
@@ -237,7 +237,7 @@ describe('Party', () => {
       revoke
         .given(aRegisteredReceiver())
         .when(revokePermitCommand({ reason: '' }))
-        .thenThrows(InvalidValue, { field: 'reason' });
+        .thenThrows(InvalidText, { field: 'reason' });
     });
   });
 

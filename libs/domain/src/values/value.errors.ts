@@ -88,6 +88,15 @@ export class InvalidRole extends domainError(
   fieldBreaks('roles are a non-empty set of generator, collector, carrier, receiver'),
 ) {}
 
+/**
+ * Free text that is not text (NUL, a control character, an unpaired surrogate), too long or empty
+ * (values/text.ts). The value is not echoed: it may be the very bytes a store or a log cannot take.
+ */
+export class InvalidText extends domainError('invalid', 'invalid-text', (field: string, reason: string) => [
+  `${field}: ${reason}`,
+  { field, reason },
+]) {}
+
 /** A required text is missing or empty, a list is empty, or a value has the wrong type. */
 export class InvalidValue extends domainError('invalid', 'invalid-value', fieldReason) {}
 
