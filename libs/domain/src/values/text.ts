@@ -25,6 +25,7 @@ export const TEXT_BOUNDS = {
 } as const;
 
 /** Control characters (Unicode Cc) other than tab and newline. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point of this rule
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
 /** In a `u` regex a well-formed pair is one code point, so this finds only unpaired surrogates. */
 const LONE_SURROGATE = /\p{Cs}/u;
