@@ -4,9 +4,17 @@ import { describePostgres } from '../../test/support';
 import { GENERATOR, LedgerWorld, RECEIVER, CARRIER, cst } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
 import { ledgerBookEntries, ledgerBookProjection, type LedgerBookTableNo } from './ledger-book.projection';
-import { LEDGER_BOOK_PAGE, LedgerBookQuery, type LedgerBookEntry, type LedgerBookRequest } from './ledger-book.query';
+import {
+  LEDGER_BOOK_PAGE,
+  LedgerBookQuery,
+  type LedgerBookEntry,
+  type LedgerBookRequest,
+} from './ledger-book.query';
 
-const YEAR_2025 = { fromMs: Date.parse('2025-01-01T00:00:00+08:00'), toMs: Date.parse('2026-01-01T00:00:00+08:00') };
+const YEAR_2025 = {
+  fromMs: Date.parse('2025-01-01T00:00:00+08:00'),
+  toMs: Date.parse('2026-01-01T00:00:00+08:00'),
+};
 
 async function read(
   query: LedgerBookQuery,
@@ -60,7 +68,11 @@ function suite(kind: ReadModelKind): void {
         [b, 'split', 250_000],
         [a, 'shipped', 400_123],
       ]);
-      expect(generator.tables[3][1]).toMatchObject({ manifestNo, carrierUscc: CARRIER, vehiclePlate: expect.any(String) });
+      expect(generator.tables[3][1]).toMatchObject({
+        manifestNo,
+        carrierUscc: CARRIER,
+        vehiclePlate: expect.any(String),
+      });
       expect(generator.tables[4]).toEqual([]);
       // the receiver's treatment is the generator's outsourced disposal (table 5), with the receiver and manifest
       expect(generator.tables[5]).toEqual([
@@ -81,10 +93,17 @@ function suite(kind: ReadModelKind): void {
       const receiver = await read(query, { partyUscc: RECEIVER, ...YEAR_2025 });
       expect(receiver.tables[1]).toEqual([]);
       expect(receiver.tables[2]).toEqual([
-        expect.objectContaining({ traceCode: a, movement: 'received', grams: 300_000n, counterpartyUscc: GENERATOR }),
+        expect.objectContaining({
+          traceCode: a,
+          movement: 'received',
+          grams: 300_000n,
+          counterpartyUscc: GENERATOR,
+        }),
       ]);
       expect(receiver.tables[3].map(brief)).toEqual([[a, 'treated', 200_000]]);
-      expect(receiver.tables[4]).toEqual([expect.objectContaining({ traceCode: a, operation: 'D10', grams: 200_000n })]);
+      expect(receiver.tables[4]).toEqual([
+        expect.objectContaining({ traceCode: a, operation: 'D10', grams: 200_000n }),
+      ]);
       expect(receiver.tables[5]).toEqual([]);
 
       // every row names the event it came from
@@ -94,7 +113,9 @@ function suite(kind: ReadModelKind): void {
         expect(events.get(row.eventId)).toEqual({ type: row.eventType, position: BigInt(row.position) });
 
       // a regulator of other categories reads nothing of it; the period bounds are CST
-      expect((await read(query, { partyUscc: GENERATOR, ...YEAR_2025, categories: ['industrial'] })).counts[1]).toBe(0);
+      expect(
+        (await read(query, { partyUscc: GENERATOR, ...YEAR_2025, categories: ['industrial'] })).counts[1],
+      ).toBe(0);
       const lastYear = await read(query, {
         partyUscc: GENERATOR,
         fromMs: Date.parse('2024-12-31T00:00:00+08:00'),

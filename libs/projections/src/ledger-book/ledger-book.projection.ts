@@ -49,14 +49,7 @@ export type LedgerBookTableNo = (typeof LEDGER_BOOK_TABLES)[number];
 
 /** 来源 of a table-2 row, 去向 of a table-3 row. */
 export type LedgerBookMovement =
-  | 'generated'
-  | 'received'
-  | 'returned'
-  | 'split'
-  | 'consolidated'
-  | 'corrected'
-  | 'shipped'
-  | 'treated';
+  'generated' | 'received' | 'returned' | 'split' | 'consolidated' | 'corrected' | 'shipped' | 'treated';
 
 export const ledgerBookEntries = defineTable({
   name: 'ledger_book_entry',

@@ -80,15 +80,21 @@ export class LedgerBookQuery {
   }
 
   /** The position the book is read at, and the number of rows of each table up to it. */
-  async open(request: LedgerBookRequest): Promise<{ position: bigint; counts: Record<LedgerBookTableNo, number> }> {
+  async open(
+    request: LedgerBookRequest,
+  ): Promise<{ position: bigint; counts: Record<LedgerBookTableNo, number> }> {
     const position = await this.reader.checkpoint(LEDGER_BOOK_PROJECTION);
     const { where, params } = this.where(request, position);
     const rows = await this.reader.query(
       `SELECT table_no, COUNT(*) AS n FROM ${this.reader.table(ledgerBookEntries)} WHERE ${where} GROUP BY table_no`,
       params,
     );
-    const counts = Object.fromEntries(LEDGER_BOOK_TABLES.map((t) => [t, 0])) as Record<LedgerBookTableNo, number>;
-    for (const row of rows) counts[Number(bigintOf(row.table_no)) as LedgerBookTableNo] = Number(bigintOf(row.n));
+    const counts = Object.fromEntries(LEDGER_BOOK_TABLES.map((t) => [t, 0])) as Record<
+      LedgerBookTableNo,
+      number
+    >;
+    for (const row of rows)
+      counts[Number(bigintOf(row.table_no)) as LedgerBookTableNo] = Number(bigintOf(row.n));
     return { position, counts };
   }
 
