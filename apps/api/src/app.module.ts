@@ -10,6 +10,7 @@ import type { ApiConfig } from './config/api-config';
 import { ConsoleModule } from './console/console.module';
 import { ConsolidateBatchesController } from './consolidate-batches/consolidate-batches.controller';
 import { CorrectMassController } from './correct-mass/correct-mass.controller';
+import { LedgerBookModule } from './documents-ledger-book/ledger-book.module';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
 import { GrantPermitController } from './grant-permit/grant-permit.controller';
 import { HealthController } from './health/health.controller';
@@ -68,6 +69,7 @@ export class AppModule {
         MetricsModule,
         // The read side; the ledger and the projections meet only through the events in the store.
         ReadSideModule,
+        LedgerBookModule,
         ConsoleModule,
       ],
       controllers: [HealthController, ...WRITE_CONTROLLERS],
