@@ -8,6 +8,12 @@ export interface LeaseRecord {
   readonly expiresAt: number;
 }
 
+/** One grant of a lease: taking over from it fails if it has changed hands since it was read. */
+export interface LeaseHolder {
+  readonly owner: string;
+  readonly token: bigint;
+}
+
 /** What a batch commit proves about its writer: it still holds the lease it was granted. */
 export interface Fence {
   readonly lease: string;
@@ -57,8 +63,17 @@ export interface ReadModelBackend extends RowLoader {
   beginRebuild?(): Promise<() => Promise<void>>;
   /** Empties `tables` and forgets the checkpoints of `projections`, under the fence. */
   reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void>;
-  /** Takes the lease when it is free or expired at `now`; the new fencing token, or undefined. */
-  acquireLease(lease: string, owner: string, now: number, expiresAt: number): Promise<bigint | undefined>;
+  /**
+   * Takes the lease when it is free or expired at `now`, or when it is still exactly `takeFrom`'s (a
+   * holder proven gone); the new fencing token, or undefined. Never waits long on a holder's lock.
+   */
+  acquireLease(
+    lease: string,
+    owner: string,
+    now: number,
+    expiresAt: number,
+    takeFrom?: LeaseHolder,
+  ): Promise<bigint | undefined>;
   renewLease(lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean>;
   releaseLease(lease: string, owner: string, token: bigint): Promise<void>;
   readLease(lease: string): Promise<LeaseRecord | undefined>;

@@ -7,6 +7,7 @@ import {
   LeaseLost,
   type BatchCommit,
   type Fence,
+  type LeaseHolder,
   type LeaseRecord,
   type ReadModelBackend,
 } from './backend';
@@ -16,6 +17,32 @@ import { SqlBuilder } from './sql';
 
 type Row = Record<string, unknown>;
 type Executor = Pick<QueryRunner, 'query'>;
+
+/**
+ * Time bounds on lease work. A batch transaction row-locks the lease from its first statement to its
+ * commit; a holder that stalls in between (SIGSTOP, a frozen VM, a long GC pause) would hold that lock —
+ * and block every takeover — for as long as it stalls. So:
+ * - the server ends a batch transaction left idle longer than `idleInTransactionMs` (the stalled
+ *   holder's session dies, its lock with it, its half-done batch is rolled back), shorter than a TTL so
+ *   the lock is gone by the time the lease expires;
+ * - a takeover waits at most `lockTimeoutMs` for the lock, then reports "not taken" and polls again;
+ * - no statement of lease work runs longer than `statementTimeoutMs` (generous: a rebuild's batches are
+ *   large).
+ */
+export interface LeaseWorkTimeouts {
+  readonly lockTimeoutMs: number;
+  readonly idleInTransactionMs: number;
+  readonly statementTimeoutMs: number;
+}
+
+export const DEFAULT_LEASE_WORK_TIMEOUTS: LeaseWorkTimeouts = {
+  lockTimeoutMs: 2_000,
+  idleInTransactionMs: 5_000,
+  statementTimeoutMs: 60_000,
+};
+
+/** SQLSTATEs of a bounded wait that ran out: lock_not_available, query_canceled (statement timeout). */
+const WAIT_RAN_OUT = new Set(['55P03', '57014']);
 
 /**
  * PostgreSQL through the DataSource's pool. A batch is one transaction on one connection: the fencing
@@ -35,16 +62,20 @@ export class PostgresReadModelBackend implements ReadModelBackend {
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
+    private readonly timeouts: LeaseWorkTimeouts = DEFAULT_LEASE_WORK_TIMEOUTS,
   ) {
     this.sql = new SqlBuilder('postgres', schema);
   }
 
-  static fromDataSource(dataSource: DataSource): PostgresReadModelBackend {
+  static fromDataSource(
+    dataSource: DataSource,
+    timeouts: LeaseWorkTimeouts = DEFAULT_LEASE_WORK_TIMEOUTS,
+  ): PostgresReadModelBackend {
     const options = dataSource.options;
     if (options.type !== 'postgres' || !options.schema) {
       throw new Error('The read-model DataSource is not a PostgreSQL one with a schema');
     }
-    return new PostgresReadModelBackend(dataSource, options.schema);
+    return new PostgresReadModelBackend(dataSource, options.schema, timeouts);
   }
 
   async load(table: CompiledTable, keys: readonly RowValues[]): Promise<RowValues[]> {
@@ -98,30 +129,55 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     owner: string,
     now: number,
     expiresAt: number,
+    takeFrom?: LeaseHolder,
   ): Promise<bigint | undefined> {
-    const rows: Row[] = await this.dataSource.query(
-      `INSERT INTO ${this.sql.table(LEASE_TABLE)} AS cur (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
-       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = cur.token + 1, expires_at = excluded.expires_at
-       WHERE cur.expires_at <= $4 RETURNING token`,
-      [lease, owner, expiresAt, now],
-    );
-    return rows.length > 0 ? toBigint(rows[0].token) : undefined;
-  }
-
-  async renewLease(lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean> {
-    const runner = this.dataSource.createQueryRunner('master');
     try {
-      return await this.renew(runner, lease, owner, token, expiresAt);
-    } finally {
-      await runner.release();
+      // ON CONFLICT DO UPDATE locks the row even when its WHERE is false: a holder mid-batch makes this
+      // wait, at most lockTimeoutMs (then: not taken, poll again).
+      const rows: Row[] = await this.bounded((runner) =>
+        runner.query(
+          `INSERT INTO ${this.sql.table(LEASE_TABLE)} AS cur (name, owner, token, expires_at) VALUES ($1, $2, 1, $3)
+           ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = cur.token + 1, expires_at = excluded.expires_at
+           WHERE cur.expires_at <= $4 OR (cur.owner = $5 AND cur.token = $6) RETURNING token`,
+          [lease, owner, expiresAt, now, takeFrom?.owner ?? null, takeFrom?.token.toString() ?? null],
+        ),
+      );
+      return rows.length > 0 ? toBigint(rows[0].token) : undefined;
+    } catch (error) {
+      if (WAIT_RAN_OUT.has((error as { code?: string }).code ?? '')) return undefined;
+      throw error;
     }
   }
 
+  async renewLease(lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean> {
+    return this.bounded((runner) => this.renew(runner, lease, owner, token, expiresAt));
+  }
+
   async releaseLease(lease: string, owner: string, token: bigint): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${this.sql.table(LEASE_TABLE)} SET expires_at = 0 WHERE name = $1 AND owner = $2 AND token = $3`,
-      [lease, owner, token.toString()],
+    await this.bounded((runner) =>
+      runner.query(
+        `UPDATE ${this.sql.table(LEASE_TABLE)} SET expires_at = 0 WHERE name = $1 AND owner = $2 AND token = $3`,
+        [lease, owner, token.toString()],
+      ),
     );
+  }
+
+  /** A short transaction of lease work under the bounds of LeaseWorkTimeouts. */
+  private async bounded<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      await this.boundLeaseWork(runner);
+      const result = await work(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      await rollbackQuietly(runner);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   async readLease(lease: string): Promise<LeaseRecord | undefined> {
@@ -147,6 +203,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     try {
       await runner.connect();
       await runner.startTransaction();
+      await this.boundLeaseWork(runner);
       // Synchronous commit stays on. With it off, a server crash could drop a commit we were told had
       // happened while this process lives on, its in-memory checkpoint past events never written.
       if (!(await this.renew(runner, fence.lease, fence.owner, fence.token, fence.renewTo))) {
@@ -155,17 +212,21 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       await work(runner);
       await runner.commitTransaction();
     } catch (error) {
-      if (runner.isTransactionActive) {
-        try {
-          await runner.rollbackTransaction();
-        } catch {
-          // The connection is gone; the server rolls back on its own. The original error is what matters.
-        }
-      }
+      await rollbackQuietly(runner);
       throw error;
     } finally {
       await runner.release();
     }
+  }
+
+  /** For this transaction only (set_config's `true`): see LeaseWorkTimeouts. */
+  private async boundLeaseWork(runner: Executor): Promise<void> {
+    const { lockTimeoutMs, idleInTransactionMs, statementTimeoutMs } = this.timeouts;
+    await runner.query(
+      `SELECT set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true),
+              set_config('statement_timeout', $3, true)`,
+      [`${lockTimeoutMs}ms`, `${idleInTransactionMs}ms`, `${statementTimeoutMs}ms`],
+    );
   }
 
   private async renew(
@@ -285,5 +346,14 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       );
     }
     return types;
+  }
+}
+
+async function rollbackQuietly(runner: QueryRunner): Promise<void> {
+  if (!runner.isTransactionActive) return;
+  try {
+    await runner.rollbackTransaction();
+  } catch {
+    // The connection is gone; the server rolls back on its own. The original error is what matters.
   }
 }

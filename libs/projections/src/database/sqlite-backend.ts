@@ -8,6 +8,7 @@ import {
   LeaseLost,
   type BatchCommit,
   type Fence,
+  type LeaseHolder,
   type LeaseRecord,
   type ReadModelBackend,
 } from './backend';
@@ -118,13 +119,17 @@ export class SqliteReadModelBackend implements ReadModelBackend {
     owner: string,
     now: number,
     expiresAt: number,
+    takeFrom?: LeaseHolder,
   ): Promise<bigint | undefined> {
-    const row = this.statement(
+    // all(), not get(): with RETURNING, SQLite hands out the row before the statement has committed, and
+    // get() stops there — on a full disk the commit then fails unseen and get() reports a lease that was
+    // never stored. all() steps to the end, so the failure is thrown.
+    const rows = this.statement(
       `INSERT INTO ${this.sql.table(LEASE_TABLE)} AS cur (name, owner, token, expires_at) VALUES (?, ?, 1, ?)
        ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, token = cur.token + 1, expires_at = excluded.expires_at
-       WHERE cur.expires_at <= ? RETURNING token`,
-    ).get(lease, owner, expiresAt, now);
-    return row ? toBigint(row.token) : undefined;
+       WHERE cur.expires_at <= ? OR (cur.owner = ? AND cur.token = ?) RETURNING token`,
+    ).all(lease, owner, expiresAt, now, takeFrom?.owner ?? null, takeFrom?.token ?? null);
+    return rows.length > 0 ? toBigint(rows[0].token) : undefined;
   }
 
   async renewLease(lease: string, owner: string, token: bigint, expiresAt: number): Promise<boolean> {

@@ -56,3 +56,58 @@ export function describeLease(lease: LeaseRecord | undefined, now: number, self:
   const holder = lease.owner === self ? 'us' : lease.owner;
   return `held by ${holder} (token ${lease.token}) for ${lease.expiresAt - now} ms more`;
 }
+
+/** Where a lease owner runs, read from the id a runner gives itself: `host:pid:random`. */
+export interface OwnerIdentity {
+  readonly host: string;
+  readonly pid: number;
+}
+
+export function ownerId(identity: OwnerIdentity, suffix: string): string {
+  return `${identity.host}:${identity.pid}:${suffix}`;
+}
+
+/** The host and pid an owner id names; undefined for ids set by hand (`projector-a`). */
+export function parseOwner(owner: string): OwnerIdentity | undefined {
+  const parts = owner.split(':');
+  if (parts.length < 3) return undefined;
+  const pid = Number(parts[parts.length - 2]);
+  const host = parts.slice(0, -2).join(':');
+  if (host === '' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  return { host, pid };
+}
+
+/**
+ * Whether the process holding a lease is provably gone, so a takeover need not wait for its expiry
+ * (after a kill -9 the restarted process would otherwise project nothing for a whole TTL). Provable
+ * only on the holder's own host: its pid is dead, or it is our own pid under another owner id (a
+ * restarted container reuses its hostname and pid 1; one pid is one process, so the holder was our
+ * predecessor). A pid alive under another process may be reused: then nothing is proven, and the lease
+ * expires as usual. A holder on another host is never judged here.
+ */
+export function isHolderGone(
+  lease: LeaseRecord | undefined,
+  self: {
+    readonly owner: string;
+    readonly identity: OwnerIdentity;
+    /** Owner ids of runners alive in this process: a sibling under our pid is not a predecessor. */
+    readonly siblings: ReadonlySet<string>;
+  },
+  isAlive: (pid: number) => boolean,
+): boolean {
+  if (lease === undefined || lease.owner === self.owner) return false;
+  const holder = parseOwner(lease.owner);
+  if (holder === undefined || holder.host !== self.identity.host) return false;
+  if (holder.pid === self.identity.pid) return !self.siblings.has(lease.owner);
+  return !isAlive(holder.pid);
+}
+
+/** `kill(pid, 0)`: delivers nothing, tells whether the pid exists (EPERM: it exists, not ours). */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

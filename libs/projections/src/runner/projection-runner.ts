@@ -9,10 +9,14 @@ import { createReadModelBackend } from '../database/create-backend';
 import { LeaseUnavailable, ProjectionFailed } from './errors';
 import {
   describeLease,
+  isHolderGone,
   leaseExpiry,
+  ownerId,
+  processIsAlive,
   resolveLeaseTiming,
   standbyDelay,
   type LeaseTiming,
+  type OwnerIdentity,
 } from './lease-policy';
 import { RunnerMetrics } from './metrics';
 import { validateProjections, type Projection } from './projection';
@@ -152,6 +156,9 @@ interface Waiter {
 
 const DEFAULT_LEASE_NAME = 'projections';
 
+/** Owner ids of the runners of this process not yet closed: siblings, not dead predecessors. */
+const LIVE_OWNERS = new Set<string>();
+
 /**
  * Events per read while rebuilding (at most the batch size). Small enough that a page is applied and dropped
  * between two young-generation GCs; at 1000, reading a million events costs 6 s instead of 22 s with pages
@@ -179,6 +186,7 @@ export class ProjectionRunner {
   private readonly projections: readonly RuntimeProjection[];
   private readonly tables: readonly CompiledTable[];
   private readonly leaseName: string;
+  private readonly identity: OwnerIdentity;
   private readonly timing: LeaseTiming;
   private readonly batchSize: number;
   private readonly rebuildBatchSize: number;
@@ -219,7 +227,9 @@ export class ProjectionRunner {
     });
     this.tables = options.projections.flatMap((p) => p.tables.map((t) => compileTable(t)));
     this.leaseName = options.leaseName ?? DEFAULT_LEASE_NAME;
-    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.identity = { host: hostname(), pid: process.pid };
+    this.owner = options.owner ?? ownerId(this.identity, randomUUID().slice(0, 8));
+    LIVE_OWNERS.add(this.owner);
     this.timing = resolveLeaseTiming(options.lease);
     this.batchSize = positive('batchSize', options.batchSize ?? 1000);
     this.rebuildBatchSize = positive('rebuildBatchSize', options.rebuildBatchSize ?? 20_000);
@@ -263,6 +273,7 @@ export class ProjectionRunner {
   async close(): Promise<void> {
     await this.stop();
     this.closed = true;
+    LIVE_OWNERS.delete(this.owner);
     clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     for (const waiter of [...this.waiters]) waiter.settle(false);
@@ -347,12 +358,7 @@ export class ProjectionRunner {
         const now = this.clock();
         let token: bigint | undefined;
         try {
-          token = await this.backend.acquireLease(
-            this.leaseName,
-            this.owner,
-            now,
-            leaseExpiry(now, this.timing),
-          );
+          token = await this.takeLease(now);
           if (token === undefined) {
             const lease = await this.backend.readLease(this.leaseName);
             throw new LeaseUnavailable(this.leaseName, describeLease(lease, this.clock(), this.owner));
@@ -478,7 +484,7 @@ export class ProjectionRunner {
     const now = this.clock();
     let token: bigint | undefined;
     try {
-      token = await this.backend.acquireLease(this.leaseName, this.owner, now, leaseExpiry(now, this.timing));
+      token = await this.takeLease(now);
     } catch (error) {
       this.logger.warn(`Could not take the projection lease: ${errorMessage(error)}`);
       this.scheduleStandby(this.timing.standbyPollMs);
@@ -508,6 +514,26 @@ export class ProjectionRunner {
     );
     this.startRenewing();
     await this.subscribeOrFail();
+  }
+
+  /**
+   * Takes the lease if it is free or expired, or at once if its holder is provably gone (a dead pid on
+   * this host: after a kill -9 the restarted process need not wait out its predecessor's TTL).
+   */
+  private async takeLease(now: number): Promise<bigint | undefined> {
+    const expiresAt = leaseExpiry(now, this.timing);
+    const token = await this.backend.acquireLease(this.leaseName, this.owner, now, expiresAt);
+    if (token !== undefined) return token;
+    const lease = await this.backend.readLease(this.leaseName);
+    const self = { owner: this.owner, identity: this.identity, siblings: LIVE_OWNERS };
+    if (!lease || !isHolderGone(lease, self, processIsAlive)) return undefined;
+    const taken = await this.backend.acquireLease(this.leaseName, this.owner, now, expiresAt, lease);
+    if (taken !== undefined) {
+      this.logger.warn(
+        `Took the projection lease over from ${lease.owner} (token ${lease.token}) before its expiry: that process is gone`,
+      );
+    }
+    return taken;
   }
 
   private scheduleStandby(delayMs: number): void {

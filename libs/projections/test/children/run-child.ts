@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface ChildResult {
@@ -50,4 +51,61 @@ export function report<T>(result: ChildResult): T {
 /** Config objects cross to the child as JSON; bigint fields (initialPosition) cannot, and are not needed. */
 export function jsonSafe<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? undefined : field))) as T;
+}
+
+export interface RunningChild {
+  readonly pid: number;
+  /** The first stdout line that parses as JSON (rejects if the child exits before printing one). */
+  readonly reported: Promise<unknown>;
+  readonly exited: Promise<ChildResult>;
+  /** SIGKILL (also wakes a stopped child: the kernel delivers SIGKILL to stopped processes). */
+  kill(): Promise<ChildResult>;
+}
+
+/** Starts a child script and leaves it running; the caller must kill() it (in a finally or afterEach). */
+export function startChild(script: string, input: unknown): RunningChild {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, script), JSON.stringify(input)], {
+    cwd: ROOT,
+    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let onReport: (value: unknown) => void = () => undefined;
+  let onNoReport: (error: Error) => void = () => undefined;
+  const reported = new Promise<unknown>((resolve, reject) => {
+    onReport = resolve;
+    onNoReport = reject;
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const line = stdout.split('\n').find((l) => l.startsWith('{'));
+    if (line) onReport(JSON.parse(line));
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<ChildResult>((resolve) => {
+    child.on('exit', (code, signal) => {
+      onNoReport(new Error(`${script} exited (code ${code}, signal ${signal}) before reporting\n${stdout}\n${stderr}`));
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    pid: child.pid as number,
+    reported,
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** Whether a process is stopped (state T in /proc/<pid>/stat; Linux). */
+export function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+  } catch {
+    return false;
+  }
 }

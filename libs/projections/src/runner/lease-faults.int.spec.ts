@@ -1,0 +1,104 @@
+import { SmallDisk, describeWithSmallDisk } from '../../../../test/support/full-disk';
+import { isStopped, jsonSafe, startChild, type RunningChild } from '../../test/children/run-child';
+import { fixtures, withoutCounts, type ReadModelKind } from '../../test/fixture';
+import { describePostgres, eventually } from '../../test/support';
+import { ALL_SYNTHETIC_MIGRATIONS, appendSynthetic, syntheticProjection } from '../../test/synthetic';
+import { createReadModelBackend } from '../database/create-backend';
+import { openReadModelDatabase } from '../database/read-model-database';
+
+/** Children a test started: killed after it, whether it passed or not. */
+const children: RunningChild[] = [];
+afterEach(async () => {
+  while (children.length > 0) await (children.pop() as RunningChild).kill();
+});
+
+function deadHolderScenario(kind: ReadModelKind): void {
+  const fixture = fixtures(kind, __filename);
+
+  it('takes the lease of a killed holder on this host at once, not after its TTL', async () => {
+    const f = await fixture('dead');
+    await appendSynthetic(f.store, 0, 300);
+    const holder = startChild('lease-holder-child.ts', {
+      readModels: f.config,
+      store: jsonSafe(f.storeConfig),
+      ttlMs: 120_000,
+    });
+    children.push(holder);
+    const { owner } = (await holder.reported) as { owner: string };
+    expect(owner).toMatch(new RegExp(`:${holder.pid}:`));
+
+    // While the holder lives, its lease is respected: a pid that is alive proves nothing.
+    const { runner, logger } = await f.runner([syntheticProjection()], {
+      lease: { ttlMs: 120_000, standbyPollMs: 50 },
+    });
+    await runner.start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await runner.status()).leader).toBe(false);
+
+    await holder.kill();
+    // The lease has ~2 minutes to run; the standby takes it over as soon as it sees the pid is gone.
+    await eventually(async () => (await runner.status()).leader, 5_000, 'the standby leads');
+    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
+    expect(logger.messages('warn').join('\n')).toContain(`Took the projection lease over from ${owner}`);
+  });
+}
+
+describe('a dead lease holder on SQLite', () => {
+  deadHolderScenario('sqlite');
+});
+
+describePostgres('lease faults on PostgreSQL', () => {
+  deadHolderScenario('postgres');
+
+  const fixture = fixtures('postgres', __filename);
+
+  it('takes over from a holder stopped (SIGSTOP) inside its batch transaction, the lease row locked', async () => {
+    const f = await fixture('stall');
+    await appendSynthetic(f.store, 0, 600);
+    const events = await f.events();
+    const holder = startChild('lease-holder-child.ts', {
+      readModels: f.config,
+      store: jsonSafe(f.storeConfig),
+      ttlMs: 1_500,
+      stallAfter: events[149].position.toString(),
+    });
+    children.push(holder);
+    await eventually(() => isStopped(holder.pid), 30_000, 'the holder stops itself mid-batch');
+
+    // Before the lease timeouts, this standby's takeover waited on the stalled holder's row lock for as
+    // long as the holder stayed stopped: forever here.
+    const { runner } = await f.runner([syntheticProjection()], { lease: { ttlMs: 1_500, standbyPollMs: 100 } });
+    await runner.start();
+    expect(await runner.waitForPosition(await f.store.headPosition(), 30_000)).toBe(true);
+    expect((await runner.status()).leader).toBe(true);
+    // The stalled batch was rolled back by the server, and projected once by the new leader.
+    expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
+  });
+});
+
+describeWithSmallDisk('the SQLite lease on a full disk', () => {
+  const disk = new SmallDisk(2048);
+  beforeAll(() => {
+    const why = disk.mount();
+    if (why) throw new Error(why);
+  });
+  afterAll(() => disk.unmount());
+
+  it('reports a failed acquisition as a failure, not as a lease that was never stored', async () => {
+    const dataSource = await openReadModelDatabase(
+      { kind: 'sqlite', file: disk.path('read-models.sqlite') },
+      { migrations: ALL_SYNTHETIC_MIGRATIONS },
+    );
+    try {
+      const backend = createReadModelBackend(dataSource);
+      disk.fill();
+      await expect(backend.acquireLease('projections', 'me', 0, 60_000)).rejects.toThrow(/full/);
+      disk.free();
+      expect(await backend.readLease('projections')).toBeUndefined();
+      expect(await backend.acquireLease('projections', 'me', 0, 60_000)).toBe(1n);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
