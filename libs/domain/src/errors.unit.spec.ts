@@ -331,6 +331,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'u holds neither the receiver nor the collector role',
   ],
   [new errors.ShipperIsReceiver('u'), 'shipper-is-receiver', 'rule', 'u cannot ship to itself'],
+  [
+    new errors.ManifestMixesCategories(['construction', 'hazardous']),
+    'manifest-mixes-categories',
+    'rule',
+    'a manifest carries one category of waste; these lines are construction, hazardous (issue one manifest per category)',
+  ],
   [new errors.NoPermit('u', 'w'), 'no-permit', 'rule', 'u holds no hazardous waste permit (w)'],
   [
     new errors.PermitNotValid('u', 'w', 't', ['p']),

@@ -23,7 +23,7 @@ import { ApiProblems } from '../common/openapi';
 import { ManifestNumberPipe } from '../common/path-params';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ReadYourWrites } from './read-your-writes';
-import { assertCanRead, listScopeOf } from './scope';
+import { assertCanRead, listScopeOf, manifestLinesInScope } from './scope';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -156,7 +156,8 @@ export class ManifestsController {
       'A manifest: state, parties, vehicle, times, lines with their receipt, discrepancies, due date and overdue',
     description:
       'Its parties (shipper, carrier, receiver), regulators whose regions include the shipper’s or the receiver’s district ' +
-      'and whose categories include a line’s category, auditors. `overdue` is decided at the time of the request.',
+      'and whose categories include a line’s category, auditors. A regulator reads only the lines of its categories (a manifest ' +
+      'carries one category; one recorded before that rule may mix them). `overdue` is decided at the time of the request.',
   })
   @ApiParam({ name: 'no', example: '20263301000001', description: 'Manifest number (14 digits)' })
   @ApiQuery({ name: 'minPosition', required: false })
@@ -169,6 +170,6 @@ export class ManifestsController {
     await this.readYourWrites.reach(minPosition);
     const { view, access } = await this.manifests.find(manifestNo, this.clock.now());
     assertCanRead(principal, access, `manifest ${manifestNo}`);
-    return view;
+    return manifestLinesInScope(principal, view);
   }
 }

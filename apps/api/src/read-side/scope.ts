@@ -134,3 +134,35 @@ export function listScopeOf(
       throw new Forbidden(`a ${principal.kind} token may not read the read side`);
   }
 }
+
+/**
+ * What of a manifest a principal reads, line by line (one scoping rule for every read, DESIGN §2 "One
+ * manifest, one kind of waste"): a regulator reads only the lines of its categories, as it would read those
+ * batches directly. A manifest issued now carries one category, so this keeps every line of one it may read;
+ * it matters for manifests recorded before the rule, which may mix categories: an industrial-only regulator
+ * must not read a hazardous line there that it is refused on the batch itself. The totals follow the lines
+ * it reads. Parties on the manifest and auditors read every line.
+ */
+export function manifestLinesInScope<
+  L extends { readonly category: string; readonly shippedKg: number; readonly discrepancy?: boolean },
+  M extends {
+    readonly lines: readonly L[];
+    readonly categories: readonly string[];
+    readonly totalKg: number;
+    readonly hazardous: boolean;
+    readonly discrepancy: boolean;
+  },
+>(principal: Principal, manifest: M): M {
+  if (principal.kind !== 'regulator') return manifest;
+  const lines = manifest.lines.filter((l) => principal.categories.includes(l.category));
+  if (lines.length === manifest.lines.length) return manifest;
+  const grams = lines.reduce((sum, l) => sum + Math.round(l.shippedKg * 1000), 0);
+  return {
+    ...manifest,
+    lines,
+    categories: manifest.categories.filter((c) => principal.categories.includes(c)),
+    totalKg: grams / 1000,
+    hazardous: lines.some((l) => l.category === 'hazardous'),
+    discrepancy: lines.some((l) => l.discrepancy === true),
+  };
+}

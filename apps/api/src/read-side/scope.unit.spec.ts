@@ -1,6 +1,6 @@
 import type { Principal } from '@wasteflow/ledger';
 import { periodBound } from './manifests.controller';
-import { assertCanRead, canRead, listScopeOf, narrowRegulatorScope } from './scope';
+import { assertCanRead, canRead, listScopeOf, manifestLinesInScope, narrowRegulatorScope } from './scope';
 
 const regulator = (districts: string[], categories: string[]): Extract<Principal, { kind: 'regulator' }> => ({
   kind: 'regulator',
@@ -50,6 +50,31 @@ describe('read-side scoping', () => {
     expect(listScopeOf(auditor)).toEqual({ kind: 'all' });
     expect(listScopeOf(party)).toEqual({ kind: 'party', partyUscc: 'A' });
     expect(() => listScopeOf(admin)).toThrow();
+  });
+
+  it('gives a regulator only the lines of its categories of a manifest recorded before one manifest carried one category', () => {
+    const mixed = {
+      manifestNo: 'M',
+      lines: [
+        { traceCode: 'H', category: 'hazardous', shippedKg: 1.5, discrepancy: true },
+        { traceCode: 'I', category: 'industrial', shippedKg: 2.25 },
+      ],
+      categories: ['hazardous', 'industrial'],
+      totalKg: 3.75,
+      hazardous: true,
+      discrepancy: true,
+    };
+    expect(manifestLinesInScope(regulator(['3301'], ['industrial']), mixed)).toEqual({
+      manifestNo: 'M',
+      lines: [{ traceCode: 'I', category: 'industrial', shippedKg: 2.25 }],
+      categories: ['industrial'],
+      totalKg: 2.25,
+      hazardous: false,
+      discrepancy: false,
+    });
+    expect(manifestLinesInScope(regulator(['3301'], ['industrial', 'hazardous']), mixed)).toBe(mixed);
+    expect(manifestLinesInScope(party, mixed)).toBe(mixed);
+    expect(manifestLinesInScope(auditor, mixed)).toBe(mixed);
   });
 
   it('reads period bounds as CST months, days or instants (to: exclusive end)', () => {

@@ -4,6 +4,7 @@ import {
   InvalidValue,
   ManifestAlreadyExists,
   ManifestLineMassMismatch,
+  ManifestMixesCategories,
   ManifestNumberMismatch,
   ReceiverRoleRequired,
   ShipperIsReceiver,
@@ -63,7 +64,7 @@ export const MAX_MANIFEST_LINES = 200;
 
 /**
  * Rules, in this order: the shipper is the custodian of every line's batch (checked before anything else
- * about the manifest: who may act, then what it may be); the batch is free (not on another manifest) and not empty; a line
+ * about the manifest: who may act, then what it may be); every line is of one category; the batch is free (not on another manifest) and not empty; a line
  * ships the whole held mass; the carrier holds the carrier role (for every category: a generator moving its
  * own waste registers the carrier role too); the receiver holds the receiver or collector role and is not
  * the shipper; for hazardous lines the receiver holds a permit valid at `occurredAt` covering the code
@@ -101,11 +102,14 @@ export function decideIssueManifest(
   // before what the manifest itself may be (422).
   const fieldOf = (traceCode: string): string =>
     `lines[${command.lines.findIndex((c) => normaliseTraceCode(c.traceCode) === traceCode)}].traceCode`;
-  for (const l of lines)
-    requireCustodian(
-      requireBatch(state.batches.get(l.traceCode), l.traceCode, fieldOf(l.traceCode)),
-      actorUscc,
-    );
+  const held = lines.map((l) =>
+    requireBatch(state.batches.get(l.traceCode), l.traceCode, fieldOf(l.traceCode)),
+  );
+  for (const b of held) requireCustodian(b, actorUscc);
+  // One manifest, one category (DESIGN §2): checked once the shipper is known to hold every line, so a
+  // stranger learns nothing about the categories of batches it does not hold.
+  const categories = [...new Set(held.map((b) => b.category))].sort();
+  if (categories.length > 1) throw new ManifestMixesCategories(categories);
   if (receiverUscc === actorUscc) throw new ShipperIsReceiver(actorUscc);
   const carrier = requireRegistered(state.carrier, carrierUscc, 'carrierUscc');
   if (!carrier.roles.includes('carrier')) throw new CarrierRoleRequired(carrierUscc);

@@ -10,6 +10,7 @@ import {
   InvalidValue,
   ManifestAlreadyExists,
   ManifestLineMassMismatch,
+  ManifestMixesCategories,
   ManifestNumberMismatch,
   NoPermit,
   NotCustodian,
@@ -74,19 +75,16 @@ function twoBatches(): { world: World; a: string; b: string } {
 
 describe('issue manifest (转移联单)', () => {
   it('given batches held by the shipper, when it issues, then ManifestIssued (lines sorted) and BatchConsigned on each batch', () => {
-    const { world, a, b } = twoBatches();
-    const [first, second] = [a, b].sort();
-    const line = (c: string) =>
-      c === a
+    const { world: w1, a } = twoBatches();
+    const g3 = generate(w1, { randomPart: randomPart(3), massGrams: 250_000, wasteCode: '900-214-08' });
+    const [world, c] = [g3.world, g3.traceCode];
+    const [first, second] = [a, c].sort();
+    const line = (code: string) =>
+      code === a
         ? { traceCode: a, category: 'hazardous' as const, wasteCode: '900-249-08', massGrams: 400_000 }
-        : {
-            traceCode: b,
-            category: 'construction' as const,
-            subtype: 'muck' as const,
-            massGrams: 30_000_000,
-          };
+        : { traceCode: c, category: 'hazardous' as const, wasteCode: '900-214-08', massGrams: 250_000 };
     const common = { occurredAt: at('11:00'), late: false };
-    issueIn(world, issueManifestCommand([{ traceCode: b }, { traceCode: a, massGrams: 400_000 }])).then({
+    issueIn(world, issueManifestCommand([{ traceCode: c }, { traceCode: a, massGrams: 400_000 }])).then({
       manifest: [
         {
           type: 'ManifestIssued',
@@ -98,32 +96,45 @@ describe('issue manifest (转移联单)', () => {
             receiverUscc: RECEIVER,
             plannedAt: at('13:00'),
             lines: [line(first), line(second)],
-            totalGrams: 30_400_000,
+            totalGrams: 650_000,
             hazardous: true,
             ...common,
           },
         },
       ],
-      batches: [first, second].map((c) => ({
-        traceCode: c,
+      batches: [first, second].map((code) => ({
+        traceCode: code,
         isNew: false,
         events: [
           {
             type: 'BatchConsigned' as const,
             schemaVersion: 1 as const,
             data: {
-              traceCode: c,
+              traceCode: code,
               manifestNo: manifestNo(1),
               shipperUscc: GENERATOR,
               carrierUscc: CARRIER,
               receiverUscc: RECEIVER,
-              massGrams: line(c).massGrams,
+              massGrams: line(code).massGrams,
               ...common,
             },
           },
         ],
       })),
     });
+  });
+
+  it('given a hazardous and a construction batch held by the shipper, when it issues one manifest of both, then ManifestMixesCategories (one manifest, one category)', () => {
+    const { world, a, b } = twoBatches();
+    issueIn(world, issueManifestCommand([{ traceCode: b }, { traceCode: a }])).thenThrows(
+      ManifestMixesCategories,
+      { field: 'lines', categories: ['construction', 'hazardous'] },
+    );
+    // a stranger holding neither learns nothing of their categories: who may act comes first
+    issueIn(
+      world,
+      issueManifestCommand([{ traceCode: b }, { traceCode: a }], { actorUscc: OTHER_GENERATOR }),
+    ).thenThrows(NotCustodian);
   });
 
   it('locks the batches: a consigned batch cannot go on another manifest (BatchOnOpenManifest) nor one in transit (BatchInTransit)', () => {

@@ -160,3 +160,17 @@ export class ShipperIsReceiver extends domainError('rule', 'shipper-is-receiver'
   `${uscc} cannot ship to itself`,
   { field: 'receiverUscc', uscc },
 ]) {}
+
+/**
+ * One manifest, one kind of waste (DESIGN §2, added after the first hostile-client review): every line of
+ * a manifest is of one category, so hazardous waste never shares a vehicle's papers with other waste and a
+ * regulator scoped to one category reads whole manifests, never part of one.
+ */
+export class ManifestMixesCategories extends domainError(
+  'rule',
+  'manifest-mixes-categories',
+  (categories: readonly string[]) => [
+    `a manifest carries one category of waste; these lines are ${categories.join(', ')} (issue one manifest per category)`,
+    { field: 'lines', categories },
+  ],
+) {}

@@ -36,13 +36,12 @@ import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { decideCancelManifest } from './cancel-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from './receive-manifest.decide';
 
+/** Two hazardous HW08 batches on one manifest (a manifest carries one category), picked up. */
 function pickedUp(): { world: World; a: string; b: string } {
   const g1 = generate(baseWorld(), { randomPart: randomPart(1) });
   const g2 = generate(g1.world, {
     randomPart: randomPart(2),
-    category: 'industrial',
-    subtype: 'slag',
-    wasteCode: undefined,
+    wasteCode: '900-214-08',
     massGrams: 2_000_000,
   });
   const w = issue(g2.world, issueManifestCommand([{ traceCode: g1.traceCode }, { traceCode: g2.traceCode }]));
@@ -159,7 +158,10 @@ describe('receive', () => {
         { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
         { traceCode: a, receivedGrams: 10, acceptedGrams: 5 },
       ]),
-    ).thenThrows(RejectionReasonRequired, { field: 'lines[1].reason', traceCode: a });
+    ).thenThrows(RejectionReasonRequired, {
+      field: `lines[${[a, b].sort().indexOf(a)}].reason`,
+      traceCode: a,
+    });
     receiveIn(world, receiveCommand([{ traceCode: a, receivedGrams: 10, acceptedGrams: 10 }])).thenThrows(
       ReceiptLinesMismatch,
       { missing: [b], unexpected: [] },
@@ -225,7 +227,7 @@ describe('receive', () => {
         revoked,
         receiveCommand([
           { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 0, reason: '无证' },
-          { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+          { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 0, reason: '无证' },
         ]),
       ).result(),
     ).not.toThrow();
