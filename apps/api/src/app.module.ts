@@ -10,6 +10,7 @@ import type { ApiConfig } from './config/api-config';
 import { ConsoleModule } from './console/console.module';
 import { ConsolidateBatchesController } from './consolidate-batches/consolidate-batches.controller';
 import { CorrectMassController } from './correct-mass/correct-mass.controller';
+import { IndicatorReportModule } from './documents-indicator-report/indicator-report.module';
 import { LedgerBookModule } from './documents-ledger-book/ledger-book.module';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
 import { GrantPermitController } from './grant-permit/grant-permit.controller';
@@ -70,6 +71,7 @@ export class AppModule {
         // The read side; the ledger and the projections meet only through the events in the store.
         ReadSideModule,
         LedgerBookModule,
+        IndicatorReportModule,
         ConsoleModule,
       ],
       controllers: [HealthController, ...WRITE_CONTROLLERS],
