@@ -22,6 +22,7 @@ import { InvalidRequest } from './problems/invalid-request.exception';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { MetricsModule } from './observability/metrics.module';
 import { ReadSideModule } from './read-side/read-side.module';
+import { FeedModule } from './feed/feed.module';
 import { ReceiveManifestController } from './receive-manifest/receive-manifest.controller';
 import { RegisterPartyController } from './register-party/register-party.controller';
 import { RevokePermitController } from './revoke-permit/revoke-permit.controller';
@@ -72,6 +73,7 @@ export class AppModule {
         ReadSideModule,
         LedgerBookModule,
         IndicatorReportModule,
+        FeedModule,
         ConsoleModule,
       ],
       controllers: [HealthController, ...WRITE_CONTROLLERS],

@@ -55,6 +55,6 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
     ...INVENTORY_PROVIDERS,
     ...ALERTS_PROVIDERS,
   ],
-  exports: [ReadYourWrites, ProjectionsModule],
+  exports: [ReadYourWrites, ProjectionsModule, TraceQuery, ManifestQuery, PartyRegistry],
 })
 export class ReadSideModule {}

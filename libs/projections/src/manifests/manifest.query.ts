@@ -111,6 +111,30 @@ export class ManifestQuery {
     this.reader = new ReadModelReader(dataSource);
   }
 
+  /** What the access checks need about each of `manifestNos` (see TraceQuery.accessMany). */
+  async accessMany(
+    manifestNos: readonly string[],
+  ): Promise<{ checkpoint: bigint; access: Map<string, ManifestAccess> }> {
+    const checkpoint = await this.reader.checkpoint(MANIFESTS_PROJECTION);
+    const access = new Map<string, ManifestAccess>();
+    const unique = [...new Set(manifestNos)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const rows = await this.reader.select(
+        manifestViews,
+        `WHERE manifest_no IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const row of rows) access.set(row.manifestNo, accessOf(row));
+    }
+    return { checkpoint, access };
+  }
+
+  /** The manifests projection's checkpoint. */
+  async checkpoint(): Promise<bigint> {
+    return this.reader.checkpoint(MANIFESTS_PROJECTION);
+  }
+
   /** ManifestNotFound (404) when the read model has no such manifest. `now` decides `overdue`. */
   async find(manifestNo: string, now: Date): Promise<{ view: ManifestView; access: ManifestAccess }> {
     const checkpoint = await this.reader.checkpoint(MANIFESTS_PROJECTION);

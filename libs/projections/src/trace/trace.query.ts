@@ -115,6 +115,33 @@ export class TraceQuery {
     this.reader = new ReadModelReader(dataSource);
   }
 
+  /**
+   * What the access checks need about each of `traceCodes` (the feed checks every event it serves), with
+   * the checkpoint read first: every batch created up to it is in the map.
+   */
+  async accessMany(
+    traceCodes: readonly string[],
+  ): Promise<{ checkpoint: bigint; access: Map<string, TraceAccess> }> {
+    const checkpoint = await this.reader.checkpoint(TRACE_PROJECTION);
+    const access = new Map<string, TraceAccess>();
+    const unique = [...new Set(traceCodes)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const rows = await this.reader.select(
+        traceBatches,
+        `WHERE trace_code IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const row of rows) access.set(row.traceCode, accessOf(row));
+    }
+    return { checkpoint, access };
+  }
+
+  /** The trace projection's checkpoint. */
+  async checkpoint(): Promise<bigint> {
+    return this.reader.checkpoint(TRACE_PROJECTION);
+  }
+
   /** The trace view of a canonical trace code; BatchNotFound (404) when the read model has no such batch. */
   async find(traceCode: string): Promise<TraceResult> {
     // The checkpoint first: what follows reflects at least that position.

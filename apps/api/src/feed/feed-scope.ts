@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { batchStream, manifestStream, parseStream, partyStream, WASTE_CATEGORIES } from '@wasteflow/domain';
+import type { RecordedEvent } from '@wasteflow/event-store';
+import type { Principal } from '@wasteflow/ledger';
+import { ManifestQuery, TraceQuery } from '@wasteflow/projections';
+import { PartyRegistry } from '../read-side/party-registry';
+import { canRead, type ScopedResource } from '../read-side/scope';
+
+/** Seen by nobody but an auditor: a stream the read models do not know (yet). */
+const NOBODY: ScopedResource = { parties: [], districts: [], categories: [] };
+
+/**
+ * The scope of each event the feed (and the webhooks, which deliver the feed) may serve: the event is
+ * readable exactly when its stream is readable by the read side's own rule (`canRead` of
+ * read-side/scope.ts, called here, never restated):
+ *
+ *  - `batch-…`: the batch's access as the trace view checks it (parties on its chain, origin districts,
+ *    category);
+ *  - `manifest-…`: the manifest's access as the manifest view checks it;
+ *  - `party-…`: the party itself, and regulators of its district (a party has no category: it is
+ *    overseen where it is, so every category counts — the rule of `canReadParty` for regulators).
+ *
+ * Scopes are the current ones (as every read's): a party that joins a batch's chain later sees the batch's
+ * earlier events too, from any cursor before them (ADR 0012).
+ */
+@Injectable()
+export class FeedScopes {
+  constructor(
+    private readonly trace: TraceQuery,
+    private readonly manifests: ManifestQuery,
+    private readonly parties: PartyRegistry,
+  ) {}
+
+  /**
+   * The highest position up to which every read model the scopes come from has applied the log: the feed
+   * serves nothing beyond it, so no event is judged on a scope that does not include it yet.
+   */
+  async ceiling(): Promise<bigint> {
+    const [trace, manifests] = await Promise.all([this.trace.checkpoint(), this.manifests.checkpoint()]);
+    return trace < manifests ? trace : manifests;
+  }
+
+  /** Which of `events` `principal` may read, in their order. */
+  async readable(principal: Principal, events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+    if (principal.kind === 'auditor') return [...events];
+    if (principal.kind !== 'party' && principal.kind !== 'regulator') return [];
+    const resources = await this.resourcesOf(events);
+    return events.filter((event) => canRead(principal, resources.get(event.stream) ?? NOBODY));
+  }
+
+  private async resourcesOf(events: readonly RecordedEvent[]): Promise<Map<string, ScopedResource>> {
+    const batches: string[] = [];
+    const manifests: string[] = [];
+    const parties: string[] = [];
+    for (const { stream } of events) {
+      const parsed = parseStream(stream);
+      if (parsed?.kind === 'batch') batches.push(parsed.id);
+      else if (parsed?.kind === 'manifest') manifests.push(parsed.id);
+      else if (parsed?.kind === 'party') parties.push(parsed.id);
+    }
+    const resources = new Map<string, ScopedResource>();
+    if (batches.length > 0) {
+      const { access } = await this.trace.accessMany(batches);
+      for (const [code, resource] of access) resources.set(batchStream(code), resource);
+    }
+    if (manifests.length > 0) {
+      const { access } = await this.manifests.accessMany(manifests);
+      for (const [no, resource] of access) resources.set(manifestStream(no), resource);
+    }
+    for (const uscc of new Set(parties)) {
+      const party = await this.parties.find(uscc);
+      if (party === undefined) continue;
+      resources.set(partyStream(uscc), {
+        parties: [uscc],
+        districts: [party.districtCode],
+        categories: WASTE_CATEGORIES,
+      });
+    }
+    return resources;
+  }
+}
