@@ -303,9 +303,10 @@ const CASES: readonly Case[] = [
 
   // 404
   {
-    name: 'an unknown batch',
-    status: 404,
-    rule: 'batch-not-found',
+    // a write on a batch the caller does not hold, existing or not, is one refusal (issue 10 row 3)
+    name: 'an unknown batch (to a writer, as a batch it does not hold)',
+    status: 403,
+    rule: 'not-custodian',
     act: ({ w, key, post }) =>
       post(`/v1/batches/${UNKNOWN_TRACE_CODE}/split`, w.tokens.generator, splitBody(), key()),
   },

@@ -179,7 +179,7 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
   [new errors.BatchNotFound('c'), 'batch-not-found', 'not-found', 'no batch c'],
   [new errors.ManifestNotFound('m'), 'manifest-not-found', 'not-found', 'no manifest m'],
   [new errors.PermitNotFound('u', 'p'), 'permit-not-found', 'not-found', 'u holds no permit p'],
-  [new errors.NotCustodian('c', 'a', 'b'), 'not-custodian', 'forbidden', 'a is not the custodian of c'],
+  [new errors.NotCustodian('c', 'a', 'b'), 'not-custodian', 'forbidden', 'a holds no batch c'],
   [
     new errors.NotManifestShipper('m', 'a'),
     'not-manifest-shipper',

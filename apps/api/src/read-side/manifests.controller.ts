@@ -23,7 +23,7 @@ import { ApiProblems } from '../common/openapi';
 import { ManifestNumberPipe } from '../common/path-params';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ReadYourWrites } from './read-your-writes';
-import { assertCanRead, listScopeOf, manifestLinesInScope } from './scope';
+import { listScopeOf, manifestLinesInScope, readScoped } from './scope';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -168,8 +168,9 @@ export class ManifestsController {
     @Query('minPosition') minPosition?: string,
   ): Promise<ManifestView> {
     await this.readYourWrites.reach(minPosition);
-    const { view, access } = await this.manifests.find(manifestNo, this.clock.now());
-    assertCanRead(principal, access, `manifest ${manifestNo}`);
+    const { view } = await readScoped(principal, `manifest ${manifestNo}`, () =>
+      this.manifests.find(manifestNo, this.clock.now()),
+    );
     return manifestLinesInScope(principal, view);
   }
 }

@@ -88,12 +88,9 @@ export class PartyRegistry {
    * Matched here with the scope's own rule (`regionMatches`); the table holds one short row per party.
    */
   async usccsIn(regions: readonly string[] | undefined): Promise<string[]> {
-    const options = this.readModels.options;
-    const schema = options.type === 'postgres' ? (options as { schema?: string }).schema : undefined;
-    const table = schema
-      ? `${quoteIdentifier(schema)}.${quoteIdentifier('inventory_party')}`
-      : quoteIdentifier('inventory_party');
-    const rows = (await this.readModels.query(`SELECT uscc, district_code FROM ${table} ORDER BY uscc`)) as {
+    const rows = (await this.readModels.query(
+      `SELECT uscc, district_code FROM ${this.partyTable()} ORDER BY uscc`,
+    )) as {
       uscc: string;
       district_code: string;
     }[];
@@ -102,5 +99,26 @@ export class PartyRegistry {
         (row) => regions === undefined || regions.some((region) => regionMatches(region, row.district_code)),
       )
       .map((row) => row.uscc);
+  }
+
+  /** The districts of the registered parties among `usccs` (one query; unknown USCCs give nothing). */
+  async districtsOf(usccs: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(usccs)];
+    if (unique.length === 0) return [];
+    const postgres = this.readModels.options.type === 'postgres';
+    const placeholders = unique.map((_, i) => (postgres ? `$${i + 1}` : '?')).join(', ');
+    const rows = (await this.readModels.query(
+      `SELECT DISTINCT district_code FROM ${this.partyTable()} WHERE uscc IN (${placeholders})`,
+      unique,
+    )) as { district_code: string }[];
+    return rows.map((row) => row.district_code);
+  }
+
+  private partyTable(): string {
+    const options = this.readModels.options;
+    const schema = options.type === 'postgres' ? (options as { schema?: string }).schema : undefined;
+    return schema
+      ? `${quoteIdentifier(schema)}.${quoteIdentifier('inventory_party')}`
+      : quoteIdentifier('inventory_party');
   }
 }

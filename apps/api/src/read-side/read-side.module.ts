@@ -44,7 +44,16 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
       }),
     }),
   ],
-  controllers: [TraceController, ManifestsController, AuditController, IndicatorsController, InventoryController, AlertsController, WhoAmIController, PartiesController],
+  controllers: [
+    TraceController,
+    ManifestsController,
+    AuditController,
+    IndicatorsController,
+    InventoryController,
+    AlertsController,
+    WhoAmIController,
+    PartiesController,
+  ],
   providers: [
     ReadYourWrites,
     PartyRegistry,

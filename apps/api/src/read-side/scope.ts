@@ -1,4 +1,4 @@
-import { regionMatches } from '@wasteflow/domain';
+import { isDomainError, regionMatches } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
 import { Forbidden } from '../access/access.errors';
 
@@ -11,7 +11,13 @@ import { Forbidden } from '../access/access.errors';
  *  - a party sees what it is part of (the resource names it among its parties);
  *  - anyone else (an admin) sees nothing of the read side.
  *
- * A refusal is 403 `forbidden` (a problem document) and reveals nothing about the resource.
+ * "In its regions" is one rule for every read (DESIGN §10): a resource lies in the origin districts of
+ * its waste, the districts of the parties that held it (custodians) and those it was sent to (receivers);
+ * each read model states those districts in its `ScopedResource`, and a carrier's own district is not one.
+ *
+ * A refusal is 403 `forbidden` (a problem document) and reveals nothing about the resource: to anyone who
+ * may not read everything, a resource that does not exist is refused exactly as one outside its scope
+ * (`readScoped`), so 403 vs 404 tells a stranger nothing.
  */
 
 /** What a scoped resource exposes to the checks: who is on it, where it lies, what it is. */
@@ -64,17 +70,44 @@ export function canRead(principal: Principal, resource: ScopedResource): boolean
 /** 403 unless `principal` may read `resource`; `what` names the resource in the message ("batch 3301…"). */
 export function assertCanRead(principal: Principal, resource: ScopedResource, what: string): void {
   if (canRead(principal, resource)) return;
+  throw refusalFor(principal, what);
+}
+
+/** The one refusal of `what` to `principal`: it depends on the caller only, never on the resource. */
+function refusalFor(principal: Principal, what: string): Forbidden {
   switch (principal.kind) {
     case 'regulator':
-      throw new Forbidden(`${what} lies outside this regulator's regions or categories`, {
+      return new Forbidden(`${what} is not in this regulator's regions and categories, or does not exist`, {
         regions: principal.districts,
         categories: principal.categories,
       });
     case 'party':
-      throw new Forbidden(`${what} is not on a chain this party is part of`);
+      return new Forbidden(`${what} is not on a chain this party is part of, or does not exist`);
     default:
-      throw new Forbidden(`a ${principal.kind} token may not read ${what}`);
+      return new Forbidden(`a ${principal.kind} token may not read ${what}`);
   }
+}
+
+/**
+ * Finds a resource and checks the caller may read it, giving one answer for "not yours" and "no such
+ * resource" to every caller that cannot read everything: `find` failing with a not-found refusal is
+ * answered as `assertCanRead` refuses an unreadable one. Only an auditor (who may read any) learns 404.
+ */
+export async function readScoped<T extends { readonly access: ScopedResource }>(
+  principal: Principal,
+  what: string,
+  find: () => Promise<T>,
+): Promise<T> {
+  let found: T;
+  try {
+    found = await find();
+  } catch (error) {
+    if (principal.kind !== 'auditor' && isDomainError(error) && error.kind === 'not-found')
+      throw refusalFor(principal, what);
+    throw error;
+  }
+  assertCanRead(principal, found.access, what);
+  return found;
 }
 
 /**

@@ -26,7 +26,7 @@ describe('read-side scoping', () => {
     expect(canRead(regulator(['3302', '330106'], ['industrial', 'hazardous']), batch)).toBe(true);
     expect(canRead(admin, batch)).toBe(false);
     expect(() => assertCanRead(regulator(['3302'], ['hazardous']), batch, 'batch X')).toThrow(
-      /outside this regulator/,
+      /not in this regulator's regions and categories/,
     );
     expect(() => assertCanRead(admin, batch, 'batch X')).toThrow(/admin token may not read/);
   });

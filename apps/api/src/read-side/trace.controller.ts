@@ -27,7 +27,8 @@ import { ApiProblems } from '../common/openapi';
 import { ConsoleAssets } from '../console/console-assets';
 import { CONSOLE_CSP } from '../console/console-page';
 import { ReadYourWrites } from './read-your-writes';
-import { assertCanRead } from './scope';
+import { readBatch } from './batch-scope';
+import { PartyRegistry } from './party-registry';
 
 /** The public trace page's path (the 浙固码 QR code points here): `GET /v1/trace/{code}`, no token. */
 export const PUBLIC_TRACE_PATH = 'v1/trace';
@@ -117,6 +118,7 @@ export class TraceController {
   constructor(
     private readonly trace: TraceQuery,
     private readonly readYourWrites: ReadYourWrites,
+    private readonly parties: PartyRegistry,
     @Optional() private readonly console?: ConsoleAssets,
   ) {}
 
@@ -126,7 +128,8 @@ export class TraceController {
     summary: 'The trace view of a batch: lineage, custody chain, steps, masses, discrepancies',
     description:
       'Parties on its chain (custodians past and present, the shippers, carriers and receivers of the manifests it ' +
-      'travelled on, and those of its ancestors), regulators of its origin district and category, auditors.',
+      'travelled on, and those of its ancestors); regulators of its category whose regions hold its origin, a custodian’s ' +
+      'or a receiver’s district; auditors. To anyone else an existing and an unknown code get the same 403.',
   })
   @ApiParam({
     name: 'code',
@@ -144,8 +147,7 @@ export class TraceController {
     @Query('minPosition') minPosition?: string,
   ): Promise<TraceView> {
     await this.readYourWrites.reach(minPosition);
-    const { view, access } = await this.trace.find(code);
-    assertCanRead(principal, access, `batch ${code}`);
+    const { view } = await readBatch(principal, code, this.trace, this.parties);
     return view;
   }
 
@@ -167,8 +169,7 @@ export class TraceController {
     @Query('minPosition') minPosition?: string,
   ): Promise<string> {
     await this.readYourWrites.reach(minPosition);
-    const { access } = await this.trace.find(code);
-    assertCanRead(principal, access, `batch ${code}`);
+    await readBatch(principal, code, this.trace, this.parties);
     const svg = await QRCode.toString(publicTraceUrl(publicBase(request), code), {
       type: 'svg',
       errorCorrectionLevel: 'M',

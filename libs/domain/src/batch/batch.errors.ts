@@ -42,12 +42,17 @@ export class BatchNotFound extends domainError(
   (traceCode: string, field?: string) => [`no batch ${traceCode}`, { field, traceCode }],
 ) {}
 
+/**
+ * The actor does not hold this batch — another party does, or there is no such batch at all: one answer for
+ * both, naming neither the custodian nor whether the code exists (issue 10 row 3). The custodian always
+ * knows its own batches; anyone else learns nothing a refusal could tell it.
+ */
 export class NotCustodian extends domainError(
   'forbidden',
   'not-custodian',
-  (traceCode: string, actorUscc: string, custodianUscc: string) => [
-    `${actorUscc} is not the custodian of ${traceCode}`,
-    { traceCode, actorUscc, custodianUscc },
+  (traceCode: string, actorUscc: string, field?: string) => [
+    `${actorUscc} holds no batch ${traceCode}`,
+    { field, traceCode, actorUscc },
   ],
 ) {}
 

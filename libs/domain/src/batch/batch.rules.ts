@@ -19,9 +19,20 @@ export function requireBatch(
   return state;
 }
 
-export function requireCustodian(batch: ExistingBatch, actorUscc: string): void {
-  if (batch.custodianUscc !== actorUscc)
-    throw new NotCustodian(batch.traceCode, actorUscc, batch.custodianUscc);
+/**
+ * The batch `actorUscc` holds. Held by another party or not there at all is the same refusal
+ * (NotCustodian, without the custodian): a write never tells a stranger whether a code exists or who holds
+ * it. Every act of a custodian on its batch starts here.
+ */
+export function requireHeldBatch(
+  state: BatchState | undefined,
+  traceCode: string,
+  actorUscc: string,
+  field = 'traceCode',
+): ExistingBatch {
+  if (state === undefined || state.status === 'none' || state.custodianUscc !== actorUscc)
+    throw new NotCustodian(traceCode, actorUscc, field);
+  return state;
 }
 
 /** Not on an open manifest (consigned) nor in transit: the batch is free to be acted on. */
@@ -48,8 +59,7 @@ export function requireActionableBatch(
   actorUscc: string,
   field = 'traceCode',
 ): ExistingBatch {
-  const batch = requireBatch(state, traceCode, field);
-  requireCustodian(batch, actorUscc);
+  const batch = requireHeldBatch(state, traceCode, actorUscc, field);
   requireNotOnManifest(batch);
   requireHeldMass(batch);
   return batch;

@@ -1,7 +1,6 @@
 import {
   BatchDepleted,
   BatchInTransit,
-  BatchNotFound,
   BatchOnOpenManifest,
   ChildIndexExhausted,
   InvalidTraceCode,
@@ -132,11 +131,16 @@ describe('split (1 → n)', () => {
       .thenThrows(MassNotConserved, { field: 'partsGrams' });
   });
 
-  it('refuses anyone but the custodian (NotCustodian)', () => {
-    split
+  it('refuses anyone but the custodian (NotCustodian), naming no custodian, and a batch that does not exist alike', () => {
+    const refusal = split
       .given(batch)
       .when(splitCommand(code, { actorUscc: RECEIVER }))
-      .thenThrows(NotCustodian, { custodianUscc: GENERATOR });
+      .thenThrows(NotCustodian, { traceCode: code, actorUscc: RECEIVER });
+    expect(JSON.stringify(refusal.details)).not.toContain(GENERATOR);
+    expect(refusal.message).not.toContain(GENERATOR);
+    const none = split.given([]).when(splitCommand(code, { actorUscc: RECEIVER })).thenThrows(NotCustodian);
+    // one answer: a stranger cannot tell "held by another" from "no such batch"
+    expect([none.rule, none.message, none.details]).toEqual([refusal.rule, refusal.message, refusal.details]);
   });
 
   it('refuses a batch on an open manifest (BatchOnOpenManifest) or in transit (BatchInTransit)', () => {
@@ -149,8 +153,8 @@ describe('split (1 → n)', () => {
     expect(() => decideSplitBatch(splitCommand(code, timed('14:00')), w.batch(code))).toThrow(BatchInTransit);
   });
 
-  it('refuses an unknown batch (BatchNotFound), a malformed code (InvalidTraceCode), a depleted batch (BatchDepleted)', () => {
-    split.given([]).when(splitCommand(code)).thenThrows(BatchNotFound);
+  it('refuses an unknown batch (NotCustodian: no batch held), a malformed code (InvalidTraceCode), a depleted batch (BatchDepleted)', () => {
+    split.given([]).when(splitCommand(code)).thenThrows(NotCustodian);
     split
       .given(batch)
       .when(splitCommand(code.slice(0, -1) + (code.endsWith('0') ? '1' : '0')))

@@ -16,8 +16,7 @@ import type { BatchState, ExistingBatch } from '../batch/batch.state';
 import {
   requireActionableBatch,
   requireAfterCustody,
-  requireBatch,
-  requireCustodian,
+  requireHeldBatch,
   requireRegistered,
 } from '../batch/batch.rules';
 import { requireCoveringPermit } from '../party/permit';
@@ -98,14 +97,13 @@ export function decideIssueManifest(
   const shipper = requireRegistered(state.shipper, actorUscc, 'actorUscc');
   if (cityOf(shipper.districtCode) !== cityCode)
     throw new ManifestNumberMismatch(manifestNo, shipper.districtCode);
-  // Who may act comes first: the shipper holds every batch (unknown batch 404, not the custodian 403),
-  // before what the manifest itself may be (422).
+  // Who may act comes first: the shipper holds every batch (a batch it does not hold, another's or none,
+  // is 403 not-custodian either way), before what the manifest itself may be (422).
   const fieldOf = (traceCode: string): string =>
     `lines[${command.lines.findIndex((c) => normaliseTraceCode(c.traceCode) === traceCode)}].traceCode`;
   const held = lines.map((l) =>
-    requireBatch(state.batches.get(l.traceCode), l.traceCode, fieldOf(l.traceCode)),
+    requireHeldBatch(state.batches.get(l.traceCode), l.traceCode, actorUscc, fieldOf(l.traceCode)),
   );
-  for (const b of held) requireCustodian(b, actorUscc);
   // One manifest, one category (DESIGN §2): checked once the shipper is known to hold every line, so a
   // stranger learns nothing about the categories of batches it does not hold.
   const categories = [...new Set(held.map((b) => b.category))].sort();

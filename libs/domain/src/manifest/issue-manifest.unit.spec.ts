@@ -1,7 +1,6 @@
 import {
   BatchDepleted,
   BatchInTransit,
-  BatchNotFound,
   BatchOnOpenManifest,
   CarrierRoleRequired,
   DuplicateLine,
@@ -157,7 +156,7 @@ describe('issue manifest (转移联单)', () => {
     ).thenThrows(ManifestAlreadyExists);
   });
 
-  it('refuses lines the shipper does not hold (NotCustodian), unknown (BatchNotFound), empty (BatchDepleted)', () => {
+  it('refuses lines the shipper does not hold (NotCustodian), unknown ones alike (NotCustodian naming the line), empty (BatchDepleted)', () => {
     const { world, a } = twoBatches();
     issueIn(world, issueManifestCommand([{ traceCode: a }], { actorUscc: OTHER_GENERATOR })).thenThrows(
       NotCustodian,
@@ -165,7 +164,7 @@ describe('issue manifest (转移联单)', () => {
     issueIn(
       world,
       issueManifestCommand([{ traceCode: generate(baseWorld(), { randomPart: randomPart(9) }).traceCode }]),
-    ).thenThrows(BatchNotFound, { field: 'lines[0].traceCode' });
+    ).thenThrows(NotCustodian, { field: 'lines[0].traceCode' });
     const depleted = world.apply([
       { type: 'WasteUtilised', schemaVersion: 1, data: { ...treated(world, a), remainingGrams: 0 } },
     ]);

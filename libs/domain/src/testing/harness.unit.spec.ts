@@ -18,14 +18,14 @@ describe('the given/when/then harness', () => {
 
   it('reports a wrong or missing error, and mismatched details', () => {
     expect(() => given(batch).when(splitCommand(code)).thenThrows(BatchNotFound)).toThrow(/succeeded/);
-    expect(() => given([]).when(splitCommand(code)).thenThrows(NotCustodian)).toThrow(
-      /expected NotCustodian but got BatchNotFound/,
+    expect(() => given([]).when(splitCommand(code)).thenThrows(BatchNotFound)).toThrow(
+      /expected BatchNotFound but got NotCustodian/,
     );
     expect(() =>
       given(batch)
         .when(splitCommand(code, { actorUscc: RECEIVER }))
-        .thenThrows(NotCustodian, { custodianUscc: 'someone' }),
-    ).toThrow(/details.custodianUscc/);
+        .thenThrows(NotCustodian, { actorUscc: 'someone' }),
+    ).toThrow(/details.actorUscc/);
   });
 
   it('compares canonical JSON (key order does not matter)', () => {
