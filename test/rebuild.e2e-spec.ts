@@ -4,7 +4,8 @@ import type { EventStoreConfig } from '@wasteflow/event-store';
 import {
   openReadModelDatabase,
   ProjectionRunner,
-  WASTEFLOW_PROJECTIONS,
+  loadReferenceData,
+  wasteflowProjections,
   type ReadModelDatabaseConfig,
 } from '@wasteflow/projections';
 import type { DataSource } from 'typeorm';
@@ -22,6 +23,9 @@ import {
 import { TEST_DATABASE_URL } from './support/postgres';
 import { driveHistory } from './support/read-side-history';
 import { startTestApp, type TestApp } from './support/test-app';
+
+/** Every projection over the bundled reference data (the working-day calendar), as the api runs them. */
+const WASTEFLOW_PROJECTIONS = wasteflowProjections(loadReferenceData({}));
 
 const ROOT = join(__dirname, '..');
 const SUITE = 'rebuild: replayed read models equal the incrementally built ones';

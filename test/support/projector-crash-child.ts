@@ -8,9 +8,13 @@ import { createEventStore, type EventStoreConfig } from '@wasteflow/event-store'
 import {
   openReadModelDatabase,
   ProjectionRunner,
-  WASTEFLOW_PROJECTIONS,
+  loadReferenceData,
+  wasteflowProjections,
   type ReadModelDatabaseConfig,
 } from '@wasteflow/projections';
+
+/** Every projection over the bundled reference data (the working-day calendar), as the api runs them. */
+const WASTEFLOW_PROJECTIONS = wasteflowProjections(loadReferenceData({}));
 
 interface Input {
   readonly store: EventStoreConfig;

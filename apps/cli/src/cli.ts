@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isDomainError } from '@wasteflow/domain';
 import { ConfigurationError, LedgerError } from '@wasteflow/ledger';
+import { ReferenceConfigurationError } from '@wasteflow/projections';
 import { processIo, type CliIo } from './cli-context';
 import { COMMANDS } from './commands';
 
@@ -41,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       io.err(`refused (${error.rule}): ${error.message}`);
       return 1;
     }
-    if (error instanceof ConfigurationError) {
+    if (error instanceof ConfigurationError || error instanceof ReferenceConfigurationError) {
       io.err(`configuration: ${error.message}`);
       return 1;
     }

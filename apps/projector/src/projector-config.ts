@@ -1,4 +1,5 @@
 import { ConfigurationError, storeSettingsFromEnv, type StoreSettings } from '@wasteflow/ledger';
+import { loadReferenceData, ReferenceConfigurationError, type ReferenceData } from '@wasteflow/projections';
 
 /** What apps/projector reads from its environment: the api's store settings, and its own HTTP port. */
 export interface ProjectorConfig extends StoreSettings {
@@ -9,6 +10,8 @@ export interface ProjectorConfig extends StoreSettings {
   readonly port: number | 'off';
   /** PROJECTOR_HOST (default 0.0.0.0). */
   readonly host: string;
+  /** The api's WASTEFLOW_WORKDAY_CALENDAR (else the bundled calendar): the same deadlines as the api. */
+  readonly reference: ReferenceData;
 }
 
 export const DEFAULT_PROJECTOR_PORT = 3001;
@@ -32,5 +35,12 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
       );
     }
   }
-  return { ...settings, port, host: env.PROJECTOR_HOST?.trim() || '0.0.0.0' };
+  let reference: ReferenceData;
+  try {
+    reference = loadReferenceData(env);
+  } catch (error) {
+    if (error instanceof ReferenceConfigurationError) throw new ConfigurationError(error.message);
+    throw error;
+  }
+  return { ...settings, port, host: env.PROJECTOR_HOST?.trim() || '0.0.0.0', reference };
 }

@@ -17,7 +17,7 @@ import {
   ProjectionRunner,
   ProjectionsModule,
   readModelConfigFor,
-  WASTEFLOW_PROJECTIONS,
+  wasteflowProjections,
   type RunnerStatus,
 } from '@wasteflow/projections';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -213,7 +213,7 @@ export class ProjectorModule {
           inject: [PROJECTOR_METRICS],
           useFactory: (metrics: Registry) => ({
             database: readModelConfigFor(config),
-            projections: WASTEFLOW_PROJECTIONS,
+            projections: wasteflowProjections(config.reference),
             run: true,
             metrics,
           }),

@@ -22,6 +22,7 @@ const STATUS: Record<DomainErrorKind, number> = {
 const FILES: Record<keyof typeof ERROR_CATALOGUES, string> = {
   values: 'values/value.errors.ts',
   catalogue: 'catalogue/catalogue.errors.ts',
+  calendar: 'calendar/calendar.errors.ts',
   party: 'party/party.errors.ts',
   batch: 'batch/batch.errors.ts',
   manifest: 'manifest/manifest.errors.ts',

@@ -1,5 +1,6 @@
 import { DomainError, type DomainErrorClass } from './domain-error';
 import * as batch from './batch/batch.errors';
+import * as calendar from './calendar/calendar.errors';
 import * as catalogue from './catalogue/catalogue.errors';
 import * as events from './events/event.errors';
 import * as manifest from './manifest/manifest.errors';
@@ -15,6 +16,7 @@ import * as values from './values/value.errors';
 export * from './domain-error';
 export * from './values/value.errors';
 export * from './catalogue/catalogue.errors';
+export * from './calendar/calendar.errors';
 export * from './party/party.errors';
 export * from './batch/batch.errors';
 export * from './manifest/manifest.errors';
@@ -31,6 +33,7 @@ function classesOf(module: object): DomainErrorClass[] {
 export const ERROR_CATALOGUES = {
   values: classesOf(values),
   catalogue: classesOf(catalogue),
+  calendar: classesOf(calendar),
   party: classesOf(party),
   batch: classesOf(batch),
   manifest: classesOf(manifest),

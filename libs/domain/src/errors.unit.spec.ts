@@ -117,6 +117,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'fault',
     'hazardous waste catalogue 2021 line 3: r',
   ],
+  [
+    new errors.InvalidWorkdayCalendar('r', 4),
+    'invalid-workday-calendar',
+    'fault',
+    'working-day calendar line 4: r',
+  ],
   [new errors.InvalidTimestamp('occurredAt', 'x', 'r'), 'invalid-timestamp', 'invalid', 'occurredAt: r'],
   [
     new errors.InvalidRole('roles', 'x'),
@@ -411,6 +417,7 @@ describe('domain errors', () => {
       'EventHashMismatch',
       'EventNotApplicable',
       'InvalidCatalogue',
+      'InvalidWorkdayCalendar',
       'MalformedEvent',
       'UnknownEventType',
       'UnsupportedSchemaVersion',

@@ -24,6 +24,7 @@ export * from './values/text';
 
 // catalogue, origin accounting
 export * from './catalogue/hw-catalogue';
+export * from './calendar/working-calendar';
 export * from './origin/composition';
 
 // events: the catalogue (one entry per event type) and what is derived from it

@@ -55,7 +55,14 @@ export {
   type ProjectionsModuleAsyncOptions,
   type ProjectionsModuleOptions,
 } from './nest/projections.module';
-export { WASTEFLOW_PROJECTIONS } from './wasteflow-projections';
+export { wasteflowProjections } from './wasteflow-projections';
+export {
+  bundledCalendarPath,
+  loadReferenceData,
+  loadWorkdayCalendarFile,
+  ReferenceConfigurationError,
+  type ReferenceData,
+} from './reference/reference-data';
 
 // Read models of wasteflow and their query services (trace, manifests), and the auditor's stream history.
 export { TRACE_PROJECTION, traceProjection, type ManifestLinkJson } from './trace/trace.projection';
@@ -69,7 +76,7 @@ export {
   type TraceStep,
   type TraceView,
 } from './trace/trace.query';
-export { MANIFESTS_PROJECTION, manifestsProjection } from './manifests/manifest.projection';
+export { MANIFESTS_PROJECTION, createManifestsProjection } from './manifests/manifest.projection';
 export { manifestParties, manifestViews, ManifestTables1764600000100 } from './manifests/manifest.tables';
 export {
   MANIFEST_STATUSES,

@@ -1,4 +1,11 @@
-import { cstMonth, manifestDueAt, parseInstant, storageDueAt } from '@wasteflow/domain';
+import {
+  cstMonth,
+  manifestDeadline,
+  parseInstant,
+  storageDueAt,
+  type Deadline,
+  type WorkingCalendar,
+} from '@wasteflow/domain';
 
 /**
  * The domain's time functions that projections call on an event's instants, memoised by their input text.
@@ -30,7 +37,8 @@ class TextMemo<T> {
 
 const instants = new TextMemo<number>();
 const months = new TextMemo<string>();
-const manifestDeadlines = new TextMemo<string>();
+/** One memo per calendar (a process has one; tests may pass several). */
+const manifestDeadlines = new WeakMap<WorkingCalendar, TextMemo<Deadline>>();
 const storageDeadlines = new TextMemo<string>();
 
 /** `parseInstant(text, field)`: epoch milliseconds of an ISO 8601 instant. */
@@ -43,9 +51,14 @@ export function cstMonthOf(text: string, field: string): string {
   return months.get(text, () => cstMonth(instantMs(text, field)));
 }
 
-/** `manifestDueAt(pickedUpAt)` with the default working days and calendar. */
-export function manifestDueAtOf(pickedUpAt: string): string {
-  return manifestDeadlines.get(pickedUpAt, () => manifestDueAt(pickedUpAt));
+/** `manifestDeadline(pickedUpAt, calendar)` with the default 5 working days. */
+export function manifestDeadlineOf(pickedUpAt: string, calendar: WorkingCalendar): Deadline {
+  let memo = manifestDeadlines.get(calendar);
+  if (memo === undefined) {
+    memo = new TextMemo<Deadline>();
+    manifestDeadlines.set(calendar, memo);
+  }
+  return memo.get(pickedUpAt, () => manifestDeadline(pickedUpAt, calendar));
 }
 
 /** `storageDueAt(storageSince)` with the default year. */

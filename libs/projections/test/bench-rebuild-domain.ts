@@ -11,10 +11,11 @@ import { baseWorld } from '@wasteflow/domain/testing';
 import type { DomainEvent } from '@wasteflow/domain';
 import { createEventStore, type EventStore } from '@wasteflow/event-store';
 import { openReadModelDatabase } from '../src/database/read-model-database';
-import { manifestsProjection } from '../src/manifests/manifest.projection';
+import { createManifestsProjection } from '../src/manifests/manifest.projection';
+import { loadReferenceData } from '../src/reference/reference-data';
 import { ProjectionRunner } from '../src/runner/projection-runner';
 import { traceProjection } from '../src/trace/trace.projection';
-import { WASTEFLOW_PROJECTIONS } from '../src/wasteflow-projections';
+import { wasteflowProjections } from '../src/wasteflow-projections';
 import { appendHistory, domainHistory } from './domain-history';
 import { dropSchemas, POSTGRES_URL, RecordingLogger, tempDirectory } from './support';
 
@@ -45,7 +46,9 @@ async function bench(
     const appendStarted = performance.now();
     await appendHistory(store, events, 500);
     const appendSeconds = (performance.now() - appendStarted) / 1000;
-    const projections = which === 'mine' ? [traceProjection, manifestsProjection] : WASTEFLOW_PROJECTIONS;
+    const reference = loadReferenceData({});
+    const projections =
+      which === 'mine' ? [traceProjection, createManifestsProjection(reference)] : wasteflowProjections(reference);
     const dataSource = await openReadModelDatabase(
       kind === 'sqlite'
         ? { kind: 'sqlite', file: dir.path('read.sqlite') }

@@ -7,13 +7,17 @@ import {
   openReadModelDatabase,
   ProjectionRunner,
   SQLITE_READ_MODEL_FILE,
-  WASTEFLOW_PROJECTIONS,
+  loadReferenceData,
+  wasteflowProjections,
   type RebuildResult,
 } from '@wasteflow/projections';
 import type { DataSource } from 'typeorm';
 import { afterAllScenarios, check, type BenchContext } from '../harness/scenario';
 import { historyDataset, postgresHistory, type HistoryDataset } from './history-dataset';
 import { freshSchemaName, withClient } from './postgres';
+
+/** Every projection over the bundled reference data (the working-day calendar), as the api runs them. */
+const WASTEFLOW_PROJECTIONS = wasteflowProjections(loadReferenceData({}));
 
 /**
  * What the read-side scenarios share: the cached history, its PostgreSQL copy (made once per run), fresh

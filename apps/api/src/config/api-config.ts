@@ -10,7 +10,13 @@ import {
   type StoreKind,
   type StoreSettings,
 } from '@wasteflow/ledger';
-import { loadIndicatorTargets, TargetsConfigurationError } from '@wasteflow/projections';
+import {
+  loadIndicatorTargets,
+  loadReferenceData,
+  ReferenceConfigurationError,
+  TargetsConfigurationError,
+  type ReferenceData,
+} from '@wasteflow/projections';
 
 export { ConfigurationError, type StoreKind };
 
@@ -24,6 +30,8 @@ export interface ApiConfig extends StoreSettings {
   readonly hwCatalogueEdition?: string;
   /** Run the projections in this process (the default) or leave them to apps/projector. */
   readonly runProjections: boolean;
+  /** WASTEFLOW_WORKDAY_CALENDAR (else the bundled `calendar/cn-workdays.csv`): reference data of the projections. */
+  readonly reference: ReferenceData;
   /** WASTEFLOW_TARGETS: the indicator targets in force (the plan's defaults when unset). */
   readonly indicatorTargets: readonly IndicatorTarget[];
   /** HOST: the address the api binds (default 127.0.0.1; a container sets 0.0.0.0; README "Security"). */
@@ -46,6 +54,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     ...store,
     port,
     indicatorTargets: indicatorTargetsOf(env.WASTEFLOW_TARGETS),
+    reference: referenceDataOf(env),
     adminToken: env.WASTEFLOW_ADMIN_TOKEN || undefined,
     hwCataloguePath: env.WASTEFLOW_HW_CATALOGUE || undefined,
     hwCatalogueEdition: env.WASTEFLOW_HW_CATALOGUE_EDITION || undefined,
@@ -61,6 +70,16 @@ function indicatorTargetsOf(setting: string | undefined): readonly IndicatorTarg
     return loadIndicatorTargets(setting);
   } catch (error) {
     if (error instanceof TargetsConfigurationError) throw new ConfigurationError(error.message);
+    throw error;
+  }
+}
+
+/** Read at start: a bad calendar file stops the start with one line naming the file and the line at fault. */
+export function referenceDataOf(env: NodeJS.ProcessEnv): ReferenceData {
+  try {
+    return loadReferenceData(env);
+  } catch (error) {
+    if (error instanceof ReferenceConfigurationError) throw new ConfigurationError(error.message);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
-import { DEFAULT_TARGETS } from '@wasteflow/domain';
+import { join } from 'path';
+import { DEFAULT_TARGETS, isWorkingDay } from '@wasteflow/domain';
 import { ConfigurationError, loadApiConfig } from './api-config';
 
 describe('api configuration', () => {
@@ -11,7 +12,8 @@ describe('api configuration', () => {
   it('reads inline WASTEFLOW_TARGETS in place of the defaults', () => {
     const config = loadApiConfig({
       ...base,
-      WASTEFLOW_TARGETS: '[{"indicator":"landfillRate","category":"hazardous","comparator":"<","value":0.03}]',
+      WASTEFLOW_TARGETS:
+        '[{"indicator":"landfillRate","category":"hazardous","comparator":"<","value":0.03}]',
     });
     expect(config.indicatorTargets).toHaveLength(1);
     expect(config.indicatorTargets[0]).toMatchObject({ indicator: 'landfillRate', value: 0.03 });
@@ -29,5 +31,42 @@ describe('api configuration', () => {
   it('refuses a port that is not a TCP port and an unknown projections mode', () => {
     expect(() => loadApiConfig({ ...base, PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadApiConfig({ ...base, WASTEFLOW_PROJECTIONS: 'maybe' })).toThrow(/WASTEFLOW_PROJECTIONS/);
+  });
+
+  describe('the working-day calendar (WASTEFLOW_WORKDAY_CALENDAR, else the bundled calendar/cn-workdays.csv)', () => {
+    const fixture = (name: string) =>
+      join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'calendar', name);
+
+    it('loads the bundled calendar when unset: 2025 and 2026', () => {
+      const { calendar } = loadApiConfig(base).reference;
+      expect(calendar.years).toEqual([2025, 2026]);
+      expect(isWorkingDay('2026-10-01', calendar)).toBe(false);
+    });
+
+    it('loads the file it names instead', () => {
+      const { calendar } = loadApiConfig({
+        ...base,
+        WASTEFLOW_WORKDAY_CALENDAR: fixture('one-holiday.csv'),
+      }).reference;
+      expect(isWorkingDay('2026-03-03', calendar)).toBe(false);
+      expect(isWorkingDay('2026-10-01', calendar)).toBe(true); // not a holiday of this file
+    });
+
+    it.each([
+      ['a file that does not exist', '/nonexistent/cn-workdays.csv', /cannot read the working-day calendar/],
+      [
+        'a bad row (a Monday listed as a working weekend day)',
+        'bad-line-3.csv',
+        /line 3: 2026-10-12 is a weekday/,
+      ],
+    ])('refuses to start on %s, in one line naming the setting', (_case, file, reason) => {
+      const path = file.startsWith('/') ? file : fixture(file);
+      const start = () => loadApiConfig({ ...base, WASTEFLOW_WORKDAY_CALENDAR: path });
+      expect(start).toThrow(ConfigurationError);
+      expect(start).toThrow(
+        new RegExp(`^WASTEFLOW_WORKDAY_CALENDAR=${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `),
+      );
+      expect(start).toThrow(reason);
+    });
   });
 });

@@ -6,7 +6,7 @@ import {
   readModelConfigFor,
   StreamHistoryQuery,
   TraceQuery,
-  WASTEFLOW_PROJECTIONS,
+  wasteflowProjections,
   type ReadModelDatabaseConfig,
 } from '@wasteflow/projections';
 import type { ApiConfig } from '../config/api-config';
@@ -38,7 +38,7 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
       inject: [API_CONFIG, METRICS_REGISTRY],
       useFactory: (config: ApiConfig, metrics: Registry) => ({
         database: readModelDatabaseOf(config),
-        projections: WASTEFLOW_PROJECTIONS,
+        projections: wasteflowProjections(config.reference),
         run: config.runProjections,
         metrics,
       }),

@@ -8,7 +8,8 @@ import {
   openReadModelDatabase,
   ProjectionRunner,
   readModelConfigFor,
-  WASTEFLOW_PROJECTIONS,
+  loadReferenceData,
+  wasteflowProjections,
   type Projection,
   type RebuildProgress,
   type RebuildResult,
@@ -53,7 +54,7 @@ export interface RebuildOptions {
   readonly waitTimeoutMs?: number;
   /** Events per transaction. */
   readonly batchSize?: number;
-  /** Tests: other projections (default WASTEFLOW_PROJECTIONS) and runner hooks. */
+  /** Tests: other projections (default every projection, over the configured calendar) and runner hooks. */
   readonly projections?: readonly Projection[];
   readonly testHooks?: RunnerTestHooks;
 }
@@ -66,7 +67,8 @@ export interface RebuildOptions {
  */
 export async function rebuildProjections(io: CliIo, options: RebuildOptions = {}): Promise<RebuildResult> {
   const settings = storeSettingsFromEnv(io.env);
-  const projections = options.projections ?? WASTEFLOW_PROJECTIONS;
+  // the calendar the api uses (WASTEFLOW_WORKDAY_CALENDAR or the bundled file): a rebuild derives the same deadlines
+  const projections = options.projections ?? wasteflowProjections(loadReferenceData(io.env));
   let store: EventStore | undefined;
   let dataSource: DataSource | undefined;
   let runner: ProjectionRunner | undefined;

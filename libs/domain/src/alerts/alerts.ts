@@ -1,6 +1,6 @@
 import { InvalidValue } from '../errors';
 import type { WasteCategory } from '../values/category';
-import { CST_OFFSET_MS, cstDate, cstParts, formatCst, parseCalendarDate, parseInstant } from '../values/time';
+import { CST_OFFSET_MS, formatCst, parseInstant } from '../values/time';
 
 /**
  * Derived facts for alerts: pure functions of event facts and a `now` given by the caller.
@@ -8,9 +8,7 @@ import { CST_OFFSET_MS, cstDate, cstParts, formatCst, parseCalendarDate, parseIn
  */
 
 export const DEFAULT_DISCREPANCY_TOLERANCE = 0.05;
-export const MANIFEST_WORKING_DAYS = 5;
 export const DEFAULT_LATE_ENTRY_THRESHOLD_MS = 72 * 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** tolerance as an exact fraction n / 10^9 (so that 5 % of 300 is exactly 15). */
 function toleranceFraction(tolerance: number): bigint {
@@ -37,52 +35,12 @@ export function isDiscrepancy(
   return diff * 1_000_000_000n > toleranceFraction(tolerance) * BigInt(shippedGrams);
 }
 
-export interface WorkingCalendar {
-  /** Public holidays (non-working weekdays), `YYYY-MM-DD`. */
-  readonly holidays?: readonly string[];
-  /** Adjusted working weekend days (调休), `YYYY-MM-DD`. */
-  readonly workingWeekends?: readonly string[];
-}
-
-export function isWorkingDay(date: string, calendar: WorkingCalendar = {}): boolean {
-  const { year, month, day } = parseCalendarDate(date, 'date');
-  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  if (calendar.workingWeekends?.includes(date)) return true;
-  if (weekday === 0 || weekday === 6) return false;
-  return !(calendar.holidays?.includes(date) ?? false);
-}
-
 /**
- * When a picked-up manifest becomes overdue (危险废物转移管理办法 Art. 18): at the end of the `workingDays`-th
- * working day after the pickup day (CST; weekends and given holidays do not count). Returns that instant
- * (00:00 CST of the following day) as ISO 8601 in +08:00; the manifest is overdue from then on if not received.
+ * Not received (receivedAt undefined, or received after the due time) and `now` past the due time;
+ * `dueAt` is the manifest's deadline (`manifestDeadline`), computed once at pickup and stored.
  */
-export function manifestDueAt(
-  pickedUpAt: string,
-  workingDays = MANIFEST_WORKING_DAYS,
-  calendar: WorkingCalendar = {},
-): string {
-  if (!Number.isInteger(workingDays) || workingDays < 0)
-    throw new InvalidValue('workingDays', workingDays, 'a non-negative whole number');
-  const p = cstParts(parseInstant(pickedUpAt, 'pickedUpAt'));
-  let dayStart = Date.UTC(p.year, p.month - 1, p.day) - CST_OFFSET_MS;
-  let counted = 0;
-  while (counted < workingDays) {
-    dayStart += DAY_MS;
-    if (isWorkingDay(cstDate(dayStart), calendar)) counted += 1;
-  }
-  return formatCst(dayStart + DAY_MS);
-}
-
-/** Not received (receivedAt undefined, or received after the due time) and `now` past the due time. */
-export function isManifestOverdue(
-  pickedUpAt: string,
-  receivedAt: string | undefined,
-  now: string,
-  workingDays = MANIFEST_WORKING_DAYS,
-  calendar: WorkingCalendar = {},
-): boolean {
-  const due = parseInstant(manifestDueAt(pickedUpAt, workingDays, calendar), 'dueAt');
+export function isManifestOverdue(dueAt: string, receivedAt: string | undefined, now: string): boolean {
+  const due = parseInstant(dueAt, 'dueAt');
   const end =
     receivedAt === undefined
       ? parseInstant(now, 'now')

@@ -4,8 +4,6 @@ import {
   isLateEntry,
   isManifestOverdue,
   isStorageOverdue,
-  isWorkingDay,
-  manifestDueAt,
   storageDueAt,
 } from './alerts';
 
@@ -24,32 +22,13 @@ describe('derived facts for alerts', () => {
     });
   });
 
-  describe('overdue manifest (5 working days, weekends non-working, CST)', () => {
-    it('picked up on a Monday: due at the end of the next Monday', () => {
-      expect(manifestDueAt('2025-03-03T13:00:00+08:00')).toBe('2025-03-11T00:00:00.000+08:00');
-    });
-    it('picked up on a Friday evening UTC (Saturday in CST): due at the end of the Friday after', () => {
-      expect(manifestDueAt('2025-03-07T17:00:00Z')).toBe('2025-03-15T00:00:00.000+08:00');
-    });
-    it('skips holidays and counts adjusted working weekends', () => {
-      const calendar = {
-        holidays: ['2025-05-01', '2025-05-02', '2025-05-05'],
-        workingWeekends: ['2025-04-27'],
-      };
-      expect(isWorkingDay('2025-05-01', calendar)).toBe(false);
-      expect(isWorkingDay('2025-04-27', calendar)).toBe(true);
-      expect(manifestDueAt('2025-04-25T10:00:00+08:00', 5, calendar)).toBe('2025-05-07T00:00:00.000+08:00'); // Sun 27 (adjusted), Mon–Wed, then Tue 6 May;
-    });
-    it('is overdue when not received by then', () => {
-      const pickedUp = '2025-03-03T13:00:00+08:00';
-      expect(isManifestOverdue(pickedUp, undefined, '2025-03-10T23:59:59+08:00')).toBe(false);
-      expect(isManifestOverdue(pickedUp, undefined, '2025-03-11T00:00:00+08:00')).toBe(true);
-      expect(isManifestOverdue(pickedUp, '2025-03-10T12:00:00+08:00', '2025-04-01T00:00:00+08:00')).toBe(
-        false,
-      );
-      expect(isManifestOverdue(pickedUp, '2025-03-12T12:00:00+08:00', '2025-04-01T00:00:00+08:00')).toBe(
-        true,
-      );
+  describe('overdue manifest (its deadline: calendar/working-calendar.unit.spec.ts)', () => {
+    it('is overdue when not received by its due time', () => {
+      const dueAt = '2025-03-11T00:00:00.000+08:00';
+      expect(isManifestOverdue(dueAt, undefined, '2025-03-10T23:59:59+08:00')).toBe(false);
+      expect(isManifestOverdue(dueAt, undefined, '2025-03-11T00:00:00+08:00')).toBe(true);
+      expect(isManifestOverdue(dueAt, '2025-03-10T12:00:00+08:00', '2025-04-01T00:00:00+08:00')).toBe(false);
+      expect(isManifestOverdue(dueAt, '2025-03-12T12:00:00+08:00', '2025-04-01T00:00:00+08:00')).toBe(true);
     });
   });
 

@@ -10,7 +10,10 @@ import {
   cst,
 } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
-import { alerts, alertsProjection } from './alerts.projection';
+import { loadReferenceData } from '../reference/reference-data';
+import { alerts, createAlertsProjection } from './alerts.projection';
+
+const alertsProjection = createAlertsProjection(loadReferenceData({}));
 import { AlertsQuery, type AlertsRequest } from './alerts.query';
 
 /**

@@ -13,16 +13,19 @@ import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
 import { defineTable, type RowOf } from '../runner/table';
 import { delimited, undelimited } from '../query/read-scope';
-import { instantMs, manifestDueAtOf, storageDueAtOf } from '../time-memo';
+import { instantMs, manifestDeadlineOf, storageDueAtOf } from '../time-memo';
+import type { ReferenceData } from '../reference/reference-data';
 
 /**
  * Alerts (预警) for regulators and parties:
  *
  * - `discrepancy`: a receipt line whose received mass differs from the shipped one beyond the tolerance
  *   (`ManifestReceived` lines with `discrepancy: true`); raised at the receipt's time.
- * - `overdue_manifest`: picked up and not received by `manifestDueAt(pickedUpAt)` (the end of the 5th
- *   working day, 危险废物转移管理办法 Art. 18); raised at that deadline, resolved by the receipt — a late
- *   receipt keeps the alert (resolved, `receivedLate: true`), a receipt in time removes it.
+ * - `overdue_manifest`: picked up and not received by `manifestDeadline(pickedUpAt, calendar)` (the end
+ *   of the 5th working day of the official calendar, 危险废物转移管理办法 Art. 18); raised at that deadline,
+ *   resolved by the receipt — a late receipt keeps the alert (resolved, `receivedLate: true`), a receipt in
+ *   time removes it. When the count runs through a year the calendar does not cover, it counted weekends
+ *   only there and `details.uncoveredYears` and `details.calendarNote` say so.
  * - `overdue_storage`: hazardous waste kept in a receiver's storage longer than a year (固废法 Art. 81,
  *   `storageDueAt(storageSince)`); one per stay of a batch in storage; raised at the deadline, resolved
  *   when the batch leaves storage (picked up, or used up: treated, consolidated, split to nothing) — leaving
@@ -449,7 +452,11 @@ async function lateEntryOf(
   }
 }
 
-export async function evolveAlerts(rows: RowAccess, recorded: RecordedEvent): Promise<void> {
+export async function evolveAlerts(
+  rows: RowAccess,
+  recorded: RecordedEvent,
+  reference: ReferenceData,
+): Promise<void> {
   const event = upcast(recorded.type, recorded.schemaVersion, recorded.data) as DomainEvent;
   const w = new AlertWriter(rows, recorded);
 
@@ -500,7 +507,7 @@ export async function evolveAlerts(rows: RowAccess, recorded: RecordedEvent): Pr
     case 'ManifestPickedUp': {
       const d = event.data;
       const manifest = await rows.get(alertManifests, { manifestNo: d.manifestNo });
-      const dueAt = manifestDueAtOf(d.occurredAt);
+      const { dueAt, uncoveredYears } = manifestDeadlineOf(d.occurredAt, reference.calendar);
       await w.raise({
         id: overdueManifestId(d.manifestNo),
         kind: 'overdue_manifest',
@@ -517,6 +524,12 @@ export async function evolveAlerts(rows: RowAccess, recorded: RecordedEvent): Pr
           dueAt,
           vehiclePlate: d.vehiclePlate,
           shippedKg: d.shippedGrams / 1000,
+          ...(uncoveredYears.length > 0
+            ? {
+                uncoveredYears: [...uncoveredYears],
+                calendarNote: `the working-day calendar does not cover ${uncoveredYears.join(', ')}: weekends only were counted there`,
+              }
+            : {}),
         },
       });
       return;
@@ -628,30 +641,33 @@ export async function evolveAlerts(rows: RowAccess, recorded: RecordedEvent): Pr
   }
 }
 
-export const alertsProjection = defineProjection({
-  name: ALERTS_PROJECTION,
-  eventTypes: [
-    'PartyRegistered',
-    'ManifestIssued',
-    'ManifestPickedUp',
-    'ManifestReceived',
-    'ManifestCancelled',
-    'WasteGenerated',
-    'BatchSplitOff',
-    'BatchesConsolidated',
-    'BatchReturnedFromRejection',
-    'BatchReceived',
-    'BatchReturnedToShipper',
-    'BatchShipped',
-    'BatchSplit',
-    'BatchConsolidatedInto',
-    'WasteUtilised',
-    'WasteDisposed',
-    'MassCorrected',
-    'BatchLostInTransit',
-  ],
-  tables: [alerts, alertParties, alertManifests, alertBatches],
-  migrations: [AlertTables1764700000200],
-  prefetch: prefetchAlerts,
-  evolve: evolveAlerts,
-});
+/** The alerts projection over the given reference data (the working-day calendar of manifest deadlines). */
+export function createAlertsProjection(reference: ReferenceData) {
+  return defineProjection({
+    name: ALERTS_PROJECTION,
+    eventTypes: [
+      'PartyRegistered',
+      'ManifestIssued',
+      'ManifestPickedUp',
+      'ManifestReceived',
+      'ManifestCancelled',
+      'WasteGenerated',
+      'BatchSplitOff',
+      'BatchesConsolidated',
+      'BatchReturnedFromRejection',
+      'BatchReceived',
+      'BatchReturnedToShipper',
+      'BatchShipped',
+      'BatchSplit',
+      'BatchConsolidatedInto',
+      'WasteUtilised',
+      'WasteDisposed',
+      'MassCorrected',
+      'BatchLostInTransit',
+    ],
+    tables: [alerts, alertParties, alertManifests, alertBatches],
+    migrations: [AlertTables1764700000200],
+    prefetch: prefetchAlerts,
+    evolve: (rows, recorded) => evolveAlerts(rows, recorded, reference),
+  });
+}

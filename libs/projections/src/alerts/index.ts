@@ -6,7 +6,7 @@ export {
   alertManifests,
   alertParties,
   alerts,
-  alertsProjection,
+  createAlertsProjection,
   type AlertKind,
 } from './alerts.projection';
 export {

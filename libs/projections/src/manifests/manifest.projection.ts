@@ -1,7 +1,8 @@
 import { MANIFEST_EVENT_TYPES, upcast, type ManifestEvent, type PartyRegistered } from '@wasteflow/domain';
 import type { JsonValue, RecordedEvent } from '@wasteflow/event-store';
 import { defineProjection } from '../runner/projection';
-import { instantMs, manifestDueAtOf } from '../time-memo';
+import { instantMs, manifestDeadlineOf } from '../time-memo';
+import type { ReferenceData } from '../reference/reference-data';
 import type { RowAccess } from '../runner/row-access';
 import {
   ManifestTables1764600000100,
@@ -44,6 +45,7 @@ async function evolveManifestEvent(
   rows: RowAccess,
   recorded: RecordedEvent,
   event: ManifestEvent,
+  reference: ReferenceData,
 ): Promise<void> {
   const manifestNo = event.data.manifestNo;
   if (event.type === 'ManifestIssued') {
@@ -114,7 +116,7 @@ async function evolveManifestEvent(
   switch (event.type) {
     case 'ManifestPickedUp': {
       const d = event.data;
-      const dueAt = manifestDueAtOf(d.occurredAt);
+      const { dueAt } = manifestDeadlineOf(d.occurredAt, reference.calendar);
       update({
         status: 'picked_up',
         pickedUpAt: d.occurredAt,
@@ -168,26 +170,29 @@ function evolveParty(rows: RowAccess, event: PartyRegistered): void {
 /**
  * Manifests (转移联单) with their parties, state, lines and receipt, for GET /v1/manifests[/{no}]. Parties
  * are taken from PartyRegistered (names and districts: the regulator's scope is the shipper's or the
- * receiver's district).
+ * receiver's district). The receipt deadline is counted in the reference data's working-day calendar
+ * once, at pickup, and stored (`dueAt`): queries compare with it, never recompute it.
  */
-export const manifestsProjection = defineProjection({
-  name: MANIFESTS_PROJECTION,
-  eventTypes: ['PartyRegistered', ...MANIFEST_EVENT_TYPES],
-  tables: [manifestViews, manifestParties],
-  migrations: [ManifestTables1764600000100],
-  prefetch(event, keys) {
-    const data = event.data;
-    if (event.type === 'PartyRegistered') return;
-    if (event.type === 'ManifestIssued') {
-      for (const uscc of [data.shipperUscc, data.carrierUscc, data.receiverUscc] as string[])
-        keys.want(manifestParties, { uscc });
-      return;
-    }
-    keys.want(manifestViews, { manifestNo: data.manifestNo as string });
-  },
-  async evolve(rows, recorded) {
-    const event = upcast(recorded.type, recorded.schemaVersion, recorded.data);
-    if (event.type === 'PartyRegistered') evolveParty(rows, event);
-    else await evolveManifestEvent(rows, recorded, event as ManifestEvent);
-  },
-});
+export function createManifestsProjection(reference: ReferenceData) {
+  return defineProjection({
+    name: MANIFESTS_PROJECTION,
+    eventTypes: ['PartyRegistered', ...MANIFEST_EVENT_TYPES],
+    tables: [manifestViews, manifestParties],
+    migrations: [ManifestTables1764600000100],
+    prefetch(event, keys) {
+      const data = event.data;
+      if (event.type === 'PartyRegistered') return;
+      if (event.type === 'ManifestIssued') {
+        for (const uscc of [data.shipperUscc, data.carrierUscc, data.receiverUscc] as string[])
+          keys.want(manifestParties, { uscc });
+        return;
+      }
+      keys.want(manifestViews, { manifestNo: data.manifestNo as string });
+    },
+    async evolve(rows, recorded) {
+      const event = upcast(recorded.type, recorded.schemaVersion, recorded.data);
+      if (event.type === 'PartyRegistered') evolveParty(rows, event);
+      else await evolveManifestEvent(rows, recorded, event as ManifestEvent, reference);
+    },
+  });
+}

@@ -228,7 +228,8 @@ function emptyPage(filters: ManifestListFilters, checkpoint: bigint): ManifestPa
 
 function overdueOf(row: ManifestViewRow, now: Date): boolean {
   if (row.pickedUpAt === null || row.status === 'cancelled') return false;
-  return isManifestOverdue(row.pickedUpAt, row.receivedAt ?? undefined, now.toISOString());
+  if (row.dueAt === null) return false;
+  return isManifestOverdue(row.dueAt, row.receivedAt ?? undefined, now.toISOString());
 }
 
 function summaryOf(row: ManifestViewRow, now: Date): ManifestSummary {

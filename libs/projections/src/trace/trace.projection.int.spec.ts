@@ -10,7 +10,8 @@ import type { DataSource } from 'typeorm';
 import { openReadModelDatabase } from '../database/read-model-database';
 import type { ReadModelDatabaseConfig } from '../database/read-model-config';
 import { ManifestQuery } from '../manifests/manifest.query';
-import { manifestsProjection } from '../manifests/manifest.projection';
+import { createManifestsProjection } from '../manifests/manifest.projection';
+import { loadReferenceData } from '../reference/reference-data';
 import { manifestParties, manifestViews } from '../manifests/manifest.tables';
 import type { Projection } from '../runner/projection';
 import { ProjectionRunner } from '../runner/projection-runner';
@@ -27,7 +28,7 @@ import { traceProjection } from './trace.projection';
 import { TraceQuery } from './trace.query';
 import { traceBatches, traceDiscrepancies, traceSteps } from './trace.tables';
 
-const PROJECTIONS: readonly Projection[] = [traceProjection, manifestsProjection];
+const PROJECTIONS: readonly Projection[] = [traceProjection, createManifestsProjection(loadReferenceData({}))];
 const TABLES = [traceBatches, traceSteps, traceDiscrepancies, manifestViews, manifestParties];
 
 /**

@@ -19,7 +19,8 @@ import { openReadModelDatabase } from '../../database/read-model-database';
 import type { Projection } from '../../runner/projection';
 import { ProjectionRunner } from '../../runner/projection-runner';
 import { dropSchemas, POSTGRES_URL, RecordingLogger, tempDirectory } from '../../../test/support';
-import { alertsProjection } from '../../alerts/alerts.projection';
+import { createAlertsProjection } from '../../alerts/alerts.projection';
+import { loadReferenceData } from '../../reference/reference-data';
 import { inventoryProjection } from '../../inventory/inventory.projection';
 import { indicatorsProjection } from '../indicators.projection';
 import { COLLECTOR, LedgerWorld, OTHER_GENERATOR, cst } from './ledger-world';
@@ -80,7 +81,7 @@ function renamed(value: unknown, copy: number): unknown {
 const ALL: Record<'indicators' | 'inventory' | 'alerts', Projection> = {
   indicators: indicatorsProjection,
   inventory: inventoryProjection,
-  alerts: alertsProjection,
+  alerts: createAlertsProjection(loadReferenceData({})),
 };
 
 async function bench(
