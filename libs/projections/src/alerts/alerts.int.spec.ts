@@ -37,7 +37,10 @@ function scenario(): { l: LedgerWorld; h1: string; m1: string; m2: string; m5: s
     grams: 20_000,
   });
   const muck = l.generate({ at: cst('2025-03-03T08:40'), grams: 5_000_000, category: 'construction' });
-  const m1 = l.ship([h1, h6, muck], { at: cst('2025-03-03T10:00'), pickedUpAt: cst('2025-03-03T12:00') });
+  // one manifest, one category: the muck travels on its own manifest, received in time (no alert)
+  const m0 = l.ship([muck], { at: cst('2025-03-03T09:50'), pickedUpAt: cst('2025-03-03T11:50') });
+  l.receive(m0, cst('2025-03-03T14:50'));
+  const m1 = l.ship([h1, h6], { at: cst('2025-03-03T10:00'), pickedUpAt: cst('2025-03-03T12:00') });
   l.receive(m1, cst('2025-03-03T15:00'), { [h1]: { received: 900_000 } });
   l.treat(h6, 'D10', 70_000, cst('2025-06-01T10:00'));
   const m2 = l.ship([h2], { at: cst('2025-03-03T10:30'), pickedUpAt: cst('2025-03-03T12:00') });
