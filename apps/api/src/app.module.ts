@@ -18,6 +18,7 @@ import { HealthController } from './health/health.controller';
 import { IssueManifestController } from './issue-manifest/issue-manifest.controller';
 import { IssueTokenController } from './issue-token/issue-token.controller';
 import { PickUpManifestController } from './pick-up-manifest/pick-up-manifest.controller';
+import { ImportsModule } from './imports/imports.module';
 import { InvalidRequest } from './problems/invalid-request.exception';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { MetricsModule } from './observability/metrics.module';
@@ -74,6 +75,7 @@ export class AppModule {
         LedgerBookModule,
         IndicatorReportModule,
         FeedModule,
+        ImportsModule,
         ConsoleModule,
       ],
       controllers: [HealthController, ...WRITE_CONTROLLERS],

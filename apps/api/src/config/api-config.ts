@@ -153,6 +153,8 @@ export const MIN_STATIC_TOKEN_LENGTH = 32;
 const MIB = 1024 * 1024;
 /** The route that takes bulk bodies (DESIGN.md §10: bulk 8 MiB). */
 export const BULK_ROUTE = 'POST /v1/commands';
+/** The route that takes a 台账 file to import (a spreadsheet or CSV, not JSON). */
+export const IMPORT_ROUTE = 'POST /v1/imports';
 
 export function httpSettingsOf(env: NodeJS.ProcessEnv): HttpSettings {
   const json = {
@@ -179,6 +181,10 @@ export function httpSettingsOf(env: NodeJS.ProcessEnv): HttpSettings {
         [BULK_ROUTE]: {
           maxBytes: bytes(env, 'WASTEFLOW_BULK_BODY_LIMIT', 8 * MIB),
           json: { ...json, maxValues: count(env, 'WASTEFLOW_BULK_JSON_MAX_VALUES', 100_000, 1) },
+        },
+        [IMPORT_ROUTE]: {
+          maxBytes: bytes(env, 'WASTEFLOW_IMPORT_BODY_LIMIT', 8 * MIB),
+          json: { ...json, maxValues: count(env, 'WASTEFLOW_JSON_MAX_VALUES', 2_500, 1) },
         },
       },
     },

@@ -1,0 +1,164 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CLOCK, type Clock } from '@wasteflow/event-store';
+import type { Principal } from '@wasteflow/ledger';
+import { Allow, CurrentPrincipal } from '../access/access.decorators';
+import { ApiProblems } from '../common/openapi';
+import { InvalidRequest } from '../problems/invalid-request.exception';
+import { ImportJobs, summaryOf, type ImportJob } from './import-jobs';
+import { CSV_TYPE, XLSX_TYPE, planImport, type ImportPlan } from './import-rows';
+import { importReport } from './import-report';
+
+/** A file with row problems: refused whole, nothing appended; each problem names its row, column and rule. */
+class RowsRefused extends Error {
+  readonly status = 422;
+  readonly rule = 'import-rows-refused';
+  readonly details: Record<string, unknown>;
+  readonly errors: { field: string; rule: string; message: string }[];
+  constructor(plan: ImportPlan) {
+    super(
+      `${plan.problemCount} problem(s) in the file: nothing was imported; fix the rows named and send it again`,
+    );
+    this.name = 'RowsRefused';
+    this.details = { problemCount: plan.problemCount, rows: plan.problems.slice(0, 200) };
+    this.errors = plan.problems.slice(0, 50).map((p) => ({
+      field: `rows[${p.row}].${p.column}`,
+      rule: p.rule,
+      message: p.message,
+    }));
+  }
+}
+
+class ImportNotFound extends Error {
+  readonly status = 404;
+  readonly rule = 'import-not-found';
+  constructor(id: string) {
+    super(`no import ${id} of this party`);
+    this.name = 'ImportNotFound';
+  }
+}
+
+class ImportRunning extends Error {
+  readonly status = 409;
+  readonly rule = 'import-running';
+  readonly details: Record<string, unknown>;
+  constructor(job: ImportJob) {
+    super(`import ${job.id} of this party is still running: wait for it (GET /v1/imports/${job.id})`);
+    this.name = 'ImportRunning';
+    this.details = { importId: job.id };
+  }
+}
+
+function jobView(job: ImportJob) {
+  return {
+    importId: job.id,
+    status: job.status,
+    sha256: job.sha256,
+    createdAt: job.createdAt,
+    rows: job.rows.length,
+    ...summaryOf(job),
+    ...(job.failure ? { failure: job.failure } : {}),
+    refusedRows: job.rows.filter((r) => r.status === 'refused').slice(0, 100),
+    report: `/v1/imports/${job.id}/report.xlsx`,
+  };
+}
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+@ApiTags('documents')
+@Controller('v1/imports')
+export class ImportsController {
+  constructor(
+    private readonly jobs: ImportJobs,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Allow('party')
+  @ApiBearerAuth()
+  @ApiConsumes(CSV_TYPE, XLSX_TYPE)
+  @ApiOperation({
+    summary:
+      'Import generation records (table 1 of a 台账 workbook or its CSV) as the generations they stand for',
+    description:
+      'The file is read and every row checked first (a row problem names its row, column and rule: 422, nothing appended). ' +
+      '`dryRun=true` stops there and answers what would be imported. Otherwise the rows are applied in the background, ' +
+      'in order of time: 202 with the import to poll. Each row has an Idempotency-Key derived from the party and the row, so ' +
+      'a second run applies nothing (already-applied); the event of a row carries `import:<file>:row:<n>` as its correlation id.',
+  })
+  @ApiProblems(400, 401, 403, 409, 413, 415, 422)
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Query('dryRun') dryRun: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (principal.kind !== 'party') throw new Error('unreachable: @Allow(party)');
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false')
+      throw InvalidRequest.field('dryRun', 'isBoolean', 'dryRun must be true or false');
+    const body = request.body;
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      throw InvalidRequest.field(
+        'body',
+        'required',
+        'send the file as the body (text/csv or an xlsx workbook)',
+      );
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const plan = await planImport(body, type === XLSX_TYPE ? XLSX_TYPE : CSV_TYPE);
+    if (plan.problemCount > 0) throw new RowsRefused(plan);
+    if (dryRun === 'true') {
+      void reply.status(200);
+      return {
+        dryRun: true,
+        sha256: plan.sha256,
+        rows: plan.rows.length,
+        wouldApply: plan.rows.map((r) => ({ row: r.row, sourceCode: r.sourceCode, ...r.body })).slice(0, 100),
+      };
+    }
+    const running = this.jobs.running(principal.partyUscc);
+    if (running) throw new ImportRunning(running);
+    const job = this.jobs.start(principal, plan, this.clock.now());
+    void reply.header('location', `/v1/imports/${job.id}`);
+    return jobView(job);
+  }
+
+  @Get(':id')
+  @Allow('party')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'An import: its progress, then its result per row (applied, already applied, refused)',
+  })
+  @ApiProblems(401, 403, 404)
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return jobView(this.own(principal, id));
+  }
+
+  @Get(':id/report.xlsx')
+  @Allow('party')
+  @ApiBearerAuth()
+  @ApiProduces(XLSX_TYPE)
+  @ApiOperation({ summary: 'The per-row report of an import as a sheet' })
+  @ApiProblems(401, 403, 404)
+  async report(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const job = this.own(principal, id);
+    const body = importReport(job);
+    void reply
+      .header('content-type', XLSX_TYPE)
+      .header('content-disposition', `attachment; filename="import-${job.id}.xlsx"`)
+      .send(body);
+  }
+
+  /** Another party's import does not exist for this one (404, never 403: its id says nothing). */
+  private own(principal: Principal, id: string): ImportJob {
+    const job = ID.test(id) ? this.jobs.get(id) : undefined;
+    if (!job || principal.kind !== 'party' || job.partyUscc !== principal.partyUscc)
+      throw new ImportNotFound(id);
+    return job;
+  }
+}
