@@ -17,8 +17,9 @@ export class SmallDisk {
   }
 
   /** Mounts it; undefined when done, else why it cannot be (not root, no mount permission). */
-  mount(): string | undefined {
-    const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${this.sizeKiB}k,mode=0777`, 'tmpfs', this.dir], {
+  mount(options: { readOnly?: boolean } = {}): string | undefined {
+    const flags = `size=${this.sizeKiB}k,mode=0777${options.readOnly ? ',ro' : ''}`;
+    const result = spawnSync('mount', ['-t', 'tmpfs', '-o', flags, 'tmpfs', this.dir], {
       encoding: 'utf8',
     });
     if (result.status !== 0) return (result.stderr || result.error?.message || `mount exit ${result.status}`).trim();

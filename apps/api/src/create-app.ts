@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Clock } from '@wasteflow/event-store';
 import { AppModule } from './app.module';
 import {
+  assertDataDirectoryWritable,
   assertStaticToken,
   ensureAdminToken,
   loadApiConfig,
@@ -31,6 +32,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       'Bootstrap',
     );
   }
+  await assertDataDirectoryWritable(config);
   const admin = ensureAdminToken(config);
   // a bootstrap admin token that could be guessed stops the start (DESIGN.md §10)
   assertStaticToken(admin.source, admin.token);

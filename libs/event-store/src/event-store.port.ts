@@ -178,6 +178,9 @@ export interface Subscription {
   readonly finished: Promise<void>;
 }
 
+/** What `checkWritable` found: ok, or why every write would fail now. */
+export type WriteReadiness = { readonly writable: true } | { readonly writable: false; readonly reason: string };
+
 export interface EventStore {
   /** `memory`: the test double of testing/in-memory-event-store.ts. */
   readonly kind: 'sqlite' | 'postgres' | 'eventstoredb' | 'memory';
@@ -210,6 +213,13 @@ export interface EventStore {
 
   /** Position of the last event a reader of `readAll` can see now; 0n when the store is empty. */
   headPosition(): Promise<bigint>;
+
+  /**
+   * Optional readiness probe: whether a write can succeed now (disk space, a writable data directory, a
+   * primary rather than a read-only standby), without writing. Adapters without one are taken as writable
+   * while they answer reads.
+   */
+  checkWritable?(): Promise<WriteReadiness>;
 
   /** Idempotency records and checkpoints: beside the log, never in it. */
   readonly bookkeeping: Bookkeeping;

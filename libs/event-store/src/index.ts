@@ -18,3 +18,6 @@ export { canonicalJson } from './integrity/canonical-json';
 export { EVENT_STORE } from './event-store.token';
 export { CLOCK, systemClock, ManualClock, type Clock } from './clock';
 export { preparePrivateFile } from './files/private-files';
+export { storeFailureOf, type StoreFailure, type StoreFailureOutcome } from './availability/store-failure';
+export { dataDirectoryProblem } from './availability/file-readiness';
+export { DEFAULT_POSTGRES_TIMEOUTS, type PostgresTimeouts } from './postgres/postgres-event-store';

@@ -10,6 +10,7 @@ import {
   type StoreKind,
   type StoreSettings,
 } from '@wasteflow/ledger';
+import { dataDirectoryProblem } from '@wasteflow/event-store';
 import {
   loadIndicatorTargets,
   loadReferenceData,
@@ -89,6 +90,20 @@ export function loadConfiguredCatalogue(config: ApiConfig): HwCatalogue | undefi
   return config.hwCataloguePath
     ? loadHwCatalogueFile(config.hwCataloguePath, config.hwCatalogueEdition)
     : undefined;
+}
+
+/**
+ * A data directory that cannot be written (a read-only mount, a full-disk remount) refuses the start in
+ * one line: before, the api either died on a stack trace or started and failed every write.
+ */
+export async function assertDataDirectoryWritable(config: ApiConfig): Promise<void> {
+  if (config.store !== 'sqlite' && config.adminToken) return;
+  const problem = await dataDirectoryProblem(config.dataDir);
+  if (problem) {
+    throw new ConfigurationError(
+      `${problem} (WASTEFLOW_DATA_DIR: ${config.store === 'sqlite' ? 'the event log, the read models and ' : ''}the admin token live there); make it writable or point WASTEFLOW_DATA_DIR elsewhere`,
+    );
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDomainError, isFault } from '@wasteflow/domain';
 import { reportFault } from '../observability/faults';
 import { PROBLEM_CONTENT_TYPE, problemDocument, type ProblemDocument } from './problem-document';
+import { STORAGE_RETRY_AFTER_SECONDS, storageProblem } from './storage-unavailable';
 
 /** Domain errors carry a kind; this is the one place that turns a kind into an HTTP status. */
 const STATUS_OF_KIND: Record<string, number> = {
@@ -91,8 +92,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = this.toProblem(error, request.url, request.routeOptions?.bodyLimit);
-    if (problem.status >= 500 && !isFault(error)) {
+    const storage = isFault(error) ? undefined : storageProblem(error, request.method, request.url);
+    const problem = storage ?? this.toProblem(error, request.url, request.routeOptions?.bodyLimit);
+    if (storage) {
+      // Not a bug: one line, no stack (an outage makes thousands of these).
+      this.logger.warn(`${request.method} ${request.url}: ${problem.rule}: ${(error as Error).message}`);
+      void reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+    } else if (problem.status >= 500 && !isFault(error)) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     if (problem.status === 401) {

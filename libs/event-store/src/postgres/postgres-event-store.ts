@@ -20,6 +20,7 @@ import type {
   Subscription,
   SubscriptionHandler,
   SubscriptionOptions,
+  WriteReadiness,
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
@@ -42,6 +43,43 @@ import {
   notificationChannel,
   schemaDdl,
 } from './postgres-schema';
+
+/**
+ * A database that hangs (a stopped server, a dead link that still looks open, a failover in progress)
+ * must not hang a request: every wait has a bound, after which the caller gets an error it can answer
+ * 503 (see availability/store-failure.ts).
+ */
+export interface PostgresTimeouts {
+  /** Opening a connection (node-postgres connectionTimeoutMillis). */
+  readonly connectMs: number;
+  /** Server side: a statement running longer is cancelled and rolled back (statement_timeout). */
+  readonly statementMs: number;
+  /** Client side: an answer that does not come (the server is stopped) fails the query (query_timeout). */
+  readonly queryMs: number;
+}
+
+export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = {
+  connectMs: 5_000,
+  statementMs: 15_000,
+  queryMs: 20_000,
+};
+
+/** node-postgres Pool/Client settings for `timeouts`; keepAlive notices a peer that vanished. */
+export function poolTimeouts(timeouts: PostgresTimeouts): {
+  connectionTimeoutMillis: number;
+  statement_timeout: number;
+  query_timeout: number;
+  keepAlive: boolean;
+  keepAliveInitialDelayMillis: number;
+} {
+  return {
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.queryMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -73,6 +111,8 @@ export interface PostgresEventStoreOptions {
   readonly groupCommit?: boolean;
   /** Days an idempotency record is kept (default 30); older ones are purged at start and every hour. */
   readonly idempotencyRetentionDays?: number;
+  /** Time bounds on every connection and statement (see PostgresTimeouts); defaults in DEFAULT_POSTGRES_TIMEOUTS. */
+  readonly timeouts?: Partial<PostgresTimeouts>;
 }
 
 interface EventRow extends QueryResultRow {
@@ -229,16 +269,21 @@ export class PostgresEventStore implements EventStore {
     // Statements are prepared once per connection, and a generic plan made while the table was small (a
     // seq scan) would stay as it grows; each of ours has an index to use, so seq scans are ruled out. The
     // ordering argument (postgres-schema.ts) needs a fresh snapshot per statement: READ COMMITTED.
+    const timeouts = { ...DEFAULT_POSTGRES_TIMEOUTS, ...options.timeouts };
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       options: '-c enable_seqscan=off -c default_transaction_isolation=read\\ committed',
+      ...poolTimeouts(timeouts),
     });
     // An idle pooled connection that dies emits 'error' on the pool; the pool discards it and the next
     // query opens a new one. Without a listener the process would crash.
     this.pool.on('error', () => undefined);
-    this.listener = new PostgresNotificationListener(options.connectionString, this.channel, () =>
-      this.signal.notify(),
+    this.listener = new PostgresNotificationListener(
+      options.connectionString,
+      this.channel,
+      () => this.signal.notify(),
+      timeouts.connectMs,
     );
 
     const table = `${schema}.events`;
@@ -419,6 +464,17 @@ export class PostgresEventStore implements EventStore {
     await this.ensureSchema();
     const { rows } = await this.pool.query<{ position: string }>(this.sql.head);
     return BigInt(rows[0].position);
+  }
+
+  /** A standby (or a primary in recovery) answers reads and refuses every write: readiness says so. */
+  async checkWritable(): Promise<WriteReadiness> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ recovery: boolean; read_only: string }>(
+      `SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only`,
+    );
+    if (rows[0].recovery) return { writable: false, reason: 'the database is a standby in recovery (read-only)' };
+    if (rows[0].read_only === 'on') return { writable: false, reason: 'the database is read-only' };
+    return { writable: true };
   }
 
   async close(): Promise<void> {

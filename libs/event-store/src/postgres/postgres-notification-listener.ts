@@ -17,6 +17,7 @@ export class PostgresNotificationListener {
     private readonly connectionString: string,
     private readonly channel: string,
     private readonly onNotification: () => void,
+    private readonly connectMs = 5_000,
   ) {}
 
   start(): void {
@@ -37,7 +38,12 @@ export class PostgresNotificationListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.connectionString });
+    const client = new Client({
+      connectionString: this.connectionString,
+      connectionTimeoutMillis: this.connectMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     client.on('notification', () => this.onNotification());
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));

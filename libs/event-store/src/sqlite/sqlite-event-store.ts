@@ -1,6 +1,7 @@
 // Longer than our ~400 lines on purpose: the store's reads, its three commit paths (at once, group commit
 // on this connection, the writer thread) and their shared pending queue are one state machine; the
 // commit itself is in sqlite-writer.ts, bookkeeping in sqlite-bookkeeping.ts.
+import { fileWriteReadiness } from '../availability/file-readiness';
 import Database from 'better-sqlite3';
 import { EventStoreClosed, InvalidArgument, StreamNotFound } from '../errors';
 import { preparePrivateFile } from '../files/private-files';
@@ -18,6 +19,7 @@ import type {
   Subscription,
   SubscriptionHandler,
   SubscriptionOptions,
+  WriteReadiness,
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
@@ -144,6 +146,7 @@ export class SqliteEventStore implements EventStore {
     head: Database.Statement<[], bigint | null>;
     dataVersion: Database.Statement<[], bigint>;
   };
+  private readonly file: string;
   private readonly readAllStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   constructor(options: SqliteEventStoreOptions) {
@@ -157,6 +160,7 @@ export class SqliteEventStore implements EventStore {
       throw new InvalidArgument(`initialPosition must be between 1 and 2^63 - 1, got ${initialPosition}`);
     }
 
+    this.file = options.file;
     preparePrivateFile(options.file);
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
@@ -297,6 +301,12 @@ export class SqliteEventStore implements EventStore {
   async headPosition(): Promise<bigint> {
     this.assertOpen();
     return this.statements.head.get() ?? 0n;
+  }
+
+  /** A full disk or a read-only directory fails every commit while reads go on: readiness says so. */
+  async checkWritable(): Promise<WriteReadiness> {
+    this.assertOpen();
+    return fileWriteReadiness([this.file]);
   }
 
   async close(): Promise<void> {

@@ -60,8 +60,17 @@ export function readModelDataSourceOptions(
     schema,
     poolSize: config.poolSize ?? 10,
     applicationName: 'wasteflow-read-models',
-    // Unqualified names in query services resolve to the read-model schema.
-    extra: { options: `-c search_path=${schema}` },
+    // Unqualified names in query services resolve to the read-model schema. Every wait is bounded, so a
+    // database that hangs (stopped, failing over) fails a read or a batch instead of hanging it: opening
+    // a connection 5 s; an answer that never comes 70 s (client side, above the 60 s a rebuild's lease
+    // work may take: postgres-backend.ts); a session's statements 30 s unless lease work says otherwise.
+    extra: {
+      options: `-c search_path=${schema} -c statement_timeout=30000`,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 70_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    },
   };
 }
 
