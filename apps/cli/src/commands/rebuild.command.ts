@@ -28,7 +28,7 @@ export class RebuildRefused extends Error {
 }
 
 /** A writable the progress bar can print to, handing whole lines to `io.err` (tests, pipes, CI logs). */
-function lineStream(io: CliIo): NodeJS.WritableStream {
+export function lineStream(io: CliIo): NodeJS.WritableStream {
   let pending = '';
   const stream = {
     isTTY: false,
