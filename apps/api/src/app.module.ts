@@ -12,6 +12,7 @@ import { ConsolidateBatchesController } from './consolidate-batches/consolidate-
 import { CorrectMassController } from './correct-mass/correct-mass.controller';
 import { IndicatorReportModule } from './documents-indicator-report/indicator-report.module';
 import { LedgerBookModule } from './documents-ledger-book/ledger-book.module';
+import { DocumentsModule } from './documents/documents.module';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
 import { GrantPermitController } from './grant-permit/grant-permit.controller';
 import { HealthController } from './health/health.controller';
@@ -76,6 +77,7 @@ export class AppModule {
         IndicatorReportModule,
         FeedModule,
         ImportsModule,
+        DocumentsModule,
         ConsoleModule,
       ],
       controllers: [HealthController, ...WRITE_CONTROLLERS],

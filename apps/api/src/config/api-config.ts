@@ -39,6 +39,11 @@ export interface ApiConfig extends StoreSettings {
   readonly host: string;
   /** The HTTP edge: body limits, timeouts, connection caps, rate limits (block below). */
   readonly http: HttpSettings;
+  /**
+   * WASTEFLOW_PUBLIC_URL: the base of the public links printed on documents (the labels' QR codes),
+   * never taken from a request's Host header (DESIGN.md §10); default http://localhost:<port>.
+   */
+  readonly publicUrl: string;
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -62,7 +67,31 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runProjections: projections === 'on',
     host: env.HOST || DEFAULT_HOST,
     http: httpSettingsOf(env),
+    publicUrl: publicUrlOf(env.WASTEFLOW_PUBLIC_URL, port),
   };
+}
+
+/** An absolute http(s) URL without query, fragment or trailing slash; a bad one stops the start. */
+export function publicUrlOf(setting: string | undefined, port: number): string {
+  const value = setting?.trim();
+  if (!value) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`WASTEFLOW_PUBLIC_URL must be an absolute URL, not ${value}`);
+  }
+  if (
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== ''
+  ) {
+    throw new ConfigurationError(
+      `WASTEFLOW_PUBLIC_URL must be an http(s) URL without query, fragment or user, not ${value}`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** Read at start with the rest: a bad targets setting stops the start with its reason, like a bad port. */

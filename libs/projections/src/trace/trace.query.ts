@@ -187,6 +187,23 @@ export class TraceQuery {
     return { view, access: accessOf(batch) };
   }
 
+  /**
+   * The 产生序号 of a generated batch (HJ 1276-2022's 数字识别码): 1 + the batches its generator generated
+   * earlier in the ledger with the same waste code on the same CST day. Undefined for a batch that was not
+   * generated (split, consolidated, returned) or has no waste code.
+   */
+  async generationSerial(traceCode: string): Promise<number | undefined> {
+    const [batch] = await this.reader.select(traceBatches, 'WHERE trace_code = ?', [traceCode]);
+    if (!batch || batch.creation !== 'generated' || batch.wasteCode === null) return undefined;
+    const day = cstDay(batch.originAt);
+    const rows = await this.reader.query(
+      `SELECT origin_at FROM ${this.reader.table(traceBatches)}
+        WHERE origin_uscc = ? AND waste_code = ? AND creation = 'generated' AND created_position < ?`,
+      [batch.originUscc, batch.wasteCode, batch.createdPosition],
+    );
+    return 1 + rows.filter((row) => cstDay(String(row.origin_at)) === day).length;
+  }
+
   /** The public summary (the QR page): category, origin district and day, status, steps' types and days. */
   async findPublic(traceCode: string): Promise<PublicTraceView> {
     const checkpoint = await this.reader.checkpoint(TRACE_PROJECTION);

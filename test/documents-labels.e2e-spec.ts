@@ -1,0 +1,179 @@
+import { join } from 'node:path';
+import { composeTraceCode } from '@wasteflow/domain';
+import { Builders, Keys, PARTIES, requireStore, seedWorld, storesFor, type World } from './support/fixtures';
+import { decodeQr, decodeSvgQr, readPdf, renderFirstPage } from './support/pdf-reading';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * HJ 1276-2022 labels over HTTP (issue 14 item 2): the PDF read back with pdf.js (text, page size in mm,
+ * the CJK font embedded as a subset), its first page rendered and its QR code decoded to the public trace
+ * URL of the configuration; the SVG's QR code decoded too; the sheet; the refusals.
+ */
+const SUITE = 'documents-labels';
+const PUBLIC_URL = 'https://trace.wasteflow.example.cn/zj';
+
+describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
+  let t: TestApp;
+  let world: World;
+  let build: Builders;
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, {
+      suiteFile: __filename,
+      env: {
+        WASTEFLOW_HW_CATALOGUE: join(__dirname, '..', 'catalogue', 'hw-list-2021.csv'),
+        WASTEFLOW_PUBLIC_URL: `${PUBLIC_URL}/`,
+      },
+    });
+    world = await seedWorld(t, new Keys(`${SUITE}-seed-${kind}`));
+    build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
+  });
+  afterAll(async () => t?.close());
+
+  // every read waits for the read models to reach the head of the log (the api's read-your-writes)
+  const get = async (path: string, token: string | undefined) => {
+    const at = `${path.includes('?') ? '&' : '?'}minPosition=${await t.headPosition()}`;
+    const request = t.http
+      .get(`${path}${at}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
+  };
+
+  it('prints a 100 mm label: every field the ledger holds, the pictograms named, the 数字识别码, the font embedded as a subset, a QR code of the public page', async () => {
+    const code = await build.generate(12.345);
+    const response = await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    const pdf = response.body as Buffer;
+    const read = await readPdf(pdf);
+    expect(read.pages).toHaveLength(1);
+    expect(read.sizesMm[0].width).toBeCloseTo(100, 1);
+    expect(read.sizesMm[0].height).toBeCloseTo(100, 1);
+    const text = read.pages[0].replace(/\s+/g, '');
+    for (const field of [
+      '危险废物',
+      '废物名称',
+      '废物类别：HW08',
+      '废物代码：900-249-08',
+      '废物形态',
+      '危险特性：毒性、易燃性',
+      '主要成分',
+      '有害成分',
+      '注意事项',
+      '产生/收集单位',
+      '联系人和联系方式',
+      '废物重量：12.345kg',
+      '数字识别码',
+    ]) {
+      expect(text).toContain(field);
+    }
+    // the catalogue's name of the code (no description given), the unit, the date, the pictograms' names
+    expect(text).toContain('其他生产、销售、使用过程中产生的废矿物油');
+    expect(text).toContain(PARTIES.generator.name);
+    expect(text).toContain('产生日期：2026-03-02');
+    // 数字识别码: USCC + code digits + date + serial (the first HW08 batch of that day)
+    const serial = text.match(
+      new RegExp(`${PARTIES.generator.uscc}90024908 20260302(\\d{4})`.replace(' ', '')),
+    );
+    expect(serial).not.toBeNull();
+    expect(text).toContain(`浙固码${code}`);
+    // Noto Sans SC embedded as subsets (ABCDEF+name), regular and bold; small because only used glyphs are in
+    expect(read.fontNames.length).toBeGreaterThanOrEqual(2);
+    for (const name of read.fontNames) expect(name).toMatch(/^[A-Z]{6}\+NotoSansSC/);
+    expect(read.fontFiles).toBe(read.fontNames.length);
+    expect(pdf.length).toBeLessThan(200_000);
+    const qr = decodeQr(await renderFirstPage(pdf, `label-100-${kind}`));
+    expect(qr).toBe(`${PUBLIC_URL}/v1/trace/${encodeURIComponent(code)}`);
+  });
+
+  it('numbers the batches of one unit, code and day in the 数字识别码 (0001, 0002 …)', async () => {
+    const first = await build.generate(1);
+    const second = await build.generate(2);
+    const idOf = async (code: string) => {
+      const text = (
+        await readPdf((await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator)).body as Buffer)
+      ).pages[0].replace(/\s+/g, '');
+      return new RegExp(`${PARTIES.generator.uscc}9002490820260302(\\d{4})`).exec(text)?.[1];
+    };
+    const [a, b] = [Number(await idOf(first)), Number(await idOf(second))];
+    expect(b).toBe(a + 1);
+  });
+
+  it('prints 150 and 200 mm labels when asked, and the SVG at its size with a QR code that decodes to the public page', async () => {
+    const code = await build.generate(3);
+    for (const size of [150, 200]) {
+      const read = await readPdf(
+        (await get(`/v1/batches/${code}/label.pdf?size=${size}`, world.tokens.regulator)).body as Buffer,
+      );
+      expect(read.sizesMm[0].width).toBeCloseTo(size, 1);
+      expect(read.pages[0]).toContain('危险废物');
+    }
+    const svg = await get(`/v1/batches/${code}/label.svg`, world.tokens.auditor);
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    const body = (svg.body as Buffer).toString('utf8');
+    expect(body).toContain('width="100mm" height="100mm"');
+    expect(body).toContain('危险废物');
+    expect(body).toContain('900-249-08');
+    expect(decodeSvgQr(body)).toBe(`${PUBLIC_URL}/v1/trace/${encodeURIComponent(code)}`);
+  });
+
+  it('prints a sheet of labels on A4 (four 100 mm labels to a page)', async () => {
+    const codes = [
+      await build.generate(1),
+      await build.generate(2),
+      await build.generate(3),
+      await build.generate(4),
+      await build.generate(5),
+    ];
+    const response = await get(
+      `/v1/labels.pdf?codes=${codes.map(encodeURIComponent).join(',')}`,
+      world.tokens.generator,
+    );
+    expect(response.status).toBe(200);
+    const read = await readPdf(response.body as Buffer);
+    expect(read.pages).toHaveLength(2);
+    expect(read.sizesMm[0].width).toBeCloseTo(210, 0);
+    expect(read.sizesMm[0].height).toBeCloseTo(297, 0);
+    const all = read.pages.join('\n').replace(/\s+/g, '');
+    for (const code of codes) expect(all).toContain(code);
+    expect(read.pages[0].match(/危险废物/g)).toHaveLength(4);
+    await renderFirstPage(response.body as Buffer, `label-sheet-${kind}`, 1.5);
+  });
+
+  it('refuses a stranger (403), a mistyped code (400), a bad size (400), an empty or too long list (400), and an unknown batch (404)', async () => {
+    const code = await build.generate(1);
+    expect((await get(`/v1/batches/${code}/label.pdf`, world.tokens.otherGenerator)).status).toBe(403);
+    expect((await get(`/v1/batches/${code}/label.pdf`, world.tokens.outsideRegulator)).status).toBe(403);
+    expect((await get(`/v1/batches/${code}/label.pdf`, undefined)).status).toBe(401);
+    expect((await get(`/v1/batches/${code.slice(0, -1)}Z/label.svg`, world.tokens.generator)).status).toBe(
+      400,
+    );
+    const badSize = await get(`/v1/batches/${code}/label.pdf?size=120`, world.tokens.generator);
+    expect(badSize.status).toBe(400);
+    expect(JSON.parse((badSize.body as Buffer).toString()).errors[0]).toMatchObject({ field: 'size' });
+    expect((await get('/v1/labels.pdf', world.tokens.generator)).status).toBe(400);
+    expect(
+      (await get(`/v1/labels.pdf?codes=${Array(81).fill(code).join(',')}`, world.tokens.generator)).status,
+    ).toBe(400);
+    const mixed = await get(
+      `/v1/labels.pdf?codes=${code},${await build.generate(1, 'otherGenerator')}`,
+      world.tokens.generator,
+    );
+    expect(mixed.status).toBe(403);
+    const unknown = composeTraceCode({
+      districtCode: '330106',
+      category: 'hazardous',
+      date: '260302',
+      randomPart: '00000000',
+    });
+    expect(
+      (await get(`/v1/batches/${encodeURIComponent(unknown)}/label.pdf`, world.tokens.generator)).status,
+    ).toBe(404);
+  });
+});
