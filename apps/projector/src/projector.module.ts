@@ -60,8 +60,11 @@ class ProjectorStorageModule implements OnApplicationShutdown {
 }
 
 export interface ProjectorHealth {
-  /** ok: projecting, caught up or catching up; standby: another instance holds the lease (a hot spare). */
-  readonly status: 'ok' | 'standby' | 'down';
+  /**
+   * ok: projecting, caught up or catching up; degraded: projecting, but a projection stopped alone on an
+   * event it cannot apply (`projections[].failure`); standby: another instance holds the lease (a hot spare).
+   */
+  readonly status: 'ok' | 'degraded' | 'standby' | 'down';
   readonly state: RunnerStatus['state'];
   readonly owner: string;
   readonly leader: boolean;
@@ -74,15 +77,20 @@ export interface ProjectorHealth {
     readonly name: string;
     readonly checkpoint: string;
     readonly lag: string;
+    readonly state: 'live' | 'failed';
+    readonly failure?: { readonly position: string; readonly eventType: string; readonly eventId: string; readonly error: string };
   }[];
   readonly error?: string;
 }
 
 export function projectorHealth(status: RunnerStatus): ProjectorHealth {
+  const failed = status.projections.some((p) => p.state === 'failed');
   return {
     status:
       status.state === 'running' || status.state === 'rebuilding'
-        ? 'ok'
+        ? failed
+          ? 'degraded'
+          : 'ok'
         : status.state === 'standby'
           ? 'standby'
           : 'down',
@@ -98,6 +106,17 @@ export function projectorHealth(status: RunnerStatus): ProjectorHealth {
       name: p.name,
       checkpoint: formatPosition(p.checkpoint),
       lag: p.lag.toString(),
+      state: p.state,
+      ...(p.failure
+        ? {
+            failure: {
+              position: formatPosition(p.failure.position),
+              eventType: p.failure.eventType,
+              eventId: p.failure.eventId,
+              error: p.failure.message,
+            },
+          }
+        : {}),
     })),
     ...(status.error ? { error: status.error.message } : {}),
   };
@@ -153,6 +172,7 @@ export class ProjectorHttpServer implements OnApplicationBootstrap, OnModuleDest
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
+    // (GET /health answers 200 for ok, degraded and standby: the process works; 503 only when down.)
     try {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return send(response, 405, 'application/json', JSON.stringify({ status: 405, detail: 'GET only' }));

@@ -3,7 +3,7 @@ import { LeaseUnavailable } from '../src/runner/errors';
 import type { RebuildProgress } from '../src/runner/projection-runner';
 import { fixtures, withoutCounts, type ReadModelKind } from './fixture';
 import { eventually, gate } from './support';
-import { appendSynthetic, countingProjection, lazySyntheticProjection, syntheticProjection } from './synthetic';
+import { appendSynthetic, countingProjection, lazySyntheticProjection, notesProjection, synthNotes, syntheticProjection } from './synthetic';
 
 /**
  * The runner's guarantees, run once per read-model database by
@@ -31,7 +31,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
 
     const status = await runner.status();
     expect(status).toMatchObject({ state: 'running', leader: true, checkpoint: newHead, head: newHead, lag: 0n, eventsBehind: 0 });
-    expect(status.projections).toEqual([{ name: 'synthetic', checkpoint: newHead, lag: 0n }]);
+    expect(status.projections).toEqual([{ name: 'synthetic', checkpoint: newHead, lag: 0n, state: 'live' }]);
 
     const text = await metrics.metrics();
     expect(text).toContain(`wasteflow_projection_checkpoint{projection="synthetic"} ${Number(newHead)}`);
@@ -107,7 +107,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
   });
 
-  it('stops on a throwing projection with the error in status, and resumes from the checkpoint on restart', async () => {
+  it('stops a throwing projection alone with its failure in status, and retries it from its checkpoint on restart', async () => {
     const f = await fixture('throws');
     await appendSynthetic(f.store, 0, 500);
     const events = await f.events();
@@ -121,24 +121,89 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
         if (broken && event.id === bad.id) throw new Error('projection bug');
       },
     });
-    const { runner, logger } = await f.runner([projection], { batchSize: 50 });
+    const { runner, logger, metrics } = await f.runner([projection, countingProjection()], { batchSize: 50 });
     await runner.start();
-    await eventually(() => runner.currentState === 'error', 10_000, 'the runner to stop');
+    // The other projection goes on to the head; the failing one stops at the event before the bad one.
+    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000, 'stream-counts')).toBe(true);
     const status = await runner.status();
-    expect(status.error).toMatchObject({ projection: 'synthetic', position: bad.position, eventType: 'Deposited', eventId: bad.id });
-    expect(status.error?.message).toContain('projection bug');
-    expect(status.checkpoint).toBeLessThan(bad.position);
+    expect(status.state).toBe('running');
+    const failed = status.projections.find((p) => p.name === 'synthetic');
+    expect(failed).toMatchObject({ state: 'failed', failure: { position: bad.position, eventType: 'Deposited', eventId: bad.id, phase: 'evolve' } });
+    expect(failed?.failure?.message).toContain('projection bug');
+    const before = events[events.findIndex((e) => e.id === bad.id) - 1].position;
+    expect(failed?.checkpoint).toBe(before);
     expect(logger.messages('error')).toHaveLength(1);
-    expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected(status.checkpoint)));
-    // Still stopped: no silent skip past the bad event.
+    expect(logger.messages('error')[0]).toMatch(/Projection synthetic stopped alone at position .*projection bug/);
+    expect(await metrics.metrics()).toContain('wasteflow_projection_failed{projection="synthetic"} 1');
+    expect(await metrics.metrics()).toContain('wasteflow_projection_failed{projection="stream-counts"} 0');
+    // Exactly the events before the bad one: nothing of its batch after it, nothing skipped.
+    expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected(before)));
+    // Still stopped: no silent skip past the bad event; a wait for it answers at once.
     await appendSynthetic(f.store, 500, 20);
-    expect(await runner.waitForPosition(bad.position, 200)).toBe(false);
+    expect(await runner.waitFor(bad.position, 5_000, 'synthetic')).toEqual({ reached: false, failed: 'synthetic' });
+    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000, 'stream-counts')).toBe(true);
 
     broken = false;
+    await runner.stop();
     await runner.start();
     expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
-    expect((await runner.status()).error).toBeUndefined();
+    const after = await runner.status();
+    expect(after.projections.every((p) => p.state === 'live' && p.failure === undefined)).toBe(true);
     expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
+    expect(await metrics.metrics()).toContain('wasteflow_projection_failed{projection="synthetic"} 0');
+  });
+
+  it(`isolates a projection whose rows the database refuses (${kind === 'postgres' ? 'a NUL byte in a text column' : 'a throwing evolve'}): the others go on, another process sees why`, async () => {
+    const f = await fixture('isolated');
+    await appendSynthetic(f.store, 0, 200);
+    const badNote = kind === 'postgres' ? 'a\u0000b' : 'boom';
+    await f.store.appendToStreams([
+      {
+        stream: 'notes-1',
+        expected: 'any',
+        events: [
+          { id: 'note-ok', type: 'Noted', schemaVersion: 1, data: { note: 'fine' }, metadata: {} },
+          { id: 'note-bad', type: 'Noted', schemaVersion: 1, data: { note: badNote }, metadata: {} },
+        ],
+      },
+    ]);
+    await appendSynthetic(f.store, 200, 100);
+    const all = [syntheticProjection(), notesProjection(), countingProjection()];
+    const { runner, logger, metrics } = await f.runner(all, { batchSize: 1000 });
+    await runner.start();
+    const head = await f.store.headPosition();
+    expect(await runner.waitForPosition(head, 10_000, ['synthetic', 'stream-counts'])).toBe(true);
+    const badEvent = (await f.events()).find((e) => e.id === 'note-bad');
+    const okEvent = (await f.events()).find((e) => e.id === 'note-ok');
+    const status = await runner.status();
+    expect(status.state).toBe('running');
+    expect(status.error).toBeUndefined();
+    const notes = status.projections.find((p) => p.name === 'notes');
+    expect(notes).toMatchObject({
+      state: 'failed',
+      checkpoint: okEvent?.position,
+      failure: { position: badEvent?.position, eventType: 'Noted', eventId: 'note-bad', phase: kind === 'postgres' ? 'commit' : 'evolve' },
+    });
+    expect(notes?.failure?.message).toMatch(kind === 'postgres' ? /0x00/ : /boom/);
+    // The note before the bad one is in; nothing of the bad one.
+    expect(await runner.dumpTable(synthNotes)).toEqual([{ stream: 'notes-1', note: 'fine', n: 1 }]);
+    // status.checkpoint is that of the healthy projections.
+    expect(status.checkpoint).toBe(head);
+    expect(logger.messages('error').join('\n')).toMatch(/Projection notes stopped alone at position/);
+    expect(await metrics.metrics()).toContain('wasteflow_projection_failed{projection="notes"} 1');
+
+    // Live projection goes on for the others.
+    await appendSynthetic(f.store, 300, 50);
+    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000, ['synthetic', 'stream-counts'])).toBe(true);
+    expect(await f.actual(runner, true)).toEqual(await f.expected());
+    expect(await runner.waitFor(await f.store.headPosition(), 1_000)).toEqual({ reached: false, failed: 'notes' });
+
+    // A process that does not project (an api beside apps/projector) reads the failure from the table.
+    const reader = await f.runner(all);
+    const seen = (await reader.runner.status()).projections.find((p) => p.name === 'notes');
+    expect(seen).toMatchObject({ state: 'failed', failure: { position: badEvent?.position, eventId: 'note-bad' } });
+    expect(await reader.runner.waitForPosition(await f.store.headPosition(), 1_000, 'synthetic')).toBe(true);
+    expect(await reader.runner.waitFor(await f.store.headPosition(), 1_000, 'notes')).toEqual({ reached: false, failed: 'notes' });
   });
 
   it('resumes after a restart from its checkpoint without applying any event twice', async () => {

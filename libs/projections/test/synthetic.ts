@@ -171,7 +171,48 @@ export function countingProjection(applied?: { count: number }): Projection {
   });
 }
 
-export const ALL_SYNTHETIC_MIGRATIONS = [SyntheticTables1764400000100, SyntheticCounts1764400000200];
+/** A projection that copies free text into a text column: NUL cannot reach a PostgreSQL text column. */
+export const synthNotes = defineTable({
+  name: 'synth_notes',
+  key: ['stream'],
+  columns: { stream: 'text', note: 'text', n: 'integer' },
+});
+
+export class SyntheticNotes1764400000300 implements MigrationInterface {
+  readonly name = 'SyntheticNotes1764400000300';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE ${readModelTable(queryRunner, 'synth_notes')} (stream text PRIMARY KEY, note text NOT NULL, n integer NOT NULL)`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_notes')}`);
+  }
+}
+
+/** Keeps each stream's last note; throws on the note `boom` (a projection bug). */
+export function notesProjection(): Projection {
+  return defineProjection({
+    name: 'notes',
+    eventTypes: ['Noted'],
+    tables: [synthNotes],
+    migrations: [SyntheticNotes1764400000300],
+    async evolve(rows, event) {
+      const note = String(event.data.note);
+      if (note === 'boom') throw new Error('boom: this projection cannot apply it');
+      const current = await rows.get(synthNotes, { stream: event.stream });
+      rows.put(synthNotes, { stream: event.stream, note, n: (current?.n ?? 0) + 1 });
+    },
+  });
+}
+
+export const ALL_SYNTHETIC_MIGRATIONS = [
+  SyntheticTables1764400000100,
+  SyntheticCounts1764400000200,
+  SyntheticNotes1764400000300,
+];
 
 // ---------------------------------------------------------------------------------------------------
 // Deterministic events

@@ -51,7 +51,7 @@ export class IndicatorReportController {
     for (const category of categories) assertIndicatorScope(principal, query.region, category);
     const includeAll = categories.length === WASTE_CATEGORIES.length;
     if (includeAll) assertIndicatorScope(principal, query.region, undefined);
-    await this.readYourWrites.reach(query.minPosition);
+    await this.readYourWrites.reach(query.minPosition, 'indicators');
     const year = Number(query.year);
     const { lines, positions } = await reportLines(
       this.indicators,

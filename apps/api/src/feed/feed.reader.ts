@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
 } from '@wasteflow/event-store';
 import type { Principal } from '@wasteflow/ledger';
-import { ProjectionRunner } from '@wasteflow/projections';
+import { MANIFESTS_PROJECTION, ProjectionRunner, TRACE_PROJECTION } from '@wasteflow/projections';
 import { FeedScopes } from './feed-scope';
 
 /** One event as the feed (and a webhook delivery) shows it (DESIGN.md §4 bodies). */
@@ -100,7 +100,8 @@ export class FeedReader {
       const left = deadline - Date.now();
       if (left <= 0) break;
       const after = BigInt(page.next);
-      if (!(await this.runner.waitForPosition(after + 1n, left))) break;
+      // The feed is judged by the trace and manifest read models alone (FeedScopes): another's stop does not end the poll.
+      if (!(await this.runner.waitForPosition(after + 1n, left, [TRACE_PROJECTION, MANIFESTS_PROJECTION]))) break;
       page = await this.page(principal, { ...request, after });
     }
     return page;

@@ -22,6 +22,20 @@ interface HealthReport {
     readonly lag?: string;
     readonly eventsBehind?: number;
     readonly error?: string;
+    /** Each read model: a `failed` one stopped alone on the event `failure` names; the others go on. */
+    readonly models?: readonly {
+      readonly name: string;
+      readonly state: 'live' | 'failed';
+      readonly checkpoint: string;
+      readonly failure?: {
+        readonly position: string;
+        readonly eventType: string;
+        readonly eventId: string;
+        readonly phase: string;
+        readonly error: string;
+        readonly at: string;
+      };
+    }[];
   };
 }
 
@@ -47,7 +61,8 @@ async function bounded<T>(probe: () => Promise<T>, what: string): Promise<T> {
 
 /**
  * Liveness and readiness in one answer. 200 while a write can succeed: the store answers and says it can
- * take writes (projection lag or a stopped projection is `degraded`, still 200: writes work). 503 with
+ * take writes (a stopped runner, or one read model stopped alone on an event it cannot apply, is
+ * `degraded`, still 200: writes and the other read models work). 503 with
  * Retry-After when it cannot — down, hung past the probe's bound, out of disk space, read-only, a standby
  * — so a load balancer sends writes elsewhere. Never a 500: every probe's failure is part of the report.
  */
@@ -62,8 +77,9 @@ export class HealthController {
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const [store, projections] = await Promise.all([this.storeReport(), this.projectionReport()]);
+    const failed = projections.models?.some((model) => model.state === 'failed') ?? false;
     const overall: HealthReport['status'] =
-      !store.up || !store.writable ? 'down' : projections.error ? 'degraded' : 'ok';
+      !store.up || !store.writable ? 'down' : projections.error || failed ? 'degraded' : 'ok';
     if (overall === 'down') {
       void reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
     }
@@ -100,6 +116,23 @@ export class HealthController {
         lag: status.lag.toString(),
         eventsBehind: status.eventsBehind,
         ...(status.error ? { error: status.error.message } : {}),
+        models: status.projections.map((p) => ({
+          name: p.name,
+          state: p.state,
+          checkpoint: formatPosition(p.checkpoint),
+          ...(p.failure
+            ? {
+                failure: {
+                  position: formatPosition(p.failure.position),
+                  eventType: p.failure.eventType,
+                  eventId: p.failure.eventId,
+                  phase: p.failure.phase,
+                  error: p.failure.message,
+                  at: p.failure.at.toISOString(),
+                },
+              }
+            : {}),
+        })),
       };
     } catch (error) {
       return { state: this.runner.currentState, leader: false, error: messageOf(error) };

@@ -117,7 +117,7 @@ export class AlertsController {
     if (from && to && from.getTime() >= to.getTime())
       throw InvalidRequest.field('to', 'isPeriod', 'to must be after from');
     const scope = dashboardScope(principal, query);
-    await this.readYourWrites.reach(query.minPosition);
+    await this.readYourWrites.reach(query.minPosition, 'alerts');
     return this.alerts.alerts({
       scope,
       kind: query.kind as AlertKind | undefined,

@@ -98,7 +98,7 @@ export class IndicatorsController {
       }
     }
     assertIndicatorScope(principal, query.region, query.category);
-    await this.readYourWrites.reach(query.minPosition);
+    await this.readYourWrites.reach(query.minPosition, 'indicators');
     return this.indicators.indicators({
       region: query.region,
       category: query.category as WasteCategory | undefined,

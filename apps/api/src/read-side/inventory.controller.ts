@@ -85,7 +85,7 @@ export class InventoryController {
   ): Promise<InventoryAnswer> {
     const subtype = subtypeOf(query.category, query.subtype);
     const scope = dashboardScope(principal, query);
-    await this.readYourWrites.reach(query.minPosition);
+    await this.readYourWrites.reach(query.minPosition, 'inventory');
     return this.inventory.inventory({
       scope,
       party: query.party,

@@ -145,7 +145,7 @@ export class ManifestsController {
       pageSize: positiveInteger('pageSize', pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     };
     const scope = listScopeOf(principal, filters);
-    await this.readYourWrites.reach(minPosition);
+    await this.readYourWrites.reach(minPosition, 'manifests');
     return this.manifests.list(scope, filters, this.clock.now());
   }
 
@@ -167,7 +167,7 @@ export class ManifestsController {
     @Param('no', ManifestNumberPipe) manifestNo: string,
     @Query('minPosition') minPosition?: string,
   ): Promise<ManifestView> {
-    await this.readYourWrites.reach(minPosition);
+    await this.readYourWrites.reach(minPosition, 'manifests');
     const { view } = await readScoped(principal, `manifest ${manifestNo}`, () =>
       this.manifests.find(manifestNo, this.clock.now()),
     );

@@ -146,7 +146,7 @@ export class TraceController {
     @Param('code', DecodedTraceCodePipe) code: string,
     @Query('minPosition') minPosition?: string,
   ): Promise<TraceView> {
-    await this.readYourWrites.reach(minPosition);
+    await this.readYourWrites.reach(minPosition, 'trace');
     const { view } = await readBatch(principal, code, this.trace, this.parties);
     return view;
   }
@@ -168,7 +168,7 @@ export class TraceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('minPosition') minPosition?: string,
   ): Promise<string> {
-    await this.readYourWrites.reach(minPosition);
+    await this.readYourWrites.reach(minPosition, 'trace');
     await readBatch(principal, code, this.trace, this.parties);
     const svg = await QRCode.toString(publicTraceUrl(publicBase(request), code), {
       type: 'svg',

@@ -23,10 +23,43 @@ export interface Fence {
   readonly renewTo: number;
 }
 
+/** Why a projection stopped alone, as stored beside its checkpoint (column `failure`, JSON). */
+export interface StoredFailure {
+  readonly position: bigint;
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly phase: 'prefetch' | 'evolve';
+  readonly message: string;
+  /** ISO 8601. */
+  readonly at: string;
+}
+
+/** One projection's row of `projection_checkpoint`. */
+export interface StoredProgress {
+  readonly position: bigint;
+  /** Bumped by every swap of rebuilt tables (ADR 0011). */
+  readonly generation: number;
+  /** The projection's code version its tables were built by. */
+  readonly version: number;
+  readonly failure?: StoredFailure;
+}
+
 export interface BatchCommit {
   readonly fence: Fence;
   readonly changes: readonly TableChanges[];
   readonly checkpoints: ReadonlyMap<string, bigint>;
+  /** Code versions, recorded when a projection's checkpoint row is first written. */
+  readonly versions?: ReadonlyMap<string, number>;
+  /**
+   * Failures to record with the projection's current checkpoint, or to clear (null): a projection that
+   * cannot apply an event stops alone, and every process reads why from here.
+   */
+  readonly failures?: ReadonlyMap<string, { readonly position: bigint; readonly failure: StoredFailure | null }>;
+  /**
+   * The generation each projection's tables had when the batch was computed: a swap since then refuses
+   * the whole commit (ProjectionSwapped) and nothing is written.
+   */
+  readonly generations?: ReadonlyMap<string, number>;
   /**
    * Runs inside the transaction after the rows were written and before the checkpoint is: where tests
    * inject a crash. Synchronous, because the SQLite transaction is.
@@ -46,6 +79,40 @@ export class LeaseLost extends Error {
   }
 }
 
+/** Thrown by a commit computed over tables that a rebuild has since swapped out. Nothing was written. */
+export class ProjectionSwapped extends Error {
+  constructor(
+    readonly projection: string,
+    readonly expected: number,
+    readonly found: number,
+  ) {
+    super(`Projection ${projection} was swapped by a rebuild (generation ${expected} → ${found})`);
+    this.name = 'ProjectionSwapped';
+  }
+}
+
+export function encodeFailure(failure: StoredFailure): string {
+  return JSON.stringify({ ...failure, position: failure.position.toString() });
+}
+
+export function decodeFailure(text: unknown): StoredFailure | undefined {
+  if (typeof text !== 'string' || text === '') return undefined;
+  const parsed = JSON.parse(text) as Omit<StoredFailure, 'position'> & { position: string };
+  return { ...parsed, position: BigInt(parsed.position) };
+}
+
+/** Checks the generations a commit expects against those stored; throws ProjectionSwapped on a mismatch. */
+export function checkGenerations(
+  expected: ReadonlyMap<string, number> | undefined,
+  stored: ReadonlyMap<string, number>,
+): void {
+  if (!expected) return;
+  for (const [name, generation] of expected) {
+    const found = stored.get(name) ?? 0;
+    if (found !== generation) throw new ProjectionSwapped(name, generation, found);
+  }
+}
+
 /**
  * The read-model database as the runner uses it. Two implementations: SQLite (synchronous better-sqlite3
  * statements, one synchronous transaction per batch) and PostgreSQL (one statement per table and kind of
@@ -54,6 +121,8 @@ export class LeaseLost extends Error {
 export interface ReadModelBackend extends RowLoader {
   readonly kind: 'sqlite' | 'postgres';
   readCheckpoints(): Promise<Map<string, bigint>>;
+  /** Every projection's checkpoint row: position, generation, version, failure. */
+  readProgress(): Promise<Map<string, StoredProgress>>;
   /** Rows, checkpoints and a lease renewal in one transaction; LeaseLost when the fence fails. */
   commit(batch: BatchCommit): Promise<void>;
   /**

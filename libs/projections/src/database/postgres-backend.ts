@@ -5,7 +5,11 @@ import {
   CHECKPOINT_TABLE,
   LEASE_TABLE,
   LeaseLost,
+  checkGenerations,
+  decodeFailure,
+  encodeFailure,
   type BatchCommit,
+  type StoredProgress,
   type Fence,
   type LeaseHolder,
   type LeaseRecord,
@@ -95,18 +99,61 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     return new Map(rows.map((row) => [String(row.name), toBigint(row.position)]));
   }
 
+  async readProgress(): Promise<Map<string, StoredProgress>> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT name, position, generation, version, failure FROM ${this.sql.table(CHECKPOINT_TABLE)}`,
+    );
+    return new Map(
+      rows.map((row) => {
+        const failure = decodeFailure(row.failure);
+        const progress: StoredProgress = {
+          position: toBigint(row.position),
+          generation: Number(row.generation),
+          version: Number(row.version),
+          ...(failure ? { failure } : {}),
+        };
+        return [String(row.name), progress];
+      }),
+    );
+  }
+
   async commit(batch: BatchCommit): Promise<void> {
     // Catalog reads happen before the transaction opens, so it stays as short as the writes.
     for (const change of batch.changes) await this.types(change.table);
     await this.transaction(batch.fence, async (runner) => {
+      if (batch.generations && batch.generations.size > 0) {
+        // The fence above row-locked the lease, and a swap locks it first too: this read cannot race one.
+        const rows: Row[] = await runner.query(
+          `SELECT name, generation FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ANY($1::text[])`,
+          [[...batch.generations.keys()]],
+        );
+        checkGenerations(batch.generations, new Map(rows.map((r) => [String(r.name), Number(r.generation)])));
+      }
       for (const change of batch.changes) await this.writeChanges(runner, change);
       batch.beforeCheckpoint?.();
       if (batch.checkpoints.size > 0) {
+        const names = [...batch.checkpoints.keys()];
         await runner.query(
-          `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at)
-           SELECT name, position, CURRENT_TIMESTAMP FROM unnest($1::text[], $2::bigint[]) AS c(name, position)
+          `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at, version)
+           SELECT name, position, CURRENT_TIMESTAMP, version FROM unnest($1::text[], $2::bigint[], $3::int[]) AS c(name, position, version)
            ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
-          [[...batch.checkpoints.keys()], [...batch.checkpoints.values()].map(String)],
+          [names, [...batch.checkpoints.values()].map(String), names.map((n) => batch.versions?.get(n) ?? 1)],
+        );
+      }
+      if (batch.failures && batch.failures.size > 0) {
+        const names = [...batch.failures.keys()];
+        const entries = [...batch.failures.values()];
+        await runner.query(
+          `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at, version, failure)
+           SELECT name, position, CURRENT_TIMESTAMP, version, failure
+             FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[]) AS c(name, position, version, failure)
+           ON CONFLICT (name) DO UPDATE SET failure = excluded.failure, updated_at = excluded.updated_at`,
+          [
+            names,
+            entries.map((e) => e.position.toString()),
+            names.map((n) => batch.versions?.get(n) ?? 1),
+            entries.map((e) => (e.failure ? encodeFailure(e.failure) : null)),
+          ],
         );
       }
     });

@@ -72,6 +72,7 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
       'projection_checkpoint',
       'projection_lease',
       READ_MODEL_MIGRATIONS_TABLE,
+      'synth_notes',
       'synth_stream_counts',
       'synth_stream_stats',
       'synth_type_totals',
@@ -82,12 +83,14 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
       );
     expect(await migrations(dataSource)).toEqual([
       'ProjectionInfrastructure1764400000000',
+      'ProjectionProgress1764400000050',
       'SyntheticTables1764400000100',
       'SyntheticCounts1764400000200',
+      'SyntheticNotes1764400000300',
     ]);
     await dataSource.destroy();
     const again = await open(cfg);
-    expect(await migrations(again)).toHaveLength(3);
+    expect(await migrations(again)).toHaveLength(5);
     expect(readModelDataSourceOptions(cfg).synchronize).toBe(false);
     if (cfg.kind === 'sqlite') {
       expect(existsSync(cfg.file)).toBe(true);
@@ -157,7 +160,7 @@ function databaseScenarios(kind: 'sqlite' | 'postgres'): void {
       const cfg = config();
       const sources = await Promise.all([open(cfg), open(cfg), open(cfg)]);
       const rows = await sources[0].query(`SELECT count(*)::int AS n FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
-      expect(rows).toEqual([{ n: 3 }]);
+      expect(rows).toEqual([{ n: 5 }]);
     });
 
     it('adds a later migration to an existing schema', async () => {

@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { preparePrivateFile } from '@wasteflow/event-store';
 import { ProjectionInfrastructure1764400000000 } from './infrastructure.migration';
+import { ProjectionProgress1764400000050 } from './progress.migration';
 import { quoteIdentifier, type MigrationClass } from './migration-helpers';
 import { readModelSchema, type ReadModelDatabaseConfig } from './read-model-config';
 
@@ -16,7 +17,7 @@ export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
 
 /** Every migration of the read-model database: the runner's tables first, then the projections'. */
 export function readModelMigrations(projectionMigrations: readonly MigrationClass[] = []): MigrationClass[] {
-  const all = [ProjectionInfrastructure1764400000000, ...projectionMigrations];
+  const all = [ProjectionInfrastructure1764400000000, ProjectionProgress1764400000050, ...projectionMigrations];
   return [...new Set(all)];
 }
 

@@ -6,7 +6,11 @@ import {
   CHECKPOINT_TABLE,
   LEASE_TABLE,
   LeaseLost,
+  checkGenerations,
+  decodeFailure,
+  encodeFailure,
   type BatchCommit,
+  type StoredProgress,
   type Fence,
   type LeaseHolder,
   type LeaseRecord,
@@ -54,6 +58,7 @@ export class SqliteReadModelBackend implements ReadModelBackend {
         this.checkFence(fence);
         for (const table of tables) this.statement(`DELETE FROM ${this.sql.table(table.name)}`).run();
         const forget = this.statement(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ?`);
+        // (the failure and generation go with the row)
         for (const name of projections) forget.run(name);
       },
     ).immediate;
@@ -87,6 +92,24 @@ export class SqliteReadModelBackend implements ReadModelBackend {
   async readCheckpoints(): Promise<Map<string, bigint>> {
     const rows = this.statement(`SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)}`).all();
     return new Map(rows.map((row) => [String(row.name), toBigint(row.position)]));
+  }
+
+  async readProgress(): Promise<Map<string, StoredProgress>> {
+    const rows = this.statement(
+      `SELECT name, position, generation, version, failure FROM ${this.sql.table(CHECKPOINT_TABLE)}`,
+    ).all();
+    return new Map(
+      rows.map((row) => {
+        const failure = decodeFailure(row.failure);
+        const progress: StoredProgress = {
+          position: toBigint(row.position),
+          generation: Number(row.generation),
+          version: Number(row.version),
+          ...(failure ? { failure } : {}),
+        };
+        return [String(row.name), progress];
+      }),
+    );
   }
 
   async commit(batch: BatchCommit): Promise<void> {
@@ -159,13 +182,25 @@ export class SqliteReadModelBackend implements ReadModelBackend {
 
   private commitInTransaction(batch: BatchCommit): void {
     this.checkFence(batch.fence);
+    if (batch.generations) {
+      const rows = this.statement(`SELECT name, generation FROM ${this.sql.table(CHECKPOINT_TABLE)}`).all();
+      checkGenerations(batch.generations, new Map(rows.map((r) => [String(r.name), Number(r.generation)])));
+    }
     for (const change of batch.changes) this.writeChanges(change);
     batch.beforeCheckpoint?.();
     const save = this.statement(
-      `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)
+      `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at, version) VALUES (?, ?, CURRENT_TIMESTAMP, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
     );
-    for (const [name, position] of batch.checkpoints) save.run(name, position);
+    for (const [name, position] of batch.checkpoints) save.run(name, position, batch.versions?.get(name) ?? 1);
+    if (batch.failures) {
+      const record = this.statement(
+        `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at, version, failure) VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET failure = excluded.failure, updated_at = excluded.updated_at`,
+      );
+      for (const [name, { position, failure }] of batch.failures)
+        record.run(name, position, batch.versions?.get(name) ?? 1, failure ? encodeFailure(failure) : null);
+    }
   }
 
   private writeChanges(change: TableChanges): void {

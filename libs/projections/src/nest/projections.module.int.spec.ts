@@ -35,7 +35,7 @@ function moduleScenario(kind: ReadModelKind): void {
       leader: true,
       checkpoint: head.toString(),
       rows: (await f.expected()).streamStats.length,
-      migrations: 3,
+      migrations: 4,
       metricsNamed: true,
       stateAfterClose: 'stopped',
     });

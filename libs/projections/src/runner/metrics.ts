@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ProgressBook } from './progress-book';
 
 export interface LagSnapshot {
   readonly head: bigint;
@@ -15,6 +16,7 @@ export class RunnerMetrics {
   private readonly applied: Counter<'projection'>;
   private readonly batchDuration: Histogram<'mode'>;
   private readonly leader: Gauge;
+  private readonly failed: Gauge<'projection'>;
 
   constructor(registry: Registry, snapshot: () => Promise<LagSnapshot | undefined>) {
     const registers = [registry];
@@ -52,6 +54,12 @@ export class RunnerMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
+    this.failed = new Gauge({
+      name: 'wasteflow_projection_failed',
+      help: '1 while the projection is stopped on an event it cannot apply (the others go on): alert on it',
+      labelNames: ['projection'],
+      registers,
+    });
     this.leader = new Gauge({
       name: 'wasteflow_projection_leader',
       help: '1 while this instance holds the projection lease and writes the read models',
@@ -72,6 +80,14 @@ export class RunnerMetrics {
 
   checkpoints(checkpoints: ReadonlyMap<string, bigint>): void {
     for (const [projection, position] of checkpoints) this.checkpoint.set({ projection }, Number(position));
+  }
+
+  /** Checkpoints and failure flags of every projection, as the book has them. */
+  progress(book: ProgressBook): void {
+    for (const name of book.names) {
+      this.checkpoint.set({ projection: name }, Number(book.checkpoint(name)));
+      this.failed.set({ projection: name }, book.isFailed(name) ? 1 : 0);
+    }
   }
 
   leading(isLeader: boolean): void {

@@ -13,6 +13,12 @@ import { compileTable, type TableDefinition } from './table';
 export interface Projection {
   /** Stable: it names the checkpoint. Renaming a projection rebuilds it from scratch. */
   readonly name: string;
+  /**
+   * The version of what `evolve` computes (default 1). Raise it when a change of code changes the rows the
+   * same events give: the runner that leads next rebuilds this projection in shadow tables while the old
+   * ones keep answering, and swaps them in when caught up (ADR 0011).
+   */
+  readonly version?: number;
   /** The events `evolve` sees (`'all'` for every event); the others only move the checkpoint past them. */
   readonly eventTypes: readonly string[] | 'all';
   /** Every table `evolve` touches; a projection cannot reach another's tables. */
@@ -44,6 +50,9 @@ export function validateProjection(projection: Projection): void {
   }
   if (projection.eventTypes !== 'all' && projection.eventTypes.length === 0) {
     throw new Error(`Projection ${projection.name} handles no event types`);
+  }
+  if (projection.version !== undefined && (!Number.isSafeInteger(projection.version) || projection.version < 1)) {
+    throw new Error(`Projection ${projection.name}: version must be a positive integer`);
   }
   for (const table of projection.tables) compileTable(table);
 }

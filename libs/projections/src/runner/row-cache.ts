@@ -200,6 +200,21 @@ export class BatchRows {
     return [...this.tables.values()].map((cache) => cache.changes());
   }
 
+  /** The changes of `tables` alone (one projection's, committed on its own). */
+  changesOf(tables: readonly TableDefinition[]): TableChanges[] {
+    const changes: TableChanges[] = [];
+    for (const definition of tables) {
+      const cache = this.tables.get(definition);
+      if (cache) changes.push(cache.changes());
+    }
+    return changes;
+  }
+
+  /** Drops what the batch staged for `tables` (a projection that failed): none of it is written. */
+  discard(tables: readonly TableDefinition[]): void {
+    for (const definition of tables) this.tables.delete(definition);
+  }
+
   private cache(definition: TableDefinition): TableCache {
     let cache = this.tables.get(definition);
     if (!cache) {
