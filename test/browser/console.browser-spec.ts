@@ -18,6 +18,9 @@ import {
   type Chromium,
 } from './support/browser';
 
+/** The public base the QR codes print (the page itself is opened on the test server). */
+const PUBLIC_URL = 'https://wasteflow.example.cn';
+
 /**
  * The console in a real browser against the real app (Fastify, SQLite, projections), one user after
  * another, each doing their main task end to end through the pages: the administrator issues a regulator
@@ -53,7 +56,11 @@ if (missing && process.env.CI === 'true') {
 
     beforeAll(async () => {
       ensureConsoleBuilt();
-      t = await startTestApp('sqlite', { suiteFile: __filename, clock: systemClock });
+      t = await startTestApp('sqlite', {
+        suiteFile: __filename,
+        clock: systemClock,
+        env: { WASTEFLOW_PUBLIC_URL: PUBLIC_URL },
+      });
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
       // fourteen months of Hangzhou (2025-01 … 2026-02), as `npm run demo` writes them, for the dashboard
@@ -76,7 +83,8 @@ if (missing && process.env.CI === 'true') {
 
     async function apiGet<T>(path: string, token: string): Promise<T> {
       const response = await t.http.get(path).set('Authorization', `Bearer ${token}`);
-      if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      if (response.status !== 200)
+        throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body as T;
     }
 
@@ -97,7 +105,9 @@ if (missing && process.env.CI === 'true') {
       await screenshotBoth(page, 'admin-tokens');
       await page.locator('[data-test=use-token]').click();
       await page.waitForURL(/\/regulator/);
-      await expect(page.locator('[data-test=whoami]').textContent()).resolves.toMatch(/监管部门.*杭州市.*萧山区.*危险废物/);
+      await expect(page.locator('[data-test=whoami]').textContent()).resolves.toMatch(
+        /监管部门.*杭州市.*萧山区.*危险废物/,
+      );
       await page.locator('[data-test=sign-out]').click();
       await page.waitForURL(/\/sign-in/);
       expect(errors).toEqual([]);
@@ -125,7 +135,10 @@ if (missing && process.env.CI === 'true') {
       await page.waitForURL(/\/batches\/[0-9A-Z*~$=]{22}\?created=1/); // the check character may be * ~ $ = (MOD 37-2)
       shared.traceCode = decodeURIComponent(page.url().split('/batches/')[1].split('?')[0]);
       await page.locator('[data-test=held]').filter({ hasText: '1.251 t' }).waitFor();
-      const inventory = await apiGet<{ total: number }>(`/v1/inventory?party=${PARTIES.generator.uscc}`, world.tokens.generator as string);
+      const inventory = await apiGet<{ total: number }>(
+        `/v1/inventory?party=${PARTIES.generator.uscc}`,
+        world.tokens.generator as string,
+      );
       expect(inventory.total).toBe(1);
       await page.locator('[data-test=qr]').waitFor();
       await screenshotBoth(page, 'generator-batch-label');
@@ -151,14 +164,19 @@ if (missing && process.env.CI === 'true') {
       await page.goto(`${base}/pickups`);
       const card = page.locator(`[data-manifest="${shared.manifestNo}"]`);
       await card.waitFor();
-      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(PHONE.width);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+        PHONE.width,
+      );
       await card.getByRole('button', { name: '起运' }).click();
       await page.getByLabel('车牌号').fill('浙A·D12345');
       await page.getByLabel('过磅重量（千克，可选）').fill('1250.5');
       await screenshot(page, 'carrier-pickup-phone');
       await page.getByRole('button', { name: '确认起运' }).click();
       await page.locator('[data-test=picked-up]').waitFor();
-      const manifest = await apiGet<{ status: string; vehiclePlate: string }>(`/v1/manifests/${shared.manifestNo}`, world.tokens.carrier as string);
+      const manifest = await apiGet<{ status: string; vehiclePlate: string }>(
+        `/v1/manifests/${shared.manifestNo}`,
+        world.tokens.carrier as string,
+      );
       expect(manifest).toMatchObject({ status: 'picked_up' });
       await screenshot(page, 'carrier-picked-up-phone');
       expect(errors).toEqual([]);
@@ -183,11 +201,15 @@ if (missing && process.env.CI === 'true') {
       await page.locator('[data-test=received]').waitFor();
       expect(await page.locator('[data-test=received]').textContent()).toContain('部分拒收');
       await screenshotBoth(page, 'receiver-received');
-      const manifest = await apiGet<{ lines: { outcome: string; acceptedKg: number; rejectedKg: number; lostKg: number }[] }>(
-        `/v1/manifests/${shared.manifestNo}`,
-        world.tokens.receiver as string,
-      );
-      expect(manifest.lines[0]).toMatchObject({ outcome: 'partial', acceptedKg: 1200, rejectedKg: 40.5, lostKg: 10 });
+      const manifest = await apiGet<{
+        lines: { outcome: string; acceptedKg: number; rejectedKg: number; lostKg: number }[];
+      }>(`/v1/manifests/${shared.manifestNo}`, world.tokens.receiver as string);
+      expect(manifest.lines[0]).toMatchObject({
+        outcome: 'partial',
+        acceptedKg: 1200,
+        rejectedKg: 40.5,
+        lostKg: 10,
+      });
 
       await page.goto(`${base}/batches/${shared.traceCode}`);
       await page.locator('[data-test=treat]').waitFor();
@@ -214,16 +236,23 @@ if (missing && process.env.CI === 'true') {
       );
       expect(expected.generatedKg).toBeGreaterThan(0);
       for (const key of ['generatedKg', 'utilisedKg', 'disposedKg', 'landfilledKg', 'incineratedKg']) {
-        expect(await totals.locator(`[data-kpi=${key}] .value`).textContent()).toBe(formatMass(expected[key], 'zh-CN'));
+        expect(await totals.locator(`[data-kpi=${key}] .value`).textContent()).toBe(
+          formatMass(expected[key], 'zh-CN'),
+        );
       }
       for (const key of ['utilisationRate', 'landfillRate', 'treatedRate']) {
-        expect(await totals.locator(`[data-kpi=${key}] .value`).textContent()).toBe(formatRate(expected[key], 'zh-CN'));
+        expect(await totals.locator(`[data-kpi=${key}] .value`).textContent()).toBe(
+          formatRate(expected[key], 'zh-CN'),
+        );
       }
-      const targets = (expected as unknown as { targets: { indicator: string; met: boolean | null }[] }).targets;
+      const targets = (expected as unknown as { targets: { indicator: string; met: boolean | null }[] })
+        .targets;
       for (const target of targets) {
         const verdict = page.locator(`[data-test=targets] [data-indicator=${target.indicator}] [data-met]`);
         expect(await verdict.getAttribute('data-met')).toBe(String(target.met));
-        expect(await verdict.textContent()).toContain(target.met === true ? '达标' : target.met === false ? '未达标' : '无数据');
+        expect(await verdict.textContent()).toContain(
+          target.met === true ? '达标' : target.met === false ? '未达标' : '无数据',
+        );
       }
       await page.locator('[data-test=districts]').waitFor();
       await page.locator('svg').first().waitFor();
@@ -258,7 +287,10 @@ if (missing && process.env.CI === 'true') {
       await page.getByLabel('记录流').fill(`batch-${shared.traceCode}`);
       await page.getByRole('button', { name: '打开' }).click();
       await page.locator('[data-test=integrity]').filter({ hasText: '完整性校验通过' }).waitFor();
-      const history = await apiGet<{ events: { position: string }[] }>(`/v1/audit/streams/batch-${shared.traceCode}`, auditor);
+      const history = await apiGet<{ events: { position: string }[] }>(
+        `/v1/audit/streams/batch-${shared.traceCode}`,
+        auditor,
+      );
       expect(await page.locator('[data-test=events] > li').count()).toBe(history.events.length);
       await screenshotBoth(page, 'auditor-history');
       const slider = page.locator('[data-test=as-of]');
@@ -266,8 +298,12 @@ if (missing && process.env.CI === 'true') {
       await page.keyboard.press('Home');
       await page.locator('[data-test=events] > li').nth(1).waitFor({ state: 'detached' });
       expect(await page.locator('[data-test=events] > li').count()).toBe(1);
-      expect(await page.locator('[data-test=as-of-label]').textContent()).toContain(history.events[0].position);
-      expect(await page.locator('[data-test=state-after]').first().textContent()).toContain('"heldGrams": 1250500');
+      expect(await page.locator('[data-test=as-of-label]').textContent()).toContain(
+        history.events[0].position,
+      );
+      expect(await page.locator('[data-test=state-after]').first().textContent()).toContain(
+        '"heldGrams": 1250500',
+      );
       await screenshotBoth(page, 'auditor-history-as-of');
       expect(errors).toEqual([]);
       await context.close();
@@ -275,23 +311,42 @@ if (missing && process.env.CI === 'true') {
 
     it('public: the URL in the QR code opens the trace page in human words on a phone, with nothing a label would not show', async () => {
       const code = shared.traceCode as string;
-      const svg = await t.http.get(`/v1/batches/${code}/qr.svg`).set('Authorization', `Bearer ${world.tokens.generator}`);
+      const svg = await t.http
+        .get(`/v1/batches/${code}/qr.svg`)
+        .set('Authorization', `Bearer ${world.tokens.generator}`);
       // a trace code may end in a MOD 37-2 check symbol ($ or =) that a URL path escapes
-      const url = `${base}/v1/trace/${encodeURIComponent(code)}`;
-      // the served QR code is the one that encodes exactly this URL
-      const expectedSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      const path = `/v1/trace/${encodeURIComponent(code)}`;
+      const url = `${base}${path}`;
+      // the served QR code encodes exactly this path under WASTEFLOW_PUBLIC_URL (never the request's Host)
+      const expectedSvg = await QRCode.toString(`${PUBLIC_URL}${path}`, {
+        type: 'svg',
+        errorCorrectionLevel: 'M',
+        margin: 2,
+      });
       expect(String(svg.text ?? svg.body)).toBe(expectedSvg);
       const { context, page, errors } = await openPage(browser, PHONE);
       await page.goto(url);
       await page.locator('[data-test=public-trace]').waitFor();
       const text = (await page.locator('main').textContent()) ?? '';
-      for (const words of ['危险废物', '900-249-08', '西湖区', '产生', '开具转移联单', '转移运输', '接收', '处置']) expect(text).toContain(words);
+      for (const words of [
+        '危险废物',
+        '900-249-08',
+        '西湖区',
+        '产生',
+        '开具转移联单',
+        '转移运输',
+        '接收',
+        '处置',
+      ])
+        expect(text).toContain(words);
       for (const party of Object.values(PARTIES)) {
         expect(text).not.toContain(party.uscc);
         expect(text).not.toContain(party.name);
       }
       expect(text).not.toMatch(/WasteGenerated|BatchShipped|position|kg\b/);
-      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(PHONE.width);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+        PHONE.width,
+      );
       await screenshot(page, 'public-trace-phone', true);
       await page.setViewportSize(DESKTOP);
       await screenshot(page, 'public-trace-desktop');

@@ -70,7 +70,7 @@ export async function startTestApp(kind: TestStore, options: TestAppOptions): Pr
   return {
     app,
     http: request(app.getHttpServer()),
-    adminToken: TEST_ADMIN_TOKEN,
+    adminToken: config.adminToken ?? TEST_ADMIN_TOKEN,
     store,
     clock,
     dataDir,

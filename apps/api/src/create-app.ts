@@ -11,6 +11,8 @@ import {
   loadConfiguredCatalogue,
   type ApiConfig,
 } from './config/api-config';
+import { traceCodeKey } from '@wasteflow/ledger';
+import { installTraceCodeKey } from './common/write-request';
 import { installEdge } from './edge/install-edge';
 import { EdgeFastifyAdapter } from './edge/http-server';
 import { setUpOpenApi } from './openapi/openapi';
@@ -50,6 +52,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     adapter,
     { logger: options.logger, bodyParser: false },
   );
+  // the random parts of trace codes are keyed with a secret only the ledger has (issue 10 row 11)
+  installTraceCodeKey(app.getHttpAdapter().getInstance(), traceCodeKey(admin.token));
   await installEdge(app, adapter, config.http);
   setUpOpenApi(app);
   app.enableShutdownHooks();

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { requestHash, type CommandEnvelope, type Principal } from '@wasteflow/ledger';
+import {
+  commandEntropy,
+  freshEntropy,
+  requestHash,
+  type CommandEnvelope,
+  type Principal,
+} from '@wasteflow/ledger';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
 
 export const CORRELATION_ID_HEADER = 'X-Correlation-Id';
@@ -13,6 +19,24 @@ export interface WriteRequestInfo {
   readonly correlationId: string;
   /** The parsed JSON body exactly as sent (the DTO is a validated copy). */
   readonly rawBody: unknown;
+  /** The ledger's trace-code key (`traceCodeKey`), when the app was given one (`installTraceCodeKey`). */
+  readonly codeKey?: Buffer;
+}
+
+/** Where the app keeps its trace-code key: a decoration of its Fastify instance (one per app). */
+const CODE_KEY = 'wasteflowTraceCodeKey';
+
+/** Gives every write request of this Fastify instance the ledger's trace-code key. */
+export function installTraceCodeKey(
+  fastify: { decorate(name: string, value: unknown): unknown },
+  key: Buffer,
+): void {
+  fastify.decorate(CODE_KEY, key);
+}
+
+/** The entropy of a command (its trace codes' random parts): keyed at the edge, fresh without a key. */
+export function entropyOf(write: WriteRequestInfo, idempotencyKey: string): string {
+  return write.codeKey ? commandEntropy(write.codeKey, write.principal, idempotencyKey) : freshEntropy();
 }
 
 const CORRELATION_ID = /^[\x21-\x7e]{1,100}$/;
@@ -37,6 +61,7 @@ export const WriteRequest = createParamDecorator(
         data === 'bulk' ? '' : parseIdempotencyKey(request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()]),
       correlationId: correlationIdOf(request.headers[CORRELATION_ID_HEADER.toLowerCase()]),
       rawBody: request.body,
+      codeKey: (request.server as unknown as Record<string, Buffer | undefined>)[CODE_KEY],
     };
   },
 );
@@ -52,5 +77,6 @@ export function envelopeOf(
     idempotencyKey: write.idempotencyKey,
     correlationId: write.correlationId,
     requestHash: requestHash({ route, params, body: write.rawBody }),
+    entropy: entropyOf(write, write.idempotencyKey),
   };
 }

@@ -40,8 +40,9 @@ export interface ApiConfig extends StoreSettings {
   /** The HTTP edge: body limits, timeouts, connection caps, rate limits (block below). */
   readonly http: HttpSettings;
   /**
-   * WASTEFLOW_PUBLIC_URL: the base of the public links printed on documents (the labels' QR codes),
-   * never taken from a request's Host header (DESIGN.md §10); default http://localhost:<port>.
+   * WASTEFLOW_PUBLIC_URL: the base of the public links printed on documents (the labels' QR codes, the
+   * trace page's QR code), never taken from a request's Host or X-Forwarded-* headers, which any client
+   * sets (DESIGN.md §10; issue 10 row 12: a `javascript:` URL was printed); default http://localhost:<port>.
    */
   readonly publicUrl: string;
 }
@@ -85,7 +86,8 @@ export function publicUrlOf(setting: string | undefined, port: number): string {
     !['http:', 'https:'].includes(url.protocol) ||
     url.search !== '' ||
     url.hash !== '' ||
-    url.username !== ''
+    url.username !== '' ||
+    url.password !== ''
   ) {
     throw new ConfigurationError(
       `WASTEFLOW_PUBLIC_URL must be an http(s) URL without query, fragment or user, not ${value}`,

@@ -33,6 +33,22 @@ describe('api configuration', () => {
     expect(() => loadApiConfig({ ...base, WASTEFLOW_PROJECTIONS: 'maybe' })).toThrow(/WASTEFLOW_PROJECTIONS/);
   });
 
+  it('takes the links it prints from WASTEFLOW_PUBLIC_URL only (localhost:PORT unset), refusing anything but a plain http(s) URL', () => {
+    expect(loadApiConfig({ ...base, PORT: '3100' }).publicUrl).toBe('http://localhost:3100');
+    expect(loadApiConfig({ ...base, WASTEFLOW_PUBLIC_URL: 'https://trace.example.cn/wf/' }).publicUrl).toBe(
+      'https://trace.example.cn/wf',
+    );
+    for (const bad of [
+      'javascript:alert(1)',
+      'trace.example.cn',
+      'ftp://x.cn',
+      'https://u:p@x.cn',
+      'https://x.cn/?a=1',
+      'https://x.cn/#f',
+    ])
+      expect(() => loadApiConfig({ ...base, WASTEFLOW_PUBLIC_URL: bad })).toThrow(/WASTEFLOW_PUBLIC_URL/);
+  });
+
   describe('the working-day calendar (WASTEFLOW_WORKDAY_CALENDAR, else the bundled calendar/cn-workdays.csv)', () => {
     const fixture = (name: string) =>
       join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'calendar', name);

@@ -2,6 +2,7 @@ import {
   Controller,
   Get,
   Header,
+  Inject,
   Injectable,
   Optional,
   Param,
@@ -26,6 +27,8 @@ import { Allow, CurrentPrincipal, Public } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { ConsoleAssets } from '../console/console-assets';
 import { CONSOLE_CSP } from '../console/console-page';
+import type { ApiConfig } from '../config/api-config';
+import { API_CONFIG } from '../storage/storage.module';
 import { ReadYourWrites } from './read-your-writes';
 import { readBatch } from './batch-scope';
 import { PartyRegistry } from './party-registry';
@@ -59,16 +62,6 @@ export class DecodedTraceCodePipe implements PipeTransform<unknown, string> {
       throw new InvalidTraceCode('code', decoded.slice(0, 40), 'too long');
     return parseTraceCode(decoded, 'code').code;
   }
-}
-
-/** The base of the URL the QR code carries: WASTEFLOW_PUBLIC_URL, else the host the request came to. */
-function publicBase(request: FastifyRequest): string {
-  const configured = process.env.WASTEFLOW_PUBLIC_URL?.trim();
-  if (configured) return configured.replace(/\/+$/, '');
-  const forwarded = request.headers['x-forwarded-proto'];
-  const protocol =
-    typeof forwarded === 'string' && forwarded !== '' ? forwarded.split(',')[0].trim() : request.protocol;
-  return `${protocol}://${request.headers.host ?? 'localhost'}`;
 }
 
 export function publicTraceUrl(base: string, traceCode: string): string {
@@ -119,6 +112,7 @@ export class TraceController {
     private readonly trace: TraceQuery,
     private readonly readYourWrites: ReadYourWrites,
     private readonly parties: PartyRegistry,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Optional() private readonly console?: ConsoleAssets,
   ) {}
 
@@ -157,20 +151,19 @@ export class TraceController {
   @ApiOperation({
     summary: 'The 浙固码 QR code of a batch (SVG): the URL of its public trace page',
     description:
-      'Same access as the trace view. The URL is WASTEFLOW_PUBLIC_URL (else the request host) + /v1/trace/{code}.',
+      'Same access as the trace view. The URL is WASTEFLOW_PUBLIC_URL + /v1/trace/{code}, never taken from the request.',
   })
   @ApiProduces('image/svg+xml')
   @ApiProblems(400, 401, 403, 404, 503)
   async qr(
     @CurrentPrincipal() principal: Principal,
     @Param('code', DecodedTraceCodePipe) code: string,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('minPosition') minPosition?: string,
   ): Promise<string> {
     await this.readYourWrites.reach(minPosition, 'trace');
     await readBatch(principal, code, this.trace, this.parties);
-    const svg = await QRCode.toString(publicTraceUrl(publicBase(request), code), {
+    const svg = await QRCode.toString(publicTraceUrl(this.config.publicUrl, code), {
       type: 'svg',
       errorCorrectionLevel: 'M',
       margin: 2,

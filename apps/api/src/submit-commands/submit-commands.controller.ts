@@ -32,7 +32,7 @@ import { parseIdempotencyKey } from '../common/idempotency-key';
 import { ApiProblems, ProblemDocumentDto } from '../common/openapi';
 import { ManifestNumberPipe, PermitNoPipe, TraceCodePipe, UsccPipe } from '../common/path-params';
 import { WRITE_ROUTES } from '../common/routes';
-import { WriteRequest, type WriteRequestInfo } from '../common/write-request';
+import { entropyOf, WriteRequest, type WriteRequestInfo } from '../common/write-request';
 import { LEDGER_POSITION_HEADER, writeBody } from '../common/write-response';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ProblemDetailsFilter } from '../problems/problem-details.filter';
@@ -177,6 +177,7 @@ export class SubmitCommandsController {
           idempotencyKey,
           correlationId: write.correlationId,
           requestHash: requestHash({ route, params, body: hashed }),
+          entropy: entropyOf(write, idempotencyKey),
         },
       },
     };

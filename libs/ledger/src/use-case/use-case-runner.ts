@@ -5,7 +5,7 @@ import { KindNotAllowed } from '../writing/ledger-errors';
 import { LedgerWriter, type WriteContext, type WriteOutcome } from '../writing/ledger-writer';
 import { WriteGroup, type GroupItem, type GroupResult } from '../writing/write-group';
 import { DECIDE_OPTIONS } from './decide-options';
-import { derivedRandomPart } from './derived-ids';
+import { freshEntropy, randomPartFrom } from './derived-ids';
 import type { CommandEnvelope, PlanContext, UseCase } from './use-case';
 
 /**
@@ -38,6 +38,8 @@ export class UseCaseRunner {
       throw new KindNotAllowed(principal.kind, useCase.action, useCase.allowed);
     }
     const recordedAt = this.clock.now();
+    // drawn at the edge; a caller without one (the CLI, tests) gets fresh entropy here, once per command
+    const entropy = envelope.entropy ?? freshEntropy();
     const context: WriteContext = {
       principal,
       idempotencyKey: envelope.idempotencyKey,
@@ -49,7 +51,7 @@ export class UseCaseRunner {
       principal,
       recordedAt: recordedAt.toISOString(),
       options: this.options,
-      randomPart: (purpose) => derivedRandomPart(principal, envelope.idempotencyKey, purpose),
+      randomPart: (purpose) => randomPartFrom(entropy, purpose),
     };
     return { context, decide: (unitOfWork) => useCase.plan(input, plan, unitOfWork) };
   }

@@ -13,6 +13,11 @@ export interface CommandEnvelope {
   /** SHA-256 of the canonical request (route template, path parameters, body): see `requestHash`. */
   readonly requestHash: string;
   readonly correlationId: string;
+  /**
+   * 256 bits from a CSPRNG (hex), drawn at the edge for this command: the source of the random part of
+   * the trace codes it issues (`freshEntropy`). Never derived from anything the client sent.
+   */
+  readonly entropy?: string;
 }
 
 /** What a use case's plan gets besides its input and the streams. */
@@ -22,8 +27,8 @@ export interface PlanContext {
   readonly recordedAt: string;
   readonly options: DecideOptions;
   /**
-   * Deterministic "random" material for new ids (a trace code's random part): derived from the actor, the
-   * Idempotency-Key and `purpose`, so a retried request allocates the same ids.
+   * The random part of a new trace code for `purpose`, from the command's CSPRNG entropy: the same for
+   * every retry of this command's plan, unpredictable to the client.
    */
   randomPart(purpose: string): string;
 }
