@@ -25,6 +25,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { MetricsModule } from './observability/metrics.module';
 import { ReadSideModule } from './read-side/read-side.module';
 import { FeedModule } from './feed/feed.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { ReceiveManifestController } from './receive-manifest/receive-manifest.controller';
 import { RegisterPartyController } from './register-party/register-party.controller';
 import { RevokePermitController } from './revoke-permit/revoke-permit.controller';
@@ -78,6 +79,7 @@ export class AppModule {
         FeedModule,
         ImportsModule,
         DocumentsModule,
+        WebhooksModule,
         ConsoleModule,
       ],
       controllers: [HealthController, ...WRITE_CONTROLLERS],

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { HwCatalogue, IndicatorTarget } from '@wasteflow/domain';
 import type { JsonLimits } from '../problems/json-limits';
+import { webhookSettingsOf, type WebhookSettings } from '../webhooks/webhook-settings';
 import {
   ConfigurationError,
   loadHwCatalogueFile,
@@ -45,6 +46,8 @@ export interface ApiConfig extends StoreSettings {
    * sets (DESIGN.md §10; issue 10 row 12: a `javascript:` URL was printed); default http://localhost:<port>.
    */
   readonly publicUrl: string;
+  /** Webhook targets allowed over http / on private addresses, delivery on or off (webhooks/). */
+  readonly webhooks: WebhookSettings;
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -69,6 +72,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST || DEFAULT_HOST,
     http: httpSettingsOf(env),
     publicUrl: publicUrlOf(env.WASTEFLOW_PUBLIC_URL, port),
+    webhooks: webhookSettingsOf(env),
   };
 }
 

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
+import type { DomainEventType } from '@wasteflow/domain';
+import { FeedReader, type FeedEvent } from '../../feed/feed.reader';
+import { METRICS_REGISTRY } from '../../observability/metrics.module';
+import { principalOf, WebhookStore, type Subscription } from '../webhook.store';
+import { WEBHOOK_SETTINGS } from '../webhook.tokens';
+import type { WebhookSettings } from '../webhook-settings';
+import { afterFailure, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { DELIVERY_TIMEOUT_MS, sendDelivery, type SendResult } from './sender';
+
+/** The lease that makes one process at a time the deliverer (the event store's checkpoint leases). */
+export const DELIVERY_LEASE = 'webhook-delivery';
+/** Events one subscription delivers before the others get a turn at the loop. */
+const EVENTS_PER_TURN = 100;
+
+export interface DelivererTestHooks {
+  /**
+   * Called after a successful send, before the checkpoint is saved; answering true makes the deliverer
+   * die there as a killed process would (no checkpoint, no release of its lease, nothing more sent).
+   */
+  crashBeforeCheckpoint?: (subscription: Subscription, event: FeedEvent) => boolean;
+}
+
+class Crashed extends Error {}
+
+/**
+ * Delivers each active subscription's feed in order, at least once: the next event after the
+ * subscription's checkpoint is sent, and the checkpoint moves past it only after a 2xx; a failure is
+ * retried with back-off (its schedule kept in the subscription's row, so a restart keeps it) until it has
+ * failed for 24 h, then the subscription is paused with the reason. One deliverer at a time (a lease);
+ * a subscription's deliveries run one after another, subscriptions beside each other.
+ */
+@Injectable()
+export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WebhookDeliverer');
+  private readonly owner = `deliverer-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private leaseToken?: bigint;
+  private timer?: NodeJS.Timeout;
+  private stopped = true;
+  private crashed = false;
+  private ticking?: Promise<void>;
+  private readonly running = new Map<string, Promise<void>>();
+  backoff: BackoffPolicy = DEFAULT_BACKOFF;
+  random: () => number = Math.random;
+  timeoutMs = DELIVERY_TIMEOUT_MS;
+  testHooks: DelivererTestHooks = {};
+  private readonly attempts: Counter<'result'>;
+  readonly lagGauge: Gauge<'webhook'>;
+
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly feed: FeedReader,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+  ) {
+    this.attempts =
+      (metrics.getSingleMetric('wasteflow_webhook_attempts_total') as Counter<'result'> | undefined) ??
+      new Counter({
+        name: 'wasteflow_webhook_attempts_total',
+        help: 'Webhook delivery attempts by result (ok, failed)',
+        labelNames: ['result'],
+        registers: [metrics],
+      });
+    // collect() is called with the gauge as `this`; the deliverer's stores come in through the closure.
+    const log = this.events;
+    const subscriptions = this.store;
+    this.lagGauge =
+      (metrics.getSingleMetric('wasteflow_webhook_lag_positions') as Gauge<'webhook'> | undefined) ??
+      new Gauge({
+        name: 'wasteflow_webhook_lag_positions',
+        help: "Log head minus each active subscription's checkpoint (positions not yet delivered or skipped)",
+        labelNames: ['webhook'],
+        registers: [metrics],
+        async collect() {
+          this.reset();
+          const head = await log.headPosition();
+          for (const subscription of await subscriptions.active()) {
+            const behind = head > subscription.checkpoint ? head - subscription.checkpoint : 0n;
+            this.set({ webhook: subscription.id }, Number(behind));
+          }
+        },
+      });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.settings.deliver) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    await Promise.all(this.running.values());
+    if (this.leaseToken !== undefined && !this.crashed) {
+      await this.events.bookkeeping.releaseCheckpoint(DELIVERY_LEASE, this.leaseToken).catch(() => undefined);
+    }
+  }
+
+  /** Look for work now (a new subscription, a rewind) instead of at the next poll. */
+  wake(): void {
+    if (!this.stopped && this.ticking === undefined) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .catch((error: unknown) => this.logger.error(`delivery loop: ${String(error)}`))
+        .finally(() => {
+          this.ticking = undefined;
+          if (!this.stopped) this.schedule(this.settings.pollMs);
+        });
+    }, ms);
+  }
+
+  /** One look: hold the lease, then start a turn for every active subscription not already in one. */
+  async tick(): Promise<void> {
+    if (this.stopped || !(await this.holdLease())) return;
+    for (const subscription of await this.store.active()) {
+      if (this.stopped) return;
+      if (this.running.has(subscription.id)) continue;
+      const turn = this.turn(subscription.id)
+        .catch((error: unknown) => {
+          if (error instanceof Crashed) return;
+          this.logger.error(`webhook ${subscription.id}: ${String(error)}`);
+        })
+        .finally(() => this.running.delete(subscription.id));
+      this.running.set(subscription.id, turn);
+    }
+  }
+
+  private async holdLease(): Promise<boolean> {
+    const now = Date.now();
+    const expiresAt = now + this.settings.leaseMs;
+    if (this.leaseToken !== undefined) {
+      if (await this.events.bookkeeping.saveCheckpoint(DELIVERY_LEASE, this.leaseToken, 0n, expiresAt))
+        return true;
+      this.leaseToken = undefined;
+    }
+    const lease = await this.events.bookkeeping.acquireCheckpoint(DELIVERY_LEASE, this.owner, now, expiresAt);
+    this.leaseToken = lease?.token;
+    return lease !== undefined;
+  }
+
+  /** Up to EVENTS_PER_TURN deliveries of one subscription, strictly one after another. */
+  private async turn(id: string): Promise<void> {
+    for (let n = 0; n < EVENTS_PER_TURN && !this.stopped; n++) {
+      const subscription = await this.store.find(id);
+      if (subscription === undefined || subscription.status !== 'active') return;
+      if (!(await this.deliverNext(subscription))) return;
+    }
+  }
+
+  /** True when it delivered one event (and may go on at once). */
+  private async deliverNext(subscription: Subscription): Promise<boolean> {
+    const now = this.clock.now();
+    if (subscription.nextAttemptAt !== null && now.getTime() < subscription.nextAttemptAt) return false;
+    const page = await this.feed.page(principalOf(subscription.scope), {
+      after: subscription.checkpoint,
+      limit: 1,
+      types: subscription.eventTypes as DomainEventType[] | undefined,
+    });
+    const event = page.events[0];
+    if (event === undefined) {
+      // Nothing of the subscriber's up to the feed's cursor: the checkpoint moves past what it skipped.
+      const next = BigInt(page.next);
+      if (next > subscription.checkpoint)
+        await this.store.advance(subscription.id, subscription.checkpoint, next);
+      return false;
+    }
+    const result = await sendDelivery(this.settings, subscription, event, now, this.timeoutMs);
+    await this.record(subscription, event, now, result, 'delivery');
+    if (result.ok) {
+      if (this.testHooks.crashBeforeCheckpoint?.(subscription, event)) {
+        this.crashed = true;
+        this.stopped = true;
+        clearTimeout(this.timer);
+        throw new Crashed();
+      }
+      await this.store.advance(subscription.id, subscription.checkpoint, BigInt(event.position));
+      return true;
+    }
+    const failures = subscription.failures + 1;
+    const failingSince = subscription.failingSince ?? now;
+    const step = afterFailure(
+      this.backoff,
+      { failingSince, failures, now, lastError: result.error ?? `HTTP ${result.status}` },
+      this.random(),
+    );
+    if (step.kind === 'pause') await this.store.pause(subscription.id, 'deliverer', now, step.reason);
+    else await this.store.recordFailure(subscription.id, failures, failingSince, step.at);
+    return false;
+  }
+
+  /** A redelivery asked for by the subscriber: one attempt now, out of the ordered sequence, recorded. */
+  async redeliver(subscription: Subscription, event: FeedEvent): Promise<SendResult> {
+    const now = this.clock.now();
+    const result = await sendDelivery(this.settings, subscription, event, now, this.timeoutMs);
+    await this.record(subscription, event, now, result, 'redelivery');
+    return result;
+  }
+
+  private async record(
+    subscription: Subscription,
+    event: FeedEvent,
+    at: Date,
+    result: SendResult,
+    kind: 'delivery' | 'redelivery',
+  ): Promise<void> {
+    this.attempts.inc({ result: result.ok ? 'ok' : 'failed' });
+    await this.store.recordAttempt({
+      webhookId: subscription.id,
+      eventId: event.id,
+      position: event.position,
+      at: at.toISOString(),
+      status: result.status,
+      latencyMs: result.latencyMs,
+      ok: result.ok,
+      error: result.error,
+      kind,
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { ConfigurationError } from '@wasteflow/ledger';
+
+/** The webhooks' part of the api's configuration (README "Integration"). */
+export interface WebhookSettings {
+  /**
+   * WASTEFLOW_WEBHOOK_ALLOWED_HOSTS: host names or addresses (comma-separated) that may be targeted over
+   * plain http and may be loopback or private (tests, on-premises receivers). Every other target must be
+   * https and must resolve to public addresses only.
+   */
+  readonly allowedHosts: readonly string[];
+  /** WASTEFLOW_WEBHOOK_DELIVERY=off: this process keeps the subscriptions but delivers nothing. */
+  readonly deliver: boolean;
+  /** WASTEFLOW_WEBHOOK_POLL_MS: how often the deliverer looks for work when nothing woke it (default 500). */
+  readonly pollMs: number;
+  /** WASTEFLOW_WEBHOOK_LEASE_MS: the single deliverer's lease (default 15 s); renewed every poll. */
+  readonly leaseMs: number;
+}
+
+export function webhookSettingsOf(env: NodeJS.ProcessEnv): WebhookSettings {
+  const deliver = (env.WASTEFLOW_WEBHOOK_DELIVERY ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(deliver)) {
+    throw new ConfigurationError(
+      `WASTEFLOW_WEBHOOK_DELIVERY must be on or off, not ${env.WASTEFLOW_WEBHOOK_DELIVERY}`,
+    );
+  }
+  return {
+    allowedHosts: (env.WASTEFLOW_WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((host) => normaliseHost(host))
+      .filter((host) => host !== ''),
+    deliver: deliver === 'on',
+    pollMs: milliseconds(env, 'WASTEFLOW_WEBHOOK_POLL_MS', 500),
+    leaseMs: milliseconds(env, 'WASTEFLOW_WEBHOOK_LEASE_MS', 15_000),
+  };
+}
+
+/** Lower case, IPv6 brackets removed: how a URL's hostname and a listed host are compared. */
+export function normaliseHost(host: string): string {
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+}
+
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 10) {
+    throw new ConfigurationError(`${name} must be a whole number of milliseconds ≥ 10, not ${value}`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,354 @@
+import { ManualClock } from '@wasteflow/event-store';
+import { WebhookDeliverer } from '../apps/api/src/webhooks/delivery/deliverer';
+import {
+  Builders,
+  CLOCK_START,
+  expect201,
+  expectProblem,
+  Keys,
+  requireStore,
+  seedWorld,
+  send,
+  skippedPostgres,
+  storesFor,
+  splitBody,
+  type PrincipalName,
+  type World,
+} from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+import { eventually, signatureValid, WEBHOOK_TEST_ENV, WebhookReceiver } from './support/webhook-receiver';
+
+const SUITE = 'webhooks (POST /v1/webhooks, deliveries)';
+
+describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+  let t: TestApp;
+  let world: World;
+  let build: Builders;
+  const clock = new ManualClock(new Date(CLOCK_START));
+  const keys = new Keys(`webhooks-${kind}`);
+  const receivers: WebhookReceiver[] = [];
+
+  const token = (name: PrincipalName) => world.tokens[name] as string;
+  const get = (path: string, name: PrincipalName) =>
+    t.http.get(path).set('Authorization', `Bearer ${token(name)}`);
+  const post = (path: string, name: PrincipalName, body: unknown) =>
+    t.http
+      .post(path)
+      .set('Authorization', `Bearer ${token(name)}`)
+      .send(body as object);
+
+  async function receiver(): Promise<WebhookReceiver> {
+    const r = new WebhookReceiver();
+    await r.start();
+    receivers.push(r);
+    return r;
+  }
+
+  /** Subscribes `r` for `name` (after the head now unless `after`), and gives `r` the secret. */
+  async function subscribe(name: PrincipalName, r: WebhookReceiver, extra: Record<string, unknown> = {}) {
+    const response = await post('/v1/webhooks', name, { url: r.url, ...extra });
+    expect(response.status).toBe(201);
+    expect(response.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    r.secret = response.body.secret as string;
+    return response.body as { webhookId: string; checkpoint: string; secret: string };
+  }
+
+  async function feedIds(name: PrincipalName, after: string, until: bigint): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor = after;
+    while (BigInt(cursor) < until) {
+      const page = await get(`/v1/feed?after=${cursor}&limit=500&wait=2`, name);
+      expect(page.status).toBe(200);
+      ids.push(...page.body.events.map((e: { id: string }) => e.id));
+      cursor = page.body.next;
+    }
+    return ids;
+  }
+
+  const webhook = async (id: string, name: PrincipalName = 'generator') =>
+    (await get(`/v1/webhooks/${id}`, name)).body;
+
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, { suiteFile: __filename, clock, env: WEBHOOK_TEST_ENV });
+    world = await seedWorld(t, new Keys(`webhooks-seed-${kind}`));
+    build = new Builders(t, world, new Keys(`webhooks-build-${kind}`));
+    t.app.get(WebhookDeliverer).random = () => 0.5;
+  });
+  afterAll(async () => {
+    await t?.close();
+    for (const r of receivers) await r.stop();
+  });
+
+  it('a flow of a hundred commands is delivered complete, in ledger order, signed, and only the subscriber’s', async () => {
+    const mine = await receiver();
+    const theirs = await receiver();
+    const sub = await subscribe('generator', mine);
+    await subscribe('otherGenerator', theirs);
+    const codes: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      if (i % 4 === 3) await build.generate(1, 'otherGenerator');
+      else if (i % 4 === 2) {
+        await expect201(
+          send(
+            t,
+            `/v1/batches/${codes[codes.length - 1]}/split`,
+            token('generator'),
+            splitBody([1]),
+            keys.next('split'),
+          ),
+        );
+      } else codes.push(await build.generate(5));
+    }
+    const head = await t.headPosition();
+    const expected = await feedIds('generator', sub.checkpoint, head);
+    expect(expected.length).toBeGreaterThanOrEqual(75);
+    await eventually(
+      'every event of the generator delivered',
+      () => mine.acceptedIds().length >= expected.length,
+    );
+    expect(mine.acceptedIds()).toEqual(expected);
+    expect(mine.received.every((r) => r.valid)).toBe(true);
+    // positions strictly increasing: ledger order
+    const positions = mine.received.map((r) => BigInt(r.json.data.position));
+    expect(positions.every((p, i) => i === 0 || p > positions[i - 1])).toBe(true);
+    // the body carries the event as the feed shows it; webhook-id is the event id
+    expect(mine.received[0].json.data.id).toBe(mine.received[0].id);
+    expect(mine.received[0].headers['content-type']).toBe('application/json');
+    const theirExpected = await feedIds('otherGenerator', sub.checkpoint, head);
+    await eventually(
+      'the other generator’s deliveries',
+      () => theirs.acceptedIds().length >= theirExpected.length,
+    );
+    expect(theirs.acceptedIds()).toEqual(theirExpected);
+    const ownStreams = new Set(codes.map((c) => `batch-${c}`));
+    expect(theirs.received.some((r) => ownStreams.has(r.json.data.stream))).toBe(false);
+    expect(mine.received.every((r) => r.json.data.stream.startsWith('batch-'))).toBe(true);
+    // every attempt recorded
+    const deliveries = await get(`/v1/webhooks/${sub.webhookId}/deliveries?limit=1000`, 'generator');
+    expect(deliveries.status).toBe(200);
+    expect(deliveries.body.deliveries).toHaveLength(expected.length);
+    expect(deliveries.body.deliveries[0]).toMatchObject({
+      ok: true,
+      status: 200,
+      kind: 'delivery',
+      eventId: expected.at(-1),
+    });
+    expect(typeof deliveries.body.deliveries[0].latencyMs).toBe('number');
+  });
+
+  it('a tampered body or a wrong secret fails our own signature check', async () => {
+    const r = await receiver();
+    await subscribe('generator', r);
+    await build.generate(2);
+    await eventually('one delivery', () => r.received.length >= 1);
+    const delivery = r.received[0];
+    expect(signatureValid(r.secret, delivery.headers, delivery.body)).toBe(true);
+    const tampered = delivery.body.replace(
+      /"position":"(\d+)"/,
+      (_, p: string) => `"position":"${BigInt(p) + 1n}"`,
+    );
+    expect(tampered).not.toBe(delivery.body);
+    expect(signatureValid(r.secret, delivery.headers, tampered)).toBe(false);
+    expect(signatureValid(r.secret, { ...delivery.headers, 'webhook-id': 'other' }, delivery.body)).toBe(
+      false,
+    );
+    expect(
+      signatureValid(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, delivery.headers, delivery.body),
+    ).toBe(false);
+  });
+
+  it('the receiver down for a while, then back: everything delivered, in order, once', async () => {
+    const r = await receiver();
+    const sub = await subscribe('generator', r);
+    await r.stop();
+    for (let i = 0; i < 5; i++) await build.generate(1);
+    await eventually(
+      'a failed attempt with back-off',
+      async () => (await webhook(sub.webhookId)).failures >= 1,
+    );
+    const failing = await webhook(sub.webhookId);
+    expect(failing.nextAttemptAt).not.toBeNull();
+    const attempts = (await get(`/v1/webhooks/${sub.webhookId}/deliveries`, 'generator')).body.deliveries;
+    expect(attempts[0]).toMatchObject({ ok: false, status: null });
+    expect(attempts[0].error).toMatch(/ECONNREFUSED/);
+    await r.start();
+    clock.set(failing.nextAttemptAt);
+    const expected = await feedIds('generator', sub.checkpoint, await t.headPosition());
+    expect(expected).toHaveLength(5);
+    await eventually('all five after the receiver came back', () => r.acceptedIds().length >= 5);
+    expect(r.acceptedIds()).toEqual(expected);
+    expect((await webhook(sub.webhookId)).failures).toBe(0);
+  });
+
+  it('a receiver answering 500 is retried at growing intervals for 24 hours, then the subscription pauses with the reason', async () => {
+    const r = await receiver();
+    r.status = 500;
+    const sub = await subscribe('generator', r);
+    const started = clock.now().getTime();
+    await build.generate(1);
+    const intervals: number[] = [];
+    let previous = started;
+    for (let n = 1; ; n++) {
+      await eventually(`attempt ${n}`, () => r.received.length >= n);
+      let state = await webhook(sub.webhookId);
+      await eventually(`attempt ${n} recorded`, async () => {
+        state = await webhook(sub.webhookId);
+        return state.failures >= n || state.status === 'paused';
+      });
+      if (state.status === 'paused') break;
+      const next = Date.parse(state.nextAttemptAt);
+      intervals.push(next - clock.now().getTime());
+      previous = next;
+      clock.set(new Date(next));
+      if (n > 60) throw new Error('never paused');
+    }
+    // the same event every time, with the same webhook-id
+    expect(new Set(r.received.map((x) => x.id)).size).toBe(1);
+    for (let i = 1; i < intervals.length; i++) expect(intervals[i]).toBeGreaterThanOrEqual(intervals[i - 1]);
+    expect(intervals[0]).toBe(7_500);
+    expect(intervals[1]).toBe(15_000);
+    expect(Math.max(...intervals)).toBe(2_700_000);
+    expect(previous - started).toBeGreaterThanOrEqual(24 * 3_600_000);
+    const paused = await webhook(sub.webhookId);
+    expect(paused.status).toBe('paused');
+    expect(paused.pausedReason).toMatch(
+      /deliveries failed for 24 h .* attempts\) since .*; last: HTTP 500: not now/,
+    );
+    expect(paused.changes.map((c: { change: string }) => c.change)).toEqual(['created', 'paused']);
+    // resumed by its subscriber, the receiver fixed: the event is delivered
+    r.status = 200;
+    const resumed = await t.http
+      .patch(`/v1/webhooks/${sub.webhookId}`)
+      .set('Authorization', `Bearer ${token('generator')}`)
+      .send({ status: 'active' });
+    expect(resumed.status).toBe(200);
+    await eventually('delivered after resuming', () => r.acceptedIds().length === 1);
+  });
+
+  it('rotating the secret signs the next deliveries with the new one only', async () => {
+    const r = await receiver();
+    const sub = await subscribe('generator', r);
+    const old = r.secret;
+    const rotated = await post(`/v1/webhooks/${sub.webhookId}/rotate-secret`, 'generator', {});
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(old);
+    r.secret = rotated.body.secret;
+    await build.generate(1);
+    await eventually('a delivery', () => r.received.length >= 1);
+    expect(r.received[0].valid).toBe(true);
+    expect(signatureValid(old, r.received[0].headers, r.received[0].body)).toBe(false);
+    expect(rotated.body.secret).not.toContain(JSON.stringify(await webhook(sub.webhookId)));
+    expect(JSON.stringify(await webhook(sub.webhookId))).not.toContain('whsec_');
+  });
+
+  it('redelivery: one event again with the same webhook-id, or everything after a position', async () => {
+    const r = await receiver();
+    const sub = await subscribe('generator', r);
+    await build.generate(1);
+    await build.generate(2);
+    await eventually('two deliveries', () => r.acceptedIds().length >= 2);
+    const [first, second] = r.received;
+    const again = await post(`/v1/webhooks/${sub.webhookId}/redeliver`, 'generator', { eventId: first.id });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ ok: true, status: 200, eventId: first.id });
+    expect(r.received[2].id).toBe(first.id);
+    const attempts = (await get(`/v1/webhooks/${sub.webhookId}/deliveries`, 'generator')).body.deliveries;
+    expect(attempts[0]).toMatchObject({ kind: 'redelivery', eventId: first.id });
+    const rewind = await post(`/v1/webhooks/${sub.webhookId}/redeliver`, 'generator', {
+      fromPosition: sub.checkpoint,
+    });
+    expect(rewind.status).toBe(200);
+    await eventually('both again, in order', () => r.received.length >= 5);
+    expect(r.received.slice(3).map((x) => x.id)).toEqual([first.id, second.id]);
+    expectProblem(
+      await post(`/v1/webhooks/${sub.webhookId}/redeliver`, 'generator', { eventId: 'nope' }),
+      404,
+      {
+        rule: 'delivery-not-found',
+      },
+    );
+    expectProblem(await post(`/v1/webhooks/${sub.webhookId}/redeliver`, 'generator', {}), 400, {
+      fields: ['eventId'],
+    });
+  });
+
+  it.each([
+    ['https://10.0.0.1/hook', /private/],
+    ['https://169.254.169.254/latest/meta-data', /private/],
+    ['https://[::1]/hook', /private/],
+    ['https://localhost/hook', /resolves to a loopback or private address/],
+    ['http://example.com/hook', /must be https/],
+    ['ftp://example.com/', /https/],
+    ['not a url', /absolute URL/],
+  ])('%s is refused (400 naming url) and nothing is sent', async (url, reason) => {
+    const body = expectProblem(await post('/v1/webhooks', 'generator', { url }), 400, { fields: ['url'] });
+    expect((body.errors as { message: string }[])[0].message).toMatch(reason);
+  });
+
+  it('subscriptions belong to their subscriber: others get 404, an auditor reads all, an admin may not subscribe', async () => {
+    const r = await receiver();
+    const sub = await subscribe('generator', r);
+    expectProblem(await get(`/v1/webhooks/${sub.webhookId}`, 'otherGenerator'), 404, {
+      rule: 'webhook-not-found',
+    });
+    expectProblem(await get(`/v1/webhooks/${sub.webhookId}/deliveries`, 'otherGenerator'), 404);
+    expectProblem(await post(`/v1/webhooks/${sub.webhookId}/rotate-secret`, 'otherGenerator', {}), 404);
+    expect((await get(`/v1/webhooks/${sub.webhookId}`, 'auditor')).status).toBe(200);
+    const all = (await get('/v1/webhooks', 'auditor')).body.webhooks.map(
+      (w: { webhookId: string }) => w.webhookId,
+    );
+    expect(all).toContain(sub.webhookId);
+    const theirs = (await get('/v1/webhooks', 'otherGenerator')).body.webhooks.map(
+      (w: { webhookId: string }) => w.webhookId,
+    );
+    expect(theirs).not.toContain(sub.webhookId);
+    expectProblem(await post('/v1/webhooks', 'admin', { url: r.url }), 403);
+    expectProblem(await post('/v1/webhooks', 'generator', { url: r.url, eventTypes: ['Nope'] }), 400, {
+      fields: ['eventTypes'],
+    });
+    expectProblem(await post('/v1/webhooks', 'generator', { url: r.url, extra: 1 }), 400, {
+      fields: ['extra'],
+    });
+    const deleted = await t.http
+      .delete(`/v1/webhooks/${sub.webhookId}`)
+      .set('Authorization', `Bearer ${token('generator')}`);
+    expect(deleted.status).toBe(204);
+    expectProblem(await get(`/v1/webhooks/${sub.webhookId}`, 'generator'), 404);
+  });
+
+  it('/metrics counts attempts by result and shows each active subscription’s lag', async () => {
+    const r = await receiver();
+    const sub = await subscribe('generator', r);
+    await build.generate(1);
+    await eventually('a delivery', () => r.acceptedIds().length >= 1);
+    const metrics = await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminToken}`);
+    expect(metrics.status).toBe(200);
+    const value = (prefix: string) =>
+      Number(
+        metrics.text
+          .split('\n')
+          .find((l) => l.startsWith(prefix))
+          ?.split(' ')
+          .at(-1) ?? NaN,
+      );
+    expect(value('wasteflow_webhook_attempts_total{result="ok"}')).toBeGreaterThan(0);
+    expect(value('wasteflow_webhook_attempts_total{result="failed"}')).toBeGreaterThan(0);
+    expect(value(`wasteflow_webhook_lag_positions{webhook="${sub.webhookId}"}`)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('event-type filters: only the types subscribed to', async () => {
+    const r = await receiver();
+    await subscribe('generator', r, { eventTypes: ['BatchSplit'] });
+    const code = await build.generate(4);
+    await expect201(
+      send(t, `/v1/batches/${code}/split`, token('generator'), splitBody([1]), keys.next('split')),
+    );
+    await eventually('the split', () => r.received.length >= 1);
+    await build.generate(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(r.received.map((x) => x.json.type)).toEqual(['BatchSplit']);
+    expect(r.received[0].json.data.stream).toBe(`batch-${code}`);
+  });
+});
+skippedPostgres(SUITE);
