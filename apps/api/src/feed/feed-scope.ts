@@ -3,6 +3,8 @@ import { batchStream, manifestStream, parseStream, partyStream, WASTE_CATEGORIES
 import type { RecordedEvent } from '@wasteflow/event-store';
 import type { Principal } from '@wasteflow/ledger';
 import { ManifestQuery, TraceQuery } from '@wasteflow/projections';
+import { Forbidden } from '../access/access.errors';
+import { readBatch } from '../read-side/batch-scope';
 import { PartyRegistry } from '../read-side/party-registry';
 import { canRead, type ScopedResource } from '../read-side/scope';
 
@@ -14,8 +16,8 @@ const NOBODY: ScopedResource = { parties: [], districts: [], categories: [] };
  * readable exactly when its stream is readable by the read side's own rule (`canRead` of
  * read-side/scope.ts, called here, never restated):
  *
- *  - `batch-…`: the batch's access as the trace view checks it (parties on its chain, origin districts,
- *    category);
+ *  - `batch-…`: the batch's access as the trace view checks it (parties on its chain; for a regulator
+ *    `readBatch` itself: origin, custodians' and receivers' districts, category);
  *  - `manifest-…`: the manifest's access as the manifest view checks it;
  *  - `party-…`: the party itself, and regulators of its district (a party has no category: it is
  *    overseen where it is, so every category counts — the rule of `canReadParty` for regulators).
@@ -45,7 +47,28 @@ export class FeedScopes {
     if (principal.kind === 'auditor') return [...events];
     if (principal.kind !== 'party' && principal.kind !== 'regulator') return [];
     const resources = await this.resourcesOf(events);
-    return events.filter((event) => canRead(principal, resources.get(event.stream) ?? NOBODY));
+    const verdicts = new Map<string, boolean>();
+    if (principal.kind === 'regulator') {
+      // A regulator reads a batch by its origin, custodians' and receivers' districts: the trace read's
+      // own check (readBatch), asked once per batch of the page.
+      for (const stream of new Set(events.map((e) => e.stream))) {
+        const parsed = parseStream(stream);
+        if (parsed?.kind === 'batch') verdicts.set(stream, await this.canReadBatch(principal, parsed.id));
+      }
+    }
+    return events.filter(
+      (event) => verdicts.get(event.stream) ?? canRead(principal, resources.get(event.stream) ?? NOBODY),
+    );
+  }
+
+  private async canReadBatch(principal: Principal, code: string): Promise<boolean> {
+    try {
+      await readBatch(principal, code, this.trace, this.parties);
+      return true;
+    } catch (error) {
+      if (error instanceof Forbidden) return false;
+      throw error;
+    }
   }
 
   private async resourcesOf(events: readonly RecordedEvent[]): Promise<Map<string, ScopedResource>> {
