@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { ManualClock } from '@wasteflow/event-store';
+import { TOKEN_REVOKED, tokenStream } from '@wasteflow/ledger';
 import { WebhookDeliverer } from '../apps/api/src/webhooks/delivery/deliverer';
 import {
   Builders,
@@ -335,6 +337,48 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(value('wasteflow_webhook_attempts_total{result="ok"}')).toBeGreaterThan(0);
     expect(value('wasteflow_webhook_attempts_total{result="failed"}')).toBeGreaterThan(0);
     expect(value(`wasteflow_webhook_lag_positions{webhook="${sub.webhookId}"}`)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a regulator's subscription delivers its scope, and pauses once its token is revoked", async () => {
+    const r = await receiver();
+    const issued = await expect201(
+      send(
+        t,
+        '/v1/tokens',
+        t.adminToken,
+        { kind: 'regulator', districts: ['3301'], categories: ['hazardous'] },
+        keys.next('token'),
+      ),
+    );
+    const regulator = issued.body.token as string;
+    const subscribed = await t.http
+      .post('/v1/webhooks')
+      .set('Authorization', `Bearer ${regulator}`)
+      .send({ url: r.url });
+    expect(subscribed.status).toBe(201);
+    r.secret = subscribed.body.secret;
+    await build.generate(1);
+    await eventually('the regulator gets the Hangzhou batch', () => r.acceptedIds().length >= 1);
+    expect(r.received[0].json.type).toBe('WasteGenerated');
+    // No revocation route yet: the TokenRevoked event as the ledger would record it.
+    await t.store.append(
+      tokenStream(issued.body.tokenId),
+      [
+        {
+          id: randomUUID(),
+          type: TOKEN_REVOKED,
+          schemaVersion: 1,
+          data: { tokenId: issued.body.tokenId, reason: 'test' },
+          metadata: {},
+        },
+      ],
+      'any',
+    );
+    await build.generate(1);
+    const id = subscribed.body.webhookId as string;
+    await eventually('paused', async () => (await webhook(id, 'auditor')).status === 'paused');
+    expect((await webhook(id, 'auditor')).pausedReason).toMatch(/revoked/);
+    expect(r.acceptedIds()).toHaveLength(1);
   });
 
   it('event-type filters: only the types subscribed to', async () => {

@@ -7,7 +7,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
+import { CLOCK, EVENT_STORE, StreamNotFound, type Clock, type EventStore } from '@wasteflow/event-store';
+import { TOKEN_REVOKED, tokenStream } from '@wasteflow/ledger';
 import type { DomainEventType } from '@wasteflow/domain';
 import { FeedReader, type FeedEvent } from '../../feed/feed.reader';
 import { METRICS_REGISTRY } from '../../observability/metrics.module';
@@ -160,7 +161,27 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
     for (let n = 0; n < EVENTS_PER_TURN && !this.stopped; n++) {
       const subscription = await this.store.find(id);
       if (subscription === undefined || subscription.status !== 'active') return;
+      if (n === 0 && (await this.scopeRevoked(subscription))) {
+        const reason = `the regulator token ${subscription.scope.tokenId} that subscribed was revoked`;
+        await this.store.pause(subscription.id, 'deliverer', this.clock.now(), reason);
+        return;
+      }
       if (!(await this.deliverNext(subscription))) return;
+    }
+  }
+
+  /**
+   * A regulator's subscription delivers under its token's scope: once that token is revoked, nothing more
+   * goes out. (A party's subscription is the party's, whichever of its tokens made it.)
+   */
+  private async scopeRevoked(subscription: Subscription): Promise<boolean> {
+    if (subscription.scope.kind !== 'regulator') return false;
+    try {
+      const events = await this.events.readStream(tokenStream(subscription.scope.tokenId));
+      return events.some((event) => event.type === TOKEN_REVOKED);
+    } catch (error) {
+      if (error instanceof StreamNotFound) return true;
+      throw error;
     }
   }
 
