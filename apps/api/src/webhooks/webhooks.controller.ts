@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLOCK, EVENT_STORE, formatPosition, type Clock, type EventStore } from '@wasteflow/event-store';
 import { actorOf, type Principal } from '@wasteflow/ledger';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
@@ -8,6 +8,7 @@ import { FeedReader } from '../feed/feed.reader';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { WebhookDeliverer } from './delivery/deliverer';
 import { checkTarget, TargetRefused } from './delivery/target-policy';
+import { CreateWebhookDto, RedeliverDto, RotateSecretDto, UpdateWebhookDto } from './webhook.dto';
 import { createWebhookOf, redeliveryOf, updateWebhookOf } from './webhook.params';
 import {
   principalOf,
@@ -116,6 +117,7 @@ export class WebhooksController {
       '(default: the head now). Answers the secret (whsec_…) once. https only, to public addresses, unless the host ' +
       'is listed in WASTEFLOW_WEBHOOK_ALLOWED_HOSTS.',
   })
+  @ApiBody({ type: CreateWebhookDto })
   @ApiProblems(400, 401, 403)
   async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const input = createWebhookOf(body);
@@ -155,6 +157,7 @@ export class WebhooksController {
   @Patch(':id')
   @Allow('party', 'regulator')
   @ApiOperation({ summary: 'Change the URL or the event types; pause, or resume a paused subscription' })
+  @ApiBody({ type: UpdateWebhookDto })
   @ApiProblems(400, 401, 403, 404)
   async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     const subscription = await this.own(principal, id);
@@ -188,7 +191,8 @@ export class WebhooksController {
   @HttpCode(200)
   @Allow('party', 'regulator')
   @ApiOperation({ summary: 'A new signing secret, in force for the next attempt; answered once' })
-  @ApiProblems(401, 403, 404)
+  @ApiBody({ type: RotateSecretDto })
+  @ApiProblems(400, 401, 403, 404)
   async rotate(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     await this.own(principal, id);
     const secret = await this.store.rotateSecret(id, actorOf(principal), this.clock.now());
@@ -219,6 +223,7 @@ export class WebhooksController {
     summary:
       'Send one delivered event again now ({ eventId }), or restart ordered delivery after a position ({ fromPosition })',
   })
+  @ApiBody({ type: RedeliverDto })
   @ApiProblems(400, 401, 403, 404)
   async redeliver(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     const subscription = await this.own(principal, id);

@@ -129,8 +129,11 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
 
   /** One look: hold the lease, then start a turn for every active subscription not already in one. */
   async tick(): Promise<void> {
-    if (this.stopped || !(await this.holdLease())) return;
-    for (const subscription of await this.store.active()) {
+    if (this.stopped) return;
+    const active = await this.store.active();
+    // No subscription, no lease: a process with nothing to deliver writes nothing every poll.
+    if (active.length === 0 || !(await this.holdLease())) return;
+    for (const subscription of active) {
       if (this.stopped) return;
       if (this.running.has(subscription.id)) continue;
       const turn = this.turn(subscription.id)
