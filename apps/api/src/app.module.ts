@@ -18,6 +18,7 @@ import { GrantPermitController } from './grant-permit/grant-permit.controller';
 import { HealthController } from './health/health.controller';
 import { IssueManifestController } from './issue-manifest/issue-manifest.controller';
 import { IssueTokenController } from './issue-token/issue-token.controller';
+import { RevokeTokenController } from './issue-token/revoke-token.controller';
 import { PickUpManifestController } from './pick-up-manifest/pick-up-manifest.controller';
 import { ImportsModule } from './imports/imports.module';
 import { InvalidRequest } from './problems/invalid-request.exception';
@@ -48,6 +49,7 @@ export const WRITE_CONTROLLERS = [
   GrantPermitController,
   RevokePermitController,
   IssueTokenController,
+  RevokeTokenController,
   GenerateWasteController,
   SplitBatchController,
   ConsolidateBatchesController,

@@ -34,3 +34,5 @@ export * from './manifest-custody/manifest-custody.lifecycle';
 export * from './config/store-settings';
 export * from './config/hw-catalogue-file';
 export * from './ledger.module';
+export * from './revoke-token/revoke-token.command';
+export * from './access/token-errors';

@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '@wasteflow/event-store';
+import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
 import type { DecideOptions } from '@wasteflow/domain';
 import { TokenService } from './access/token-service';
 import { CancelManifestHandler } from './cancel-manifest/cancel-manifest.command';
@@ -10,6 +10,7 @@ import { GenerateWasteHandler } from './generate-waste/generate-waste.command';
 import { GrantPermitHandler } from './grant-permit/grant-permit.command';
 import { IssueManifestHandler } from './issue-manifest/issue-manifest.command';
 import { IssueTokenHandler } from './issue-token/issue-token.command';
+import { RevokeTokenHandler } from './revoke-token/revoke-token.command';
 import {
   ManifestCustodyLifecycle,
   MANIFEST_CUSTODY_ENABLED,
@@ -45,6 +46,7 @@ export const COMMAND_HANDLERS = [
   GrantPermitHandler,
   RevokePermitHandler,
   IssueTokenHandler,
+  RevokeTokenHandler,
   GenerateWasteHandler,
   SplitBatchHandler,
   ConsolidateBatchesHandler,
@@ -73,9 +75,13 @@ export class LedgerModule {
       },
       {
         provide: TokenService,
-        inject: [EVENT_STORE],
-        useFactory: (store: EventStore) =>
-          new TokenService(store, { bootstrapAdminToken: options.bootstrapAdminToken }),
+        inject: [EVENT_STORE, CLOCK],
+        // the ledger's clock decides when a token has expired, as it dates every event
+        useFactory: (store: EventStore, clock: Clock) =>
+          new TokenService(store, {
+            bootstrapAdminToken: options.bootstrapAdminToken,
+            now: () => clock.now().getTime(),
+          }),
       },
       UseCaseRunner,
       LegacyBookkeepingMigration,

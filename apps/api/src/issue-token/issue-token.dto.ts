@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { WASTE_CATEGORIES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { TOKEN_KINDS } from '@wasteflow/ledger';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsRegion, IsUscc, IsOptionalFreeText } from '../common/validation';
+import { IsIsoInstant, IsRegion, IsUscc, IsOptionalFreeText } from '../common/validation';
 
 /**
  * `{ kind: "party", partyUscc }` | `{ kind: "regulator", districts, categories }` | `{ kind: "auditor" }` |
@@ -48,6 +48,14 @@ export class IssueTokenDto {
   @ApiPropertyOptional({ example: '西湖精细化工 ERP 接口', maxLength: 100 })
   @IsOptionalFreeText(TEXT_BOUNDS.label)
   label?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-31T23:59:59+08:00',
+    description: 'When the token stops authenticating: in the future, at most (and by default) one year after issue',
+  })
+  @IsOptional()
+  @IsIsoInstant()
+  expiresAt?: string;
 }
 
 export class IssueTokenResponseDto extends WriteResponseDto {
@@ -69,4 +77,6 @@ export class IssueTokenResponseDto extends WriteResponseDto {
   categories?: string[];
   @ApiProperty({ example: '西湖精细化工 ERP 接口', nullable: true })
   label!: string | null;
+  @ApiProperty({ example: '2027-03-02T02:00:00.000Z', description: 'When the token stops authenticating' })
+  expiresAt!: string;
 }

@@ -1,6 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CommandBus } from '@nestjs/cqrs';
-import { IssueTokenCommand, TOKEN_KINDS, type IssueTokenInput, type WriteOutcome } from '@wasteflow/ledger';
+import {
+  IssueTokenCommand,
+  RevokeTokenCommand,
+  TOKEN_KINDS,
+  type IssueTokenInput,
+  type WriteOutcome,
+} from '@wasteflow/ledger';
 import { cliEnvelope, withLedger, type CliIo } from '../cli-context';
 
 const list = (value: string): string[] => {
@@ -74,6 +80,38 @@ export function tokensIssueCommand(io: CliIo): Command {
     );
 }
 
+/**
+ * `wasteflow tokens revoke <tokenId> --reason …`: TokenRevoked through the same handler as
+ * POST /v1/tokens/{tokenId}/revoke, as the admin (the operator at the console of the ledger). Running
+ * instances stop accepting the token within their token cache's lifetime (30 s).
+ */
+export function tokensRevokeCommand(io: CliIo): Command {
+  return new Command('revoke')
+    .description('revoke a bearer token by its id (the part between wf_ and the second _)')
+    .argument('<tokenId>', 'the token id')
+    .requiredOption('--reason <reason>', 'why it is revoked (recorded in TokenRevoked)')
+    .option('--idempotency-key <key>', 'retry safely: the same key revokes once')
+    .action(async (tokenId: string, options: { reason: string; idempotencyKey?: string }) => {
+      const input = { tokenId, reason: options.reason };
+      const outcome = (await withLedger(io, (app) =>
+        app
+          .get(CommandBus)
+          .execute(
+            new RevokeTokenCommand(
+              cliEnvelope('POST /v1/tokens/{tokenId}/revoke', input, options.idempotencyKey),
+              input,
+            ),
+          ),
+      )) as WriteOutcome;
+      io.err(
+        `revoked token ${String(outcome.result.tokenId)} at ${String(outcome.result.revokedAt)} (position ${outcome.position})`,
+      );
+    });
+}
+
 export function tokensCommand(io: CliIo): Command {
-  return new Command('tokens').description('bearer tokens').addCommand(tokensIssueCommand(io));
+  return new Command('tokens')
+    .description('bearer tokens')
+    .addCommand(tokensIssueCommand(io))
+    .addCommand(tokensRevokeCommand(io));
 }

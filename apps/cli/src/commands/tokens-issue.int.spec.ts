@@ -87,4 +87,25 @@ describe('wasteflow tokens issue (in-process, SQLite)', () => {
     expect(second).toMatchObject({ code: 0, out: [] });
     expect(second.err).toContain('already issued');
   });
+
+  it('revokes a token by its id (tokens revoke): TokenRevoked, and the token authenticates nobody', async () => {
+    const auditor = await run('tokens', 'issue', '--kind', 'auditor');
+    const tokenId = /^wf_([a-z0-9]{20})_/.exec(auditor.out[0])?.[1] as string;
+    const revoked = await run('tokens', 'revoke', tokenId, '--reason', 'left the audit office');
+    expect(revoked.code).toBe(0);
+    expect(revoked.err).toMatch(new RegExp(`^revoked token ${tokenId} at `));
+    const again = await run('tokens', 'revoke', tokenId, '--reason', 'twice');
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/already revoked/);
+    const store = await createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
+    try {
+      expect(await new TokenService(store).authenticate(auditor.out[0])).toBeUndefined();
+      expect((await store.readStream(`token-${tokenId}`)).map((e) => e.type)).toEqual([
+        'TokenIssued',
+        'TokenRevoked',
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import {
   InvalidValue,
   optionalText,
   parseCategory,
+  parseInstant,
   parseRegion,
   parseUscc,
   requireRegistered,
@@ -9,7 +10,13 @@ import {
 } from '@wasteflow/domain';
 import type { JsonObject } from '@wasteflow/event-store';
 import type { PrincipalKind } from './principal';
-import { TOKEN_ISSUED, type TokenIssuedData, type TokenScope } from './token-events';
+import {
+  TOKEN_ISSUED,
+  TOKEN_ISSUED_SCHEMA,
+  TOKEN_LIFETIME_MS,
+  type TokenIssuedData,
+  type TokenScope,
+} from './token-events';
 
 const sortedUnique = (values: readonly string[]): string[] =>
   [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -23,6 +30,19 @@ export interface IssueTokenRequest {
   readonly districts?: readonly string[];
   readonly categories?: readonly string[];
   readonly label?: string;
+  /** ISO 8601 with an offset; default and at most one year after issue. */
+  readonly expiresAt?: string;
+}
+
+/** The expiry asked for, checked against the time of issue: in the future, at most TOKEN_LIFETIME_MS ahead. */
+export function expiryOfRequest(expiresAt: string | undefined, recordedAt: string): string {
+  const issued = Date.parse(recordedAt);
+  const latest = issued + TOKEN_LIFETIME_MS;
+  if (expiresAt === undefined) return new Date(latest).toISOString();
+  const at = parseInstant(expiresAt, 'expiresAt');
+  if (at <= issued) throw new InvalidValue('expiresAt', expiresAt, 'must be in the future');
+  if (at > latest) throw new InvalidValue('expiresAt', expiresAt, 'at most one year after issue');
+  return new Date(at).toISOString();
 }
 
 /** The scope a request asks for, validated (no I/O): the party's existence is checked by `decideIssueToken`. */
@@ -71,18 +91,20 @@ export function decideIssueToken(
   request: IssueTokenRequest,
   party: PartyState | undefined,
   minted: { readonly tokenId: string; readonly secretHash: string },
-): { type: typeof TOKEN_ISSUED; schemaVersion: 1; data: TokenIssuedData } {
+  recordedAt: string,
+): { type: typeof TOKEN_ISSUED; schemaVersion: typeof TOKEN_ISSUED_SCHEMA; data: TokenIssuedData } {
   const scope = parseTokenScope(request);
   if (scope.kind === 'party') requireRegistered(party, scope.partyUscc, 'partyUscc');
   const label = optionalText(request.label, 'label', 100) ?? null;
   return {
     type: TOKEN_ISSUED,
-    schemaVersion: 1,
+    schemaVersion: TOKEN_ISSUED_SCHEMA,
     data: {
       tokenId: minted.tokenId,
       secretHash: minted.secretHash,
       scope: scope as unknown as JsonObject,
       label,
+      expiresAt: expiryOfRequest(request.expiresAt, recordedAt),
     },
   };
 }

@@ -1,11 +1,14 @@
 import { StreamNotFound, type EventStore } from '@wasteflow/event-store';
 import type { Principal } from './principal';
 import { digestEquals, parseToken, secretMatches, tokenDigest, tokenStream } from './token';
-import { TOKEN_ISSUED, TOKEN_REVOKED, type TokenIssuedData, type TokenScope } from './token-events';
+import { expiryOf, TOKEN_ISSUED, TOKEN_REVOKED, type TokenIssuedData, type TokenScope } from './token-events';
 
 interface CachedToken {
   readonly secretHash: string;
   readonly principal: Principal | undefined;
+  /** When the token itself expires (ms): it authenticates nobody from then on. */
+  readonly tokenExpiresAt: number;
+  /** Until when this cache entry is trusted without reading the stream again. */
   readonly expiresAt: number;
 }
 
@@ -58,6 +61,7 @@ export class TokenService {
     if (!parsed) return undefined;
     const entry = await this.lookup(parsed.tokenId);
     if (!entry || !secretMatches(parsed.secret, entry.secretHash)) return undefined;
+    if (this.now() >= entry.tokenExpiresAt) return undefined;
     return entry.principal;
   }
 
@@ -92,6 +96,7 @@ export class TokenService {
         entry = {
           secretHash: data.secretHash,
           principal: principalOf(tokenId, data.scope as unknown as TokenScope),
+          tokenExpiresAt: expiryOf(data, event.recordedAt.toISOString()),
           expiresAt: this.now() + this.cacheMillis,
         };
       } else if (event.type === TOKEN_REVOKED && entry) {

@@ -13,6 +13,8 @@ export interface IssueTokenInput {
   readonly districts?: readonly string[] | null;
   readonly categories?: readonly string[] | null;
   readonly label?: string | null;
+  /** ISO 8601 with an offset; default (and at most) one year after issue. */
+  readonly expiresAt?: string | null;
 }
 
 export type IssueTokenResult = {
@@ -22,6 +24,7 @@ export type IssueTokenResult = {
   districts?: string[];
   categories?: string[];
   label: string | null;
+  expiresAt: string;
 };
 
 /**
@@ -33,13 +36,14 @@ export const issueToken: UseCase<IssueTokenInput, IssueTokenResult> = {
   type: 'issue-token',
   action: 'issue tokens',
   allowed: ['admin'],
-  async plan(input, _context, unitOfWork) {
+  async plan(input, context, unitOfWork) {
     const request: IssueTokenRequest = {
       kind: input.kind,
       partyUscc: optional(input.partyUscc),
       districts: optional(input.districts),
       categories: optional(input.categories),
       label: optional(input.label),
+      expiresAt: optional(input.expiresAt),
     };
     const scope: TokenScope = parseTokenScope(request);
     const party =
@@ -47,7 +51,7 @@ export const issueToken: UseCase<IssueTokenInput, IssueTokenResult> = {
         ? (await unitOfWork.load(partyStream(parseUscc(scope.partyUscc, 'partyUscc')), partyModel)).state
         : undefined;
     const minted = mintToken();
-    const event = decideIssueToken(request, party, minted);
+    const event = decideIssueToken(request, party, minted, context.recordedAt);
     const stream = tokenStream(minted.tokenId);
     unitOfWork.expectNew(stream);
     return {
@@ -60,6 +64,7 @@ export const issueToken: UseCase<IssueTokenInput, IssueTokenResult> = {
           ? { districts: [...scope.districts], categories: [...scope.categories] }
           : {}),
         label: event.data.label,
+        expiresAt: event.data.expiresAt as string,
       },
       secret: { token: minted.token },
     };
