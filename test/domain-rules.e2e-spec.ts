@@ -1,5 +1,8 @@
+import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
+  CLOCK_START,
+  PLATE,
   expect201,
   expectNothingAppendedSince,
   expectProblem,
@@ -52,6 +55,139 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       // each category on its own manifest is accepted
       await app.build.issue([hazardous]);
       await app.build.issue([industrial]);
+    });
+  });
+
+  describe('weighing at both ends (row 15)', () => {
+    /** The discrepancy alerts of a manifest, read 10 minutes later (an alert shows once the clock reaches it). */
+    const alertsOf = async (manifestNo: string, position: string) => {
+      const clock = app.t.clock as ManualClock;
+      clock.set(new Date(Date.parse(CLOCK_START) + 10 * 60_000));
+      try {
+        const response = await app.t.http
+          .get(`/v1/alerts?kind=discrepancy&minPosition=${position}`)
+          .set('Authorization', `Bearer ${app.world.tokens.regulator as string}`)
+          .expect(200);
+        return (
+          response.body.alerts as {
+            subject: { manifestNo?: string; traceCode?: string };
+            details: Record<string, unknown>;
+          }[]
+        ).filter((a) => a.subject.manifestNo === manifestNo);
+      } finally {
+        clock.set(CLOCK_START);
+      }
+    };
+
+    it('a pickup weighed at 27 kg on a 20 kg manifest is a discrepancy: in the answer, the manifest and GET /v1/alerts (stage pickup)', async () => {
+      const { traceCode, manifestNo } = await app.build.consigned(20);
+      const response = await expect201(
+        send(
+          app.t,
+          `/v1/manifests/${manifestNo}/pickup`,
+          token('carrier'),
+          { vehiclePlate: PLATE, occurredAt: AT.pickedUp, weighedKg: 27 },
+          keys().next('pickup-27'),
+        ),
+      );
+      expect(response.body).toMatchObject({
+        shippedKg: 20,
+        weighedKg: 27,
+        discrepancy: true,
+        tolerance: 0.05,
+        lines: [{ traceCode, discrepancy: false }],
+      });
+      const position = response.body.position as string;
+      const manifest = await app.t.http
+        .get(`/v1/manifests/${manifestNo}?minPosition=${position}`)
+        .set('Authorization', `Bearer ${token('carrier')}`)
+        .expect(200);
+      expect(manifest.body).toMatchObject({ weighedKg: 27, discrepancy: true });
+      const alerts = await alertsOf(manifestNo, position);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].details).toMatchObject({
+        stage: 'pickup',
+        shippedKg: 20,
+        weighedKg: 27,
+        tolerance: 0.05,
+      });
+    });
+
+    it('weighs lines at pickup: a line beyond the tolerance is its own alert (stage pickup), distinct from the receipt’s (stage receipt)', async () => {
+      const a = await app.build.generate(20);
+      const b = await app.build.generate(30);
+      const manifestNo = await app.build.issue([a, b]);
+      const pickup = await expect201(
+        send(
+          app.t,
+          `/v1/manifests/${manifestNo}/pickup`,
+          token('carrier'),
+          {
+            vehiclePlate: PLATE,
+            occurredAt: AT.pickedUp,
+            lines: [
+              { traceCode: a, weighedKg: 27 },
+              { traceCode: b, weighedKg: 30.2 },
+            ],
+          },
+          keys().next('pickup-lines'),
+        ),
+      );
+      expect(pickup.body).toMatchObject({ weighedKg: 57.2, discrepancy: true });
+      const receipt = await expect201(
+        send(
+          app.t,
+          `/v1/manifests/${manifestNo}/receipt`,
+          token('receiver'),
+          {
+            occurredAt: AT.received,
+            lines: [
+              { traceCode: a, receivedKg: 20, acceptedKg: 20 },
+              { traceCode: b, receivedKg: 25, acceptedKg: 25 },
+            ],
+          },
+          keys().next('receipt-lines'),
+        ),
+      );
+      const alerts = await alertsOf(manifestNo, receipt.body.position as string);
+      const stages = alerts.map((x) => `${String(x.details.stage)} ${x.subject.traceCode ?? ''}`).sort();
+      expect(stages).toEqual([`pickup ${a}`, `receipt ${b}`].sort());
+      // a weighed line not on the manifest is refused, nothing appended
+      const other = await app.build.consigned(5);
+      const before = await app.t.headPosition();
+      expectProblem(
+        await send(
+          app.t,
+          `/v1/manifests/${other.manifestNo}/pickup`,
+          token('carrier'),
+          { vehiclePlate: PLATE, occurredAt: AT.pickedUp, lines: [{ traceCode: a, weighedKg: 5 }] },
+          keys().next('pickup-stranger-line'),
+        ),
+        400,
+        { rule: 'weighed-line-not-on-manifest', fields: ['lines[0].traceCode'] },
+      );
+      await expectNothingAppendedSince(app.t, before, 'a pickup weighing a line of another manifest');
+    });
+
+    it('a receipt line of 0 kg received is lost, not accepted', async () => {
+      const { traceCode, manifestNo } = await app.build.inTransit(10);
+      const receipt = await expect201(
+        send(
+          app.t,
+          `/v1/manifests/${manifestNo}/receipt`,
+          token('receiver'),
+          { occurredAt: AT.received, lines: [{ traceCode, receivedKg: 0, acceptedKg: 0 }] },
+          keys().next('receipt-lost'),
+        ),
+      );
+      expect(receipt.body.lines).toEqual([expect.objectContaining({ traceCode, outcome: 'lost' })]);
+      const manifest = await app.t.http
+        .get(`/v1/manifests/${manifestNo}?minPosition=${receipt.body.position as string}`)
+        .set('Authorization', `Bearer ${token('receiver')}`)
+        .expect(200);
+      expect(manifest.body.lines).toEqual([
+        expect.objectContaining({ traceCode, outcome: 'lost', lostKg: 10, receivedKg: 0 }),
+      ]);
     });
   });
 });

@@ -440,9 +440,14 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       weighedGrams: 2503500,
       shippedGrams: 2500000,
       traceCodes: [code.x, code.c].sort(),
+      // ManifestPickedUp v2 (ADR 0009): the weighed load judged (2,503.5 of 2,500 kg: within 5 %)
+      lines: [code.x, code.c].sort().map((traceCode) => ({ traceCode, discrepancy: false })),
+      discrepancy: false,
+      tolerance: 0.05,
       occurredAt: '2026-03-02T13:00:00+08:00',
       late: false,
     });
+    expect(manifest[1].schemaVersion).toBe(2);
     expectRequestMetadata(manifest[1], `party:${CARRIER}`, 'pickup-1');
     for (const [batch, grams] of [
       [code.x, 2000000],

@@ -338,6 +338,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
   ],
   [new errors.ShipperIsReceiver('u'), 'shipper-is-receiver', 'rule', 'u cannot ship to itself'],
   [
+    new errors.WeighedLineNotOnManifest('20263301000001', 'c', 'lines[0].traceCode'),
+    'weighed-line-not-on-manifest',
+    'invalid',
+    'lines[0].traceCode: c is not a line of manifest 20263301000001',
+  ],
+  [
     new errors.ManifestMixesCategories(['construction', 'hazardous']),
     'manifest-mixes-categories',
     'rule',

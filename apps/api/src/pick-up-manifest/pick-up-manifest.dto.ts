@@ -1,8 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsManifestNo, IsMassKg, IsVehiclePlate } from '../common/validation';
+import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode, IsVehiclePlate } from '../common/validation';
+
+export class PickupWeighingDto {
+  @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
+  @IsTraceCode()
+  traceCode!: string;
+
+  @ApiProperty({ example: 2003.5, description: 'This line as weighed at pickup (kg)' })
+  @IsMassKg()
+  weighedKg!: number;
+}
 
 export class PickUpManifestDto {
   @ApiProperty({ example: EXAMPLE.vehiclePlate, description: 'One vehicle, one trip' })
@@ -13,10 +24,28 @@ export class PickUpManifestDto {
   @IsIsoInstant()
   occurredAt!: string;
 
-  @ApiPropertyOptional({ example: 2003.5, description: 'Weighed at pickup (kg; informational)' })
+  @ApiPropertyOptional({
+    example: 2003.5,
+    description:
+      'The whole load as weighed at pickup (kg): beyond the tolerance (default 5 %) of the shipped mass it is a ' +
+      'discrepancy (recorded, alerted; the pickup is not refused). When every line is weighed too, their sum.',
+  })
   @IsOptional()
   @IsMassKg()
   weighedKg?: number;
+
+  @ApiPropertyOptional({
+    type: [PickupWeighingDto],
+    example: [{ traceCode: EXAMPLE.consolidatedTraceCode, weighedKg: 2003.5 }],
+    description:
+      'Lines weighed at pickup (any of the manifest’s lines, each once), each judged like the load',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => PickupWeighingDto)
+  lines?: PickupWeighingDto[];
 }
 
 /** A bulk item (`pick-up-manifest`): the body with the manifest number of the path. */
@@ -39,4 +68,16 @@ export class PickUpManifestResponseDto extends WriteResponseDto {
   weighedKg?: number;
   @ApiProperty({ example: [EXAMPLE.consolidatedTraceCode], type: [String], description: 'Now in transit' })
   traceCodes!: string[];
+  @ApiProperty({
+    example: [{ traceCode: EXAMPLE.consolidatedTraceCode, weighedKg: 2003.5, discrepancy: false }],
+    description: 'Every line, with its weighing when weighed and whether it is a discrepancy',
+  })
+  lines!: { traceCode: string; weighedKg?: number; discrepancy: boolean }[];
+  @ApiProperty({
+    example: false,
+    description: 'The weighed load differs from the shipped mass beyond the tolerance',
+  })
+  discrepancy!: boolean;
+  @ApiProperty({ example: 0.05 })
+  tolerance!: number;
 }

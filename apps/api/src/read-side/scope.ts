@@ -177,7 +177,12 @@ export function listScopeOf(
  * it reads. Parties on the manifest and auditors read every line.
  */
 export function manifestLinesInScope<
-  L extends { readonly category: string; readonly shippedKg: number; readonly discrepancy?: boolean },
+  L extends {
+    readonly category: string;
+    readonly shippedKg: number;
+    readonly discrepancy?: boolean;
+    readonly pickupDiscrepancy?: boolean;
+  },
   M extends {
     readonly lines: readonly L[];
     readonly categories: readonly string[];
@@ -196,6 +201,6 @@ export function manifestLinesInScope<
     categories: manifest.categories.filter((c) => principal.categories.includes(c)),
     totalKg: grams / 1000,
     hazardous: lines.some((l) => l.category === 'hazardous'),
-    discrepancy: lines.some((l) => l.discrepancy === true),
+    discrepancy: lines.some((l) => l.discrepancy === true || l.pickupDiscrepancy === true),
   };
 }

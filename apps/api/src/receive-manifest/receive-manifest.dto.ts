@@ -69,7 +69,11 @@ export class ReceiveManifestItemDto extends ReceiveManifestDto {
 export class ReceiptResultLineDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
   traceCode!: string;
-  @ApiProperty({ example: 'partial', enum: ['accepted', 'partial', 'rejected'] })
+  @ApiProperty({
+    example: 'partial',
+    enum: ['accepted', 'partial', 'rejected', 'lost'],
+    description: 'lost: nothing received',
+  })
   outcome!: string;
   @ApiProperty({ example: 2000 })
   shippedKg!: number;

@@ -295,9 +295,7 @@ export const BATCH_EVENT_SHAPES = {
   BatchSplit: record<BatchSplitData>({
     traceCode: text,
     actorUscc: text,
-    children: list(
-      record<SplitChild>({ traceCode: text, childIndex: whole, massGrams: whole, composition }),
-    ),
+    children: list(record<SplitChild>({ traceCode: text, childIndex: whole, massGrams: whole, composition })),
     remainingGrams: whole,
     ...eventTime,
   }),

@@ -46,7 +46,8 @@ function upcastData(
   let d = data as EventData;
   for (let v = schemaVersion; v < current; v++) {
     const step = steps?.[v];
-    if (step === undefined) throw new UnsupportedSchemaVersion(type, schemaVersion, current, storedAt(stored));
+    if (step === undefined)
+      throw new UnsupportedSchemaVersion(type, schemaVersion, current, storedAt(stored));
     d = step(d);
   }
   return d;

@@ -1,6 +1,8 @@
 import { BATCH_EVENT_SHAPES, type BatchEvent, type BatchEventType } from '../batch/batch.events';
 import {
   MANIFEST_EVENT_SHAPES,
+  pickedUpV1ToV2,
+  receivedV1ToV2,
   type ManifestEvent,
   type ManifestEventType,
 } from '../manifest/manifest.events';
@@ -139,8 +141,21 @@ export const EVENT_CATALOGUE = {
   MassCorrected: { ...batch, creates: false, ...v1, data: B.MassCorrected },
 
   ManifestIssued: { ...manifest, creates: true, ...v1, data: M.ManifestIssued },
-  ManifestPickedUp: { ...manifest, creates: false, ...v1, data: M.ManifestPickedUp },
-  ManifestReceived: { ...manifest, creates: false, ...v1, data: M.ManifestReceived },
+  // v2: the weighing at pickup judged per line and in total; v2: a receipt line of 0 kg is `lost` (ADR 0009)
+  ManifestPickedUp: {
+    ...manifest,
+    creates: false,
+    version: 2,
+    upcasters: { 1: pickedUpV1ToV2 },
+    data: M.ManifestPickedUp,
+  },
+  ManifestReceived: {
+    ...manifest,
+    creates: false,
+    version: 2,
+    upcasters: { 1: receivedV1ToV2 },
+    data: M.ManifestReceived,
+  },
   ManifestCancelled: { ...manifest, creates: false, ...v1, data: M.ManifestCancelled },
 } satisfies CatalogueOf<DomainEvent>;
 

@@ -174,3 +174,13 @@ export class ManifestMixesCategories extends domainError(
     { field: 'lines', categories },
   ],
 ) {}
+
+/** A line weighed at pickup is not a line of the manifest. */
+export class WeighedLineNotOnManifest extends domainError(
+  'invalid',
+  'weighed-line-not-on-manifest',
+  (manifestNo: string, traceCode: string, field?: string) => [
+    `${field ?? 'lines'}: ${traceCode} is not a line of manifest ${manifestNo}`,
+    { field: field ?? 'lines', manifestNo, traceCode },
+  ],
+) {}

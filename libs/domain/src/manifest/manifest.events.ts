@@ -2,6 +2,7 @@ import { eventTime, type DomainEventOf, type EventTime } from '../events/envelop
 import { finite, flag, list, oneOf, optional, record, text, whole } from '../events/shape';
 import { ALL_SUBTYPES, WASTE_CATEGORIES, type WasteCategory, type WasteSubtype } from '../values/category';
 import { assertNever } from '../util';
+import { DEFAULT_DISCREPANCY_TOLERANCE, isDiscrepancy } from '../alerts/alerts';
 
 /** Events of stream `manifest-<manifestNo>` (转移联单). Every event carries its `manifestNo`. */
 
@@ -27,21 +28,50 @@ export interface ManifestIssuedData extends EventTime {
   readonly hazardous: boolean;
 }
 
-export interface ManifestPickedUpData extends EventTime {
+/** Version 1 of ManifestPickedUp's data: a total weighed mass, never judged (upcast by `pickedUpV1ToV2`). */
+export interface ManifestPickedUpDataV1 extends EventTime {
   readonly manifestNo: string;
   readonly shipperUscc: string;
   readonly carrierUscc: string;
   readonly receiverUscc: string;
   /** Canonical compact plate. */
   readonly vehiclePlate: string;
-  /** Total as weighed at pickup, when given (informational: lines ship the held masses). */
+  /** Total as weighed at pickup, when given. */
   readonly weighedGrams?: number;
   readonly shippedGrams: number;
   /** The batches now in transit, sorted. */
   readonly traceCodes: readonly string[];
 }
 
-export type ReceiptOutcome = 'accepted' | 'partial' | 'rejected';
+/** One manifest line at pickup (weighing at both ends, DESIGN §2). */
+export interface PickupLine {
+  readonly traceCode: string;
+  /** The line's shipped mass, given with its weighing (the fact the weighing is judged against). */
+  readonly shippedGrams?: number;
+  /** As weighed at pickup, when the carrier weighed this line. */
+  readonly weighedGrams?: number;
+  /** |shipped − weighed| of this line beyond the tolerance (false when not weighed). */
+  readonly discrepancy: boolean;
+}
+
+/**
+ * Version 2: the weighing at pickup is judged like a receipt's (DESIGN §2 "Weighing at both ends"): per line
+ * and for the total, against the tolerance applied.
+ */
+export interface ManifestPickedUpData extends ManifestPickedUpDataV1 {
+  /** Every line of the manifest, sorted by trace code, with its weighing. */
+  readonly lines: readonly PickupLine[];
+  /** |shipped − weighed| of the total beyond the tolerance (false when the total was not weighed). */
+  readonly discrepancy: boolean;
+  /** The discrepancy tolerance applied. */
+  readonly tolerance: number;
+}
+
+/**
+ * accepted: nothing rejected; rejected: nothing accepted, something received; partial: both; lost: nothing
+ * received at all (version 2 of ManifestReceived; version 1 called a total loss `accepted`).
+ */
+export type ReceiptOutcome = 'accepted' | 'partial' | 'rejected' | 'lost';
 
 export interface ReceiptLine {
   readonly traceCode: string;
@@ -52,7 +82,7 @@ export interface ReceiptLine {
   readonly rejectedGrams: number;
   /** shipped − received: lost in transit. */
   readonly lostGrams: number;
-  /** accepted: nothing rejected (a total loss included); rejected: nothing accepted; partial: both. */
+  /** See ReceiptOutcome (`lost`: nothing received). */
   readonly outcome: ReceiptOutcome;
   readonly reason?: string;
   /** |shipped − received| beyond the tolerance. */
@@ -79,14 +109,14 @@ export interface ManifestCancelledData extends EventTime {
 }
 
 export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData>;
-export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData>;
-export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData>;
+export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 2>;
+export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 2>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
 
 export type ManifestEvent = ManifestIssued | ManifestPickedUp | ManifestReceived | ManifestCancelled;
 export type ManifestEventType = ManifestEvent['type'];
 
-const RECEIPT_OUTCOMES: readonly ReceiptOutcome[] = ['accepted', 'partial', 'rejected'];
+const RECEIPT_OUTCOMES: readonly ReceiptOutcome[] = ['accepted', 'partial', 'rejected', 'lost'];
 const parties = { shipperUscc: text, carrierUscc: text, receiverUscc: text };
 
 /** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
@@ -115,6 +145,16 @@ export const MANIFEST_EVENT_SHAPES = {
     weighedGrams: optional(whole),
     shippedGrams: whole,
     traceCodes: list(text),
+    lines: list(
+      record<PickupLine>({
+        traceCode: text,
+        shippedGrams: optional(whole),
+        weighedGrams: optional(whole),
+        discrepancy: flag,
+      }),
+    ),
+    discrepancy: flag,
+    tolerance: finite,
     ...eventTime,
   }),
   ManifestReceived: record<ManifestReceivedData>({
@@ -157,4 +197,38 @@ export function traceCodesOf(event: ManifestEvent): string[] {
     default:
       return assertNever(event, 'manifest event');
   }
+}
+
+// ------------------------------------------------------------------------------------------------
+// upcasters (stored events are never rewritten: older versions are read through these)
+
+/** Stored data of any version (the catalogue's Upcaster signature, without importing it: no cycle). */
+type EventData = { readonly [key: string]: unknown };
+
+/**
+ * ManifestPickedUp 1 → 2: every line without a weighing of its own; the total weighed, when there was one,
+ * judged against the default tolerance (version 1 recorded the weighing but never judged it: a 27 kg
+ * weighing of a 20 kg manifest now reads as the discrepancy it was).
+ */
+export function pickedUpV1ToV2(data: EventData): EventData {
+  const v1 = data as unknown as ManifestPickedUpDataV1;
+  const lines: PickupLine[] = (Array.isArray(v1.traceCodes) ? v1.traceCodes : []).map((traceCode) => ({
+    traceCode,
+    discrepancy: false,
+  }));
+  const weighed = typeof v1.weighedGrams === 'number' ? v1.weighedGrams : undefined;
+  const judged =
+    weighed !== undefined && typeof v1.shippedGrams === 'number' && Number.isSafeInteger(v1.shippedGrams)
+      ? isDiscrepancy(v1.shippedGrams, weighed, DEFAULT_DISCREPANCY_TOLERANCE)
+      : false;
+  return { ...data, lines, discrepancy: judged, tolerance: DEFAULT_DISCREPANCY_TOLERANCE };
+}
+
+/** ManifestReceived 1 → 2: a line that received nothing is `lost` (version 1 labelled it `accepted`). */
+export function receivedV1ToV2(data: EventData): EventData {
+  const lines = Array.isArray(data.lines) ? (data.lines as ReceiptLine[]) : [];
+  return {
+    ...data,
+    lines: lines.map((l) => (l.receivedGrams === 0 ? { ...l, outcome: 'lost' } : l)),
+  };
 }

@@ -8,7 +8,11 @@ import {
   NotManifestShipper,
   OccurredOutOfOrder,
   InvalidText,
+  DuplicateLine,
+  InvalidValue,
+  WeighedLineNotOnManifest,
 } from '../errors';
+import { decodeEvent } from '../events/decode-event';
 import {
   CARRIER,
   GENERATOR,
@@ -23,6 +27,7 @@ import {
   manifestNo,
   pickUp,
   pickUpCommand,
+  randomPart,
   timed,
   type World,
 } from '../testing';
@@ -39,12 +44,12 @@ const cancel = (world: World, command = cancelCommand()) =>
   givenState(world).when((w) => decideCancelManifest(command, { manifest: w.manifest(command.manifestNo) }));
 
 describe('pick up', () => {
-  it('given an issued manifest, when its carrier picks it up, then ManifestPickedUp with the canonical plate and the batches in transit', () => {
+  it('given an issued manifest, when its carrier picks it up, then ManifestPickedUp (v2) with the canonical plate, the batches in transit and the weighing judged', () => {
     const { world, code } = issued();
     pick(world, pickUpCommand({ vehiclePlate: '浙a·12345', weighedGrams: 1_003_000 })).then([
       {
         type: 'ManifestPickedUp',
-        schemaVersion: 1,
+        schemaVersion: 2,
         data: {
           manifestNo: manifestNo(1),
           shipperUscc: GENERATOR,
@@ -54,6 +59,9 @@ describe('pick up', () => {
           weighedGrams: 1_003_000,
           shippedGrams: 1_000_000,
           traceCodes: [code],
+          lines: [{ traceCode: code, discrepancy: false }],
+          discrepancy: false,
+          tolerance: 0.05,
           occurredAt: at('13:00'),
           late: false,
         },
@@ -80,6 +88,147 @@ describe('pick up', () => {
     pick(world, pickUpCommand({ vehiclePlate: 'ABC' })).thenThrows(InvalidVehiclePlate);
     pick(world, pickUpCommand({ weighedGrams: 0 })).thenThrows(MassNotPositive);
     pick(world, pickUpCommand(timed('10:59'))).thenThrows(OccurredOutOfOrder);
+  });
+});
+
+describe('weighing at both ends: the pickup (DESIGN §2)', () => {
+  /** Two HW08 batches of 20 kg and 30 kg on one manifest. */
+  function twoLines(): { world: World; a: string; b: string } {
+    const g1 = generate(baseWorld(), { randomPart: randomPart(1), massGrams: 20_000 });
+    const g2 = generate(g1.world, { randomPart: randomPart(2), massGrams: 30_000 });
+    const world = issue(
+      g2.world,
+      issueManifestCommand([{ traceCode: g1.traceCode }, { traceCode: g2.traceCode }]),
+    );
+    return { world, a: g1.traceCode, b: g2.traceCode };
+  }
+  const picked = (world: World, command: PickUpManifestCommand, tolerance?: number) => {
+    const [event] = givenState(world)
+      .when((w) =>
+        decidePickUpManifest(command, w.manifest(command.manifestNo), { discrepancyTolerance: tolerance }),
+      )
+      .result();
+    if (event.type !== 'ManifestPickedUp') throw new Error(event.type);
+    return event.data;
+  };
+
+  it('given a 20 kg manifest, when the carrier weighs 27 kg at pickup, then the pickup is recorded as a discrepancy (it was not before)', () => {
+    const { world } = issued();
+    const g = generate(baseWorld(), { massGrams: 20_000 });
+    const twenty = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    expect(picked(twenty, pickUpCommand({ weighedGrams: 27_000 }))).toMatchObject({
+      weighedGrams: 27_000,
+      shippedGrams: 20_000,
+      discrepancy: true,
+      tolerance: 0.05,
+      lines: [{ traceCode: g.traceCode, discrepancy: false }],
+    });
+    // within the tolerance (exactly 5 % is not beyond it), or not weighed: no discrepancy
+    expect(picked(world, pickUpCommand({ weighedGrams: 1_050_000 })).discrepancy).toBe(false);
+    expect(picked(world, pickUpCommand()).discrepancy).toBe(false);
+    expect(picked(world, pickUpCommand({ weighedGrams: 1_050_000 }), 0.01).discrepancy).toBe(true);
+  });
+
+  it('judges each weighed line against its shipped mass, and the load when every line is weighed', () => {
+    const { world, a, b } = twoLines();
+    const [first, second] = [a, b].sort();
+    const data = picked(
+      world,
+      pickUpCommand({
+        lines: [
+          { traceCode: b.toLowerCase(), weighedGrams: 30_500 },
+          { traceCode: a, weighedGrams: 27_000 },
+        ],
+      }),
+    );
+    const byCode = Object.fromEntries(data.lines.map((l) => [l.traceCode, l]));
+    expect(data.lines.map((l) => l.traceCode)).toEqual([first, second]);
+    expect(byCode[a]).toEqual({
+      traceCode: a,
+      shippedGrams: 20_000,
+      weighedGrams: 27_000,
+      discrepancy: true,
+    });
+    expect(byCode[b]).toEqual({
+      traceCode: b,
+      shippedGrams: 30_000,
+      weighedGrams: 30_500,
+      discrepancy: false,
+    });
+    // the load: 57.5 kg of 50 kg
+    expect(data).toMatchObject({ weighedGrams: 57_500, shippedGrams: 50_000, discrepancy: true });
+    // one line weighed: the load is not known, only that line is judged
+    const one = picked(world, pickUpCommand({ lines: [{ traceCode: b, weighedGrams: 30_000 }] }));
+    expect(one.weighedGrams).toBeUndefined();
+    expect(one.discrepancy).toBe(false);
+  });
+
+  it('refuses a weighed line not on the manifest, a line weighed twice, a load that is not the sum of its weighed lines', () => {
+    const { world, a, b } = twoLines();
+    const stranger = generate(baseWorld(), { randomPart: randomPart(7) }).traceCode;
+    givenState(world)
+      .when((w) =>
+        decidePickUpManifest(
+          pickUpCommand({ lines: [{ traceCode: stranger, weighedGrams: 1 }] }),
+          w.manifest(manifestNo(1)),
+        ),
+      )
+      .thenThrows(WeighedLineNotOnManifest, { field: 'lines[0].traceCode' });
+    pick(
+      world,
+      pickUpCommand({
+        lines: [
+          { traceCode: a, weighedGrams: 1 },
+          { traceCode: a, weighedGrams: 2 },
+        ],
+      }),
+    ).thenThrows(DuplicateLine);
+    pick(
+      world,
+      pickUpCommand({
+        weighedGrams: 50_000,
+        lines: [
+          { traceCode: a, weighedGrams: 20_000 },
+          { traceCode: b, weighedGrams: 31_000 },
+        ],
+      }),
+    ).thenThrows(InvalidValue, { field: 'weighedGrams' });
+    pick(world, pickUpCommand({ lines: [{ traceCode: a, weighedGrams: 0 }] })).thenThrows(MassNotPositive);
+  });
+});
+
+describe('ManifestPickedUp version 1, as stored before the weighing was judged', () => {
+  it('reads as version 2: every line unweighed, the total weighing judged against the default tolerance', () => {
+    const v1 = {
+      manifestNo: manifestNo(1),
+      shipperUscc: GENERATOR,
+      carrierUscc: CARRIER,
+      receiverUscc: RECEIVER,
+      vehiclePlate: '浙A12345',
+      weighedGrams: 27_000,
+      shippedGrams: 20_000,
+      traceCodes: ['A', 'B'],
+      occurredAt: at('13:00'),
+      late: false,
+    };
+    const decoded = decodeEvent({ type: 'ManifestPickedUp', schemaVersion: 1, data: v1 });
+    expect(decoded).toEqual({
+      type: 'ManifestPickedUp',
+      schemaVersion: 2,
+      data: {
+        ...v1,
+        lines: [
+          { traceCode: 'A', discrepancy: false },
+          { traceCode: 'B', discrepancy: false },
+        ],
+        discrepancy: true,
+        tolerance: 0.05,
+      },
+    });
+    const { weighedGrams: _none, ...unweighed } = v1;
+    expect(decodeEvent({ type: 'ManifestPickedUp', schemaVersion: 1, data: unweighed }).data).toMatchObject({
+      discrepancy: false,
+    });
   });
 });
 

@@ -98,8 +98,15 @@ export function decideReceiveManifest(
         'receive',
       );
     }
+    // nothing arrived: lost, not accepted (DESIGN §2 "Weighing at both ends")
     const outcome: ReceiptOutcome =
-      rejectedGrams === 0 ? 'accepted' : l.acceptedGrams === 0 ? 'rejected' : 'partial';
+      l.receivedGrams === 0
+        ? 'lost'
+        : rejectedGrams === 0
+          ? 'accepted'
+          : l.acceptedGrams === 0
+            ? 'rejected'
+            : 'partial';
     return compact({
       traceCode: l.traceCode,
       shippedGrams: line.massGrams,

@@ -32,6 +32,7 @@ import {
   timed,
   type World,
 } from '../testing';
+import { decodeEvent } from '../events/decode-event';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { decideCancelManifest } from './cancel-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from './receive-manifest.decide';
@@ -91,7 +92,7 @@ describe('receive', () => {
     ).then([
       {
         type: 'ManifestReceived',
-        schemaVersion: 1,
+        schemaVersion: 2,
         data: {
           manifestNo: manifestNo(1),
           shipperUscc: GENERATOR,
@@ -103,6 +104,56 @@ describe('receive', () => {
           late: false,
         },
       },
+    ]);
+  });
+
+  it('given a picked-up manifest, when a line arrives with 0 kg received, then its outcome is lost (not accepted) and its whole mass lost in transit', () => {
+    const { world, a, b } = pickedUp();
+    const [e] = receiveIn(
+      world,
+      receiveCommand([
+        { traceCode: a, receivedGrams: 0, acceptedGrams: 0 },
+        { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+      ]),
+    ).result();
+    if (e.type !== 'ManifestReceived') throw new Error(e.type);
+    expect(e.data.lines.find((l) => l.traceCode === a)).toMatchObject({
+      receivedGrams: 0,
+      acceptedGrams: 0,
+      rejectedGrams: 0,
+      lostGrams: 1_000_000,
+      outcome: 'lost',
+      discrepancy: true,
+    });
+    expect(e.data.lines.find((l) => l.traceCode === b)?.outcome).toBe('accepted');
+  });
+
+  it('reads a stored version 1 receipt with a line of 0 kg received as lost (version 1 labelled it accepted)', () => {
+    const line = (traceCode: string, receivedGrams: number) => ({
+      traceCode,
+      shippedGrams: 1_000,
+      receivedGrams,
+      acceptedGrams: receivedGrams,
+      rejectedGrams: 0,
+      lostGrams: 1_000 - receivedGrams,
+      outcome: 'accepted',
+      discrepancy: receivedGrams === 0,
+    });
+    const v1 = {
+      manifestNo: manifestNo(1),
+      shipperUscc: GENERATOR,
+      carrierUscc: CARRIER,
+      receiverUscc: RECEIVER,
+      lines: [line('A', 0), line('B', 1_000)],
+      tolerance: 0.05,
+      occurredAt: at('15:00'),
+      late: false,
+    };
+    const decoded = decodeEvent({ type: 'ManifestReceived', schemaVersion: 1, data: v1 });
+    expect(decoded.schemaVersion).toBe(2);
+    expect(decoded.type === 'ManifestReceived' && decoded.data.lines.map((l) => l.outcome)).toEqual([
+      'lost',
+      'accepted',
     ]);
   });
 

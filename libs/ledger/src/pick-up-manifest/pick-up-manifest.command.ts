@@ -11,7 +11,10 @@ export interface PickUpManifestInput {
   readonly manifestNo: string;
   readonly vehiclePlate: string;
   readonly occurredAt: string;
+  /** The whole load as weighed at pickup. */
   readonly weighedKg?: number | null;
+  /** Lines weighed at pickup (weighing at both ends, DESIGN §2). */
+  readonly lines?: readonly { readonly traceCode: string; readonly weighedKg: number }[] | null;
 }
 
 export type PickUpManifestResult = {
@@ -21,6 +24,11 @@ export type PickUpManifestResult = {
   shippedKg: number;
   weighedKg?: number;
   traceCodes: string[];
+  /** Every line with its weighing, when weighed, and whether it differs from the shipped mass beyond the tolerance. */
+  lines: { traceCode: string; weighedKg?: number; discrepancy: boolean }[];
+  /** The weighed load differs from the shipped mass beyond the tolerance. */
+  discrepancy: boolean;
+  tolerance: number;
 };
 
 /**
@@ -37,12 +45,21 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const weighedKg = optional(input.weighedKg);
+    const lines = optional(input.lines);
     const events = decidePickUpManifest(
       {
         actorUscc,
         manifestNo,
         vehiclePlate: input.vehiclePlate,
         ...(weighedKg === undefined ? {} : { weighedGrams: kgToGrams(weighedKg, 'weighedKg') }),
+        ...(lines === undefined
+          ? {}
+          : {
+              lines: lines.map((l, i) => ({
+                traceCode: l.traceCode,
+                weighedGrams: kgToGrams(l.weighedKg, `lines[${i}].weighedKg`),
+              })),
+            }),
         occurredAt: input.occurredAt,
         recordedAt: context.recordedAt,
       },
@@ -62,6 +79,13 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
         shippedKg: kg(d.shippedGrams),
         ...(d.weighedGrams === undefined ? {} : { weighedKg: kg(d.weighedGrams) }),
         traceCodes: [...d.traceCodes],
+        lines: d.lines.map((l) => ({
+          traceCode: l.traceCode,
+          ...(l.weighedGrams === undefined ? {} : { weighedKg: kg(l.weighedGrams) }),
+          discrepancy: l.discrepancy,
+        })),
+        discrepancy: d.discrepancy,
+        tolerance: d.tolerance,
       },
     };
   },

@@ -84,7 +84,14 @@ function suite(kind: ReadModelKind): void {
         categories: ['hazardous'],
         raisedAt: cst('2025-03-03T15:00'),
         resolvedAt: null,
-        details: { shippedKg: 1000, receivedKg: 900, lostKg: 100, deviation: 0.1, tolerance: 0.05 },
+        details: {
+          stage: 'receipt',
+          shippedKg: 1000,
+          receivedKg: 900,
+          lostKg: 100,
+          deviation: 0.1,
+          tolerance: 0.05,
+        },
       });
       const late = before.alerts.filter((a) => a.kind === 'late_entry');
       expect(

@@ -6,6 +6,7 @@ import {
   MANIFEST_EVENT_TYPES,
   upcast,
   type DomainEvent,
+  type ManifestPickedUpData,
   type WasteCategory,
 } from '@wasteflow/domain';
 import { isPostgres, readModelTable } from '../database/migration-helpers';
@@ -19,8 +20,11 @@ import type { ReferenceData } from '../reference/reference-data';
 /**
  * Alerts (预警) for regulators and parties:
  *
- * - `discrepancy`: a receipt line whose received mass differs from the shipped one beyond the tolerance
- *   (`ManifestReceived` lines with `discrepancy: true`); raised at the receipt's time.
+ * - `discrepancy`: a weighing that differs from the shipped mass beyond the tolerance, at either end
+ *   (DESIGN §2 "Weighing at both ends"), `details.stage` saying which: `receipt` (a `ManifestReceived` line
+ *   with `discrepancy: true`, one alert per line) or `pickup` (`ManifestPickedUp` v2: one alert per weighed
+ *   line with `discrepancy: true`, or, when no line was weighed on its own, one for the weighed load);
+ *   raised at the time of the weighing.
  * - `overdue_manifest`: picked up and not received by `manifestDeadline(pickedUpAt, calendar)` (the end
  *   of the 5th working day of the official calendar, 危险废物转移管理办法 Art. 18); raised at that deadline,
  *   resolved by the receipt — a late receipt keeps the alert (resolved, `receivedLate: true`), a receipt in
@@ -452,6 +456,63 @@ async function lateEntryOf(
   }
 }
 
+/** Weighing at both ends: the discrepancies of a pickup's weighing (see `discrepancy` above). */
+async function raisePickupDiscrepancies(
+  w: AlertWriter,
+  d: ManifestPickedUpData,
+  manifest: Readonly<RowOf<typeof alertManifests>> | undefined,
+): Promise<void> {
+  const parties: AlertParty[] = [
+    { uscc: d.shipperUscc, role: 'shipper' },
+    { uscc: d.carrierUscc, role: 'carrier' },
+    { uscc: d.receiverUscc, role: 'receiver' },
+  ];
+  const lineCategories = (manifest?.lines ?? {}) as Record<string, string>;
+  const deviation = (shippedGrams: number, weighedGrams: number) =>
+    shippedGrams === 0 ? 0 : (shippedGrams - weighedGrams) / shippedGrams;
+  const weighedLines = d.lines.filter((line) => line.weighedGrams !== undefined);
+  for (const line of weighedLines) {
+    if (!line.discrepancy || line.weighedGrams === undefined) continue;
+    const shippedGrams = line.shippedGrams;
+    await w.raise({
+      id: `discrepancy:pickup:${d.manifestNo}:${line.traceCode}`,
+      kind: 'discrepancy',
+      manifestNo: d.manifestNo,
+      traceCode: line.traceCode,
+      parties,
+      categories: lineCategories[line.traceCode] ? [lineCategories[line.traceCode]] : [],
+      raisedAt: d.occurredAt,
+      details: {
+        stage: 'pickup',
+        ...(shippedGrams === undefined
+          ? {}
+          : { shippedKg: shippedGrams / 1000, deviation: deviation(shippedGrams, line.weighedGrams) }),
+        weighedKg: line.weighedGrams / 1000,
+        vehiclePlate: d.vehiclePlate,
+        tolerance: d.tolerance,
+      },
+    });
+  }
+  if (weighedLines.length === 0 && d.discrepancy && d.weighedGrams !== undefined) {
+    await w.raise({
+      id: `discrepancy:pickup:${d.manifestNo}`,
+      kind: 'discrepancy',
+      manifestNo: d.manifestNo,
+      parties,
+      categories: undelimited(manifest?.categories ?? null),
+      raisedAt: d.occurredAt,
+      details: {
+        stage: 'pickup',
+        shippedKg: d.shippedGrams / 1000,
+        weighedKg: d.weighedGrams / 1000,
+        deviation: deviation(d.shippedGrams, d.weighedGrams),
+        vehiclePlate: d.vehiclePlate,
+        tolerance: d.tolerance,
+      },
+    });
+  }
+}
+
 export async function evolveAlerts(
   rows: RowAccess,
   recorded: RecordedEvent,
@@ -508,6 +569,7 @@ export async function evolveAlerts(
       const d = event.data;
       const manifest = await rows.get(alertManifests, { manifestNo: d.manifestNo });
       const { dueAt, uncoveredYears } = manifestDeadlineOf(d.occurredAt, reference.calendar);
+      await raisePickupDiscrepancies(w, d, manifest);
       await w.raise({
         id: overdueManifestId(d.manifestNo),
         kind: 'overdue_manifest',
@@ -563,6 +625,7 @@ export async function evolveAlerts(
           categories: lineCategories[line.traceCode] ? [lineCategories[line.traceCode]] : [],
           raisedAt: d.occurredAt,
           details: {
+            stage: 'receipt',
             shippedKg: line.shippedGrams / 1000,
             receivedKg: line.receivedGrams / 1000,
             lostKg: line.lostGrams / 1000,

@@ -20,6 +20,10 @@ export interface ManifestLineJson {
   readonly subtype?: string;
   readonly wasteCode?: string;
   readonly shippedGrams: number;
+  /** As weighed at pickup, when this line was weighed (ManifestPickedUp v2). */
+  readonly pickupWeighedGrams?: number;
+  /** The weighing at pickup differed from the shipped mass beyond the tolerance. */
+  readonly pickupDiscrepancy?: boolean;
   readonly receivedGrams?: number;
   readonly acceptedGrams?: number;
   readonly rejectedGrams?: number;
@@ -117,8 +121,17 @@ async function evolveManifestEvent(
     case 'ManifestPickedUp': {
       const d = event.data;
       const { dueAt } = manifestDeadlineOf(d.occurredAt, reference.calendar);
+      const weighed = new Map(d.lines.map((line) => [line.traceCode, line]));
+      const lines = (row.lines as unknown as ManifestLineJson[]).map((line): ManifestLineJson => {
+        const w = weighed.get(line.traceCode);
+        if (w?.weighedGrams === undefined) return line;
+        return { ...line, pickupWeighedGrams: w.weighedGrams, pickupDiscrepancy: w.discrepancy };
+      });
       update({
         status: 'picked_up',
+        lines: lines as unknown as JsonValue,
+        // weighing at both ends: a discrepancy at pickup is one of the manifest's discrepancies
+        discrepancy: d.discrepancy || d.lines.some((line) => line.discrepancy),
         pickedUpAt: d.occurredAt,
         vehiclePlate: d.vehiclePlate,
         weighedGrams: d.weighedGrams !== undefined ? BigInt(d.weighedGrams) : null,
@@ -150,7 +163,7 @@ async function evolveManifestEvent(
         receivedAt: d.occurredAt,
         receivedAtMs: BigInt(instantMs(d.occurredAt, 'occurredAt')),
         lines: lines as unknown as JsonValue,
-        discrepancy: d.lines.some((line) => line.discrepancy),
+        discrepancy: row.discrepancy || d.lines.some((line) => line.discrepancy),
       });
       return;
     }

@@ -17,12 +17,16 @@ export interface ManifestLineView {
   readonly subtype?: string;
   readonly wasteCode?: string;
   readonly shippedKg: number;
+  /** As weighed at pickup, when the carrier weighed this line. */
+  readonly pickupWeighedKg?: number;
+  /** That weighing differed from the shipped mass beyond the tolerance. */
+  readonly pickupDiscrepancy?: boolean;
   /** From the receipt (absent before it). */
   readonly receivedKg?: number;
   readonly acceptedKg?: number;
   readonly rejectedKg?: number;
   readonly lostKg?: number;
-  /** accepted | partial | rejected */
+  /** accepted | partial | rejected | lost (nothing received) */
   readonly outcome?: string;
   readonly reason?: string;
   /** |shipped − received| beyond the tolerance. */
@@ -48,7 +52,7 @@ export interface ManifestView {
   readonly cancelReason: string | null;
   readonly totalKg: number;
   readonly lines: readonly ManifestLineView[];
-  /** Some line's receipt differed from what was shipped beyond the tolerance. */
+  /** A weighing at pickup (the load or a line) or a line's receipt differed from what was shipped beyond the tolerance. */
   readonly discrepancy: boolean;
   /** Receipt due (危险废物转移管理办法 Art. 18: 5 working days after pickup); null before pickup. */
   readonly dueAt: string | null;
@@ -266,6 +270,12 @@ function lineOf(line: ManifestLineJson): ManifestLineView {
     ...(line.subtype !== undefined ? { subtype: line.subtype } : {}),
     ...(line.wasteCode !== undefined ? { wasteCode: line.wasteCode } : {}),
     shippedKg: gramsToKg(line.shippedGrams),
+    ...(line.pickupWeighedGrams !== undefined
+      ? {
+          pickupWeighedKg: gramsToKg(line.pickupWeighedGrams),
+          pickupDiscrepancy: line.pickupDiscrepancy ?? false,
+        }
+      : {}),
     ...(line.receivedGrams !== undefined
       ? {
           receivedKg: gramsToKg(line.receivedGrams),
