@@ -44,12 +44,43 @@ function deadHolderScenario(kind: ReadModelKind): void {
   });
 }
 
+function ownGrantScenario(kind: ReadModelKind): void {
+  const fixture = fixtures(kind, __filename);
+
+  it('takes back its own grant at once when it could not release it (a database outage, a failover)', async () => {
+    const f = await fixture('own');
+    await appendSynthetic(f.store, 0, 100);
+    const { runner } = await f.runner([syntheticProjection()], { lease: { ttlMs: 120_000, standbyPollMs: 50 } });
+    await runner.start();
+    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    // The database is gone when the runner lets the lease go: the row still names it for 2 minutes.
+    const backend = (runner as unknown as { backend: { releaseLease: () => Promise<void> } }).backend;
+    const release = backend.releaseLease;
+    backend.releaseLease = () => Promise.reject(new Error('Connection terminated unexpectedly'));
+    await runner.stop();
+    backend.releaseLease = release;
+    expect((await runner.status()).lease).toMatch(/^held by us \(token 1\)/);
+
+    await runner.start();
+    expect((await runner.status()).leader).toBe(true);
+    expect((await runner.status()).lease).toMatch(/^held by us \(token 2\)/);
+    await appendSynthetic(f.store, 100, 50);
+    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
+  });
+}
+
+describe('own grant on SQLite', () => {
+  ownGrantScenario('sqlite');
+});
+
 describe('a dead lease holder on SQLite', () => {
   deadHolderScenario('sqlite');
 });
 
 describePostgres('lease faults on PostgreSQL', () => {
   deadHolderScenario('postgres');
+  ownGrantScenario('postgres');
 
   const fixture = fixtures('postgres', __filename);
 

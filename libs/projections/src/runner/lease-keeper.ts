@@ -65,19 +65,25 @@ export class LeaseKeeper {
 
   /**
    * Takes the lease if it is free or expired, or at once if its holder is provably gone (a dead pid on
-   * this host: after a kill -9 the restarted process need not wait out its predecessor's TTL); the token,
-   * or undefined when someone else holds it.
+   * this host: after a kill -9 the restarted process need not wait out its predecessor's TTL) or is this
+   * runner's own earlier grant (after a database outage or a failover it stopped projecting under it and
+   * could not hand it back); the token, or undefined when someone else holds it.
    */
   async acquire(): Promise<bigint | undefined> {
     const now = this.clock();
     const expiresAt = leaseExpiry(now, this.timing);
     let token = await this.backend.acquireLease(this.lease, this.owner, now, expiresAt);
-    if (token === undefined && this.identity) {
+    if (token === undefined) {
       const lease = await this.backend.readLease(this.lease);
-      const self = { owner: this.owner, identity: this.identity, siblings: LIVE_OWNERS };
-      if (lease && isHolderGone(lease, self, this.isAlive)) {
+      // Our own grant: a new token fences anything still in flight under the old one.
+      const ours = lease?.owner === this.owner;
+      const gone =
+        lease !== undefined &&
+        this.identity !== undefined &&
+        isHolderGone(lease, { owner: this.owner, identity: this.identity, siblings: LIVE_OWNERS }, this.isAlive);
+      if (lease && (ours || gone)) {
         token = await this.backend.acquireLease(this.lease, this.owner, now, expiresAt, lease);
-        if (token !== undefined) {
+        if (token !== undefined && !ours) {
           this.warn(
             `Took the projection lease over from ${lease.owner} (token ${lease.token}) before its expiry: that process is gone`,
           );
