@@ -99,7 +99,11 @@ describe('two api processes and a projector: the projection leader killed mid-ba
         n += 1;
         const key = `i-${n}`;
         for (let attempt = 0; attempt < 20; attempt += 1) {
-          const response = await post(apis[w % 2], '/v1/batches', token, batchBody(), key).catch(() => undefined);
+          // A retry (same key) goes to the other api: the one that was asked may be the one killed, with
+          // the write committed or not; the retry settles which, exactly once.
+          const response = await post(apis[(w + attempt) % 2], '/v1/batches', token, batchBody(), key).catch(
+            () => undefined,
+          );
           if (response && (response.status === 201 || response.status === 200)) {
             acked.add(response.body.traceCode as string);
             break;
