@@ -45,7 +45,7 @@ export interface FeedRequest {
   readonly types?: readonly DomainEventType[];
 }
 
-/** Events read from the log per scan step; a request scans at most MAX_SCANS of them. */
+/** The largest scan step; a request makes at most MAX_SCANS of them. */
 export const FEED_SCAN_SIZE = 500;
 /** Bounds one request's work when the caller may read little of a long stretch of log (next moves on). */
 export const MAX_SCANS = 20;
@@ -68,12 +68,11 @@ export class FeedReader {
     const eventTypes = request.types ?? DOMAIN_EVENT_TYPES;
     const events: FeedEvent[] = [];
     let scanned = request.after;
+    // Start small (a delivery asks for one event and should not judge five hundred), grow while the
+    // caller may read little of what is scanned.
+    let size = Math.min(FEED_SCAN_SIZE, request.limit * 2 + 14);
     for (let scan = 0; scan < MAX_SCANS && events.length < request.limit && scanned < ceiling; scan++) {
-      const read = await this.store.readAll({
-        after: scanned,
-        limit: FEED_SCAN_SIZE,
-        filter: { eventTypes },
-      });
+      const read = await this.store.readAll({ after: scanned, limit: size, filter: { eventTypes } });
       const below = read.filter((event) => event.position <= ceiling);
       const readable = new Set(await this.scopes.readable(principal, below));
       for (const event of below) {
@@ -82,9 +81,10 @@ export class FeedReader {
         if (events.length === request.limit) break;
       }
       // Fewer than asked for, or some beyond the ceiling: nothing else of these types up to the ceiling.
-      if (events.length < request.limit && (read.length < FEED_SCAN_SIZE || below.length < read.length)) {
+      if (events.length < request.limit && (read.length < size || below.length < read.length)) {
         scanned = ceiling;
       }
+      size = Math.min(FEED_SCAN_SIZE, size * 2);
     }
     return { events, next: formatPosition(scanned) };
   }
