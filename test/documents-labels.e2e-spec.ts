@@ -1,6 +1,16 @@
 import { join } from 'node:path';
 import { composeTraceCode } from '@wasteflow/domain';
-import { Builders, Keys, PARTIES, requireStore, seedWorld, storesFor, type World } from './support/fixtures';
+import {
+  Builders,
+  batchBody,
+  Keys,
+  PARTIES,
+  requireStore,
+  seedWorld,
+  storesFor,
+  streamEvents,
+  type World,
+} from './support/fixtures';
 import { decodeQr, decodeSvgQr, readPdf, renderFirstPage } from './support/pdf-reading';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -89,6 +99,70 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
     expect(pdf.length).toBeLessThan(200_000);
     const qr = decodeQr(await renderFirstPage(pdf, `label-100-${kind}`));
     expect(qr).toBe(`${PUBLIC_URL}/v1/trace/${encodeURIComponent(code)}`);
+  });
+
+  it('prints the facts recorded at generation (v2): form, packaging, components, precautions, facility, and sizes the label by the container volume', async () => {
+    const response = await t.http
+      .post('/v1/batches')
+      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-facts`)
+      .send({
+        ...batchBody(80),
+        description: '废切削液',
+        physicalForm: 'liquid',
+        packagingType: '铁桶',
+        packageCount: 4,
+        containerVolume: 'upTo450L',
+        mainComponents: '矿物油、水',
+        hazardousComponents: '石油烃',
+        precautions: '远离火源，防止泄漏',
+        facilityCode: 'SC-01',
+      });
+    expect(response.status).toBe(201);
+    const code = response.body.traceCode as string;
+    const [generated] = await streamEvents(t, `batch-${code}`);
+    expect(generated.schemaVersion).toBe(2);
+    expect(generated.data).toMatchObject({ physicalForm: 'liquid', packageCount: 4, hazards: ['T', 'I'] });
+    const read = await readPdf(
+      (await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator)).body as Buffer,
+    );
+    expect(read.sizesMm[0].width).toBeCloseTo(150, 1);
+    const text = read.pages[0].replace(/\s+/g, '');
+    for (const value of [
+      '废物名称：废切削液',
+      '废物形态：液态',
+      '主要成分：矿物油、水',
+      '有害成分：石油烃',
+      '注意事项：远离火源，防止泄漏',
+      '包装：铁桶×4',
+      '产生设施：SC-01',
+    ]) {
+      expect(text).toContain(value);
+    }
+    await renderFirstPage(
+      (await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator)).body as Buffer,
+      `label-150-facts-${kind}`,
+      2,
+    );
+  });
+
+  it('refuses malformed generation facts with a 400 naming the field, appending nothing', async () => {
+    const before = await t.headPosition();
+    for (const [field, value] of [
+      ['physicalForm', 'plasma'],
+      ['containerVolume', '1000L'],
+      ['packageCount', 0],
+      ['precautions', 'x\u0000y'],
+    ] as const) {
+      const response = await t.http
+        .post('/v1/batches')
+        .set('Authorization', `Bearer ${world.tokens.generator}`)
+        .set('Idempotency-Key', `${SUITE}-${kind}-bad-${field}-${typeof value}-${String(value).length}`)
+        .send({ ...batchBody(1), [field]: value });
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(response.body.errors)).toContain(field);
+    }
+    expect(await t.headPosition()).toBe(before);
   });
 
   it('numbers the batches of one unit, code and day in the 数字识别码 (0001, 0002 …)', async () => {

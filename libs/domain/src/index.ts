@@ -45,6 +45,7 @@ export * from './party/jurisdiction';
 
 // batch
 export * from './batch/batch.events';
+export * from './batch/generation-facts';
 export * from './batch/batch.state';
 export * from './batch/batch.rules';
 export * from './batch/generate-waste.decide';

@@ -1,3 +1,4 @@
+import { parseHazardCell, type HazardCharacteristic } from '@wasteflow/domain';
 import type { Shape } from './drawing';
 
 /**
@@ -6,9 +7,7 @@ import type { Shape } from './drawing';
  * 20 × 20 box (the diamond's corners at the middle of each side). Drawn by hand rather than taken from a
  * package: no npm package ships these five symbols under a licence that allows embedding them.
  */
-export type HazardCharacteristic = 'T' | 'C' | 'I' | 'R' | 'In';
-
-export const HAZARD_CHARACTERISTICS: readonly HazardCharacteristic[] = ['T', 'C', 'I', 'R', 'In'];
+export { HAZARD_CHARACTERISTICS, type HazardCharacteristic } from '@wasteflow/domain';
 
 /** The names printed on the label (毒性 toxicity, 腐蚀性 corrosivity, 易燃性 ignitability, 反应性 reactivity, 感染性 infectivity). */
 export const HAZARD_NAMES: Readonly<Record<HazardCharacteristic, string>> = {
@@ -19,15 +18,8 @@ export const HAZARD_NAMES: Readonly<Record<HazardCharacteristic, string>> = {
   In: '感染性',
 };
 
-/**
- * The characteristics of a catalogue `hazard` cell ("T", "T/C/I/R", "T,I,R", "In"), in the order T C I R In;
- * anything else in the cell is ignored.
- */
-export function parseHazards(cell: string | undefined): HazardCharacteristic[] {
-  if (!cell) return [];
-  const found = new Set(cell.split(/[\s/,，、;]+/).map((part) => part.trim()));
-  return HAZARD_CHARACTERISTICS.filter((h) => found.has(h));
-}
+/** The characteristics of a catalogue `hazard` cell (the domain's reading of it). */
+export const parseHazards = parseHazardCell;
 
 const circle = (cx: number, cy: number, r: number): string =>
   `M${cx - r} ${cy}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0Z`;

@@ -8,6 +8,7 @@ import {
   parseInstant,
   type BatchEvent,
   type HwCatalogue,
+  type PhysicalForm,
   type WasteCategory,
   type WasteGeneratedData,
 } from '@wasteflow/domain';
@@ -20,7 +21,7 @@ import { PartyRegistry } from '../read-side/party-registry';
 import { assertCanRead } from '../read-side/scope';
 import { publicTraceUrl } from '../read-side/trace.controller';
 import { parseHazards, type HazardCharacteristic } from './hazard-pictograms';
-import { type LabelFacts, type LabelSize } from './label.layout';
+import { LABEL_SIZE_OF_VOLUME, type LabelFacts, type LabelSize } from './label.layout';
 
 /** The hazardous waste catalogue the app loaded (WASTEFLOW_HW_CATALOGUE), or undefined. */
 export const DOCUMENT_CATALOGUE = Symbol.for('wasteflow.DocumentCatalogue');
@@ -29,7 +30,7 @@ export const DOCUMENT_CATALOGUE = Symbol.for('wasteflow.DocumentCatalogue');
 const MAX_ANCESTRY = 32;
 
 /** The creation of a batch and, when it can be found, the WasteGenerated its mass came from. */
-interface Creation {
+export interface Creation {
   readonly created: BatchEvent;
   readonly generated?: WasteGeneratedData;
 }
@@ -76,7 +77,9 @@ export class LabelFactsReader {
     const entry = view.wasteCode ? this.catalogue?.entries.get(view.wasteCode) : undefined;
     const unitUscc = view.origin.generatorUscc;
     const unit = await this.parties.find(unitUscc);
-    const hazards: HazardCharacteristic[] | undefined = entry ? parseHazards(entry.hazard) : undefined;
+    // recorded at generation (v2); for a batch recorded before, the loaded catalogue's column
+    const hazards: readonly HazardCharacteristic[] | undefined =
+      generated?.hazards ?? (entry ? parseHazards(entry.hazard) : undefined);
     const generatedOn = cstDay(view.origin.generatedAt);
     const serial = view.wasteCode ? await this.trace.generationSerial(view.traceCode) : undefined;
     const category = view.category as WasteCategory;
@@ -86,7 +89,11 @@ export class LabelFactsReader {
       wasteName: generated?.description ?? (entry?.name || undefined),
       wasteCategory: view.wasteCode ? hwCategoryOfCode(view.wasteCode) : CATEGORY_NAMES[category],
       wasteCode: view.wasteCode ?? undefined,
+      physicalForm: generated?.physicalForm ? PHYSICAL_FORM_NAMES[generated.physicalForm] : undefined,
       hazards,
+      mainComponents: generated?.mainComponents,
+      hazardousComponents: generated?.hazardousComponents,
+      precautions: generated?.precautions,
       digitalId:
         view.wasteCode && serial !== undefined
           ? digitalIdentificationCode(unitUscc, view.wasteCode, generatedOn, serial)
@@ -94,14 +101,14 @@ export class LabelFactsReader {
       unitName: unit?.name,
       generatedOn,
       weightKg: view.heldKg,
-      remarks: creation.created.type === 'WasteGenerated' ? undefined : `${creationRemark(creation.created)}`,
+      remarks: remarksOf(creation),
       traceUrl: publicTraceUrl(this.config.publicUrl, view.traceCode),
-      size: size ?? 100,
+      size: size ?? (generated?.containerVolume ? LABEL_SIZE_OF_VOLUME[generated.containerVolume] : 100),
     };
   }
 
   /** The batch's creation event, and the WasteGenerated at the root of its ancestry (when one exists). */
-  private async creationOf(traceCode: string): Promise<Creation> {
+  async creationOf(traceCode: string): Promise<Creation> {
     const created = await this.firstEvent(traceCode);
     let at = created;
     for (let depth = 0; depth < MAX_ANCESTRY; depth++) {
@@ -134,6 +141,26 @@ export class LabelFactsReader {
       throw error;
     }
   }
+}
+
+/** 废物形态 as printed. */
+export const PHYSICAL_FORM_NAMES: Readonly<Record<PhysicalForm, string>> = {
+  solid: '固态',
+  liquid: '液态',
+  'semi-solid': '半固态',
+  gas: '气态',
+};
+
+function remarksOf(creation: Creation): string | undefined {
+  const g = creation.generated;
+  const packaging =
+    g?.packagingType || g?.packageCount
+      ? `包装：${g.packagingType ?? ''}${g.packageCount ? ` × ${g.packageCount}` : ''}`
+      : undefined;
+  const facility = g?.facilityCode ? `产生设施：${g.facilityCode}` : undefined;
+  const origin = creation.created.type === 'WasteGenerated' ? undefined : creationRemark(creation.created);
+  const parts = [packaging, facility, origin].filter((p): p is string => p !== undefined && p !== '');
+  return parts.length > 0 ? parts.join('；') : undefined;
 }
 
 function creationRemark(created: BatchEvent): string {

@@ -1,4 +1,5 @@
 import * as QRCode from 'qrcode';
+import type { ContainerVolume } from '@wasteflow/domain';
 import { textWidth, wrapText } from './cjk-font';
 import type { Page, Shape } from './drawing';
 import { HAZARD_NAMES, pictogram, type HazardCharacteristic } from './hazard-pictograms';
@@ -7,10 +8,8 @@ import { HAZARD_NAMES, pictogram, type HazardCharacteristic } from './hazard-pic
 export const LABEL_SIZES_MM = [100, 150, 200] as const;
 export type LabelSize = (typeof LABEL_SIZES_MM)[number];
 
-/** Container volume classes recorded at generation, and the label size each takes. */
-export const CONTAINER_VOLUME_CLASSES = ['upTo50L', 'upTo450L', 'over450L'] as const;
-export type ContainerVolumeClass = (typeof CONTAINER_VOLUME_CLASSES)[number];
-export const LABEL_SIZE_OF_VOLUME: Readonly<Record<ContainerVolumeClass, LabelSize>> = {
+/** The label size each container volume class recorded at generation takes. */
+export const LABEL_SIZE_OF_VOLUME: Readonly<Record<ContainerVolume, LabelSize>> = {
   upTo50L: 100,
   upTo450L: 150,
   over450L: 200,

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { WASTE_CATEGORIES, TEXT_BOUNDS } from '@wasteflow/domain';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  CONTAINER_VOLUMES,
+  MAX_PACKAGE_COUNT,
+  PHYSICAL_FORMS,
+  WASTE_CATEGORIES,
+  TEXT_BOUNDS,
+} from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { IsIsoInstant, IsMassKg, IsWasteCode, IsOptionalFreeText } from '../common/validation';
@@ -34,6 +40,60 @@ export class GenerateWasteDto {
   @ApiPropertyOptional({ example: '废矿物油（数控机床切削液更换）', maxLength: 500 })
   @IsOptionalFreeText(TEXT_BOUNDS.text)
   description?: string;
+
+  @ApiPropertyOptional({
+    example: 'liquid',
+    enum: PHYSICAL_FORMS,
+    description: '废物形态 (labels, 联单, 台账)',
+  })
+  @IsOptional()
+  @IsIn(PHYSICAL_FORMS)
+  physicalForm?: string;
+
+  @ApiPropertyOptional({ example: '铁桶', maxLength: TEXT_BOUNDS.label, description: '包装方式' })
+  @IsOptionalFreeText(TEXT_BOUNDS.label)
+  packagingType?: string;
+
+  @ApiPropertyOptional({ example: 4, minimum: 1, maximum: MAX_PACKAGE_COUNT, description: '包装数量' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PACKAGE_COUNT)
+  packageCount?: number;
+
+  @ApiPropertyOptional({
+    example: 'upTo450L',
+    enum: CONTAINER_VOLUMES,
+    description:
+      'Container volume class: chooses the HJ 1276 label size (≤ 50 L 100 mm, ≤ 450 L 150 mm, more 200 mm)',
+  })
+  @IsOptional()
+  @IsIn(CONTAINER_VOLUMES)
+  containerVolume?: string;
+
+  @ApiPropertyOptional({ example: '矿物油、水', maxLength: TEXT_BOUNDS.text, description: '主要成分' })
+  @IsOptionalFreeText(TEXT_BOUNDS.text)
+  mainComponents?: string;
+
+  @ApiPropertyOptional({ example: '石油烃', maxLength: TEXT_BOUNDS.text, description: '有害成分' })
+  @IsOptionalFreeText(TEXT_BOUNDS.text)
+  hazardousComponents?: string;
+
+  @ApiPropertyOptional({
+    example: '远离火源，防止泄漏',
+    maxLength: TEXT_BOUNDS.text,
+    description: '注意事项',
+  })
+  @IsOptionalFreeText(TEXT_BOUNDS.text)
+  precautions?: string;
+
+  @ApiPropertyOptional({
+    example: 'SC-01',
+    maxLength: 64,
+    description: 'The generating facility code (产生设施编码)',
+  })
+  @IsOptionalFreeText(64)
+  facilityCode?: string;
 
   @ApiProperty({ example: 1250.5, description: 'Kilograms, at most 3 decimals' })
   @IsMassKg()

@@ -1,6 +1,7 @@
 import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
 import { list, oneOf, optional, record, signedWhole, text, whole, type Fields } from '../events/shape';
 import type { Composition, OriginShare } from '../origin/composition';
+import { HAZARD_CHARACTERISTICS, type HazardCharacteristic } from '../catalogue/hw-catalogue';
 import { ALL_SUBTYPES, WASTE_CATEGORIES, type WasteCategory, type WasteSubtype } from '../values/category';
 import {
   TREATMENT_MODES,
@@ -27,8 +28,34 @@ export interface BatchKind {
   readonly catalogueEdition?: string;
 }
 
+/** 废物形态 (HJ 1276-2022, HJ 1259-2022): 固态, 液态, 半固态, 气态. */
+export const PHYSICAL_FORMS = ['solid', 'liquid', 'semi-solid', 'gas'] as const;
+export type PhysicalForm = (typeof PHYSICAL_FORMS)[number];
+/** Container volume classes: they choose the label size of HJ 1276-2022 (≤ 50 L, ≤ 450 L, more). */
+export const CONTAINER_VOLUMES = ['upTo50L', 'upTo450L', 'over450L'] as const;
+export type ContainerVolume = (typeof CONTAINER_VOLUMES)[number];
+
+/**
+ * What the documents need to know of a batch at generation (schema version 2 of WasteGenerated; all
+ * optional: a version-1 event has none of them, and a generator may not know them all).
+ */
+export interface GenerationFacts {
+  readonly physicalForm?: PhysicalForm;
+  /** 包装方式, free text (铁桶, 吨袋 …). */
+  readonly packagingType?: string;
+  readonly packageCount?: number;
+  readonly containerVolume?: ContainerVolume;
+  /** 危险特性, from the catalogue's `hazard` column for the code (when the code is listed there). */
+  readonly hazards?: readonly HazardCharacteristic[];
+  readonly mainComponents?: string;
+  readonly hazardousComponents?: string;
+  readonly precautions?: string;
+  /** The generating facility's code (产生设施编码). */
+  readonly facilityCode?: string;
+}
+
 /** 产生: a generator records a new batch. */
-export interface WasteGeneratedData extends BatchKind, EventTime {
+export interface WasteGeneratedData extends BatchKind, EventTime, GenerationFacts {
   readonly traceCode: string;
   readonly generatorUscc: string;
   /** The generator's district: the origin of every gram of the batch. */
@@ -207,7 +234,7 @@ export interface MassCorrectedData extends EventTime {
   readonly massGramsAfter: number;
 }
 
-export type WasteGenerated = DomainEventOf<'WasteGenerated', WasteGeneratedData>;
+export type WasteGenerated = DomainEventOf<'WasteGenerated', WasteGeneratedData, 2>;
 export type BatchSplit = DomainEventOf<'BatchSplit', BatchSplitData>;
 export type BatchSplitOff = DomainEventOf<'BatchSplitOff', BatchSplitOffData>;
 export type BatchesConsolidated = DomainEventOf<'BatchesConsolidated', BatchesConsolidatedData>;
@@ -280,6 +307,18 @@ const wasteTreated = record<WasteTreatedData>({
   ...eventTime,
 });
 
+const generationFacts: Fields<GenerationFacts> = {
+  physicalForm: optional(oneOf(PHYSICAL_FORMS)),
+  packagingType: optional(text),
+  packageCount: optional(whole),
+  containerVolume: optional(oneOf(CONTAINER_VOLUMES)),
+  hazards: optional(list(oneOf(HAZARD_CHARACTERISTICS))),
+  mainComponents: optional(text),
+  hazardousComponents: optional(text),
+  precautions: optional(text),
+  facilityCode: optional(text),
+};
+
 /** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
 export const BATCH_EVENT_SHAPES = {
   WasteGenerated: record<WasteGeneratedData>({
@@ -290,6 +329,7 @@ export const BATCH_EVENT_SHAPES = {
     massGrams: whole,
     composition,
     ...batchKind,
+    ...generationFacts,
     ...eventTime,
   }),
   BatchSplit: record<BatchSplitData>({

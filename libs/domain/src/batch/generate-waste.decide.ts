@@ -1,7 +1,7 @@
 import { ActorLacksRole, BatchAlreadyExists, WasteCodeNotAllowed, WasteCodeRequired } from '../errors';
 import { optionalText, type DecideOptions, type PartyCommand } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
-import { validateWasteCode } from '../catalogue/hw-catalogue';
+import { validateWasteCode, type HwCatalogueEntry } from '../catalogue/hw-catalogue';
 import { singleOrigin } from '../origin/composition';
 import type { PartyState } from '../party/party.state';
 import { parseCategory, parseSubtype } from '../values/category';
@@ -13,12 +13,13 @@ import { compact } from '../util';
 import type { BatchEvent } from './batch.events';
 import type { BatchState } from './batch.state';
 import { requireRegistered } from './batch.rules';
+import { parseGenerationFacts, type GenerationFactsInput } from './generation-facts';
 
 /**
  * 产生: the generator (the token's party) records a batch. The trace code is composed here from the
  * generator's district, the category, the CST date of `occurredAt` and the random part from the command.
  */
-export interface GenerateWasteCommand extends PartyCommand {
+export interface GenerateWasteCommand extends PartyCommand, GenerationFactsInput {
   readonly category: string;
   readonly subtype?: string;
   /** Required for hazardous waste; refused for other categories. */
@@ -46,15 +47,18 @@ export function decideGenerateWaste(
   const subtype = parseSubtype(category, command.subtype);
   let wasteCode: string | undefined;
   let catalogueEdition: string | undefined;
+  let entry: HwCatalogueEntry | undefined;
   if (category === 'hazardous') {
     if (command.wasteCode === undefined || command.wasteCode === '') throw new WasteCodeRequired();
     const validated = validateWasteCode(command.wasteCode, options.catalogue);
     wasteCode = validated.code;
     catalogueEdition = validated.edition;
+    entry = validated.entry;
   } else if (command.wasteCode !== undefined && command.wasteCode !== '') {
     throw new WasteCodeNotAllowed(category);
   }
   const description = optionalText(command.description, 'description');
+  const facts = parseGenerationFacts(command, entry);
   const massGrams = Mass.fromGrams(command.massGrams, 'massGrams').grams;
   const randomPart = parseRandomPart(command.randomPart);
   const generator = requireRegistered(state.generator, actorUscc, 'actorUscc');
@@ -90,6 +94,7 @@ export function decideGenerateWaste(
         description,
         massGrams,
         composition,
+        ...facts,
         occurredAt: command.occurredAt,
         late,
       }),

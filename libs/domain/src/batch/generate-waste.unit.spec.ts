@@ -2,7 +2,9 @@ import {
   ActorLacksRole,
   BatchAlreadyExists,
   InvalidCategory,
+  InvalidText,
   InvalidTraceCode,
+  InvalidValue,
   InvalidWasteCode,
   MassNotPositive,
   OccurredInFuture,
@@ -46,7 +48,7 @@ describe('generate waste (产生)', () => {
     when(generateWasteCommand()).then([
       {
         type: 'WasteGenerated',
-        schemaVersion: 1,
+        schemaVersion: 2,
         data: {
           traceCode,
           generatorUscc: GENERATOR,
@@ -55,6 +57,8 @@ describe('generate waste (产生)', () => {
           wasteCode: '900-249-08',
           catalogueEdition: fixtureCatalogue().edition,
           massGrams: 1_000_000,
+          // the catalogue's hazard column for the code ("T,I")
+          hazards: ['T', 'I'],
           composition: [
             {
               districtCode: XIHU,
@@ -69,6 +73,43 @@ describe('generate waste (产生)', () => {
         },
       },
     ]);
+  });
+
+  it('records the generation facts the documents need, the hazards from the catalogue and never from the client', () => {
+    const [event] = when(
+      generateWasteCommand({
+        physicalForm: 'liquid',
+        packagingType: ' 铁桶 ',
+        packageCount: 4,
+        containerVolume: 'upTo450L',
+        mainComponents: '矿物油、水',
+        hazardousComponents: '石油烃',
+        precautions: '远离火源',
+        facilityCode: 'SC-01',
+        wasteCode: '841-001-01',
+      }),
+    ).result();
+    expect(event.data).toMatchObject({
+      physicalForm: 'liquid',
+      packagingType: '铁桶',
+      packageCount: 4,
+      containerVolume: 'upTo450L',
+      mainComponents: '矿物油、水',
+      hazardousComponents: '石油烃',
+      precautions: '远离火源',
+      facilityCode: 'SC-01',
+      hazards: ['In'],
+    });
+  });
+
+  it.each([
+    ['physicalForm', { physicalForm: 'plasma' }, InvalidValue],
+    ['containerVolume', { containerVolume: '1000L' }, InvalidValue],
+    ['packageCount', { packageCount: 0 }, InvalidValue],
+    ['packageCount', { packageCount: 1.5 }, InvalidValue],
+    ['precautions', { precautions: 'a\u0000b' }, InvalidText],
+  ] as const)('given a malformed %s, when generating, then refused naming it', (field, facts, error) => {
+    when(generateWasteCommand(facts)).thenThrows(error, { field });
   });
 
   it('records medical waste (HW01) and subtypes of the other categories', () => {

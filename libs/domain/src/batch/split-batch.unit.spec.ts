@@ -138,7 +138,10 @@ describe('split (1 → n)', () => {
       .thenThrows(NotCustodian, { traceCode: code, actorUscc: RECEIVER });
     expect(JSON.stringify(refusal.details)).not.toContain(GENERATOR);
     expect(refusal.message).not.toContain(GENERATOR);
-    const none = split.given([]).when(splitCommand(code, { actorUscc: RECEIVER })).thenThrows(NotCustodian);
+    const none = split
+      .given([])
+      .when(splitCommand(code, { actorUscc: RECEIVER }))
+      .thenThrows(NotCustodian);
     // one answer: a stranger cannot tell "held by another" from "no such batch"
     expect([none.rule, none.message, none.details]).toEqual([refusal.rule, refusal.message, refusal.details]);
   });

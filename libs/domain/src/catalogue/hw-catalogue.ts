@@ -20,6 +20,20 @@ export const HW_CATEGORIES: readonly string[] = HW_CATEGORY_NUMBERS.map(hwCatego
 export const MEDICAL_WASTE_CATEGORY = 'HW01';
 export const TESTED_HAZARDOUS_PREFIX = '900-000-';
 
+/** Hazard characteristics (危险特性): toxicity, corrosivity, ignitability, reactivity, infectivity. */
+export const HAZARD_CHARACTERISTICS = ['T', 'C', 'I', 'R', 'In'] as const;
+export type HazardCharacteristic = (typeof HAZARD_CHARACTERISTICS)[number];
+
+/**
+ * The characteristics of a catalogue `hazard` cell ("T", "T/C/I/R", "T,I,R", "In"), in the order T C I R In;
+ * anything else in the cell is ignored.
+ */
+export function parseHazardCell(cell: string | undefined): HazardCharacteristic[] {
+  if (!cell) return [];
+  const found = new Set(cell.split(/[\s/,，、;]+/).map((part) => part.trim()));
+  return HAZARD_CHARACTERISTICS.filter((h) => found.has(h));
+}
+
 export interface HwCatalogueEntry {
   readonly edition: string;
   readonly code: string;

@@ -33,14 +33,21 @@ describe('decodeEvent (once per delivery: type, upcast chain, shape)', () => {
   });
 
   it('given a version newer than the code, when decoded, then UnsupportedSchemaVersion', () => {
-    thenOf(() => decodeEvent(stored({ ...generated, schemaVersion: 2 }))).thenThrows(
+    thenOf(() => decodeEvent(stored({ ...generated, schemaVersion: 3 }))).thenThrows(
       UnsupportedSchemaVersion,
       {
         type: 'WasteGenerated',
-        schemaVersion: 2,
-        current: 1,
+        schemaVersion: 3,
+        current: 2,
       },
     );
+  });
+
+  it('given a WasteGenerated of version 1 (before the generation facts), when decoded, then the same facts at version 2', () => {
+    thenOf(() => decodeEvent(stored({ ...generated, schemaVersion: 1 }))).thenAssert((event) => {
+      expect(event.schemaVersion).toBe(2);
+      expect(event.data).toEqual(generated.data);
+    });
   });
 
   it.each([

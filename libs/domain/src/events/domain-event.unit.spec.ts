@@ -31,7 +31,7 @@ describe('events', () => {
       'ManifestReceived',
       'ManifestCancelled',
     ]);
-    const changed = { ManifestPickedUp: 2, ManifestReceived: 2 };
+    const changed = { WasteGenerated: 2, ManifestPickedUp: 2, ManifestReceived: 2 };
     expect(Object.fromEntries(Object.entries(EVENT_SCHEMA_VERSIONS).filter(([, v]) => v !== 1))).toEqual(
       changed,
     );
@@ -83,7 +83,7 @@ describe('events', () => {
 
     it('refuses unknown types, future versions and non-object data', () => {
       expect(() => upcast('WasteTeleported', 1, {})).toThrow(UnknownEventType);
-      expect(() => upcast('WasteGenerated', 2, {})).toThrow(UnsupportedSchemaVersion);
+      expect(() => upcast('WasteGenerated', 3, {})).toThrow(UnsupportedSchemaVersion);
       expect(() => upcast('WasteGenerated', 1, [])).toThrow(MalformedEvent);
     });
   });

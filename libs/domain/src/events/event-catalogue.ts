@@ -75,7 +75,14 @@ export const EVENT_CATALOGUE = {
   PermitGranted: { ...party, creates: false, ...v1, data: P.PermitGranted },
   PermitRevoked: { ...party, creates: false, ...v1, data: P.PermitRevoked },
 
-  WasteGenerated: { ...batch, creates: true, ...v1, data: B.WasteGenerated },
+  // v2 (issue 14): the generation facts the documents need, all optional; a v1 event is a v2 without them
+  WasteGenerated: {
+    ...batch,
+    creates: true,
+    version: 2,
+    upcasters: { 1: (data) => data },
+    data: B.WasteGenerated,
+  },
   BatchSplit: { ...batch, creates: false, ...v1, data: B.BatchSplit },
   BatchSplitOff: { ...batch, creates: true, ...v1, data: B.BatchSplitOff, consequenceOf: 'BatchSplit' },
   BatchesConsolidated: { ...batch, creates: true, ...v1, data: B.BatchesConsolidated },

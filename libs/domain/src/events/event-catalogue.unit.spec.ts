@@ -32,6 +32,15 @@ const wasteGeneratedFields: Omit<Fields<WasteGeneratedData>, 'description'> = {
   subtype: { check: () => undefined },
   wasteCode: optional(text),
   catalogueEdition: optional(text),
+  physicalForm: { check: () => undefined },
+  packagingType: optional(text),
+  packageCount: optional(whole),
+  containerVolume: { check: () => undefined },
+  hazards: { check: () => undefined },
+  mainComponents: optional(text),
+  hazardousComponents: optional(text),
+  precautions: optional(text),
+  facilityCode: optional(text),
   ...eventTime,
 };
 

@@ -16,6 +16,14 @@ export interface GenerateWasteInput {
   readonly wasteCode?: string | null;
   readonly subtype?: string | null;
   readonly description?: string | null;
+  readonly physicalForm?: string | null;
+  readonly packagingType?: string | null;
+  readonly packageCount?: number | null;
+  readonly containerVolume?: string | null;
+  readonly mainComponents?: string | null;
+  readonly hazardousComponents?: string | null;
+  readonly precautions?: string | null;
+  readonly facilityCode?: string | null;
   readonly massKg: number;
   readonly occurredAt: string;
 }
@@ -48,6 +56,14 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
       subtype: optional(input.subtype),
       wasteCode: optional(input.wasteCode),
       description: optional(input.description),
+      physicalForm: optional(input.physicalForm),
+      packagingType: optional(input.packagingType),
+      packageCount: optional(input.packageCount),
+      containerVolume: optional(input.containerVolume),
+      mainComponents: optional(input.mainComponents),
+      hazardousComponents: optional(input.hazardousComponents),
+      precautions: optional(input.precautions),
+      facilityCode: optional(input.facilityCode),
       massGrams: kgToGrams(input.massKg, 'massKg'),
       randomPart: context.randomPart('generate-waste'),
       occurredAt: input.occurredAt,
