@@ -381,6 +381,59 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(r.acceptedIds()).toHaveLength(1);
   });
 
+  it('malformed bodies and parameters are 4xx problem documents, never 500, and subscribe nothing', async () => {
+    const r = await receiver();
+    const sub = await subscribe('generator', r);
+    const before = (await get('/v1/webhooks', 'generator')).body.webhooks.length;
+    const bodies: unknown[] = [
+      null,
+      [],
+      'x',
+      { url: ['https://example.com'] },
+      { url: 1 },
+      { url: 'x'.repeat(3000) },
+      { url: r.url, eventTypes: 'ManifestIssued' },
+      { url: r.url, eventTypes: [1] },
+      { url: r.url, eventTypes: { a: 1 } },
+      { url: r.url, after: 12 },
+      { url: r.url, after: '-1' },
+      { url: r.url, after: '9'.repeat(30) },
+      { url: 'https://[zz]/' },
+      { url: 'https://' },
+    ];
+    for (const body of bodies) {
+      const response = await t.http
+        .post('/v1/webhooks')
+        .set('Authorization', `Bearer ${token('generator')}`)
+        .set('content-type', 'application/json')
+        .send(JSON.stringify(body));
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+      expectProblem(response, 400);
+    }
+    expect((await get('/v1/webhooks', 'generator')).body.webhooks).toHaveLength(before);
+    const patch = (b: unknown) =>
+      t.http
+        .patch(`/v1/webhooks/${sub.webhookId}`)
+        .set('Authorization', `Bearer ${token('generator')}`)
+        .send(b as object);
+    for (const body of [
+      { status: 'gone' },
+      { url: 'http://example.com/' },
+      { eventTypes: ['Nope'] },
+      { webhookId: 'x' },
+    ]) {
+      expectProblem(await patch(body), 400);
+    }
+    for (const body of [{ eventId: 5 }, { fromPosition: 'abc' }, { eventId: 'a', fromPosition: '1' }]) {
+      expectProblem(await post(`/v1/webhooks/${sub.webhookId}/redeliver`, 'generator', body), 400);
+    }
+    for (const query of ['limit=abc', 'limit=0', 'limit=1001', 'limit=1.5']) {
+      expectProblem(await get(`/v1/webhooks/${sub.webhookId}/deliveries?${query}`, 'generator'), 400);
+    }
+    expectProblem(await get(`/v1/webhooks/${'x'.repeat(100)}`, 'generator'), 404);
+    expectProblem(await get(`/v1/webhooks/%E0%A4%A`, 'generator'), 400);
+  });
+
   it('event-type filters: only the types subscribed to', async () => {
     const r = await receiver();
     await subscribe('generator', r, { eventTypes: ['BatchSplit'] });
