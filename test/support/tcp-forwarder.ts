@@ -9,6 +9,7 @@ export class TcpForwarder {
   private server: Server | undefined;
   private readonly pairs = new Set<[Socket, Socket]>();
   private accepting = true;
+  private stalled = false;
   port = 0;
 
   constructor(private target: { host: string; port: number }) {}
@@ -28,7 +29,22 @@ export class TcpForwarder {
   repoint(target: { host: string; port: number }): void {
     this.target = target;
     this.accepting = true;
+    this.stalled = false;
     this.dropAll();
+  }
+
+  /**
+   * A database that hangs (its server stopped, a link that black-holes): every connection stays open and
+   * nothing is forwarded either way; new clients are accepted and get no answer. `repoint()` ends it.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   /** Refuses new connections (closed at once) and drops the open ones. */
@@ -45,6 +61,14 @@ export class TcpForwarder {
   private accept(client: Socket): void {
     if (!this.accepting) {
       client.destroy();
+      return;
+    }
+    if (this.stalled) {
+      // Kept open, never answered: dropped by the next repoint() or cut().
+      const hung: [Socket, Socket] = [client, client];
+      this.pairs.add(hung);
+      client.pause();
+      client.on('error', () => undefined).on('close', () => this.pairs.delete(hung));
       return;
     }
     const upstream = connect(this.target.port, this.target.host);
