@@ -1,6 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Principal, PrincipalKind } from '@wasteflow/ledger';
+import { ApiProblems } from '../common/openapi';
 
 export const ALLOWED_KINDS = 'wasteflow:allowed-kinds';
 export const PUBLIC_ROUTE = 'wasteflow:public';
@@ -17,9 +19,18 @@ export interface RouteAccess {
   readonly scrape?: true;
 }
 
-/** Which kinds of token may call this route at all; finer rules (custodian, scope) come after. */
+/**
+ * Which kinds of token may call this route at all; finer rules (custodian, scope) come after. It also
+ * writes the route's `security` and its 401 / 403 / 429 into the OpenAPI document, so the document says
+ * what the edge does for every route (issue 10 row 17) without each controller repeating it.
+ */
 export const Allow = (...kinds: PrincipalKind[]) =>
-  applyDecorators(SetMetadata(ALLOWED_KINDS, kinds), routeAccess({ allow: kinds }));
+  applyDecorators(
+    SetMetadata(ALLOWED_KINDS, kinds),
+    routeAccess({ allow: kinds }),
+    ApiBearerAuth(),
+    ApiProblems(401, 403, 429),
+  );
 
 /** No token needed (health, the public trace page). */
 export const Public = () => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), routeAccess({ public: true }));

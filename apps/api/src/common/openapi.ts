@@ -89,6 +89,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   404: 'Unknown batch, manifest or party',
   409: 'The state does not allow it (a batch on an open manifest, a manifest already picked up …), or concurrent writers exhausted the retries',
   422: 'A domain rule refused it (named in `rule`), or the Idempotency-Key was used before for another request',
+  429: 'This token (or this client address without one) made too many requests this minute: see Retry-After',
 };
 
 /** Declares problem+json responses for the given statuses. */
