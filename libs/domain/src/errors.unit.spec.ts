@@ -351,6 +351,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
   ],
   [new errors.NoPermit('u', 'w'), 'no-permit', 'rule', 'u holds no hazardous waste permit (w)'],
   [
+    new errors.PermitCapacityExceeded('u', 'p', '2026-01-01', 1_500_000, 1_000_000, 501_000),
+    'permit-capacity-exceeded',
+    'rule',
+    'permit p of u: accepting 501 kg would exceed its annual capacity of 1500 kg (1000 kg used in the permit year from 2026-01-01)',
+  ],
+  [
     new errors.PermitNotValid('u', 'w', 't', ['p']),
     'permit-not-valid',
     'rule',

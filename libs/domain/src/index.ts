@@ -42,6 +42,7 @@ export * from './party/register-party.decide';
 export * from './party/grant-permit.decide';
 export * from './party/revoke-permit.decide';
 export * from './party/jurisdiction';
+export * from './party/permit-capacity';
 
 // batch
 export * from './batch/batch.events';

@@ -144,6 +144,23 @@ export class PartiesController {
     };
   }
 
+  @Get(':uscc/permits')
+  @Allow('party', 'regulator', 'auditor')
+  @ApiOperation({
+    summary: "A party's permits with the annual capacity used (permit-capacity-exceeded beyond it)",
+    description:
+      'Each permit with `capacityUsed` per permit year: the accepted hazardous mass drawn by receipts, and what is left. Who may read: as GET /v1/parties/{uscc}.',
+  })
+  @ApiParam({ name: 'uscc', example: '91330114MA2CJ8RL58' })
+  @ApiProblems(400, 401, 403, 404)
+  async permits(
+    @CurrentPrincipal() principal: Principal,
+    @Param('uscc') raw: string,
+  ): Promise<{ uscc: string; permits: PartyView['permits'] }> {
+    const party = await this.party(principal, raw);
+    return { uscc: party.uscc, permits: party.permits };
+  }
+
   @Get(':uscc')
   @Allow('party', 'regulator', 'auditor')
   @ApiOperation({

@@ -33,6 +33,8 @@ export interface PermitView {
   readonly validFrom: string;
   readonly validTo: string;
   readonly revokedAt: string | null;
+  /** Accepted hazardous mass per permit year (from its first day, `yearStart`), oldest first. */
+  readonly capacityUsed: readonly { yearStart: string; usedKg: number; remainingKg: number }[];
 }
 
 export function partyView(state: RegisteredParty): PartyView {
@@ -51,6 +53,13 @@ export function partyView(state: RegisteredParty): PartyView {
       validFrom: permit.validFrom,
       validTo: permit.validTo,
       revokedAt: permit.revokedAt ?? null,
+      capacityUsed: Object.entries(permit.usedGrams ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([yearStart, grams]) => ({
+          yearStart,
+          usedKg: grams / 1000,
+          remainingKg: Math.max(0, permit.annualCapacityGrams - grams) / 1000,
+        })),
     })),
   };
 }

@@ -1,4 +1,5 @@
 import { InvalidValue } from '../errors';
+import { hwCategoryOfCode, MEDICAL_WASTE_CATEGORY } from '../catalogue/hw-catalogue';
 import type { WasteCategory } from '../values/category';
 import { CST_OFFSET_MS, formatCst, parseInstant } from '../values/time';
 
@@ -69,6 +70,32 @@ export function storageDueAt(receivedAt: string, years = 1): string {
 export function isStorageOverdue(receivedAt: string, now: string, category: WasteCategory): boolean {
   if (category !== 'hazardous') return false;
   return parseInstant(now, 'now') > parseInstant(storageDueAt(receivedAt), 'dueAt');
+}
+
+/** Temporary storage of medical waste at the institution that produced it: at most 2 days (医疗废物管理条例 Art. 17). */
+export const MEDICAL_STORAGE_LIMIT_MS = 48 * 3_600_000;
+
+/** Medical waste: hazardous waste of HW01 (医疗废物, 841-00x-01). */
+export function isMedicalWaste(category: WasteCategory, wasteCode: string | undefined): boolean {
+  return (
+    category === 'hazardous' &&
+    wasteCode !== undefined &&
+    hwCategoryOfCode(wasteCode) === MEDICAL_WASTE_CATEGORY
+  );
+}
+
+/** 48 hours after the generator began to hold it (its generation). */
+export function medicalStorageDueAt(heldSince: string): string {
+  return formatCst(parseInstant(heldSince, 'heldSince') + MEDICAL_STORAGE_LIMIT_MS);
+}
+
+/** Medical waste still held by its generator strictly more than 48 hours after generation. */
+export function isMedicalStorageOverdue(heldSince: string, leftAt: string | undefined, now: string): boolean {
+  const end = Math.min(
+    parseInstant(now, 'now'),
+    leftAt === undefined ? Number.POSITIVE_INFINITY : parseInstant(leftAt, 'leftAt'),
+  );
+  return end > parseInstant(heldSince, 'heldSince') + MEDICAL_STORAGE_LIMIT_MS;
 }
 
 /** Recorded more than `thresholdMs` (default 72 h) after it occurred. */

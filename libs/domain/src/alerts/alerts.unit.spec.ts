@@ -2,6 +2,9 @@ import { InvalidValue } from '../errors';
 import {
   isDiscrepancy,
   isLateEntry,
+  isMedicalStorageOverdue,
+  isMedicalWaste,
+  medicalStorageDueAt,
   isManifestOverdue,
   isStorageOverdue,
   storageDueAt,
@@ -45,6 +48,26 @@ describe('derived facts for alerts', () => {
         false,
       );
       expect(storageDueAt('2024-02-29T10:00:00+08:00')).toBe('2025-03-01T10:00:00.000+08:00');
+    });
+  });
+
+  describe('medical waste held by its generator (医疗废物管理条例 Art. 17: temporary storage at most 2 days)', () => {
+    it('is HW01 only', () => {
+      expect(isMedicalWaste('hazardous', '841-001-01')).toBe(true);
+      expect(isMedicalWaste('hazardous', '900-249-08')).toBe(false);
+      expect(isMedicalWaste('agricultural', undefined)).toBe(false);
+    });
+    it('given generation at 09:00 Monday, then due at 09:00 Wednesday and overdue strictly after, unless handed over before', () => {
+      const generated = '2026-03-02T09:00:00+08:00';
+      expect(medicalStorageDueAt(generated)).toBe('2026-03-04T09:00:00.000+08:00');
+      expect(isMedicalStorageOverdue(generated, undefined, '2026-03-04T09:00:00+08:00')).toBe(false);
+      expect(isMedicalStorageOverdue(generated, undefined, '2026-03-04T09:00:00.001+08:00')).toBe(true);
+      expect(
+        isMedicalStorageOverdue(generated, '2026-03-04T08:00:00+08:00', '2026-03-10T00:00:00+08:00'),
+      ).toBe(false);
+      expect(
+        isMedicalStorageOverdue(generated, '2026-03-04T10:00:00+08:00', '2026-03-10T00:00:00+08:00'),
+      ).toBe(true);
     });
   });
 

@@ -10,6 +10,7 @@ describe('events', () => {
       'PartyRegistered',
       'PermitGranted',
       'PermitRevoked',
+      'PermitCapacityDrawn',
       'WasteGenerated',
       'BatchSplit',
       'BatchSplitOff',

@@ -74,6 +74,13 @@ export const EVENT_CATALOGUE = {
   PartyRegistered: { ...party, creates: true, ...v1, data: P.PartyRegistered },
   PermitGranted: { ...party, creates: false, ...v1, data: P.PermitGranted },
   PermitRevoked: { ...party, creates: false, ...v1, data: P.PermitRevoked },
+  PermitCapacityDrawn: {
+    ...party,
+    creates: false,
+    ...v1,
+    data: P.PermitCapacityDrawn,
+    consequenceOf: 'ManifestReceived',
+  },
 
   // v2 (issue 14): the generation facts the documents need, all optional; a v1 event is a v2 without them
   WasteGenerated: {

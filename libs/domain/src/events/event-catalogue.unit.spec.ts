@@ -54,7 +54,7 @@ describe('the event catalogue', () => {
   it('has one entry per event type, and the per-aggregate lists partition them in catalogue order', () => {
     expect(Object.keys(EVENT_CATALOGUE)).toEqual(DOMAIN_EVENT_TYPES);
     expect([...PARTY_EVENT_TYPES, ...BATCH_EVENT_TYPES, ...MANIFEST_EVENT_TYPES]).toEqual(DOMAIN_EVENT_TYPES);
-    expect(PARTY_EVENT_TYPES).toEqual(['PartyRegistered', 'PermitGranted', 'PermitRevoked']);
+    expect(PARTY_EVENT_TYPES).toEqual(['PartyRegistered', 'PermitGranted', 'PermitRevoked', 'PermitCapacityDrawn']);
     expect(MANIFEST_EVENT_TYPES).toEqual([
       'ManifestIssued',
       'ManifestPickedUp',
@@ -87,6 +87,7 @@ describe('the event catalogue', () => {
       BatchReturnedFromRejection: 'ManifestReceived',
       BatchReceived: 'ManifestReceived',
       BatchReturnedToShipper: 'ManifestReceived',
+      PermitCapacityDrawn: 'ManifestReceived',
     });
     expect(COMMAND_EVENT_TYPES).toEqual(DOMAIN_EVENT_TYPES.filter((type) => !(type in consequences)));
     for (const type of DOMAIN_EVENT_TYPES) {
@@ -115,6 +116,7 @@ describe('the event catalogue', () => {
     expect(log.filter((e) => streamOf(e) === `party-${RECEIVER}`).map((e) => e.type)).toEqual([
       'PartyRegistered',
       'PermitGranted',
+      'PermitCapacityDrawn',
     ]);
     expect(streamOf(log.find((e) => e.type === 'ManifestReceived') as DomainEvent)).toMatch(
       /^manifest-\d{14}$/,

@@ -70,6 +70,32 @@ export class NoPermit extends domainError('rule', 'no-permit', (uscc: string, wa
 ]) {}
 
 /** A permit covers the waste (and operation) but is not valid at that time: not yet valid, expired or revoked. */
+/** Accepting this mass would take the permit beyond its annual capacity in the permit year. */
+export class PermitCapacityExceeded extends domainError(
+  'rule',
+  'permit-capacity-exceeded',
+  (
+    uscc: string,
+    permitNo: string,
+    yearStart: string,
+    capacityGrams: number,
+    usedGrams: number,
+    requestedGrams: number,
+  ) => [
+    `permit ${permitNo} of ${uscc}: accepting ${requestedGrams / 1000} kg would exceed its annual capacity of ${capacityGrams / 1000} kg (${usedGrams / 1000} kg used in the permit year from ${yearStart})`,
+    {
+      field: 'lines',
+      uscc,
+      permitNo,
+      yearStart,
+      capacityKg: capacityGrams / 1000,
+      usedKg: usedGrams / 1000,
+      requestedKg: requestedGrams / 1000,
+      remainingKg: Math.max(0, capacityGrams - usedGrams) / 1000,
+    },
+  ],
+) {}
+
 export class PermitNotValid extends domainError(
   'rule',
   'permit-not-valid',

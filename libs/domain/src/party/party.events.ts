@@ -36,11 +36,29 @@ export interface PermitRevokedData extends EventTime {
   readonly reason: string;
 }
 
+/**
+ * Accepted hazardous mass drawn on a permit's annual capacity by a receipt (written with ManifestReceived on
+ * the receiver's stream, so two receipts on one permit are serialised by its revision and the sum is exact).
+ */
+export interface PermitCapacityDrawnData extends EventTime {
+  readonly uscc: string;
+  readonly permitNo: string;
+  /** The permit year: from `yearStart` (an anniversary of validFrom, a CST day) for 12 months. */
+  readonly yearStart: string;
+  readonly grams: number;
+  /** Used in the permit year after this draw. */
+  readonly usedGramsAfter: number;
+  readonly capacityGrams: number;
+  readonly manifestNo: string;
+}
+
 export type PartyRegistered = DomainEventOf<'PartyRegistered', PartyRegisteredData>;
 export type PermitGranted = DomainEventOf<'PermitGranted', PermitGrantedData>;
 export type PermitRevoked = DomainEventOf<'PermitRevoked', PermitRevokedData>;
 
-export type PartyEvent = PartyRegistered | PermitGranted | PermitRevoked;
+export type PermitCapacityDrawn = DomainEventOf<'PermitCapacityDrawn', PermitCapacityDrawnData>;
+
+export type PartyEvent = PartyRegistered | PermitGranted | PermitRevoked | PermitCapacityDrawn;
 export type PartyEventType = PartyEvent['type'];
 
 /** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
@@ -65,4 +83,14 @@ export const PARTY_EVENT_SHAPES = {
     ...eventTime,
   }),
   PermitRevoked: record<PermitRevokedData>({ uscc: text, permitNo: text, reason: text, ...eventTime }),
+  PermitCapacityDrawn: record<PermitCapacityDrawnData>({
+    uscc: text,
+    permitNo: text,
+    yearStart: text,
+    grams: whole,
+    usedGramsAfter: whole,
+    capacityGrams: whole,
+    manifestNo: text,
+    ...eventTime,
+  }),
 };

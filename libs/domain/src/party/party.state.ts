@@ -16,6 +16,8 @@ export interface PermitState {
   /** occurredAt of the revocation: the permit is not valid from that instant on. */
   readonly revokedAt?: string;
   readonly revocationReason?: string;
+  /** Accepted grams drawn per permit year (`yearStart` → grams); absent until a first draw. */
+  readonly usedGrams?: Readonly<Record<string, number>>;
 }
 
 export interface RegisteredParty {
@@ -90,6 +92,20 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
         permits: state.permits.map((p) =>
           p.permitNo === d.permitNo
             ? compact({ ...p, revokedAt: d.occurredAt, revocationReason: d.reason })
+            : p,
+        ),
+      });
+    }
+    case 'PermitCapacityDrawn': {
+      if (state.status !== 'registered') return misfit(state, 'party not registered');
+      const d = event.data;
+      if (!state.permits.some((p) => p.permitNo === d.permitNo))
+        return misfit(state, `no permit ${d.permitNo}`);
+      return fits({
+        ...state,
+        permits: state.permits.map((p) =>
+          p.permitNo === d.permitNo
+            ? { ...p, usedGrams: { ...p.usedGrams, [d.yearStart]: d.usedGramsAfter } }
             : p,
         ),
       });

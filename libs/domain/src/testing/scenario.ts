@@ -3,6 +3,7 @@ import type { DecideOptions } from '../decide-options';
 import { decideIssueManifest, type IssueManifestCommand } from '../manifest/issue-manifest.decide';
 import { decidePickUpManifest, type PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
+import { decidePermitCapacity } from '../party/permit-capacity';
 import {
   CARRIER,
   COLLECTOR,
@@ -69,14 +70,12 @@ export function pickUp(world: World, command: PickUpManifestCommand): World {
   );
 }
 
+/** The receipt, and (as the ledger's use case does) the receiver's draw on its permits' annual capacity. */
 export function receive(world: World, command: ReceiveManifestCommand): World {
-  return world.applyManifest(
-    decideReceiveManifest(
-      command,
-      { manifest: world.manifest(command.manifestNo), receiver: world.party(command.actorUscc) },
-      DEFAULT_OPTIONS,
-    ),
-  );
+  const state = { manifest: world.manifest(command.manifestNo), receiver: world.party(command.actorUscc) };
+  const events = decideReceiveManifest(command, state, DEFAULT_OPTIONS);
+  const drawn = events.flatMap((e) => (e.type === 'ManifestReceived' ? decidePermitCapacity(e, state) : []));
+  return world.apply(drawn).applyManifest(events);
 }
 
 /** Issue (11:00), pick up (13:00) and receive in full (15:00) the whole batches, from their custodian to `receiverUscc`. */

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  decidePermitCapacity,
   decideReceiveManifest,
   kgToGrams,
   manifestStream,
@@ -42,8 +43,9 @@ export type ReceiveManifestResult = {
 };
 
 /**
- * POST /v1/manifests/{no}/receipt (the receiver it is addressed to): ManifestReceived, and in the same
- * commit the batch side (`custodyEventsFor`): lost mass leaves, a partial rejection becomes a child back
+ * POST /v1/manifests/{no}/receipt (the receiver it is addressed to): ManifestReceived, PermitCapacityDrawn
+ * on the receiver's stream for the hazardous mass it accepts (refused beyond a permit's annual capacity),
+ * and in the same commit the batch side (`custodyEventsFor`): lost mass leaves, a partial rejection becomes a child back
  * in the shipper's custody, the accepted mass passes to the receiver.
  */
 export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResult> = {
@@ -73,13 +75,20 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
     );
     const [received] = events;
     if (received.type !== 'ManifestReceived') throw new Error('unexpected decision');
+    // the receiver's permits: accepted hazardous mass drawn on their annual capacity, on the receiver's
+    // stream (its loaded revision makes two receipts on one permit serialise, so the sum is exact)
+    const drawn = decidePermitCapacity(received, { manifest: manifest.state, receiver: receiver.state });
     const custody = await custodyWrites(unitOfWork, received);
     const returned = new Map<string, string>();
     for (const s of custody.streams)
       for (const e of s.events)
         if (e.type === 'BatchRejectionSplitOff') returned.set(e.data.traceCode, e.data.childTraceCode);
     return {
-      writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      writes: [
+        writeOf(manifestStream(manifestNo), events),
+        ...(drawn.length > 0 ? [writeOf(partyStream(actorUscc), drawn)] : []),
+        ...custody.writes,
+      ],
       result: {
         manifestNo,
         status: 'received',

@@ -161,6 +161,8 @@ function suite(kind: ReadModelKind): void {
         overdue_manifest: 1,
         overdue_storage: 1,
         late_entry: 2,
+        permit_capacity_warning: 0,
+        overdue_medical_storage: 0,
       });
 
       // leaving storage resolves it, keeping that it was overdue

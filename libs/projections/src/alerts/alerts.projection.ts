@@ -2,7 +2,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { JsonObject, RecordedEvent } from '@wasteflow/event-store';
 import {
   COMMAND_EVENT_TYPES,
+  crossesCapacityWarning,
   entryOf,
+  isMedicalWaste,
+  medicalStorageDueAt,
   MANIFEST_EVENT_TYPES,
   upcast,
   type DomainEvent,
@@ -41,6 +44,15 @@ import type { ReferenceData } from '../reference/reference-data';
  * once the query's clock (the app's CLOCK) reaches `raised_at_ms`, so it appears as the ledger's clock
  * passes the deadline, not only when another event arrives. `raised_at_ms` is the first instant the alert
  * holds (for storage that is 1 ms after the deadline: `isStorageOverdue` is strict).
+ *
+ * - `permit_capacity_warning`: a receipt took a permit's accepted mass in its permit year to 90 % of its
+ *   annual capacity (`PermitCapacityDrawn`, 危险废物经营许可证 年经营规模); for the receiver and the
+ *   regulators of its district; beyond 100 % the receipt is refused, so there is no later alert.
+ *
+ * - `overdue_medical_storage`: medical waste (HW01) still held by the generator that produced it more than
+ *   48 hours after its generation (医疗废物管理条例 Art. 17, separate from the one-year rule); raised at the
+ *   deadline, resolved when the batch leaves the generator (picked up, or used up) — leaving before the
+ *   deadline removes it. Batches split or consolidated at the generator start no timer of their own.
  *
  * Discrepancies and late entries have no resolving event in the ledger: they stay open.
  */
@@ -106,12 +118,20 @@ export const alertBatches = defineTable({
 });
 
 export type AlertRow = RowOf<typeof alerts>;
-export type AlertKind = 'discrepancy' | 'overdue_manifest' | 'overdue_storage' | 'late_entry';
+export type AlertKind =
+  | 'discrepancy'
+  | 'overdue_manifest'
+  | 'overdue_storage'
+  | 'late_entry'
+  | 'permit_capacity_warning'
+  | 'overdue_medical_storage';
 export const ALERT_KINDS: readonly AlertKind[] = [
   'discrepancy',
   'overdue_manifest',
   'overdue_storage',
   'late_entry',
+  'permit_capacity_warning',
+  'overdue_medical_storage',
 ];
 
 export const ALERTS_PROJECTION = 'alerts';
@@ -223,6 +243,10 @@ function remainingOf(data: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
+function medicalStorageId(traceCode: string): string {
+  return `overdue_medical_storage:${traceCode}`;
+}
+
 function overdueManifestId(manifestNo: string): string {
   return `overdue_manifest:${manifestNo}`;
 }
@@ -232,10 +256,13 @@ export function prefetchAlerts(event: RecordedEvent, keys: KeyCollector): void {
   const creates =
     (COMMAND_EVENTS.has(event.type) && data.late === true) ||
     event.type === 'ManifestPickedUp' ||
+    event.type === 'PermitCapacityDrawn' ||
     event.type === 'ManifestReceived' ||
     STARTING_EVENTS.has(event.type) ||
     (typeof data.storageSince === 'string' && data.category === 'hazardous');
   if (creates) {
+    if (event.type === 'PermitCapacityDrawn' && typeof data.uscc === 'string')
+      keys.want(alertParties, { uscc: data.uscc });
     for (const field of PARTY_FIELDS) {
       const uscc = data[field];
       if (typeof uscc === 'string') keys.want(alertParties, { uscc });
@@ -248,6 +275,7 @@ export function prefetchAlerts(event: RecordedEvent, keys: KeyCollector): void {
   if (typeof data.traceCode === 'string') {
     const ends = ENDING_EVENTS.has(event.type) && (event.type === 'BatchShipped' || remainingOf(data) === 0);
     if (ends || STARTING_EVENTS.has(event.type)) keys.want(alertBatches, { traceCode: data.traceCode });
+    if (ends) keys.want(alerts, { id: medicalStorageId(data.traceCode) });
   }
 }
 
@@ -550,6 +578,28 @@ export async function evolveAlerts(
       rows.put(alertParties, { uscc: event.data.uscc, districtCode: event.data.districtCode });
       return;
 
+    case 'PermitCapacityDrawn': {
+      const d = event.data;
+      if (!crossesCapacityWarning(d.usedGramsAfter, d.grams, d.capacityGrams)) return;
+      await w.raise({
+        id: `permit_capacity_warning:${d.uscc}:${d.permitNo}:${d.yearStart}`,
+        kind: 'permit_capacity_warning',
+        manifestNo: d.manifestNo,
+        parties: [{ uscc: d.uscc, role: 'receiver' }],
+        categories: ['hazardous'],
+        raisedAt: d.occurredAt,
+        details: {
+          permitNo: d.permitNo,
+          yearStart: d.yearStart,
+          capacityKg: d.capacityGrams / 1000,
+          usedKg: d.usedGramsAfter / 1000,
+          remainingKg: (d.capacityGrams - d.usedGramsAfter) / 1000,
+          usedFraction: d.usedGramsAfter / d.capacityGrams,
+        },
+      });
+      return;
+    }
+
     case 'ManifestIssued': {
       const d = event.data;
       const lines: JsonObject = {};
@@ -645,9 +695,25 @@ export async function evolveAlerts(
 
     // Storage is followed on each batch's own stream only (one total order per stream, whatever the order of
     // streams within a commit): every hazardous batch gets a row at its creation, storage starts on it.
-    case 'WasteGenerated':
-      if (event.data.category === 'hazardous') rows.put(alertBatches, notStored(event.data.traceCode));
+    case 'WasteGenerated': {
+      const d = event.data;
+      if (d.category === 'hazardous') rows.put(alertBatches, notStored(d.traceCode));
+      if (isMedicalWaste(d.category, d.wasteCode)) {
+        const dueAt = medicalStorageDueAt(d.occurredAt);
+        await w.raise({
+          id: medicalStorageId(d.traceCode),
+          kind: 'overdue_medical_storage',
+          traceCode: d.traceCode,
+          parties: [{ uscc: d.generatorUscc, role: 'generator' }],
+          categories: ['hazardous'],
+          raisedAt: dueAt,
+          // overdue strictly after the 48 hours
+          raisedAtMs: ms(dueAt) + 1n,
+          details: { generatedAt: d.occurredAt, dueAt, limitHours: 48, wasteCode: d.wasteCode ?? null },
+        });
+      }
       return;
+    }
 
     case 'BatchSplitOff':
     case 'BatchesConsolidated':
@@ -682,6 +748,10 @@ export async function evolveAlerts(
     }
 
     case 'BatchShipped': {
+      await w.settle(medicalStorageId(event.data.traceCode), event.data.occurredAt, {
+        leftGeneratorAt: event.data.occurredAt,
+        leftBy: 'shipped',
+      });
       const row = await rows.get(alertBatches, { traceCode: event.data.traceCode });
       if (row) await w.endStorage(row, event.data.occurredAt, 'shipped', false);
       return;
@@ -694,6 +764,10 @@ export async function evolveAlerts(
     case 'MassCorrected':
     case 'BatchLostInTransit': {
       if (remainingOf(event.data as unknown as Record<string, unknown>) !== 0) return;
+      await w.settle(medicalStorageId(event.data.traceCode), event.data.occurredAt, {
+        leftGeneratorAt: event.data.occurredAt,
+        leftBy: event.type,
+      });
       const row = await rows.get(alertBatches, { traceCode: event.data.traceCode });
       if (row) await w.endStorage(row, event.data.occurredAt, event.type, true);
       return;
@@ -710,6 +784,7 @@ export function createAlertsProjection(reference: ReferenceData) {
     name: ALERTS_PROJECTION,
     eventTypes: [
       'PartyRegistered',
+      'PermitCapacityDrawn',
       'ManifestIssued',
       'ManifestPickedUp',
       'ManifestReceived',
