@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  coversWasteCode,
+  CST_OFFSET_MS,
+  parseInstant,
+  type HwCatalogue,
+  type RegisteredParty,
+} from '@wasteflow/domain';
+import { CLOCK, type Clock } from '@wasteflow/event-store';
+import type { Principal } from '@wasteflow/ledger';
+import { ManifestQuery, type ManifestView } from '@wasteflow/projections';
+import type { ApiConfig } from '../config/api-config';
+import { PartyRegistry } from '../read-side/party-registry';
+import { assertCanRead } from '../read-side/scope';
+import { API_CONFIG } from '../storage/storage.module';
+import { HAZARD_NAMES, parseHazards } from './hazard-pictograms';
+import { DOCUMENT_CATALOGUE, LabelFactsReader, PHYSICAL_FORM_NAMES } from './label-facts';
+import type { ManifestPrint, ManifestPrintLine } from './manifest-print.layout';
+
+const STATUS_NAMES: Record<string, string> = {
+  issued: '已签发，待起运',
+  picked_up: '运输中',
+  received: '已接收',
+  cancelled: '已取消',
+};
+
+/** `YYYY-MM-DD HH:mm` in China Standard Time. */
+export function cstMinute(instant: string | null | undefined): string | undefined {
+  if (!instant) return undefined;
+  const at = new Date(parseInstant(instant, 'at') + CST_OFFSET_MS).toISOString();
+  return `${at.slice(0, 10)} ${at.slice(11, 16)}`;
+}
+
+/** The receiver's permit that covers every hazardous code of the manifest (not revoked), else its first. */
+function permitFor(receiver: RegisteredParty | undefined, codes: readonly string[]): string | undefined {
+  if (!receiver) return undefined;
+  const live = receiver.permits.filter((p) => p.revokedAt === undefined);
+  const covering = live.find((p) => codes.every((code) => coversWasteCode(p, code)));
+  return (covering ?? live[0])?.permitNo;
+}
+
+/**
+ * What the 联单 print shows, from the manifest view (parties, lines, pickup, receipt, verdict), the batches'
+ * generation facts (name, hazards, form, packaging) and the party registry (the receiver's permit).
+ */
+@Injectable()
+export class ManifestPrintReader {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DOCUMENT_CATALOGUE) private readonly catalogue: HwCatalogue | undefined,
+    private readonly manifests: ManifestQuery,
+    private readonly parties: PartyRegistry,
+    private readonly batches: LabelFactsReader,
+  ) {}
+
+  async print(principal: Principal, manifestNo: string): Promise<ManifestPrint> {
+    const { view, access } = await this.manifests.find(manifestNo, this.clock.now());
+    assertCanRead(principal, access, `manifest ${manifestNo}`);
+    return this.printOf(view);
+  }
+
+  private async printOf(view: ManifestView): Promise<ManifestPrint> {
+    const lines: ManifestPrintLine[] = [];
+    for (const line of view.lines) {
+      const { generated } = await this.batches.creationOf(line.traceCode);
+      const entry = line.wasteCode ? this.catalogue?.entries.get(line.wasteCode) : undefined;
+      const hazards = generated?.hazards ?? (entry ? parseHazards(entry.hazard) : undefined);
+      const packaging =
+        generated?.packagingType || generated?.packageCount
+          ? `${generated.packagingType ?? ''}${generated.packageCount ? ` × ${generated.packageCount}` : ''}`.trim()
+          : undefined;
+      lines.push({
+        traceCode: line.traceCode,
+        wasteName: generated?.description ?? (entry?.name || undefined),
+        wasteCode: line.wasteCode,
+        hazards: hazards?.map((h) => HAZARD_NAMES[h]).join('、') || undefined,
+        physicalForm: generated?.physicalForm ? PHYSICAL_FORM_NAMES[generated.physicalForm] : undefined,
+        packaging,
+        shippedKg: line.shippedKg,
+        receivedKg: line.receivedKg,
+      });
+    }
+    const receiver = await this.parties.find(view.receiver.uscc);
+    const codes = view.lines.flatMap((l) => (l.wasteCode ? [l.wasteCode] : []));
+    const received = view.receivedAt !== null;
+    const receivedKg = received
+      ? Math.round(view.lines.reduce((sum, l) => sum + (l.receivedKg ?? 0), 0) * 1000) / 1000
+      : undefined;
+    return {
+      manifestNo: view.manifestNo,
+      status: STATUS_NAMES[view.status] ?? view.status,
+      plannedAt: cstMinute(view.plannedAt),
+      shipper: { uscc: view.shipper.uscc, name: view.shipper.name ?? undefined },
+      handedOverAt: cstMinute(view.pickedUpAt),
+      lines,
+      totalKg: view.totalKg,
+      carrier: {
+        uscc: view.carrier.uscc,
+        name: view.carrier.name ?? undefined,
+        vehiclePlate: view.vehiclePlate ?? undefined,
+        from: view.shipper.name ?? view.shipper.uscc,
+        to: view.receiver.name ?? view.receiver.uscc,
+        startedAt: cstMinute(view.pickedUpAt),
+        endedAt: cstMinute(view.receivedAt),
+      },
+      receiver: {
+        uscc: view.receiver.uscc,
+        name: view.receiver.name ?? undefined,
+        permitNo: permitFor(receiver, codes),
+        receivedAt: cstMinute(view.receivedAt),
+        significantDiscrepancy: received ? (view.discrepancy ? '是' : '否') : undefined,
+        receivedKg,
+      },
+      url: `${this.config.publicUrl}/v1/manifests/${view.manifestNo}`,
+      position: view.position,
+    };
+  }
+}

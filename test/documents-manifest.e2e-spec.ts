@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import {
+  batchBody,
+  Builders,
+  Keys,
+  PARTIES,
+  PLATE,
+  RECEIVER_PERMIT,
+  requireStore,
+  seedWorld,
+  storesFor,
+  type World,
+} from './support/fixtures';
+import { decodeQr, readPdf, renderFirstPage } from './support/pdf-reading';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * The 转移联单 print over HTTP (issue 14 item 3): the three parts filled from the events at each stage,
+ * read back with pdf.js (text, A4), its QR code decoded from the rendered page; the refusals.
+ */
+const SUITE = 'documents-manifest';
+const PUBLIC_URL = 'https://trace.wasteflow.example.cn';
+
+describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
+  let t: TestApp;
+  let world: World;
+  let build: Builders;
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, {
+      suiteFile: __filename,
+      env: {
+        WASTEFLOW_HW_CATALOGUE: join(__dirname, '..', 'catalogue', 'hw-list-2021.csv'),
+        WASTEFLOW_PUBLIC_URL: PUBLIC_URL,
+      },
+    });
+    world = await seedWorld(t, new Keys(`${SUITE}-seed-${kind}`));
+    build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
+  });
+  afterAll(async () => t?.close());
+
+  const get = async (path: string, token: string | undefined) => {
+    const request = t.http
+      .get(`${path}?minPosition=${await t.headPosition()}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
+  };
+  const textOf = async (manifestNo: string, token = world.tokens.generator) => {
+    const response = await get(`/v1/manifests/${manifestNo}.pdf`, token);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    const read = await readPdf(response.body as Buffer);
+    return { read, text: read.pages.join('\n').replace(/\s+/g, ''), pdf: response.body as Buffer };
+  };
+
+  it('fills the three parts from the events: shipper and lines, the carrier and its plate, the receiver, its permit and the verdict', async () => {
+    const created = await t.http
+      .post('/v1/batches')
+      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-facts`)
+      .send({
+        ...batchBody(42.5),
+        description: '废液压油',
+        physicalForm: 'liquid',
+        packagingType: '铁桶',
+        packageCount: 2,
+      });
+    expect(created.status).toBe(201);
+    const code = created.body.traceCode as string;
+    const manifestNo = await build.issue([code]);
+
+    const issued = await textOf(manifestNo);
+    expect(issued.read.sizesMm[0].width).toBeCloseTo(210, 0);
+    expect(issued.read.sizesMm[0].height).toBeCloseTo(297, 0);
+    for (const value of [
+      '危险废物转移联单',
+      `联单编号：${manifestNo}`,
+      '第一部分移出人填写',
+      `单位名称：${PARTIES.generator.name}`,
+      `统一社会信用代码：${PARTIES.generator.uscc}`,
+      '废液压油',
+      '900-249-08',
+      '毒性、易燃性',
+      '液态',
+      '铁桶×2',
+      '42.5kg',
+      '第二部分承运人填写',
+      PARTIES.carrier.name,
+      '第三部分接受人填写',
+      PARTIES.receiver.name,
+      `危险废物经营许可证编号：${RECEIVER_PERMIT.permitNo}`,
+      '状态：已签发，待起运',
+    ]) {
+      expect(issued.text).toContain(value);
+    }
+    expect(issued.text).not.toContain('是否存在重大差异：否');
+
+    await build.pickUp(manifestNo);
+    const inTransit = await textOf(manifestNo, world.tokens.carrier);
+    expect(inTransit.text).toContain(`车牌号：${PLATE}`);
+    expect(inTransit.text).toContain('交付时间：2026-03-0210:01');
+    expect(inTransit.text).toContain('状态：运输中');
+
+    await t.http
+      .post(`/v1/manifests/${manifestNo}/receipt`)
+      .set('Authorization', `Bearer ${world.tokens.receiver}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-receipt`)
+      .send({
+        occurredAt: '2026-03-02T10:02:00+08:00',
+        lines: [{ traceCode: code, receivedKg: 40, acceptedKg: 40 }],
+      })
+      .expect(201);
+    const received = await textOf(manifestNo, world.tokens.regulator);
+    expect(received.text).toContain('状态：已接收');
+    expect(received.text).toContain('接收时间：2026-03-0210:02');
+    expect(received.text).toContain('接收量：40kg');
+    // 2.5 of 42.5 kg lost is beyond the 5 % tolerance: a significant discrepancy
+    expect(received.text).toContain('是否存在重大差异：是');
+    expect(received.text).toContain('到达时间：2026-03-0210:02');
+    const qr = decodeQr(await renderFirstPage(received.pdf, `manifest-${kind}`, 2));
+    expect(qr).toBe(`${PUBLIC_URL}/v1/manifests/${manifestNo}`);
+  });
+
+  it('prints 否 when the receipt matches, and refuses a stranger (403), a malformed number (400), an unknown one (404)', async () => {
+    const { traceCode, manifestNo } = await build.inTransit(10);
+    await build.receiveInFull(manifestNo, [{ traceCode, massKg: 10 }]);
+    expect((await textOf(manifestNo, world.tokens.receiver)).text).toContain('是否存在重大差异：否');
+    expect((await get(`/v1/manifests/${manifestNo}.pdf`, world.tokens.otherGenerator)).status).toBe(403);
+    expect((await get(`/v1/manifests/${manifestNo}.pdf`, world.tokens.outsideRegulator)).status).toBe(403);
+    expect((await get(`/v1/manifests/${manifestNo}.pdf`, undefined)).status).toBe(401);
+    expect((await get('/v1/manifests/12345.pdf', world.tokens.generator)).status).toBe(400);
+    expect(
+      (await get(`/v1/manifests/${manifestNo.slice(0, 8)}999999.pdf`, world.tokens.generator)).status,
+    ).toBe(404);
+  });
+});
