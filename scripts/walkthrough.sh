@@ -13,6 +13,10 @@ trap 'kill $API_PID 2>/dev/null || true' EXIT
 for i in $(seq 1 100); do curl -s -o /dev/null $API/health 2>/dev/null && break; sleep 0.2; done
 
 ADMIN=$(cat $DATA/admin-token)
+# Times are relative to the day it runs (yesterday in China Standard Time), so the walk works whenever it
+# is run: a fixed date would turn into "out of order" or an expired permit one day.
+DAY=$(TZ=Asia/Shanghai date -d yesterday +%F); MONTH=${DAY:0:7}
+FROM=$(TZ=Asia/Shanghai date -d '-30 days' +%F); TO=$(TZ=Asia/Shanghai date -d '+4 years' +%F)
 post() { # post TOKEN PATH KEY JSON
   curl -s -X POST "$API$2" -H "Authorization: Bearer $1" -H "Idempotency-Key: $3" -H 'Content-Type: application/json' -d "$4"
 }
@@ -34,34 +38,34 @@ jq -c '{token: (.token[0:12]+"…"), tokenId, kind, districts, categories, strea
 TREG=$(jq -r .token $DATA/reg.json)
 
 echo '# 3. permit for the receiver: HW08, incineration (regulator)'
-post $TREG /v1/parties/$R/permits permit-1 '{"permitNo":"3301000012","hwCategories":["HW08"],"operations":["D10","store"],"annualCapacityKg":30000000,"validFrom":"2026-01-01","validTo":"2030-12-31"}' | jq -c '{permitNo,hwCategories,operations,stream,revision,position}'
+post $TREG /v1/parties/$R/permits permit-1 '{"permitNo":"3301000012","hwCategories":["HW08"],"operations":["D10","store"],"annualCapacityKg":30000000,"validFrom":"'$FROM'","validTo":"'$TO'"}' | jq -c '{permitNo,hwCategories,operations,stream,revision,position}'
 
 echo '# 4. the generator records 1,250.5 kg of waste mineral oil (900-249-08)'
-post $TG /v1/batches gen-1 '{"category":"hazardous","wasteCode":"900-249-08","description":"废矿物油","massKg":1250.5,"occurredAt":"2026-11-29T09:00:00+08:00"}' > "$DATA/gen.json"
+post $TG /v1/batches gen-1 '{"category":"hazardous","wasteCode":"900-249-08","description":"废矿物油","massKg":1250.5,"occurredAt":"'$DAY'T09:00:00+08:00"}' > "$DATA/gen.json"
 jq -c '{traceCode,massKg,stream,revision,position}' $DATA/gen.json
 CODE=$(jq -r .traceCode $DATA/gen.json)
 
 echo '# 5. manifest to the receiver, carrier named (shipper = generator)'
-post $TG /v1/manifests man-1 '{"lines":[{"traceCode":"'$CODE'","massKg":1250.5}],"carrierUscc":"'$C'","receiverUscc":"'$R'","plannedAt":"2026-11-29T14:00:00+08:00","occurredAt":"2026-11-29T10:00:00+08:00"}' > "$DATA/man.json"
+post $TG /v1/manifests man-1 '{"lines":[{"traceCode":"'$CODE'","massKg":1250.5}],"carrierUscc":"'$C'","receiverUscc":"'$R'","plannedAt":"'$DAY'T14:00:00+08:00","occurredAt":"'$DAY'T10:00:00+08:00"}' > "$DATA/man.json"
 jq -c '{manifestNo,totalKg,stream,position,streams:[.streams[].stream]}' $DATA/man.json
 NO=$(jq -r .manifestNo $DATA/man.json)
 
 echo '# 6. pickup (the named carrier)'
-post $TC /v1/manifests/$NO/pickup pick-1 '{"vehiclePlate":"浙A·D12345","occurredAt":"2026-11-29T14:05:00+08:00","weighedKg":1251}' | jq -c '{status,vehiclePlate,shippedKg,position,streams:[.streams[].stream]}'
+post $TC /v1/manifests/$NO/pickup pick-1 '{"vehiclePlate":"浙A·D12345","occurredAt":"'$DAY'T14:05:00+08:00","weighedKg":1251}' | jq -c '{status,vehiclePlate,shippedKg,position,streams:[.streams[].stream]}'
 
 echo '# 7. receipt: 1,240.5 kg arrive (10 kg lost in transit), all accepted (the receiver)'
-post $TR /v1/manifests/$NO/receipt rec-1 '{"occurredAt":"2026-11-29T16:30:00+08:00","lines":[{"traceCode":"'$CODE'","receivedKg":1240.5,"acceptedKg":1240.5}]}' | jq -c '{status,lines,position}'
+post $TR /v1/manifests/$NO/receipt rec-1 '{"occurredAt":"'$DAY'T16:30:00+08:00","lines":[{"traceCode":"'$CODE'","receivedKg":1240.5,"acceptedKg":1240.5}]}' | jq -c '{status,lines,position}'
 
 echo '# 8. incineration, D10 (the receiver, now custodian)'
-curl -s -D $DATA/treat.headers -X POST "$API/v1/batches/$CODE/treatments" -H "Authorization: Bearer $TR" -H 'Idempotency-Key: treat-1' -H 'Content-Type: application/json' -d '{"operation":"D10","massKg":1240.5,"occurredAt":"2026-11-29T20:00:00+08:00"}' | jq -c '{event,operation,mode,massKg,remainingKg,permitNo,stream,revision,position}'
+curl -s -D $DATA/treat.headers -X POST "$API/v1/batches/$CODE/treatments" -H "Authorization: Bearer $TR" -H 'Idempotency-Key: treat-1' -H 'Content-Type: application/json' -d '{"operation":"D10","massKg":1240.5,"occurredAt":"'$DAY'T20:00:00+08:00"}' | jq -c '{event,operation,mode,massKg,remainingKg,permitNo,stream,revision,position}'
 grep -i 'x-ledger-position\|idempotency-replayed' $DATA/treat.headers
 
 echo '# 9. the same request again: the first answer, Idempotency-Replayed, nothing appended'
-curl -s -D - -o /dev/null -X POST "$API/v1/batches/$CODE/treatments" -H "Authorization: Bearer $TR" -H 'Idempotency-Key: treat-1' -H 'Content-Type: application/json' -d '{"operation":"D10","massKg":1240.5,"occurredAt":"2026-11-29T20:00:00+08:00"}' | grep -i '^HTTP\|x-ledger-position\|idempotency-replayed'
+curl -s -D - -o /dev/null -X POST "$API/v1/batches/$CODE/treatments" -H "Authorization: Bearer $TR" -H 'Idempotency-Key: treat-1' -H 'Content-Type: application/json' -d '{"operation":"D10","massKg":1240.5,"occurredAt":"'$DAY'T20:00:00+08:00"}' | grep -i '^HTTP\|x-ledger-position\|idempotency-replayed'
 
 echo '# 10. refusals: the carrier treating (403), a second incineration (422), no key (400)'
-post $TC /v1/batches/$CODE/treatments t-x '{"operation":"D10","massKg":1,"occurredAt":"2026-11-29T20:00:00+08:00"}' | jq -c '{status,rule,detail}'
-post $TR /v1/batches/$CODE/treatments t-y '{"operation":"D10","massKg":1,"occurredAt":"2026-11-29T20:10:00+08:00"}' | jq -c '{status,rule,detail}'
+post $TC /v1/batches/$CODE/treatments t-x '{"operation":"D10","massKg":1,"occurredAt":"'$DAY'T20:00:00+08:00"}' | jq -c '{status,rule,detail}'
+post $TR /v1/batches/$CODE/treatments t-y '{"operation":"D10","massKg":1,"occurredAt":"'$DAY'T20:10:00+08:00"}' | jq -c '{status,rule,detail}'
 curl -s -X POST "$API/v1/batches/$CODE/treatments" -H "Authorization: Bearer $TR" -H 'Content-Type: application/json' -d '{}' | jq -c '{status,rule,errors}'
 
 echo '# 11. the batch stream as stored'
@@ -75,9 +79,9 @@ for rev, t, data, meta in db.execute("SELECT revision, type, data, metadata FROM
     prev = claimed
 PY
 
-echo '# 12. the regulator: indicators for Hangzhou (3301), hazardous, November 2026 (waits for the position)'
+echo '# 12. the regulator: indicators for Hangzhou (3301), hazardous, the month of the walk (waits for the position)'
 POS=$(grep -i x-ledger-position "$DATA/treat.headers" | tr -d '\r' | awk '{print $2}')
-curl -s "$API/v1/indicators?region=3301&category=hazardous&from=2026-11&to=2026-11&minPosition=$POS" -H "Authorization: Bearer $TREG" | jq -c .
+curl -s "$API/v1/indicators?region=3301&category=hazardous&from=$MONTH&to=$MONTH&minPosition=$POS" -H "Authorization: Bearer $TREG" | jq -c .
 
 echo '# 13. the regulator: the batch trace (浙固码)'
 curl -s "$API/v1/batches/$CODE?minPosition=$POS" -H "Authorization: Bearer $TREG" | jq -c '{traceCode,category,wasteCode,origin:{generatorUscc:.origin.generatorUscc,districtCode:.origin.districtCode},generatedKg,heldKg,custodianUscc,status,steps:[.steps[]|{type,actorUscc,massKg}],discrepancies,position}'
@@ -85,3 +89,12 @@ curl -s "$API/v1/batches/$CODE?minPosition=$POS" -H "Authorization: Bearer $TREG
 echo '# 14. the auditor: the batch stream with the state after each event and the integrity chain'
 TA=$(post $ADMIN /v1/tokens tok-aud '{"kind":"auditor","label":"市审计局"}' | jq -r .token)
 curl -s "$API/v1/audit/streams/batch-$CODE" -H "Authorization: Bearer $TA" | jq -c '{stream,events:[.events[]|{revision,type,heldKg:(.stateAfter.heldGrams/1000)}],integrity}'
+
+# CI runs this script: it fails unless the walk ended where it should (incinerated, counted by the regulator)
+STATUS=$(curl -s "$API/v1/batches/$CODE?minPosition=$POS" -H "Authorization: Bearer $TREG" | jq -r .status)
+BURNT=$(curl -s "$API/v1/indicators?region=3301&category=hazardous&from=$MONTH&to=$MONTH&minPosition=$POS" -H "Authorization: Bearer $TREG" | jq -r .incineratedKg)
+if [ "$STATUS" != depleted ] || [ "$BURNT" != 1240.5 ]; then
+  echo "walkthrough FAILED: batch $CODE is $STATUS, incineratedKg $BURNT (expected depleted, 1240.5)" >&2
+  exit 1
+fi
+echo "walkthrough ok: $CODE incinerated, 1240.5 kg counted"
