@@ -270,20 +270,61 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     expect(await f.actual(runner, true)).toEqual(await f.expected());
   });
 
-  it('rebuilds when stopped (the CLI way) and hands the lease back; refuses while another instance leads', async () => {
+  it('rebuilds in shadow tables beside a leading instance: its reads never see an empty or half-built model, it goes on from the swap; a second rebuild is refused', async () => {
     const f = await fixture('rebuildcli');
-    await appendSynthetic(f.store, 0, 300);
-    const cli = await f.runner([syntheticProjection()]);
-    const result = await cli.runner.rebuild();
-    expect(result.events).toBe(300);
-    expect(cli.runner.currentState).toBe('stopped');
-    expect(withoutCounts(await f.actual(cli.runner))).toEqual(withoutCounts(await f.expected()));
-    expect((await cli.runner.status()).lease).toMatch(/^free/);
-
-    const leader = await f.runner([syntheticProjection()]);
+    await appendSynthetic(f.store, 0, 900);
+    const leader = await f.runner([syntheticProjection(), countingProjection()], { owner: 'leader' });
     await leader.runner.start();
-    await expect(cli.runner.rebuild()).rejects.toBeInstanceOf(LeaseUnavailable);
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    const live = await f.actual(leader.runner, true);
+    expect(live).toEqual(await f.expected());
+
+    // The CLI: another "process", not started, holding no writer's lease.
+    const cli = await f.runner([syntheticProjection(), countingProjection()], { owner: 'cli' });
+    const reads: Promise<unknown>[] = [];
+    const second: Promise<unknown>[] = [];
+    const result = await cli.runner.rebuild({
+      batchSize: 200,
+      onProgress: () => {
+        reads.push(f.actual(leader.runner, true));
+        if (second.length === 0) second.push(cli.runner.rebuild().catch((error: unknown) => error));
+      },
+    });
+    expect(result.events).toBe(900);
+    expect(reads.length).toBeGreaterThanOrEqual(5);
+    // Every read during the rebuild answered the complete live model.
+    for (const read of await Promise.all(reads)) expect(read).toEqual(live);
+    expect(await second[0]).toBeInstanceOf(LeaseUnavailable);
+    expect(cli.runner.currentState).toBe('stopped');
+    expect(await f.actual(cli.runner, true)).toEqual(live);
+
+    // The leader was never stopped, and carries on from the swapped tables.
     expect(leader.runner.currentState).toBe('running');
+    await appendSynthetic(f.store, 900, 120);
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await f.actual(leader.runner, true)).toEqual(await f.expected());
+    expect(leader.logger.messages('log').join('\n')).toMatch(/swapped/);
+  });
+
+  it('a rebuild while events keep arriving catches up with the live checkpoint before it swaps', async () => {
+    const f = await fixture('rblive');
+    await appendSynthetic(f.store, 0, 600);
+    const leader = await f.runner([syntheticProjection(), countingProjection()], { owner: 'leader', batchSize: 50 });
+    await leader.runner.start();
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    const cli = await f.runner([syntheticProjection(), countingProjection()], { owner: 'cli' });
+    let appended = 0;
+    const appending: Promise<void>[] = [];
+    await cli.runner.rebuild({
+      batchSize: 100,
+      onProgress: () => {
+        // Writes land while the shadow fills: the live checkpoint moves past the rebuild's head.
+        if (appended < 3) appending.push(appendSynthetic(f.store, 600 + appended * 40, 40, { namespace: `more${appended++}` }));
+      },
+    });
+    await Promise.all(appending);
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await f.actual(leader.runner, true)).toEqual(await f.expected());
   });
 
   it('has one writer: a standby takes over when the leader stops', async () => {

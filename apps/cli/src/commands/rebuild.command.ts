@@ -18,7 +18,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { processIo, type CliIo } from '../cli-context';
 
-/** The lease is held by a running api or projector (and no --wait): the CLI exits 1 with this message. */
+/** Another rebuild holds the rebuild lease (and no --wait): the CLI exits 1 with this message. */
 export class RebuildRefused extends Error {
   readonly exitCode = 1;
   constructor(message: string) {
@@ -54,16 +54,18 @@ export interface RebuildOptions {
   readonly waitTimeoutMs?: number;
   /** Events per transaction. */
   readonly batchSize?: number;
+  /** Only these projections (default: all). */
+  readonly only?: readonly string[];
   /** Tests: other projections (default every projection, over the configured calendar) and runner hooks. */
   readonly projections?: readonly Projection[];
   readonly testHooks?: RunnerTestHooks;
 }
 
 /**
- * Drops and replays every projection from position zero (`ProjectionRunner.rebuild`: tables emptied and
- * checkpoints forgotten in one transaction, then the whole log in large batches), with a progress bar;
- * prints the events per second at the end. Refused while another runner (an api running projections, an
- * apps/projector) holds the lease, unless `wait`: then it waits for the lease to be released or to expire.
+ * Replays projections from position zero into shadow tables and swaps them in when caught up
+ * (`ProjectionRunner.rebuild`, ADR 0011), with a progress bar; prints the events per second at the end.
+ * Runs while the api serves and projects: the live read models keep answering until the swap. Refused
+ * while another rebuild runs, unless `wait`: then it waits for that one to end.
  */
 export async function rebuildProjections(io: CliIo, options: RebuildOptions = {}): Promise<RebuildResult> {
   const settings = storeSettingsFromEnv(io.env);
@@ -122,20 +124,21 @@ export async function rebuildProjections(io: CliIo, options: RebuildOptions = {}
       try {
         result = await runner.rebuild({
           onProgress,
+          ...(options.only && options.only.length > 0 ? { projections: options.only } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         });
       } catch (error) {
         if (!(error instanceof LeaseUnavailable)) throw error;
         if (!options.wait) {
           throw new RebuildRefused(
-            `${error.message}. Another runner is projecting (an api with WASTEFLOW_PROJECTIONS=on, or apps/projector): ` +
-              'stop it, or run again with --wait to wait until its lease is released or expires.',
+            `${error.message}. Another rebuild is running: ` +
+              'let it finish, or run again with --wait to wait until it ends.',
           );
         }
         if (deadline !== undefined && Date.now() > deadline) {
           throw new RebuildRefused(`gave up waiting for the projection lease: ${error.message}`);
         }
-        if (!told) io.err(`waiting for the projection lease: ${error.message}`);
+        if (!told) io.err(`waiting for the other rebuild to end: ${error.message}`);
         told = true;
         await sleep(500);
       }
@@ -148,8 +151,11 @@ export async function rebuildProjections(io: CliIo, options: RebuildOptions = {}
     const seconds = (result.durationMs / 1000).toFixed(2);
     for (const [name, count] of Object.entries(result.applied))
       io.err(`  ${name}: ${count} event(s) applied`);
+    for (const [name, failure] of Object.entries(result.failed))
+      io.err(`  ${name}: stopped at position ${failure.position} (${failure.eventType}): ${failure.message}; its live read model was kept`);
+    const rebuilt = Object.keys(result.applied).length - Object.keys(result.failed).length;
     io.out(
-      `rebuilt ${projections.length} projection(s) from position 0 to ${result.toPosition}: ` +
+      `rebuilt ${rebuilt} projection(s) from position 0 to ${result.toPosition}: ` +
         `${result.events} events in ${seconds} s (${result.eventsPerSecond} events/s)`,
     );
     return result;
@@ -175,16 +181,17 @@ const positive = (value: string): number => {
 /** `wasteflow rebuild [--wait] [--wait-timeout <s>] [--batch-size <n>]` */
 export function rebuildCommand(io: CliIo): Command {
   return new Command('rebuild')
-    .description('drop and replay every projection from position zero (progress bar; events/s at the end)')
-    .option(
-      '--wait',
-      'wait for a running api or projector to release the projection lease instead of refusing',
+    .description(
+      'replay projections from position zero into shadow tables and swap them in when caught up; runs while the api serves (progress bar; events/s at the end)',
     )
+    .option('--wait', 'wait for another rebuild to end instead of refusing')
+    .option('--projection <name...>', 'only these projections (default: all)')
     .option('--wait-timeout <seconds>', 'with --wait: give up after this long', milliseconds)
-    .option('--batch-size <events>', 'events per transaction (default 5000)', positive)
-    .action(async (options: { wait?: boolean; waitTimeout?: number; batchSize?: number }) => {
+    .option('--batch-size <events>', 'events per transaction (default 20000)', positive)
+    .action(async (options: { wait?: boolean; waitTimeout?: number; batchSize?: number; projection?: string[] }) => {
       await rebuildProjections(io, {
         wait: options.wait === true,
+        ...(options.projection ? { only: options.projection } : {}),
         ...(options.waitTimeout !== undefined ? { waitTimeoutMs: options.waitTimeout } : {}),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       });

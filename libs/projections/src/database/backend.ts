@@ -67,6 +67,29 @@ export interface BatchCommit {
   readonly beforeCheckpoint?: () => void;
 }
 
+/** A table and the shadow a rebuild fills for it. */
+export interface ShadowPair {
+  readonly live: CompiledTable;
+  readonly shadow: CompiledTable;
+}
+
+/** Rebuilt projections to swap in: their shadow tables replace the live ones, their checkpoint moves to `position`. */
+export interface SwapRequest {
+  /** The live writer's lease: locked first, as every live commit does, so the swap and a commit serialize. */
+  readonly lease: string;
+  readonly position: bigint;
+  readonly projections: readonly {
+    readonly name: string;
+    readonly version: number;
+    readonly tables: readonly ShadowPair[];
+    /** The checkpoint row the rebuild kept (deleted by the swap). */
+    readonly shadowCheckpoint: string;
+  }[];
+}
+
+/** Swapped; or not, because the live projections are past the shadow's position (catch up and retry). */
+export type SwapOutcome = { readonly swapped: true } | { readonly swapped: false; readonly behind: bigint };
+
 /** Thrown by a commit whose fence no longer holds: someone else took the lease. Nothing was written. */
 export class LeaseLost extends Error {
   constructor(
@@ -132,6 +155,16 @@ export interface ReadModelBackend extends RowLoader {
   beginRebuild?(): Promise<() => Promise<void>>;
   /** Empties `tables` and forgets the checkpoints of `projections`, under the fence. */
   reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void>;
+  /** Creates an empty shadow of each live table (dropping a leftover one): a rebuild writes there. */
+  createShadows(pairs: readonly ShadowPair[]): Promise<void>;
+  dropShadows(pairs: readonly ShadowPair[]): Promise<void>;
+  /**
+   * In one transaction: the shadow tables replace the live ones (indexes as the live ones had them), the
+   * projections' checkpoints move to the shadow's position, their generation goes up by one (a live batch
+   * computed before is refused) and their failure is cleared. Refused (`swapped: false`) when a live
+   * checkpoint is already past the shadow's position.
+   */
+  swap(request: SwapRequest): Promise<SwapOutcome>;
   /**
    * Takes the lease when it is free or expired at `now`, or when it is still exactly `takeFrom`'s (a
    * holder proven gone); the new fencing token, or undefined. Never waits long on a holder's lock.

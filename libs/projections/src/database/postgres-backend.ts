@@ -9,7 +9,10 @@ import {
   decodeFailure,
   encodeFailure,
   type BatchCommit,
+  type ShadowPair,
   type StoredProgress,
+  type SwapOutcome,
+  type SwapRequest,
   type Fence,
   type LeaseHolder,
   type LeaseRecord,
@@ -157,6 +160,98 @@ export class PostgresReadModelBackend implements ReadModelBackend {
         );
       }
     });
+  }
+
+  async createShadows(pairs: readonly ShadowPair[]): Promise<void> {
+    for (const { live, shadow } of pairs) {
+      await this.dataSource.query(`DROP TABLE IF EXISTS ${this.sql.table(shadow.name)}`);
+      // Same columns, defaults, constraints and indexes; a fresh heap, as TRUNCATE gave the old rebuild.
+      await this.dataSource.query(
+        `CREATE TABLE ${this.sql.table(shadow.name)} (LIKE ${this.sql.table(live.name)} INCLUDING ALL)`,
+      );
+      this.columnTypes.delete(shadow.name);
+    }
+  }
+
+  async dropShadows(pairs: readonly ShadowPair[]): Promise<void> {
+    for (const { shadow } of pairs) await this.dataSource.query(`DROP TABLE IF EXISTS ${this.sql.table(shadow.name)}`);
+  }
+
+  async swap(request: SwapRequest): Promise<SwapOutcome> {
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      // Bounded: a reader or a stalled writer holding a lock makes the swap fail (and the rebuild retry or
+      // report it), never hang behind it.
+      await runner.query(`SELECT set_config('lock_timeout', '10000ms', true)`);
+      // The live writer's lease row first, as its commits lock it first: the swap and a commit serialize.
+      await runner.query(`SELECT 1 FROM ${this.sql.table(LEASE_TABLE)} WHERE name = $1 FOR UPDATE`, [request.lease]);
+      const names = request.projections.map((p) => p.name);
+      const live: Row[] = await runner.query(
+        `SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ANY($1::text[]) FOR UPDATE`,
+        [names],
+      );
+      let behind = 0n;
+      for (const row of live) if (toBigint(row.position) > request.position && toBigint(row.position) > behind) behind = toBigint(row.position);
+      if (behind > 0n) {
+        await runner.rollbackTransaction();
+        return { swapped: false, behind };
+      }
+      for (const projection of request.projections) {
+        for (const { live: table, shadow } of projection.tables) await this.swapTable(runner, table.name, shadow.name);
+        await runner.query(
+          `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} AS cur (name, position, updated_at, version, generation, failure)
+           VALUES ($1, $2, CURRENT_TIMESTAMP, $3, 1, NULL)
+           ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at,
+             version = excluded.version, generation = cur.generation + 1, failure = NULL`,
+          [projection.name, request.position.toString(), projection.version],
+        );
+        await runner.query(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = $1`, [projection.shadowCheckpoint]);
+      }
+      await runner.commitTransaction();
+      for (const projection of request.projections)
+        for (const { live: table, shadow } of projection.tables) {
+          this.columnTypes.delete(table.name);
+          this.columnTypes.delete(shadow.name);
+        }
+      return { swapped: true };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** The shadow replaces the live table; its indexes take the live ones' names back (migrations name them). */
+  private async swapTable(runner: QueryRunner, live: string, shadow: string): Promise<void> {
+    const indexes = async (table: string): Promise<{ name: string; shape: string }[]> => {
+      const rows: Row[] = await runner.query(
+        `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`,
+        [this.schema, table],
+      );
+      return rows.map((row) => {
+        const name = String(row.indexname);
+        // The definition without its own name and table: what pairs a shadow index with a live one.
+        const shape = String(row.indexdef)
+          .replace(` INDEX ${name} ON `, ' INDEX ON ')
+          .replace(` INDEX "${name}" ON `, ' INDEX ON ')
+          .replace(new RegExp(`\\.("?)${table}\\1 USING`), '.T USING');
+        return { name, shape };
+      });
+    };
+    const before = await indexes(live);
+    await runner.query(`DROP TABLE ${this.sql.table(live)}`);
+    await runner.query(`ALTER TABLE ${this.sql.table(shadow)} RENAME TO ${quoteIdentifier(live)}`);
+    const after = await indexes(live);
+    const taken = new Set<string>();
+    for (const index of after) {
+      const match = before.find((b) => b.shape === index.shape && !taken.has(b.name));
+      if (!match || match.name === index.name) continue;
+      taken.add(match.name);
+      await runner.query(`ALTER INDEX ${quoteIdentifier(this.schema)}.${quoteIdentifier(index.name)} RENAME TO ${quoteIdentifier(match.name)}`);
+    }
   }
 
   async reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void> {

@@ -10,7 +10,10 @@ import {
   decodeFailure,
   encodeFailure,
   type BatchCommit,
+  type ShadowPair,
   type StoredProgress,
+  type SwapOutcome,
+  type SwapRequest,
   type Fence,
   type LeaseHolder,
   type LeaseRecord,
@@ -130,6 +133,64 @@ export class SqliteReadModelBackend implements ReadModelBackend {
       // Fold the rebuild's WAL back into the file now (and shrink the cache: its pages are released).
       this.db.pragma('wal_checkpoint(RESTART)');
     };
+  }
+
+  async createShadows(pairs: readonly ShadowPair[]): Promise<void> {
+    this.assertNoOpenTransaction();
+    this.db.transaction(() => {
+      for (const { live, shadow } of pairs) {
+        this.db.exec(`DROP TABLE IF EXISTS ${this.sql.table(shadow.name)}`);
+        const row = this.db
+          .prepare<[string], { sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`)
+          .get(live.name);
+        if (!row) throw new Error(`Read-model table ${live.name} does not exist: is its migration listed?`);
+        // The live table's own CREATE statement under the shadow's name; its indexes come at the swap, so
+        // the replay inserts into bare B-trees.
+        const create = row.sql.replace(/^CREATE TABLE\s+("?)[a-z0-9_]+\1/i, `CREATE TABLE ${this.sql.table(shadow.name)}`);
+        this.db.exec(create);
+      }
+    }).immediate();
+  }
+
+  async dropShadows(pairs: readonly ShadowPair[]): Promise<void> {
+    this.assertNoOpenTransaction();
+    for (const { shadow } of pairs) this.db.exec(`DROP TABLE IF EXISTS ${this.sql.table(shadow.name)}`);
+  }
+
+  async swap(request: SwapRequest): Promise<SwapOutcome> {
+    this.assertNoOpenTransaction();
+    // BEGIN IMMEDIATE takes the write lock: no live commit runs meanwhile, and readers in WAL mode keep
+    // reading the old tables until this commits, then the new ones: never an empty or half-built one.
+    return this.db.transaction((): SwapOutcome => {
+      const names = request.projections.map((p) => p.name);
+      const live = this.statement(`SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)}`).all();
+      let behind = 0n;
+      for (const row of live) {
+        if (names.includes(String(row.name)) && toBigint(row.position) > request.position)
+          behind = toBigint(row.position) > behind ? toBigint(row.position) : behind;
+      }
+      if (behind > 0n) return { swapped: false, behind };
+      for (const projection of request.projections) {
+        for (const { live: table, shadow } of projection.tables) {
+          const indexes = this.db
+            .prepare<[string], { sql: string }>(
+              `SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`,
+            )
+            .all(table.name);
+          this.db.exec(`DROP TABLE ${this.sql.table(table.name)}`);
+          this.db.exec(`ALTER TABLE ${this.sql.table(shadow.name)} RENAME TO ${this.sql.table(table.name)}`);
+          for (const index of indexes) this.db.exec(index.sql);
+        }
+        this.statement(
+          `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} (name, position, updated_at, version, generation, failure)
+           VALUES (?, ?, CURRENT_TIMESTAMP, ?, 1, NULL)
+           ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at,
+             version = excluded.version, generation = generation + 1, failure = NULL`,
+        ).run(projection.name, request.position, projection.version);
+        this.statement(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ?`).run(projection.shadowCheckpoint);
+      }
+      return { swapped: true };
+    }).immediate();
   }
 
   async reset(fence: Fence, tables: readonly CompiledTable[], projections: readonly string[]): Promise<void> {

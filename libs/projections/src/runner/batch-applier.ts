@@ -7,6 +7,7 @@ import { storedFailure, type ProgressBook, type ProjectionFailure } from './prog
 import type { Projection } from './projection';
 import { BatchRows } from './row-cache';
 import type { TableChanges } from './row-changes';
+import { compileTable, type CompiledTable, type TableDefinition } from './table';
 
 /** A projection as the runner runs it. */
 export interface RuntimeProjection {
@@ -71,6 +72,10 @@ export interface BatchApplierOptions {
   readonly clock: () => number;
   /** Inside the transaction, after the rows and before the checkpoint (tests). */
   readonly beforeCheckpoint?: (batch: { from: bigint; to: bigint }) => void;
+  /** Where each table's rows go (a rebuild: the shadow tables); the table itself by default. */
+  readonly tableOf?: (definition: TableDefinition) => CompiledTable;
+  /** The checkpoint row of a projection (a rebuild keeps its own, `<name>~shadow`). */
+  readonly checkpointName?: (projection: string) => string;
 }
 
 /**
@@ -87,8 +92,12 @@ export class BatchApplier {
   private readonly clock: () => number;
   private readonly beforeCheckpoint?: (batch: { from: bigint; to: bigint }) => void;
   private readonly versions: ReadonlyMap<string, number>;
+  private readonly tableOf: (definition: TableDefinition) => CompiledTable;
+  private readonly checkpointName: (projection: string) => string;
 
   constructor(options: BatchApplierOptions) {
+    this.tableOf = options.tableOf ?? compileTable;
+    this.checkpointName = options.checkpointName ?? ((name) => name);
     this.backend = options.backend;
     this.projections = options.projections;
     this.book = options.book;
@@ -99,7 +108,7 @@ export class BatchApplier {
 
   open(from: bigint, carried?: CarriedRows): OpenBatch {
     return {
-      rows: new BatchRows(this.backend, carried),
+      rows: new BatchRows(this.backend, carried, this.tableOf),
       from,
       to: from,
       events: 0,
@@ -320,13 +329,15 @@ export class BatchApplier {
     const expected = generations
       ? new Map([...all].filter(([name]) => !names || names.includes(name)))
       : undefined;
+    const named = <V>(map: ReadonlyMap<string, V>): Map<string, V> =>
+      new Map([...map].map(([name, value]) => [this.checkpointName(name), value]));
     return {
       fence,
       changes,
-      checkpoints,
-      versions: this.versions,
-      ...(failures.size > 0 ? { failures } : {}),
-      ...(expected ? { generations: expected } : {}),
+      checkpoints: named(checkpoints),
+      versions: named(this.versions),
+      ...(failures.size > 0 ? { failures: named(failures) } : {}),
+      ...(expected ? { generations: named(expected) } : {}),
       ...(hook ? { beforeCheckpoint: () => hook({ from: batch.from, to: batch.to }) } : {}),
     };
   }

@@ -7,7 +7,7 @@ import { createReadModelBackend } from '../database/create-backend';
 import { BatchApplier, runtimeProjection, type CommitOutcome, type RuntimeProjection } from './batch-applier';
 import { LeaseUnavailable, ProjectionFailed } from './errors';
 import { LeaseKeeper } from './lease-keeper';
-import { ownerId, resolveLeaseTiming, type OwnerIdentity } from './lease-policy';
+import { ownerId, resolveLeaseTiming, type LeaseTiming, type OwnerIdentity } from './lease-policy';
 import { RunnerMetrics } from './metrics';
 import { PositionWaiters, type WaitOutcome } from './position-waiters';
 import { ProgressBook } from './progress-book';
@@ -49,7 +49,6 @@ export class ProjectionRunner {
   private readonly store: EventStore;
   private readonly logger: RunnerLogger;
   private readonly projections: readonly RuntimeProjection[];
-  private readonly tables: readonly CompiledTable[];
   private readonly lease: LeaseKeeper;
   private readonly book: ProgressBook;
   private readonly applier: BatchApplier;
@@ -60,7 +59,8 @@ export class ProjectionRunner {
   private readonly clock: () => number;
   private readonly hooks: RunnerTestHooks;
   private readonly metrics?: RunnerMetrics;
-  private mode: 'live' | 'rebuild' = 'live';
+  private readonly timing: LeaseTiming;
+  private rebuilding = false;
 
   private state: RunnerState = 'stopped';
   /** start() was called and neither stop() nor a failure has ended it. */
@@ -80,15 +80,15 @@ export class ProjectionRunner {
     this.backend = createReadModelBackend(options.dataSource);
     this.logger = options.logger;
     this.projections = options.projections.map(runtimeProjection);
-    this.tables = options.projections.flatMap((p) => p.tables.map((t) => compileTable(t)));
     const identity: OwnerIdentity = { host: hostname(), pid: process.pid };
     this.owner = options.owner ?? ownerId(identity, randomUUID().slice(0, 8));
     this.clock = options.clock ?? Date.now;
+    this.timing = resolveLeaseTiming(options.lease);
     this.lease = new LeaseKeeper({
       backend: this.backend,
       lease: options.leaseName ?? DEFAULT_LEASE_NAME,
       owner: this.owner,
-      timing: resolveLeaseTiming(options.lease),
+      timing: this.timing,
       clock: this.clock,
       warn: (m) => this.logger.warn(m),
       identity,
@@ -107,7 +107,7 @@ export class ProjectionRunner {
       projections: this.projections,
       book: this.book,
       clock: this.clock,
-      ...(hook ? { beforeCheckpoint: (range) => hook({ mode: this.mode, ...range }) } : {}),
+      ...(hook ? { beforeCheckpoint: (range) => hook({ mode: 'live', ...range }) } : {}),
     });
     this.waiters = new PositionWaiters({
       state: (position, names) => {
@@ -222,97 +222,156 @@ export class ProjectionRunner {
   }
 
   /**
-   * Empties every read model, resets the checkpoints and replays the log from position zero in large
-   * batches up to the head as of the start; then, if the runner was running, carries on live. Needs the
-   * lease: refused (LeaseUnavailable) while another instance holds it.
+   * Rebuilds projections (all, or the ones named) without blanking a read (ADR 0011): replays the log from
+   * position zero into shadow tables while the live ones keep answering and, when the shadow has caught up
+   * with the live checkpoint, swaps them in in one transaction (indexes, checkpoint, generation). It needs
+   * only the rebuild lease, not the writer's: it runs beside a leading api or projector, whose next batch
+   * sees the swap and goes on from the rebuilt checkpoint. Refused (LeaseUnavailable) while another rebuild
+   * runs. A projection that cannot apply an event during the replay is left as it was (`failed`).
    */
-  rebuild(
-    options: { onProgress?: (progress: RebuildProgress) => void; batchSize?: number } = {},
+  async rebuild(
+    options: { onProgress?: (progress: RebuildProgress) => void; batchSize?: number; projections?: readonly string[] } = {},
   ): Promise<RebuildResult> {
-    return this.exclusive(async () => {
-      if (this.closed) throw new Error('The projection runner is closed');
-      const batchSize = positive('batchSize', options.batchSize ?? this.rebuildBatchSize);
-      const wasLeading = this.isLeader();
-      if (wasLeading) {
-        const subscription = this.subscription;
-        this.subscription = undefined;
-        await subscription?.stop();
-      } else {
-        clearTimeout(this.standbyTimer);
-        let token: bigint | undefined;
-        try {
-          token = await this.lease.acquire();
-          if (token === undefined) throw new LeaseUnavailable(this.lease.lease, await this.lease.describe());
-        } finally {
-          // A standby that could not rebuild goes on standing by.
-          if (token === undefined && this.active) this.scheduleStandby(this.lease.pollDelay());
-        }
-        this.lastError = undefined;
-        this.lease.startRenewing((lost) => this.onLeaseLost(lost));
-      }
-      this.state = 'rebuilding';
-      this.mode = 'rebuild';
-      this.metrics?.leading(true);
-      const started = performance.now();
-      let result: RebuildResult;
+    if (this.closed) throw new Error('The projection runner is closed');
+    if (this.rebuilding) throw new LeaseUnavailable(`${this.lease.lease}.rebuild`, 'held by us (a rebuild is running)');
+    const batchSize = positive('batchSize', options.batchSize ?? this.rebuildBatchSize);
+    for (const name of options.projections ?? []) {
+      if (!this.book.names.includes(name)) throw new Error(`Unknown projection ${name}`);
+    }
+    const chosen = this.projections.filter((p) => !options.projections || options.projections.includes(p.name));
+    const keeper = new LeaseKeeper({
+      backend: this.backend,
+      lease: `${this.lease.lease}.rebuild`,
+      owner: `${this.owner}#rebuild`,
+      timing: this.timing,
+      clock: this.clock,
+      warn: (m) => this.logger.warn(m),
+    });
+    this.rebuilding = true;
+    const stateBefore = this.state;
+    try {
+      if ((await keeper.acquire()) === undefined) throw new LeaseUnavailable(keeper.lease, await keeper.describe());
+      keeper.startRenewing(() => this.logger.warn('The rebuild lease was taken over: this rebuild will be fenced out'));
+      if (!this.isLeader()) this.state = 'rebuilding';
+      return await this.rebuildInShadow(chosen, keeper, batchSize, options.onProgress);
+    } finally {
+      await keeper.release();
+      keeper.retire();
+      this.rebuilding = false;
+      if (this.state === 'rebuilding') this.state = stateBefore === 'rebuilding' ? 'stopped' : stateBefore;
+    }
+  }
+
+  private async rebuildInShadow(
+    chosen: readonly RuntimeProjection[],
+    keeper: LeaseKeeper,
+    batchSize: number,
+    onProgress: ((progress: RebuildProgress) => void) | undefined,
+  ): Promise<RebuildResult> {
+    const started = performance.now();
+    const shadows = new Map<TableDefinition, CompiledTable>();
+    const pairsOf = (projection: RuntimeProjection) =>
+      projection.definition.tables.map((definition) => ({
+        live: compileTable(definition),
+        shadow: shadows.get(definition) as CompiledTable,
+      }));
+    for (const projection of chosen) {
+      for (const definition of projection.definition.tables)
+        shadows.set(definition, compileTable({ ...definition, name: shadowName(definition.name) }));
+    }
+    const pairs = chosen.flatMap(pairsOf);
+    const book = new ProgressBook(chosen.map((p) => p.name));
+    const hook = this.hooks.beforeCheckpoint;
+    const applier = new BatchApplier({
+      backend: this.backend,
+      projections: chosen,
+      book,
+      clock: this.clock,
+      tableOf: (definition) => shadows.get(definition) ?? compileTable(definition),
+      checkpointName: shadowCheckpoint,
+      ...(hook ? { beforeCheckpoint: (range) => hook({ mode: 'rebuild', ...range }) } : {}),
+    });
+    const applied: Record<string, number> = Object.fromEntries(chosen.map((p) => [p.name, 0]));
+    const failed: Record<string, RebuildResult['failed'][string]> = {};
+    let events = 0;
+    let position = 0n;
+    const total = await this.store.headPosition();
+    this.logger.log(`Rebuilding ${chosen.map((p) => p.name).join(', ')} in shadow tables up to position ${total}`);
+    try {
+      await this.backend.createShadows(pairs);
+      const restore = await this.backend.beginRebuild?.();
       try {
-        await this.backend.reset(this.lease.fence(), this.tables, this.projections.map((p) => p.name));
-        this.book.load(new Map());
-        this.metrics?.progress(this.book);
-        const total = await this.store.headPosition();
-        this.logger.log(`Rebuilding ${this.projections.length} projection(s) up to position ${total}`);
-        const applied: Record<string, number> = Object.fromEntries(this.projections.map((p) => [p.name, 0]));
-        const failed: Record<string, RebuildResult['failed'][string]> = {};
-        const restore = await this.backend.beginRebuild?.();
-        let reached: { position: bigint; events: number };
-        try {
-          reached = await replay({
+        let until = total;
+        for (let round = 0; ; round += 1) {
+          const reached = await replay({
             store: this.store,
-            applier: this.applier,
-            fence: () => this.lease.fence(),
-            after: 0n,
-            until: total,
+            applier,
+            fence: () => keeper.fence(),
+            after: position,
+            until,
             batchSize,
-            // The runner alone writes the emptied tables until the replay ends: rows it committed are carried.
-            carry: !process.env.WF_NO_CARRY,
+            // Only this rebuild writes the shadow tables: the rows it committed are carried between batches.
+            // Only from zero: carried tables start out "complete", which holds for emptied tables alone.
+            carry: round === 0 && !process.env.WF_NO_CARRY,
             onCommit: (outcome) => {
-              this.committed(outcome);
+              this.metrics?.committed('rebuild', outcome.seconds, new Map(), outcome.applied);
               for (const [name, count] of outcome.applied) applied[name] += count;
               for (const [name, failure] of outcome.failed) failed[name] = failure;
             },
-            onProgress: options.onProgress,
+            onProgress: onProgress
+              ? (p) => onProgress({ processed: p.processed, total, events: events + p.events })
+              : undefined,
           });
-        } finally {
-          await restore?.();
+          events += reached.events;
+          position = reached.position > position ? reached.position : position;
+          const healthy = chosen.filter((p) => !book.isFailed(p.name));
+          if (healthy.length === 0) break;
+          const outcome = await this.backend.swap({
+            lease: this.lease.lease,
+            position,
+            projections: healthy.map((p) => ({
+              name: p.name,
+              version: p.version,
+              tables: pairsOf(p),
+              shadowCheckpoint: shadowCheckpoint(p.name),
+            })),
+          });
+          if (outcome.swapped) break;
+          // The live projections went past the shadow meanwhile: catch up with them (and the head), swap again.
+          if (round >= 20) throw new Error(`The rebuild could not catch up with the live projections (at ${position})`);
+          const head = await this.store.headPosition();
+          until = head > outcome.behind ? head : outcome.behind;
         }
-        const durationMs = performance.now() - started;
-        result = {
-          events: reached.events,
-          applied,
-          failed,
-          toPosition: reached.position,
-          durationMs,
-          eventsPerSecond: durationMs > 0 ? Math.round((reached.events * 1000) / durationMs) : reached.events,
-        };
-        this.logger.log(
-          `Rebuilt up to position ${reached.position}: ${reached.events} events in ${Math.round(durationMs)} ms (${result.eventsPerSecond}/s)`,
-        );
-      } catch (error) {
-        this.mode = 'live';
-        if (error instanceof LeaseLost) await this.demote(error.message);
-        else await this.fail(error);
-        throw error;
+      } finally {
+        await restore?.();
       }
-      this.mode = 'live';
-      if (wasLeading || this.active) {
-        this.state = 'running';
-        await this.subscribeOrFail();
-      } else {
-        await this.stopLeading();
-        this.state = 'stopped';
-      }
-      return result;
-    });
+    } catch (error) {
+      // The live tables are untouched: only the shadows go, and the cause is said as it was.
+      await this.backend.dropShadows(pairs).catch(() => undefined);
+      this.logger.error(`Rebuild failed, the live read models are as they were: ${errorMessage(error)}`);
+      throw error;
+    }
+    const failedPairs = chosen.filter((p) => book.isFailed(p.name)).flatMap(pairsOf);
+    if (failedPairs.length > 0) await this.backend.dropShadows(failedPairs);
+    for (const [name, failure] of Object.entries(failed)) {
+      this.logger.error(
+        `Rebuild of ${name} stopped at position ${failure.position} (${failure.eventType} ${failure.eventId}): ${failure.message}; its live read model was kept`,
+      );
+    }
+    if (this.isLeader()) this.background(() => this.resubscribe('a rebuild swapped its tables in'));
+    else await this.refreshProgress().catch(() => undefined);
+    const durationMs = performance.now() - started;
+    this.logger.log(
+      `Rebuilt up to position ${position}: ${events} events in ${Math.round(durationMs)} ms and swapped in`,
+    );
+    return {
+      events,
+      applied,
+      failed,
+      toPosition: position,
+      durationMs,
+      eventsPerSecond: durationMs > 0 ? Math.round((events * 1000) / durationMs) : events,
+    };
   }
 
   /** Every row of one of our tables in key order: for tests and audits comparing rebuilds. */
@@ -423,13 +482,17 @@ export class ProjectionRunner {
     if (this.subscription !== subscription) return;
     this.subscription = undefined;
     if (error instanceof LeaseLost) await this.demote(`a batch commit was fenced out (${error.message})`);
-    else if (error instanceof ProjectionSwapped) await this.resubscribe(error);
+    else if (error instanceof ProjectionSwapped) await this.resubscribe(error.message);
     else await this.fail(error);
   }
 
   /** A rebuild swapped a projection's tables in: read the new checkpoints and go on from there. */
-  private async resubscribe(swapped: ProjectionSwapped): Promise<void> {
-    this.logger.log(`${swapped.message}: continuing from its new checkpoint`);
+  private async resubscribe(why: string): Promise<void> {
+    if (!this.isLeader()) return;
+    this.logger.log(`${why}: continuing from the new checkpoints`);
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
     try {
       await this.refreshProgress(true);
     } catch (error) {
@@ -516,7 +579,7 @@ export class ProjectionRunner {
   /** After a commit: metrics, failures said loudly, waiters woken. */
   private committed(outcome: CommitOutcome): void {
     if (outcome.advanced.size > 0 || outcome.failed.size > 0)
-      this.metrics?.committed(this.mode, outcome.seconds, outcome.advanced, outcome.applied);
+      this.metrics?.committed('live', outcome.seconds, outcome.advanced, outcome.applied);
     for (const [name, failure] of outcome.failed) {
       this.logger.error(
         `Projection ${name} stopped alone at position ${failure.position} (${failure.eventType} ${failure.eventId}, ${failure.phase}): ${failure.message}; ` +
@@ -566,6 +629,15 @@ export class ProjectionRunner {
     this.lifecycle = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The shadow a rebuild fills for a live table (≤ 63 characters: live names are short). */
+export function shadowName(table: string): string {
+  return `${table}__shadow`;
+}
+
+function shadowCheckpoint(projection: string): string {
+  return `${projection}~shadow`;
 }
 
 function positive(name: string, value: number): number {

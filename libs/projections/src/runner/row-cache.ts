@@ -134,9 +134,11 @@ export class BatchRows {
   private readonly tables = new Map<TableDefinition, TableCache>();
 
   /** `carried`: rows committed by earlier batches of a rebuild, consulted before the loader. */
+  /** `tableOf`: where a table's rows live (a rebuild writes shadow tables); the table itself by default. */
   constructor(
     private readonly loader: RowLoader,
     private readonly carried?: CarriedRows,
+    private readonly tableOf: (definition: TableDefinition) => CompiledTable = compileTable,
   ) {}
 
   /** RowAccess limited to `tables`: a projection touches only what it declared. */
@@ -218,7 +220,7 @@ export class BatchRows {
   private cache(definition: TableDefinition): TableCache {
     let cache = this.tables.get(definition);
     if (!cache) {
-      cache = new TableCache(compileTable(definition));
+      cache = new TableCache(this.tableOf(definition));
       this.tables.set(definition, cache);
     }
     return cache;
