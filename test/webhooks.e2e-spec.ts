@@ -228,20 +228,28 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     await eventually('delivered after resuming', () => r.acceptedIds().length === 1);
   });
 
-  it('rotating the secret signs the next deliveries with the new one only', async () => {
+  it('rotating the secret: the next deliveries carry both signatures for 24 h, then only the new one', async () => {
     const r = await receiver();
     const sub = await subscribe('generator', r);
     const old = r.secret;
     const rotated = await post(`/v1/webhooks/${sub.webhookId}/rotate-secret`, 'generator', {});
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).not.toBe(old);
+    expect(Date.parse(rotated.body.previousSecretValidUntil) - clock.now().getTime()).toBe(24 * 3_600_000);
     r.secret = rotated.body.secret;
     await build.generate(1);
     await eventually('a delivery', () => r.received.length >= 1);
     expect(r.received[0].valid).toBe(true);
-    expect(signatureValid(old, r.received[0].headers, r.received[0].body)).toBe(false);
-    expect(rotated.body.secret).not.toContain(JSON.stringify(await webhook(sub.webhookId)));
-    expect(JSON.stringify(await webhook(sub.webhookId))).not.toContain('whsec_');
+    expect(String(r.received[0].headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(signatureValid(old, r.received[0].headers, r.received[0].body)).toBe(true);
+    clock.advance(24 * 3_600_000);
+    await build.generate(1);
+    await eventually('a delivery after the overlap', () => r.received.length >= 2);
+    expect(r.received[1].valid).toBe(true);
+    expect(signatureValid(old, r.received[1].headers, r.received[1].body)).toBe(false);
+    const shown = JSON.stringify(await webhook(sub.webhookId));
+    expect(shown).not.toContain('whsec_');
+    expect(shown).toContain('secret-rotated');
   });
 
   it('redelivery: one event again with the same webhook-id, or everything after a position', async () => {

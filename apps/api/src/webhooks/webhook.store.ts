@@ -32,6 +32,12 @@ export interface Subscription {
   /** undefined: every event type. */
   readonly eventTypes?: readonly string[];
   readonly secret: string;
+  /**
+   * The secret before the last rotation, still signing beside the new one until `until` (epoch ms), so a
+   * receiver can switch to the new secret without rejecting deliveries in between (Standard Webhooks lets
+   * a header carry several signatures).
+   */
+  readonly previousSecret: { readonly secret: string; readonly until: number } | null;
   readonly status: SubscriptionStatus;
   readonly pausedReason: string | null;
   /** Every event up to this position is delivered (or not the subscriber's): the next one follows it. */
@@ -65,6 +71,17 @@ export interface SubscriptionChange {
   readonly actor: string;
   readonly change: 'created' | 'updated' | 'secret-rotated' | 'paused' | 'resumed' | 'rewound' | 'deleted';
   readonly detail: Record<string, unknown>;
+}
+
+/** How long the secret before a rotation still signs beside the new one. */
+export const SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+/** The secrets a delivery at `now` is signed with: the current one, and the previous one while it overlaps. */
+export function signingSecrets(subscription: Subscription, now: Date): string[] {
+  const previous = subscription.previousSecret;
+  return previous !== null && now.getTime() < previous.until
+    ? [subscription.secret, previous.secret]
+    : [subscription.secret];
 }
 
 /** A new signing secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
@@ -110,9 +127,25 @@ export class WebhookStore implements OnModuleInit {
       id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, seq ${big} NOT NULL, event_id TEXT NOT NULL,
       position TEXT NOT NULL, at TEXT NOT NULL, status INTEGER, latency_ms INTEGER NOT NULL, ok INTEGER NOT NULL,
       error TEXT, kind TEXT NOT NULL)`);
+    await this.addColumnIfMissing('webhook_subscriptions', 'previous_secret', 'TEXT');
+    await this.addColumnIfMissing('webhook_subscriptions', 'previous_until', big);
     await this.q(
       `CREATE INDEX IF NOT EXISTS webhook_attempts_by_webhook ON ${this.t('webhook_attempts')} (webhook_id, seq)`,
     );
+  }
+
+  /** Columns added after the table's first version (a data directory of an earlier build keeps working). */
+  private async addColumnIfMissing(table: string, column: string, type: string): Promise<void> {
+    if (this.postgres) {
+      await this.q(
+        `ALTER TABLE ${this.t(table)} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(column)} ${type}`,
+      );
+      return;
+    }
+    const columns = await this.q(`PRAGMA table_info(${quoteIdentifier(table)})`);
+    if (!columns.some((c) => c.name === column)) {
+      await this.q(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${quoteIdentifier(column)} ${type}`);
+    }
   }
 
   async create(input: {
@@ -196,15 +229,24 @@ export class WebhookStore implements OnModuleInit {
     await this.recordChange(id, actor, at, 'updated', change as Record<string, unknown>);
   }
 
-  async rotateSecret(id: string, actor: string, at: Date): Promise<string> {
+  /** A new secret; the one it replaces keeps signing beside it for `overlapMs`. */
+  async rotateSecret(
+    id: string,
+    actor: string,
+    at: Date,
+    overlapMs: number,
+  ): Promise<{ secret: string; previousUntil: Date }> {
     const secret = newSecret();
-    await this.q(`UPDATE ${this.t('webhook_subscriptions')} SET secret = ?, updated_at = ? WHERE id = ?`, [
-      secret,
-      at.toISOString(),
-      id,
-    ]);
-    await this.recordChange(id, actor, at, 'secret-rotated', {});
-    return secret;
+    const previousUntil = new Date(at.getTime() + overlapMs);
+    await this.q(
+      `UPDATE ${this.t('webhook_subscriptions')} SET previous_secret = secret, previous_until = ?, secret = ?,
+        updated_at = ? WHERE id = ?`,
+      [previousUntil.getTime(), secret, at.toISOString(), id],
+    );
+    await this.recordChange(id, actor, at, 'secret-rotated', {
+      previousSecretValidUntil: previousUntil.toISOString(),
+    });
+    return { secret, previousUntil };
   }
 
   async pause(id: string, actor: string, at: Date, reason: string): Promise<void> {
@@ -328,6 +370,10 @@ function subscriptionOf(row: Row): Subscription {
       ? { eventTypes: JSON.parse(String(row.event_types)) as string[] }
       : {}),
     secret: String(row.secret),
+    previousSecret:
+      row.previous_secret === null || row.previous_secret === undefined
+        ? null
+        : { secret: String(row.previous_secret), until: Number(row.previous_until) },
     status: String(row.status) as SubscriptionStatus,
     pausedReason:
       row.paused_reason === null || row.paused_reason === undefined ? null : String(row.paused_reason),

@@ -12,6 +12,7 @@ import { CreateWebhookDto, RedeliverDto, RotateSecretDto, UpdateWebhookDto } fro
 import { createWebhookOf, redeliveryOf, updateWebhookOf } from './webhook.params';
 import {
   principalOf,
+  SECRET_OVERLAP_MS,
   WebhookStore,
   type DeliveryAttempt,
   type SubscriberScope,
@@ -190,13 +191,24 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @Allow('party', 'regulator')
-  @ApiOperation({ summary: 'A new signing secret, in force for the next attempt; answered once' })
+  @ApiOperation({
+    summary: 'A new signing secret (answered once); the old one still signs beside it for 24 h',
+  })
   @ApiBody({ type: RotateSecretDto })
   @ApiProblems(400, 401, 403, 404)
   async rotate(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     await this.own(principal, id);
-    const secret = await this.store.rotateSecret(id, actorOf(principal), this.clock.now());
-    return { webhookId: id, secret };
+    const rotated = await this.store.rotateSecret(
+      id,
+      actorOf(principal),
+      this.clock.now(),
+      SECRET_OVERLAP_MS,
+    );
+    return {
+      webhookId: id,
+      secret: rotated.secret,
+      previousSecretValidUntil: rotated.previousUntil.toISOString(),
+    };
   }
 
   @Get(':id/deliveries')

@@ -12,7 +12,7 @@ import { TOKEN_REVOKED, tokenStream } from '@wasteflow/ledger';
 import type { DomainEventType } from '@wasteflow/domain';
 import { FeedReader, type FeedEvent } from '../../feed/feed.reader';
 import { METRICS_REGISTRY } from '../../observability/metrics.module';
-import { principalOf, WebhookStore, type Subscription } from '../webhook.store';
+import { principalOf, signingSecrets, WebhookStore, type Subscription } from '../webhook.store';
 import { WEBHOOK_SETTINGS } from '../webhook.tokens';
 import type { WebhookSettings } from '../webhook-settings';
 import { afterFailure, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
@@ -205,7 +205,13 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
         await this.store.advance(subscription.id, subscription.checkpoint, next);
       return false;
     }
-    const result = await sendDelivery(this.settings, subscription, event, now, this.timeoutMs);
+    const result = await sendDelivery(
+      this.settings,
+      { url: subscription.url, secrets: signingSecrets(subscription, now) },
+      event,
+      now,
+      this.timeoutMs,
+    );
     await this.record(subscription, event, now, result, 'delivery');
     if (result.ok) {
       if (this.testHooks.crashBeforeCheckpoint?.(subscription, event)) {
@@ -232,7 +238,13 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
   /** A redelivery asked for by the subscriber: one attempt now, out of the ordered sequence, recorded. */
   async redeliver(subscription: Subscription, event: FeedEvent): Promise<SendResult> {
     const now = this.clock.now();
-    const result = await sendDelivery(this.settings, subscription, event, now, this.timeoutMs);
+    const result = await sendDelivery(
+      this.settings,
+      { url: subscription.url, secrets: signingSecrets(subscription, now) },
+      event,
+      now,
+      this.timeoutMs,
+    );
     await this.record(subscription, event, now, result, 'redelivery');
     return result;
   }

@@ -28,7 +28,7 @@ export function deliveryBody(event: FeedEvent, sentAt: Date): string {
  */
 export async function sendDelivery(
   policy: TargetPolicy,
-  target: { readonly url: string; readonly secret: string },
+  target: { readonly url: string; readonly secrets: readonly string[] },
   event: FeedEvent,
   sentAt: Date,
   timeoutMs = DELIVERY_TIMEOUT_MS,
@@ -42,7 +42,10 @@ export async function sendDelivery(
     return { status: null, ok: false, latencyMs: 0, error: `refused: ${(error as TargetRefused).reason}` };
   }
   const body = deliveryBody(event, sentAt);
-  const signature = new Webhook(target.secret).sign(event.id, sentAt, body);
+  // One `v1,…` entry per secret in force (two during a rotation's overlap), space-separated as the spec says.
+  const signature = target.secrets
+    .map((secret) => new Webhook(secret).sign(event.id, sentAt, body))
+    .join(' ');
   const headers = {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body).toString(),
