@@ -2,6 +2,8 @@ import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
   CLOCK_START,
+  OTHER_RECEIVER_PERMIT,
+  PARTIES,
   PLATE,
   expect201,
   expectNothingAppendedSince,
@@ -188,6 +190,75 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       expect(manifest.body.lines).toEqual([
         expect.objectContaining({ traceCode, outcome: 'lost', lostKg: 10, receivedKg: 0 }),
       ]);
+    });
+  });
+
+  describe('permits judged twice (row 8)', () => {
+    it('a treatment dated 1 s before the permit’s revocation, recorded 2 s after it: accepted only as a late entry, with an after_revocation alert', async () => {
+      const traceCode = await app.build.generate(10);
+      const manifestNo = await app.build.issue([traceCode], { receiver: 'otherReceiver' });
+      await app.build.pickUp(manifestNo);
+      await app.build.receiveInFull(manifestNo, [{ traceCode, massKg: 10 }], 'otherReceiver');
+      const clock = app.t.clock as ManualClock;
+      try {
+        await expect201(
+          send(
+            app.t,
+            `/v1/parties/${PARTIES.otherReceiver.uscc}/permits/${OTHER_RECEIVER_PERMIT.permitNo}/revoke`,
+            app.world.tokens.regulator,
+            { reason: '超出许可范围经营', occurredAt: '2026-03-02T10:03:01+08:00' },
+            keys().next('revoke'),
+          ),
+        );
+        clock.set('2026-03-02T02:03:03Z'); // 10:03:03 in Hangzhou: 2 s after the revocation
+        const treated = await expect201(
+          send(
+            app.t,
+            `/v1/batches/${traceCode}/treatments`,
+            token('otherReceiver'),
+            { operation: 'D10', massKg: 4, occurredAt: '2026-03-02T10:03:00+08:00' },
+            keys().next('treat-after-revocation'),
+          ),
+        );
+        const [stored] = await app.t.store.readStream(`batch-${traceCode}`, {
+          fromRevision: BigInt(treated.body.revision as string),
+        });
+        expect(stored.type).toBe('WasteDisposed');
+        expect(stored.data).toMatchObject({
+          late: true,
+          permitNo: OTHER_RECEIVER_PERMIT.permitNo,
+          permitLapse: { permitNo: OTHER_RECEIVER_PERMIT.permitNo, how: 'revoked' },
+        });
+        clock.set('2026-03-02T02:10:00Z');
+        const alerts = await app.t.http
+          .get(`/v1/alerts?minPosition=${treated.body.position as string}`)
+          .set('Authorization', `Bearer ${app.world.tokens.regulator as string}`)
+          .expect(200);
+        const mine = (
+          alerts.body.alerts as { kind: string; subject: { traceCode?: string }; details: object }[]
+        ).filter((a) => a.subject.traceCode === traceCode);
+        expect(mine.map((a) => a.kind).sort()).toEqual(['after_revocation', 'late_entry']);
+        expect(mine.find((a) => a.kind === 'after_revocation')?.details).toMatchObject({
+          eventType: 'WasteDisposed',
+          permitNo: OTHER_RECEIVER_PERMIT.permitNo,
+          how: 'revoked',
+          occurredAt: '2026-03-02T10:03:00+08:00',
+        });
+        // dated after the revocation it is refused outright: judged at occurredAt first
+        expectProblem(
+          await send(
+            app.t,
+            `/v1/batches/${traceCode}/treatments`,
+            token('otherReceiver'),
+            { operation: 'D10', massKg: 1, occurredAt: '2026-03-02T10:03:02+08:00' },
+            keys().next('treat-revoked'),
+          ),
+          422,
+          { rule: 'permit-not-valid' },
+        );
+      } finally {
+        clock.set(CLOCK_START);
+      }
     });
   });
 });

@@ -209,7 +209,30 @@ export interface WasteTreatedData extends EventTime {
   /** The permit it was done under (hazardous waste). */
   readonly permitNo?: string;
   readonly remainingGrams: number;
+  /**
+   * Version 2: the permit it relied on, valid at `occurredAt`, had lapsed (revoked or expired) by the time it
+   * was recorded (permits are judged twice, DESIGN §2): the record is a late entry with an
+   * `after_revocation` alert.
+   */
+  readonly permitLapse?: PermitLapse;
 }
+
+/** A permit relied on at `occurredAt` that had lapsed by the time of recording. */
+export interface PermitLapse {
+  readonly permitNo: string;
+  readonly how: 'revoked' | 'expired';
+  /** When it stopped being valid (the revocation's time, or the end of its validity). */
+  readonly lapsedAt: string;
+  /** The time of recording it was judged at. */
+  readonly recordedAt: string;
+}
+
+export const PERMIT_LAPSE_SHAPE = record<PermitLapse>({
+  permitNo: text,
+  how: oneOf(['revoked', 'expired'] as const),
+  lapsedAt: text,
+  recordedAt: text,
+});
 
 export interface CorrectionApproval {
   /** Who approved: a party's USCC or a regulator's / auditor's identifier. */
@@ -253,8 +276,9 @@ export type BatchReturnedFromRejection = DomainEventOf<
 >;
 export type BatchReceived = DomainEventOf<'BatchReceived', BatchReceivedData>;
 export type BatchReturnedToShipper = DomainEventOf<'BatchReturnedToShipper', BatchReturnedToShipperData>;
-export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData>;
-export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData>;
+/** Version 2 (ADR 0009): `permitLapse`; a version 1 event never had one (its upcaster is the identity). */
+export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData, 2>;
+export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData, 2>;
 export type MassCorrected = DomainEventOf<'MassCorrected', MassCorrectedData>;
 
 export type BatchEvent =
@@ -304,6 +328,7 @@ const wasteTreated = record<WasteTreatedData>({
   composition,
   permitNo: optional(text),
   remainingGrams: whole,
+  permitLapse: optional(PERMIT_LAPSE_SHAPE),
   ...eventTime,
 });
 

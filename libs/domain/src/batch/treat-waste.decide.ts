@@ -2,7 +2,7 @@ import { TreatmentExceedsHeldMass } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { takeFromComposition } from '../origin/composition';
-import { requireCoveringPermit } from '../party/permit';
+import { judgePermitTwice } from '../party/permit';
 import type { PartyState } from '../party/party.state';
 import { Mass } from '../values/mass';
 import { isUtilisation, modeOf, parseTreatmentOperation } from '../values/operation';
@@ -10,13 +10,14 @@ import { checkCommandTime } from '../values/time';
 import { normaliseTraceCode } from '../values/trace-code';
 import { parseUscc } from '../values/uscc';
 import { compact } from '../util';
-import type { BatchEvent } from './batch.events';
+import type { BatchEvent, PermitLapse } from './batch.events';
 import type { BatchState } from './batch.state';
 import { requireActionableBatch, requireAfterCustody, requireRegistered } from './batch.rules';
 
 /**
  * 利用 / 处置 by the custodian. Hazardous waste needs a permit of the custodian valid at `occurredAt`
- * covering both the code (or its HW category) and the operation; other categories need no permit.
+ * covering both the code (or its HW category) and the operation; other categories need no permit. The
+ * permit is judged again at `recordedAt`: lapsed in between, the treatment is a late entry with `permitLapse`.
  * Any custodian may treat (a generator's own utilisation of its slag is common); the permit is the gate.
  */
 export interface TreatWasteCommand extends PartyCommand {
@@ -36,7 +37,7 @@ export function decideTreatWaste(
   state: TreatWasteState,
   options: DecideOptions = {},
 ): BatchEvent[] {
-  const { occurredAtMs, late } = checkCommandTime(command, options.time);
+  const { occurredAtMs, recordedAtMs, late } = checkCommandTime(command, options.time);
   const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
   const traceCode = normaliseTraceCode(command.traceCode);
   const operation = parseTreatmentOperation(command.operation);
@@ -45,9 +46,13 @@ export function decideTreatWaste(
   requireAfterCustody(batch, command.occurredAt, occurredAtMs);
   if (massGrams > batch.heldGrams) throw new TreatmentExceedsHeldMass(traceCode, massGrams, batch.heldGrams);
   let permitNo: string | undefined;
+  let permitLapse: PermitLapse | undefined;
   if (batch.category === 'hazardous' && batch.wasteCode !== undefined) {
     const custodian = requireRegistered(state.custodian, actorUscc, 'actorUscc');
-    permitNo = requireCoveringPermit(custodian, batch.wasteCode, occurredAtMs, operation).permitNo;
+    // judged at occurredAt (refused if not valid then) and at recording (a lapse since: a late entry)
+    const judged = judgePermitTwice(custodian, batch.wasteCode, occurredAtMs, recordedAtMs, operation);
+    permitNo = judged.permit.permitNo;
+    permitLapse = judged.lapse;
   }
   const { taken } = takeFromComposition(batch.composition, massGrams);
   const data = compact({
@@ -59,8 +64,10 @@ export function decideTreatWaste(
     composition: taken,
     permitNo,
     remainingGrams: batch.heldGrams - massGrams,
+    permitLapse,
     occurredAt: command.occurredAt,
-    late,
+    // a record relying on a permit that lapsed before it was recorded is always a late entry
+    late: late || permitLapse !== undefined,
   });
   return [isUtilisation(operation) ? domainEvent('WasteUtilised', data) : domainEvent('WasteDisposed', data)];
 }

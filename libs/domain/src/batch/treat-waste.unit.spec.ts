@@ -47,7 +47,7 @@ describe('treat (利用 / 处置)', () => {
     treat(world, treatCommand(code)).then([
       {
         type: 'WasteDisposed',
-        schemaVersion: 1,
+        schemaVersion: 2,
         data: {
           traceCode: code,
           custodianUscc: RECEIVER,
@@ -113,6 +113,65 @@ describe('treat (利用 / 处置)', () => {
       decideRevokePermit(revokePermitCommand(timed('15:30')), world.party(RECEIVER)),
     );
     treat(revoked, treatCommand(code)).thenThrows(PermitNotValid);
+  });
+
+  describe('permits judged twice (DESIGN §2)', () => {
+    const revokedAt = (time: string) => {
+      const { world, code } = received();
+      const revoke = revokePermitCommand({ occurredAt: at(time), recordedAt: at(time) });
+      return { world: world.apply(decideRevokePermit(revoke, world.party(RECEIVER))), code };
+    };
+    const treated = (world: World, command: TreatWasteCommand) => {
+      const [event] = treat(world, command).result();
+      if (event.type !== 'WasteDisposed') throw new Error(event.type);
+      return event;
+    };
+
+    it('given a permit revoked at 16:00:01, when a treatment dated 16:00:00 is recorded at 16:00:03, then it is accepted only as a late entry naming the lapse', () => {
+      const { world, code } = revokedAt('16:00:01');
+      const event = treated(
+        world,
+        treatCommand(code, { occurredAt: at('16:00'), recordedAt: at('16:00:03') }),
+      );
+      expect(event.schemaVersion).toBe(2);
+      expect(event.data).toMatchObject({
+        permitNo: '3301000001',
+        late: true,
+        permitLapse: {
+          permitNo: '3301000001',
+          how: 'revoked',
+          lapsedAt: at('16:00:01'),
+          recordedAt: '2025-03-03T16:00:03.000+08:00',
+        },
+      });
+    });
+
+    it('a permit that expired between occurredAt and the recording is a lapse too; one valid at both times is none', () => {
+      const { world, code } = received();
+      // the fixture permit runs to 2027-12-31 (CST): a treatment of 31 December recorded on 2 January
+      const expired = treated(
+        world,
+        treatCommand(code, {
+          occurredAt: '2027-12-31T20:00:00+08:00',
+          recordedAt: '2028-01-02T01:00:00.000Z',
+        }),
+      );
+      expect(expired.data.permitLapse).toMatchObject({
+        how: 'expired',
+        lapsedAt: '2028-01-01T00:00:00.000+08:00',
+      });
+      expect(expired.data.late).toBe(true);
+      const inTime = treated(world, treatCommand(code));
+      expect(inTime.data.permitLapse).toBeUndefined();
+      expect(inTime.data.late).toBe(false);
+    });
+
+    it('a treatment dated after the revocation is still refused (PermitNotValid): judged at occurredAt first', () => {
+      const { world, code } = revokedAt('15:59');
+      treat(world, treatCommand(code, { occurredAt: at('16:00'), recordedAt: at('16:01') })).thenThrows(
+        PermitNotValid,
+      );
+    });
   });
 
   it('refuses anyone but the custodian (NotCustodian), a batch on a manifest (BatchOnOpenManifest), a date before receipt (OccurredOutOfOrder)', () => {

@@ -77,7 +77,13 @@ export function isWorkingDay(date: string, calendar: WorkingCalendar = WEEKENDS_
 export function parseWorkdayCalendarCsv(text: string): WorkingCalendar {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true, info: true }) as unknown as typeof rows;
+    rows = parse(text, {
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      bom: true,
+      info: true,
+    }) as unknown as typeof rows;
   } catch (error) {
     throw new InvalidWorkdayCalendar(`not CSV (${(error as Error).message})`);
   }

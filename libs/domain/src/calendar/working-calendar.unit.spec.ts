@@ -36,7 +36,9 @@ describe('the official working-day calendar (国务院办公厅 节假日安排)
     it('over 中秋 and 国庆 2026: the holidays do not count', () => {
       // 中秋 Fri 25 – Sun 27 Sep and 国庆 1–7 Oct off. Pickup Wed 23 Sep: Thu 24 (1), Mon 28 (2), Tue 29 (3),
       // Wed 30 (4), Thu 8 Oct (5) → due 00:00 Fri 9 Oct. Weekends alone: Thu 24 … Wed 30 → 00:00 Thu 1 Oct.
-      expect(manifestDeadline('2026-09-23T10:00:00+08:00', calendar).dueAt).toBe('2026-10-09T00:00:00.000+08:00');
+      expect(manifestDeadline('2026-09-23T10:00:00+08:00', calendar).dueAt).toBe(
+        '2026-10-09T00:00:00.000+08:00',
+      );
       expect(manifestDeadline('2026-09-23T10:00:00+08:00', WEEKENDS_ONLY).dueAt).toBe(
         '2026-10-01T00:00:00.000+08:00',
       );
@@ -63,8 +65,16 @@ describe('the official working-day calendar (国务院办公厅 节假日安排)
   describe('given a bad calendar file, then it is refused with the line at fault', () => {
     const cases: [string, string, number | undefined][] = [
       ['day,kind\n2026-01-01,holiday\n', 'the header must be date,kind,name', 1],
-      ['date,kind,name\n2026-01-01,holiday,元旦\n2026-02-30,holiday,x\n', '"2026-02-30" is not a date YYYY-MM-DD', 3],
-      ['date,kind,name\n2026-01-01,holiday,元旦\n\n2026-01-01,holiday,元旦\n', '2026-01-01 is listed twice', 4],
+      [
+        'date,kind,name\n2026-01-01,holiday,元旦\n2026-02-30,holiday,x\n',
+        '"2026-02-30" is not a date YYYY-MM-DD',
+        3,
+      ],
+      [
+        'date,kind,name\n2026-01-01,holiday,元旦\n\n2026-01-01,holiday,元旦\n',
+        '2026-01-01 is listed twice',
+        4,
+      ],
       ['date,kind,name\n2026-03-02,workday,x\n', '2026-03-02 is a weekday: it is a working day already', 2],
       ['date,kind,name\n2026-03-07,rest,x\n', 'kind "rest" is neither holiday nor workday', 2],
       ['date,kind,name\n', 'no days listed', undefined],
@@ -82,7 +92,9 @@ describe('the official working-day calendar (国务院办公厅 节假日安排)
   });
 
   it('an adjusted working Saturday counts: pickup Thu 8 Oct 2026 → Fri 9 (1), Sat 10 (2, 调休), Mon–Wed (3–5)', () => {
-    expect(manifestDeadline('2026-10-08T10:00:00+08:00', calendar).dueAt).toBe('2026-10-15T00:00:00.000+08:00');
+    expect(manifestDeadline('2026-10-08T10:00:00+08:00', calendar).dueAt).toBe(
+      '2026-10-15T00:00:00.000+08:00',
+    );
     expect(manifestDeadline('2026-10-08T10:00:00+08:00', WEEKENDS_ONLY).dueAt).toBe(
       '2026-10-16T00:00:00.000+08:00',
     );

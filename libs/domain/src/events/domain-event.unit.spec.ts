@@ -32,7 +32,13 @@ describe('events', () => {
       'ManifestReceived',
       'ManifestCancelled',
     ]);
-    const changed = { WasteGenerated: 2, ManifestPickedUp: 2, ManifestReceived: 2 };
+    const changed = {
+      WasteGenerated: 2,
+      WasteUtilised: 2,
+      WasteDisposed: 2,
+      ManifestPickedUp: 2,
+      ManifestReceived: 2,
+    };
     expect(Object.fromEntries(Object.entries(EVENT_SCHEMA_VERSIONS).filter(([, v]) => v !== 1))).toEqual(
       changed,
     );

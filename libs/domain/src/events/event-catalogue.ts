@@ -8,7 +8,14 @@ import {
 } from '../manifest/manifest.events';
 import { PARTY_EVENT_SHAPES, type PartyEvent, type PartyEventType } from '../party/party.events';
 import { streamName, type AggregateKind } from '../streams';
-import type { AggregateOf, DomainEvent, DomainEventType, EventOfType, Upcaster } from './domain-event';
+import type {
+  AggregateOf,
+  DomainEvent,
+  DomainEventType,
+  EventData,
+  EventOfType,
+  Upcaster,
+} from './domain-event';
 import type { Shape } from './shape';
 
 /**
@@ -66,6 +73,8 @@ const party = onStream('party', (d: { readonly uscc: string }) => d.uscc);
 const batch = onStream('batch', (d: { readonly traceCode: string }) => d.traceCode);
 const manifest = onStream('manifest', (d: { readonly manifestNo: string }) => d.manifestNo);
 const v1 = { version: 1, upcasters: {} } as const;
+/** The upcaster of a version that only added an optional field: the older data is already valid. */
+const sameData = (data: EventData): EventData => data;
 const P = PARTY_EVENT_SHAPES;
 const B = BATCH_EVENT_SHAPES;
 const M = MANIFEST_EVENT_SHAPES;
@@ -150,8 +159,9 @@ export const EVENT_CATALOGUE = {
     data: B.BatchReturnedToShipper,
     consequenceOf: 'ManifestReceived',
   },
-  WasteUtilised: { ...batch, creates: false, ...v1, data: B.WasteUtilised },
-  WasteDisposed: { ...batch, creates: false, ...v1, data: B.WasteDisposed },
+  // v2: `permitLapse`, a permit judged twice (ADR 0009); v1 had none, so v1 → v2 keeps the data as it is
+  WasteUtilised: { ...batch, creates: false, version: 2, upcasters: { 1: sameData }, data: B.WasteUtilised },
+  WasteDisposed: { ...batch, creates: false, version: 2, upcasters: { 1: sameData }, data: B.WasteDisposed },
   MassCorrected: { ...batch, creates: false, ...v1, data: B.MassCorrected },
 
   ManifestIssued: { ...manifest, creates: true, ...v1, data: M.ManifestIssued },

@@ -2,6 +2,7 @@ import { NoPermit, PermitDoesNotCoverOperation, PermitDoesNotCoverWaste, PermitN
 import { coversWasteCode } from '../catalogue/hw-catalogue';
 import type { TreatmentOperation } from '../values/operation';
 import { cstStartOfDay, formatCst, isCalendarDate, parseCalendarDate, parseInstant } from '../values/time';
+import type { PermitLapse } from '../batch/batch.events';
 import type { PermitState, RegisteredParty } from './party.state';
 
 const DAY_MS = 86_400_000;
@@ -65,4 +66,41 @@ export function requireCoveringPermit(
       coveringButInvalid.map((p) => p.permitNo),
     );
   throw new PermitDoesNotCoverWaste(party.uscc, wasteCode, at);
+}
+
+/**
+ * Permits are judged twice (DESIGN §2): a record relies on a permit valid at `occurredAt`
+ * (`requireCoveringPermit`); if that permit had lapsed — revoked or expired — by the time of recording, the
+ * record is accepted only as a late entry and says so (`PermitLapse`, raising an `after_revocation` alert).
+ * A permit valid at both times is preferred to one that lapsed in between.
+ */
+export function judgePermitTwice(
+  party: RegisteredParty,
+  wasteCode: string,
+  occurredAtMs: number,
+  recordedAtMs: number,
+  operation: TreatmentOperation | 'receive',
+): { readonly permit: PermitState; readonly lapse?: PermitLapse } {
+  const first = requireCoveringPermit(party, wasteCode, occurredAtMs, operation);
+  if (permitValidAt(first, recordedAtMs)) return { permit: first };
+  const coversOp = (p: PermitState): boolean => operation === 'receive' || p.operations.includes(operation);
+  const both = party.permits.find(
+    (p) =>
+      permitValidAt(p, occurredAtMs) &&
+      permitValidAt(p, recordedAtMs) &&
+      permitCoversWaste(p, wasteCode) &&
+      coversOp(p),
+  );
+  if (both) return { permit: both };
+  const revokedMs = first.revokedAt === undefined ? undefined : parseInstant(first.revokedAt, 'revokedAt');
+  const revoked = revokedMs !== undefined && revokedMs <= recordedAtMs;
+  return {
+    permit: first,
+    lapse: {
+      permitNo: first.permitNo,
+      how: revoked ? 'revoked' : 'expired',
+      lapsedAt: revoked ? (first.revokedAt as string) : formatCst(permitWindow(first).toMs),
+      recordedAt: formatCst(recordedAtMs),
+    },
+  };
 }

@@ -163,6 +163,7 @@ function suite(kind: ReadModelKind): void {
         late_entry: 2,
         permit_capacity_warning: 0,
         overdue_medical_storage: 0,
+        after_revocation: 0,
       });
 
       // leaving storage resolves it, keeping that it was overdue

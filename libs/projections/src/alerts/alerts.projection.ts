@@ -37,6 +37,9 @@ import type { ReferenceData } from '../reference/reference-data';
  *   `storageDueAt(storageSince)`); one per stay of a batch in storage; raised at the deadline, resolved
  *   when the batch leaves storage (picked up, or used up: treated, consolidated, split to nothing) — leaving
  *   before the deadline removes it.
+ * - `after_revocation`: a record relying on a permit valid at its `occurredAt` that was revoked or had expired
+ *   by the time it was recorded (`permitLapse` on the event: permits are judged twice, DESIGN §2); always
+ *   with a `late_entry` beside it; raised at the time of recording.
  * - `late_entry`: a movement recorded more than 72 h after it occurred (`late: true` on the event of the
  *   command; the custody events the process manager derives from a manifest event are not counted again).
  *
@@ -124,7 +127,8 @@ export type AlertKind =
   | 'overdue_storage'
   | 'late_entry'
   | 'permit_capacity_warning'
-  | 'overdue_medical_storage';
+  | 'overdue_medical_storage'
+  | 'after_revocation';
 export const ALERT_KINDS: readonly AlertKind[] = [
   'discrepancy',
   'overdue_manifest',
@@ -132,6 +136,7 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'late_entry',
   'permit_capacity_warning',
   'overdue_medical_storage',
+  'after_revocation',
 ];
 
 export const ALERTS_PROJECTION = 'alerts';
@@ -570,6 +575,27 @@ export async function evolveAlerts(
           delayHours: Math.floor(delayMs / 36_000) / 100,
         },
       });
+      // permits judged twice: a record relying on a permit that lapsed before it was recorded
+      const lapse = 'permitLapse' in event.data ? event.data.permitLapse : undefined;
+      if (lapse !== undefined) {
+        await w.raise({
+          id: `after_revocation:${recorded.id}`,
+          kind: 'after_revocation',
+          manifestNo: late.manifestNo,
+          traceCode: late.traceCode,
+          parties: [late.actor, ...(late.others ?? [])],
+          categories: late.categories,
+          raisedAt: recordedAt,
+          details: {
+            eventType: event.type,
+            occurredAt: event.data.occurredAt,
+            recordedAt,
+            permitNo: lapse.permitNo,
+            how: lapse.how,
+            lapsedAt: lapse.lapsedAt,
+          },
+        });
+      }
     }
   }
 
