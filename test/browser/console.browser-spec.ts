@@ -142,6 +142,14 @@ if (missing && process.env.CI === 'true') {
       expect(inventory.total).toBe(1);
       await page.locator('[data-test=qr]').waitFor();
       await screenshotBoth(page, 'generator-batch-label');
+      // the HJ 1276 label opens in a new tab, read with the token (a plain link would carry none)
+      const [labelTab] = await Promise.all([
+        page.context().waitForEvent('page'),
+        page.locator('[data-test=label-svg]').click(),
+      ]);
+      await labelTab.waitForURL(/^blob:/);
+      await labelTab.locator('text').filter({ hasText: '危险废物' }).first().waitFor();
+      await labelTab.close();
 
       await page.getByRole('button', { name: '开具联单' }).click();
       await page.waitForURL(/\/manifests\/new/);
