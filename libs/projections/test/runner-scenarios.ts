@@ -327,6 +327,36 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     expect(await f.actual(leader.runner, true)).toEqual(await f.expected());
   });
 
+  it('rebuilds a projection whose code version changed when it takes the lead, in shadow tables, and records the version', async () => {
+    const f = await fixture('version');
+    await appendSynthetic(f.store, 0, 400);
+    const v1 = await f.runner([syntheticProjection(), countingProjection()], { owner: 'v1' });
+    await v1.runner.start();
+    expect(await v1.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    await v1.runner.stop();
+    const table = kind === 'postgres' ? `"${(f.config as { schema: string }).schema}".projection_checkpoint` : 'projection_checkpoint';
+    const rows = async () =>
+      (await v1.dataSource.query(`SELECT name, version, generation FROM ${table} ORDER BY name`)).map(
+        (r: { name: string; version: unknown; generation: unknown }) => ({ name: r.name, version: Number(r.version), generation: Number(r.generation) }),
+      );
+    expect(await rows()).toEqual([
+      { name: 'stream-counts', version: 1, generation: 0 },
+      { name: 'synthetic', version: 1, generation: 0 },
+    ]);
+
+    const v2 = await f.runner([{ ...syntheticProjection(), version: 2 }, countingProjection()], { owner: 'v2' });
+    await v2.runner.start();
+    await eventually(async () => (await rows()).some((r: { name: string; version: number }) => r.name === 'synthetic' && r.version === 2), 10_000, 'the version rebuild to swap');
+    expect(await rows()).toEqual([
+      { name: 'stream-counts', version: 1, generation: 0 },
+      { name: 'synthetic', version: 2, generation: 1 },
+    ]);
+    expect(v2.logger.messages('log').join('\n')).toMatch(/Code version changed for synthetic/);
+    await appendSynthetic(f.store, 400, 40);
+    expect(await v2.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await f.actual(v2.runner, true)).toEqual(await f.expected());
+  });
+
   it('has one writer: a standby takes over when the leader stops', async () => {
     const f = await fixture('standby');
     await appendSynthetic(f.store, 0, 200);

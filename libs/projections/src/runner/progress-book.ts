@@ -14,6 +14,8 @@ export interface ProjectionFailure {
 export interface ProjectionProgress {
   readonly checkpoint: bigint;
   readonly generation: number;
+  /** The code version its tables were built by; undefined until it has a checkpoint row. */
+  readonly version?: number;
   readonly failure?: ProjectionFailure;
 }
 
@@ -67,7 +69,12 @@ export class ProgressBook {
       this.entries.set(
         name,
         row
-          ? { checkpoint: row.position, generation: row.generation, ...(row.failure ? { failure: failureOf(row.failure) } : {}) }
+          ? {
+              checkpoint: row.position,
+              generation: row.generation,
+              version: row.version,
+              ...(row.failure ? { failure: failureOf(row.failure) } : {}),
+            }
           : { checkpoint: 0n, generation: 0 },
       );
     }

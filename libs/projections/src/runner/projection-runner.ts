@@ -418,6 +418,7 @@ export class ProjectionRunner {
       return;
     }
     this.retryFailed();
+    this.rebuildChanged();
     this.state = 'running';
     this.metrics?.leading(true);
     this.logger.log(`Projecting as ${this.owner} (lease token ${token}) from position ${this.book.lowest()}`);
@@ -437,6 +438,25 @@ export class ProjectionRunner {
       this.book.clearFailure(name);
       this.applier.clearing.add(name);
     }
+  }
+
+  /**
+   * A projection whose tables were built by another version of its code (`Projection.version`) is rebuilt
+   * in shadow tables, in the background: its old tables answer meanwhile (and are kept live by the new
+   * code) until the swap. Once per lead; a rebuild already running elsewhere holds the rebuild lease.
+   */
+  private rebuildChanged(): void {
+    const changed = this.projections
+      .filter((p) => {
+        const stored = this.book.get(p.name).version;
+        return stored !== undefined && stored !== p.version;
+      })
+      .map((p) => p.name);
+    if (changed.length === 0 || this.rebuilding) return;
+    this.logger.log(`Code version changed for ${changed.join(', ')}: rebuilding in shadow tables`);
+    void this.rebuild({ projections: changed }).catch((error: unknown) => {
+      this.logger.error(`Rebuild of ${changed.join(', ')} after a version change: ${errorMessage(error)}`);
+    });
   }
 
   private onLeaseLost(token: bigint): void {
