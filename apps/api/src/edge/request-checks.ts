@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { textProblem } from '@wasteflow/domain';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { MethodNotAllowed, UrlTooLong } from './edge.errors';
 
@@ -36,6 +37,9 @@ export function installRequestChecks(
         'duplicate-header',
       );
     }
+    const notText = urlTextProblem(request.url);
+    if (notText)
+      throw InvalidRequest.field(notText.field, 'invalid-text', `${notText.field}: ${notText.reason}`);
     if (request.is404) {
       const path = request.url.split('?')[0];
       const allow = METHODS.filter((method) => fastify.findRoute({ method, url: path }) !== null);
@@ -43,6 +47,39 @@ export function installRequestChecks(
     }
     return undefined;
   });
+}
+
+/**
+ * The request target holds text too: a path parameter or a query value that decodes to NUL, a control
+ * character or an unpaired surrogate (or is no UTF-8 at all) is refused here for every route, as a body's
+ * free text is — PostgreSQL cannot take U+0000 in a query parameter, and no identifier contains one.
+ */
+function urlTextProblem(url: string): { field: string; reason: string } | undefined {
+  // raw control bytes never reach here (Node's parser refuses them): only escapes can carry them
+  if (!url.includes('%')) return undefined;
+  const [path, query = ''] = url.split('?', 2);
+  const check = (field: string, raw: string) => {
+    let text: string;
+    try {
+      text = decodeURIComponent(raw.replace(/\+/g, ' '));
+    } catch {
+      return { field, reason: 'not UTF-8 after percent-decoding' };
+    }
+    // lengths are the URL limit's business; only the text classes matter here
+    const reason = textProblem(text, Number.MAX_SAFE_INTEGER);
+    return reason ? { field, reason } : undefined;
+  };
+  for (const segment of path.split('/')) {
+    const problem = check('path', segment);
+    if (problem) return problem;
+  }
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const [name, value = ''] = pair.split('=', 2);
+    const problem = check('query', name) ?? check(`query ${name.slice(0, 40)}`, value);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function repeatedSingleHeader(rawHeaders: readonly string[]): string | undefined {
