@@ -442,6 +442,30 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expectProblem(await get(`/v1/webhooks/%E0%A4%A`, 'generator'), 400);
   });
 
+  it('an Idempotency-Key, when given, makes a retried subscription the same one; another body under it is 422', async () => {
+    const r = await receiver();
+    const subscribeWith = (key: string, body: unknown) =>
+      t.http
+        .post('/v1/webhooks')
+        .set('Authorization', `Bearer ${token('generator')}`)
+        .set('Idempotency-Key', key)
+        .send(body as object);
+    const key = `webhook-${kind}-${Date.now()}`;
+    const first = await subscribeWith(key, { url: r.url });
+    const again = await subscribeWith(key, { url: r.url });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.webhookId).toBe(first.body.webhookId);
+    expect(again.body.secret).toBe(first.body.secret);
+    expectProblem(await subscribeWith(key, { url: r.url, eventTypes: ['BatchSplit'] }), 422, {
+      rule: 'idempotency-key-reused',
+    });
+    const ids = (await get('/v1/webhooks', 'generator')).body.webhooks.map(
+      (w: { webhookId: string }) => w.webhookId,
+    );
+    expect(ids.filter((id: string) => id === first.body.webhookId)).toHaveLength(1);
+    expectProblem(await subscribeWith('tab\there', { url: r.url }), 400, { fields: ['Idempotency-Key'] });
+  });
+
   it('event-type filters: only the types subscribed to', async () => {
     const r = await receiver();
     await subscribe('generator', r, { eventTypes: ['BatchSplit'] });

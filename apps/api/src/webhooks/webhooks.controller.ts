@@ -1,7 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLOCK, EVENT_STORE, formatPosition, type Clock, type EventStore } from '@wasteflow/event-store';
-import { actorOf, type Principal } from '@wasteflow/ledger';
+import { actorOf, IdempotencyKeyReused, type Principal } from '@wasteflow/ledger';
+import { parseIdempotencyKey } from '../common/idempotency-key';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { FeedReader } from '../feed/feed.reader';
@@ -120,18 +134,52 @@ export class WebhooksController {
   })
   @ApiBody({ type: CreateWebhookDto })
   @ApiProblems(400, 401, 403)
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Headers('idempotency-key') rawKey?: string | string[],
+  ) {
     const input = createWebhookOf(body);
+    // Optional here (a subscription is configuration, not a ledger write), honoured when given: the same
+    // key and body answer the first subscription again; the same key with another body is 422.
+    const key = rawKey === undefined ? undefined : parseIdempotencyKey(rawKey);
+    const actor = actorOf(principal);
+    const scope = `webhooks:${actor}`;
+    const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    if (key !== undefined) {
+      const prior = await this.events.bookkeeping.readIdempotencyRecord(scope, key);
+      if (prior !== undefined) return this.replay(prior.record, fingerprint, key);
+    }
     const url = await this.target(input.url);
+    const now = this.clock.now();
     const subscription = await this.store.create({
-      owner: actorOf(principal),
+      owner: actor,
       scope: scopeOf(principal),
       url,
       eventTypes: input.eventTypes,
       checkpoint: input.after ?? (await this.events.headPosition()),
-      at: this.clock.now(),
+      at: now,
     });
+    if (key !== undefined) {
+      const record = { webhookId: subscription.id, fingerprint };
+      const inserted = await this.events.bookkeeping.importIdempotencyRecords([
+        { scope, key, record, recordedAt: now },
+      ]);
+      if (inserted === 0) {
+        // A twin request with the same key got there first: ours is undone, its answer given.
+        await this.store.remove(subscription.id, actor, now);
+        const prior = await this.events.bookkeeping.readIdempotencyRecord(scope, key);
+        if (prior !== undefined) return this.replay(prior.record, fingerprint, key);
+      }
+    }
     this.deliverer.wake();
+    return { ...webhookView(subscription), secret: subscription.secret };
+  }
+
+  private async replay(record: Record<string, unknown>, fingerprint: string, key: string) {
+    if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReused(key);
+    const subscription = await this.store.find(String(record.webhookId));
+    if (subscription === undefined) throw new WebhookNotFound(String(record.webhookId));
     return { ...webhookView(subscription), secret: subscription.secret };
   }
 
