@@ -3,9 +3,7 @@ export { EVENT_STORE } from './event-store.token';
 export {
   DEFAULT_READ_MODEL_SCHEMA,
   SQLITE_READ_MODEL_FILE,
-  projectionsEnabled,
   readModelConfigFor,
-  readModelConfigFromEnv,
   type ReadModelDatabaseConfig,
   type ReadModelPlacement,
 } from './database/read-model-config';

@@ -22,25 +22,6 @@ export function readModelSchema(config: ReadModelDatabaseConfig): string | undef
   return schema;
 }
 
-/**
- * DESIGN.md §4 "Running it": with `WASTEFLOW_STORE` = postgres or eventstoredb the read models live in
- * `DATABASE_URL`; with the embedded default, in a SQLite file of their own beside the event log.
- */
-export function readModelConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ReadModelDatabaseConfig {
-  const store = env.WASTEFLOW_STORE ?? 'sqlite';
-  if (store === 'sqlite') {
-    const dir = (env.WASTEFLOW_DATA_DIR ?? './data').replace(/\/+$/, '');
-    return { kind: 'sqlite', file: `${dir}/${SQLITE_READ_MODEL_FILE}` };
-  }
-  if (!env.DATABASE_URL) throw new Error(`WASTEFLOW_STORE=${store} needs DATABASE_URL for the read models`);
-  return { kind: 'postgres', url: env.DATABASE_URL, schema: DEFAULT_READ_MODEL_SCHEMA };
-}
-
-/** `WASTEFLOW_PROJECTIONS=off` means another process (apps/projector) runs the projections. */
-export function projectionsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.WASTEFLOW_PROJECTIONS ?? 'on').trim().toLowerCase() !== 'off';
-}
-
 /** The part of the store settings (libs/ledger `StoreSettings`) that places the read models. */
 export interface ReadModelPlacement {
   readonly store: 'sqlite' | 'postgres' | 'eventstoredb';

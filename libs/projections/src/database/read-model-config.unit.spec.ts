@@ -1,28 +1,32 @@
-import { projectionsEnabled, readModelConfigFromEnv, readModelSchema } from './read-model-config';
+import { readModelConfigFor, readModelSchema } from './read-model-config';
 
-describe('read-model configuration from the environment (DESIGN.md §4 "Running it")', () => {
+/**
+ * Where the read models live is decided once, from the validated settings every app loads (the api's
+ * ApiConfig, the projector's and the CLI's store settings): no second reading of the environment here.
+ */
+describe('read-model placement (DESIGN.md §4 "Running it")', () => {
+  const base = { dataDir: '/var/lib/wasteflow/', postgresSchemaPrefix: 'wasteflow' } as const;
+
   it('uses a SQLite file in the data directory with the embedded store', () => {
-    expect(readModelConfigFromEnv({})).toEqual({ kind: 'sqlite', file: './data/read-models.sqlite' });
-    expect(
-      readModelConfigFromEnv({ WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: '/var/lib/wasteflow/' }),
-    ).toEqual({
+    expect(readModelConfigFor({ ...base, store: 'sqlite' })).toEqual({
       kind: 'sqlite',
       file: '/var/lib/wasteflow/read-models.sqlite',
     });
   });
 
-  it('uses DATABASE_URL, schema wasteflow_read, with the PostgreSQL or EventStoreDB store', () => {
+  it('uses DATABASE_URL, schema <prefix>_read, with the PostgreSQL or EventStoreDB store', () => {
     const url = 'postgres://db/wasteflow';
-    expect(readModelConfigFromEnv({ WASTEFLOW_STORE: 'postgres', DATABASE_URL: url })).toEqual({
+    expect(readModelConfigFor({ ...base, store: 'postgres', databaseUrl: url })).toEqual({
       kind: 'postgres',
       url,
       schema: 'wasteflow_read',
     });
-    expect(readModelConfigFromEnv({ WASTEFLOW_STORE: 'eventstoredb', DATABASE_URL: url })).toMatchObject({
+    expect(readModelConfigFor({ ...base, store: 'eventstoredb', databaseUrl: url, postgresSchemaPrefix: 'p' })).toEqual({
       kind: 'postgres',
       url,
+      schema: 'p_read',
     });
-    expect(() => readModelConfigFromEnv({ WASTEFLOW_STORE: 'eventstoredb' })).toThrow('needs DATABASE_URL');
+    expect(() => readModelConfigFor({ ...base, store: 'eventstoredb' })).toThrow('needs DATABASE_URL');
   });
 
   it('checks schema names', () => {
@@ -31,11 +35,5 @@ describe('read-model configuration from the environment (DESIGN.md §4 "Running 
       'Invalid schema name',
     );
     expect(readModelSchema({ kind: 'sqlite', file: 'f' })).toBeUndefined();
-  });
-
-  it('runs projections in-process unless WASTEFLOW_PROJECTIONS=off', () => {
-    expect(projectionsEnabled({})).toBe(true);
-    expect(projectionsEnabled({ WASTEFLOW_PROJECTIONS: 'on' })).toBe(true);
-    expect(projectionsEnabled({ WASTEFLOW_PROJECTIONS: 'OFF' })).toBe(false);
   });
 });

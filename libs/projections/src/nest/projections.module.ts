@@ -29,7 +29,7 @@ export interface ProjectionsModuleOptions {
   readonly projections: readonly Projection[];
   /**
    * Start the runner on bootstrap. Default true; the api passes false when a separate projector process
-   * runs them (`WASTEFLOW_PROJECTIONS=off`, see `projectionsEnabled`). The runner is provided either way,
+   * runs them (`WASTEFLOW_PROJECTIONS=off`, parsed once in the api's configuration). The runner is provided either way,
    * for status() and waitForPosition().
    */
   readonly run?: boolean;

@@ -61,6 +61,7 @@ export class ProjectionRunner {
   private readonly metrics?: RunnerMetrics;
   private readonly timing: LeaseTiming;
   private rebuilding = false;
+  private readonly carryRows: boolean;
 
   private state: RunnerState = 'stopped';
   /** start() was called and neither stop() nor a failure has ended it. */
@@ -100,6 +101,7 @@ export class ProjectionRunner {
       throw new Error(`restartDelayMs must be a non-negative integer, got ${this.restartDelayMs}`);
     }
     this.hooks = options.testHooks ?? {};
+    this.carryRows = options.carryRows ?? true;
     this.book = new ProgressBook(this.projections.map((p) => p.name));
     const hook = this.hooks.beforeCheckpoint;
     this.applier = new BatchApplier({
@@ -312,7 +314,7 @@ export class ProjectionRunner {
             batchSize,
             // Only this rebuild writes the shadow tables: the rows it committed are carried between batches.
             // Only from zero: carried tables start out "complete", which holds for emptied tables alone.
-            carry: round === 0 && !process.env.WF_NO_CARRY,
+            carry: round === 0 && this.carryRows,
             onCommit: (outcome) => {
               this.metrics?.committed('rebuild', outcome.seconds, new Map(), outcome.applied);
               for (const [name, count] of outcome.applied) applied[name] += count;

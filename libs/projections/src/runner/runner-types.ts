@@ -59,6 +59,8 @@ export interface ProjectionRunnerOptions {
   /** Epoch milliseconds, for lease expiry. */
   readonly clock?: () => number;
   readonly testHooks?: RunnerTestHooks;
+  /** Rebuilds carry committed rows between batches (default true; the bench turns it off to measure it). */
+  readonly carryRows?: boolean;
 }
 
 export interface ProjectionCheckpointStatus {
