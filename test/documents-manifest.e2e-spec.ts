@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   batchBody,
   Builders,
+  extraUscc,
   Keys,
   PARTIES,
   PLATE,
@@ -124,6 +125,42 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
     expect(received.text).toContain('到达时间：2026-03-0210:02');
     const qr = decodeQr(await renderFirstPage(received.pdf, `manifest-${kind}`, 2));
     expect(qr).toBe(`${PUBLIC_URL}/v1/manifests/${manifestNo}`);
+  });
+
+  it('prints the shipper’s address and emergency phone recorded at registration (PartyRegistered v2)', async () => {
+    const uscc = extraUscc('330106', 14);
+    const admin = (path: string, body: object) =>
+      t.http
+        .post(path)
+        .set('Authorization', `Bearer ${t.adminToken}`)
+        .set('Idempotency-Key', `${SUITE}-${kind}-${path}-${uscc}`)
+        .send(body);
+    await admin('/v1/parties', {
+      uscc,
+      name: '杭州西湖表面处理有限公司',
+      roles: ['generator'],
+      districtCode: '330106',
+      address: '杭州市西湖区文三路 90 号',
+      emergencyPhone: '0571-88880000',
+      occurredAt: '2026-03-02T08:00:00+08:00',
+    }).expect(201);
+    const token = (await admin('/v1/tokens', { kind: 'party', partyUscc: uscc }).expect(201)).body
+      .token as string;
+    const batch = await t.http
+      .post('/v1/batches')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-b-${uscc}`)
+      .send(batchBody(5))
+      .expect(201);
+    const manifest = await t.http
+      .post('/v1/manifests')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-m-${uscc}`)
+      .send(build.manifestBody([batch.body.traceCode as string]))
+      .expect(201);
+    const { text } = await textOf(manifest.body.manifestNo as string, token);
+    expect(text).toContain('单位地址：杭州市西湖区文三路90号');
+    expect(text).toContain('应急联系电话：0571-88880000');
   });
 
   it('prints 否 when the receipt matches, and refuses a stranger (403), a malformed number (400), an unknown one (404)', async () => {

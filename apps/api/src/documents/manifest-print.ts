@@ -81,7 +81,11 @@ export class ManifestPrintReader {
         receivedKg: line.receivedKg,
       });
     }
-    const receiver = await this.parties.find(view.receiver.uscc);
+    const [shipper, carrier, receiver] = await Promise.all([
+      this.parties.find(view.shipper.uscc),
+      this.parties.find(view.carrier.uscc),
+      this.parties.find(view.receiver.uscc),
+    ]);
     const codes = view.lines.flatMap((l) => (l.wasteCode ? [l.wasteCode] : []));
     const received = view.receivedAt !== null;
     const receivedKg = received
@@ -91,13 +95,19 @@ export class ManifestPrintReader {
       manifestNo: view.manifestNo,
       status: STATUS_NAMES[view.status] ?? view.status,
       plannedAt: cstMinute(view.plannedAt),
-      shipper: { uscc: view.shipper.uscc, name: view.shipper.name ?? undefined },
+      shipper: {
+        uscc: view.shipper.uscc,
+        name: view.shipper.name ?? undefined,
+        address: shipper?.address,
+        emergencyPhone: shipper?.emergencyPhone,
+      },
       handedOverAt: cstMinute(view.pickedUpAt),
       lines,
       totalKg: view.totalKg,
       carrier: {
         uscc: view.carrier.uscc,
         name: view.carrier.name ?? undefined,
+        address: carrier?.address,
         vehiclePlate: view.vehiclePlate ?? undefined,
         from: view.shipper.name ?? view.shipper.uscc,
         to: view.receiver.name ?? view.receiver.uscc,
@@ -107,6 +117,7 @@ export class ManifestPrintReader {
       receiver: {
         uscc: view.receiver.uscc,
         name: view.receiver.name ?? undefined,
+        address: receiver?.address,
         permitNo: permitFor(receiver, codes),
         receivedAt: cstMinute(view.receivedAt),
         significantDiscrepancy: received ? (view.discrepancy ? '是' : '否') : undefined,

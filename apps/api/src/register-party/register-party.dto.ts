@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, Matches } from 'class-validator';
 import { PARTY_ROLES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsDistrictCode, IsIsoInstant, IsUscc, IsFreeText } from '../common/validation';
+import { IsDistrictCode, IsIsoInstant, IsUscc, IsFreeText, IsOptionalFreeText } from '../common/validation';
 
 export class RegisterPartyDto {
   @ApiProperty({
@@ -30,6 +30,21 @@ export class RegisterPartyDto {
   })
   @IsDistrictCode()
   districtCode!: string;
+
+  @ApiPropertyOptional({
+    example: '杭州市西湖区文三路 90 号',
+    maxLength: TEXT_BOUNDS.name,
+    description: '单位地址 (documents)',
+  })
+  @IsOptionalFreeText(TEXT_BOUNDS.name)
+  address?: string;
+
+  @ApiPropertyOptional({ example: '0571-88880000', description: '应急联系电话 of the unit (documents)' })
+  @IsOptional()
+  @Matches(/^[0-9+\-() ]{3,32}$/, {
+    message: 'emergencyPhone must be a phone number: digits, +, -, spaces, parentheses',
+  })
+  emergencyPhone?: string;
 
   @ApiPropertyOptional({ example: EXAMPLE.occurredAt, description: 'Defaults to the time of recording' })
   @IsOptional()

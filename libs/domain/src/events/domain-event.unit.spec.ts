@@ -33,6 +33,7 @@ describe('events', () => {
       'ManifestCancelled',
     ]);
     const changed = {
+      PartyRegistered: 2,
       WasteGenerated: 2,
       WasteUtilised: 2,
       WasteDisposed: 2,

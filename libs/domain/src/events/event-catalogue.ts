@@ -80,7 +80,14 @@ const B = BATCH_EVENT_SHAPES;
 const M = MANIFEST_EVENT_SHAPES;
 
 export const EVENT_CATALOGUE = {
-  PartyRegistered: { ...party, creates: true, ...v1, data: P.PartyRegistered },
+  // v2 (issue 14): the unit's address and emergency phone, optional; a v1 event is a v2 without them
+  PartyRegistered: {
+    ...party,
+    creates: true,
+    version: 2,
+    upcasters: { 1: (data) => data },
+    data: P.PartyRegistered,
+  },
   PermitGranted: { ...party, creates: false, ...v1, data: P.PermitGranted },
   PermitRevoked: { ...party, creates: false, ...v1, data: P.PermitRevoked },
   PermitCapacityDrawn: {

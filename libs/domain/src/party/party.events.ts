@@ -3,8 +3,18 @@ import { list, oneOf, optional, record, text, whole } from '../events/shape';
 import { PERMIT_OPERATIONS, type PermitOperation } from '../values/operation';
 import { PARTY_ROLES, type PartyRole } from '../values/role';
 
+/**
+ * What the documents print about a unit (schema version 2 of PartyRegistered, issue 14): the address and the
+ * unit's emergency phone (a line of the unit, not a person's). Contact persons are personal data and are not
+ * recorded here (ADR 14).
+ */
+export interface PartyProfile {
+  readonly address?: string;
+  readonly emergencyPhone?: string;
+}
+
 /** Stream `party-<USCC>`. */
-export interface PartyRegisteredData extends EventTime {
+export interface PartyRegisteredData extends EventTime, PartyProfile {
   readonly uscc: string;
   readonly name: string;
   /** Canonical order: generator, collector, carrier, receiver. */
@@ -52,7 +62,7 @@ export interface PermitCapacityDrawnData extends EventTime {
   readonly manifestNo: string;
 }
 
-export type PartyRegistered = DomainEventOf<'PartyRegistered', PartyRegisteredData>;
+export type PartyRegistered = DomainEventOf<'PartyRegistered', PartyRegisteredData, 2>;
 export type PermitGranted = DomainEventOf<'PermitGranted', PermitGrantedData>;
 export type PermitRevoked = DomainEventOf<'PermitRevoked', PermitRevokedData>;
 
@@ -68,6 +78,8 @@ export const PARTY_EVENT_SHAPES = {
     name: text,
     roles: list(oneOf(PARTY_ROLES)),
     districtCode: text,
+    address: optional(text),
+    emergencyPhone: optional(text),
     ...eventTime,
   }),
   PermitGranted: record<PermitGrantedData>({

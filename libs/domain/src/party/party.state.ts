@@ -26,6 +26,8 @@ export interface RegisteredParty {
   readonly name: string;
   readonly roles: readonly PartyRole[];
   readonly districtCode: string;
+  readonly address?: string;
+  readonly emergencyPhone?: string;
   readonly registeredAt: string;
   /** Sorted by permitNo. */
   readonly permits: readonly PermitState[];
@@ -60,6 +62,8 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
         name: d.name,
         roles: d.roles,
         districtCode: d.districtCode,
+        ...(d.address !== undefined ? { address: d.address } : {}),
+        ...(d.emergencyPhone !== undefined ? { emergencyPhone: d.emergencyPhone } : {}),
         registeredAt: d.occurredAt,
         permits: [],
       });

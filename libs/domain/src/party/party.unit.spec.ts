@@ -5,6 +5,7 @@ import {
   InvalidRole,
   InvalidUscc,
   InvalidText,
+  InvalidValue,
   InvalidOperationCode,
   MassNotPositive,
   OccurredInFuture,
@@ -71,7 +72,7 @@ describe('Party', () => {
         .then([
           {
             type: 'PartyRegistered',
-            schemaVersion: 1,
+            schemaVersion: 2,
             data: {
               uscc: GENERATOR,
               name: '杭州示例',
@@ -82,6 +83,28 @@ describe('Party', () => {
             },
           },
         ]);
+    });
+
+    it('given nothing, when registering with an address and an emergency phone, then both are recorded (v2) and folded', () => {
+      const [event] = register
+        .given([])
+        .when(
+          registerPartyCommand({ address: ' 杭州市西湖区文三路 90 号 ', emergencyPhone: ' 0571-8888 0000 ' }),
+        )
+        .result();
+      expect(event.data).toMatchObject({
+        address: '杭州市西湖区文三路 90 号',
+        emergencyPhone: '0571-8888 0000',
+      });
+      const state = evolveParty(initialPartyState, event);
+      expect(state).toMatchObject({ address: '杭州市西湖区文三路 90 号', emergencyPhone: '0571-8888 0000' });
+    });
+
+    it('refuses an emergency phone that is not a phone number (InvalidValue naming it)', () => {
+      register
+        .given([])
+        .when(registerPartyCommand({ emergencyPhone: 'call me' }))
+        .thenThrows(InvalidValue, { field: 'emergencyPhone' });
     });
 
     it('refuses a second registration (PartyAlreadyRegistered)', () => {

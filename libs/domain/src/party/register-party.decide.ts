@@ -1,5 +1,7 @@
-import { PartyAlreadyRegistered } from '../errors';
-import { requireText, type CommandTime, type DecideOptions } from '../decide-options';
+import { InvalidValue, PartyAlreadyRegistered } from '../errors';
+import { compact } from '../util';
+import { TEXT_BOUNDS } from '../values/text';
+import { optionalText, requireText, type CommandTime, type DecideOptions } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { parseDistrictCode } from '../values/district';
 import { parseRoles, type PartyRole } from '../values/role';
@@ -14,6 +16,21 @@ export interface RegisterPartyCommand extends CommandTime {
   readonly name: string;
   readonly roles: readonly PartyRole[];
   readonly districtCode: string;
+  readonly address?: string;
+  readonly emergencyPhone?: string;
+}
+
+/** A phone number as written: digits, +, -, spaces, parentheses; 3 to 32 characters. */
+const PHONE = /^[0-9+\-() ]{3,32}$/;
+
+function optionalPhone(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && PHONE.test(value.trim())) return value.trim();
+  throw new InvalidValue(
+    field,
+    typeof value === 'string' ? value.slice(0, 40) : null,
+    'a phone number: digits, +, -, spaces, parentheses, 3 to 32 characters',
+  );
 }
 
 export function decideRegisterParty(
@@ -26,8 +43,22 @@ export function decideRegisterParty(
   const name = requireText(command.name, 'name', 200);
   const roles = parseRoles(command.roles, 'roles');
   const districtCode = parseDistrictCode(command.districtCode, 'districtCode');
+  const address = optionalText(command.address, 'address', TEXT_BOUNDS.name);
+  const emergencyPhone = optionalPhone(command.emergencyPhone, 'emergencyPhone');
   if (state.status === 'registered') throw new PartyAlreadyRegistered(uscc);
   return [
-    domainEvent('PartyRegistered', { uscc, name, roles, districtCode, occurredAt: command.occurredAt, late }),
+    domainEvent(
+      'PartyRegistered',
+      compact({
+        uscc,
+        name,
+        roles,
+        districtCode,
+        address,
+        emergencyPhone,
+        occurredAt: command.occurredAt,
+        late,
+      }),
+    ),
   ];
 }

@@ -10,6 +10,8 @@ export interface RegisterPartyInput {
   readonly name: string;
   readonly roles: readonly string[];
   readonly districtCode: string;
+  readonly address?: string | null;
+  readonly emergencyPhone?: string | null;
   /** Defaults to the time of recording. */
   readonly occurredAt?: string;
 }
@@ -30,6 +32,8 @@ export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
         name: input.name,
         roles: input.roles as PartyRole[],
         districtCode: input.districtCode,
+        address: input.address ?? undefined,
+        emergencyPhone: input.emergencyPhone ?? undefined,
         occurredAt: input.occurredAt ?? context.recordedAt,
         recordedAt: context.recordedAt,
       },
