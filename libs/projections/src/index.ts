@@ -32,7 +32,7 @@ export {
 export type { KeyCollector, RowAccess } from './runner/row-access';
 export { defineProjection, type Projection } from './runner/projection';
 export { LeaseUnavailable, ProjectionFailed } from './runner/errors';
-export { DEFAULT_LEASE_TTL_MS, type LeaseTiming } from './runner/lease-policy';
+export { DEFAULT_LEASE_TTL_MS, ownerId, parseOwner, type LeaseTiming } from './runner/lease-policy';
 export {
   ProjectionRunner,
   type ProjectionCheckpointStatus,

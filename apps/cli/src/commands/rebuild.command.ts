@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
@@ -6,6 +7,7 @@ import { eventStoreConfigFor, storeSettingsFromEnv } from '@wasteflow/ledger';
 import {
   LeaseUnavailable,
   openReadModelDatabase,
+  ownerId,
   ProjectionRunner,
   readModelConfigFor,
   loadReferenceData,
@@ -17,6 +19,15 @@ import {
 } from '@wasteflow/projections';
 import type { DataSource } from 'typeorm';
 import { processIo, type CliIo } from '../cli-context';
+
+/**
+ * The lease owner id of a CLI rebuild: `host:pid:cli-rebuild`, the form a successor parses to see that a
+ * killed rebuild's process is gone (same host, dead pid) and take its lease at once instead of after its
+ * TTL (issue 12 item 6).
+ */
+export function rebuildOwner(): string {
+  return ownerId({ host: hostname(), pid: process.pid }, 'cli-rebuild');
+}
 
 /** Another rebuild holds the rebuild lease (and no --wait): the CLI exits 1 with this message. */
 export class RebuildRefused extends Error {
@@ -90,7 +101,7 @@ export async function rebuildProjections(io: CliIo, options: RebuildOptions = {}
         warn: (m) => io.err(`warning: ${m}`),
         error: (m) => io.err(`error: ${m}`),
       },
-      owner: `cli-rebuild:${process.pid}`,
+      owner: rebuildOwner(),
       restartDelayMs: 0,
       ...(options.testHooks ? { testHooks: options.testHooks } : {}),
     });
