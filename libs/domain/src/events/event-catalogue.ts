@@ -171,7 +171,14 @@ export const EVENT_CATALOGUE = {
   WasteDisposed: { ...batch, creates: false, version: 2, upcasters: { 1: sameData }, data: B.WasteDisposed },
   MassCorrected: { ...batch, creates: false, ...v1, data: B.MassCorrected },
 
-  ManifestIssued: { ...manifest, creates: true, ...v1, data: M.ManifestIssued },
+  // v2: `permitLapse`, the receiver's permit judged twice (ADR 0009); v1 had none
+  ManifestIssued: {
+    ...manifest,
+    creates: true,
+    version: 2,
+    upcasters: { 1: sameData },
+    data: M.ManifestIssued,
+  },
   // v2: the weighing at pickup judged per line and in total; v2: a receipt line of 0 kg is `lost` (ADR 0009)
   ManifestPickedUp: {
     ...manifest,
@@ -183,8 +190,9 @@ export const EVENT_CATALOGUE = {
   ManifestReceived: {
     ...manifest,
     creates: false,
-    version: 2,
-    upcasters: { 1: receivedV1ToV2 },
+    // v3: `permitLapse` (ADR 0009); v2 had none
+    version: 3,
+    upcasters: { 1: receivedV1ToV2, 2: sameData },
     data: M.ManifestReceived,
   },
   ManifestCancelled: { ...manifest, creates: false, ...v1, data: M.ManifestCancelled },

@@ -54,7 +54,12 @@ describe('the event catalogue', () => {
   it('has one entry per event type, and the per-aggregate lists partition them in catalogue order', () => {
     expect(Object.keys(EVENT_CATALOGUE)).toEqual(DOMAIN_EVENT_TYPES);
     expect([...PARTY_EVENT_TYPES, ...BATCH_EVENT_TYPES, ...MANIFEST_EVENT_TYPES]).toEqual(DOMAIN_EVENT_TYPES);
-    expect(PARTY_EVENT_TYPES).toEqual(['PartyRegistered', 'PermitGranted', 'PermitRevoked', 'PermitCapacityDrawn']);
+    expect(PARTY_EVENT_TYPES).toEqual([
+      'PartyRegistered',
+      'PermitGranted',
+      'PermitRevoked',
+      'PermitCapacityDrawn',
+    ]);
     expect(MANIFEST_EVENT_TYPES).toEqual([
       'ManifestIssued',
       'ManifestPickedUp',

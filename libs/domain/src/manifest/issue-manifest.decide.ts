@@ -19,7 +19,8 @@ import {
   requireHeldBatch,
   requireRegistered,
 } from '../batch/batch.rules';
-import { requireCoveringPermit } from '../party/permit';
+import { judgePermitTwice } from '../party/permit';
+import type { PermitLapse } from '../batch/batch.events';
 import type { PartyState } from '../party/party.state';
 import { cityOf } from '../values/district';
 import { Mass } from '../values/mass';
@@ -74,7 +75,7 @@ export function decideIssueManifest(
   state: IssueManifestState,
   options: DecideOptions = {},
 ): IssueManifestResult {
-  const { occurredAtMs, late } = checkCommandTime(command, options.time);
+  const { occurredAtMs, recordedAtMs, late: lateByDelay } = checkCommandTime(command, options.time);
   const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
   const { manifestNo, cityCode } = parseManifestNumber(command.manifestNo);
   const carrierUscc = parseUscc(command.carrierUscc, 'carrierUscc');
@@ -115,6 +116,7 @@ export function decideIssueManifest(
   if (!receiver.roles.includes('receiver') && !receiver.roles.includes('collector'))
     throw new ReceiverRoleRequired(receiverUscc);
 
+  let permitLapse: PermitLapse | undefined;
   const batches: ExistingBatch[] = lines.map((l) => {
     const b = requireActionableBatch(
       state.batches.get(l.traceCode),
@@ -126,9 +128,11 @@ export function decideIssueManifest(
     if (l.massGrams !== undefined && l.massGrams !== b.heldGrams)
       throw new ManifestLineMassMismatch(l.traceCode, l.massGrams, b.heldGrams);
     if (b.category === 'hazardous' && b.wasteCode !== undefined)
-      requireCoveringPermit(receiver, b.wasteCode, occurredAtMs, 'receive');
+      permitLapse ??= judgePermitTwice(receiver, b.wasteCode, occurredAtMs, recordedAtMs, 'receive').lapse;
     return b;
   });
+  // relying on a permit that lapsed before the recording: always a late entry (permits judged twice)
+  const late = lateByDelay || permitLapse !== undefined;
 
   const manifestLines: ManifestLine[] = batches.map((b) =>
     compact({
@@ -148,6 +152,7 @@ export function decideIssueManifest(
     lines: manifestLines,
     totalGrams: manifestLines.reduce((a, l) => a + l.massGrams, 0),
     hazardous: batches.some((b) => b.category === 'hazardous'),
+    ...(permitLapse === undefined ? {} : { permitLapse }),
     occurredAt: command.occurredAt,
     late,
   });

@@ -40,9 +40,11 @@ import {
   pickUp,
   pickUpCommand,
   randomPart,
+  revokePermitCommand,
   timed,
   World,
 } from '../testing';
+import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { decideIssueManifest, type IssueManifestCommand } from './issue-manifest.decide';
 
 const issueIn = (world: World, command: IssueManifestCommand) =>
@@ -87,7 +89,7 @@ describe('issue manifest (转移联单)', () => {
       manifest: [
         {
           type: 'ManifestIssued',
-          schemaVersion: 1,
+          schemaVersion: 2,
           data: {
             manifestNo: manifestNo(1),
             shipperUscc: GENERATOR,
@@ -246,6 +248,21 @@ describe('issue manifest (转移联单)', () => {
     issueIn(expired, issueManifestCommand([{ traceCode: a }], { receiverUscc: STRANGER })).thenThrows(
       PermitNotValid,
     );
+  });
+
+  it('given the receiver’s permit revoked at 11:00:01, when a manifest dated 11:00 is recorded at 11:00:03, then it is issued only as a late entry naming the lapse (permits judged twice)', () => {
+    const { world, a } = twoBatches();
+    const revoke = revokePermitCommand({ occurredAt: at('11:00:01'), recordedAt: at('11:00:01') });
+    const revoked = world.apply(decideRevokePermit(revoke, world.party(RECEIVER)));
+    const result = issueIn(
+      revoked,
+      issueManifestCommand([{ traceCode: a }], { occurredAt: at('11:00'), recordedAt: at('11:00:03') }),
+    ).result();
+    const [issued] = result.manifest;
+    if (issued.type !== 'ManifestIssued') throw new Error(issued.type);
+    expect(issued.data.late).toBe(true);
+    expect(issued.data.permitLapse).toMatchObject({ permitNo: '3301000001', how: 'revoked' });
+    expect(result.batches[0].events[0].data.late).toBe(true);
   });
 
   it('refuses a number not allocated in the shipper city (ManifestNumberMismatch) or malformed (InvalidManifestNumber)', () => {

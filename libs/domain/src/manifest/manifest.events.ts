@@ -3,6 +3,7 @@ import { finite, flag, list, oneOf, optional, record, text, whole } from '../eve
 import { ALL_SUBTYPES, WASTE_CATEGORIES, type WasteCategory, type WasteSubtype } from '../values/category';
 import { assertNever } from '../util';
 import { DEFAULT_DISCREPANCY_TOLERANCE, isDiscrepancy } from '../alerts/alerts';
+import { PERMIT_LAPSE_SHAPE, type PermitLapse } from '../batch/batch.events';
 
 /** Events of stream `manifest-<manifestNo>` (转移联单). Every event carries its `manifestNo`. */
 
@@ -26,6 +27,11 @@ export interface ManifestIssuedData extends EventTime {
   readonly totalGrams: number;
   /** At least one line is hazardous waste. */
   readonly hazardous: boolean;
+  /**
+   * Version 2: the receiver's permit, valid at `occurredAt`, had lapsed by the time of recording (permits
+   * judged twice, DESIGN §2): a late entry with an `after_revocation` alert.
+   */
+  readonly permitLapse?: PermitLapse;
 }
 
 /** Version 1 of ManifestPickedUp's data: a total weighed mass, never judged (upcast by `pickedUpV1ToV2`). */
@@ -98,6 +104,8 @@ export interface ManifestReceivedData extends EventTime {
   readonly lines: readonly ReceiptLine[];
   /** The discrepancy tolerance applied. */
   readonly tolerance: number;
+  /** Version 3: the receiver's permit lapsed between `occurredAt` and the recording (see ManifestIssued). */
+  readonly permitLapse?: PermitLapse;
 }
 
 export interface ManifestCancelledData extends EventTime {
@@ -108,9 +116,9 @@ export interface ManifestCancelledData extends EventTime {
   readonly traceCodes: readonly string[];
 }
 
-export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData>;
+export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 2>;
 export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 2>;
-export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 2>;
+export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 3>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
 
 export type ManifestEvent = ManifestIssued | ManifestPickedUp | ManifestReceived | ManifestCancelled;
@@ -136,6 +144,7 @@ export const MANIFEST_EVENT_SHAPES = {
     ),
     totalGrams: whole,
     hazardous: flag,
+    permitLapse: optional(PERMIT_LAPSE_SHAPE),
     ...eventTime,
   }),
   ManifestPickedUp: record<ManifestPickedUpData>({
@@ -174,6 +183,7 @@ export const MANIFEST_EVENT_SHAPES = {
       }),
     ),
     tolerance: finite,
+    permitLapse: optional(PERMIT_LAPSE_SHAPE),
     ...eventTime,
   }),
   ManifestCancelled: record<ManifestCancelledData>({

@@ -11,7 +11,8 @@ import { optionalText, type DecideOptions, type PartyCommand } from '../decide-o
 import { domainEvent } from '../events/event-catalogue';
 import { DEFAULT_DISCREPANCY_TOLERANCE, isDiscrepancy, validateTolerance } from '../alerts/alerts';
 import { requireRegistered } from '../batch/batch.rules';
-import { requireCoveringPermit } from '../party/permit';
+import { judgePermitTwice } from '../party/permit';
+import type { PermitLapse } from '../batch/batch.events';
 import type { PartyState } from '../party/party.state';
 import { Mass } from '../values/mass';
 import { checkCommandTime, requireNotBefore } from '../values/time';
@@ -49,7 +50,8 @@ export function decideReceiveManifest(
   state: ReceiveManifestState,
   options: DecideOptions = {},
 ): ManifestEvent[] {
-  const { occurredAtMs, late } = checkCommandTime(command, options.time);
+  const { occurredAtMs, recordedAtMs, late: lateByDelay } = checkCommandTime(command, options.time);
+  let permitLapse: PermitLapse | undefined;
   const tolerance = validateTolerance(options.discrepancyTolerance ?? DEFAULT_DISCREPANCY_TOLERANCE);
   const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
   const { manifestNo } = parseManifestNumber(command.manifestNo);
@@ -91,12 +93,13 @@ export function decideReceiveManifest(
     if (rejectedGrams > 0 && l.reason === undefined)
       throw new RejectionReasonRequired(l.traceCode, `lines[${index}].reason`);
     if (l.acceptedGrams > 0 && line.category === 'hazardous' && line.wasteCode !== undefined) {
-      requireCoveringPermit(
+      permitLapse ??= judgePermitTwice(
         requireRegistered(state.receiver, actorUscc, 'actorUscc'),
         line.wasteCode,
         occurredAtMs,
+        recordedAtMs,
         'receive',
-      );
+      ).lapse;
     }
     // nothing arrived: lost, not accepted (DESIGN §2 "Weighing at both ends")
     const outcome: ReceiptOutcome =
@@ -127,8 +130,10 @@ export function decideReceiveManifest(
       receiverUscc: m.receiverUscc,
       lines,
       tolerance,
+      ...(permitLapse === undefined ? {} : { permitLapse }),
       occurredAt: command.occurredAt,
-      late,
+      // relying on a permit that lapsed before the recording: always a late entry (permits judged twice)
+      late: lateByDelay || permitLapse !== undefined,
     }),
   ];
 }

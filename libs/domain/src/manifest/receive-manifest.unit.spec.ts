@@ -92,7 +92,7 @@ describe('receive', () => {
     ).then([
       {
         type: 'ManifestReceived',
-        schemaVersion: 2,
+        schemaVersion: 3,
         data: {
           manifestNo: manifestNo(1),
           shipperUscc: GENERATOR,
@@ -150,7 +150,7 @@ describe('receive', () => {
       late: false,
     };
     const decoded = decodeEvent({ type: 'ManifestReceived', schemaVersion: 1, data: v1 });
-    expect(decoded.schemaVersion).toBe(2);
+    expect(decoded.schemaVersion).toBe(3);
     expect(decoded.type === 'ManifestReceived' && decoded.data.lines.map((l) => l.outcome)).toEqual([
       'lost',
       'accepted',
@@ -258,6 +258,29 @@ describe('receive', () => {
     );
     receiveIn(cancelled, receiveCommand(line)).thenThrows(ManifestAlreadyCancelled);
     receiveIn(world, receiveCommand(full.lines, timed('12:59'))).thenThrows(OccurredOutOfOrder);
+  });
+
+  it('given the receiver’s permit revoked at 15:00:01, when a receipt dated 15:00 is recorded at 15:00:03, then it is accepted only as a late entry naming the lapse (permits judged twice)', () => {
+    const { world, a, b } = pickedUp();
+    const revoke = revokePermitCommand({ occurredAt: at('15:00:01'), recordedAt: at('15:00:01') });
+    const revoked = world.apply(decideRevokePermit(revoke, world.party(RECEIVER)));
+    const [e] = receiveIn(
+      revoked,
+      receiveCommand(
+        [
+          { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
+          { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+        ],
+        { occurredAt: at('15:00'), recordedAt: at('15:00:03') },
+      ),
+    ).result();
+    if (e.type !== 'ManifestReceived') throw new Error(e.type);
+    expect(e.data.late).toBe(true);
+    expect(e.data.permitLapse).toMatchObject({
+      permitNo: '3301000001',
+      how: 'revoked',
+      lapsedAt: at('15:00:01'),
+    });
   });
 
   it("checks the receiver's permit again at receipt, for the accepted hazardous mass (PermitNotValid)", () => {
