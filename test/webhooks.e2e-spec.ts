@@ -479,5 +479,19 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(r.received.map((x) => x.json.type)).toEqual(['BatchSplit']);
     expect(r.received[0].json.data.stream).toBe(`batch-${code}`);
   });
+
+  it('delivery attempts are kept for the retention period (90 days), then deleted', async () => {
+    const r = await receiver();
+    const sub = await subscribe('generator', r);
+    await build.generate(1);
+    await eventually('a delivery', () => r.acceptedIds().length >= 1);
+    const attempts = async () =>
+      (await get(`/v1/webhooks/${sub.webhookId}/deliveries`, 'generator')).body.deliveries.length as number;
+    clock.advance(89 * 86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await attempts()).toBe(1);
+    clock.advance(2 * 86_400_000);
+    await eventually('the old attempt purged', async () => (await attempts()) === 0);
+  });
 });
 skippedPostgres(SUITE);

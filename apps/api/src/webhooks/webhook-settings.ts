@@ -14,6 +14,8 @@ export interface WebhookSettings {
   readonly pollMs: number;
   /** WASTEFLOW_WEBHOOK_LEASE_MS: the single deliverer's lease (default 15 s); renewed every poll. */
   readonly leaseMs: number;
+  /** WASTEFLOW_WEBHOOK_ATTEMPT_RETENTION_DAYS: delivery attempts older than this are deleted (default 90). */
+  readonly attemptRetentionDays: number;
 }
 
 export function webhookSettingsOf(env: NodeJS.ProcessEnv): WebhookSettings {
@@ -31,6 +33,7 @@ export function webhookSettingsOf(env: NodeJS.ProcessEnv): WebhookSettings {
     deliver: deliver === 'on',
     pollMs: milliseconds(env, 'WASTEFLOW_WEBHOOK_POLL_MS', 500),
     leaseMs: milliseconds(env, 'WASTEFLOW_WEBHOOK_LEASE_MS', 15_000),
+    attemptRetentionDays: days(env, 'WASTEFLOW_WEBHOOK_ATTEMPT_RETENTION_DAYS', 90),
   };
 }
 
@@ -47,6 +50,15 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   if (value === undefined || value === '') return fallback;
   if (!/^\d{1,9}$/.test(value) || Number(value) < 10) {
     throw new ConfigurationError(`${name} must be a whole number of milliseconds ≥ 10, not ${value}`);
+  }
+  return Number(value);
+}
+
+function days(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1) {
+    throw new ConfigurationError(`${name} must be a whole number of days ≥ 1, not ${value}`);
   }
   return Number(value);
 }

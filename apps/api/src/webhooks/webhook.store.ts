@@ -323,7 +323,13 @@ export class WebhookStore implements OnModuleInit {
     return { id, ...attempt };
   }
 
-  /** Attempts, newest first, before `beforeSeq` when paging. */
+  /** Deletes the attempts recorded before `before` (their retention period has passed). */
+  async purgeAttempts(before: Date): Promise<void> {
+    // `at` is ISO 8601 in UTC (toISOString): text order is time order.
+    await this.q(`DELETE FROM ${this.t('webhook_attempts')} WHERE at < ?`, [before.toISOString()]);
+  }
+
+  /** Attempts, newest first. */
   async attempts(webhookId: string, limit: number): Promise<DeliveryAttempt[]> {
     const rows = await this.q(
       `SELECT * FROM ${this.t('webhook_attempts')} WHERE webhook_id = ? ORDER BY seq DESC LIMIT ?`,

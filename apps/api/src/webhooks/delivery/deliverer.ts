@@ -50,6 +50,7 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
   private crashed = false;
   private ticking?: Promise<void>;
   private readonly running = new Map<string, Promise<void>>();
+  private lastPurge = Number.NEGATIVE_INFINITY;
   backoff: BackoffPolicy = DEFAULT_BACKOFF;
   random: () => number = Math.random;
   timeoutMs = DELIVERY_TIMEOUT_MS;
@@ -130,6 +131,7 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
   /** One look: hold the lease, then start a turn for every active subscription not already in one. */
   async tick(): Promise<void> {
     if (this.stopped) return;
+    await this.purgeOldAttempts();
     const active = await this.store.active();
     // No subscription, no lease: a process with nothing to deliver writes nothing every poll.
     if (active.length === 0 || !(await this.holdLease())) return;
@@ -144,6 +146,14 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
         .finally(() => this.running.delete(subscription.id));
       this.running.set(subscription.id, turn);
     }
+  }
+
+  /** At most hourly (by the injected clock): attempts are bookkeeping with a retention period. */
+  private async purgeOldAttempts(): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (now - this.lastPurge < 3_600_000) return;
+    this.lastPurge = now;
+    await this.store.purgeAttempts(new Date(now - this.settings.attemptRetentionDays * 86_400_000));
   }
 
   private async holdLease(): Promise<boolean> {
