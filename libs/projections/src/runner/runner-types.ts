@@ -42,7 +42,7 @@ export interface ProjectionRunnerOptions {
   /**
    * Events per transaction while rebuilding. Default 20000: rows a batch touches again and again (a batch's
    * trace row, a holder's totals, a month's indicators) are written once per transaction, so larger
-   * transactions write fewer rows (at a million events, 20000 writes a quarter fewer than 5000).
+   * transactions write fewer rows (figures: docs/performance.md).
    */
   readonly rebuildBatchSize?: number;
   readonly lease?: Partial<LeaseTiming>;
