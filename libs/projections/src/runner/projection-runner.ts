@@ -247,7 +247,9 @@ export class ProjectionRunner {
       owner: `${this.owner}#rebuild`,
       timing: this.timing,
       clock: this.clock,
-      warn: (m) => this.logger.warn(m),
+      // Every rebuild commit renews this lease too; a timer renewal that waits on a long commit's row lock
+      // and times out is no news.
+      warn: (m) => this.logger.log(m),
     });
     this.rebuilding = true;
     const stateBefore = this.state;
