@@ -236,6 +236,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       400,
       'party',
     );
+    // an unknown party: an auditor learns 404; anyone else is refused as for a party it may not read
     expect((await book('auditor', { party: extraUscc('330106', 99) })).status).toBe(404);
+    expect((await book('regulator', { party: extraUscc('330106', 99) })).status).toBe(403);
   });
 });

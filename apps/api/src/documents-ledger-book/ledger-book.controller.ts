@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
-import { WASTE_CATEGORIES } from '@wasteflow/domain';
+import { PartyNotFound, WASTE_CATEGORIES } from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
 import type { Principal } from '@wasteflow/ledger';
 import { LedgerBookQuery, type LedgerBookRequest, type LedgerBookTableNo } from '@wasteflow/projections';
@@ -12,7 +12,7 @@ import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ReadYourWrites } from '../read-side/read-your-writes';
-import { assertCanRead, listScopeOf } from '../read-side/scope';
+import { assertCanRead, listScopeOf, readScoped } from '../read-side/scope';
 import { bookTable } from './ledger-book.columns';
 import { LedgerBookQueryDto } from './ledger-book.dto';
 import { writeBookCsv, writeBookXlsx } from './ledger-book.writer';
@@ -29,17 +29,6 @@ export const LEDGER_BOOK_PROVIDERS: Provider[] = [
 export const MAX_LEDGER_BOOK_ROWS = 200_000;
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-class LedgerBookPartyNotFound extends Error {
-  readonly status = 404;
-  readonly rule = 'party-not-found';
-  readonly details: Record<string, unknown>;
-  constructor(uscc: string) {
-    super(`no registered party ${uscc}`);
-    this.name = 'LedgerBookPartyNotFound';
-    this.details = { uscc };
-  }
-}
 
 /** `YYYY-MM` or `YYYY-MM-DD` (CST) as the epoch ms it starts at; `end`: the ms just after it ends. */
 export function cstBound(value: string, field: 'from' | 'to', end: boolean): number {
@@ -93,13 +82,12 @@ export class LedgerBookController {
     const everything = { parties: [query.party], districts: [], categories: [...WASTE_CATEGORIES] };
     if (scope.kind === 'party') assertCanRead(principal, everything, `the ledger book of ${query.party}`);
     await this.readYourWrites.reach(query.minPosition);
-    const party = await this.book.party(query.party);
-    if (!party) throw new LedgerBookPartyNotFound(query.party);
-    assertCanRead(
-      principal,
-      { ...everything, districts: [party.districtCode] },
-      `the ledger book of ${party.uscc}`,
-    );
+    // the one scope rule: an unknown party is refused as an unreadable one (only an auditor learns 404)
+    const { party } = await readScoped(principal, `the ledger book of ${query.party}`, async () => {
+      const found = await this.book.party(query.party);
+      if (!found) throw new PartyNotFound(query.party, 'party');
+      return { party: found, access: { ...everything, districts: [found.districtCode] } };
+    });
     const request: LedgerBookRequest = {
       partyUscc: party.uscc,
       fromMs,
