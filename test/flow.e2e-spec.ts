@@ -156,7 +156,10 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
           secretHash: createHash('sha256').update(secret).digest('hex'),
           scope: { kind: 'party', partyUscc: uscc },
           label: role,
+          // a year after its issue on the test's clock (issue 10 row 6: every token expires)
+          expiresAt: '2027-03-02T02:00:00.000Z',
         });
+        expect(response.body.expiresAt).toBe('2027-03-02T02:00:00.000Z');
       }
       const regulator = await post(t, '/v1/tokens', t.adminToken, {
         kind: 'regulator',
