@@ -475,16 +475,9 @@ describe.each(kinds)('a year of movements, indicators against an independent com
       timeout,
     );
 
-  step('registers the parties, grants the permits, issues the tokens', async () => {
-    clock.set('2025-01-01T08:00:00+08:00');
+  /** Every principal's token; a token lives a year at most, so the simulation renews them each January. */
+  async function issueTokens(): Promise<void> {
     for (const p of PARTIES) {
-      const r = await post(t, '/v1/parties', t.adminToken, {
-        uscc: p.uscc,
-        name: p.name,
-        roles: p.roles,
-        districtCode: p.districtCode,
-      });
-      expect(r.status).toBe(201);
       const token = await post(t, '/v1/tokens', t.adminToken, { kind: 'party', partyUscc: p.uscc });
       expect(token.status).toBe(201);
       tokens[p.key] = token.body.token;
@@ -502,6 +495,20 @@ describe.each(kinds)('a year of movements, indicators against an independent com
       tokens[name] = r.body.token;
     }
     tokens.auditor = (await post(t, '/v1/tokens', t.adminToken, { kind: 'auditor' })).body.token;
+  }
+
+  step('registers the parties, grants the permits, issues the tokens', async () => {
+    clock.set('2025-01-01T08:00:00+08:00');
+    for (const p of PARTIES) {
+      const r = await post(t, '/v1/parties', t.adminToken, {
+        uscc: p.uscc,
+        name: p.name,
+        roles: p.roles,
+        districtCode: p.districtCode,
+      });
+      expect(r.status).toBe(201);
+    }
+    await issueTokens();
     const permit = (permitNo: string, operations: string[]) => ({
       permitNo,
       hwCategories: ['HW08', 'HW49'],
@@ -524,6 +531,10 @@ describe.each(kinds)('a year of movements, indicators against an independent com
     async () => {
       const started = Date.now();
       for (const month of MONTHS) {
+        if (month.endsWith('-01') && month !== MONTHS[0]) {
+          clock.set(`${month}-01T08:00:00+08:00`);
+          await issueTokens();
+        }
         for (const dd of DAYS) {
           await simulateDay(`${month}-${dd}`, month === '2026-02');
         }
@@ -676,7 +687,8 @@ describe.each(kinds)('a year of movements, indicators against an independent com
     const issue = new Map<string, { type: string; body: Record<string, unknown> }[]>();
     const shipments = new Map<string, { receiver: string; batches: Batch[] }[]>();
     for (const holder of [...GENERATORS.map((g) => g.key), 'C1']) {
-      const byReceiver = new Map<string, Batch[]>();
+      // one manifest per receiver and category: a manifest carries one category of waste (manifest-mixes-categories)
+      const byReceiver = new Map<string, { receiver: string; batches: Batch[] }>();
       for (const b of model.held(holder, (b) => b.since < day || holder !== 'C1')) {
         const hazardous = b.kind.category === 'hazardous';
         if (!rng.chance(lastMonth ? 0.9 : hazardous && holder !== 'C1' ? 0.45 : 0.6)) continue;
@@ -688,11 +700,12 @@ describe.each(kinds)('a year of movements, indicators against an independent com
             ? 'R2'
             : 'R1';
         if (receiver === holder) continue;
-        const list = byReceiver.get(receiver) ?? [];
-        list.push(b);
-        byReceiver.set(receiver, list);
+        const key = `${receiver}|${b.kind.category}`;
+        const shipment = byReceiver.get(key) ?? { receiver, batches: [] };
+        shipment.batches.push(b);
+        byReceiver.set(key, shipment);
       }
-      for (const [receiver, batches] of byReceiver) {
+      for (const { receiver, batches } of byReceiver.values()) {
         push(issue, holder, {
           type: 'issue-manifest',
           body: {
