@@ -14,6 +14,7 @@ import type { Principal } from '../access/principal';
 import { generateWaste } from '../generate-waste/generate-waste.command';
 import { registerParty } from '../register-party/register-party.command';
 import { splitBatch } from '../split-batch/split-batch.command';
+import { commandEntropy, traceCodeKey } from '../use-case/derived-ids';
 import { requestHash } from '../use-case/request-hash';
 import type { UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
@@ -38,9 +39,13 @@ describe('WriteGroup (bulk) on SQLite', () => {
   let runner: UseCaseRunner;
   let key = 0;
 
+  // the entropy the edge draws (keyed by the ledger's secret): the twin ledger below shares the key, so the
+  // same request composes the same trace code on both
+  const ledgerKey = traceCodeKey('write-group test ledger secret, at least 32 characters');
   const envelope = (principal: Principal, idempotencyKey = `k-${++key}`) => ({
     principal,
     idempotencyKey,
+    entropy: commandEntropy(ledgerKey, principal, idempotencyKey),
     correlationId: `c-${idempotencyKey}`,
     requestHash: requestHash({ route: 'test', params: {}, body: idempotencyKey }),
   });
