@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { IsIsoInstant, IsMassKg, IsTraceCode, IsUscc } from '../common/validation';
@@ -56,6 +56,17 @@ export class IssueManifestDto {
   @IsOptional()
   @IsIsoInstant()
   occurredAt?: string;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'Run on paper during an outage and back-filled now (纸质联单补录): give the real times (this occurredAt, ' +
+      'and the pickup and receipt as they happened); a pickup entered more than 10 working days after it ' +
+      'happened raises a late_entry alert',
+  })
+  @IsOptional()
+  @IsBoolean()
+  paper?: boolean;
 }
 
 export class IssueManifestResponseDto extends WriteResponseDto {

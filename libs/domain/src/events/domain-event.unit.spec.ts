@@ -37,7 +37,7 @@ describe('events', () => {
       WasteGenerated: 2,
       WasteUtilised: 2,
       WasteDisposed: 2,
-      ManifestIssued: 2,
+      ManifestIssued: 3,
       ManifestPickedUp: 2,
       ManifestReceived: 3,
     };

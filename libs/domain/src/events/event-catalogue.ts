@@ -172,11 +172,12 @@ export const EVENT_CATALOGUE = {
   MassCorrected: { ...batch, creates: false, ...v1, data: B.MassCorrected },
 
   // v2: `permitLapse`, the receiver's permit judged twice (ADR 0009); v1 had none
+  // v3: `paper`, a paper manifest back-filled after an outage (issue 16 item 6); v2 had none
   ManifestIssued: {
     ...manifest,
     creates: true,
-    version: 2,
-    upcasters: { 1: sameData },
+    version: 3,
+    upcasters: { 1: sameData, 2: sameData },
     data: M.ManifestIssued,
   },
   // v2: the weighing at pickup judged per line and in total; v2: a receipt line of 0 kg is `lost` (ADR 0009)

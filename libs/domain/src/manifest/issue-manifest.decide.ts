@@ -43,6 +43,8 @@ export interface IssueManifestCommand extends PartyCommand {
   readonly plannedAt: string;
   /** `massGrams`, when given, must equal the batch's held mass. */
   readonly lines: readonly { readonly traceCode: string; readonly massGrams?: number }[];
+  /** Run on paper during an outage and back-filled now (纸质联单补录): recorded on the event as `paper: true`. */
+  readonly paper?: boolean;
 }
 
 export interface IssueManifestState {
@@ -81,6 +83,8 @@ export function decideIssueManifest(
   const carrierUscc = parseUscc(command.carrierUscc, 'carrierUscc');
   const receiverUscc = parseUscc(command.receiverUscc, 'receiverUscc');
   parseInstant(command.plannedAt, 'plannedAt');
+  if (command.paper !== undefined && typeof command.paper !== 'boolean')
+    throw new InvalidValue('paper', command.paper, 'true or false');
   if (!Array.isArray(command.lines) || command.lines.length === 0)
     throw new InvalidValue('lines', null, 'at least one line is required');
   if (command.lines.length > MAX_MANIFEST_LINES)
@@ -153,6 +157,7 @@ export function decideIssueManifest(
     totalGrams: manifestLines.reduce((a, l) => a + l.massGrams, 0),
     hazardous: batches.some((b) => b.category === 'hazardous'),
     ...(permitLapse === undefined ? {} : { permitLapse }),
+    ...(command.paper === true ? { paper: true } : {}),
     occurredAt: command.occurredAt,
     late,
   });

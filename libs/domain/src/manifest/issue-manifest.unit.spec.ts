@@ -89,7 +89,7 @@ describe('issue manifest (转移联单)', () => {
       manifest: [
         {
           type: 'ManifestIssued',
-          schemaVersion: 2,
+          schemaVersion: 3,
           data: {
             manifestNo: manifestNo(1),
             shipperUscc: GENERATOR,
@@ -123,6 +123,62 @@ describe('issue manifest (转移联单)', () => {
         ],
       })),
     });
+  });
+
+  it('given a batch held by the shipper, when it back-fills a paper manifest (纸质联单补录) weeks after, then ManifestIssued with paper: true and its real time', () => {
+    const { world: w1 } = twoBatches();
+    const g3 = generate(w1, { randomPart: randomPart(3), massGrams: 250_000, wasteCode: '900-214-08' });
+    const recordedAt = '2026-12-01T09:00:00+08:00';
+    const command = issueManifestCommand([{ traceCode: g3.traceCode }], { paper: true, recordedAt });
+    issueIn(g3.world, command).then({
+      manifest: [
+        {
+          type: 'ManifestIssued',
+          schemaVersion: 3,
+          data: {
+            manifestNo: manifestNo(1),
+            shipperUscc: GENERATOR,
+            carrierUscc: CARRIER,
+            receiverUscc: RECEIVER,
+            plannedAt: at('13:00'),
+            lines: [
+              { traceCode: g3.traceCode, category: 'hazardous', wasteCode: '900-214-08', massGrams: 250_000 },
+            ],
+            totalGrams: 250_000,
+            hazardous: true,
+            paper: true,
+            occurredAt: at('11:00'),
+            late: true,
+          },
+        },
+      ],
+      batches: [
+        {
+          traceCode: g3.traceCode,
+          isNew: false,
+          events: [
+            {
+              type: 'BatchConsigned',
+              schemaVersion: 1,
+              data: {
+                traceCode: g3.traceCode,
+                manifestNo: manifestNo(1),
+                shipperUscc: GENERATOR,
+                carrierUscc: CARRIER,
+                receiverUscc: RECEIVER,
+                massGrams: 250_000,
+                occurredAt: at('11:00'),
+                late: true,
+              },
+            },
+          ],
+        },
+      ],
+    });
+    issueIn(
+      g3.world,
+      issueManifestCommand([{ traceCode: g3.traceCode }], { paper: 'yes' as unknown as boolean }),
+    ).thenThrows(InvalidValue, { field: 'paper' });
   });
 
   it('given a hazardous and a construction batch held by the shipper, when it issues one manifest of both, then ManifestMixesCategories (one manifest, one category)', () => {

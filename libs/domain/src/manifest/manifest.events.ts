@@ -32,6 +32,11 @@ export interface ManifestIssuedData extends EventTime {
    * judged twice, DESIGN §2): a late entry with an `after_revocation` alert.
    */
   readonly permitLapse?: PermitLapse;
+  /**
+   * Version 3: run on paper during an outage and back-filled (纸质联单补录, DESIGN §2): its times are the
+   * paper's; a pickup entered more than 10 working days after it happened raises a late-entry alert.
+   */
+  readonly paper?: boolean;
 }
 
 /** Version 1 of ManifestPickedUp's data: a total weighed mass, never judged (upcast by `pickedUpV1ToV2`). */
@@ -116,7 +121,7 @@ export interface ManifestCancelledData extends EventTime {
   readonly traceCodes: readonly string[];
 }
 
-export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 2>;
+export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 3>;
 export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 2>;
 export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 3>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
@@ -145,6 +150,7 @@ export const MANIFEST_EVENT_SHAPES = {
     totalGrams: whole,
     hazardous: flag,
     permitLapse: optional(PERMIT_LAPSE_SHAPE),
+    paper: optional(flag),
     ...eventTime,
   }),
   ManifestPickedUp: record<ManifestPickedUpData>({

@@ -25,6 +25,8 @@ export interface IssueManifestInput {
   readonly plannedAt: string;
   /** When the manifest was issued; defaults to the time of recording. */
   readonly occurredAt?: string | null;
+  /** A paper manifest back-filled after an outage (纸质联单补录). */
+  readonly paper?: boolean | null;
 }
 
 export type IssueManifestResult = {
@@ -99,6 +101,7 @@ export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
         lines,
         occurredAt: optional(input.occurredAt) ?? context.recordedAt,
         recordedAt: context.recordedAt,
+        ...(optional(input.paper) === undefined ? {} : { paper: optional(input.paper) }),
       },
       { manifest: manifest.state, shipper, carrier, receiver, batches },
       context.options,

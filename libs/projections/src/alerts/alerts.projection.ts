@@ -11,6 +11,7 @@ import {
   type DomainEvent,
   type ManifestPickedUpData,
   type WasteCategory,
+  workingDaysAfter,
 } from '@wasteflow/domain';
 import { isPostgres, readModelTable } from '../database/migration-helpers';
 import { defineProjection } from '../runner/projection';
@@ -104,6 +105,8 @@ export const alertManifests = defineTable({
     /** `{ traceCode: category }` */
     lines: 'json',
     categories: 'text',
+    /** 1: a paper manifest back-filled after an outage (its pickup may raise a paper late entry). */
+    paper: { type: 'integer', nullable: true },
   },
 });
 
@@ -195,6 +198,24 @@ export class AlertTables1764700000200 implements MigrationInterface {
       await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, name)}`);
   }
 }
+
+/** Issue 16 item 6: whether an open manifest was run on paper (ManifestIssued v3 `paper`). */
+export class AlertManifestPaper1764700000216 implements MigrationInterface {
+  readonly name = 'AlertManifestPaper1764700000216';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `ALTER TABLE ${readModelTable(queryRunner, 'alert_manifest')} ADD COLUMN paper integer`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${readModelTable(queryRunner, 'alert_manifest')} DROP COLUMN paper`);
+  }
+}
+
+/** A paper manifest is to be entered within this many working days of its pickup (DESIGN §2). */
+export const PAPER_BACKFILL_WORKING_DAYS = 10;
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -546,6 +567,59 @@ async function raisePickupDiscrepancies(
   }
 }
 
+/**
+ * 纸质联单补录: the pickup of a paper manifest entered after the end of the 10th working day (official
+ * calendar) after it happened is a late entry, whatever the 72-hour rule said.
+ */
+async function isPaperStep(rows: RowAccess, event: DomainEvent): Promise<boolean> {
+  if (event.type === 'ManifestIssued') return event.data.paper === true;
+  if (!MANIFEST_EVENTS.has(event.type) || !('manifestNo' in event.data)) return false;
+  return Boolean((await rows.get(alertManifests, { manifestNo: event.data.manifestNo }))?.paper);
+}
+
+async function raisePaperLateEntry(
+  w: AlertWriter,
+  recorded: RecordedEvent,
+  d: ManifestPickedUpData,
+  manifest: Readonly<RowOf<typeof alertManifests>>,
+  reference: ReferenceData,
+): Promise<void> {
+  const recordedAt = recordedAtOf(recorded);
+  const { dueAt, uncoveredYears } = workingDaysAfter(
+    d.occurredAt,
+    PAPER_BACKFILL_WORKING_DAYS,
+    reference.calendar,
+  );
+  if (instantMs(recordedAt, 'recordedAt') < instantMs(dueAt, 'dueAt')) return;
+  await w.raise({
+    id: `late_entry:paper:${d.manifestNo}`,
+    kind: 'late_entry',
+    manifestNo: d.manifestNo,
+    parties: [
+      { uscc: d.carrierUscc, role: 'carrier' },
+      { uscc: d.shipperUscc, role: 'shipper' },
+      { uscc: d.receiverUscc, role: 'receiver' },
+    ],
+    categories: undelimited(manifest.categories),
+    raisedAt: recordedAt,
+    details: {
+      eventType: 'ManifestPickedUp',
+      paper: true,
+      rule: 'paper back-fill: to be entered within 10 working days of the pickup',
+      occurredAt: d.occurredAt,
+      recordedAt,
+      workingDays: PAPER_BACKFILL_WORKING_DAYS,
+      dueAt,
+      ...(uncoveredYears.length > 0
+        ? {
+            uncoveredYears: [...uncoveredYears],
+            calendarNote: `the working-day calendar does not cover ${uncoveredYears.join(', ')}: weekends only were counted there`,
+          }
+        : {}),
+    },
+  });
+}
+
 export async function evolveAlerts(
   rows: RowAccess,
   recorded: RecordedEvent,
@@ -560,21 +634,24 @@ export async function evolveAlerts(
     if (late) {
       const recordedAt = recordedAtOf(recorded);
       const delayMs = instantMs(recordedAt, 'recordedAt') - instantMs(event.data.occurredAt, 'occurredAt');
-      await w.raise({
-        id: `late_entry:${recorded.id}`,
-        kind: 'late_entry',
-        manifestNo: late.manifestNo,
-        traceCode: late.traceCode,
-        parties: [late.actor, ...(late.others ?? [])],
-        categories: late.categories,
-        raisedAt: recordedAt,
-        details: {
-          eventType: event.type,
-          occurredAt: event.data.occurredAt,
-          recordedAt,
-          delayHours: Math.floor(delayMs / 36_000) / 100,
-        },
-      });
+      // a paper manifest's steps are back-filled with their real times: the 10-working-day rule at pickup
+      // judges them, not the 72 hours
+      if (!(await isPaperStep(rows, event)))
+        await w.raise({
+          id: `late_entry:${recorded.id}`,
+          kind: 'late_entry',
+          manifestNo: late.manifestNo,
+          traceCode: late.traceCode,
+          parties: [late.actor, ...(late.others ?? [])],
+          categories: late.categories,
+          raisedAt: recordedAt,
+          details: {
+            eventType: event.type,
+            occurredAt: event.data.occurredAt,
+            recordedAt,
+            delayHours: Math.floor(delayMs / 36_000) / 100,
+          },
+        });
       // permits judged twice: a record relying on a permit that lapsed before it was recorded
       const lapse = 'permitLapse' in event.data ? event.data.permitLapse : undefined;
       if (lapse !== undefined) {
@@ -637,6 +714,7 @@ export async function evolveAlerts(
         receiverUscc: d.receiverUscc,
         lines,
         categories: delimited([...new Set(d.lines.map((l) => l.category))].sort()),
+        paper: d.paper === true ? 1 : null,
       });
       return;
     }
@@ -646,6 +724,7 @@ export async function evolveAlerts(
       const manifest = await rows.get(alertManifests, { manifestNo: d.manifestNo });
       const { dueAt, uncoveredYears } = manifestDeadlineOf(d.occurredAt, reference.calendar);
       await raisePickupDiscrepancies(w, d, manifest);
+      if (manifest?.paper) await raisePaperLateEntry(w, recorded, d, manifest, reference);
       await w.raise({
         id: overdueManifestId(d.manifestNo),
         kind: 'overdue_manifest',
@@ -830,7 +909,7 @@ export function createAlertsProjection(reference: ReferenceData) {
       'BatchLostInTransit',
     ],
     tables: [alerts, alertParties, alertManifests, alertBatches],
-    migrations: [AlertTables1764700000200],
+    migrations: [AlertTables1764700000200, AlertManifestPaper1764700000216],
     prefetch: prefetchAlerts,
     evolve: (rows, recorded) => evolveAlerts(rows, recorded, reference),
   });

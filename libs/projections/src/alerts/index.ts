@@ -2,6 +2,7 @@ export {
   ALERTS_PROJECTION,
   ALERT_KINDS,
   AlertTables1764700000200,
+  AlertManifestPaper1764700000216,
   alertBatches,
   alertManifests,
   alertParties,

@@ -148,6 +148,8 @@ export class LedgerWorld {
       receiver?: string;
       carrier?: string;
       pickUp?: boolean;
+      /** A paper manifest back-filled (纸质联单补录), its pickup recorded at `recordedAt` too. */
+      paper?: boolean;
     },
   ): string {
     const shipper = o.shipper ?? this.custodianOf(traceCodes[0]);
@@ -161,11 +163,16 @@ export class LedgerWorld {
         receiverUscc: o.receiver ?? RECEIVER,
         plannedAt: o.at,
         ...timesOf(o.at, o.recordedAt),
+        ...(o.paper ? { paper: true } : {}),
       },
     );
     this.record(issue(this.world, issued), issued.recordedAt, `party:${shipper}`);
     if (o.pickUp !== false)
-      this.pickUp(manifestNo, o.pickedUpAt ?? new Date(Date.parse(o.at) + 3_600_000).toISOString());
+      this.pickUp(
+        manifestNo,
+        o.pickedUpAt ?? new Date(Date.parse(o.at) + 3_600_000).toISOString(),
+        o.paper ? o.recordedAt : undefined,
+      );
     return manifestNo;
   }
 
