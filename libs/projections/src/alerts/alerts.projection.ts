@@ -43,6 +43,8 @@ import type { ReferenceData } from '../reference/reference-data';
  *   with a `late_entry` beside it; raised at the time of recording.
  * - `late_entry`: a movement recorded more than 72 h after it occurred (`late: true` on the event of the
  *   command; the custody events the process manager derives from a manifest event are not counted again).
+ *   A paper manifest's steps (ManifestIssued v3 `paper`) are not judged by the 72 h but by the paper
+ *   back-fill rule: a pickup entered after the 10th working day after it happened (`details.paper`).
  *
  * Deadlines are stored, never compared with a clock here (evolve stays deterministic): an alert is visible
  * once the query's clock (the app's CLOCK) reaches `raised_at_ms`, so it appears as the ledger's clock
@@ -567,16 +569,17 @@ async function raisePickupDiscrepancies(
   }
 }
 
-/**
- * 纸质联单补录: the pickup of a paper manifest entered after the end of the 10th working day (official
- * calendar) after it happened is a late entry, whatever the 72-hour rule said.
- */
+/** A step of a paper manifest: judged by the 10-working-day rule at pickup, not by the 72 hours. */
 async function isPaperStep(rows: RowAccess, event: DomainEvent): Promise<boolean> {
   if (event.type === 'ManifestIssued') return event.data.paper === true;
   if (!MANIFEST_EVENTS.has(event.type) || !('manifestNo' in event.data)) return false;
   return Boolean((await rows.get(alertManifests, { manifestNo: event.data.manifestNo }))?.paper);
 }
 
+/**
+ * 纸质联单补录: the pickup of a paper manifest entered after the end of the 10th working day (official
+ * calendar) after it happened is a late entry, whatever the 72-hour rule said.
+ */
 async function raisePaperLateEntry(
   w: AlertWriter,
   recorded: RecordedEvent,
