@@ -50,7 +50,9 @@ function ownGrantScenario(kind: ReadModelKind): void {
   it('takes back its own grant at once when it could not release it (a database outage, a failover)', async () => {
     const f = await fixture('own');
     await appendSynthetic(f.store, 0, 100);
-    const { runner } = await f.runner([syntheticProjection()], { lease: { ttlMs: 120_000, standbyPollMs: 50 } });
+    const { runner } = await f.runner([syntheticProjection()], {
+      lease: { ttlMs: 120_000, standbyPollMs: 50 },
+    });
     await runner.start();
     expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
     // The database is gone when the runner lets the lease go: the row still names it for 2 minutes.
@@ -99,7 +101,9 @@ describePostgres('lease faults on PostgreSQL', () => {
 
     // Before the lease timeouts, this standby's takeover waited on the stalled holder's row lock for as
     // long as the holder stayed stopped: forever here.
-    const { runner } = await f.runner([syntheticProjection()], { lease: { ttlMs: 1_500, standbyPollMs: 100 } });
+    const { runner } = await f.runner([syntheticProjection()], {
+      lease: { ttlMs: 1_500, standbyPollMs: 100 },
+    });
     await runner.start();
     expect(await runner.waitForPosition(await f.store.headPosition(), 30_000)).toBe(true);
     expect((await runner.status()).leader).toBe(true);
@@ -126,10 +130,24 @@ describeWithSmallDisk('the SQLite lease on a full disk', () => {
       // An empty WAL: otherwise the migrations' WAL frames leave room that the lease's page reuses.
       await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
       disk.fill();
-      await expect(backend.acquireLease('projections', 'me', 0, 60_000)).rejects.toThrow(/full/);
+      const outcome = await backend.acquireLease('projections', 'me', 0, 60_000).then(
+        (token) => ({ token }),
+        (error: unknown) => ({ error: String(error) }),
+      );
       disk.free();
-      expect(await backend.readLease('projections')).toBeUndefined();
-      expect(await backend.acquireLease('projections', 'me', 0, 60_000)).toBe(1n);
+      const stored = await backend.readLease('projections');
+      // The defect was an answer that disagreed with the file: a token for a lease never stored. Under a
+      // loaded parallel run SQLite sometimes still finds room for the page (the suite then passed or
+      // failed by chance), so the test holds the answer to what was stored, whichever way the write went.
+      if ('error' in outcome) {
+        expect(outcome.error).toMatch(/full/);
+        expect(stored).toBeUndefined();
+        expect(await backend.acquireLease('projections', 'me', 0, 60_000)).toBe(1n);
+      } else {
+        console.warn('the full disk still took the lease page: checked that the lease answered is stored');
+        expect(stored?.token).toBe(outcome.token);
+        expect(outcome.token).toBe(1n);
+      }
     } finally {
       await dataSource.destroy();
     }
