@@ -1,6 +1,6 @@
 /**
  * The layering of DESIGN.md section 5, checked on every `npm test`:
- * apps → ledger, projections → domain, event-store. No exceptions.
+ * apps → integration → ledger, projections → domain, event-store. No exceptions.
  */
 module.exports = {
   forbidden: [
@@ -24,7 +24,7 @@ module.exports = {
       name: 'event-store-knows-no-domain',
       severity: 'error',
       from: { path: '^libs/event-store/src' },
-      to: { path: '^(libs/(domain|ledger|projections)|apps)/' },
+      to: { path: '^(libs/(domain|integration|ledger|projections)|apps)/' },
     },
     {
       name: 'ledger-and-projections-meet-only-through-events',
@@ -37,6 +37,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/projections/src' },
       to: { path: '^libs/ledger/' },
+    },
+    {
+      name: 'integration-sits-above-ledger-and-projections',
+      comment: 'libs/integration (scope rule, feed, webhooks) reads both sides; neither side imports it.',
+      severity: 'error',
+      from: { path: '^libs/(domain|event-store|ledger|projections)/' },
+      to: { path: '^libs/integration/' },
     },
     {
       name: 'no-lib-imports-an-app',

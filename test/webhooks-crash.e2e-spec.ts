@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@wasteflow/event-store';
-import { WebhookDeliverer } from '../apps/api/src/webhooks/delivery/deliverer';
+import { WebhookDeliverer } from '@wasteflow/integration';
 import {
   Builders,
   CLOCK_START,

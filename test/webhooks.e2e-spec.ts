@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '@wasteflow/event-store';
 import { TOKEN_REVOKED, tokenStream } from '@wasteflow/ledger';
-import { WebhookDeliverer } from '../apps/api/src/webhooks/delivery/deliverer';
+import { WebhookDeliverer } from '@wasteflow/integration';
 import {
   Builders,
   CLOCK_START,

@@ -1,4 +1,5 @@
 import { ConfigurationError, storeSettingsFromEnv, type StoreSettings } from '@wasteflow/ledger';
+import { webhookSettingsOf, type WebhookSettings } from '@wasteflow/integration';
 import { loadReferenceData, ReferenceConfigurationError, type ReferenceData } from '@wasteflow/projections';
 
 /** What apps/projector reads from its environment: the api's store settings, and its own HTTP port. */
@@ -12,14 +13,20 @@ export interface ProjectorConfig extends StoreSettings {
   readonly host: string;
   /** The api's WASTEFLOW_WORKDAY_CALENDAR (else the bundled calendar): the same deadlines as the api. */
   readonly reference: ReferenceData;
+  /**
+   * The api's WASTEFLOW_WEBHOOK_* settings: the projector delivers the webhooks (one deliverer at a time
+   * across processes, by the delivery lease) unless WASTEFLOW_WEBHOOK_DELIVERY=off.
+   */
+  readonly webhooks: WebhookSettings;
 }
 
 export const DEFAULT_PROJECTOR_PORT = 3001;
 
 /**
  * The same WASTEFLOW_STORE, WASTEFLOW_DATA_DIR, DATABASE_URL, EVENTSTORE_URL and WASTEFLOW_PG_SCHEMA_PREFIX
- * as the api (so both open the same log and the same read models). WASTEFLOW_PROJECTIONS is the api's
- * switch and is ignored here: a projector always projects (or stands by for the lease).
+ * as the api (so both open the same log and the same read models), and its WASTEFLOW_WEBHOOK_* settings.
+ * WASTEFLOW_PROJECTIONS is the api's switch and is ignored here: a projector always projects (or stands by
+ * for the lease).
  */
 export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
   const settings = storeSettingsFromEnv(env);
@@ -42,5 +49,11 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     if (error instanceof ReferenceConfigurationError) throw new ConfigurationError(error.message);
     throw error;
   }
-  return { ...settings, port, host: env.PROJECTOR_HOST?.trim() || '0.0.0.0', reference };
+  return {
+    ...settings,
+    port,
+    host: env.PROJECTOR_HOST?.trim() || '0.0.0.0',
+    reference,
+    webhooks: webhookSettingsOf(env),
+  };
 }

@@ -11,7 +11,15 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { createEventStore, EVENT_STORE, formatPosition, type EventStore } from '@wasteflow/event-store';
+import {
+  CLOCK,
+  createEventStore,
+  EVENT_STORE,
+  formatPosition,
+  systemClock,
+  type EventStore,
+} from '@wasteflow/event-store';
+import { IntegrationModule, WebhookDeliverer } from '@wasteflow/integration';
 import { eventStoreConfigFor } from '@wasteflow/ledger';
 import {
   ProjectionRunner,
@@ -26,7 +34,7 @@ import type { ProjectorConfig } from './projector-config';
 export const PROJECTOR_CONFIG = Symbol.for('wasteflow.ProjectorConfig');
 export const PROJECTOR_METRICS = Symbol.for('wasteflow.ProjectorMetrics');
 
-/** The event store of the configuration, opened once, closed last. */
+/** The event store of the configuration, opened once, closed last; the clock of the deliveries. */
 @Global()
 @Module({})
 class ProjectorStorageModule implements OnApplicationShutdown {
@@ -39,6 +47,7 @@ class ProjectorStorageModule implements OnApplicationShutdown {
       module: ProjectorStorageModule,
       providers: [
         { provide: PROJECTOR_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
         { provide: EVENT_STORE, useFactory: () => createEventStore(eventStoreConfigFor(config)) },
         {
           provide: PROJECTOR_METRICS,
@@ -49,7 +58,7 @@ class ProjectorStorageModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [PROJECTOR_CONFIG, EVENT_STORE, PROJECTOR_METRICS],
+      exports: [PROJECTOR_CONFIG, CLOCK, EVENT_STORE, PROJECTOR_METRICS],
     };
   }
 
@@ -81,9 +90,14 @@ export interface ProjectorHealth {
     readonly failure?: { readonly position: string; readonly eventType: string; readonly eventId: string; readonly error: string };
   }[];
   readonly error?: string;
+  /** The webhook deliverer of this process: `delivering` while it holds the delivery lease. */
+  readonly webhooks: { readonly delivery: WebhookDeliverer['state']; readonly owner: string };
 }
 
-export function projectorHealth(status: RunnerStatus): ProjectorHealth {
+export function projectorHealth(
+  status: RunnerStatus,
+  deliverer: Pick<WebhookDeliverer, 'state' | 'owner'>,
+): ProjectorHealth {
   const failed = status.projections.some((p) => p.state === 'failed');
   return {
     status:
@@ -119,13 +133,15 @@ export function projectorHealth(status: RunnerStatus): ProjectorHealth {
         : {}),
     })),
     ...(status.error ? { error: status.error.message } : {}),
+    webhooks: { delivery: deliverer.state, owner: deliverer.owner },
   };
 }
 
 /**
  * The projector's own tiny HTTP server (node:http, no framework): `GET /health` (200 while it projects
  * or stands by, 503 when stopped by an error or when the store does not answer) and `GET /metrics`
- * (Prometheus text: the runner's checkpoint, lag, leader, batch durations, and the process). Not started
+ * (Prometheus text: the runner's checkpoint, lag, leader, batch durations, the webhook deliveries of the
+ * database, and the process). Not started
  * with PROJECTOR_PORT=off.
  */
 @Injectable()
@@ -137,6 +153,7 @@ export class ProjectorHttpServer implements OnApplicationBootstrap, OnModuleDest
     @Inject(PROJECTOR_CONFIG) private readonly config: ProjectorConfig,
     @Inject(PROJECTOR_METRICS) private readonly registry: Registry,
     private readonly runner: ProjectionRunner,
+    private readonly deliverer: WebhookDeliverer,
   ) {}
 
   /** The bound port, once listening (PROJECTOR_PORT=0 picks one). */
@@ -180,7 +197,7 @@ export class ProjectorHttpServer implements OnApplicationBootstrap, OnModuleDest
       if (path === '/health') {
         let health: ProjectorHealth;
         try {
-          health = projectorHealth(await this.runner.status());
+          health = projectorHealth(await this.runner.status(), this.deliverer);
         } catch (error) {
           return send(
             response,
@@ -220,23 +237,32 @@ function send(response: ServerResponse, status: number, type: string, body: stri
 /**
  * apps/projector: the read models' writer for scale-out (DESIGN.md §5). Runs every projection of
  * WASTEFLOW_PROJECTIONS with the runner on the api's store and read-model database; the lease makes one
- * instance the writer, the others stand by and take over when it stops or dies.
+ * instance the writer, the others stand by and take over when it stops or dies. It also delivers the
+ * webhooks (libs/integration) for an api with WASTEFLOW_PROJECTIONS=off, which does not: one deliverer at
+ * a time by a second lease of the same table (`webhook-delivery`), taken over when its holder dies.
  */
 @Module({})
 export class ProjectorModule {
   static forConfig(config: ProjectorConfig): DynamicModule {
+    const projections = ProjectionsModule.forRootAsync({
+      inject: [PROJECTOR_METRICS],
+      useFactory: (metrics: Registry) => ({
+        database: readModelConfigFor(config),
+        projections: wasteflowProjections(config.reference),
+        run: true,
+        metrics,
+      }),
+    });
     return {
       module: ProjectorModule,
       imports: [
         ProjectorStorageModule.forConfig(config),
-        ProjectionsModule.forRootAsync({
+        projections,
+        // The same module object: the feed waits on this runner, the deliverer reads this DataSource.
+        IntegrationModule.forRootAsync({
+          imports: [projections],
           inject: [PROJECTOR_METRICS],
-          useFactory: (metrics: Registry) => ({
-            database: readModelConfigFor(config),
-            projections: wasteflowProjections(config.reference),
-            run: true,
-            metrics,
-          }),
+          useFactory: (metrics: Registry) => ({ webhooks: config.webhooks, metrics }),
         }),
       ],
       providers: [ProjectorHttpServer],

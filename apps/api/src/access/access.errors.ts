@@ -1,5 +1,3 @@
-import { DomainError } from '@wasteflow/domain';
-
 /** 401: no token, or one that is unknown, malformed or revoked. */
 export class Unauthenticated extends Error {
   readonly status = 401;
@@ -7,19 +5,6 @@ export class Unauthenticated extends Error {
   constructor() {
     super('a valid bearer token is required (Authorization: Bearer <token>)');
     this.name = 'Unauthenticated';
-  }
-}
-
-/** 403 decided at the edge (the token's kind may not call the route); the domain has its own forbidden errors. */
-export class Forbidden extends DomainError {
-  constructor(message: string, details: Record<string, string | readonly string[]> = {}) {
-    super({ name: 'Forbidden', rule: 'forbidden', kind: 'forbidden', message, details });
-  }
-
-  /** The token's kind is not among those the route allows. */
-  static kindNotAllowed(kind: string, allowed: readonly string[]): Forbidden {
-    const article = /^[aeiou]/.test(kind) ? 'an' : 'a';
-    return new Forbidden(`${article} ${kind} token may not call this route`, { allowed });
   }
 }
 

@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { PrincipalKind } from '@wasteflow/ledger';
+import { Forbidden } from '@wasteflow/integration';
 import { ALLOWED_KINDS, PUBLIC_ROUTE, SCRAPE_ALLOWED } from './access.decorators';
-import { Forbidden, Unauthenticated } from './access.errors';
+import { Unauthenticated } from './access.errors';
 import type { AuthenticatedRequest } from './request-authentication';
 
 /**

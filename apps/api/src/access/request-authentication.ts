@@ -2,8 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, TokenService } from '@wasteflow/ledger';
+import { Forbidden } from '@wasteflow/integration';
 import { ROUTE_ACCESS, type RouteAccess } from './access.decorators';
-import { Forbidden, RateLimited, Unauthenticated } from './access.errors';
+import { RateLimited, Unauthenticated } from './access.errors';
 
 /** A request once the hook has looked at its token. */
 export interface AuthenticatedRequest extends FastifyRequest {

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HwCatalogue, IndicatorTarget } from '@wasteflow/domain';
+import { webhookSettingsOf, type WebhookSettings } from '@wasteflow/integration';
 import type { JsonLimits } from '../problems/json-limits';
-import { webhookSettingsOf, type WebhookSettings } from '../webhooks/webhook-settings';
 import {
   ConfigurationError,
   loadHwCatalogueFile,
@@ -46,7 +46,7 @@ export interface ApiConfig extends StoreSettings {
    * sets (DESIGN.md §10; issue 10 row 12: a `javascript:` URL was printed); default http://localhost:<port>.
    */
   readonly publicUrl: string;
-  /** Webhook targets allowed over http / on private addresses, delivery on or off (webhooks/). */
+  /** Webhook targets allowed over http / on private addresses, delivery on or off (libs/integration). */
   readonly webhooks: WebhookSettings;
 }
 
@@ -72,7 +72,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST || DEFAULT_HOST,
     http: httpSettingsOf(env),
     publicUrl: publicUrlOf(env.WASTEFLOW_PUBLIC_URL, port),
-    webhooks: webhookSettingsOf(env),
+    // With the projections in apps/projector, so is the delivery (one kind of process delivers, by the lease).
+    webhooks: webhookSettingsOf(env, {
+      mayDeliver: projections === 'on',
+      why: 'with WASTEFLOW_PROJECTIONS=off, apps/projector delivers the webhooks',
+    }),
   };
 }
 

@@ -33,6 +33,21 @@ describe('api configuration', () => {
     expect(() => loadApiConfig({ ...base, WASTEFLOW_PROJECTIONS: 'maybe' })).toThrow(/WASTEFLOW_PROJECTIONS/);
   });
 
+  it('delivers the webhooks only when it runs the projections: with them off, apps/projector delivers', () => {
+    expect(loadApiConfig(base).webhooks.deliver).toBe(true);
+    expect(loadApiConfig({ ...base, WASTEFLOW_WEBHOOK_DELIVERY: 'off' }).webhooks.deliver).toBe(false);
+    expect(loadApiConfig({ ...base, WASTEFLOW_PROJECTIONS: 'off' }).webhooks.deliver).toBe(false);
+    expect(
+      loadApiConfig({ ...base, WASTEFLOW_PROJECTIONS: 'off', WASTEFLOW_WEBHOOK_DELIVERY: 'off' }).webhooks
+        .deliver,
+    ).toBe(false);
+    expect(() =>
+      loadApiConfig({ ...base, WASTEFLOW_PROJECTIONS: 'off', WASTEFLOW_WEBHOOK_DELIVERY: 'on' }),
+    ).toThrow(
+      /WASTEFLOW_WEBHOOK_DELIVERY=on is refused here: with WASTEFLOW_PROJECTIONS=off, apps\/projector delivers/,
+    );
+  });
+
   it('takes the links it prints from WASTEFLOW_PUBLIC_URL only (localhost:PORT unset), refusing anything but a plain http(s) URL', () => {
     expect(loadApiConfig({ ...base, PORT: '3100' }).publicUrl).toBe('http://localhost:3100');
     expect(loadApiConfig({ ...base, WASTEFLOW_PUBLIC_URL: 'https://trace.example.cn/wf/' }).publicUrl).toBe(

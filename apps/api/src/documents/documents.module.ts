@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ManifestQuery, TraceQuery } from '@wasteflow/projections';
+import { PartyRegistry } from '@wasteflow/integration';
 import { loadConfiguredCatalogue, type ApiConfig } from '../config/api-config';
-import { PartyRegistry } from '../read-side/party-registry';
 import { ReadSideModule } from '../read-side/read-side.module';
 import { API_CONFIG } from '../storage/storage.module';
 import { DOCUMENT_CATALOGUE, LabelFactsReader } from './label-facts';

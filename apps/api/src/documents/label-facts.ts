@@ -15,10 +15,9 @@ import {
 import { EVENT_STORE, StreamNotFound, type EventStore } from '@wasteflow/event-store';
 import { TraceQuery, type TraceView } from '@wasteflow/projections';
 import type { Principal } from '@wasteflow/ledger';
+import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import { API_CONFIG } from '../storage/storage.module';
 import type { ApiConfig } from '../config/api-config';
-import { PartyRegistry } from '../read-side/party-registry';
-import { assertCanRead } from '../read-side/scope';
 import { publicTraceUrl } from '../read-side/trace.controller';
 import { parseHazards, type HazardCharacteristic } from './hazard-pictograms';
 import { LABEL_SIZE_OF_VOLUME, type LabelFacts, type LabelSize } from './label.layout';

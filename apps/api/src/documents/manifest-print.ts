@@ -9,9 +9,8 @@ import {
 import { CLOCK, type Clock } from '@wasteflow/event-store';
 import type { Principal } from '@wasteflow/ledger';
 import { ManifestQuery, type ManifestView } from '@wasteflow/projections';
+import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import type { ApiConfig } from '../config/api-config';
-import { PartyRegistry } from '../read-side/party-registry';
-import { assertCanRead } from '../read-side/scope';
 import { API_CONFIG } from '../storage/storage.module';
 import { HAZARD_NAMES, parseHazards } from './hazard-pictograms';
 import { DOCUMENT_CATALOGUE, LabelFactsReader, PHYSICAL_FORM_NAMES } from './label-facts';

@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@wasteflow/ledger';
+import { FeedReader, type FeedPage } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { DEFAULT_FEED_LIMIT, feedRequestOf, MAX_FEED_LIMIT, MAX_FEED_WAIT_SECONDS } from './feed.params';
-import { FeedReader, type FeedPage } from './feed.reader';
 
 /** GET /v1/feed (DESIGN.md §9): the pull twin of the webhooks. */
 @ApiTags('integration')

@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { IntegrationModule } from '@wasteflow/integration';
+import type { ApiConfig } from '../config/api-config';
+import { METRICS_REGISTRY } from '../observability/metrics.module';
 import { ReadSideModule } from '../read-side/read-side.module';
+import { API_CONFIG } from '../storage/storage.module';
 import { FeedController } from './feed.controller';
-import { FeedScopes } from './feed-scope';
-import { FeedReader } from './feed.reader';
 
-/** The scoped event feed; the webhooks deliver what it serves. */
-@Module({
+/**
+ * The scoped event feed and the webhooks behind it (libs/integration); the deliverer runs here unless the
+ * projections (and so the delivery) are left to apps/projector.
+ */
+export const INTEGRATION = IntegrationModule.forRootAsync({
   imports: [ReadSideModule],
+  inject: [API_CONFIG, METRICS_REGISTRY],
+  useFactory: (config: ApiConfig, metrics: Registry) => ({ webhooks: config.webhooks, metrics }),
+});
+
+@Module({
+  imports: [INTEGRATION],
   controllers: [FeedController],
-  providers: [FeedScopes, FeedReader],
-  exports: [FeedReader],
 })
 export class FeedModule {}

@@ -1,7 +1,7 @@
 import { isDomainEventType, type DomainEventType } from '@wasteflow/domain';
 import { parsePosition } from '@wasteflow/event-store';
+import { type FeedRequest } from '@wasteflow/integration';
 import { InvalidRequest } from '../problems/invalid-request.exception';
-import type { FeedRequest } from './feed.reader';
 
 export const DEFAULT_FEED_LIMIT = 100;
 export const MAX_FEED_LIMIT = 500;

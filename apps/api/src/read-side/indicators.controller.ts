@@ -11,8 +11,8 @@ import {
 } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
 import { IndicatorsQuery, type IndicatorsAnswer } from '@wasteflow/projections';
+import { Forbidden } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { Forbidden } from '../access/access.errors';
 import { ApiProblems } from '../common/openapi';
 import type { ApiConfig } from '../config/api-config';
 import { InvalidRequest } from '../problems/invalid-request.exception';

@@ -6,13 +6,12 @@ import { isDomainError, parseSubtype, type WasteCategory } from '@wasteflow/doma
 import { CLOCK, type Clock } from '@wasteflow/event-store';
 import type { Principal } from '@wasteflow/ledger';
 import { InventoryQuery, type InventoryAnswer, type ReadScope } from '@wasteflow/projections';
+import { Forbidden, listScopeOf } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { Forbidden } from '../access/access.errors';
 import { ApiProblems } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { InventoryQueryDto, InventoryResponseDto } from './inventory.dto';
 import { ReadYourWrites } from './read-your-writes';
-import { listScopeOf } from './scope';
 
 export const INVENTORY_PROVIDERS: Provider[] = [
   {

@@ -18,12 +18,12 @@ import {
   type ManifestStatusFilter,
   type ManifestView,
 } from '@wasteflow/projections';
+import { listScopeOf, manifestLinesInScope, readScoped } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { ManifestNumberPipe } from '../common/path-params';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ReadYourWrites } from './read-your-writes';
-import { listScopeOf, manifestLinesInScope, readScoped } from './scope';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;

@@ -11,13 +11,17 @@ import {
   type RegisteredParty,
 } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
+import {
+  Forbidden,
+  narrowRegulatorScope,
+  PartyRegistry,
+  partyView,
+  type PartyView,
+} from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { Forbidden } from '../access/access.errors';
 import { ApiProblems } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
-import { PartyRegistry, partyView, type PartyView } from './party-registry';
 import { ReadYourWrites } from './read-your-writes';
-import { narrowRegulatorScope } from './scope';
 
 /** Roles whose holders are licensed operators a shipper names on a manifest (经营许可证, published). */
 const OPERATOR_ROLES: readonly PartyRole[] = ['carrier', 'receiver'];

@@ -9,6 +9,7 @@ import {
   wasteflowProjections,
   type ReadModelDatabaseConfig,
 } from '@wasteflow/projections';
+import { PartyRegistry } from '@wasteflow/integration';
 import type { ApiConfig } from '../config/api-config';
 import { METRICS_REGISTRY } from '../observability/metrics.module';
 import { API_CONFIG } from '../storage/storage.module';
@@ -18,7 +19,6 @@ import { IndicatorsController, INDICATORS_PROVIDERS } from './indicators.control
 import { InventoryController, INVENTORY_PROVIDERS } from './inventory.controller';
 import { ManifestsController } from './manifests.controller';
 import { PartiesController } from './parties.controller';
-import { PartyRegistry } from './party-registry';
 import { ReadYourWrites } from './read-your-writes';
 import { TraceController } from './trace.controller';
 import { WhoAmIController } from './whoami.controller';

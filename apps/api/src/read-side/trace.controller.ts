@@ -23,6 +23,7 @@ import {
 } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
 import { TraceQuery, type PublicTraceView, type TraceView } from '@wasteflow/projections';
+import { PartyRegistry, readBatch } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal, Public } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { ConsoleAssets } from '../console/console-assets';
@@ -30,8 +31,6 @@ import { CONSOLE_CSP } from '../console/console-page';
 import type { ApiConfig } from '../config/api-config';
 import { API_CONFIG } from '../storage/storage.module';
 import { ReadYourWrites } from './read-your-writes';
-import { readBatch } from './batch-scope';
-import { PartyRegistry } from './party-registry';
 
 /** The public trace page's path (the 浙固码 QR code points here): `GET /v1/trace/{code}`, no token. */
 export const PUBLIC_TRACE_PATH = 'v1/trace';

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@wasteflow/ledger';
+import { PartyRegistry, partyView, type PartyView } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
-import { PartyRegistry, partyView, type PartyView } from './party-registry';
 
 export type WhoAmI =
   | { readonly kind: 'admin' | 'auditor'; readonly tokenId: string }

@@ -15,25 +15,26 @@ import {
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLOCK, EVENT_STORE, formatPosition, type Clock, type EventStore } from '@wasteflow/event-store';
 import { actorOf, IdempotencyKeyReused, type Principal } from '@wasteflow/ledger';
-import { parseIdempotencyKey } from '../common/idempotency-key';
-import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems } from '../common/openapi';
-import { FeedReader } from '../feed/feed.reader';
-import { InvalidRequest } from '../problems/invalid-request.exception';
-import { WebhookDeliverer } from './delivery/deliverer';
-import { checkTarget, TargetRefused } from './delivery/target-policy';
-import { CreateWebhookDto, RedeliverDto, RotateSecretDto, UpdateWebhookDto } from './webhook.dto';
-import { createWebhookOf, redeliveryOf, updateWebhookOf } from './webhook.params';
 import {
+  checkTarget,
+  FeedReader,
   principalOf,
   SECRET_OVERLAP_MS,
+  TargetRefused,
+  WEBHOOK_SETTINGS,
+  WebhookDeliverer,
   WebhookStore,
   type DeliveryAttempt,
   type SubscriberScope,
   type Subscription,
-} from './webhook.store';
-import { WEBHOOK_SETTINGS } from './webhook.tokens';
-import type { WebhookSettings } from './webhook-settings';
+  type WebhookSettings,
+} from '@wasteflow/integration';
+import { parseIdempotencyKey } from '../common/idempotency-key';
+import { Allow, CurrentPrincipal } from '../access/access.decorators';
+import { ApiProblems } from '../common/openapi';
+import { InvalidRequest } from '../problems/invalid-request.exception';
+import { CreateWebhookDto, RedeliverDto, RotateSecretDto, UpdateWebhookDto } from './webhook.dto';
+import { createWebhookOf, redeliveryOf, updateWebhookOf } from './webhook.params';
 
 class WebhookNotFound extends Error {
   readonly status = 404;

@@ -23,6 +23,8 @@ export interface LeaseKeeperOptions {
   readonly identity?: OwnerIdentity;
   /** Tests: whether a pid on this host is alive. */
   readonly isAlive?: (pid: number) => boolean;
+  /** How the logs name it (default `projection lease`). */
+  readonly what?: string;
 }
 
 /**
@@ -41,8 +43,10 @@ export class LeaseKeeper {
   private renewing = false;
   private readonly identity?: OwnerIdentity;
   private readonly isAlive: (pid: number) => boolean;
+  private readonly what: string;
 
   constructor(options: LeaseKeeperOptions) {
+    this.what = options.what ?? 'projection lease';
     this.identity = options.identity;
     this.isAlive = options.isAlive ?? processIsAlive;
     LIVE_OWNERS.add(options.owner);
@@ -85,7 +89,7 @@ export class LeaseKeeper {
         token = await this.backend.acquireLease(this.lease, this.owner, now, expiresAt, lease);
         if (token !== undefined && !ours) {
           this.warn(
-            `Took the projection lease over from ${lease.owner} (token ${lease.token}) before its expiry: that process is gone`,
+            `Took the ${this.what} over from ${lease.owner} (token ${lease.token}) before its expiry: that process is gone`,
           );
         }
       }
@@ -119,7 +123,7 @@ export class LeaseKeeper {
       const held = await this.backend.renewLease(this.lease, this.owner, token, leaseExpiry(this.clock(), this.timing));
       if (!held && this.current === token) onLost(token);
     } catch (error) {
-      this.warn(`Projection lease renewal failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.warn(`${this.what.charAt(0).toUpperCase()}${this.what.slice(1)} renewal failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.renewing = false;
     }
@@ -141,7 +145,7 @@ export class LeaseKeeper {
       await this.backend.releaseLease(this.lease, this.owner, token);
     } catch (error) {
       this.warn(
-        `Could not release the projection lease (it will expire): ${error instanceof Error ? error.message : String(error)}`,
+        `Could not release the ${this.what} (it will expire): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }

@@ -1,5 +1,4 @@
 import type { Principal } from '@wasteflow/ledger';
-import { periodBound } from './manifests.controller';
 import { assertCanRead, canRead, listScopeOf, manifestLinesInScope, narrowRegulatorScope } from './scope';
 
 const regulator = (districts: string[], categories: string[]): Extract<Principal, { kind: 'regulator' }> => ({
@@ -77,19 +76,4 @@ describe('read-side scoping', () => {
     expect(manifestLinesInScope(auditor, mixed)).toBe(mixed);
   });
 
-  it('reads period bounds as CST months, days or instants (to: exclusive end)', () => {
-    expect(new Date(periodBound('from', '2026-03') as number).toISOString()).toBe('2026-02-28T16:00:00.000Z');
-    expect(new Date(periodBound('to', '2026-03') as number).toISOString()).toBe('2026-03-31T16:00:00.000Z');
-    expect(new Date(periodBound('to', '2026-12') as number).toISOString()).toBe('2026-12-31T16:00:00.000Z');
-    expect(new Date(periodBound('from', '2026-03-02') as number).toISOString()).toBe(
-      '2026-03-01T16:00:00.000Z',
-    );
-    expect(new Date(periodBound('to', '2026-03-02') as number).toISOString()).toBe(
-      '2026-03-02T16:00:00.000Z',
-    );
-    expect(periodBound('to', '2026-03-02T10:00:00+08:00')).toBe(Date.parse('2026-03-02T02:00:00Z') + 1);
-    expect(periodBound('from', undefined)).toBeUndefined();
-    for (const bad of ['2026-13', '2026-02-30', 'March', '2026-03-02T10:00'])
-      expect(() => periodBound('from', bad)).toThrow();
-  });
 });

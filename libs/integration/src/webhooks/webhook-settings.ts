@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@wasteflow/ledger';
 
-/** The webhooks' part of the api's configuration (README "Integration"). */
+/** The webhooks' part of the configuration of the api and of apps/projector (README "Integration"). */
 export interface WebhookSettings {
   /**
    * WASTEFLOW_WEBHOOK_ALLOWED_HOSTS: host names or addresses (comma-separated) that may be targeted over
@@ -8,7 +8,10 @@ export interface WebhookSettings {
    * https and must resolve to public addresses only.
    */
   readonly allowedHosts: readonly string[];
-  /** WASTEFLOW_WEBHOOK_DELIVERY=off: this process keeps the subscriptions but delivers nothing. */
+  /**
+   * Whether this process competes for the delivery lease and delivers (WASTEFLOW_WEBHOOK_DELIVERY, default
+   * on; an api with WASTEFLOW_PROJECTIONS=off never delivers: its projector does).
+   */
   readonly deliver: boolean;
   /** WASTEFLOW_WEBHOOK_POLL_MS: how often the deliverer looks for work when nothing woke it (default 500). */
   readonly pollMs: number;
@@ -18,11 +21,23 @@ export interface WebhookSettings {
   readonly attemptRetentionDays: number;
 }
 
-export function webhookSettingsOf(env: NodeJS.ProcessEnv): WebhookSettings {
-  const deliver = (env.WASTEFLOW_WEBHOOK_DELIVERY ?? 'on').toLowerCase();
+/**
+ * `mayDeliver: false` (an api whose projections a projector runs): delivery is off unless asked for, and
+ * asking for it is a configuration error — the projector delivers, so two kinds of process never compete.
+ */
+export function webhookSettingsOf(
+  env: NodeJS.ProcessEnv,
+  options: { readonly mayDeliver: boolean; readonly why?: string } = { mayDeliver: true },
+): WebhookSettings {
+  const deliver = (env.WASTEFLOW_WEBHOOK_DELIVERY ?? (options.mayDeliver ? 'on' : 'off')).toLowerCase();
   if (!['on', 'off'].includes(deliver)) {
     throw new ConfigurationError(
       `WASTEFLOW_WEBHOOK_DELIVERY must be on or off, not ${env.WASTEFLOW_WEBHOOK_DELIVERY}`,
+    );
+  }
+  if (deliver === 'on' && !options.mayDeliver) {
+    throw new ConfigurationError(
+      `WASTEFLOW_WEBHOOK_DELIVERY=on is refused here: ${options.why ?? 'this process does not deliver'}`,
     );
   }
   return {

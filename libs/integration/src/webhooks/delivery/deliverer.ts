@@ -1,24 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { CLOCK, EVENT_STORE, StreamNotFound, type Clock, type EventStore } from '@wasteflow/event-store';
 import { TOKEN_REVOKED, tokenStream } from '@wasteflow/ledger';
 import type { DomainEventType } from '@wasteflow/domain';
+import { namedLease, type LeaseKeeper } from '@wasteflow/projections';
 import { FeedReader, type FeedEvent } from '../../feed/feed.reader';
-import { METRICS_REGISTRY } from '../../observability/metrics.module';
 import { principalOf, signingSecrets, WebhookStore, type Subscription } from '../webhook.store';
 import { WEBHOOK_SETTINGS } from '../webhook.tokens';
 import type { WebhookSettings } from '../webhook-settings';
 import { afterFailure, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { DELIVERY_TIMEOUT_MS, sendDelivery, type SendResult } from './sender';
 
-/** The lease that makes one process at a time the deliverer (the event store's checkpoint leases). */
+/**
+ * The lease that makes one process at a time the deliverer, across every api and projector on the same
+ * database: a row of the read models' lease table beside the projection runner's (`namedLease`).
+ */
 export const DELIVERY_LEASE = 'webhook-delivery';
 /** Events one subscription delivers before the others get a turn at the loop. */
 const EVENTS_PER_TURN = 100;
@@ -41,10 +44,9 @@ class Crashed extends Error {}
  * a subscription's deliveries run one after another, subscriptions beside each other.
  */
 @Injectable()
-export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliverer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookDeliverer');
-  private readonly owner = `deliverer-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private leaseToken?: bigint;
+  private readonly lease: LeaseKeeper;
   private timer?: NodeJS.Timeout;
   private stopped = true;
   private crashed = false;
@@ -55,8 +57,6 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
   random: () => number = Math.random;
   timeoutMs = DELIVERY_TIMEOUT_MS;
   testHooks: DelivererTestHooks = {};
-  private readonly attempts: Counter<'result'>;
-  readonly lagGauge: Gauge<'webhook'>;
 
   constructor(
     private readonly store: WebhookStore,
@@ -64,51 +64,48 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
-    @Inject(METRICS_REGISTRY) metrics: Registry,
+    @Inject(getDataSourceToken()) readModels: DataSource,
   ) {
-    this.attempts =
-      (metrics.getSingleMetric('wasteflow_webhook_attempts_total') as Counter<'result'> | undefined) ??
-      new Counter({
-        name: 'wasteflow_webhook_attempts_total',
-        help: 'Webhook delivery attempts by result (ok, failed)',
-        labelNames: ['result'],
-        registers: [metrics],
-      });
-    // collect() is called with the gauge as `this`; the deliverer's stores come in through the closure.
-    const log = this.events;
-    const subscriptions = this.store;
-    this.lagGauge =
-      (metrics.getSingleMetric('wasteflow_webhook_lag_positions') as Gauge<'webhook'> | undefined) ??
-      new Gauge({
-        name: 'wasteflow_webhook_lag_positions',
-        help: "Log head minus each active subscription's checkpoint (positions not yet delivered or skipped)",
-        labelNames: ['webhook'],
-        registers: [metrics],
-        async collect() {
-          this.reset();
-          const head = await log.headPosition();
-          for (const subscription of await subscriptions.active()) {
-            const behind = head > subscription.checkpoint ? head - subscription.checkpoint : 0n;
-            this.set({ webhook: subscription.id }, Number(behind));
-          }
-        },
-      });
+    this.lease = namedLease(readModels, {
+      lease: DELIVERY_LEASE,
+      role: 'webhook-delivery',
+      ttlMs: settings.leaseMs,
+      warn: (message) => this.logger.warn(message),
+    });
+  }
+
+  /** The owner id this deliverer holds the lease under (`host:pid:webhook-delivery-…`). */
+  get owner(): string {
+    return this.lease.owner;
+  }
+
+  /** `off` (this process does not deliver), `delivering` (it holds the lease) or `standby`. */
+  get state(): 'off' | 'delivering' | 'standby' {
+    if (!this.settings.deliver) return 'off';
+    return this.lease.held && !this.stopped ? 'delivering' : 'standby';
   }
 
   onApplicationBootstrap(): void {
-    if (!this.settings.deliver) return;
+    if (!this.settings.deliver) {
+      this.logger.log(
+        'webhook delivery off in this process (WASTEFLOW_WEBHOOK_DELIVERY, or a projector delivers)',
+      );
+      return;
+    }
     this.stopped = false;
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before TypeORM's onApplicationShutdown destroys the read-model DataSource: the deliveries in flight
+  // finish and the lease is handed back while the database is still there.
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.ticking;
     await Promise.all(this.running.values());
-    if (this.leaseToken !== undefined && !this.crashed) {
-      await this.events.bookkeeping.releaseCheckpoint(DELIVERY_LEASE, this.leaseToken).catch(() => undefined);
-    }
+    // A crashed deliverer hands nothing back, as a killed process could not: its successor takes over.
+    if (!this.crashed) await this.lease.release();
+    this.lease.retire();
   }
 
   /** Look for work now (a new subscription, a rewind) instead of at the next poll. */
@@ -156,22 +153,24 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
     await this.store.purgeAttempts(new Date(now - this.settings.attemptRetentionDays * 86_400_000));
   }
 
+  /** Renewed at every look (every poll); taken when free, expired, or its holder's pid is gone on this host. */
   private async holdLease(): Promise<boolean> {
-    const now = Date.now();
-    const expiresAt = now + this.settings.leaseMs;
-    if (this.leaseToken !== undefined) {
-      if (await this.events.bookkeeping.saveCheckpoint(DELIVERY_LEASE, this.leaseToken, 0n, expiresAt))
-        return true;
-      this.leaseToken = undefined;
+    if (this.lease.held) {
+      await this.lease.renew(() => {
+        this.logger.warn(`lost the lease ${DELIVERY_LEASE}: another process delivers now`);
+        this.lease.forget();
+      });
+      if (this.lease.held) return true;
     }
-    const lease = await this.events.bookkeeping.acquireCheckpoint(DELIVERY_LEASE, this.owner, now, expiresAt);
-    this.leaseToken = lease?.token;
-    return lease !== undefined;
+    const token = await this.lease.acquire();
+    if (token !== undefined) this.logger.log(`delivering webhooks (lease ${DELIVERY_LEASE}, token ${token})`);
+    return token !== undefined;
   }
 
   /** Up to EVENTS_PER_TURN deliveries of one subscription, strictly one after another. */
   private async turn(id: string): Promise<void> {
-    for (let n = 0; n < EVENTS_PER_TURN && !this.stopped; n++) {
+    // The lease is checked before each send: a deliverer that lost it stops within one delivery.
+    for (let n = 0; n < EVENTS_PER_TURN && !this.stopped && this.lease.held; n++) {
       const subscription = await this.store.find(id);
       if (subscription === undefined || subscription.status !== 'active') return;
       if (n === 0 && (await this.scopeRevoked(subscription))) {
@@ -266,7 +265,6 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
     result: SendResult,
     kind: 'delivery' | 'redelivery',
   ): Promise<void> {
-    this.attempts.inc({ result: result.ok ? 'ok' : 'failed' });
     await this.store.recordAttempt({
       webhookId: subscription.id,
       eventId: event.id,

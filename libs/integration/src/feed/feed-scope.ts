@@ -3,10 +3,10 @@ import { batchStream, manifestStream, parseStream, partyStream, WASTE_CATEGORIES
 import type { RecordedEvent } from '@wasteflow/event-store';
 import type { Principal } from '@wasteflow/ledger';
 import { ManifestQuery, TraceQuery } from '@wasteflow/projections';
-import { Forbidden } from '../access/access.errors';
-import { readBatch } from '../read-side/batch-scope';
-import { PartyRegistry } from '../read-side/party-registry';
-import { canRead, type ScopedResource } from '../read-side/scope';
+import { readBatch } from '../scope/batch-scope';
+import { Forbidden } from '../scope/forbidden';
+import { PartyRegistry } from '../scope/party-registry';
+import { canRead, type ScopedResource } from '../scope/scope';
 
 /** Seen by nobody but an auditor: a stream the read models do not know (yet). */
 const NOBODY: ScopedResource = { parties: [], districts: [], categories: [] };
@@ -14,7 +14,7 @@ const NOBODY: ScopedResource = { parties: [], districts: [], categories: [] };
 /**
  * The scope of each event the feed (and the webhooks, which deliver the feed) may serve: the event is
  * readable exactly when its stream is readable by the read side's own rule (`canRead` of
- * read-side/scope.ts, called here, never restated):
+ * scope/scope.ts, called here, never restated):
  *
  *  - `batch-…`: the batch's access as the trace view checks it (parties on its chain; for a regulator
  *    `readBatch` itself: origin, custodians' and receivers' districts, category);

@@ -1,6 +1,6 @@
 import { isDomainError, regionMatches } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
-import { Forbidden } from '../access/access.errors';
+import { Forbidden } from './forbidden';
 
 /**
  * Scoping of the read side (DESIGN.md §4, issue 5 item 7), shared by every read controller:

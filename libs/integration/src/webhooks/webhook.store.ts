@@ -132,6 +132,10 @@ export class WebhookStore implements OnModuleInit {
     await this.q(
       `CREATE INDEX IF NOT EXISTS webhook_attempts_by_webhook ON ${this.t('webhook_attempts')} (webhook_id, seq)`,
     );
+    // Running totals of the attempts (kept when the attempts are purged or the subscription deleted): what
+    // /metrics counts, the same in every process on this database, whichever of them delivered.
+    await this.q(`CREATE TABLE IF NOT EXISTS ${this.t('webhook_attempt_counts')} (
+      webhook_id TEXT NOT NULL, result TEXT NOT NULL, attempts ${big} NOT NULL, PRIMARY KEY (webhook_id, result))`);
   }
 
   /** Columns added after the table's first version (a data directory of an earlier build keeps working). */
@@ -320,7 +324,24 @@ export class WebhookStore implements OnModuleInit {
         attempt.kind,
       ],
     );
+    await this.q(
+      `INSERT INTO ${this.t('webhook_attempt_counts')} (webhook_id, result, attempts) VALUES (?, ?, 1)
+       ON CONFLICT (webhook_id, result) DO UPDATE SET attempts = ${this.t('webhook_attempt_counts')}.attempts + 1`,
+      [attempt.webhookId, attempt.ok ? 'ok' : 'failed'],
+    );
     return { id, ...attempt };
+  }
+
+  /** Every attempt ever recorded on this database, by subscription (deleted ones too) and result. */
+  async attemptCounts(): Promise<{ webhookId: string; result: 'ok' | 'failed'; attempts: number }[]> {
+    const rows = await this.q(
+      `SELECT webhook_id, result, attempts FROM ${this.t('webhook_attempt_counts')} ORDER BY webhook_id, result`,
+    );
+    return rows.map((row) => ({
+      webhookId: String(row.webhook_id),
+      result: String(row.result) as 'ok' | 'failed',
+      attempts: Number(row.attempts),
+    }));
   }
 
   /** Deletes the attempts recorded before `before` (their retention period has passed). */
