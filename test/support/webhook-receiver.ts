@@ -48,11 +48,13 @@ export interface Received {
 
 /**
  * A real HTTP receiver on 127.0.0.1 (an ephemeral port kept across stop/start): records every request,
- * checks its signature with `signatureValid`, answers `status` (200 unless set).
+ * checks its signature with `signatureValid`, answers `status` (200 unless set) after `delayMs` (a slow
+ * receiver keeps a backlog of events projected but not yet delivered).
  */
 export class WebhookReceiver {
   readonly received: Received[] = [];
   status = 200;
+  delayMs = 0;
   secret = '';
   private server?: Server;
   private port = 0;
@@ -83,8 +85,12 @@ export class WebhookReceiver {
           valid: signatureValid(this.secret, req.headers, body),
           answered,
         });
-        res.statusCode = answered;
-        res.end(answered === 200 ? 'ok' : 'not now');
+        const answer = () => {
+          res.statusCode = answered;
+          res.end(answered === 200 ? 'ok' : 'not now');
+        };
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', () => resolve()));
