@@ -90,6 +90,8 @@ export function newSecret(): string {
 }
 
 type Row = Record<string, unknown>;
+/** The pool (DataSource) or one connection (QueryRunner). */
+type Queryable = { query(sql: string, params?: unknown[]): Promise<unknown> };
 
 @Injectable()
 export class WebhookStore implements OnModuleInit {
@@ -105,50 +107,99 @@ export class WebhookStore implements OnModuleInit {
     return this.schema ? `${quoteIdentifier(this.schema)}.${quoteIdentifier(name)}` : quoteIdentifier(name);
   }
 
-  /** `?` placeholders on both databases. */
-  private async q(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+  /** `?` placeholders on both databases; on the pool, or on one connection (`on`). */
+  private async q(text: string, params: readonly unknown[] = [], on: Queryable = this.db): Promise<Row[]> {
     let n = 0;
     const sql = this.postgres ? text.replace(/\?/g, () => `$${++n}`) : text;
-    const result = (await this.db.query(sql, params as unknown[])) as Row[] | undefined;
+    const result = (await on.query(sql, params as unknown[])) as Row[] | undefined;
     return Array.isArray(result) ? result : [];
   }
 
   async onModuleInit(): Promise<void> {
+    if (!this.postgres) return this.createTables(this.db);
+    // The api and apps/projector both create the tables and may start together on a new database, where a
+    // PostgreSQL `CREATE … IF NOT EXISTS` racing its twin fails (23505 on the catalogue's unique index): one
+    // at a time, under an advisory lock, as the read models' migrations are.
+    const runner = this.db.createQueryRunner('master');
+    await runner.connect();
+    const lock = `wasteflow.webhook-tables.${this.schema ?? ''}`;
+    try {
+      await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
+      try {
+        await this.createTables(runner);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async createTables(on: Queryable): Promise<void> {
     const big = this.postgres ? 'BIGINT' : 'INTEGER';
-    await this.q(`CREATE TABLE IF NOT EXISTS ${this.t('webhook_subscriptions')} (
+    await this.q(
+      `CREATE TABLE IF NOT EXISTS ${this.t('webhook_subscriptions')} (
       id TEXT PRIMARY KEY, owner TEXT NOT NULL, scope TEXT NOT NULL, url TEXT NOT NULL, event_types TEXT,
       secret TEXT NOT NULL, status TEXT NOT NULL, paused_reason TEXT, checkpoint TEXT NOT NULL,
       failures INTEGER NOT NULL, failing_since TEXT, next_attempt_at ${big},
-      created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`);
-    await this.q(`CREATE TABLE IF NOT EXISTS ${this.t('webhook_changes')} (
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      [],
+      on,
+    );
+    await this.q(
+      `CREATE TABLE IF NOT EXISTS ${this.t('webhook_changes')} (
       id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, seq ${big} NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,
-      change TEXT NOT NULL, detail TEXT NOT NULL)`);
-    await this.q(`CREATE TABLE IF NOT EXISTS ${this.t('webhook_attempts')} (
+      change TEXT NOT NULL, detail TEXT NOT NULL)`,
+      [],
+      on,
+    );
+    await this.q(
+      `CREATE TABLE IF NOT EXISTS ${this.t('webhook_attempts')} (
       id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, seq ${big} NOT NULL, event_id TEXT NOT NULL,
       position TEXT NOT NULL, at TEXT NOT NULL, status INTEGER, latency_ms INTEGER NOT NULL, ok INTEGER NOT NULL,
-      error TEXT, kind TEXT NOT NULL)`);
-    await this.addColumnIfMissing('webhook_subscriptions', 'previous_secret', 'TEXT');
-    await this.addColumnIfMissing('webhook_subscriptions', 'previous_until', big);
+      error TEXT, kind TEXT NOT NULL)`,
+      [],
+      on,
+    );
+    await this.addColumnIfMissing(on, 'webhook_subscriptions', 'previous_secret', 'TEXT');
+    await this.addColumnIfMissing(on, 'webhook_subscriptions', 'previous_until', big);
     await this.q(
       `CREATE INDEX IF NOT EXISTS webhook_attempts_by_webhook ON ${this.t('webhook_attempts')} (webhook_id, seq)`,
+      [],
+      on,
     );
     // Running totals of the attempts (kept when the attempts are purged or the subscription deleted): what
     // /metrics counts, the same in every process on this database, whichever of them delivered.
-    await this.q(`CREATE TABLE IF NOT EXISTS ${this.t('webhook_attempt_counts')} (
-      webhook_id TEXT NOT NULL, result TEXT NOT NULL, attempts ${big} NOT NULL, PRIMARY KEY (webhook_id, result))`);
+    await this.q(
+      `CREATE TABLE IF NOT EXISTS ${this.t('webhook_attempt_counts')} (
+      webhook_id TEXT NOT NULL, result TEXT NOT NULL, attempts ${big} NOT NULL, PRIMARY KEY (webhook_id, result))`,
+      [],
+      on,
+    );
   }
 
   /** Columns added after the table's first version (a data directory of an earlier build keeps working). */
-  private async addColumnIfMissing(table: string, column: string, type: string): Promise<void> {
+  private async addColumnIfMissing(
+    on: Queryable,
+    table: string,
+    column: string,
+    type: string,
+  ): Promise<void> {
     if (this.postgres) {
       await this.q(
         `ALTER TABLE ${this.t(table)} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(column)} ${type}`,
+        [],
+        on,
       );
       return;
     }
-    const columns = await this.q(`PRAGMA table_info(${quoteIdentifier(table)})`);
+    const columns = await this.q(`PRAGMA table_info(${quoteIdentifier(table)})`, [], on);
     if (!columns.some((c) => c.name === column)) {
-      await this.q(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${quoteIdentifier(column)} ${type}`);
+      await this.q(
+        `ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${quoteIdentifier(column)} ${type}`,
+        [],
+        on,
+      );
     }
   }
 
