@@ -4,6 +4,9 @@ import type { DecideOptions } from '@wasteflow/domain';
 import type { Clock } from '@wasteflow/event-store';
 import { LedgerModule } from '@wasteflow/ledger';
 import { AccessGuard } from './access/access.guard';
+import { AcknowledgeAlertController } from './acknowledge-alert/acknowledge-alert.controller';
+import { CloseAlertController } from './close-alert/close-alert.controller';
+import { AlertFactsModule } from './read-side/alert-facts.module';
 import { CancelManifestController } from './cancel-manifest/cancel-manifest.controller';
 import { cacheValidationMetadata } from './common/validation-metadata-cache';
 import type { ApiConfig } from './config/api-config';
@@ -59,6 +62,8 @@ export const WRITE_CONTROLLERS = [
   CancelManifestController,
   TreatWasteController,
   CorrectMassController,
+  AcknowledgeAlertController,
+  CloseAlertController,
   SubmitCommandsController,
 ];
 
@@ -76,6 +81,7 @@ export class AppModule {
         MetricsModule,
         // The read side; the ledger and the projections meet only through the events in the store.
         ReadSideModule,
+        AlertFactsModule,
         LedgerBookModule,
         IndicatorReportModule,
         FeedModule,

@@ -1,3 +1,4 @@
+import { evolveAlert, initialAlertState, stepAlert, type AlertState } from './alert/alert.state';
 import { evolveBatch, initialBatchState, stepBatch, type BatchState } from './batch/batch.state';
 import type { EventOfAggregate } from './events/domain-event';
 import type { Folded } from './fold';
@@ -14,6 +15,7 @@ export type StateOf<K extends AggregateKind> = {
   party: PartyState;
   batch: BatchState;
   manifest: ManifestState;
+  alert: AlertState;
 }[K];
 
 /** How one aggregate's stream folds: its initial state, and one event at a time (total, see fold.ts). */
@@ -25,11 +27,12 @@ export interface Aggregate<K extends AggregateKind> {
 }
 
 /**
- * The three aggregates. With the event catalogue (which says whose each event is), everything that folds
+ * The aggregates. With the event catalogue (which says whose each event is), everything that folds
  * streams reads this table: the ledger's stream models, the test World, the audit history and checkStream.
  */
 export const AGGREGATES: { readonly [K in AggregateKind]: Aggregate<K> } = {
   party: { kind: 'party', initial: initialPartyState, evolve: evolveParty, step: stepParty },
   batch: { kind: 'batch', initial: initialBatchState, evolve: evolveBatch, step: stepBatch },
   manifest: { kind: 'manifest', initial: initialManifestState, evolve: evolveManifest, step: stepManifest },
+  alert: { kind: 'alert', initial: initialAlertState, evolve: evolveAlert, step: stepAlert },
 };

@@ -26,6 +26,7 @@ const FILES: Record<keyof typeof ERROR_CATALOGUES, string> = {
   party: 'party/party.errors.ts',
   batch: 'batch/batch.errors.ts',
   manifest: 'manifest/manifest.errors.ts',
+  alert: 'alert/alert.errors.ts',
   events: 'events/event.errors.ts',
 };
 

@@ -1,4 +1,5 @@
 import { DomainError, type DomainErrorClass } from './domain-error';
+import * as alert from './alert/alert.errors';
 import * as batch from './batch/batch.errors';
 import * as calendar from './calendar/calendar.errors';
 import * as catalogue from './catalogue/catalogue.errors';
@@ -20,6 +21,7 @@ export * from './calendar/calendar.errors';
 export * from './party/party.errors';
 export * from './batch/batch.errors';
 export * from './manifest/manifest.errors';
+export * from './alert/alert.errors';
 export * from './events/event.errors';
 
 function classesOf(module: object): DomainErrorClass[] {
@@ -37,6 +39,7 @@ export const ERROR_CATALOGUES = {
   party: classesOf(party),
   batch: classesOf(batch),
   manifest: classesOf(manifest),
+  alert: classesOf(alert),
   events: classesOf(events),
 } as const satisfies Record<string, readonly DomainErrorClass[]>;
 

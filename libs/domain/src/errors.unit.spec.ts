@@ -381,6 +381,37 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'rule',
     'batch c cannot have more than 1024 children',
   ],
+  [
+    new errors.InvalidAlertId('alertId', 'x'),
+    'invalid-alert-id',
+    'invalid',
+    'alertId: an alert id <kind>:<subject> of at most 250 characters',
+  ],
+  [
+    new errors.AlertNotConcerningParty('k:1', 'u'),
+    'alert-not-concerning-party',
+    'forbidden',
+    'alert k:1 does not concern u, or does not exist',
+  ],
+  [
+    new errors.AlertOutsideJurisdiction('k:1', ['3302'], ['hazardous']),
+    'alert-outside-jurisdiction',
+    'forbidden',
+    "alert k:1 is not in this regulator's regions and categories, or does not exist",
+  ],
+  [
+    new errors.AlertAlreadyAcknowledged('k:1', 'u', 't'),
+    'alert-already-acknowledged',
+    'conflict',
+    'alert k:1 was already acknowledged by u at t',
+  ],
+  [
+    new errors.AlertAlreadyClosed('k:1', 't'),
+    'alert-already-closed',
+    'conflict',
+    'alert k:1 was closed at t',
+  ],
+  [new errors.AlertNotFound('k:1'), 'alert-not-found', 'not-found', 'no alert k:1 has been raised'],
 ];
 
 const exportedClasses = Object.entries(errors)

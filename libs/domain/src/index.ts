@@ -66,6 +66,11 @@ export * from './manifest/receive-manifest.decide';
 export * from './manifest/cancel-manifest.decide';
 export * from './manifest/custody-events';
 
+// alert lifecycle (the alerts themselves are derived: alerts/alerts.ts and the alerts projection)
+export * from './alert/alert.events';
+export * from './alert/alert.state';
+export * from './alert/alert-lifecycle.decide';
+
 // folding streams: the aggregates by kind, one step at a time, and stream consistency
 export type { Folded } from './fold';
 export * from './aggregates';

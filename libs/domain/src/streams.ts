@@ -2,12 +2,19 @@
 export const partyStream = (uscc: string): string => `party-${uscc}`;
 export const batchStream = (traceCode: string): string => `batch-${traceCode}`;
 export const manifestStream = (manifestNo: string): string => `manifest-${manifestNo}`;
+/** The lifecycle of a derived alert (ADR 0015): what people did about it. */
+export const alertStream = (alertId: string): string => `alert-${alertId}`;
 
-export const STREAM_PREFIXES = { party: 'party-', batch: 'batch-', manifest: 'manifest-' } as const;
+export const STREAM_PREFIXES = {
+  party: 'party-',
+  batch: 'batch-',
+  manifest: 'manifest-',
+  alert: 'alert-',
+} as const;
 
 export type AggregateKind = keyof typeof STREAM_PREFIXES;
 
-export const AGGREGATE_KINDS: readonly AggregateKind[] = ['party', 'batch', 'manifest'];
+export const AGGREGATE_KINDS: readonly AggregateKind[] = ['party', 'batch', 'manifest', 'alert'];
 
 /** The stream of an aggregate instance. */
 export function streamName(kind: AggregateKind, id: string): string {

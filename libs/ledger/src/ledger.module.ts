@@ -3,6 +3,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
 import type { DecideOptions } from '@wasteflow/domain';
 import { TokenService } from './access/token-service';
+import { AcknowledgeAlertHandler } from './acknowledge-alert/acknowledge-alert.command';
+import { CloseAlertHandler } from './close-alert/close-alert.command';
 import { CancelManifestHandler } from './cancel-manifest/cancel-manifest.command';
 import { ConsolidateBatchesHandler } from './consolidate-batches/consolidate-batches.command';
 import { CorrectMassHandler } from './correct-mass/correct-mass.command';
@@ -56,6 +58,8 @@ export const COMMAND_HANDLERS = [
   CancelManifestHandler,
   TreatWasteHandler,
   CorrectMassHandler,
+  AcknowledgeAlertHandler,
+  CloseAlertHandler,
   SubmitCommandsHandler,
 ];
 

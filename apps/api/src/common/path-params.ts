@@ -1,5 +1,12 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { parseManifestNumber, parseText, parseTraceCode, parseUscc, TEXT_BOUNDS } from '@wasteflow/domain';
+import {
+  parseAlertId,
+  parseManifestNumber,
+  parseText,
+  parseTraceCode,
+  parseUscc,
+  TEXT_BOUNDS,
+} from '@wasteflow/domain';
 
 /** `{code}`: a trace code, canonical form; a mistyped code is 400 InvalidTraceCode, never 404. */
 @Injectable()
@@ -30,5 +37,13 @@ export class UsccPipe implements PipeTransform<unknown, string> {
 export class PermitNoPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
     return parseText(value, 'permitNo', { max: TEXT_BOUNDS.code });
+  }
+}
+
+/** `{alertId}`: an alert id `<kind>:<subject>` as GET /v1/alerts gives it; malformed → 400 InvalidAlertId. */
+@Injectable()
+export class AlertIdPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    return parseAlertId(value, 'alertId');
   }
 }

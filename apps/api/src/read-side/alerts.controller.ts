@@ -1,9 +1,24 @@
-import { Controller, Get, Inject, Injectable, Query, type OnModuleInit, type Provider } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Param,
+  Query,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { CST_OFFSET_MS, daysInMonth, parseInstant } from '@wasteflow/domain';
+import {
+  AlertNotFound,
+  CST_OFFSET_MS,
+  daysInMonth,
+  parseInstant,
+  type AlertLifecycleState,
+} from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
 import type { Principal } from '@wasteflow/ledger';
 import {
@@ -12,14 +27,18 @@ import {
   type AlertKind,
   type AlertStatus,
   type AlertsAnswer,
+  type AlertWithHistory,
 } from '@wasteflow/projections';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
+import { AlertIdPipe } from '../common/path-params';
 import { METRICS_REGISTRY } from '../observability/metrics.module';
 import { InvalidRequest } from '../problems/invalid-request.exception';
-import { AlertsQueryDto, AlertsResponseDto } from './alerts.dto';
+import { AlertsQueryDto, AlertsResponseDto, AlertWithHistoryDto } from './alerts.dto';
+import { ReadQueryDto } from './indicators.dto';
 import { dashboardScope } from './inventory.controller';
 import { ReadYourWrites } from './read-your-writes';
+import { readScoped } from './scope';
 
 /** `wasteflow_alerts_open{kind}`: open alerts by kind, counted at scrape time against the CLOCK. */
 @Injectable()
@@ -107,7 +126,8 @@ export class AlertsController {
     description:
       'Newest first, paged. Deadlines are evaluated at the time of the request: an overdue manifest or storage shows once ' +
       'its deadline has passed, and is resolved by the receipt or by leaving storage (kept, resolved, when that came late). ' +
-      'A party sees the alerts naming it; a regulator those with a party in its regions, for its categories; an auditor all.',
+      'A party sees the alerts naming it; a regulator those with a party in its regions, for its categories; an auditor all. ' +
+      '`state` is the alert’s life: open, acknowledged (by a party it names), closed (by a regulator in scope).',
   })
   @ApiOkResponse({ type: AlertsResponseDto })
   @ApiProblems(400, 401, 403, 503)
@@ -122,6 +142,7 @@ export class AlertsController {
       scope,
       kind: query.kind as AlertKind | undefined,
       status: query.status as AlertStatus | undefined,
+      state: query.state as AlertLifecycleState | undefined,
       party: query.party,
       region: query.region,
       category: query.category,
@@ -130,5 +151,38 @@ export class AlertsController {
       paging: { page: query.page ?? 1, pageSize: query.pageSize ?? 50 },
       now: this.clock.now(),
     });
+  }
+
+  @Get(':alertId')
+  @Allow('party', 'regulator', 'auditor')
+  @ApiBearerAuth()
+  @ApiParam({ name: 'alertId', example: 'overdue_manifest:20263301000001' })
+  @ApiOperation({
+    summary: 'One alert with the history of its life (acknowledgement, closure: who, when, note, finding)',
+    description:
+      'As GET /v1/alerts shows it, plus `history`. Scoped as the list: an alert the caller may not read and one that ' +
+      'does not exist (or is not raised yet) are the same 403; only an auditor learns 404.',
+  })
+  @ApiOkResponse({ type: AlertWithHistoryDto })
+  @ApiProblems(400, 401, 403, 404, 503)
+  async one(
+    @CurrentPrincipal() principal: Principal,
+    @Param('alertId', AlertIdPipe) alertId: string,
+    @Query() query: ReadQueryDto,
+  ): Promise<AlertWithHistory> {
+    await this.readYourWrites.reach(query.minPosition, 'alerts');
+    const { view } = await readScoped(principal, `alert ${alertId}`, async () => {
+      const found = await this.alerts.alert(alertId, this.clock.now());
+      if (found === undefined) throw new AlertNotFound(alertId);
+      return {
+        view: found,
+        access: {
+          parties: found.parties.map((p) => p.uscc),
+          districts: found.parties.map((p) => p.districtCode).filter((d) => d !== ''),
+          categories: found.categories,
+        },
+      };
+    });
+    return view;
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { WASTE_CATEGORIES } from '@wasteflow/domain';
+import { ALERT_LIFECYCLE_STATES, WASTE_CATEGORIES } from '@wasteflow/domain';
 import { ALERT_KINDS } from '@wasteflow/projections';
 import { IsRegion, IsUscc } from '../common/validation';
 import { PagedReadQueryDto } from './inventory.dto';
@@ -16,6 +16,15 @@ export class AlertsQueryDto extends PagedReadQueryDto {
   @IsOptional()
   @IsIn(['open', 'resolved'])
   status?: string;
+
+  @ApiPropertyOptional({
+    enum: ALERT_LIFECYCLE_STATES,
+    description:
+      'Where people are with it: open (nobody acted), acknowledged (by a party), closed (by a regulator)',
+  })
+  @IsOptional()
+  @IsIn(ALERT_LIFECYCLE_STATES)
+  state?: string;
 
   @ApiPropertyOptional({ description: 'Alerts naming this party (a party token: only itself)' })
   @IsOptional()
@@ -67,6 +76,27 @@ export class AlertSubjectDto {
   @ApiPropertyOptional() traceCode?: string;
 }
 
+export class AlertAcknowledgementDto {
+  @ApiProperty({ description: 'USCC of the party that acknowledged it' }) by!: string;
+  @ApiProperty({ example: 'carrier', description: 'Its role on the alert' }) role!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty() note!: string;
+}
+
+export class ClosingRegulatorDto {
+  @ApiProperty() tokenId!: string;
+  @ApiProperty({ type: [String], example: ['3301'] }) districts!: string[];
+  @ApiProperty({ type: [String], example: ['hazardous'] }) categories!: string[];
+}
+
+export class AlertClosureDto {
+  @ApiProperty({ type: ClosingRegulatorDto, description: 'The regulator’s token and its scope then' })
+  by!: ClosingRegulatorDto;
+  @ApiProperty() at!: string;
+  @ApiProperty() finding!: string;
+  @ApiProperty({ enum: ['open', 'acknowledged'] }) closedFrom!: string;
+}
+
 export class AlertDto {
   @ApiProperty({ example: 'overdue_manifest:20263301000001' }) id!: string;
   @ApiProperty({ enum: ALERT_KINDS }) kind!: string;
@@ -82,6 +112,37 @@ export class AlertDto {
   @ApiProperty({ nullable: true, type: String }) resolvedAt!: string | null;
   @ApiProperty({ type: Object, description: 'Kind-specific: masses, deadlines, times, delays' })
   details!: Record<string, unknown>;
+  @ApiProperty({
+    enum: ALERT_LIFECYCLE_STATES,
+    description: 'Its life (apart from status): open → acknowledged (a party) → closed (a regulator)',
+  })
+  state!: string;
+  @ApiProperty({ type: AlertAcknowledgementDto, nullable: true })
+  acknowledged!: AlertAcknowledgementDto | null;
+  @ApiProperty({ type: AlertClosureDto, nullable: true }) closed!: AlertClosureDto | null;
+}
+
+export class AlertHistoryStepDto {
+  @ApiProperty({ enum: ['acknowledged', 'closed'] }) step!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ example: '1042', description: 'Ledger position of the step’s event' }) position!: string;
+  @ApiPropertyOptional({
+    description: 'acknowledged: the party’s USCC; closed: the regulator (token, scope)',
+  })
+  by?: unknown;
+  @ApiPropertyOptional() role?: string;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional() finding?: string;
+  @ApiPropertyOptional({ enum: ['open', 'acknowledged'] }) closedFrom?: string;
+}
+
+export class AlertWithHistoryDto extends AlertDto {
+  @ApiProperty({
+    type: [AlertHistoryStepDto],
+    description: 'Each step of its life in order (its events are in GET /v1/audit/streams/alert-<id>)',
+  })
+  history!: AlertHistoryStepDto[];
+  @ApiProperty({ example: '1042' }) position!: string;
 }
 
 export class AlertsResponseDto {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import {
+  AlertsQuery,
   ManifestQuery,
   ProjectionsModule,
   readModelConfigFor,
@@ -64,6 +65,6 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
     ...INVENTORY_PROVIDERS,
     ...ALERTS_PROVIDERS,
   ],
-  exports: [ReadYourWrites, ProjectionsModule, TraceQuery, ManifestQuery, PartyRegistry],
+  exports: [ReadYourWrites, ProjectionsModule, TraceQuery, ManifestQuery, PartyRegistry, AlertsQuery],
 })
 export class ReadSideModule {}

@@ -1,9 +1,10 @@
+import type { AlertEvent } from '../alert/alert.events';
 import type { BatchEvent } from '../batch/batch.events';
 import type { ManifestEvent } from '../manifest/manifest.events';
 import type { PartyEvent } from '../party/party.events';
 
-/** Every event of the domain: one union per aggregate (party.events.ts, batch.events.ts, manifest.events.ts). */
-export type DomainEvent = PartyEvent | BatchEvent | ManifestEvent;
+/** Every event of the domain: one union per aggregate (party, batch, manifest, alert .events.ts). */
+export type DomainEvent = PartyEvent | BatchEvent | ManifestEvent | AlertEvent;
 export type DomainEventType = DomainEvent['type'];
 export type EventOfType<T extends DomainEventType> = Extract<DomainEvent, { readonly type: T }>;
 
@@ -14,13 +15,16 @@ export type AggregateOf<E> = E extends PartyEvent
     ? 'batch'
     : E extends ManifestEvent
       ? 'manifest'
-      : never;
+      : E extends AlertEvent
+        ? 'alert'
+        : never;
 
 /** The events of one aggregate. */
-export type EventOfAggregate<A extends 'party' | 'batch' | 'manifest'> = {
+export type EventOfAggregate<A extends 'party' | 'batch' | 'manifest' | 'alert'> = {
   party: PartyEvent;
   batch: BatchEvent;
   manifest: ManifestEvent;
+  alert: AlertEvent;
 }[A];
 
 export type EventData = { readonly [key: string]: unknown };

@@ -31,6 +31,8 @@ describe('events', () => {
       'ManifestPickedUp',
       'ManifestReceived',
       'ManifestCancelled',
+      'AlertAcknowledged',
+      'AlertClosed',
     ]);
     const changed = {
       PartyRegistered: 2,

@@ -1,3 +1,4 @@
+import { ALERT_EVENT_SHAPES, type AlertEvent, type AlertEventType } from '../alert/alert.events';
 import { BATCH_EVENT_SHAPES, type BatchEvent, type BatchEventType } from '../batch/batch.events';
 import {
   MANIFEST_EVENT_SHAPES,
@@ -72,12 +73,14 @@ function onStream<A extends AggregateKind, D>(aggregate: A, id: (data: D) => str
 const party = onStream('party', (d: { readonly uscc: string }) => d.uscc);
 const batch = onStream('batch', (d: { readonly traceCode: string }) => d.traceCode);
 const manifest = onStream('manifest', (d: { readonly manifestNo: string }) => d.manifestNo);
+const alert = onStream('alert', (d: { readonly alertId: string }) => d.alertId);
 const v1 = { version: 1, upcasters: {} } as const;
 /** The upcaster of a version that only added an optional field: the older data is already valid. */
 const sameData = (data: EventData): EventData => data;
 const P = PARTY_EVENT_SHAPES;
 const B = BATCH_EVENT_SHAPES;
 const M = MANIFEST_EVENT_SHAPES;
+const A = ALERT_EVENT_SHAPES;
 
 export const EVENT_CATALOGUE = {
   // v2 (issue 14): the unit's address and emergency phone, optional; a v1 event is a v2 without them
@@ -197,6 +200,12 @@ export const EVENT_CATALOGUE = {
     data: M.ManifestReceived,
   },
   ManifestCancelled: { ...manifest, creates: false, ...v1, data: M.ManifestCancelled },
+
+  // The lifecycle of a derived alert (issue 16 item 7, ADR 0015). No event opens an alert stream (the alert
+  // is raised by the alerts projection, not recorded): its first event is whichever step came first, an
+  // acknowledgement or a closure straight from open, so neither is a creation.
+  AlertAcknowledged: { ...alert, creates: false, ...v1, data: A.AlertAcknowledged },
+  AlertClosed: { ...alert, creates: false, ...v1, data: A.AlertClosed },
 } satisfies CatalogueOf<DomainEvent>;
 
 /** Any entry, for code that reads the table without knowing the type. */
@@ -240,6 +249,7 @@ export const BATCH_EVENT_TYPES = eventTypesWhere((e) => e.aggregate === 'batch')
 export const MANIFEST_EVENT_TYPES = eventTypesWhere(
   (e) => e.aggregate === 'manifest',
 ) as readonly ManifestEventType[];
+export const ALERT_EVENT_TYPES = eventTypesWhere((e) => e.aggregate === 'alert') as readonly AlertEventType[];
 /** Events that create a batch stream (the first event of every `batch-…` stream is one of these). */
 export const BATCH_CREATION_EVENT_TYPES = eventTypesWhere(
   (e) => e.aggregate === 'batch' && e.creates,
@@ -287,6 +297,9 @@ export function isBatchEvent(event: DomainEvent): event is BatchEvent {
 }
 export function isManifestEvent(event: DomainEvent): event is ManifestEvent {
   return aggregateOf(event) === 'manifest';
+}
+export function isAlertEvent(event: DomainEvent): event is AlertEvent {
+  return aggregateOf(event) === 'alert';
 }
 
 type Versions = { readonly [type: string]: { readonly version: number } };

@@ -11,6 +11,7 @@ import {
   DOMAIN_EVENT_TYPES,
   EVENT_CATALOGUE,
   MANIFEST_EVENT_TYPES,
+  ALERT_EVENT_TYPES,
   PARTY_EVENT_TYPES,
   domainEvent,
   entryOf,
@@ -53,7 +54,13 @@ function aLedgerHistory(): readonly DomainEvent[] {
 describe('the event catalogue', () => {
   it('has one entry per event type, and the per-aggregate lists partition them in catalogue order', () => {
     expect(Object.keys(EVENT_CATALOGUE)).toEqual(DOMAIN_EVENT_TYPES);
-    expect([...PARTY_EVENT_TYPES, ...BATCH_EVENT_TYPES, ...MANIFEST_EVENT_TYPES]).toEqual(DOMAIN_EVENT_TYPES);
+    expect([
+      ...PARTY_EVENT_TYPES,
+      ...BATCH_EVENT_TYPES,
+      ...MANIFEST_EVENT_TYPES,
+      ...ALERT_EVENT_TYPES,
+    ]).toEqual(DOMAIN_EVENT_TYPES);
+    expect(ALERT_EVENT_TYPES).toEqual(['AlertAcknowledged', 'AlertClosed']);
     expect(PARTY_EVENT_TYPES).toEqual([
       'PartyRegistered',
       'PermitGranted',

@@ -32,3 +32,18 @@ export function requireJurisdiction(
       categories: [...scope.categories],
     });
 }
+
+/**
+ * Whether a regulator's scope covers something that lies in `districts` and carries `categories` (an alert,
+ * a manifest): one of the districts in one of its regions, and one of the categories among its own — the
+ * rule by which the read side lets it read the thing (apps/api read-side/scope.ts `canRead`).
+ */
+export function regulatorCovers(
+  scope: RegulatorScope,
+  thing: { readonly districts: readonly string[]; readonly categories: readonly string[] },
+): boolean {
+  return (
+    thing.districts.some((district) => scope.districts.some((region) => regionMatches(region, district))) &&
+    thing.categories.some((category) => scope.categories.includes(category))
+  );
+}

@@ -2,7 +2,8 @@ import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
 import { evolveBatch, initialBatchState, type BatchState } from '../batch/batch.state';
 import { assertNever } from '../util';
 import type { DomainEvent } from '../events/domain-event';
-import { isBatchEvent, isManifestEvent, isPartyEvent } from '../events/event-catalogue';
+import { isAlertEvent, isBatchEvent, isManifestEvent, isPartyEvent } from '../events/event-catalogue';
+import { evolveAlert, initialAlertState, type AlertState } from '../alert/alert.state';
 import { traceCodesOf, type ManifestEvent } from '../manifest/manifest.events';
 import { evolveManifest, initialManifestState, type ManifestState } from '../manifest/manifest.state';
 import { custodyEventsFor } from '../manifest/custody-events';
@@ -17,12 +18,13 @@ export class World {
     readonly parties: ReadonlyMap<string, PartyState>,
     readonly batches: ReadonlyMap<string, BatchState>,
     readonly manifests: ReadonlyMap<string, ManifestState>,
+    readonly alerts: ReadonlyMap<string, AlertState>,
     /** Every event applied, in order. */
     readonly log: readonly DomainEvent[],
   ) {}
 
   static empty(): World {
-    return new World(new Map(), new Map(), new Map(), []);
+    return new World(new Map(), new Map(), new Map(), new Map(), []);
   }
 
   static of(events: readonly DomainEvent[]): World {
@@ -41,7 +43,12 @@ export class World {
     return this.manifests.get(manifestNo) ?? initialManifestState;
   }
 
+  alert(alertId: string): AlertState {
+    return this.alerts.get(alertId) ?? initialAlertState;
+  }
+
   apply(events: readonly DomainEvent[]): World {
+    const alerts = new Map(this.alerts);
     const parties = new Map(this.parties);
     const batches = new Map(this.batches);
     const manifests = new Map(this.manifests);
@@ -55,11 +62,14 @@ export class World {
       } else if (isManifestEvent(event)) {
         const no = event.data.manifestNo;
         manifests.set(no, evolveManifest(manifests.get(no) ?? initialManifestState, event));
+      } else if (isAlertEvent(event)) {
+        const id = event.data.alertId;
+        alerts.set(id, evolveAlert(alerts.get(id) ?? initialAlertState, event));
       } else {
         assertNever(event, 'event');
       }
     }
-    return new World(parties, batches, manifests, [...this.log, ...events]);
+    return new World(parties, batches, manifests, alerts, [...this.log, ...events]);
   }
 
   /** Applies a multi-stream batch result. */

@@ -20,7 +20,9 @@ const NOBODY: ScopedResource = { parties: [], districts: [], categories: [] };
  *    `readBatch` itself: origin, custodians' and receivers' districts, category);
  *  - `manifest-…`: the manifest's access as the manifest view checks it;
  *  - `party-…`: the party itself, and regulators of its district (a party has no category: it is
- *    overseen where it is, so every category counts — the rule of `canReadParty` for regulators).
+ *    overseen where it is, so every category counts — the rule of `canReadParty` for regulators);
+ *  - `alert-…`: the alert as its lifecycle event states it (`data.alert`: the parties it names, their
+ *    districts, its categories — the facts the alerts view is scoped by).
  *
  * Scopes are the current ones (as every read's): a party that joins a batch's chain later sees the batch's
  * earlier events too, from any cursor before them (ADR 0012).
@@ -75,13 +77,14 @@ export class FeedScopes {
     const batches: string[] = [];
     const manifests: string[] = [];
     const parties: string[] = [];
-    for (const { stream } of events) {
+    const resources = new Map<string, ScopedResource>();
+    for (const { stream, data } of events) {
       const parsed = parseStream(stream);
+      if (parsed?.kind === 'alert') resources.set(stream, alertResourceOf(data.alert));
       if (parsed?.kind === 'batch') batches.push(parsed.id);
       else if (parsed?.kind === 'manifest') manifests.push(parsed.id);
       else if (parsed?.kind === 'party') parties.push(parsed.id);
     }
-    const resources = new Map<string, ScopedResource>();
     if (batches.length > 0) {
       const { access } = await this.trace.accessMany(batches);
       for (const [code, resource] of access) resources.set(batchStream(code), resource);
@@ -101,4 +104,20 @@ export class FeedScopes {
     }
     return resources;
   }
+}
+
+/** The scope of an alert's lifecycle event: the alert's facts it carries (AlertFacts), or nobody's. */
+function alertResourceOf(facts: unknown): ScopedResource {
+  if (typeof facts !== 'object' || facts === null) return NOBODY;
+  const { parties, categories } = facts as { parties?: unknown; categories?: unknown };
+  if (!Array.isArray(parties) || !Array.isArray(categories)) return NOBODY;
+  const named = parties.filter(
+    (p): p is { uscc: string; districtCode: string } =>
+      typeof p?.uscc === 'string' && typeof p?.districtCode === 'string',
+  );
+  return {
+    parties: named.map((p) => p.uscc),
+    districts: named.map((p) => p.districtCode).filter((d) => d !== ''),
+    categories: categories.filter((c): c is string => typeof c === 'string'),
+  };
 }

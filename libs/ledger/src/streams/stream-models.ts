@@ -1,5 +1,7 @@
 import {
   AGGREGATES,
+  type AlertEvent,
+  type AlertState,
   aggregateOf,
   decodeEvent,
   EventHashMismatch,
@@ -48,3 +50,4 @@ function model<K extends AggregateKind>(kind: K): StreamModel<StateOf<K>, EventO
 export const partyModel: StreamModel<PartyState, PartyEvent> = model('party');
 export const batchModel: StreamModel<BatchState, BatchEvent> = model('batch');
 export const manifestModel: StreamModel<ManifestState, ManifestEvent> = model('manifest');
+export const alertModel: StreamModel<AlertState, AlertEvent> = model('alert');

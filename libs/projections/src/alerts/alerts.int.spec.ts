@@ -92,6 +92,9 @@ function suite(kind: ReadModelKind): void {
           deviation: 0.1,
           tolerance: 0.05,
         },
+        state: 'open',
+        acknowledged: null,
+        closed: null,
       });
       const late = before.alerts.filter((a) => a.kind === 'late_entry');
       expect(

@@ -20,6 +20,7 @@ import { defineTable, type RowOf } from '../runner/table';
 import { delimited, undelimited } from '../query/read-scope';
 import { instantMs, manifestDeadlineOf, storageDueAtOf } from '../time-memo';
 import type { ReferenceData } from '../reference/reference-data';
+import { AlertLifecycleTable1764700000270, alertLifecycles, applyLifecycleStep } from './alert-lifecycle';
 
 /**
  * Alerts (预警) for regulators and parties:
@@ -61,6 +62,12 @@ import type { ReferenceData } from '../reference/reference-data';
  *   deadline removes it. Batches split or consolidated at the generator start no timer of their own.
  *
  * Discrepancies and late entries have no resolving event in the ledger: they stay open.
+ *
+ * Besides whether its condition still holds (`resolved_at`), an alert has a life of its own (DESIGN §2
+ * "Alerts have a life", ADR 0015): open → acknowledged (AlertAcknowledged, by a party it names, with a note)
+ * → closed (AlertClosed, by a regulator in scope, with a finding), recorded on its `alert-<id>` stream.
+ * The steps are kept in `alert_lifecycle`, a table of their own keyed by the alert id, so raising an alert
+ * never touches them and no step is lost to a row written again; an alert without a row there is open.
  */
 export const alerts = defineTable({
   name: 'alert',
@@ -300,6 +307,11 @@ export function prefetchAlerts(event: RecordedEvent, keys: KeyCollector): void {
     keys.want(alertManifests, { manifestNo: data.manifestNo });
     if (event.type === 'ManifestReceived') keys.want(alerts, { id: overdueManifestId(data.manifestNo) });
   }
+  if (
+    (event.type === 'AlertAcknowledged' || event.type === 'AlertClosed') &&
+    typeof data.alertId === 'string'
+  )
+    keys.want(alertLifecycles, { alertId: data.alertId });
   if (typeof data.traceCode === 'string') {
     const ends = ENDING_EVENTS.has(event.type) && (event.type === 'BatchShipped' || remainingOf(data) === 0);
     if (ends || STARTING_EVENTS.has(event.type)) keys.want(alertBatches, { traceCode: data.traceCode });
@@ -881,6 +893,11 @@ export async function evolveAlerts(
       return;
     }
 
+    case 'AlertAcknowledged':
+    case 'AlertClosed':
+      await applyLifecycleStep(rows, recorded, event);
+      return;
+
     default:
       return;
   }
@@ -910,9 +927,11 @@ export function createAlertsProjection(reference: ReferenceData) {
       'WasteDisposed',
       'MassCorrected',
       'BatchLostInTransit',
+      'AlertAcknowledged',
+      'AlertClosed',
     ],
-    tables: [alerts, alertParties, alertManifests, alertBatches],
-    migrations: [AlertTables1764700000200, AlertManifestPaper1764700000216],
+    tables: [alerts, alertParties, alertManifests, alertBatches, alertLifecycles],
+    migrations: [AlertTables1764700000200, AlertManifestPaper1764700000216, AlertLifecycleTable1764700000270],
     prefetch: prefetchAlerts,
     evolve: (rows, recorded) => evolveAlerts(rows, recorded, reference),
   });

@@ -1,16 +1,40 @@
 import type { DataSource } from 'typeorm';
+import type { AlertFacts, AlertLifecycleState } from '@wasteflow/domain';
 import { formatPosition } from '@wasteflow/event-store';
 import { ALERTS_PROJECTION, ALERT_KINDS, type AlertKind } from './alerts.projection';
+import { alertLifecycles } from './alert-lifecycle';
 import { ReadModelReader, type SqlRow } from '../query/read-model-reader';
 import { Conditions, undelimited, type Paging, type ReadScope } from '../query/read-scope';
 import { bigintOf, jsonOf, textOf } from '../query/values';
 
 export type AlertStatus = 'open' | 'resolved';
 
+export interface AlertAcknowledgementView {
+  /** The USCC of the party that acknowledged it, and its role on the alert. */
+  readonly by: string;
+  readonly role: string;
+  readonly at: string;
+  readonly note: string;
+}
+
+export interface AlertClosureView {
+  /** The regulator's token and the scope it held when it closed the alert. */
+  readonly by: { readonly tokenId: string; readonly districts: string[]; readonly categories: string[] };
+  readonly at: string;
+  readonly finding: string;
+  readonly closedFrom: 'open' | 'acknowledged';
+}
+
+/** One step of the alert's life, in stream order, with the ledger position of its event. */
+export type AlertHistoryStep =
+  | ({ readonly step: 'acknowledged'; readonly position: string } & AlertAcknowledgementView)
+  | ({ readonly step: 'closed'; readonly position: string } & AlertClosureView);
+
 export interface AlertsRequest {
   readonly scope: ReadScope;
   readonly kind?: AlertKind;
   readonly status?: AlertStatus;
+  readonly state?: AlertLifecycleState;
   /** Alerts naming this party (a party scope may only name itself). */
   readonly party?: string;
   /** Alerts with a party in this region (2, 4 or 6 digits). */
@@ -44,6 +68,15 @@ export interface AlertView {
   readonly raisedAt: string;
   readonly resolvedAt: string | null;
   readonly details: Record<string, unknown>;
+  readonly state: AlertLifecycleState;
+  readonly acknowledged: AlertAcknowledgementView | null;
+  readonly closed: AlertClosureView | null;
+}
+
+/** One alert with the history of its life (GET /v1/alerts/{id}). */
+export interface AlertWithHistory extends AlertView {
+  readonly history: readonly AlertHistoryStep[];
+  readonly position: string;
 }
 
 export interface AlertsAnswer {
@@ -78,6 +111,10 @@ export class AlertsQuery {
     if (request.kind !== undefined) c.add(`kind = ${c.param(request.kind)}`);
     if (request.status === 'open') c.add('resolved_at_ms IS NULL');
     if (request.status === 'resolved') c.add('resolved_at_ms IS NOT NULL');
+    // an alert nobody acted on has no lifecycle row: it is open
+    if (request.state === 'open') c.add('state IS NULL');
+    if (request.state === 'acknowledged' || request.state === 'closed')
+      c.add(`state = ${c.param(request.state)}`);
     if (request.party !== undefined) c.listHasOneOf('parties', [request.party]);
     if (request.region !== undefined) c.listHasRegion('districts', [request.region]);
     if (request.category !== undefined) c.listHasOneOf('categories', [request.category]);
@@ -91,13 +128,12 @@ export class AlertsQuery {
     const { page, pageSize } = request.paging;
     if (!Number.isSafeInteger(page) || page < 1 || !Number.isSafeInteger(pageSize) || pageSize < 1)
       throw new Error('page and pageSize must be positive integers');
-    const from = `FROM ${this.reader.table('alert')} ${where.sql}`;
+    const from = `FROM ${this.joined()} ${where.sql}`;
     const [[checkpoint], [count], rows] = await this.reader.snapshot([
       this.reader.checkpointStatement(ALERTS_PROJECTION),
       { sql: `SELECT COUNT(*) AS n ${from}`, params: where.params },
       {
-        sql: `SELECT id, kind, manifest_no, trace_code, district, categories, raised_at, resolved_at, details
-              ${from}
+        sql: `SELECT ${COLUMNS} ${from}
               ORDER BY raised_at_ms DESC, raised_by DESC, id ASC
               LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params: where.params,
@@ -110,6 +146,45 @@ export class AlertsQuery {
       pageSize,
       total: Number(bigintOf(count.n)),
       position: formatPosition(bigintOf(checkpoint.position)),
+    };
+  }
+
+  /** `alert` with the lifecycle of each alert beside it (none: open); its column names are all distinct. */
+  private joined(): string {
+    return `${this.reader.table('alert')} LEFT JOIN ${this.reader.table(alertLifecycles)} ON alert_id = id`;
+  }
+
+  /** One alert raised by `now` with its history, as `scope` may read it; undefined when there is none. */
+  async alert(id: string, now: Date): Promise<AlertWithHistory | undefined> {
+    const where = this.conditions({ scope: { kind: 'all' }, now });
+    where.add(`id = ${where.param(id)}`);
+    const [[checkpoint], [row]] = await this.reader.snapshot([
+      this.reader.checkpointStatement(ALERTS_PROJECTION),
+      { sql: `SELECT ${COLUMNS} FROM ${this.joined()} ${where.sql}`, params: where.params },
+    ]);
+    if (row === undefined) return undefined;
+    const lifecycle = jsonOf<{ history?: AlertHistoryStep[] }>(row.lifecycle) ?? {};
+    return {
+      ...alertOf(row),
+      history: lifecycle.history ?? [],
+      position: formatPosition(bigintOf(checkpoint.position)),
+    };
+  }
+
+  /**
+   * What the lifecycle's decisions need of an alert raised by `now` (libs/ledger AlertFactsReader): whom it
+   * names with their districts, its categories, and the position they were read at.
+   */
+  async facts(id: string, now: Date): Promise<AlertFacts | undefined> {
+    const found = await this.alert(id, now);
+    if (found === undefined) return undefined;
+    return {
+      alertId: found.id,
+      kind: found.kind,
+      parties: found.parties.map((p) => ({ uscc: p.uscc, role: p.role, districtCode: p.districtCode })),
+      categories: [...found.categories],
+      raisedAt: found.raisedAt,
+      readAt: found.position,
     };
   }
 
@@ -128,7 +203,12 @@ export class AlertsQuery {
   }
 }
 
+const COLUMNS =
+  'id, kind, manifest_no, trace_code, district, categories, raised_at, resolved_at, details, state, lifecycle';
+
 function alertOf(row: SqlRow): AlertView {
+  const lifecycle =
+    jsonOf<{ acknowledged?: AlertAcknowledgementView; closed?: AlertClosureView }>(row.lifecycle) ?? {};
   const details = jsonOf<Record<string, unknown>>(row.details);
   const { parties, ...rest } = details as { parties?: AlertParty[] } & Record<string, unknown>;
   const categories = undelimited(textOf(row.categories));
@@ -147,5 +227,8 @@ function alertOf(row: SqlRow): AlertView {
     raisedAt: textOf(row.raised_at) as string,
     resolvedAt,
     details: rest,
+    state: (textOf(row.state) as AlertLifecycleState | null) ?? 'open',
+    acknowledged: lifecycle.acknowledged ?? null,
+    closed: lifecycle.closed ?? null,
   };
 }

@@ -1,3 +1,4 @@
+export { AlertLifecycleTable1764700000270, alertLifecycles } from './alert-lifecycle';
 export {
   ALERTS_PROJECTION,
   ALERT_KINDS,
@@ -12,6 +13,10 @@ export {
 } from './alerts.projection';
 export {
   AlertsQuery,
+  type AlertAcknowledgementView,
+  type AlertClosureView,
+  type AlertHistoryStep,
+  type AlertWithHistory,
   type AlertParty,
   type AlertStatus,
   type AlertView,

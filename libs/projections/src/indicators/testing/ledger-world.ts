@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
+  decideAcknowledgeAlert,
   decideCancelManifest,
+  decideCloseAlert,
   decideConsolidateBatches,
   decideCorrectMass,
   decideGrantPermit,
   decideSplitBatch,
   decideTreatWaste,
   streamOf,
+  type AlertFacts,
   type DomainEvent,
   type GrantPermitCommand,
 } from '@wasteflow/domain';
@@ -250,6 +253,33 @@ export class LedgerWorld {
       DEFAULT_OPTIONS,
     );
     this.record(this.world.apply(events), times.recordedAt, `party:${actor}`);
+  }
+
+  /** A party named on the alert acknowledges it (the facts are what the alerts read model would give). */
+  acknowledgeAlert(alert: AlertFacts, actorUscc: string, note: string, at: string): void {
+    const times = timesOf(at);
+    const events = decideAcknowledgeAlert(
+      { alertId: alert.alertId, actorUscc, note, alert, ...times },
+      this.world.alert(alert.alertId),
+      DEFAULT_OPTIONS,
+    );
+    this.record(this.world.apply(events), times.recordedAt, `party:${actorUscc}`);
+  }
+
+  /** A regulator of `districts` × `categories` closes the alert. */
+  closeAlert(
+    alert: AlertFacts,
+    regulator: { tokenId: string; districts: string[]; categories: string[] },
+    finding: string,
+    at: string,
+  ): void {
+    const times = timesOf(at);
+    const events = decideCloseAlert(
+      { alertId: alert.alertId, regulator, finding, alert, ...times },
+      this.world.alert(alert.alertId),
+      DEFAULT_OPTIONS,
+    );
+    this.record(this.world.apply(events), times.recordedAt, `regulator:${regulator.tokenId}`);
   }
 
   heldGrams(traceCode: string): number {
