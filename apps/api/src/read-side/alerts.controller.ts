@@ -38,7 +38,7 @@ import { AlertsQueryDto, AlertsResponseDto, AlertWithHistoryDto } from './alerts
 import { ReadQueryDto } from './indicators.dto';
 import { dashboardScope } from './inventory.controller';
 import { ReadYourWrites } from './read-your-writes';
-import { readScoped } from './scope';
+import { readScoped } from '@wasteflow/integration';
 
 /** `wasteflow_alerts_open{kind}`: open alerts by kind, counted at scrape time against the CLOCK. */
 @Injectable()
