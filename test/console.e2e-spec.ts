@@ -98,7 +98,7 @@ describe('console served by the api', () => {
       date: '260302',
       randomPart: '7K2M9QXA',
     });
-    const long = await t.http.get(`/v1/batches/${code}${'X'.repeat(300)}`);
+    const long = await t.http.get(`/v1/batches/${code}${'X'.repeat(2100)}`);
     expect(long.status).toBe(414);
     expect(long.text).not.toContain('<div id="app">');
   });

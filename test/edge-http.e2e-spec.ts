@@ -80,8 +80,8 @@ describe('edge: problem documents for the framework’s own refusals, security h
     expectProblem(await t.http.get('/v1/no-such-thing'), 404, { rule: 'route-not-found' });
   });
 
-  it('414 for an over-long path segment or request target, without repeating it', async () => {
-    const segment = `${code}${'X'.repeat(300)}`;
+  it('414 for a path segment or request target longer than WASTEFLOW_MAX_URL_LENGTH, without repeating it', async () => {
+    const segment = `${code}${'X'.repeat(2100)}`;
     const long = await t.http
       .get(`/v1/batches/${segment}`)
       .set('Authorization', `Bearer ${w.tokens.generator}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { composeUscc, manifestStream, partyStream, batchStream, childTraceCode } from '@wasteflow/domain';
+import { composeUscc, manifestStream, partyStream, batchStream } from '@wasteflow/domain';
 import { ManualClock, verifyStreamIntegrity, type RecordedEvent } from '@wasteflow/event-store';
 import { ManifestCustodyProcessManager, MANIFEST_CUSTODY_ACTOR } from '@wasteflow/ledger';
 import { eventsOf, everything, expectNothingAppended, post, typesOf } from './support/ledger-client';
@@ -526,7 +526,6 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         body: response.body,
         position: response.headers['x-ledger-position'],
       };
-      code.returned = childTraceCode(code.c, 0);
       const lineOf = (traceCode: string) =>
         (response.body.lines as { traceCode: string }[]).find((l) => l.traceCode === traceCode);
       expect(lineOf(code.x)).toEqual({
@@ -539,6 +538,14 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         lostKg: 120,
         discrepancy: true,
       });
+      // the child back with the shipper: c's prefix, a random part of its own, 22 characters
+      code.returned = String(
+        (response.body.lines as { traceCode: string; returnedTraceCode?: string }[]).find(
+          (l) => l.traceCode === code.c,
+        )?.returnedTraceCode,
+      );
+      expect(code.returned).toHaveLength(22);
+      expect(code.returned.slice(0, 13)).toBe(code.c.slice(0, 13));
       expect(lineOf(code.c)).toEqual({
         traceCode: code.c,
         outcome: 'partial',

@@ -26,6 +26,7 @@ import {
   pickUp,
   pickUpCommand,
   randomPart,
+  childRandomPartsFor,
   receive,
   receiveCommand,
   type World,
@@ -132,7 +133,13 @@ function run(
         if (parts.length === 0 || parts.reduce((x, y) => x + y, 0) > b.heldGrams) return;
         world = world.applyBatches(
           decideSplitBatch(
-            { traceCode: b.traceCode, actorUscc: b.custodianUscc, partsGrams: parts, ...timesAt(now) },
+            {
+              traceCode: b.traceCode,
+              actorUscc: b.custodianUscc,
+              partsGrams: parts,
+              childRandomParts: childRandomPartsFor(b.traceCode, parts.length, timesAt(now).occurredAt),
+              ...timesAt(now),
+            },
             b,
           ),
         );

@@ -25,6 +25,7 @@ import {
   pickUp,
   pickUpCommand,
   randomPart,
+  childRandomPartsFor,
   receive,
   receiveCommand,
   RECEIVER,
@@ -95,7 +96,13 @@ export function domainHistory(options: HistoryOptions): World {
       if (parts.length === 0 || parts.reduce((x, y) => x + y, 0) >= b.heldGrams) continue;
       world = world.applyBatches(
         decideSplitBatch(
-          { traceCode: b.traceCode, actorUscc: b.custodianUscc, partsGrams: parts, ...timesAt(now) },
+          {
+            traceCode: b.traceCode,
+            actorUscc: b.custodianUscc,
+            partsGrams: parts,
+            childRandomParts: childRandomPartsFor(b.traceCode, parts.length, timesAt(now).occurredAt),
+            ...timesAt(now),
+          },
           b,
         ),
       );

@@ -38,7 +38,7 @@ import {
   type PartyState,
   type WasteCategory,
 } from '@wasteflow/domain';
-import { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '@wasteflow/domain/testing';
+import { HW_FIXTURE_CSV, HW_FIXTURE_EDITION, childRandomPartsFor } from '@wasteflow/domain/testing';
 import type { EventToAppend, JsonObject } from '@wasteflow/event-store';
 
 /**
@@ -549,7 +549,7 @@ export async function generateHistory(
           const at = dayStart + 9 * HOUR + (k++ % 60) * 60_000;
           const parts = [Math.floor(b.heldGrams * (0.1 + random() * 0.3))];
           if (random() < 0.4) parts.push(Math.floor(b.heldGrams * (0.05 + random() * 0.15)));
-          const result = decideSplitBatch({ traceCode: code, actorUscc: shipper, partsGrams: parts, ...times(at) }, b, decide);
+          const result = decideSplitBatch({ traceCode: code, actorUscc: shipper, partsGrams: parts, childRandomParts: childRandomPartsFor(code, parts.length, times(at).occurredAt), ...times(at) }, b, decide);
           await act(result.flatMap((s) => s.events), `party:${shipper}`, times(at).recordedAt);
           for (const s of result) lines.push(s.traceCode);
           continue;

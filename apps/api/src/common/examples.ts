@@ -43,4 +43,5 @@ export const EXAMPLE = {
   eventId: '5b0e8c8a-1f4e-5d55-9b8e-7f3a2c1d4e6f',
 } as const;
 
-export const EXAMPLE_CHILD = childTraceCode(EXAMPLE.traceCode, 0);
+/** A child of the example (a split part): the parent's prefix, a random part of its own, 22 characters. */
+export const EXAMPLE_CHILD = childTraceCode(EXAMPLE.traceCode, 'Q3V8HZ2D');

@@ -114,6 +114,10 @@ export class EdgeFastifyAdapter extends FastifyAdapter {
 function serverOptions(edge: HttpSettings): FastifyServerOptions & { http: ServerOptions } {
   return {
     bodyLimit: edge.bodies.default.maxBytes,
+    // a path parameter as long as the request target may be (Fastify's own default is 100 characters):
+    // the legacy child codes the ledger issued before issue 10 row 7 grew by 2 characters a generation
+    // (102 at 40 generations) and stay readable by every route; the target's own limit is the 414
+    routerOptions: { maxParamLength: edge.maxUrlLength },
     requestTimeout: edge.requestTimeoutMs,
     keepAliveTimeout: edge.keepAliveTimeoutMs,
     http: {

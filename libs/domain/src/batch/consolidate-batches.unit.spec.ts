@@ -30,7 +30,7 @@ import {
   timed,
   type World,
 } from '../testing';
-import { childTraceCode, composeTraceCode } from '../values/trace-code';
+import { composeTraceCode, legacyChildTraceCode } from '../values/trace-code';
 import { compositionTotal } from '../origin/composition';
 import { evolveBatch } from './batch.state';
 import { decideConsolidateBatches, type ConsolidateBatchesCommand } from './consolidate-batches.decide';
@@ -266,7 +266,9 @@ describe('consolidate (n → 1, 小箱进大箱)', () => {
     decideIn(world, consolidateCommand(target(XIHU, 'hazardous', '250302'), lines)).thenThrows(
       TraceCodeMismatch,
     );
-    decideIn(world, consolidateCommand(childTraceCode(target(), 0), lines)).thenThrows(TraceCodeMismatch);
+    decideIn(world, consolidateCommand(legacyChildTraceCode(target(), 0), lines)).thenThrows(
+      TraceCodeMismatch,
+    );
   });
 
   it('refuses an existing target (BatchAlreadyExists), taking more than held (MassNotConserved)', () => {

@@ -1,4 +1,4 @@
-import { ChildIndexExhausted, InvalidValue, MassNotConserved } from '../errors';
+import { BatchAlreadyExists, ChildIndexExhausted, InvalidValue, MassNotConserved } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { splitComposition } from '../origin/composition';
@@ -15,18 +15,27 @@ import { requireActionableBatch, requireAfterCustody } from './batch.rules';
 export interface SplitBatchCommand extends PartyCommand {
   readonly traceCode: string;
   readonly partsGrams: readonly number[];
+  /**
+   * One random part per child (8 Crockford symbols), drawn from the command's entropy at the edge: the
+   * children's codes are the parent's prefix + these, 22 characters at any depth (DESIGN §2 Identifiers).
+   */
+  readonly childRandomParts: readonly string[];
 }
 
 export const MAX_SPLIT_PARTS = 100;
 
 /**
  * Returns the parent's events first (`BatchSplit`), then one new stream per child (`BatchSplitOff`).
- * Child codes derive from the parent code and the parent's next child indices.
+ * Child codes keep the parent's prefix with the command's random parts (`childTraceCode`); the lineage is
+ * the events' `parentTraceCode` and `childIndex` (the parent's next indices). `children` are the states
+ * of the streams the codes name, where they were read: a code that names an existing batch (or the
+ * parent, or another child of the same split) is refused as BatchAlreadyExists, never merged.
  */
 export function decideSplitBatch(
   command: SplitBatchCommand,
   state: BatchState,
   options: DecideOptions = {},
+  children: ReadonlyMap<string, BatchState> = new Map(),
 ): BatchStreamEvents[] {
   const { occurredAtMs, late } = checkCommandTime(command, options.time);
   const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
@@ -48,10 +57,11 @@ export function decideSplitBatch(
   }
   const lastIndex = parent.nextChildIndex + parts.length - 1;
   if (lastIndex > MAX_CHILD_INDEX) throw new ChildIndexExhausted(traceCode, lastIndex);
+  const codes = childCodesOf(traceCode, parts.length, command.childRandomParts, children);
   const remainingGrams = parent.heldGrams - total;
   const compositions = splitComposition(parent.composition, [...parts, remainingGrams]);
-  const children: SplitChild[] = parts.map((massGrams, i) => ({
-    traceCode: childTraceCode(traceCode, parent.nextChildIndex + i),
+  const splitChildren: SplitChild[] = parts.map((massGrams, i) => ({
+    traceCode: codes[i],
     childIndex: parent.nextChildIndex + i,
     massGrams,
     composition: compositions[i],
@@ -59,14 +69,14 @@ export function decideSplitBatch(
   const split: BatchEvent = domainEvent('BatchSplit', {
     traceCode,
     actorUscc,
-    children,
+    children: splitChildren,
     remainingGrams,
     occurredAt: command.occurredAt,
     late,
   });
   return [
     { traceCode, isNew: false, events: [split] },
-    ...children.map((c): BatchStreamEvents => ({
+    ...splitChildren.map((c): BatchStreamEvents => ({
       traceCode: c.traceCode,
       isNew: true,
       events: [
@@ -91,4 +101,23 @@ export function decideSplitBatch(
       ],
     })),
   ];
+}
+
+/** The children's codes: one random part per part, each code new (not the parent, not a sibling, not stored). */
+function childCodesOf(
+  parentCode: string,
+  count: number,
+  randomParts: readonly string[],
+  existing: ReadonlyMap<string, BatchState>,
+): string[] {
+  if (!Array.isArray(randomParts) || randomParts.length !== count)
+    throw new InvalidValue('childRandomParts', null, `one random part per part (${count}) is required`);
+  const seen = new Set<string>([parentCode]);
+  return randomParts.map((randomPart) => {
+    const code = childTraceCode(parentCode, randomPart);
+    if (seen.has(code) || (existing.get(code)?.status ?? 'none') !== 'none')
+      throw new BatchAlreadyExists(code);
+    seen.add(code);
+    return code;
+  });
 }

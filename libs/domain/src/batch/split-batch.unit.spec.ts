@@ -1,4 +1,5 @@
 import {
+  BatchAlreadyExists,
   BatchDepleted,
   BatchInTransit,
   BatchOnOpenManifest,
@@ -29,7 +30,12 @@ import {
   timed,
   traceCodeOf,
 } from '../testing';
-import { childTraceCode } from '../values/trace-code';
+import {
+  ROOT_TRACE_CODE_LENGTH,
+  childTraceCode,
+  isValidTraceCode,
+  legacyChildTraceCode,
+} from '../values/trace-code';
 import type { BatchEvent, BatchStreamEvents } from './batch.events';
 import { evolveBatch, initialBatchState, type BatchState } from './batch.state';
 import { decideSplitBatch, type SplitBatchCommand } from './split-batch.decide';
@@ -51,12 +57,14 @@ const origin = (grams: number) => ({
 
 describe('split (1 → n)', () => {
   it('given a held batch, when the custodian splits, then BatchSplit on the parent and BatchSplitOff on each child; the remainder stays', () => {
-    const c0 = childTraceCode(code, 0);
-    const c1 = childTraceCode(code, 1);
+    const c0 = childTraceCode(code, 'C0DE0000');
+    const c1 = childTraceCode(code, 'C0DE0001');
     const common = { occurredAt: at('10:00'), late: false };
     split
       .given(batch)
-      .when(splitCommand(code, { partsGrams: [300_000, 200_000] }))
+      .when(
+        splitCommand(code, { partsGrams: [300_000, 200_000], childRandomParts: ['C0DE0000', 'C0DE0001'] }),
+      )
       .then([
         {
           traceCode: code,
@@ -117,9 +125,10 @@ describe('split (1 → n)', () => {
     expect(asExisting(s).heldGrams).toBe(900_000);
     const second = split
       .given(after)
-      .when(splitCommand(code, { partsGrams: [900_000], ...timed('10:30') }))
+      .when(splitCommand(code, { partsGrams: [900_000], childRandomParts: ['SEC0ND00'], ...timed('10:30') }))
       .result();
-    expect(second[1].traceCode).toBe(childTraceCode(code, 1));
+    expect(second[1].traceCode).toBe(childTraceCode(code, 'SEC0ND00'));
+    expect(second[1].events[0].data).toMatchObject({ parentTraceCode: code, childIndex: 1 });
     const parent = second[0].events.reduce(evolveBatch, s);
     expect(parent.status).toBe('depleted');
   });
@@ -198,6 +207,83 @@ describe('split (1 → n)', () => {
     expect(() => decideSplitBatch(splitCommand(code, { partsGrams: [1, 1] }), s)).toThrow(
       ChildIndexExhausted,
     );
+  });
+
+  describe('child codes (DESIGN §2 Identifiers, issue 10 row 7)', () => {
+    it('given 45 generations of splits, when the last child splits, then its children still have the 22 characters of a root code, keep the root prefix and are all distinct', () => {
+      let w = generate(baseWorld()).world;
+      let parent = code;
+      const family = [code];
+      for (let generation = 1; generation <= 45; generation++) {
+        const streams = decideSplitBatch(
+          splitCommand(parent, { partsGrams: [1_000_000 - generation] }),
+          w.batch(parent),
+        );
+        w = w.applyBatches(streams);
+        parent = streams[1].traceCode;
+        family.push(parent);
+      }
+      for (const c of family) {
+        expect(c).toHaveLength(ROOT_TRACE_CODE_LENGTH);
+        expect(c.slice(0, 13)).toBe(code.slice(0, 13));
+        expect(isValidTraceCode(c)).toBe(true);
+      }
+      expect(new Set(family).size).toBe(family.length);
+      // the lineage is the events', not the code's
+      expect(w.childOf(family[44], 0)).toBe(family[45]);
+    });
+
+    it('are the same for the same command (a retry decides the same codes) and differ with other random parts', () => {
+      const s = batch.reduce(evolveBatch, initialBatchState);
+      const command = splitCommand(code, { partsGrams: [1, 2, 3] });
+      const codes = (r: BatchStreamEvents[]) => r.slice(1).map((c) => c.traceCode);
+      expect(codes(decideSplitBatch(command, s))).toEqual(codes(decideSplitBatch(command, s)));
+      expect(new Set(codes(decideSplitBatch(command, s))).size).toBe(3);
+      const other = splitCommand(code, {
+        partsGrams: [1, 2, 3],
+        childRandomParts: ['A0', 'B0', 'C0'].map((p) => p.padEnd(8, '7')),
+      });
+      expect(codes(decideSplitBatch(other, s))).not.toEqual(codes(decideSplitBatch(command, s)));
+    });
+
+    it('refuses a code already in use — a stored batch, the parent, a sibling (BatchAlreadyExists) — and random parts not one per part (InvalidValue)', () => {
+      const s = batch.reduce(evolveBatch, initialBatchState);
+      const taken = childTraceCode(code, 'TAKEN000');
+      const stored = new Map([[taken, s]]);
+      expect(() =>
+        decideSplitBatch(
+          splitCommand(code, { partsGrams: [1], childRandomParts: ['TAKEN000'] }),
+          s,
+          {},
+          stored,
+        ),
+      ).toThrow(BatchAlreadyExists);
+      expect(() =>
+        decideSplitBatch(splitCommand(code, { partsGrams: [1], childRandomParts: [code.slice(13, 21)] }), s),
+      ).toThrow(BatchAlreadyExists);
+      expect(() =>
+        decideSplitBatch(
+          splitCommand(code, { partsGrams: [1, 1], childRandomParts: ['TWIN0000', 'TWIN0000'] }),
+          s,
+        ),
+      ).toThrow(BatchAlreadyExists);
+      split
+        .given(batch)
+        .when(splitCommand(code, { partsGrams: [1, 1], childRandomParts: ['ONLY0NE0'] }))
+        .thenThrows(InvalidValue, { field: 'childRandomParts' });
+      split
+        .given(batch)
+        .when(splitCommand(code, { partsGrams: [1], childRandomParts: ['SHORT'] }))
+        .thenThrows(InvalidTraceCode);
+    });
+
+    it('of a legacy long parent (22 + 2·depth characters, still stored) are 22 characters again', () => {
+      const legacy = legacyChildTraceCode(legacyChildTraceCode(code, 3), 7);
+      expect(legacy).toHaveLength(ROOT_TRACE_CODE_LENGTH + 4);
+      const child = childTraceCode(legacy, 'C0DE0000');
+      expect(child).toHaveLength(ROOT_TRACE_CODE_LENGTH);
+      expect(child.slice(0, 13)).toBe(legacy.slice(0, 13));
+    });
   });
 
   it('children of a batch held by a receiver inherit its storage start', () => {

@@ -41,7 +41,7 @@ describe('events', () => {
       WasteDisposed: 2,
       ManifestIssued: 3,
       ManifestPickedUp: 2,
-      ManifestReceived: 3,
+      ManifestReceived: 4,
     };
     expect(Object.fromEntries(Object.entries(EVENT_SCHEMA_VERSIONS).filter(([, v]) => v !== 1))).toEqual(
       changed,

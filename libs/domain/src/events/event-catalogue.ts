@@ -195,8 +195,10 @@ export const EVENT_CATALOGUE = {
     ...manifest,
     creates: false,
     // v3: `permitLapse` (ADR 0009); v2 had none
-    version: 3,
-    upcasters: { 1: receivedV1ToV2, 2: sameData },
+    // v4: a partial rejection's `returnTraceCode` (issue 10 row 7: bounded child codes); v3 had none, and
+    // its child's code is re-derived the legacy way (`legacyChildTraceCode`)
+    version: 4,
+    upcasters: { 1: receivedV1ToV2, 2: sameData, 3: sameData },
     data: M.ManifestReceived,
   },
   ManifestCancelled: { ...manifest, creates: false, ...v1, data: M.ManifestCancelled },

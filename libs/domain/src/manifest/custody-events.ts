@@ -9,7 +9,7 @@ import { domainEvent } from '../events/event-catalogue';
 import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
 import type { BatchState, ExistingBatch } from '../batch/batch.state';
 import { takeFromComposition } from '../origin/composition';
-import { childTraceCode } from '../values/trace-code';
+import { legacyChildTraceCode } from '../values/trace-code';
 import { assertNever, compact } from '../util';
 import type { ManifestEvent, ManifestReceived, ReceiptLine } from './manifest.events';
 
@@ -155,7 +155,8 @@ function receiptEvents(event: ManifestReceived, line: ReceiptLine, b: ExistingBa
     );
   } else if (line.rejectedGrams > 0) {
     const childIndex = b.nextChildIndex;
-    const child = childTraceCode(b.traceCode, childIndex);
+    // v4 names the child's code; a receipt of v3 or before derived it from the parent (a legacy code)
+    const child = line.returnTraceCode ?? legacyChildTraceCode(b.traceCode, childIndex);
     const { taken } = takeFromComposition(composition, line.rejectedGrams);
     remaining -= line.rejectedGrams;
     events.push(

@@ -27,7 +27,7 @@ import { decideIssueManifest } from './issue-manifest.decide';
 import { decidePickUpManifest } from './pick-up-manifest.decide';
 import { decideReceiveManifest } from './receive-manifest.decide';
 import { traceCodesOf, type ManifestEvent } from './manifest.events';
-import { childTraceCode } from '../values/trace-code';
+import { childTraceCode, legacyChildTraceCode } from '../values/trace-code';
 
 const share = hazardousShare;
 
@@ -128,12 +128,37 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
     expect(asExisting(after.batch(code)).manifest).toBeUndefined();
   });
 
+  it('a receipt recorded before version 4 (no return code) replays to the legacy child code it gave then', () => {
+    const { world, code } = inTransit();
+    const event = receiptEvent(world, [
+      { traceCode: code, receivedGrams: 1_000_000, acceptedGrams: 600_000, reason: '含油率不符' },
+    ]);
+    if (event.type !== 'ManifestReceived') throw new Error(event.type);
+    const v3 = {
+      ...event,
+      schemaVersion: 3,
+      data: { ...event.data, lines: event.data.lines.map(({ returnTraceCode: _, ...l }) => l) },
+    } as unknown as ManifestEvent;
+    const streams = custodyEventsFor(v3, world.apply([v3]).batch(code));
+    expect(streams.map((s) => s.traceCode)).toEqual([code, legacyChildTraceCode(code, 0)]);
+    // and version 4 names a code of 22 characters, used as it is
+    const v4 = custodyEventsFor(event, world.apply([event]).batch(code));
+    expect(v4[1].traceCode).toHaveLength(22);
+    expect(v4[1].traceCode).not.toBe(legacyChildTraceCode(code, 0));
+  });
+
   it('loss in transit then partial rejection: lost mass leaves, the rejected mass becomes a child back with the shipper, the code stays with the receiver', () => {
     const { world, code } = inTransit();
     const event = receiptEvent(world, [
-      { traceCode: code, receivedGrams: 900_000, acceptedGrams: 600_000, reason: '含油率不符' },
+      {
+        traceCode: code,
+        receivedGrams: 900_000,
+        acceptedGrams: 600_000,
+        reason: '含油率不符',
+        returnRandomPart: 'RET0RN00',
+      },
     ]);
-    const child = childTraceCode(code, 0);
+    const child = childTraceCode(code, 'RET0RN00');
     givenState(world)
       .when((s) => custodyEventsFor(event, s.batch(code)))
       .then([

@@ -98,6 +98,12 @@ export interface ReceiptLine {
   readonly reason?: string;
   /** |shipped − received| beyond the tolerance. */
   readonly discrepancy: boolean;
+  /**
+   * Version 4, a partial rejection: the code of the child that takes the rejected mass back to the
+   * shipper (22 characters, DESIGN §2 Identifiers). A line of version ≤ 3 has none: its child's code was
+   * derived from the parent's code and child index (`legacyChildTraceCode`).
+   */
+  readonly returnTraceCode?: string;
 }
 
 export interface ManifestReceivedData extends EventTime {
@@ -123,7 +129,7 @@ export interface ManifestCancelledData extends EventTime {
 
 export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 3>;
 export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 2>;
-export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 3>;
+export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 4>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
 
 export type ManifestEvent = ManifestIssued | ManifestPickedUp | ManifestReceived | ManifestCancelled;
@@ -186,6 +192,7 @@ export const MANIFEST_EVENT_SHAPES = {
         outcome: oneOf(RECEIPT_OUTCOMES),
         reason: optional(text),
         discrepancy: flag,
+        returnTraceCode: optional(text),
       }),
     ),
     tolerance: finite,

@@ -1,5 +1,6 @@
 import {
   AcceptedExceedsReceived,
+  BatchAlreadyExists,
   DuplicateLine,
   InvalidValue,
   NotManifestReceiver,
@@ -17,7 +18,8 @@ import type { PartyState } from '../party/party.state';
 import { Mass } from '../values/mass';
 import { checkCommandTime, requireNotBefore } from '../values/time';
 import { parseManifestNumber } from '../values/manifest-number';
-import { normaliseTraceCode } from '../values/trace-code';
+import { childTraceCode, normaliseTraceCode } from '../values/trace-code';
+import type { BatchState } from '../batch/batch.state';
 import { parseUscc } from '../values/uscc';
 import { compact, compareStrings } from '../util';
 import type { ManifestEvent, ReceiptLine, ReceiptOutcome } from './manifest.events';
@@ -37,12 +39,20 @@ export interface ReceiveManifestCommand extends PartyCommand {
     readonly receivedGrams: number;
     readonly acceptedGrams: number;
     readonly reason?: string;
+    /**
+     * The random part (8 Crockford symbols, from the command's entropy) of the child that takes a
+     * partial rejection back to the shipper: its code is the line's prefix + this (`childTraceCode`).
+     * Required on a line that is partly rejected; ignored on the others.
+     */
+    readonly returnRandomPart?: string;
   }[];
 }
 
 export interface ReceiveManifestState {
   readonly manifest: ManifestState;
   readonly receiver: PartyState;
+  /** The streams the return codes name, where they were read: an existing one is refused (BatchAlreadyExists). */
+  readonly returns?: ReadonlyMap<string, BatchState>;
 }
 
 export function decideReceiveManifest(
@@ -62,6 +72,8 @@ export function decideReceiveManifest(
     receivedGrams: Mass.fromGrams(l.receivedGrams, `lines[${i}].receivedGrams`, { allowZero: true }).grams,
     acceptedGrams: Mass.fromGrams(l.acceptedGrams, `lines[${i}].acceptedGrams`, { allowZero: true }).grams,
     reason: optionalText(l.reason, `lines[${i}].reason`),
+    returnRandomPart: l.returnRandomPart,
+    field: `lines[${i}]`,
   }));
   input.sort((a, b) => compareStrings(a.traceCode, b.traceCode));
   for (let i = 1; i < input.length; i++)
@@ -82,7 +94,8 @@ export function decideReceiveManifest(
   if (missing.length > 0 || unexpected.length > 0)
     throw new ReceiptLinesMismatch(manifestNo, missing, unexpected);
 
-  const lines: ReceiptLine[] = input.map((l, index) => {
+  const codes = new Set(input.map((l) => l.traceCode));
+  const lines: ReceiptLine[] = input.map((l) => {
     const line = shipped.get(l.traceCode);
     if (line === undefined) throw new ReceiptLinesMismatch(manifestNo, [], [l.traceCode]);
     if (l.receivedGrams > line.massGrams)
@@ -91,7 +104,7 @@ export function decideReceiveManifest(
       throw new AcceptedExceedsReceived(l.traceCode, l.acceptedGrams, l.receivedGrams);
     const rejectedGrams = l.receivedGrams - l.acceptedGrams;
     if (rejectedGrams > 0 && l.reason === undefined)
-      throw new RejectionReasonRequired(l.traceCode, `lines[${index}].reason`);
+      throw new RejectionReasonRequired(l.traceCode, `${l.field}.reason`);
     if (l.acceptedGrams > 0 && line.category === 'hazardous' && line.wasteCode !== undefined) {
       permitLapse ??= judgePermitTwice(
         requireRegistered(state.receiver, actorUscc, 'actorUscc'),
@@ -110,6 +123,8 @@ export function decideReceiveManifest(
           : l.acceptedGrams === 0
             ? 'rejected'
             : 'partial';
+    const returnTraceCode =
+      outcome === 'partial' ? returnCodeOf(l, codes, state.returns ?? new Map()) : undefined;
     return compact({
       traceCode: l.traceCode,
       shippedGrams: line.massGrams,
@@ -120,6 +135,7 @@ export function decideReceiveManifest(
       outcome,
       reason: l.reason,
       discrepancy: isDiscrepancy(line.massGrams, l.receivedGrams, tolerance),
+      returnTraceCode,
     });
   });
   return [
@@ -136,4 +152,22 @@ export function decideReceiveManifest(
       late: lateByDelay || permitLapse !== undefined,
     }),
   ];
+}
+
+/**
+ * The code of the child a partial rejection returns to the shipper (version 4 of ManifestReceived names
+ * it): the line's prefix + the command's random part, 22 characters at any depth; never a code already in
+ * use (a line of this manifest, another return, a stored batch).
+ */
+function returnCodeOf(
+  line: { traceCode: string; returnRandomPart?: string; field: string },
+  codes: Set<string>,
+  stored: ReadonlyMap<string, BatchState>,
+): string {
+  if (line.returnRandomPart === undefined)
+    throw new InvalidValue(`${line.field}.returnRandomPart`, null, 'a partial rejection needs a random part');
+  const code = childTraceCode(line.traceCode, line.returnRandomPart);
+  if (codes.has(code) || (stored.get(code)?.status ?? 'none') !== 'none') throw new BatchAlreadyExists(code);
+  codes.add(code);
+  return code;
 }

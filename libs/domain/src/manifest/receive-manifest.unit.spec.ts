@@ -1,6 +1,8 @@
 import {
   AcceptedExceedsReceived,
+  BatchAlreadyExists,
   DuplicateLine,
+  InvalidValue,
   ManifestAlreadyCancelled,
   ManifestAlreadyReceived,
   ManifestNotPickedUp,
@@ -33,6 +35,7 @@ import {
   type World,
 } from '../testing';
 import { decodeEvent } from '../events/decode-event';
+import { childTraceCode } from '../values/trace-code';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { decideCancelManifest } from './cancel-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from './receive-manifest.decide';
@@ -58,6 +61,42 @@ const receiveIn = (world: World, command: ReceiveManifestCommand, tolerance?: nu
   );
 
 describe('receive', () => {
+  it('given a picked-up manifest, when a line is partly rejected with a return code already in use or without a random part, then BatchAlreadyExists / InvalidValue', () => {
+    const { world, a, b } = pickedUp();
+    const partial = (returnRandomPart?: string) =>
+      decideReceiveManifest(
+        {
+          ...receiveCommand([
+            { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
+            { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 1_000_000, reason: '含水率超标' },
+          ]),
+          lines: [
+            { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
+            {
+              traceCode: b,
+              receivedGrams: 2_000_000,
+              acceptedGrams: 1_000_000,
+              reason: '含水率超标',
+              returnRandomPart,
+            },
+          ],
+        },
+        {
+          manifest: world.manifest(manifestNo(1)),
+          receiver: world.party(RECEIVER),
+          returns: new Map([[childTraceCode(b, 'TAKEN000'), world.batch(a)]]),
+        },
+      );
+    expect(() => partial('TAKEN000')).toThrow(BatchAlreadyExists);
+    expect(() => partial(b.slice(13, 21))).toThrow(BatchAlreadyExists);
+    expect(() => partial(undefined)).toThrow(InvalidValue);
+    const [e] = partial('FREE0000');
+    expect(e.type === 'ManifestReceived' && e.data.lines.map((l) => l.returnTraceCode)).toEqual([
+      undefined,
+      childTraceCode(b, 'FREE0000'),
+    ]);
+  });
+
   it('given a picked-up manifest, when the receiver weighs each line, then ManifestReceived with lost, rejected, outcome and discrepancy per line', () => {
     const { world, a, b } = pickedUp();
     const lines = {
@@ -81,18 +120,26 @@ describe('receive', () => {
         outcome: 'partial' as const,
         reason: '含水率超标',
         discrepancy: false,
+        // the child taking the rejected mass back: b's prefix + the line's random part (22 characters)
+        returnTraceCode: childTraceCode(b, 'RET0RN00'),
       },
     };
     receiveIn(
       world,
       receiveCommand([
-        { traceCode: b, receivedGrams: 1_990_000, acceptedGrams: 1_500_000, reason: '含水率超标' },
+        {
+          traceCode: b,
+          receivedGrams: 1_990_000,
+          acceptedGrams: 1_500_000,
+          reason: '含水率超标',
+          returnRandomPart: 'RET0RN00',
+        },
         { traceCode: a, receivedGrams: 940_000, acceptedGrams: 940_000 },
       ]),
     ).then([
       {
         type: 'ManifestReceived',
-        schemaVersion: 3,
+        schemaVersion: 4,
         data: {
           manifestNo: manifestNo(1),
           shipperUscc: GENERATOR,
@@ -150,7 +197,7 @@ describe('receive', () => {
       late: false,
     };
     const decoded = decodeEvent({ type: 'ManifestReceived', schemaVersion: 1, data: v1 });
-    expect(decoded.schemaVersion).toBe(3);
+    expect(decoded.schemaVersion).toBe(4);
     expect(decoded.type === 'ManifestReceived' && decoded.data.lines.map((l) => l.outcome)).toEqual([
       'lost',
       'accepted',
@@ -210,7 +257,8 @@ describe('receive', () => {
         { traceCode: a, receivedGrams: 10, acceptedGrams: 5 },
       ]),
     ).thenThrows(RejectionReasonRequired, {
-      field: `lines[${[a, b].sort().indexOf(a)}].reason`,
+      // the field of the request (its second line), not of the event's lines sorted by code
+      field: 'lines[1].reason',
       traceCode: a,
     });
     receiveIn(world, receiveCommand([{ traceCode: a, receivedGrams: 10, acceptedGrams: 10 }])).thenThrows(

@@ -123,7 +123,27 @@ export function generateWasteCommand(o: Partial<GenerateWasteCommand> = {}): Gen
 }
 
 export function splitCommand(traceCode: string, o: Partial<SplitBatchCommand> = {}): SplitBatchCommand {
-  return { traceCode, actorUscc: GENERATOR, partsGrams: [300_000], ...timed('10:00'), ...o };
+  const base = { traceCode, actorUscc: GENERATOR, partsGrams: [300_000], ...timed('10:00'), ...o };
+  return {
+    ...base,
+    childRandomParts:
+      o.childRandomParts ?? childRandomPartsFor(traceCode, base.partsGrams.length, base.occurredAt),
+  };
+}
+
+/** Fixed random parts for the `count` children of one split of `traceCode` at `occurredAt`. */
+export function childRandomPartsFor(traceCode: string, count: number, occurredAt: string): string[] {
+  return Array.from({ length: count }, (_, i) => fixedRandomPart(`${traceCode}|${occurredAt}|${i}`));
+}
+
+/**
+ * A deterministic random part (8 Crockford symbols) for `seed` (FNV-1a, 40 bits): the builders' stand-in
+ * for the edge's HMAC of the command's entropy, so two splits of one fixture differ, reruns never do.
+ */
+export function fixedRandomPart(seed: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const ch of seed) h = BigInt.asUintN(64, (h ^ BigInt(ch.codePointAt(0) ?? 0)) * 0x100000001b3n);
+  return encodeCrockford(Number(h % (1n << 40n)), 8);
 }
 
 export function consolidateCommand(
@@ -158,7 +178,15 @@ export function receiveCommand(
   lines: ReceiveManifestCommand['lines'],
   o: Partial<ReceiveManifestCommand> = {},
 ): ReceiveManifestCommand {
-  return { manifestNo: manifestNo(1), actorUscc: RECEIVER, lines, ...timed('15:00'), ...o };
+  const base = { manifestNo: manifestNo(1), actorUscc: RECEIVER, ...timed('15:00'), ...o };
+  return {
+    ...base,
+    lines: lines.map((l) => ({
+      ...l,
+      returnRandomPart:
+        l.returnRandomPart ?? fixedRandomPart(`${base.manifestNo}|${l.traceCode}|${base.occurredAt}`),
+    })),
+  };
 }
 
 export function cancelCommand(o: Partial<CancelManifestCommand> = {}): CancelManifestCommand {

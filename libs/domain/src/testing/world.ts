@@ -39,6 +39,26 @@ export class World {
     return this.batches.get(traceCode) ?? initialBatchState;
   }
 
+  /**
+   * The code of child number `childIndex` of `parentCode` (a split part or a returned rejection), from the
+   * lineage the events record: codes no longer show their parent (DESIGN §2 Identifiers).
+   */
+  childOf(parentCode: string, childIndex: number): string {
+    const code = this.findChildOf(parentCode, childIndex);
+    if (code === undefined) throw new Error(`no child ${childIndex} of ${parentCode}`);
+    return code;
+  }
+
+  /** Like `childOf`; undefined when there is no such child. */
+  findChildOf(parentCode: string, childIndex: number): string | undefined {
+    for (const event of this.log) {
+      if (event.type !== 'BatchSplitOff' && event.type !== 'BatchReturnedFromRejection') continue;
+      if (event.data.parentTraceCode === parentCode && event.data.childIndex === childIndex)
+        return event.data.traceCode;
+    }
+    return undefined;
+  }
+
   manifest(manifestNo: string): ManifestState {
     return this.manifests.get(manifestNo) ?? initialManifestState;
   }

@@ -8,19 +8,26 @@ import { PROVINCE_CODES } from './district';
 /**
  * Trace code (浙固码 style), canonical printed form: upper case, no separators:
  *
- *   DDDDDD C YYMMDD RRRRRRRR [KK]* X
- *   330106 W 250303 7K2M9QXA        Q      (a root code: 22 characters)
+ *   DDDDDD C YYMMDD RRRRRRRR X
+ *   330106 W 250303 7K2M9QXA Q      (22 characters, a root code and a child alike)
  *
  *  - DDDDDD  origin district (6-digit division code) — for a consolidated batch, the consolidator's district
  *  - C       category letter (pinyin initials, all inside Crockford's alphabet):
  *            G 一般工业 industrial · W 危险废物 hazardous · S 生活垃圾 household · N 农业 agricultural · J 建筑 construction
  *  - YYMMDD  date of generation (or consolidation) in China Standard Time
  *  - R×8     random part from the command, Crockford base32 (40 bits)
- *  - KK      zero or more child indices, 2 base32 symbols each (0..1023): a split or rejection child is its
- *            parent's body + the next child index; children of children append again, so codes are unique
- *            (a parent's indices are never reused, and depth shows in the length: 22 + 2·depth)
  *  - X       ISO/IEC 7064 MOD 37-2 check character over everything before it (see check-character.ts):
  *            one of the 32 Crockford symbols or `*` `~` `$` `=` `U`
+ *
+ * A child (a split part, a rejected part back with the shipper) keeps its parent's prefix (district,
+ * category, date) and gets a random part of its own from its command (`childTraceCode`): every code has
+ * the same 22 characters at any depth of splits (DESIGN §2 Identifiers); the lineage lives in the ledger
+ * (`parentTraceCode`, `childIndex` of the events), not in the code.
+ *
+ * Legacy child codes: before issue 10 row 7 a child was its parent's body + 2 base32 symbols (its child
+ * index) + a new check, so a code grew by 2 characters per generation (22 + 2·depth). Such codes are
+ * stored and never rewritten: they still parse (`childPath`, `parentCode`) and are read by every route;
+ * the ledger issues none any more (`legacyChildTraceCode` only re-derives those of old events).
  *
  * Input is case-insensitive; I and L read as 1, O as 0 (Crockford); spaces and hyphens are ignored, so the
  * display form `330106-W-250303-7K2M9QXA-Q` (see `formatTraceCode`) is accepted too.
@@ -56,9 +63,9 @@ export interface TraceCodeParts {
   /** YYMMDD */
   readonly date: string;
   readonly randomPart: string;
-  /** Child indices from the root down; empty for a root code. */
+  /** A legacy child code's indices from the root down; empty for every code issued now (22 characters). */
   readonly childPath: readonly number[];
-  /** Canonical code of the parent, for a child code. */
+  /** Canonical code of the parent, for a legacy child code (a code of 22 characters does not name its parent). */
   readonly parentCode?: string;
 }
 
@@ -149,8 +156,28 @@ export function composeTraceCode(parts: {
   return body + mod37_2CheckSymbol(body);
 }
 
-/** The code of child number `childIndex` (0..1023) of `parentCode`: the parent body + 2 base32 symbols + a new check. */
-export function childTraceCode(parentCode: string, childIndex: number): string {
+/**
+ * The code of a child of `parentCode` (a split part, a rejected part back with the shipper): the parent's
+ * district, category and date, the child's own random part (from its command's entropy, like a root's),
+ * a new check — 22 characters whatever the parent's depth, a legacy long parent included.
+ */
+export function childTraceCode(parentCode: string, randomPart: string): string {
+  const parent = parseTraceCode(parentCode, 'parentTraceCode');
+  return composeTraceCode({
+    districtCode: parent.districtCode,
+    category: parent.category,
+    date: parent.date,
+    randomPart: parseRandomPart(randomPart, 'childRandomPart'),
+  });
+}
+
+/**
+ * The legacy code of child number `childIndex` (0..1023) of `parentCode`: the parent body + 2 base32
+ * symbols + a new check (22 + 2·depth characters). The ledger no longer issues these; only the batch
+ * side of a receipt recorded before ManifestReceived v4 (which named no code for its rejected part)
+ * re-derives one, so that an old event replays to the code it gave then.
+ */
+export function legacyChildTraceCode(parentCode: string, childIndex: number): string {
   const parent = normaliseTraceCode(parentCode, 'parentTraceCode');
   if (!Number.isInteger(childIndex) || childIndex < 0 || childIndex > MAX_CHILD_INDEX)
     throw new ChildIndexExhausted(parent, childIndex);

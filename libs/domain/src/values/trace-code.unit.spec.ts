@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ChildIndexExhausted, InvalidTraceCode } from '../errors';
-import { CROCKFORD_ALPHABET } from './crockford';
+import { CROCKFORD_ALPHABET, encodeCrockford } from './crockford';
 import { MOD37_2_CHECK_SYMBOLS } from './check-character';
 import { HANGZHOU_DISTRICTS } from './district';
 import { WASTE_CATEGORIES } from './category';
@@ -10,6 +10,7 @@ import {
   TRACE_CATEGORY_LETTERS,
   childTraceCode,
   composeTraceCode,
+  legacyChildTraceCode,
   formatTraceCode,
   isValidTraceCode,
   normaliseTraceCode,
@@ -101,34 +102,51 @@ describe('trace code', () => {
     expect(() => parseRandomPart('7K2M9QXU')).toThrow(InvalidTraceCode);
   });
 
-  describe('children', () => {
-    it('derive from the parent: parent body + 2-symbol index + new check', () => {
-      const c0 = childTraceCode(ROOT, 0);
-      const c33 = childTraceCode(ROOT, 33);
-      expect(c0.slice(0, 21)).toBe(ROOT.slice(0, 21));
-      expect(c0.slice(21, 23)).toBe('00');
+  describe('children (DESIGN §2 Identifiers: one bounded length at any depth)', () => {
+    it('keep the parent prefix (district, category, date) with their own random part and a new check: 22 characters', () => {
+      const c = childTraceCode(ROOT, 'C0DE0000');
+      expect(c).toHaveLength(ROOT_TRACE_CODE_LENGTH);
+      expect(c.slice(0, 13)).toBe(ROOT.slice(0, 13));
+      expect(parseTraceCode(c)).toEqual({
+        code: c,
+        districtCode: '330106',
+        category: 'hazardous',
+        date: '250303',
+        randomPart: 'C0DE0000',
+        childPath: [],
+      });
+      expect(() => childTraceCode(ROOT, 'C0DE')).toThrow(InvalidTraceCode);
+      expect(() => childTraceCode('330106W', 'C0DE0000')).toThrow(InvalidTraceCode);
+    });
+
+    it('at depth 64 are still 22 characters, each generation distinct', () => {
+      const family = [ROOT];
+      for (let depth = 1; depth <= 64; depth++)
+        family.push(childTraceCode(family[depth - 1], encodeCrockford(depth * 7919, 8)));
+      for (const c of family) {
+        expect(c).toHaveLength(ROOT_TRACE_CODE_LENGTH);
+        expect(isValidTraceCode(c)).toBe(true);
+      }
+      expect(new Set(family).size).toBe(family.length);
+    });
+
+    it('legacy codes (parent body + 2-symbol index per generation, still stored) parse with their lineage', () => {
+      const c33 = legacyChildTraceCode(ROOT, 33);
+      expect(c33.slice(0, 21)).toBe(ROOT.slice(0, 21));
       expect(c33.slice(21, 23)).toBe('11');
       expect(parseTraceCode(c33)).toMatchObject({ childPath: [33], parentCode: ROOT });
-    });
-
-    it('of children work too, and every code of a family is distinct', () => {
-      const grandchild = childTraceCode(childTraceCode(ROOT, 5), 7);
+      const grandchild = legacyChildTraceCode(legacyChildTraceCode(ROOT, 5), 7);
       expect(parseTraceCode(grandchild)).toMatchObject({
         childPath: [5, 7],
-        parentCode: childTraceCode(ROOT, 5),
+        parentCode: legacyChildTraceCode(ROOT, 5),
       });
-      const family = new Set<string>([ROOT]);
-      for (let i = 0; i < 40; i++) {
-        const c = childTraceCode(ROOT, i);
-        family.add(c);
-        for (let j = 0; j < 5; j++) family.add(childTraceCode(c, j));
-      }
-      expect(family.size).toBe(1 + 40 + 200);
-    });
-
-    it('are limited to 1024 per parent (ChildIndexExhausted)', () => {
-      expect(isValidTraceCode(childTraceCode(ROOT, MAX_CHILD_INDEX))).toBe(true);
-      expect(() => childTraceCode(ROOT, MAX_CHILD_INDEX + 1)).toThrow(ChildIndexExhausted);
+      // 40 legacy generations: the 102 characters of issue 10 row 7, still a valid code
+      let deep = ROOT;
+      for (let i = 0; i < 40; i++) deep = legacyChildTraceCode(deep, 0);
+      expect(deep).toHaveLength(102);
+      expect(isValidTraceCode(deep)).toBe(true);
+      expect(isValidTraceCode(legacyChildTraceCode(ROOT, MAX_CHILD_INDEX))).toBe(true);
+      expect(() => legacyChildTraceCode(ROOT, MAX_CHILD_INDEX + 1)).toThrow(ChildIndexExhausted);
     });
   });
 
@@ -145,7 +163,7 @@ describe('trace code', () => {
       })
       .map(({ d, c, day, month, r, children }) =>
         children.reduce(
-          (code, i) => childTraceCode(code, i),
+          (code, i) => legacyChildTraceCode(code, i),
           composeTraceCode({
             districtCode: d,
             category: c,

@@ -346,7 +346,13 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
             manifestNo,
             lines: [
               { traceCode: a, receivedGrams: gramsA - 1000, acceptedGrams: gramsA - 1000 },
-              { traceCode: b, receivedGrams: gramsB, acceptedGrams: gramsB - 20000, reason: '包装破损' },
+              {
+                traceCode: b,
+                receivedGrams: gramsB,
+                acceptedGrams: gramsB - 20000,
+                reason: '包装破损',
+                returnRandomPart: 'RET0RN00',
+              },
             ],
             occurredAt: '2026-03-02T11:03:00+08:00',
             recordedAt: clock.now().toISOString(),
@@ -356,7 +362,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
       manifestNo,
       RECEIVER,
     );
-    const child = childTraceCode(b, 0);
+    const child = childTraceCode(b, 'RET0RN00');
 
     // dies before the commit of B's side (B's own events and the new child stream: one commit)
     const dying = manager(crashingOn(store, (stream) => stream === batchStream(child)));

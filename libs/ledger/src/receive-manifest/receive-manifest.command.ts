@@ -1,14 +1,17 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  batchStream,
   decidePermitCapacity,
   decideReceiveManifest,
   kgToGrams,
   manifestStream,
   parseManifestNumber,
   partyStream,
+  type BatchState,
+  type ReceiveManifestCommand as DomainReceive,
 } from '@wasteflow/domain';
 import { custodyWrites } from '../manifest-custody/custody-step';
-import { manifestModel, partyModel } from '../streams/stream-models';
+import { batchModel, manifestModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
@@ -57,22 +60,34 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const receiver = await unitOfWork.load(partyStream(actorUscc), partyModel);
-    const events = decideReceiveManifest(
-      {
-        actorUscc,
-        manifestNo,
-        lines: input.lines.map((line, i) => ({
-          traceCode: line.traceCode,
-          receivedGrams: kgToGrams(line.receivedKg, `lines[${i}].receivedKg`, { allowZero: true }),
-          acceptedGrams: kgToGrams(line.acceptedKg, `lines[${i}].acceptedKg`, { allowZero: true }),
-          reason: optional(line.reason),
-        })),
-        occurredAt: input.occurredAt,
-        recordedAt: context.recordedAt,
-      },
-      { manifest: manifest.state, receiver: receiver.state },
-      context.options,
-    );
+    const command: DomainReceive = {
+      actorUscc,
+      manifestNo,
+      lines: input.lines.map((line, i) => ({
+        traceCode: line.traceCode,
+        receivedGrams: kgToGrams(line.receivedKg, `lines[${i}].receivedKg`, { allowZero: true }),
+        acceptedGrams: kgToGrams(line.acceptedKg, `lines[${i}].acceptedKg`, { allowZero: true }),
+        reason: optional(line.reason),
+        // the code of a partial rejection's child: from the command's entropy, the same on every retry
+        returnRandomPart: context.randomPart(`receive-manifest#${i}`),
+      })),
+      occurredAt: input.occurredAt,
+      recordedAt: context.recordedAt,
+    };
+    const state = { manifest: manifest.state, receiver: receiver.state };
+    let events = decideReceiveManifest(command, state, context.options);
+    // a return code naming a stored batch (40 random bits: practically never) is refused by the domain
+    const returns = new Map<string, BatchState>();
+    for (const event of events)
+      if (event.type === 'ManifestReceived')
+        for (const l of event.data.lines)
+          if (l.returnTraceCode !== undefined)
+            returns.set(
+              l.returnTraceCode,
+              (await unitOfWork.loadCreated(batchStream(l.returnTraceCode), batchModel)).state,
+            );
+    if ([...returns.values()].some((r) => r.status !== 'none'))
+      events = decideReceiveManifest(command, { ...state, returns }, context.options);
     const [received] = events;
     if (received.type !== 'ManifestReceived') throw new Error('unexpected decision');
     // the receiver's permits: accepted hazardous mass drawn on their annual capacity, on the receiver's

@@ -1,5 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { batchStream, decideSplitBatch, kgToGrams, normaliseTraceCode } from '@wasteflow/domain';
+import {
+  batchStream,
+  decideSplitBatch,
+  kgToGrams,
+  normaliseTraceCode,
+  type BatchState,
+  type SplitBatchCommand as DomainSplit,
+} from '@wasteflow/domain';
 import { batchModel } from '../streams/stream-models';
 import { actorUsccOf, batchWrites, kg } from '../use-case/plan-helpers';
 import { LedgerCommand, type UseCase } from '../use-case/use-case';
@@ -21,7 +28,8 @@ export type SplitBatchResult = {
 
 /**
  * POST /v1/batches/{code}/split (the custodian): BatchSplit on the parent, BatchSplitOff creating each
- * child (codes derived from the parent's next child indices); the remainder stays in the parent.
+ * child (codes of 22 characters: the parent's prefix and a random part each from the command's entropy;
+ * the lineage is in the events); the remainder stays in the parent.
  */
 export const splitBatch: UseCase<SplitBatchInput, SplitBatchResult> = {
   type: 'split-batch',
@@ -31,17 +39,22 @@ export const splitBatch: UseCase<SplitBatchInput, SplitBatchResult> = {
     const actorUscc = actorUsccOf(context.principal);
     const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
     const parent = await unitOfWork.load(batchStream(traceCode), batchModel);
-    const streams = decideSplitBatch(
-      {
-        actorUscc,
-        traceCode,
-        partsGrams: input.partsKg.map((part, i) => kgToGrams(part, `partsKg[${i}]`)),
-        occurredAt: input.occurredAt,
-        recordedAt: context.recordedAt,
-      },
-      parent.state,
-      context.options,
-    );
+    const command: DomainSplit = {
+      actorUscc,
+      traceCode,
+      partsGrams: input.partsKg.map((part, i) => kgToGrams(part, `partsKg[${i}]`)),
+      // one random part per child from the command's entropy: the same on every retry of this command
+      childRandomParts: input.partsKg.map((_, i) => context.randomPart(`split-batch#${i}`)),
+      occurredAt: input.occurredAt,
+      recordedAt: context.recordedAt,
+    };
+    let streams = decideSplitBatch(command, parent.state, context.options);
+    // a child's code naming a stored batch (40 random bits: practically never) is refused by the domain
+    const children = new Map<string, BatchState>();
+    for (const s of streams.slice(1))
+      children.set(s.traceCode, (await unitOfWork.loadCreated(batchStream(s.traceCode), batchModel)).state);
+    if ([...children.values()].some((c) => c.status !== 'none'))
+      streams = decideSplitBatch(command, parent.state, context.options, children);
     const [split] = streams[0].events;
     if (split.type !== 'BatchSplit') throw new Error('unexpected decision');
     return {

@@ -1,4 +1,3 @@
-import { childTraceCode } from '@wasteflow/domain';
 import { fixtures, type ReadModelKind } from '../../test/fixture';
 import { describePostgres } from '../../test/support';
 import { indicatorFacts, indicatorRollup, indicatorsProjection } from './indicators.projection';
@@ -48,7 +47,7 @@ function scenario(): LedgerWorld {
   });
   l.treat(x, 'D10', 650_000, cst('2025-03-20T16:00'));
   l.treat(x, 'R9', 507_000, cst('2025-04-10T16:00'));
-  const returned = childTraceCode(x, 0);
+  const returned = l.world.childOf(x, 0);
   if (l.custodianOf(returned) !== COLLECTOR) throw new Error('the rejected part did not come back');
   l.receive(l.ship([returned], { at: cst('2025-05-06T11:00') }), cst('2025-05-06T15:00'));
   l.treat(returned, 'D1', 130_000, cst('2025-05-06T16:00'));

@@ -1,4 +1,3 @@
-import { childTraceCode } from '@wasteflow/domain';
 import { fixtures, type ReadModelKind } from '../../test/fixture';
 import { describePostgres } from '../../test/support';
 import { pagingOf, type ReadScope } from '../query/read-scope';
@@ -78,7 +77,7 @@ function suite(kind: ReadModelKind): void {
       // received: 10 kg lost, 90 kg rejected back to the generator, 300 kg into the receiver's storage
       l.receive(manifestNo, cst('2025-03-03T15:00'), { [h1]: { received: 390_000, accepted: 300_000 } });
       await p.catchUp();
-      const returned = childTraceCode(h1, 0);
+      const returned = l.world.childOf(h1, 0);
       answer = await ask({ party: RECEIVER });
       expect(answer.totals).toEqual([
         expect.objectContaining({ partyUscc: RECEIVER, heldKg: 300, inTransitKg: 0, batches: 1 }),

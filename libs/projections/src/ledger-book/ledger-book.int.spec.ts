@@ -1,4 +1,3 @@
-import { childTraceCode } from '@wasteflow/domain';
 import { fixtures, type ReadModelKind } from '../../test/fixture';
 import { describePostgres } from '../../test/support';
 import { GENERATOR, LedgerWorld, RECEIVER, CARRIER, cst } from '../indicators/testing/ledger-world';
@@ -54,7 +53,7 @@ function suite(kind: ReadModelKind): void {
         [a, 'generated', 400_123],
         [b, 'generated', 600_000],
       ]);
-      const returned = childTraceCode(a, 0);
+      const returned = l.world.childOf(a, 0);
       expect(generator.tables[2].map(brief)).toEqual([
         [a, 'generated', 400_123],
         [b, 'generated', 600_000],

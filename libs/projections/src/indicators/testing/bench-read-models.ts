@@ -14,7 +14,7 @@ import {
   type EventToAppend,
   type JsonObject,
 } from '@wasteflow/event-store';
-import { childTraceCode, streamOf } from '@wasteflow/domain';
+import { streamOf } from '@wasteflow/domain';
 import { openReadModelDatabase } from '../../database/read-model-database';
 import type { Projection } from '../../runner/projection';
 import { ProjectionRunner } from '../../runner/projection-runner';
@@ -55,8 +55,8 @@ function movements(): LedgerWorld {
       });
       l.treat(x, 'D10', 500_000, cst(`${day}T17:00`));
       l.treat(part, 'R9', 100_000, cst(`${day}T17:05`));
-      const back = childTraceCode(x, 1);
-      if (l.world.batch(back).status !== 'none')
+      const back = l.world.findChildOf(x, 1);
+      if (back !== undefined && l.world.batch(back).status !== 'none')
         l.receive(l.ship([back], { at: cst(`${day}T18:00`) }), cst(`${day}T19:00`));
       l.receive(l.ship([s], { at: cst(`${day}T13:30`) }), cst(`${day}T16:30`));
       l.treat(s, 'C2', 1_500_000, cst(`${day}T17:30`));

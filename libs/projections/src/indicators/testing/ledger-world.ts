@@ -15,6 +15,7 @@ import {
 } from '@wasteflow/domain';
 import {
   DEFAULT_OPTIONS,
+  childRandomPartsFor,
   World,
   baseWorld,
   generate,
@@ -107,7 +108,13 @@ export class LedgerWorld {
   split(traceCode: string, partsGrams: number[], at: string, actor = this.custodianOf(traceCode)): string[] {
     const times = timesOf(at);
     const result = decideSplitBatch(
-      { traceCode, actorUscc: actor, partsGrams, ...times },
+      {
+        traceCode,
+        actorUscc: actor,
+        partsGrams,
+        childRandomParts: childRandomPartsFor(traceCode, partsGrams.length, times.occurredAt),
+        ...times,
+      },
       this.world.batch(traceCode),
       DEFAULT_OPTIONS,
     );
