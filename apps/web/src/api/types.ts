@@ -140,6 +140,15 @@ export interface Alert {
   raisedAt: string;
   resolvedAt: string | null;
   details: Record<string, unknown>;
+  /** Its life (ADR 15): open → acknowledged (a party it names, with a note) → closed (a regulator, with a finding). */
+  state: 'open' | 'acknowledged' | 'closed';
+  acknowledged: { by: string; role: string; at: string; note: string } | null;
+  closed: {
+    by: { tokenId: string; districts: string[]; categories: string[] };
+    at: string;
+    finding: string;
+    closedFrom: 'open' | 'acknowledged';
+  } | null;
 }
 
 export interface TraceStep {
