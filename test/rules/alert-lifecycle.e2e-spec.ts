@@ -180,6 +180,16 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       stateAfter: { status: 'closed' },
     });
     expect(audit.integrity).toMatchObject({ verified: true, eventsChecked: 2, firstBreak: null });
+
+    // the feed (and so the webhooks) serves the steps to those who read the alert, scoped by the facts they carry
+    const feedOf = async (token: string | undefined) =>
+      (await get(`/v1/feed?after=0&limit=500&types=AlertAcknowledged,AlertClosed`, token)).events
+        .filter((e: { stream: string }) => e.stream === `alert-${alertId}`)
+        .map((e: { type: string }) => e.type);
+    expect(await feedOf(world.tokens.receiver)).toEqual(['AlertAcknowledged', 'AlertClosed']);
+    expect(await feedOf(world.tokens.regulator)).toEqual(['AlertAcknowledged', 'AlertClosed']);
+    expect(await feedOf(world.tokens.otherGenerator)).toEqual([]);
+    expect(await feedOf(world.tokens.outsideRegulator)).toEqual([]);
   });
 
   it('given an overdue manifest nobody acknowledged, then a regulator in scope may close it straight from open', async () => {
