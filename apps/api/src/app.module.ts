@@ -15,6 +15,7 @@ import { ConsolidateBatchesController } from './consolidate-batches/consolidate-
 import { CorrectMassController } from './correct-mass/correct-mass.controller';
 import { IndicatorReportModule } from './documents-indicator-report/indicator-report.module';
 import { LedgerBookModule } from './documents-ledger-book/ledger-book.module';
+import { CatalogueModule } from './catalogue/catalogue.module';
 import { DocumentsModule } from './documents/documents.module';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
 import { GrantPermitController } from './grant-permit/grant-permit.controller';
@@ -87,6 +88,7 @@ export class AppModule {
         FeedModule,
         ImportsModule,
         DocumentsModule,
+        CatalogueModule,
         WebhooksModule,
         ConsoleModule,
       ],

@@ -27,12 +27,12 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const config = options.config ?? loadApiConfig();
   // A configured catalogue that cannot be read or parsed stops the start here (ConfigurationError).
-  const catalogue = loadConfiguredCatalogue(config);
-  if (catalogue && options.logger !== false) {
-    Logger.log(
-      `hazardous waste catalogue: edition ${catalogue.edition}, ${catalogue.entries.size} codes (${config.hwCataloguePath})`,
-      'Bootstrap',
+  const catalogues = loadConfiguredCatalogue(config);
+  if (catalogues && options.logger !== false) {
+    const editions = catalogues.editions.map(
+      (e) => `${e.edition} from ${e.inForceFrom} (${e.catalogue.entries.size} codes)`,
     );
+    Logger.log(`hazardous waste catalogue: ${editions.join(', ')} (${config.hwCataloguePath})`, 'Bootstrap');
   }
   await assertDataDirectoryWritable(config);
   const admin = ensureAdminToken(config);
@@ -47,7 +47,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       config,
       adminToken: admin.token,
       clock: options.clock,
-      decideOptions: catalogue ? { catalogue } : {},
+      decideOptions: catalogues ? { catalogues } : {},
     }),
     adapter,
     { logger: options.logger, bodyParser: false },

@@ -1,4 +1,4 @@
-import type { HwCatalogue } from './catalogue/hw-catalogue';
+import type { HwCatalogueEditions } from './catalogue/hw-editions';
 import { parseOptionalText, parseText, TEXT_BOUNDS } from './values/text';
 import type { TimePolicy } from './values/time';
 
@@ -9,8 +9,11 @@ import type { TimePolicy } from './values/time';
 export interface DecideOptions {
   /** Clock-skew allowance and late threshold; defaults: 5 minutes, 72 hours. */
   readonly time?: Partial<TimePolicy>;
-  /** The loaded hazardous waste catalogue; without one, codes are checked for their form and HW category only. */
-  readonly catalogue?: HwCatalogue;
+  /**
+   * The loaded editions of the hazardous waste catalogue; a code is judged by the edition in force at the
+   * command's `occurredAt` (`catalogueInForce`). Without any, codes are checked for form and HW category only.
+   */
+  readonly catalogues?: HwCatalogueEditions;
   /** Relative tolerance of |shipped − received| before a receipt line is a discrepancy; default 0.05. */
   readonly discrepancyTolerance?: number;
 }

@@ -106,6 +106,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'wasteCode: 900-250-08 is not in the 2021 edition of the National Hazardous Waste List',
   ],
   [
+    new errors.UnknownCatalogueEdition('2016', ['2021']),
+    'catalogue-edition-not-found',
+    'not-found',
+    'edition 2016 of the National Hazardous Waste List is not loaded (loaded: 2021)',
+  ],
+  [
     new errors.InvalidHwCategory('hwCategories', 'HW42'),
     'invalid-hw-category',
     'invalid',

@@ -24,6 +24,7 @@ export * from './values/text';
 
 // catalogue, origin accounting
 export * from './catalogue/hw-catalogue';
+export * from './catalogue/hw-editions';
 export * from './calendar/working-calendar';
 export * from './origin/composition';
 

@@ -26,6 +26,7 @@ import {
   isManifestEvent,
   isPartyEvent,
   parseHwCatalogueCsv,
+  singleEdition,
   streamOf,
   type BatchState,
   type BatchStreamEvents,
@@ -199,7 +200,7 @@ export async function generateHistory(
     for (const [item, w] of items) if ((r -= w) < 0) return item;
     return items[items.length - 1][0];
   };
-  const decide: DecideOptions = { catalogue: parseHwCatalogueCsv(HW_FIXTURE_EDITION, HW_FIXTURE_CSV) };
+  const decide: DecideOptions = { catalogues: singleEdition(parseHwCatalogueCsv(HW_FIXTURE_EDITION, HW_FIXTURE_CSV)) };
 
   const parties = new Map<string, PartyState>();
   const batches = new Map<string, BatchState>();

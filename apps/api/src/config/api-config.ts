@@ -1,11 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HwCatalogue, IndicatorTarget } from '@wasteflow/domain';
+import type { HwCatalogueEditions, IndicatorTarget } from '@wasteflow/domain';
 import { webhookSettingsOf, type WebhookSettings } from '@wasteflow/integration';
 import type { JsonLimits } from '../problems/json-limits';
 import {
   ConfigurationError,
-  loadHwCatalogueFile,
+  loadHwCatalogueEditions,
   mintToken,
   storeSettingsFromEnv,
   type StoreKind,
@@ -26,7 +26,7 @@ export { ConfigurationError, type StoreKind };
 export interface ApiConfig extends StoreSettings {
   readonly port: number;
   readonly adminToken?: string;
-  /** WASTEFLOW_HW_CATALOGUE: the hazardous waste catalogue CSV loaded at start (form checks only without). */
+  /** WASTEFLOW_HW_CATALOGUE: the editions table (`catalogue/editions.csv`) or one list CSV, loaded at start (form checks only without). */
   readonly hwCataloguePath?: string;
   /** WASTEFLOW_HW_CATALOGUE_EDITION: the catalogue's edition, else taken from the file name (`…2021…`). */
   readonly hwCatalogueEdition?: string;
@@ -124,10 +124,13 @@ export function referenceDataOf(env: NodeJS.ProcessEnv): ReferenceData {
   }
 }
 
-/** The configured catalogue, or undefined; a bad file throws ConfigurationError (the app does not start). */
-export function loadConfiguredCatalogue(config: ApiConfig): HwCatalogue | undefined {
+/**
+ * The configured editions of the hazardous waste catalogue (an editions table or a single list file), or
+ * undefined; a bad file throws ConfigurationError (the app does not start).
+ */
+export function loadConfiguredCatalogue(config: ApiConfig): HwCatalogueEditions | undefined {
   return config.hwCataloguePath
-    ? loadHwCatalogueFile(config.hwCataloguePath, config.hwCatalogueEdition)
+    ? loadHwCatalogueEditions(config.hwCataloguePath, config.hwCatalogueEdition)
     : undefined;
 }
 

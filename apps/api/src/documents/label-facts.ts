@@ -7,7 +7,8 @@ import {
   hwCategoryOfCode,
   parseInstant,
   type BatchEvent,
-  type HwCatalogue,
+  findCatalogueEntry,
+  type HwCatalogueEditions,
   type PhysicalForm,
   type WasteCategory,
   type WasteGeneratedData,
@@ -17,13 +18,11 @@ import { TraceQuery, type TraceView } from '@wasteflow/projections';
 import type { Principal } from '@wasteflow/ledger';
 import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import { API_CONFIG } from '../storage/storage.module';
+import { HW_CATALOGUES } from '../catalogue/catalogue.token';
 import type { ApiConfig } from '../config/api-config';
 import { publicTraceUrl } from '../read-side/trace.controller';
 import { parseHazards, type HazardCharacteristic } from './hazard-pictograms';
 import { LABEL_SIZE_OF_VOLUME, type LabelFacts, type LabelSize } from './label.layout';
-
-/** The hazardous waste catalogue the app loaded (WASTEFLOW_HW_CATALOGUE), or undefined. */
-export const DOCUMENT_CATALOGUE = Symbol.for('wasteflow.DocumentCatalogue');
 
 /** How far a label follows a batch's parents to its generation (splits of splits …). */
 const MAX_ANCESTRY = 32;
@@ -58,7 +57,7 @@ export class LabelFactsReader {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(DOCUMENT_CATALOGUE) private readonly catalogue: HwCatalogue | undefined,
+    @Inject(HW_CATALOGUES) private readonly catalogues: HwCatalogueEditions | undefined,
     private readonly trace: TraceQuery,
     private readonly parties: PartyRegistry,
   ) {}
@@ -73,7 +72,10 @@ export class LabelFactsReader {
   private async factsOf(view: TraceView, size: LabelSize | undefined): Promise<LabelFacts> {
     const creation = await this.creationOf(view.traceCode);
     const generated = creation.generated;
-    const entry = view.wasteCode ? this.catalogue?.entries.get(view.wasteCode) : undefined;
+    // the entry of the edition the generation was judged by, else of the newest edition listing the code
+    const entry = view.wasteCode
+      ? findCatalogueEntry(this.catalogues, view.wasteCode, generated?.catalogueEdition)
+      : undefined;
     const unitUscc = view.origin.generatorUscc;
     const unit = await this.parties.find(unitUscc);
     // recorded at generation (v2); for a batch recorded before, the loaded catalogue's column

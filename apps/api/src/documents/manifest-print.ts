@@ -3,7 +3,8 @@ import {
   coversWasteCode,
   CST_OFFSET_MS,
   parseInstant,
-  type HwCatalogue,
+  findCatalogueEntry,
+  type HwCatalogueEditions,
   type RegisteredParty,
 } from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
@@ -13,7 +14,8 @@ import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import type { ApiConfig } from '../config/api-config';
 import { API_CONFIG } from '../storage/storage.module';
 import { HAZARD_NAMES, parseHazards } from './hazard-pictograms';
-import { DOCUMENT_CATALOGUE, LabelFactsReader, PHYSICAL_FORM_NAMES } from './label-facts';
+import { HW_CATALOGUES } from '../catalogue/catalogue.token';
+import { LabelFactsReader, PHYSICAL_FORM_NAMES } from './label-facts';
 import type { ManifestPrint, ManifestPrintLine } from './manifest-print.layout';
 
 const STATUS_NAMES: Record<string, string> = {
@@ -47,7 +49,7 @@ export class ManifestPrintReader {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(DOCUMENT_CATALOGUE) private readonly catalogue: HwCatalogue | undefined,
+    @Inject(HW_CATALOGUES) private readonly catalogues: HwCatalogueEditions | undefined,
     private readonly manifests: ManifestQuery,
     private readonly parties: PartyRegistry,
     private readonly batches: LabelFactsReader,
@@ -63,7 +65,9 @@ export class ManifestPrintReader {
     const lines: ManifestPrintLine[] = [];
     for (const line of view.lines) {
       const { generated } = await this.batches.creationOf(line.traceCode);
-      const entry = line.wasteCode ? this.catalogue?.entries.get(line.wasteCode) : undefined;
+      const entry = line.wasteCode
+        ? findCatalogueEntry(this.catalogues, line.wasteCode, generated?.catalogueEdition)
+        : undefined;
       const hazards = generated?.hazards ?? (entry ? parseHazards(entry.hazard) : undefined);
       const packaging =
         generated?.packagingType || generated?.packageCount

@@ -2,6 +2,7 @@ import { ActorLacksRole, BatchAlreadyExists, WasteCodeNotAllowed, WasteCodeRequi
 import { optionalText, type DecideOptions, type PartyCommand } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { validateWasteCode, type HwCatalogueEntry } from '../catalogue/hw-catalogue';
+import { catalogueInForce } from '../catalogue/hw-editions';
 import { singleOrigin } from '../origin/composition';
 import type { PartyState } from '../party/party.state';
 import { parseCategory, parseSubtype } from '../values/category';
@@ -50,7 +51,11 @@ export function decideGenerateWaste(
   let entry: HwCatalogueEntry | undefined;
   if (category === 'hazardous') {
     if (command.wasteCode === undefined || command.wasteCode === '') throw new WasteCodeRequired();
-    const validated = validateWasteCode(command.wasteCode, options.catalogue);
+    // judged by the edition of the list in force on the day the waste was generated (ADR 0019)
+    const validated = validateWasteCode(
+      command.wasteCode,
+      catalogueInForce(options.catalogues, occurredAtMs),
+    );
     wasteCode = validated.code;
     catalogueEdition = validated.edition;
     entry = validated.entry;

@@ -22,6 +22,7 @@ import {
   aRegisteredGenerator,
   at,
   fixtureCatalogue,
+  fixtureEditions,
   generateWasteCommand,
   givenState,
   partyOf,
@@ -33,7 +34,7 @@ import { evolveBatch, initialBatchState } from './batch.state';
 import { decideGenerateWaste, type GenerateWasteCommand } from './generate-waste.decide';
 
 const generator = partyOf(aRegisteredGenerator());
-const options = { catalogue: fixtureCatalogue() };
+const options = { catalogues: fixtureEditions() };
 const when = (command: GenerateWasteCommand, party: PartyState = generator) =>
   givenState(party).when((g) => decideGenerateWaste(command, { generator: g }, options));
 

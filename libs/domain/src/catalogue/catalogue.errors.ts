@@ -30,3 +30,13 @@ export class InvalidCatalogue extends domainError(
     { edition, reason, line },
   ],
 ) {}
+
+/** An edition of the list asked for by name that is not loaded (`GET /v1/catalogue?edition=`). */
+export class UnknownCatalogueEdition extends domainError(
+  'not-found',
+  'catalogue-edition-not-found',
+  (edition: string, loaded: readonly string[]) => [
+    `edition ${edition} of the National Hazardous Waste List is not loaded (loaded: ${loaded.join(', ') || 'none'})`,
+    { edition, loaded: [...loaded] },
+  ],
+) {}

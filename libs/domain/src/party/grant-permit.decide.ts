@@ -2,6 +2,7 @@ import { InvalidPermit, InvalidValue, PartyNotFound, PermitAlreadyGranted } from
 import { requireText, type CommandTime, type DecideOptions } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { parseHwCategory, validateWasteCode } from '../catalogue/hw-catalogue';
+import { catalogueInForce } from '../catalogue/hw-editions';
 import { Mass } from '../values/mass';
 import { comparePermitOperations, parsePermitOperation, type PermitOperation } from '../values/operation';
 import { checkCommandTime } from '../values/time';
@@ -37,7 +38,9 @@ export function decideGrantPermit(
   state: PartyState,
   options: DecideOptions = {},
 ): PartyEvent[] {
-  const { late } = checkCommandTime(command, options.time);
+  const { occurredAtMs, late } = checkCommandTime(command, options.time);
+  // the codes and categories of a permit are judged by the edition of the list in force at its grant (ADR 0019)
+  const catalogue = catalogueInForce(options.catalogues, occurredAtMs);
   const uscc = parseUscc(command.uscc, 'uscc');
   const permitNo = requireText(command.permitNo, 'permitNo', 64);
   const list = (value: unknown, field: string): readonly unknown[] => {
@@ -47,12 +50,12 @@ export function decideGrantPermit(
   };
   const wasteCodes = sortedUnique(
     list(command.wasteCodes, 'wasteCodes').map(
-      (c, i) => validateWasteCode(c, options.catalogue, `wasteCodes[${i}]`).code,
+      (c, i) => validateWasteCode(c, catalogue, `wasteCodes[${i}]`).code,
     ),
   );
   const hwCategories = sortedUnique(
     list(command.hwCategories, 'hwCategories').map((c, i) =>
-      parseHwCategory(c, options.catalogue, `hwCategories[${i}]`),
+      parseHwCategory(c, catalogue, `hwCategories[${i}]`),
     ),
   );
   if (wasteCodes.length === 0 && hwCategories.length === 0)
@@ -81,7 +84,7 @@ export function decideGrantPermit(
         annualCapacityGrams,
         validFrom: command.validFrom,
         validTo: command.validTo,
-        catalogueEdition: options.catalogue?.edition,
+        catalogueEdition: catalogue?.edition,
         occurredAt: command.occurredAt,
         late,
       }),

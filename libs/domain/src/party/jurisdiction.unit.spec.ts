@@ -3,7 +3,7 @@ import {
   RECEIVER,
   aRegisteredReceiver,
   deciderSpec,
-  fixtureCatalogue,
+  fixtureEditions,
   grantPermitCommand,
   revokePermitCommand,
 } from '../testing';
@@ -13,7 +13,7 @@ import type { PartyEvent } from './party.events';
 import { decideRevokePermit, type RevokePermitCommand } from './revoke-permit.decide';
 
 const grant = deciderSpec<GrantPermitCommand, PartyState, PartyEvent, PartyEvent[]>({
-  decide: (c, s) => decideGrantPermit(c, s, { catalogue: fixtureCatalogue() }),
+  decide: (c, s) => decideGrantPermit(c, s, { catalogues: fixtureEditions() }),
   evolve: evolveParty,
   initialState: initialPartyState,
 });

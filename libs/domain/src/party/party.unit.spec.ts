@@ -25,6 +25,7 @@ import {
   aRegisteredParty,
   aRegisteredReceiver,
   fixtureCatalogue,
+  fixtureEditions,
   grantPermitCommand,
   registerPartyCommand,
   revokePermitCommand,
@@ -45,7 +46,7 @@ const register = deciderSpec<RegisterPartyCommand, PartyState, PartyEvent, Party
   initialState: initialPartyState,
 });
 const grant = deciderSpec<GrantPermitCommand, PartyState, PartyEvent, PartyEvent[]>({
-  decide: (c, s) => decideGrantPermit(c, s, { catalogue: fixtureCatalogue() }),
+  decide: (c, s) => decideGrantPermit(c, s, { catalogues: fixtureEditions() }),
   evolve: evolveParty,
   initialState: initialPartyState,
 });

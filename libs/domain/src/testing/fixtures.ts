@@ -8,6 +8,12 @@ import type { TreatWasteCommand } from '../batch/treat-waste.decide';
 import type { CorrectMassCommand } from '../batch/correct-mass.decide';
 import { parseHwCatalogueCsv, type HwCatalogue } from '../catalogue/hw-catalogue';
 import { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixture';
+import { hwCatalogueEditions, singleEdition, type HwCatalogueEditions } from '../catalogue/hw-editions';
+import {
+  HW_FIXTURE_NEXT_CSV,
+  HW_FIXTURE_NEXT_EDITION,
+  HW_FIXTURE_NEXT_IN_FORCE_FROM,
+} from '../catalogue/testing/hw-fixture-next';
 import type { IssueManifestCommand } from '../manifest/issue-manifest.decide';
 import type { PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
 import type { ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
@@ -74,6 +80,26 @@ let fixtureCatalogueCache: HwCatalogue | undefined;
 export function fixtureCatalogue(): HwCatalogue {
   fixtureCatalogueCache ??= parseHwCatalogueCsv(HW_FIXTURE_EDITION, HW_FIXTURE_CSV);
   return fixtureCatalogueCache;
+}
+
+/** The fixture catalogue as the only edition, in force at every date (the decide options of the builders). */
+export function fixtureEditions(): HwCatalogueEditions {
+  return singleEdition(fixtureCatalogue());
+}
+
+/**
+ * Two editions at once (ADR 0019): the 2021 fixture from 2021-01-01, the next fixture from 2025-03-04
+ * (`hw-fixture-next.ts`: one code removed, one added).
+ */
+export function twoFixtureEditions(): HwCatalogueEditions {
+  return hwCatalogueEditions([
+    { edition: HW_FIXTURE_EDITION, inForceFrom: '2021-01-01', catalogue: fixtureCatalogue() },
+    {
+      edition: HW_FIXTURE_NEXT_EDITION,
+      inForceFrom: HW_FIXTURE_NEXT_IN_FORCE_FROM,
+      catalogue: parseHwCatalogueCsv(HW_FIXTURE_NEXT_EDITION, HW_FIXTURE_NEXT_CSV),
+    },
+  ]);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -240,7 +266,7 @@ export function aRegisteredReceiver(
   return [
     ...registered,
     ...decideGrantPermit(grantPermitCommand({ uscc, ...o.permit }), partyOf(registered), {
-      catalogue: fixtureCatalogue(),
+      catalogues: fixtureEditions(),
     }),
   ];
 }
@@ -275,7 +301,7 @@ export function aHazardousBatch(
   return decideGenerateWaste(
     generateWasteCommand(command),
     { generator: generator ?? partyOf(aRegisteredGenerator(command.actorUscc ?? GENERATOR)) },
-    { catalogue: fixtureCatalogue() },
+    { catalogues: fixtureEditions() },
   );
 }
 

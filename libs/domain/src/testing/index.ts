@@ -3,4 +3,5 @@ export * from './harness';
 export * from './world';
 export * from './fixtures';
 export { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixture';
+export * from '../catalogue/testing/hw-fixture-next';
 export * from './scenario';

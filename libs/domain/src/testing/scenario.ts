@@ -15,7 +15,7 @@ import {
   aRegisteredCollector,
   aRegisteredGenerator,
   aRegisteredReceiver,
-  fixtureCatalogue,
+  fixtureEditions,
   generateWasteCommand,
   issueManifestCommand,
   pickUpCommand,
@@ -27,7 +27,7 @@ import { World } from './world';
  * Scenario steps over a World, through the real decide functions and the process manager's
  * `custodyEventsFor` (applied by `World.applyManifest`).
  */
-export const DEFAULT_OPTIONS: DecideOptions = { catalogue: fixtureCatalogue() };
+export const DEFAULT_OPTIONS: DecideOptions = { catalogues: fixtureEditions() };
 
 /** GENERATOR (Xihu), OTHER_GENERATOR (Binjiang), CARRIER, RECEIVER (permit HW08 + 841-001-01: D10, R9, store), COLLECTOR (collect/store HW08, HW49). */
 export function baseWorld(): World {
