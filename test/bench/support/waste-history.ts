@@ -39,7 +39,7 @@ import {
   type PartyState,
   type WasteCategory,
 } from '@wasteflow/domain';
-import { HW_FIXTURE_CSV, HW_FIXTURE_EDITION, childRandomPartsFor } from '@wasteflow/domain/testing';
+import { HW_FIXTURE_CSV, HW_FIXTURE_EDITION, childRandomPartsFor, fixedRandomPart } from '@wasteflow/domain/testing';
 import type { EventToAppend, JsonObject } from '@wasteflow/event-store';
 
 /**
@@ -477,6 +477,8 @@ export async function generateHistory(
         receivedGrams,
         acceptedGrams,
         ...(acceptedGrams < receivedGrams ? { reason: pick(['抽检不合格', '含水率超标', '成分与联单不符']) } : {}),
+        // the code of a partly rejected line's child: deterministic, like every id of the demo history
+        returnRandomPart: fixedRandomPart(`${manifestNo}|${line.traceCode}`),
       };
     });
     const received = decideReceiveManifest(
