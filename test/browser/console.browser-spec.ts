@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import * as QRCode from 'qrcode';
@@ -59,7 +60,11 @@ if (missing && process.env.CI === 'true') {
       t = await startTestApp('sqlite', {
         suiteFile: __filename,
         clock: systemClock,
-        env: { WASTEFLOW_PUBLIC_URL: PUBLIC_URL },
+        // the editions table, so that the generation form's code picker reads GET /v1/catalogue (ADR 19)
+        env: {
+          WASTEFLOW_PUBLIC_URL: PUBLIC_URL,
+          WASTEFLOW_HW_CATALOGUE: join(__dirname, '..', '..', 'catalogue', 'editions.csv'),
+        },
       });
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -119,7 +124,11 @@ if (missing && process.env.CI === 'true') {
       await signIn(page, world.tokens.generator as string);
       await page.waitForURL(/\/batches$/);
       expect(await page.locator('[data-test=whoami]').textContent()).toContain(PARTIES.generator.name);
+      const asked = page.waitForResponse((r) => r.url().includes('/v1/catalogue?date=') && r.status() === 200);
       await page.goto(`${base}/batches/new`);
+      // the picker offers the edition the API judges a generation of that time by (GET /v1/catalogue)
+      await asked;
+      await expect(page.locator('[data-test=catalogue-edition]').textContent()).resolves.toContain('2021');
       await page.getByLabel('查找废物代码').fill('900-249');
       await page.getByLabel('废物代码', { exact: true }).selectOption('900-249-08');
       await expect(page.locator('[data-test=chosen-code]').textContent()).resolves.toContain('HW08');

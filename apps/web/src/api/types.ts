@@ -213,3 +213,11 @@ export interface WriteAnswer {
   position: string;
   [field: string]: unknown;
 }
+
+/** GET /v1/catalogue: the edition of the hazardous waste list in force on a date (ADR 19). */
+export interface CatalogueAnswer {
+  readonly edition: string;
+  readonly inForceFrom: string;
+  readonly editions: readonly { readonly edition: string; readonly inForceFrom: string; readonly codes: number }[];
+  readonly entries: readonly { readonly code: string; readonly category: string; readonly hazard: string; readonly name: string }[];
+}
