@@ -10,12 +10,19 @@ import {
 } from './manifest/manifest.state';
 import { evolveParty, initialPartyState, stepParty, type PartyState } from './party/party.state';
 import type { AggregateKind } from './streams';
+import {
+  evolveTransferApproval,
+  initialTransferApprovalState,
+  stepTransferApproval,
+  type TransferApprovalState,
+} from './transfer/transfer-approval.state';
 
 export type StateOf<K extends AggregateKind> = {
   party: PartyState;
   batch: BatchState;
   manifest: ManifestState;
   alert: AlertState;
+  transferApproval: TransferApprovalState;
 }[K];
 
 /** How one aggregate's stream folds: its initial state, and one event at a time (total, see fold.ts). */
@@ -35,4 +42,10 @@ export const AGGREGATES: { readonly [K in AggregateKind]: Aggregate<K> } = {
   batch: { kind: 'batch', initial: initialBatchState, evolve: evolveBatch, step: stepBatch },
   manifest: { kind: 'manifest', initial: initialManifestState, evolve: evolveManifest, step: stepManifest },
   alert: { kind: 'alert', initial: initialAlertState, evolve: evolveAlert, step: stepAlert },
+  transferApproval: {
+    kind: 'transferApproval',
+    initial: initialTransferApprovalState,
+    evolve: evolveTransferApproval,
+    step: stepTransferApproval,
+  },
 };

@@ -11,6 +11,7 @@
  * Errors are declared in one catalogue per part of the domain, beside the rules that raise them
  * (`values/value.errors.ts`, `catalogue/catalogue.errors.ts`, `party/party.errors.ts`,
  * `batch/batch.errors.ts`, `manifest/manifest.errors.ts`, `alert/alert.errors.ts`,
+ * `transfer/transfer-approval.errors.ts`,
  * `events/event.errors.ts`), each in one statement:
  *
  *   export class BatchDepleted extends domainError('rule', 'batch-depleted', (traceCode: string) => [

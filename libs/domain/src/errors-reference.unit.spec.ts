@@ -27,6 +27,7 @@ const FILES: Record<keyof typeof ERROR_CATALOGUES, string> = {
   batch: 'batch/batch.errors.ts',
   manifest: 'manifest/manifest.errors.ts',
   alert: 'alert/alert.errors.ts',
+  transfer: 'transfer/transfer-approval.errors.ts',
   events: 'events/event.errors.ts',
 };
 

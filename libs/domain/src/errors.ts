@@ -1,5 +1,6 @@
 import { DomainError, type DomainErrorClass } from './domain-error';
 import * as alert from './alert/alert.errors';
+import * as transfer from './transfer/transfer-approval.errors';
 import * as batch from './batch/batch.errors';
 import * as calendar from './calendar/calendar.errors';
 import * as catalogue from './catalogue/catalogue.errors';
@@ -22,6 +23,7 @@ export * from './party/party.errors';
 export * from './batch/batch.errors';
 export * from './manifest/manifest.errors';
 export * from './alert/alert.errors';
+export * from './transfer/transfer-approval.errors';
 export * from './events/event.errors';
 
 function classesOf(module: object): DomainErrorClass[] {
@@ -40,6 +42,7 @@ export const ERROR_CATALOGUES = {
   batch: classesOf(batch),
   manifest: classesOf(manifest),
   alert: classesOf(alert),
+  transfer: classesOf(transfer),
   events: classesOf(events),
 } as const satisfies Record<string, readonly DomainErrorClass[]>;
 

@@ -418,6 +418,78 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'alert k:1 was closed at t',
   ],
   [new errors.AlertNotFound('k:1'), 'alert-not-found', 'not-found', 'no alert k:1 has been raised'],
+  [
+    new errors.InvalidTransferApprovalNo('approvalNo', 'a/b'),
+    'invalid-transfer-approval-no',
+    'invalid',
+    'approvalNo: an approval number of 1–64 letters, digits, CJK characters and - _ . ( ) 〔 〕 （ ） [ ] 【 】',
+  ],
+  [
+    new errors.InvalidTransferApproval('wasteCodes', 'an approval covers at least one waste code'),
+    'invalid-transfer-approval',
+    'invalid',
+    'wasteCodes: an approval covers at least one waste code',
+  ],
+  [
+    new errors.TransferApprovalValidityTooLong('2026-01-01', '2027-06-30', '2026-12-31'),
+    'transfer-approval-validity-exceeded',
+    'rule',
+    'a transfer approval from 2026-01-01 is valid for at most 12 months (until 2026-12-31), not until 2027-06-30',
+  ],
+  [
+    new errors.TransferApprovalOutsideProvince('u', '33', ['3301'], ['hazardous']),
+    'transfer-approval-outside-province',
+    'forbidden',
+    'a transfer approval for u is granted by the regulator of province 33 for hazardous waste',
+  ],
+  [
+    new errors.TransferApprovalSameProvince('33'),
+    'transfer-approval-same-province',
+    'rule',
+    'shipper and receiver are both in province 33: a transfer within a province needs no approval',
+  ],
+  [
+    new errors.TransferApprovalAlreadyGranted('A1'),
+    'transfer-approval-already-granted',
+    'conflict',
+    'transfer approval A1 is already recorded',
+  ],
+  [
+    new errors.TransferApprovalRequired('33', '32'),
+    'transfer-approval-required',
+    'rule',
+    'hazardous waste sent from province 33 to province 32 needs a cross-province transfer approval (transferApprovalNo)',
+  ],
+  [
+    new errors.TransferApprovalUnknown('A1', 'u'),
+    'transfer-approval-unknown',
+    'rule',
+    'no transfer approval A1 is granted to u',
+  ],
+  [
+    new errors.TransferApprovalNotValid('A1', 't', '2026-01-01', '2026-06-30'),
+    'transfer-approval-not-valid',
+    'rule',
+    'transfer approval A1 is valid from 2026-01-01 to 2026-06-30, not at t',
+  ],
+  [
+    new errors.TransferApprovalNotCovering('A1', 'wasteCode', '900-214-08'),
+    'transfer-approval-not-covering',
+    'rule',
+    'transfer approval A1 does not cover waste code 900-214-08',
+  ],
+  [
+    new errors.TransferApprovalExceeded('A1', 'receipt', 1_500_000, 1_000_000, 1_000_000),
+    'transfer-approval-exceeded',
+    'rule',
+    'transfer approval A1: 1000 kg is more than the 500 kg left of the 1500 kg approved',
+  ],
+  [
+    new errors.TransferApprovalNotApplicable('A1'),
+    'transfer-approval-not-applicable',
+    'rule',
+    'manifest needs no cross-province approval (not hazardous waste to another province): A1 is not recorded on it',
+  ],
 ];
 
 const exportedClasses = Object.entries(errors)

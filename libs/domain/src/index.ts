@@ -72,6 +72,12 @@ export * from './alert/alert.events';
 export * from './alert/alert.state';
 export * from './alert/alert-lifecycle.decide';
 
+// cross-province transfer approvals (跨省转移审批)
+export * from './transfer/transfer-approval.events';
+export * from './transfer/transfer-approval.state';
+export * from './transfer/grant-transfer-approval.decide';
+export * from './transfer/transfer-approval.rules';
+
 // folding streams: the aggregates by kind, one step at a time, and stream consistency
 export type { Folded } from './fold';
 export * from './aggregates';

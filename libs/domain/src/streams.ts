@@ -4,17 +4,26 @@ export const batchStream = (traceCode: string): string => `batch-${traceCode}`;
 export const manifestStream = (manifestNo: string): string => `manifest-${manifestNo}`;
 /** The lifecycle of a derived alert (ADR 0015): what people did about it. */
 export const alertStream = (alertId: string): string => `alert-${alertId}`;
+/** A cross-province transfer approval (跨省转移审批), keyed by its number. */
+export const transferApprovalStream = (approvalNo: string): string => `transfer-approval-${approvalNo}`;
 
 export const STREAM_PREFIXES = {
   party: 'party-',
   batch: 'batch-',
   manifest: 'manifest-',
   alert: 'alert-',
+  transferApproval: 'transfer-approval-',
 } as const;
 
 export type AggregateKind = keyof typeof STREAM_PREFIXES;
 
-export const AGGREGATE_KINDS: readonly AggregateKind[] = ['party', 'batch', 'manifest', 'alert'];
+export const AGGREGATE_KINDS: readonly AggregateKind[] = [
+  'party',
+  'batch',
+  'manifest',
+  'alert',
+  'transferApproval',
+];
 
 /** The stream of an aggregate instance. */
 export function streamName(kind: AggregateKind, id: string): string {

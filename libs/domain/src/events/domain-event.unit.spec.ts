@@ -33,13 +33,15 @@ describe('events', () => {
       'ManifestCancelled',
       'AlertAcknowledged',
       'AlertClosed',
+      'TransferApprovalGranted',
+      'TransferApprovalDrawn',
     ]);
     const changed = {
       PartyRegistered: 2,
       WasteGenerated: 2,
       WasteUtilised: 2,
       WasteDisposed: 2,
-      ManifestIssued: 3,
+      ManifestIssued: 4,
       ManifestPickedUp: 2,
       ManifestReceived: 4,
     };

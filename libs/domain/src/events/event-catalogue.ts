@@ -8,6 +8,11 @@ import {
   type ManifestEventType,
 } from '../manifest/manifest.events';
 import { PARTY_EVENT_SHAPES, type PartyEvent, type PartyEventType } from '../party/party.events';
+import {
+  TRANSFER_APPROVAL_EVENT_SHAPES,
+  type TransferApprovalEvent,
+  type TransferApprovalEventType,
+} from '../transfer/transfer-approval.events';
 import { streamName, type AggregateKind } from '../streams';
 import type {
   AggregateOf,
@@ -74,6 +79,7 @@ const party = onStream('party', (d: { readonly uscc: string }) => d.uscc);
 const batch = onStream('batch', (d: { readonly traceCode: string }) => d.traceCode);
 const manifest = onStream('manifest', (d: { readonly manifestNo: string }) => d.manifestNo);
 const alert = onStream('alert', (d: { readonly alertId: string }) => d.alertId);
+const transferApproval = onStream('transferApproval', (d: { readonly approvalNo: string }) => d.approvalNo);
 const v1 = { version: 1, upcasters: {} } as const;
 /** The upcaster of a version that only added an optional field: the older data is already valid. */
 const sameData = (data: EventData): EventData => data;
@@ -81,6 +87,7 @@ const P = PARTY_EVENT_SHAPES;
 const B = BATCH_EVENT_SHAPES;
 const M = MANIFEST_EVENT_SHAPES;
 const A = ALERT_EVENT_SHAPES;
+const T = TRANSFER_APPROVAL_EVENT_SHAPES;
 
 export const EVENT_CATALOGUE = {
   // v2 (issue 14): the unit's address and emergency phone, optional; a v1 event is a v2 without them
@@ -176,11 +183,12 @@ export const EVENT_CATALOGUE = {
 
   // v2: `permitLapse`, the receiver's permit judged twice (ADR 0009); v1 had none
   // v3: `paper`, a paper manifest back-filled after an outage (issue 16 item 6); v2 had none
+  // v4: `transferApprovalNo`, the cross-province transfer approval (issue 16 item 4); v3 had none
   ManifestIssued: {
     ...manifest,
     creates: true,
-    version: 3,
-    upcasters: { 1: sameData, 2: sameData },
+    version: 4,
+    upcasters: { 1: sameData, 2: sameData, 3: sameData },
     data: M.ManifestIssued,
   },
   // v2: the weighing at pickup judged per line and in total; v2: a receipt line of 0 kg is `lost` (ADR 0009)
@@ -208,6 +216,17 @@ export const EVENT_CATALOGUE = {
   // acknowledgement or a closure straight from open, so neither is a creation.
   AlertAcknowledged: { ...alert, creates: false, ...v1, data: A.AlertAcknowledged },
   AlertClosed: { ...alert, creates: false, ...v1, data: A.AlertClosed },
+
+  // Cross-province transfer approvals (跨省转移, issue 16 item 4): granted by the sending province's
+  // regulator, drawn on by the receipts of the manifests that name it (in the receipt's commit)
+  TransferApprovalGranted: { ...transferApproval, creates: true, ...v1, data: T.TransferApprovalGranted },
+  TransferApprovalDrawn: {
+    ...transferApproval,
+    creates: false,
+    ...v1,
+    data: T.TransferApprovalDrawn,
+    consequenceOf: 'ManifestReceived',
+  },
 } satisfies CatalogueOf<DomainEvent>;
 
 /** Any entry, for code that reads the table without knowing the type. */
@@ -252,6 +271,9 @@ export const MANIFEST_EVENT_TYPES = eventTypesWhere(
   (e) => e.aggregate === 'manifest',
 ) as readonly ManifestEventType[];
 export const ALERT_EVENT_TYPES = eventTypesWhere((e) => e.aggregate === 'alert') as readonly AlertEventType[];
+export const TRANSFER_APPROVAL_EVENT_TYPES = eventTypesWhere(
+  (e) => e.aggregate === 'transferApproval',
+) as readonly TransferApprovalEventType[];
 /** Events that create a batch stream (the first event of every `batch-…` stream is one of these). */
 export const BATCH_CREATION_EVENT_TYPES = eventTypesWhere(
   (e) => e.aggregate === 'batch' && e.creates,
@@ -302,6 +324,9 @@ export function isManifestEvent(event: DomainEvent): event is ManifestEvent {
 }
 export function isAlertEvent(event: DomainEvent): event is AlertEvent {
   return aggregateOf(event) === 'alert';
+}
+export function isTransferApprovalEvent(event: DomainEvent): event is TransferApprovalEvent {
+  return aggregateOf(event) === 'transferApproval';
 }
 
 type Versions = { readonly [type: string]: { readonly version: number } };

@@ -12,6 +12,7 @@ import {
   EVENT_CATALOGUE,
   MANIFEST_EVENT_TYPES,
   ALERT_EVENT_TYPES,
+  TRANSFER_APPROVAL_EVENT_TYPES,
   PARTY_EVENT_TYPES,
   domainEvent,
   entryOf,
@@ -59,8 +60,10 @@ describe('the event catalogue', () => {
       ...BATCH_EVENT_TYPES,
       ...MANIFEST_EVENT_TYPES,
       ...ALERT_EVENT_TYPES,
+      ...TRANSFER_APPROVAL_EVENT_TYPES,
     ]).toEqual(DOMAIN_EVENT_TYPES);
     expect(ALERT_EVENT_TYPES).toEqual(['AlertAcknowledged', 'AlertClosed']);
+    expect(TRANSFER_APPROVAL_EVENT_TYPES).toEqual(['TransferApprovalGranted', 'TransferApprovalDrawn']);
     expect(PARTY_EVENT_TYPES).toEqual([
       'PartyRegistered',
       'PermitGranted',
@@ -100,6 +103,7 @@ describe('the event catalogue', () => {
       BatchReceived: 'ManifestReceived',
       BatchReturnedToShipper: 'ManifestReceived',
       PermitCapacityDrawn: 'ManifestReceived',
+      TransferApprovalDrawn: 'ManifestReceived',
     });
     expect(COMMAND_EVENT_TYPES).toEqual(DOMAIN_EVENT_TYPES.filter((type) => !(type in consequences)));
     for (const type of DOMAIN_EVENT_TYPES) {

@@ -31,6 +31,8 @@ import { parseUscc } from '../values/uscc';
 import { compact, compareStrings } from '../util';
 import type { ManifestEvent, ManifestLine } from './manifest.events';
 import type { ManifestState } from './manifest.state';
+import { requireTransferApproval } from '../transfer/transfer-approval.rules';
+import type { TransferApprovalState } from '../transfer/transfer-approval.state';
 
 /**
  * 转移联单: the shipper (custodian of every line) issues a manifest of whole batches to a carrier and a
@@ -45,6 +47,8 @@ export interface IssueManifestCommand extends PartyCommand {
   readonly lines: readonly { readonly traceCode: string; readonly massGrams?: number }[];
   /** Run on paper during an outage and back-filled now (纸质联单补录): recorded on the event as `paper: true`. */
   readonly paper?: boolean;
+  /** The cross-province transfer approval (跨省转移审批) a hazardous manifest to another province moves under. */
+  readonly transferApprovalNo?: string;
 }
 
 export interface IssueManifestState {
@@ -54,6 +58,8 @@ export interface IssueManifestState {
   readonly receiver: PartyState;
   /** Keyed by canonical trace code. */
   readonly batches: ReadonlyMap<string, BatchState>;
+  /** The approval `transferApprovalNo` names (its stream's state), when the command names one. */
+  readonly transferApproval?: TransferApprovalState;
 }
 
 export interface IssueManifestResult {
@@ -70,7 +76,8 @@ export const MAX_MANIFEST_LINES = 200;
  * ships the whole held mass; the carrier holds the carrier role (for every category: a generator moving its
  * own waste registers the carrier role too); the receiver holds the receiver or collector role and is not
  * the shipper; for hazardous lines the receiver holds a permit valid at `occurredAt` covering the code
- * (checked again at receipt); the number is allocated in the shipper's city.
+ * (checked again at receipt); hazardous waste to a receiver in another province names a transfer approval
+ * that covers it (`requireTransferApproval`); the number is allocated in the shipper's city.
  */
 export function decideIssueManifest(
   command: IssueManifestCommand,
@@ -147,6 +154,17 @@ export function decideIssueManifest(
       massGrams: b.heldGrams,
     }),
   );
+  const transferApprovalNo = requireTransferApproval(
+    {
+      transferApprovalNo: command.transferApprovalNo,
+      shipper,
+      receiver,
+      lines: manifestLines,
+      occurredAt: command.occurredAt,
+      occurredAtMs,
+    },
+    state.transferApproval,
+  );
   const issued = domainEvent('ManifestIssued', {
     manifestNo,
     shipperUscc: actorUscc,
@@ -158,6 +176,7 @@ export function decideIssueManifest(
     hazardous: batches.some((b) => b.category === 'hazardous'),
     ...(permitLapse === undefined ? {} : { permitLapse }),
     ...(command.paper === true ? { paper: true } : {}),
+    ...(transferApprovalNo === undefined ? {} : { transferApprovalNo }),
     occurredAt: command.occurredAt,
     late,
   });

@@ -89,7 +89,7 @@ describe('issue manifest (转移联单)', () => {
       manifest: [
         {
           type: 'ManifestIssued',
-          schemaVersion: 3,
+          schemaVersion: 4,
           data: {
             manifestNo: manifestNo(1),
             shipperUscc: GENERATOR,
@@ -134,7 +134,7 @@ describe('issue manifest (转移联单)', () => {
       manifest: [
         {
           type: 'ManifestIssued',
-          schemaVersion: 3,
+          schemaVersion: 4,
           data: {
             manifestNo: manifestNo(1),
             shipperUscc: GENERATOR,

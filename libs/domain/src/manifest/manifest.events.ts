@@ -37,6 +37,11 @@ export interface ManifestIssuedData extends EventTime {
    * paper's; a pickup entered more than 10 working days after it happened raises a late-entry alert.
    */
   readonly paper?: boolean;
+  /**
+   * Version 4: the cross-province transfer approval it moves under (跨省转移, DESIGN §2): hazardous waste to
+   * a receiver in another province; its receipt draws the accepted mass on the approval.
+   */
+  readonly transferApprovalNo?: string;
 }
 
 /** Version 1 of ManifestPickedUp's data: a total weighed mass, never judged (upcast by `pickedUpV1ToV2`). */
@@ -127,7 +132,7 @@ export interface ManifestCancelledData extends EventTime {
   readonly traceCodes: readonly string[];
 }
 
-export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 3>;
+export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 4>;
 export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 2>;
 export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 4>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
@@ -157,6 +162,7 @@ export const MANIFEST_EVENT_SHAPES = {
     hazardous: flag,
     permitLapse: optional(PERMIT_LAPSE_SHAPE),
     paper: optional(flag),
+    transferApprovalNo: optional(text),
     ...eventTime,
   }),
   ManifestPickedUp: record<ManifestPickedUpData>({

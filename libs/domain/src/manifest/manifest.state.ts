@@ -15,6 +15,8 @@ export interface ExistingManifest {
   readonly lines: readonly ManifestLine[];
   readonly totalGrams: number;
   readonly hazardous: boolean;
+  /** The cross-province transfer approval it moves under (ManifestIssued v4), drawn on at receipt. */
+  readonly transferApprovalNo?: string;
   readonly pickup?: {
     readonly occurredAt: string;
     readonly vehiclePlate: string;
@@ -54,6 +56,7 @@ export function stepManifest(state: ManifestState, event: ManifestEvent): Folded
         lines: d.lines,
         totalGrams: d.totalGrams,
         hazardous: d.hazardous,
+        ...(d.transferApprovalNo === undefined ? {} : { transferApprovalNo: d.transferApprovalNo }),
       });
     }
     case 'ManifestPickedUp': {

@@ -4,6 +4,7 @@ import { decideIssueManifest, type IssueManifestCommand } from '../manifest/issu
 import { decidePickUpManifest, type PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
 import { decidePermitCapacity } from '../party/permit-capacity';
+import { decideTransferApprovalDraw } from '../transfer/transfer-approval.rules';
 import {
   CARRIER,
   COLLECTOR,
@@ -58,6 +59,9 @@ export function issue(world: World, command: IssueManifestCommand): World {
       carrier: world.party(command.carrierUscc),
       receiver: world.party(command.receiverUscc),
       batches: world.batches,
+      ...(command.transferApprovalNo === undefined
+        ? {}
+        : { transferApproval: world.transferApproval(command.transferApprovalNo) }),
     },
     DEFAULT_OPTIONS,
   );
@@ -75,7 +79,17 @@ export function receive(world: World, command: ReceiveManifestCommand): World {
   const state = { manifest: world.manifest(command.manifestNo), receiver: world.party(command.actorUscc) };
   const events = decideReceiveManifest(command, state, DEFAULT_OPTIONS);
   const drawn = events.flatMap((e) => (e.type === 'ManifestReceived' ? decidePermitCapacity(e, state) : []));
-  return world.apply(drawn).applyManifest(events);
+  const manifest = state.manifest;
+  const approvalNo = manifest.status === 'none' ? undefined : manifest.transferApprovalNo;
+  const approvalDrawn =
+    approvalNo === undefined
+      ? []
+      : events.flatMap((e) =>
+          e.type === 'ManifestReceived'
+            ? decideTransferApprovalDraw(e, { manifest, approval: world.transferApproval(approvalNo) })
+            : [],
+        );
+  return world.apply([...drawn, ...approvalDrawn]).applyManifest(events);
 }
 
 /** Issue (11:00), pick up (13:00) and receive in full (15:00) the whole batches, from their custodian to `receiverUscc`. */

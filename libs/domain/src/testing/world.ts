@@ -2,7 +2,18 @@ import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
 import { evolveBatch, initialBatchState, type BatchState } from '../batch/batch.state';
 import { assertNever } from '../util';
 import type { DomainEvent } from '../events/domain-event';
-import { isAlertEvent, isBatchEvent, isManifestEvent, isPartyEvent } from '../events/event-catalogue';
+import {
+  isAlertEvent,
+  isBatchEvent,
+  isManifestEvent,
+  isPartyEvent,
+  isTransferApprovalEvent,
+} from '../events/event-catalogue';
+import {
+  evolveTransferApproval,
+  initialTransferApprovalState,
+  type TransferApprovalState,
+} from '../transfer/transfer-approval.state';
 import { evolveAlert, initialAlertState, type AlertState } from '../alert/alert.state';
 import { traceCodesOf, type ManifestEvent } from '../manifest/manifest.events';
 import { evolveManifest, initialManifestState, type ManifestState } from '../manifest/manifest.state';
@@ -19,12 +30,13 @@ export class World {
     readonly batches: ReadonlyMap<string, BatchState>,
     readonly manifests: ReadonlyMap<string, ManifestState>,
     readonly alerts: ReadonlyMap<string, AlertState>,
+    readonly transferApprovals: ReadonlyMap<string, TransferApprovalState>,
     /** Every event applied, in order. */
     readonly log: readonly DomainEvent[],
   ) {}
 
   static empty(): World {
-    return new World(new Map(), new Map(), new Map(), new Map(), []);
+    return new World(new Map(), new Map(), new Map(), new Map(), new Map(), []);
   }
 
   static of(events: readonly DomainEvent[]): World {
@@ -67,8 +79,13 @@ export class World {
     return this.alerts.get(alertId) ?? initialAlertState;
   }
 
+  transferApproval(approvalNo: string): TransferApprovalState {
+    return this.transferApprovals.get(approvalNo) ?? initialTransferApprovalState;
+  }
+
   apply(events: readonly DomainEvent[]): World {
     const alerts = new Map(this.alerts);
+    const approvals = new Map(this.transferApprovals);
     const parties = new Map(this.parties);
     const batches = new Map(this.batches);
     const manifests = new Map(this.manifests);
@@ -85,11 +102,14 @@ export class World {
       } else if (isAlertEvent(event)) {
         const id = event.data.alertId;
         alerts.set(id, evolveAlert(alerts.get(id) ?? initialAlertState, event));
+      } else if (isTransferApprovalEvent(event)) {
+        const no = event.data.approvalNo;
+        approvals.set(no, evolveTransferApproval(approvals.get(no) ?? initialTransferApprovalState, event));
       } else {
         assertNever(event, 'event');
       }
     }
-    return new World(parties, batches, manifests, alerts, [...this.log, ...events]);
+    return new World(parties, batches, manifests, alerts, approvals, [...this.log, ...events]);
   }
 
   /** Applies a multi-stream batch result. */

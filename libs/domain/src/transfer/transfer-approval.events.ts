@@ -1,0 +1,86 @@
+import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
+import { list, optional, record, text, whole } from '../events/shape';
+
+/**
+ * Cross-province transfer approvals (跨省转移审批, DESIGN §2; 《固体废物污染环境防治法》第二十二条,
+ * 《危险废物转移管理办法》): the sending province's regulator approves a shipper sending hazardous waste of
+ * named codes, up to a mass, to a named receiver in another province, for at most 12 months. Stream
+ * `transfer-approval-<approvalNo>`: granted once, then drawn on by each receipt of a manifest that names it
+ * (the accepted hazardous mass), in the receipt's own commit.
+ *
+ * Both events carry the parties and their districts, so the feed and the webhooks scope them without a
+ * read model (the shipper, the receiver, regulators of either side).
+ */
+
+/** The regulator that granted it: its token and the scope it held then (a regulator has no USCC). */
+export interface GrantingRegulator {
+  readonly tokenId: string;
+  readonly districts: readonly string[];
+  readonly categories: readonly string[];
+}
+
+export interface TransferApprovalParties {
+  readonly approvalNo: string;
+  readonly shipperUscc: string;
+  readonly shipperDistrictCode: string;
+  readonly receiverUscc: string;
+  readonly receiverDistrictCode: string;
+}
+
+export interface TransferApprovalGrantedData extends TransferApprovalParties, EventTime {
+  /** Sorted, unique, each in the catalogue edition in force. */
+  readonly wasteCodes: readonly string[];
+  readonly approvedGrams: number;
+  /** `YYYY-MM-DD` (from 00:00 CST) or an ISO 8601 instant. */
+  readonly validFrom: string;
+  /** `YYYY-MM-DD` (inclusive CST day) or an ISO 8601 instant; at most 12 months after validFrom. */
+  readonly validTo: string;
+  readonly regulator?: GrantingRegulator;
+  readonly catalogueEdition?: string;
+}
+
+/** The accepted hazardous mass of one receipt, drawn on the approval its manifest named. */
+export interface TransferApprovalDrawnData extends TransferApprovalParties, EventTime {
+  readonly manifestNo: string;
+  readonly grams: number;
+  readonly drawnGramsAfter: number;
+  readonly approvedGrams: number;
+}
+
+export type TransferApprovalGranted = DomainEventOf<'TransferApprovalGranted', TransferApprovalGrantedData>;
+export type TransferApprovalDrawn = DomainEventOf<'TransferApprovalDrawn', TransferApprovalDrawnData>;
+
+export type TransferApprovalEvent = TransferApprovalGranted | TransferApprovalDrawn;
+export type TransferApprovalEventType = TransferApprovalEvent['type'];
+
+const parties = {
+  approvalNo: text,
+  shipperUscc: text,
+  shipperDistrictCode: text,
+  receiverUscc: text,
+  receiverDistrictCode: text,
+};
+
+/** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
+export const TRANSFER_APPROVAL_EVENT_SHAPES = {
+  TransferApprovalGranted: record<TransferApprovalGrantedData>({
+    ...parties,
+    wasteCodes: list(text),
+    approvedGrams: whole,
+    validFrom: text,
+    validTo: text,
+    regulator: optional(
+      record<GrantingRegulator>({ tokenId: text, districts: list(text), categories: list(text) }),
+    ),
+    catalogueEdition: optional(text),
+    ...eventTime,
+  }),
+  TransferApprovalDrawn: record<TransferApprovalDrawnData>({
+    ...parties,
+    manifestNo: text,
+    grams: whole,
+    drawnGramsAfter: whole,
+    approvedGrams: whole,
+    ...eventTime,
+  }),
+};
