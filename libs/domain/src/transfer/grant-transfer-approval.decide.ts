@@ -2,6 +2,7 @@ import { InvalidValue, PartyNotFound } from '../errors';
 import type { CommandTime, DecideOptions } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { validateWasteCode } from '../catalogue/hw-catalogue';
+import { catalogueInForce } from '../catalogue/hw-editions';
 import { permitWindow } from '../party/permit';
 import type { PartyState } from '../party/party.state';
 import { provinceOf } from '../values/district';
@@ -82,13 +83,14 @@ export function decideGrantTransferApproval(
   state: GrantTransferApprovalState,
   options: DecideOptions = {},
 ): TransferApprovalEvent[] {
-  const { late } = checkCommandTime(command, options.time);
+  const { occurredAtMs, late } = checkCommandTime(command, options.time);
+  const catalogue = catalogueInForce(options.catalogues, occurredAtMs);
   const approvalNo = parseTransferApprovalNo(command.approvalNo);
   const shipperUscc = parseUscc(command.shipperUscc, 'shipperUscc');
   const receiverUscc = parseUscc(command.receiverUscc, 'receiverUscc');
   if (!Array.isArray(command.wasteCodes)) throw new InvalidValue('wasteCodes', null, 'a list is required');
   const wasteCodes = sortedUnique(
-    command.wasteCodes.map((c, i) => validateWasteCode(c, options.catalogue, `wasteCodes[${i}]`).code),
+    command.wasteCodes.map((c, i) => validateWasteCode(c, catalogue, `wasteCodes[${i}]`).code),
   );
   if (wasteCodes.length === 0)
     throw new InvalidTransferApproval('wasteCodes', 'an approval covers at least one waste code');
@@ -126,7 +128,7 @@ export function decideGrantTransferApproval(
           districts: [...districts],
           categories: [...categories],
         },
-        catalogueEdition: options.catalogue?.edition,
+        catalogueEdition: catalogue?.edition,
         occurredAt: command.occurredAt,
         late,
       }),
