@@ -24,6 +24,7 @@ import { IssueManifestController } from './issue-manifest/issue-manifest.control
 import { IssueTokenController } from './issue-token/issue-token.controller';
 import { RevokeTokenController } from './issue-token/revoke-token.controller';
 import { PickUpManifestController } from './pick-up-manifest/pick-up-manifest.controller';
+import { HandOverManifestController } from './hand-over-manifest/hand-over-manifest.controller';
 import { ImportsModule } from './imports/imports.module';
 import { InvalidRequest } from './problems/invalid-request.exception';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
@@ -59,6 +60,7 @@ export const WRITE_CONTROLLERS = [
   ConsolidateBatchesController,
   IssueManifestController,
   PickUpManifestController,
+  HandOverManifestController,
   ReceiveManifestController,
   CancelManifestController,
   TreatWasteController,

@@ -337,6 +337,13 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
   ],
   [new errors.CarrierRoleRequired('u'), 'carrier-role-required', 'rule', 'u does not hold the carrier role'],
   [
+    new errors.NotCurrentCarrier('m', 'a', 'b'),
+    'not-current-carrier',
+    'forbidden',
+    'a does not hold manifest m (its carrier now is b)',
+  ],
+  [new errors.HandoverToSelf('u'), 'handover-to-self', 'rule', 'u cannot hand a manifest over to itself'],
+  [
     new errors.ReceiverRoleRequired('u'),
     'receiver-role-required',
     'rule',

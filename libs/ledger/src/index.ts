@@ -23,6 +23,7 @@ export * from './split-batch/split-batch.command';
 export * from './consolidate-batches/consolidate-batches.command';
 export * from './issue-manifest/issue-manifest.command';
 export * from './pick-up-manifest/pick-up-manifest.command';
+export * from './hand-over-manifest/hand-over-manifest.command';
 export * from './receive-manifest/receive-manifest.command';
 export * from './cancel-manifest/cancel-manifest.command';
 export * from './treat-waste/treat-waste.command';

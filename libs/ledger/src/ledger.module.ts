@@ -22,6 +22,7 @@ import {
   type ManifestCustodyOptions,
 } from './manifest-custody/manifest-custody.process-manager';
 import { PickUpManifestHandler } from './pick-up-manifest/pick-up-manifest.command';
+import { HandOverManifestHandler } from './hand-over-manifest/hand-over-manifest.command';
 import { ReceiveManifestHandler } from './receive-manifest/receive-manifest.command';
 import { RegisterPartyHandler } from './register-party/register-party.command';
 import { RevokePermitHandler } from './revoke-permit/revoke-permit.command';
@@ -54,6 +55,7 @@ export const COMMAND_HANDLERS = [
   ConsolidateBatchesHandler,
   IssueManifestHandler,
   PickUpManifestHandler,
+  HandOverManifestHandler,
   ReceiveManifestHandler,
   CancelManifestHandler,
   TreatWasteHandler,

@@ -16,7 +16,12 @@ export {
   type ReadModelDataSourceExtras,
 } from './database/read-model-database';
 export { ProjectionInfrastructure1764400000000 } from './database/infrastructure.migration';
-export { isPostgres, quoteIdentifier, readModelTable, type MigrationClass } from './database/migration-helpers';
+export {
+  isPostgres,
+  quoteIdentifier,
+  readModelTable,
+  type MigrationClass,
+} from './database/migration-helpers';
 export { LeaseLost, type LeaseRecord } from './database/backend';
 
 export {
@@ -77,7 +82,12 @@ export {
   type TraceView,
 } from './trace/trace.query';
 export { MANIFESTS_PROJECTION, createManifestsProjection } from './manifests/manifest.projection';
-export { manifestParties, manifestViews, ManifestTables1764600000100 } from './manifests/manifest.tables';
+export {
+  manifestParties,
+  manifestViews,
+  ManifestLegs1765000000500,
+  ManifestTables1764600000100,
+} from './manifests/manifest.tables';
 export {
   MANIFEST_STATUSES,
   ManifestQuery,

@@ -20,6 +20,7 @@ export const WRITE_ROUTES: Record<
   'consolidate-batches': { route: 'POST /v1/consolidations', params: {} },
   'issue-manifest': { route: 'POST /v1/manifests', params: {} },
   'pick-up-manifest': { route: 'POST /v1/manifests/{no}/pickup', params: { no: 'manifestNo' } },
+  'hand-over-manifest': { route: 'POST /v1/manifests/{no}/handover', params: { no: 'manifestNo' } },
   'receive-manifest': { route: 'POST /v1/manifests/{no}/receipt', params: { no: 'manifestNo' } },
   'cancel-manifest': { route: 'POST /v1/manifests/{no}/cancel', params: { no: 'manifestNo' } },
   'treat-waste': { route: 'POST /v1/batches/{code}/treatments', params: { code: 'traceCode' } },

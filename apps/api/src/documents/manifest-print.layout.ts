@@ -23,6 +23,20 @@ export interface ManifestPrintParty {
   readonly emergencyPhone?: string;
 }
 
+/** A leg after the first (多式联运): the next carrier, its vehicle, where and when it took the waste over. */
+export interface ManifestPrintLeg {
+  readonly leg: number;
+  readonly name?: string;
+  readonly uscc: string;
+  readonly vehiclePlate: string;
+  /** 交接地点 */
+  readonly place?: string;
+  /** 交接时间: the start of this leg. */
+  readonly startedAt?: string;
+  /** The end of this leg: the next hand-over, or the receipt. */
+  readonly endedAt?: string;
+}
+
 /** Everything the 转移联单 prints; undefined fields print as blank lines to fill in by hand. */
 export interface ManifestPrint {
   readonly manifestNo: string;
@@ -44,6 +58,8 @@ export interface ManifestPrint {
     readonly startedAt?: string;
     readonly endedAt?: string;
   };
+  /** Every leg after the first (多式联运), in order; the first is `carrier`. */
+  readonly legs?: readonly ManifestPrintLeg[];
   readonly receiver: ManifestPrintParty & {
     readonly permitNo?: string;
     readonly receivedAt?: string;
@@ -202,6 +218,25 @@ function lineTable(shapes: Shape[], cursor: Cursor, lines: readonly ManifestPrin
 /** Lines on the first sheet; the rest continue on sheets of their own. */
 const FIRST_PAGE_LINES = 10;
 const NEXT_PAGE_LINES = 36;
+/** Later legs printed on the first sheet (3 rows each); any more continue on a sheet of their own. */
+const FIRST_PAGE_LEGS = 2;
+const NEXT_PAGE_LEGS = 12;
+
+/** One later leg of part 2 (多式联运): who took the waste over, with which vehicle, where and when. */
+function legRows(shapes: Shape[], cursor: Cursor, leg: ManifestPrintLeg): void {
+  fieldRow(shapes, cursor, [
+    [`第 ${leg.leg} 程承运人`, leg.name],
+    ['统一社会信用代码', leg.uscc],
+  ]);
+  fieldRow(shapes, cursor, [
+    ['车牌号', leg.vehiclePlate],
+    ['交接地点', leg.place],
+  ]);
+  fieldRow(shapes, cursor, [
+    ['交接时间', leg.startedAt],
+    ['到达时间', leg.endedAt],
+  ]);
+}
 
 /**
  * The 危险废物转移联单 (the form of the 2021 危险废物转移管理办法) on A4: the number and a QR code; part 1
@@ -285,6 +320,12 @@ export function manifestPages(print: ManifestPrint): Page[] {
     ['运输终点', print.carrier.to],
     ['到达时间', print.carrier.endedAt],
   ]);
+  const legs = print.legs ?? [];
+  for (const leg of legs.slice(0, FIRST_PAGE_LEGS)) legRows(shapes, cursor, leg);
+  if (legs.length > FIRST_PAGE_LEGS)
+    fieldRow(shapes, cursor, [
+      ['联运', `共 ${legs.length + 1} 程（续页 ${legs.length - FIRST_PAGE_LEGS} 程）`],
+    ]);
   cursor.y += 3;
 
   section(shapes, cursor, '第三部分  接受人填写');
@@ -326,6 +367,20 @@ export function manifestPages(print: ManifestPrint): Page[] {
     });
     c.y = 14;
     lineTable(next, c, print.lines.slice(from, from + NEXT_PAGE_LINES), from);
+    pages.push({ widthMm: A4_MM.width, heightMm: A4_MM.height, shapes: next });
+  }
+  for (let from = FIRST_PAGE_LEGS; from < legs.length; from += NEXT_PAGE_LEGS) {
+    const next: Shape[] = [];
+    const c: Cursor = { y: 14 };
+    next.push({
+      kind: 'text',
+      x: LEFT,
+      y: 10,
+      size: 3.4,
+      text: `联单编号：${print.manifestNo}（续页：第二部分 承运人）`,
+      weight: 'bold',
+    });
+    for (const leg of legs.slice(from, from + NEXT_PAGE_LEGS)) legRows(next, c, leg);
     pages.push({ widthMm: A4_MM.width, heightMm: A4_MM.height, shapes: next });
   }
   return pages;

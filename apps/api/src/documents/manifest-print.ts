@@ -89,6 +89,17 @@ export class ManifestPrintReader {
       this.parties.find(view.carrier.uscc),
       this.parties.find(view.receiver.uscc),
     ]);
+    // 多式联运: leg 1 is the named carrier's (part 2's block); each later leg ends at the next hand-over or the receipt
+    const laterLegs = view.legs.slice(1);
+    const legs = laterLegs.map((leg, i) => ({
+      leg: leg.leg,
+      name: leg.carrier.name ?? undefined,
+      uscc: leg.carrier.uscc,
+      vehiclePlate: leg.vehiclePlate,
+      place: leg.place,
+      startedAt: cstMinute(leg.startedAt),
+      endedAt: cstMinute(laterLegs[i + 1]?.startedAt ?? view.receivedAt),
+    }));
     const codes = view.lines.flatMap((l) => (l.wasteCode ? [l.wasteCode] : []));
     const received = view.receivedAt !== null;
     const receivedKg = received
@@ -113,10 +124,11 @@ export class ManifestPrintReader {
         address: carrier?.address,
         vehiclePlate: view.vehiclePlate ?? undefined,
         from: view.shipper.name ?? view.shipper.uscc,
-        to: view.receiver.name ?? view.receiver.uscc,
+        to: laterLegs[0]?.place ?? view.receiver.name ?? view.receiver.uscc,
         startedAt: cstMinute(view.pickedUpAt),
-        endedAt: cstMinute(view.receivedAt),
+        endedAt: cstMinute(laterLegs[0]?.startedAt ?? view.receivedAt),
       },
+      legs,
       receiver: {
         uscc: view.receiver.uscc,
         name: view.receiver.name ?? undefined,

@@ -97,7 +97,11 @@ export class ManifestsController {
       'one of its categories (a region or category filter outside its scope is 403); an auditor all. Periods filter on ' +
       'the issue time (CST months or days, or instants).',
   })
-  @ApiQuery({ name: 'party', required: false, description: 'USCC of a shipper, carrier or receiver' })
+  @ApiQuery({
+    name: 'party',
+    required: false,
+    description: 'USCC of a shipper, a carrier of any leg, or receiver',
+  })
   @ApiQuery({ name: 'status', required: false, enum: MANIFEST_STATUSES })
   @ApiQuery({ name: 'from', required: false, example: '2026-03' })
   @ApiQuery({ name: 'to', required: false, example: '2026-03-31' })
@@ -153,9 +157,9 @@ export class ManifestsController {
   @Allow('party', 'regulator', 'auditor')
   @ApiOperation({
     summary:
-      'A manifest: state, parties, vehicle, times, lines with their receipt, discrepancies, due date and overdue',
+      'A manifest: state, parties, every carrier leg (多式联运), vehicle, times, lines with their receipt, discrepancies, due date and overdue',
     description:
-      'Its parties (shipper, carrier, receiver), regulators whose regions include the shipper’s or the receiver’s district ' +
+      'Its parties (shipper, the carrier of every leg, receiver), regulators whose regions include the shipper’s or the receiver’s district ' +
       'and whose categories include a line’s category, auditors. A regulator reads only the lines of its categories (a manifest ' +
       'carries one category; one recorded before that rule may mix them). `overdue` is decided at the time of the request.',
   })

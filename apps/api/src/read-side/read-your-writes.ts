@@ -93,11 +93,22 @@ export class ReadYourWrites {
     const status = await this.runner.status();
     if (outcome.failed) {
       const stopped = status.projections.find((p) => p.name === outcome.failed);
-      throw new ProjectionStopped(wanted, outcome.failed, stopped?.checkpoint ?? 0n, stopped?.failure?.position);
+      throw new ProjectionStopped(
+        wanted,
+        outcome.failed,
+        stopped?.checkpoint ?? 0n,
+        stopped?.failure?.position,
+      );
     }
     const own = projection ? status.projections.find((p) => p.name === projection) : undefined;
     const checkpoint = own?.checkpoint ?? status.checkpoint;
     const head = status.head;
-    throw new ProjectionBehind(wanted, checkpoint, head > checkpoint ? head - checkpoint : 0n, status.eventsBehind, waitMs);
+    throw new ProjectionBehind(
+      wanted,
+      checkpoint,
+      head > checkpoint ? head - checkpoint : 0n,
+      status.eventsBehind,
+      waitMs,
+    );
   }
 }

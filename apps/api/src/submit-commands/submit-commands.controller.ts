@@ -23,6 +23,7 @@ import { GrantPermitItemDto } from '../grant-permit/grant-permit.dto';
 import { IssueManifestDto } from '../issue-manifest/issue-manifest.dto';
 import { IssueTokenDto } from '../issue-token/issue-token.dto';
 import { PickUpManifestItemDto } from '../pick-up-manifest/pick-up-manifest.dto';
+import { HandOverManifestItemDto } from '../hand-over-manifest/hand-over-manifest.dto';
 import { ReceiveManifestItemDto } from '../receive-manifest/receive-manifest.dto';
 import { RegisterPartyDto } from '../register-party/register-party.dto';
 import { RevokePermitItemDto } from '../revoke-permit/revoke-permit.dto';
@@ -49,6 +50,7 @@ const ITEM_BODIES: Record<UseCaseType, Type<object>> = {
   'consolidate-batches': ConsolidateBatchesDto,
   'issue-manifest': IssueManifestDto,
   'pick-up-manifest': PickUpManifestItemDto,
+  'hand-over-manifest': HandOverManifestItemDto,
   'receive-manifest': ReceiveManifestItemDto,
   'cancel-manifest': CancelManifestItemDto,
   'treat-waste': TreatWasteItemDto,

@@ -145,6 +145,23 @@ export interface BatchShippedData extends EventTime {
   readonly massGrams: number;
 }
 
+/**
+ * 联运交接: the manifest it travels on passed from one carrier to the next (ManifestHandedOver). The batch
+ * stays in transit with the whole of its mass (nothing is weighed or lost at a hand-over); the next carrier
+ * holds it physically, legal custody stays with the shipper.
+ */
+export interface BatchHandedOverData extends EventTime {
+  readonly traceCode: string;
+  readonly manifestNo: string;
+  readonly fromCarrierUscc: string;
+  readonly carrierUscc: string;
+  readonly vehiclePlate: string;
+  readonly place: string;
+  /** The leg that starts here (2 for the first hand-over). */
+  readonly leg: number;
+  readonly massGrams: number;
+}
+
 /** shipped − received: lost in transit, with the composition lost. */
 export interface BatchLostInTransitData extends EventTime {
   readonly traceCode: string;
@@ -268,6 +285,7 @@ export type BatchConsignmentReleased = DomainEventOf<
   BatchConsignmentReleasedData
 >;
 export type BatchShipped = DomainEventOf<'BatchShipped', BatchShippedData>;
+export type BatchHandedOver = DomainEventOf<'BatchHandedOver', BatchHandedOverData>;
 export type BatchLostInTransit = DomainEventOf<'BatchLostInTransit', BatchLostInTransitData>;
 export type BatchRejectionSplitOff = DomainEventOf<'BatchRejectionSplitOff', BatchRejectionSplitOffData>;
 export type BatchReturnedFromRejection = DomainEventOf<
@@ -290,6 +308,7 @@ export type BatchEvent =
   | BatchConsigned
   | BatchConsignmentReleased
   | BatchShipped
+  | BatchHandedOver
   | BatchLostInTransit
   | BatchRejectionSplitOff
   | BatchReturnedFromRejection
@@ -415,6 +434,17 @@ export const BATCH_EVENT_SHAPES = {
     shipperUscc: text,
     carrierUscc: text,
     vehiclePlate: text,
+    massGrams: whole,
+    ...eventTime,
+  }),
+  BatchHandedOver: record<BatchHandedOverData>({
+    traceCode: text,
+    manifestNo: text,
+    fromCarrierUscc: text,
+    carrierUscc: text,
+    vehiclePlate: text,
+    place: text,
+    leg: whole,
     massGrams: whole,
     ...eventTime,
   }),

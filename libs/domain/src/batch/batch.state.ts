@@ -16,6 +16,11 @@ export interface BatchManifestLink {
   readonly receiverUscc: string;
   /** consigned: on a manifest not yet picked up; in_transit: picked up, not yet received. */
   readonly stage: 'consigned' | 'in_transit';
+  /**
+   * The leg in transit (多式联运): absent until a hand-over, then 2, 3 …; `carrierUscc` is the carrier of
+   * that leg. The process manager's idempotency for hand-overs.
+   */
+  readonly leg?: number;
 }
 
 export interface ExistingBatch extends BatchKind {
@@ -163,6 +168,21 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
       if (b.manifest?.manifestNo !== event.data.manifestNo || b.manifest.stage !== 'consigned')
         return misfit(state, 'batch not consigned on that manifest');
       return fits({ ...b, status: 'in_transit', manifest: { ...b.manifest, stage: 'in_transit' } });
+    }
+    case 'BatchHandedOver': {
+      const d = event.data;
+      if (!inTransitOn(b, d.manifestNo) || b.manifest === undefined) return misfit(state, NOT_IN_TRANSIT);
+      const next: ExistingBatch = {
+        ...b,
+        manifest: { ...b.manifest, carrierUscc: d.carrierUscc, leg: d.leg },
+      };
+      const problems = [
+        ...((b.manifest.leg ?? 1) + 1 === d.leg ? [] : [`leg ${d.leg} after leg ${b.manifest.leg ?? 1}`]),
+        ...(b.heldGrams === d.massGrams
+          ? []
+          : [`${d.massGrams} g handed over but ${b.heldGrams} g in transit`]),
+      ];
+      return misfit(next, ...problems);
     }
     case 'BatchLostInTransit': {
       const d = event.data;

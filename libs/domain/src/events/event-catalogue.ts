@@ -141,6 +141,13 @@ export const EVENT_CATALOGUE = {
     consequenceOf: 'ManifestCancelled',
   },
   BatchShipped: { ...batch, creates: false, ...v1, data: B.BatchShipped, consequenceOf: 'ManifestPickedUp' },
+  BatchHandedOver: {
+    ...batch,
+    creates: false,
+    ...v1,
+    data: B.BatchHandedOver,
+    consequenceOf: 'ManifestHandedOver',
+  },
   BatchLostInTransit: {
     ...batch,
     creates: false,
@@ -199,6 +206,8 @@ export const EVENT_CATALOGUE = {
     upcasters: { 1: pickedUpV1ToV2 },
     data: M.ManifestPickedUp,
   },
+  // 多式联运 (issue 16 item 5): the carrier in transit hands the manifest to the next carrier
+  ManifestHandedOver: { ...manifest, creates: false, ...v1, data: M.ManifestHandedOver },
   ManifestReceived: {
     ...manifest,
     creates: false,

@@ -73,6 +73,7 @@ describe('the event catalogue', () => {
     expect(MANIFEST_EVENT_TYPES).toEqual([
       'ManifestIssued',
       'ManifestPickedUp',
+      'ManifestHandedOver',
       'ManifestReceived',
       'ManifestCancelled',
     ]);
@@ -97,6 +98,7 @@ describe('the event catalogue', () => {
       BatchConsigned: 'ManifestIssued',
       BatchConsignmentReleased: 'ManifestCancelled',
       BatchShipped: 'ManifestPickedUp',
+      BatchHandedOver: 'ManifestHandedOver',
       BatchLostInTransit: 'ManifestReceived',
       BatchRejectionSplitOff: 'ManifestReceived',
       BatchReturnedFromRejection: 'ManifestReceived',

@@ -21,7 +21,7 @@ import type { ManifestEvent, ManifestReceived, ReceiptLine } from './manifest.ev
  * `traceCode` names the batch (needed when its state is `none`); batches not on the manifest event get [].
  *
  * Custody: on pickup the batch is in transit (the carrier holds it physically, legal custody stays with the
- * shipper); on receipt the lost mass leaves (`BatchLostInTransit`), a partial rejection splits the rejected
+ * shipper); at a hand-over (多式联运) the next carrier holds it, with the whole mass (`BatchHandedOver`); on receipt the lost mass leaves (`BatchLostInTransit`), a partial rejection splits the rejected
  * mass off into a child back in the shipper's custody (`BatchRejectionSplitOff` + `BatchReturnedFromRejection`),
  * the accepted mass passes to the receiver (`BatchReceived`); a full rejection returns the batch itself
  * (`BatchReturnedToShipper`).
@@ -85,6 +85,33 @@ export function custodyEventsFor(
           shipperUscc: e.shipperUscc,
           carrierUscc: e.carrierUscc,
           vehiclePlate: e.vehiclePlate,
+          massGrams: b.heldGrams,
+          occurredAt: e.occurredAt,
+          late: e.late,
+        }),
+      ]);
+    }
+    case 'ManifestHandedOver': {
+      if (!event.data.traceCodes.includes(traceCode)) return [];
+      const b = existing(batch, traceCode);
+      if (b.settledManifests.includes(d.manifestNo)) return [];
+      const e = event.data;
+      if (b.manifest?.manifestNo !== e.manifestNo || b.manifest.stage !== 'in_transit')
+        throw new BatchNotOnManifest(b.traceCode, e.manifestNo);
+      // idempotent by leg: a batch already on this leg (or a later one) has taken this hand-over
+      const leg = b.manifest.leg ?? 1;
+      if (leg >= e.leg) return [];
+      if (leg + 1 !== e.leg)
+        throw new EventNotApplicable(event.type, `${b.traceCode}: leg ${e.leg} after leg ${leg}`);
+      return own(b, [
+        domainEvent('BatchHandedOver', {
+          traceCode: b.traceCode,
+          manifestNo: e.manifestNo,
+          fromCarrierUscc: e.fromCarrierUscc,
+          carrierUscc: e.carrierUscc,
+          vehiclePlate: e.vehiclePlate,
+          place: e.place,
+          leg: e.leg,
           massGrams: b.heldGrams,
           occurredAt: e.occurredAt,
           late: e.late,

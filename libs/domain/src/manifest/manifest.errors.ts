@@ -136,15 +136,34 @@ export class AcceptedExceedsReceived extends domainError(
   ],
 ) {}
 
-/** The party named as carrier does not hold the carrier role. */
+/** The party named as carrier (at issue, or as the next carrier of a hand-over) does not hold the carrier role. */
 export class CarrierRoleRequired extends domainError(
   'rule',
   'carrier-role-required',
-  (carrierUscc: string) => [
+  (carrierUscc: string, field?: string) => [
     `${carrierUscc} does not hold the carrier role`,
-    { field: 'carrierUscc', carrierUscc },
+    { field: field ?? 'carrierUscc', carrierUscc },
   ],
 ) {}
+
+/**
+ * 多式联运: only the carrier holding the manifest now hands it over (a carrier that has handed it on, or was
+ * never on it, cannot).
+ */
+export class NotCurrentCarrier extends domainError(
+  'forbidden',
+  'not-current-carrier',
+  (manifestNo: string, actorUscc: string, carrierUscc: string) => [
+    `${actorUscc} does not hold manifest ${manifestNo} (its carrier now is ${carrierUscc})`,
+    { manifestNo, actorUscc },
+  ],
+) {}
+
+/** A hand-over goes to another carrier (a change of vehicle by the same carrier is not a leg). */
+export class HandoverToSelf extends domainError('rule', 'handover-to-self', (carrierUscc: string) => [
+  `${carrierUscc} cannot hand a manifest over to itself`,
+  { field: 'nextCarrierUscc', carrierUscc },
+]) {}
 
 /** The party named as receiver holds neither the receiver nor the collector role. */
 export class ReceiverRoleRequired extends domainError(

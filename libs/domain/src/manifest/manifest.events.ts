@@ -124,6 +124,29 @@ export interface ManifestReceivedData extends EventTime {
   readonly permitLapse?: PermitLapse;
 }
 
+/**
+ * 多式联运 / 联运交接 (DESIGN §2 "Several carriers"): the carrier holding the manifest in transit hands it,
+ * and the waste on it, to the next named carrier at `place`, which carries on with `vehiclePlate`. The
+ * receiver then receives from the last carrier.
+ */
+export interface ManifestHandedOverData extends EventTime {
+  readonly manifestNo: string;
+  readonly shipperUscc: string;
+  readonly receiverUscc: string;
+  /** The carrier that held it and hands it over. */
+  readonly fromCarrierUscc: string;
+  /** The next carrier, holding it from now on. */
+  readonly carrierUscc: string;
+  /** The next carrier's vehicle (canonical compact plate). */
+  readonly vehiclePlate: string;
+  /** Where the hand-over happened (free text: a station, a port, a transfer yard). */
+  readonly place: string;
+  /** The leg that starts here: 2 for the first hand-over (leg 1 starts at pickup). */
+  readonly leg: number;
+  /** The batches in transit, sorted. */
+  readonly traceCodes: readonly string[];
+}
+
 export interface ManifestCancelledData extends EventTime {
   readonly manifestNo: string;
   readonly shipperUscc: string;
@@ -136,8 +159,10 @@ export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData,
 export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 2>;
 export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 4>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
+export type ManifestHandedOver = DomainEventOf<'ManifestHandedOver', ManifestHandedOverData>;
 
-export type ManifestEvent = ManifestIssued | ManifestPickedUp | ManifestReceived | ManifestCancelled;
+export type ManifestEvent =
+  ManifestIssued | ManifestPickedUp | ManifestHandedOver | ManifestReceived | ManifestCancelled;
 export type ManifestEventType = ManifestEvent['type'];
 
 const RECEIPT_OUTCOMES: readonly ReceiptOutcome[] = ['accepted', 'partial', 'rejected', 'lost'];
@@ -205,6 +230,18 @@ export const MANIFEST_EVENT_SHAPES = {
     permitLapse: optional(PERMIT_LAPSE_SHAPE),
     ...eventTime,
   }),
+  ManifestHandedOver: record<ManifestHandedOverData>({
+    manifestNo: text,
+    shipperUscc: text,
+    receiverUscc: text,
+    fromCarrierUscc: text,
+    carrierUscc: text,
+    vehiclePlate: text,
+    place: text,
+    leg: whole,
+    traceCodes: list(text),
+    ...eventTime,
+  }),
   ManifestCancelled: record<ManifestCancelledData>({
     manifestNo: text,
     shipperUscc: text,
@@ -221,6 +258,7 @@ export function traceCodesOf(event: ManifestEvent): string[] {
     case 'ManifestReceived':
       return event.data.lines.map((l) => l.traceCode);
     case 'ManifestPickedUp':
+    case 'ManifestHandedOver':
     case 'ManifestCancelled':
       return [...event.data.traceCodes];
     default:

@@ -4,10 +4,25 @@ import type { ManifestEvent, ManifestLine, ReceiptLine } from './manifest.events
 
 export type ManifestStatus = 'issued' | 'picked_up' | 'received' | 'cancelled';
 
+/** One leg of the journey (多式联运): leg 1 from pickup, each hand-over starts the next. */
+export interface ManifestLeg {
+  readonly leg: number;
+  readonly carrierUscc: string;
+  readonly vehiclePlate: string;
+  /** When the leg started: the pickup, or the hand-over. */
+  readonly occurredAt: string;
+  /** Where the hand-over that started it happened (absent for leg 1: the shipper's site). */
+  readonly place?: string;
+}
+
 export interface ExistingManifest {
   readonly status: ManifestStatus;
   readonly manifestNo: string;
   readonly shipperUscc: string;
+  /**
+   * The carrier holding the manifest: the one named at issue until a hand-over, then the next carrier
+   * (the receiver receives from the last one).
+   */
   readonly carrierUscc: string;
   readonly receiverUscc: string;
   readonly plannedAt: string;
@@ -22,6 +37,8 @@ export interface ExistingManifest {
     readonly vehiclePlate: string;
     readonly weighedGrams?: number;
   };
+  /** Every leg since pickup, in order (empty before pickup). */
+  readonly legs: readonly ManifestLeg[];
   readonly receipt?: { readonly occurredAt: string; readonly lines: readonly ReceiptLine[] };
   readonly cancellation?: { readonly occurredAt: string; readonly reason: string };
 }
@@ -57,6 +74,7 @@ export function stepManifest(state: ManifestState, event: ManifestEvent): Folded
         totalGrams: d.totalGrams,
         hazardous: d.hazardous,
         ...(d.transferApprovalNo === undefined ? {} : { transferApprovalNo: d.transferApprovalNo }),
+        legs: [],
       });
     }
     case 'ManifestPickedUp': {
@@ -70,7 +88,35 @@ export function stepManifest(state: ManifestState, event: ManifestEvent): Folded
           vehiclePlate: d.vehiclePlate,
           weighedGrams: d.weighedGrams,
         }),
+        legs: [
+          { leg: 1, carrierUscc: d.carrierUscc, vehiclePlate: d.vehiclePlate, occurredAt: d.occurredAt },
+        ],
       });
+    }
+    case 'ManifestHandedOver': {
+      if (state.status !== 'picked_up') return misfit(state, `manifest is ${state.status}`);
+      const d = event.data;
+      const next: ExistingManifest = {
+        ...state,
+        carrierUscc: d.carrierUscc,
+        legs: [
+          ...state.legs,
+          {
+            leg: d.leg,
+            carrierUscc: d.carrierUscc,
+            vehiclePlate: d.vehiclePlate,
+            occurredAt: d.occurredAt,
+            place: d.place,
+          },
+        ],
+      };
+      const problems = [
+        ...(state.carrierUscc === d.fromCarrierUscc
+          ? []
+          : [`handed over by ${d.fromCarrierUscc}, held by ${state.carrierUscc}`]),
+        ...(state.legs.length + 1 === d.leg ? [] : [`leg ${d.leg} after ${state.legs.length} legs`]),
+      ];
+      return misfit(next, ...problems);
     }
     case 'ManifestReceived': {
       if (state.status !== 'picked_up') return misfit(state, `manifest is ${state.status}`);

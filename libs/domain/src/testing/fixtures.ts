@@ -17,6 +17,7 @@ import {
 import type { IssueManifestCommand } from '../manifest/issue-manifest.decide';
 import type { PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
 import type { ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
+import type { HandOverManifestCommand } from '../manifest/hand-over-manifest.decide';
 import type { CancelManifestCommand } from '../manifest/cancel-manifest.decide';
 import type { PartyEvent } from '../party/party.events';
 import { evolveParty, initialPartyState, type PartyState } from '../party/party.state';
@@ -35,6 +36,8 @@ import type { PartyRole } from '../values/role';
 export const GENERATOR = composeUscc('91330106MA2GEN001');
 export const OTHER_GENERATOR = composeUscc('91330108MA2GEN002');
 export const CARRIER = composeUscc('91330105MA2CAR001');
+/** A second carrier (多式联运: the next leg), in Ningbo. */
+export const CARRIER_2 = composeUscc('91330203MA2CAR002');
 export const RECEIVER = composeUscc('91330109MA2REC001');
 export const COLLECTOR = composeUscc('91330110MA2CLT001');
 export const STRANGER = composeUscc('91330102MA2XY0009');
@@ -200,6 +203,19 @@ export function pickUpCommand(o: Partial<PickUpManifestCommand> = {}): PickUpMan
   return { manifestNo: manifestNo(1), actorUscc: CARRIER, vehiclePlate: '浙A12345', ...timed('13:00'), ...o };
 }
 
+/** CARRIER hands manifest 1 over to CARRIER_2 at 14:00 (after the 13:00 pickup). */
+export function handOverCommand(o: Partial<HandOverManifestCommand> = {}): HandOverManifestCommand {
+  return {
+    manifestNo: manifestNo(1),
+    actorUscc: CARRIER,
+    nextCarrierUscc: CARRIER_2,
+    vehiclePlate: '浙B67890',
+    place: '宁波北仑港联运站',
+    ...timed('14:00'),
+    ...o,
+  };
+}
+
 export function receiveCommand(
   lines: ReceiveManifestCommand['lines'],
   o: Partial<ReceiveManifestCommand> = {},
@@ -252,8 +268,8 @@ export function aRegisteredGenerator(uscc = GENERATOR, districtCode = XIHU): Par
   return aRegisteredParty(uscc, ['generator'], districtCode);
 }
 
-export function aRegisteredCarrier(uscc = CARRIER): PartyEvent[] {
-  return aRegisteredParty(uscc, ['carrier'], GONGSHU);
+export function aRegisteredCarrier(uscc = CARRIER, districtCode = GONGSHU): PartyEvent[] {
+  return aRegisteredParty(uscc, ['carrier'], districtCode);
 }
 
 /** A receiver (利用处置单位) in Xiaoshan, with a permit for HW08 and 841-001-01: D10, R9, store (unless `permit: false`). */

@@ -2,6 +2,7 @@ import { decideGenerateWaste, type GenerateWasteCommand } from '../batch/generat
 import type { DecideOptions } from '../decide-options';
 import { decideIssueManifest, type IssueManifestCommand } from '../manifest/issue-manifest.decide';
 import { decidePickUpManifest, type PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
+import { decideHandOverManifest, type HandOverManifestCommand } from '../manifest/hand-over-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
 import { decidePermitCapacity } from '../party/permit-capacity';
 import { decideTransferApprovalDraw } from '../transfer/transfer-approval.rules';
@@ -71,6 +72,17 @@ export function issue(world: World, command: IssueManifestCommand): World {
 export function pickUp(world: World, command: PickUpManifestCommand): World {
   return world.applyManifest(
     decidePickUpManifest(command, world.manifest(command.manifestNo), DEFAULT_OPTIONS),
+  );
+}
+
+/** The current carrier hands the manifest over to the next (多式联运), and the batches follow. */
+export function handOver(world: World, command: HandOverManifestCommand): World {
+  return world.applyManifest(
+    decideHandOverManifest(
+      command,
+      { manifest: world.manifest(command.manifestNo), nextCarrier: world.party(command.nextCarrierUscc) },
+      DEFAULT_OPTIONS,
+    ),
   );
 }
 

@@ -13,7 +13,9 @@ export function custodiansAndReceivers(view: TraceView): string[] {
   const parties = new Set<string>([view.custodianUscc, view.origin.generatorUscc]);
   if (view.openManifest) parties.add(view.openManifest.receiverUscc);
   for (const step of view.steps) {
-    // BatchShipped: the carrier acts; BatchLostInTransit: the counterparty is the carrier
+    // BatchShipped: the carrier acts; BatchLostInTransit: the counterparty is the carrier; BatchHandedOver
+    // (多式联运): one carrier to the next, neither of them a custodian
+    if (step.type === 'BatchHandedOver') continue;
     if (step.actorUscc && step.type !== 'BatchShipped') parties.add(step.actorUscc);
     if (step.counterpartyUscc && step.type !== 'BatchLostInTransit') parties.add(step.counterpartyUscc);
   }

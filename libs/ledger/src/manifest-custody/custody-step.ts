@@ -11,7 +11,12 @@ import type { StreamEvents } from '../writing/ledger-writer';
 import type { UnitOfWork } from '../writing/unit-of-work';
 
 /** Manifest events whose batch side the process manager keeps in step (issue's lock is written with it). */
-export const CUSTODY_EVENT_TYPES = ['ManifestPickedUp', 'ManifestReceived', 'ManifestCancelled'] as const;
+export const CUSTODY_EVENT_TYPES = [
+  'ManifestPickedUp',
+  'ManifestHandedOver',
+  'ManifestReceived',
+  'ManifestCancelled',
+] as const;
 
 /**
  * The custody step for one batch: loads it and asks the domain what the manifest event means for it

@@ -61,8 +61,8 @@ const silent: ProcessManagerLogger = { log: () => undefined, warn: () => undefin
 
 /**
  * Keeps batches in step with their manifests (DESIGN.md §2 "transfer"): for every ManifestPickedUp,
- * ManifestReceived and ManifestCancelled in the log, each batch on it gets its custody events
- * (`custodyEventsFor`: BatchShipped; BatchLostInTransit, BatchRejectionSplitOff + BatchReturnedFromRejection,
+ * ManifestHandedOver, ManifestReceived and ManifestCancelled in the log, each batch on it gets its custody
+ * events (`custodyEventsFor`: BatchShipped; BatchHandedOver; BatchLostInTransit, BatchRejectionSplitOff + BatchReturnedFromRejection,
  * BatchReceived or BatchReturnedToShipper; BatchConsignmentReleased).
  *
  * Exactly once: each batch is loaded and asked again (`custodyEventsFor` gives [] when the batch already
@@ -80,7 +80,7 @@ const silent: ProcessManagerLogger = { log: () => undefined, warn: () => undefin
  * others stand by and take over when its lease is released (on stop) or expires (a dead holder). Every
  * save carries the holder's fencing token, so a holder that lost the lease cannot move the checkpoint.
  * Saved every `checkpointEvery` events, after `idleCheckpointMs` without events, on every renewal and
- * on stop. The holder subscribes (catch-up, filtered on the three event types) strictly after the saved
+ * on stop. The holder subscribes (catch-up, filtered on the custody event types) strictly after the saved
  * position; what it handled after the last save is handled again, harmlessly.
  */
 export class ManifestCustodyProcessManager {

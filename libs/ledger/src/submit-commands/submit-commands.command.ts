@@ -9,6 +9,7 @@ import { grantPermit } from '../grant-permit/grant-permit.command';
 import { issueManifest } from '../issue-manifest/issue-manifest.command';
 import { issueToken } from '../issue-token/issue-token.command';
 import { pickUpManifest } from '../pick-up-manifest/pick-up-manifest.command';
+import { handOverManifest } from '../hand-over-manifest/hand-over-manifest.command';
 import { receiveManifest } from '../receive-manifest/receive-manifest.command';
 import { registerParty } from '../register-party/register-party.command';
 import { revokePermit } from '../revoke-permit/revoke-permit.command';
@@ -29,6 +30,7 @@ export const USE_CASES = {
   'consolidate-batches': consolidateBatches,
   'issue-manifest': issueManifest,
   'pick-up-manifest': pickUpManifest,
+  'hand-over-manifest': handOverManifest,
   'receive-manifest': receiveManifest,
   'cancel-manifest': cancelManifest,
   'treat-waste': treatWaste,

@@ -294,6 +294,9 @@ function nextRow(
       return { ...b, ...OFF_MANIFEST };
     case 'BatchShipped':
       return { ...b, status: 'in_transit' };
+    // 多式联运: the next carrier has the waste in transit (the shipper still holds it in law)
+    case 'BatchHandedOver':
+      return { ...b, carrierUscc: event.data.carrierUscc };
     case 'BatchReceived':
       return {
         ...b,

@@ -5,6 +5,7 @@ import { instantMs, manifestDeadlineOf } from '../time-memo';
 import type { ReferenceData } from '../reference/reference-data';
 import type { RowAccess } from '../runner/row-access';
 import {
+  ManifestLegs1765000000500,
   ManifestTables1764600000100,
   manifestParties,
   manifestViews,
@@ -37,6 +38,18 @@ export interface ManifestPartyJson {
   readonly uscc: string;
   readonly name: string | null;
   readonly districtCode: string | null;
+}
+
+/** One leg of the journey as the row keeps it (多式联运: leg 1 from pickup, each hand-over the next). */
+export interface ManifestLegJson {
+  readonly leg: number;
+  readonly carrierUscc: string;
+  readonly carrierName: string | null;
+  readonly vehiclePlate: string;
+  /** When the leg started: the pickup, or the hand-over. */
+  readonly occurredAt: string;
+  /** Where the hand-over that started it happened (absent for leg 1). */
+  readonly place?: string;
 }
 
 export interface ManifestPartiesJson {
@@ -103,6 +116,8 @@ async function evolveManifestEvent(
       discrepancy: false,
       lines: lines as unknown as JsonValue,
       late: d.late === true,
+      legs: null,
+      carriers: null,
       issuedPosition: recorded.position,
       lastPosition: recorded.position,
     });
@@ -134,9 +149,40 @@ async function evolveManifestEvent(
         discrepancy: d.discrepancy || d.lines.some((line) => line.discrepancy),
         pickedUpAt: d.occurredAt,
         vehiclePlate: d.vehiclePlate,
+        legs: [
+          {
+            leg: 1,
+            carrierUscc: d.carrierUscc,
+            carrierName: (row.parties as unknown as ManifestPartiesJson).carrier.name,
+            vehiclePlate: d.vehiclePlate,
+            occurredAt: d.occurredAt,
+          },
+        ] satisfies ManifestLegJson[] as unknown as JsonValue,
+        carriers: `,${d.carrierUscc},`,
         weighedGrams: d.weighedGrams !== undefined ? BigInt(d.weighedGrams) : null,
         dueAt,
         dueAtMs: BigInt(instantMs(dueAt, 'dueAt')),
+      });
+      return;
+    }
+    case 'ManifestHandedOver': {
+      const d = event.data;
+      const next = await rows.get(manifestParties, { uscc: d.carrierUscc });
+      const legs = legsOf(row);
+      const carriers = row.carriers ?? `,${row.carrierUscc},`;
+      update({
+        legs: [
+          ...legs,
+          {
+            leg: d.leg,
+            carrierUscc: d.carrierUscc,
+            carrierName: next?.name ?? null,
+            vehiclePlate: d.vehiclePlate,
+            occurredAt: d.occurredAt,
+            place: d.place,
+          },
+        ] satisfies ManifestLegJson[] as unknown as JsonValue,
+        carriers: carriers.includes(`,${d.carrierUscc},`) ? carriers : `${carriers}${d.carrierUscc},`,
       });
       return;
     }
@@ -175,6 +221,22 @@ async function evolveManifestEvent(
   }
 }
 
+/** The legs a row has; a row written before legs were kept has its one leg in the pickup's columns. */
+export function legsOf(row: ManifestViewRow): ManifestLegJson[] {
+  if (row.legs !== null) return row.legs as unknown as ManifestLegJson[];
+  if (row.pickedUpAt === null || row.vehiclePlate === null) return [];
+  const parties = row.parties as unknown as ManifestPartiesJson;
+  return [
+    {
+      leg: 1,
+      carrierUscc: row.carrierUscc,
+      carrierName: parties.carrier.name,
+      vehiclePlate: row.vehiclePlate,
+      occurredAt: row.pickedUpAt,
+    },
+  ];
+}
+
 function evolveParty(rows: RowAccess, event: PartyRegistered): void {
   const d = event.data;
   rows.put(manifestParties, { uscc: d.uscc, name: d.name, districtCode: d.districtCode });
@@ -191,7 +253,7 @@ export function createManifestsProjection(reference: ReferenceData) {
     name: MANIFESTS_PROJECTION,
     eventTypes: ['PartyRegistered', ...MANIFEST_EVENT_TYPES],
     tables: [manifestViews, manifestParties],
-    migrations: [ManifestTables1764600000100],
+    migrations: [ManifestTables1764600000100, ManifestLegs1765000000500],
     prefetch(event, keys) {
       const data = event.data;
       if (event.type === 'PartyRegistered') return;
@@ -201,6 +263,8 @@ export function createManifestsProjection(reference: ReferenceData) {
         return;
       }
       keys.want(manifestViews, { manifestNo: data.manifestNo as string });
+      if (event.type === 'ManifestHandedOver')
+        keys.want(manifestParties, { uscc: data.carrierUscc as string });
     },
     async evolve(rows, recorded) {
       const event = upcast(recorded.type, recorded.schemaVersion, recorded.data);

@@ -5,7 +5,12 @@ import { formatPosition } from '@wasteflow/event-store';
 import { DataSource } from 'typeorm';
 import { ReadModelReader } from '../query/read-model-reader';
 import { gramsToKg } from '../query/values';
-import { MANIFESTS_PROJECTION, type ManifestLineJson, type ManifestPartiesJson } from './manifest.projection';
+import {
+  MANIFESTS_PROJECTION,
+  legsOf,
+  type ManifestLineJson,
+  type ManifestPartiesJson,
+} from './manifest.projection';
 import { manifestViews, type ManifestViewRow } from './manifest.tables';
 
 export const MANIFEST_STATUSES = ['issued', 'picked_up', 'received', 'cancelled'] as const;
@@ -33,6 +38,17 @@ export interface ManifestLineView {
   readonly discrepancy?: boolean;
 }
 
+/** One leg of the journey (多式联运): leg 1 from pickup, each hand-over starts the next. */
+export interface ManifestLegView {
+  readonly leg: number;
+  readonly carrier: { readonly uscc: string; readonly name: string | null };
+  readonly vehiclePlate: string;
+  /** When the leg started: the pickup, or the hand-over. */
+  readonly startedAt: string;
+  /** Where the hand-over that started it happened (absent for leg 1). */
+  readonly place?: string;
+}
+
 /** GET /v1/manifests/{no}. */
 export interface ManifestView {
   readonly manifestNo: string;
@@ -40,6 +56,10 @@ export interface ManifestView {
   readonly shipper: ManifestPartiesJson['shipper'];
   readonly carrier: ManifestPartiesJson['carrier'];
   readonly receiver: ManifestPartiesJson['receiver'];
+  /** Every leg since pickup, in order; the last one's carrier holds the manifest (empty before pickup). */
+  readonly legs: readonly ManifestLegView[];
+  /** The carrier holding it now (the last leg's; the named carrier before pickup). */
+  readonly currentCarrierUscc: string;
   readonly hazardous: boolean;
   readonly categories: readonly string[];
   readonly plannedAt: string;
@@ -158,8 +178,9 @@ export class ManifestQuery {
     const where: string[] = [];
     const params: unknown[] = [];
     const onParty = (uscc: string) => {
-      where.push('(shipper_uscc = ? OR carrier_uscc = ? OR receiver_uscc = ?)');
-      params.push(uscc, uscc, uscc);
+      // every carrier of a leg (多式联运) has the manifest on its list
+      where.push('(shipper_uscc = ? OR carrier_uscc = ? OR receiver_uscc = ? OR carriers LIKE ?)');
+      params.push(uscc, uscc, uscc, `%,${uscc},%`);
     };
     const inRegions = (regions: readonly string[]) => {
       const alternatives = regions.flatMap((region) =>
@@ -238,12 +259,21 @@ function overdueOf(row: ManifestViewRow, now: Date): boolean {
 
 function summaryOf(row: ManifestViewRow, now: Date): ManifestSummary {
   const parties = row.parties as unknown as ManifestPartiesJson;
+  const legs = legsOf(row).map((l): ManifestLegView => ({
+    leg: l.leg,
+    carrier: { uscc: l.carrierUscc, name: l.carrierName },
+    vehiclePlate: l.vehiclePlate,
+    startedAt: l.occurredAt,
+    ...(l.place !== undefined ? { place: l.place } : {}),
+  }));
   return {
     manifestNo: row.manifestNo,
     status: row.status,
     shipper: parties.shipper,
     carrier: parties.carrier,
     receiver: parties.receiver,
+    legs,
+    currentCarrierUscc: legs.length > 0 ? legs[legs.length - 1].carrier.uscc : row.carrierUscc,
     hazardous: row.hazardous,
     categories: row.categories.split(',').filter((c) => c !== ''),
     plannedAt: row.plannedAt,
@@ -292,7 +322,14 @@ function lineOf(line: ManifestLineJson): ManifestLineView {
 
 function accessOf(row: ManifestViewRow): ManifestAccess {
   return {
-    parties: [row.shipperUscc, row.carrierUscc, row.receiverUscc],
+    parties: [
+      ...new Set([
+        row.shipperUscc,
+        row.carrierUscc,
+        row.receiverUscc,
+        ...legsOf(row).map((l) => l.carrierUscc),
+      ]),
+    ],
     districts: [row.shipperDistrict, row.receiverDistrict].filter((d): d is string => d !== null),
     categories: row.categories.split(',').filter((c) => c !== ''),
   };

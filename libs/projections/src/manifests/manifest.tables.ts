@@ -45,6 +45,13 @@ export const manifestViews = defineTable({
     lines: 'json',
     /** Some event of the manifest was recorded late (occurredAt more than 72 h before recording). */
     late: 'boolean',
+    /**
+     * Every leg since pickup (多式联运): [{ leg, carrierUscc, carrierName, vehiclePlate, occurredAt, place? }];
+     * null on rows written before legs were kept (their one leg is the pickup's columns).
+     */
+    legs: { type: 'json', nullable: true },
+    /** The carriers of every leg as `,u1,u2,` (a LIKE filter: a manifest is on each carrier's list). */
+    carriers: { type: 'text', nullable: true },
     issuedPosition: 'bigint',
     lastPosition: 'bigint',
   },
@@ -55,6 +62,24 @@ export const manifestParties = defineTable({
   key: ['uscc'],
   columns: { uscc: 'text', name: 'text', districtCode: 'text' },
 });
+
+/** 多式联运 (issue 16 item 5): the legs of a manifest and the carriers that had it. */
+export class ManifestLegs1765000000500 implements MigrationInterface {
+  readonly name = 'ManifestLegs1765000000500';
+
+  async up(q: QueryRunner): Promise<void> {
+    const json = isPostgres(q) ? 'jsonb' : 'TEXT';
+    const view = readModelTable(q, 'manifest_view');
+    await q.query(`ALTER TABLE ${view} ADD COLUMN legs ${json}`);
+    await q.query(`ALTER TABLE ${view} ADD COLUMN carriers text`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    const view = readModelTable(q, 'manifest_view');
+    await q.query(`ALTER TABLE ${view} DROP COLUMN carriers`);
+    await q.query(`ALTER TABLE ${view} DROP COLUMN legs`);
+  }
+}
 
 export type ManifestViewRow = RowOf<typeof manifestViews>;
 export type ManifestPartyRow = RowOf<typeof manifestParties>;

@@ -28,7 +28,10 @@ import { traceProjection } from './trace.projection';
 import { TraceQuery } from './trace.query';
 import { traceBatches, traceDiscrepancies, traceSteps } from './trace.tables';
 
-const PROJECTIONS: readonly Projection[] = [traceProjection, createManifestsProjection(loadReferenceData({}))];
+const PROJECTIONS: readonly Projection[] = [
+  traceProjection,
+  createManifestsProjection(loadReferenceData({})),
+];
 const TABLES = [traceBatches, traceSteps, traceDiscrepancies, manifestViews, manifestParties];
 
 /**

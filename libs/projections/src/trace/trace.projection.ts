@@ -343,6 +343,32 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       });
       return;
     }
+    case 'BatchHandedOver': {
+      // 多式联运: the next carrier and its vehicle carry on; the link names the carrier holding it now
+      const d = event.data;
+      const before = linkOf(row, d.manifestNo);
+      if (before) {
+        const link: ManifestLinkJson = {
+          ...before,
+          carrierUscc: d.carrierUscc,
+          vehiclePlate: d.vehiclePlate,
+        };
+        update({
+          openManifest: link as unknown as JsonObject,
+          lastManifest: link as unknown as JsonObject,
+          parties: withParties(row.parties, d.fromCarrierUscc, d.carrierUscc),
+        });
+      } else update({ parties: withParties(row.parties, d.fromCarrierUscc, d.carrierUscc) });
+      step(rows, recorded, d, {
+        actorUscc: d.fromCarrierUscc,
+        counterpartyUscc: d.carrierUscc,
+        manifestNo: d.manifestNo,
+        vehiclePlate: d.vehiclePlate,
+        massGrams: BigInt(d.massGrams),
+        detail: { carrierUscc: d.carrierUscc, place: d.place, leg: d.leg },
+      });
+      return;
+    }
     case 'BatchLostInTransit': {
       const d = event.data;
       const link = linkOf(row, d.manifestNo);

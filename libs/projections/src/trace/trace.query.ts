@@ -38,6 +38,9 @@ export interface TraceStep {
   /** Trace codes this step created or consumed (split children, consolidation inputs or target …). */
   readonly relatedTraceCodes?: readonly string[];
   readonly carrierUscc?: string;
+  /** A hand-over (多式联运, BatchHandedOver): where it happened and the leg it starts (2, 3 …). */
+  readonly place?: string;
+  readonly leg?: number;
   readonly permitNo?: string;
   readonly late: boolean;
   readonly position: string;
@@ -271,6 +274,8 @@ function stepOf(row: TraceStepRow): TraceStep {
       ? { relatedTraceCodes: detail.relatedTraceCodes as string[] }
       : {}),
     ...(typeof detail.carrierUscc === 'string' ? { carrierUscc: detail.carrierUscc } : {}),
+    ...(typeof detail.place === 'string' ? { place: detail.place } : {}),
+    ...(typeof detail.leg === 'number' ? { leg: detail.leg } : {}),
     ...(typeof detail.permitNo === 'string' ? { permitNo: detail.permitNo } : {}),
     late: row.late,
     position: formatPosition(row.position),

@@ -1,0 +1,57 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MAX_HANDOVER_PLACE_LENGTH } from '@wasteflow/domain';
+import { EXAMPLE } from '../common/examples';
+import { WriteResponseDto } from '../common/openapi';
+import { IsFreeText, IsIsoInstant, IsManifestNo, IsUscc, IsVehiclePlate } from '../common/validation';
+
+/** POST /v1/manifests/{no}/handover (DESIGN §4): `{ nextCarrierUscc, vehiclePlate, place, occurredAt }`. */
+export class HandOverManifestDto {
+  @ApiProperty({
+    example: EXAMPLE.nextCarrierUscc,
+    description: 'The next carrier: a registered party with the carrier role, not the one handing over',
+  })
+  @IsUscc()
+  nextCarrierUscc!: string;
+
+  @ApiProperty({ example: '浙B67890', description: 'The next carrier’s vehicle for its leg' })
+  @IsVehiclePlate()
+  vehiclePlate!: string;
+
+  @ApiProperty({
+    example: '宁波北仑港联运站',
+    maxLength: MAX_HANDOVER_PLACE_LENGTH,
+    description: 'Where the hand-over happens',
+  })
+  @IsFreeText(MAX_HANDOVER_PLACE_LENGTH)
+  place!: string;
+
+  @ApiProperty({ example: EXAMPLE.handedOverAt, description: 'Not before the start of the current leg' })
+  @IsIsoInstant()
+  occurredAt!: string;
+}
+
+/** A bulk item (`hand-over-manifest`): the body with the manifest number of the path. */
+export class HandOverManifestItemDto extends HandOverManifestDto {
+  @ApiProperty({ example: EXAMPLE.manifestNo })
+  @IsManifestNo()
+  manifestNo!: string;
+}
+
+export class HandOverManifestResponseDto extends WriteResponseDto {
+  @ApiProperty({ example: EXAMPLE.manifestNo })
+  manifestNo!: string;
+  @ApiProperty({ example: 'picked_up', description: 'Still in transit' })
+  status!: string;
+  @ApiProperty({ example: 2, description: 'The leg that starts here (leg 1 starts at pickup)' })
+  leg!: number;
+  @ApiProperty({ example: EXAMPLE.carrierUscc })
+  fromCarrierUscc!: string;
+  @ApiProperty({ example: EXAMPLE.nextCarrierUscc, description: 'The carrier holding the manifest now' })
+  carrierUscc!: string;
+  @ApiProperty({ example: '浙B67890' })
+  vehiclePlate!: string;
+  @ApiProperty({ example: '宁波北仑港联运站' })
+  place!: string;
+  @ApiProperty({ example: [EXAMPLE.consolidatedTraceCode], type: [String], description: 'Still in transit' })
+  traceCodes!: string[];
+}

@@ -1,0 +1,260 @@
+import {
+  CarrierRoleRequired,
+  HandoverToSelf,
+  InvalidText,
+  InvalidVehiclePlate,
+  ManifestAlreadyCancelled,
+  ManifestAlreadyReceived,
+  ManifestNotPickedUp,
+  NotCurrentCarrier,
+  OccurredOutOfOrder,
+  PartyNotFound,
+} from '../errors';
+import { checkStream } from '../consistency';
+import { manifestStream } from '../streams';
+import {
+  CARRIER,
+  CARRIER_2,
+  GENERATOR,
+  RECEIVER,
+  STRANGER,
+  aRegisteredCarrier,
+  asExisting,
+  at,
+  baseWorld,
+  cancelCommand,
+  generate,
+  givenState,
+  handOver,
+  handOverCommand,
+  issue,
+  issueManifestCommand,
+  manifestNo,
+  pickUp,
+  pickUpCommand,
+  receive,
+  receiveCommand,
+  timed,
+  type World,
+} from '../testing';
+import { decideCancelManifest } from './cancel-manifest.decide';
+import { custodyEventsFor } from './custody-events';
+import { decideHandOverManifest, type HandOverManifestCommand } from './hand-over-manifest.decide';
+import { decideReceiveManifest } from './receive-manifest.decide';
+import { traceCodesOf } from './manifest.events';
+
+const NINGBO = '330203';
+
+/** The base world with a second carrier registered (Ningbo). */
+function world(): World {
+  return baseWorld().apply(aRegisteredCarrier(CARRIER_2, NINGBO));
+}
+
+function issued(): { world: World; code: string } {
+  const g = generate(world());
+  return { world: issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }])), code: g.traceCode };
+}
+
+/** Issued 11:00, picked up by CARRIER 13:00 with 浙A12345. */
+function inTransit(): { world: World; code: string } {
+  const { world: w, code } = issued();
+  return { world: pickUp(w, pickUpCommand()), code };
+}
+
+const handing = (w: World, command: HandOverManifestCommand) =>
+  givenState(w).when((s) =>
+    decideHandOverManifest(command, {
+      manifest: s.manifest(command.manifestNo),
+      nextCarrier: s.party(command.nextCarrierUscc),
+    }),
+  );
+
+describe('hand over (多式联运): the carrier in transit passes the manifest to the next carrier', () => {
+  it('given a picked-up manifest, when its carrier hands it over, then ManifestHandedOver v1 names both carriers, the plate, the place and leg 2', () => {
+    const { world: w, code } = inTransit();
+    handing(w, handOverCommand({ vehiclePlate: '浙b·67890' })).then([
+      {
+        type: 'ManifestHandedOver',
+        schemaVersion: 1,
+        data: {
+          manifestNo: manifestNo(1),
+          shipperUscc: GENERATOR,
+          receiverUscc: RECEIVER,
+          fromCarrierUscc: CARRIER,
+          carrierUscc: CARRIER_2,
+          vehiclePlate: '浙B67890',
+          place: '宁波北仑港联运站',
+          leg: 2,
+          traceCodes: [code],
+          occurredAt: at('14:00'),
+          late: false,
+        },
+      },
+    ]);
+  });
+
+  it('then the batch follows: BatchHandedOver with its whole mass, the next carrier holds it, legal custody stays with the shipper, and asked again nothing more', () => {
+    const { world: w, code } = inTransit();
+    const before = asExisting(w.batch(code));
+    const [event] = handing(w, handOverCommand()).result();
+    const withManifest = w.apply([event]);
+    const streams = custodyEventsFor(event, withManifest.batch(code), code);
+    expect(streams).toEqual([
+      {
+        traceCode: code,
+        isNew: false,
+        events: [
+          {
+            type: 'BatchHandedOver',
+            schemaVersion: 1,
+            data: {
+              traceCode: code,
+              manifestNo: manifestNo(1),
+              fromCarrierUscc: CARRIER,
+              carrierUscc: CARRIER_2,
+              vehiclePlate: '浙B67890',
+              place: '宁波北仑港联运站',
+              leg: 2,
+              massGrams: before.heldGrams,
+              occurredAt: at('14:00'),
+              late: false,
+            },
+          },
+        ],
+      },
+    ]);
+    const after = withManifest.applyBatches(streams);
+    const b = asExisting(after.batch(code));
+    expect(b.status).toBe('in_transit');
+    expect(b.heldGrams).toBe(before.heldGrams);
+    expect(b.composition).toEqual(before.composition);
+    expect(b.custodianUscc).toBe(GENERATOR);
+    expect(b.manifest).toMatchObject({ carrierUscc: CARRIER_2, leg: 2, stage: 'in_transit' });
+    for (const c of traceCodesOf(event)) expect(custodyEventsFor(event, after.batch(c), c)).toEqual([]);
+  });
+
+  it('the manifest keeps every leg in order, and a third leg may go back to the first carrier', () => {
+    const { world: w } = inTransit();
+    const two = handOver(w, handOverCommand());
+    const three = handOver(
+      two,
+      handOverCommand({
+        actorUscc: CARRIER_2,
+        nextCarrierUscc: CARRIER,
+        vehiclePlate: '浙A54321',
+        place: '杭州东站货场',
+        ...timed('15:00'),
+      }),
+    );
+    const m = three.manifest(manifestNo(1));
+    if (m.status === 'none') throw new Error('no manifest');
+    expect(m.carrierUscc).toBe(CARRIER);
+    expect(m.legs).toEqual([
+      { leg: 1, carrierUscc: CARRIER, vehiclePlate: '浙A12345', occurredAt: at('13:00') },
+      {
+        leg: 2,
+        carrierUscc: CARRIER_2,
+        vehiclePlate: '浙B67890',
+        occurredAt: at('14:00'),
+        place: '宁波北仑港联运站',
+      },
+      {
+        leg: 3,
+        carrierUscc: CARRIER,
+        vehiclePlate: '浙A54321',
+        occurredAt: at('15:00'),
+        place: '杭州东站货场',
+      },
+    ]);
+    const events = three.log.filter((e) => e.type.startsWith('Manifest'));
+    expect(checkStream(manifestStream(manifestNo(1)), events)).toMatchObject({ consistent: true });
+  });
+
+  it('the receipt comes from the last carrier: ManifestReceived names it, and custody passes to the receiver with the mass conserved', () => {
+    const { world: w, code } = inTransit();
+    const handed = handOver(w, handOverCommand());
+    const held = asExisting(handed.batch(code)).heldGrams;
+    const lines = [{ traceCode: code, receivedGrams: held, acceptedGrams: held }];
+    const [received] = decideReceiveManifest(receiveCommand(lines), {
+      manifest: handed.manifest(manifestNo(1)),
+      receiver: handed.party(RECEIVER),
+    });
+    expect(received.data).toMatchObject({ carrierUscc: CARRIER_2, shipperUscc: GENERATOR });
+    const done = receive(handed, receiveCommand(lines));
+    const b = asExisting(done.batch(code));
+    expect(b).toMatchObject({ status: 'held', custodianUscc: RECEIVER, heldGrams: held });
+  });
+
+  it('given a manifest handed over, when the first carrier hands it over again, then NotCurrentCarrier (403)', () => {
+    const { world: w } = inTransit();
+    handing(handOver(w, handOverCommand()), handOverCommand({ ...timed('14:30') })).thenThrows(
+      NotCurrentCarrier,
+      { manifestNo: manifestNo(1), actorUscc: CARRIER },
+    );
+  });
+
+  it('when a party that is not its carrier hands it over, then NotCurrentCarrier', () => {
+    const { world: w } = inTransit();
+    handing(w, handOverCommand({ actorUscc: STRANGER })).thenThrows(NotCurrentCarrier);
+    handing(w, handOverCommand({ actorUscc: CARRIER_2, nextCarrierUscc: CARRIER })).thenThrows(
+      NotCurrentCarrier,
+    );
+  });
+
+  it('given an issued manifest not yet picked up, when its carrier hands it over, then ManifestNotPickedUp', () => {
+    const { world: w } = issued();
+    handing(w, handOverCommand()).thenThrows(ManifestNotPickedUp);
+  });
+
+  it('given a received manifest, when its carrier hands it over, then ManifestAlreadyReceived', () => {
+    const { world: w, code } = inTransit();
+    const held = asExisting(w.batch(code)).heldGrams;
+    const done = receive(w, receiveCommand([{ traceCode: code, receivedGrams: held, acceptedGrams: held }]));
+    handing(done, handOverCommand({ ...timed('16:00') })).thenThrows(ManifestAlreadyReceived);
+  });
+
+  it('given a cancelled manifest, when its carrier hands it over, then ManifestAlreadyCancelled', () => {
+    const { world: w } = issued();
+    const result = decideCancelManifest(cancelCommand(), { manifest: w.manifest(manifestNo(1)) });
+    const cancelled = w.applyManifest(result.manifest);
+    handing(cancelled, handOverCommand()).thenThrows(ManifestAlreadyCancelled);
+  });
+
+  it('when the carrier hands it over to itself, then HandoverToSelf (422, field nextCarrierUscc)', () => {
+    const { world: w } = inTransit();
+    handing(w, handOverCommand({ nextCarrierUscc: CARRIER })).thenThrows(HandoverToSelf, {
+      field: 'nextCarrierUscc',
+    });
+  });
+
+  it('when the next carrier is not registered, then PartyNotFound naming nextCarrierUscc', () => {
+    const { world: w } = inTransit();
+    handing(w, handOverCommand({ nextCarrierUscc: STRANGER })).thenThrows(PartyNotFound, {
+      field: 'nextCarrierUscc',
+    });
+  });
+
+  it('when the next carrier does not hold the carrier role, then CarrierRoleRequired naming nextCarrierUscc', () => {
+    const { world: w } = inTransit();
+    handing(w, handOverCommand({ nextCarrierUscc: RECEIVER })).thenThrows(CarrierRoleRequired, {
+      field: 'nextCarrierUscc',
+    });
+  });
+
+  it('when the hand-over is dated before the pickup, or before the previous hand-over, then OccurredOutOfOrder', () => {
+    const { world: w } = inTransit();
+    handing(w, handOverCommand({ ...timed('12:59') })).thenThrows(OccurredOutOfOrder);
+    const two = handOver(w, handOverCommand());
+    handing(
+      two,
+      handOverCommand({ actorUscc: CARRIER_2, nextCarrierUscc: CARRIER, ...timed('13:30') }),
+    ).thenThrows(OccurredOutOfOrder);
+  });
+
+  it('when the plate or the place is not valid, then InvalidVehiclePlate or InvalidText', () => {
+    const { world: w } = inTransit();
+    handing(w, handOverCommand({ vehiclePlate: 'XYZ' })).thenThrows(InvalidVehiclePlate);
+    handing(w, handOverCommand({ place: '站\u0000台' })).thenThrows(InvalidText, { field: 'place' });
+    handing(w, handOverCommand({ place: '  ' })).thenThrows(InvalidText, { field: 'place' });
+  });
+});

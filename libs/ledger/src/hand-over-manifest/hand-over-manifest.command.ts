@@ -1,0 +1,94 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  decideHandOverManifest,
+  manifestStream,
+  parseManifestNumber,
+  parseUscc,
+  partyStream,
+} from '@wasteflow/domain';
+import { custodyWrites } from '../manifest-custody/custody-step';
+import { manifestModel, partyModel } from '../streams/stream-models';
+import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
+import { LedgerCommand, type UseCase } from '../use-case/use-case';
+import { UseCaseRunner } from '../use-case/use-case-runner';
+
+export interface HandOverManifestInput {
+  /** Path parameter. */
+  readonly manifestNo: string;
+  readonly nextCarrierUscc: string;
+  readonly vehiclePlate: string;
+  readonly place: string;
+  readonly occurredAt: string;
+}
+
+export type HandOverManifestResult = {
+  manifestNo: string;
+  status: 'picked_up';
+  /** The leg that starts at this hand-over (2 for the first). */
+  leg: number;
+  fromCarrierUscc: string;
+  carrierUscc: string;
+  vehiclePlate: string;
+  place: string;
+  /** Still in transit, now with the next carrier. */
+  traceCodes: string[];
+};
+
+/**
+ * POST /v1/manifests/{no}/handover (the carrier holding it now, 多式联运): ManifestHandedOver, and in the
+ * same commit the batch side the process manager would derive (BatchHandedOver on every batch,
+ * `custodyEventsFor`); the process manager then finds nothing left to do.
+ */
+export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestResult> = {
+  type: 'hand-over-manifest',
+  action: 'hand over manifests',
+  allowed: ['party'],
+  async plan(input, context, unitOfWork) {
+    const actorUscc = actorUsccOf(context.principal);
+    const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
+    const nextCarrierUscc = parseUscc(input.nextCarrierUscc, 'nextCarrierUscc');
+    const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
+    const nextCarrier = await unitOfWork.load(partyStream(nextCarrierUscc), partyModel);
+    const events = decideHandOverManifest(
+      {
+        actorUscc,
+        manifestNo,
+        nextCarrierUscc,
+        vehiclePlate: input.vehiclePlate,
+        place: input.place,
+        occurredAt: input.occurredAt,
+        recordedAt: context.recordedAt,
+      },
+      { manifest: manifest.state, nextCarrier: nextCarrier.state },
+      context.options,
+    );
+    const [handed] = events;
+    if (handed.type !== 'ManifestHandedOver') throw new Error('unexpected decision');
+    const custody = await custodyWrites(unitOfWork, handed);
+    const d = handed.data;
+    return {
+      writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      result: {
+        manifestNo,
+        status: 'picked_up',
+        leg: d.leg,
+        fromCarrierUscc: d.fromCarrierUscc,
+        carrierUscc: d.carrierUscc,
+        vehiclePlate: d.vehiclePlate,
+        place: d.place,
+        traceCodes: [...d.traceCodes],
+      },
+    };
+  },
+};
+
+export class HandOverManifestCommand extends LedgerCommand<HandOverManifestInput, HandOverManifestResult> {}
+
+@CommandHandler(HandOverManifestCommand)
+export class HandOverManifestHandler implements ICommandHandler<HandOverManifestCommand> {
+  constructor(private readonly runner: UseCaseRunner) {}
+
+  execute(command: HandOverManifestCommand) {
+    return this.runner.run(handOverManifest, command.envelope, command.input);
+  }
+}
