@@ -503,6 +503,20 @@ async function lateEntryOf(
         others: manifestParties(event.data, 'carrier'),
         categories: await manifestCategories(event.data.manifestNo),
       };
+    case 'ManifestHandedOver': {
+      // 多式联运: a late hand-over concerns both carriers, the shipper and the receiver
+      const d = event.data;
+      return {
+        manifestNo: d.manifestNo,
+        actor: { uscc: d.fromCarrierUscc, role: 'carrier' },
+        others: [
+          { uscc: d.carrierUscc, role: 'carrier' },
+          { uscc: d.shipperUscc, role: 'shipper' },
+          { uscc: d.receiverUscc, role: 'receiver' },
+        ],
+        categories: await manifestCategories(d.manifestNo),
+      };
+    }
     case 'ManifestReceived':
       return {
         manifestNo: event.data.manifestNo,
@@ -912,6 +926,7 @@ export function createAlertsProjection(reference: ReferenceData) {
       'PermitCapacityDrawn',
       'ManifestIssued',
       'ManifestPickedUp',
+      'ManifestHandedOver',
       'ManifestReceived',
       'ManifestCancelled',
       'WasteGenerated',

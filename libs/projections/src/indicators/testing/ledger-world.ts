@@ -26,6 +26,9 @@ import {
   manifestNo as composeManifestNo,
   pickUp,
   pickUpCommand,
+  handOver,
+  handOverCommand,
+  aRegisteredCarrier,
   randomPart,
   receive,
   receiveCommand,
@@ -190,6 +193,33 @@ export class LedgerWorld {
     const carrier = this.manifestOf(manifestNo).carrierUscc;
     const command = pickUpCommand({ manifestNo, actorUscc: carrier, ...timesOf(at, recordedAt) });
     this.record(pickUp(this.world, command), command.recordedAt, `party:${carrier}`);
+  }
+
+  /** Registers another carrier (for the next leg of a manifest, 多式联运). */
+  registerCarrier(uscc: string, districtCode?: string): void {
+    this.record(
+      this.world.apply(aRegisteredCarrier(uscc, districtCode)),
+      timesOf(cst('2025-01-01T08:00')).recordedAt,
+      'admin:test',
+    );
+  }
+
+  /** The carrier holding the manifest hands it over to `nextCarrier` at `at` (多式联运). */
+  handOver(
+    manifestNo: string,
+    at: string,
+    o: { nextCarrier: string; vehiclePlate?: string; place?: string; recordedAt?: string },
+  ): void {
+    const carrier = this.manifestOf(manifestNo).carrierUscc;
+    const command = handOverCommand({
+      manifestNo,
+      actorUscc: carrier,
+      nextCarrierUscc: o.nextCarrier,
+      ...(o.vehiclePlate ? { vehiclePlate: o.vehiclePlate } : {}),
+      ...(o.place ? { place: o.place } : {}),
+      ...timesOf(at, o.recordedAt),
+    });
+    this.record(handOver(this.world, command), command.recordedAt, `party:${carrier}`);
   }
 
   /** Receives every line: `lines` gives received/accepted grams per trace code; lines not named are received in full. */
