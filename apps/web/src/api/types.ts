@@ -99,12 +99,24 @@ export interface ManifestLine {
   discrepancy?: boolean;
 }
 
+/** One leg of a manifest's journey (多式联运): leg 1 from pickup, each hand-over starts the next. */
+export interface ManifestLeg {
+  leg: number;
+  carrier: { uscc: string; name: string | null };
+  vehiclePlate: string;
+  startedAt: string;
+  place?: string;
+}
+
 export interface Manifest {
   manifestNo: string;
   status: string;
   shipper: ManifestParty;
   carrier: ManifestParty;
   receiver: ManifestParty;
+  /** Every leg since pickup; the last one's carrier holds the manifest. */
+  legs?: ManifestLeg[];
+  currentCarrierUscc?: string;
   hazardous: boolean;
   categories: string[];
   plannedAt: string;
