@@ -10,6 +10,7 @@ import {
   Keys,
   PARTIES,
   PLATE,
+  registerExtraParty,
   requireStore,
   seedWorld,
   send,
@@ -108,23 +109,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     await requireStore(kind, SUITE);
     t = await startTestApp(kind, { suiteFile: __filename, clock });
     world = await seedWorld(t, new Keys(`capacity-seed-${kind}`));
-    await expect201(
-      send(t, '/v1/parties', t.adminToken, { ...SMALL, occurredAt: AT.registered }, keys.next()),
-    );
-    await expect201(
-      send(
-        t,
-        `/v1/parties/${SMALL.uscc}/permits`,
-        world.tokens.regulator,
-        { ...SMALL_PERMIT, occurredAt: AT.registered },
-        keys.next(),
-      ),
-    );
-    receiver = (
-      await expect201(
-        send(t, '/v1/tokens', t.adminToken, { kind: 'party', partyUscc: SMALL.uscc }, keys.next()),
-      )
-    ).body.token;
+    receiver = await registerExtraParty(t, keys, SMALL, {
+      by: world.tokens.regulator as string,
+      body: SMALL_PERMIT,
+    });
   });
 
   afterAll(async () => {

@@ -604,3 +604,35 @@ export async function requireStore(kind: TestStore, suite: string): Promise<void
   if (kind !== 'postgres') return;
   if (!(await postgresAvailable(suite))) throw new Error(`${suite}: PostgreSQL is not reachable`);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// parties and tokens a rules suite adds to the seeded world (test/rules/*.e2e-spec.ts)
+
+/** A token issued by the admin (`{ kind: 'party', partyUscc }`, `{ kind: 'regulator', districts, categories }` …). */
+export async function issueToken(t: TestApp, keys: Keys, body: Record<string, unknown>): Promise<string> {
+  return (await expect201(send(t, '/v1/tokens', t.adminToken, body, keys.next('token')))).body.token as string;
+}
+
+/**
+ * A party of the suite's own, registered by the admin, with its permit granted by `permit.by` (a regulator
+ * token in its jurisdiction) when given; returns the party's token.
+ */
+export async function registerExtraParty(
+  t: TestApp,
+  keys: Keys,
+  party: PartyFixture,
+  permit?: { readonly by: string; readonly body: Record<string, unknown> },
+): Promise<string> {
+  await expect201(send(t, '/v1/parties', t.adminToken, { ...party, occurredAt: AT.registered }, keys.next('party')));
+  if (permit)
+    await expect201(
+      send(
+        t,
+        `/v1/parties/${party.uscc}/permits`,
+        permit.by,
+        { ...permit.body, occurredAt: AT.registered },
+        keys.next('permit'),
+      ),
+    );
+  return issueToken(t, keys, { kind: 'party', partyUscc: party.uscc });
+}

@@ -19,6 +19,7 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { DocumentsModule } from './documents/documents.module';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
 import { GrantPermitController } from './grant-permit/grant-permit.controller';
+import { GrantTransferApprovalController } from './transfer-approvals/transfer-approvals.controller';
 import { HealthController } from './health/health.controller';
 import { IssueManifestController } from './issue-manifest/issue-manifest.controller';
 import { IssueTokenController } from './issue-token/issue-token.controller';
@@ -67,6 +68,7 @@ export const WRITE_CONTROLLERS = [
   CorrectMassController,
   AcknowledgeAlertController,
   CloseAlertController,
+  GrantTransferApprovalController,
   SubmitCommandsController,
 ];
 

@@ -492,6 +492,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'transfer approval A1: 1000 kg is more than the 500 kg left of the 1500 kg approved',
   ],
   [
+    new errors.TransferApprovalNotFound('A1'),
+    'transfer-approval-not-found',
+    'not-found',
+    'no transfer approval A1 is recorded',
+  ],
+  [
     new errors.TransferApprovalNotApplicable('A1'),
     'transfer-approval-not-applicable',
     'rule',

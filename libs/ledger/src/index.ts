@@ -32,6 +32,7 @@ export * from './submit-commands/submit-commands.command';
 export * from './alert-facts/alert-facts.port';
 export * from './acknowledge-alert/acknowledge-alert.command';
 export * from './close-alert/close-alert.command';
+export * from './grant-transfer-approval/grant-transfer-approval.command';
 export * from './manifest-custody/custody-step';
 export * from './manifest-custody/manifest-custody.process-manager';
 export * from './manifest-custody/manifest-custody.lifecycle';

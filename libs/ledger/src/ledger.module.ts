@@ -5,6 +5,7 @@ import type { DecideOptions } from '@wasteflow/domain';
 import { TokenService } from './access/token-service';
 import { AcknowledgeAlertHandler } from './acknowledge-alert/acknowledge-alert.command';
 import { CloseAlertHandler } from './close-alert/close-alert.command';
+import { GrantTransferApprovalHandler } from './grant-transfer-approval/grant-transfer-approval.command';
 import { CancelManifestHandler } from './cancel-manifest/cancel-manifest.command';
 import { ConsolidateBatchesHandler } from './consolidate-batches/consolidate-batches.command';
 import { CorrectMassHandler } from './correct-mass/correct-mass.command';
@@ -62,6 +63,7 @@ export const COMMAND_HANDLERS = [
   CorrectMassHandler,
   AcknowledgeAlertHandler,
   CloseAlertHandler,
+  GrantTransferApprovalHandler,
   SubmitCommandsHandler,
 ];
 

@@ -114,3 +114,4 @@ export * from './indicators';
 export * from './inventory';
 export * from './alerts';
 export * from './ledger-book';
+export * from './transfer-approvals';

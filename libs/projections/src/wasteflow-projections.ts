@@ -6,6 +6,7 @@ import { inventoryProjection } from './inventory/inventory.projection';
 import { createAlertsProjection } from './alerts/alerts.projection';
 import type { ReferenceData } from './reference/reference-data';
 import { ledgerBookProjection } from './ledger-book/ledger-book.projection';
+import { transferApprovalsProjection } from './transfer-approvals/transfer-approvals.projection';
 
 /**
  * Every read model of wasteflow, in the order the runner applies them, over the reference data loaded at
@@ -20,5 +21,6 @@ export function wasteflowProjections(reference: ReferenceData): readonly Project
     inventoryProjection,
     createAlertsProjection(reference),
     ledgerBookProjection,
+    transferApprovalsProjection,
   ];
 }

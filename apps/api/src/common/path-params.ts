@@ -4,6 +4,7 @@ import {
   parseManifestNumber,
   parseText,
   parseTraceCode,
+  parseTransferApprovalNo,
   parseUscc,
   TEXT_BOUNDS,
 } from '@wasteflow/domain';
@@ -45,5 +46,13 @@ export class PermitNoPipe implements PipeTransform<unknown, string> {
 export class AlertIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
     return parseAlertId(value, 'alertId');
+  }
+}
+
+/** `{approvalNo}`: a cross-province transfer approval number; malformed → 400 InvalidTransferApprovalNo. */
+@Injectable()
+export class TransferApprovalNoPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    return parseTransferApprovalNo(value, 'approvalNo');
   }
 }

@@ -14,6 +14,7 @@ import {
   parseTreatmentOperation,
   parseUscc,
   parseVehiclePlate,
+  parseTransferApprovalNo,
   validateWasteCode,
   isCalendarDate,
   parseOptionalText,
@@ -91,6 +92,14 @@ export const IsPermitDate = (options?: ValidationOptions) =>
     (v) =>
       typeof v === 'string' && isCalendarDate(v) ? parseCalendarDate(v, 'date') : parseInstant(v, 'date'),
     'must be a date YYYY-MM-DD or an ISO 8601 time with an offset',
+    options,
+  );
+
+export const IsTransferApprovalNo = (options?: ValidationOptions) =>
+  domainValue(
+    'isTransferApprovalNo',
+    (v) => parseTransferApprovalNo(v),
+    'must be an approval number of 1–64 letters, digits, CJK characters and - _ . ( ) 〔 〕 （ ） [ ] 【 】',
     options,
   );
 

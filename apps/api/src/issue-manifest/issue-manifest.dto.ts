@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassKg, IsTraceCode, IsUscc } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsTransferApprovalNo, IsUscc } from '../common/validation';
 
 export class ManifestLineDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -67,6 +67,20 @@ export class IssueManifestDto {
   @IsOptional()
   @IsBoolean()
   paper?: boolean;
+
+  @ApiPropertyOptional({
+    example: '浙环危转〔2026〕12号',
+    description:
+      'The cross-province transfer approval (跨省转移审批, POST /v1/transfer-approvals): required for hazardous ' +
+      'waste to a receiver in another province (422 transfer-approval-required), refused on any other manifest ' +
+      '(transfer-approval-not-applicable); it must be granted to this shipper (else transfer-approval-unknown), ' +
+      'for this receiver and every code (transfer-approval-not-covering), valid at occurredAt ' +
+      '(transfer-approval-not-valid), with the manifest’s mass left (transfer-approval-exceeded). The receipt draws ' +
+      'the accepted mass on it.',
+  })
+  @IsOptional()
+  @IsTransferApprovalNo()
+  transferApprovalNo?: string;
 }
 
 export class IssueManifestResponseDto extends WriteResponseDto {
@@ -87,4 +101,6 @@ export class IssueManifestResponseDto extends WriteResponseDto {
   lines!: ManifestLineDto[];
   @ApiProperty({ example: 2000 })
   totalKg!: number;
+  @ApiPropertyOptional({ example: '浙环危转〔2026〕12号', description: 'The transfer approval it moves under' })
+  transferApprovalNo?: string;
 }

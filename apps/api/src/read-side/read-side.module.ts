@@ -23,6 +23,10 @@ import { PartiesController } from './parties.controller';
 import { ReadYourWrites } from './read-your-writes';
 import { TraceController } from './trace.controller';
 import { WhoAmIController } from './whoami.controller';
+import {
+  TRANSFER_APPROVALS_PROVIDERS,
+  TransferApprovalsController,
+} from '../transfer-approvals/transfer-approvals.controller';
 
 /** The same mapping as apps/projector and the CLI (libs/projections `readModelConfigFor`). */
 export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig {
@@ -54,6 +58,7 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
     AlertsController,
     WhoAmIController,
     PartiesController,
+    TransferApprovalsController,
   ],
   providers: [
     ReadYourWrites,
@@ -64,6 +69,7 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
     ...INDICATORS_PROVIDERS,
     ...INVENTORY_PROVIDERS,
     ...ALERTS_PROVIDERS,
+    ...TRANSFER_APPROVALS_PROVIDERS,
   ],
   exports: [ReadYourWrites, ProjectionsModule, TraceQuery, ManifestQuery, PartyRegistry, AlertsQuery],
 })

@@ -7,6 +7,7 @@ import {
   MANIFESTS_PROJECTION,
   ProjectionRunner,
   TRACE_PROJECTION,
+  TRANSFER_APPROVALS_PROJECTION,
 } from '@wasteflow/projections';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 
@@ -61,6 +62,7 @@ export const READ_MODELS = {
   indicators: INDICATORS_PROJECTION,
   inventory: INVENTORY_PROJECTION,
   alerts: ALERTS_PROJECTION,
+  transferApprovals: TRANSFER_APPROVALS_PROJECTION,
 } as const;
 
 export type ReadModelName = keyof typeof READ_MODELS;

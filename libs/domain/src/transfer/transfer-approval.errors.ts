@@ -136,3 +136,10 @@ export class TransferApprovalNotApplicable extends domainError(
     { field: 'transferApprovalNo', approvalNo },
   ],
 ) {}
+
+/** No approval of that number is recorded: to an auditor only (others get the read side's one 403). */
+export class TransferApprovalNotFound extends domainError(
+  'not-found',
+  'transfer-approval-not-found',
+  (approvalNo: string) => [`no transfer approval ${approvalNo} is recorded`, { approvalNo }],
+) {}

@@ -22,7 +22,9 @@ const NOBODY: ScopedResource = { parties: [], districts: [], categories: [] };
  *  - `party-…`: the party itself, and regulators of its district (a party has no category: it is
  *    overseen where it is, so every category counts — the rule of `canReadParty` for regulators);
  *  - `alert-…`: the alert as its lifecycle event states it (`data.alert`: the parties it names, their
- *    districts, its categories — the facts the alerts view is scoped by).
+ *    districts, its categories — the facts the alerts view is scoped by);
+ *  - `transfer-approval-…`: the shipper and the receiver and their districts, hazardous waste (every event of
+ *    the stream states them, as the transfer approvals view is scoped).
  *
  * Scopes are the current ones (as every read's): a party that joins a batch's chain later sees the batch's
  * earlier events too, from any cursor before them (ADR 0012).
@@ -81,6 +83,7 @@ export class FeedScopes {
     for (const { stream, data } of events) {
       const parsed = parseStream(stream);
       if (parsed?.kind === 'alert') resources.set(stream, alertResourceOf(data.alert));
+      if (parsed?.kind === 'transferApproval') resources.set(stream, transferApprovalResourceOf(data));
       if (parsed?.kind === 'batch') batches.push(parsed.id);
       else if (parsed?.kind === 'manifest') manifests.push(parsed.id);
       else if (parsed?.kind === 'party') parties.push(parsed.id);
@@ -119,5 +122,22 @@ function alertResourceOf(facts: unknown): ScopedResource {
     parties: named.map((p) => p.uscc),
     districts: named.map((p) => p.districtCode).filter((d) => d !== ''),
     categories: categories.filter((c): c is string => typeof c === 'string'),
+  };
+}
+
+/** The scope of a transfer approval's event: the parties and districts it states, hazardous; or nobody's. */
+function transferApprovalResourceOf(data: Record<string, unknown>): ScopedResource {
+  const { shipperUscc, receiverUscc, shipperDistrictCode, receiverDistrictCode } = data;
+  if (
+    typeof shipperUscc !== 'string' ||
+    typeof receiverUscc !== 'string' ||
+    typeof shipperDistrictCode !== 'string' ||
+    typeof receiverDistrictCode !== 'string'
+  )
+    return NOBODY;
+  return {
+    parties: [shipperUscc, receiverUscc],
+    districts: [shipperDistrictCode, receiverDistrictCode],
+    categories: ['hazardous'],
   };
 }

@@ -7,12 +7,14 @@ import {
   manifestNumberScope,
   manifestStream,
   normaliseTraceCode,
+  parseTransferApprovalNo,
   parseUscc,
+  transferApprovalStream,
   partyStream,
   type BatchState,
   type PartyState,
 } from '@wasteflow/domain';
-import { batchModel, manifestModel, partyModel } from '../streams/stream-models';
+import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
 import { actorUsccOf, batchWrites, kg, writeOf } from '../use-case/plan-helpers';
 import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
@@ -27,6 +29,8 @@ export interface IssueManifestInput {
   readonly occurredAt?: string | null;
   /** A paper manifest back-filled after an outage (纸质联单补录). */
   readonly paper?: boolean | null;
+  /** The cross-province transfer approval (跨省转移审批) hazardous waste to another province moves under. */
+  readonly transferApprovalNo?: string | null;
 }
 
 export type IssueManifestResult = {
@@ -37,6 +41,7 @@ export type IssueManifestResult = {
   plannedAt: string;
   lines: { traceCode: string; massKg: number }[];
   totalKg: number;
+  transferApprovalNo?: string;
 };
 
 /** Stored name of the manifest serial counter's events (stream `$manifest-serial-<YYYY><PPCC>`). */
@@ -91,6 +96,14 @@ export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
     const serial = counter.revision === 'no_stream' ? 1 : Number(counter.revision) + 2;
     const manifestNo = composeManifestNumber(scope.year, scope.districtCode, serial);
     const manifest = await unitOfWork.loadCreated(manifestStream(manifestNo), manifestModel);
+    // read, not written: the receipt draws on it (and its revision serialises the draws)
+    const transferApprovalNo = optional(input.transferApprovalNo);
+    const approvalNo =
+      transferApprovalNo === undefined ? undefined : parseTransferApprovalNo(transferApprovalNo, 'transferApprovalNo');
+    const transferApproval =
+      approvalNo === undefined
+        ? undefined
+        : (await unitOfWork.load(transferApprovalStream(approvalNo), transferApprovalModel)).state;
     const decision = decideIssueManifest(
       {
         actorUscc,
@@ -102,8 +115,16 @@ export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
         occurredAt: optional(input.occurredAt) ?? context.recordedAt,
         recordedAt: context.recordedAt,
         ...(optional(input.paper) === undefined ? {} : { paper: optional(input.paper) }),
+        ...(approvalNo === undefined ? {} : { transferApprovalNo: approvalNo }),
       },
-      { manifest: manifest.state, shipper, carrier, receiver, batches },
+      {
+        manifest: manifest.state,
+        shipper,
+        carrier,
+        receiver,
+        batches,
+        ...(transferApproval === undefined ? {} : { transferApproval }),
+      },
       context.options,
     );
     const [issued] = decision.manifest;
@@ -134,6 +155,7 @@ export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
         plannedAt: d.plannedAt,
         lines: d.lines.map((l) => ({ traceCode: l.traceCode, massKg: kg(l.massGrams) })),
         totalKg: kg(d.totalGrams),
+        ...(d.transferApprovalNo === undefined ? {} : { transferApprovalNo: d.transferApprovalNo }),
       },
     };
   },

@@ -2,6 +2,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   batchStream,
   decidePermitCapacity,
+  decideTransferApprovalDraw,
+  transferApprovalStream,
   decideReceiveManifest,
   kgToGrams,
   manifestStream,
@@ -11,7 +13,7 @@ import {
   type ReceiveManifestCommand as DomainReceive,
 } from '@wasteflow/domain';
 import { custodyWrites } from '../manifest-custody/custody-step';
-import { batchModel, manifestModel, partyModel } from '../streams/stream-models';
+import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
@@ -48,6 +50,7 @@ export type ReceiveManifestResult = {
 /**
  * POST /v1/manifests/{no}/receipt (the receiver it is addressed to): ManifestReceived, PermitCapacityDrawn
  * on the receiver's stream for the hazardous mass it accepts (refused beyond a permit's annual capacity),
+ * TransferApprovalDrawn on the approval a cross-province manifest names (refused beyond its approved mass),
  * and in the same commit the batch side (`custodyEventsFor`): lost mass leaves, a partial rejection becomes a child back
  * in the shipper's custody, the accepted mass passes to the receiver.
  */
@@ -93,6 +96,17 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
     // the receiver's permits: accepted hazardous mass drawn on their annual capacity, on the receiver's
     // stream (its loaded revision makes two receipts on one permit serialise, so the sum is exact)
     const drawn = decidePermitCapacity(received, { manifest: manifest.state, receiver: receiver.state });
+    // a cross-province manifest draws the accepted mass on its transfer approval, on the approval's stream
+    // in this commit (its loaded revision serialises two receipts on one approval)
+    const approvalNo = manifest.state.status === 'none' ? undefined : manifest.state.transferApprovalNo;
+    const approvalStream = approvalNo === undefined ? undefined : transferApprovalStream(approvalNo);
+    const approvalDrawn =
+      approvalStream === undefined
+        ? []
+        : decideTransferApprovalDraw(received, {
+            manifest: manifest.state,
+            approval: (await unitOfWork.load(approvalStream, transferApprovalModel)).state,
+          });
     const custody = await custodyWrites(unitOfWork, received);
     const returned = new Map<string, string>();
     for (const s of custody.streams)
@@ -102,6 +116,7 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
       writes: [
         writeOf(manifestStream(manifestNo), events),
         ...(drawn.length > 0 ? [writeOf(partyStream(actorUscc), drawn)] : []),
+        ...(approvalStream !== undefined && approvalDrawn.length > 0 ? [writeOf(approvalStream, approvalDrawn)] : []),
         ...custody.writes,
       ],
       result: {

@@ -2,6 +2,8 @@ import {
   AGGREGATES,
   type AlertEvent,
   type AlertState,
+  type TransferApprovalEvent,
+  type TransferApprovalState,
   aggregateOf,
   decodeEvent,
   EventHashMismatch,
@@ -51,3 +53,5 @@ export const partyModel: StreamModel<PartyState, PartyEvent> = model('party');
 export const batchModel: StreamModel<BatchState, BatchEvent> = model('batch');
 export const manifestModel: StreamModel<ManifestState, ManifestEvent> = model('manifest');
 export const alertModel: StreamModel<AlertState, AlertEvent> = model('alert');
+export const transferApprovalModel: StreamModel<TransferApprovalState, TransferApprovalEvent> =
+  model('transferApproval');

@@ -6,12 +6,15 @@ import {
   decideConsolidateBatches,
   decideCorrectMass,
   decideGrantPermit,
+  decideGrantTransferApproval,
+  decideRegisterParty,
   decideSplitBatch,
   decideTreatWaste,
   streamOf,
   type AlertFacts,
   type DomainEvent,
   type GrantPermitCommand,
+  type GrantTransferApprovalCommand,
 } from '@wasteflow/domain';
 import {
   DEFAULT_OPTIONS,
@@ -21,6 +24,7 @@ import {
   generate,
   generateWasteCommand,
   grantPermitCommand,
+  registerPartyCommand,
   issue,
   issueManifestCommand,
   manifestNo as composeManifestNo,
@@ -83,6 +87,32 @@ export class LedgerWorld {
     const command = grantPermitCommand(o);
     const events = decideGrantPermit(command, this.world.party(command.uscc), DEFAULT_OPTIONS);
     this.record(this.world.apply(events), command.recordedAt, 'regulator:test');
+  }
+
+  /** A receiver registered in `districtCode` (another province, for transfers) with the fixture permit. */
+  registerReceiver(uscc: string, districtCode: string): void {
+    const registered = decideRegisterParty(
+      registerPartyCommand({ uscc, roles: ['receiver'], districtCode, name: `处置单位 ${uscc.slice(-4)}` }),
+      this.world.party(uscc),
+    );
+    const at = this.world.apply(registered);
+    const command = grantPermitCommand({ uscc, permitNo: `${districtCode}0001` });
+    const permit = decideGrantPermit(command, at.party(uscc), DEFAULT_OPTIONS);
+    this.record(at.apply(permit), command.recordedAt, 'admin:test');
+  }
+
+  /** A cross-province transfer approval (跨省转移审批) granted by a provincial regulator. */
+  grantTransferApproval(command: GrantTransferApprovalCommand): void {
+    const events = decideGrantTransferApproval(
+      command,
+      {
+        approval: this.world.transferApproval(command.approvalNo),
+        shipper: this.world.party(command.shipperUscc),
+        receiver: this.world.party(command.receiverUscc),
+      },
+      DEFAULT_OPTIONS,
+    );
+    this.record(this.world.apply(events), command.recordedAt, `regulator:${command.regulator.tokenId}`);
   }
 
   generate(o: {
@@ -163,6 +193,8 @@ export class LedgerWorld {
       pickUp?: boolean;
       /** A paper manifest back-filled (纸质联单补录), its pickup recorded at `recordedAt` too. */
       paper?: boolean;
+      /** The cross-province transfer approval it moves under. */
+      transferApprovalNo?: string;
     },
   ): string {
     const shipper = o.shipper ?? this.custodianOf(traceCodes[0]);
@@ -177,6 +209,7 @@ export class LedgerWorld {
         plannedAt: o.at,
         ...timesOf(o.at, o.recordedAt),
         ...(o.paper ? { paper: true } : {}),
+        ...(o.transferApprovalNo ? { transferApprovalNo: o.transferApprovalNo } : {}),
       },
     );
     this.record(issue(this.world, issued), issued.recordedAt, `party:${shipper}`);
