@@ -1,6 +1,6 @@
 export {
   TRANSFER_APPROVALS_PROJECTION,
-  TransferApprovalTables1765000000100,
+  TransferApprovalTables1765000000600,
   transferApprovalDraws,
   transferApprovals,
   transferApprovalsProjection,

@@ -48,8 +48,8 @@ export type TransferApprovalRow = RowOf<typeof transferApprovals>;
 
 export const TRANSFER_APPROVALS_PROJECTION = 'transfer-approvals';
 
-export class TransferApprovalTables1765000000100 implements MigrationInterface {
-  readonly name = 'TransferApprovalTables1765000000100';
+export class TransferApprovalTables1765000000600 implements MigrationInterface {
+  readonly name = 'TransferApprovalTables1765000000600';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const json = isPostgres(queryRunner) ? 'jsonb' : 'TEXT';
@@ -133,7 +133,7 @@ export const transferApprovalsProjection = defineProjection({
   name: TRANSFER_APPROVALS_PROJECTION,
   eventTypes: ['TransferApprovalGranted', 'TransferApprovalDrawn'],
   tables: [transferApprovals, transferApprovalDraws],
-  migrations: [TransferApprovalTables1765000000100],
+  migrations: [TransferApprovalTables1765000000600],
   prefetch(event: RecordedEvent, keys: KeyCollector) {
     const approvalNo = event.data.approvalNo;
     if (event.type === 'TransferApprovalDrawn' && typeof approvalNo === 'string')
