@@ -305,7 +305,8 @@ export function prefetchAlerts(event: RecordedEvent, keys: KeyCollector): void {
   }
   if (MANIFEST_EVENTS.has(event.type) && typeof data.manifestNo === 'string') {
     keys.want(alertManifests, { manifestNo: data.manifestNo });
-    if (event.type === 'ManifestReceived') keys.want(alerts, { id: overdueManifestId(data.manifestNo) });
+    if (event.type === 'ManifestReceived' || event.type === 'ManifestHandedOver')
+      keys.want(alerts, { id: overdueManifestId(data.manifestNo) });
   }
   if (
     (event.type === 'AlertAcknowledged' || event.type === 'AlertClosed') &&
@@ -777,6 +778,29 @@ export async function evolveAlerts(
               }
             : {}),
         },
+      });
+      return;
+    }
+
+    case 'ManifestHandedOver': {
+      // 多式联运: the next carrier holds the manifest now, so its overdue alert names that carrier too
+      const d = event.data;
+      const overdue = await rows.get(alerts, { id: overdueManifestId(d.manifestNo) });
+      const named = undelimited(overdue?.parties ?? null);
+      if (!overdue || overdue.resolvedAt !== null || named.includes(d.carrierUscc)) return;
+      const details = overdue.details as JsonObject;
+      const districtCode = await w.districtOf(d.carrierUscc);
+      const parties = [
+        ...((details.parties as JsonObject[] | undefined) ?? []),
+        { uscc: d.carrierUscc, role: 'carrier', districtCode },
+      ];
+      rows.put(alerts, {
+        ...overdue,
+        parties: delimited([...named, d.carrierUscc].sort()),
+        districts: delimited(
+          [...new Set([...undelimited(overdue.districts), ...(districtCode ? [districtCode] : [])])].sort(),
+        ),
+        details: { ...details, parties },
       });
       return;
     }

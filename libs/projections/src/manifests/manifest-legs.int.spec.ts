@@ -121,6 +121,20 @@ function suite(kind: ReadModelKind): void {
         expect.arrayContaining([CARRIER, CARRIER_2, GENERATOR, RECEIVER]),
       );
 
+      // not received by its deadline: the overdue alert names the carrier holding it now as well
+      const overdue = (
+        await new AlertsQuery(p.dataSource).alerts({
+          scope: { kind: 'party', uscc: CARRIER_2 },
+          paging: pagingOf(undefined, 100),
+          now: new Date('2025-03-12T00:00:00Z'),
+          kind: 'overdue_manifest',
+        })
+      ).alerts;
+      expect(overdue.map((a) => a.subject.manifestNo)).toEqual([no]);
+      expect(overdue[0].parties.map((x) => x.uscc)).toEqual(
+        expect.arrayContaining([CARRIER, CARRIER_2, GENERATOR, RECEIVER]),
+      );
+
       l.receive(no, cst('2025-03-07T15:00'));
       await p.catchUp();
       const received = await manifests.find(no, new Date('2025-03-08T00:00:00Z'));
