@@ -14,3 +14,9 @@ export const OPERATIONS = [
   'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R15', 'C2', 'C3',
   'D1', 'D9', 'D10', 'D16', 'C1', 'Y10', 'Y11', 'Y12', 'Y13', 'Y16',
 ] as const;
+
+/** The regions a regulator may pick: its own, and the Hangzhou districts inside them. */
+export function regionsWithin(own: readonly string[]): string[] {
+  const inside = HANGZHOU_DISTRICTS.filter((d) => own.some((r) => d.startsWith(r) && d !== r));
+  return [...new Set([...own, ...inside])];
+}

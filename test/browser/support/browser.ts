@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -107,4 +107,46 @@ export async function screenshotBoth(page: Page, name: string, readme: 'desktop'
   await page.setViewportSize(PHONE);
   await screenshot(page, `${name}-phone`, readme === 'phone');
   await page.setViewportSize(size);
+}
+
+/** Signs in on the sign-in page with a token, as a user pastes it, and waits to land. */
+export async function signIn(page: Page, base: string, token: string): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('访问令牌').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+/**
+ * Keeps every blob the page turns into a URL, so a test can read what a tab was opened on: the console's
+ * CSP (connect-src 'self') rightly refuses a fetch of a blob: URL, even by the page that made it.
+ */
+export async function keepBlobs(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const kept = new Map<string, Blob>();
+    const make = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (object: Blob) => {
+      const url = make(object);
+      if (object instanceof Blob) kept.set(url, object);
+      return url;
+    };
+    (globalThis as unknown as { keptBlobs: Map<string, Blob> }).keptBlobs = kept;
+  });
+}
+
+/** The bytes of a blob URL the page made (its context under keepBlobs). */
+export async function blobBytes(page: Page, url: string): Promise<Buffer> {
+  const bytes = await page.evaluate(async (blobUrl) => {
+    const blob = (globalThis as unknown as { keptBlobs: Map<string, Blob> }).keptBlobs.get(blobUrl);
+    if (!blob) throw new Error(`no blob ${blobUrl} was made by this page`);
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  }, url);
+  return Buffer.from(bytes);
+}
+
+/** Clicks what starts a download and answers the file's suggested name and bytes. */
+export async function downloadOf(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), bytes: readFileSync(path) };
 }

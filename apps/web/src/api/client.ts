@@ -43,38 +43,71 @@ function remember(position: string | null | undefined): void {
   if (lastPosition === undefined || BigInt(position) > BigInt(lastPosition)) lastPosition = position;
 }
 
-async function call<T>(method: string, path: string, init: { body?: unknown; key?: string; token?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+interface Sent {
+  body?: unknown;
+  /** A file sent as it is (an import), with its own content type. */
+  file?: { data: Blob; type: string };
+  key?: string;
+  token?: string;
+  accept?: string;
+}
+
+/** One request with the tab's bearer; a refusal is thrown as the API's problem document. */
+async function send(method: string, path: string, init: Sent): Promise<Response> {
+  const headers: Record<string, string> = { Accept: init.accept ?? 'application/json' };
   const token = init.token ?? bearer;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (init.file) headers['Content-Type'] = init.file.type;
   if (init.key) headers['Idempotency-Key'] = init.key;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.file ? init.file.data : init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: 'omit',
       cache: 'no-store',
     });
   } catch (error) {
     throw new NetworkFailure(error);
   }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
   if (!response.ok) {
+    const text = await response.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
     const problem = isProblemDocument(json) ? json : { status: response.status, detail: text.slice(0, 200) };
     if (response.status === 401 && token === bearer) onUnauthenticated();
     throw new ApiProblem(problem);
   }
   remember(response.headers.get('x-ledger-position'));
-  return json as T;
+  return response;
+}
+
+async function call<T>(method: string, path: string, init: Sent = {}): Promise<T> {
+  const response = await send(method, path, init);
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new NetworkFailure(error);
+  }
+  try {
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  } catch {
+    return undefined as T;
+  }
+}
+
+/** A document the API renders (PDF, SVG, xlsx, csv): its bytes and the file name it offers. */
+export interface ApiDocument {
+  readonly blob: Blob;
+  /** From Content-Disposition's filename, when the API gives one. */
+  readonly filename: string | undefined;
 }
 
 /** A query string from the defined, non-empty values; `minPosition` added from the last write. */
@@ -96,5 +129,20 @@ export const api = {
   /** A write: `key` is the intent's Idempotency-Key (logic/intent.ts). */
   post<T>(path: string, body: unknown, key: string): Promise<T> {
     return call<T>('POST', path, { body, key });
+  },
+  /** A file as the body (POST /v1/imports), answered with JSON. */
+  upload<T>(path: string, data: Blob, type: string): Promise<T> {
+    return call<T>('POST', path, { file: { data, type } });
+  },
+  /** A document read with the tab's token (a plain link would carry none). */
+  async document(path: string): Promise<ApiDocument> {
+    const response = await send('GET', path, { accept: '*/*' });
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1];
+    try {
+      return { blob: await response.blob(), filename };
+    } catch (error) {
+      throw new NetworkFailure(error);
+    }
   },
 };
