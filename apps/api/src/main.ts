@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { StoreServerRefused } from '@wasteflow/event-store';
 import { ConfigurationError, loadApiConfig } from './config/api-config';
 import { createApp } from './create-app';
 
@@ -12,8 +13,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigurationError) {
-    // a setting that cannot work: say which and why, without a stack trace
+  if (error instanceof ConfigurationError || error instanceof StoreServerRefused) {
+    // a setting (or a store server) that cannot work: say which and why, without a stack trace
     Logger.error(`refusing to start: ${error.message}`, 'Bootstrap');
   } else {
     Logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error), 'Bootstrap');

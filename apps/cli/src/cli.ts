@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isDomainError } from '@wasteflow/domain';
+import { StoreServerRefused } from '@wasteflow/event-store';
 import { ConfigurationError, LedgerError } from '@wasteflow/ledger';
 import { ReferenceConfigurationError } from '@wasteflow/projections';
 import { processIo, type CliIo } from './cli-context';
@@ -42,7 +43,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       io.err(`refused (${error.rule}): ${error.message}`);
       return 1;
     }
-    if (error instanceof ConfigurationError || error instanceof ReferenceConfigurationError) {
+    if (
+      error instanceof ConfigurationError ||
+      error instanceof ReferenceConfigurationError ||
+      error instanceof StoreServerRefused
+    ) {
       io.err(`configuration: ${error.message}`);
       return 1;
     }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { StoreServerRefused } from '@wasteflow/event-store';
 import { loadProjectorConfig } from './projector-config';
 import { ProjectorModule } from './projector.module';
 
@@ -40,6 +41,11 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  if (error instanceof StoreServerRefused) {
+    // a store server that cannot give the guarantees: one line, no stack trace
+    Logger.error(`refusing to start: ${error.message}`, 'Bootstrap');
+    process.exit(1);
+  }
   Logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error), 'Bootstrap');
   process.exit(1);
 });

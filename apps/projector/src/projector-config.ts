@@ -23,7 +23,7 @@ export interface ProjectorConfig extends StoreSettings {
 export const DEFAULT_PROJECTOR_PORT = 3001;
 
 /**
- * The same WASTEFLOW_STORE, WASTEFLOW_DATA_DIR, DATABASE_URL, EVENTSTORE_URL and WASTEFLOW_PG_SCHEMA_PREFIX
+ * The same WASTEFLOW_STORE, WASTEFLOW_DATA_DIR, DATABASE_URL, KURRENTDB_URL and WASTEFLOW_PG_SCHEMA_PREFIX
  * as the api (so both open the same log and the same read models), and its WASTEFLOW_WEBHOOK_* settings.
  * WASTEFLOW_PROJECTIONS is the api's switch and is ignored here: a projector always projects (or stands by
  * for the lease).

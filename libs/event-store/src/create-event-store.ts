@@ -1,17 +1,17 @@
 import type { EventStore } from './event-store.port';
-import {
-  EventStoreDbEventStore,
-  type EventStoreDbEventStoreOptions,
-} from './eventstoredb/eventstoredb-event-store';
+import { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 
 export type EventStoreConfig =
   | ({ readonly kind: 'sqlite' } & SqliteEventStoreOptions)
   | ({ readonly kind: 'postgres' } & PostgresEventStoreOptions)
-  | ({ readonly kind: 'eventstoredb' } & EventStoreDbEventStoreOptions);
+  | ({ readonly kind: 'kurrentdb' } & KurrentDbEventStoreOptions);
 
-/** Opens the configured store, ready to use (the PostgreSQL schema is created when missing). */
+/**
+ * Opens the configured store, ready to use (the PostgreSQL schema is created when missing; a KurrentDB
+ * server without multi-stream append, or whose $all the user may not read, is refused: StoreServerRefused).
+ */
 export async function createEventStore(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
     case 'sqlite':
@@ -26,7 +26,15 @@ export async function createEventStore(config: EventStoreConfig): Promise<EventS
       }
       return store;
     }
-    case 'eventstoredb':
-      return new EventStoreDbEventStore(config);
+    case 'kurrentdb': {
+      const store = new KurrentDbEventStore(config);
+      try {
+        await store.ready();
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      return store;
+    }
   }
 }

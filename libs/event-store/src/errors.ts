@@ -87,6 +87,27 @@ export class InvalidArgument extends EventStoreError {
   }
 }
 
+/** The stream was deleted on the server (KurrentDB: tombstoned); nothing was written. */
+export class StreamDeleted extends EventStoreError {
+  readonly code = 'stream_deleted' as const;
+
+  constructor(readonly stream: string) {
+    super(`Stream ${JSON.stringify(stream)} is deleted`);
+  }
+}
+
+/**
+ * The store's server cannot give the guarantees this ledger needs (KurrentDB without multi-stream append,
+ * or a user that may not read $all): the process refuses to start, with this one line.
+ */
+export class StoreServerRefused extends EventStoreError {
+  readonly code = 'store_server_refused' as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 export class EventStoreClosed extends EventStoreError {
   readonly code = 'event_store_closed' as const;
 

@@ -1,6 +1,6 @@
 /**
  * The EventStore port: what the ledger and the projections need from an append-only log, and nothing
- * about waste. Every adapter (sqlite, postgres, eventstoredb) proves the same guarantees with the shared
+ * about waste. Every adapter (sqlite, postgres, kurrentdb) proves the same guarantees with the shared
  * contract suite in `testing/event-store.contract.ts`.
  *
  * Revisions are 0-based per stream (the first event of a stream has revision 0n). Positions are global,
@@ -183,7 +183,7 @@ export type WriteReadiness = { readonly writable: true } | { readonly writable: 
 
 export interface EventStore {
   /** `memory`: the test double of testing/in-memory-event-store.ts. */
-  readonly kind: 'sqlite' | 'postgres' | 'eventstoredb' | 'memory';
+  readonly kind: 'sqlite' | 'postgres' | 'kurrentdb' | 'memory';
 
   /**
    * Appends events to one stream, all or nothing, with contiguous revisions.
@@ -229,6 +229,11 @@ export interface EventStore {
     readonly atomicMultiStreamAppend: boolean;
     /** `bookkeeping.purgeIdempotencyRecords` deletes on demand (else the server expires records itself). */
     readonly purgesIdempotencyRecords: boolean;
+    /**
+     * appendToStreams takes each stream at most once per call (compared without case): KurrentDB's
+     * multi-stream append names each stream once. Callers that join commits flush before a repeat.
+     */
+    readonly streamsOncePerAppend?: boolean;
   };
 
   close(): Promise<void>;

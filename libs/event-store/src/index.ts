@@ -9,10 +9,7 @@ export {
   encodePosition as encodePostgresPosition,
   MAX_EVENTS_PER_COMMIT as POSTGRES_MAX_EVENTS_PER_COMMIT,
 } from './postgres/postgres-position';
-export {
-  EventStoreDbEventStore,
-  type EventStoreDbEventStoreOptions,
-} from './eventstoredb/eventstoredb-event-store';
+export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 export * from './integrity/event-integrity';
 export { canonicalJson } from './integrity/canonical-json';
 export { EVENT_STORE } from './event-store.token';

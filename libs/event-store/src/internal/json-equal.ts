@@ -2,7 +2,7 @@ import type { JsonValue } from '../event-store.port';
 
 /**
  * Structural equality of JSON values, insensitive to object key order: a retry may rebuild the same
- * payload with keys in another order, and PostgreSQL or EventStoreDB may hand keys back reordered.
+ * payload with keys in another order, and PostgreSQL or KurrentDB may hand keys back reordered.
  */
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;

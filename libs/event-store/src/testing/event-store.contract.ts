@@ -19,7 +19,7 @@ export interface EventStoreFixture {
   readonly store: EventStore;
   cleanup(): Promise<void>;
   /**
-   * Prefix for every stream and event id of the test. Stores shared between tests (EventStoreDB keeps all
+   * Prefix for every stream and event id of the test. Stores shared between tests (KurrentDB keeps all
    * history) need a unique one per test; fresh stores may leave it out.
    */
   readonly namespace?: string;
@@ -305,9 +305,24 @@ export function describeEventStoreContract(
         }
       });
 
-      it('appendToStreams applies its writes in order, a stream may appear twice', async () => {
+      it('appendToStreams applies its writes in order, a stream may appear twice where the store allows it', async () => {
         const a = data.stream('order-a');
         const b = data.stream('order-b');
+        if (store.capabilities.streamsOncePerAppend) {
+          // Documented (KurrentDB): refused before anything is written, whatever the revisions.
+          const error = await failure(
+            store.appendToStreams([
+              data.write(a, 'no_stream', 2),
+              data.write(b, 'no_stream', 1),
+              data.write(a, 1n, 1),
+            ]),
+          );
+          expect(error).toBeInstanceOf(EventStoreError);
+          expect((error as EventStoreError).code).toBe('invalid_argument');
+          expect(await store.streamRevision(a)).toBe('no_stream');
+          expect(await store.streamRevision(b)).toBe('no_stream');
+          return;
+        }
         const results = await store.appendToStreams([
           data.write(a, 'no_stream', 2),
           data.write(b, 'no_stream', 1),
@@ -552,7 +567,7 @@ export function describeEventStoreContract(
         const stream = data.stream('round-trip');
         const events = [
           data.event({ type: 'WasteGenerated', schemaVersion: 3, data: RICH_DATA, metadata: RICH_METADATA }),
-          // A canonical UUID id, which EventStoreDB stores natively (other ids are mapped).
+          // A canonical UUID id, which KurrentDB stores natively (other ids are mapped).
           data.event({ id: '4f1f3c2a-9b7e-4d1c-8a2b-0c5d6e7f8091', data: {}, metadata: {} }),
         ];
         const started = Date.now();

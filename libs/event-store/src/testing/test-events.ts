@@ -2,7 +2,7 @@ import type { EventToAppend, JsonObject, StreamWrite } from '../event-store.port
 
 /**
  * Deterministic test data: ids, streams and payloads come from a counter inside a namespace, so a run is
- * reproducible and runs against a shared server (EventStoreDB keeps everything) do not collide.
+ * reproducible and runs against a shared server (KurrentDB keeps everything) do not collide.
  */
 export class TestEvents {
   private counter = 0;

@@ -10,13 +10,14 @@ export class ConfigurationError extends Error {
   }
 }
 
-export type StoreKind = 'sqlite' | 'postgres' | 'eventstoredb';
+export type StoreKind = 'sqlite' | 'postgres' | 'kurrentdb';
 
 /** Where the event log lives: the same environment variables for the api, the projector and the CLI. */
 export interface StoreSettings {
   readonly store: StoreKind;
   readonly dataDir: string;
   readonly databaseUrl?: string;
+  /** KURRENTDB_URL (EVENTSTORE_URL, the name before the move to KurrentDB, still read). */
   readonly eventStoreUrl?: string;
   /** PostgreSQL schemas are `<prefix>_events` and `<prefix>_read`. */
   readonly postgresSchemaPrefix: string;
@@ -25,20 +26,23 @@ export interface StoreSettings {
 }
 
 /**
- * WASTEFLOW_STORE (sqlite | postgres | eventstoredb), WASTEFLOW_DATA_DIR (default ./data), DATABASE_URL
- * (postgres, and the read models of eventstoredb), EVENTSTORE_URL, WASTEFLOW_PG_SCHEMA_PREFIX,
+ * WASTEFLOW_STORE (sqlite | postgres | kurrentdb; `eventstoredb`, its name before, is the same),
+ * WASTEFLOW_DATA_DIR (default ./data), DATABASE_URL (postgres, and the read models of kurrentdb),
+ * KURRENTDB_URL (or EVENTSTORE_URL), WASTEFLOW_PG_SCHEMA_PREFIX,
  * WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS (default 30).
  */
 export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreSettings {
-  const store = (env.WASTEFLOW_STORE ?? 'sqlite') as StoreKind;
-  if (!['sqlite', 'postgres', 'eventstoredb'].includes(store)) {
-    throw new ConfigurationError(`WASTEFLOW_STORE must be sqlite, postgres or eventstoredb, not ${store}`);
+  const named = env.WASTEFLOW_STORE ?? 'sqlite';
+  const store = (named === 'eventstoredb' ? 'kurrentdb' : named) as StoreKind;
+  if (!['sqlite', 'postgres', 'kurrentdb'].includes(store)) {
+    throw new ConfigurationError(`WASTEFLOW_STORE must be sqlite, postgres or kurrentdb, not ${named}`);
   }
+  const kurrentDbUrl = env.KURRENTDB_URL || env.EVENTSTORE_URL;
   if (store !== 'sqlite' && !env.DATABASE_URL) {
     throw new ConfigurationError(`WASTEFLOW_STORE=${store} needs DATABASE_URL (the read models live there)`);
   }
-  if (store === 'eventstoredb' && !env.EVENTSTORE_URL) {
-    throw new ConfigurationError('WASTEFLOW_STORE=eventstoredb needs EVENTSTORE_URL');
+  if (store === 'kurrentdb' && !kurrentDbUrl) {
+    throw new ConfigurationError(`WASTEFLOW_STORE=${named} needs KURRENTDB_URL`);
   }
   if (env.WASTEFLOW_PG_SCHEMA_PREFIX && !/^[a-z_][a-z0-9_]{0,40}$/.test(env.WASTEFLOW_PG_SCHEMA_PREFIX)) {
     throw new ConfigurationError('WASTEFLOW_PG_SCHEMA_PREFIX must be a lower-case SQL identifier');
@@ -54,7 +58,7 @@ export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Stor
     store,
     dataDir: resolve(env.WASTEFLOW_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL,
-    eventStoreUrl: env.EVENTSTORE_URL,
+    eventStoreUrl: kurrentDbUrl,
     postgresSchemaPrefix: env.WASTEFLOW_PG_SCHEMA_PREFIX || 'wasteflow',
     idempotencyRetentionDays,
   };
@@ -74,9 +78,9 @@ export function eventStoreConfigFor(settings: StoreSettings): EventStoreConfig {
         schema: `${settings.postgresSchemaPrefix}_events`,
         idempotencyRetentionDays,
       };
-    case 'eventstoredb':
+    case 'kurrentdb':
       return {
-        kind: 'eventstoredb',
+        kind: 'kurrentdb',
         connectionString: settings.eventStoreUrl as string,
         idempotencyRetentionDays,
       };

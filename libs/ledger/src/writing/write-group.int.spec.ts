@@ -36,6 +36,9 @@ describe('WriteGroup (bulk) on SQLite', () => {
   /** Runs once, right before the next group commit (a commit of more than one item). */
   let beforeGroupCommit: (() => Promise<void>) | undefined;
   let groupCommits = 0;
+  /** Stands in for KurrentDB's rule (capabilities.streamsOncePerAppend): each stream once per commit. */
+  let streamsOnce = false;
+  let repeatedInOneCommit = 0;
   let runner: UseCaseRunner;
   let key = 0;
 
@@ -60,8 +63,13 @@ describe('WriteGroup (bulk) on SQLite', () => {
     const real = await createEventStore({ kind: 'sqlite', file: join(directory, 'events.sqlite') });
     store = new Proxy(real, {
       get(target, property, receiver) {
+        if (property === 'capabilities') {
+          return { ...target.capabilities, streamsOncePerAppend: streamsOnce };
+        }
         if (property === 'appendToStreams') {
           return async (writes: readonly StreamWrite[], options?: AppendOptions) => {
+            const names = writes.map((write) => write.stream.toLowerCase());
+            if (new Set(names).size < names.length) repeatedInOneCommit += 1;
             if ((options?.idempotency?.length ?? 0) > 1) {
               groupCommits += 1;
               const hook = beforeGroupCommit;
@@ -207,6 +215,46 @@ describe('WriteGroup (bulk) on SQLite', () => {
     for (const index of [0, 2]) {
       const code = resultOf<{ traceCode: string }>(results[index]).traceCode;
       expect(await store.readStream(batchStream(code))).toHaveLength(1);
+    }
+  });
+
+  it('where a commit names each stream once, an item repeating a stream of the group starts the next commit', async () => {
+    const [generated] = await runner.runGroup([
+      item(generateWaste, {
+        category: 'hazardous',
+        wasteCode: '900-249-08',
+        massKg: 10,
+        occurredAt: '2026-03-02T10:00:00+08:00',
+      }),
+    ]);
+    const code = resultOf<{ traceCode: string }>(generated).traceCode;
+    streamsOnce = true;
+    repeatedInOneCommit = 0;
+    try {
+      const commitsBefore = groupCommits;
+      const results = await runner.runGroup([
+        item(splitBatch, { traceCode: code, partsKg: [1], occurredAt: '2026-03-02T10:01:00+08:00' }),
+        item(generateWaste, {
+          category: 'hazardous',
+          wasteCode: '900-249-08',
+          massKg: 3,
+          occurredAt: '2026-03-02T10:02:00+08:00',
+        }),
+        item(splitBatch, { traceCode: code, partsKg: [2], occurredAt: '2026-03-02T10:03:00+08:00' }),
+      ]);
+      expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+      expect(repeatedInOneCommit).toBe(0);
+      // the first two items together, the third (the batch stream again) in a commit of its own
+      expect(groupCommits - commitsBefore).toBe(1);
+      const events = await store.readStream(batchStream(code));
+      expect(events.map((e) => [e.type, e.data.remainingGrams])).toEqual([
+        ['WasteGenerated', undefined],
+        ['BatchSplit', 9000],
+        ['BatchSplit', 7000],
+      ]);
+      expect(events[2].metadata.prevHash).toBe(events[1].metadata.hash);
+    } finally {
+      streamsOnce = false;
     }
   });
 });

@@ -54,7 +54,8 @@ interface Pending {
  *    written, and its items are run again one by one through `LedgerWriter.execute`, in order, each with
  *    its own retries: the answers are those of item-by-item requests.
  *
- * Where the store cannot commit several streams atomically (EventStoreDB) every item is its own request.
+ * Where the store cannot commit several streams atomically every item is its own request; where it names
+ * each stream once per commit (KurrentDB), an item repeating a stream of the group starts the next commit.
  * Between items it lets the event loop in now and then (`yieldAfterMs`), so that other requests are
  * served while a long bulk request is decided.
  */
@@ -84,11 +85,16 @@ export class WriteGroup {
     let overlay = new Overlay(this.store);
     let pending: Pending[] = [];
     let writeCount = 0;
+    // Where a commit names each stream once (KurrentDB), an item touching a stream already in the group
+    // goes into the next commit: the group is flushed before it (keys compared without case, as there).
+    const oncePerCommit = this.store.capabilities.streamsOncePerAppend === true;
+    let pendingStreams = new Set<string>();
 
     const flush = async (): Promise<void> => {
       const group = pending;
       pending = [];
       writeCount = 0;
+      pendingStreams = new Set<string>();
       if (group.length === 0) return;
       const commit = group.flatMap((p) => p.prepared?.commit ?? []);
       const records = group.flatMap((p) => (p.prepared ? [p.prepared.record] : []));
@@ -158,6 +164,11 @@ export class WriteGroup {
       } catch (error) {
         results[index] = { ok: false, error };
         continue;
+      }
+      if (oncePerCommit) {
+        const streams = prepared.commit.map((write) => write.stream.toLowerCase());
+        if (streams.some((stream) => pendingStreams.has(stream))) await flush();
+        for (const stream of streams) pendingStreams.add(stream);
       }
       overlay.apply(prepared, index, item.context);
       pending.push({ index, item, prepared });

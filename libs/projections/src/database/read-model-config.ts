@@ -24,7 +24,7 @@ export function readModelSchema(config: ReadModelDatabaseConfig): string | undef
 
 /** The part of the store settings (libs/ledger `StoreSettings`) that places the read models. */
 export interface ReadModelPlacement {
-  readonly store: 'sqlite' | 'postgres' | 'eventstoredb';
+  readonly store: 'sqlite' | 'postgres' | 'kurrentdb';
   readonly dataDir: string;
   readonly databaseUrl?: string;
   /** PostgreSQL schemas are `<prefix>_events` and `<prefix>_read`. */
@@ -34,7 +34,7 @@ export interface ReadModelPlacement {
 /**
  * Where the read models of a deployment live, one mapping for the api, apps/projector and the CLI (they
  * must agree, or a projector would fill tables the api never reads): `<data dir>/read-models.sqlite` with
- * the embedded store; schema `<prefix>_read` of DATABASE_URL with postgres or eventstoredb.
+ * the embedded store; schema `<prefix>_read` of DATABASE_URL with postgres or kurrentdb.
  */
 export function readModelConfigFor(settings: ReadModelPlacement): ReadModelDatabaseConfig {
   if (settings.store === 'sqlite') {

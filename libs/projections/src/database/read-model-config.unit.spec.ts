@@ -14,19 +14,19 @@ describe('read-model placement (DESIGN.md §4 "Running it")', () => {
     });
   });
 
-  it('uses DATABASE_URL, schema <prefix>_read, with the PostgreSQL or EventStoreDB store', () => {
+  it('uses DATABASE_URL, schema <prefix>_read, with the PostgreSQL or KurrentDB store', () => {
     const url = 'postgres://db/wasteflow';
     expect(readModelConfigFor({ ...base, store: 'postgres', databaseUrl: url })).toEqual({
       kind: 'postgres',
       url,
       schema: 'wasteflow_read',
     });
-    expect(readModelConfigFor({ ...base, store: 'eventstoredb', databaseUrl: url, postgresSchemaPrefix: 'p' })).toEqual({
+    expect(readModelConfigFor({ ...base, store: 'kurrentdb', databaseUrl: url, postgresSchemaPrefix: 'p' })).toEqual({
       kind: 'postgres',
       url,
       schema: 'p_read',
     });
-    expect(() => readModelConfigFor({ ...base, store: 'eventstoredb' })).toThrow('needs DATABASE_URL');
+    expect(() => readModelConfigFor({ ...base, store: 'kurrentdb' })).toThrow('needs DATABASE_URL');
   });
 
   it('checks schema names', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
@@ -6,8 +6,9 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
   jsonEvent,
-  type EventStoreDBClient,
-} from '@eventstore/db-client';
+  type AppendStreamRequest,
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 import { IdempotencyRecordExists, InvalidArgument } from '../errors';
 import type {
   Bookkeeping,
@@ -17,10 +18,12 @@ import type {
   StoredIdempotencyRecord,
 } from '../event-store.port';
 import { acquiredLease } from '../internal/bookkeeping-policy';
-import { BOOKKEEPING_STREAM_PREFIX } from './eventstoredb-mapping';
+import { BOOKKEEPING_STREAM_PREFIX } from './kurrentdb-mapping';
 
 const RECORD_TYPE = 'IdempotencyRecorded';
 const LEASE_TYPE = 'CheckpointLeased';
+/** The event type of a stream's metadata in its `$$` metastream (what setStreamMetadata writes). */
+const METADATA_TYPE = '$metadata';
 /** A checkpoint stream keeps its last few leases only (the server drops older ones). */
 const CHECKPOINT_MAX_COUNT = 8;
 
@@ -34,24 +37,40 @@ function checkpointStream(name: string): string {
   return `${BOOKKEEPING_STREAM_PREFIX}checkpoint-${name}`;
 }
 
+/** The stream whose last event is the metadata of `stream` ($maxAge, $maxCount). */
+export function metastreamOf(stream: string): string {
+  return `$$${stream}`;
+}
+
+/** The requests that create a record and its expiry: part of the same multi-stream append as the events. */
+export interface RecordRequests {
+  readonly record: IdempotencyRecordWrite;
+  readonly requests: AppendStreamRequest[];
+}
+
 /**
- * Bookkeeping on EventStoreDB, the simplest honest way its model allows (docs/adr/0008): the server has
- * no table beside the log, so each record is a stream of its own (`~wf-idempotency-<sha256>`, a name no
- * stream of the port can map to, and never shown to the port's readers) with `$maxAge` set to the
- * retention period: the server stops returning it then and scavenging reclaims it (so the retention
- * counts from the write, also for an imported record, whose original time travels in its data). A record is written
- * after the commit's streams (there is no multi-stream transaction: a crash in between leaves events
- * without their record, and a retry is refused by the event ids or decides again). Checkpoints are a
- * stream per name whose expected revision is the fence: a save appends only if nobody appended since.
+ * Bookkeeping on KurrentDB (docs/adr/0008, 0017): the server has no table beside the log, so each record
+ * is a stream of its own (`~wf-idempotency-<sha256>`, a name no stream of the port can map to, never shown
+ * to the port's readers) created with `no_stream` in the SAME multi-stream append as the commit's events,
+ * together with its metastream (`$maxAge` = the retention period: the server stops returning it then and
+ * scavenging reclaims it; the retention counts from the write, also for an imported record, whose
+ * original time travels in its data). So a record and its events are written together or not at all, and
+ * of two commits under one key exactly one creates the stream. Checkpoints are a stream per name whose
+ * expected revision is the fence: a save appends only if nobody appended since.
  */
-export class EventStoreDbBookkeeping implements Bookkeeping {
+export class KurrentDbBookkeeping implements Bookkeeping {
   constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly client: KurrentDBClient,
     private readonly retentionSeconds: number,
     private readonly assertOpen: () => void,
   ) {}
 
-  /** Refuses a commit whose key is recorded, before any of its streams is written. */
+  /**
+   * Refuses a commit whose key is recorded, before anything is sent. The append's `no_stream` on the
+   * record stream is what decides a race; this read keeps the common case (a client retrying a request
+   * that was answered) away from the server's answer to a session mixing an idempotent stream with a
+   * failing one, which names no stream (StorageWriterService.VerifyCommitChecks, see the fake's table).
+   */
   async assertUnrecorded(records: readonly IdempotencyRecordWrite[]): Promise<void> {
     for (const record of records) {
       if (await this.readIdempotencyRecord(record.scope, record.key)) {
@@ -60,27 +79,40 @@ export class EventStoreDbBookkeeping implements Bookkeeping {
     }
   }
 
-  /** Writes the records of a commit whose streams are written; a record written meanwhile refuses. */
-  async record(records: readonly (IdempotencyRecordWrite & { readonly recordedAt?: Date })[]): Promise<void> {
-    for (const record of records) {
-      const stream = recordStream(record.scope, record.key);
-      const recordedAt = (record.recordedAt ?? new Date()).toISOString();
-      try {
-        await this.client.appendToStream(
-          stream,
-          jsonEvent({
-            type: RECORD_TYPE,
-            data: { scope: record.scope, key: record.key, record: record.record, recordedAt },
-          }),
-          { expectedRevision: NO_STREAM },
-        );
-      } catch (error) {
-        if (error instanceof WrongExpectedVersionError)
-          throw new IdempotencyRecordExists(record.scope, record.key);
-        throw error;
-      }
-      await this.client.setStreamMetadata(stream, { maxAge: this.retentionSeconds });
-    }
+  /** The record stream and its metastream, both `no_stream`, for the commit's multi-stream append. */
+  requestsFor(record: IdempotencyRecordWrite & { readonly recordedAt?: Date }): RecordRequests {
+    const stream = recordStream(record.scope, record.key);
+    const recordedAt = (record.recordedAt ?? new Date()).toISOString();
+    return {
+      record,
+      requests: [
+        {
+          streamName: stream,
+          expectedState: NO_STREAM,
+          events: [
+            jsonEvent({
+              id: randomUUID(),
+              type: RECORD_TYPE,
+              data: { scope: record.scope, key: record.key, record: record.record, recordedAt },
+            }),
+          ],
+        },
+        {
+          streamName: metastreamOf(stream),
+          expectedState: NO_STREAM,
+          events: [jsonEvent({ type: METADATA_TYPE, data: { $maxAge: this.retentionSeconds } })],
+        },
+      ],
+    };
+  }
+
+  /** The record a stream name of a failed append belongs to, if it is one of these. */
+  static recordOf(
+    requests: readonly RecordRequests[],
+    streamName: string,
+  ): IdempotencyRecordWrite | undefined {
+    return requests.find((entry) => entry.requests.some((request) => request.streamName === streamName))
+      ?.record;
   }
 
   async readIdempotencyRecord(scope: string, key: string): Promise<StoredIdempotencyRecord | undefined> {
@@ -96,10 +128,10 @@ export class EventStoreDbBookkeeping implements Bookkeeping {
     let inserted = 0;
     for (const record of records) {
       try {
-        await this.record([record]);
+        await this.client.multiStreamAppend(this.requestsFor(record).requests);
         inserted += 1;
       } catch (error) {
-        if (!(error instanceof IdempotencyRecordExists)) throw error;
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
       }
     }
     return inserted;
@@ -107,7 +139,7 @@ export class EventStoreDbBookkeeping implements Bookkeeping {
 
   async purgeIdempotencyRecords(): Promise<number> {
     throw new InvalidArgument(
-      'EventStoreDB expires idempotency records itself ($maxAge of each record stream): nothing to purge',
+      'KurrentDB expires idempotency records itself ($maxAge of each record stream): nothing to purge',
     );
   }
 
@@ -162,26 +194,38 @@ export class EventStoreDbBookkeeping implements Bookkeeping {
   /** Appends the lease at exactly `revision` (no stream when undefined): false when someone came first. */
   private async append(name: string, lease: CheckpointLease, revision: bigint | undefined): Promise<boolean> {
     const stream = checkpointStream(name);
+    const requests: AppendStreamRequest[] = [
+      {
+        streamName: stream,
+        expectedState: revision ?? NO_STREAM,
+        events: [
+          jsonEvent({
+            id: randomUUID(),
+            type: LEASE_TYPE,
+            data: {
+              owner: lease.owner,
+              token: lease.token.toString(),
+              position: lease.position.toString(),
+              expiresAt: lease.expiresAt,
+            },
+          }),
+        ],
+      },
+    ];
+    // The first lease creates the stream with its $maxCount, in the same append.
+    if (revision === undefined) {
+      requests.push({
+        streamName: metastreamOf(stream),
+        expectedState: NO_STREAM,
+        events: [jsonEvent({ type: METADATA_TYPE, data: { $maxCount: CHECKPOINT_MAX_COUNT } })],
+      });
+    }
     try {
-      await this.client.appendToStream(
-        stream,
-        jsonEvent({
-          type: LEASE_TYPE,
-          data: {
-            owner: lease.owner,
-            token: lease.token.toString(),
-            position: lease.position.toString(),
-            expiresAt: lease.expiresAt,
-          },
-        }),
-        { expectedRevision: revision ?? NO_STREAM },
-      );
+      await this.client.multiStreamAppend(requests);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return false;
       throw error;
     }
-    if (revision === undefined)
-      await this.client.setStreamMetadata(stream, { maxCount: CHECKPOINT_MAX_COUNT });
     return true;
   }
 
