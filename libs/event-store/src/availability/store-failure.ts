@@ -39,6 +39,20 @@ const POSTGRES_UNKNOWN: ReadonlyArray<[RegExp, string]> = [
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 
+/**
+ * @kurrent/kurrentdb-client errors by their `type` (utils/CommandError.js): a lost or refused connection and
+ * a deadline may come after the server committed (it cannot be known here); a follower refuses writes.
+ */
+const KURRENTDB: Readonly<Record<string, StoreFailure>> = {
+  unavailable: {
+    outcome: 'unknown',
+    reason: 'the KurrentDB cluster is unreachable or the connection was lost',
+  },
+  'deadline-exceeded': { outcome: 'unknown', reason: 'KurrentDB did not answer in time' },
+  timeout: { outcome: 'unknown', reason: 'KurrentDB did not answer in time' },
+  'not-leader': { outcome: 'not-applied', reason: 'the KurrentDB node is not the leader' },
+};
+
 /** SQLite result codes (better-sqlite3 `code`, extended codes start with the primary one). */
 const SQLITE_NOT_APPLIED: ReadonlyArray<[string, string]> = [
   ['SQLITE_FULL', 'the disk is full'],
@@ -70,6 +84,8 @@ function classify(error: unknown): StoreFailure | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message, name } = error as { code?: unknown; message?: unknown; name?: unknown };
   const text = typeof message === 'string' ? message : '';
+  const kurrent = KURRENTDB[(error as { type?: unknown }).type as string];
+  if (kurrent && error instanceof Error) return kurrent;
   if (typeof code === 'string') {
     if (name === 'SqliteError' || code.startsWith('SQLITE_')) {
       if (code.startsWith('SQLITE_IOERR')) return { outcome: 'unknown', reason: 'the disk had an I/O error' };

@@ -1,4 +1,7 @@
+import { DeadlineExceededError, NotLeaderError, UnavailableError } from '@kurrent/kurrentdb-client';
 import { storeFailureOf } from './store-failure';
+
+const grpc = (message: string, code: number): never => ({ message, code, details: message }) as never;
 
 const pg = (code: string): Error => Object.assign(new Error(`pg ${code}`), { code });
 const sqlite = (code: string): Error => Object.assign(new Error(code), { code, name: 'SqliteError' });
@@ -11,7 +14,11 @@ describe('which store failures mean "cannot take it now", and what they leave be
     [pg('55P03'), 'not-applied', /lock wait/],
     [pg('57P01'), 'unknown', /shut down/],
     [pg('08006'), 'unknown', /connection failed/],
-    [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'not-applied', /unreachable/],
+    [
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      'not-applied',
+      /unreachable/,
+    ],
     [Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'unknown', /lost/],
     [new Error('Connection terminated unexpectedly'), 'unknown', /lost/],
     [new Error('Query read timeout'), 'unknown', /lost or timed out/],
@@ -20,6 +27,17 @@ describe('which store failures mean "cannot take it now", and what they leave be
     [sqlite('SQLITE_READONLY_DBMOVED'), 'not-applied', /read-only/],
     [sqlite('SQLITE_IOERR_WRITE'), 'unknown', /I\/O/],
     [new Error('wrapped', { cause: sqlite('SQLITE_BUSY') }), 'not-applied', /locked/],
+    [new UnavailableError(grpc('connection dropped', 14)), 'unknown', /KurrentDB cluster is unreachable/],
+    [new DeadlineExceededError(grpc('deadline', 4)), 'unknown', /KurrentDB did not answer/],
+    [
+      new NotLeaderError({
+        message: 'not leader',
+        code: 5,
+        metadata: { 'leader-endpoint-host': 'kurrentdb2', 'leader-endpoint-port': '2113' },
+      } as never),
+      'not-applied',
+      /not the leader/,
+    ],
   ])('%s', (error, outcome, reason) => {
     const failure = storeFailureOf(error);
     expect(failure?.outcome).toBe(outcome);
@@ -31,5 +49,6 @@ describe('which store failures mean "cannot take it now", and what they leave be
     expect(storeFailureOf(pg('23505'))).toBeUndefined();
     expect(storeFailureOf(sqlite('SQLITE_CONSTRAINT_UNIQUE'))).toBeUndefined();
     expect(storeFailureOf('a string')).toBeUndefined();
+    expect(storeFailureOf({ type: 'unavailable' })).toBeUndefined();
   });
 });

@@ -1,35 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import {
   AccessDeniedError,
-  AppendRecordSizeExceededError,
   BACKWARDS,
   END,
   FORWARDS,
   KurrentDBClient,
-  MaxAppendSizeExceededError,
   START,
   StreamDeletedError,
   StreamNotFoundError,
-  StreamTombstonedError,
-  TransactionMaxSizeExceededError,
-  UnknownError,
-  WrongExpectedVersionError,
   jsonEvent,
   type AllStreamResolvedEvent,
   type AppendStreamRequest,
   type ReadPosition,
-  type RecordedEvent as KurrentRecordedEvent,
 } from '@kurrent/kurrentdb-client';
-import {
-  DuplicateEventId,
-  EventStoreClosed,
-  IdempotencyRecordExists,
-  InvalidArgument,
-  StoreServerRefused,
-  StreamDeleted,
-  StreamNotFound,
-  WrongExpectedRevision,
-} from '../errors';
+import { EventStoreClosed, StoreServerRefused, StreamDeleted, StreamNotFound } from '../errors';
 import type {
   ActualRevision,
   AppendOptions,
@@ -37,7 +21,6 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
-  JsonObject,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -50,23 +33,17 @@ import { validateIdempotency, validateWrites } from '../internal/append-validati
 import { retentionMs } from '../internal/bookkeeping-policy';
 import { SubscriptionSet } from '../internal/catch-up-subscription';
 import { matchesFilter, normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
-import { satisfiesExpected } from '../internal/expected-revision';
-import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
-import { KurrentDbBookkeeping, type RecordRequests } from './kurrentdb-bookkeeping';
+import { KurrentDbBookkeeping } from './kurrentdb-bookkeeping';
 import {
-  fromKurrentStream,
-  fromKurrentType,
-  fromStoredMetadata,
-  isSystemRecord,
   toExpectedState,
   toKurrentStream,
   toKurrentType,
-  toPosition,
   toProperties,
   toReadPosition,
   toRecordId,
 } from './kurrentdb-mapping';
 import { allAccessDenied, verifyServer, type ServerDescription } from './kurrentdb-server';
+import { assertStreamsOnce, decode, KurrentDbCommits, type Decoded } from './kurrentdb-commit';
 import { KurrentDbSubscription } from './kurrentdb-subscription';
 
 export type KurrentDbEventStoreOptions = {
@@ -85,32 +62,6 @@ export type KurrentDbEventStoreOptions = {
     }
 );
 
-/** One of ours as stored, with the appendToStreams call that wrote it. */
-interface Decoded {
-  readonly event: RecordedEvent;
-  readonly commit: string | undefined;
-}
-
-function decode(event: KurrentRecordedEvent | undefined): Decoded | undefined {
-  if (!event || !event.isJson || isSystemRecord(event.streamId, event.type) || !event.position)
-    return undefined;
-  const { metadata, schemaVersion, id, commit } = fromStoredMetadata(event.metadata, event.id);
-  return {
-    commit,
-    event: {
-      id,
-      stream: fromKurrentStream(event.streamId),
-      revision: event.revision,
-      position: toPosition(event.position),
-      type: fromKurrentType(event.type),
-      schemaVersion,
-      data: event.data as JsonObject,
-      metadata,
-      recordedAt: event.created,
-    },
-  };
-}
-
 function fromAll(resolved: AllStreamResolvedEvent, filter: NormalizedFilter): RecordedEvent | undefined {
   const recorded = decode(resolved.event)?.event;
   return recorded && matchesFilter(filter, recorded.stream, recorded.type) ? recorded : undefined;
@@ -119,27 +70,6 @@ function fromAll(resolved: AllStreamResolvedEvent, filter: NormalizedFilter): Re
 /** The server refused the start of a read: not a record boundary (StorageReaderWorker "InvalidPosition"). */
 function isInvalidPosition(error: unknown): boolean {
   return error instanceof Error && /invalid ?position/i.test(error.message);
-}
-
-function toActual(state: unknown): ActualRevision {
-  return typeof state === 'bigint' && state >= 0n ? state : 'no_stream';
-}
-
-/**
- * The session's requests must name each stream once, compared without case (Api.V2 StreamsService:
- * AppendRequestComparer, STREAM_ALREADY_IN_APPEND_SESSION): refused here, before anything is sent.
- */
-function assertStreamsOnce(writes: readonly StreamWrite[]): void {
-  const seen = new Set<string>();
-  for (const write of writes) {
-    const key = toKurrentStream(write.stream).toLowerCase();
-    if (seen.has(key)) {
-      throw new InvalidArgument(
-        `Stream ${JSON.stringify(write.stream)} appears twice in one commit (or twice up to case): KurrentDB appends to each stream once per multi-stream append`,
-      );
-    }
-    seen.add(key);
-  }
 }
 
 /**
@@ -166,6 +96,7 @@ export class KurrentDbEventStore implements EventStore {
     streamsOncePerAppend: true,
   } as const;
   readonly bookkeeping: KurrentDbBookkeeping;
+  private readonly commits: KurrentDbCommits;
 
   private readonly client: KurrentDBClient;
   private readonly ownsClient: boolean;
@@ -184,6 +115,7 @@ export class KurrentDbEventStore implements EventStore {
       Math.ceil(retentionMs(options.idempotencyRetentionDays) / 1000),
       () => this.assertOpen(),
     );
+    this.commits = new KurrentDbCommits(this, this.bookkeeping);
   }
 
   /**
@@ -223,12 +155,12 @@ export class KurrentDbEventStore implements EventStore {
     try {
       ({ responses } = await this.client.multiStreamAppend(session));
     } catch (error) {
-      return this.afterRefusal(error, writes, records);
+      return this.commits.afterRefusal(error, writes, records);
     }
     const lastRevisions = responses
       .slice(session.length - writes.length)
       .map((response) => response.revision);
-    return this.confirm(writes, lastRevisions, commit);
+    return this.commits.confirm(writes, lastRevisions, commit);
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -369,7 +301,8 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  private async readDecoded(
+  /** A stream's events of ours, decoded (also the read-back of KurrentDbCommits). */
+  async readDecoded(
     stream: string,
     options: { backwards: boolean; fromRevision?: bigint; maxCount?: number },
   ): Promise<Decoded[]> {
@@ -415,156 +348,4 @@ export class KurrentDbEventStore implements EventStore {
       }),
     };
   }
-
-  /**
-   * The results of an accepted append. The server accepts both a new append and one whose ids it holds
-   * already (an idempotent retry, answered with a position since 24.10), so the stored events are read
-   * back: written by this call (`wf.commit` is ours) they are the result; written by an earlier one,
-   * they must be the same events in the same place, content included, or the retry is refused.
-   */
-  private async confirm(
-    writes: readonly StreamWrite[],
-    lastRevisions: readonly bigint[],
-    commit: string,
-  ): Promise<AppendResult[]> {
-    const ranges: Decoded[][] = [];
-    for (const [index, write] of writes.entries()) {
-      const count = write.events.length;
-      const first = lastRevisions[index] - BigInt(count - 1);
-      ranges.push(
-        await this.readDecoded(write.stream, { backwards: false, fromRevision: first, maxCount: count }),
-      );
-    }
-    const ours = ranges.every(
-      (range, index) =>
-        range.length === writes[index].events.length &&
-        range.every((entry, at) => entry.commit === commit && entry.event.id === writes[index].events[at].id),
-    );
-    if (ours) {
-      return writes.map((write, index) => {
-        const last = ranges[index][ranges[index].length - 1].event;
-        return {
-          stream: write.stream,
-          revision: last.revision,
-          position: last.position,
-          eventIds: write.events.map((event) => event.id),
-          replayed: false,
-        };
-      });
-    }
-    return resolveStoredCommit(writes, storedById(ranges.flat()));
-  }
-
-  /** Translates a refused multi-stream append; nothing of it was written (the server's append is atomic). */
-  private async afterRefusal(
-    error: unknown,
-    writes: readonly StreamWrite[],
-    records: readonly RecordRequests[],
-  ): Promise<AppendResult[]> {
-    if (error instanceof WrongExpectedVersionError) {
-      const record = KurrentDbBookkeeping.recordOf(records, error.streamName);
-      if (record) throw new IdempotencyRecordExists(record.scope, record.key);
-      const write = writes.find((candidate) => toKurrentStream(candidate.stream) === error.streamName);
-      if (write)
-        throw new WrongExpectedRevision(write.stream, write.expected, toActual(error.actualState), {
-          cause: error,
-        });
-    }
-    if (error instanceof StreamTombstonedError) throw new StreamDeleted(fromKurrentStream(error.stream));
-    if (error instanceof StreamDeletedError) throw new StreamDeleted(fromKurrentStream(error.streamName));
-    if (error instanceof TransactionMaxSizeExceededError) {
-      throw new InvalidArgument(
-        `The commit is ${error.size} bytes; KurrentDB takes at most ${error.maxSize} bytes per append (MaxAppendSize): nothing was written`,
-      );
-    }
-    if (error instanceof AppendRecordSizeExceededError) {
-      throw new InvalidArgument(
-        `An event of ${fromKurrentStream(error.stream)} is ${error.size} bytes; KurrentDB takes at most ${error.maxSize} bytes per event (MaxAppendEventSize): nothing was written`,
-      );
-    }
-    if (error instanceof MaxAppendSizeExceededError) {
-      throw new InvalidArgument(
-        `The commit is over KurrentDB's ${error.maxAppendSize} bytes per append: nothing was written`,
-      );
-    }
-    if (error instanceof UnknownError || error instanceof WrongExpectedVersionError) {
-      return this.diagnose(error, writes, records);
-    }
-    throw error;
-  }
-
-  /**
-   * A refusal that names no stream: the server's answer to a session where some streams are idempotent
-   * retries and others are not (StorageWriterService.VerifyCommitChecks replies WrongExpectedVersion with
-   * no failing stream; 25.1's StreamsService then fails reading the first one). Nothing was written; what
-   * is stored says which refusal it is.
-   */
-  private async diagnose(
-    error: unknown,
-    writes: readonly StreamWrite[],
-    records: readonly RecordRequests[],
-  ): Promise<AppendResult[]> {
-    for (const { record } of records) {
-      if (await this.bookkeeping.readIdempotencyRecord(record.scope, record.key)) {
-        throw new IdempotencyRecordExists(record.scope, record.key);
-      }
-    }
-    const stored: Decoded[] = [];
-    let storedWrites = 0;
-    for (const write of writes) {
-      const placed = await this.placedAlready(write);
-      if (placed) {
-        storedWrites += 1;
-        stored.push(...placed);
-      }
-    }
-    if (storedWrites > 0) {
-      // Identical events stored for every write: a retry of a commit stored without this record (an
-      // expired one, or a commit made without a record); the caller decides what that means.
-      if (storedWrites === writes.length) return resolveStoredCommit(writes, storedById(stored));
-      throw new DuplicateEventId(
-        stored[0].event.id,
-        'already stored (a part of this commit was committed before)',
-        {
-          cause: error,
-        },
-      );
-    }
-    for (const write of writes) {
-      const actual = await this.streamRevision(write.stream);
-      if (!satisfiesExpected(write.expected, actual)) {
-        throw new WrongExpectedRevision(write.stream, write.expected, actual, { cause: error });
-      }
-    }
-    throw error;
-  }
-
-  /** The write's events where its expected revision put them, when those are its ids; else undefined. */
-  private async placedAlready(write: StreamWrite): Promise<Decoded[] | undefined> {
-    const count = write.events.length;
-    let range: Decoded[];
-    try {
-      if (typeof write.expected === 'bigint' || write.expected === 'no_stream') {
-        const first = write.expected === 'no_stream' ? 0n : write.expected + 1n;
-        range = await this.readDecoded(write.stream, {
-          backwards: false,
-          fromRevision: first,
-          maxCount: count,
-        });
-      } else {
-        // `any` / `stream_exists`: where the server would have found them, its recent appends.
-        range = (await this.readDecoded(write.stream, { backwards: true, maxCount: count })).reverse();
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFound) return undefined;
-      throw error;
-    }
-    const same =
-      range.length === count && range.every((entry, index) => entry.event.id === write.events[index].id);
-    return same ? range : undefined;
-  }
-}
-
-function storedById(entries: readonly Decoded[]): Map<string, StoredEvent> {
-  return new Map(entries.map((entry) => [entry.event.id, entry.event]));
 }
