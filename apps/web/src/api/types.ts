@@ -233,3 +233,44 @@ export interface CatalogueAnswer {
   readonly editions: readonly { readonly edition: string; readonly inForceFrom: string; readonly codes: number }[];
   readonly entries: readonly { readonly code: string; readonly category: string; readonly hazard: string; readonly name: string }[];
 }
+
+/** GET /v1/imports/{id} (and the 202 of POST /v1/imports): an import's progress, then its result per row. */
+export interface ImportRow {
+  readonly row: number;
+  /** 1…5: the 台账 table of the row (imports of several tables). */
+  readonly table?: number;
+  readonly sourceCode: string;
+  readonly status: string;
+  readonly traceCode?: string;
+  readonly note?: string;
+  readonly problem?: { status: number; rule?: string; detail?: string; title?: string };
+}
+
+export interface ImportJob {
+  readonly importId: string;
+  readonly status: 'running' | 'done' | 'failed';
+  readonly sha256: string;
+  readonly createdAt: string;
+  readonly finishedAt?: string;
+  /** Rows of the file. */
+  readonly rows: number;
+  readonly applied: number;
+  readonly alreadyApplied: number;
+  /** Rows of acts the ledger already holds (tables 2–5), and those still waiting for the other party. */
+  readonly matched?: number;
+  readonly unmatched?: number;
+  readonly refused: number;
+  readonly pending: number;
+  readonly failure?: string;
+  /** The first refused rows, each with its problem document. */
+  readonly refusedRows: readonly ImportRow[];
+  /** Its per-row report as a sheet. */
+  readonly report: string;
+}
+
+/** POST /v1/imports?dryRun=true: what would be imported. */
+export interface ImportDryRun {
+  readonly dryRun: true;
+  readonly sha256: string;
+  readonly rows: number;
+}
