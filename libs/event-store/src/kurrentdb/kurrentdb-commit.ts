@@ -1,9 +1,11 @@
 import {
   AppendRecordSizeExceededError,
+  DeadlineExceededError,
   MaxAppendSizeExceededError,
   StreamDeletedError,
   StreamTombstonedError,
   TransactionMaxSizeExceededError,
+  UnavailableError,
   UnknownError,
   WrongExpectedVersionError,
   type RecordedEvent as KurrentRecordedEvent,
@@ -86,6 +88,30 @@ export function assertStreamsOnce(writes: readonly StreamWrite[]): void {
   }
 }
 
+/** The results, when every write's range carries this call's commit id (so it wrote them); else undefined. */
+function writtenByThisCall(
+  writes: readonly StreamWrite[],
+  ranges: readonly (readonly Decoded[])[],
+  commit: string,
+): AppendResult[] | undefined {
+  const ours = ranges.every(
+    (range, index) =>
+      range.length === writes[index].events.length &&
+      range.every((entry, at) => entry.commit === commit && entry.event.id === writes[index].events[at].id),
+  );
+  if (!ours) return undefined;
+  return writes.map((write, index) => {
+    const last = ranges[index][ranges[index].length - 1].event;
+    return {
+      stream: write.stream,
+      revision: last.revision,
+      position: last.position,
+      eventIds: write.events.map((event) => event.id),
+      replayed: false,
+    };
+  });
+}
+
 function storedById(entries: readonly Decoded[]): Map<string, StoredEvent> {
   return new Map(entries.map((entry) => [entry.event.id, entry.event]));
 }
@@ -128,31 +154,20 @@ export class KurrentDbCommits {
         }),
       );
     }
-    const ours = ranges.every(
-      (range, index) =>
-        range.length === writes[index].events.length &&
-        range.every((entry, at) => entry.commit === commit && entry.event.id === writes[index].events[at].id),
+    return (
+      writtenByThisCall(writes, ranges, commit) ?? resolveStoredCommit(writes, storedById(ranges.flat()))
     );
-    if (ours) {
-      return writes.map((write, index) => {
-        const last = ranges[index][ranges[index].length - 1].event;
-        return {
-          stream: write.stream,
-          revision: last.revision,
-          position: last.position,
-          eventIds: write.events.map((event) => event.id),
-          replayed: false,
-        };
-      });
-    }
-    return resolveStoredCommit(writes, storedById(ranges.flat()));
   }
 
-  /** Translates a refused multi-stream append; nothing of it was written (the server's append is atomic). */
+  /**
+   * Translates a refused multi-stream append (nothing of it was written: the server's append is atomic),
+   * or one whose answer never came (a lost connection, a deadline: it may have committed).
+   */
   async afterRefusal(
     error: unknown,
     writes: readonly StreamWrite[],
     records: readonly RecordRequests[],
+    commit: string,
   ): Promise<AppendResult[]> {
     if (error instanceof WrongExpectedVersionError) {
       const record = KurrentDbBookkeeping.recordOf(records, error.streamName);
@@ -180,8 +195,13 @@ export class KurrentDbCommits {
         `The commit is over KurrentDB's ${error.maxAppendSize} bytes per append: nothing was written`,
       );
     }
-    if (error instanceof UnknownError || error instanceof WrongExpectedVersionError) {
-      return this.diagnose(error, writes, records);
+    if (
+      error instanceof UnknownError ||
+      error instanceof WrongExpectedVersionError ||
+      error instanceof UnavailableError ||
+      error instanceof DeadlineExceededError
+    ) {
+      return this.diagnose(error, writes, records, commit);
     }
     throw error;
   }
@@ -189,28 +209,29 @@ export class KurrentDbCommits {
   /**
    * A refusal that names no stream: the server's answer to a session where some streams are idempotent
    * retries and others are not (StorageWriterService.VerifyCommitChecks replies WrongExpectedVersion with
-   * no failing stream; 25.1's StreamsService then fails reading the first one). Nothing was written; what
-   * is stored says which refusal it is.
+   * no failing stream; 25.1's StreamsService then fails reading the first one), or no answer at all. What
+   * is stored says which it was: this call's commit (its `wf.commit` on every write: the answer was lost,
+   * the results stand), a taken key, an earlier identical commit, a part stored before, a moved stream —
+   * or, when none of these, the error itself (then nothing of this call is stored, as far as reads show).
    */
   private async diagnose(
     error: unknown,
     writes: readonly StreamWrite[],
     records: readonly RecordRequests[],
+    commit: string,
   ): Promise<AppendResult[]> {
+    const placements: (Decoded[] | undefined)[] = [];
+    for (const write of writes) placements.push(await this.placedAlready(write));
+    const placed = placements.filter((range): range is Decoded[] => range !== undefined);
+    const ours = placed.length === writes.length ? writtenByThisCall(writes, placed, commit) : undefined;
+    if (ours) return ours;
     for (const { record } of records) {
       if (await this.bookkeeping.readIdempotencyRecord(record.scope, record.key)) {
         throw new IdempotencyRecordExists(record.scope, record.key);
       }
     }
-    const stored: Decoded[] = [];
-    let storedWrites = 0;
-    for (const write of writes) {
-      const placed = await this.placedAlready(write);
-      if (placed) {
-        storedWrites += 1;
-        stored.push(...placed);
-      }
-    }
+    const stored = placed.flat();
+    const storedWrites = placed.length;
     if (storedWrites > 0) {
       // Identical events stored for every write: a retry of a commit stored without this record (an
       // expired one, or a commit made without a record); the caller decides what that means.

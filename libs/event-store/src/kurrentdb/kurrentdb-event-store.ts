@@ -155,7 +155,7 @@ export class KurrentDbEventStore implements EventStore {
     try {
       ({ responses } = await this.client.multiStreamAppend(session));
     } catch (error) {
-      return this.commits.afterRefusal(error, writes, records);
+      return this.commits.afterRefusal(error, writes, records, commit);
     }
     const lastRevisions = responses
       .slice(session.length - writes.length)

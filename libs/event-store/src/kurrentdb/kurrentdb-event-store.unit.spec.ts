@@ -7,6 +7,7 @@ import {
   WrongExpectedRevision,
 } from '../errors';
 import type { RecordedEvent } from '../event-store.port';
+import { storeFailureOf } from '../availability/store-failure';
 import { createEventStore } from '../create-event-store';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { FakeKurrentDbClient, type FakeKurrentDbOptions } from '../testing/fake-kurrentdb-client';
@@ -125,6 +126,32 @@ describe('KurrentDB adapter: what the stand-in of the server shows', () => {
     await expect(store.append(stream, changedMetadata, 'no_stream')).rejects.toBeInstanceOf(DuplicateEventId);
     expect(await store.append(stream, events, 'no_stream')).toEqual({ ...first, replayed: true });
     expect(await store.streamRevision(stream)).toBe(1n);
+  });
+
+  it('an append whose answer is lost is resolved from what is stored: ours stands, nothing twice', async () => {
+    open();
+    const record = { scope: 'k:actor', key: 'k-lost', record: { answer: 1 } };
+    const writes = [
+      data.write(data.stream('lost-a'), 'no_stream', 2),
+      data.write(data.stream('lost-b'), 'no_stream', 1),
+    ];
+    // committed, then the connection dropped: the client cannot tell; our wf.commit on the events can
+    server.loseConnectionOnNextAppend('after-commit');
+    const results = await store.appendToStreams(writes, { idempotency: [record] });
+    expect(results.map((result) => [result.revision, result.replayed])).toEqual([
+      [1n, false],
+      [0n, false],
+    ]);
+    expect(await store.bookkeeping.readIdempotencyRecord('k:actor', 'k-lost')).toMatchObject({
+      key: 'k-lost',
+    });
+    // dropped before the commit: the error stands (a store failure, outcome unknown), nothing was written
+    server.loseConnectionOnNextAppend('before-commit');
+    const other = data.write(data.stream('lost-c'), 'no_stream', 1);
+    const error = await store.appendToStreams([other]).catch((caught: unknown) => caught);
+    expect(storeFailureOf(error)?.outcome).toBe('unknown');
+    expect(await store.streamRevision(data.stream('lost-c'))).toBe('no_stream');
+    expect((await store.appendToStreams([other]))[0].replayed).toBe(false);
   });
 
   it('a recorded key refuses before anything is sent to the server', async () => {

@@ -48,6 +48,7 @@ import {
  * | 16 | `$maxAge` / `$maxCount` in a stream's `$$` metastream hide older events from reads before scavenging removes them | Core Data/StreamMetadata; ReaderIndex/IndexReader.cs |
  * | 17 | a subscription ends when the server says so: shutting down drops every subscription (Unsubscribed), a lost connection or leader change errors it | Core Services/SubscriptionsService.cs Handle(BecomeShuttingDown); Enumerator.AllSubscription.cs |
  * | 18 | $all reads start AT their position (inclusive); subscriptions deliver strictly after it; the server writes records of its own (`$stats-*`, `$$` metadata) that readers see | AllReader.ReadAllEventsForwardInternal (`>= pos`); Enumerator.AllSubscription |
+ * | 19 | a connection lost around an append (gRPC UNAVAILABLE / INTERNAL) reaches the caller as UnavailableError whether or not the server committed: the outcome is unknown to the client | client utils/CommandError.js convertToCommandError; gRPC status semantics |
  */
 
 interface StoredRecord {
@@ -138,6 +139,8 @@ export class FakeKurrentDbClient {
   private appends = 0;
   /** Sessions the fake was asked to append (accepted or not). */
   sessions = 0;
+  /** Row 19: how the next append's connection fails, if it does. */
+  private nextConnectionLoss: 'before-commit' | 'after-commit' | undefined;
 
   constructor(options: FakeKurrentDbOptions = {}) {
     this.version = options.version ?? '25.1.0';
@@ -189,6 +192,20 @@ export class FakeKurrentDbClient {
     }
     await Promise.resolve();
     this.sessions += 1;
+    const loss = this.nextConnectionLoss;
+    this.nextConnectionLoss = undefined;
+    if (loss === 'before-commit') throw new UnavailableError(serviceError('Connection dropped', 14));
+    const result = this.appendSession(requests);
+    if (loss === 'after-commit') throw new UnavailableError(serviceError('Connection dropped', 14));
+    return result;
+  }
+
+  /** Row 19: the next append loses its connection, before the server commits it or after. */
+  loseConnectionOnNextAppend(when: 'before-commit' | 'after-commit'): void {
+    this.nextConnectionLoss = when;
+  }
+
+  private appendSession(requests: AppendStreamRequest[]): MultiAppendResult {
     if (requests.length === 0) throw new UnknownError(serviceError('append session without requests', 9));
     const seen = new Set<string>();
     let total = 0;

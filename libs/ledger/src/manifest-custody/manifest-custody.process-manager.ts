@@ -72,8 +72,9 @@ const silent: ProcessManagerLogger = { log: () => undefined, warn: () => undefin
  * half-way leaves some batches done, and the rerun completes the others without repeating any.
  *
  * The commands that append these manifest events write the same custody events in their own commit, so
- * normally there is nothing left to do here; this is what completes a half-written commit (EventStoreDB
- * has no multi-stream transaction) or events appended by other means (imports, repairs).
+ * normally there is nothing left to do here; this is what completes a half-written commit (one the
+ * EventStoreDB adapter wrote stream by stream before every store committed atomically, docs/adr/0017) or
+ * events appended by other means (imports, repairs).
  *
  * Checkpoint: the position of the last manifest event handled, kept in the event store's bookkeeping
  * (`manifest-custody`, beside the log, docs/adr/0008) under a lease: one instance holds it and runs, the
