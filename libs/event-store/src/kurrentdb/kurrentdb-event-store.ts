@@ -67,6 +67,12 @@ function fromAll(resolved: AllStreamResolvedEvent, filter: NormalizedFilter): Re
   return recorded && matchesFilter(filter, recorded.stream, recorded.type) ? recorded : undefined;
 }
 
+async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of source) items.push(item);
+  return items;
+}
+
 /** The server refused the start of a read: not a record boundary (StorageReaderWorker "InvalidPosition"). */
 function isInvalidPosition(error: unknown): boolean {
   return error instanceof Error && /invalid ?position/i.test(error.message);
@@ -199,11 +205,20 @@ export class KurrentDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     // $all reads start AT the given position (inclusive); `seen` makes them exclusive and pages seamless.
     let seen = options.after;
-    let from: ReadPosition = seen === undefined ? START : await this.readablePosition(seen);
+    let from: ReadPosition = seen === undefined || seen <= 0n ? START : toReadPosition(seen);
     while (events.length < limit) {
       let count = 0;
       let last: bigint | undefined;
-      for await (const resolved of this.readAllFrom(from, FORWARDS)) {
+      let page: AllStreamResolvedEvent[];
+      try {
+        page = await collect(this.readAllFrom(from, FORWARDS));
+      } catch (error) {
+        // Not a record boundary (only a position this adapter did not hand out): find the one before it.
+        if (seen !== options.after || seen === undefined || !isInvalidPosition(error)) throw error;
+        from = await this.readablePosition(seen);
+        page = await collect(this.readAllFrom(from, FORWARDS));
+      }
+      for (const resolved of page) {
         count += 1;
         const position = resolved.event?.position.commit;
         if (position === undefined) continue;
