@@ -1,9 +1,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import type { Response } from 'supertest';
-import { BOOK_TABLES, cstTime } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
+import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import { PARTIES, problemShapeErrors, storesFor, type PrincipalName } from './support/fixtures';
+import { binary, csvOf, xlsxOf, yearOfRows, type Binary } from './support/import-sheets';
 import { seededApp } from './support/seeded-app';
 
 /**
@@ -15,84 +14,6 @@ import { seededApp } from './support/seeded-app';
 const SUITE = 'imports e2e';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TABLE1 = BOOK_TABLES[0];
-
-type Binary = Response & { body: Buffer };
-function binary(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
-class Lcg {
-  private state = 20250101n;
-  int(min: number, max: number): number {
-    this.state = (this.state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
-    return min + Math.floor((Number(this.state >> 11n) / 2 ** 53) * (max - min + 1));
-  }
-}
-
-interface SheetRow {
-  code: string;
-  occurredAt: string;
-  category: string;
-  subtype?: string;
-  wasteCode?: string;
-  grams: number;
-}
-
-/** A year (2025, CST) of a generator's records: hazardous oil, slag, fly ash, exact to the gram. */
-function yearOfRows(n: number): SheetRow[] {
-  const random = new Lcg();
-  const kinds = [
-    { category: 'hazardous', wasteCode: '900-249-08' },
-    { category: 'industrial', subtype: 'slag' },
-    { category: 'industrial', subtype: 'fly_ash' },
-  ];
-  const start = Date.parse('2025-01-01T00:00:00+08:00');
-  const span = Date.parse('2026-01-01T00:00:00+08:00') - start;
-  return Array.from({ length: n }, (_, i) => ({
-    code: `HIS-2025-${String(i + 1).padStart(5, '0')}`,
-    occurredAt: new Date(start + Math.floor((span / n) * i) + random.int(0, 59) * 1000).toISOString(),
-    ...kinds[random.int(0, kinds.length - 1)],
-    grams: random.int(1, 5_000_000),
-  }));
-}
-
-/** The cells of a row in the export's columns (the ones the ledger keeps; the others empty). */
-function cellsOf(row: SheetRow): (string | number)[] {
-  const names: Record<string, string> = {
-    hazardous: '危险废物',
-    industrial: '一般工业固体废物',
-    slag: '炉渣',
-    fly_ash: '粉煤灰',
-  };
-  const byKey: Record<string, string | number> = {
-    traceCode: row.code,
-    occurredAt: cstTime(row.occurredAt),
-    description: row.category === 'hazardous' ? '废矿物油' : '',
-    wasteCode: row.wasteCode ?? '',
-    tonnes: (Math.round(row.grams / 1000) / 1000).toFixed(3),
-    unit: '吨',
-    grams: row.grams,
-    category: names[row.category],
-    subtype: row.subtype ? names[row.subtype] : '',
-  };
-  return TABLE1.columns.map((c) => byKey[c.key] ?? '');
-}
-
-function csvOf(rows: SheetRow[]): Buffer {
-  return Buffer.from(stringify([TABLE1.columns.map((c) => c.header), ...rows.map(cellsOf)], { bom: true }));
-}
-
-async function xlsxOf(rows: SheetRow[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.addWorksheet('说明').addRow(['文件', '历史台账']);
-  const sheet = workbook.addWorksheet(TABLE1.sheet);
-  sheet.addRow(TABLE1.columns.map((c) => c.header));
-  for (const row of rows)
-    sheet.addRow(cellsOf(row).map((v, i) => (TABLE1.columns[i].key === 'grams' ? v : String(v))));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'imports');
@@ -230,6 +151,36 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
     expect(await app.t.headPosition()).toBe(head);
   }, 120_000);
+
+  it('recognises a book exported from this ledger and imported back: every row matched, nothing applied', async () => {
+    const position = (await app.t.headPosition()).toString();
+    const exported = (await app.t.http
+      .get('/v1/ledger-book')
+      .query({ party: PARTIES.generator.uscc, from: '2025-01', to: '2025-12', minPosition: position })
+      .set('Authorization', token('generator'))
+      .buffer(true)
+      .parse(binary as never)) as Binary;
+    expect(exported.status).toBe(200);
+    const head = await app.t.headPosition();
+    const res = await post('generator', exported.body, XLSX);
+    expect(res.status).toBe(202);
+    const done = await finished(res.body.importId as string);
+    expect(done).toMatchObject({ status: 'done', rows: N, matched: N, applied: 0, alreadyApplied: 0 });
+    expect(await app.t.headPosition()).toBe(head);
+    // the report names the event each row is
+    const report = (await app.t.http
+      .get(`/v1/imports/${res.body.importId as string}/report.xlsx`)
+      .set('Authorization', token('generator'))
+      .buffer(true)
+      .parse(binary as never)) as Binary;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(report.body as unknown as ArrayBuffer);
+    const row2 = (workbook.getWorksheet('导入结果') as ExcelJS.Worksheet).getRow(2);
+    expect(row2.getCell(4).value).toBe('matched');
+    const event = (await app.t.store.readAll({ after: 0n })).find((e) => e.id === row2.getCell(10).value);
+    expect(event?.type).toBe('WasteGenerated');
+    expect(String(row2.getCell(6).value)).toBe(event?.position.toString());
+  }, 600_000);
 
   it('refuses a file with row problems whole, naming row, column and rule; appends nothing', async () => {
     const bad = csvOf([

@@ -37,7 +37,13 @@ export {
 export type { KeyCollector, RowAccess } from './runner/row-access';
 export { defineProjection, type Projection } from './runner/projection';
 export { LeaseUnavailable, ProjectionFailed } from './runner/errors';
-export { DEFAULT_LEASE_TTL_MS, ownerId, parseOwner, type LeaseTiming } from './runner/lease-policy';
+export {
+  DEFAULT_LEASE_TTL_MS,
+  ownerId,
+  parseOwner,
+  processIsAlive,
+  type LeaseTiming,
+} from './runner/lease-policy';
 export type { LeaseKeeper } from './runner/lease-keeper';
 export { namedLease, type NamedLeaseOptions } from './runner/named-lease';
 export {

@@ -1,37 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { JsonObject } from '@wasteflow/event-store';
+import { CLOCK, type Clock, type JsonObject } from '@wasteflow/event-store';
 import { requestHash, SubmitCommandsCommand, type BulkItem, type Principal } from '@wasteflow/ledger';
+import { LedgerBookQuery } from '@wasteflow/projections';
 import { WRITE_ROUTES } from '../common/routes';
 import { ProblemDetailsFilter } from '../problems/problem-details.filter';
+import { ImportJobStore, type ImportJob, type RowCounts, type RowResult } from './import-job.store';
 import type { GenerationRow, ImportPlan } from './import-rows';
-
-export type RowStatus = 'pending' | 'applied' | 'already-applied' | 'refused';
-
-export interface RowResult {
-  readonly row: number;
-  readonly sourceCode: string;
-  status: RowStatus;
-  traceCode?: string;
-  position?: string;
-  problem?: JsonObject;
-}
-
-export interface ImportJob {
-  readonly id: string;
-  readonly partyUscc: string;
-  readonly sha256: string;
-  readonly createdAt: string;
-  status: 'running' | 'done' | 'failed';
-  readonly rows: RowResult[];
-  failure?: string;
-}
 
 /** Rows sent to the ledger at once: one bulk command (grouped commits, the event loop let in between items). */
 const CHUNK = 500;
-/** Finished jobs kept for polling and for their report (the oldest forgotten first; in memory only). */
-const KEPT_JOBS = 200;
+/** How often a running job tells the other processes it is alive (see STALE_MS). */
+const HEARTBEAT_MS = 10_000;
+
+type PartyPrincipal = Extract<Principal, { kind: 'party' }>;
 
 /**
  * The asynchronous part of an import: the checked rows posted to the ledger as the generations they stand
@@ -39,25 +22,47 @@ const KEPT_JOBS = 200;
  * file's order). Each row's Idempotency-Key is derived from the party, the row's source batch code and its
  * body, so the same file — or the same row in another file — applies nothing the second time ("already
  * applied", with the trace code of the first time); its correlation id names the file and the row, and is in
- * the metadata of the event it made (provenance).
+ * the metadata of the event it made (provenance). A row exported from this ledger (its hidden 事件编号 names
+ * an event of the party) is `matched`: it is already recorded, nothing is applied.
+ *
+ * The job and every row's result are stored beside the log (ImportJobStore) after each chunk, so a restart
+ * keeps them; a job cut by a restart is `interrupted` (not resumed: the file is not kept), and a re-run of
+ * the file is safe — the rows applied before are `already-applied`, nothing twice.
  */
 @Injectable()
 export class ImportJobs {
   private readonly logger = new Logger('Imports');
   private readonly problems = new ProblemDetailsFilter();
-  private readonly jobs = new Map<string, ImportJob>();
 
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly store: ImportJobStore,
+    private readonly book: LedgerBookQuery,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  get(id: string): ImportJob | undefined {
-    return this.jobs.get(id);
+  get(id: string): Promise<ImportJob | undefined> {
+    return this.store.find(id);
   }
 
-  running(partyUscc: string): ImportJob | undefined {
-    return [...this.jobs.values()].find((j) => j.partyUscc === partyUscc && j.status === 'running');
+  counts(id: string): Promise<RowCounts> {
+    return this.store.counts(id);
   }
 
-  start(principal: Extract<Principal, { kind: 'party' }>, plan: ImportPlan, at: Date): ImportJob {
+  /** The first 100 refused rows (the whole list is the report). */
+  async refusedRows(id: string) {
+    return (await this.store.rows(id, { limit: 100, statuses: ['refused'] })).map(({ seq: _seq, ...r }) => r);
+  }
+
+  rowsOf(id: string): AsyncGenerator<RowResult[]> {
+    return this.store.allRows(id);
+  }
+
+  running(partyUscc: string): Promise<ImportJob | undefined> {
+    return this.store.running(partyUscc);
+  }
+
+  async start(principal: PartyPrincipal, plan: ImportPlan, at: Date): Promise<ImportJob> {
     const ordered = [...plan.rows].sort(
       (a, b) => Date.parse(a.body.occurredAt) - Date.parse(b.body.occurredAt) || a.row - b.row,
     );
@@ -67,39 +72,69 @@ export class ImportJobs {
       sha256: plan.sha256,
       createdAt: at.toISOString(),
       status: 'running',
-      rows: ordered.map((r) => ({ row: r.row, sourceCode: r.sourceCode, status: 'pending' })),
+      rows: ordered.length,
     };
-    this.jobs.set(job.id, job);
-    this.forgetOld();
-    void this.run(job, principal, ordered).catch((error: unknown) => {
-      job.status = 'failed';
-      job.failure = (error as Error).message;
-      this.logger.error(`import ${job.id} failed: ${(error as Error).stack ?? String(error)}`);
-    });
+    const results: RowResult[] = ordered.map((r, seq) => ({
+      seq,
+      row: r.row,
+      table: 1,
+      sourceCode: r.sourceCode,
+      status: 'pending',
+    }));
+    await this.store.create(job, results);
+    const heartbeat = setInterval(() => {
+      this.store.heartbeat(job.id).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    void this.run(job, principal, ordered, results)
+      .then(() => this.store.finish(job.id, 'done', this.clock.now()))
+      .catch(async (error: unknown) => {
+        this.logger.error(`import ${job.id} failed: ${(error as Error).stack ?? String(error)}`);
+        await this.store
+          .finish(job.id, 'failed', this.clock.now(), (error as Error).message)
+          .catch(() => undefined);
+      })
+      .finally(() => clearInterval(heartbeat));
     return job;
   }
 
   private async run(
     job: ImportJob,
-    principal: Extract<Principal, { kind: 'party' }>,
+    principal: PartyPrincipal,
     rows: readonly GenerationRow[],
+    results: RowResult[],
   ): Promise<void> {
     const { route } = WRITE_ROUTES['generate-waste'];
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
-      const items: BulkItem[] = chunk.map((row) => ({
-        type: 'generate-waste',
-        input: row.body,
-        envelope: {
-          principal,
-          idempotencyKey: importKey(principal.partyUscc, row),
-          correlationId: `import:${job.sha256.slice(0, 16)}:row:${row.row}`,
-          requestHash: requestHash({ route, params: {}, body: row.body }),
-        },
-      }));
-      const outcomes = await this.commands.execute(new SubmitCommandsCommand(items));
-      outcomes.forEach((outcome, i) => {
-        const result = job.rows[start + i];
+      const known = await this.exported(principal.partyUscc, chunk);
+      const toApply: number[] = [];
+      chunk.forEach((row, i) => {
+        const entry = row.eventId === undefined ? undefined : known.get(row.eventId);
+        const result = results[start + i];
+        if (entry === undefined) return void toApply.push(i);
+        result.status = 'matched';
+        result.traceCode = entry.traceCode;
+        result.position = entry.position;
+        result.eventId = entry.eventId;
+        result.note = 'exported from this ledger: already recorded';
+      });
+      const items: BulkItem[] = toApply.map((i) => {
+        const row = chunk[i];
+        return {
+          type: 'generate-waste',
+          input: row.body,
+          envelope: {
+            principal,
+            idempotencyKey: importKey(principal.partyUscc, row),
+            correlationId: `import:${job.sha256.slice(0, 16)}:row:${row.row}`,
+            requestHash: requestHash({ route, params: {}, body: row.body }),
+          },
+        };
+      });
+      const outcomes = items.length ? await this.commands.execute(new SubmitCommandsCommand(items)) : [];
+      outcomes.forEach((outcome, k) => {
+        const result = results[start + toApply[k]];
         if (outcome.ok) {
           result.status = outcome.outcome.replayed ? 'already-applied' : 'applied';
           result.traceCode = String((outcome.outcome.result as JsonObject).traceCode);
@@ -112,16 +147,15 @@ export class ImportJobs {
           result.problem = problem as unknown as JsonObject;
         }
       });
+      await this.store.saveRows(job.id, results.slice(start, start + chunk.length));
     }
-    job.status = 'done';
   }
 
-  private forgetOld(): void {
-    if (this.jobs.size <= KEPT_JOBS) return;
-    for (const [id, job] of this.jobs) {
-      if (this.jobs.size <= KEPT_JOBS) break;
-      if (job.status !== 'running') this.jobs.delete(id);
-    }
+  /** The rows' events that are the party's generations in this ledger (by the hidden event id column). */
+  private async exported(partyUscc: string, rows: readonly GenerationRow[]) {
+    const ids = rows.flatMap((r) => (r.eventId === undefined ? [] : [r.eventId]));
+    const entries = ids.length ? await this.book.byEventIds(partyUscc, ids) : [];
+    return new Map(entries.filter((e) => e.tableNo === 1).map((e) => [e.eventId, e]));
   }
 }
 
@@ -131,14 +165,4 @@ export function importKey(partyUscc: string, row: GenerationRow): string {
     .update(JSON.stringify([partyUscc, row.sourceCode, row.body]))
     .digest('hex');
   return `import-${digest}`;
-}
-
-export function summaryOf(job: ImportJob) {
-  const count = (status: RowStatus) => job.rows.filter((r) => r.status === status).length;
-  return {
-    applied: count('applied'),
-    alreadyApplied: count('already-applied'),
-    refused: count('refused'),
-    pending: count('pending'),
-  };
 }

@@ -4,10 +4,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { parse as csvParser } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { CATEGORY_NAMES, SUBTYPE_NAMES, type WasteCategory } from '@wasteflow/domain';
 import { BOOK_TABLES } from '../documents-ledger-book/ledger-book.columns';
 import { GenerateWasteDto } from '../generate-waste/generate-waste.dto';
+import { WholeCharacterWorkbookReader } from './xlsx-reader';
 
 /**
  * The import's reading of a 台账 file (issue 14 item 6): the sheet 表1 产生环节 of an xlsx, or a CSV, in the
@@ -30,6 +30,8 @@ export interface GenerationRow {
   readonly row: number;
   /** The batch code the file gives (its own, or another system's): provenance, not a ledger code. */
   readonly sourceCode: string;
+  /** The hidden 事件编号 of a row exported from a wasteflow ledger (looked up: this ledger's own row?). */
+  readonly eventId?: string;
   readonly body: {
     category: string;
     subtype?: string;
@@ -78,6 +80,7 @@ const H = {
   grams: header('grams'),
   category: header('category'),
   subtype: header('subtype'),
+  eventId: header('eventId'),
 };
 /** Which column a field of the generation body comes from (for the problems). */
 const COLUMN_OF: Record<string, string> = {
@@ -101,6 +104,9 @@ const SUBTYPE_BY_NAME = new Map<string, string>(
     [key, key],
   ]),
 );
+
+/** An event id as the export writes it (a UUID); anything else in the column is not looked up. */
+const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Cell = string | number | Date | null;
 
@@ -243,7 +249,9 @@ class Collector {
         Object.values(error.constraints ?? {})[0] ?? 'invalid',
       );
     }
-    if (errors.length === 0) this.rows.push({ row: rowNo, sourceCode, body });
+    const eventId = cellText(get(H.eventId));
+    if (errors.length === 0)
+      this.rows.push({ row: rowNo, sourceCode, ...(EVENT_ID.test(eventId) ? { eventId } : {}), body });
   }
 
   /** Exact grams when the hidden column has them (they must agree with the tonnes shown), else the tonnes. */
@@ -330,7 +338,7 @@ function* chunks(file: Buffer): Generator<Buffer> {
 
 /** The sheet of table 1: named as the export names it, else the first whose header has 产生批次编码. */
 async function readXlsx(file: Buffer, collector: Collector, tick: () => Promise<void>): Promise<void> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks(file)), {
+  const reader = new WholeCharacterWorkbookReader(Readable.from(chunks(file)), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

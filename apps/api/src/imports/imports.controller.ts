@@ -6,7 +6,8 @@ import type { Principal } from '@wasteflow/ledger';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
-import { ImportJobs, summaryOf, type ImportJob } from './import-jobs';
+import type { ImportJob, RowCounts } from './import-job.store';
+import { ImportJobs } from './import-jobs';
 import { CSV_TYPE, XLSX_TYPE, planImport, type ImportPlan } from './import-rows';
 import { importReport } from './import-report';
 
@@ -50,16 +51,22 @@ class ImportRunning extends Error {
   }
 }
 
-function jobView(job: ImportJob) {
+function jobView(job: ImportJob, counts: RowCounts, refusedRows: unknown[]) {
   return {
     importId: job.id,
     status: job.status,
     sha256: job.sha256,
     createdAt: job.createdAt,
-    rows: job.rows.length,
-    ...summaryOf(job),
+    ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+    rows: job.rows,
+    applied: counts.applied,
+    alreadyApplied: counts['already-applied'],
+    matched: counts.matched,
+    unmatched: counts.unmatched,
+    refused: counts.refused,
+    pending: counts.pending,
     ...(job.failure ? { failure: job.failure } : {}),
-    refusedRows: job.rows.filter((r) => r.status === 'refused').slice(0, 100),
+    refusedRows,
     report: `/v1/imports/${job.id}/report.xlsx`,
   };
 }
@@ -117,26 +124,29 @@ export class ImportsController {
         wouldApply: plan.rows.map((r) => ({ row: r.row, sourceCode: r.sourceCode, ...r.body })).slice(0, 100),
       };
     }
-    const running = this.jobs.running(principal.partyUscc);
+    const running = await this.jobs.running(principal.partyUscc);
     if (running) throw new ImportRunning(running);
-    const job = this.jobs.start(principal, plan, this.clock.now());
+    const job = await this.jobs.start(principal, plan, this.clock.now());
     void reply.header('location', `/v1/imports/${job.id}`);
-    return jobView(job);
+    return this.view(job);
   }
 
   @Get(':id')
-  @Allow('party')
+  @Allow('party', 'admin', 'auditor')
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'An import: its progress, then its result per row (applied, already applied, refused)',
+    summary:
+      'An import: its progress, then its result per row (applied, already applied, matched, unmatched, refused)',
+    description:
+      'Read by the party that started it, an admin or an auditor. Kept across restarts; a job cut by one is `interrupted` (send the file again: nothing is applied twice).',
   })
   @ApiProblems(401, 403, 404)
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return jobView(this.own(principal, id));
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.view(await this.own(principal, id));
   }
 
   @Get(':id/report.xlsx')
-  @Allow('party')
+  @Allow('party', 'admin', 'auditor')
   @ApiBearerAuth()
   @ApiProduces(XLSX_TYPE)
   @ApiOperation({ summary: 'The per-row report of an import as a sheet' })
@@ -146,19 +156,30 @@ export class ImportsController {
     @Param('id') id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const job = this.own(principal, id);
-    const body = importReport(job);
+    const job = await this.own(principal, id);
+    const body = importReport(this.jobs.rowsOf(job.id));
     void reply
       .header('content-type', XLSX_TYPE)
       .header('content-disposition', `attachment; filename="import-${job.id}.xlsx"`)
       .send(body);
   }
 
-  /** Another party's import does not exist for this one (404, never 403: its id says nothing). */
-  private own(principal: Principal, id: string): ImportJob {
-    const job = ID.test(id) ? this.jobs.get(id) : undefined;
-    if (!job || principal.kind !== 'party' || job.partyUscc !== principal.partyUscc)
-      throw new ImportNotFound(id);
+  private async view(job: ImportJob) {
+    const [counts, refused] = await Promise.all([this.jobs.counts(job.id), this.jobs.refusedRows(job.id)]);
+    return jobView(job, counts, refused);
+  }
+
+  /**
+   * Another party's import does not exist for this one (404, never 403: its id says nothing); an admin or
+   * an auditor reads any.
+   */
+  private async own(principal: Principal, id: string): Promise<ImportJob> {
+    const job = ID.test(id) ? await this.jobs.get(id) : undefined;
+    const reader =
+      principal.kind === 'admin' ||
+      principal.kind === 'auditor' ||
+      (principal.kind === 'party' && job?.partyUscc === principal.partyUscc);
+    if (!job || !reader) throw new ImportNotFound(id);
     return job;
   }
 }

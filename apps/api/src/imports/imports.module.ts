@@ -1,6 +1,8 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { LEDGER_BOOK_PROVIDERS } from '../documents-ledger-book/ledger-book.controller';
+import { ImportJobStore } from './import-job.store';
 import { ImportJobs } from './import-jobs';
 import { CSV_TYPE, XLSX_TYPE } from './import-rows';
 import { ImportsController } from './imports.controller';
@@ -8,7 +10,7 @@ import { ImportsController } from './imports.controller';
 /** The import of 台账 records (issue 14 item 6). */
 @Module({
   controllers: [ImportsController],
-  providers: [ImportJobs],
+  providers: [ImportJobs, ImportJobStore, ...LEDGER_BOOK_PROVIDERS],
 })
 export class ImportsModule implements OnModuleInit {
   constructor(private readonly adapter: HttpAdapterHost) {}

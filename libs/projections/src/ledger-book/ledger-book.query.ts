@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { formatPosition } from '@wasteflow/event-store';
 import { ReadModelReader, type SqlRow } from '../query/read-model-reader';
+import type { RowOf } from '../runner/table';
 import { bigintOf, textOf } from '../query/values';
 import {
   LEDGER_BOOK_PROJECTION,
@@ -49,6 +50,33 @@ export interface LedgerBookParty {
   readonly uscc: string;
   readonly name: string;
   readonly districtCode: string;
+}
+
+function entryOf(row: RowOf<typeof ledgerBookEntries>): LedgerBookEntry {
+  return {
+    tableNo: row.tableNo as LedgerBookTableNo,
+    position: formatPosition(row.position),
+    seq: row.seq,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    occurredAt: row.occurredAt,
+    traceCode: row.traceCode,
+    linkedCodes: row.linkedCodes,
+    category: row.category,
+    subtype: row.subtype,
+    wasteCode: row.wasteCode,
+    description: row.description,
+    grams: row.grams,
+    movement: row.movement,
+    counterpartyUscc: row.counterpartyUscc,
+    carrierUscc: row.carrierUscc,
+    manifestNo: row.manifestNo,
+    vehiclePlate: row.vehiclePlate,
+    operation: row.operation,
+    mode: row.mode,
+    permitNo: row.permitNo,
+    note: row.note,
+  };
 }
 
 /** Rows per read: small enough that one read never holds the event loop, large enough to be cheap. */
@@ -119,34 +147,42 @@ export class LedgerBookQuery {
         params,
       );
       if (rows.length === 0) return;
-      yield rows.map((row) => ({
-        tableNo: row.tableNo as LedgerBookTableNo,
-        position: formatPosition(row.position),
-        seq: row.seq,
-        eventId: row.eventId,
-        eventType: row.eventType,
-        occurredAt: row.occurredAt,
-        traceCode: row.traceCode,
-        linkedCodes: row.linkedCodes,
-        category: row.category,
-        subtype: row.subtype,
-        wasteCode: row.wasteCode,
-        description: row.description,
-        grams: row.grams,
-        movement: row.movement,
-        counterpartyUscc: row.counterpartyUscc,
-        carrierUscc: row.carrierUscc,
-        manifestNo: row.manifestNo,
-        vehiclePlate: row.vehiclePlate,
-        operation: row.operation,
-        mode: row.mode,
-        permitNo: row.permitNo,
-        note: row.note,
-      }));
+      yield rows.map(entryOf);
       if (rows.length < LEDGER_BOOK_PAGE) return;
       const last = rows[rows.length - 1];
       after = { position: last.position, seq: last.seq };
     }
+  }
+
+  /**
+   * The party's rows of these events (whatever the period), as the book holds them now: how an import
+   * recognises a row exported from this ledger (its hidden 事件编号).
+   */
+  async byEventIds(partyUscc: string, eventIds: readonly string[]): Promise<LedgerBookEntry[]> {
+    return this.lookUp(partyUscc, 'event_id', [...new Set(eventIds)]);
+  }
+
+  /** The party's rows of these batch codes (every table), in ledger order. */
+  async byTraceCodes(partyUscc: string, traceCodes: readonly string[]): Promise<LedgerBookEntry[]> {
+    return this.lookUp(partyUscc, 'trace_code', [...new Set(traceCodes)]);
+  }
+
+  private async lookUp(
+    partyUscc: string,
+    column: 'event_id' | 'trace_code',
+    values: readonly string[],
+  ): Promise<LedgerBookEntry[]> {
+    const found: LedgerBookEntry[] = [];
+    for (let i = 0; i < values.length; i += 500) {
+      const chunk = values.slice(i, i + 500);
+      const rows = await this.reader.select(
+        ledgerBookEntries,
+        `WHERE party_uscc = ? AND ${column} IN (${chunk.map(() => '?').join(', ')}) ORDER BY position, seq`,
+        [partyUscc, ...chunk],
+      );
+      found.push(...rows.map(entryOf));
+    }
+    return found;
   }
 
   /** Party names by USCC, for the counterparties a page names. */
