@@ -17,6 +17,7 @@ import { IndicatorReportModule } from './documents-indicator-report/indicator-re
 import { LedgerBookModule } from './documents-ledger-book/ledger-book.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { DocumentsModule } from './documents/documents.module';
+import { PeopleModule } from './people/people.module';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
 import { GrantPermitController } from './grant-permit/grant-permit.controller';
 import { GrantTransferApprovalController } from './transfer-approvals/transfer-approvals.controller';
@@ -92,6 +93,7 @@ export class AppModule {
         FeedModule,
         ImportsModule,
         DocumentsModule,
+        PeopleModule,
         CatalogueModule,
         WebhooksModule,
         ConsoleModule,

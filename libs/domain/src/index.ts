@@ -21,6 +21,7 @@ export * from './values/category';
 export * from './values/role';
 export * from './values/time';
 export * from './values/text';
+export * from './values/person';
 
 // catalogue, origin accounting
 export * from './catalogue/hw-catalogue';

@@ -152,6 +152,58 @@ export interface Bookkeeping {
   releaseCheckpoint(name: string, token: bigint): Promise<void>;
 }
 
+/**
+ * A person's record beside the log (ADR 14, DESIGN §10): a name and phone sealed by the caller with a key
+ * of the person's own. The store keeps both as opaque bytes, never in an event; erasing the person deletes
+ * the key and the sealed bytes and keeps only the fact (when, by whom) that the record was erased.
+ */
+export interface PersonRecordWrite {
+  readonly personId: string;
+  /** The person's own key (the caller's cipher decides its length). */
+  readonly key: Buffer;
+  /** What the key opens (the caller's cipher text, with whatever nonce and tag it needs). */
+  readonly sealed: Buffer;
+}
+
+export type StoredPersonRecord =
+  | {
+      readonly personId: string;
+      readonly status: 'present';
+      readonly key: Buffer;
+      readonly sealed: Buffer;
+      readonly recordedAt: Date;
+    }
+  | {
+      readonly personId: string;
+      readonly status: 'erased';
+      readonly erasedAt: Date;
+      readonly erasedBy: string;
+    };
+
+export type PersonErasure = 'erased' | 'already_erased' | 'not_found';
+
+/**
+ * Personal data records (crypto-shredding, ADR 14): beside the log, never in it, so that a person can be
+ * erased while every event and hash stays as it was.
+ */
+export interface PersonalDataRecords {
+  /**
+   * Stores each record whose person id is new, and leaves alone an id stored (or erased) already: a
+   * retried command never overwrites, and never brings an erased person back. Resolves with the ids it
+   * inserted.
+   */
+  put(records: readonly PersonRecordWrite[]): Promise<string[]>;
+  /** The records of the ids that have one (present or erased); unknown ids are absent from the map. */
+  read(personIds: readonly string[]): Promise<Map<string, StoredPersonRecord>>;
+  /** Deletes the key and the sealed bytes; keeps when and by whom. */
+  erase(personId: string, erasedBy: string, at: Date): Promise<PersonErasure>;
+  /**
+   * Removes records outright (no trace kept): only for records a refused command stored and no event
+   * references (the ledger's compensation). Erased records are left as they are.
+   */
+  discard(personIds: readonly string[]): Promise<void>;
+}
+
 export interface SubscriptionOptions {
   /** A checkpoint: delivery starts strictly after it. Omit to start from the beginning. */
   readonly after?: bigint;
@@ -179,7 +231,8 @@ export interface Subscription {
 }
 
 /** What `checkWritable` found: ok, or why every write would fail now. */
-export type WriteReadiness = { readonly writable: true } | { readonly writable: false; readonly reason: string };
+export type WriteReadiness =
+  { readonly writable: true } | { readonly writable: false; readonly reason: string };
 
 export interface EventStore {
   /** `memory`: the test double of testing/in-memory-event-store.ts. */
@@ -223,6 +276,9 @@ export interface EventStore {
 
   /** Idempotency records and checkpoints: beside the log, never in it. */
   readonly bookkeeping: Bookkeeping;
+
+  /** Personal data records (ADR 14): beside the log, erasable. */
+  readonly personalData: PersonalDataRecords;
 
   readonly capabilities: {
     /** appendToStreams commits all streams or none, idempotency records included. */

@@ -41,3 +41,5 @@ export * from './config/hw-catalogue-file';
 export * from './ledger.module';
 export * from './revoke-token/revoke-token.command';
 export * from './access/token-errors';
+export * from './people/people-records';
+export * from './people/person-cipher';

@@ -1,3 +1,4 @@
+import { PeopleRecords } from './people/people-records';
 import { DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
@@ -92,6 +93,7 @@ export class LedgerModule {
           }),
       },
       UseCaseRunner,
+      PeopleRecords,
       LegacyBookkeepingMigration,
       ...COMMAND_HANDLERS,
       {
@@ -120,6 +122,7 @@ export class LedgerModule {
         LedgerWriter,
         TokenService,
         UseCaseRunner,
+        PeopleRecords,
         ManifestCustodyProcessManager,
         DECIDE_OPTIONS,
         CqrsModule,

@@ -15,6 +15,8 @@ import {
   parseUscc,
   parseVehiclePlate,
   parseTransferApprovalNo,
+  parsePhone,
+  PHONE_RULE,
   validateWasteCode,
   isCalendarDate,
   parseOptionalText,
@@ -58,6 +60,10 @@ export const IsUscc = (options?: ValidationOptions) =>
     'must be a USCC: 18 characters with a valid GB 32100-2015 check character',
     options,
   );
+
+/** A phone number (digits, +, -, spaces, parentheses; 3 to 32 characters): the domain's `parsePhone`. */
+export const IsPhone = (options?: ValidationOptions) =>
+  domainValue('phone', (v) => parsePhone(v, 'phone'), `must be ${PHONE_RULE}`, options);
 
 export const IsTraceCode = (options?: ValidationOptions) =>
   domainValue(

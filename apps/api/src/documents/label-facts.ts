@@ -15,7 +15,7 @@ import {
 } from '@wasteflow/domain';
 import { EVENT_STORE, StreamNotFound, type EventStore } from '@wasteflow/event-store';
 import { TraceQuery, type TraceView } from '@wasteflow/projections';
-import type { Principal } from '@wasteflow/ledger';
+import { PeopleRecords, printedContact, type Principal } from '@wasteflow/ledger';
 import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import { API_CONFIG } from '../storage/storage.module';
 import { HW_CATALOGUES } from '../catalogue/catalogue.token';
@@ -60,6 +60,7 @@ export class LabelFactsReader {
     @Inject(HW_CATALOGUES) private readonly catalogues: HwCatalogueEditions | undefined,
     private readonly trace: TraceQuery,
     private readonly parties: PartyRegistry,
+    private readonly people: PeopleRecords,
   ) {}
 
   /** The label of a batch the principal may read (403 otherwise, 404 when there is no such batch). */
@@ -78,6 +79,10 @@ export class LabelFactsReader {
       : undefined;
     const unitUscc = view.origin.generatorUscc;
     const unit = await this.parties.find(unitUscc);
+    // the unit's contact (PartyRegistered v3), resolved now: HJ 1276 puts it on the container for whoever
+    // handles it, so every reader of the batch gets it; 已删除 once the person was erased (ADR 14)
+    const contactId = unit?.contactPersonId;
+    const contact = contactId ? (await this.people.resolve([contactId])).get(contactId) : undefined;
     // recorded at generation (v2); for a batch recorded before, the loaded catalogue's column
     const hazards: readonly HazardCharacteristic[] | undefined =
       generated?.hazards ?? (entry ? parseHazards(entry.hazard) : undefined);
@@ -100,6 +105,7 @@ export class LabelFactsReader {
           ? digitalIdentificationCode(unitUscc, view.wasteCode, generatedOn, serial)
           : undefined,
       unitName: unit?.name,
+      contact: printedContact(contact),
       generatedOn,
       weightKg: view.heldKg,
       remarks: remarksOf(creation),

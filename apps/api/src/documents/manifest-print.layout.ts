@@ -51,6 +51,8 @@ export interface ManifestPrint {
     readonly licenceNo?: string;
     readonly driver?: string;
     readonly driverPhone?: string;
+    readonly escort?: string;
+    readonly escortPhone?: string;
     readonly vehicleType?: string;
     readonly vehiclePlate?: string;
     readonly from?: string;
@@ -303,14 +305,18 @@ export function manifestPages(print: ManifestPrint): Page[] {
     ['单位名称', print.carrier.name],
     ['统一社会信用代码', print.carrier.uscc],
   ]);
+  fieldRow(shapes, cursor, [['道路运输经营许可证号', print.carrier.licenceNo]]);
   fieldRow(shapes, cursor, [
-    ['道路运输经营许可证号', print.carrier.licenceNo],
     ['运输工具', print.carrier.vehicleType],
     ['车牌号', print.carrier.vehiclePlate],
   ]);
   fieldRow(shapes, cursor, [
     ['驾驶员', print.carrier.driver],
     ['联系电话', print.carrier.driverPhone],
+  ]);
+  fieldRow(shapes, cursor, [
+    ['押运员', print.carrier.escort],
+    ['联系电话', print.carrier.escortPhone],
   ]);
   fieldRow(shapes, cursor, [
     ['运输起点', print.carrier.from],

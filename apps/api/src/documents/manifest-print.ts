@@ -8,7 +8,8 @@ import {
   type RegisteredParty,
 } from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
-import type { Principal } from '@wasteflow/ledger';
+import { PeopleRecords, printedName, printedPhone, type Principal } from '@wasteflow/ledger';
+import { PickupFactsReader } from '../people/pickup-facts';
 import { ManifestQuery, type ManifestView } from '@wasteflow/projections';
 import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import type { ApiConfig } from '../config/api-config';
@@ -53,6 +54,8 @@ export class ManifestPrintReader {
     private readonly manifests: ManifestQuery,
     private readonly parties: PartyRegistry,
     private readonly batches: LabelFactsReader,
+    private readonly pickups: PickupFactsReader,
+    private readonly people: PeopleRecords,
   ) {}
 
   async print(principal: Principal, manifestNo: string): Promise<ManifestPrint> {
@@ -100,6 +103,11 @@ export class ManifestPrintReader {
       startedAt: cstMinute(leg.startedAt),
       endedAt: cstMinute(laterLegs[i + 1]?.startedAt ?? view.receivedAt),
     }));
+    // people resolved now (ADR 14): a name and phone while the record has its key, 已删除 after erasure
+    const pickup = view.pickedUpAt === null ? {} : await this.pickups.of(view.manifestNo);
+    const contacts = await this.people.resolve([shipper?.contactPersonId, receiver?.contactPersonId]);
+    const shipperContact = shipper?.contactPersonId ? contacts.get(shipper.contactPersonId) : undefined;
+    const receiverContact = receiver?.contactPersonId ? contacts.get(receiver.contactPersonId) : undefined;
     const codes = view.lines.flatMap((l) => (l.wasteCode ? [l.wasteCode] : []));
     const received = view.receivedAt !== null;
     const receivedKg = received
@@ -113,6 +121,8 @@ export class ManifestPrintReader {
         uscc: view.shipper.uscc,
         name: view.shipper.name ?? undefined,
         address: shipper?.address,
+        handler: printedName(shipperContact),
+        phone: printedPhone(shipperContact),
         emergencyPhone: shipper?.emergencyPhone,
       },
       handedOverAt: cstMinute(view.pickedUpAt),
@@ -122,6 +132,12 @@ export class ManifestPrintReader {
         uscc: view.carrier.uscc,
         name: view.carrier.name ?? undefined,
         address: carrier?.address,
+        licenceNo: pickup.transportLicenceNo,
+        vehicleType: pickup.vehicleType,
+        driver: printedName(pickup.driver),
+        driverPhone: printedPhone(pickup.driver),
+        escort: printedName(pickup.escort),
+        escortPhone: printedPhone(pickup.escort),
         vehiclePlate: view.vehiclePlate ?? undefined,
         from: view.shipper.name ?? view.shipper.uscc,
         to: laterLegs[0]?.place ?? view.receiver.name ?? view.receiver.uscc,
@@ -133,6 +149,8 @@ export class ManifestPrintReader {
         uscc: view.receiver.uscc,
         name: view.receiver.name ?? undefined,
         address: receiver?.address,
+        handler: printedName(receiverContact),
+        phone: printedPhone(receiverContact),
         permitNo: permitFor(receiver, codes),
         receivedAt: cstMinute(view.receivedAt),
         significantDiscrepancy: received ? (view.discrepancy ? '是' : '否') : undefined,

@@ -3,7 +3,16 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode, IsVehiclePlate } from '../common/validation';
+import { TEXT_BOUNDS } from '@wasteflow/domain';
+import { PersonDto } from '../common/person.dto';
+import {
+  IsIsoInstant,
+  IsManifestNo,
+  IsMassKg,
+  IsOptionalFreeText,
+  IsTraceCode,
+  IsVehiclePlate,
+} from '../common/validation';
 
 export class PickupWeighingDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -46,6 +55,44 @@ export class PickUpManifestDto {
   @ValidateNested({ each: true })
   @Type(() => PickupWeighingDto)
   lines?: PickupWeighingDto[];
+
+  @ApiPropertyOptional({
+    type: PersonDto,
+    example: { name: '张三', phone: '13800138000' },
+    description:
+      '驾驶员 (personal data): kept in an erasable record encrypted with a key of its own; the event and the ' +
+      'answer carry only driverPersonId (ADR 14). Printed on the 联单 until erased, then 已删除.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PersonDto)
+  driver?: PersonDto;
+
+  @ApiPropertyOptional({
+    type: PersonDto,
+    example: { name: '李四', phone: '13900139000' },
+    description: '押运员 (personal data), as the driver',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PersonDto)
+  escort?: PersonDto;
+
+  @ApiPropertyOptional({
+    example: '危险货物厢式运输车',
+    maxLength: TEXT_BOUNDS.code,
+    description: '车辆类型',
+  })
+  @IsOptionalFreeText(TEXT_BOUNDS.code)
+  vehicleType?: string;
+
+  @ApiPropertyOptional({
+    example: '浙交运管许可杭字330100001234号',
+    maxLength: TEXT_BOUNDS.code,
+    description: 'The carrier’s road transport licence number (道路运输经营许可证号)',
+  })
+  @IsOptionalFreeText(TEXT_BOUNDS.code)
+  transportLicenceNo?: string;
 }
 
 /** A bulk item (`pick-up-manifest`): the body with the manifest number of the path. */
@@ -80,4 +127,12 @@ export class PickUpManifestResponseDto extends WriteResponseDto {
   discrepancy!: boolean;
   @ApiProperty({ example: 0.05 })
   tolerance!: number;
+  @ApiPropertyOptional({ example: 'p-3f0c5b1e9a7d4c2b8e6f1a0d9c8b7a65', description: 'The driver’s record' })
+  driverPersonId?: string;
+  @ApiPropertyOptional({ example: 'p-9a7d4c2b8e6f1a0d9c8b7a653f0c5b1e', description: 'The escort’s record' })
+  escortPersonId?: string;
+  @ApiPropertyOptional({ example: '危险货物厢式运输车' })
+  vehicleType?: string;
+  @ApiPropertyOptional({ example: '浙交运管许可杭字330100001234号' })
+  transportLicenceNo?: string;
 }

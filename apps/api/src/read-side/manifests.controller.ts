@@ -24,6 +24,7 @@ import { ApiProblems } from '../common/openapi';
 import { ManifestNumberPipe } from '../common/path-params';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ReadYourWrites } from './read-your-writes';
+import { PickupFactsReader, type PickupFacts } from '../people/pickup-facts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -86,6 +87,7 @@ export class ManifestsController {
     private readonly manifests: ManifestQuery,
     private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly pickups: PickupFactsReader,
   ) {}
 
   @Get()
@@ -161,7 +163,9 @@ export class ManifestsController {
     description:
       'Its parties (shipper, the carrier of every leg, receiver), regulators whose regions include the shipper’s or the receiver’s district ' +
       'and whose categories include a line’s category, auditors. A regulator reads only the lines of its categories (a manifest ' +
-      'carries one category; one recorded before that rule may mix them). `overdue` is decided at the time of the request.',
+      'carries one category; one recorded before that rule may mix them). `overdue` is decided at the time of the request. ' +
+      '`pickup` (after the pickup): the vehicle type, the carrier’s transport licence and the driver and escort, their ' +
+      'records resolved at the time of the request (status `erased` and 已删除 once a person was erased).',
   })
   @ApiParam({ name: 'no', example: '20263301000001', description: 'Manifest number (14 digits)' })
   @ApiQuery({ name: 'minPosition', required: false })
@@ -170,11 +174,14 @@ export class ManifestsController {
     @CurrentPrincipal() principal: Principal,
     @Param('no', ManifestNumberPipe) manifestNo: string,
     @Query('minPosition') minPosition?: string,
-  ): Promise<ManifestView> {
+  ): Promise<ManifestView & { pickup?: PickupFacts }> {
     await this.readYourWrites.reach(minPosition, 'manifests');
     const { view } = await readScoped(principal, `manifest ${manifestNo}`, () =>
       this.manifests.find(manifestNo, this.clock.now()),
     );
-    return manifestLinesInScope(principal, view);
+    const scoped = manifestLinesInScope(principal, view);
+    if (view.pickedUpAt === null) return scoped;
+    // the people of the pickup, resolved now, for exactly the callers who may read the manifest's events
+    return { ...scoped, pickup: await this.pickups.of(manifestNo) };
   }
 }

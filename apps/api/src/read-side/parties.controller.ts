@@ -10,7 +10,7 @@ import {
   type PartyRole,
   type RegisteredParty,
 } from '@wasteflow/domain';
-import type { Principal } from '@wasteflow/ledger';
+import { PeopleRecords, type PersonView, type Principal } from '@wasteflow/ledger';
 import {
   Forbidden,
   narrowRegulatorScope,
@@ -67,6 +67,15 @@ export function canReadParty(principal: Principal, party: RegisteredParty): bool
   }
 }
 
+/**
+ * Who may read a party's people (its contact person, ADR 14): the party itself, regulators of its district,
+ * auditors — not the other parties that may read a carrier's or receiver's register entry.
+ */
+export function canReadPartyPeople(principal: Principal, party: RegisteredParty): boolean {
+  if (principal.kind === 'party') return principal.partyUscc === party.uscc;
+  return canReadParty(principal, party);
+}
+
 function count(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
   if (!/^\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > max) {
@@ -82,6 +91,7 @@ export class PartiesController {
   constructor(
     private readonly registry: PartyRegistry,
     private readonly readYourWrites: ReadYourWrites,
+    private readonly people: PeopleRecords,
   ) {}
 
   @Get()
@@ -170,11 +180,16 @@ export class PartiesController {
   @ApiOperation({
     summary: 'A registered party: name, roles, district, permits (valid, expired or revoked)',
     description:
-      'The same rule as the list: auditors; regulators of its district; itself; any party for a carrier or receiver.',
+      'The same rule as the list: auditors; regulators of its district; itself; any party for a carrier or receiver. ' +
+      '`contactPerson` (registered with PartyRegistered v3; shown to the party itself, its regulators and auditors): the ' +
+      'record resolved at the time of the request, 已删除 once erased.',
   })
   @ApiParam({ name: 'uscc', example: '91330106MA27Y5XK06' })
   @ApiProblems(400, 401, 403, 404)
-  async party(@CurrentPrincipal() principal: Principal, @Param('uscc') raw: string): Promise<PartyView> {
+  async party(
+    @CurrentPrincipal() principal: Principal,
+    @Param('uscc') raw: string,
+  ): Promise<PartyView & { contactPerson?: PersonView }> {
     let uscc: string;
     try {
       uscc = parseUscc(raw, 'uscc');
@@ -187,6 +202,9 @@ export class PartiesController {
     if (!canReadParty(principal, state)) {
       throw new Forbidden(`party ${uscc} is outside what this token may read`);
     }
-    return partyView(state);
+    const view = partyView(state);
+    if (state.contactPersonId === undefined || !canReadPartyPeople(principal, state)) return view;
+    const people = await this.people.resolve([state.contactPersonId]);
+    return { ...view, contactPerson: people.get(state.contactPersonId) };
   }
 }

@@ -21,6 +21,7 @@ import { InventoryController, INVENTORY_PROVIDERS } from './inventory.controller
 import { ManifestsController } from './manifests.controller';
 import { PartiesController } from './parties.controller';
 import { ReadYourWrites } from './read-your-writes';
+import { PeopleModule } from '../people/people.module';
 import { TraceController } from './trace.controller';
 import { WhoAmIController } from './whoami.controller';
 import {
@@ -48,6 +49,7 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
         metrics,
       }),
     }),
+    PeopleModule,
   ],
   controllers: [
     TraceController,

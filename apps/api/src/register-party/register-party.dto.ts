@@ -1,8 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { PARTY_ROLES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
+import { PersonDto } from '../common/person.dto';
 import { IsDistrictCode, IsIsoInstant, IsUscc, IsFreeText, IsOptionalFreeText } from '../common/validation';
 
 export class RegisterPartyDto {
@@ -46,6 +56,17 @@ export class RegisterPartyDto {
   })
   emergencyPhone?: string;
 
+  @ApiPropertyOptional({
+    type: PersonDto,
+    example: { name: '王五', phone: '13700137000' },
+    description:
+      '联系人 of the unit (personal data): an erasable record, the event carries only contactPersonId (ADR 14)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PersonDto)
+  contactPerson?: PersonDto;
+
   @ApiPropertyOptional({ example: EXAMPLE.occurredAt, description: 'Defaults to the time of recording' })
   @IsOptional()
   @IsIsoInstant()
@@ -61,4 +82,9 @@ export class RegisterPartyResponseDto extends WriteResponseDto {
   roles!: string[];
   @ApiProperty({ example: '330106' })
   districtCode!: string;
+  @ApiPropertyOptional({
+    example: 'p-3f0c5b1e9a7d4c2b8e6f1a0d9c8b7a65',
+    description: 'The contact person’s record',
+  })
+  contactPersonId?: string;
 }

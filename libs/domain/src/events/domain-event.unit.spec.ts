@@ -39,12 +39,12 @@ describe('events', () => {
       'TransferApprovalDrawn',
     ]);
     const changed = {
-      PartyRegistered: 2,
+      PartyRegistered: 3,
       WasteGenerated: 2,
       WasteUtilised: 2,
       WasteDisposed: 2,
       ManifestIssued: 4,
-      ManifestPickedUp: 2,
+      ManifestPickedUp: 3,
       ManifestReceived: 4,
     };
     expect(Object.fromEntries(Object.entries(EVENT_SCHEMA_VERSIONS).filter(([, v]) => v !== 1))).toEqual(

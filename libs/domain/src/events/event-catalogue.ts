@@ -91,11 +91,12 @@ const T = TRANSFER_APPROVAL_EVENT_SHAPES;
 
 export const EVENT_CATALOGUE = {
   // v2 (issue 14): the unit's address and emergency phone, optional; a v1 event is a v2 without them
+  // v3 (issue 14): the contact person as a reference to an erasable record (ADR 14); v2 had none
   PartyRegistered: {
     ...party,
     creates: true,
-    version: 2,
-    upcasters: { 1: (data) => data },
+    version: 3,
+    upcasters: { 1: (data) => data, 2: sameData },
     data: P.PartyRegistered,
   },
   PermitGranted: { ...party, creates: false, ...v1, data: P.PermitGranted },
@@ -199,11 +200,13 @@ export const EVENT_CATALOGUE = {
     data: M.ManifestIssued,
   },
   // v2: the weighing at pickup judged per line and in total; v2: a receipt line of 0 kg is `lost` (ADR 0009)
+  // v3 (issue 14): the driver and escort (references to erasable records, ADR 14), the vehicle type and the
+  // carrier's transport licence number, all optional; v2 had none
   ManifestPickedUp: {
     ...manifest,
     creates: false,
-    version: 2,
-    upcasters: { 1: pickedUpV1ToV2 },
+    version: 3,
+    upcasters: { 1: pickedUpV1ToV2, 2: sameData },
     data: M.ManifestPickedUp,
   },
   // 多式联运 (issue 16 item 5): the carrier in transit hands the manifest to the next carrier

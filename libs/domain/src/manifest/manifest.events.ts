@@ -81,6 +81,15 @@ export interface ManifestPickedUpData extends ManifestPickedUpDataV1 {
   readonly discrepancy: boolean;
   /** The discrepancy tolerance applied. */
   readonly tolerance: number;
+  /**
+   * Version 3 (issue 14, the 联单's part 2): the driver and the escort (押运员) as references to erasable
+   * records outside the log (ADR 14: their names and phones are never in an event), the vehicle type and
+   * the carrier's road transport licence number (道路运输经营许可证号).
+   */
+  readonly driverPersonId?: string;
+  readonly escortPersonId?: string;
+  readonly vehicleType?: string;
+  readonly transportLicenceNo?: string;
 }
 
 /**
@@ -156,7 +165,7 @@ export interface ManifestCancelledData extends EventTime {
 }
 
 export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 4>;
-export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 2>;
+export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 3>;
 export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 4>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
 export type ManifestHandedOver = DomainEventOf<'ManifestHandedOver', ManifestHandedOverData>;
@@ -207,6 +216,10 @@ export const MANIFEST_EVENT_SHAPES = {
     ),
     discrepancy: flag,
     tolerance: finite,
+    driverPersonId: optional(text),
+    escortPersonId: optional(text),
+    vehicleType: optional(text),
+    transportLicenceNo: optional(text),
     ...eventTime,
   }),
   ManifestReceived: record<ManifestReceivedData>({

@@ -44,12 +44,12 @@ const cancel = (world: World, command = cancelCommand()) =>
   givenState(world).when((w) => decideCancelManifest(command, { manifest: w.manifest(command.manifestNo) }));
 
 describe('pick up', () => {
-  it('given an issued manifest, when its carrier picks it up, then ManifestPickedUp (v2) with the canonical plate, the batches in transit and the weighing judged', () => {
+  it('given an issued manifest, when its carrier picks it up, then ManifestPickedUp (v3) with the canonical plate, the batches in transit and the weighing judged', () => {
     const { world, code } = issued();
     pick(world, pickUpCommand({ vehiclePlate: '浙a·12345', weighedGrams: 1_003_000 })).then([
       {
         type: 'ManifestPickedUp',
-        schemaVersion: 2,
+        schemaVersion: 3,
         data: {
           manifestNo: manifestNo(1),
           shipperUscc: GENERATOR,
@@ -198,7 +198,7 @@ describe('weighing at both ends: the pickup (DESIGN §2)', () => {
 });
 
 describe('ManifestPickedUp version 1, as stored before the weighing was judged', () => {
-  it('reads as version 2: every line unweighed, the total weighing judged against the default tolerance', () => {
+  it('reads as version 3: every line unweighed, the total weighing judged against the default tolerance', () => {
     const v1 = {
       manifestNo: manifestNo(1),
       shipperUscc: GENERATOR,
@@ -214,7 +214,7 @@ describe('ManifestPickedUp version 1, as stored before the weighing was judged',
     const decoded = decodeEvent({ type: 'ManifestPickedUp', schemaVersion: 1, data: v1 });
     expect(decoded).toEqual({
       type: 'ManifestPickedUp',
-      schemaVersion: 2,
+      schemaVersion: 3,
       data: {
         ...v1,
         lines: [
@@ -228,6 +228,69 @@ describe('ManifestPickedUp version 1, as stored before the weighing was judged',
     const { weighedGrams: _none, ...unweighed } = v1;
     expect(decodeEvent({ type: 'ManifestPickedUp', schemaVersion: 1, data: unweighed }).data).toMatchObject({
       discrepancy: false,
+    });
+  });
+});
+
+describe('the people and the vehicle at pickup (ManifestPickedUp v3, issue 14)', () => {
+  const DRIVER = `p-${'a'.repeat(32)}`;
+  const ESCORT = `p-${'b'.repeat(32)}`;
+
+  it('given an issued manifest, when the carrier names a driver, an escort, the vehicle type and its licence, then v3 records the references and the texts, never a name', () => {
+    const { world } = issued();
+    const [event] = pick(
+      world,
+      pickUpCommand({
+        driverPersonId: DRIVER,
+        escortPersonId: ESCORT,
+        vehicleType: ' 危险货物厢式运输车 ',
+        transportLicenceNo: '浙交运管许可杭字330100001234号',
+      }),
+    ).result();
+    expect(event).toMatchObject({
+      type: 'ManifestPickedUp',
+      schemaVersion: 3,
+      data: {
+        driverPersonId: DRIVER,
+        escortPersonId: ESCORT,
+        vehicleType: '危险货物厢式运输车',
+        transportLicenceNo: '浙交运管许可杭字330100001234号',
+      },
+    });
+  });
+
+  it('refuses a person reference that is not one (a name given where a reference belongs) and a licence that breaks the text rule', () => {
+    const { world } = issued();
+    pick(world, pickUpCommand({ driverPersonId: '张三' })).thenThrows(InvalidValue, {
+      field: 'driverPersonId',
+    });
+    pick(world, pickUpCommand({ escortPersonId: `p-${'A'.repeat(32)}` })).thenThrows(InvalidValue, {
+      field: 'escortPersonId',
+    });
+    pick(world, pickUpCommand({ transportLicenceNo: 'x\u0000y' })).thenThrows(InvalidText, {
+      field: 'transportLicenceNo',
+    });
+  });
+
+  it('a stored version 2 reads as version 3 without people: nothing to show, nothing invented', () => {
+    const v2 = {
+      manifestNo: manifestNo(1),
+      shipperUscc: GENERATOR,
+      carrierUscc: CARRIER,
+      receiverUscc: RECEIVER,
+      vehiclePlate: '浙A12345',
+      shippedGrams: 20_000,
+      traceCodes: ['A'],
+      lines: [{ traceCode: 'A', discrepancy: false }],
+      discrepancy: false,
+      tolerance: 0.05,
+      occurredAt: at('13:00'),
+      late: false,
+    };
+    expect(decodeEvent({ type: 'ManifestPickedUp', schemaVersion: 2, data: v2 })).toEqual({
+      type: 'ManifestPickedUp',
+      schemaVersion: 3,
+      data: v2,
     });
   });
 });

@@ -5,12 +5,17 @@ import { PARTY_ROLES, type PartyRole } from '../values/role';
 
 /**
  * What the documents print about a unit (schema version 2 of PartyRegistered, issue 14): the address and the
- * unit's emergency phone (a line of the unit, not a person's). Contact persons are personal data and are not
- * recorded here (ADR 14).
+ * unit's emergency phone (a line of the unit, not a person's). Version 3 adds the contact person as a
+ * reference (`contactPersonId`): personal data is never recorded here in clear (ADR 14).
  */
 export interface PartyProfile {
   readonly address?: string;
   readonly emergencyPhone?: string;
+  /**
+   * Version 3: the unit's contact person (联系人, with the phone), a reference to an erasable record
+   * outside the log (ADR 14); the name and phone are never in the event.
+   */
+  readonly contactPersonId?: string;
 }
 
 /** Stream `party-<USCC>`. */
@@ -62,7 +67,7 @@ export interface PermitCapacityDrawnData extends EventTime {
   readonly manifestNo: string;
 }
 
-export type PartyRegistered = DomainEventOf<'PartyRegistered', PartyRegisteredData, 2>;
+export type PartyRegistered = DomainEventOf<'PartyRegistered', PartyRegisteredData, 3>;
 export type PermitGranted = DomainEventOf<'PermitGranted', PermitGrantedData>;
 export type PermitRevoked = DomainEventOf<'PermitRevoked', PermitRevokedData>;
 
@@ -80,6 +85,7 @@ export const PARTY_EVENT_SHAPES = {
     districtCode: text,
     address: optional(text),
     emergencyPhone: optional(text),
+    contactPersonId: optional(text),
     ...eventTime,
   }),
   PermitGranted: record<PermitGrantedData>({

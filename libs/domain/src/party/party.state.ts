@@ -28,6 +28,8 @@ export interface RegisteredParty {
   readonly districtCode: string;
   readonly address?: string;
   readonly emergencyPhone?: string;
+  /** The contact person's reference (PartyRegistered v3); the record is outside the log. */
+  readonly contactPersonId?: string;
   readonly registeredAt: string;
   /** Sorted by permitNo. */
   readonly permits: readonly PermitState[];
@@ -64,6 +66,7 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
         districtCode: d.districtCode,
         ...(d.address !== undefined ? { address: d.address } : {}),
         ...(d.emergencyPhone !== undefined ? { emergencyPhone: d.emergencyPhone } : {}),
+        ...(d.contactPersonId !== undefined ? { contactPersonId: d.contactPersonId } : {}),
         registeredAt: d.occurredAt,
         permits: [],
       });

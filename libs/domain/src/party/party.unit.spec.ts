@@ -73,7 +73,7 @@ describe('Party', () => {
         .then([
           {
             type: 'PartyRegistered',
-            schemaVersion: 2,
+            schemaVersion: 3,
             data: {
               uscc: GENERATOR,
               name: '杭州示例',
@@ -99,6 +99,17 @@ describe('Party', () => {
       });
       const state = evolveParty(initialPartyState, event);
       expect(state).toMatchObject({ address: '杭州市西湖区文三路 90 号', emergencyPhone: '0571-8888 0000' });
+    });
+
+    it('given nothing, when registering with a contact person, then v3 records only the reference to the person’s record (ADR 14) and folds it', () => {
+      const contactPersonId = `p-${'c'.repeat(32)}`;
+      const [event] = register.given([]).when(registerPartyCommand({ contactPersonId })).result();
+      expect(event).toMatchObject({ schemaVersion: 3, data: { contactPersonId } });
+      expect(evolveParty(initialPartyState, event)).toMatchObject({ contactPersonId });
+      register
+        .given([])
+        .when(registerPartyCommand({ contactPersonId: '李四 13800000000' }))
+        .thenThrows(InvalidValue, { field: 'contactPersonId' });
     });
 
     it('refuses an emergency phone that is not a phone number (InvalidValue naming it)', () => {

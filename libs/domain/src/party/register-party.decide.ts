@@ -1,4 +1,4 @@
-import { InvalidValue, PartyAlreadyRegistered } from '../errors';
+import { PartyAlreadyRegistered } from '../errors';
 import { compact } from '../util';
 import { TEXT_BOUNDS } from '../values/text';
 import { optionalText, requireText, type CommandTime, type DecideOptions } from '../decide-options';
@@ -7,6 +7,7 @@ import { parseDistrictCode } from '../values/district';
 import { parseRoles, type PartyRole } from '../values/role';
 import { parseUscc } from '../values/uscc';
 import { checkCommandTime } from '../values/time';
+import { optionalPersonId, optionalPhone } from '../values/person';
 import type { PartyEvent } from './party.events';
 import type { PartyState } from './party.state';
 
@@ -18,19 +19,8 @@ export interface RegisterPartyCommand extends CommandTime {
   readonly districtCode: string;
   readonly address?: string;
   readonly emergencyPhone?: string;
-}
-
-/** A phone number as written: digits, +, -, spaces, parentheses; 3 to 32 characters. */
-const PHONE = /^[0-9+\-() ]{3,32}$/;
-
-function optionalPhone(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && PHONE.test(value.trim())) return value.trim();
-  throw new InvalidValue(
-    field,
-    typeof value === 'string' ? value.slice(0, 40) : null,
-    'a phone number: digits, +, -, spaces, parentheses, 3 to 32 characters',
-  );
+  /** Version 3: the unit's contact person, a reference to an erasable record (ADR 14). */
+  readonly contactPersonId?: string;
 }
 
 export function decideRegisterParty(
@@ -45,6 +35,7 @@ export function decideRegisterParty(
   const districtCode = parseDistrictCode(command.districtCode, 'districtCode');
   const address = optionalText(command.address, 'address', TEXT_BOUNDS.name);
   const emergencyPhone = optionalPhone(command.emergencyPhone, 'emergencyPhone');
+  const contactPersonId = optionalPersonId(command.contactPersonId, 'contactPersonId');
   if (state.status === 'registered') throw new PartyAlreadyRegistered(uscc);
   return [
     domainEvent(
@@ -56,6 +47,7 @@ export function decideRegisterParty(
         districtCode,
         address,
         emergencyPhone,
+        contactPersonId,
         occurredAt: command.occurredAt,
         late,
       }),

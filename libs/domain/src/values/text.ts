@@ -16,6 +16,8 @@ import { InvalidText } from './value.errors';
 export const TEXT_BOUNDS = {
   /** Party names. */
   name: 200,
+  /** People's names (drivers, escorts, contacts: personal data, kept outside the log). */
+  personName: 100,
   /** Reasons, descriptions, notes, findings. */
   text: 500,
   /** Token labels. */

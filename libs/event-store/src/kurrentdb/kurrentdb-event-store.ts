@@ -30,6 +30,7 @@ import type {
   SubscriptionOptions,
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
+import { UnsupportedPersonalData } from '../personal-data/in-memory-personal-data';
 import { retentionMs } from '../internal/bookkeeping-policy';
 import { SubscriptionSet } from '../internal/catch-up-subscription';
 import { matchesFilter, normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
@@ -102,6 +103,7 @@ export class KurrentDbEventStore implements EventStore {
     streamsOncePerAppend: true,
   } as const;
   readonly bookkeeping: KurrentDbBookkeeping;
+  readonly personalData = new UnsupportedPersonalData('kurrentdb');
   private readonly commits: KurrentDbCommits;
 
   private readonly client: KurrentDBClient;

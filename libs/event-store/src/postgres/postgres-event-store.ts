@@ -30,6 +30,7 @@ import { numberToRevision } from '../internal/expected-revision';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
 import { WakeSignal } from '../internal/wake-signal';
 import { PostgresBookkeeping } from './postgres-bookkeeping';
+import { PostgresPersonalData } from './postgres-personal-data';
 import { PostgresNotificationListener } from './postgres-notification-listener';
 import { GroupCommitMode } from '../sqlite/group-commit-mode';
 import { MAX_EVENTS_PER_COMMIT } from './postgres-position';
@@ -219,6 +220,7 @@ export class PostgresEventStore implements EventStore {
   readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
   readonly schema: string;
   readonly bookkeeping: PostgresBookkeeping;
+  readonly personalData: PostgresPersonalData;
 
   private readonly pool: Pool;
   private readonly signal = new WakeSignal();
@@ -326,6 +328,7 @@ export class PostgresEventStore implements EventStore {
       byIds: statement('by_ids', `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE id = ANY ($1::text[])`),
     };
     this.bookkeeping = new PostgresBookkeeping(this.pool, schema, () => this.ready());
+    this.personalData = new PostgresPersonalData(this.pool, schema, () => this.ready());
     this.purges = new PurgeSchedule(() =>
       this.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() - retention)),
     );
@@ -472,7 +475,8 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<{ recovery: boolean; read_only: string }>(
       `SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only`,
     );
-    if (rows[0].recovery) return { writable: false, reason: 'the database is a standby in recovery (read-only)' };
+    if (rows[0].recovery)
+      return { writable: false, reason: 'the database is a standby in recovery (read-only)' };
     if (rows[0].read_only === 'on') return { writable: false, reason: 'the database is read-only' };
     return { writable: true };
   }

@@ -1,6 +1,7 @@
 // Longer than our ~400 lines on purpose: the DDL and the plpgsql of the global-order proof (its comment,
 // visible_bound, append_events, append_event_groups) must be read side by side to be checked.
 import { InvalidArgument } from '../errors';
+import { personalDataDdl } from './postgres-personal-data';
 import { MAX_XID, ORDINAL_BITS } from './postgres-position';
 
 /** Kept plain so it needs no quoting anywhere and the NOTIFY channel name stays under 63 bytes. */
@@ -112,6 +113,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.idempotency_records (
 );
 CREATE INDEX IF NOT EXISTS idempotency_records_recorded_at ON ${schema}.idempotency_records (recorded_at);
 
+${personalDataDdl(schema)}
 CREATE TABLE IF NOT EXISTS ${schema}.checkpoints (
   name text NOT NULL,
   owner text NOT NULL,

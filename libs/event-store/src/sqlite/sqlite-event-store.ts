@@ -29,6 +29,7 @@ import { numberToRevision } from '../internal/expected-revision';
 import { WakeSignal } from '../internal/wake-signal';
 import { GroupCommitMode } from './group-commit-mode';
 import { BOOKKEEPING_DDL, SqliteBookkeeping } from './sqlite-bookkeeping';
+import { PERSONAL_DATA_DDL, SqlitePersonalData } from './sqlite-personal-data';
 import {
   COLUMNS,
   deserializeError,
@@ -112,6 +113,7 @@ export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
   readonly bookkeeping: SqliteBookkeeping;
+  readonly personalData: SqlitePersonalData;
 
   private readonly db: Database.Database;
   private readonly signal = new WakeSignal();
@@ -203,6 +205,7 @@ export class SqliteEventStore implements EventStore {
     };
     this.writer = new SqliteWriter(db);
     this.bookkeeping = new SqliteBookkeeping(db, () => this.assertOpen());
+    this.personalData = new SqlitePersonalData(db, () => this.assertOpen());
     this.purges = new PurgeSchedule(() =>
       this.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() - retention)),
     );
@@ -352,6 +355,7 @@ export class SqliteEventStore implements EventStore {
         CREATE UNIQUE INDEX IF NOT EXISTS ${TABLE}_id ON ${TABLE} (id);
         CREATE UNIQUE INDEX IF NOT EXISTS ${TABLE}_stream_revision ON ${TABLE} (stream, revision);
         ${BOOKKEEPING_DDL}
+        ${PERSONAL_DATA_DDL}
       `);
         if (initialPosition === 1n) return;
         const empty = this.db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${TABLE})`).pluck().get() === 1n;

@@ -31,6 +31,7 @@ import { matchesFilter, normalizeFilter } from '../internal/event-filter';
 import { numberToRevision, satisfiesExpected } from '../internal/expected-revision';
 import { resolveStoredCommit } from '../internal/idempotent-retry';
 import { WakeSignal } from '../internal/wake-signal';
+import { InMemoryPersonalData } from '../personal-data/in-memory-personal-data';
 
 /** A copy that the caller cannot change under the store (and the store not under the caller). */
 function copy<T extends JsonObject>(value: T): T {
@@ -50,6 +51,7 @@ export class InMemoryEventStore implements EventStore {
   readonly kind = 'memory' as const;
   readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
   readonly bookkeeping: Bookkeeping;
+  readonly personalData = new InMemoryPersonalData();
   beforeCommit: ((writes: readonly StreamWrite[], options?: AppendOptions) => Promise<void>) | undefined;
 
   private readonly log: RecordedEvent[] = [];

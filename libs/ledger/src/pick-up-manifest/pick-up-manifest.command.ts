@@ -1,5 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decidePickUpManifest, kgToGrams, manifestStream, parseManifestNumber } from '@wasteflow/domain';
+import {
+  decidePickUpManifest,
+  kgToGrams,
+  manifestStream,
+  parseManifestNumber,
+  parsePersonDetails,
+} from '@wasteflow/domain';
+import type { PersonToRecord } from '../people/people-records';
 import { custodyWrites } from '../manifest-custody/custody-step';
 import { manifestModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
@@ -15,6 +22,11 @@ export interface PickUpManifestInput {
   readonly weighedKg?: number | null;
   /** Lines weighed at pickup (weighing at both ends, DESIGN §2). */
   readonly lines?: readonly { readonly traceCode: string; readonly weighedKg: number }[] | null;
+  /** The driver and the escort (personal data: kept in erasable records, the events name them by id). */
+  readonly driver?: { readonly name: string; readonly phone?: string | null } | null;
+  readonly escort?: { readonly name: string; readonly phone?: string | null } | null;
+  readonly vehicleType?: string | null;
+  readonly transportLicenceNo?: string | null;
 }
 
 export type PickUpManifestResult = {
@@ -29,6 +41,11 @@ export type PickUpManifestResult = {
   /** The weighed load differs from the shipped mass beyond the tolerance. */
   discrepancy: boolean;
   tolerance: number;
+  /** References to the people's records (never their names: the answer is kept for retries). */
+  driverPersonId?: string;
+  escortPersonId?: string;
+  vehicleType?: string;
+  transportLicenceNo?: string;
 };
 
 /**
@@ -46,6 +63,18 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
     const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const weighedKg = optional(input.weighedKg);
     const lines = optional(input.lines);
+    const people: PersonToRecord[] = [];
+    const person = (role: 'driver' | 'escort'): string | undefined => {
+      const given = optional(input[role]);
+      if (given === undefined) return undefined;
+      const personId = context.personId(role);
+      people.push({ personId, ...parsePersonDetails(given, role) });
+      return personId;
+    };
+    const driverPersonId = person('driver');
+    const escortPersonId = person('escort');
+    const vehicleType = optional(input.vehicleType);
+    const transportLicenceNo = optional(input.transportLicenceNo);
     const events = decidePickUpManifest(
       {
         actorUscc,
@@ -60,6 +89,10 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
                 weighedGrams: kgToGrams(l.weighedKg, `lines[${i}].weighedKg`),
               })),
             }),
+        ...(driverPersonId === undefined ? {} : { driverPersonId }),
+        ...(escortPersonId === undefined ? {} : { escortPersonId }),
+        ...(vehicleType === undefined ? {} : { vehicleType }),
+        ...(transportLicenceNo === undefined ? {} : { transportLicenceNo }),
         occurredAt: input.occurredAt,
         recordedAt: context.recordedAt,
       },
@@ -72,6 +105,7 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
     const d = picked.data;
     return {
       writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      people,
       result: {
         manifestNo,
         status: 'picked_up',
@@ -86,6 +120,10 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
         })),
         discrepancy: d.discrepancy,
         tolerance: d.tolerance,
+        ...(d.driverPersonId === undefined ? {} : { driverPersonId: d.driverPersonId }),
+        ...(d.escortPersonId === undefined ? {} : { escortPersonId: d.escortPersonId }),
+        ...(d.vehicleType === undefined ? {} : { vehicleType: d.vehicleType }),
+        ...(d.transportLicenceNo === undefined ? {} : { transportLicenceNo: d.transportLicenceNo }),
       },
     };
   },

@@ -1,8 +1,15 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideRegisterParty, parseUscc, partyStream, type PartyRole } from '@wasteflow/domain';
+import {
+  decideRegisterParty,
+  parsePersonDetails,
+  parseUscc,
+  partyStream,
+  type PartyRole,
+} from '@wasteflow/domain';
+import type { PersonToRecord } from '../people/people-records';
 import { partyModel } from '../streams/stream-models';
 import { writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
+import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
 
 export interface RegisterPartyInput {
@@ -12,11 +19,20 @@ export interface RegisterPartyInput {
   readonly districtCode: string;
   readonly address?: string | null;
   readonly emergencyPhone?: string | null;
+  /** The unit's contact person (personal data: an erasable record, the event names it by id). */
+  readonly contactPerson?: { readonly name: string; readonly phone?: string | null } | null;
   /** Defaults to the time of recording. */
   readonly occurredAt?: string;
 }
 
-export type RegisterPartyResult = { uscc: string; name: string; roles: string[]; districtCode: string };
+export type RegisterPartyResult = {
+  uscc: string;
+  name: string;
+  roles: string[];
+  districtCode: string;
+  /** The contact person's reference (never the name: the answer is kept for retries). */
+  contactPersonId?: string;
+};
 
 /** POST /v1/parties (admin): PartyRegistered in `party-<USCC>`. */
 export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
@@ -26,6 +42,11 @@ export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
   async plan(input, context, unitOfWork) {
     const uscc = parseUscc(input.uscc, 'uscc');
     const party = await unitOfWork.load(partyStream(uscc), partyModel);
+    const contact = optional(input.contactPerson);
+    const people: PersonToRecord[] =
+      contact === undefined
+        ? []
+        : [{ personId: context.personId('contact'), ...parsePersonDetails(contact, 'contactPerson') }];
     const events = decideRegisterParty(
       {
         uscc,
@@ -34,6 +55,7 @@ export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
         districtCode: input.districtCode,
         address: input.address ?? undefined,
         emergencyPhone: input.emergencyPhone ?? undefined,
+        contactPersonId: people[0]?.personId,
         occurredAt: input.occurredAt ?? context.recordedAt,
         recordedAt: context.recordedAt,
       },
@@ -45,7 +67,14 @@ export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
     const d = registered.data;
     return {
       writes: [writeOf(partyStream(uscc), events)],
-      result: { uscc: d.uscc, name: d.name, roles: [...d.roles], districtCode: d.districtCode },
+      people,
+      result: {
+        uscc: d.uscc,
+        name: d.name,
+        roles: [...d.roles],
+        districtCode: d.districtCode,
+        ...(d.contactPersonId === undefined ? {} : { contactPersonId: d.contactPersonId }),
+      },
     };
   },
 };

@@ -1,7 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLOCK, EVENT_STORE, type Clock, type EventStore, type JsonObject } from '@wasteflow/event-store';
 import type { DecideOptions } from '@wasteflow/domain';
-import { KindNotAllowed } from '../writing/ledger-errors';
+import { DomainError } from '@wasteflow/domain';
+import { PeopleRecords } from '../people/people-records';
+import { personIdFrom } from '../people/person-cipher';
+import { ConcurrencyExhausted, IdempotencyKeyReused, KindNotAllowed } from '../writing/ledger-errors';
 import { LedgerWriter, type WriteContext, type WriteOutcome } from '../writing/ledger-writer';
 import { WriteGroup, type GroupItem, type GroupResult } from '../writing/write-group';
 import { DECIDE_OPTIONS } from './decide-options';
@@ -20,19 +23,49 @@ export class UseCaseRunner {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DECIDE_OPTIONS) private readonly options: DecideOptions,
-  ) {}
+    @Optional() people?: PeopleRecords,
+  ) {
+    this.people = people ?? new PeopleRecords(store);
+  }
 
-  run<I, R extends JsonObject>(
+  private readonly people: PeopleRecords;
+
+  async run<I, R extends JsonObject>(
     useCase: UseCase<I, R>,
     envelope: CommandEnvelope,
     input: I,
   ): Promise<WriteOutcome<R>> {
-    const item = this.item(useCase, envelope, input);
-    return this.writer.execute(item.context, item.decide as GroupItem<R>['decide']);
+    const stored = new Set<string>();
+    const item = this.item(useCase, envelope, input, stored);
+    try {
+      return await this.writer.execute(item.context, item.decide as GroupItem<R>['decide']);
+    } catch (error) {
+      await this.discardIfRefused(error, stored);
+      throw error;
+    }
+  }
+
+  /**
+   * The people records this command stored (new ids only) are removed when the command is refused for
+   * sure — by the domain, under a reused key, or after its retries ran out — since no event will ever
+   * name them. After any other failure (the store down: the commit may have happened) they stay.
+   */
+  private async discardIfRefused(error: unknown, stored: ReadonlySet<string>): Promise<void> {
+    if (stored.size === 0) return;
+    const refused =
+      error instanceof DomainError ||
+      error instanceof IdempotencyKeyReused ||
+      error instanceof ConcurrencyExhausted;
+    if (refused) await this.people.discard([...stored]);
   }
 
   /** One item of a bulk request; throws KindNotAllowed when the token may not run it. */
-  item<I, R extends JsonObject>(useCase: UseCase<I, R>, envelope: CommandEnvelope, input: I): GroupItem<R> {
+  item<I, R extends JsonObject>(
+    useCase: UseCase<I, R>,
+    envelope: CommandEnvelope,
+    input: I,
+    stored: Set<string> = new Set(),
+  ): GroupItem<R> {
     const { principal } = envelope;
     if (!useCase.allowed.includes(principal.kind)) {
       throw new KindNotAllowed(principal.kind, useCase.action, useCase.allowed);
@@ -52,11 +85,24 @@ export class UseCaseRunner {
       recordedAt: recordedAt.toISOString(),
       options: this.options,
       randomPart: (purpose) => randomPartFrom(entropy, purpose),
+      personId: (role) => personIdFrom(entropy, role),
     };
-    return { context, decide: (unitOfWork) => useCase.plan(input, plan, unitOfWork) };
+    const decide = async (unitOfWork: Parameters<GroupItem<R>['decide']>[0]) => {
+      const decision = await useCase.plan(input, plan, unitOfWork);
+      // sealed and stored before the commit that names them; a retried plan names the same ids, and an id
+      // stored already (or erased) is left as it is
+      if (decision.people?.length) for (const id of await this.people.record(decision.people)) stored.add(id);
+      return decision;
+    };
+    return { context, decide, stored };
   }
 
-  runGroup(items: readonly GroupItem[]): Promise<GroupResult[]> {
-    return new WriteGroup(this.writer, this.store).run(items);
+  async runGroup(items: readonly GroupItem[]): Promise<GroupResult[]> {
+    const results = await new WriteGroup(this.writer, this.store).run(items);
+    for (const [i, result] of results.entries()) {
+      const { stored } = items[i];
+      if (!result.ok && stored) await this.discardIfRefused(result.error, stored);
+    }
+    return results;
   }
 }

@@ -31,6 +31,11 @@ export interface PlanContext {
    * every retry of this command's plan, unpredictable to the client.
    */
   randomPart(purpose: string): string;
+  /**
+   * The id of a person this command names in `role` (`driver`, `escort`, `contact`): from the command's
+   * entropy, the same for every retry of the plan (ADR 14).
+   */
+  personId(role: string): string;
 }
 
 /**

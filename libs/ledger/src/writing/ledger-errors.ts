@@ -57,3 +57,17 @@ export class KindNotAllowed extends LedgerError {
     super(`a ${kind} token may not ${command}`, { command, allowed: [...allowed] });
   }
 }
+
+/**
+ * The store keeps no records beside its log (KurrentDB): a command that names a person
+ * cannot keep the person out of the log, so it is refused (ADR 14); nothing is appended.
+ */
+export class PersonalDataUnsupported extends LedgerError {
+  readonly status = 422;
+  readonly rule = 'personal-data-unsupported';
+  constructor(store: string) {
+    super(`this deployment's ${store} store keeps no personal data records: name no person in a command`, {
+      store,
+    });
+  }
+}

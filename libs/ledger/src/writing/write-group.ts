@@ -16,6 +16,8 @@ import {
 export interface GroupItem<R extends JsonObject = JsonObject> {
   readonly context: WriteContext;
   readonly decide: (unitOfWork: UnitOfWork) => Promise<Decision<R>>;
+  /** The people records its plan stored (ADR 14): removed by the runner when the item is refused. */
+  readonly stored?: Set<string>;
 }
 
 export type GroupResult<R extends JsonObject = JsonObject> =

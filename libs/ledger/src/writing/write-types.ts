@@ -1,5 +1,6 @@
 import type { IdempotencyRecordWrite, JsonObject, StreamWrite } from '@wasteflow/event-store';
 import type { Principal } from '../access/principal';
+import type { PersonToRecord } from '../people/people-records';
 import type { StoredEventShape } from './stream-model';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -36,6 +37,11 @@ export interface Decision<R extends JsonObject> {
    * secret): a replay answers without it.
    */
   readonly secret?: JsonObject;
+  /**
+   * People the events name by reference (ADR 14): their records are stored, sealed, before the commit
+   * (UseCaseRunner), never in the events nor in the idempotency record.
+   */
+  readonly people?: readonly PersonToRecord[];
 }
 
 export interface WrittenStream {

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { TEXT_BOUNDS } from '@wasteflow/domain';
+import { IsFreeText, IsPhone } from './validation';
+
+/**
+ * A person named in a command (a driver, an escort, a unit's contact): personal data. The ledger keeps
+ * it in an erasable record, encrypted with a key of the person's own; the events carry only its id
+ * (ADR 14), and `POST /v1/people/{id}/erase` (admin) deletes the key.
+ */
+export class PersonDto {
+  @ApiProperty({ example: '张三', maxLength: TEXT_BOUNDS.personName, description: 'Name (personal data)' })
+  @IsFreeText(TEXT_BOUNDS.personName)
+  name!: string;
+
+  @ApiPropertyOptional({ example: '13800138000', description: 'Phone (personal data)' })
+  @IsOptional()
+  @IsPhone()
+  phone?: string;
+}
+
+/** A person as a read shows them: the record resolved now (已删除 once erased). */
+export class PersonViewDto {
+  @ApiProperty({ example: 'p-3f0c5b1e9a7d4c2b8e6f1a0d9c8b7a65' })
+  personId!: string;
+  @ApiProperty({ enum: ['present', 'erased', 'unknown'], example: 'present' })
+  status!: string;
+  @ApiPropertyOptional({ example: '张三', description: 'When present; 已删除 when erased' })
+  name?: string;
+  @ApiPropertyOptional({
+    example: '13800138000',
+    description: 'When present and recorded; 已删除 when erased',
+  })
+  phone?: string;
+}

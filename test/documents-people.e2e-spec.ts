@@ -1,0 +1,363 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { runCli } from '../apps/cli/src/cli';
+import type { CliIo } from '../apps/cli/src/cli-context';
+import {
+  batchBody,
+  Builders,
+  expectProblem,
+  extraUscc,
+  Keys,
+  PLATE,
+  requireStore,
+  seedWorld,
+  storesFor,
+  type World,
+} from './support/fixtures';
+import { TEST_DATABASE_URL } from './support/postgres';
+import { readPdf } from './support/pdf-reading';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * Personal data apart from the facts (issue 14 item 1, ADR 14) over HTTP on both stores: a pickup names its
+ * driver and escort, the 联单 prints them (read with pdf.js), an admin erases the driver, the print then
+ * shows 已删除, the stored data holds the name nowhere in clear (SQLite files / every PostgreSQL table of the
+ * app), and the integrity verifier (CLI `verify`, the audit endpoint) still passes.
+ */
+const SUITE = 'documents-people';
+const DRIVER = { name: '赵铁柱', phone: '13912345678' };
+const ESCORT = { name: '钱押运', phone: '13787654321' };
+const CONTACT = { name: '孙联络', phone: '13655556666' };
+const LICENCE = '浙交运管许可杭字330100001234号';
+
+/** Every file under a directory (the SQLite data directory: log, WAL, read models, tokens). */
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
+  let t: TestApp;
+  let world: World;
+  let build: Builders;
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, { suiteFile: __filename });
+    world = await seedWorld(t, new Keys(`${SUITE}-seed-${kind}`));
+    build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
+  });
+  afterAll(async () => t?.close());
+
+  const pdfText = async (manifestNo: string, token: string | undefined) => {
+    const response = await t.http
+      .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await t.headPosition()}`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(response.status).toBe(200);
+    return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
+  };
+
+  /** Where the name or phone could be stored in clear: every byte the app wrote. */
+  const storedTextContaining = async (needles: string[]): Promise<string[]> => {
+    const found: string[] = [];
+    if (kind === 'sqlite') {
+      for (const file of filesUnder(t.dataDir)) {
+        const bytes = readFileSync(file);
+        for (const needle of needles)
+          if (bytes.includes(Buffer.from(needle, 'utf8'))) found.push(`${file}: ${needle}`);
+      }
+      return found;
+    }
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows: tables } = await client.query<{ table_schema: string; table_name: string }>(
+        `SELECT table_schema, table_name FROM information_schema.tables
+          WHERE table_schema LIKE $1 AND table_type = 'BASE TABLE'`,
+        [`${t.schemaPrefix}\\_%`],
+      );
+      expect(tables.length).toBeGreaterThan(5);
+      for (const { table_schema, table_name } of tables) {
+        const { rows } = await client.query<{ row: string }>(
+          `SELECT t::text AS row FROM "${table_schema}"."${table_name}" t`,
+        );
+        for (const { row } of rows)
+          for (const needle of needles) {
+            const hex = Buffer.from(needle, 'utf8').toString('hex');
+            if (row.includes(needle) || row.includes(hex))
+              found.push(`${table_schema}.${table_name}: ${needle}`);
+          }
+      }
+      return found;
+    } finally {
+      await client.end();
+    }
+  };
+
+  const verify = async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      env:
+        kind === 'sqlite'
+          ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
+          : {
+              WASTEFLOW_STORE: 'postgres',
+              DATABASE_URL: TEST_DATABASE_URL,
+              WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
+            },
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+    };
+    const code = await runCli(['verify'], io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('pickup with driver and escort → the 联单 prints them → admin erases the driver → 已删除, nothing in clear, the chain verified', async () => {
+    const { manifestNo } = await build.consigned(12);
+    const picked = await t.http
+      .post(`/v1/manifests/${manifestNo}/pickup`)
+      .set('Authorization', `Bearer ${world.tokens.carrier}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-pickup`)
+      .send({
+        vehiclePlate: PLATE,
+        occurredAt: '2026-03-02T10:01:00+08:00',
+        driver: DRIVER,
+        escort: ESCORT,
+        vehicleType: '危险货物厢式运输车',
+        transportLicenceNo: LICENCE,
+      });
+    expect(picked.status).toBe(201);
+    const driverId = picked.body.driverPersonId as string;
+    const escortId = picked.body.escortPersonId as string;
+    expect(driverId).toMatch(/^p-[0-9a-f]{32}$/);
+    expect(escortId).toMatch(/^p-[0-9a-f]{32}$/);
+    expect(JSON.stringify(picked.body)).not.toContain(DRIVER.name);
+
+    // the event names the people by reference only
+    const [pickup] = (await t.store.readStream(`manifest-${manifestNo}`)).filter(
+      (e) => e.type === 'ManifestPickedUp',
+    );
+    expect(pickup).toMatchObject({
+      schemaVersion: 3,
+      data: { driverPersonId: driverId, escortPersonId: escortId, transportLicenceNo: LICENCE },
+    });
+    expect(JSON.stringify([pickup.data, pickup.metadata])).not.toContain(DRIVER.name);
+
+    const before = await pdfText(manifestNo, world.tokens.carrier);
+    for (const value of [
+      `驾驶员：${DRIVER.name}`,
+      `联系电话：${DRIVER.phone}`,
+      `押运员：${ESCORT.name}`,
+      `联系电话：${ESCORT.phone}`,
+      '运输工具：危险货物厢式运输车',
+      `道路运输经营许可证号：${LICENCE}`,
+    ])
+      expect(before).toContain(value);
+    const read = await t.http
+      .get(`/v1/manifests/${manifestNo}?minPosition=${picked.body.position}`)
+      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .expect(200);
+    expect(read.body.pickup).toEqual({
+      vehicleType: '危险货物厢式运输车',
+      transportLicenceNo: LICENCE,
+      driver: { personId: driverId, status: 'present', ...DRIVER },
+      escort: { personId: escortId, status: 'present', ...ESCORT },
+    });
+    // encrypted at rest: the name and phone are nowhere in clear even before the erasure
+    expect(await storedTextContaining([DRIVER.name, DRIVER.phone, ESCORT.name])).toEqual([]);
+
+    // only an admin erases
+    const refused = await t.http
+      .post(`/v1/people/${driverId}/erase`)
+      .set('Authorization', `Bearer ${world.tokens.carrier}`);
+    expectProblem(refused, 403, { rule: 'forbidden' });
+    expect((await t.http.post(`/v1/people/${driverId}/erase`)).status).toBe(401);
+    const head = await t.headPosition();
+    const stored = (await t.store.personalData.read([driverId])).get(driverId);
+    if (stored?.status !== 'present') throw new Error(`driver record not present: ${stored?.status}`);
+
+    const erased = await t.http
+      .post(`/v1/people/${driverId}/erase`)
+      .set('Authorization', `Bearer ${t.adminToken}`);
+    expect(erased.status).toBe(200);
+    expect(erased.body).toEqual({ personId: driverId, status: 'erased', erasedNow: true });
+    const again = await t.http
+      .post(`/v1/people/${driverId}/erase`)
+      .set('Authorization', `Bearer ${t.adminToken}`);
+    expect(again.body).toEqual({ personId: driverId, status: 'erased', erasedNow: false });
+    // an erasure appends nothing to the log
+    expect(await t.headPosition()).toBe(head);
+
+    const after = await pdfText(manifestNo, world.tokens.carrier);
+    expect(after).toContain('驾驶员：已删除');
+    expect(after).not.toContain(DRIVER.name);
+    expect(after).not.toContain(DRIVER.phone);
+    expect(after).toContain(`押运员：${ESCORT.name}`);
+    const reread = await t.http
+      .get(`/v1/manifests/${manifestNo}`)
+      .set('Authorization', `Bearer ${world.tokens.receiver}`)
+      .expect(200);
+    expect(reread.body.pickup.driver).toMatchObject({ personId: driverId, status: 'erased' });
+    expect(JSON.stringify(reread.body)).not.toContain(DRIVER.name);
+
+    expect(await storedTextContaining([DRIVER.name, DRIVER.phone])).toEqual([]);
+    if (kind === 'sqlite') {
+      const key = stored.key;
+      const withKey = filesUnder(t.dataDir).filter((file) => readFileSync(file).includes(key));
+      expect(withKey).toEqual([]);
+    }
+    expect((await t.store.personalData.read([driverId])).get(driverId)).toMatchObject({ status: 'erased' });
+
+    // the log is untouched: the chain verifies, the masses are as they were
+    const verified = await verify();
+    expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(/every integrity chain holds/);
+    const audit = await t.http
+      .get(`/v1/audit/streams/manifest-${manifestNo}`)
+      .set('Authorization', `Bearer ${world.tokens.auditor}`)
+      .expect(200);
+    expect(audit.body.integrity).toMatchObject({ verified: true, firstBreak: null });
+    expect(read.body.totalKg).toBe(12);
+    expect(reread.body.totalKg).toBe(12);
+  });
+
+  it('a stranger reads no person; an unknown person is 404, a malformed id 400; a bad phone or name is refused naming the field, nothing stored', async () => {
+    const { manifestNo } = await build.inTransit(3);
+    expect(
+      (
+        await t.http
+          .get(`/v1/manifests/${manifestNo}`)
+          .set('Authorization', `Bearer ${world.tokens.otherGenerator}`)
+      ).status,
+    ).toBe(403);
+    const admin = (path: string) => t.http.post(path).set('Authorization', `Bearer ${t.adminToken}`);
+    expectProblem(await admin(`/v1/people/p-${'0'.repeat(32)}/erase`), 404, { rule: 'person-not-found' });
+    expectProblem(await admin('/v1/people/张三/erase'), 400, { fields: ['id'] });
+
+    const { manifestNo: open } = await build.consigned(2);
+    const head = await t.headPosition();
+    const badPhone = await t.http
+      .post(`/v1/manifests/${open}/pickup`)
+      .set('Authorization', `Bearer ${world.tokens.carrier}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-bad-phone`)
+      .send({
+        vehiclePlate: PLATE,
+        occurredAt: '2026-03-02T10:01:00+08:00',
+        driver: { name: '周', phone: 'call me' },
+      });
+    expectProblem(badPhone, 400, { fields: ['driver.phone'] });
+    const badName = await t.http
+      .post(`/v1/manifests/${open}/pickup`)
+      .set('Authorization', `Bearer ${world.tokens.carrier}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-bad-name`)
+      .send({ vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', escort: { name: 'a\u0000b' } });
+    expectProblem(badName, 400, { fields: ['escort.name'] });
+    expect(await t.headPosition()).toBe(head);
+  });
+
+  it('a refused pickup stores no person record (the domain refuses before anything is sealed)', async () => {
+    const { manifestNo } = await build.consigned(2);
+    const stranger = await t.http
+      .post(`/v1/manifests/${manifestNo}/pickup`)
+      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-stranger`)
+      .send({ vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', driver: { name: '吴未运' } });
+    expect(stranger.status).toBe(403);
+    expect(await storedTextContaining(['吴未运'])).toEqual([]);
+  });
+
+  it('a contact person registered with the party (v3): the profile shows it to the party, not to others; the label and the 联单 print it, 已删除 after erasure', async () => {
+    const uscc = extraUscc('330106', 21);
+    const admin = (path: string, body: object) =>
+      t.http
+        .post(path)
+        .set('Authorization', `Bearer ${t.adminToken}`)
+        .set('Idempotency-Key', `${SUITE}-${kind}-${path}-${uscc}`)
+        .send(body);
+    const registered = await admin('/v1/parties', {
+      uscc,
+      name: '杭州西湖联络测试有限公司',
+      roles: ['generator', 'carrier'],
+      districtCode: '330106',
+      contactPerson: CONTACT,
+      occurredAt: '2026-03-02T08:00:00+08:00',
+    }).expect(201);
+    const contactId = registered.body.contactPersonId as string;
+    expect(contactId).toMatch(/^p-[0-9a-f]{32}$/);
+    const token = (await admin('/v1/tokens', { kind: 'party', partyUscc: uscc }).expect(201)).body
+      .token as string;
+    const profile = await t.http
+      .get(`/v1/parties/${uscc}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(profile.body.contactPerson).toEqual({ personId: contactId, status: 'present', ...CONTACT });
+    const byRegulator = await t.http
+      .get(`/v1/parties/${uscc}`)
+      .set('Authorization', `Bearer ${world.tokens.regulator}`)
+      .expect(200);
+    expect(byRegulator.body.contactPerson).toMatchObject({ status: 'present', name: CONTACT.name });
+    // another party may read a carrier's register entry, not its people
+    const byOther = await t.http
+      .get(`/v1/parties/${uscc}`)
+      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .expect(200);
+    expect(byOther.body.contactPerson).toBeUndefined();
+    expect(JSON.stringify(byOther.body)).not.toContain(CONTACT.name);
+
+    const batch = await t.http
+      .post('/v1/batches')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-b-${uscc}`)
+      .send(batchBody(5))
+      .expect(201);
+    const code = batch.body.traceCode as string;
+    const manifest = await t.http
+      .post('/v1/manifests')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-m-${uscc}`)
+      .send(build.manifestBody([code]))
+      .expect(201);
+    const manifestNo = manifest.body.manifestNo as string;
+    const print = await pdfText(manifestNo, token);
+    expect(print).toContain(`经办人：${CONTACT.name}`);
+    expect(print).toContain(`联系电话：${CONTACT.phone}`);
+    const labelText = async () => {
+      const response = await t.http
+        .get(`/v1/batches/${code}/label.pdf?minPosition=${await t.headPosition()}`)
+        .set('Authorization', `Bearer ${token}`)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(response.status).toBe(200);
+      return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
+    };
+    expect(await labelText()).toContain(`${CONTACT.name}${CONTACT.phone}`);
+
+    await t.http
+      .post(`/v1/people/${contactId}/erase`)
+      .set('Authorization', `Bearer ${t.adminToken}`)
+      .expect(200);
+    expect(await labelText()).toContain('联系人和联系方式：已删除');
+    const erasedPrint = await pdfText(manifestNo, token);
+    expect(erasedPrint).toContain('经办人：已删除');
+    expect(erasedPrint).not.toContain(CONTACT.name);
+    const reread = await t.http
+      .get(`/v1/parties/${uscc}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(reread.body.contactPerson).toMatchObject({ personId: contactId, status: 'erased' });
+    expect(await storedTextContaining([CONTACT.name, CONTACT.phone])).toEqual([]);
+  });
+});
