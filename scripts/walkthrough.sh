@@ -3,11 +3,11 @@
 # regulator (indicators, trace) and as an auditor (stream history with the integrity chain).
 # Run from the repository root after `npm run build` (needs curl, jq and python3):
 #   bash scripts/walkthrough.sh
-# It starts its own api on port 3111 with a fresh data directory and stops it at the end.
+# It starts its own api on port 3111 (WALK_PORT to choose another) with a fresh data directory and stops it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DATA=$(mktemp -d); API=http://127.0.0.1:3111
-WASTEFLOW_DATA_DIR=$DATA WASTEFLOW_HW_CATALOGUE=catalogue/hw-list-2021.csv PORT=3111 node dist/apps/api/src/main.js > "$DATA/api.log" 2>&1 &
+export DATA=$(mktemp -d); PORT=${WALK_PORT:-3111}; API=http://127.0.0.1:$PORT
+WASTEFLOW_DATA_DIR=$DATA WASTEFLOW_HW_CATALOGUE=catalogue/hw-list-2021.csv PORT=$PORT node dist/apps/api/src/main.js > "$DATA/api.log" 2>&1 &
 API_PID=$!
 trap 'kill $API_PID 2>/dev/null || true' EXIT
 for i in $(seq 1 100); do curl -s -o /dev/null $API/health 2>/dev/null && break; sleep 0.2; done
@@ -90,6 +90,15 @@ echo '# 14. the auditor: the batch stream with the state after each event and th
 TA=$(post $ADMIN /v1/tokens tok-aud '{"kind":"auditor","label":"市审计局"}' | jq -r .token)
 curl -s "$API/v1/audit/streams/batch-$CODE" -H "Authorization: Bearer $TA" | jq -c '{stream,events:[.events[]|{revision,type,heldKg:(.stateAfter.heldGrams/1000)}],integrity}'
 
+echo '# 15. who may treat: the generator utilising its own slag (R5) is refused until the regulator registers its facility'
+post $TG /v1/batches gen-slag '{"category":"industrial","subtype":"slag","description":"炉渣","massKg":80,"occurredAt":"'$DAY'T09:30:00+08:00"}' > "$DATA/slag.json"
+SLAG=$(jq -r .traceCode $DATA/slag.json)
+post $TG /v1/batches/$SLAG/treatments own-1 '{"operation":"R5","massKg":80,"occurredAt":"'$DAY'T11:00:00+08:00"}' > "$DATA/own-refused.json"
+jq -c '{status,rule,detail}' $DATA/own-refused.json
+post $TREG /v1/parties/$G/facilities fac-1 '{"facilityCode":"ZJ-330106-F001","operations":["R5","C2"],"validFrom":"'$FROM'","validTo":"'$TO'"}' | jq -c '{facilityCode,operations,validFrom,validTo,stream,position}'
+post $TG /v1/batches/$SLAG/treatments own-2 '{"operation":"R5","massKg":80,"occurredAt":"'$DAY'T11:00:00+08:00"}' > "$DATA/own.json"
+jq -c '{event,operation,mode,massKg,remainingKg,position}' $DATA/own.json
+
 # CI runs this script: it fails unless the walk ended where it should (incinerated, counted by the regulator)
 STATUS=$(curl -s "$API/v1/batches/$CODE?minPosition=$POS" -H "Authorization: Bearer $TREG" | jq -r .status)
 BURNT=$(curl -s "$API/v1/indicators?region=3301&category=hazardous&from=$MONTH&to=$MONTH&minPosition=$POS" -H "Authorization: Bearer $TREG" | jq -r .incineratedKg)
@@ -97,4 +106,8 @@ if [ "$STATUS" != depleted ] || [ "$BURNT" != 1240.5 ]; then
   echo "walkthrough FAILED: batch $CODE is $STATUS, incineratedKg $BURNT (expected depleted, 1240.5)" >&2
   exit 1
 fi
-echo "walkthrough ok: $CODE incinerated, 1240.5 kg counted"
+if [ "$(jq -r .rule $DATA/own-refused.json)" != not-allowed-to-treat ] || [ "$(jq -r .event $DATA/own.json)" != WasteUtilised ]; then
+  echo "walkthrough FAILED: own utilisation without a facility $(jq -c . $DATA/own-refused.json), with one $(jq -c . $DATA/own.json)" >&2
+  exit 1
+fi
+echo "walkthrough ok: $CODE incinerated, 1240.5 kg counted; own utilisation only with a registered facility"

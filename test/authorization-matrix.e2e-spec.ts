@@ -142,6 +142,25 @@ const ROWS: readonly Row[] = [
     },
   },
   {
+    route: 'POST /v1/parties/{uscc}/facilities',
+    allowed: ['regulator'],
+    kinds: ['regulator'],
+    refusal: () => 'outside-jurisdiction',
+    prepare: async (b, n) => {
+      const uscc = await registerReceiver(b, 400 + n);
+      return {
+        path: `/v1/parties/${uscc}/facilities`,
+        body: {
+          facilityCode: `ZJ-330114-F${String(n).padStart(3, '0')}`,
+          operations: ['R5'],
+          validFrom: '2026-01-01',
+          validTo: '2028-12-31',
+        },
+        streams: [partyStream(uscc)],
+      };
+    },
+  },
+  {
     route: 'POST /v1/tokens',
     allowed: ['admin'],
     kinds: ['admin'],

@@ -21,6 +21,7 @@ import { PeopleModule } from './people/people.module';
 import { GenerateWasteController } from './generate-waste/generate-waste.controller';
 import { GrantPermitController } from './grant-permit/grant-permit.controller';
 import { GrantTransferApprovalController } from './transfer-approvals/transfer-approvals.controller';
+import { RegisterFacilityController } from './register-facility/register-facility.controller';
 import { HealthController } from './health/health.controller';
 import { IssueManifestController } from './issue-manifest/issue-manifest.controller';
 import { IssueTokenController } from './issue-token/issue-token.controller';
@@ -54,6 +55,7 @@ export interface AppModuleOptions {
 export const WRITE_CONTROLLERS = [
   RegisterPartyController,
   GrantPermitController,
+  RegisterFacilityController,
   RevokePermitController,
   IssueTokenController,
   RevokeTokenController,

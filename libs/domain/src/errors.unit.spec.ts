@@ -168,6 +168,7 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'traceCode: c must be a root code of district 330106, category W, date 250303',
   ],
   [new errors.InvalidPermit('operations', 'r'), 'invalid-permit', 'invalid', 'operations: r'],
+  [new errors.InvalidFacility('operations', 'r'), 'invalid-facility', 'invalid', 'operations: r'],
   [new errors.UnknownEventType('X'), 'unknown-event-type', 'fault', 'unknown event type X'],
   [
     new errors.UnsupportedSchemaVersion('X', 3, 1),
@@ -217,6 +218,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'a does not hold the generator role',
   ],
   [
+    new errors.NotAllowedToTreat('a', 'R5', 't', []),
+    'not-allowed-to-treat',
+    'forbidden',
+    'a has neither the receiver role nor a registered facility covering R5',
+  ],
+  [
     new errors.CorrectionNotApproved('c', 'a'),
     'correction-not-approved',
     'forbidden',
@@ -234,6 +241,12 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'permit-already-granted',
     'conflict',
     'permit p is already granted to u',
+  ],
+  [
+    new errors.FacilityAlreadyRegistered('u', 'f'),
+    'facility-already-registered',
+    'conflict',
+    'facility f is already registered for u',
   ],
   [
     new errors.PermitAlreadyRevoked('u', 'p'),

@@ -43,6 +43,8 @@ export * from './party/permit';
 export * from './party/register-party.decide';
 export * from './party/grant-permit.decide';
 export * from './party/revoke-permit.decide';
+export * from './party/register-facility.decide';
+export * from './party/facility';
 export * from './party/jurisdiction';
 export * from './party/permit-capacity';
 

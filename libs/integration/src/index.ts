@@ -16,7 +16,7 @@ export {
   type ScopedResource,
 } from './scope/scope';
 export { custodiansAndReceivers, readBatch } from './scope/batch-scope';
-export { PartyRegistry, partyView, type PartyView, type PermitView } from './scope/party-registry';
+export { PartyRegistry, partyView, type FacilityView, type PartyView, type PermitView } from './scope/party-registry';
 
 export { FeedScopes } from './feed/feed-scope';
 export {

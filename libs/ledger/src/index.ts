@@ -16,6 +16,7 @@ export * from './use-case/derived-ids';
 export * from './use-case/request-hash';
 export * from './register-party/register-party.command';
 export * from './grant-permit/grant-permit.command';
+export * from './register-facility/register-facility.command';
 export * from './revoke-permit/revoke-permit.command';
 export * from './issue-token/issue-token.command';
 export * from './generate-waste/generate-waste.command';

@@ -12,6 +12,7 @@ import { ConsolidateBatchesHandler } from './consolidate-batches/consolidate-bat
 import { CorrectMassHandler } from './correct-mass/correct-mass.command';
 import { GenerateWasteHandler } from './generate-waste/generate-waste.command';
 import { GrantPermitHandler } from './grant-permit/grant-permit.command';
+import { RegisterFacilityHandler } from './register-facility/register-facility.command';
 import { IssueManifestHandler } from './issue-manifest/issue-manifest.command';
 import { IssueTokenHandler } from './issue-token/issue-token.command';
 import { RevokeTokenHandler } from './revoke-token/revoke-token.command';
@@ -50,6 +51,7 @@ export const COMMAND_HANDLERS = [
   RegisterPartyHandler,
   GrantPermitHandler,
   RevokePermitHandler,
+  RegisterFacilityHandler,
   IssueTokenHandler,
   RevokeTokenHandler,
   GenerateWasteHandler,

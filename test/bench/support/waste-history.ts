@@ -12,6 +12,7 @@ import {
   decideIssueManifest,
   decidePickUpManifest,
   decideReceiveManifest,
+  decideRegisterFacility,
   decideRegisterParty,
   decideSplitBatch,
   decideTreatWaste,
@@ -59,7 +60,8 @@ import type { EventToAppend, JsonObject } from '@wasteflow/event-store';
  * Events go out through `sink` one command at a time (the command's events, then the process manager's), as
  * the ledger appends them, with the ledger's metadata (actor, correlation, times, hash chain).
  */
-export const HISTORY_GENERATOR_VERSION = 3;
+// v4: generators treat their agricultural waste on site under a registered own facility (issue 10 row 5)
+export const HISTORY_GENERATOR_VERSION = 4;
 
 export interface HistoryEvent {
   readonly stream: string;
@@ -381,6 +383,27 @@ export async function generateHistory(
   for (const r of receivers)
     await permit(r, ['R9', 'D10', 'D1', 'C1', 'D9', 'store'], `33010${String(++permits).padStart(5, '0')}`);
   for (const c of collectors) await permit(c, ['collect', 'store'], `33010${String(++permits).padStart(5, '0')}`);
+  // agricultural waste utilised (or burnt) on site: a generator treats only with an own facility covering
+  // the operation, registered by the regulator (DESIGN §2 "Who may treat"); no random draw, so the rest of
+  // the history is the one version 3 drew
+  let facilities = 0;
+  for (const g of generators) {
+    const at = START_MS - 20 * DAY + ++facilities * 60_000;
+    const events = decideRegisterFacility(
+      {
+        uscc: g.uscc,
+        facilityCode: `ZJ-${g.district}-F${String(facilities).padStart(4, '0')}`,
+        operations: OPERATIONS.agricultural.map(([operation]) => operation),
+        validFrom: '2024-01-01',
+        validTo: '2030-12-31',
+        regulator: { districts: ['3301'], categories: [...CATEGORIES], tokenId: 'regulator:bench' },
+        ...times(at),
+      },
+      parties.get(g.uscc) ?? initialPartyState,
+      decide,
+    );
+    await act(events, 'regulator:bench', times(at).recordedAt);
+  }
 
   // ------------------------------------------------------------------ the agenda
   const agenda: Task[][] = Array.from({ length: DAYS + 800 }, () => []);

@@ -175,6 +175,24 @@ export class PartiesController {
     return { uscc: party.uscc, permits: party.permits };
   }
 
+  @Get(':uscc/facilities')
+  @Allow('party', 'regulator', 'auditor')
+  @ApiOperation({
+    summary: "A party's own treatment facilities (自行利用/处置设施) registered by a regulator",
+    description:
+      'Each facility with its code, the treatment operations it covers and its validity: what lets a party without ' +
+      'the receiver role treat what it holds. Who may read: as GET /v1/parties/{uscc}.',
+  })
+  @ApiParam({ name: 'uscc', example: '91330106MA27Y5XK06' })
+  @ApiProblems(400, 401, 403, 404)
+  async facilities(
+    @CurrentPrincipal() principal: Principal,
+    @Param('uscc') raw: string,
+  ): Promise<{ uscc: string; facilities: PartyView['facilities'] }> {
+    const party = await this.party(principal, raw);
+    return { uscc: party.uscc, facilities: party.facilities };
+  }
+
   @Get(':uscc')
   @Allow('party', 'regulator', 'auditor')
   @ApiOperation({

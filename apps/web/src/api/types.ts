@@ -10,6 +10,15 @@ export interface Permit {
   revokedAt: string | null;
 }
 
+/** An own treatment facility (自行利用/处置设施) registered by a regulator. */
+export interface Facility {
+  facilityCode: string;
+  operations: string[];
+  validFrom: string;
+  validTo: string;
+  registeredAt: string;
+}
+
 export interface Party {
   uscc: string;
   name: string;
@@ -17,6 +26,7 @@ export interface Party {
   districtCode: string;
   registeredAt: string;
   permits: Permit[];
+  facilities: Facility[];
 }
 
 export type WhoAmI =

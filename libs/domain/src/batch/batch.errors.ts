@@ -133,3 +133,19 @@ export class ChildIndexExhausted extends domainError(
     { traceCode, requested },
   ],
 ) {}
+
+/**
+ * Who may treat (DESIGN §2, issue 10 row 5): a custodian records utilisation or disposal only if it has the
+ * receiver role, or an own facility (自行利用/处置设施) registered by a regulator, valid at `occurredAt` and
+ * covering the operation. A generator cannot otherwise certify its own utilisation.
+ */
+export class NotAllowedToTreat extends domainError(
+  'forbidden',
+  'not-allowed-to-treat',
+  (actorUscc: string, operation: string, at: string, facilityCodes: readonly string[]) => [
+    facilityCodes.length === 0
+      ? `${actorUscc} has neither the receiver role nor a registered facility covering ${operation}`
+      : `${actorUscc} has no registered facility covering ${operation} at ${at} (facilities: ${facilityCodes.join(', ')})`,
+    { field: 'operation', actorUscc, operation, at, facilityCodes: [...facilityCodes] },
+  ],
+) {}

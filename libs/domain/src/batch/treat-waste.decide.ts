@@ -1,12 +1,14 @@
-import { TreatmentExceedsHeldMass } from '../errors';
+import { NotAllowedToTreat, TreatmentExceedsHeldMass } from '../errors';
 import type { DecideOptions, PartyCommand } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { takeFromComposition } from '../origin/composition';
+import { coveringFacility } from '../party/facility';
 import { judgePermitTwice } from '../party/permit';
+import { hasRole } from '../party/party.state';
 import type { PartyState } from '../party/party.state';
 import { Mass } from '../values/mass';
-import { isUtilisation, modeOf, parseTreatmentOperation } from '../values/operation';
-import { checkCommandTime } from '../values/time';
+import { isUtilisation, modeOf, parseTreatmentOperation, type TreatmentOperation } from '../values/operation';
+import { checkCommandTime, formatCst } from '../values/time';
 import { normaliseTraceCode } from '../values/trace-code';
 import { parseUscc } from '../values/uscc';
 import { compact } from '../util';
@@ -18,7 +20,11 @@ import { requireActionableBatch, requireAfterCustody, requireRegistered } from '
  * 利用 / 处置 by the custodian. Hazardous waste needs a permit of the custodian valid at `occurredAt`
  * covering both the code (or its HW category) and the operation; other categories need no permit. The
  * permit is judged again at `recordedAt`: lapsed in between, the treatment is a late entry with `permitLapse`.
- * Any custodian may treat (a generator's own utilisation of its slag is common); the permit is the gate.
+ * Who may treat (DESIGN §2, issue 10 row 5): a custodian with the receiver role, or one with an own facility
+ * registered by a regulator (自行利用/处置设施), valid at `occurredAt` and covering the operation; anyone
+ * else is refused (NotAllowedToTreat), whatever the category — a generator cannot certify its own
+ * utilisation. The permit is judged first for hazardous waste (its refusal is the more specific one); the
+ * rule judges new commands only: treatments already recorded replay as they are.
  */
 export interface TreatWasteCommand extends PartyCommand {
   readonly traceCode: string;
@@ -54,6 +60,7 @@ export function decideTreatWaste(
     permitNo = judged.permit.permitNo;
     permitLapse = judged.lapse;
   }
+  requireAllowedToTreat(state.custodian, actorUscc, operation, occurredAtMs);
   const { taken } = takeFromComposition(batch.composition, massGrams);
   const data = compact({
     traceCode,
@@ -70,4 +77,21 @@ export function decideTreatWaste(
     late: late || permitLapse !== undefined,
   });
   return [isUtilisation(operation) ? domainEvent('WasteUtilised', data) : domainEvent('WasteDisposed', data)];
+}
+
+function requireAllowedToTreat(
+  custodian: PartyState,
+  actorUscc: string,
+  operation: TreatmentOperation,
+  occurredAtMs: number,
+): void {
+  if (hasRole(custodian, 'receiver')) return;
+  if (coveringFacility(custodian, operation, occurredAtMs) !== undefined) return;
+  const facilities = custodian.status === 'registered' ? (custodian.facilities ?? []) : [];
+  throw new NotAllowedToTreat(
+    actorUscc,
+    operation,
+    formatCst(occurredAtMs),
+    facilities.map((f) => f.facilityCode),
+  );
 }

@@ -1,8 +1,10 @@
+import type { OriginShare } from '../origin/composition';
 import {
   BatchOnOpenManifest,
   InvalidOperationCode,
   NoPermit,
   NotATreatmentOperation,
+  NotAllowedToTreat,
   NotCustodian,
   OccurredOutOfOrder,
   PermitDoesNotCoverOperation,
@@ -12,6 +14,9 @@ import {
 import {
   COLLECTOR,
   GENERATOR,
+  givenStream,
+  grantPermitCommand,
+  registerFacilityCommand,
   RECEIVER,
   at,
   baseWorld,
@@ -28,6 +33,10 @@ import {
   hazardousShare,
 } from '../testing';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
+import { decideRegisterFacility, type RegisterFacilityCommand } from '../party/register-facility.decide';
+import { decideGrantPermit } from '../party/grant-permit.decide';
+import { domainEvent } from '../events/event-catalogue';
+import { batchStream } from '../streams';
 import { evolveBatch } from './batch.state';
 import { decideTreatWaste, type TreatWasteCommand } from './treat-waste.decide';
 
@@ -35,6 +44,23 @@ const received = (): { world: World; code: string } => {
   const g = generate(baseWorld());
   return { world: deliver(g.world, [g.traceCode]), code: g.traceCode };
 };
+/** baseWorld with GENERATOR's own facility (R5, C2, 2025–2027) registered by the Hangzhou regulator. */
+const facilityWorld = (o: Partial<RegisterFacilityCommand> = {}): World =>
+  baseWorld().apply(decideRegisterFacility(registerFacilityCommand(o), baseWorld().party(GENERATOR)));
+const slag = (world: World) =>
+  generate(world, {
+    category: 'industrial',
+    subtype: 'slag',
+    wasteCode: undefined,
+    randomPart: randomPart(3),
+  });
+const slagShare = (grams: number): OriginShare => ({
+  districtCode: '330106',
+  category: 'industrial',
+  subtype: 'slag',
+  generatedMonth: '2025-03',
+  grams,
+});
 const treat = (world: World, command: TreatWasteCommand) =>
   givenState(world).when((w) =>
     decideTreatWaste(command, { batch: w.batch(command.traceCode), custodian: w.party(command.actorUscc) }),
@@ -72,8 +98,8 @@ describe('treat (利用 / 处置)', () => {
     expect(evolveBatch(world.batch(code), e).status).toBe('depleted');
   });
 
-  it('non-hazardous waste needs no permit: a generator utilises its own slag', () => {
-    const g = generate(baseWorld(), { category: 'industrial', subtype: 'slag', wasteCode: undefined });
+  it('non-hazardous waste needs no permit: a generator with its own registered facility utilises its slag', () => {
+    const g = generate(facilityWorld(), { category: 'industrial', subtype: 'slag', wasteCode: undefined });
     const [e] = treat(
       g.world,
       treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'C2', massGrams: 100_000 }),
@@ -189,5 +215,97 @@ describe('treat (利用 / 处置)', () => {
       w,
       treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'C2', ...timed('12:00') }),
     ).thenThrows(BatchOnOpenManifest);
+  });
+
+  describe('who may treat (DESIGN §2, issue 10 row 5): a receiver, or a registered own facility covering the operation', () => {
+    it('given a generator without the receiver role and no facility, when it utilises (R5) or disposes (D1) of its own slag, then NotAllowedToTreat', () => {
+      const g = slag(baseWorld());
+      for (const operation of ['R5', 'D1', 'C2'])
+        treat(g.world, treatCommand(g.traceCode, { actorUscc: GENERATOR, operation })).thenThrows(
+          NotAllowedToTreat,
+          { actorUscc: GENERATOR, operation, facilityCodes: [] },
+        );
+    });
+
+    it("given the generator's facility covering R5, when it utilises by R5, then WasteUtilised", () => {
+      const g = slag(facilityWorld());
+      treat(g.world, treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'R5' })).then([
+        {
+          type: 'WasteUtilised',
+          schemaVersion: 2,
+          data: {
+            traceCode: g.traceCode,
+            custodianUscc: GENERATOR,
+            operation: 'R5',
+            mode: 'utilisation',
+            massGrams: 500_000,
+            composition: [slagShare(500_000)],
+            remainingGrams: 500_000,
+            occurredAt: at('16:00'),
+            late: false,
+          },
+        },
+      ]);
+    });
+
+    it('a facility covering D1 does not allow R5; one outside its validity allows nothing', () => {
+      const d1 = slag(facilityWorld({ operations: ['D1'] }));
+      treat(d1.world, treatCommand(d1.traceCode, { actorUscc: GENERATOR, operation: 'R5' })).thenThrows(
+        NotAllowedToTreat,
+        { operation: 'R5', facilityCodes: ['ZJ-330106-F001'] },
+      );
+      expect(
+        treat(d1.world, treatCommand(d1.traceCode, { actorUscc: GENERATOR, operation: 'D1' })).result()[0]
+          .type,
+      ).toBe('WasteDisposed');
+      const expired = slag(facilityWorld({ validFrom: '2024-01-01', validTo: '2025-03-02' }));
+      treat(
+        expired.world,
+        treatCommand(expired.traceCode, { actorUscc: GENERATOR, operation: 'R5' }),
+      ).thenThrows(NotAllowedToTreat);
+    });
+
+    it('hazardous waste needs the permit as well: a facility covering D10 without a permit is NoPermit; with one, WasteDisposed', () => {
+      const g = generate(facilityWorld({ operations: ['D10'] }));
+      treat(g.world, treatCommand(g.traceCode, { actorUscc: GENERATOR })).thenThrows(NoPermit);
+      const permitted = g.world.apply(
+        decideGrantPermit(
+          grantPermitCommand({
+            uscc: GENERATOR,
+            permitNo: '3301060009',
+            hwCategories: ['HW08'],
+            wasteCodes: [],
+          }),
+          g.world.party(GENERATOR),
+        ),
+      );
+      const [e] = treat(permitted, treatCommand(g.traceCode, { actorUscc: GENERATOR })).result();
+      expect(e.type === 'WasteDisposed' && e.data.permitNo).toBe('3301060009');
+    });
+
+    it('a receiver holding custody still treats without any facility (its permit is the gate for hazardous waste)', () => {
+      const { world, code } = received();
+      expect(world.party(RECEIVER)).not.toHaveProperty('facilities');
+      expect(treat(world, treatCommand(code, { operation: 'R9' })).result()[0].type).toBe('WasteUtilised');
+    });
+
+    it('given a stream holding a WasteUtilised a generator recorded before the rule, when it is replayed, then it folds and is consistent: nothing rewritten', () => {
+      const g = slag(baseWorld());
+      const generated = g.world.log.filter((e) => e.type === 'WasteGenerated');
+      const before = domainEvent('WasteUtilised', {
+        traceCode: g.traceCode,
+        custodianUscc: GENERATOR,
+        operation: 'R5',
+        mode: 'utilisation',
+        massGrams: 1_000_000,
+        composition: [slagShare(1_000_000)],
+        remainingGrams: 0,
+        occurredAt: at('16:00'),
+        late: false,
+      });
+      const stream = givenStream(batchStream(g.traceCode), [...generated, before]);
+      expect(stream.whenChecked().result()).toMatchObject({ consistent: true, issues: [] });
+      expect(stream.whenFolded().result()).toMatchObject({ heldGrams: 0, status: 'depleted' });
+    });
   });
 });

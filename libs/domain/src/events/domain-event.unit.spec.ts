@@ -11,6 +11,7 @@ describe('events', () => {
       'PermitGranted',
       'PermitRevoked',
       'PermitCapacityDrawn',
+      'FacilityRegistered',
       'WasteGenerated',
       'BatchSplit',
       'BatchSplitOff',

@@ -108,6 +108,7 @@ export const EVENT_CATALOGUE = {
     data: P.PermitCapacityDrawn,
     consequenceOf: 'ManifestReceived',
   },
+  FacilityRegistered: { ...party, creates: false, ...v1, data: P.FacilityRegistered },
 
   // v2 (issue 14): the generation facts the documents need, all optional; a v1 event is a v2 without them
   WasteGenerated: {

@@ -69,6 +69,7 @@ describe('the event catalogue', () => {
       'PermitGranted',
       'PermitRevoked',
       'PermitCapacityDrawn',
+      'FacilityRegistered',
     ]);
     expect(MANIFEST_EVENT_TYPES).toEqual([
       'ManifestIssued',

@@ -21,15 +21,23 @@ export function requireJurisdiction(
   party: RegisteredParty,
   category: WasteCategory = 'hazardous',
 ): void {
-  if (!scope.districts.some((region) => regionMatches(region, party.districtCode)))
-    throw new OutsideJurisdiction(party.uscc, 'district', {
-      districtCode: party.districtCode,
-      districts: [...scope.districts],
-    });
+  requireRegionalJurisdiction(scope, party);
   if (!scope.categories.includes(category))
     throw new OutsideJurisdiction(party.uscc, 'category', {
       category,
       categories: [...scope.categories],
+    });
+}
+
+/**
+ * The district half of the rule, for what concerns a party whatever its waste (an own treatment facility
+ * serves every category the party treats there): the party's district lies in one of the regulator's regions.
+ */
+export function requireRegionalJurisdiction(scope: RegulatorScope, party: RegisteredParty): void {
+  if (!scope.districts.some((region) => regionMatches(region, party.districtCode)))
+    throw new OutsideJurisdiction(party.uscc, 'district', {
+      districtCode: party.districtCode,
+      districts: [...scope.districts],
     });
 }
 

@@ -123,3 +123,19 @@ export class PermitDoesNotCoverOperation extends domainError(
     { field: 'operation', uscc, wasteCode, operation, at },
   ],
 ) {}
+
+/** A facility registration that is not well formed (an operation that is no treatment, a window reversed). */
+export class InvalidFacility extends domainError(
+  'invalid',
+  'invalid-facility',
+  (field: string, reason: string, value?: DetailValue) => [`${field}: ${reason}`, { field, reason, value }],
+) {}
+
+export class FacilityAlreadyRegistered extends domainError(
+  'conflict',
+  'facility-already-registered',
+  (uscc: string, facilityCode: string) => [
+    `facility ${facilityCode} is already registered for ${uscc}`,
+    { field: 'facilityCode', uscc, facilityCode },
+  ],
+) {}

@@ -1,6 +1,11 @@
 import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
 import { list, oneOf, optional, record, text, whole } from '../events/shape';
-import { PERMIT_OPERATIONS, type PermitOperation } from '../values/operation';
+import {
+  PERMIT_OPERATIONS,
+  TREATMENT_OPERATIONS,
+  type PermitOperation,
+  type TreatmentOperation,
+} from '../values/operation';
 import { PARTY_ROLES, type PartyRole } from '../values/role';
 
 /**
@@ -67,13 +72,33 @@ export interface PermitCapacityDrawnData extends EventTime {
   readonly manifestNo: string;
 }
 
+/**
+ * An own treatment facility (自行利用/处置设施, HJ 1259 table 4) registered by a regulator in scope of the
+ * party: with it a custodian without the receiver role may utilise or dispose of what it holds, for the
+ * operations it covers and within its validity (DESIGN §2 "Who may treat").
+ */
+export interface FacilityRegisteredData extends EventTime {
+  readonly uscc: string;
+  readonly facilityCode: string;
+  /** Treatment codes only, in canonical order (R1 … Y16). */
+  readonly operations: readonly TreatmentOperation[];
+  /** `YYYY-MM-DD` (a CST calendar day, from its start) or an ISO 8601 instant. */
+  readonly validFrom: string;
+  /** `YYYY-MM-DD` (a CST calendar day, to its end, inclusive) or an ISO 8601 instant. */
+  readonly validTo: string;
+  /** The token of the registering regulator (who vouched for the facility). */
+  readonly regulatorTokenId: string;
+}
+
 export type PartyRegistered = DomainEventOf<'PartyRegistered', PartyRegisteredData, 3>;
 export type PermitGranted = DomainEventOf<'PermitGranted', PermitGrantedData>;
 export type PermitRevoked = DomainEventOf<'PermitRevoked', PermitRevokedData>;
 
 export type PermitCapacityDrawn = DomainEventOf<'PermitCapacityDrawn', PermitCapacityDrawnData>;
+export type FacilityRegistered = DomainEventOf<'FacilityRegistered', FacilityRegisteredData>;
 
-export type PartyEvent = PartyRegistered | PermitGranted | PermitRevoked | PermitCapacityDrawn;
+export type PartyEvent =
+  PartyRegistered | PermitGranted | PermitRevoked | PermitCapacityDrawn | FacilityRegistered;
 export type PartyEventType = PartyEvent['type'];
 
 /** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
@@ -109,6 +134,15 @@ export const PARTY_EVENT_SHAPES = {
     usedGramsAfter: whole,
     capacityGrams: whole,
     manifestNo: text,
+    ...eventTime,
+  }),
+  FacilityRegistered: record<FacilityRegisteredData>({
+    uscc: text,
+    facilityCode: text,
+    operations: list(oneOf(TREATMENT_OPERATIONS)),
+    validFrom: text,
+    validTo: text,
+    regulatorTokenId: text,
     ...eventTime,
   }),
 };

@@ -1,5 +1,5 @@
 import { fits, misfit, type Folded } from '../fold';
-import type { PermitOperation } from '../values/operation';
+import type { PermitOperation, TreatmentOperation } from '../values/operation';
 import type { PartyRole } from '../values/role';
 import { assertNever, compact } from '../util';
 import type { PartyEvent } from './party.events';
@@ -20,6 +20,16 @@ export interface PermitState {
   readonly usedGrams?: Readonly<Record<string, number>>;
 }
 
+/** An own treatment facility (自行利用/处置设施) registered by a regulator. */
+export interface FacilityState {
+  readonly facilityCode: string;
+  readonly operations: readonly TreatmentOperation[];
+  readonly validFrom: string;
+  readonly validTo: string;
+  readonly registeredAt: string;
+  readonly regulatorTokenId: string;
+}
+
 export interface RegisteredParty {
   readonly status: 'registered';
   readonly uscc: string;
@@ -33,6 +43,8 @@ export interface RegisteredParty {
   readonly registeredAt: string;
   /** Sorted by permitNo. */
   readonly permits: readonly PermitState[];
+  /** Own treatment facilities, sorted by facilityCode (absent on a party that has none). */
+  readonly facilities?: readonly FacilityState[];
 }
 
 export type PartyState = { readonly status: 'unregistered' } | RegisteredParty;
@@ -116,6 +128,24 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
             : p,
         ),
       });
+    }
+    case 'FacilityRegistered': {
+      if (state.status !== 'registered') return misfit(state, 'party not registered');
+      const d = event.data;
+      if ((state.facilities ?? []).some((f) => f.facilityCode === d.facilityCode))
+        return misfit(state, `facility ${d.facilityCode} already registered`);
+      const facility: FacilityState = {
+        facilityCode: d.facilityCode,
+        operations: d.operations,
+        validFrom: d.validFrom,
+        validTo: d.validTo,
+        registeredAt: d.occurredAt,
+        regulatorTokenId: d.regulatorTokenId,
+      };
+      const facilities = [...(state.facilities ?? []), facility].sort((a, b) =>
+        a.facilityCode < b.facilityCode ? -1 : a.facilityCode > b.facilityCode ? 1 : 0,
+      );
+      return fits({ ...state, facilities });
     }
     default:
       return assertNever(event, 'party event');

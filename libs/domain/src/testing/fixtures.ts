@@ -24,6 +24,7 @@ import { evolveParty, initialPartyState, type PartyState } from '../party/party.
 import { decideRegisterParty, type RegisterPartyCommand } from '../party/register-party.decide';
 import { decideGrantPermit, type GrantPermitCommand } from '../party/grant-permit.decide';
 import type { RevokePermitCommand } from '../party/revoke-permit.decide';
+import { decideRegisterFacility, type RegisterFacilityCommand } from '../party/register-facility.decide';
 import { composeManifestNumber } from '../values/manifest-number';
 import { composeUscc } from '../values/uscc';
 import { encodeCrockford } from '../values/crockford';
@@ -131,6 +132,27 @@ export function grantPermitCommand(o: Partial<GrantPermitCommand> = {}): GrantPe
     validFrom: '2025-01-01',
     validTo: '2027-12-31',
     ...timed('08:10'),
+    ...o,
+  };
+}
+
+/** The regulator of Hangzhou (all its districts), every category: registers facilities there. */
+export const HANGZHOU_REGULATOR = {
+  districts: ['3301'],
+  categories: ['hazardous', 'industrial', 'household', 'agricultural', 'construction'],
+  tokenId: 'tok_regulator_3301',
+} as const;
+
+/** GENERATOR's own utilisation facility (R5, C2), valid 2025–2027, registered by the Hangzhou regulator. */
+export function registerFacilityCommand(o: Partial<RegisterFacilityCommand> = {}): RegisterFacilityCommand {
+  return {
+    uscc: GENERATOR,
+    facilityCode: 'ZJ-330106-F001',
+    operations: ['R5', 'C2'],
+    validFrom: '2025-01-01',
+    validTo: '2027-12-31',
+    regulator: HANGZHOU_REGULATOR,
+    ...timed('08:15'),
     ...o,
   };
 }
@@ -266,6 +288,19 @@ export function aRegisteredParty(
 
 export function aRegisteredGenerator(uscc = GENERATOR, districtCode = XIHU): PartyEvent[] {
   return aRegisteredParty(uscc, ['generator'], districtCode);
+}
+
+/** A generator with an own facility (by default R5 and C2, `registerFacilityCommand`). */
+export function aGeneratorWithFacility(
+  o: Partial<RegisterFacilityCommand> & { roles?: readonly PartyRole[] } = {},
+): PartyEvent[] {
+  const { roles = ['generator'], ...facility } = o;
+  const uscc = facility.uscc ?? GENERATOR;
+  const registered = aRegisteredParty(uscc, roles, XIHU);
+  return [
+    ...registered,
+    ...decideRegisterFacility(registerFacilityCommand({ uscc, ...facility }), partyOf(registered)),
+  ];
 }
 
 export function aRegisteredCarrier(uscc = CARRIER, districtCode = GONGSHU): PartyEvent[] {

@@ -14,7 +14,7 @@ import {
 import { EVENT_STORE, StreamNotFound, type EventStore } from '@wasteflow/event-store';
 import { quoteIdentifier } from '@wasteflow/projections';
 
-/** What the console and integrators read of a registered party: its registration and its permits. */
+/** What the console and integrators read of a registered party: its registration, permits and facilities. */
 export interface PartyView {
   readonly uscc: string;
   readonly name: string;
@@ -22,6 +22,16 @@ export interface PartyView {
   readonly districtCode: string;
   readonly registeredAt: string;
   readonly permits: readonly PermitView[];
+  /** Own treatment facilities registered by a regulator (自行利用/处置设施), by code. */
+  readonly facilities: readonly FacilityView[];
+}
+
+export interface FacilityView {
+  readonly facilityCode: string;
+  readonly operations: readonly string[];
+  readonly validFrom: string;
+  readonly validTo: string;
+  readonly registeredAt: string;
 }
 
 export interface PermitView {
@@ -60,6 +70,13 @@ export function partyView(state: RegisteredParty): PartyView {
           usedKg: grams / 1000,
           remainingKg: Math.max(0, permit.annualCapacityGrams - grams) / 1000,
         })),
+    })),
+    facilities: (state.facilities ?? []).map((facility) => ({
+      facilityCode: facility.facilityCode,
+      operations: facility.operations,
+      validFrom: facility.validFrom,
+      validTo: facility.validTo,
+      registeredAt: facility.registeredAt,
     })),
   };
 }

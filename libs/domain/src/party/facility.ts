@@ -1,0 +1,19 @@
+import type { TreatmentOperation } from '../values/operation';
+import type { FacilityState, PartyState } from './party.state';
+import { permitWindow } from './permit';
+
+/** Valid at that instant: inside its window (`validFrom` … `validTo`, dates as CST days, like a permit's). */
+export function facilityValidAt(facility: FacilityState, atMs: number): boolean {
+  const { fromMs, toMs } = permitWindow(facility);
+  return atMs >= fromMs && atMs < toMs;
+}
+
+/** The first (by code) of the party's own facilities valid at `atMs` and covering `operation`, if any. */
+export function coveringFacility(
+  party: PartyState,
+  operation: TreatmentOperation,
+  atMs: number,
+): FacilityState | undefined {
+  if (party.status !== 'registered') return undefined;
+  return (party.facilities ?? []).find((f) => f.operations.includes(operation) && facilityValidAt(f, atMs));
+}
