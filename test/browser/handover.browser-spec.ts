@@ -50,6 +50,7 @@ if (missing && process.env.CI === 'true') {
     let browser: Browser;
     let base: string;
     let manifestNo: string;
+    let traceCode: string;
     const keys = new Keys('browser-handover');
 
     beforeAll(async () => {
@@ -58,7 +59,7 @@ if (missing && process.env.CI === 'true') {
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
       world = await seedWorld(t, new Keys('browser-handover-seed'));
-      const traceCode = (
+      traceCode = (
         await expect201(
           send(
             t,
@@ -154,7 +155,7 @@ if (missing && process.env.CI === 'true') {
       await context.close();
     });
 
-    it('generator: the manifest page lists both legs with carrier, plate and place', async () => {
+    it('generator: the manifest page lists both legs with carrier, plate and place, and the batch page the hand-over step', async () => {
       const { context, page, errors } = await openPage(browser, DESKTOP);
       await signIn(page, world.tokens.generator as string);
       await page.goto(`${base}/manifests/${manifestNo}`);
@@ -164,6 +165,11 @@ if (missing && process.env.CI === 'true') {
       const second = (await legs.locator('[data-leg="2"]').textContent()) ?? '';
       for (const value of [PARTIES.otherCarrier.name, '浙B67890', '宁波北仑港联运站'])
         expect(second).toContain(value);
+      await page.goto(`${base}/batches/${traceCode}`);
+      const step = page.locator('[data-test=steps] li', { hasText: '联运交接' });
+      await step.waitFor();
+      const stepText = (await step.textContent()) ?? '';
+      for (const value of ['浙B67890', '宁波北仑港联运站']) expect(stepText).toContain(value);
       expect(errors).toEqual([]);
       await context.close();
     });

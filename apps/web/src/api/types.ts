@@ -181,6 +181,9 @@ export interface TraceStep {
   manifestNo?: string | null;
   vehiclePlate?: string | null;
   operation?: string | null;
+  /** A hand-over (多式联运): where, and the leg it starts. */
+  place?: string;
+  leg?: number;
   late?: boolean;
 }
 
