@@ -9,6 +9,7 @@ import {
   expectProblem,
   extraUscc,
   Keys,
+  PARTIES,
   PLATE,
   requireStore,
   seedWorld,
@@ -228,6 +229,58 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     expect(audit.body.integrity).toMatchObject({ verified: true, firstBreak: null });
     expect(read.body.totalKg).toBe(12);
     expect(reread.body.totalKg).toBe(12);
+  });
+
+  it('a hand-over names the next leg’s crew (ManifestHandedOver v2): the 联单 prints it under that leg, 已删除 after erasure', async () => {
+    const { manifestNo } = await build.inTransit(4);
+    const LEG_DRIVER = { name: '李接力', phone: '13511112222' };
+    const handed = await t.http
+      .post(`/v1/manifests/${manifestNo}/handover`)
+      .set('Authorization', `Bearer ${world.tokens.carrier}`)
+      .set('Idempotency-Key', `${SUITE}-${kind}-handover`)
+      .send({
+        nextCarrierUscc: PARTIES.otherCarrier.uscc,
+        vehiclePlate: '浙B67890',
+        place: '宁波北仑港联运站',
+        occurredAt: '2026-03-02T10:01:30+08:00',
+        driver: LEG_DRIVER,
+        vehicleType: '危险货物罐式运输车',
+        transportLicenceNo: '浙交运管许可甬字330200005678号',
+      });
+    expect(handed.status).toBe(201);
+    const legDriver = handed.body.driverPersonId as string;
+    expect(legDriver).toMatch(/^p-[0-9a-f]{32}$/);
+    const [event] = (await t.store.readStream(`manifest-${manifestNo}`)).filter(
+      (e) => e.type === 'ManifestHandedOver',
+    );
+    expect(event).toMatchObject({ schemaVersion: 2, data: { driverPersonId: legDriver } });
+    const before = await pdfText(manifestNo, world.tokens.otherCarrier);
+    for (const value of [
+      '第2程承运人',
+      `驾驶员：${LEG_DRIVER.name}`,
+      `联系电话：${LEG_DRIVER.phone}`,
+      '运输工具：危险货物罐式运输车',
+      '道路运输经营许可证号：浙交运管许可甬字330200005678号',
+    ])
+      expect(before).toContain(value);
+    const read = await t.http
+      .get(`/v1/manifests/${manifestNo}?minPosition=${handed.body.position}`)
+      .set('Authorization', `Bearer ${world.tokens.otherCarrier}`)
+      .expect(200);
+    expect(read.body.pickup.legs['2'].driver).toEqual({
+      personId: legDriver,
+      status: 'present',
+      ...LEG_DRIVER,
+    });
+
+    await t.http
+      .post(`/v1/people/${legDriver}/erase`)
+      .set('Authorization', `Bearer ${t.adminToken}`)
+      .expect(200);
+    const after = await pdfText(manifestNo, world.tokens.otherCarrier);
+    expect(after).not.toContain(LEG_DRIVER.name);
+    expect(after.slice(after.indexOf('第2程承运人'))).toContain('驾驶员：已删除');
+    expect(await storedTextContaining([LEG_DRIVER.name, LEG_DRIVER.phone])).toEqual([]);
   });
 
   it('a stranger reads no person; an unknown person is 404, a malformed id 400; a bad phone or name is refused naming the field, nothing stored', async () => {

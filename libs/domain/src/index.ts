@@ -67,6 +67,7 @@ export * from './manifest/issue-manifest.decide';
 export * from './manifest/manifest-number-scope';
 export * from './manifest/pick-up-manifest.decide';
 export * from './manifest/hand-over-manifest.decide';
+export * from './manifest/trip-crew';
 export * from './manifest/receive-manifest.decide';
 export * from './manifest/cancel-manifest.decide';
 export * from './manifest/custody-events';

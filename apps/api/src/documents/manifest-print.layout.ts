@@ -35,6 +35,13 @@ export interface ManifestPrintLeg {
   readonly startedAt?: string;
   /** The end of this leg: the next hand-over, or the receipt. */
   readonly endedAt?: string;
+  /** The leg's crew, recorded at the hand-over (ManifestHandedOver v2); 已删除 after an erasure. */
+  readonly licenceNo?: string;
+  readonly vehicleType?: string;
+  readonly driver?: string;
+  readonly driverPhone?: string;
+  readonly escort?: string;
+  readonly escortPhone?: string;
 }
 
 /** Everything the 转移联单 prints; undefined fields print as blank lines to fill in by hand. */
@@ -220,9 +227,9 @@ function lineTable(shapes: Shape[], cursor: Cursor, lines: readonly ManifestPrin
 /** Lines on the first sheet; the rest continue on sheets of their own. */
 const FIRST_PAGE_LINES = 10;
 const NEXT_PAGE_LINES = 36;
-/** Later legs printed on the first sheet (3 rows each); any more continue on a sheet of their own. */
-const FIRST_PAGE_LEGS = 2;
-const NEXT_PAGE_LEGS = 12;
+/** Later legs printed on the first sheet (6 rows each); any more continue on sheets of their own. */
+const FIRST_PAGE_LEGS = 1;
+const NEXT_PAGE_LEGS = 7;
 
 /** One later leg of part 2 (多式联运): who took the waste over, with which vehicle, where and when. */
 function legRows(shapes: Shape[], cursor: Cursor, leg: ManifestPrintLeg): void {
@@ -230,9 +237,19 @@ function legRows(shapes: Shape[], cursor: Cursor, leg: ManifestPrintLeg): void {
     [`第 ${leg.leg} 程承运人`, leg.name],
     ['统一社会信用代码', leg.uscc],
   ]);
+  fieldRow(shapes, cursor, [['道路运输经营许可证号', leg.licenceNo]]);
   fieldRow(shapes, cursor, [
+    ['运输工具', leg.vehicleType],
     ['车牌号', leg.vehiclePlate],
     ['交接地点', leg.place],
+  ]);
+  fieldRow(shapes, cursor, [
+    ['驾驶员', leg.driver],
+    ['联系电话', leg.driverPhone],
+  ]);
+  fieldRow(shapes, cursor, [
+    ['押运员', leg.escort],
+    ['联系电话', leg.escortPhone],
   ]);
   fieldRow(shapes, cursor, [
     ['交接时间', leg.startedAt],

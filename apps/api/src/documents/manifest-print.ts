@@ -9,7 +9,7 @@ import {
 } from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
 import { PeopleRecords, printedName, printedPhone, type Principal } from '@wasteflow/ledger';
-import { PickupFactsReader } from '../people/pickup-facts';
+import { PickupFactsReader, type CrewFacts, type PickupFacts } from '../people/pickup-facts';
 import { ManifestQuery, type ManifestView } from '@wasteflow/projections';
 import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import type { ApiConfig } from '../config/api-config';
@@ -39,6 +39,18 @@ function permitFor(receiver: RegisteredParty | undefined, codes: readonly string
   const live = receiver.permits.filter((p) => p.revokedAt === undefined);
   const covering = live.find((p) => codes.every((code) => coversWasteCode(p, code)));
   return (covering ?? live[0])?.permitNo;
+}
+
+/** A hand-over leg's crew as part 2 prints it (names resolved now, 已删除 after erasure). */
+function legCrew(crew: CrewFacts | undefined) {
+  return {
+    licenceNo: crew?.transportLicenceNo,
+    vehicleType: crew?.vehicleType,
+    driver: printedName(crew?.driver),
+    driverPhone: printedPhone(crew?.driver),
+    escort: printedName(crew?.escort),
+    escortPhone: printedPhone(crew?.escort),
+  };
 }
 
 /**
@@ -92,6 +104,8 @@ export class ManifestPrintReader {
       this.parties.find(view.carrier.uscc),
       this.parties.find(view.receiver.uscc),
     ]);
+    // the crews of the pickup and of each hand-over, their people resolved now (ADR 14)
+    const pickup = view.pickedUpAt === null ? ({} as PickupFacts) : await this.pickups.of(view.manifestNo);
     // 多式联运: leg 1 is the named carrier's (part 2's block); each later leg ends at the next hand-over or the receipt
     const laterLegs = view.legs.slice(1);
     const legs = laterLegs.map((leg, i) => ({
@@ -102,9 +116,9 @@ export class ManifestPrintReader {
       place: leg.place,
       startedAt: cstMinute(leg.startedAt),
       endedAt: cstMinute(laterLegs[i + 1]?.startedAt ?? view.receivedAt),
+      ...legCrew(pickup.legs?.[String(leg.leg)]),
     }));
     // people resolved now (ADR 14): a name and phone while the record has its key, 已删除 after erasure
-    const pickup = view.pickedUpAt === null ? {} : await this.pickups.of(view.manifestNo);
     const contacts = await this.people.resolve([shipper?.contactPersonId, receiver?.contactPersonId]);
     const shipperContact = shipper?.contactPersonId ? contacts.get(shipper.contactPersonId) : undefined;
     const receiverContact = receiver?.contactPersonId ? contacts.get(receiver.contactPersonId) : undefined;

@@ -1,11 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_HANDOVER_PLACE_LENGTH } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
+import { TripCrewDto } from '../common/trip-crew.dto';
 import { IsFreeText, IsIsoInstant, IsManifestNo, IsUscc, IsVehiclePlate } from '../common/validation';
 
 /** POST /v1/manifests/{no}/handover (DESIGN §4): `{ nextCarrierUscc, vehiclePlate, place, occurredAt }`. */
-export class HandOverManifestDto {
+/** With the next leg's crew (TripCrewDto: driver, escort, vehicle type, licence). */
+export class HandOverManifestDto extends TripCrewDto {
   @ApiProperty({
     example: EXAMPLE.nextCarrierUscc,
     description: 'The next carrier: a registered party with the carrier role, not the one handing over',
@@ -54,4 +56,12 @@ export class HandOverManifestResponseDto extends WriteResponseDto {
   place!: string;
   @ApiProperty({ example: [EXAMPLE.consolidatedTraceCode], type: [String], description: 'Still in transit' })
   traceCodes!: string[];
+  @ApiPropertyOptional({ example: 'p-3f0c5b1e9a7d4c2b8e6f1a0d9c8b7a65', description: 'The driver’s record' })
+  driverPersonId?: string;
+  @ApiPropertyOptional({ example: 'p-9a7d4c2b8e6f1a0d9c8b7a653f0c5b1e', description: 'The escort’s record' })
+  escortPersonId?: string;
+  @ApiPropertyOptional({ example: '危险货物罐式运输车' })
+  vehicleType?: string;
+  @ApiPropertyOptional({ example: '浙交运管许可甬字330200005678号' })
+  transportLicenceNo?: string;
 }

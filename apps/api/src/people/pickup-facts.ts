@@ -1,14 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeEvent, manifestStream, type ManifestPickedUpData } from '@wasteflow/domain';
+import {
+  decodeEvent,
+  manifestStream,
+  type ManifestHandedOverData,
+  type ManifestPickedUpData,
+  type TripCrew,
+} from '@wasteflow/domain';
 import { EVENT_STORE, StreamNotFound, type EventStore } from '@wasteflow/event-store';
 import { PeopleRecords, type PersonView } from '@wasteflow/ledger';
 
-/** What the pickup recorded about the trip (ManifestPickedUp v3), with its people resolved now. */
-export interface PickupFacts {
+/** What a leg's start recorded about its crew (TripCrew), with its people resolved now. */
+export interface CrewFacts {
   readonly vehicleType?: string;
   readonly transportLicenceNo?: string;
   readonly driver?: PersonView;
   readonly escort?: PersonView;
+}
+
+/** The pickup's crew (ManifestPickedUp v3) and, by leg number, each hand-over's (ManifestHandedOver v2). */
+export interface PickupFacts extends CrewFacts {
+  readonly legs?: Readonly<Record<string, CrewFacts>>;
 }
 
 /**
@@ -24,28 +35,34 @@ export class PickupFactsReader {
   ) {}
 
   async of(manifestNo: string): Promise<PickupFacts> {
-    const pickup = await this.pickupOf(manifestNo);
-    if (!pickup) return {};
-    const resolved = await this.people.resolve([pickup.driverPersonId, pickup.escortPersonId]);
-    return {
-      ...(pickup.vehicleType === undefined ? {} : { vehicleType: pickup.vehicleType }),
-      ...(pickup.transportLicenceNo === undefined ? {} : { transportLicenceNo: pickup.transportLicenceNo }),
-      ...(pickup.driverPersonId === undefined ? {} : { driver: resolved.get(pickup.driverPersonId) }),
-      ...(pickup.escortPersonId === undefined ? {} : { escort: resolved.get(pickup.escortPersonId) }),
-    };
+    const { pickup, handovers } = await this.crewsOf(manifestNo);
+    const ids = [pickup, ...handovers].flatMap((c) => (c ? [c.driverPersonId, c.escortPersonId] : []));
+    const resolved = await this.people.resolve(ids);
+    const facts = (crew: TripCrew): CrewFacts => ({
+      ...(crew.vehicleType === undefined ? {} : { vehicleType: crew.vehicleType }),
+      ...(crew.transportLicenceNo === undefined ? {} : { transportLicenceNo: crew.transportLicenceNo }),
+      ...(crew.driverPersonId === undefined ? {} : { driver: resolved.get(crew.driverPersonId) }),
+      ...(crew.escortPersonId === undefined ? {} : { escort: resolved.get(crew.escortPersonId) }),
+    });
+    const legs = Object.fromEntries(handovers.map((h) => [String(h.leg), facts(h)]));
+    return { ...(pickup ? facts(pickup) : {}), ...(handovers.length > 0 ? { legs } : {}) };
   }
 
-  private async pickupOf(manifestNo: string): Promise<ManifestPickedUpData | undefined> {
+  private async crewsOf(
+    manifestNo: string,
+  ): Promise<{ pickup?: ManifestPickedUpData; handovers: ManifestHandedOverData[] }> {
+    let pickup: ManifestPickedUpData | undefined;
+    const handovers: ManifestHandedOverData[] = [];
     try {
       for (const recorded of await this.store.readStream(manifestStream(manifestNo))) {
-        if (recorded.type !== 'ManifestPickedUp') continue;
+        if (recorded.type !== 'ManifestPickedUp' && recorded.type !== 'ManifestHandedOver') continue;
         const event = decodeEvent(recorded);
-        if (event.type === 'ManifestPickedUp') return event.data;
+        if (event.type === 'ManifestPickedUp') pickup = event.data;
+        else if (event.type === 'ManifestHandedOver') handovers.push(event.data);
       }
     } catch (error) {
-      if (error instanceof StreamNotFound) return undefined;
-      throw error;
+      if (!(error instanceof StreamNotFound)) throw error;
     }
-    return undefined;
+    return { pickup, handovers };
   }
 }

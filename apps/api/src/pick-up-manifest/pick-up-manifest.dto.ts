@@ -3,16 +3,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { TEXT_BOUNDS } from '@wasteflow/domain';
-import { PersonDto } from '../common/person.dto';
-import {
-  IsIsoInstant,
-  IsManifestNo,
-  IsMassKg,
-  IsOptionalFreeText,
-  IsTraceCode,
-  IsVehiclePlate,
-} from '../common/validation';
+import { TripCrewDto } from '../common/trip-crew.dto';
+import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode, IsVehiclePlate } from '../common/validation';
 
 export class PickupWeighingDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -24,7 +16,8 @@ export class PickupWeighingDto {
   weighedKg!: number;
 }
 
-export class PickUpManifestDto {
+/** With the leg's crew (TripCrewDto: driver, escort, vehicle type, licence). */
+export class PickUpManifestDto extends TripCrewDto {
   @ApiProperty({ example: EXAMPLE.vehiclePlate, description: 'One vehicle, one trip' })
   @IsVehiclePlate()
   vehiclePlate!: string;
@@ -55,44 +48,6 @@ export class PickUpManifestDto {
   @ValidateNested({ each: true })
   @Type(() => PickupWeighingDto)
   lines?: PickupWeighingDto[];
-
-  @ApiPropertyOptional({
-    type: PersonDto,
-    example: { name: '张三', phone: '13800138000' },
-    description:
-      '驾驶员 (personal data): kept in an erasable record encrypted with a key of its own; the event and the ' +
-      'answer carry only driverPersonId (ADR 14). Printed on the 联单 until erased, then 已删除.',
-  })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PersonDto)
-  driver?: PersonDto;
-
-  @ApiPropertyOptional({
-    type: PersonDto,
-    example: { name: '李四', phone: '13900139000' },
-    description: '押运员 (personal data), as the driver',
-  })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PersonDto)
-  escort?: PersonDto;
-
-  @ApiPropertyOptional({
-    example: '危险货物厢式运输车',
-    maxLength: TEXT_BOUNDS.code,
-    description: '车辆类型',
-  })
-  @IsOptionalFreeText(TEXT_BOUNDS.code)
-  vehicleType?: string;
-
-  @ApiPropertyOptional({
-    example: '浙交运管许可杭字330100001234号',
-    maxLength: TEXT_BOUNDS.code,
-    description: 'The carrier’s road transport licence number (道路运输经营许可证号)',
-  })
-  @IsOptionalFreeText(TEXT_BOUNDS.code)
-  transportLicenceNo?: string;
 }
 
 /** A bulk item (`pick-up-manifest`): the body with the manifest number of the path. */

@@ -46,6 +46,7 @@ describe('events', () => {
       WasteDisposed: 2,
       ManifestIssued: 4,
       ManifestPickedUp: 3,
+      ManifestHandedOver: 2,
       ManifestReceived: 4,
     };
     expect(Object.fromEntries(Object.entries(EVENT_SCHEMA_VERSIONS).filter(([, v]) => v !== 1))).toEqual(

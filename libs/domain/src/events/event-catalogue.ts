@@ -211,7 +211,14 @@ export const EVENT_CATALOGUE = {
     data: M.ManifestPickedUp,
   },
   // 多式联运 (issue 16 item 5): the carrier in transit hands the manifest to the next carrier
-  ManifestHandedOver: { ...manifest, creates: false, ...v1, data: M.ManifestHandedOver },
+  // v2 (issue 14): the next leg's crew (driver, escort as person references; vehicle type; licence); v1 had none
+  ManifestHandedOver: {
+    ...manifest,
+    creates: false,
+    version: 2,
+    upcasters: { 1: sameData },
+    data: M.ManifestHandedOver,
+  },
   ManifestReceived: {
     ...manifest,
     creates: false,

@@ -9,6 +9,7 @@ import { parseUscc } from '../values/uscc';
 import { parseVehiclePlate } from '../values/vehicle-plate';
 import { sortedUnique } from '../util';
 import type { ManifestEvent } from './manifest.events';
+import { parseTripCrew, type TripCrew } from './trip-crew';
 import type { ManifestState } from './manifest.state';
 import { requireManifest, requirePickedUp } from './manifest.rules';
 
@@ -22,7 +23,8 @@ export const MAX_HANDOVER_PLACE_LENGTH = 200;
  * `custodyEventsFor` (BatchHandedOver: the whole mass stays in transit; legal custody stays with the
  * shipper until receipt, as on a single leg).
  */
-export interface HandOverManifestCommand extends PartyCommand {
+/** With the next leg's crew (TripCrew, v2): references to the people's records, never a name. */
+export interface HandOverManifestCommand extends PartyCommand, TripCrew {
   readonly manifestNo: string;
   readonly nextCarrierUscc: string;
   readonly vehiclePlate: string;
@@ -53,6 +55,7 @@ export function decideHandOverManifest(
   const nextCarrierUscc = parseUscc(command.nextCarrierUscc, 'nextCarrierUscc');
   const { plate } = parseVehiclePlate(command.vehiclePlate);
   const place = requireText(command.place, 'place', MAX_HANDOVER_PLACE_LENGTH);
+  const crew = parseTripCrew(command);
 
   const m = requireManifest(state.manifest, manifestNo);
   if (m.carrierUscc !== actorUscc) throw new NotCurrentCarrier(manifestNo, actorUscc, m.carrierUscc);
@@ -74,6 +77,7 @@ export function decideHandOverManifest(
       place,
       leg: m.legs.length + 1,
       traceCodes: sortedUnique(m.lines.map((l) => l.traceCode)),
+      ...crew,
       occurredAt: command.occurredAt,
       late,
     }),

@@ -9,7 +9,9 @@ import {
   NotCurrentCarrier,
   OccurredOutOfOrder,
   PartyNotFound,
+  InvalidValue,
 } from '../errors';
+import { decodeEvent } from '../events/decode-event';
 import { checkStream } from '../consistency';
 import { manifestStream } from '../streams';
 import {
@@ -70,12 +72,12 @@ const handing = (w: World, command: HandOverManifestCommand) =>
   );
 
 describe('hand over (多式联运): the carrier in transit passes the manifest to the next carrier', () => {
-  it('given a picked-up manifest, when its carrier hands it over, then ManifestHandedOver v1 names both carriers, the plate, the place and leg 2', () => {
+  it('given a picked-up manifest, when its carrier hands it over, then ManifestHandedOver v2 names both carriers, the plate, the place and leg 2', () => {
     const { world: w, code } = inTransit();
     handing(w, handOverCommand({ vehiclePlate: '浙b·67890' })).then([
       {
         type: 'ManifestHandedOver',
-        schemaVersion: 1,
+        schemaVersion: 2,
         data: {
           manifestNo: manifestNo(1),
           shipperUscc: GENERATOR,
@@ -91,6 +93,42 @@ describe('hand over (多式联运): the carrier in transit passes the manifest t
         },
       },
     ]);
+  });
+
+  it('with the next leg’s crew: v2 records the driver and escort by reference, the vehicle type and the licence; a name where a reference belongs is refused', () => {
+    const { world: w } = inTransit();
+    const crew = {
+      driverPersonId: `p-${'d'.repeat(32)}`,
+      escortPersonId: `p-${'e'.repeat(32)}`,
+      vehicleType: '危险货物罐式运输车',
+      transportLicenceNo: '浙交运管许可甬字330200005678号',
+    };
+    const [event] = handing(w, handOverCommand(crew)).result();
+    expect(event).toMatchObject({ type: 'ManifestHandedOver', schemaVersion: 2, data: crew });
+    handing(w, handOverCommand({ driverPersonId: '王司机' })).thenThrows(InvalidValue, {
+      field: 'driverPersonId',
+    });
+  });
+
+  it('a stored version 1 reads as version 2 without a crew', () => {
+    const v1 = {
+      manifestNo: manifestNo(1),
+      shipperUscc: GENERATOR,
+      receiverUscc: RECEIVER,
+      fromCarrierUscc: CARRIER,
+      carrierUscc: CARRIER_2,
+      vehiclePlate: '浙B67890',
+      place: '宁波北仑港联运站',
+      leg: 2,
+      traceCodes: ['A'],
+      occurredAt: at('14:00'),
+      late: false,
+    };
+    expect(decodeEvent({ type: 'ManifestHandedOver', schemaVersion: 1, data: v1 })).toEqual({
+      type: 'ManifestHandedOver',
+      schemaVersion: 2,
+      data: v1,
+    });
   });
 
   it('then the batch follows: BatchHandedOver with its whole mass, the next carrier holds it, legal custody stays with the shipper, and asked again nothing more', () => {

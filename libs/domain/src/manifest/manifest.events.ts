@@ -4,6 +4,7 @@ import { ALL_SUBTYPES, WASTE_CATEGORIES, type WasteCategory, type WasteSubtype }
 import { assertNever } from '../util';
 import { DEFAULT_DISCREPANCY_TOLERANCE, isDiscrepancy } from '../alerts/alerts';
 import { PERMIT_LAPSE_SHAPE, type PermitLapse } from '../batch/batch.events';
+import type { TripCrew } from './trip-crew';
 
 /** Events of stream `manifest-<manifestNo>` (转移联单). Every event carries its `manifestNo`. */
 
@@ -74,23 +75,17 @@ export interface PickupLine {
  * Version 2: the weighing at pickup is judged like a receipt's (DESIGN §2 "Weighing at both ends"): per line
  * and for the total, against the tolerance applied.
  */
-export interface ManifestPickedUpData extends ManifestPickedUpDataV1 {
+export interface ManifestPickedUpDataV2 extends ManifestPickedUpDataV1 {
   /** Every line of the manifest, sorted by trace code, with its weighing. */
   readonly lines: readonly PickupLine[];
   /** |shipped − weighed| of the total beyond the tolerance (false when the total was not weighed). */
   readonly discrepancy: boolean;
   /** The discrepancy tolerance applied. */
   readonly tolerance: number;
-  /**
-   * Version 3 (issue 14, the 联单's part 2): the driver and the escort (押运员) as references to erasable
-   * records outside the log (ADR 14: their names and phones are never in an event), the vehicle type and
-   * the carrier's road transport licence number (道路运输经营许可证号).
-   */
-  readonly driverPersonId?: string;
-  readonly escortPersonId?: string;
-  readonly vehicleType?: string;
-  readonly transportLicenceNo?: string;
 }
+
+/** Version 3 (issue 14, the 联单's part 2): the leg's crew (TripCrew: people by reference only, ADR 14). */
+export interface ManifestPickedUpData extends ManifestPickedUpDataV2, TripCrew {}
 
 /**
  * accepted: nothing rejected; rejected: nothing accepted, something received; partial: both; lost: nothing
@@ -138,7 +133,7 @@ export interface ManifestReceivedData extends EventTime {
  * and the waste on it, to the next named carrier at `place`, which carries on with `vehiclePlate`. The
  * receiver then receives from the last carrier.
  */
-export interface ManifestHandedOverData extends EventTime {
+export interface ManifestHandedOverDataV1 extends EventTime {
   readonly manifestNo: string;
   readonly shipperUscc: string;
   readonly receiverUscc: string;
@@ -156,6 +151,9 @@ export interface ManifestHandedOverData extends EventTime {
   readonly traceCodes: readonly string[];
 }
 
+/** Version 2 (issue 14): the next leg's crew (TripCrew: people by reference only, ADR 14); v1 had none. */
+export interface ManifestHandedOverData extends ManifestHandedOverDataV1, TripCrew {}
+
 export interface ManifestCancelledData extends EventTime {
   readonly manifestNo: string;
   readonly shipperUscc: string;
@@ -168,7 +166,7 @@ export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData,
 export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 3>;
 export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 4>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
-export type ManifestHandedOver = DomainEventOf<'ManifestHandedOver', ManifestHandedOverData>;
+export type ManifestHandedOver = DomainEventOf<'ManifestHandedOver', ManifestHandedOverData, 2>;
 
 export type ManifestEvent =
   ManifestIssued | ManifestPickedUp | ManifestHandedOver | ManifestReceived | ManifestCancelled;
@@ -176,6 +174,12 @@ export type ManifestEventType = ManifestEvent['type'];
 
 const RECEIPT_OUTCOMES: readonly ReceiptOutcome[] = ['accepted', 'partial', 'rejected', 'lost'];
 const parties = { shipperUscc: text, carrierUscc: text, receiverUscc: text };
+const crewShape = {
+  driverPersonId: optional(text),
+  escortPersonId: optional(text),
+  vehicleType: optional(text),
+  transportLicenceNo: optional(text),
+};
 
 /** The shapes of the data (checked when a stored event is decoded; exactly the interfaces above). */
 export const MANIFEST_EVENT_SHAPES = {
@@ -216,10 +220,7 @@ export const MANIFEST_EVENT_SHAPES = {
     ),
     discrepancy: flag,
     tolerance: finite,
-    driverPersonId: optional(text),
-    escortPersonId: optional(text),
-    vehicleType: optional(text),
-    transportLicenceNo: optional(text),
+    ...crewShape,
     ...eventTime,
   }),
   ManifestReceived: record<ManifestReceivedData>({
@@ -253,6 +254,7 @@ export const MANIFEST_EVENT_SHAPES = {
     place: text,
     leg: whole,
     traceCodes: list(text),
+    ...crewShape,
     ...eventTime,
   }),
   ManifestCancelled: record<ManifestCancelledData>({

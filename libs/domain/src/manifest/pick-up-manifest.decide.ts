@@ -1,7 +1,6 @@
 import { DuplicateLine, InvalidValue, NotManifestCarrier, WeighedLineNotOnManifest } from '../errors';
-import { optionalText, type DecideOptions, type PartyCommand } from '../decide-options';
-import { optionalPersonId } from '../values/person';
-import { TEXT_BOUNDS } from '../values/text';
+import type { DecideOptions, PartyCommand } from '../decide-options';
+import { parseTripCrew, type TripCrew } from './trip-crew';
 import { domainEvent } from '../events/event-catalogue';
 import { DEFAULT_DISCREPANCY_TOLERANCE, isDiscrepancy, validateTolerance } from '../alerts/alerts';
 import { Mass } from '../values/mass';
@@ -22,20 +21,14 @@ import { requireIssued, requireManifest } from './manifest.rules';
  * receipt's tolerance, and a difference beyond it is a discrepancy (recorded, alerted; the pickup is not
  * refused: the waste is on the vehicle either way).
  */
-export interface PickUpManifestCommand extends PartyCommand {
+/** The crew (TripCrew): references to the people's records (ADR 14), never a name or a phone. */
+export interface PickUpManifestCommand extends PartyCommand, TripCrew {
   readonly manifestNo: string;
   readonly vehiclePlate: string;
   /** The whole load as weighed; when every line is weighed too, it must be their sum. */
   readonly weighedGrams?: number;
   /** Lines weighed at pickup (any of the manifest's lines, each once). */
   readonly lines?: readonly { readonly traceCode: string; readonly weighedGrams: number }[];
-  /** References to the people's records (ADR 14): the domain never sees a name or a phone. */
-  readonly driverPersonId?: string;
-  readonly escortPersonId?: string;
-  /** E.g. 危险货物厢式运输车. */
-  readonly vehicleType?: string;
-  /** The carrier's road transport licence number (道路运输经营许可证号). */
-  readonly transportLicenceNo?: string;
 }
 
 export function decidePickUpManifest(
@@ -48,10 +41,7 @@ export function decidePickUpManifest(
   const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
   const { manifestNo } = parseManifestNumber(command.manifestNo);
   const { plate } = parseVehiclePlate(command.vehiclePlate);
-  const driverPersonId = optionalPersonId(command.driverPersonId, 'driverPersonId');
-  const escortPersonId = optionalPersonId(command.escortPersonId, 'escortPersonId');
-  const vehicleType = optionalText(command.vehicleType, 'vehicleType', TEXT_BOUNDS.code);
-  const transportLicenceNo = optionalText(command.transportLicenceNo, 'transportLicenceNo', TEXT_BOUNDS.code);
+  const crew = parseTripCrew(command);
   const totalWeighed =
     command.weighedGrams === undefined
       ? undefined
@@ -112,10 +102,7 @@ export function decidePickUpManifest(
         lines,
         discrepancy: total !== undefined && isDiscrepancy(m.totalGrams, total, tolerance),
         tolerance,
-        driverPersonId,
-        escortPersonId,
-        vehicleType,
-        transportLicenceNo,
+        ...crew,
         occurredAt: command.occurredAt,
         late,
       }),

@@ -3,16 +3,19 @@ import {
   decideHandOverManifest,
   manifestStream,
   parseManifestNumber,
+  parseTripCrew,
   parseUscc,
   partyStream,
 } from '@wasteflow/domain';
 import { custodyWrites } from '../manifest-custody/custody-step';
+import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew';
 import { manifestModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
 import { LedgerCommand, type UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
 
-export interface HandOverManifestInput {
+/** With the next leg's crew (TripCrewInput: people kept in erasable records, named by id in the event). */
+export interface HandOverManifestInput extends TripCrewInput {
   /** Path parameter. */
   readonly manifestNo: string;
   readonly nextCarrierUscc: string;
@@ -32,6 +35,11 @@ export type HandOverManifestResult = {
   place: string;
   /** Still in transit, now with the next carrier. */
   traceCodes: string[];
+  /** The next leg's crew: references to the people's records, never their names. */
+  driverPersonId?: string;
+  escortPersonId?: string;
+  vehicleType?: string;
+  transportLicenceNo?: string;
 };
 
 /**
@@ -49,6 +57,7 @@ export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestRe
     const nextCarrierUscc = parseUscc(input.nextCarrierUscc, 'nextCarrierUscc');
     const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const nextCarrier = await unitOfWork.load(partyStream(nextCarrierUscc), partyModel);
+    const { crew, people } = tripCrewOf(input, context);
     const events = decideHandOverManifest(
       {
         actorUscc,
@@ -56,6 +65,7 @@ export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestRe
         nextCarrierUscc,
         vehiclePlate: input.vehiclePlate,
         place: input.place,
+        ...crew,
         occurredAt: input.occurredAt,
         recordedAt: context.recordedAt,
       },
@@ -68,6 +78,7 @@ export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestRe
     const d = handed.data;
     return {
       writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      people,
       result: {
         manifestNo,
         status: 'picked_up',
@@ -77,6 +88,7 @@ export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestRe
         vehiclePlate: d.vehiclePlate,
         place: d.place,
         traceCodes: [...d.traceCodes],
+        ...crewAnswer(parseTripCrew(d)),
       },
     };
   },

@@ -4,16 +4,17 @@ import {
   kgToGrams,
   manifestStream,
   parseManifestNumber,
-  parsePersonDetails,
+  parseTripCrew,
 } from '@wasteflow/domain';
-import type { PersonToRecord } from '../people/people-records';
+import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew';
 import { custodyWrites } from '../manifest-custody/custody-step';
 import { manifestModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
 
-export interface PickUpManifestInput {
+/** With the leg's crew (TripCrewInput: the people are kept in erasable records, the events name them by id). */
+export interface PickUpManifestInput extends TripCrewInput {
   /** Path parameter. */
   readonly manifestNo: string;
   readonly vehiclePlate: string;
@@ -22,11 +23,6 @@ export interface PickUpManifestInput {
   readonly weighedKg?: number | null;
   /** Lines weighed at pickup (weighing at both ends, DESIGN §2). */
   readonly lines?: readonly { readonly traceCode: string; readonly weighedKg: number }[] | null;
-  /** The driver and the escort (personal data: kept in erasable records, the events name them by id). */
-  readonly driver?: { readonly name: string; readonly phone?: string | null } | null;
-  readonly escort?: { readonly name: string; readonly phone?: string | null } | null;
-  readonly vehicleType?: string | null;
-  readonly transportLicenceNo?: string | null;
 }
 
 export type PickUpManifestResult = {
@@ -63,18 +59,7 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
     const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const weighedKg = optional(input.weighedKg);
     const lines = optional(input.lines);
-    const people: PersonToRecord[] = [];
-    const person = (role: 'driver' | 'escort'): string | undefined => {
-      const given = optional(input[role]);
-      if (given === undefined) return undefined;
-      const personId = context.personId(role);
-      people.push({ personId, ...parsePersonDetails(given, role) });
-      return personId;
-    };
-    const driverPersonId = person('driver');
-    const escortPersonId = person('escort');
-    const vehicleType = optional(input.vehicleType);
-    const transportLicenceNo = optional(input.transportLicenceNo);
+    const { crew, people } = tripCrewOf(input, context);
     const events = decidePickUpManifest(
       {
         actorUscc,
@@ -89,10 +74,7 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
                 weighedGrams: kgToGrams(l.weighedKg, `lines[${i}].weighedKg`),
               })),
             }),
-        ...(driverPersonId === undefined ? {} : { driverPersonId }),
-        ...(escortPersonId === undefined ? {} : { escortPersonId }),
-        ...(vehicleType === undefined ? {} : { vehicleType }),
-        ...(transportLicenceNo === undefined ? {} : { transportLicenceNo }),
+        ...crew,
         occurredAt: input.occurredAt,
         recordedAt: context.recordedAt,
       },
@@ -120,10 +102,7 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
         })),
         discrepancy: d.discrepancy,
         tolerance: d.tolerance,
-        ...(d.driverPersonId === undefined ? {} : { driverPersonId: d.driverPersonId }),
-        ...(d.escortPersonId === undefined ? {} : { escortPersonId: d.escortPersonId }),
-        ...(d.vehicleType === undefined ? {} : { vehicleType: d.vehicleType }),
-        ...(d.transportLicenceNo === undefined ? {} : { transportLicenceNo: d.transportLicenceNo }),
+        ...crewAnswer(parseTripCrew(d)),
       },
     };
   },
