@@ -13,6 +13,7 @@ import {
   PLATE,
   requireStore,
   seedWorld,
+  send,
   storesFor,
   type World,
 } from './support/fixtures';
@@ -281,6 +282,37 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     expect(after).not.toContain(LEG_DRIVER.name);
     expect(after.slice(after.indexOf('第2程承运人'))).toContain('驾驶员：已删除');
     expect(await storedTextContaining([LEG_DRIVER.name, LEG_DRIVER.phone])).toEqual([]);
+  });
+
+  it('in bulk (POST /v1/commands) a pickup names its driver the same way: a reference in the event, the name on the 联单', async () => {
+    const { manifestNo } = await build.consigned(6);
+    const BULK_DRIVER = { name: '郑批量', phone: '13322223333' };
+    const bulk = await send(
+      t,
+      '/v1/commands',
+      world.tokens.carrier,
+      {
+        commands: [
+          {
+            type: 'pick-up-manifest',
+            idempotencyKey: `${SUITE}-${kind}-bulk-pickup`,
+            body: {
+              manifestNo,
+              vehiclePlate: PLATE,
+              occurredAt: '2026-03-02T10:01:00+08:00',
+              driver: BULK_DRIVER,
+            },
+          },
+        ],
+      },
+      null,
+    );
+    expect(bulk.status).toBe(200);
+    const [result] = bulk.body.results as { status: number; body: Record<string, unknown> }[];
+    expect(result.status).toBe(201);
+    expect(result.body.driverPersonId).toMatch(/^p-[0-9a-f]{32}$/);
+    expect(await pdfText(manifestNo, world.tokens.carrier)).toContain(`驾驶员：${BULK_DRIVER.name}`);
+    expect(await storedTextContaining([BULK_DRIVER.name, BULK_DRIVER.phone])).toEqual([]);
   });
 
   it('a stranger reads no person; an unknown person is 404, a malformed id 400; a bad phone or name is refused naming the field, nothing stored', async () => {
