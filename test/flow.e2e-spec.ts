@@ -450,7 +450,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       occurredAt: '2026-03-02T13:00:00+08:00',
       late: false,
     });
-    expect(manifest[1].schemaVersion).toBe(2);
+    expect(manifest[1].schemaVersion).toBe(3);
     expectRequestMetadata(manifest[1], `party:${CARRIER}`, 'pickup-1');
     for (const [batch, grams] of [
       [code.x, 2000000],
