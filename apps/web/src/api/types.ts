@@ -8,6 +8,8 @@ export interface Permit {
   validFrom: string;
   validTo: string;
   revokedAt: string | null;
+  /** Accepted hazardous mass drawn by receipts, per permit year (from `yearStart`), oldest first. */
+  capacityUsed?: { yearStart: string; usedKg: number; remainingKg: number }[];
 }
 
 /** An own treatment facility (自行利用/处置设施) registered by a regulator. */
