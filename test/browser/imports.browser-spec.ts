@@ -169,7 +169,7 @@ if (missing && process.env.CI === 'true') {
       sheet.eachRow((row, n) => {
         if (n === 1) return;
         const values = (row.values as unknown[]).slice(1);
-        statuses[String(values[header.indexOf('产生批次编码')])] = String(values[header.indexOf('status')]);
+        statuses[String(values[header.indexOf('批次编码（文件）')])] = String(values[header.indexOf('status')]);
       });
       expect(Object.keys(statuses)).toHaveLength(ROWS + 1);
       expect(statuses['HIS-FUTURE']).toBe('refused');
