@@ -1,19 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { ManualClock } from '@wasteflow/event-store';
 import { formatKg, formatMass, formatRate } from '../../apps/web/src/logic/format';
-import { Builders, CLOCK_START, Keys, PARTIES, RECEIVER_PERMIT, seedWorld, type World } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
-import {
-  browserMissing,
-  DESKTOP,
-  ensureConsoleBuilt,
-  launchChromium,
-  openPage,
-  screenshotBoth,
-  signIn,
-  type Chromium,
-} from './support/browser';
+import { Builders, CLOCK_START, Keys, PARTIES, RECEIVER_PERMIT } from '../support/fixtures';
+import { screenshotBoth } from './support/browser';
+import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
 /**
  * The parties and permits page shows a permit's used capacity (DESIGN §7, regulator: "parties and permits
@@ -21,68 +10,40 @@ import {
  * GET /v1/parties/{uscc}/permits says, in words; a permit nothing was received under says so.
  */
 const SUITE = 'console parties page in Chromium';
-const missing = browserMissing();
-if (missing && process.env.CI === 'true') {
-  describe(SUITE, () => {
-    it('has a browser', () => {
-      throw new Error(`${SUITE} cannot run under CI: ${missing}`);
-    });
-  });
-} else if (missing) {
-  console.warn(`${SUITE}: not run: ${missing}`);
-  describe.skip(`${SUITE}: not run, ${missing}`, () => {
-    it('runs when Chromium is installed', () => undefined);
-  });
-} else {
-  describe(SUITE, () => {
-    let t: TestApp;
-    let world: World;
-    let chromium: Chromium;
-    let browser: Browser;
-    let base: string;
-    const clock = new ManualClock(new Date(CLOCK_START));
-
-    beforeAll(async () => {
-      ensureConsoleBuilt();
-      t = await startTestApp('sqlite', { suiteFile: __filename, clock });
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-      world = await seedWorld(t, new Keys('browser-parties-seed'));
+describeInBrowser(SUITE, () => {
+  const app = useConsoleApp({
+    suiteFile: __filename,
+    clock: new ManualClock(new Date(CLOCK_START)),
+    seed: 'browser-parties-seed',
+    given: async (t, world) => {
       await new Builders(t, world, new Keys('browser-parties')).atReceiver(12.345);
-      chromium = await launchChromium();
-      browser = chromium.browser;
-    }, 240_000);
-    afterAll(async () => {
-      await chromium?.close();
-      await t?.close();
-    });
-
-    it('regulator: reads the receiver permit\'s used capacity as GET /v1/parties/{uscc}/permits answers it', async () => {
-      const answer = await t.http
-        .get(`/v1/parties/${PARTIES.receiver.uscc}/permits?minPosition=${await t.headPosition()}`)
-        .set('Authorization', `Bearer ${world.tokens.regulator as string}`);
-      expect(answer.status).toBe(200);
-      const permit = (answer.body.permits as { permitNo: string; annualCapacityKg: number; capacityUsed: { yearStart: string; usedKg: number; remainingKg: number }[] }[])
-        .find((p) => p.permitNo === RECEIVER_PERMIT.permitNo);
-      expect(permit?.capacityUsed).toEqual([{ yearStart: '2026-01-01', usedKg: 12.345, remainingKg: 1_000_000 - 12.345 }]);
-
-      const { context, page, errors } = await openPage(browser, DESKTOP);
-      await signIn(page, base, world.tokens.regulator as string);
-      await page.getByRole('link', { name: '单位与许可' }).click();
-      await page.waitForURL(/\/parties$/);
-      const used = page.locator(`[data-test=capacity][data-permit="${RECEIVER_PERMIT.permitNo}"] [data-year="2026-01-01"]`);
-      await used.waitFor();
-      const year = permit?.capacityUsed[0];
-      const capacity = formatMass(RECEIVER_PERMIT.annualCapacityKg, 'zh-CN');
-      await expect(used.textContent()).resolves.toContain(
-        `2026-01-01 起的年度：已用 ${formatKg(year?.usedKg ?? 0, 'zh-CN')} kg / ${capacity}（${formatRate(12.345 / 1_000_000, 'zh-CN')}），剩余 ${formatKg(year?.remainingKg ?? 0, 'zh-CN')} kg`,
-      );
-      await expect(used.locator('progress').getAttribute('value')).resolves.toBe('12.345');
-      // the other receiver received nothing under its permit
-      await expect(page.locator('[data-test=capacity][data-permit="3301000102"]').textContent()).resolves.toContain('本许可证年度尚未使用');
-      await screenshotBoth(page, 'parties-capacity');
-      expect(errors).toEqual([]);
-      await context.close();
-    });
+    },
   });
-}
+
+  it('regulator: reads the receiver permit\'s used capacity as GET /v1/parties/{uscc}/permits answers it', async () => {
+    const answer = await app.t.http
+      .get(`/v1/parties/${PARTIES.receiver.uscc}/permits?minPosition=${await app.t.headPosition()}`)
+      .set('Authorization', `Bearer ${app.world.tokens.regulator as string}`);
+    expect(answer.status).toBe(200);
+    const permit = (answer.body.permits as { permitNo: string; annualCapacityKg: number; capacityUsed: { yearStart: string; usedKg: number; remainingKg: number }[] }[])
+      .find((p) => p.permitNo === RECEIVER_PERMIT.permitNo);
+    expect(permit?.capacityUsed).toEqual([{ yearStart: '2026-01-01', usedKg: 12.345, remainingKg: 1_000_000 - 12.345 }]);
+
+    const { context, page, errors } = await app.openAs(app.world.tokens.regulator as string);
+    await page.getByRole('link', { name: '单位与许可' }).click();
+    await page.waitForURL(/\/parties$/);
+    const used = page.locator(`[data-test=capacity][data-permit="${RECEIVER_PERMIT.permitNo}"] [data-year="2026-01-01"]`);
+    await used.waitFor();
+    const year = permit?.capacityUsed[0];
+    const capacity = formatMass(RECEIVER_PERMIT.annualCapacityKg, 'zh-CN');
+    await expect(used.textContent()).resolves.toContain(
+      `2026-01-01 起的年度：已用 ${formatKg(year?.usedKg ?? 0, 'zh-CN')} kg / ${capacity}（${formatRate(12.345 / 1_000_000, 'zh-CN')}），剩余 ${formatKg(year?.remainingKg ?? 0, 'zh-CN')} kg`,
+    );
+    await expect(used.locator('progress').getAttribute('value')).resolves.toBe('12.345');
+    // the other receiver received nothing under its permit
+    await expect(page.locator('[data-test=capacity][data-permit="3301000102"]').textContent()).resolves.toContain('本许可证年度尚未使用');
+    await screenshotBoth(page, 'parties-capacity');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -303,17 +303,20 @@ export class Builders {
     return response.body.traceCode as string;
   }
 
-  /** A manifest of the given batches from the generator to the receiver, carried by the carrier. */
+  /** A manifest of the given batches from the generator to the receiver, carried by the carrier (issued at `occurredAt` when given, else now). */
   async issue(
     traceCodes: readonly string[],
-    options: { by?: PartyName; carrier?: PartyName; receiver?: PartyName } = {},
+    options: { by?: PartyName; carrier?: PartyName; receiver?: PartyName; occurredAt?: string } = {},
   ): Promise<string> {
     const response = await expect201(
       send(
         this.t,
         '/v1/manifests',
         this.token(options.by ?? 'generator'),
-        this.manifestBody(traceCodes, options),
+        {
+          ...this.manifestBody(traceCodes, options),
+          ...(options.occurredAt === undefined ? {} : { occurredAt: options.occurredAt }),
+        },
         this.keys.next('manifest'),
       ),
     );
@@ -332,8 +335,9 @@ export class Builders {
     };
   }
 
-  async pickUp(manifestNo: string, carrier: PartyName = 'carrier'): Promise<void> {
-    await expect201(
+  /** Picks the manifest up (plate PLATE); answers the 201 (its X-Ledger-Position). */
+  async pickUp(manifestNo: string, carrier: PartyName = 'carrier'): Promise<Response> {
+    return expect201(
       send(
         this.t,
         `/v1/manifests/${manifestNo}/pickup`,
