@@ -2,11 +2,12 @@
  * `npm run bench [-- options]`: runs the benchmark scenarios and writes bench/results.json and
  * bench/RESULTS.md. Not part of `npm test`. See test/bench/README.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo, postgresVersion } from './harness/machine';
+import { BENCH_DIRECTORY, keptRunFile, renderIssue11, withIssue11Section } from './harness/kept-runs';
 import { readJson, writeResults, type Baseline, type BenchResults } from './harness/report';
 import { runAfterAllScenarios, type BenchContext, type Scenario, type ScenarioResult } from './harness/scenario';
 import { scenarios } from './scenarios';
@@ -20,6 +21,8 @@ const USAGE = `npm run bench -- [options]
   --warmup <n>            warm-up rounds, not counted (default 1)
   --out <dir>             where results.json and RESULTS.md go (default bench/)
   --save-baseline <text>  also keep these results as bench/baseline.json, the "before" of RESULTS.md
+  --keep-as <name>        also keep these results as bench/<name>.json (issue-11-quick-after) and write
+                          their section of bench/RESULTS.md again (the rest of the file is left alone)
   --list                  list the scenarios and exit
 
 PostgreSQL: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; scenarios that need it are
@@ -58,6 +61,7 @@ async function main(): Promise<number> {
       warmup: { type: 'string' },
       out: { type: 'string' },
       'save-baseline': { type: 'string' },
+      'keep-as': { type: 'string' },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -72,6 +76,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  if (values['keep-as'] !== undefined) keptRunFile(values['keep-as']);
   const quick = values.quick ?? false;
   const selected = selectScenarios(values.only);
   const rounds = positiveInteger(values.runs, quick ? 3 : 7, '--runs');
@@ -198,6 +203,16 @@ async function main(): Promise<number> {
   }
   const baseline = values['save-baseline'] === undefined ? readJson<Baseline>(baselineFile) : undefined;
   writeResults(outDirectory, report, baseline);
+  if (values['keep-as'] !== undefined) {
+    const kept = keptRunFile(values['keep-as']);
+    writeFileSync(kept, `${JSON.stringify(report, null, 2)}\n`);
+    const resultsMd = join(BENCH_DIRECTORY, 'RESULTS.md');
+    const section = renderIssue11((file) => readJson<BenchResults>(file));
+    if (section.length > 0 && outDirectory !== BENCH_DIRECTORY) {
+      writeFileSync(resultsMd, withIssue11Section(readFileSync(resultsMd, 'utf8'), section));
+    }
+    console.log(`kept as ${kept}; its section of bench/RESULTS.md written again`);
+  }
   console.log(
     `wrote ${join(outDirectory, 'results.json')} and RESULTS.md in ${report.durationSeconds.toFixed(0)} s`,
   );

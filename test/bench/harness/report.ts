@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderIssue11 } from './kept-runs';
 import type { MachineInfo } from './machine';
 import { formatNumber } from './measure';
 import type { RatioResult, ScenarioResult, Target } from './scenario';
@@ -126,6 +127,7 @@ export function renderMarkdown(results: BenchResults, baseline: Baseline | undef
   }
 
   if (baseline) out.push(...renderBaseline(results, baseline));
+  out.push(...renderIssue11((file) => readJson<BenchResults>(file)));
 
   const groups = [...new Set(results.scenarios.map((scenario) => scenario.group))];
   for (const group of groups) {
