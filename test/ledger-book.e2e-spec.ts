@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
+  AT,
   PARTIES,
   expect201,
   extraUscc,
@@ -34,6 +35,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'ledger-book');
   const G = PARTIES.generator.uscc;
   const R = PARTIES.receiver.uscc;
+  const FACILITY = 'ZJ-330114-F007';
   let codes: { a: string; b: string; part: string; c: string };
   let manifestNo: string;
 
@@ -59,15 +61,32 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     manifestNo = await build.issue([a]);
     await build.pickUp(manifestNo);
     await build.receiveInFull(manifestNo, [{ traceCode: a, massKg: 10.123 }]);
+    // the receiver's incinerator, registered by the regulator: its treatment names it (issue 14, table 4)
     await expect201(
+      send(
+        t,
+        `/v1/parties/${R}/facilities`,
+        world.tokens.regulator,
+        {
+          facilityCode: FACILITY,
+          operations: ['D10'],
+          validFrom: '2026-01-01',
+          validTo: '2030-12-31',
+          occurredAt: AT.registered,
+        },
+        build.keys.next('facility'),
+      ),
+    );
+    const treated = await expect201(
       send(
         t,
         `/v1/batches/${a}/treatments`,
         world.tokens.receiver,
-        treatmentBody(4.2, 'D10'),
+        { ...treatmentBody(4.2, 'D10'), facilityCode: FACILITY },
         build.keys.next('t'),
       ),
     );
+    expect(treated.body.facilityCode).toBe(FACILITY);
     codes = { a, b, part, c };
   });
 
@@ -190,9 +209,18 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(rowsOf(workbook, 3).map((r) => [r.movement, r.grams, r.operation])).toEqual([
       ['自行利用/处置', 4_200, 'D10'],
     ]);
-    expect(rowsOf(workbook, 4)).toEqual([
+    const t4 = rowsOf(workbook, 4);
+    expect(t4).toEqual([
       expect.objectContaining({ traceCode: codes.a, grams: 4_200, operation: 'D10', linkedCodes: codes.a }),
     ]);
+    // 自行利用/处置设施编码: the facility the treatment named, as its event (WasteDisposed v3) records it
+    expect(t4[0].facilityCode).toBe(FACILITY);
+    const [event] = (await app.t.store.readAll()).filter((e) => e.id === t4[0].eventId);
+    expect(event).toMatchObject({
+      type: 'WasteDisposed',
+      schemaVersion: 3,
+      data: { facilityCode: FACILITY },
+    });
   });
 
   it('writes one table as CSV with the same cells', async () => {

@@ -224,6 +224,18 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'a has neither the receiver role nor a registered facility covering R5',
   ],
   [
+    new errors.FacilityDoesNotCover('a', 'F2', 'R5', 't', ['F1']),
+    'facility-does-not-cover',
+    'rule',
+    'F2 is not a registered facility of a covering R5 at t (covering: F1)',
+  ],
+  [
+    new errors.FacilityNotNamed('a', 'R5', 't', ['F1', 'F2']),
+    'facility-not-named',
+    'invalid',
+    'several registered facilities of a cover R5 at t: name one in facilityCode (F1, F2)',
+  ],
+  [
     new errors.CorrectionNotApproved('c', 'a'),
     'correction-not-approved',
     'forbidden',

@@ -210,7 +210,7 @@ export const BOOK_TABLES: readonly BookTable[] = [
       wasteCode,
       mass('自行利用/处置量'),
       unit,
-      empty('facilityCode', '自行利用/处置设施编码'),
+      text('facilityCode', '自行利用/处置设施编码', (e) => e.facilityCode, 18),
       text('operation', '自行利用/处置方式', (e) => e.operation, 10),
       mode,
       empty('finishedAt', '自行利用/处置完毕时间'),

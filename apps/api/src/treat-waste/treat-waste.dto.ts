@@ -2,7 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TREATMENT_OPERATIONS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassKg, IsTraceCode, IsTreatmentOperation } from '../common/validation';
+import { TEXT_BOUNDS } from '@wasteflow/domain';
+import {
+  IsIsoInstant,
+  IsMassKg,
+  IsOptionalFreeText,
+  IsTraceCode,
+  IsTreatmentOperation,
+} from '../common/validation';
 
 /** 利用 / 处置 by the custodian. */
 export class TreatWasteDto {
@@ -21,6 +28,15 @@ export class TreatWasteDto {
   @ApiProperty({ example: EXAMPLE.treatedAt })
   @IsIsoInstant()
   occurredAt!: string;
+
+  @ApiPropertyOptional({
+    example: 'ZJ-330106-F001',
+    maxLength: 64,
+    description:
+      "The registered facility (自行利用/处置设施, POST /v1/parties/{uscc}/facilities) that treated it: one of the custodian's, valid at occurredAt and covering the operation (422 facility-does-not-cover otherwise). Unnamed, the only covering facility is recorded; several covering a custodian without the receiver role: 400 facility-not-named",
+  })
+  @IsOptionalFreeText(TEXT_BOUNDS.code)
+  facilityCode?: string;
 }
 
 /** A bulk item (`treat-waste`): the body with the trace code of the path. */
@@ -51,4 +67,9 @@ export class TreatWasteResponseDto extends WriteResponseDto {
     description: 'The permit it was done under (hazardous waste)',
   })
   permitNo?: string;
+  @ApiPropertyOptional({
+    example: 'ZJ-330106-F001',
+    description: 'The registered facility that treated it (WasteUtilised / WasteDisposed v3)',
+  })
+  facilityCode?: string;
 }

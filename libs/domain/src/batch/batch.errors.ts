@@ -149,3 +149,37 @@ export class NotAllowedToTreat extends domainError(
     { field: 'operation', actorUscc, operation, at, facilityCodes: [...facilityCodes] },
   ],
 ) {}
+
+/**
+ * The facility a treatment names (`facilityCode`, HJ 1259 table 4) must be one of the custodian's registered
+ * facilities, valid at `occurredAt` and covering the operation; `facilityCodes` are those that do.
+ */
+export class FacilityDoesNotCover extends domainError(
+  'rule',
+  'facility-does-not-cover',
+  (
+    actorUscc: string,
+    facilityCode: string,
+    operation: string,
+    at: string,
+    facilityCodes: readonly string[],
+  ) => [
+    `${facilityCode} is not a registered facility of ${actorUscc} covering ${operation} at ${at}` +
+      (facilityCodes.length === 0 ? '' : ` (covering: ${facilityCodes.join(', ')})`),
+    { field: 'facilityCode', actorUscc, facilityCode, operation, at, facilityCodes: [...facilityCodes] },
+  ],
+) {}
+
+/**
+ * A custodian treating under its own facilities (no receiver role) with several registered facilities
+ * covering the operation at `occurredAt` names the one that treated it: the record would otherwise not say
+ * which facility vouched for the treatment.
+ */
+export class FacilityNotNamed extends domainError(
+  'invalid',
+  'facility-not-named',
+  (actorUscc: string, operation: string, at: string, facilityCodes: readonly string[]) => [
+    `several registered facilities of ${actorUscc} cover ${operation} at ${at}: name one in facilityCode (${facilityCodes.join(', ')})`,
+    { field: 'facilityCode', actorUscc, operation, at, facilityCodes: [...facilityCodes] },
+  ],
+) {}

@@ -232,6 +232,12 @@ export interface WasteTreatedData extends EventTime {
    * `after_revocation` alert.
    */
   readonly permitLapse?: PermitLapse;
+  /**
+   * Version 3 (issue 14): the custodian's registered facility (自行利用/处置设施, FacilityRegistered) that
+   * treated it — named in the command or, when only one covers the operation at `occurredAt`, that one.
+   * Absent on older versions and when the custodian (a receiver) has no registered facility covering it.
+   */
+  readonly facilityCode?: string;
 }
 
 /** A permit relied on at `occurredAt` that had lapsed by the time of recording. */
@@ -294,9 +300,12 @@ export type BatchReturnedFromRejection = DomainEventOf<
 >;
 export type BatchReceived = DomainEventOf<'BatchReceived', BatchReceivedData>;
 export type BatchReturnedToShipper = DomainEventOf<'BatchReturnedToShipper', BatchReturnedToShipperData>;
-/** Version 2 (ADR 0009): `permitLapse`; a version 1 event never had one (its upcaster is the identity). */
-export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData, 2>;
-export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData, 2>;
+/**
+ * Version 2 (ADR 0009): `permitLapse`; version 3 (issue 14): `facilityCode`. An older event never had them
+ * (its upcasters are the identity).
+ */
+export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData, 3>;
+export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData, 3>;
 export type MassCorrected = DomainEventOf<'MassCorrected', MassCorrectedData>;
 
 export type BatchEvent =
@@ -348,6 +357,7 @@ const wasteTreated = record<WasteTreatedData>({
   permitNo: optional(text),
   remainingGrams: whole,
   permitLapse: optional(PERMIT_LAPSE_SHAPE),
+  facilityCode: optional(text),
   ...eventTime,
 });
 

@@ -1,8 +1,13 @@
-import { NotAllowedToTreat, TreatmentExceedsHeldMass } from '../errors';
-import type { DecideOptions, PartyCommand } from '../decide-options';
+import {
+  FacilityDoesNotCover,
+  FacilityNotNamed,
+  NotAllowedToTreat,
+  TreatmentExceedsHeldMass,
+} from '../errors';
+import { requireText, type DecideOptions, type PartyCommand } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { takeFromComposition } from '../origin/composition';
-import { coveringFacility } from '../party/facility';
+import { coveringFacilities } from '../party/facility';
 import { judgePermitTwice } from '../party/permit';
 import { hasRole } from '../party/party.state';
 import type { PartyState } from '../party/party.state';
@@ -11,6 +16,7 @@ import { isUtilisation, modeOf, parseTreatmentOperation, type TreatmentOperation
 import { checkCommandTime, formatCst } from '../values/time';
 import { normaliseTraceCode } from '../values/trace-code';
 import { parseUscc } from '../values/uscc';
+import { TEXT_BOUNDS } from '../values/text';
 import { compact } from '../util';
 import type { BatchEvent, PermitLapse } from './batch.events';
 import type { BatchState } from './batch.state';
@@ -25,11 +31,21 @@ import { requireActionableBatch, requireAfterCustody, requireRegistered } from '
  * else is refused (NotAllowedToTreat), whatever the category — a generator cannot certify its own
  * utilisation. The permit is judged first for hazardous waste (its refusal is the more specific one); the
  * rule judges new commands only: treatments already recorded replay as they are.
+ *
+ * Which facility treated it (issue 14, HJ 1259 table 4 自行利用/处置设施编码), recorded as `facilityCode`:
+ * the one the command names — it must be a registered facility of the custodian valid at `occurredAt` and
+ * covering the operation (FacilityDoesNotCover otherwise) — or, unnamed, the only one that covers it. A
+ * custodian treating under its own facilities with several covering the operation names one
+ * (FacilityNotNamed). A receiver treats under its role and permit; a permit names no facility in this
+ * ledger, so a receiver's treatment records a facility only when it has registered ones (named, or the
+ * only one covering) and none otherwise.
  */
 export interface TreatWasteCommand extends PartyCommand {
   readonly traceCode: string;
   readonly operation: string;
   readonly massGrams: number;
+  /** The custodian's registered facility that treated it (optional; see above). */
+  readonly facilityCode?: string;
 }
 
 export interface TreatWasteState {
@@ -60,7 +76,13 @@ export function decideTreatWaste(
     permitNo = judged.permit.permitNo;
     permitLapse = judged.lapse;
   }
-  requireAllowedToTreat(state.custodian, actorUscc, operation, occurredAtMs);
+  const facilityCode = treatingFacility(
+    state.custodian,
+    actorUscc,
+    operation,
+    occurredAtMs,
+    command.facilityCode,
+  );
   const { taken } = takeFromComposition(batch.composition, massGrams);
   const data = compact({
     traceCode,
@@ -72,6 +94,7 @@ export function decideTreatWaste(
     permitNo,
     remainingGrams: batch.heldGrams - massGrams,
     permitLapse,
+    facilityCode,
     occurredAt: command.occurredAt,
     // a record relying on a permit that lapsed before it was recorded is always a late entry
     late: late || permitLapse !== undefined,
@@ -79,19 +102,36 @@ export function decideTreatWaste(
   return [isUtilisation(operation) ? domainEvent('WasteUtilised', data) : domainEvent('WasteDisposed', data)];
 }
 
-function requireAllowedToTreat(
+/**
+ * Judges who may treat and returns the facility to record: the named one (checked), else the only covering
+ * one; undefined for a receiver without one.
+ */
+function treatingFacility(
   custodian: PartyState,
   actorUscc: string,
   operation: TreatmentOperation,
   occurredAtMs: number,
-): void {
-  if (hasRole(custodian, 'receiver')) return;
-  if (coveringFacility(custodian, operation, occurredAtMs) !== undefined) return;
-  const facilities = custodian.status === 'registered' ? (custodian.facilities ?? []) : [];
-  throw new NotAllowedToTreat(
-    actorUscc,
-    operation,
-    formatCst(occurredAtMs),
-    facilities.map((f) => f.facilityCode),
-  );
+  named: string | undefined,
+): string | undefined {
+  const covering = coveringFacilities(custodian, operation, occurredAtMs).map((f) => f.facilityCode);
+  const receiver = hasRole(custodian, 'receiver');
+  if (!receiver && covering.length === 0) {
+    const facilities = custodian.status === 'registered' ? (custodian.facilities ?? []) : [];
+    throw new NotAllowedToTreat(
+      actorUscc,
+      operation,
+      formatCst(occurredAtMs),
+      facilities.map((f) => f.facilityCode),
+    );
+  }
+  if (named !== undefined) {
+    const facilityCode = requireText(named, 'facilityCode', TEXT_BOUNDS.code);
+    if (!covering.includes(facilityCode))
+      throw new FacilityDoesNotCover(actorUscc, facilityCode, operation, formatCst(occurredAtMs), covering);
+    return facilityCode;
+  }
+  if (covering.length === 1) return covering[0];
+  if (covering.length > 1 && !receiver)
+    throw new FacilityNotNamed(actorUscc, operation, formatCst(occurredAtMs), covering);
+  return undefined;
 }

@@ -1,6 +1,8 @@
 import type { OriginShare } from '../origin/composition';
 import {
   BatchOnOpenManifest,
+  FacilityDoesNotCover,
+  FacilityNotNamed,
   InvalidOperationCode,
   NoPermit,
   NotATreatmentOperation,
@@ -38,6 +40,7 @@ import { decideGrantPermit } from '../party/grant-permit.decide';
 import { domainEvent } from '../events/event-catalogue';
 import { batchStream } from '../streams';
 import { evolveBatch } from './batch.state';
+import { upcast } from '../events/decode-event';
 import { decideTreatWaste, type TreatWasteCommand } from './treat-waste.decide';
 
 const received = (): { world: World; code: string } => {
@@ -73,7 +76,7 @@ describe('treat (利用 / 处置)', () => {
     treat(world, treatCommand(code)).then([
       {
         type: 'WasteDisposed',
-        schemaVersion: 2,
+        schemaVersion: 3,
         data: {
           traceCode: code,
           custodianUscc: RECEIVER,
@@ -159,7 +162,7 @@ describe('treat (利用 / 处置)', () => {
         world,
         treatCommand(code, { occurredAt: at('16:00'), recordedAt: at('16:00:03') }),
       );
-      expect(event.schemaVersion).toBe(2);
+      expect(event.schemaVersion).toBe(3);
       expect(event.data).toMatchObject({
         permitNo: '3301000001',
         late: true,
@@ -232,7 +235,7 @@ describe('treat (利用 / 处置)', () => {
       treat(g.world, treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'R5' })).then([
         {
           type: 'WasteUtilised',
-          schemaVersion: 2,
+          schemaVersion: 3,
           data: {
             traceCode: g.traceCode,
             custodianUscc: GENERATOR,
@@ -241,6 +244,7 @@ describe('treat (利用 / 处置)', () => {
             massGrams: 500_000,
             composition: [slagShare(500_000)],
             remainingGrams: 500_000,
+            facilityCode: 'ZJ-330106-F001',
             occurredAt: at('16:00'),
             late: false,
           },
@@ -306,6 +310,115 @@ describe('treat (利用 / 处置)', () => {
       const stream = givenStream(batchStream(g.traceCode), [...generated, before]);
       expect(stream.whenChecked().result()).toMatchObject({ consistent: true, issues: [] });
       expect(stream.whenFolded().result()).toMatchObject({ heldGrams: 0, status: 'depleted' });
+    });
+  });
+  describe('which facility treated it (issue 14, HJ 1259 table 4: WasteUtilised / WasteDisposed v3 facilityCode)', () => {
+    /** GENERATOR with a second facility F002 (R5, D1) beside F001 (R5, C2). */
+    const twoFacilities = () => {
+      const one = facilityWorld();
+      const second = registerFacilityCommand({ facilityCode: 'ZJ-330106-F002', operations: ['R5', 'D1'] });
+      return slag(one.apply(decideRegisterFacility(second, one.party(GENERATOR))));
+    };
+    const facilityOf = (world: World, command: TreatWasteCommand) => {
+      const [e] = treat(world, command).result();
+      if (e.type !== 'WasteUtilised' && e.type !== 'WasteDisposed') throw new Error(e.type);
+      return e.data.facilityCode;
+    };
+
+    it('given one facility covering the operation, when the treatment names it, then it is recorded; a code of no facility, or of one not covering the operation or not valid then, is FacilityDoesNotCover', () => {
+      const g = slag(facilityWorld());
+      const command = (o: Partial<TreatWasteCommand>) =>
+        treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'R5', ...o });
+      expect(facilityOf(g.world, command({ facilityCode: 'ZJ-330106-F001' }))).toBe('ZJ-330106-F001');
+      treat(g.world, command({ facilityCode: 'ZJ-330106-F999' })).thenThrows(FacilityDoesNotCover, {
+        field: 'facilityCode',
+        facilityCode: 'ZJ-330106-F999',
+        operation: 'R5',
+        facilityCodes: ['ZJ-330106-F001'],
+      });
+      const two = twoFacilities();
+      treat(
+        two.world,
+        treatCommand(two.traceCode, {
+          actorUscc: GENERATOR,
+          operation: 'D1',
+          facilityCode: 'ZJ-330106-F001',
+        }),
+      ).thenThrows(FacilityDoesNotCover, {
+        facilityCode: 'ZJ-330106-F001',
+        facilityCodes: ['ZJ-330106-F002'],
+      });
+      const expiring = slag(facilityWorld({ validTo: '2025-03-03' }));
+      const later = treatCommand(expiring.traceCode, {
+        actorUscc: GENERATOR,
+        operation: 'R5',
+        facilityCode: 'ZJ-330106-F001',
+        occurredAt: '2025-03-04T09:00:00+08:00',
+        recordedAt: '2025-03-04T09:00:00+08:00',
+      });
+      treat(expiring.world, later).thenThrows(NotAllowedToTreat);
+    });
+
+    it('given two facilities covering R5, when the generator utilises by R5 without naming one, then FacilityNotNamed listing both; naming one records it; D1, covered by one only, records that one unnamed', () => {
+      const g = twoFacilities();
+      const r5 = (o: Partial<TreatWasteCommand> = {}) =>
+        treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'R5', ...o });
+      treat(g.world, r5()).thenThrows(FacilityNotNamed, {
+        field: 'facilityCode',
+        facilityCodes: ['ZJ-330106-F001', 'ZJ-330106-F002'],
+      });
+      expect(facilityOf(g.world, r5({ facilityCode: 'ZJ-330106-F002' }))).toBe('ZJ-330106-F002');
+      expect(facilityOf(g.world, r5({ operation: 'D1' }))).toBe('ZJ-330106-F002');
+    });
+
+    it('a receiver without a facility records none (its permit is recorded; a permit names no facility here) and may not name one; with a registered facility it records it', () => {
+      const { world, code } = received();
+      const [e] = treat(world, treatCommand(code)).result();
+      expect(e.type === 'WasteDisposed' && e.data).not.toHaveProperty('facilityCode');
+      expect(e.type === 'WasteDisposed' && e.data.permitNo).toBe('3301000001');
+      treat(world, treatCommand(code, { facilityCode: 'ZJ-330109-F001' })).thenThrows(FacilityDoesNotCover, {
+        facilityCodes: [],
+      });
+      const withFacility = world.apply(
+        decideRegisterFacility(
+          registerFacilityCommand({ uscc: RECEIVER, facilityCode: 'ZJ-330109-F001', operations: ['D10'] }),
+          world.party(RECEIVER),
+        ),
+      );
+      expect(facilityOf(withFacility, treatCommand(code))).toBe('ZJ-330109-F001');
+      expect(facilityOf(withFacility, treatCommand(code, { facilityCode: 'ZJ-330109-F001' }))).toBe(
+        'ZJ-330109-F001',
+      );
+    });
+
+    it('a blank facility code is refused as the field it is (InvalidValue facilityCode)', () => {
+      const g = slag(facilityWorld());
+      expect(() =>
+        decideTreatWaste(
+          treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'R5', facilityCode: ' ' }),
+          {
+            batch: g.world.batch(g.traceCode),
+            custodian: g.world.party(GENERATOR),
+          },
+        ),
+      ).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'facilityCode' }) }));
+    });
+
+    it('a v2 WasteUtilised stored before the version reads as v3 without facilityCode: nothing rewritten', () => {
+      const data = {
+        traceCode: 'X',
+        custodianUscc: GENERATOR,
+        operation: 'R5',
+        mode: 'utilisation',
+        massGrams: 1,
+        composition: [],
+        remainingGrams: 0,
+        occurredAt: at('16:00'),
+        late: false,
+      };
+      for (const type of ['WasteUtilised', 'WasteDisposed'])
+        for (const version of [1, 2])
+          expect(upcast(type, version, { ...data })).toEqual({ type, schemaVersion: 3, data });
     });
   });
 });

@@ -42,8 +42,8 @@ describe('events', () => {
     const changed = {
       PartyRegistered: 3,
       WasteGenerated: 2,
-      WasteUtilised: 2,
-      WasteDisposed: 2,
+      WasteUtilised: 3,
+      WasteDisposed: 3,
       ManifestIssued: 4,
       ManifestPickedUp: 3,
       ManifestHandedOver: 2,

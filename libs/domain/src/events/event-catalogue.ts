@@ -186,8 +186,21 @@ export const EVENT_CATALOGUE = {
     consequenceOf: 'ManifestReceived',
   },
   // v2: `permitLapse`, a permit judged twice (ADR 0009); v1 had none, so v1 → v2 keeps the data as it is
-  WasteUtilised: { ...batch, creates: false, version: 2, upcasters: { 1: sameData }, data: B.WasteUtilised },
-  WasteDisposed: { ...batch, creates: false, version: 2, upcasters: { 1: sameData }, data: B.WasteDisposed },
+  // v3 (issue 14): `facilityCode`, the registered facility that treated it (HJ 1259 table 4); v2 had none
+  WasteUtilised: {
+    ...batch,
+    creates: false,
+    version: 3,
+    upcasters: { 1: sameData, 2: sameData },
+    data: B.WasteUtilised,
+  },
+  WasteDisposed: {
+    ...batch,
+    creates: false,
+    version: 3,
+    upcasters: { 1: sameData, 2: sameData },
+    data: B.WasteDisposed,
+  },
   MassCorrected: { ...batch, creates: false, ...v1, data: B.MassCorrected },
 
   // v2: `permitLapse`, the receiver's permit judged twice (ADR 0009); v1 had none

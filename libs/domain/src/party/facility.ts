@@ -8,12 +8,12 @@ export function facilityValidAt(facility: FacilityState, atMs: number): boolean 
   return atMs >= fromMs && atMs < toMs;
 }
 
-/** The first (by code) of the party's own facilities valid at `atMs` and covering `operation`, if any. */
-export function coveringFacility(
+/** The party's own facilities valid at `atMs` and covering `operation`, by code. */
+export function coveringFacilities(
   party: PartyState,
   operation: TreatmentOperation,
   atMs: number,
-): FacilityState | undefined {
-  if (party.status !== 'registered') return undefined;
-  return (party.facilities ?? []).find((f) => f.operations.includes(operation) && facilityValidAt(f, atMs));
+): readonly FacilityState[] {
+  if (party.status !== 'registered') return [];
+  return (party.facilities ?? []).filter((f) => f.operations.includes(operation) && facilityValidAt(f, atMs));
 }

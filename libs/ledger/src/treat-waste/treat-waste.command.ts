@@ -11,6 +11,8 @@ export interface TreatWasteInput {
   readonly operation: string;
   readonly massKg: number;
   readonly occurredAt: string;
+  /** The custodian's registered facility that treated it (HJ 1259 table 4); optional. */
+  readonly facilityCode?: string;
 }
 
 export type TreatWasteResult = {
@@ -21,6 +23,7 @@ export type TreatWasteResult = {
   massKg: number;
   remainingKg: number;
   permitNo?: string;
+  facilityCode?: string;
 };
 
 /**
@@ -44,6 +47,7 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
         massGrams: kgToGrams(input.massKg, 'massKg'),
         occurredAt: input.occurredAt,
         recordedAt: context.recordedAt,
+        ...(input.facilityCode !== undefined ? { facilityCode: input.facilityCode } : {}),
       },
       { batch: batch.state, custodian: custodian.state },
       context.options,
@@ -62,6 +66,7 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
         massKg: kg(d.massGrams),
         remainingKg: kg(d.remainingGrams),
         ...(d.permitNo ? { permitNo: d.permitNo } : {}),
+        ...(d.facilityCode ? { facilityCode: d.facilityCode } : {}),
       },
     };
   },

@@ -1,6 +1,7 @@
 export {
   LEDGER_BOOK_PROJECTION,
   LEDGER_BOOK_TABLES,
+  LedgerBookFacility1765100000100,
   LedgerBookTables1764900000100,
   ledgerBookBatches,
   ledgerBookEntries,

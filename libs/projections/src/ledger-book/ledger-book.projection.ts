@@ -1,151 +1,33 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { RecordedEvent } from '@wasteflow/event-store';
 import { upcast, type DomainEvent } from '@wasteflow/domain';
-import { readModelTable } from '../database/migration-helpers';
 import { instantMs } from '../time-memo';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
-import { defineTable, type RowOf } from '../runner/table';
+import {
+  LEDGER_BOOK_PROJECTION,
+  LedgerBookFacility1765100000100,
+  LedgerBookTables1764900000100,
+  ledgerBookBatches,
+  ledgerBookEntries,
+  ledgerBookParties,
+  type LedgerBookBatchRow,
+  type LedgerBookEntryRow,
+} from './ledger-book.tables';
 
-/**
- * The 台账 of HJ 1259-2022 as a read model: one row per (party, table, event), in the party's own words.
- * Table 1 产生 (generation), 2 入库 (into the party's storage), 3 出库 (out of it), 4 自行利用/处置 (its own
- * treatment), 5 委外利用/处置 (what a receiver treated of the waste the party handed it). One event may give
- * rows in several tables and for several parties: a generation is tables 1 and 2 of the generator; a pickup
- * is table 3 of the shipper; a receipt is table 2 of the receiver; a treatment is tables 3 and 4 of the
- * custodian and, when the custodian received the batch on a manifest, table 5 of the shipper it came from.
- * Splits, consolidations and corrections move mass between batch codes inside one store: they are rows of
- * tables 2 and 3 with 来源/去向 saying so, so that for every batch code `in − out` is what the party holds.
- *
- * Rows are only ever added (a row is one event), so a book read up to a checkpoint is the book as of that
- * position, and reading it page by page never sees a half-applied event.
- */
-export const ledgerBookParties = defineTable({
-  name: 'ledger_book_party',
-  key: ['uscc'],
-  columns: { uscc: 'text', name: 'text', districtCode: 'text' },
-});
+export {
+  LEDGER_BOOK_PROJECTION,
+  LEDGER_BOOK_TABLES,
+  LedgerBookFacility1765100000100,
+  LedgerBookTables1764900000100,
+  ledgerBookBatches,
+  ledgerBookEntries,
+  ledgerBookParties,
+  type LedgerBookEntryRow,
+  type LedgerBookMovement,
+  type LedgerBookTableNo,
+} from './ledger-book.tables';
 
-/** What each batch is, for the rows of later events (the events after creation do not repeat it). */
-export const ledgerBookBatches = defineTable({
-  name: 'ledger_book_batch',
-  key: ['traceCode'],
-  columns: {
-    traceCode: 'text',
-    category: 'text',
-    subtype: { type: 'text', nullable: true },
-    wasteCode: { type: 'text', nullable: true },
-    description: { type: 'text', nullable: true },
-    /** The shipper whose table 5 its treatment is on: set by a receipt from another party. */
-    shipperUscc: { type: 'text', nullable: true },
-    /** The custodian that received it from `shipperUscc`, on manifest `manifestNo`. */
-    receiverUscc: { type: 'text', nullable: true },
-    manifestNo: { type: 'text', nullable: true },
-  },
-});
-
-export const LEDGER_BOOK_TABLES = [1, 2, 3, 4, 5] as const;
-export type LedgerBookTableNo = (typeof LEDGER_BOOK_TABLES)[number];
-
-/** 来源 of a table-2 row, 去向 of a table-3 row. */
-export type LedgerBookMovement =
-  'generated' | 'received' | 'returned' | 'split' | 'consolidated' | 'corrected' | 'shipped' | 'treated';
-
-export const ledgerBookEntries = defineTable({
-  name: 'ledger_book_entry',
-  key: ['partyUscc', 'position', 'seq'],
-  columns: {
-    partyUscc: 'text',
-    position: 'bigint',
-    /** Rows of one event for one party, in the order the event gives them. */
-    seq: 'integer',
-    tableNo: 'integer',
-    eventId: 'text',
-    eventType: 'text',
-    occurredAt: 'text',
-    /** For the period filter: epoch ms of occurredAt. */
-    occurredMs: 'bigint',
-    traceCode: 'text',
-    /** The batch code of the previous table this row follows from (a parent, the inputs, the same code). */
-    linkedCodes: 'text',
-    category: 'text',
-    subtype: { type: 'text', nullable: true },
-    wasteCode: { type: 'text', nullable: true },
-    description: { type: 'text', nullable: true },
-    grams: 'bigint',
-    movement: { type: 'text', nullable: true },
-    counterpartyUscc: { type: 'text', nullable: true },
-    carrierUscc: { type: 'text', nullable: true },
-    manifestNo: { type: 'text', nullable: true },
-    vehiclePlate: { type: 'text', nullable: true },
-    operation: { type: 'text', nullable: true },
-    mode: { type: 'text', nullable: true },
-    permitNo: { type: 'text', nullable: true },
-    note: { type: 'text', nullable: true },
-  },
-});
-
-export type LedgerBookEntryRow = RowOf<typeof ledgerBookEntries>;
-type BatchRow = RowOf<typeof ledgerBookBatches>;
-
-export const LEDGER_BOOK_PROJECTION = 'ledger-book';
-
-export class LedgerBookTables1764900000100 implements MigrationInterface {
-  readonly name = 'LedgerBookTables1764900000100';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    const party = readModelTable(queryRunner, 'ledger_book_party');
-    const batch = readModelTable(queryRunner, 'ledger_book_batch');
-    const entry = readModelTable(queryRunner, 'ledger_book_entry');
-    await queryRunner.query(
-      `CREATE TABLE ${party} (uscc text PRIMARY KEY, name text NOT NULL, district_code text NOT NULL)`,
-    );
-    await queryRunner.query(
-      `CREATE TABLE ${batch} (
-         trace_code text PRIMARY KEY, category text NOT NULL, subtype text, waste_code text, description text,
-         shipper_uscc text, receiver_uscc text, manifest_no text
-       )`,
-    );
-    await queryRunner.query(
-      `CREATE TABLE ${entry} (
-         party_uscc text NOT NULL,
-         position bigint NOT NULL,
-         seq integer NOT NULL,
-         table_no integer NOT NULL,
-         event_id text NOT NULL,
-         event_type text NOT NULL,
-         occurred_at text NOT NULL,
-         occurred_ms bigint NOT NULL,
-         trace_code text NOT NULL,
-         linked_codes text NOT NULL,
-         category text NOT NULL,
-         subtype text,
-         waste_code text,
-         description text,
-         grams bigint NOT NULL,
-         movement text,
-         counterparty_uscc text,
-         carrier_uscc text,
-         manifest_no text,
-         vehicle_plate text,
-         operation text,
-         mode text,
-         permit_no text,
-         note text,
-         PRIMARY KEY (party_uscc, position, seq)
-       )`,
-    );
-    // the book of one party and one table over a period, read in ledger order
-    await queryRunner.query(
-      `CREATE INDEX ledger_book_entry_table ON ${entry} (party_uscc, table_no, occurred_ms, position, seq)`,
-    );
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    for (const name of ['ledger_book_entry', 'ledger_book_batch', 'ledger_book_party'])
-      await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, name)}`);
-  }
-}
+type BatchRow = LedgerBookBatchRow;
 
 type EntryFacts = Pick<LedgerBookEntryRow, 'traceCode' | 'grams' | 'tableNo'> & Partial<LedgerBookEntryRow>;
 
@@ -184,6 +66,7 @@ class EventRows {
       mode: null,
       permitNo: null,
       note: null,
+      facilityCode: null,
       ...facts,
     });
   }
@@ -207,6 +90,19 @@ function newBatch(
   };
 }
 
+/**
+ * The 台账 of HJ 1259-2022 as a read model: one row per (party, table, event), in the party's own words.
+ * Table 1 产生 (generation), 2 入库 (into the party's storage), 3 出库 (out of it), 4 自行利用/处置 (its own
+ * treatment), 5 委外利用/处置 (what a receiver treated of the waste the party handed it). One event may give
+ * rows in several tables and for several parties: a generation is tables 1 and 2 of the generator; a pickup
+ * is table 3 of the shipper; a receipt is table 2 of the receiver; a treatment is tables 3 and 4 of the
+ * custodian and, when the custodian received the batch on a manifest, table 5 of the shipper it came from.
+ * Splits, consolidations and corrections move mass between batch codes inside one store: they are rows of
+ * tables 2 and 3 with 来源/去向 saying so, so that for every batch code `in − out` is what the party holds.
+ *
+ * Rows are only ever added (a row is one event), so a book read up to a checkpoint is the book as of that
+ * position, and reading it page by page never sees a half-applied event.
+ */
 export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent): Promise<void> {
   const event = upcast(recorded.type, recorded.schemaVersion, recorded.data) as DomainEvent;
   if (event.type === 'PartyRegistered') {
@@ -353,7 +249,7 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
         permitNo: d.permitNo ?? null,
       };
       out.add(d.custodianUscc, batch, { ...treatment, tableNo: 3, movement: 'treated' });
-      out.add(d.custodianUscc, batch, { ...treatment, tableNo: 4 });
+      out.add(d.custodianUscc, batch, { ...treatment, tableNo: 4, facilityCode: d.facilityCode ?? null });
       if (batch?.shipperUscc && batch.receiverUscc === d.custodianUscc) {
         out.add(batch.shipperUscc, batch, {
           ...treatment,
@@ -403,7 +299,7 @@ export const ledgerBookProjection = defineProjection({
     'MassCorrected',
   ],
   tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries],
-  migrations: [LedgerBookTables1764900000100],
+  migrations: [LedgerBookTables1764900000100, LedgerBookFacility1765100000100],
   prefetch(event: RecordedEvent, keys: KeyCollector) {
     const data = event.data;
     const code = CREATIONS_WITH_PARENT.has(event.type) ? data.parentTraceCode : data.traceCode;

@@ -8,7 +8,7 @@ import {
   LEDGER_BOOK_TABLES,
   ledgerBookEntries,
   type LedgerBookTableNo,
-} from './ledger-book.projection';
+} from './ledger-book.tables';
 
 /** One row of the book, as the documents print it (masses in exact grams). */
 export interface LedgerBookEntry {
@@ -34,6 +34,8 @@ export interface LedgerBookEntry {
   readonly mode: string | null;
   readonly permitNo: string | null;
   readonly note: string | null;
+  /** Table 4: the registered facility that treated it (null before WasteUtilised / WasteDisposed v3). */
+  readonly facilityCode: string | null;
 }
 
 export interface LedgerBookRequest {
@@ -76,6 +78,7 @@ function entryOf(row: RowOf<typeof ledgerBookEntries>): LedgerBookEntry {
     mode: row.mode,
     permitNo: row.permitNo,
     note: row.note,
+    facilityCode: row.facilityCode,
   };
 }
 

@@ -1,0 +1,152 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { readModelTable } from '../database/migration-helpers';
+import { defineTable, type RowOf } from '../runner/table';
+
+/** The tables of the 台账 read model (ledger-book.projection.ts) and their migrations. */
+export const ledgerBookParties = defineTable({
+  name: 'ledger_book_party',
+  key: ['uscc'],
+  columns: { uscc: 'text', name: 'text', districtCode: 'text' },
+});
+
+/** What each batch is, for the rows of later events (the events after creation do not repeat it). */
+export const ledgerBookBatches = defineTable({
+  name: 'ledger_book_batch',
+  key: ['traceCode'],
+  columns: {
+    traceCode: 'text',
+    category: 'text',
+    subtype: { type: 'text', nullable: true },
+    wasteCode: { type: 'text', nullable: true },
+    description: { type: 'text', nullable: true },
+    /** The shipper whose table 5 its treatment is on: set by a receipt from another party. */
+    shipperUscc: { type: 'text', nullable: true },
+    /** The custodian that received it from `shipperUscc`, on manifest `manifestNo`. */
+    receiverUscc: { type: 'text', nullable: true },
+    manifestNo: { type: 'text', nullable: true },
+  },
+});
+
+export const LEDGER_BOOK_TABLES = [1, 2, 3, 4, 5] as const;
+export type LedgerBookTableNo = (typeof LEDGER_BOOK_TABLES)[number];
+
+/** 来源 of a table-2 row, 去向 of a table-3 row. */
+export type LedgerBookMovement =
+  'generated' | 'received' | 'returned' | 'split' | 'consolidated' | 'corrected' | 'shipped' | 'treated';
+
+export const ledgerBookEntries = defineTable({
+  name: 'ledger_book_entry',
+  key: ['partyUscc', 'position', 'seq'],
+  columns: {
+    partyUscc: 'text',
+    position: 'bigint',
+    /** Rows of one event for one party, in the order the event gives them. */
+    seq: 'integer',
+    tableNo: 'integer',
+    eventId: 'text',
+    eventType: 'text',
+    occurredAt: 'text',
+    /** For the period filter: epoch ms of occurredAt. */
+    occurredMs: 'bigint',
+    traceCode: 'text',
+    /** The batch code of the previous table this row follows from (a parent, the inputs, the same code). */
+    linkedCodes: 'text',
+    category: 'text',
+    subtype: { type: 'text', nullable: true },
+    wasteCode: { type: 'text', nullable: true },
+    description: { type: 'text', nullable: true },
+    grams: 'bigint',
+    movement: { type: 'text', nullable: true },
+    counterpartyUscc: { type: 'text', nullable: true },
+    carrierUscc: { type: 'text', nullable: true },
+    manifestNo: { type: 'text', nullable: true },
+    vehiclePlate: { type: 'text', nullable: true },
+    operation: { type: 'text', nullable: true },
+    mode: { type: 'text', nullable: true },
+    permitNo: { type: 'text', nullable: true },
+    note: { type: 'text', nullable: true },
+    /** The registered facility that treated it (WasteUtilised / WasteDisposed v3, issue 14); table 4. */
+    facilityCode: { type: 'text', nullable: true },
+  },
+});
+
+export type LedgerBookEntryRow = RowOf<typeof ledgerBookEntries>;
+export type LedgerBookBatchRow = RowOf<typeof ledgerBookBatches>;
+
+export const LEDGER_BOOK_PROJECTION = 'ledger-book';
+
+export class LedgerBookTables1764900000100 implements MigrationInterface {
+  readonly name = 'LedgerBookTables1764900000100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const party = readModelTable(queryRunner, 'ledger_book_party');
+    const batch = readModelTable(queryRunner, 'ledger_book_batch');
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(
+      `CREATE TABLE ${party} (uscc text PRIMARY KEY, name text NOT NULL, district_code text NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE ${batch} (
+         trace_code text PRIMARY KEY, category text NOT NULL, subtype text, waste_code text, description text,
+         shipper_uscc text, receiver_uscc text, manifest_no text
+       )`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE ${entry} (
+         party_uscc text NOT NULL,
+         position bigint NOT NULL,
+         seq integer NOT NULL,
+         table_no integer NOT NULL,
+         event_id text NOT NULL,
+         event_type text NOT NULL,
+         occurred_at text NOT NULL,
+         occurred_ms bigint NOT NULL,
+         trace_code text NOT NULL,
+         linked_codes text NOT NULL,
+         category text NOT NULL,
+         subtype text,
+         waste_code text,
+         description text,
+         grams bigint NOT NULL,
+         movement text,
+         counterparty_uscc text,
+         carrier_uscc text,
+         manifest_no text,
+         vehicle_plate text,
+         operation text,
+         mode text,
+         permit_no text,
+         note text,
+         PRIMARY KEY (party_uscc, position, seq)
+       )`,
+    );
+    // the book of one party and one table over a period, read in ledger order
+    await queryRunner.query(
+      `CREATE INDEX ledger_book_entry_table ON ${entry} (party_uscc, table_no, occurred_ms, position, seq)`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const name of ['ledger_book_entry', 'ledger_book_batch', 'ledger_book_party'])
+      await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, name)}`);
+  }
+}
+
+/**
+ * Issue 14: the facility of a treatment (table 4's 自行利用/处置设施编码). Rows written before it hold null,
+ * which is what their events say (a treatment recorded before WasteUtilised / WasteDisposed v3 names no
+ * facility), so the column is added without a rebuild.
+ */
+export class LedgerBookFacility1765100000100 implements MigrationInterface {
+  readonly name = 'LedgerBookFacility1765100000100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(`ALTER TABLE ${entry} ADD COLUMN facility_code text`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN facility_code`);
+  }
+}
