@@ -1,7 +1,8 @@
 import { ref } from 'vue';
 import { ApiProblem, NetworkFailure, api } from './api/client';
 import { translate } from './i18n';
-import { problemToForm, type FormProblems } from './logic/problems';
+import { useProblems } from './form';
+import { problemToForm } from './logic/problems';
 
 /**
  * The documents the API renders — HJ 1276 labels, the 联单 print, the 台账, the annual report, an import's
@@ -10,18 +11,17 @@ import { problemToForm, type FormProblems } from './logic/problems';
  * by field like a form's write (a 台账 asked for an empty period names `to`).
  */
 export function useDocument() {
-  const problems = ref<FormProblems | undefined>(undefined);
+  const { problems, show, clearField, edited } = useProblems();
   const busy = ref(false);
 
   async function fetched<T>(read: () => Promise<T>): Promise<T | undefined> {
     busy.value = true;
-    problems.value = undefined;
+    show(undefined);
     try {
       return await read();
     } catch (error) {
-      if (error instanceof ApiProblem) problems.value = problemToForm(error.problem, translate);
-      else if (error instanceof NetworkFailure)
-        problems.value = { fields: {}, summary: translate('ui.networkRetry') ?? error.message };
+      if (error instanceof ApiProblem) show(problemToForm(error.problem, translate));
+      else if (error instanceof NetworkFailure) show({ fields: {}, summary: translate('ui.networkRetry') ?? error.message });
       else throw error;
       return undefined;
     } finally {
@@ -60,5 +60,5 @@ export function useDocument() {
     return true;
   }
 
-  return { open, save, problems, busy };
+  return { open, save, problems, busy, clearField, edited };
 }

@@ -1,9 +1,47 @@
-import { ref, shallowRef } from 'vue';
+import { ref, shallowRef, toRaw, type ShallowRef } from 'vue';
 import { ApiProblem, NetworkFailure, api } from './api/client';
 import type { WriteAnswer } from './api/types';
 import { translate } from './i18n';
 import { Intent } from './logic/intent';
-import { problemToForm, type FormProblems } from './logic/problems';
+import { problemToForm, withoutField, type FormProblems } from './logic/problems';
+
+/** Which form's state each problems object shown belongs to, so a field can clear its own messages. */
+const owners = new WeakMap<FormProblems, (field: string) => void>();
+
+/**
+ * The user edited `field` (FormField calls this on every input or change inside it): the messages about
+ * the value it had go at once, not at the next submit (see withoutField). Any form whose problems come
+ * from useProblems (useWrite, useDocument) gets it.
+ */
+export function fieldEdited(problems: FormProblems | undefined, field: string): void {
+  if (problems) owners.get(toRaw(problems))?.(field);
+}
+
+/**
+ * A form's problems: shown with `show`, a field's cleared when it is edited — through FormField, or for
+ * inputs outside one by `edited` on the form's input/change events (the input's `name` is the field).
+ */
+export function useProblems(): {
+  problems: ShallowRef<FormProblems | undefined>;
+  show: (next: FormProblems | undefined) => void;
+  clearField: (field: string) => void;
+  edited: (event: Event) => void;
+} {
+  const problems = shallowRef<FormProblems | undefined>(undefined);
+  function show(next: FormProblems | undefined): void {
+    if (next) owners.set(next, clearField);
+    problems.value = next;
+  }
+  function clearField(field: string): void {
+    const next = withoutField(problems.value, field);
+    if (next !== problems.value) show(next);
+  }
+  function edited(event: Event): void {
+    const name = (event.target as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && name !== '') clearField(name);
+  }
+  return { problems, show, clearField, edited };
+}
 
 /**
  * A form's write: one Idempotency-Key per intent (kept across a double click or a retry after a network
@@ -11,7 +49,7 @@ import { problemToForm, type FormProblems } from './logic/problems';
  */
 export function useWrite() {
   const intent = new Intent();
-  const problems = ref<FormProblems | undefined>(undefined);
+  const { problems, show, clearField, edited } = useProblems();
   const busy = ref(false);
   const networkError = ref(false);
 
@@ -22,15 +60,15 @@ export function useWrite() {
     try {
       const answer = await api.post<T>(path, body, key);
       intent.settle();
-      problems.value = undefined;
+      show(undefined);
       return answer;
     } catch (error) {
       if (error instanceof ApiProblem) {
         intent.settle();
-        problems.value = problemToForm(error.problem, translate);
+        show(problemToForm(error.problem, translate));
       } else if (error instanceof NetworkFailure) {
         networkError.value = true;
-        problems.value = { fields: {}, summary: translate('ui.networkRetry') ?? error.message };
+        show({ fields: {}, summary: translate('ui.networkRetry') ?? error.message });
       } else throw error;
       return undefined;
     } finally {
@@ -38,7 +76,7 @@ export function useWrite() {
     }
   }
 
-  return { send, problems, busy, networkError };
+  return { send, problems, busy, networkError, clearField, edited };
 }
 
 /** A read's state: data, loading, the problem (mapped to a message). */

@@ -60,3 +60,18 @@ export function messagesFor(problems: FormProblems | undefined, field: string): 
     .filter(([name]) => name === field || name.startsWith(`${field}.`) || name.startsWith(`${field}[`))
     .flatMap(([, messages]) => messages);
 }
+
+/**
+ * The problems once the user has edited `field`: its messages and its sub-fields' go (what they said is
+ * about a value no longer there). When no field message is left of a refusal that named fields, the
+ * whole refusal goes (its summary only said "see the marked fields"); a refusal that named no field (a
+ * rule of the domain about the whole form) stays until the next submit.
+ */
+export function withoutField(problems: FormProblems | undefined, field: string): FormProblems | undefined {
+  if (!problems) return undefined;
+  const names = Object.keys(problems.fields);
+  const kept = names.filter((name) => !(name === field || name.startsWith(`${field}.`) || name.startsWith(`${field}[`)));
+  if (kept.length === names.length) return problems;
+  if (kept.length === 0) return undefined;
+  return { summary: problems.summary, fields: Object.fromEntries(kept.map((name) => [name, problems.fields[name]])) };
+}

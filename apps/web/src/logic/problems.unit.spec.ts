@@ -1,6 +1,6 @@
 import en from '../i18n/en.reference.json';
 import zh from '../i18n/zh-CN.reference.json';
-import { messagesFor, problemToForm, type Translate } from './problems';
+import { messagesFor, problemToForm, withoutField, type Translate } from './problems';
 
 /** A translate over one message file, like vue-i18n's (named values `{field}` filled in). */
 function translator(messages: Record<string, unknown>): Translate {
@@ -47,6 +47,23 @@ describe('problem documents to form messages', () => {
     );
     expect(form.summary).toBe('利用/处置重量超过持有量 (batch X holds 2 kg)');
     expect(problemToForm({ status: 503 }, translator(en)).summary).toBe('Unavailable: try again shortly');
+  });
+
+  it('drops an edited field’s messages and its sub-fields’, and the refusal once no marked field is left', () => {
+    const form = problemToForm(invalid, translator(en));
+    const edited = withoutField(form, 'massKg');
+    expect(messagesFor(edited, 'massKg')).toEqual([]);
+    expect(messagesFor(edited, 'lines')).toHaveLength(2);
+    expect(edited?.summary).toBe(form.summary);
+    expect(withoutField(form, 'mass')).toBe(form);
+    expect(withoutField(form, 'lines.0')).toEqual({ summary: form.summary, fields: { massKg: form.fields.massKg } });
+    expect(withoutField(edited, 'lines')).toBeUndefined();
+    expect(withoutField(undefined, 'massKg')).toBeUndefined();
+  });
+
+  it('keeps a refusal that names no field when a field is edited', () => {
+    const refusal = problemToForm({ status: 403, rule: 'not-current-carrier' }, translator(en));
+    expect(withoutField(refusal, 'vehiclePlate')).toBe(refusal);
   });
 
   it('has a message in both languages for every rule the forms can meet', () => {
