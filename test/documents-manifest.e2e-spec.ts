@@ -2,13 +2,17 @@ import { join } from 'node:path';
 import {
   batchBody,
   Builders,
+  expect201,
   extraUscc,
+  issueToken,
   Keys,
   PARTIES,
   PLATE,
   RECEIVER_PERMIT,
+  registerExtraParty,
   requireStore,
   seedWorld,
+  send,
   storesFor,
   type World,
 } from './support/fixtures';
@@ -161,6 +165,71 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
     const { text } = await textOf(manifest.body.manifestNo as string, token);
     expect(text).toContain('单位地址：杭州市西湖区文三路90号');
     expect(text).toContain('应急联系电话：0571-88880000');
+  });
+
+  it('prints 跨省转移批准文号 with the approval a manifest across a province was issued under (ManifestIssued v4); a manifest within Zhejiang has no such row', async () => {
+    const keys = new Keys(`${SUITE}-approval-${kind}`);
+    const kunshan = {
+      uscc: extraUscc('320583', 42),
+      name: '昆山危险废物处置有限公司',
+      roles: ['receiver'],
+      districtCode: '320583',
+    };
+    const zhejiang = await issueToken(t, keys, {
+      kind: 'regulator',
+      districts: ['33'],
+      categories: ['hazardous'],
+    });
+    const jiangsu = await issueToken(t, keys, {
+      kind: 'regulator',
+      districts: ['32'],
+      categories: ['hazardous'],
+    });
+    await registerExtraParty(t, keys, kunshan, {
+      by: jiangsu,
+      body: { ...RECEIVER_PERMIT, permitNo: '3205830042' },
+    });
+    const approvalNo = '浙环危转〔2026〕27号';
+    await expect201(
+      send(
+        t,
+        '/v1/transfer-approvals',
+        zhejiang,
+        {
+          approvalNo,
+          shipperUscc: PARTIES.generator.uscc,
+          receiverUscc: kunshan.uscc,
+          wasteCodes: ['900-249-08'],
+          approvedKg: 50,
+          validFrom: '2026-03-01',
+          validTo: '2027-02-28',
+        },
+        keys.next('grant'),
+      ),
+    );
+    const code = await build.generate(6);
+    const issued = await expect201(
+      send(
+        t,
+        '/v1/manifests',
+        world.tokens.generator,
+        { ...build.manifestBody([code]), receiverUscc: kunshan.uscc, transferApprovalNo: approvalNo },
+        keys.next('manifest'),
+      ),
+    );
+    const across = await textOf(issued.body.manifestNo as string);
+    expect(across.text).toContain(`跨省转移批准文号：${approvalNo}`);
+    expect(across.text).toContain(kunshan.name);
+    const [stored] = await t.store.readStream(`manifest-${issued.body.manifestNo as string}`, { limit: 1 });
+    expect(stored).toMatchObject({
+      type: 'ManifestIssued',
+      schemaVersion: 4,
+      data: { transferApprovalNo: approvalNo },
+    });
+
+    const within = await textOf(await build.issue([await build.generate(2)]));
+    expect(within.text).toContain('计划转移时间');
+    expect(within.text).not.toContain('跨省转移批准文号');
   });
 
   it('prints 否 when the receipt matches, and refuses a stranger (403), a malformed number (400), an unknown one (404)', async () => {

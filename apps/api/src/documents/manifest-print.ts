@@ -2,12 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   coversWasteCode,
   CST_OFFSET_MS,
+  decodeEvent,
+  manifestStream,
+  provinceOf,
   parseInstant,
   findCatalogueEntry,
   type HwCatalogueEditions,
   type RegisteredParty,
 } from '@wasteflow/domain';
-import { CLOCK, type Clock } from '@wasteflow/event-store';
+import { CLOCK, EVENT_STORE, StreamNotFound, type Clock, type EventStore } from '@wasteflow/event-store';
 import { PeopleRecords, printedName, printedPhone, type Principal } from '@wasteflow/ledger';
 import { PickupFactsReader, type CrewFacts, type PickupFacts } from '../people/pickup-facts';
 import { ManifestQuery, type ManifestView } from '@wasteflow/projections';
@@ -63,6 +66,7 @@ export class ManifestPrintReader {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HW_CATALOGUES) private readonly catalogues: HwCatalogueEditions | undefined,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly manifests: ManifestQuery,
     private readonly parties: PartyRegistry,
     private readonly batches: LabelFactsReader,
@@ -74,6 +78,18 @@ export class ManifestPrintReader {
     const { view, access } = await this.manifests.find(manifestNo, this.clock.now());
     assertCanRead(principal, access, `manifest ${manifestNo}`);
     return this.printOf(view);
+  }
+
+  /** 跨省转移批准文号: the approval ManifestIssued (v4) recorded, read from the manifest's first event. */
+  private async transferApprovalNo(manifestNo: string): Promise<string | undefined> {
+    try {
+      const [first] = await this.store.readStream(manifestStream(manifestNo), { limit: 1 });
+      const issued = first ? decodeEvent(first) : undefined;
+      return issued?.type === 'ManifestIssued' ? issued.data.transferApprovalNo : undefined;
+    } catch (error) {
+      if (error instanceof StreamNotFound) return undefined;
+      throw error;
+    }
   }
 
   private async printOf(view: ManifestView): Promise<ManifestPrint> {
@@ -131,6 +147,11 @@ export class ManifestPrintReader {
       manifestNo: view.manifestNo,
       status: STATUS_NAMES[view.status] ?? view.status,
       plannedAt: cstMinute(view.plannedAt),
+      transferApprovalNo: await this.transferApprovalNo(view.manifestNo),
+      crossesProvince:
+        shipper !== undefined &&
+        receiver !== undefined &&
+        provinceOf(shipper.districtCode) !== provinceOf(receiver.districtCode),
       shipper: {
         uscc: view.shipper.uscc,
         name: view.shipper.name ?? undefined,
