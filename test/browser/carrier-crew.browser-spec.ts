@@ -1,21 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { systemClock } from '@wasteflow/event-store';
-import { Builders, Keys, PARTIES, seedWorld, type World } from '../support/fixtures';
+import { Builders, Keys, PARTIES } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
-import { startTestApp, type TestApp } from '../support/test-app';
-import {
-  browserMissing,
-  DESKTOP,
-  downloadOf,
-  ensureConsoleBuilt,
-  launchChromium,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  type Chromium,
-} from './support/browser';
+import { downloadOf, PHONE, screenshot } from './support/browser';
+import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
 /**
  * The crew of a leg from the console (issue 14 item 1, "from the console"): on the carrier's 360 px phone
@@ -25,206 +12,174 @@ import {
  * message goes as soon as the field is edited, before any new submit, and only that field's.
  */
 const SUITE = 'console trip crew and field messages in Chromium';
-const missing = browserMissing();
-if (missing && process.env.CI === 'true') {
-  describe(SUITE, () => {
-    it('has a browser', () => {
-      throw new Error(`${SUITE} cannot run under CI: ${missing}`);
-    });
-  });
-} else if (missing) {
-  console.warn(`${SUITE}: not run: ${missing}`);
-  describe.skip(`${SUITE}: not run, ${missing}`, () => {
-    it('runs when Chromium is installed', () => undefined);
-  });
-} else {
-  describe(SUITE, () => {
-    let t: TestApp;
-    let world: World;
-    let chromium: Chromium;
-    let browser: Browser;
-    let base: string;
-    let manifestNo: string;
-    const DRIVER = { name: '王驾驶', phone: '13800138000' };
-    const ESCORT = { name: '赵押运', phone: '0571-88886666' };
-    const LICENCE = '浙交运管许可杭字330100001234号';
-    const NEXT_DRIVER = { name: '钱接力', phone: '13511112222' };
-
-    beforeAll(async () => {
-      ensureConsoleBuilt();
-      // the console stamps its writes with the browser's clock: the app runs on the system clock
-      t = await startTestApp('sqlite', { suiteFile: __filename, clock: systemClock });
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-      world = await seedWorld(t, new Keys('browser-crew-seed'));
+describeInBrowser(SUITE, () => {
+  let manifestNo: string;
+  const DRIVER = { name: '王驾驶', phone: '13800138000' };
+  const ESCORT = { name: '赵押运', phone: '0571-88886666' };
+  const LICENCE = '浙交运管许可杭字330100001234号';
+  const NEXT_DRIVER = { name: '钱接力', phone: '13511112222' };
+  const app = useConsoleApp({
+    suiteFile: __filename,
+    // the console stamps its writes with the browser's clock: the app runs on the system clock
+    clock: systemClock,
+    seed: 'browser-crew-seed',
+    async given(t, world) {
       const build = new Builders(t, world, new Keys('browser-crew'));
       manifestNo = await build.issue([await build.generate(3.5)]);
-      chromium = await launchChromium();
-      browser = chromium.browser;
-    }, 240_000);
-    afterAll(async () => {
-      await chromium?.close();
-      await t?.close();
-    });
-
-    async function apiGet<T>(path: string, token: string): Promise<T> {
-      const response = await t.http
-        .get(`${path}?minPosition=${await t.headPosition()}`)
-        .set('Authorization', `Bearer ${token}`);
-      if (response.status !== 200)
-        throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
-      return response.body as T;
-    }
-
-    interface PersonView {
-      personId: string;
-      status: string;
-      name?: string;
-      phone?: string;
-    }
-    interface ManifestView {
-      status: string;
-      currentCarrierUscc?: string;
-      pickup?: {
-        vehicleType?: string;
-        transportLicenceNo?: string;
-        driver?: PersonView;
-        escort?: PersonView;
-        legs?: Record<string, { driver?: PersonView; vehicleType?: string }>;
-      };
-    }
-
-    it('carrier: picks up on a 360 px phone naming driver, escort, vehicle type and licence; a mistyped phone’s message goes when it is corrected', async () => {
-      const { context, page, errors } = await openPage(browser, PHONE);
-      await signIn(page, base, world.tokens.carrier as string);
-      await page.goto(`${base}/pickups`);
-      const card = page.locator(`[data-manifest="${manifestNo}"]`);
-      await card.getByRole('button', { name: '起运' }).click();
-      const form = card.locator('form[data-test=pickup]');
-      await form.getByLabel('车牌号').fill('浙A·D12345');
-      await form.getByLabel('驾驶员姓名').fill(DRIVER.name);
-      await form.getByLabel('驾驶员电话').fill('call me');
-      await form.getByLabel('押运员姓名').fill(ESCORT.name);
-      await form.getByLabel('押运员电话').fill(ESCORT.phone);
-      await form.getByLabel('车辆类型').fill('危险货物厢式运输车');
-      await form.getByLabel('道路运输经营许可证号').fill(LICENCE);
-      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-        PHONE.width,
-      );
-
-      // refused on the phone field, in Chinese, and nothing appended
-      const before = await t.headPosition();
-      await form.getByRole('button', { name: '确认起运' }).click();
-      const phoneError = form.locator('.error[data-field="driver.phone"]');
-      await phoneError.waitFor();
-      expect(await phoneError.textContent()).toContain('请输入电话号码');
-      expect(await form.getByLabel('驾驶员电话').getAttribute('aria-invalid')).toBe('true');
-      await screenshot(page, 'carrier-pickup-crew-refused-phone');
-      expect(await t.headPosition()).toBe(before);
-
-      // corrected: the message goes at once, before any new submit, and so does the banner that pointed to it
-      await form.getByLabel('驾驶员电话').fill(DRIVER.phone);
-      await phoneError.waitFor({ state: 'detached' });
-      expect(await form.getByLabel('驾驶员电话').getAttribute('aria-invalid')).toBe('false');
-      expect(await form.locator('[data-test=problem]').count()).toBe(0);
-      await screenshot(page, 'carrier-pickup-crew-phone');
-
-      await form.getByRole('button', { name: '确认起运' }).click();
-      await page.locator('[data-test=picked-up]').waitFor();
-
-      // the API holds the people by reference and shows them to the manifest's readers
-      const manifest = await apiGet<ManifestView>(
-        `/v1/manifests/${manifestNo}`,
-        world.tokens.generator as string,
-      );
-      expect(manifest.status).toBe('picked_up');
-      expect(manifest.pickup).toMatchObject({
-        vehicleType: '危险货物厢式运输车',
-        transportLicenceNo: LICENCE,
-        driver: { status: 'present', ...DRIVER },
-        escort: { status: 'present', ...ESCORT },
-      });
-      expect(manifest.pickup?.driver?.personId).toMatch(/^p-[0-9a-f]{32}$/);
-      // the tablet keeps the vehicle for the next pickup, never the people
-      const kept = String(await page.evaluate('JSON.stringify({ ...localStorage })'));
-      expect(kept).toContain(LICENCE);
-      expect(kept).not.toContain(DRIVER.name);
-      expect(kept).not.toContain(DRIVER.phone);
-      expect(errors).toEqual([]);
-      await context.close();
-    });
-
-    it('generator: the 联单 downloaded from the manifest page prints the driver, the escort, the vehicle type and the licence', async () => {
-      const { context, page, errors } = await openPage(browser, DESKTOP);
-      await signIn(page, base, world.tokens.generator as string);
-      await page.goto(`${base}/manifests/${manifestNo}`);
-      await page.locator('[data-test=manifest-print]').waitFor();
-      const saved = await downloadOf(page, () => page.getByRole('button', { name: '下载联单 PDF' }).click());
-      const text = (await readPdf(saved.bytes)).pages.join('\n').replace(/\s+/g, '');
-      for (const value of [
-        `驾驶员：${DRIVER.name}`,
-        `联系电话：${DRIVER.phone}`,
-        `押运员：${ESCORT.name}`,
-        `联系电话：${ESCORT.phone}`,
-        '运输工具：危险货物厢式运输车',
-        `道路运输经营许可证号：${LICENCE}`,
-      ])
-        expect(text).toContain(value);
-      expect(errors).toEqual([]);
-      await context.close();
-    });
-
-    it('carrier: on the 360 px hand-over form each field’s message goes when that field is edited, the others stay; then hands over with the next driver', async () => {
-      const { context, page, errors } = await openPage(browser, PHONE);
-      await signIn(page, base, world.tokens.carrier as string);
-      await page.goto(`${base}/pickups`);
-      const card = page.locator(`[data-carrying="${manifestNo}"]`);
-      await card.getByRole('button', { name: '交接' }).click();
-      const form = card.locator('form[data-test=handover]');
-      await form.getByRole('button', { name: '确认交接' }).click();
-      const messageOf = (field: string) => form.locator(`.error[data-field="${field}"]`);
-      await messageOf('place').waitFor();
-      await messageOf('vehiclePlate').waitFor();
-      await messageOf('nextCarrierUscc').waitFor();
-      await screenshot(page, 'carrier-handover-refused-phone');
-
-      await form.getByLabel('交接地点').fill('宁波北仑港联运站');
-      await messageOf('place').waitFor({ state: 'detached' });
-      expect(await form.getByLabel('交接地点').getAttribute('aria-invalid')).toBe('false');
-      // only the edited field's message went: the plate and the carrier are still marked, the banner stays
-      expect(await messageOf('vehiclePlate').count()).toBe(1);
-      expect(await messageOf('nextCarrierUscc').count()).toBe(1);
-      expect(await form.locator('[data-test=problem]').count()).toBe(1);
-
-      await form.getByLabel('下一承运单位').selectOption(PARTIES.otherCarrier.uscc);
-      await messageOf('nextCarrierUscc').waitFor({ state: 'detached' });
-      await form.getByLabel('车牌号').fill('浙B67890');
-      await messageOf('vehiclePlate').waitFor({ state: 'detached' });
-      expect(await form.locator('[data-test=problem]').count()).toBe(0);
-
-      await form.getByLabel('驾驶员姓名').fill(NEXT_DRIVER.name);
-      await form.getByLabel('驾驶员电话').fill(NEXT_DRIVER.phone);
-      await form.getByLabel('车辆类型').fill('危险货物罐式运输车');
-      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-        PHONE.width,
-      );
-      await screenshot(page, 'carrier-handover-crew-phone');
-      await form.getByRole('button', { name: '确认交接' }).click();
-      await page.locator('[data-test=handed-over]').waitFor();
-
-      const manifest = await apiGet<ManifestView>(
-        `/v1/manifests/${manifestNo}`,
-        world.tokens.otherCarrier as string,
-      );
-      expect(manifest.currentCarrierUscc).toBe(PARTIES.otherCarrier.uscc);
-      expect(manifest.pickup?.legs?.['2']).toMatchObject({
-        vehicleType: '危险货物罐式运输车',
-        driver: { status: 'present', ...NEXT_DRIVER },
-      });
-      // the first leg's crew is unchanged by the hand-over
-      expect(manifest.pickup?.driver).toMatchObject({ name: DRIVER.name });
-      expect(errors).toEqual([]);
-      await context.close();
-    });
+    },
   });
-}
+
+  interface PersonView {
+    personId: string;
+    status: string;
+    name?: string;
+    phone?: string;
+  }
+  interface ManifestView {
+    status: string;
+    currentCarrierUscc?: string;
+    pickup?: {
+      vehicleType?: string;
+      transportLicenceNo?: string;
+      driver?: PersonView;
+      escort?: PersonView;
+      legs?: Record<string, { driver?: PersonView; vehicleType?: string }>;
+    };
+  }
+
+  it('carrier: picks up on a 360 px phone naming driver, escort, vehicle type and licence; a mistyped phone’s message goes when it is corrected', async () => {
+    const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string, PHONE);
+    await page.goto(`${app.base}/pickups`);
+    const card = page.locator(`[data-manifest="${manifestNo}"]`);
+    await card.getByRole('button', { name: '起运' }).click();
+    const form = card.locator('form[data-test=pickup]');
+    await form.getByLabel('车牌号').fill('浙A·D12345');
+    await form.getByLabel('驾驶员姓名').fill(DRIVER.name);
+    await form.getByLabel('驾驶员电话').fill('call me');
+    await form.getByLabel('押运员姓名').fill(ESCORT.name);
+    await form.getByLabel('押运员电话').fill(ESCORT.phone);
+    await form.getByLabel('车辆类型').fill('危险货物厢式运输车');
+    await form.getByLabel('道路运输经营许可证号').fill(LICENCE);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+
+    // refused on the phone field, in Chinese, and nothing appended
+    const before = await app.t.headPosition();
+    await form.getByRole('button', { name: '确认起运' }).click();
+    const phoneError = form.locator('.error[data-field="driver.phone"]');
+    await phoneError.waitFor();
+    expect(await phoneError.textContent()).toContain('请输入电话号码');
+    expect(await form.getByLabel('驾驶员电话').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'carrier-pickup-crew-refused-phone');
+    expect(await app.t.headPosition()).toBe(before);
+
+    // corrected: the message goes at once, before any new submit, and so does the banner that pointed to it
+    await form.getByLabel('驾驶员电话').fill(DRIVER.phone);
+    await phoneError.waitFor({ state: 'detached' });
+    expect(await form.getByLabel('驾驶员电话').getAttribute('aria-invalid')).toBe('false');
+    expect(await form.locator('[data-test=problem]').count()).toBe(0);
+    await screenshot(page, 'carrier-pickup-crew-phone');
+
+    await form.getByRole('button', { name: '确认起运' }).click();
+    await page.locator('[data-test=picked-up]').waitFor();
+
+    // the API holds the people by reference and shows them to the manifest's readers
+    const manifest = await app.apiGet<ManifestView>(
+      `/v1/manifests/${manifestNo}`,
+      app.world.tokens.generator as string,
+      {
+        caughtUp: true,
+      },
+    );
+    expect(manifest.status).toBe('picked_up');
+    expect(manifest.pickup).toMatchObject({
+      vehicleType: '危险货物厢式运输车',
+      transportLicenceNo: LICENCE,
+      driver: { status: 'present', ...DRIVER },
+      escort: { status: 'present', ...ESCORT },
+    });
+    expect(manifest.pickup?.driver?.personId).toMatch(/^p-[0-9a-f]{32}$/);
+    // the tablet keeps the vehicle for the next pickup, never the people
+    const kept = String(await page.evaluate('JSON.stringify({ ...localStorage })'));
+    expect(kept).toContain(LICENCE);
+    expect(kept).not.toContain(DRIVER.name);
+    expect(kept).not.toContain(DRIVER.phone);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('generator: the 联单 downloaded from the manifest page prints the driver, the escort, the vehicle type and the licence', async () => {
+    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
+    await page.goto(`${app.base}/manifests/${manifestNo}`);
+    await page.locator('[data-test=manifest-print]').waitFor();
+    const saved = await downloadOf(page, () => page.getByRole('button', { name: '下载联单 PDF' }).click());
+    const text = (await readPdf(saved.bytes)).pages.join('\n').replace(/\s+/g, '');
+    for (const value of [
+      `驾驶员：${DRIVER.name}`,
+      `联系电话：${DRIVER.phone}`,
+      `押运员：${ESCORT.name}`,
+      `联系电话：${ESCORT.phone}`,
+      '运输工具：危险货物厢式运输车',
+      `道路运输经营许可证号：${LICENCE}`,
+    ])
+      expect(text).toContain(value);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('carrier: on the 360 px hand-over form each field’s message goes when that field is edited, the others stay; then hands over with the next driver', async () => {
+    const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string, PHONE);
+    await page.goto(`${app.base}/pickups`);
+    const card = page.locator(`[data-carrying="${manifestNo}"]`);
+    await card.getByRole('button', { name: '交接' }).click();
+    const form = card.locator('form[data-test=handover]');
+    await form.getByRole('button', { name: '确认交接' }).click();
+    const messageOf = (field: string) => form.locator(`.error[data-field="${field}"]`);
+    await messageOf('place').waitFor();
+    await messageOf('vehiclePlate').waitFor();
+    await messageOf('nextCarrierUscc').waitFor();
+    await screenshot(page, 'carrier-handover-refused-phone');
+
+    await form.getByLabel('交接地点').fill('宁波北仑港联运站');
+    await messageOf('place').waitFor({ state: 'detached' });
+    expect(await form.getByLabel('交接地点').getAttribute('aria-invalid')).toBe('false');
+    // only the edited field's message went: the plate and the carrier are still marked, the banner stays
+    expect(await messageOf('vehiclePlate').count()).toBe(1);
+    expect(await messageOf('nextCarrierUscc').count()).toBe(1);
+    expect(await form.locator('[data-test=problem]').count()).toBe(1);
+
+    await form.getByLabel('下一承运单位').selectOption(PARTIES.otherCarrier.uscc);
+    await messageOf('nextCarrierUscc').waitFor({ state: 'detached' });
+    await form.getByLabel('车牌号').fill('浙B67890');
+    await messageOf('vehiclePlate').waitFor({ state: 'detached' });
+    expect(await form.locator('[data-test=problem]').count()).toBe(0);
+
+    await form.getByLabel('驾驶员姓名').fill(NEXT_DRIVER.name);
+    await form.getByLabel('驾驶员电话').fill(NEXT_DRIVER.phone);
+    await form.getByLabel('车辆类型').fill('危险货物罐式运输车');
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await screenshot(page, 'carrier-handover-crew-phone');
+    await form.getByRole('button', { name: '确认交接' }).click();
+    await page.locator('[data-test=handed-over]').waitFor();
+
+    const manifest = await app.apiGet<ManifestView>(
+      `/v1/manifests/${manifestNo}`,
+      app.world.tokens.otherCarrier as string,
+      {
+        caughtUp: true,
+      },
+    );
+    expect(manifest.currentCarrierUscc).toBe(PARTIES.otherCarrier.uscc);
+    expect(manifest.pickup?.legs?.['2']).toMatchObject({
+      vehicleType: '危险货物罐式运输车',
+      driver: { status: 'present', ...NEXT_DRIVER },
+    });
+    // the first leg's crew is unchanged by the hand-over
+    expect(manifest.pickup?.driver).toMatchObject({ name: DRIVER.name });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
