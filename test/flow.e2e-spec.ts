@@ -772,79 +772,77 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
       if (skip) return;
       await fn();
     });
+  /** POST /v1/commands with a bearer token. */
+  const bulk = (token: string, commands: unknown) =>
+    t.http.post('/v1/commands').set('Authorization', `Bearer ${token}`).send({ commands });
+  /** The generator's registration, as the first item and its replays send it. */
+  const registerGenerator = {
+    type: 'register-party',
+    idempotencyKey: 'bulk-register-g',
+    body: {
+      uscc: GENERATOR,
+      name: '杭州西湖精细化工有限公司',
+      roles: ['generator', 'carrier'],
+      districtCode: '330106',
+    },
+  };
+  const tenKg = {
+    category: 'hazardous',
+    wasteCode: '900-249-08',
+    massKg: 10,
+    occurredAt: '2026-03-02T09:00:00+08:00',
+  };
+  const splitFour = { partsKg: [4], occurredAt: '2026-03-02T09:05:00+08:00' };
 
   step(
     'runs items in order, each on its own: a later item uses an earlier one, refusals stand alone',
     async () => {
-      const response = await t.http
-        .post('/v1/commands')
-        .set('Authorization', `Bearer ${t.adminToken}`)
-        .send({
-          commands: [
-            {
-              type: 'register-party',
-              idempotencyKey: 'bulk-register-g',
-              body: {
-                uscc: GENERATOR,
-                name: '杭州西湖精细化工有限公司',
-                roles: ['generator', 'carrier'],
-                districtCode: '330106',
-              },
-            },
-            // depends on the item before it (the party must be registered)
-            {
-              type: 'issue-token',
-              idempotencyKey: 'bulk-token-g',
-              body: { kind: 'party', partyUscc: GENERATOR },
-            },
-            // the same key and request again inside the request: the first answer, nothing more
-            {
-              type: 'register-party',
-              idempotencyKey: 'bulk-register-g',
-              body: {
-                uscc: GENERATOR,
-                name: '杭州西湖精细化工有限公司',
-                roles: ['generator', 'carrier'],
-                districtCode: '330106',
-              },
-            },
-            // the same key with another request: 422
-            {
-              type: 'register-party',
-              idempotencyKey: 'bulk-register-g',
-              body: { uscc: GENERATOR, name: 'x', roles: ['generator'], districtCode: '330106' },
-            },
-            // invalid body: 400 naming the field
-            {
-              type: 'register-party',
-              idempotencyKey: 'bulk-bad',
-              body: { uscc: GENERATOR, name: 'x', roles: ['pilot'], districtCode: '330106', extra: 1 },
-            },
-            // a kind the admin may not run: 403
-            {
-              type: 'generate-waste',
-              idempotencyKey: 'bulk-generate',
-              body: {
-                category: 'household',
-                subtype: 'other',
-                massKg: 1,
-                occurredAt: '2026-03-02T09:00:00+08:00',
-              },
-            },
-            // a domain conflict: 409
-            {
-              type: 'register-party',
-              idempotencyKey: 'bulk-register-g-again',
-              body: {
-                uscc: GENERATOR,
-                name: '杭州西湖精细化工有限公司',
-                roles: ['generator'],
-                districtCode: '330106',
-              },
-            },
-            { type: 'teleport-waste', idempotencyKey: 'bulk-unknown', body: {} },
-          ],
-        });
+      const response = await bulk(t.adminToken, [
+        registerGenerator,
+        // depends on the item before it (the party must be registered)
+        {
+          type: 'issue-token',
+          idempotencyKey: 'bulk-token-g',
+          body: { kind: 'party', partyUscc: GENERATOR },
+        },
+        // the same key and request again inside the request: the first answer, nothing more
+        registerGenerator,
+        // the same key with another request: 422
+        {
+          type: 'register-party',
+          idempotencyKey: 'bulk-register-g',
+          body: { uscc: GENERATOR, name: 'x', roles: ['generator'], districtCode: '330106' },
+        },
+        // invalid body: 400 naming the field
+        {
+          type: 'register-party',
+          idempotencyKey: 'bulk-bad',
+          body: { uscc: GENERATOR, name: 'x', roles: ['pilot'], districtCode: '330106', extra: 1 },
+        },
+        // a kind the admin may not run: 403
+        {
+          type: 'generate-waste',
+          idempotencyKey: 'bulk-generate',
+          body: {
+            category: 'household',
+            subtype: 'other',
+            massKg: 1,
+            occurredAt: '2026-03-02T09:00:00+08:00',
+          },
+        },
+        // a domain conflict: 409
+        {
+          type: 'register-party',
+          idempotencyKey: 'bulk-register-g-again',
+          body: {
+            uscc: GENERATOR,
+            name: '杭州西湖精细化工有限公司',
+            roles: ['generator'],
+            districtCode: '330106',
+          },
+        },
+        { type: 'teleport-waste', idempotencyKey: 'bulk-unknown', body: {} },
+      ]);
       expect(response.status).toBe(200);
       const results = response.body.results as {
         index: number;
@@ -888,23 +886,7 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
 
       // the whole request again: every item answers as before, nothing appended (the token is shown once)
       await expectNothingAppended(t, async () => {
-        const again = await t.http
-          .post('/v1/commands')
-          .set('Authorization', `Bearer ${t.adminToken}`)
-          .send({
-            commands: [
-              {
-                type: 'register-party',
-                idempotencyKey: 'bulk-register-g',
-                body: {
-                  uscc: GENERATOR,
-                  name: '杭州西湖精细化工有限公司',
-                  roles: ['generator', 'carrier'],
-                  districtCode: '330106',
-                },
-              },
-            ],
-          });
+        const again = await bulk(t.adminToken, [registerGenerator]);
         expect(again.body.results[0]).toMatchObject({ status: 201, replayed: true, body: results[0].body });
       });
     },
@@ -913,55 +895,26 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
   step(
     'an item answers exactly like its single request: a bulk retry of a single request is a replay',
     async () => {
-      const single = await post(
-        t,
-        '/v1/batches',
-        generatorToken,
-        {
-          category: 'hazardous',
-          wasteCode: '900-249-08',
-          massKg: 10,
-          occurredAt: '2026-03-02T09:00:00+08:00',
-        },
-        'single-then-bulk',
-      );
+      const single = await post(t, '/v1/batches', generatorToken, tenKg, 'single-then-bulk');
       expect(single.status).toBe(201);
       const split = await post(
         t,
         `/v1/batches/${single.body.traceCode.toLowerCase()}/split`,
         generatorToken,
-        { partsKg: [4], occurredAt: '2026-03-02T09:05:00+08:00' },
+        splitFour,
         'split-single-then-bulk',
       );
       expect(split.status).toBe(201);
       await expectNothingAppended(t, async () => {
-        const bulk = await t.http
-          .post('/v1/commands')
-          .set('Authorization', `Bearer ${generatorToken}`)
-          .send({
-            commands: [
-              {
-                type: 'generate-waste',
-                idempotencyKey: 'single-then-bulk',
-                body: {
-                  category: 'hazardous',
-                  wasteCode: '900-249-08',
-                  massKg: 10,
-                  occurredAt: '2026-03-02T09:00:00+08:00',
-                },
-              },
-              {
-                type: 'split-batch',
-                idempotencyKey: 'split-single-then-bulk',
-                body: {
-                  traceCode: single.body.traceCode,
-                  partsKg: [4],
-                  occurredAt: '2026-03-02T09:05:00+08:00',
-                },
-              },
-            ],
-          });
-        expect(bulk.body.results).toEqual([
+        const again = await bulk(generatorToken, [
+          { type: 'generate-waste', idempotencyKey: 'single-then-bulk', body: tenKg },
+          {
+            type: 'split-batch',
+            idempotencyKey: 'split-single-then-bulk',
+            body: { traceCode: single.body.traceCode, ...splitFour },
+          },
+        ]);
+        expect(again.body.results).toEqual([
           { index: 0, type: 'generate-waste', status: 201, replayed: true, body: single.body },
           { index: 1, type: 'split-batch', status: 201, replayed: true, body: split.body },
         ]);
@@ -976,10 +929,7 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
         Array.from({ length: 1001 }, () => ({ type: 'generate-waste', idempotencyKey: 'k', body: {} })),
         'x',
       ]) {
-        const response = await t.http
-          .post('/v1/commands')
-          .set('Authorization', `Bearer ${generatorToken}`)
-          .send({ commands });
+        const response = await bulk(generatorToken, commands);
         expect(response.status).toBe(400);
         expect(response.body.errors[0].field).toBe('commands');
       }
@@ -999,10 +949,7 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
     }));
     const before = await t.headPosition();
     const started = process.hrtime.bigint();
-    const response = await t.http
-      .post('/v1/commands')
-      .set('Authorization', `Bearer ${generatorToken}`)
-      .send({ commands });
+    const response = await bulk(generatorToken, commands);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     expect(response.status).toBe(200);
     expect(response.body.results.filter((r: { status: number }) => r.status === 201)).toHaveLength(1000);

@@ -63,6 +63,28 @@ const UNKNOWN_TRACE_CODE = composeTraceCode({
 const UNKNOWN_MANIFEST = composeManifestNumber(2026, '330106', 999_999);
 const UNREGISTERED = extraUscc('330106', 99_999);
 
+/** A permit for HW08 by D10 of 1 kg a year in 2026 (the cases refuse it for who asks, not for what). */
+function permitBody(permitNo: string): Record<string, unknown> {
+  return {
+    permitNo,
+    hwCategories: ['HW08'],
+    operations: ['D10'],
+    annualCapacityKg: 1,
+    validFrom: '2026-01-01',
+    validTo: '2026-12-31',
+  };
+}
+
+/** A batch request with this Authorization header as sent (the refused request; built by hand). */
+const withAuthorization =
+  (authorization: string): Case['act'] =>
+  async ({ key, http }) =>
+    (await http())
+      .post('/v1/batches')
+      .set('Authorization', authorization)
+      .set('Idempotency-Key', key())
+      .send(batchBody(1));
+
 function wrongCheck(code: string): string {
   const check = code.slice(-1);
   return code.slice(0, -1) + (check === '0' ? '1' : '0');
@@ -149,14 +171,7 @@ const CASES: readonly Case[] = [
       post(
         `/v1/parties/${wrongCheck(PARTIES.receiver.uscc)}/permits`,
         w.tokens.regulator,
-        {
-          permitNo: 'P-1',
-          hwCategories: ['HW08'],
-          operations: ['D10'],
-          annualCapacityKg: 1,
-          validFrom: '2026-01-01',
-          validTo: '2026-12-31',
-        },
+        permitBody('P-1'),
         key(),
       ),
   },
@@ -209,23 +224,13 @@ const CASES: readonly Case[] = [
     name: 'Bearer without a token',
     status: 401,
     rule: 'unauthenticated',
-    act: async ({ key, http }) =>
-      (await http())
-        .post('/v1/batches')
-        .set('Authorization', 'Bearer ')
-        .set('Idempotency-Key', key())
-        .send(batchBody(1)),
+    act: withAuthorization('Bearer '),
   },
   {
     name: 'Basic credentials',
     status: 401,
     rule: 'unauthenticated',
-    act: async ({ key, http }) =>
-      (await http())
-        .post('/v1/batches')
-        .set('Authorization', 'Basic YWRtaW46YWRtaW4=')
-        .set('Idempotency-Key', key())
-        .send(batchBody(1)),
+    act: withAuthorization('Basic YWRtaW46YWRtaW4='),
   },
 
   // 403
@@ -274,14 +279,7 @@ const CASES: readonly Case[] = [
       post(
         `/v1/parties/${PARTIES.otherReceiver.uscc}/permits`,
         w.tokens.outsideRegulator,
-        {
-          permitNo: 'NB-1',
-          hwCategories: ['HW08'],
-          operations: ['D10'],
-          annualCapacityKg: 1,
-          validFrom: '2026-01-01',
-          validTo: '2026-12-31',
-        },
+        permitBody('NB-1'),
         key(),
       ),
   },
@@ -322,19 +320,7 @@ const CASES: readonly Case[] = [
     status: 404,
     rule: 'party-not-found',
     act: ({ w, key, post }) =>
-      post(
-        `/v1/parties/${UNREGISTERED}/permits`,
-        w.tokens.regulator,
-        {
-          permitNo: 'P-404',
-          hwCategories: ['HW08'],
-          operations: ['D10'],
-          annualCapacityKg: 1,
-          validFrom: '2026-01-01',
-          validTo: '2026-12-31',
-        },
-        key(),
-      ),
+      post(`/v1/parties/${UNREGISTERED}/permits`, w.tokens.regulator, permitBody('P-404'), key()),
   },
   {
     name: 'an unknown party (a token for it)',

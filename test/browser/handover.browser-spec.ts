@@ -20,7 +20,7 @@ describeInBrowser(SUITE, () => {
       const build = new Builders(t, world, new Keys('browser-handover'));
       traceCode = await build.generate(2);
       // issued before the fixtures' pickup (the app runs on the system clock)
-      manifestNo = await build.issue([traceCode], { occurredAt: '2026-03-02T09:30:00+08:00' });
+      manifestNo = await build.issue([traceCode], { body: { occurredAt: '2026-03-02T09:30:00+08:00' } });
       await build.pickUp(manifestNo);
     },
   });

@@ -1,22 +1,17 @@
 import { ManualClock } from '@wasteflow/event-store';
 import {
-  AT,
   CLOCK_START,
   expect201,
   expectHeadUnchanged,
   expectProblem,
-  HW08_CODE,
+  getOk,
   Keys,
   PARTIES,
-  PLATE,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   storesFor,
-  type World,
 } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: the alert lifecycle, open → acknowledged → closed (issue 16 item 7)';
 
@@ -24,62 +19,21 @@ const SUITE = 'rules: the alert lifecycle, open → acknowledged → closed (iss
 const OVERDUE_NOW = '2026-03-10T02:00:00Z';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
   const clock = new ManualClock(new Date(CLOCK_START));
   const keys = new Keys(`alert-lifecycle-${kind}`);
+  const app = seededApp(kind, SUITE, __filename, 'alert-lifecycle', { clock });
   const path = (alertId: string, step = '') => `/v1/alerts/${encodeURIComponent(alertId)}${step}`;
-
-  const get = async (url: string, token: string | undefined) => {
-    const response = await t.http.get(url).set('Authorization', `Bearer ${token}`);
-    expect(response.status).toBe(200);
-    return response.body;
-  };
+  const get = (url: string, token: string | undefined) => getOk(app.t, url, token);
 
   /** A hazardous batch shipped on a manifest picked up at 10:01 on Monday 2 March and never received. */
   async function overdueManifest(): Promise<{ manifestNo: string; alertId: string }> {
     clock.set(CLOCK_START);
-    const generator = world.tokens.generator as string;
-    const traceCode = (
-      await expect201(
-        send(
-          t,
-          '/v1/batches',
-          generator,
-          { category: 'hazardous', wasteCode: HW08_CODE, massKg: 2, occurredAt: AT.generated },
-          keys.next(),
-        ),
-      )
-    ).body.traceCode;
-    const manifestNo = (
-      await expect201(
-        send(
-          t,
-          '/v1/manifests',
-          generator,
-          {
-            lines: [{ traceCode }],
-            carrierUscc: PARTIES.carrier.uscc,
-            receiverUscc: PARTIES.receiver.uscc,
-            plannedAt: AT.planned,
-          },
-          keys.next(),
-        ),
-      )
-    ).body.manifestNo;
-    const pickup = await expect201(
-      send(
-        t,
-        `/v1/manifests/${manifestNo}/pickup`,
-        world.tokens.carrier,
-        { vehiclePlate: PLATE, occurredAt: AT.pickedUp },
-        keys.next(),
-      ),
-    );
+    const manifestNo = await app.build.issue([await app.build.generate(2)]);
+    const pickup = await app.build.pickUp(manifestNo);
     clock.set(OVERDUE_NOW);
     const { alerts } = await get(
       `/v1/alerts?kind=overdue_manifest&minPosition=${pickup.headers['x-ledger-position']}`,
-      world.tokens.regulator,
+      app.world.tokens.regulator,
     );
     const alert = alerts.find(
       (a: { subject: { manifestNo?: string } }) => a.subject.manifestNo === manifestNo,
@@ -93,20 +47,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     return { manifestNo, alertId: alert.id };
   }
 
-  const idsByState = async (state: string, token = world.tokens.regulator, minPosition = '0') =>
+  const idsByState = async (state: string, token = app.world.tokens.regulator, minPosition = '0') =>
     (
       await get(`/v1/alerts?kind=overdue_manifest&state=${state}&minPosition=${minPosition}`, token)
     ).alerts.map((a: { id: string }) => a.id);
-
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-    world = await seedWorld(t, new Keys(`alert-lifecycle-seed-${kind}`));
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('given an overdue manifest, when its carrier acknowledges with a note and a Hangzhou regulator closes it with a finding, then each step is an event with its actor, the state filters follow, and the history is in the alert and the audit trail', async () => {
     const { alertId } = await overdueManifest();
@@ -114,7 +58,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     const note = '车辆途中故障，已安排备用车辆';
     const acknowledged = await expect201(
-      send(t, path(alertId, '/acknowledge'), world.tokens.carrier, { note }, keys.next()),
+      send(app.t, path(alertId, '/acknowledge'), app.world.tokens.carrier, { note }, keys.next()),
     );
     expect(acknowledged.body).toMatchObject({
       alertId,
@@ -125,14 +69,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       revision: '0',
     });
     const afterAck = acknowledged.headers['x-ledger-position'];
-    expect(await idsByState('acknowledged', world.tokens.regulator, afterAck)).toContain(alertId);
+    expect(await idsByState('acknowledged', app.world.tokens.regulator, afterAck)).toContain(alertId);
     expect(await idsByState('open')).not.toContain(alertId);
     // the parties see it too, in the state it is in
-    expect(await idsByState('acknowledged', world.tokens.generator)).toContain(alertId);
+    expect(await idsByState('acknowledged', app.world.tokens.generator)).toContain(alertId);
 
     const finding = '经核实系车辆故障，已责令承运单位整改';
     const closed = await expect201(
-      send(t, path(alertId, '/close'), world.tokens.regulator, { finding }, keys.next()),
+      send(app.t, path(alertId, '/close'), app.world.tokens.regulator, { finding }, keys.next()),
     );
     expect(closed.body).toMatchObject({
       alertId,
@@ -141,11 +85,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       revision: '1',
     });
     const afterClose = closed.headers['x-ledger-position'];
-    expect(await idsByState('closed', world.tokens.regulator, afterClose)).toContain(alertId);
+    expect(await idsByState('closed', app.world.tokens.regulator, afterClose)).toContain(alertId);
     expect(await idsByState('acknowledged')).not.toContain(alertId);
     expect(await idsByState('open')).not.toContain(alertId);
 
-    const one = await get(`${path(alertId)}?minPosition=${afterClose}`, world.tokens.receiver);
+    const one = await get(`${path(alertId)}?minPosition=${afterClose}`, app.world.tokens.receiver);
     expect(one).toMatchObject({
       id: alertId,
       state: 'closed',
@@ -160,7 +104,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     const audit = await get(
       `/v1/audit/streams/${encodeURIComponent(`alert-${alertId}`)}`,
-      world.tokens.auditor,
+      app.world.tokens.auditor,
     );
     expect(audit.events.map((e: { type: string }) => e.type)).toEqual(['AlertAcknowledged', 'AlertClosed']);
     expect(audit.events[0]).toMatchObject({
@@ -186,19 +130,19 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       (await get(`/v1/feed?after=0&limit=500&types=AlertAcknowledged,AlertClosed`, token)).events
         .filter((e: { stream: string }) => e.stream === `alert-${alertId}`)
         .map((e: { type: string }) => e.type);
-    expect(await feedOf(world.tokens.receiver)).toEqual(['AlertAcknowledged', 'AlertClosed']);
-    expect(await feedOf(world.tokens.regulator)).toEqual(['AlertAcknowledged', 'AlertClosed']);
-    expect(await feedOf(world.tokens.otherGenerator)).toEqual([]);
-    expect(await feedOf(world.tokens.outsideRegulator)).toEqual([]);
+    expect(await feedOf(app.world.tokens.receiver)).toEqual(['AlertAcknowledged', 'AlertClosed']);
+    expect(await feedOf(app.world.tokens.regulator)).toEqual(['AlertAcknowledged', 'AlertClosed']);
+    expect(await feedOf(app.world.tokens.otherGenerator)).toEqual([]);
+    expect(await feedOf(app.world.tokens.outsideRegulator)).toEqual([]);
   });
 
   it('given an overdue manifest nobody acknowledged, then a regulator in scope may close it straight from open', async () => {
     const { alertId } = await overdueManifest();
     const closed = await expect201(
       send(
-        t,
+        app.t,
         path(alertId, '/close'),
-        world.tokens.regulator,
+        app.world.tokens.regulator,
         { finding: '现场核查：已送达未登记' },
         keys.next(),
       ),
@@ -216,9 +160,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       rule: string,
       fields?: string[],
     ) => {
-      const before = await t.headPosition();
-      const problem = expectProblem(await send(t, url, token, body, keys.next()), status, { rule, fields });
-      await expectHeadUnchanged(t, before, `${url} (${rule})`);
+      const before = await app.t.headPosition();
+      const problem = expectProblem(await send(app.t, url, token, body, keys.next()), status, {
+        rule,
+        fields,
+      });
+      await expectHeadUnchanged(app.t, before, `${url} (${rule})`);
       return problem;
     };
     const note = { note: '与我无关' };
@@ -226,14 +173,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     const stranger = await refused(
       path(alertId, '/acknowledge'),
-      world.tokens.otherGenerator,
+      app.world.tokens.otherGenerator,
       note,
       403,
       'alert-not-concerning-party',
     );
     const unknownToParty = await refused(
       path('overdue_manifest:20263301999999', '/acknowledge'),
-      world.tokens.otherGenerator,
+      app.world.tokens.otherGenerator,
       note,
       403,
       'alert-not-concerning-party',
@@ -242,19 +189,19 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect((unknownToParty.detail as string).replace('20263301999999', 'X')).toBe(
       (stranger.detail as string).replace(alertId.split(':')[1], 'X'),
     );
-    await refused(path(alertId, '/acknowledge'), world.tokens.regulator, note, 403, 'forbidden');
-    await refused(path(alertId, '/close'), world.tokens.carrier, finding, 403, 'forbidden');
+    await refused(path(alertId, '/acknowledge'), app.world.tokens.regulator, note, 403, 'forbidden');
+    await refused(path(alertId, '/close'), app.world.tokens.carrier, finding, 403, 'forbidden');
 
     const outside = await refused(
       path(alertId, '/close'),
-      world.tokens.outsideRegulator,
+      app.world.tokens.outsideRegulator,
       finding,
       403,
       'alert-outside-jurisdiction',
     );
     const unknownToRegulator = await refused(
       path('overdue_manifest:20263301999999', '/close'),
-      world.tokens.outsideRegulator,
+      app.world.tokens.outsideRegulator,
       finding,
       403,
       'alert-outside-jurisdiction',
@@ -263,44 +210,52 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     await refused(
       path(alertId, '/acknowledge'),
-      world.tokens.carrier,
+      app.world.tokens.carrier,
       { note: '  ' },
       400,
       'invalid-request',
       ['note'],
     );
-    await refused(path(alertId, '/close'), world.tokens.regulator, {}, 400, 'invalid-request', ['finding']);
+    await refused(path(alertId, '/close'), app.world.tokens.regulator, {}, 400, 'invalid-request', [
+      'finding',
+    ]);
     await refused(
       path('no colon', '/acknowledge'),
-      world.tokens.carrier,
+      app.world.tokens.carrier,
       { note: 'x' },
       400,
       'invalid-alert-id',
     );
 
     await expect201(
-      send(t, path(alertId, '/acknowledge'), world.tokens.receiver, { note: '尚未到货' }, keys.next()),
+      send(
+        app.t,
+        path(alertId, '/acknowledge'),
+        app.world.tokens.receiver,
+        { note: '尚未到货' },
+        keys.next(),
+      ),
     );
     await refused(
       path(alertId, '/acknowledge'),
-      world.tokens.carrier,
+      app.world.tokens.carrier,
       { note: '再次确认' },
       409,
       'alert-already-acknowledged',
     );
     await expect201(
-      send(t, path(alertId, '/close'), world.tokens.regulator, { finding: '已处理' }, keys.next()),
+      send(app.t, path(alertId, '/close'), app.world.tokens.regulator, { finding: '已处理' }, keys.next()),
     );
     await refused(
       path(alertId, '/close'),
-      world.tokens.regulator,
+      app.world.tokens.regulator,
       { finding: '再次关闭' },
       409,
       'alert-already-closed',
     );
     await refused(
       path(alertId, '/acknowledge'),
-      world.tokens.generator,
+      app.world.tokens.generator,
       { note: '补充说明' },
       409,
       'alert-already-closed',
@@ -310,7 +265,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     clock.set(CLOCK_START);
     await refused(
       path(alertId, '/close'),
-      world.tokens.regulator,
+      app.world.tokens.regulator,
       { finding: '提前关闭' },
       403,
       'alert-outside-jurisdiction',
@@ -321,31 +276,31 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const { alertId } = await overdueManifest();
     const key = keys.next();
     const first = await expect201(
-      send(t, path(alertId, '/acknowledge'), world.tokens.generator, { note: '已联系' }, key),
+      send(app.t, path(alertId, '/acknowledge'), app.world.tokens.generator, { note: '已联系' }, key),
     );
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     const again = await send(
-      t,
+      app.t,
       path(alertId, '/acknowledge'),
-      world.tokens.generator,
+      app.world.tokens.generator,
       { note: '已联系' },
       key,
     );
     expect(again.status).toBe(201);
     expect(again.body.eventIds).toEqual(first.body.eventIds);
-    await expectHeadUnchanged(t, before, 'replay');
+    await expectHeadUnchanged(app.t, before, 'replay');
 
-    const unknown = await t.http
+    const unknown = await app.t.http
       .get(path('overdue_manifest:20263301999999'))
-      .set('Authorization', `Bearer ${world.tokens.regulator}`);
+      .set('Authorization', `Bearer ${app.world.tokens.regulator}`);
     expectProblem(unknown, 403);
-    const toAuditor = await t.http
+    const toAuditor = await app.t.http
       .get(path('overdue_manifest:20263301999999'))
-      .set('Authorization', `Bearer ${world.tokens.auditor}`);
+      .set('Authorization', `Bearer ${app.world.tokens.auditor}`);
     expectProblem(toAuditor, 404, { rule: 'alert-not-found' });
-    const outside = await t.http
+    const outside = await app.t.http
       .get(path(alertId))
-      .set('Authorization', `Bearer ${world.tokens.outsideRegulator}`);
+      .set('Authorization', `Bearer ${app.world.tokens.outsideRegulator}`);
     expectProblem(outside, 403);
   });
 });

@@ -3,56 +3,45 @@ import {
   AT,
   CLOCK_START,
   expect201,
+  getOk,
   HW01_CODE,
   HW08_CODE,
   Keys,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   storesFor,
-  type World,
 } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: medical waste (HW01) held by its generator over 48 hours (issue 16 item 3)';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
   const clock = new ManualClock(new Date(CLOCK_START));
   const keys = new Keys(`medical-${kind}`);
+  const app = seededApp(kind, SUITE, __filename, 'medical', { clock });
 
   const alertsAt = async (now: string, position: string) => {
     clock.set(now);
-    const response = await t.http
-      .get(`/v1/alerts?kind=overdue_medical_storage&minPosition=${position}`)
-      .set('Authorization', `Bearer ${world.tokens.regulator}`);
-    expect(response.status).toBe(200);
-    return response.body.alerts as {
+    return (
+      await getOk(
+        app.t,
+        `/v1/alerts?kind=overdue_medical_storage&minPosition=${position}`,
+        app.world.tokens.regulator,
+      )
+    ).alerts as {
       kind: string;
       subject: { traceCode?: string };
       details: Record<string, unknown>;
     }[];
   };
 
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-    world = await seedWorld(t, new Keys(`medical-seed-${kind}`));
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
-
   it('given HW01 generated at 09:00 on Monday and still held, then an overdue_medical_storage alert from just after 09:00 on Wednesday; HW08 held as long raises none', async () => {
     const generate = (wasteCode: string) =>
       expect201(
         send(
-          t,
+          app.t,
           '/v1/batches',
-          world.tokens.generator,
+          app.world.tokens.generator,
           { category: 'hazardous', wasteCode, massKg: 3, occurredAt: AT.generated },
           keys.next(),
         ),

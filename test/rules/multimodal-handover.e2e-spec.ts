@@ -1,20 +1,17 @@
 import {
   AT,
-  Builders,
   expect201,
   expectProblem,
   extraUscc,
   Keys,
   PARTIES,
   PLATE,
-  requireStore,
-  seedWorld,
+  registerExtraParty,
   send,
   storesFor,
-  type World,
 } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: several carriers, a manifest handed over in transit (多式联运, issue 16 item 5)';
 
@@ -24,45 +21,24 @@ const PLACE = '宁波北仑港联运站';
 const HANDED_OVER = '2026-03-02T10:01:30+08:00';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
+  const app = seededApp(kind, SUITE, __filename, 'multimodal');
   const keys = new Keys(`multimodal-${kind}`);
   /** A registered carrier that is on no manifest of this suite. */
   const strangerCarrier = extraUscc('330105', 77);
   let strangerToken: string;
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t, new Keys(`multimodal-seed-${kind}`));
-    build = new Builders(t, world, new Keys(`multimodal-build-${kind}`));
-    await expect201(
-      send(
-        t,
-        '/v1/parties',
-        t.adminToken,
-        {
-          uscc: strangerCarrier,
-          name: '杭州拱墅危险货物运输有限公司',
-          roles: ['carrier'],
-          districtCode: '330105',
-          occurredAt: AT.generated,
-        },
-        keys.next(),
-      ),
-    );
-    strangerToken = (
-      await expect201(
-        send(t, '/v1/tokens', t.adminToken, { kind: 'party', partyUscc: strangerCarrier }, keys.next()),
-      )
-    ).body.token as string;
+    strangerToken = await registerExtraParty(app.t, keys, {
+      uscc: strangerCarrier,
+      name: '杭州拱墅危险货物运输有限公司',
+      roles: ['carrier'],
+      districtCode: '330105',
+    });
   });
-  afterAll(async () => t?.close());
 
   const handOver = (manifestNo: string, token: string | undefined, body: Record<string, unknown> = {}) =>
     send(
-      t,
+      app.t,
       `/v1/manifests/${manifestNo}/handover`,
       token,
       {
@@ -75,16 +51,16 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       keys.next(),
     );
   const read = async (path: string, token: string | undefined) =>
-    t.http
-      .get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${await t.headPosition()}`)
+    app.t.http
+      .get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${await app.t.headPosition()}`)
       .set('Authorization', `Bearer ${token}`);
 
   it('pickup by carrier 1, hand-over to carrier 2, receipt from carrier 2: the manifest, the trace, the inventory and the 联单 show both legs', async () => {
-    const code = await build.generate(12);
-    const manifestNo = await build.issue([code]);
-    await build.pickUp(manifestNo);
+    const code = await app.build.generate(12);
+    const manifestNo = await app.build.issue([code]);
+    await app.build.pickUp(manifestNo);
 
-    const handed = await expect201(handOver(manifestNo, world.tokens.carrier));
+    const handed = await expect201(handOver(manifestNo, app.world.tokens.carrier));
     expect(handed.body).toMatchObject({
       manifestNo,
       status: 'picked_up',
@@ -97,14 +73,16 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
 
     // carrier 1 has handed it on: it cannot hand it over again; nor can a party that was never its carrier
-    expectProblem(await handOver(manifestNo, world.tokens.carrier), 403, { rule: 'not-current-carrier' });
+    expectProblem(await handOver(manifestNo, app.world.tokens.carrier), 403, { rule: 'not-current-carrier' });
     expectProblem(await handOver(manifestNo, strangerToken, { nextCarrierUscc: strangerCarrier }), 403, {
       rule: 'not-current-carrier',
     });
-    expectProblem(await handOver(manifestNo, world.tokens.generator), 403, { rule: 'not-current-carrier' });
+    expectProblem(await handOver(manifestNo, app.world.tokens.generator), 403, {
+      rule: 'not-current-carrier',
+    });
 
     // the custody in transit is with carrier 2 (legal custody stays with the shipper until receipt)
-    const inventory = await read(`/v1/inventory`, world.tokens.generator);
+    const inventory = await read(`/v1/inventory`, app.world.tokens.generator);
     expect(inventory.status).toBe(200);
     const held = (inventory.body.batches as { traceCode: string }[]).find((b) => b.traceCode === code);
     expect(held).toMatchObject({
@@ -114,7 +92,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
 
     // the new carrier reads the manifest and the trace; a carrier not on the chain still cannot
-    const manifest = await read(`/v1/manifests/${manifestNo}`, world.tokens.otherCarrier);
+    const manifest = await read(`/v1/manifests/${manifestNo}`, app.world.tokens.otherCarrier);
     expect(manifest.status).toBe(200);
     expect(manifest.body.currentCarrierUscc).toBe(PARTIES.otherCarrier.uscc);
     expect(manifest.body.legs).toEqual([
@@ -132,20 +110,20 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         place: PLACE,
       },
     ]);
-    const listed = await read(`/v1/manifests?status=picked_up`, world.tokens.otherCarrier);
+    const listed = await read(`/v1/manifests?status=picked_up`, app.world.tokens.otherCarrier);
     expect((listed.body.items as { manifestNo: string }[]).map((m) => m.manifestNo)).toContain(manifestNo);
-    expect((await read(`/v1/batches/${code}`, world.tokens.otherCarrier)).status).toBe(200);
+    expect((await read(`/v1/batches/${code}`, app.world.tokens.otherCarrier)).status).toBe(200);
     expect((await read(`/v1/manifests/${manifestNo}`, strangerToken)).status).toBe(403);
     expect((await read(`/v1/batches/${code}`, strangerToken)).status).toBe(403);
 
-    await build.receiveInFull(manifestNo, [{ traceCode: code, massKg: 12 }]);
+    await app.build.receiveInFull(manifestNo, [{ traceCode: code, massKg: 12 }]);
     expectProblem(
-      await handOver(manifestNo, world.tokens.otherCarrier, { nextCarrierUscc: PARTIES.carrier.uscc }),
+      await handOver(manifestNo, app.world.tokens.otherCarrier, { nextCarrierUscc: PARTIES.carrier.uscc }),
       409,
       { rule: 'manifest-already-received' },
     );
 
-    const trace = await read(`/v1/batches/${code}`, world.tokens.receiver);
+    const trace = await read(`/v1/batches/${code}`, app.world.tokens.receiver);
     expect(trace.status).toBe(200);
     const legs = (trace.body.steps as { type: string }[]).filter(
       (s) => s.type === 'BatchShipped' || s.type === 'BatchHandedOver',
@@ -166,7 +144,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ]);
     expect(trace.body).toMatchObject({ custodianUscc: PARTIES.receiver.uscc, heldKg: 12, status: 'held' });
 
-    const audit = await read(`/v1/audit/streams/manifest-${manifestNo}`, world.tokens.auditor);
+    const audit = await read(`/v1/audit/streams/manifest-${manifestNo}`, app.world.tokens.auditor);
     expect(audit.status).toBe(200);
     const received = (audit.body.events as { type: string; data: Record<string, unknown> }[]).find(
       (e) => e.type === 'ManifestReceived',
@@ -174,9 +152,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     // the receiver received from the last carrier
     expect(received?.data.carrierUscc).toBe(PARTIES.otherCarrier.uscc);
 
-    const pdf = await t.http
-      .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await t.headPosition()}`)
-      .set('Authorization', `Bearer ${world.tokens.otherCarrier}`)
+    const pdf = await app.t.http
+      .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await app.t.headPosition()}`)
+      .set('Authorization', `Bearer ${app.world.tokens.otherCarrier}`)
       .buffer(true)
       .parse((res, done) => {
         const chunks: Buffer[] = [];
@@ -199,22 +177,24 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('refuses a hand-over before pickup (409), to itself or to a party without the carrier role (422), or without a place (400), each naming the rule and appending nothing', async () => {
-    const code = await build.generate(3);
-    const manifestNo = await build.issue([code]);
-    expectProblem(await handOver(manifestNo, world.tokens.carrier), 409, { rule: 'manifest-not-picked-up' });
-    await build.pickUp(manifestNo);
+    const code = await app.build.generate(3);
+    const manifestNo = await app.build.issue([code]);
+    expectProblem(await handOver(manifestNo, app.world.tokens.carrier), 409, {
+      rule: 'manifest-not-picked-up',
+    });
+    await app.build.pickUp(manifestNo);
     expectProblem(
-      await handOver(manifestNo, world.tokens.carrier, { nextCarrierUscc: PARTIES.carrier.uscc }),
+      await handOver(manifestNo, app.world.tokens.carrier, { nextCarrierUscc: PARTIES.carrier.uscc }),
       422,
       { rule: 'handover-to-self' },
     );
     expectProblem(
-      await handOver(manifestNo, world.tokens.carrier, { nextCarrierUscc: PARTIES.receiver.uscc }),
+      await handOver(manifestNo, app.world.tokens.carrier, { nextCarrierUscc: PARTIES.receiver.uscc }),
       422,
       { rule: 'carrier-role-required' },
     );
     expectProblem(
-      await handOver(manifestNo, world.tokens.carrier, { occurredAt: '2026-03-02T10:00:00+08:00' }),
+      await handOver(manifestNo, app.world.tokens.carrier, { occurredAt: '2026-03-02T10:00:00+08:00' }),
       422,
       { rule: 'occurred-out-of-order' },
     );
@@ -225,23 +205,29 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       occurredAt: HANDED_OVER,
     };
     expectProblem(
-      await send(t, `/v1/manifests/${manifestNo}/handover`, world.tokens.carrier, withoutPlace, keys.next()),
+      await send(
+        app.t,
+        `/v1/manifests/${manifestNo}/handover`,
+        app.world.tokens.carrier,
+        withoutPlace,
+        keys.next(),
+      ),
       400,
       { fields: ['place'] },
     );
-    const manifest = await read(`/v1/manifests/${manifestNo}`, world.tokens.carrier);
+    const manifest = await read(`/v1/manifests/${manifestNo}`, app.world.tokens.carrier);
     expect(manifest.body.legs).toHaveLength(1);
     expect(manifest.body.currentCarrierUscc).toBe(PARTIES.carrier.uscc);
   });
 
   it('hands over in a bulk request (POST /v1/commands, type hand-over-manifest) like the single route', async () => {
-    const code = await build.generate(2);
-    const manifestNo = await build.issue([code]);
-    await build.pickUp(manifestNo);
+    const code = await app.build.generate(2);
+    const manifestNo = await app.build.issue([code]);
+    await app.build.pickUp(manifestNo);
     const response = await send(
-      t,
+      app.t,
       '/v1/commands',
-      world.tokens.carrier,
+      app.world.tokens.carrier,
       {
         commands: [
           {

@@ -5,15 +5,14 @@ import {
   expect201,
   expectHeadUnchanged,
   expectProblem,
+  getOk,
+  issueToken,
   Keys,
   PARTIES,
-  requireStore,
-  seedWorld,
   send,
   storesFor,
-  type World,
 } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: who may treat — a receiver, or a registered own facility (issue 10 row 5)';
 
@@ -26,8 +25,9 @@ const FACILITY = {
 };
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
+  const app = seededApp(kind, SUITE, __filename, 'facility', {
+    clock: new ManualClock(new Date(CLOCK_START)),
+  });
   /** A regulator of Hangzhou for industrial solid waste (reads the industrial indicators). */
   let industrialRegulator = '';
   const keys = new Keys(`facility-${kind}`);
@@ -37,9 +37,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     (
       await expect201(
         send(
-          t,
+          app.t,
           '/v1/batches',
-          world.tokens.generator,
+          app.world.tokens.generator,
           { category: 'industrial', subtype: 'slag', massKg, occurredAt: AT.generated },
           keys.next(),
         ),
@@ -47,51 +47,37 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ).body.traceCode;
   const treat = (traceCode: string, operation: string, massKg = 4) =>
     send(
-      t,
+      app.t,
       `/v1/batches/${traceCode}/treatments`,
-      world.tokens.generator,
+      app.world.tokens.generator,
       { operation, massKg, occurredAt: AT.treated },
       keys.next(),
     );
   const register = (token: string | undefined, body: Record<string, unknown> = FACILITY, uscc = generator) =>
-    send(t, `/v1/parties/${uscc}/facilities`, token, body, keys.next());
-  const industrial = async (position: string) => {
-    const response = await t.http
-      .get(`/v1/indicators?region=330106&category=industrial&from=2026-03&to=2026-03&minPosition=${position}`)
-      .set('Authorization', `Bearer ${industrialRegulator}`);
-    expect(response.status).toBe(200);
-    return response.body as { utilisedKg: number; landfilledKg: number; generatedKg: number };
-  };
+    send(app.t, `/v1/parties/${uscc}/facilities`, token, body, keys.next());
+  const industrial = async (position: string) =>
+    (await getOk(
+      app.t,
+      `/v1/indicators?region=330106&category=industrial&from=2026-03&to=2026-03&minPosition=${position}`,
+      industrialRegulator,
+    )) as { utilisedKg: number; landfilledKg: number; generatedKg: number };
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock: new ManualClock(new Date(CLOCK_START)) });
-    world = await seedWorld(t, new Keys(`facility-seed-${kind}`));
-    industrialRegulator = (
-      await expect201(
-        send(
-          t,
-          '/v1/tokens',
-          t.adminToken,
-          { kind: 'regulator', districts: ['3301'], categories: ['industrial'] },
-          keys.next(),
-        ),
-      )
-    ).body.token;
-  });
-
-  afterAll(async () => {
-    await t?.close();
+    industrialRegulator = await issueToken(app.t, keys, {
+      kind: 'regulator',
+      districts: ['3301'],
+      categories: ['industrial'],
+    });
   });
 
   it('given a generator without the receiver role and no facility, when it utilises (R5) or landfills (D1) its own slag, then 403 not-allowed-to-treat, nothing appended, nothing counted', async () => {
     const code = await slag(10);
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     for (const operation of ['R5', 'D1']) {
       const body = expectProblem(await treat(code, operation), 403, { rule: 'not-allowed-to-treat' });
       expect(body).toMatchObject({ operation, facilityCodes: [] });
     }
-    await expectHeadUnchanged(t, before, 'refused treatments');
+    await expectHeadUnchanged(app.t, before, 'refused treatments');
     expect(await industrial(String(before))).toMatchObject({
       generatedKg: 10,
       utilisedKg: 0,
@@ -100,29 +86,29 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('only a regulator in scope registers a facility: a party 403, a regulator of Ningbo 403 outside-jurisdiction, a malformed body 400 naming the field', async () => {
-    const before = await t.headPosition();
-    expectProblem(await register(world.tokens.generator), 403);
-    expectProblem(await register(world.tokens.outsideRegulator), 403, { rule: 'outside-jurisdiction' });
-    expectProblem(await register(world.tokens.regulator, { ...FACILITY, operations: ['store'] }), 400, {
+    const before = await app.t.headPosition();
+    expectProblem(await register(app.world.tokens.generator), 403);
+    expectProblem(await register(app.world.tokens.outsideRegulator), 403, { rule: 'outside-jurisdiction' });
+    expectProblem(await register(app.world.tokens.regulator, { ...FACILITY, operations: ['store'] }), 400, {
       fields: ['operations'],
     });
-    expectProblem(await register(world.tokens.regulator, { ...FACILITY, operations: [] }), 400, {
+    expectProblem(await register(app.world.tokens.regulator, { ...FACILITY, operations: [] }), 400, {
       fields: ['operations'],
     });
     const { facilityCode: _omitted, ...noCode } = FACILITY;
-    expectProblem(await register(world.tokens.regulator, noCode), 400, { fields: ['facilityCode'] });
-    await expectHeadUnchanged(t, before, 'refused registrations');
+    expectProblem(await register(app.world.tokens.regulator, noCode), 400, { fields: ['facilityCode'] });
+    await expectHeadUnchanged(app.t, before, 'refused registrations');
   });
 
   it('given the facility registered (R5, C2), when the generator utilises by R5, then 201 WasteUtilised counted in utilisedKg; D1 stays refused; the facility is readable', async () => {
-    const registered = await expect201(register(world.tokens.regulator));
+    const registered = await expect201(register(app.world.tokens.regulator));
     expect(registered.body).toMatchObject({
       uscc: generator,
       facilityCode: FACILITY.facilityCode,
       operations: ['R5', 'C2'],
       stream: `party-${generator}`,
     });
-    expectProblem(await register(world.tokens.regulator), 409, { rule: 'facility-already-registered' });
+    expectProblem(await register(app.world.tokens.regulator), 409, { rule: 'facility-already-registered' });
 
     const code = await slag(6);
     const utilised = await expect201(treat(code, 'R5', 4));
@@ -136,8 +122,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect((await industrial(position)).utilisedKg).toBe(4);
     expectProblem(await treat(code, 'D1', 2), 403, { rule: 'not-allowed-to-treat' });
 
-    for (const token of [world.tokens.regulator, world.tokens.generator, world.tokens.auditor]) {
-      const read = await t.http
+    for (const token of [app.world.tokens.regulator, app.world.tokens.generator, app.world.tokens.auditor]) {
+      const read = await app.t.http
         .get(`/v1/parties/${generator}/facilities`)
         .set('Authorization', `Bearer ${token}`);
       expect(read.status).toBe(200);
@@ -155,9 +141,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       });
     }
     // another generator may not read it (a generator is no licensed operator)
-    const stranger = await t.http
+    const stranger = await app.t.http
       .get(`/v1/parties/${generator}/facilities`)
-      .set('Authorization', `Bearer ${world.tokens.otherGenerator}`);
+      .set('Authorization', `Bearer ${app.world.tokens.otherGenerator}`);
     expect(stranger.status).toBe(403);
   });
 
@@ -165,9 +151,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const code = (
       await expect201(
         send(
-          t,
+          app.t,
           '/v1/batches',
-          world.tokens.otherGenerator,
+          app.world.tokens.otherGenerator,
           { category: 'industrial', subtype: 'slag', massKg: 3, occurredAt: AT.generated },
           keys.next(),
         ),
@@ -175,9 +161,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ).body.traceCode;
     const manifest = await expect201(
       send(
-        t,
+        app.t,
         '/v1/manifests',
-        world.tokens.otherGenerator,
+        app.world.tokens.otherGenerator,
         {
           lines: [{ traceCode: code }],
           carrierUscc: PARTIES.carrier.uscc,
@@ -190,27 +176,27 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const no = manifest.body.manifestNo as string;
     await expect201(
       send(
-        t,
+        app.t,
         `/v1/manifests/${no}/pickup`,
-        world.tokens.carrier,
+        app.world.tokens.carrier,
         { vehiclePlate: '浙A12345', occurredAt: AT.pickedUp },
         keys.next(),
       ),
     );
     await expect201(
       send(
-        t,
+        app.t,
         `/v1/manifests/${no}/receipt`,
-        world.tokens.receiver,
+        app.world.tokens.receiver,
         { occurredAt: AT.received, lines: [{ traceCode: code, receivedKg: 3, acceptedKg: 3 }] },
         keys.next(),
       ),
     );
     const treated = await expect201(
       send(
-        t,
+        app.t,
         `/v1/batches/${code}/treatments`,
-        world.tokens.receiver,
+        app.world.tokens.receiver,
         { operation: 'C2', massKg: 3, occurredAt: AT.treated },
         keys.next(),
       ),

@@ -6,19 +6,14 @@ import {
   expectHeadUnchanged,
   expectProblem,
   extraUscc,
-  HW08_CODE,
+  getOk,
   Keys,
-  PARTIES,
-  PLATE,
   registerExtraParty,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   storesFor,
-  type World,
 } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: permit annual capacity at receipt (issue 16 item 1)';
 
@@ -39,63 +34,23 @@ const SMALL_PERMIT = {
 };
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
   let receiver = '';
   const keys = new Keys(`capacity-${kind}`);
   const clock = new ManualClock(new Date(CLOCK_START));
-
-  const get = async (path: string, token: string) => {
-    const response = await t.http.get(path).set('Authorization', `Bearer ${token}`);
-    expect(response.status).toBe(200);
-    return response.body;
-  };
+  const app = seededApp(kind, SUITE, __filename, 'capacity', { clock });
+  const get = (path: string, token: string) => getOk(app.t, path, token);
 
   /** A hazardous HW08 batch of `massKg` on a manifest to the small receiver, picked up: its number and line. */
   async function pickedUp(massKg: number): Promise<{ manifestNo: string; traceCode: string }> {
-    const generator = world.tokens.generator as string;
-    const traceCode = (
-      await expect201(
-        send(
-          t,
-          '/v1/batches',
-          generator,
-          { category: 'hazardous', wasteCode: HW08_CODE, massKg, occurredAt: AT.generated },
-          keys.next(),
-        ),
-      )
-    ).body.traceCode;
-    const manifestNo = (
-      await expect201(
-        send(
-          t,
-          '/v1/manifests',
-          generator,
-          {
-            lines: [{ traceCode }],
-            carrierUscc: PARTIES.carrier.uscc,
-            receiverUscc: SMALL.uscc,
-            plannedAt: AT.planned,
-          },
-          keys.next(),
-        ),
-      )
-    ).body.manifestNo;
-    await expect201(
-      send(
-        t,
-        `/v1/manifests/${manifestNo}/pickup`,
-        world.tokens.carrier,
-        { vehiclePlate: PLATE, occurredAt: AT.pickedUp },
-        keys.next(),
-      ),
-    );
+    const traceCode = await app.build.generate(massKg);
+    const manifestNo = await app.build.issue([traceCode], { body: { receiverUscc: SMALL.uscc } });
+    await app.build.pickUp(manifestNo);
     return { manifestNo, traceCode };
   }
 
   const receive = (m: { manifestNo: string; traceCode: string }, massKg: number) =>
     send(
-      t,
+      app.t,
       `/v1/manifests/${m.manifestNo}/receipt`,
       receiver,
       {
@@ -106,24 +61,17 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     );
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-    world = await seedWorld(t, new Keys(`capacity-seed-${kind}`));
-    receiver = await registerExtraParty(t, keys, SMALL, {
-      by: world.tokens.regulator as string,
+    receiver = await registerExtraParty(app.t, keys, SMALL, {
+      by: app.world.tokens.regulator as string,
       body: SMALL_PERMIT,
     });
-  });
-
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('given a 10 kg permit, when 9 kg are accepted, then the receipt draws on it, the permit shows 9 kg used and a 90 % warning is raised', async () => {
     const received = await expect201(receive(await pickedUp(9), 9));
     const position = received.headers['x-ledger-position'];
     clock.set('2026-03-02T02:10:00Z'); // past the receipt's occurredAt (10:02 CST), when the alert holds
-    const permits = await get(`/v1/parties/${SMALL.uscc}/permits`, world.tokens.regulator as string);
+    const permits = await get(`/v1/parties/${SMALL.uscc}/permits`, app.world.tokens.regulator as string);
     expect(permits.permits).toEqual([
       expect.objectContaining({
         permitNo: SMALL_PERMIT.permitNo,
@@ -133,7 +81,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ]);
     const alerts = await get(
       `/v1/alerts?kind=permit_capacity_warning&minPosition=${position}`,
-      world.tokens.regulator as string,
+      app.world.tokens.regulator as string,
     );
     expect(alerts.alerts).toEqual([
       expect.objectContaining({
@@ -150,14 +98,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     // the receiver sees its own warning; another receiver does not
     expect((await get('/v1/alerts?kind=permit_capacity_warning', receiver)).total).toBe(1);
     expect(
-      (await get('/v1/alerts?kind=permit_capacity_warning', world.tokens.receiver as string)).total,
+      (await get('/v1/alerts?kind=permit_capacity_warning', app.world.tokens.receiver as string)).total,
     ).toBe(0);
   });
 
   it('given 9 kg used of 10, when 2 kg more would be accepted, then 422 permit-capacity-exceeded, nothing appended, and the permit still shows 9 kg', async () => {
     clock.set(CLOCK_START); // the manifest is issued at the clock's time, before the fixture's pickup
     const m = await pickedUp(2);
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     const body = expectProblem(await receive(m, 2), 422, { rule: 'permit-capacity-exceeded' });
     expect(body).toMatchObject({
       permitNo: SMALL_PERMIT.permitNo,
@@ -166,13 +114,13 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       requestedKg: 2,
       remainingKg: 1,
     });
-    await expectHeadUnchanged(t, before, 'refused receipt');
+    await expectHeadUnchanged(app.t, before, 'refused receipt');
     const permits = await get(`/v1/parties/${SMALL.uscc}/permits`, receiver);
     expect(permits.permits[0].capacityUsed).toEqual([{ yearStart: '2026-01-01', usedKg: 9, remainingKg: 1 }]);
     // the rest of the year's capacity can still be used: 1 kg accepted, 1 kg rejected back to the shipper
     await expect201(
       send(
-        t,
+        app.t,
         `/v1/manifests/${m.manifestNo}/receipt`,
         receiver,
         {

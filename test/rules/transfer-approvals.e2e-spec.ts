@@ -1,7 +1,6 @@
 import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
-  Builders,
   CLOCK_START,
   expect201,
   expectHeadUnchanged,
@@ -10,16 +9,12 @@ import {
   issueToken,
   Keys,
   PARTIES,
-  PLATE,
   RECEIVER_PERMIT,
   registerExtraParty,
-  requireStore,
-  seedWorld,
   send,
   storesFor,
-  type World,
 } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: cross-province transfer approvals 跨省转移审批 (issue 16 item 4)';
 
@@ -43,30 +38,28 @@ const APPROVAL = {
 };
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
   let receiver = '';
   let zhejiang = '';
   let jiangsu = '';
   const keys = new Keys(`transfer-${kind}`);
   const clock = new ManualClock(new Date(CLOCK_START));
+  const app = seededApp(kind, SUITE, __filename, 'transfer', { clock });
   const path = (no: string) => `/v1/transfer-approvals/${encodeURIComponent(no)}`;
 
-  const get = (url: string, token: string) => t.http.get(url).set('Authorization', `Bearer ${token}`);
+  const get = (url: string, token: string) => app.t.http.get(url).set('Authorization', `Bearer ${token}`);
   const grant = (body: Record<string, unknown>, token = zhejiang) =>
-    send(t, '/v1/transfer-approvals', token, body, keys.next('grant'));
+    send(app.t, '/v1/transfer-approvals', token, body, keys.next('grant'));
   const issue = (traceCode: string, extra: Record<string, unknown> = {}, receiverUscc = JIANGSU.uscc) =>
     send(
-      t,
+      app.t,
       '/v1/manifests',
-      world.tokens.generator,
-      { ...build.manifestBody([traceCode]), receiverUscc, ...extra },
+      app.world.tokens.generator,
+      { ...app.build.manifestBody([traceCode]), receiverUscc, ...extra },
       keys.next('manifest'),
     );
   const receive = (manifestNo: string, traceCode: string, receivedKg: number, acceptedKg = receivedKg) =>
     send(
-      t,
+      app.t,
       `/v1/manifests/${manifestNo}/receipt`,
       receiver,
       {
@@ -80,49 +73,45 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   /** A refused write: the problem document naming the rule, and nothing appended. */
   async function refused(pending: Promise<{ status: number }>, status: number, rule: string) {
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     const body = expectProblem((await pending) as never, status, { rule });
-    await expectHeadUnchanged(t, before, rule);
+    await expectHeadUnchanged(app.t, before, rule);
     return body;
   }
 
   /** A manifest under the approval of a fresh batch of `massKg`, picked up: its number and line. */
   async function pickedUp(massKg: number) {
-    const traceCode = await build.generate(massKg);
+    const traceCode = await app.build.generate(massKg);
     const issued = await expect201(issue(traceCode, { transferApprovalNo: APPROVAL_NO }));
     expect(issued.body.transferApprovalNo).toBe(APPROVAL_NO);
     const manifestNo = issued.body.manifestNo as string;
-    await expect201(
-      send(
-        t,
-        `/v1/manifests/${manifestNo}/pickup`,
-        world.tokens.carrier,
-        { vehiclePlate: PLATE, occurredAt: AT.pickedUp },
-        keys.next('pickup'),
-      ),
-    );
+    await app.build.pickUp(manifestNo);
     return { manifestNo, traceCode };
   }
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-    world = await seedWorld(t, new Keys(`transfer-seed-${kind}`));
-    build = new Builders(t, world, new Keys(`transfer-build-${kind}`));
-    zhejiang = await issueToken(t, keys, { kind: 'regulator', districts: ['33'], categories: ['hazardous'] });
-    jiangsu = await issueToken(t, keys, { kind: 'regulator', districts: ['32'], categories: ['hazardous'] });
-    receiver = await registerExtraParty(t, keys, JIANGSU, {
+    zhejiang = await issueToken(app.t, keys, {
+      kind: 'regulator',
+      districts: ['33'],
+      categories: ['hazardous'],
+    });
+    jiangsu = await issueToken(app.t, keys, {
+      kind: 'regulator',
+      districts: ['32'],
+      categories: ['hazardous'],
+    });
+    receiver = await registerExtraParty(app.t, keys, JIANGSU, {
       by: jiangsu,
       body: { ...RECEIVER_PERMIT, permitNo: '3205830041' },
     });
   });
 
-  afterAll(async () => {
-    await t?.close();
-  });
-
   it('refuses a grant by a city regulator, beyond 12 months, or within one province, each naming its rule, nothing appended', async () => {
-    await refused(grant(APPROVAL, world.tokens.regulator as string), 403, 'transfer-approval-outside-province');
+    await refused(
+      grant(APPROVAL, app.world.tokens.regulator as string),
+      403,
+      'transfer-approval-outside-province',
+    );
     await refused(grant(APPROVAL, jiangsu), 403, 'transfer-approval-outside-province');
     const long = await refused(
       grant({ ...APPROVAL, validTo: '2027-03-01' }),
@@ -146,40 +135,46 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ approvedKg: 15, drawnKg: 0, remainingKg: 15, draws: [] });
     await refused(grant(APPROVAL), 409, 'transfer-approval-already-granted');
-    await expect201(grant({ ...APPROVAL, approvalNo: EXPIRED_NO, validFrom: '2026-01-01', validTo: '2026-02-28' }));
+    await expect201(
+      grant({ ...APPROVAL, approvalNo: EXPIRED_NO, validFrom: '2026-01-01', validTo: '2026-02-28' }),
+    );
   });
 
   it('refuses a hazardous manifest to Jiangsu without an approval, with an unknown, expired, not covering or too small one; a Hangzhou one needs none', async () => {
-    const code = await build.generate(10);
+    const code = await app.build.generate(10);
     await refused(issue(code), 422, 'transfer-approval-required');
-    await refused(issue(code, { transferApprovalNo: '浙环危转〔2026〕99号' }), 422, 'transfer-approval-unknown');
+    await refused(
+      issue(code, { transferApprovalNo: '浙环危转〔2026〕99号' }),
+      422,
+      'transfer-approval-unknown',
+    );
     await refused(issue(code, { transferApprovalNo: EXPIRED_NO }), 422, 'transfer-approval-not-valid');
-    const other = await build.generate(10, 'generator', '900-214-08');
+    const other = await app.build.generate(10, 'generator', '900-214-08');
     const notCovering = await refused(
       issue(other, { transferApprovalNo: APPROVAL_NO }),
       422,
       'transfer-approval-not-covering',
     );
     expect(notCovering).toMatchObject({ reason: 'wasteCode', value: '900-214-08' });
-    const big = await build.generate(20);
+    const big = await app.build.generate(20);
     await refused(issue(big, { transferApprovalNo: APPROVAL_NO }), 422, 'transfer-approval-exceeded');
     // another shipper cannot use it: the same answer as a number that does not exist
     const others = await expect201(
       send(
-        t,
+        app.t,
         '/v1/batches',
-        world.tokens.otherGenerator,
+        app.world.tokens.otherGenerator,
         { category: 'hazardous', wasteCode: '900-249-08', massKg: 1, occurredAt: AT.generated },
         keys.next('batch'),
       ),
     );
     await refused(
       send(
-        t,
+        app.t,
         '/v1/manifests',
-        world.tokens.otherGenerator,
+        app.world.tokens.otherGenerator,
         {
-          ...build.manifestBody([others.body.traceCode]),
+          ...app.build.manifestBody([others.body.traceCode]),
           receiverUscc: JIANGSU.uscc,
           transferApprovalNo: APPROVAL_NO,
         },
@@ -222,16 +217,26 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       ],
     });
     expect(read.body).not.toHaveProperty('access');
-    const manifest = await get(`/v1/manifests/${first.manifestNo}`, world.tokens.generator as string);
+    const manifest = await get(`/v1/manifests/${first.manifestNo}`, app.world.tokens.generator as string);
     expect(manifest.status).toBe(200);
   });
 
   it('reads are scoped: the shipper, the receiver and regulators of either province; to anyone else it is the same 403 as no such approval', async () => {
-    for (const token of [world.tokens.generator, receiver, zhejiang, jiangsu, world.tokens.regulator]) {
+    for (const token of [
+      app.world.tokens.generator,
+      receiver,
+      zhejiang,
+      jiangsu,
+      app.world.tokens.regulator,
+    ]) {
       const read = await get(path(APPROVAL_NO), token as string);
       expect(read.status).toBe(200);
     }
-    for (const token of [world.tokens.outsideRegulator, world.tokens.receiver, world.tokens.carrier]) {
+    for (const token of [
+      app.world.tokens.outsideRegulator,
+      app.world.tokens.receiver,
+      app.world.tokens.carrier,
+    ]) {
       const hidden = expectProblem(await get(path(APPROVAL_NO), token as string), 403);
       const missing = expectProblem(await get(path('浙环危转〔2026〕99号'), token as string), 403);
       expect({ ...hidden, detail: undefined, instance: undefined }).toEqual({
@@ -240,7 +245,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         instance: undefined,
       });
     }
-    expectProblem(await get(path('浙环危转〔2026〕99号'), world.tokens.auditor as string), 404, {
+    expectProblem(await get(path('浙环危转〔2026〕99号'), app.world.tokens.auditor as string), 404, {
       rule: 'transfer-approval-not-found',
     });
     const listed = async (token: string) =>
@@ -249,7 +254,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       );
     expect(await listed(receiver)).toEqual([EXPIRED_NO, APPROVAL_NO]);
     expect(await listed(jiangsu)).toEqual([EXPIRED_NO, APPROVAL_NO]);
-    expect(await listed(world.tokens.outsideRegulator as string)).toEqual([]);
-    expect(await listed(world.tokens.receiver as string)).toEqual([]);
+    expect(await listed(app.world.tokens.outsideRegulator as string)).toEqual([]);
+    expect(await listed(app.world.tokens.receiver as string)).toEqual([]);
   });
 });

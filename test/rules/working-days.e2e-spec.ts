@@ -1,18 +1,6 @@
 import { ManualClock } from '@wasteflow/event-store';
-import {
-  expect201,
-  HW08_CODE,
-  Keys,
-  PARTIES,
-  PLATE,
-  requireStore,
-  seedWorld,
-  send,
-  skippedPostgres,
-  storesFor,
-  type World,
-} from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { getOk, HW08_CODE, skippedPostgres, storesFor } from '../support/fixtures';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: the overdue-manifest deadline counts official working days (issue 16 item 2)';
 
@@ -20,59 +8,21 @@ const SUITE = 'rules: the overdue-manifest deadline counts official working days
 const BEFORE_HOLIDAYS = '2026-09-23T02:00:00Z';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
   const clock = new ManualClock(new Date(BEFORE_HOLIDAYS));
-  const keys = new Keys(`working-days-${kind}`);
-
-  const get = async (path: string, token: string) => {
-    const response = await t.http.get(path).set('Authorization', `Bearer ${token}`);
-    expect(response.status).toBe(200);
-    return response.body;
-  };
+  const app = seededApp(kind, SUITE, __filename, 'working-days', { clock });
+  const get = (path: string, token: string) => getOk(app.t, path, token);
 
   /**
    * A hazardous batch generated at `generatedAt`, on a manifest issued at the clock's time (the ledger issues
    * at recording), picked up at `pickedUpAt` (after the issue) and never received.
    */
-  async function pickedUp(generatedAt: string, pickedUpAt: string): Promise<{ manifestNo: string; position: string }> {
-    const generator = world.tokens.generator as string;
-    const traceCode = (
-      await expect201(
-        send(
-          t,
-          '/v1/batches',
-          generator,
-          { category: 'hazardous', wasteCode: HW08_CODE, massKg: 2, occurredAt: generatedAt },
-          keys.next(),
-        ),
-      )
-    ).body.traceCode;
-    const manifestNo = (
-      await expect201(
-        send(
-          t,
-          '/v1/manifests',
-          generator,
-          {
-            lines: [{ traceCode }],
-            carrierUscc: PARTIES.carrier.uscc,
-            receiverUscc: PARTIES.receiver.uscc,
-            plannedAt: pickedUpAt,
-          },
-          keys.next(),
-        ),
-      )
-    ).body.manifestNo;
-    const pickup = await expect201(
-      send(
-        t,
-        `/v1/manifests/${manifestNo}/pickup`,
-        world.tokens.carrier,
-        { vehiclePlate: PLATE, occurredAt: pickedUpAt },
-        keys.next(),
-      ),
-    );
+  async function pickedUp(
+    generatedAt: string,
+    pickedUpAt: string,
+  ): Promise<{ manifestNo: string; position: string }> {
+    const traceCode = await app.build.generate(2, 'generator', HW08_CODE, generatedAt);
+    const manifestNo = await app.build.issue([traceCode], { body: { plannedAt: pickedUpAt } });
+    const pickup = await app.build.pickUp(manifestNo, 'carrier', pickedUpAt);
     return { manifestNo, position: pickup.headers['x-ledger-position'] };
   }
 
@@ -80,33 +30,25 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     (
       await get(
         `/v1/alerts?kind=overdue_manifest&minPosition=${minPosition}`,
-        world.tokens.regulator as string,
+        app.world.tokens.regulator as string,
       )
     ).alerts.filter((a: { subject: { manifestNo?: string } }) => a.subject.manifestNo === manifestNo);
-
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-    world = await seedWorld(t, new Keys(`working-days-seed-${kind}`));
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('given a pickup on Wed 23 Sep 2026, when 中秋 and 国庆 pass, then it is due at the end of Thu 8 Oct, not of Wed 30 Sep', async () => {
     clock.set(BEFORE_HOLIDAYS);
     const { manifestNo, position } = await pickedUp('2026-09-23T09:00:00+08:00', '2026-09-23T10:01:00+08:00');
     const manifest = await get(
       `/v1/manifests/${manifestNo}?minPosition=${position}`,
-      world.tokens.generator as string,
+      app.world.tokens.generator as string,
     );
     expect(manifest.dueAt).toBe('2026-10-09T00:00:00.000+08:00');
 
     // weekends alone would make it overdue from 1 October
     clock.set('2026-10-08T15:59:59Z'); // 23:59:59 CST on Thursday 8 October
     expect(await overdueOf(manifestNo, position)).toEqual([]);
-    expect((await get(`/v1/manifests/${manifestNo}`, world.tokens.generator as string)).overdue).toBe(false);
+    expect((await get(`/v1/manifests/${manifestNo}`, app.world.tokens.generator as string)).overdue).toBe(
+      false,
+    );
 
     clock.set('2026-10-08T16:00:00Z'); // 00:00 CST on Friday 9 October
     const [alert] = await overdueOf(manifestNo, position);
@@ -117,7 +59,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       details: { dueAt: '2026-10-09T00:00:00.000+08:00', pickedUpAt: '2026-09-23T10:01:00+08:00' },
     });
     expect(alert.details.uncoveredYears).toBeUndefined();
-    expect((await get(`/v1/manifests/${manifestNo}`, world.tokens.generator as string)).overdue).toBe(true);
+    expect((await get(`/v1/manifests/${manifestNo}`, app.world.tokens.generator as string)).overdue).toBe(
+      true,
+    );
   });
 
   it('given a pickup on 31 Dec 2026, then its deadline runs into 2027, which the calendar does not cover, and the alert says so', async () => {

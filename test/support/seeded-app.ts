@@ -1,5 +1,5 @@
 import { Builders, Keys, requireStore, seedWorld, type World } from './fixtures';
-import { startTestApp, type TestApp, type TestStore } from './test-app';
+import { startTestApp, type TestApp, type TestAppOptions, type TestStore } from './test-app';
 
 export interface SeededApp {
   readonly t: TestApp;
@@ -8,15 +8,22 @@ export interface SeededApp {
 }
 
 /**
- * For the body of a suite's `describe.each(storesFor(SUITE))`: the real app on `kind`, seeded (parties,
- * tokens, permits: `seedWorld`) with builders, started before all and closed after all. The fields are
- * set once `beforeAll` has run.
+ * For the body of a suite's `describe.each(storesFor(SUITE))`: the real app on `kind` (with the clock and
+ * environment of `options`), seeded (parties, tokens, permits: `seedWorld`) with builders, started before
+ * all and closed after all. The fields are set once `beforeAll` has run; a suite's own `beforeAll`, declared
+ * after, adds its own parties and data.
  */
-export function seededApp(kind: TestStore, suite: string, suiteFile: string, label: string): SeededApp {
+export function seededApp(
+  kind: TestStore,
+  suite: string,
+  suiteFile: string,
+  label: string,
+  options: Pick<TestAppOptions, 'clock' | 'env'> = {},
+): SeededApp {
   const app = {} as { t: TestApp; world: World; build: Builders };
   beforeAll(async () => {
     await requireStore(kind, suite);
-    app.t = await startTestApp(kind, { suiteFile });
+    app.t = await startTestApp(kind, { ...options, suiteFile });
     app.world = await seedWorld(app.t, new Keys(`${label}-seed-${kind}`));
     app.build = new Builders(app.t, app.world, new Keys(`${label}-build-${kind}`));
   });

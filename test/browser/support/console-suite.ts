@@ -3,7 +3,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '@wasteflow/event-store';
 import { Keys, seedWorld, type World } from '../../support/fixtures';
 import { startTestApp, type TestApp } from '../../support/test-app';
-import { browserMissing, DESKTOP, ensureConsoleBuilt, launchChromium, openPage, signIn, type Chromium } from './browser';
+import {
+  browserMissing,
+  DESKTOP,
+  ensureConsoleBuilt,
+  launchChromium,
+  openPage,
+  signIn,
+  type Chromium,
+} from './browser';
 
 /**
  * The one fixture of the browser suites (test/browser/*.browser-spec.ts): whether the suite can run,
@@ -97,7 +105,11 @@ export function useConsoleApp(options: ConsoleAppOptions): ConsoleApp {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestApp('sqlite', { suiteFile: options.suiteFile, clock: options.clock, env: options.env });
+    t = await startTestApp('sqlite', {
+      suiteFile: options.suiteFile,
+      clock: options.clock,
+      env: options.env,
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     await options.before?.(t);
@@ -135,7 +147,8 @@ export function useConsoleApp(options: ConsoleAppOptions): ConsoleApp {
         ? `${path}${path.includes('?') ? '&' : '?'}minPosition=${await app.t.headPosition()}`
         : path;
       const response = await app.t.http.get(url).set('Authorization', `Bearer ${token}`);
-      if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      if (response.status !== 200)
+        throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body as T;
     },
     async apiBytes(path, token) {
