@@ -31,7 +31,7 @@ skipped (with the reason) when it does not answer.`;
 const ROOT = resolve(__dirname, '..', '..');
 
 function selectScenarios(only: string | undefined): Scenario[] {
-  if (!only) return [...scenarios];
+  if (!only) return scenarios.filter((s) => !s.explicit);
   const wanted = only
     .split(',')
     .map((name) => name.trim())
@@ -42,7 +42,9 @@ function selectScenarios(only: string | undefined): Scenario[] {
   if (unknown.length > 0) {
     throw new Error(`no scenario named ${unknown.join(', ')}; --list shows them`);
   }
-  return scenarios.filter((s) => wanted.some((name) => s.name === name || s.name.startsWith(`${name}-`)));
+  return scenarios.filter((s) =>
+    wanted.some((name) => s.name === name || (!s.explicit && s.name.startsWith(`${name}-`))),
+  );
 }
 
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
@@ -72,7 +74,9 @@ async function main(): Promise<number> {
   }
   if (values.list) {
     for (const s of scenarios)
-      console.log(`${s.name.padEnd(32)} ${s.title}${s.requires ? ` [${s.requires.join(', ')}]` : ''}`);
+      console.log(
+        `${s.name.padEnd(32)} ${s.title}${s.requires ? ` [${s.requires.join(', ')}]` : ''}${s.explicit ? ' (only when named)' : ''}`,
+      );
     return 0;
   }
 

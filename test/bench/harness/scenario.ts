@@ -31,6 +31,11 @@ export interface Scenario {
   readonly title: string;
   readonly description?: string;
   readonly requires?: readonly Requirement[];
+  /**
+   * Runs only when `--only` names it exactly (not by a prefix, not in the default run): too long for the
+   * 20-minute budget of `npm run bench` (the 10 M-event history).
+   */
+  readonly explicit?: boolean;
   run(context: BenchContext): Promise<ScenarioOutcome>;
 }
 

@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { runComparison, type RatioDefinition, type Variant } from '../harness/measure';
 import {
-  check,
-  type BenchContext,
   type CheckResult,
   type MetricResult,
   type Scenario,
@@ -12,23 +10,8 @@ import {
   type VariantResult,
 } from '../harness/scenario';
 import { meets } from '../harness/stats';
-import {
-  buildApi,
-  countStored,
-  startApi,
-  waitForProjections,
-  type ApiProcess,
-} from '../support/api-process';
-import { runLoad, type LoadResult, type RequestSpec } from '../support/load';
-import {
-  bulkRequests,
-  generationRequests,
-  mixNeeds,
-  mixRequests,
-  pregenerate,
-  seedWorld,
-  type World,
-} from '../support/waste-world';
+import { buildApi, cpuPinning, pinLoadGenerator } from '../support/api-process';
+import { BULK_ITEMS, HTTP_METRICS, httpVariant, roundsOf, type RunState } from './http-variant';
 
 /**
  * HTTP command throughput and latency through the real app (issue 6, item 3): the built api in a child
@@ -43,9 +26,10 @@ const P99_MS: Target = { op: '<=', value: 25, source: DESIGN };
 /** Requests of a run, by connection count (full mode); a run is cut short on nothing, so these are it. */
 const RUN_SIZE: Record<number, number> = { 1: 400, 8: 1500, 32: 3000, 128: 3000 };
 const QUICK_RUN_SIZE: Record<number, number> = { 1: 100, 32: 600 };
-/** Requests each app serves before its measured run (JIT, caches), not counted. */
-const WARM_UP = 500;
-const BULK_ITEMS = 1000;
+/** The limit's goals (issue 17 item 1): ours ≥ 0.5 × its commands/s, p99 ≤ 2 × its p99, at 32 connections. */
+const ISSUE_17 = 'issue 17';
+const HALF_THE_LIMIT: Target = { op: '>=', value: 0.5, source: ISSUE_17 };
+const TWICE_ITS_P99: Target = { op: '<=', value: 2, source: ISSUE_17 };
 
 /** Another build of the api to compare with (`WASTEFLOW_BENCH_API_BEFORE=<path of its main.js>`). */
 function beforeBuild(): string | undefined {
@@ -54,161 +38,6 @@ function beforeBuild(): string | undefined {
   const main = resolve(path);
   if (!existsSync(main)) throw new Error(`WASTEFLOW_BENCH_API_BEFORE: no file ${main}`);
   return main;
-}
-
-type Workload = 'generate' | 'mix' | 'bulk';
-
-interface RunState {
-  readonly api: ApiProcess;
-  readonly world: World;
-  readonly specs: readonly RequestSpec[];
-  /** What the store held before the measured run (seeding, pre-generation, warm-up). */
-  readonly before: ReadonlyMap<string, number>;
-  result?: LoadResult;
-  bulkItems?: { created: number; refused: number };
-}
-
-/**
- * Events each kind of request appends, by type (a receipt accepted in full: the batch is received). The
- * idempotency records are bookkeeping beside the log, not events (docs/adr/0008).
- */
-const EVENTS_OF: Record<string, Record<string, number>> = {
-  generate: { WasteGenerated: 1 },
-  issue: { ManifestIssued: 1, BatchConsigned: 1, ManifestSerialAllocated: 1 },
-  receive: { ManifestReceived: 1, BatchReceived: 1 },
-  bulk: { WasteGenerated: BULK_ITEMS },
-};
-
-/** Event types of older builds' bookkeeping: idempotency records and the custody checkpoint. */
-const LEGACY_BOOKKEEPING_TYPES = ['IdempotentWriteRecorded', 'CheckpointRecorded'];
-
-function httpVariant(options: {
-  readonly id: string;
-  readonly label: string;
-  readonly workload: Workload;
-  readonly connections: number;
-  readonly requests: number;
-  readonly projections: boolean;
-  readonly main?: string;
-  readonly tag: string;
-}): Variant<RunState> {
-  const { workload, connections, requests } = options;
-  return {
-    id: options.id,
-    label: options.label,
-    async prepare() {
-      const api = await startApi({ projections: options.projections, main: options.main });
-      try {
-        const tag = `${options.tag}-${options.id}`;
-        const world = await seedWorld(api, tag);
-        const build = async (prefix: string, count: number): Promise<RequestSpec[]> => {
-          if (workload === 'generate') return generationRequests(world, prefix, count);
-          if (workload === 'bulk') return bulkRequests(world, prefix, count, BULK_ITEMS);
-          const needs = mixNeeds(count);
-          const made = await pregenerate(api, world, prefix, needs.issues, needs.receipts);
-          return mixRequests(world, prefix, count, made.free, made.inTransit);
-        };
-        const warmUp = await build(`${tag}-warm`, workload === 'bulk' ? 1 : Math.max(WARM_UP, connections));
-        const specs = await build(`${tag}-run`, requests);
-        await waitForProjections(api);
-        const warm = await runLoad(api.url, warmUp, Math.min(connections, warmUp.length));
-        check(
-          warm.non2xx === 0 && warm.errors === 0,
-          () => `${options.id}: warm-up answered ${warm.non2xx} non-2xx, ${warm.errors} errors: ${warm.failures.join(' | ')}`,
-        );
-        await waitForProjections(api);
-        return { api, world, specs, before: countStored(api).byType };
-      } catch (error) {
-        await api.stop();
-        throw error;
-      }
-    },
-    async execute(state) {
-      let bulkItems = { created: 0, refused: 0 };
-      const onBody =
-        workload === 'bulk'
-          ? (status: number, body: string) => {
-              if (status !== 200) return;
-              for (const item of (JSON.parse(body) as { results: { status: number }[] }).results) {
-                if (item.status === 201) bulkItems = { ...bulkItems, created: bulkItems.created + 1 };
-                else bulkItems = { ...bulkItems, refused: bulkItems.refused + 1 };
-              }
-            }
-          : undefined;
-      const result = await runLoad(state.api.url, state.specs, connections, onBody);
-      state.result = result;
-      state.bulkItems = bulkItems;
-      // The projections' backlog is worked off here, untimed, so that it does not run during another
-      // variant's measurement; how long it takes is reported.
-      const started = Date.now();
-      await waitForProjections(state.api);
-      const units = workload === 'bulk' ? bulkItems.created : result.responses;
-      return {
-        // autocannon's own end waits for its next 1-second tick: the rate is over first send to last answer
-        throughput: units / result.seconds,
-        p50Ms: result.p50Ms,
-        p99Ms: result.p99Ms,
-        histogramP99Ms: result.histogramP99Ms,
-        catchUpMs: Date.now() - started,
-      };
-    },
-    async validate(state) {
-      const result = state.result;
-      check(result !== undefined, () => `${options.id}: no run`);
-      check(
-        result.non2xx === 0 && result.errors === 0 && result.timeouts === 0,
-        () =>
-          `${options.id}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts: ${result.failures.join(' | ')}`,
-      );
-      check(
-        result.responses === state.specs.length,
-        () => `${options.id}: ${result.responses} answers to ${state.specs.length} requests`,
-      );
-      if (workload === 'bulk') {
-        check(
-          state.bulkItems?.refused === 0 && state.bulkItems.created === state.specs.length * BULK_ITEMS,
-          () => `${options.id}: bulk items ${JSON.stringify(state.bulkItems)}`,
-        );
-      }
-      // The store holds exactly what the answers say was written: per event type, before + sent × events.
-      const expected = new Map(state.before);
-      for (const [kind, sent] of result.sentByKind) {
-        for (const [type, count] of Object.entries(EVENTS_OF[kind] ?? {})) {
-          expected.set(type, (expected.get(type) ?? 0) + sent * count);
-        }
-      }
-      const stored = new Map(countStored(state.api).byType);
-      // A build from before docs/adr/0008 (the before/after scenario) kept its bookkeeping as events.
-      for (const legacy of LEGACY_BOOKKEEPING_TYPES) {
-        stored.delete(legacy);
-        expected.delete(legacy);
-      }
-      for (const [type, count] of expected) {
-        check(
-          stored.get(type) === count,
-          () => `${options.id}: ${stored.get(type) ?? 0} ${type} events stored, expected ${count}`,
-        );
-      }
-      for (const type of stored.keys()) {
-        check(expected.has(type), () => `${options.id}: unexpected ${type} events`);
-      }
-    },
-    async dispose(state) {
-      await state.api.stop();
-    },
-  };
-}
-
-const HTTP_METRICS = {
-  p50Ms: { unit: 'ms', better: 'lower' },
-  p99Ms: { unit: 'ms', better: 'lower' },
-  histogramP99Ms: { unit: 'ms', better: 'lower' },
-  catchUpMs: { unit: 'ms', better: 'lower' },
-} as const;
-
-function roundsOf(context: BenchContext): BenchContext {
-  // Each variant starts its own app and warms it up: no warm-up round; 3 rounds keep the budget (4 min).
-  return { ...context, rounds: context.quick ? 1 : Math.min(context.rounds, 3), warmupRounds: 0 };
 }
 
 function checksAt32(variants: readonly VariantResult[], what: string): CheckResult[] {
@@ -253,25 +82,64 @@ function connectionScenario(workload: 'generate' | 'mix'): Scenario {
       'to reach the head after the run (untimed).',
     async run(context): Promise<ScenarioOutcome> {
       buildApi(context.log);
+      pinLoadGenerator(context.log);
       const sizes = context.quick ? QUICK_RUN_SIZE : RUN_SIZE;
-      const variants: Variant<RunState>[] = Object.entries(sizes).map(([connections, requests]) =>
-        httpVariant({
-          id: `c${connections}`,
-          label: `${connections} connection${connections === '1' ? '' : 's'}`,
-          workload,
-          connections: Number(connections),
-          requests,
-          projections: true,
-          tag: context.runId,
-        }),
-      );
+      const variants: Variant<RunState>[] = [];
+      const ratios: RatioDefinition[] = [];
+      for (const [connections, requests] of Object.entries(sizes)) {
+        const label = `${connections} connection${connections === '1' ? '' : 's'}`;
+        variants.push(
+          httpVariant({
+            id: `c${connections}`,
+            label,
+            workload,
+            connections: Number(connections),
+            requests,
+            projections: true,
+            tag: context.runId,
+          }),
+        );
+        if (workload !== 'generate') continue;
+        // The stack's own limit beside it, in the same rounds (issue 17 item 1).
+        variants.push(
+          httpVariant({
+            id: `limit-c${connections}`,
+            label: `${label}, the limit (bare Fastify + SqliteEventStore)`,
+            workload,
+            connections: Number(connections),
+            requests,
+            projections: false,
+            server: 'limit',
+            tag: context.runId,
+          }),
+        );
+        const at32 = connections === '32';
+        ratios.push(
+          {
+            id: `c${connections}/limit`,
+            label: `ours / the limit, ${label} (commands/s)`,
+            numerator: `c${connections}`,
+            denominator: `limit-c${connections}`,
+            target: at32 ? HALF_THE_LIMIT : undefined,
+          },
+          {
+            id: `c${connections}/limit-p99`,
+            label: `ours / the limit, ${label} (p99)`,
+            numerator: `c${connections}`,
+            denominator: `limit-c${connections}`,
+            metric: 'p99Ms',
+            target: at32 ? TWICE_ITS_P99 : undefined,
+          },
+        );
+      }
       const result = await runComparison(roundsOf(context), {
         units: 1,
         throughputUnit: 'commands/s',
         variants,
-        ratios: [],
+        ratios,
         metrics: HTTP_METRICS,
       });
+      const pinning = cpuPinning();
       return {
         parameters: {
           'requests per run': Object.entries(sizes)
@@ -279,12 +147,25 @@ function connectionScenario(workload: 'generate' | 'mix'): Scenario {
             .join(', '),
           store: 'sqlite, synchronous=FULL',
           projections: 'in-process',
+          'CPU sets (taskset)': `server ${pinning.app ?? 'all'}, load generator ${pinning.load ?? 'all'}`,
         },
         ...result,
         checks: checksAt32(result.variants, what),
         notes: [
-          'The machine’s two cores are shared by the app (its main thread, the SQLite writer thread, V8’s ' +
-            'threads), autocannon, and whatever else runs: absolute figures are depressed and move with the load.',
+          'The machine’s two cores are shared by the app (its event loop, V8’s threads), autocannon, and ' +
+            'whatever else runs: absolute figures are depressed and move with the load; the ratios to the ' +
+            'limit are taken inside each round.',
+          ...(workload === 'generate'
+            ? [
+                'The limit (`limit-c*`, test/bench/support/limit-server.ts) is the least a durable write over ' +
+                  'HTTP costs here: a bare Fastify route parsing the same body, validating it with a compiled ' +
+                  'JSON schema and appending one WasteGenerated to a new stream through the project’s ' +
+                  'SqliteEventStore (WAL, synchronous=FULL, group commit), then 201. Ours does more per command: ' +
+                  'bearer-token authorisation and the party’s state, the idempotency record (committed with the ' +
+                  'event), class-validator DTOs and value objects, the domain decision, the per-stream hash ' +
+                  'chain, the problem-document error filter, metrics, and the projections in-process.',
+              ]
+            : []),
         ],
       };
     },
@@ -330,35 +211,139 @@ const projectionsScenario: Scenario = {
 const bulkScenario: Scenario = {
   name: 'http-commands-bulk',
   group: 'HTTP commands',
-  title: 'Bulk ingestion: POST /v1/commands, 1,000 generations per request',
+  title: 'Bulk ingestion: POST /v1/commands, 1,000 generations per request, against the append limit',
   description:
     'Requests of 1,000 generate-waste items each (every item 201: WasteGenerated, its idempotency ' +
     'record beside the log), one connection and four; the rate is in items (= WasteGenerated events) per second. ' +
-    'Projections in-process; their catch-up after the run is reported, untimed.',
+    'Projections in-process; their catch-up after the run is reported, untimed. Beside it, in the same ' +
+    'rounds, the append limit over HTTP (`limit-c*`: the bare Fastify server of `http-commands-generate`, ' +
+    'the same body validated item by item with a compiled JSON schema, the 1,000 events appended in one ' +
+    'commit of the project’s SqliteEventStore).',
   async run(context) {
     buildApi(context.log);
+    pinLoadGenerator(context.log);
     const requests = context.quick ? 2 : 8;
-    const variants = [1, 4].map((connections) =>
-      httpVariant({
-        id: `c${connections}`,
-        label: `${connections} connection${connections === 1 ? '' : 's'}`,
-        workload: 'bulk',
-        connections,
-        requests: Math.max(requests, connections),
-        projections: true,
-        tag: context.runId,
-      }),
-    );
+    const variants: Variant<RunState>[] = [];
+    const ratios: RatioDefinition[] = [];
+    for (const connections of [1, 4]) {
+      const label = `${connections} connection${connections === 1 ? '' : 's'}`;
+      for (const server of ['ours', 'limit'] as const) {
+        variants.push(
+          httpVariant({
+            id: server === 'ours' ? `c${connections}` : `limit-c${connections}`,
+            label: server === 'ours' ? label : `${label}, the append limit`,
+            workload: 'bulk',
+            connections,
+            requests: Math.max(requests, connections),
+            projections: server === 'ours',
+            server,
+            tag: context.runId,
+          }),
+        );
+      }
+      ratios.push({
+        id: `c${connections}/limit`,
+        label: `ours / the append limit, ${label} (events/s)`,
+        numerator: `c${connections}`,
+        denominator: `limit-c${connections}`,
+      });
+    }
     const result = await runComparison(roundsOf(context), {
       units: 1,
       throughputUnit: 'events/s',
       variants,
-      ratios: [],
+      ratios,
       metrics: HTTP_METRICS,
     });
     return {
       parameters: { 'requests per run': requests, 'items per request': BULK_ITEMS, store: 'sqlite, synchronous=FULL' },
       ...result,
+    };
+  },
+};
+
+/** Ours ≥ 2 × Emmett's web API at 32 connections, with a lower p99 (issue 17 item 2). */
+const TWICE_EMMETT: Target = { op: '>=', value: 2, source: ISSUE_17 };
+const BELOW_EMMETT_P99: Target = { op: '<=', value: 1, source: ISSUE_17 };
+
+const postgresScenario: Scenario = {
+  name: 'http-commands-postgres',
+  group: 'HTTP commands',
+  title: 'Generation on PostgreSQL: ours against Emmett’s Express web API, 1 and 32 connections',
+  requires: ['postgres'],
+  description:
+    'The same generation requests to the built api on the PostgreSQL store (WASTEFLOW_STORE=postgres, a ' +
+    'fresh schema prefix per run, projections off: the command path alone) and to Emmett’s Express web ' +
+    'API (`@event-driven-io/emmett-expressjs` over `@event-driven-io/emmett-postgresql`, ' +
+    'test/bench/support/emmett-server.ts: body checked with Emmett’s assertions, CommandHandler reading and ' +
+    'folding the stream, a pure decide, the append with an expected version — a new stream —, 201 with a ' +
+    'Location; its tables in a fresh database per run: Emmett’s migration finds its functions by name in any schema of the database), both in child processes, same server, same load ' +
+    'generator, interleaved in the same rounds. Each run is validated by counting the events of every ' +
+    'type in the store.',
+  async run(context) {
+    buildApi(context.log);
+    pinLoadGenerator(context.log);
+    const sizes = context.quick ? QUICK_RUN_SIZE : { 1: RUN_SIZE[1], 32: RUN_SIZE[32] };
+    const variants: Variant<RunState>[] = [];
+    const ratios: RatioDefinition[] = [];
+    for (const [connections, requests] of Object.entries(sizes)) {
+      const label = `${connections} connection${connections === '1' ? '' : 's'}`;
+      for (const server of ['ours-postgres', 'emmett'] as const) {
+        variants.push(
+          httpVariant({
+            id: `${server === 'emmett' ? 'emmett' : 'ours'}-c${connections}`,
+            label: `${server === 'emmett' ? 'Emmett’s web API' : 'ours, PostgreSQL store'}, ${label}`,
+            workload: 'generate',
+            connections: Number(connections),
+            requests,
+            projections: false,
+            server,
+            tag: context.runId,
+          }),
+        );
+      }
+      const at32 = connections === '32';
+      ratios.push(
+        {
+          id: `c${connections}/emmett`,
+          label: `ours / Emmett’s web API, ${label} (commands/s)`,
+          numerator: `ours-c${connections}`,
+          denominator: `emmett-c${connections}`,
+          target: at32 ? TWICE_EMMETT : undefined,
+        },
+        {
+          id: `c${connections}/emmett-p99`,
+          label: `ours / Emmett’s web API, ${label} (p99)`,
+          numerator: `ours-c${connections}`,
+          denominator: `emmett-c${connections}`,
+          metric: 'p99Ms',
+          target: at32 ? BELOW_EMMETT_P99 : undefined,
+        },
+      );
+    }
+    const result = await runComparison(roundsOf(context), {
+      units: 1,
+      throughputUnit: 'commands/s',
+      variants,
+      ratios,
+      metrics: HTTP_METRICS,
+    });
+    return {
+      parameters: {
+        'requests per run': Object.entries(sizes)
+          .map(([connections, requests]) => `${requests} at ${connections}`)
+          .join(', '),
+        store: 'postgres (both)',
+        projections: 'off (ours)',
+      },
+      ...result,
+      notes: [
+        'Ours does more per command than the peer: bearer-token authorisation against the party’s folded ' +
+          'state (a read of the party stream), the idempotency record committed with the event (and refused ' +
+          'duplicates), class-validator DTOs and value objects, the per-stream hash chain (canonical JSON + ' +
+          'SHA-256), the problem-document filter and the metrics hook; Emmett’s route checks the body ' +
+          'and appends one event.',
+      ],
     };
   },
 };
@@ -438,5 +423,6 @@ export const httpCommandScenarios: Scenario[] = [
   connectionScenario('mix'),
   projectionsScenario,
   bulkScenario,
+  postgresScenario,
   beforeAfterScenario,
 ];

@@ -3,6 +3,7 @@ import { postgresAppendScenarios } from './append-postgres';
 import { sqliteAppendScenarios } from './append-sqlite';
 import { bulkEventLoopScenario } from './bulk-event-loop';
 import { httpCommandScenarios } from './http-commands';
+import { ingestScenario } from './http-ingest';
 import { queryScenarios } from './queries';
 import { rebuildScenarios } from './rebuild';
 import { writePathScenarios } from './write-path';
@@ -21,5 +22,6 @@ export const scenarios: readonly Scenario[] = [
   ...queryScenarios,
   // The command side over HTTP: the real app in a child process, autocannon from this one.
   ...httpCommandScenarios,
+  ingestScenario,
   bulkEventLoopScenario,
 ];

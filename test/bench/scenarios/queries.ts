@@ -239,8 +239,8 @@ async function sqlGenerated(projected: ProjectedHistory, r: IndicatorsRequest): 
   return BigInt(rows[0].g);
 }
 
-async function queryScenario(context: BenchContext, kind: ReadStore): Promise<ScenarioOutcome> {
-  const events = context.quick ? READ_SIDE_SIZES.small : READ_SIDE_SIZES.large;
+async function queryScenario(context: BenchContext, kind: ReadStore, size?: number): Promise<ScenarioOutcome> {
+  const events = size ?? (context.quick ? READ_SIDE_SIZES.small : READ_SIDE_SIZES.large);
   const projected = await projectedHistory(context, kind, events);
   const count = context.quick ? 300 : 1000;
   const asked = await questions(projected, count);
@@ -394,5 +394,23 @@ export const queryScenarios: readonly Scenario[] = [
     description: 'As above, with the event store and the read models in PostgreSQL.',
     requires: ['postgres'],
     run: (context) => queryScenario(context, 'postgres'),
+  },
+  {
+    name: 'queries-sqlite-10m',
+    group: 'Read-side queries',
+    title: `Trace and indicator queries at ${READ_SIDE_SIZES.huge / 1_000_000} M events, SQLite read models`,
+    description:
+      'As `queries-sqlite` on the huge history of `rebuild-sqlite-10m` (run both in one `--only`, so the read model that rebuild kept is queried; alone it rebuilds first); run only when named.',
+    explicit: true,
+    run: (context) => queryScenario(context, 'sqlite', READ_SIDE_SIZES.huge),
+  },
+  {
+    name: 'queries-postgres-10m',
+    group: 'Read-side queries',
+    title: `Trace and indicator queries at ${READ_SIDE_SIZES.huge / 1_000_000} M events, PostgreSQL read models`,
+    description: 'As `queries-postgres` on the huge history of `rebuild-postgres-10m`; run only when named.',
+    requires: ['postgres'],
+    explicit: true,
+    run: (context) => queryScenario(context, 'postgres', READ_SIDE_SIZES.huge),
   },
 ];

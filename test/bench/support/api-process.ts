@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -45,8 +45,51 @@ export interface ApiOptions {
   readonly nodeArgs?: readonly string[];
   /** Extra environment. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Another build of the api's main.js (a before/after comparison); default dist/apps/api/src/main.js. */
+  /**
+   * Another build of the api's main.js (a before/after comparison), or a TypeScript server of the benches
+   * (`.ts`, run through @swc-node/register: the limit and the peer); default dist/apps/api/src/main.js.
+   */
   readonly main?: string;
+}
+
+/**
+ * CPU sets for the HTTP benchmarks (`taskset`): `WASTEFLOW_BENCH_APP_CPUS` for the server under test (its
+ * child process and all its threads), `WASTEFLOW_BENCH_LOAD_CPUS` for the bench process, where autocannon
+ * runs. Unset (the default): no pinning, the scheduler shares both cores among everything.
+ */
+export function cpuPinning(): { app?: string; load?: string } {
+  const valid = (value: string | undefined): string | undefined => {
+    if (!value) return undefined;
+    if (!/^[0-9,-]+$/.test(value)) throw new Error(`CPU list must look like 0 or 0,1 or 0-1, not ${value}`);
+    return value;
+  };
+  return { app: valid(process.env.WASTEFLOW_BENCH_APP_CPUS), load: valid(process.env.WASTEFLOW_BENCH_LOAD_CPUS) };
+}
+
+let loadPinned = false;
+
+/** Pins the bench process (the load generator) to `WASTEFLOW_BENCH_LOAD_CPUS`, once; children started before keep their set. */
+export function pinLoadGenerator(log: (message: string) => void): void {
+  const { load } = cpuPinning();
+  if (!load || loadPinned) return;
+  const result = spawnSync('taskset', ['-a', '-p', '-c', load, String(process.pid)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`taskset of the bench process failed: ${result.stderr}`);
+  loadPinned = true;
+  log(`    load generator (this process) pinned to CPU ${load}`);
+}
+
+/** The command line of a server child: node (pinned to `WASTEFLOW_BENCH_APP_CPUS` if set), flags, script. */
+export function serverCommand(script: string, nodeArgs: readonly string[] = []): { command: string; args: string[] } {
+  const node = [...nodeArgs, ...(script.endsWith('.ts') ? ['-r', '@swc-node/register'] : []), script];
+  // Children inherit the bench process's CPU set: without a set of their own they get every CPU back.
+  const set = cpuPinning().app ?? (cpuPinning().load ? allCpus() : undefined);
+  return set
+    ? { command: 'taskset', args: ['-c', set, process.execPath, ...node] }
+    : { command: process.execPath, args: node };
+}
+
+function allCpus(): string {
+  return `0-${Math.max(0, cpus().length - 1)}`;
 }
 
 export interface ApiProcess {
@@ -80,8 +123,9 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiProcess> {
   const port = await freePort();
   const adminToken = `bench-admin-${randomBytes(16).toString('hex')}`;
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? API_MAIN], {
-    cwd: dataDir,
+  const { command, args } = serverCommand(options.main ?? API_MAIN, options.nodeArgs);
+  const child: ChildProcess = spawn(command, args, {
+    cwd: options.main?.endsWith('.ts') ? ROOT : dataDir,
     env: {
       ...process.env,
       PORT: String(port),

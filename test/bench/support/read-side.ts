@@ -26,7 +26,21 @@ const WASTEFLOW_PROJECTIONS = wasteflowProjections(loadReferenceData({}));
  */
 export type ReadStore = 'sqlite' | 'postgres';
 
-export const READ_SIDE_SIZES = { small: 100_000, large: 1_000_000 } as const;
+/**
+ * The histories: 100 k (every run), 1 M (full mode) and the huge one of the `*-10m` scenarios, run only when
+ * named (10 M events, or `WASTEFLOW_BENCH_HUGE_EVENTS` on a machine or a session too slow for that).
+ */
+export const READ_SIDE_SIZES = { small: 100_000, large: 1_000_000, huge: hugeHistorySize() } as const;
+
+function hugeHistorySize(): number {
+  const named = process.env.WASTEFLOW_BENCH_HUGE_EVENTS;
+  if (!named) return 10_000_000;
+  const events = Number(named);
+  if (!Number.isInteger(events) || events < 1_000_000) {
+    throw new Error(`WASTEFLOW_BENCH_HUGE_EVENTS must be a whole number of events ≥ 1000000, not ${named}`);
+  }
+  return events;
+}
 
 const silentLogger = { log: () => undefined, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
 
