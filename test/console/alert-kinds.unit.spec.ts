@@ -1,4 +1,4 @@
-import { ALERT_KINDS as API_KINDS } from '../../libs/projections/src/alerts/alerts.projection';
+import { ALERT_KINDS as API_KINDS } from '../../libs/projections/src/alerts/alerts.tables';
 import { ALERT_KINDS as CONSOLE_KINDS } from '../../apps/web/src/logic/alert-kinds';
 import en from '../../apps/web/src/i18n/en.reference.json';
 import zh from '../../apps/web/src/i18n/zh-CN.reference.json';

@@ -11,7 +11,8 @@ import {
 } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
 import { loadReferenceData } from '../reference/reference-data';
-import { alerts, createAlertsProjection } from './alerts.projection';
+import { createAlertsProjection } from './alerts.projection';
+import { alerts } from './alerts.tables';
 
 const alertsProjection = createAlertsProjection(loadReferenceData({}));
 import { AlertsQuery, type AlertsRequest } from './alerts.query';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AlertFacts, AlertLifecycleState } from '@wasteflow/domain';
 import { formatPosition } from '@wasteflow/event-store';
-import { ALERTS_PROJECTION, ALERT_KINDS, type AlertKind } from './alerts.projection';
+import { ALERTS_PROJECTION, ALERT_KINDS, type AlertKind } from './alerts.tables';
 import { alertLifecycles } from './alert-lifecycle';
 import { ReadModelReader, type SqlRow } from '../query/read-model-reader';
 import { Conditions, undelimited, type Paging, type ReadScope } from '../query/read-scope';

@@ -8,9 +8,9 @@ export {
   alertManifests,
   alertParties,
   alerts,
-  createAlertsProjection,
   type AlertKind,
-} from './alerts.projection';
+} from './alerts.tables';
+export { createAlertsProjection } from './alerts.projection';
 export {
   AlertsQuery,
   type AlertAcknowledgementView,
