@@ -5,11 +5,14 @@ import type { LedgerBookEntry, LedgerBookTableNo } from '@wasteflow/projections'
  * The five tables of HJ 1259-2022 (附录 A) as sheets: their Chinese column headers in the standard's order,
  * then two columns of ours (固体废物类别, 细类: wasteflow keeps every category, not hazardous waste alone),
  * then hidden columns that tie every figure to the ledger: the exact grams, the event id and type, the ledger
- * position. Columns the standard has and the ledger does not know yet (container and packaging, facility
- * codes, handlers) are present and empty (README "Known gaps"). The import reads the same columns back.
+ * position. Columns the standard has and the ledger does not know yet (container and packaging, most facility
+ * codes and handlers) are present and empty (README "Known gaps"); a person is printed from its reference at
+ * read time (已删除 after erasure). The import reads the same columns back.
  */
 export interface BookContext {
   readonly partyName: (uscc: string | null) => string;
+  /** A person reference resolved now: the name, 已删除 after erasure, null when unknown (ADR 14). */
+  readonly personName: (personId: string | null) => string | null;
 }
 
 export interface BookColumn {
@@ -180,7 +183,13 @@ export const BOOK_TABLES: readonly BookTable[] = [
       empty('facilityCode', '贮存设施编码'),
       empty('facilityType', '贮存设施类型'),
       empty('storeHandler', '出库部门经办人'),
-      empty('carrierHandler', '运送部门经办人'),
+      // a pickup's driver (ManifestPickedUp v3), the one person the ledger records with a table-3 act
+      text(
+        'carrierHandler',
+        '运送部门经办人',
+        (e, c) => (e.movement === 'shipped' ? c.personName(e.handlerPersonId) : null),
+        14,
+      ),
       text('linkedCodes', '入库批次编码', (e) => e.linkedCodes, 24),
       movement('去向'),
       text(

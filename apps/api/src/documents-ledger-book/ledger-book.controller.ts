@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { PartyNotFound, WASTE_CATEGORIES } from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
-import type { Principal } from '@wasteflow/ledger';
+import { PeopleRecords, type Principal } from '@wasteflow/ledger';
 import { LedgerBookQuery, type LedgerBookRequest, type LedgerBookTableNo } from '@wasteflow/projections';
 import { assertCanRead, listScopeOf, readScoped } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
@@ -51,6 +51,7 @@ export class LedgerBookController {
     private readonly book: LedgerBookQuery,
     private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly people: PeopleRecords,
   ) {}
 
   @Get()
@@ -113,10 +114,11 @@ export class LedgerBookController {
       .header('content-disposition', `attachment; filename="${name}"`)
       .header('x-ledger-position', position.toString())
       .send(body);
+    const source = { query: this.book, people: this.people };
     const written =
       format === 'csv' && table
-        ? writeBookCsv(body, this.book, request, table, position)
-        : writeBookXlsx(body, this.book, request, {
+        ? writeBookCsv(body, source, request, table, position)
+        : writeBookXlsx(body, source, request, {
             partyUscc: party.uscc,
             partyName: party.name,
             districtCode: party.districtCode,

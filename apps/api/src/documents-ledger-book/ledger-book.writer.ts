@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { printedName, type PeopleRecords } from '@wasteflow/ledger';
 import type { LedgerBookEntry, LedgerBookQuery, LedgerBookRequest } from '@wasteflow/projections';
 import { BOOK_TABLES, type BookColumn, type BookContext, type BookTable } from './ledger-book.columns';
 
@@ -22,19 +23,31 @@ export interface BookHeader {
  * 100,000 rows neither sits in memory nor holds the loop.
  */
 async function forEachPage(
-  query: LedgerBookQuery,
+  source: BookSource,
   request: LedgerBookRequest,
   table: BookTable,
   position: bigint,
   each: (entries: LedgerBookEntry[], context: BookContext) => void | Promise<void>,
 ): Promise<void> {
+  const { query, people } = source;
   for await (const page of query.entries(request, table.no, position)) {
     const names = await query.partyNames(
       page.flatMap((e) => [e.counterpartyUscc, e.carrierUscc]).filter((u): u is string => u !== null),
     );
-    await each(page, { partyName: (uscc) => (uscc === null ? '' : (names.get(uscc) ?? uscc)) });
+    // people resolved now (ADR 14), as the 联单 does: a name while the record has its key, 已删除 after erasure
+    const persons = await people.resolve(page.flatMap((e) => (e.handlerPersonId ? [e.handlerPersonId] : [])));
+    await each(page, {
+      partyName: (uscc) => (uscc === null ? '' : (names.get(uscc) ?? uscc)),
+      personName: (personId) => (personId === null ? null : (printedName(persons.get(personId)) ?? null)),
+    });
     await nextTurn();
   }
+}
+
+/** Where a book's rows come from: the read model, and the person records its references resolve to. */
+export interface BookSource {
+  readonly query: LedgerBookQuery;
+  readonly people: Pick<PeopleRecords, 'resolve'>;
 }
 
 function cells(columns: readonly BookColumn[], entry: LedgerBookEntry, context: BookContext) {
@@ -43,7 +56,7 @@ function cells(columns: readonly BookColumn[], entry: LedgerBookEntry, context: 
 
 export async function writeBookXlsx(
   out: Writable,
-  query: LedgerBookQuery,
+  source: BookSource,
   request: LedgerBookRequest,
   header: BookHeader,
 ): Promise<void> {
@@ -81,7 +94,7 @@ export async function writeBookXlsx(
       hidden: c.hidden === true,
       ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}),
     }));
-    await forEachPage(query, request, table, header.position, (entries, context) => {
+    await forEachPage(source, request, table, header.position, (entries, context) => {
       for (const entry of entries) sheet.addRow(cells(table.columns, entry, context)).commit();
     });
     sheet.commit();
@@ -92,7 +105,7 @@ export async function writeBookXlsx(
 /** One table as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese headers). */
 export async function writeBookCsv(
   out: Writable,
-  query: LedgerBookQuery,
+  source: BookSource,
   request: LedgerBookRequest,
   table: BookTable,
   position: bigint,
@@ -105,7 +118,7 @@ export async function writeBookCsv(
   });
   csv.pipe(out);
   csv.write(table.columns.map((c) => c.header));
-  await forEachPage(query, request, table, position, async (entries, context) => {
+  await forEachPage(source, request, table, position, async (entries, context) => {
     for (const entry of entries) {
       if (!csv.write(cells(table.columns, entry, context).map((v) => (v === null ? '' : v))))
         await new Promise((resolve) => csv.once('drain', resolve));

@@ -6,10 +6,12 @@ import type { KeyCollector, RowAccess } from '../runner/row-access';
 import {
   LEDGER_BOOK_PROJECTION,
   LedgerBookFacility1765100000100,
+  LedgerBookHandlers1765100000200,
   LedgerBookTables1764900000100,
   ledgerBookBatches,
   ledgerBookEntries,
   ledgerBookParties,
+  ledgerBookTrips,
   type LedgerBookBatchRow,
   type LedgerBookEntryRow,
 } from './ledger-book.tables';
@@ -18,10 +20,12 @@ export {
   LEDGER_BOOK_PROJECTION,
   LEDGER_BOOK_TABLES,
   LedgerBookFacility1765100000100,
+  LedgerBookHandlers1765100000200,
   LedgerBookTables1764900000100,
   ledgerBookBatches,
   ledgerBookEntries,
   ledgerBookParties,
+  ledgerBookTrips,
   type LedgerBookEntryRow,
   type LedgerBookMovement,
   type LedgerBookTableNo,
@@ -67,6 +71,7 @@ class EventRows {
       permitNo: null,
       note: null,
       facilityCode: null,
+      handlerPersonId: null,
       ...facts,
     });
   }
@@ -108,6 +113,12 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
   if (event.type === 'PartyRegistered') {
     const d = event.data;
     rows.put(ledgerBookParties, { uscc: d.uscc, name: d.name, districtCode: d.districtCode });
+    return;
+  }
+  if (event.type === 'ManifestPickedUp') {
+    const d = event.data;
+    if (d.driverPersonId !== undefined)
+      rows.put(ledgerBookTrips, { manifestNo: d.manifestNo, driverPersonId: d.driverPersonId });
     return;
   }
   if (!('occurredAt' in event.data) || !('traceCode' in event.data)) return;
@@ -185,6 +196,8 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
         carrierUscc: d.carrierUscc,
         manifestNo: d.manifestNo,
         vehiclePlate: d.vehiclePlate,
+        handlerPersonId:
+          (await rows.get(ledgerBookTrips, { manifestNo: d.manifestNo }))?.driverPersonId ?? null,
       });
       return;
     }
@@ -283,8 +296,11 @@ const CREATIONS_WITH_PARENT = new Set(['BatchSplitOff', 'BatchReturnedFromReject
 
 export const ledgerBookProjection = defineProjection({
   name: LEDGER_BOOK_PROJECTION,
+  // 2 (issue 14): the pickup's driver on table 3 (rebuilt: pickups recorded before name theirs too)
+  version: 2,
   eventTypes: [
     'PartyRegistered',
+    'ManifestPickedUp',
     'WasteGenerated',
     'BatchSplitOff',
     'BatchSplit',
@@ -298,10 +314,16 @@ export const ledgerBookProjection = defineProjection({
     'WasteDisposed',
     'MassCorrected',
   ],
-  tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries],
-  migrations: [LedgerBookTables1764900000100, LedgerBookFacility1765100000100],
+  tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries, ledgerBookTrips],
+  migrations: [
+    LedgerBookTables1764900000100,
+    LedgerBookFacility1765100000100,
+    LedgerBookHandlers1765100000200,
+  ],
   prefetch(event: RecordedEvent, keys: KeyCollector) {
     const data = event.data;
+    if (event.type === 'BatchShipped' && typeof data.manifestNo === 'string')
+      keys.want(ledgerBookTrips, { manifestNo: data.manifestNo });
     const code = CREATIONS_WITH_PARENT.has(event.type) ? data.parentTraceCode : data.traceCode;
     if (typeof code === 'string' && event.type !== 'WasteGenerated' && event.type !== 'BatchesConsolidated')
       keys.want(ledgerBookBatches, { traceCode: code });

@@ -36,6 +36,8 @@ export interface LedgerBookEntry {
   readonly note: string | null;
   /** Table 4: the registered facility that treated it (null before WasteUtilised / WasteDisposed v3). */
   readonly facilityCode: string | null;
+  /** The person recorded with the act (a pickup's driver on table 3), by reference; resolved by the reader. */
+  readonly handlerPersonId: string | null;
 }
 
 export interface LedgerBookRequest {
@@ -79,6 +81,7 @@ function entryOf(row: RowOf<typeof ledgerBookEntries>): LedgerBookEntry {
     permitNo: row.permitNo,
     note: row.note,
     facilityCode: row.facilityCode,
+    handlerPersonId: row.handlerPersonId,
   };
 }
 

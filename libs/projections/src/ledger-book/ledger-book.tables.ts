@@ -27,6 +27,16 @@ export const ledgerBookBatches = defineTable({
   },
 });
 
+/**
+ * The driver a pickup named (ManifestPickedUp v3 `driverPersonId`, a reference to an erasable record, ADR 14),
+ * for the 运送部门经办人 of the shipper's table-3 rows of that manifest (BatchShipped, in the same commit after it).
+ */
+export const ledgerBookTrips = defineTable({
+  name: 'ledger_book_trip',
+  key: ['manifestNo'],
+  columns: { manifestNo: 'text', driverPersonId: 'text' },
+});
+
 export const LEDGER_BOOK_TABLES = [1, 2, 3, 4, 5] as const;
 export type LedgerBookTableNo = (typeof LEDGER_BOOK_TABLES)[number];
 
@@ -67,6 +77,11 @@ export const ledgerBookEntries = defineTable({
     note: { type: 'text', nullable: true },
     /** The registered facility that treated it (WasteUtilised / WasteDisposed v3, issue 14); table 4. */
     facilityCode: { type: 'text', nullable: true },
+    /**
+     * The person recorded with the act, by reference (never a name: resolved when the book is read, 已删除
+     * after erasure): on a pickup's table-3 row, the driver (运送部门经办人).
+     */
+    handlerPersonId: { type: 'text', nullable: true },
   },
 });
 
@@ -148,5 +163,28 @@ export class LedgerBookFacility1765100000100 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     const entry = readModelTable(queryRunner, 'ledger_book_entry');
     await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN facility_code`);
+  }
+}
+
+/**
+ * Issue 14: the pickup's driver on the shipper's table-3 rows. Pickups recorded before name their driver too,
+ * so the projection's version is raised with it (its rows are rebuilt in shadow tables, ADR 0011).
+ */
+export class LedgerBookHandlers1765100000200 implements MigrationInterface {
+  readonly name = 'LedgerBookHandlers1765100000200';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const trip = readModelTable(queryRunner, 'ledger_book_trip');
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(
+      `CREATE TABLE ${trip} (manifest_no text PRIMARY KEY, driver_person_id text NOT NULL)`,
+    );
+    await queryRunner.query(`ALTER TABLE ${entry} ADD COLUMN handler_person_id text`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN handler_person_id`);
+    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'ledger_book_trip')}`);
   }
 }
