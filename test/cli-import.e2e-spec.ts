@@ -66,7 +66,9 @@ describe.each(storesFor(SUITE).slice(0, 1))(`${SUITE} (%s)`, (kind) => {
     const report = join(dir, 'report.xlsx');
     const first = await cli([file, '--report', report]);
     expect(first.code).toBe(0);
-    expect(first.out.at(-1)).toMatch(/done: 1200 applied, 0 already applied, 0 refused of 1200$/);
+    expect(first.out.at(-1)).toMatch(
+      /done: 1200 applied, 0 already applied, 0 matched, 0 to be recorded by others, 0 refused of 1200$/,
+    );
     expect(first.err.some((line) => /^import \[.*\] 100% \| 1200\/1200 rows/.test(line))).toBe(true);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(report);
@@ -74,7 +76,9 @@ describe.each(storesFor(SUITE).slice(0, 1))(`${SUITE} (%s)`, (kind) => {
 
     const second = await cli([file]);
     expect(second.code).toBe(0);
-    expect(second.out.at(-1)).toMatch(/done: 0 applied, 1200 already applied, 0 refused of 1200$/);
+    expect(second.out.at(-1)).toMatch(
+      /done: 0 applied, 1200 already applied, 0 matched, 0 to be recorded by others, 0 refused of 1200$/,
+    );
   }, 300_000);
 
   it('exits 1 naming the rows of a refused file', async () => {

@@ -131,6 +131,35 @@ export class ImportJobStore implements OnModuleInit {
       [],
       on,
     );
+    // the batch an earlier import made of a file's code (a CSV of table 4 after the CSV of table 1)
+    await this.q(
+      `CREATE INDEX IF NOT EXISTS import_job_rows_by_source ON ${this.t('import_job_rows')} (source_code)`,
+      [],
+      on,
+    );
+  }
+
+  /**
+   * The ledger's batch code an earlier import of the party gave each of these codes of a file (its table-1
+   * row applied, already applied or matched), among the jobs still kept.
+   */
+  async generatedCodes(partyUscc: string, sourceCodes: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unique = [...new Set(sourceCodes)];
+    for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
+      const chunk = unique.slice(i, i + INSERT_CHUNK);
+      const rows = await this.q(
+        `SELECT r.source_code, r.trace_code FROM ${this.t('import_job_rows')} r
+         JOIN ${this.t('import_jobs')} j ON j.id = r.job_id
+         WHERE j.party_uscc = ? AND r.table_no = 1 AND r.trace_code IS NOT NULL
+           AND r.status IN ('applied', 'already-applied', 'matched')
+           AND r.source_code IN (${chunk.map(() => '?').join(', ')})
+         ORDER BY j.created_at`,
+        [partyUscc, ...chunk],
+      );
+      for (const row of rows) found.set(String(row.source_code), String(row.trace_code));
+    }
+    return found;
   }
 
   /**

@@ -23,8 +23,9 @@ class RowsRefused extends Error {
     );
     this.name = 'RowsRefused';
     this.details = { problemCount: plan.problemCount, rows: plan.problems.slice(0, 200) };
+    // table 1 keeps the field names it always had; another table's rows are named by its sheet
     this.errors = plan.problems.slice(0, 50).map((p) => ({
-      field: `rows[${p.row}].${p.column}`,
+      field: p.table === 1 ? `rows[${p.row}].${p.column}` : `${p.sheet}.rows[${p.row}].${p.column}`,
       rule: p.rule,
       message: p.message,
     }));
@@ -88,12 +89,14 @@ export class ImportsController {
   @ApiConsumes(CSV_TYPE, XLSX_TYPE)
   @ApiOperation({
     summary:
-      'Import generation records (table 1 of a 台账 workbook or its CSV) as the generations they stand for',
+      'Import a 台账 (HJ 1259 tables 1–5 of a workbook, or one table per CSV): tables 1 and 4 applied as the generations and own treatments they stand for, tables 2, 3 and 5 reconciled with the ledger book',
     description:
-      'The file is read and every row checked first (a row problem names its row, column and rule: 422, nothing appended). ' +
-      '`dryRun=true` stops there and answers what would be imported. Otherwise the rows are applied in the background, ' +
-      'in order of time: 202 with the import to poll. Each row has an Idempotency-Key derived from the party and the row, so ' +
-      'a second run applies nothing (already-applied); the event of a row carries `import:<file>:row:<n>` as its correlation id.',
+      'Every sheet whose header row is one of the export’s five tables is read (a CSV holds one table, the one its header row names: the export’s CSV of table=N). ' +
+      'Every row is checked first (a row problem names its sheet, row, column and rule: 422, nothing appended). `dryRun=true` stops there and answers what would be imported. ' +
+      'Otherwise the rows are applied in the background, tables 1, 2, 4, 3, 5, each by time: 202 with the import to poll. Table 1 rows are generations, table 4 rows the party’s own treatments ' +
+      '(the who-may-treat rule judges them: the receiver role or a registered facility); rows of tables 2, 3 and 5 are acts recorded by the ledger itself or by other parties: ' +
+      '`matched` when the ledger book has them, else `unmatched` with who records them (待承运单位记录 / 待接收单位记录) — nothing is invented. Each applied row has an Idempotency-Key derived from the party, ' +
+      'the table and the row, so a second run applies nothing (already-applied); the event of a row carries `import:<file>:[table:<n>:]row:<n>` as its correlation id.',
   })
   @ApiProblems(400, 401, 403, 409, 413, 415, 422)
   async create(
@@ -121,7 +124,14 @@ export class ImportsController {
         dryRun: true,
         sha256: plan.sha256,
         rows: plan.rows.length,
-        wouldApply: plan.rows.map((r) => ({ row: r.row, sourceCode: r.sourceCode, ...r.body })).slice(0, 100),
+        tables: plan.tables,
+        wouldApply: plan.rows
+          .flatMap((r) =>
+            r.table === 1 || r.table === 4
+              ? [{ table: r.table, row: r.row, sourceCode: r.sourceCode, ...r.body }]
+              : [],
+          )
+          .slice(0, 100),
       };
     }
     const running = await this.jobs.running(principal.partyUscc);

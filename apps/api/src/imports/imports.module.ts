@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { LEDGER_BOOK_PROVIDERS } from '../documents-ledger-book/ledger-book.controller';
+import { ReadSideModule } from '../read-side/read-side.module';
 import { ImportJobStore } from './import-job.store';
 import { ImportJobs } from './import-jobs';
 import { CSV_TYPE, XLSX_TYPE } from './import-rows';
@@ -9,6 +10,7 @@ import { ImportsController } from './imports.controller';
 
 /** The import of 台账 records (issue 14 item 6). */
 @Module({
+  imports: [ReadSideModule],
   controllers: [ImportsController],
   providers: [ImportJobs, ImportJobStore, ...LEDGER_BOOK_PROVIDERS],
 })

@@ -32,7 +32,38 @@ export function completeLength(bytes: Buffer): number {
   return bytes.length - lead >= size ? bytes.length : lead;
 }
 
+/**
+ * exceljs 4.4's streaming reader walks the archive with `iterateStream(zip)` over unzipper 0.10's `Parse`,
+ * which emits `end` as soon as its writable side finishes (`parse.js`: `on('finish', () => emit('end'))`) —
+ * not when the entries it has pushed have been read. While the reader works on one entry it pauses the
+ * zip, so the parser, running ahead through entries small enough to sit in their own buffers, pushes them
+ * into the paused stream's buffer where no `data` event carries them; then `end` comes, `iterateStream`
+ * sees nothing pending and stops. The entries stored last are lost: from exceljs's own writer (worksheets,
+ * sharedStrings, …, xl/workbook.xml last) the reader then parses the deferred sheets with no workbook model
+ * — `Cannot read properties of undefined (reading 'sheets')` —, and from the 台账 export (workbook.xml.rels
+ * near the end) sheets without their names. It is a race (how far the parser runs ahead while a sheet is
+ * written to its temporary file), so it came and went with the load of the machine.
+ * The fix, where the archive stream is piped into the parser: an `end` emitted while entries are still
+ * buffered first reads them out — each `read()` emits the `data` event `iterateStream` collects —, so every
+ * entry is delivered before the end.
+ */
+export function deliverBufferedEntriesBeforeEnd(zip: NodeJS.ReadableStream): void {
+  const readable = zip as unknown as {
+    emit: (event: string | symbol, ...args: unknown[]) => boolean;
+    read(): unknown;
+  };
+  const emit = readable.emit.bind(zip);
+  readable.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'end')
+      while (readable.read() !== null) {
+        // each read emits 'data' with the entry
+      }
+    return emit(event, ...args);
+  };
+}
+
 interface ReaderInternals {
+  _getStream(input: unknown): NodeJS.ReadableStream;
   _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: number): unknown;
   _parseSharedStrings(entry: NodeJS.ReadableStream): unknown;
 }
@@ -43,8 +74,22 @@ type ReaderConstructor = new (
 
 const Base = ExcelJS.stream.xlsx.WorkbookReader as unknown as ReaderConstructor;
 
-/** exceljs's streaming WorkbookReader, fed whole characters (see `wholeCharacters`). */
+/**
+ * exceljs's streaming WorkbookReader, fed whole characters (see `wholeCharacters`), losing no entry of the
+ * archive (see `deliverBufferedEntriesBeforeEnd`).
+ */
 export class WholeCharacterWorkbookReader extends Base {
+  override _getStream(input: unknown): NodeJS.ReadableStream {
+    const stream = super._getStream(input);
+    const pipe = stream.pipe.bind(stream);
+    // exceljs pipes the archive into a fresh unzipper Parse in `parse()`: mend that parser
+    stream.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+      deliverBufferedEntriesBeforeEnd(destination as unknown as NodeJS.ReadableStream);
+      return pipe(destination, options);
+    };
+    return stream;
+  }
+
   override _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: number): unknown {
     return super._parseWorksheet(wholeCharacters(iterator), sheetNo);
   }

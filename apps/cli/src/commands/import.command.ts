@@ -31,6 +31,8 @@ interface ImportView {
   rows: number;
   applied: number;
   alreadyApplied: number;
+  matched?: number;
+  unmatched?: number;
   refused: number;
   pending: number;
   refusedRows: { row: number; sourceCode: string; problem?: { rule?: string; detail?: string } }[];
@@ -95,7 +97,8 @@ export async function runImport(
   for (const r of view.refusedRows)
     io.err(`row ${r.row} (${r.sourceCode}) refused: ${r.problem?.rule ?? ''} — ${r.problem?.detail ?? ''}`);
   io.out(
-    `import ${view.importId} ${view.status}: ${view.applied} applied, ${view.alreadyApplied} already applied, ${view.refused} refused of ${view.rows}`,
+    `import ${view.importId} ${view.status}: ${view.applied} applied, ${view.alreadyApplied} already applied, ` +
+      `${view.matched ?? 0} matched, ${view.unmatched ?? 0} to be recorded by others, ${view.refused} refused of ${view.rows}`,
   );
   if (options.report) {
     const report = await fetch(`${base}/v1/imports/${view.importId}/report.xlsx`, { headers });
@@ -109,7 +112,7 @@ export async function runImport(
 export function importCommand(io: CliIo): Command {
   return new Command('import')
     .description(
-      'import a 台账 file (xlsx or CSV, table 1 in the export’s columns) through a running api, with a progress bar',
+      'import a 台账 file (xlsx of the five tables, or a CSV of one, in the export’s columns) through a running api, with a progress bar',
     )
     .argument('<file>', 'the .xlsx workbook or .csv file')
     .option('--api <url>', 'the api (default WASTEFLOW_API_URL or http://127.0.0.1:3000)')
