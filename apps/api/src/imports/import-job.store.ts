@@ -198,35 +198,16 @@ export class ImportJobStore implements OnModuleInit {
   /** Writes the results of these rows (replacing what was stored for their seq), and beats the heart. */
   async saveRows(jobId: string, rows: readonly RowResult[]): Promise<void> {
     if (rows.length === 0) return;
+    if (!this.postgres) return this.saveRowsSqlite(jobId, rows);
     await this.db.transaction(async (manager) => {
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
         const chunk = rows.slice(i, i + INSERT_CHUNK);
         await this.q(
-          `DELETE FROM ${this.t('import_job_rows')} WHERE job_id = ? AND seq >= ? AND seq <= ?`,
-          [jobId, chunk[0].seq, chunk[chunk.length - 1].seq],
+          DELETE_ROWS(this.t('import_job_rows')),
+          [jobId, chunk[0].seq, chunk.at(-1)?.seq],
           manager,
         );
-        const params: unknown[] = [];
-        for (const r of chunk)
-          params.push(
-            jobId,
-            r.seq,
-            r.row,
-            r.table,
-            r.sourceCode,
-            r.status,
-            r.traceCode ?? null,
-            r.position ?? null,
-            r.eventId ?? null,
-            r.note ?? null,
-            r.problem ? JSON.stringify(r.problem) : null,
-          );
-        await this.q(
-          `INSERT INTO ${this.t('import_job_rows')} (job_id, seq, row_no, table_no, source_code, status,
-            trace_code, position, event_id, note, problem) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          params,
-          manager,
-        );
+        await this.q(INSERT_ROWS(this.t('import_job_rows'), chunk.length), rowParams(jobId, chunk), manager);
       }
       await this.q(
         `UPDATE ${this.t('import_jobs')} SET heartbeat_at = ? WHERE id = ?`,
@@ -234,6 +215,28 @@ export class ImportJobStore implements OnModuleInit {
         manager,
       );
     });
+  }
+
+  /**
+   * On SQLite the rows are written in one synchronous transaction of the read-model connection itself — as
+   * the projection runner writes its batches —, never in a TypeORM transaction held open across awaits:
+   * the runner's commit finds the connection inside another transaction, refuses it and stops every
+   * projection for its restart delay (5 s), which a running import did on each chunk.
+   */
+  private saveRowsSqlite(jobId: string, rows: readonly RowResult[]): void {
+    const connection = (this.db.driver as unknown as { databaseConnection: SqliteConnection })
+      .databaseConnection;
+    const table = this.t('import_job_rows');
+    connection.transaction(() => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const chunk = rows.slice(i, i + INSERT_CHUNK);
+        connection.prepare(DELETE_ROWS(table)).run(jobId, chunk[0].seq, chunk.at(-1)?.seq);
+        connection.prepare(INSERT_ROWS(table, chunk.length)).run(...rowParams(jobId, chunk));
+      }
+      connection
+        .prepare(`UPDATE ${this.t('import_jobs')} SET heartbeat_at = ? WHERE id = ?`)
+        .run(Date.now(), jobId);
+    })();
   }
 
   async heartbeat(jobId: string): Promise<void> {
@@ -328,6 +331,33 @@ export class ImportJobStore implements OnModuleInit {
       await this.q(`DELETE FROM ${this.t('import_jobs')} WHERE id = ?`, [id]);
     }
   }
+}
+
+/** The part of better-sqlite3's connection the SQLite path uses. */
+interface SqliteConnection {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction(fn: () => void): () => void;
+}
+
+const DELETE_ROWS = (table: string) => `DELETE FROM ${table} WHERE job_id = ? AND seq >= ? AND seq <= ?`;
+const INSERT_ROWS = (table: string, n: number) =>
+  `INSERT INTO ${table} (job_id, seq, row_no, table_no, source_code, status, trace_code, position, event_id,
+    note, problem) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+
+function rowParams(jobId: string, rows: readonly RowResult[]): unknown[] {
+  return rows.flatMap((r) => [
+    jobId,
+    r.seq,
+    r.row,
+    r.table,
+    r.sourceCode,
+    r.status,
+    r.traceCode ?? null,
+    r.position ?? null,
+    r.eventId ?? null,
+    r.note ?? null,
+    r.problem ? JSON.stringify(r.problem) : null,
+  ]);
 }
 
 const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));

@@ -64,7 +64,7 @@ export interface GenerationRow extends RowBase {
 export interface TreatmentRow extends RowBase {
   readonly table: 4;
   /** The body of the treatment, without the batch code (resolved when applied). */
-  readonly body: { operation: string; massKg: number; occurredAt: string };
+  readonly body: { operation: string; massKg: number; occurredAt: string; facilityCode?: string };
   /** The n-th row of the sheet with this code and body (0 for the first): two such rows are two treatments. */
   readonly occurrence: number;
 }
@@ -183,7 +183,14 @@ export class TableRows {
     if (this.no === 4) {
       const operation = text('operation');
       if (failed || occurredAt === undefined || typeof mass !== 'bigint') return;
-      const body = { operation, massKg: kgOf(mass), occurredAt };
+      const facilityCode = text('facilityCode');
+      const body = {
+        operation,
+        massKg: kgOf(mass),
+        occurredAt,
+        // 自行利用/处置设施编码: the facility it was done on (checked against the party's registered ones)
+        ...(facilityCode ? { facilityCode } : {}),
+      };
       if (!(await this.checked(rowNo, TreatWasteDto, body, TREATMENT_COLUMNS))) return;
       const same = JSON.stringify([sourceCode, body]);
       const occurrence = this.occurrences.get(same) ?? 0;
@@ -270,6 +277,7 @@ const GENERATION_COLUMNS: Readonly<Record<string, string>> = {
 
 const TREATMENT_COLUMNS: Readonly<Record<string, string>> = {
   operation: 'operation',
+  facilityCode: 'facilityCode',
   massKg: 'tonnes',
   occurredAt: 'occurredAt',
 };
