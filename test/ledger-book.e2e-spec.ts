@@ -5,6 +5,7 @@ import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.c
 import {
   AT,
   PARTIES,
+  batchBody,
   expect201,
   extraUscc,
   problemShapeErrors,
@@ -36,6 +37,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const G = PARTIES.generator.uscc;
   const R = PARTIES.receiver.uscc;
   const FACILITY = 'ZJ-330114-F007';
+  const GENERATION_FACTS = { packagingType: '铁桶', packageCount: 2, facilityCode: 'SC-01' };
   let codes: { a: string; b: string; part: string; c: string };
   let manifestNo: string;
 
@@ -53,7 +55,18 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const { t, build, world } = app;
     const a = await build.generate(10.123);
     const b = await build.generate(5.5);
-    const c = await build.generate(2.001);
+    // a generation with its containers and facility (WasteGenerated v2): tables 1 and 2 print them
+    const c = (
+      await expect201(
+        send(
+          t,
+          '/v1/batches',
+          world.tokens.generator,
+          { ...batchBody(2.001), ...GENERATION_FACTS },
+          build.keys.next('facts'),
+        ),
+      )
+    ).body.traceCode as string;
     const split = await expect201(
       send(t, `/v1/batches/${b}/split`, world.tokens.generator, splitBody([1.25]), build.keys.next('split')),
     );
@@ -138,6 +151,13 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         wasteCode: row.wasteCode,
       });
       expect(row).toMatchObject({ wasteClass: 'HW08', unit: '吨', occurredAt: '2026-03-02 09:00:00' });
+      // 容器/包装类型, 数量 and 产生危险废物设施编码 are the generation's (blank where it recorded none)
+      expect([row.containerType, row.containerCount, row.facilityCode]).toEqual(
+        row.traceCode === codes.c ? ['铁桶', 2, 'SC-01'] : [null, null, null],
+      );
+      expect(event?.data).toMatchObject(
+        row.traceCode === codes.c ? GENERATION_FACTS : { traceCode: row.traceCode },
+      );
       // and the trace view of the API says the same mass
       const trace = await app.t.http
         .get(`/v1/batches/${row.traceCode as string}`)
@@ -150,6 +170,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       [codes.b, '产生', codes.b, 5_500],
       [codes.c, '产生', codes.c, 2_001],
       [codes.part, '拆分', codes.b, 1_250],
+    ]);
+    expect(t2.map((r) => [r.containerType, r.containerCount])).toEqual([
+      [null, null],
+      [null, null],
+      ['铁桶', 2],
+      [null, null],
     ]);
     const t3 = rowsOf(workbook, 3);
     expect(t3.map((r) => [r.traceCode, r.movement, r.grams, r.manifestNo, r.note])).toEqual([

@@ -5,8 +5,8 @@ import type { LedgerBookEntry, LedgerBookTableNo } from '@wasteflow/projections'
  * The five tables of HJ 1259-2022 (附录 A) as sheets: their Chinese column headers in the standard's order,
  * then two columns of ours (固体废物类别, 细类: wasteflow keeps every category, not hazardous waste alone),
  * then hidden columns that tie every figure to the ledger: the exact grams, the event id and type, the ledger
- * position. Columns the standard has and the ledger does not know yet (container and packaging, most facility
- * codes and handlers) are present and empty (README "Known gaps"); a person is printed from its reference at
+ * position. Columns the standard has and the ledger does not know yet (the storage facility, most
+ * handlers) are present and empty (README "Known gaps"); a person is printed from its reference at
  * read time (已删除 after erasure). The import reads the same columns back.
  */
 export interface BookContext {
@@ -93,8 +93,8 @@ const mass = (header: string): BookColumn => ({
 const unit = text('unit', '计量单位', () => '吨', 8);
 const container = [
   text('containerCode', '容器/包装编码', (e) => e.traceCode, 24),
-  empty('containerType', '容器/包装类型'),
-  empty('containerCount', '容器/包装数量'),
+  text('containerType', '容器/包装类型', (e) => e.packagingType, 12),
+  text('containerCount', '容器/包装数量', (e) => e.packageCount, 12),
 ];
 const ours = [
   text('category', '固体废物类别', (e) => CATEGORY_NAMES[e.category as WasteCategory] ?? e.category, 14),
@@ -130,7 +130,7 @@ export const BOOK_TABLES: readonly BookTable[] = [
       mass('产生量'),
       unit,
       ...container,
-      empty('facilityCode', '产生危险废物设施编码'),
+      text('facilityCode', '产生危险废物设施编码', (e) => e.facilityCode, 16),
       empty('handler', '产生部门经办人'),
       text('destination', '去向', () => '入库', 10),
       ...ours,

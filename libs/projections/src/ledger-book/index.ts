@@ -1,6 +1,7 @@
 export {
   LEDGER_BOOK_PROJECTION,
   LEDGER_BOOK_TABLES,
+  LedgerBookContainers1765100000300,
   LedgerBookFacility1765100000100,
   LedgerBookHandlers1765100000200,
   LedgerBookTables1764900000100,

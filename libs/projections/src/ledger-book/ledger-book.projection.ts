@@ -5,6 +5,7 @@ import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
 import {
   LEDGER_BOOK_PROJECTION,
+  LedgerBookContainers1765100000300,
   LedgerBookFacility1765100000100,
   LedgerBookHandlers1765100000200,
   LedgerBookTables1764900000100,
@@ -19,6 +20,7 @@ import {
 export {
   LEDGER_BOOK_PROJECTION,
   LEDGER_BOOK_TABLES,
+  LedgerBookContainers1765100000300,
   LedgerBookFacility1765100000100,
   LedgerBookHandlers1765100000200,
   LedgerBookTables1764900000100,
@@ -72,6 +74,8 @@ class EventRows {
       note: null,
       facilityCode: null,
       handlerPersonId: null,
+      packagingType: null,
+      packageCount: null,
       ...facts,
     });
   }
@@ -129,8 +133,19 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
       const d = event.data;
       const batch = newBatch(d.traceCode, d, d.description ?? null);
       rows.put(ledgerBookBatches, batch);
-      const facts = { traceCode: d.traceCode, grams: BigInt(d.massGrams) };
-      out.add(d.generatorUscc, batch, { ...facts, tableNo: 1, movement: 'generated' });
+      // the containers it was generated in (v2) go into the store with it; the facility is table 1's
+      const facts = {
+        traceCode: d.traceCode,
+        grams: BigInt(d.massGrams),
+        packagingType: d.packagingType ?? null,
+        packageCount: d.packageCount ?? null,
+      };
+      out.add(d.generatorUscc, batch, {
+        ...facts,
+        tableNo: 1,
+        movement: 'generated',
+        facilityCode: d.facilityCode ?? null,
+      });
       out.add(d.generatorUscc, batch, { ...facts, tableNo: 2, movement: 'generated' });
       return;
     }
@@ -297,7 +312,8 @@ const CREATIONS_WITH_PARENT = new Set(['BatchSplitOff', 'BatchReturnedFromReject
 export const ledgerBookProjection = defineProjection({
   name: LEDGER_BOOK_PROJECTION,
   // 2 (issue 14): the pickup's driver on table 3 (rebuilt: pickups recorded before name theirs too)
-  version: 2,
+  // 3 (issue 14): a generation's packaging and facility on tables 1–2 (rebuilt: WasteGenerated v2 had them)
+  version: 3,
   eventTypes: [
     'PartyRegistered',
     'ManifestPickedUp',
@@ -317,6 +333,7 @@ export const ledgerBookProjection = defineProjection({
   tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries, ledgerBookTrips],
   migrations: [
     LedgerBookTables1764900000100,
+    LedgerBookContainers1765100000300,
     LedgerBookFacility1765100000100,
     LedgerBookHandlers1765100000200,
   ],

@@ -38,6 +38,9 @@ export interface LedgerBookEntry {
   readonly facilityCode: string | null;
   /** The person recorded with the act (a pickup's driver on table 3), by reference; resolved by the reader. */
   readonly handlerPersonId: string | null;
+  /** 容器/包装类型 and 数量 of a generation (tables 1 and 2). */
+  readonly packagingType: string | null;
+  readonly packageCount: number | null;
 }
 
 export interface LedgerBookRequest {
@@ -82,6 +85,8 @@ function entryOf(row: RowOf<typeof ledgerBookEntries>): LedgerBookEntry {
     note: row.note,
     facilityCode: row.facilityCode,
     handlerPersonId: row.handlerPersonId,
+    packagingType: row.packagingType,
+    packageCount: row.packageCount,
   };
 }
 

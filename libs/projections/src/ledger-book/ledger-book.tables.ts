@@ -75,13 +75,19 @@ export const ledgerBookEntries = defineTable({
     mode: { type: 'text', nullable: true },
     permitNo: { type: 'text', nullable: true },
     note: { type: 'text', nullable: true },
-    /** The registered facility that treated it (WasteUtilised / WasteDisposed v3, issue 14); table 4. */
+    /**
+     * The facility of the act: table 1 the generating facility (WasteGenerated v2 `facilityCode`), table 4 the
+     * registered facility that treated it (WasteUtilised / WasteDisposed v3, issue 14).
+     */
     facilityCode: { type: 'text', nullable: true },
     /**
      * The person recorded with the act, by reference (never a name: resolved when the book is read, 已删除
      * after erasure): on a pickup's table-3 row, the driver (运送部门经办人).
      */
     handlerPersonId: { type: 'text', nullable: true },
+    /** 容器/包装类型 and 数量 of a generation (WasteGenerated v2), on its table-1 and table-2 rows. */
+    packagingType: { type: 'text', nullable: true },
+    packageCount: { type: 'integer', nullable: true },
   },
 });
 
@@ -186,5 +192,25 @@ export class LedgerBookHandlers1765100000200 implements MigrationInterface {
     const entry = readModelTable(queryRunner, 'ledger_book_entry');
     await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN handler_person_id`);
     await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'ledger_book_trip')}`);
+  }
+}
+
+/**
+ * Issue 14: a generation's packaging (容器/包装类型, 数量) and its facility (产生危险废物设施编码, in
+ * `facility_code`), recorded since WasteGenerated v2: the projection's version is raised with it (rebuilt).
+ */
+export class LedgerBookContainers1765100000300 implements MigrationInterface {
+  readonly name = 'LedgerBookContainers1765100000300';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(`ALTER TABLE ${entry} ADD COLUMN packaging_type text`);
+    await queryRunner.query(`ALTER TABLE ${entry} ADD COLUMN package_count integer`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    const entry = readModelTable(queryRunner, 'ledger_book_entry');
+    await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN package_count`);
+    await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN packaging_type`);
   }
 }
