@@ -1,6 +1,8 @@
+// Longer than our ~400 lines on purpose: leading, standing by, subscribing, demoting and failing are one
+// state machine and are read together; its parts are in their own files (lease-keeper, batch-applier,
+// shadow-rebuild, position-waiters, progress-book).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import type { EventStore, RecordedEvent, Subscription } from '@wasteflow/event-store';
 import { LeaseLost, ProjectionSwapped, type ReadModelBackend } from '../database/backend';
 import { createReadModelBackend } from '../database/create-backend';
@@ -12,8 +14,8 @@ import { RunnerMetrics } from './metrics';
 import { PositionWaiters, type WaitOutcome } from './position-waiters';
 import { ProgressBook } from './progress-book';
 import { validateProjections } from './projection';
-import { replay } from './replay';
-import { compileTable, type CompiledTable, type RowOf, type TableDefinition } from './table';
+import { rebuildInShadow } from './shadow-rebuild';
+import { compileTable, type RowOf, type TableDefinition } from './table';
 import type {
   ProjectionRunnerOptions,
   RebuildProgress,
@@ -39,7 +41,7 @@ function errorMessage(error: unknown): string {
 /**
  * Applies events to the read models (README.md, ADR 0011). The parts, each with its own tests:
  * `LeaseKeeper` (one writer), `BatchApplier` (a batch over every healthy projection, committed with the
- * checkpoints; a projection that cannot apply an event stops alone), `replay` (rebuilding), and
+ * checkpoints; a projection that cannot apply an event stops alone), `rebuildInShadow` (shadow-rebuild.ts), and
  * `PositionWaiters` (read-your-writes). This class only sequences them: lead or stand by, subscribe,
  * rebuild, report.
  */
@@ -182,7 +184,8 @@ export class ProjectionRunner {
     timeoutMs: number,
     projection?: string | readonly string[],
   ): Promise<WaitOutcome> {
-    const names = projection === undefined ? undefined : typeof projection === 'string' ? [projection] : projection;
+    const names =
+      projection === undefined ? undefined : typeof projection === 'string' ? [projection] : projection;
     for (const name of names ?? []) {
       if (!this.book.names.includes(name)) throw new Error(`Unknown projection ${name}`);
     }
@@ -208,7 +211,9 @@ export class ProjectionRunner {
     });
     const checkpoint = this.book.lowest();
     const eventsBehind =
-      head > checkpoint ? (await this.store.readAll({ after: checkpoint, limit: EVENTS_BEHIND_CAP })).length : 0;
+      head > checkpoint
+        ? (await this.store.readAll({ after: checkpoint, limit: EVENTS_BEHIND_CAP })).length
+        : 0;
     return {
       state: this.state,
       owner: this.owner,
@@ -232,15 +237,22 @@ export class ProjectionRunner {
    * runs. A projection that cannot apply an event during the replay is left as it was (`failed`).
    */
   async rebuild(
-    options: { onProgress?: (progress: RebuildProgress) => void; batchSize?: number; projections?: readonly string[] } = {},
+    options: {
+      onProgress?: (progress: RebuildProgress) => void;
+      batchSize?: number;
+      projections?: readonly string[];
+    } = {},
   ): Promise<RebuildResult> {
     if (this.closed) throw new Error('The projection runner is closed');
-    if (this.rebuilding) throw new LeaseUnavailable(`${this.lease.lease}.rebuild`, 'held by us (a rebuild is running)');
+    if (this.rebuilding)
+      throw new LeaseUnavailable(`${this.lease.lease}.rebuild`, 'held by us (a rebuild is running)');
     const batchSize = positive('batchSize', options.batchSize ?? this.rebuildBatchSize);
     for (const name of options.projections ?? []) {
       if (!this.book.names.includes(name)) throw new Error(`Unknown projection ${name}`);
     }
-    const chosen = this.projections.filter((p) => !options.projections || options.projections.includes(p.name));
+    const chosen = this.projections.filter(
+      (p) => !options.projections || options.projections.includes(p.name),
+    );
     const keeper = new LeaseKeeper({
       backend: this.backend,
       lease: `${this.lease.lease}.rebuild`,
@@ -254,128 +266,38 @@ export class ProjectionRunner {
     this.rebuilding = true;
     const stateBefore = this.state;
     try {
-      if ((await keeper.acquire()) === undefined) throw new LeaseUnavailable(keeper.lease, await keeper.describe());
-      keeper.startRenewing(() => this.logger.warn('The rebuild lease was taken over: this rebuild will be fenced out'));
+      if ((await keeper.acquire()) === undefined)
+        throw new LeaseUnavailable(keeper.lease, await keeper.describe());
+      keeper.startRenewing(() =>
+        this.logger.warn('The rebuild lease was taken over: this rebuild will be fenced out'),
+      );
       if (!this.isLeader()) this.state = 'rebuilding';
-      return await this.rebuildInShadow(chosen, keeper, batchSize, options.onProgress);
+      return await rebuildInShadow(
+        {
+          backend: this.backend,
+          store: this.store,
+          logger: this.logger,
+          clock: this.clock,
+          hooks: this.hooks,
+          metrics: this.metrics,
+          carryRows: this.carryRows,
+          leaseName: this.lease.lease,
+          afterSwap: async () => {
+            if (this.isLeader()) this.background(() => this.resubscribe('a rebuild swapped its tables in'));
+            else await this.refreshProgress().catch(() => undefined);
+          },
+        },
+        chosen,
+        keeper,
+        batchSize,
+        options.onProgress,
+      );
     } finally {
       await keeper.release();
       keeper.retire();
       this.rebuilding = false;
       if (this.state === 'rebuilding') this.state = stateBefore === 'rebuilding' ? 'stopped' : stateBefore;
     }
-  }
-
-  private async rebuildInShadow(
-    chosen: readonly RuntimeProjection[],
-    keeper: LeaseKeeper,
-    batchSize: number,
-    onProgress: ((progress: RebuildProgress) => void) | undefined,
-  ): Promise<RebuildResult> {
-    const started = performance.now();
-    const shadows = new Map<TableDefinition, CompiledTable>();
-    const pairsOf = (projection: RuntimeProjection) =>
-      projection.definition.tables.map((definition) => ({
-        live: compileTable(definition),
-        shadow: shadows.get(definition) as CompiledTable,
-      }));
-    for (const projection of chosen) {
-      for (const definition of projection.definition.tables)
-        shadows.set(definition, compileTable({ ...definition, name: shadowName(definition.name) }));
-    }
-    const pairs = chosen.flatMap(pairsOf);
-    const book = new ProgressBook(chosen.map((p) => p.name));
-    const hook = this.hooks.beforeCheckpoint;
-    const applier = new BatchApplier({
-      backend: this.backend,
-      projections: chosen,
-      book,
-      clock: this.clock,
-      tableOf: (definition) => shadows.get(definition) ?? compileTable(definition),
-      checkpointName: shadowCheckpoint,
-      ...(hook ? { beforeCheckpoint: (range) => hook({ mode: 'rebuild', ...range }) } : {}),
-    });
-    const applied: Record<string, number> = Object.fromEntries(chosen.map((p) => [p.name, 0]));
-    const failed: Record<string, RebuildResult['failed'][string]> = {};
-    let events = 0;
-    let position = 0n;
-    const total = await this.store.headPosition();
-    this.logger.log(`Rebuilding ${chosen.map((p) => p.name).join(', ')} in shadow tables up to position ${total}`);
-    try {
-      await this.backend.createShadows(pairs);
-      const restore = await this.backend.beginRebuild?.();
-      try {
-        let until = total;
-        for (let round = 0; ; round += 1) {
-          const reached = await replay({
-            store: this.store,
-            applier,
-            fence: () => keeper.fence(),
-            after: position,
-            until,
-            batchSize,
-            // Only this rebuild writes the shadow tables: the rows it committed are carried between batches.
-            // Only from zero: carried tables start out "complete", which holds for emptied tables alone.
-            carry: round === 0 && this.carryRows,
-            onCommit: (outcome) => {
-              this.metrics?.committed('rebuild', outcome.seconds, new Map(), outcome.applied);
-              for (const [name, count] of outcome.applied) applied[name] += count;
-              for (const [name, failure] of outcome.failed) failed[name] = failure;
-            },
-            onProgress: onProgress
-              ? (p) => onProgress({ processed: p.processed, total, events: events + p.events })
-              : undefined,
-          });
-          events += reached.events;
-          position = reached.position > position ? reached.position : position;
-          const healthy = chosen.filter((p) => !book.isFailed(p.name));
-          if (healthy.length === 0) break;
-          const outcome = await this.backend.swap({
-            lease: this.lease.lease,
-            position,
-            projections: healthy.map((p) => ({
-              name: p.name,
-              version: p.version,
-              tables: pairsOf(p),
-              shadowCheckpoint: shadowCheckpoint(p.name),
-            })),
-          });
-          if (outcome.swapped) break;
-          // The live projections went past the shadow meanwhile: catch up with them (and the head), swap again.
-          if (round >= 20) throw new Error(`The rebuild could not catch up with the live projections (at ${position})`);
-          const head = await this.store.headPosition();
-          until = head > outcome.behind ? head : outcome.behind;
-        }
-      } finally {
-        await restore?.();
-      }
-    } catch (error) {
-      // The live tables are untouched: only the shadows go, and the cause is said as it was.
-      await this.backend.dropShadows(pairs).catch(() => undefined);
-      this.logger.error(`Rebuild failed, the live read models are as they were: ${errorMessage(error)}`);
-      throw error;
-    }
-    const failedPairs = chosen.filter((p) => book.isFailed(p.name)).flatMap(pairsOf);
-    if (failedPairs.length > 0) await this.backend.dropShadows(failedPairs);
-    for (const [name, failure] of Object.entries(failed)) {
-      this.logger.error(
-        `Rebuild of ${name} stopped at position ${failure.position} (${failure.eventType} ${failure.eventId}): ${failure.message}; its live read model was kept`,
-      );
-    }
-    if (this.isLeader()) this.background(() => this.resubscribe('a rebuild swapped its tables in'));
-    else await this.refreshProgress().catch(() => undefined);
-    const durationMs = performance.now() - started;
-    this.logger.log(
-      `Rebuilt up to position ${position}: ${events} events in ${Math.round(durationMs)} ms and swapped in`,
-    );
-    return {
-      events,
-      applied,
-      failed,
-      toPosition: position,
-      durationMs,
-      eventsPerSecond: durationMs > 0 ? Math.round((events * 1000) / durationMs) : events,
-    };
   }
 
   /** Every row of one of our tables in key order: for tests and audits comparing rebuilds. */
@@ -408,7 +330,10 @@ export class ProjectionRunner {
     }
     if (token === undefined) {
       const lease = await this.lease.read().catch(() => undefined);
-      if (!this.standingBy) this.logger.log(`Standing by: projection lease ${await this.lease.describe().catch(() => 'unreadable')}`);
+      if (!this.standingBy)
+        this.logger.log(
+          `Standing by: projection lease ${await this.lease.describe().catch(() => 'unreadable')}`,
+        );
       this.standingBy = true;
       this.scheduleStandby(Math.max(1, this.lease.standbyDelay(lease)));
       return;
@@ -438,7 +363,9 @@ export class ProjectionRunner {
     for (const name of this.book.names) {
       const failure = this.book.failure(name);
       if (!failure) continue;
-      this.logger.warn(`Retrying projection ${name}, stopped at position ${failure.position}: ${failure.message}`);
+      this.logger.warn(
+        `Retrying projection ${name}, stopped at position ${failure.position}: ${failure.message}`,
+      );
       this.book.clearFailure(name);
       this.applier.clearing.add(name);
     }
@@ -553,7 +480,12 @@ export class ProjectionRunner {
       stack: error instanceof Error ? error.stack : undefined,
       at: new Date(this.clock()),
       ...(error instanceof ProjectionFailed
-        ? { projection: error.projection, position: error.position, eventType: error.eventType, eventId: error.eventId }
+        ? {
+            projection: error.projection,
+            position: error.position,
+            eventType: error.eventType,
+            eventId: error.eventId,
+          }
         : {}),
     };
     const restart = this.active && this.restartDelayMs > 0;
@@ -593,7 +525,8 @@ export class ProjectionRunner {
 
   private async onBatch(events: readonly RecordedEvent[]): Promise<void> {
     const token = this.lease.token;
-    if (token === undefined || this.state !== 'running') throw new LeaseLost(this.lease.lease, this.owner, token ?? 0n);
+    if (token === undefined || this.state !== 'running')
+      throw new LeaseLost(this.lease.lease, this.owner, token ?? 0n);
     const batch = this.applier.open(events[0].position);
     await this.applier.evolve(batch, events);
     const outcome = await this.applier.commit(batch, () => this.lease.fence(), { events, generations: true });
@@ -630,7 +563,9 @@ export class ProjectionRunner {
     this.metrics?.progress(this.book);
   }
 
-  private async lagSnapshot(): Promise<{ head: bigint; checkpoints: ReadonlyMap<string, bigint> } | undefined> {
+  private async lagSnapshot(): Promise<
+    { head: bigint; checkpoints: ReadonlyMap<string, bigint> } | undefined
+  > {
     if (this.closed) return undefined;
     try {
       if (!this.isLeader()) await this.refreshProgress();
@@ -644,7 +579,10 @@ export class ProjectionRunner {
   /** Lifecycle work started by a timer or a callback: nobody awaits it, so its failure is logged here. */
   private background(work: () => Promise<void>): void {
     this.exclusive(work).catch((error: unknown) => {
-      this.logger.error(`Projection runner: ${errorMessage(error)}`, error instanceof Error ? error.stack : undefined);
+      this.logger.error(
+        `Projection runner: ${errorMessage(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
     });
   }
 
@@ -655,16 +593,8 @@ export class ProjectionRunner {
   }
 }
 
-/** The shadow a rebuild fills for a live table (≤ 63 characters: live names are short). */
-export function shadowName(table: string): string {
-  return `${table}__shadow`;
-}
-
-function shadowCheckpoint(projection: string): string {
-  return `${projection}~shadow`;
-}
-
 function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got ${value}`);
   return value;
 }
