@@ -14,6 +14,8 @@ export * from './use-case/use-case-runner';
 export * from './use-case/decide-options';
 export * from './use-case/derived-ids';
 export * from './use-case/request-hash';
+export * from './use-case/use-case-registry';
+export * from './use-case/ledger-commands';
 export * from './register-party/register-party.command';
 export * from './grant-permit/grant-permit.command';
 export * from './register-facility/register-facility.command';

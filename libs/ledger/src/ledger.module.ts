@@ -10,9 +10,7 @@ import { GrantTransferApprovalHandler } from './grant-transfer-approval/grant-tr
 import { CancelManifestHandler } from './cancel-manifest/cancel-manifest.command';
 import { ConsolidateBatchesHandler } from './consolidate-batches/consolidate-batches.command';
 import { CorrectMassHandler } from './correct-mass/correct-mass.command';
-import { GenerateWasteHandler } from './generate-waste/generate-waste.command';
 import { GrantPermitHandler } from './grant-permit/grant-permit.command';
-import { RegisterFacilityHandler } from './register-facility/register-facility.command';
 import { IssueManifestHandler } from './issue-manifest/issue-manifest.command';
 import { IssueTokenHandler } from './issue-token/issue-token.command';
 import { RevokeTokenHandler } from './revoke-token/revoke-token.command';
@@ -29,10 +27,11 @@ import { HandOverManifestHandler } from './hand-over-manifest/hand-over-manifest
 import { ReceiveManifestHandler } from './receive-manifest/receive-manifest.command';
 import { RegisterPartyHandler } from './register-party/register-party.command';
 import { RevokePermitHandler } from './revoke-permit/revoke-permit.command';
-import { SplitBatchHandler } from './split-batch/split-batch.command';
 import { SubmitCommandsHandler } from './submit-commands/submit-commands.command';
 import { TreatWasteHandler } from './treat-waste/treat-waste.command';
 import { DECIDE_OPTIONS } from './use-case/decide-options';
+import { LedgerCommands } from './use-case/ledger-commands';
+import { UseCases } from './use-case/use-case-registry';
 import { UseCaseRunner } from './use-case/use-case-runner';
 import { LegacyBookkeepingMigration } from './writing/bookkeeping.lifecycle';
 import { LedgerWriter } from './writing/ledger-writer';
@@ -51,11 +50,8 @@ export const COMMAND_HANDLERS = [
   RegisterPartyHandler,
   GrantPermitHandler,
   RevokePermitHandler,
-  RegisterFacilityHandler,
   IssueTokenHandler,
   RevokeTokenHandler,
-  GenerateWasteHandler,
-  SplitBatchHandler,
   ConsolidateBatchesHandler,
   IssueManifestHandler,
   PickUpManifestHandler,
@@ -95,6 +91,8 @@ export class LedgerModule {
           }),
       },
       UseCaseRunner,
+      UseCases,
+      LedgerCommands,
       PeopleRecords,
       LegacyBookkeepingMigration,
       ...COMMAND_HANDLERS,
@@ -118,12 +116,16 @@ export class LedgerModule {
     ];
     return {
       module: LedgerModule,
+      // every module of the app reaches the write side (LedgerCommands: routes, bulk, imports)
+      global: true,
       imports: [CqrsModule.forRoot()],
       providers,
       exports: [
         LedgerWriter,
         TokenService,
         UseCaseRunner,
+        UseCases,
+        LedgerCommands,
         PeopleRecords,
         ManifestCustodyProcessManager,
         DECIDE_OPTIONS,

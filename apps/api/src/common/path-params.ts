@@ -8,6 +8,7 @@ import {
   parseUscc,
   TEXT_BOUNDS,
 } from '@wasteflow/domain';
+import { EXAMPLE } from './examples';
 
 /** `{code}`: a trace code, canonical form; a mistyped code is 400 InvalidTraceCode, never 404. */
 @Injectable()
@@ -56,3 +57,30 @@ export class TransferApprovalNoPipe implements PipeTransform<unknown, string> {
     return parseTransferApprovalNo(value, 'approvalNo');
   }
 }
+
+/**
+ * The path parameters of the write routes: how each is read (its pipe: canonical form, or the named
+ * problem) and what OpenAPI shows of it. A write definition names its parameters by these names.
+ */
+export const PATH_PARAMS: Readonly<
+  Record<
+    string,
+    {
+      readonly pipe?: PipeTransform<unknown, string>;
+      readonly example: string;
+      readonly description?: string;
+    }
+  >
+> = {
+  code: { pipe: new TraceCodePipe(), example: EXAMPLE.traceCode },
+  no: { pipe: new ManifestNumberPipe(), example: EXAMPLE.manifestNo },
+  uscc: { pipe: new UsccPipe(), example: EXAMPLE.receiverUscc },
+  permitNo: { pipe: new PermitNoPipe(), example: EXAMPLE.permitNo },
+  alertId: {
+    pipe: new AlertIdPipe(),
+    example: 'overdue_manifest:20263301000001',
+    description: 'As GET /v1/alerts gives it',
+  },
+  approvalNo: { pipe: new TransferApprovalNoPipe(), example: '浙环危转〔2026〕12号' },
+  tokenId: { example: 'k3q9x2m7v4p8t6r1w5n0', description: 'The id part of the token' },
+};

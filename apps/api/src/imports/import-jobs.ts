@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock, type JsonObject } from '@wasteflow/event-store';
-import { requestHash, SubmitCommandsCommand, type BulkItem, type Principal } from '@wasteflow/ledger';
+import { LedgerCommands, requestHash, type BulkItem, type Principal } from '@wasteflow/ledger';
 import { LEDGER_BOOK_PROJECTION, LedgerBookQuery, ProjectionRunner } from '@wasteflow/projections';
-import { WRITE_ROUTES } from '../common/routes';
+import { WRITES } from '../writes/write-registry';
 import { ProblemDetailsFilter } from '../problems/problem-details.filter';
 import { ImportJobStore, type ImportJob, type RowCounts, type RowResult } from './import-job.store';
 import { isLedgerRow, Reconciler } from './import-reconcile';
@@ -64,7 +63,7 @@ export class ImportJobs {
   private readonly problems = new ProblemDetailsFilter();
 
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: LedgerCommands,
     private readonly store: ImportJobStore,
     private readonly book: LedgerBookQuery,
     private readonly projections: ProjectionRunner,
@@ -129,7 +128,7 @@ export class ImportJobs {
 
   /** @internal for JobRun */
   execute(items: BulkItem[]) {
-    return items.length ? this.commands.execute(new SubmitCommandsCommand(items)) : Promise.resolve([]);
+    return items.length ? this.commands.runBulk(items) : Promise.resolve([]);
   }
 
   /** @internal for JobRun */
@@ -285,7 +284,7 @@ class JobRun {
   }
 
   private generation(row: GenerationRow): BulkItem {
-    const { route } = WRITE_ROUTES['generate-waste'];
+    const { route } = WRITES['generate-waste'];
     return {
       type: 'generate-waste',
       input: row.body,
@@ -305,7 +304,7 @@ class JobRun {
       return undefined;
     }
     const traceCode = this.codeOf(row.sourceCode);
-    const { route } = WRITE_ROUTES['treat-waste'];
+    const { route } = WRITES['treat-waste'];
     return {
       type: 'treat-waste',
       input: { traceCode, ...row.body },

@@ -1,71 +1,27 @@
 import { Body, Controller, HttpCode, Logger, Post, Res, type Type } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { formatPosition, type JsonObject } from '@wasteflow/event-store';
-import {
-  isUseCaseType,
-  maxPosition,
-  requestHash,
-  SubmitCommandsCommand,
-  USE_CASE_TYPES,
-  type BulkItem,
-  type UseCaseType,
-} from '@wasteflow/ledger';
+import { LedgerCommands, maxPosition, requestHash, type BulkItem, type UseCaseType } from '@wasteflow/ledger';
 import { Allow } from '../access/access.decorators';
-import { CancelManifestItemDto } from '../cancel-manifest/cancel-manifest.dto';
-import { ConsolidateBatchesDto } from '../consolidate-batches/consolidate-batches.dto';
-import { CorrectMassItemDto } from '../correct-mass/correct-mass.dto';
-import { GenerateWasteDto } from '../generate-waste/generate-waste.dto';
-import { GrantPermitItemDto } from '../grant-permit/grant-permit.dto';
-import { IssueManifestDto } from '../issue-manifest/issue-manifest.dto';
-import { IssueTokenDto } from '../issue-token/issue-token.dto';
-import { PickUpManifestItemDto } from '../pick-up-manifest/pick-up-manifest.dto';
-import { HandOverManifestItemDto } from '../hand-over-manifest/hand-over-manifest.dto';
-import { ReceiveManifestItemDto } from '../receive-manifest/receive-manifest.dto';
-import { RegisterPartyDto } from '../register-party/register-party.dto';
-import { RevokePermitItemDto } from '../revoke-permit/revoke-permit.dto';
-import { SplitBatchItemDto } from '../split-batch/split-batch.dto';
-import { TreatWasteItemDto } from '../treat-waste/treat-waste.dto';
 import { parseIdempotencyKey } from '../common/idempotency-key';
 import { ApiProblems, ProblemDocumentDto } from '../common/openapi';
-import { ManifestNumberPipe, PermitNoPipe, TraceCodePipe, UsccPipe } from '../common/path-params';
-import { WRITE_ROUTES } from '../common/routes';
+import { PATH_PARAMS } from '../common/path-params';
 import { entropyOf, WriteRequest, type WriteRequestInfo } from '../common/write-request';
 import { LEDGER_POSITION_HEADER, writeBody } from '../common/write-response';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ProblemDetailsFilter } from '../problems/problem-details.filter';
+import { pathParamsOf } from '../writes/write-controller';
+import { BULK_TYPES, WRITES } from '../writes/write-registry';
 import { SubmitCommandsDto, SubmitCommandsResponseDto } from './submit-commands.dto';
 
-/** The body DTO of each bulk type: the single request's body plus its path parameters. */
-const ITEM_BODIES: Record<UseCaseType, Type<object>> = {
-  'register-party': RegisterPartyDto,
-  'grant-permit': GrantPermitItemDto,
-  'revoke-permit': RevokePermitItemDto,
-  'issue-token': IssueTokenDto,
-  'generate-waste': GenerateWasteDto,
-  'split-batch': SplitBatchItemDto,
-  'consolidate-batches': ConsolidateBatchesDto,
-  'issue-manifest': IssueManifestDto,
-  'pick-up-manifest': PickUpManifestItemDto,
-  'hand-over-manifest': HandOverManifestItemDto,
-  'receive-manifest': ReceiveManifestItemDto,
-  'cancel-manifest': CancelManifestItemDto,
-  'treat-waste': TreatWasteItemDto,
-  'correct-mass': CorrectMassItemDto,
-};
-
-/** Canonical form of each path parameter, as the single routes' pipes give it. */
-const PARAM_PIPES: Record<string, { transform(value: unknown): string }> = {
-  code: new TraceCodePipe(),
-  no: new ManifestNumberPipe(),
-  uscc: new UsccPipe(),
-  permitNo: new PermitNoPipe(),
-};
-
 const ITEM_KEYS = new Set(['type', 'idempotencyKey', 'body']);
+
+function isBulkType(value: unknown): value is UseCaseType {
+  return typeof value === 'string' && (BULK_TYPES as readonly string[]).includes(value);
+}
 
 interface ItemResult {
   index: number;
@@ -81,7 +37,7 @@ export class SubmitCommandsController {
   private readonly logger = new Logger('SubmitCommands');
   private readonly problems = new ProblemDetailsFilter();
 
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: LedgerCommands) {}
 
   @Post()
   @HttpCode(200)
@@ -110,7 +66,7 @@ export class SubmitCommandsController {
         results[index] = this.refused(index, typeof raw.type === 'string' ? raw.type : '', error);
       }
     }
-    const outcomes = await this.commands.execute(new SubmitCommandsCommand(accepted.map((a) => a.item)));
+    const outcomes = await this.commands.runBulk(accepted.map((a) => a.item));
     const written: { position: bigint }[] = [];
     accepted.forEach((a, i) => {
       const outcome = outcomes[i];
@@ -146,13 +102,14 @@ export class SubmitCommandsController {
         })),
       );
     const type = raw.type;
-    if (!isUseCaseType(type))
-      throw InvalidRequest.field('type', 'isIn', `type must be one of ${USE_CASE_TYPES.join(', ')}`);
+    if (!isBulkType(type))
+      throw InvalidRequest.field('type', 'isIn', `type must be one of ${BULK_TYPES.join(', ')}`);
+    const entry = WRITES[type];
     const idempotencyKey = parseIdempotencyKey(raw.idempotencyKey, 'idempotencyKey');
     const body = raw.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw InvalidRequest.field('body', 'isObject', 'body must be an object');
-    const dto = plainToInstance(ITEM_BODIES[type], body);
+    const dto = plainToInstance(entry.bulk as Type<object>, body);
     const errors = await validate(dto, {
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -160,14 +117,16 @@ export class SubmitCommandsController {
       validationError: { target: false, value: false },
     });
     if (errors.length > 0) throw InvalidRequest.fromValidationErrors(errors);
-    const { route, params: paramFields } = WRITE_ROUTES[type];
+    const { route } = entry;
     const params: Record<string, string> = {};
     const hashed: Record<string, unknown> = { ...(body as Record<string, unknown>) };
     const input: Record<string, unknown> = { ...dto };
-    for (const [param, field] of Object.entries(paramFields)) {
-      params[param] = PARAM_PIPES[param].transform((body as Record<string, unknown>)[field]);
+    for (const { name, field } of pathParamsOf(entry)) {
+      const raw = (body as Record<string, unknown>)[field];
+      const pipe = PATH_PARAMS[name].pipe;
+      params[name] = pipe ? pipe.transform(raw, { type: 'param', data: name }) : String(raw);
       delete hashed[field];
-      input[field] = params[param];
+      input[field] = params[name];
     }
     return {
       type,

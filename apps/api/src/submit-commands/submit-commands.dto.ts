@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject } from 'class-validator';
-import { USE_CASE_TYPES } from '@wasteflow/ledger';
 import { EXAMPLE } from '../common/examples';
 import { ProblemDocumentDto } from '../common/openapi';
+import { BULK_TYPES } from '../writes/write-registry';
 
 export const MAX_BULK_COMMANDS = 1000;
 
 export class CommandItemDto {
-  @ApiProperty({ enum: USE_CASE_TYPES, example: 'generate-waste' })
+  @ApiProperty({ enum: BULK_TYPES, example: 'generate-waste' })
   type!: string;
 
   @ApiProperty({

@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   batchStream,
   decideGenerateWaste,
@@ -8,8 +7,7 @@ import {
 } from '@wasteflow/domain';
 import { batchModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface GenerateWasteInput {
   readonly category: string;
@@ -98,14 +96,3 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
     };
   },
 };
-
-export class GenerateWasteCommand extends LedgerCommand<GenerateWasteInput, GenerateWasteResult> {}
-
-@CommandHandler(GenerateWasteCommand)
-export class GenerateWasteHandler implements ICommandHandler<GenerateWasteCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: GenerateWasteCommand) {
-    return this.runner.run(generateWaste, command.envelope, command.input);
-  }
-}

@@ -1,9 +1,7 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideRegisterFacility, parseUscc, partyStream } from '@wasteflow/domain';
 import { partyModel } from '../streams/stream-models';
 import { writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface RegisterFacilityInput {
   /** The party (path parameter). */
@@ -71,14 +69,3 @@ export const registerFacility: UseCase<RegisterFacilityInput, RegisterFacilityRe
     };
   },
 };
-
-export class RegisterFacilityCommand extends LedgerCommand<RegisterFacilityInput, RegisterFacilityResult> {}
-
-@CommandHandler(RegisterFacilityCommand)
-export class RegisterFacilityHandler implements ICommandHandler<RegisterFacilityCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: RegisterFacilityCommand) {
-    return this.runner.run(registerFacility, command.envelope, command.input);
-  }
-}

@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   batchStream,
   decideSplitBatch,
@@ -9,8 +8,7 @@ import {
 } from '@wasteflow/domain';
 import { batchModel } from '../streams/stream-models';
 import { actorUsccOf, batchWrites, kg } from '../use-case/plan-helpers';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UseCase } from '../use-case/use-case';
 
 export interface SplitBatchInput {
   /** The parent (path parameter). */
@@ -68,14 +66,3 @@ export const splitBatch: UseCase<SplitBatchInput, SplitBatchResult> = {
     };
   },
 };
-
-export class SplitBatchCommand extends LedgerCommand<SplitBatchInput, SplitBatchResult> {}
-
-@CommandHandler(SplitBatchCommand)
-export class SplitBatchHandler implements ICommandHandler<SplitBatchCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: SplitBatchCommand) {
-    return this.runner.run(splitBatch, command.envelope, command.input);
-  }
-}

@@ -1,0 +1,17 @@
+import { defineWrite } from '../writes/write-definition';
+import { SplitBatchDto, SplitBatchItemDto, SplitBatchResponseDto } from './split-batch.dto';
+
+export const splitBatchWrite = defineWrite({
+  type: 'split-batch',
+  route: 'POST /v1/batches/{code}/split',
+  tag: 'batches',
+  params: [
+    { name: 'code', field: 'traceCode', description: 'Trace code (case-insensitive, hyphens allowed)' },
+  ],
+  body: SplitBatchDto,
+  bulk: SplitBatchItemDto,
+  response: SplitBatchResponseDto,
+  summary: 'Split a batch → child codes (custodian)',
+  description:
+    'BatchSplit on the parent and BatchSplitOff creating each child; the remainder stays in the parent.',
+});

@@ -1,0 +1,100 @@
+import type { Type } from '@nestjs/common';
+import type { JsonObject } from '@wasteflow/event-store';
+import type { InputOf, UseCase, UseCaseOf, UseCaseType } from '@wasteflow/ledger';
+import type { WriteResponseDto } from '../common/openapi';
+
+/** A path parameter of a write route and the input field it fills (a bulk item carries that field). */
+export interface PathParam<F extends string = string> {
+  /** `{name}` in the route template; read by its pipe in PATH_PARAMS (common/path-params.ts). */
+  readonly name: string;
+  readonly field: F;
+  /** OpenAPI example and description, when not the parameter's usual ones. */
+  readonly example?: string;
+  readonly description?: string;
+}
+
+export type ResultOf<T extends UseCaseType> = UseCaseOf<T> extends UseCase<never, infer R> ? R : JsonObject;
+
+/**
+ * The HTTP side of one write use case, read by its generated route (writes/write-controller.ts), by
+ * POST /v1/commands, by OpenAPI and by the docs. Who may call it is the use case's `allowed`.
+ */
+export interface WriteDefinition<T extends UseCaseType = UseCaseType> {
+  readonly type: T;
+  /**
+   * Method and route template. The request hash of the idempotency records covers it (with the path
+   * parameters and the body): changing it for an existing use case makes every retry a 422.
+   */
+  readonly route: `POST /v1/${string}`;
+  /** The OpenAPI tag. */
+  readonly tag: string;
+  readonly params?: readonly PathParam[];
+  /** The body: a class-validator DTO with its @ApiProperty decorators (the same class for both). */
+  readonly body: Type<object>;
+  /**
+   * POST /v1/commands: the DTO of an item's body — the body plus its path parameters' fields (the body
+   * itself when the route has none) — or `false` when the use case is not offered in bulk.
+   */
+  readonly bulk: Type<object> | false;
+  /** The 201 body beyond the write fields: a DTO extending WriteResponseDto. */
+  readonly response: Type<WriteResponseDto>;
+  readonly summary: string;
+  readonly description?: string;
+  /** OpenAPI examples of the body (`@ApiBody` examples). */
+  readonly examples?: Readonly<Record<string, { readonly summary?: string; readonly value: unknown }>>;
+  /** After a successful write (not a refusal): e.g. forget a revoked token in this instance at once. */
+  readonly after?: (input: InputOf<T>, get: <S>(service: Type<S>) => S) => void;
+}
+
+type KeysMissing<Have, Want> = Exclude<keyof Want, keyof Have>;
+type Lacking<Name extends string, Missing> = [Missing] extends [never]
+  ? unknown
+  : { readonly [K in Name]: Missing };
+
+/**
+ * The type checks of a definition: the body DTO with the path parameters' fields, and the bulk item DTO,
+ * give every field of the use case's input; the response DTO declares every field of its result. So
+ * neither the input nor the answer can drift from what the validation and OpenAPI say.
+ */
+type Checked<T extends UseCaseType, F extends string, B, K, R> = Lacking<
+  'bodyDtoLacks',
+  KeysMissing<B & Record<F, unknown>, InputOf<T>>
+> &
+  Lacking<'bulkDtoLacks', KeysMissing<K, InputOf<T>>> &
+  Lacking<'responseDtoLacks', KeysMissing<R, ResultOf<T>>>;
+
+/** A write use case's HTTP definition, checked against its ledger use case (see `Checked`). */
+export function defineWrite<
+  T extends UseCaseType,
+  B extends object,
+  R extends WriteResponseDto,
+  F extends string = never,
+  K = InputOf<T>,
+>(
+  definition: WriteDefinition<T> & {
+    readonly params?: readonly PathParam<F>[];
+    readonly body: Type<B>;
+    readonly bulk: Type<K> | false;
+    readonly response: Type<R>;
+  } & Checked<T, F, B, K, R>,
+): WriteDefinition<T> {
+  return definition;
+}
+
+/**
+ * A use case still served by its own controller (the form before the registry): its route and
+ * parameters for the request hash and POST /v1/commands, and its bulk item DTO.
+ */
+export interface ControllerWrite<T extends UseCaseType = UseCaseType> {
+  readonly type: T;
+  readonly controller: Type<unknown>;
+  readonly route: `POST /v1/${string}`;
+  readonly params?: readonly PathParam[];
+  readonly bulk: Type<object> | false;
+}
+
+export type WriteEntry<T extends UseCaseType = UseCaseType> = WriteDefinition<T> | ControllerWrite<T>;
+
+export function isControllerWrite(entry: WriteEntry): entry is ControllerWrite {
+  return 'controller' in entry;
+}

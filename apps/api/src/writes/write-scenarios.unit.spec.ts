@@ -1,0 +1,260 @@
+import { batchStream, partyStream } from '@wasteflow/domain';
+import {
+  aBatch,
+  aHazardousBatch,
+  aRegisteredGenerator,
+  at,
+  fixtureEditions,
+  GENERATOR,
+  HANGZHOU_REGULATOR,
+  OTHER_GENERATOR,
+  traceCodeOf,
+} from '@wasteflow/domain/testing';
+import type { Principal } from '@wasteflow/ledger';
+import { WriteScenario } from './testing/write-scenario';
+
+/**
+ * Behaviour of write use cases at the registry level (writes/testing/write-scenario.ts): given streams,
+ * when a request, then events or the problem document — the route's own validation, pipes, access rule
+ * and error filter over an in-memory store, no socket. The same checks over HTTP stay in test/.
+ */
+const generator: Principal = { kind: 'party', tokenId: 'tok_gen', partyUscc: GENERATOR };
+const stranger: Principal = { kind: 'party', tokenId: 'tok_other', partyUscc: OTHER_GENERATOR };
+const hangzhou: Principal = { kind: 'regulator', ...HANGZHOU_REGULATOR };
+const ningbo: Principal = {
+  kind: 'regulator',
+  tokenId: 'tok_nb',
+  districts: ['3302'],
+  categories: ['hazardous'],
+};
+const admin: Principal = { kind: 'admin', tokenId: 'tok_admin' };
+
+const options = { decideOptions: { catalogues: fixtureEditions() } };
+const hazardous = { category: 'hazardous', wasteCode: '900-249-08', massKg: 1000, occurredAt: at('10:00') };
+
+async function withGenerator(): Promise<WriteScenario> {
+  return new WriteScenario(options).given({ [partyStream(GENERATOR)]: aRegisteredGenerator() });
+}
+
+describe('write scenarios: generate-waste', () => {
+  it('a registered generator records a batch: WasteGenerated in a new batch stream, the route’s 201 body', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({
+      type: 'generate-waste',
+      principal: generator,
+      body: hazardous,
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.events).toEqual([
+      expect.objectContaining({ stream: `batch-${String(answer.body.traceCode)}`, type: 'WasteGenerated' }),
+    ]);
+    expect(answer.body).toMatchObject({
+      category: 'hazardous',
+      massKg: 1000,
+      generatorUscc: GENERATOR,
+      stream: `batch-${String(answer.body.traceCode)}`,
+      revision: '0',
+    });
+  });
+
+  it('a field the DTO does not know is 400 naming it; nothing appended', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({
+      type: 'generate-waste',
+      principal: generator,
+      body: { ...hazardous, colour: 'black' },
+    });
+    expect(answer).toMatchObject({ status: 400, events: [] });
+    expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'colour' })]);
+  });
+
+  it('a mass with four decimals is 400 isMassKg on massKg', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({
+      type: 'generate-waste',
+      principal: generator,
+      body: { ...hazardous, massKg: 1.2345 },
+    });
+    expect(answer).toMatchObject({ status: 400, events: [] });
+    expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'massKg', rule: 'isMassKg' })]);
+  });
+
+  it('a regulator token may not record waste: 403 forbidden before the body is looked at', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({ type: 'generate-waste', principal: hangzhou, body: {} });
+    expect(answer).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
+  });
+
+  it('without an Idempotency-Key: 400 naming the header', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({
+      type: 'generate-waste',
+      principal: generator,
+      body: hazardous,
+      idempotencyKey: undefined,
+    });
+    expect(answer).toMatchObject({ status: 400, events: [] });
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({ field: 'Idempotency-Key', rule: 'idempotency-key-required' }),
+    ]);
+  });
+
+  it('the same key and body answers the first answer again and appends nothing; another body is 422', async () => {
+    const scenario = await withGenerator();
+    const first = await scenario.when({
+      type: 'generate-waste',
+      principal: generator,
+      body: hazardous,
+      idempotencyKey: 'k-1',
+    });
+    // the same body with its keys in another order is the same request (canonical JSON)
+    const reordered = Object.fromEntries(Object.entries(hazardous).reverse());
+    const again = await scenario.when({
+      type: 'generate-waste',
+      principal: generator,
+      body: reordered,
+      idempotencyKey: 'k-1',
+    });
+    expect(again).toEqual({ ...first, events: [] });
+    const other = await scenario.when({
+      type: 'generate-waste',
+      principal: generator,
+      body: { ...hazardous, massKg: 999 },
+      idempotencyKey: 'k-1',
+    });
+    expect(other).toMatchObject({ status: 422, body: { rule: 'idempotency-key-reused' }, events: [] });
+  });
+});
+
+describe('write scenarios: split-batch', () => {
+  const batch = aHazardousBatch();
+  const code = traceCodeOf(batch);
+  const given = () =>
+    new WriteScenario(options).given({
+      [partyStream(GENERATOR)]: aRegisteredGenerator(),
+      [batchStream(code)]: batch,
+    });
+
+  it('the custodian splits: BatchSplit on the parent and BatchSplitOff creating each child', async () => {
+    const answer = await (
+      await given()
+    ).when({
+      type: 'split-batch',
+      principal: generator,
+      body: { traceCode: code.toLowerCase(), partsKg: [400, 250.5], occurredAt: at('11:00') },
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.events.map((e) => e.type)).toEqual(['BatchSplit', 'BatchSplitOff', 'BatchSplitOff']);
+    expect(answer.events[0].stream).toBe(batchStream(code));
+    expect(answer.body).toMatchObject({ traceCode: code, partsKg: [400, 250.5], remainingKg: 349.5 });
+  });
+
+  it('a malformed trace code is 400 naming the path parameter, never 404', async () => {
+    const answer = await (
+      await given()
+    ).when({
+      type: 'split-batch',
+      principal: generator,
+      body: { traceCode: 'not-a-code', partsKg: [1], occurredAt: at('11:00') },
+    });
+    expect(answer).toMatchObject({ status: 400, events: [] });
+    expect(JSON.stringify(answer.body)).toContain('code');
+  });
+
+  it('parts above the held mass are refused by the domain; nothing appended', async () => {
+    const answer = await (
+      await given()
+    ).when({
+      type: 'split-batch',
+      principal: generator,
+      body: { traceCode: code, partsKg: [600, 600], occurredAt: at('11:00') },
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.events).toEqual([]);
+  });
+
+  it('another’s batch and an unknown batch are the same 403 to a party; nothing appended', async () => {
+    const scenario = await given();
+    const others = await scenario.when({
+      type: 'split-batch',
+      principal: stranger,
+      body: { traceCode: code, partsKg: [100], occurredAt: at('11:00') },
+    });
+    const unknown = await scenario.when({
+      type: 'split-batch',
+      principal: generator,
+      body: {
+        traceCode: traceCodeOf(aBatch({ randomPart: 'ZZZZZZZZ' })),
+        partsKg: [100],
+        occurredAt: at('11:00'),
+      },
+    });
+    expect(others).toMatchObject({ status: 403, events: [] });
+    expect(unknown).toMatchObject({ status: 403, body: { rule: others.body.rule }, events: [] });
+  });
+});
+
+describe('write scenarios: register-facility', () => {
+  const facility = {
+    facilityCode: 'ZJ-330106-F001',
+    operations: ['R5'],
+    validFrom: '2025-01-01',
+    validTo: '2027-12-31',
+  };
+
+  it('the regulator of the party’s region registers a facility: FacilityRegistered on the party', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({
+      type: 'register-facility',
+      principal: hangzhou,
+      body: { uscc: GENERATOR, ...facility },
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.events).toEqual([
+      expect.objectContaining({ stream: partyStream(GENERATOR), type: 'FacilityRegistered' }),
+    ]);
+  });
+
+  it('a regulator of another region: 403 outside-jurisdiction', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({
+      type: 'register-facility',
+      principal: ningbo,
+      body: { uscc: GENERATOR, ...facility },
+    });
+    expect(answer).toMatchObject({ status: 403, body: { rule: 'outside-jurisdiction' }, events: [] });
+  });
+
+  it('an admin token may not: 403 forbidden', async () => {
+    const answer = await (
+      await withGenerator()
+    ).when({
+      type: 'register-facility',
+      principal: admin,
+      body: { uscc: GENERATOR, ...facility },
+    });
+    expect(answer).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
+  });
+
+  it('the same code twice: 409 facility-already-registered', async () => {
+    const scenario = await withGenerator();
+    await scenario.when({
+      type: 'register-facility',
+      principal: hangzhou,
+      body: { uscc: GENERATOR, ...facility },
+    });
+    const answer = await scenario.when({
+      type: 'register-facility',
+      principal: hangzhou,
+      body: { uscc: GENERATOR, ...facility },
+    });
+    expect(answer).toMatchObject({ status: 409, body: { rule: 'facility-already-registered' }, events: [] });
+  });
+});
