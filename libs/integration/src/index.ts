@@ -31,18 +31,18 @@ export {
 
 export { normaliseHost, webhookSettingsOf, type WebhookSettings } from './webhooks/webhook-settings';
 export { WEBHOOK_METRICS_REGISTRY, WEBHOOK_SETTINGS } from './webhooks/webhook.tokens';
+export { WebhookStore } from './webhooks/webhook.store';
 export {
   newSecret,
   principalOf,
   SECRET_OVERLAP_MS,
   signingSecrets,
-  WebhookStore,
   type DeliveryAttempt,
   type SubscriberScope,
   type Subscription,
   type SubscriptionChange,
   type SubscriptionStatus,
-} from './webhooks/webhook.store';
+} from './webhooks/webhook.subscription';
 export { WebhookMetrics } from './webhooks/webhook-metrics';
 export {
   afterFailure,

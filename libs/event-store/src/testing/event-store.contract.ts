@@ -1,3 +1,5 @@
+// Longer than our ~400 lines on purpose: the one contract every EventStore adapter is tested against, read as
+// one specification (each adapter's int spec runs it).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DuplicateEventId, EventStoreError, StreamNotFound, WrongExpectedRevision } from '../errors';
 import type {

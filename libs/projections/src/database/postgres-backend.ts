@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Increment, RowValues, TableChanges } from '../runner/row-changes';
-import type { CompiledColumn, CompiledTable } from '../runner/table';
+import type { RowValues } from '../runner/row-changes';
+import type { CompiledTable } from '../runner/table';
 import {
   CHECKPOINT_TABLE,
   LEASE_TABLE,
@@ -18,8 +18,9 @@ import {
   type LeaseRecord,
   type ReadModelBackend,
 } from './backend';
-import { decodeRow, encodeValue, toBigint } from './codec';
+import { decodeRow, toBigint } from './codec';
 import { quoteIdentifier } from './migration-helpers';
+import { PostgresRows } from './postgres-rows';
 import { SqlBuilder } from './sql';
 
 type Row = Record<string, unknown>;
@@ -54,17 +55,12 @@ const WAIT_RAN_OUT = new Set(['55P03', '57014']);
 /**
  * PostgreSQL through the DataSource's pool. A batch is one transaction on one connection: the fencing
  * UPDATE first (it row-locks the lease, so a takeover waits until we are done), the row changes, then
- * the checkpoints.
- *
- * Rows travel as one array per column (`INSERT … SELECT * FROM unnest($1::text[], $2::bigint[], …)`):
- * one short statement whatever the row count, which PostgreSQL parses and plans once and node-postgres
- * serializes quickly, where a multi-row VALUES list costs a bound parameter per value.
+ * the checkpoints. The row statements themselves (one array per column) are postgres-rows.ts.
  */
 export class PostgresReadModelBackend implements ReadModelBackend {
   readonly kind = 'postgres' as const;
   private readonly sql: SqlBuilder;
-  /** Column name → SQL type (as `format_type` spells it), per table, read from the catalog once. */
-  private readonly columnTypes = new Map<string, Promise<Map<string, string>>>();
+  private readonly rows: PostgresRows;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -72,6 +68,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     private readonly timeouts: LeaseWorkTimeouts = DEFAULT_LEASE_WORK_TIMEOUTS,
   ) {
     this.sql = new SqlBuilder('postgres', schema);
+    this.rows = new PostgresRows(dataSource, schema, this.sql);
   }
 
   static fromDataSource(
@@ -87,7 +84,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
 
   async load(table: CompiledTable, keys: readonly RowValues[]): Promise<RowValues[]> {
     if (keys.length === 0) return [];
-    const { match, parameters } = await this.keyMatch(table, keys);
+    const { match, parameters } = await this.rows.keyMatch(table, keys);
     const raw: Row[] = await this.dataSource.query(
       `SELECT ${this.sql.selectColumns(table)} FROM ${this.sql.table(table.name)} WHERE ${match}`,
       parameters,
@@ -122,7 +119,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
 
   async commit(batch: BatchCommit): Promise<void> {
     // Catalog reads happen before the transaction opens, so it stays as short as the writes.
-    for (const change of batch.changes) await this.types(change.table);
+    for (const change of batch.changes) await this.rows.types(change.table);
     await this.transaction(batch.fence, async (runner) => {
       if (batch.generations && batch.generations.size > 0) {
         // The fence above row-locked the lease, and a swap locks it first too: this read cannot race one.
@@ -132,7 +129,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
         );
         checkGenerations(batch.generations, new Map(rows.map((r) => [String(r.name), Number(r.generation)])));
       }
-      for (const change of batch.changes) await this.writeChanges(runner, change);
+      for (const change of batch.changes) await this.rows.writeChanges(runner, change);
       batch.beforeCheckpoint?.();
       if (batch.checkpoints.size > 0) {
         const names = [...batch.checkpoints.keys()];
@@ -169,12 +166,13 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       await this.dataSource.query(
         `CREATE TABLE ${this.sql.table(shadow.name)} (LIKE ${this.sql.table(live.name)} INCLUDING ALL)`,
       );
-      this.columnTypes.delete(shadow.name);
+      this.rows.forget(shadow.name);
     }
   }
 
   async dropShadows(pairs: readonly ShadowPair[]): Promise<void> {
-    for (const { shadow } of pairs) await this.dataSource.query(`DROP TABLE IF EXISTS ${this.sql.table(shadow.name)}`);
+    for (const { shadow } of pairs)
+      await this.dataSource.query(`DROP TABLE IF EXISTS ${this.sql.table(shadow.name)}`);
   }
 
   async swap(request: SwapRequest): Promise<SwapOutcome> {
@@ -186,20 +184,25 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       // report it), never hang behind it.
       await runner.query(`SELECT set_config('lock_timeout', '10000ms', true)`);
       // The live writer's lease row first, as its commits lock it first: the swap and a commit serialize.
-      await runner.query(`SELECT 1 FROM ${this.sql.table(LEASE_TABLE)} WHERE name = $1 FOR UPDATE`, [request.lease]);
+      await runner.query(`SELECT 1 FROM ${this.sql.table(LEASE_TABLE)} WHERE name = $1 FOR UPDATE`, [
+        request.lease,
+      ]);
       const names = request.projections.map((p) => p.name);
       const live: Row[] = await runner.query(
         `SELECT name, position FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = ANY($1::text[]) FOR UPDATE`,
         [names],
       );
       let behind = 0n;
-      for (const row of live) if (toBigint(row.position) > request.position && toBigint(row.position) > behind) behind = toBigint(row.position);
+      for (const row of live)
+        if (toBigint(row.position) > request.position && toBigint(row.position) > behind)
+          behind = toBigint(row.position);
       if (behind > 0n) {
         await runner.rollbackTransaction();
         return { swapped: false, behind };
       }
       for (const projection of request.projections) {
-        for (const { live: table, shadow } of projection.tables) await this.swapTable(runner, table.name, shadow.name);
+        for (const { live: table, shadow } of projection.tables)
+          await this.swapTable(runner, table.name, shadow.name);
         await runner.query(
           `INSERT INTO ${this.sql.table(CHECKPOINT_TABLE)} AS cur (name, position, updated_at, version, generation, failure)
            VALUES ($1, $2, CURRENT_TIMESTAMP, $3, 1, NULL)
@@ -207,13 +210,15 @@ export class PostgresReadModelBackend implements ReadModelBackend {
              version = excluded.version, generation = cur.generation + 1, failure = NULL`,
           [projection.name, request.position.toString(), projection.version],
         );
-        await runner.query(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = $1`, [projection.shadowCheckpoint]);
+        await runner.query(`DELETE FROM ${this.sql.table(CHECKPOINT_TABLE)} WHERE name = $1`, [
+          projection.shadowCheckpoint,
+        ]);
       }
       await runner.commitTransaction();
       for (const projection of request.projections)
         for (const { live: table, shadow } of projection.tables) {
-          this.columnTypes.delete(table.name);
-          this.columnTypes.delete(shadow.name);
+          this.rows.forget(table.name);
+          this.rows.forget(shadow.name);
         }
       return { swapped: true };
     } catch (error) {
@@ -250,7 +255,9 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       const match = before.find((b) => b.shape === index.shape && !taken.has(b.name));
       if (!match || match.name === index.name) continue;
       taken.add(match.name);
-      await runner.query(`ALTER INDEX ${quoteIdentifier(this.schema)}.${quoteIdentifier(index.name)} RENAME TO ${quoteIdentifier(match.name)}`);
+      await runner.query(
+        `ALTER INDEX ${quoteIdentifier(this.schema)}.${quoteIdentifier(index.name)} RENAME TO ${quoteIdentifier(match.name)}`,
+      );
     }
   }
 
@@ -340,25 +347,16 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     return rows.map((raw) => decodeRow(table, raw));
   }
 
-  private async transaction(fence: Fence, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
-    const runner = this.dataSource.createQueryRunner('master');
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      await this.boundLeaseWork(runner);
+  /** A batch's transaction: lease work first renews (fences) the lease, then `work`. */
+  private transaction(fence: Fence, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    return this.bounded(async (runner) => {
       // Synchronous commit stays on. With it off, a server crash could drop a commit we were told had
       // happened while this process lives on, its in-memory checkpoint past events never written.
       if (!(await this.renew(runner, fence.lease, fence.owner, fence.token, fence.renewTo))) {
         throw new LeaseLost(fence.lease, fence.owner, fence.token);
       }
       await work(runner);
-      await runner.commitTransaction();
-    } catch (error) {
-      await rollbackQuietly(runner);
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   /** For this transaction only (set_config's `true`): see LeaseWorkTimeouts. */
@@ -384,110 +382,6 @@ export class PostgresReadModelBackend implements ReadModelBackend {
       true,
     );
     return result.affected === 1;
-  }
-
-  private async writeChanges(runner: Executor, change: TableChanges): Promise<void> {
-    const { table } = change;
-    if (change.deletes.length > 0) {
-      const { match, parameters } = await this.keyMatch(table, change.deletes);
-      await runner.query(`DELETE FROM ${this.sql.table(table.name)} WHERE ${match}`, parameters);
-    }
-    if (change.upserts.length > 0) {
-      const set = table.valueColumns.map(
-        (c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`,
-      );
-      await this.insertRows(
-        runner,
-        table,
-        change.upserts,
-        set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING',
-      );
-    }
-    const bySignature = new Map<string, Increment[]>();
-    for (const increment of change.increments) {
-      const signature = Object.keys(increment.delta).join(',');
-      const group = bySignature.get(signature);
-      if (group) group.push(increment);
-      else bySignature.set(signature, [increment]);
-    }
-    for (const [signature, group] of bySignature) {
-      const deltas =
-        signature === '' ? [] : signature.split(',').map((p) => table.byProperty.get(p) as CompiledColumn);
-      const set = deltas.map((c) => {
-        const name = quoteIdentifier(c.column);
-        return `${name} = COALESCE(cur.${name}, 0) + excluded.${name}`;
-      });
-      await this.insertRows(
-        runner,
-        table,
-        group.map((increment) => increment.insertRow),
-        set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING',
-      );
-    }
-  }
-
-  private async insertRows(
-    runner: Executor,
-    table: CompiledTable,
-    rows: readonly RowValues[],
-    onConflict: string,
-  ): Promise<void> {
-    const types = await this.types(table);
-    const columns = table.columns.map((c) => quoteIdentifier(c.column)).join(', ');
-    const arrays = table.columns.map((c, i) => `$${i + 1}::${types.get(c.column)}[]`).join(', ');
-    const keys = table.keyColumns.map((c) => quoteIdentifier(c.column)).join(', ');
-    await runner.query(
-      `INSERT INTO ${this.sql.table(table.name)} AS cur (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT (${keys}) ${onConflict}`,
-      table.columns.map((column) => rows.map((row) => encodeValue('postgres', column, row[column.property]))),
-    );
-  }
-
-  private async keyMatch(
-    table: CompiledTable,
-    keys: readonly RowValues[],
-  ): Promise<{ match: string; parameters: unknown[] }> {
-    const types = await this.types(table);
-    const parameters = table.keyColumns.map((column) =>
-      keys.map((key) => encodeValue('postgres', column, key[column.property])),
-    );
-    if (table.keyColumns.length === 1) {
-      const [column] = table.keyColumns;
-      return {
-        match: `${quoteIdentifier(column.column)} = ANY($1::${types.get(column.column)}[])`,
-        parameters,
-      };
-    }
-    const names = table.keyColumns.map((c) => quoteIdentifier(c.column)).join(', ');
-    const arrays = table.keyColumns.map((c, i) => `$${i + 1}::${types.get(c.column)}[]`).join(', ');
-    return { match: `(${names}) IN (SELECT * FROM unnest(${arrays}))`, parameters };
-  }
-
-  /** The table's SQL column types, checked against its definition: a missing column fails here, clearly. */
-  private types(table: CompiledTable): Promise<Map<string, string>> {
-    let types = this.columnTypes.get(table.name);
-    if (!types) {
-      types = this.readTypes(table);
-      this.columnTypes.set(table.name, types);
-      types.catch(() => this.columnTypes.delete(table.name));
-    }
-    return types;
-  }
-
-  private async readTypes(table: CompiledTable): Promise<Map<string, string>> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
-         FROM pg_attribute a
-        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
-      [`${quoteIdentifier(this.schema)}.${quoteIdentifier(table.name)}`],
-    );
-    const types = new Map(rows.map((row) => [String(row.name), String(row.type)]));
-    const missing = table.columns.filter((c) => !types.has(c.column)).map((c) => c.column);
-    if (missing.length > 0) {
-      throw new Error(
-        `Read-model table ${this.schema}.${table.name} ${types.size === 0 ? 'does not exist' : `lacks column(s) ${missing.join(', ')}`}: is its migration listed?`,
-      );
-    }
-    return types;
   }
 }
 
