@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { runCli } from '../apps/cli/src/cli';
 import type { CliIo } from '../apps/cli/src/cli-context';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
-import { storesFor } from './support/fixtures';
+import { PARTIES, storesFor } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 
 /** `wasteflow import` against the real app listening on a port: progress bar, summary, report, re-run. */
@@ -40,14 +40,14 @@ describe.each(storesFor(SUITE).slice(0, 1))(`${SUITE} (%s)`, (kind) => {
     url = await app.t.app.getUrl();
   });
 
-  async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  async function cli(
+    args: string[],
+    token = app.world.tokens.generator as string,
+  ): Promise<{ code: number; out: string[]; err: string[] }> {
     const out: string[] = [];
     const err: string[] = [];
     const io: CliIo = { env: {}, out: (t) => out.push(t), err: (t) => err.push(t) };
-    const code = await runCli(
-      ['import', ...args, '--api', url, '--token', app.world.tokens.generator as string],
-      io,
-    );
+    const code = await runCli(['import', ...args, '--api', url, '--token', token], io);
     return { code, out, err };
   }
 
@@ -79,6 +79,12 @@ describe.each(storesFor(SUITE).slice(0, 1))(`${SUITE} (%s)`, (kind) => {
     expect(second.out.at(-1)).toMatch(
       /done: 0 applied, 1200 already applied, 0 matched, 0 to be recorded by others, 0 refused of 1200$/,
     );
+    // an admin on the generator's behalf: the generator's keys, so nothing again
+    const byAdmin = await cli([file, '--party', PARTIES.generator.uscc], app.t.adminToken);
+    expect(byAdmin.code).toBe(0);
+    expect(byAdmin.out.at(-1)).toMatch(/done: 0 applied, 1200 already applied, .* refused of 1200$/);
+    const adminWithoutParty = await cli([file], app.t.adminToken);
+    expect(adminWithoutParty.code).toBe(1);
   }, 300_000);
 
   it('exits 1 naming the rows of a refused file', async () => {

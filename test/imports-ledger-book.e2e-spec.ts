@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { verifyStreamIntegrity } from '@wasteflow/event-store';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
   AT,
@@ -7,8 +8,10 @@ import {
   expect201,
   expectHeadUnchanged,
   expectProblem,
+  extraUscc,
   send,
   storesFor,
+  streamEvents,
   treatmentBody,
 } from './support/fixtures';
 import { binary, type Binary } from './support/import-sheets';
@@ -51,10 +54,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   let exported: Buffer;
   let codes: { shipped: string; own: string; manifestNo: string };
 
-  const token = (app: SeededApp, who: 'generator' | 'regulator' = 'generator') =>
-    `Bearer ${app.world.tokens[who] as string}`;
-  const post = (app: SeededApp, body: Buffer, type = XLSX) =>
-    app.t.http.post('/v1/imports').set('Authorization', token(app)).set('Content-Type', type).send(body);
+  type Who = 'generator' | 'regulator' | 'admin';
+  const token = (app: SeededApp, who: Who = 'generator') => `Bearer ${app.world.tokens[who] as string}`;
+  const post = (app: SeededApp, body: Buffer, type = XLSX, who: Who = 'generator', query = '') =>
+    app.t.http
+      .post(`/v1/imports${query}`)
+      .set('Authorization', token(app, who))
+      .set('Content-Type', type)
+      .send(body);
 
   async function finished(app: SeededApp, id: string): Promise<Record<string, unknown>> {
     for (let i = 0; i < 600; i++) {
@@ -66,8 +73,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     throw new Error(`import ${id} did not finish`);
   }
 
-  async function imported(app: SeededApp, body: Buffer, type = XLSX) {
-    const res = await post(app, body, type);
+  async function imported(app: SeededApp, body: Buffer, type = XLSX, who: Who = 'generator', query = '') {
+    const res = await post(app, body, type, who, query);
     expect(res.status).toBe(202);
     const done = await finished(app, res.body.importId as string);
     return { done, report: await report(app, res.body.importId as string) };
@@ -210,7 +217,29 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ]);
 
     await registerFacility(fresh);
-    const second = await imported(fresh, exported);
+    // the second run by an admin on the generator's behalf: the generator's rules, the generator's keys
+    const refusals = [
+      await post(fresh, exported, XLSX, 'admin'),
+      await post(fresh, exported, XLSX, 'admin', '?party=91330106MA2GEN00X'),
+      await post(fresh, exported, XLSX, 'admin', `?party=${PARTIES.otherGenerator.uscc.slice(0, 17)}0`),
+      await post(fresh, exported, XLSX, 'generator', `?party=${PARTIES.otherGenerator.uscc}`),
+      await post(fresh, exported, XLSX, 'regulator', `?party=${G}`),
+    ];
+    const named = (r: { status: number; body: { errors?: { field: string; rule: string }[] } }) => [
+      r.status,
+      r.body.errors?.[0]?.field,
+      r.body.errors?.[0]?.rule,
+    ];
+    expect(refusals.map(named)).toEqual([
+      [400, 'party', 'required'],
+      [400, 'party', expect.any(String)],
+      [400, 'party', expect.any(String)],
+      [400, 'party', 'ownParty'],
+      [403, undefined, undefined],
+    ]);
+    const unknown = await post(fresh, exported, XLSX, 'admin', `?party=${extraUscc('330106', 9)}`);
+    expectProblem(unknown, 404, { rule: 'party-not-found' });
+    const second = await imported(fresh, exported, XLSX, 'admin', `?party=${G}`);
     expect(second.done).toMatchObject({
       status: 'done',
       rows: 8,
@@ -259,6 +288,16 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     );
     expect(appended.map((e) => e.type).sort()).toEqual(['WasteGenerated', 'WasteGenerated', 'WasteUtilised']);
     const utilised = appended.find((e) => e.type === 'WasteUtilised');
+    // recorded by the admin on the generator's behalf; the generations by the generator's own import
+    expect(utilised?.metadata).toMatchObject({
+      actor: expect.stringMatching(/^admin:/),
+      onBehalfOf: `party:${G}`,
+    });
+    for (const e of appended.filter((x) => x.type === 'WasteGenerated'))
+      expect(e.metadata).toMatchObject({ actor: `party:${G}` });
+    // the metadata naming the admin is part of the hash chain, which still verifies
+    const chain = verifyStreamIntegrity(await streamEvents(t, utilised?.stream as string));
+    expect(chain).toMatchObject({ verified: true, firstBreak: null });
     expect(utilised?.data).toMatchObject({
       traceCode: codeOf.get(codes.own),
       massGrams: 2_500,

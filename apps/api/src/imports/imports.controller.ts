@@ -2,7 +2,9 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from 
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
+import { PartyNotFound, parseUscc } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
+import { LedgerBookQuery } from '@wasteflow/projections';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
@@ -79,12 +81,13 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export class ImportsController {
   constructor(
     private readonly jobs: ImportJobs,
+    private readonly book: LedgerBookQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
   @HttpCode(202)
-  @Allow('party')
+  @Allow('party', 'admin')
   @ApiBearerAuth()
   @ApiConsumes(CSV_TYPE, XLSX_TYPE)
   @ApiOperation({
@@ -96,16 +99,18 @@ export class ImportsController {
       'Otherwise the rows are applied in the background, tables 1, 2, 4, 3, 5, each by time: 202 with the import to poll. Table 1 rows are generations, table 4 rows the party’s own treatments ' +
       '(the who-may-treat rule judges them: the receiver role or a registered facility); rows of tables 2, 3 and 5 are acts recorded by the ledger itself or by other parties: ' +
       '`matched` when the ledger book has them, else `unmatched` with who records them (待承运单位记录 / 待接收单位记录) — nothing is invented. Each applied row has an Idempotency-Key derived from the party, ' +
-      'the table and the row, so a second run applies nothing (already-applied); the event of a row carries `import:<file>:[table:<n>:]row:<n>` as its correlation id.',
+      'the table and the row, so a second run applies nothing (already-applied); the event of a row carries `import:<file>:[table:<n>:]row:<n>` as its correlation id. ' +
+      'An admin imports on behalf of a registered party with `party=<USCC>`: the rules judge the party, its keys are the party’s, the events name the admin as their actor (metadata `actor: admin:<token>`, `onBehalfOf: party:<USCC>`).',
   })
   @ApiProblems(400, 401, 403, 409, 413, 415, 422)
   async create(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
     @Query('dryRun') dryRun: string | undefined,
+    @Query('party') party: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (principal.kind !== 'party') throw new Error('unreachable: @Allow(party)');
+    const importer = await this.importer(principal, party);
     if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false')
       throw InvalidRequest.field('dryRun', 'isBoolean', 'dryRun must be true or false');
     const body = request.body;
@@ -134,9 +139,9 @@ export class ImportsController {
           .slice(0, 100),
       };
     }
-    const running = await this.jobs.running(principal.partyUscc);
+    const running = await this.jobs.running(importer.partyUscc);
     if (running) throw new ImportRunning(running);
-    const job = await this.jobs.start(principal, plan, this.clock.now());
+    const job = await this.jobs.start(importer, plan, this.clock.now());
     void reply.header('location', `/v1/imports/${job.id}`);
     return this.view(job);
   }
@@ -172,6 +177,36 @@ export class ImportsController {
       .header('content-type', XLSX_TYPE)
       .header('content-disposition', `attachment; filename="import-${job.id}.xlsx"`)
       .send(body);
+  }
+
+  /**
+   * Whose commands the rows are: a party's own (`party`, if given, must be itself), or — for an admin, who
+   * must name one — a registered party's, recorded by the admin on its behalf.
+   */
+  private async importer(
+    principal: Principal,
+    party: string | undefined,
+  ): Promise<Extract<Principal, { kind: 'party' }>> {
+    if (principal.kind === 'party') {
+      if (party !== undefined && party !== principal.partyUscc)
+        throw InvalidRequest.field('party', 'ownParty', 'a party imports its own records: leave party out');
+      return principal;
+    }
+    if (principal.kind !== 'admin') throw new Error('unreachable: @Allow(party, admin)');
+    if (party === undefined || party === '')
+      throw InvalidRequest.field(
+        'party',
+        'required',
+        'an admin imports on behalf of a party: give party=<USCC>',
+      );
+    const uscc = parseUscc(party, 'party');
+    if (!(await this.book.party(uscc))) throw new PartyNotFound(uscc, 'party');
+    return {
+      kind: 'party',
+      tokenId: principal.tokenId,
+      partyUscc: uscc,
+      onBehalfOf: { kind: 'admin', tokenId: principal.tokenId },
+    };
   }
 
   private async view(job: ImportJob) {

@@ -21,6 +21,8 @@ export interface ImportOptions {
   readonly token?: string;
   readonly dryRun?: boolean;
   readonly report?: string;
+  /** With an admin token: the party whose records these are (recorded by the admin on its behalf). */
+  readonly party?: string;
   /** Between two polls of the import (default 500 ms). */
   readonly pollMs?: number;
 }
@@ -50,12 +52,16 @@ export async function runImport(
   options: ImportOptions,
 ): Promise<ImportView | undefined> {
   const token = options.token ?? io.env.WASTEFLOW_TOKEN;
-  if (!token) throw new ImportRefused('give a party token with --token or WASTEFLOW_TOKEN');
+  if (!token) throw new ImportRefused('give a party (or admin) token with --token or WASTEFLOW_TOKEN');
   const body = await readFile(file);
   const type = /\.xlsx$/i.test(file) ? XLSX_TYPE : 'text/csv';
   const base = options.api.replace(/\/+$/, '');
   const headers = { authorization: `Bearer ${token}` };
-  const res = await fetch(`${base}/v1/imports${options.dryRun ? '?dryRun=true' : ''}`, {
+  const query = new URLSearchParams({
+    ...(options.dryRun ? { dryRun: 'true' } : {}),
+    ...(options.party ? { party: options.party } : {}),
+  }).toString();
+  const res = await fetch(`${base}/v1/imports${query ? `?${query}` : ''}`, {
     method: 'POST',
     headers: { ...headers, 'content-type': type },
     body,
@@ -116,16 +122,21 @@ export function importCommand(io: CliIo): Command {
     )
     .argument('<file>', 'the .xlsx workbook or .csv file')
     .option('--api <url>', 'the api (default WASTEFLOW_API_URL or http://127.0.0.1:3000)')
-    .option('--token <token>', 'a party token (default WASTEFLOW_TOKEN)')
+    .option('--token <token>', 'a party token, or an admin token with --party (default WASTEFLOW_TOKEN)')
+    .option('--party <uscc>', 'with an admin token: import on behalf of this party')
     .option('--dry-run', 'check every row, import nothing')
     .option('--report <path>', 'save the per-row report (xlsx) here')
     .action(
-      async (file: string, opts: { api?: string; token?: string; dryRun?: boolean; report?: string }) => {
+      async (
+        file: string,
+        opts: { api?: string; token?: string; dryRun?: boolean; report?: string; party?: string },
+      ) => {
         await runImport(io, file, {
           api: opts.api ?? io.env.WASTEFLOW_API_URL ?? 'http://127.0.0.1:3000',
           token: opts.token,
           dryRun: opts.dryRun,
           report: opts.report,
+          party: opts.party,
         });
       },
     );

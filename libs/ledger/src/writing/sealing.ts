@@ -5,7 +5,7 @@ import {
   type JsonObject,
   type StreamWrite,
 } from '@wasteflow/event-store';
-import { actorOf } from '../access/principal';
+import { recordedBy } from '../access/principal';
 import { derivedEventId, eventId } from './event-ids';
 import { recordOf } from './idempotency-records';
 import type { UnitOfWork } from './unit-of-work';
@@ -115,14 +115,15 @@ export function sealDerived(
 function sealedWrite(unitOfWork: UnitOfWork, context: WriteContext, write: StreamEvents): StreamWrite {
   const version = unitOfWork.versionOf(write.stream);
   const recordedAt = context.recordedAt.toISOString();
-  const actor = actorOf(context.principal);
+  const by = recordedBy(context.principal);
   const events = write.events.map((event, index): EventToAppend => ({
     id: eventId(context, write.stream, index),
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: event.data,
     metadata: {
-      actor,
+      actor: by.actor,
+      ...(by.onBehalfOf ? { onBehalfOf: by.onBehalfOf } : {}),
       tokenId: context.principal.tokenId,
       correlationId: context.correlationId,
       causationId: context.causationId ?? context.correlationId,
