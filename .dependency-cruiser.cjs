@@ -1,9 +1,17 @@
 /**
  * The layering of DESIGN.md section 5, checked on every `npm test`:
  * apps → integration → ledger, projections → domain, event-store. No exceptions.
+ * libs/config (the settings table) sits under all of them: everyone may import it, it imports nothing of ours.
  */
 module.exports = {
   forbidden: [
+    {
+      name: 'config-is-the-bottom',
+      comment: 'libs/config (every setting, parsed once) imports no other lib and no app: all of them may import it.',
+      severity: 'error',
+      from: { path: '^libs/config/' },
+      to: { path: '^(libs/(domain|event-store|integration|ledger|projections)|apps)/' },
+    },
     {
       name: 'domain-is-pure',
       comment: 'libs/domain imports nothing outside itself but small pure libraries (no framework, no I/O).',

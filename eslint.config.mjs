@@ -32,4 +32,26 @@ export default tseslint.config(
     files: ['test/**/*.ts', '**/*.spec.ts', 'apps/cli/**/*.ts', 'test/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Settings come from one table, read once (libs/config, README "Configuration"): nothing else reads
+    // the environment. Tests and their support may (DATABASE_URL of the test server, CI, child processes).
+    files: ['**/*.ts'],
+    ignores: [
+      'libs/config/src/**',
+      'test/**',
+      '**/*.spec.ts',
+      '**/testing/**',
+      'libs/*/test/**',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read settings through readSettings (libs/config): add the variable to SETTINGS.',
+        },
+      ],
+    },
+  },
 );

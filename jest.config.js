@@ -15,8 +15,8 @@ const swc = [
 ];
 
 const moduleNameMapper = {
-  '^@wasteflow/(domain|event-store|integration|ledger|projections)$': '<rootDir>/libs/$1/src',
-  '^@wasteflow/(domain|event-store|integration|ledger|projections)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@wasteflow/(config|domain|event-store|integration|ledger|projections)$': '<rootDir>/libs/$1/src',
+  '^@wasteflow/(config|domain|event-store|integration|ledger|projections)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 
 const common = {

@@ -13,7 +13,6 @@ import { startTestApp, type TestApp } from './support/test-app';
 describe('console served by the api', () => {
   let t: TestApp;
   let dir: string;
-  const saved = process.env.WASTEFLOW_CONSOLE_DIR;
   const INDEX =
     '<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script></head><body><div id="app"></div></body></html>';
 
@@ -22,13 +21,10 @@ describe('console served by the api', () => {
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), INDEX);
     writeFileSync(join(dir, 'assets', 'index-AbC123.js'), 'export const x = 1;\n');
-    process.env.WASTEFLOW_CONSOLE_DIR = dir;
-    t = await startTestApp('sqlite', { suiteFile: __filename });
+    t = await startTestApp('sqlite', { suiteFile: __filename, env: { WASTEFLOW_CONSOLE_DIR: dir } });
   });
   afterAll(async () => {
     await t?.close();
-    if (saved === undefined) delete process.env.WASTEFLOW_CONSOLE_DIR;
-    else process.env.WASTEFLOW_CONSOLE_DIR = saved;
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -106,15 +102,14 @@ describe('console served by the api', () => {
 
 describe('console not built', () => {
   let t: TestApp;
-  const saved = process.env.WASTEFLOW_CONSOLE_DIR;
   beforeAll(async () => {
-    process.env.WASTEFLOW_CONSOLE_DIR = '/nonexistent/console';
-    t = await startTestApp('sqlite', { suiteFile: __filename });
+    t = await startTestApp('sqlite', {
+      suiteFile: __filename,
+      env: { WASTEFLOW_CONSOLE_DIR: '/nonexistent/console' },
+    });
   });
   afterAll(async () => {
     await t?.close();
-    if (saved === undefined) delete process.env.WASTEFLOW_CONSOLE_DIR;
-    else process.env.WASTEFLOW_CONSOLE_DIR = saved;
   });
 
   it('answers a client route with a 503 problem saying how to build it, and serves the API as usual', async () => {

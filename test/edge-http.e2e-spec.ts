@@ -49,20 +49,19 @@ describe('edge: problem documents for the framework’s own refusals, security h
   let port: number;
   let code: string;
   const k = new Keys('edge-http');
-  const savedConsoleDir = process.env.WASTEFLOW_CONSOLE_DIR;
 
   beforeAll(async () => {
     // the api's own HTML trace page (a built console answers browsers instead: test/console.e2e-spec.ts)
-    process.env.WASTEFLOW_CONSOLE_DIR = '/nonexistent/console';
-    t = await startTestApp('sqlite', { suiteFile: __filename });
+    t = await startTestApp('sqlite', {
+      suiteFile: __filename,
+      env: { WASTEFLOW_CONSOLE_DIR: '/nonexistent/console' },
+    });
     w = await seedWorld(t);
     code = await new Builders(t, w, k).generate(5);
     port = await listen(t);
   });
   afterAll(async () => {
     await t?.close();
-    if (savedConsoleDir === undefined) delete process.env.WASTEFLOW_CONSOLE_DIR;
-    else process.env.WASTEFLOW_CONSOLE_DIR = savedConsoleDir;
   });
 
   it('405 with Allow for a known path asked with another method; an unknown path stays 404', async () => {

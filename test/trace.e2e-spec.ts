@@ -59,10 +59,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   beforeAll(async () => {
     await requireStore(kind, SUITE);
     // the api's own HTML page (no console built); the console's page is tested in console.e2e and test/browser
-    process.env.WASTEFLOW_CONSOLE_DIR = '/nonexistent/console';
     t = await startTestApp(kind, {
       suiteFile: __filename,
-      env: { WASTEFLOW_PUBLIC_URL: 'https://wasteflow.example.cn/' },
+      env: {
+        WASTEFLOW_PUBLIC_URL: 'https://wasteflow.example.cn/',
+        WASTEFLOW_CONSOLE_DIR: '/nonexistent/console',
+      },
     });
     world = await seedWorld(t, new Keys(`trace-seed-${kind}`));
     h = await driveHistory(t, world, new Keys(`trace-${kind}`));

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { ConfigurationError } from '@wasteflow/config';
 import { isDomainError } from '@wasteflow/domain';
 import { StoreServerRefused } from '@wasteflow/event-store';
-import { ConfigurationError, LedgerError } from '@wasteflow/ledger';
+import { LedgerError } from '@wasteflow/ledger';
 import { ReferenceConfigurationError } from '@wasteflow/projections';
 import { processIo, type CliIo } from './cli-context';
 import { COMMANDS } from './commands';

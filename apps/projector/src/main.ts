@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ConfigurationError } from '@wasteflow/config';
 import { StoreServerRefused } from '@wasteflow/event-store';
 import { loadProjectorConfig } from './projector-config';
 import { ProjectorModule } from './projector.module';
@@ -41,8 +42,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof StoreServerRefused) {
-    // a store server that cannot give the guarantees: one line, no stack trace
+  if (error instanceof ConfigurationError || error instanceof StoreServerRefused) {
+    // settings (one line each) or a store server that cannot give the guarantees: no stack trace
     Logger.error(`refusing to start: ${error.message}`, 'Bootstrap');
     process.exit(1);
   }

@@ -1,4 +1,5 @@
-import { ConfigurationError, storeSettingsFromEnv, type StoreSettings } from '@wasteflow/ledger';
+import { ConfigurationError, readSettings, type Environment } from '@wasteflow/config';
+import { storeSettingsOf, type StoreSettings } from '@wasteflow/ledger';
 import { webhookSettingsOf, type WebhookSettings } from '@wasteflow/integration';
 import { loadReferenceData, ReferenceConfigurationError, type ReferenceData } from '@wasteflow/projections';
 
@@ -20,40 +21,26 @@ export interface ProjectorConfig extends StoreSettings {
   readonly webhooks: WebhookSettings;
 }
 
-export const DEFAULT_PROJECTOR_PORT = 3001;
-
 /**
  * The same WASTEFLOW_STORE, WASTEFLOW_DATA_DIR, DATABASE_URL, KURRENTDB_URL and WASTEFLOW_PG_SCHEMA_PREFIX
- * as the api (so both open the same log and the same read models), and its WASTEFLOW_WEBHOOK_* settings.
- * WASTEFLOW_PROJECTIONS is the api's switch and is ignored here: a projector always projects (or stands by
- * for the lease).
+ * as the api (so both open the same log and the same read models), and its WASTEFLOW_WEBHOOK_* settings,
+ * read by readSettings('projector') (libs/config). WASTEFLOW_PROJECTIONS is the api's switch and is not
+ * read here: a projector always projects (or stands by for the lease). `env` defaults to the process's.
  */
-export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
-  const settings = storeSettingsFromEnv(env);
-  const raw = (env.PROJECTOR_PORT ?? String(DEFAULT_PROJECTOR_PORT)).trim().toLowerCase();
-  let port: number | 'off';
-  if (raw === 'off' || raw === 'none') {
-    port = 'off';
-  } else {
-    port = Number(raw);
-    if (!/^\d+$/.test(raw) || port > 65535) {
-      throw new ConfigurationError(
-        `PROJECTOR_PORT must be a TCP port number or off, not ${env.PROJECTOR_PORT}`,
-      );
-    }
-  }
+export function loadProjectorConfig(env?: Environment): ProjectorConfig {
+  const settings = readSettings('projector', env);
   let reference: ReferenceData;
   try {
-    reference = loadReferenceData(env);
+    reference = loadReferenceData(settings);
   } catch (error) {
     if (error instanceof ReferenceConfigurationError) throw new ConfigurationError(error.message);
     throw error;
   }
   return {
-    ...settings,
-    port,
-    host: env.PROJECTOR_HOST?.trim() || '0.0.0.0',
+    ...storeSettingsOf(settings),
+    port: settings.projectorPort,
+    host: settings.projectorHost,
     reference,
-    webhooks: webhookSettingsOf(env),
+    webhooks: webhookSettingsOf(settings),
   };
 }

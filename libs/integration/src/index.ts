@@ -29,7 +29,12 @@ export {
   type FeedRequest,
 } from './feed/feed.reader';
 
-export { normaliseHost, webhookSettingsOf, type WebhookSettings } from './webhooks/webhook-settings';
+export {
+  normaliseHost,
+  webhookSettingsOf,
+  type WebhookSettings,
+  type WebhookSettingsInput,
+} from './webhooks/webhook-settings';
 export { WEBHOOK_METRICS_REGISTRY, WEBHOOK_SETTINGS } from './webhooks/webhook.tokens';
 export { WebhookStore } from './webhooks/webhook.store';
 export {

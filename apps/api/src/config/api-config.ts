@@ -1,13 +1,19 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  ConfigurationError,
+  MIN_STATIC_TOKEN_LENGTH,
+  readSettings,
+  type Environment,
+  type SettingsOf,
+} from '@wasteflow/config';
 import type { HwCatalogueEditions, IndicatorTarget } from '@wasteflow/domain';
 import { webhookSettingsOf, type WebhookSettings } from '@wasteflow/integration';
 import type { JsonLimits } from '../problems/json-limits';
 import {
-  ConfigurationError,
   loadHwCatalogueEditions,
   mintToken,
-  storeSettingsFromEnv,
+  storeSettingsOf,
   type StoreKind,
   type StoreSettings,
 } from '@wasteflow/ledger';
@@ -20,7 +26,10 @@ import {
   type ReferenceData,
 } from '@wasteflow/projections';
 
-export { ConfigurationError, type StoreKind };
+export { ConfigurationError, MIN_STATIC_TOKEN_LENGTH, type StoreKind };
+
+/** The api's settings as libs/config read them (every variable of README "Configuration" the api reads). */
+export type ApiSettings = SettingsOf<'api'>;
 
 /** Everything the api reads from its environment (README "Configuration"), parsed once at start. */
 export interface ApiConfig extends StoreSettings {
@@ -48,60 +57,45 @@ export interface ApiConfig extends StoreSettings {
   readonly publicUrl: string;
   /** Webhook targets allowed over http / on private addresses, delivery on or off (libs/integration). */
   readonly webhooks: WebhookSettings;
+  /** WASTEFLOW_CONSOLE_DIR: the built console to serve (else dist/web of this checkout). */
+  readonly consoleDir?: string;
 }
 
-export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const store = storeSettingsFromEnv(env);
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigurationError(`PORT must be a TCP port number, not ${env.PORT}`);
-  }
-  const projections = (env.WASTEFLOW_PROJECTIONS ?? 'on').toLowerCase();
-  if (!['on', 'off'].includes(projections)) {
-    throw new ConfigurationError(`WASTEFLOW_PROJECTIONS must be on or off, not ${env.WASTEFLOW_PROJECTIONS}`);
-  }
+/**
+ * The api's configuration: every setting read and checked at once by readSettings (libs/config: one
+ * ConfigurationError listing every bad variable), then the files they name (targets, calendar) loaded.
+ * `env` defaults to the process's environment.
+ */
+export function loadApiConfig(env?: Environment): ApiConfig {
+  return apiConfigOf(readSettings('api', env));
+}
+
+export function apiConfigOf(settings: ApiSettings): ApiConfig {
   return {
-    ...store,
-    port,
-    indicatorTargets: indicatorTargetsOf(env.WASTEFLOW_TARGETS),
-    reference: referenceDataOf(env),
-    adminToken: env.WASTEFLOW_ADMIN_TOKEN || undefined,
-    hwCataloguePath: env.WASTEFLOW_HW_CATALOGUE || undefined,
-    hwCatalogueEdition: env.WASTEFLOW_HW_CATALOGUE_EDITION || undefined,
-    runProjections: projections === 'on',
-    host: env.HOST || DEFAULT_HOST,
-    http: httpSettingsOf(env),
-    publicUrl: publicUrlOf(env.WASTEFLOW_PUBLIC_URL, port),
+    ...storeSettingsOf(settings),
+    port: settings.port,
+    indicatorTargets: indicatorTargetsOf(settings.targets),
+    reference: referenceDataOf(settings),
+    adminToken: settings.adminToken,
+    hwCataloguePath: settings.hwCatalogue,
+    hwCatalogueEdition: settings.hwCatalogueEdition,
+    runProjections: settings.projections,
+    host: settings.host,
+    http: httpSettingsFrom(settings),
+    publicUrl: settings.publicUrl ?? defaultPublicUrl(settings.port),
     // With the projections in apps/projector, so is the delivery (one kind of process delivers, by the lease).
-    webhooks: webhookSettingsOf(env, {
-      mayDeliver: projections === 'on',
-      why: 'with WASTEFLOW_PROJECTIONS=off, apps/projector delivers the webhooks',
-    }),
+    webhooks: webhookSettingsOf(settings, { mayDeliver: settings.projections }),
+    consoleDir: settings.consoleDir,
   };
 }
 
-/** An absolute http(s) URL without query, fragment or trailing slash; a bad one stops the start. */
+/** WASTEFLOW_PUBLIC_URL as readSettings takes it (http(s), no query, fragment or user; no trailing slash). */
 export function publicUrlOf(setting: string | undefined, port: number): string {
-  const value = setting?.trim();
-  if (!value) return `http://localhost:${port}`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(`WASTEFLOW_PUBLIC_URL must be an absolute URL, not ${value}`);
-  }
-  if (
-    !['http:', 'https:'].includes(url.protocol) ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
-    throw new ConfigurationError(
-      `WASTEFLOW_PUBLIC_URL must be an http(s) URL without query, fragment or user, not ${value}`,
-    );
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return readSettings('api', { WASTEFLOW_PUBLIC_URL: setting }).publicUrl ?? defaultPublicUrl(port);
+}
+
+function defaultPublicUrl(port: number): string {
+  return `http://localhost:${port}`;
 }
 
 /** Read at start with the rest: a bad targets setting stops the start with its reason, like a bad port. */
@@ -115,9 +109,9 @@ function indicatorTargetsOf(setting: string | undefined): readonly IndicatorTarg
 }
 
 /** Read at start: a bad calendar file stops the start with one line naming the file and the line at fault. */
-export function referenceDataOf(env: NodeJS.ProcessEnv): ReferenceData {
+export function referenceDataOf(settings: { readonly workdayCalendar?: string }): ReferenceData {
   try {
-    return loadReferenceData(env);
+    return loadReferenceData(settings);
   } catch (error) {
     if (error instanceof ReferenceConfigurationError) throw new ConfigurationError(error.message);
     throw error;
@@ -204,91 +198,61 @@ export interface HttpSettings {
   readonly metricsToken?: string;
 }
 
-/** The shortest bootstrap admin token or metrics token accepted (DESIGN.md §10). */
-export const MIN_STATIC_TOKEN_LENGTH = 32;
-
-const MIB = 1024 * 1024;
 /** The route that takes bulk bodies (DESIGN.md §10: bulk 8 MiB). */
 export const BULK_ROUTE = 'POST /v1/commands';
 /** The route that takes a 台账 file to import (a spreadsheet or CSV, not JSON). */
 export const IMPORT_ROUTE = 'POST /v1/imports';
 
-export function httpSettingsOf(env: NodeJS.ProcessEnv): HttpSettings {
+/** The HTTP edge's settings from an environment (the api's other settings checked too). */
+export function httpSettingsOf(env?: Environment): HttpSettings {
+  return httpSettingsFrom(readSettings('api', env));
+}
+
+/** Built from the settings; their bounds (and headers ≤ request timeout) were checked by readSettings. */
+export function httpSettingsFrom(settings: ApiSettings): HttpSettings {
   const json = {
-    maxDepth: count(env, 'WASTEFLOW_JSON_MAX_DEPTH', 16, 1),
-    maxKeysPerObject: count(env, 'WASTEFLOW_JSON_MAX_KEYS', 1000, 1),
-    maxItemsPerArray: count(env, 'WASTEFLOW_JSON_MAX_ITEMS', 1000, 1),
+    maxDepth: settings.jsonMaxDepth,
+    maxKeysPerObject: settings.jsonMaxKeys,
+    maxItemsPerArray: settings.jsonMaxItems,
   };
-  const headersTimeoutMs = count(env, 'WASTEFLOW_HEADERS_TIMEOUT_MS', 10_000, 1);
-  const requestTimeoutMs = count(env, 'WASTEFLOW_REQUEST_TIMEOUT_MS', 20_000, 1);
-  if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigurationError(
-      `WASTEFLOW_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed WASTEFLOW_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
-    );
-  }
-  const metricsToken = env.WASTEFLOW_METRICS_TOKEN || undefined;
-  if (metricsToken !== undefined) assertStaticToken('WASTEFLOW_METRICS_TOKEN', metricsToken);
   return {
     bodies: {
-      default: {
-        maxBytes: bytes(env, 'WASTEFLOW_BODY_LIMIT', MIB),
-        json: { ...json, maxValues: count(env, 'WASTEFLOW_JSON_MAX_VALUES', 2_500, 1) },
-      },
+      default: { maxBytes: settings.bodyLimit, json: { ...json, maxValues: settings.jsonMaxValues } },
       byRoute: {
         [BULK_ROUTE]: {
-          maxBytes: bytes(env, 'WASTEFLOW_BULK_BODY_LIMIT', 8 * MIB),
-          json: { ...json, maxValues: count(env, 'WASTEFLOW_BULK_JSON_MAX_VALUES', 100_000, 1) },
+          maxBytes: settings.bulkBodyLimit,
+          json: { ...json, maxValues: settings.bulkJsonMaxValues },
         },
         [IMPORT_ROUTE]: {
-          maxBytes: bytes(env, 'WASTEFLOW_IMPORT_BODY_LIMIT', 8 * MIB),
-          json: { ...json, maxValues: count(env, 'WASTEFLOW_JSON_MAX_VALUES', 2_500, 1) },
+          maxBytes: settings.importBodyLimit,
+          json: { ...json, maxValues: settings.jsonMaxValues },
         },
       },
     },
-    maxUrlLength: count(env, 'WASTEFLOW_MAX_URL_LENGTH', 2048, 64),
-    maxHeaderBytes: bytes(env, 'WASTEFLOW_MAX_HEADER_BYTES', 16 * 1024),
-    headersTimeoutMs,
-    requestTimeoutMs,
-    keepAliveTimeoutMs: count(env, 'WASTEFLOW_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1),
-    maxConnections: count(env, 'WASTEFLOW_MAX_CONNECTIONS', 1024, 0),
-    maxConnectionsPerClient: count(env, 'WASTEFLOW_MAX_CONNECTIONS_PER_CLIENT', 128, 0),
+    maxUrlLength: settings.maxUrlLength,
+    maxHeaderBytes: settings.maxHeaderBytes,
+    headersTimeoutMs: settings.headersTimeoutMs,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
+    maxConnections: settings.maxConnections,
+    maxConnectionsPerClient: settings.maxConnectionsPerClient,
     rateLimit: {
-      perTokenPerMinute: count(env, 'WASTEFLOW_RATE_LIMIT_TOKEN', 6000, 0),
-      anonymousPerMinute: count(env, 'WASTEFLOW_RATE_LIMIT_ANONYMOUS', 600, 0),
+      perTokenPerMinute: settings.rateLimitToken,
+      anonymousPerMinute: settings.rateLimitAnonymous,
     },
-    ...(metricsToken ? { metricsToken } : {}),
+    ...(settings.metricsToken ? { metricsToken: settings.metricsToken } : {}),
   };
 }
 
-/** A bootstrap admin token or a metrics token: long enough not to be guessed (refuses the start otherwise). */
+/**
+ * A bootstrap admin token (WASTEFLOW_ADMIN_TOKEN or the one kept in the data directory): long enough not
+ * to be guessed, else the start is refused. Checked at createApp, where the token is known whichever its
+ * source (WASTEFLOW_METRICS_TOKEN is checked with the other settings by readSettings).
+ */
 export function assertStaticToken(setting: string, token: string): void {
   if (token.length < MIN_STATIC_TOKEN_LENGTH) {
     throw new ConfigurationError(
       `${setting} must be at least ${MIN_STATIC_TOKEN_LENGTH} characters (it has ${token.length}); e.g. openssl rand -hex 32`,
     );
   }
-}
-
-function count(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const setting = env[name];
-  if (setting === undefined || setting === '') return fallback;
-  const value = Number(setting);
-  if (!/^\d+$/.test(setting.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw new ConfigurationError(`${name} must be a whole number of at least ${min}, not ${setting}`);
-  }
-  return value;
-}
-
-/** Bytes: a whole number, or with the unit KiB or MiB (`8MiB`). */
-function bytes(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const setting = env[name];
-  if (setting === undefined || setting === '') return fallback;
-  const match = /^\s*(\d+)\s*(KiB|MiB)?\s*$/i.exec(setting);
-  const value = match
-    ? Number(match[1]) * ({ kib: 1024, mib: MIB }[match[2]?.toLowerCase() ?? ''] ?? 1)
-    : NaN;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new ConfigurationError(`${name} must be a number of bytes (or KiB / MiB), not ${setting}`);
-  }
-  return value;
 }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ApiConfig } from '../config/api-config';
+import { API_CONFIG } from '../storage/storage.module';
 
 /** Where `npm run build:web` writes the console, relative to the repository. */
 export const CONSOLE_BUILD_DIR = join('dist', 'web');
@@ -16,8 +18,8 @@ export class ConsoleAssets {
   readonly directory: string | undefined;
   private cached: { mtimeMs: number; html: string } | undefined;
 
-  constructor() {
-    this.directory = consoleDirectory(process.env.WASTEFLOW_CONSOLE_DIR);
+  constructor(@Inject(API_CONFIG) config: ApiConfig) {
+    this.directory = consoleDirectory(config.consoleDir);
   }
 
   /** The page every client route loads; re-read when the file changed (a rebuild while running). */

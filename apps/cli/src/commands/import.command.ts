@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { processIo, type CliIo } from '../cli-context';
+import { cliSettings, processIo, type CliIo } from '../cli-context';
 import { lineStream } from './rebuild.command';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -51,7 +51,7 @@ export async function runImport(
   file: string,
   options: ImportOptions,
 ): Promise<ImportView | undefined> {
-  const token = options.token ?? io.env.WASTEFLOW_TOKEN;
+  const token = options.token ?? cliSettings(io).token;
   if (!token) throw new ImportRefused('give a party (or admin) token with --token or WASTEFLOW_TOKEN');
   const body = await readFile(file);
   const type = /\.xlsx$/i.test(file) ? XLSX_TYPE : 'text/csv';
@@ -132,7 +132,7 @@ export function importCommand(io: CliIo): Command {
         opts: { api?: string; token?: string; dryRun?: boolean; report?: string; party?: string },
       ) => {
         await runImport(io, file, {
-          api: opts.api ?? io.env.WASTEFLOW_API_URL ?? 'http://127.0.0.1:3000',
+          api: opts.api ?? cliSettings(io).apiUrl,
           token: opts.token,
           dryRun: opts.dryRun,
           report: opts.report,

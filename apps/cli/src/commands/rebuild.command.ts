@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { createEventStore, type EventStore } from '@wasteflow/event-store';
-import { eventStoreConfigFor, storeSettingsFromEnv } from '@wasteflow/ledger';
+import { eventStoreConfigFor, storeSettingsOf } from '@wasteflow/ledger';
 import {
   LeaseUnavailable,
   openReadModelDatabase,
@@ -18,7 +18,7 @@ import {
   type RunnerTestHooks,
 } from '@wasteflow/projections';
 import type { DataSource } from 'typeorm';
-import { processIo, type CliIo } from '../cli-context';
+import { cliSettings, processIo, type CliIo } from '../cli-context';
 
 /**
  * The lease owner id of a CLI rebuild: `host:pid:cli-rebuild`, the form a successor parses to see that a
@@ -79,9 +79,10 @@ export interface RebuildOptions {
  * while another rebuild runs, unless `wait`: then it waits for that one to end.
  */
 export async function rebuildProjections(io: CliIo, options: RebuildOptions = {}): Promise<RebuildResult> {
-  const settings = storeSettingsFromEnv(io.env);
+  const cli = cliSettings(io);
+  const settings = storeSettingsOf(cli);
   // the calendar the api uses (WASTEFLOW_WORKDAY_CALENDAR or the bundled file): a rebuild derives the same deadlines
-  const projections = options.projections ?? wasteflowProjections(loadReferenceData(io.env));
+  const projections = options.projections ?? wasteflowProjections(loadReferenceData(cli));
   let store: EventStore | undefined;
   let dataSource: DataSource | undefined;
   let runner: ProjectionRunner | undefined;

@@ -16,8 +16,8 @@ import {
   type IntegrityBreak,
   type RecordedEvent,
 } from '@wasteflow/event-store';
-import { eventStoreConfigFor, storeSettingsFromEnv } from '@wasteflow/ledger';
-import type { CliIo } from '../cli-context';
+import { eventStoreConfigFor, storeSettingsOf } from '@wasteflow/ledger';
+import { cliSettings, type CliIo } from '../cli-context';
 
 /**
  * The chain is broken somewhere, or a stream's facts do not fit together: the CLI exits 1 with this
@@ -229,7 +229,7 @@ export function verifyCommand(io: CliIo): Command {
       // Kept for scripts written before every stream was verified by default; changes nothing now.
       .option('--include-system', 'accepted for older scripts: every stream is verified anyway')
       .action(async (options: { stream?: string }) => {
-        const store = await createEventStore(eventStoreConfigFor(storeSettingsFromEnv(io.env)));
+        const store = await createEventStore(eventStoreConfigFor(storeSettingsOf(cliSettings(io))));
         try {
           if (options.stream !== undefined) await verifyOne(store, io, options.stream);
           else await verifyAll(store, io);

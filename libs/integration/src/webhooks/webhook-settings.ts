@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@wasteflow/ledger';
+import type { SettingsOf } from '@wasteflow/config';
 
 /** The webhooks' part of the configuration of the api and of apps/projector (README "Integration"). */
 export interface WebhookSettings {
@@ -21,34 +21,33 @@ export interface WebhookSettings {
   readonly attemptRetentionDays: number;
 }
 
+/** The WASTEFLOW_WEBHOOK_* settings, as readSettings (libs/config) parsed them for the api or the projector. */
+export type WebhookSettingsInput = Pick<
+  SettingsOf<'projector'>,
+  | 'webhookDelivery'
+  | 'webhookAllowedHosts'
+  | 'webhookPollMs'
+  | 'webhookLeaseMs'
+  | 'webhookAttemptRetentionDays'
+>;
+
 /**
- * `mayDeliver: false` (an api whose projections a projector runs): delivery is off unless asked for, and
- * asking for it is a configuration error — the projector delivers, so two kinds of process never compete.
+ * `mayDeliver: false` (an api whose projections a projector runs): delivery is off (readSettings has
+ * refused WASTEFLOW_WEBHOOK_DELIVERY=on there already: the projector delivers, so two kinds of process
+ * never compete). Otherwise on unless WASTEFLOW_WEBHOOK_DELIVERY=off.
  */
 export function webhookSettingsOf(
-  env: NodeJS.ProcessEnv,
-  options: { readonly mayDeliver: boolean; readonly why?: string } = { mayDeliver: true },
+  settings: WebhookSettingsInput,
+  options: { readonly mayDeliver: boolean } = { mayDeliver: true },
 ): WebhookSettings {
-  const deliver = (env.WASTEFLOW_WEBHOOK_DELIVERY ?? (options.mayDeliver ? 'on' : 'off')).toLowerCase();
-  if (!['on', 'off'].includes(deliver)) {
-    throw new ConfigurationError(
-      `WASTEFLOW_WEBHOOK_DELIVERY must be on or off, not ${env.WASTEFLOW_WEBHOOK_DELIVERY}`,
-    );
-  }
-  if (deliver === 'on' && !options.mayDeliver) {
-    throw new ConfigurationError(
-      `WASTEFLOW_WEBHOOK_DELIVERY=on is refused here: ${options.why ?? 'this process does not deliver'}`,
-    );
-  }
   return {
-    allowedHosts: (env.WASTEFLOW_WEBHOOK_ALLOWED_HOSTS ?? '')
-      .split(',')
+    allowedHosts: (settings.webhookAllowedHosts ?? [])
       .map((host) => normaliseHost(host))
       .filter((host) => host !== ''),
-    deliver: deliver === 'on',
-    pollMs: milliseconds(env, 'WASTEFLOW_WEBHOOK_POLL_MS', 500),
-    leaseMs: milliseconds(env, 'WASTEFLOW_WEBHOOK_LEASE_MS', 15_000),
-    attemptRetentionDays: days(env, 'WASTEFLOW_WEBHOOK_ATTEMPT_RETENTION_DAYS', 90),
+    deliver: options.mayDeliver && settings.webhookDelivery !== false,
+    pollMs: settings.webhookPollMs,
+    leaseMs: settings.webhookLeaseMs,
+    attemptRetentionDays: settings.webhookAttemptRetentionDays,
   };
 }
 
@@ -58,22 +57,4 @@ export function normaliseHost(host: string): string {
     .trim()
     .toLowerCase()
     .replace(/^\[(.*)\]$/, '$1');
-}
-
-function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = env[name];
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 10) {
-    throw new ConfigurationError(`${name} must be a whole number of milliseconds ≥ 10, not ${value}`);
-  }
-  return Number(value);
-}
-
-function days(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = env[name];
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d{1,5}$/.test(value) || Number(value) < 1) {
-    throw new ConfigurationError(`${name} must be a whole number of days ≥ 1, not ${value}`);
-  }
-  return Number(value);
 }

@@ -10,7 +10,7 @@ import {
   type HwCatalogue,
   type HwCatalogueEditions,
 } from '@wasteflow/domain';
-import { ConfigurationError } from './store-settings';
+import { ConfigurationError } from '@wasteflow/config';
 
 /**
  * The edition of a catalogue file: WASTEFLOW_HW_CATALOGUE_EDITION when set, else the first 4-digit year

@@ -1,14 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { SettingsOf } from '@wasteflow/config';
 import type { EventStoreConfig } from '@wasteflow/event-store';
-
-/** A setting of the environment that cannot work: the process refuses to start, saying which and why. */
-export class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
-}
 
 export type StoreKind = 'sqlite' | 'postgres' | 'kurrentdb';
 
@@ -25,42 +18,30 @@ export interface StoreSettings {
   readonly idempotencyRetentionDays: number;
 }
 
+/** The settings (libs/config) the store is opened from: the same for the api, the projector and the CLI. */
+export type StoreSettingsInput = Pick<
+  SettingsOf<'cli'>,
+  | 'store'
+  | 'dataDir'
+  | 'databaseUrl'
+  | 'kurrentDbUrl'
+  | 'eventStoreUrl'
+  | 'pgSchemaPrefix'
+  | 'idempotencyRetentionDays'
+>;
+
 /**
- * WASTEFLOW_STORE (sqlite | postgres | kurrentdb; `eventstoredb`, its name before, is the same),
- * WASTEFLOW_DATA_DIR (default ./data), DATABASE_URL (postgres, and the read models of kurrentdb),
- * KURRENTDB_URL (or EVENTSTORE_URL), WASTEFLOW_PG_SCHEMA_PREFIX,
- * WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS (default 30).
+ * WASTEFLOW_STORE, WASTEFLOW_DATA_DIR (resolved here), DATABASE_URL, KURRENTDB_URL (or EVENTSTORE_URL),
+ * WASTEFLOW_PG_SCHEMA_PREFIX, WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS, as readSettings parsed and checked them.
  */
-export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreSettings {
-  const named = env.WASTEFLOW_STORE ?? 'sqlite';
-  const store = (named === 'eventstoredb' ? 'kurrentdb' : named) as StoreKind;
-  if (!['sqlite', 'postgres', 'kurrentdb'].includes(store)) {
-    throw new ConfigurationError(`WASTEFLOW_STORE must be sqlite, postgres or kurrentdb, not ${named}`);
-  }
-  const kurrentDbUrl = env.KURRENTDB_URL || env.EVENTSTORE_URL;
-  if (store !== 'sqlite' && !env.DATABASE_URL) {
-    throw new ConfigurationError(`WASTEFLOW_STORE=${store} needs DATABASE_URL (the read models live there)`);
-  }
-  if (store === 'kurrentdb' && !kurrentDbUrl) {
-    throw new ConfigurationError(`WASTEFLOW_STORE=${named} needs KURRENTDB_URL`);
-  }
-  if (env.WASTEFLOW_PG_SCHEMA_PREFIX && !/^[a-z_][a-z0-9_]{0,40}$/.test(env.WASTEFLOW_PG_SCHEMA_PREFIX)) {
-    throw new ConfigurationError('WASTEFLOW_PG_SCHEMA_PREFIX must be a lower-case SQL identifier');
-  }
-  const retention = env.WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS ?? '30';
-  const idempotencyRetentionDays = Number(retention);
-  if (!/^\d+(\.\d+)?$/.test(retention.trim()) || !(idempotencyRetentionDays > 0)) {
-    throw new ConfigurationError(
-      `WASTEFLOW_IDEMPOTENCY_RETENTION_DAYS must be a positive number of days, not ${JSON.stringify(retention)}`,
-    );
-  }
+export function storeSettingsOf(settings: StoreSettingsInput): StoreSettings {
   return {
-    store,
-    dataDir: resolve(env.WASTEFLOW_DATA_DIR ?? './data'),
-    databaseUrl: env.DATABASE_URL,
-    eventStoreUrl: kurrentDbUrl,
-    postgresSchemaPrefix: env.WASTEFLOW_PG_SCHEMA_PREFIX || 'wasteflow',
-    idempotencyRetentionDays,
+    store: settings.store,
+    dataDir: resolve(settings.dataDir),
+    databaseUrl: settings.databaseUrl,
+    eventStoreUrl: settings.kurrentDbUrl ?? settings.eventStoreUrl,
+    postgresSchemaPrefix: settings.pgSchemaPrefix,
+    idempotencyRetentionDays: settings.idempotencyRetentionDays,
   };
 }
 

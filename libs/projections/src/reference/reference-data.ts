@@ -52,9 +52,12 @@ export function loadWorkdayCalendarFile(path: string, setting = 'WASTEFLOW_WORKD
   }
 }
 
-/** The reference data of this process: WASTEFLOW_WORKDAY_CALENDAR when set, else the bundled file. */
-export function loadReferenceData(env: NodeJS.ProcessEnv = process.env): ReferenceData {
-  const configured = env.WASTEFLOW_WORKDAY_CALENDAR?.trim();
+/**
+ * The reference data of this process: the file of WASTEFLOW_WORKDAY_CALENDAR (`workdayCalendar` of the
+ * settings, libs/config) when set, else the bundled file (`loadReferenceData({})` in tests).
+ */
+export function loadReferenceData(settings: { readonly workdayCalendar?: string }): ReferenceData {
+  const configured = settings.workdayCalendar?.trim();
   if (configured) return { calendar: loadWorkdayCalendarFile(configured) };
   const bundled = bundledCalendarPath();
   if (bundled === undefined)
