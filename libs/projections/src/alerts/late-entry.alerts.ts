@@ -39,71 +39,74 @@ export const COMMAND_EVENTS = new Set<string>(
 /** Events on an existing manifest. */
 export const MANIFEST_EVENTS = new Set<string>(MANIFEST_EVENT_TYPES.filter((type) => !entryOf(type).creates));
 
+interface LateEntry {
+  readonly manifestNo?: string;
+  readonly traceCode?: string;
+  readonly actor: AlertParty;
+  readonly others?: AlertParty[];
+  readonly categories: string[];
+}
+
+interface ManifestParties {
+  readonly manifestNo: string;
+  readonly shipperUscc: string;
+  readonly carrierUscc: string;
+  readonly receiverUscc: string;
+}
+
+/** A late step of a batch: its trace code, who acted in which role, the categories it concerns. */
+function batchStep(traceCode: string, uscc: string, role: string, categories: string[]): LateEntry {
+  return { traceCode, actor: { uscc, role }, categories };
+}
+
+/** A late step of a manifest concerns its three parties, the actor (shipper, carrier or receiver) first. */
+function manifestStep(
+  d: ManifestParties,
+  role: 'shipper' | 'carrier' | 'receiver',
+  categories: string[],
+): LateEntry {
+  const parties = manifestParties(d);
+  return {
+    manifestNo: d.manifestNo,
+    actor: parties.find((p) => p.role === role) as AlertParty,
+    others: parties.filter((p) => p.role !== role),
+    categories,
+  };
+}
+
 /** The subject, the acting party and the categories of a command's event, for a late-entry alert. */
-async function lateEntryOf(
-  rows: RowAccess,
-  event: DomainEvent,
-): Promise<
-  | {
-      manifestNo?: string;
-      traceCode?: string;
-      actor: AlertParty;
-      others?: AlertParty[];
-      categories: string[];
-    }
-  | undefined
-> {
+async function lateEntryOf(rows: RowAccess, event: DomainEvent): Promise<LateEntry | undefined> {
   const manifestCategories = async (manifestNo: string) =>
     undelimited((await rows.get(alertManifests, { manifestNo }))?.categories ?? null);
-  // a late step of a manifest concerns its three parties; the actor comes first
-  const others = (d: { shipperUscc: string; carrierUscc: string; receiverUscc: string }, actor: string) =>
-    manifestParties(d).filter((p) => p.role !== actor);
   switch (event.type) {
-    case 'WasteGenerated':
-      return {
-        traceCode: event.data.traceCode,
-        actor: { uscc: event.data.generatorUscc, role: 'generator' },
-        categories: [event.data.category],
-      };
-    case 'BatchSplit':
-      return {
-        traceCode: event.data.traceCode,
-        actor: { uscc: event.data.actorUscc, role: 'custodian' },
-        categories: categoryOfComposition(event.data.children.flatMap((c) => c.composition)),
-      };
+    case 'WasteGenerated': {
+      const d = event.data;
+      return batchStep(d.traceCode, d.generatorUscc, 'generator', [d.category]);
+    }
+    case 'BatchSplit': {
+      const d = event.data;
+      return batchStep(
+        d.traceCode,
+        d.actorUscc,
+        'custodian',
+        categoryOfComposition(d.children.flatMap((c) => c.composition)),
+      );
+    }
     case 'BatchesConsolidated':
-      return {
-        traceCode: event.data.traceCode,
-        actor: { uscc: event.data.custodianUscc, role: 'custodian' },
-        categories: [event.data.category],
-      };
+      return batchStep(event.data.traceCode, event.data.custodianUscc, 'custodian', [event.data.category]);
     case 'WasteUtilised':
-    case 'WasteDisposed':
-      return {
-        traceCode: event.data.traceCode,
-        actor: { uscc: event.data.custodianUscc, role: 'receiver' },
-        categories: categoryOfComposition(event.data.composition),
-      };
-    case 'MassCorrected':
-      return {
-        traceCode: event.data.traceCode,
-        actor: { uscc: event.data.actorUscc, role: 'custodian' },
-        categories: categoryOfComposition(event.data.composition),
-      };
+    case 'WasteDisposed': {
+      const d = event.data;
+      return batchStep(d.traceCode, d.custodianUscc, 'receiver', categoryOfComposition(d.composition));
+    }
+    case 'MassCorrected': {
+      const d = event.data;
+      return batchStep(d.traceCode, d.actorUscc, 'custodian', categoryOfComposition(d.composition));
+    }
     case 'ManifestIssued':
-      return {
-        manifestNo: event.data.manifestNo,
-        actor: { uscc: event.data.shipperUscc, role: 'shipper' },
-        others: others(event.data, 'shipper'),
-        categories: [...new Set(event.data.lines.map((l) => l.category))],
-      };
+      return manifestStep(event.data, 'shipper', [...new Set(event.data.lines.map((l) => l.category))]);
     case 'ManifestPickedUp':
-      return {
-        manifestNo: event.data.manifestNo,
-        actor: { uscc: event.data.carrierUscc, role: 'carrier' },
-        others: others(event.data, 'carrier'),
-        categories: await manifestCategories(event.data.manifestNo),
-      };
+      return manifestStep(event.data, 'carrier', await manifestCategories(event.data.manifestNo));
     case 'ManifestHandedOver': {
       // 多式联运: a late hand-over concerns both carriers, the shipper and the receiver
       const d = event.data;
@@ -112,27 +115,20 @@ async function lateEntryOf(
         actor: { uscc: d.fromCarrierUscc, role: 'carrier' },
         others: [
           { uscc: d.carrierUscc, role: 'carrier' },
-          { uscc: d.shipperUscc, role: 'shipper' },
-          { uscc: d.receiverUscc, role: 'receiver' },
+          ...manifestParties(d).filter((p) => p.role !== 'carrier'),
         ],
         categories: await manifestCategories(d.manifestNo),
       };
     }
     case 'ManifestReceived':
-      return {
-        manifestNo: event.data.manifestNo,
-        actor: { uscc: event.data.receiverUscc, role: 'receiver' },
-        others: others(event.data, 'receiver'),
-        categories: await manifestCategories(event.data.manifestNo),
-      };
+      return manifestStep(event.data, 'receiver', await manifestCategories(event.data.manifestNo));
     case 'ManifestCancelled': {
       const manifest = await rows.get(alertManifests, { manifestNo: event.data.manifestNo });
-      return {
-        manifestNo: event.data.manifestNo,
-        actor: { uscc: event.data.shipperUscc, role: 'shipper' },
-        others: manifest ? others(manifest, 'shipper') : [],
-        categories: undelimited(manifest?.categories ?? null),
-      };
+      const shipper = { uscc: event.data.shipperUscc, role: 'shipper' };
+      const categories = undelimited(manifest?.categories ?? null);
+      return manifest
+        ? { ...manifestStep(manifest, 'shipper', categories), actor: shipper }
+        : { manifestNo: event.data.manifestNo, actor: shipper, others: [], categories };
     }
     default:
       return undefined;
