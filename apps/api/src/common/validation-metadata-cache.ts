@@ -22,8 +22,8 @@ const CACHED = Symbol.for('wasteflow.validationMetadataCache');
 /**
  * Memoises class-validator's metadata look-ups. On every `validate()` (every write request, every bulk
  * item) class-validator gathers a class's decorators again: it filters the class's own metadata, walks
- * every decorated class for ancestors and groups the result by property. That is a third of the cost of
- * validating a body (measured: 28.6 → 17.1 µs for POST /v1/batches), for an answer that only changes
+ * every decorated class for ancestors and groups the result by property. That is a good part of the cost
+ * of validating a body (measured in docs/performance.md, "HTTP commands"), for an answer that only changes
  * when decorators run. So the answers are kept per class and options, and forgotten whenever metadata is
  * added (a class defined later, in a test for instance). The validators themselves run as before.
  * The executor only reads what it gets (checked against class-validator 0.15). Idempotent: the storage is

@@ -1,7 +1,7 @@
 /**
- * RFC 8785 (JCS) canonical JSON, byte for byte what the `canonicalize` package (2.x) produces, in about a
- * third of its time: hashing canonical JSON is on the path of every command (the request hash, the hash
- * of every event appended). Object keys sorted by UTF-16 code units, no whitespace, numbers in ECMAScript
+ * RFC 8785 (JCS) canonical JSON, byte for byte what the `canonicalize` package (2.x) produces, in less of
+ * its time (docs/performance.md, "Figures moved out of code comments"): hashing canonical JSON is on the
+ * path of every command (the request hash, the hash of every event appended). Object keys sorted by UTF-16 code units, no whitespace, numbers in ECMAScript
  * form, strings with JSON's minimal escaping; `toJSON` honoured; `undefined` and symbols dropped from
  * objects and `null` in arrays; NaN and infinities refused. `canonical-json.unit.spec.ts` compares the two
  * on generated values.

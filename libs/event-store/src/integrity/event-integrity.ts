@@ -28,7 +28,7 @@ export function canonicalEncoding(event: Hashable): string {
 }
 
 export function eventHash(event: Hashable): string {
-  // one-shot hash: half the cost of createHash().update().digest() for inputs this size
+  // one-shot hash: cheaper than createHash().update().digest() for inputs this size (docs/performance.md)
   return hash('sha256', canonicalEncoding(event), 'hex');
 }
 

@@ -2,7 +2,7 @@
  * Group commit (both adapters): whether an append waits for the end of the turn of the event loop, to be
  * committed with the others made during it, or goes at once. Waiting is what lets concurrent appends share
  * a commit, but a lone appender pays for every wait (a turn of the event loop, and on a busy machine a
- * scheduling point: 5–15 % of an append, measured by `npm run bench`). So appends wait until
+ * scheduling point; measured in docs/performance.md, "What was changed"). So appends wait until
  * LONE_GROUPS turns in a row each had a single one; then they go at once, until
  *  - an append arrives while another is on its way (PostgreSQL sees that; an SQLite commit is synchronous,
  *    so nothing is ever on its way there): appends wait again from this one on;

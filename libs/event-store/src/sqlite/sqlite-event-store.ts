@@ -82,10 +82,9 @@ export interface SqliteEventStoreOptions {
    * inserts, the WAL writes, the fsync and the checkpoints of a commit run beside the event loop instead of
    * stopping it. Same transactions, same order, same durability: an append is answered once its commit
    * (fsync included) is done. While a group is being committed, the appends that arrive wait and go
-   * together as the next group. Default false: on the 2-vCPU machine the round trip through the thread
-   * (two wake-ups) cost the store half its append rate (0.42 of raw inserts one per append, 1.1 with 16
-   * concurrent appenders, against 0.91 and 4.5 on this connection) for 13 % more HTTP commands/s
-   * (docs/performance.md, "The writer thread: off by default").
+   * together as the next group. Default false: on a machine with few cores the round trip through the
+   * thread (two wake-ups) costs the store more of its append rate than it gains over HTTP (the figures:
+   * docs/performance.md, "The writer thread is off by default").
    */
   readonly writerThread?: boolean;
   /**
