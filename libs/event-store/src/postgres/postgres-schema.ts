@@ -45,6 +45,24 @@ export function appendingLockKey(schema: string): number {
 }
 
 /**
+ * Write i's current revision (`v_current`: an earlier write of the same stream in this call, or the log's)
+ * and whether it is what the write expects (`v_ok`), in plpgsql: append_events and append_event_groups
+ * check alike.
+ */
+function expectedRevisionCheck(schema: string): string {
+  return `    IF v_current IS NULL THEN
+      SELECT coalesce(max(e.revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream = p_streams[i];
+    END IF;
+    v_ok := CASE p_expected[i]
+      WHEN 'any' THEN true
+      WHEN 'no_stream' THEN v_current = -1
+      WHEN 'stream_exists' THEN v_current >= 0
+      ELSE v_current = p_expected[i]::bigint
+    END;
+`;
+}
+
+/**
  * The schema, created idempotently. How the global order works (see also postgres-position.ts):
  *
  * Writing. append_events() must be the first write of its transaction. It takes a shared "appending"
@@ -264,16 +282,7 @@ BEGIN
         EXIT;
       END IF;
     END LOOP;
-    IF v_current IS NULL THEN
-      SELECT coalesce(max(e.revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream = p_streams[i];
-    END IF;
-    v_ok := CASE p_expected[i]
-      WHEN 'any' THEN true
-      WHEN 'no_stream' THEN v_current = -1
-      WHEN 'stream_exists' THEN v_current >= 0
-      ELSE v_current = p_expected[i]::bigint
-    END;
-    IF NOT v_ok THEN
+${expectedRevisionCheck(schema)}    IF NOT v_ok THEN
       RETURN QUERY SELECT '${APPEND_WRONG_EXPECTED_REVISION}'::text, i, v_current, NULL::bigint;
       RETURN;
     END IF;
@@ -424,16 +433,7 @@ BEGIN
         EXIT;
       END IF;
     END LOOP;
-    IF v_current IS NULL THEN
-      SELECT coalesce(max(e.revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream = p_streams[i];
-    END IF;
-    v_ok := CASE p_expected[i]
-      WHEN 'any' THEN true
-      WHEN 'no_stream' THEN v_current = -1
-      WHEN 'stream_exists' THEN v_current >= 0
-      ELSE v_current = p_expected[i]::bigint
-    END;
-    IF NOT v_ok THEN
+${expectedRevisionCheck(schema)}    IF NOT v_ok THEN
       v_status[v_a] := '${APPEND_WRONG_EXPECTED_REVISION}';
       v_failed_write[v_a] := i;
       v_failed_revision[v_a] := v_current;
