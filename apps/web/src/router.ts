@@ -25,6 +25,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/ledger-book', component: () => import('./pages/LedgerBook.vue'), meta: { kinds: ['party', 'regulator', 'auditor'] } },
   { path: '/imports', component: () => import('./pages/Imports.vue'), meta: { kinds: ['party'] } },
   { path: '/reports', component: () => import('./pages/IndicatorReport.vue'), meta: { kinds: ['regulator', 'auditor'] } },
+  { path: '/webhooks', component: () => import('./pages/Webhooks.vue'), meta: { kinds: ['party', 'regulator', 'auditor'] } },
   { path: '/audit', component: () => import('./pages/History.vue'), meta: { kinds: ['auditor'] } },
   { path: '/:rest(.*)*', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
 ];

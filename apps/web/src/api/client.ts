@@ -130,6 +130,14 @@ export const api = {
   post<T>(path: string, body: unknown, key: string): Promise<T> {
     return call<T>('POST', path, { body, key });
   },
+  /** A change to configuration (PATCH /v1/webhooks/{id}): not a ledger write, no Idempotency-Key. */
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return call<T>('PATCH', path, { body });
+  },
+  /** A removal (DELETE /v1/webhooks/{id}), answered 204. */
+  async remove(path: string): Promise<void> {
+    await call<unknown>('DELETE', path);
+  },
   /** A file as the body (POST /v1/imports), answered with JSON. */
   upload<T>(path: string, data: Blob, type: string): Promise<T> {
     return call<T>('POST', path, { file: { data, type } });

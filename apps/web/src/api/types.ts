@@ -289,3 +289,40 @@ export interface ImportDryRun {
   readonly sha256: string;
   readonly rows: number;
 }
+
+/** A webhook subscription (GET /v1/webhooks): never its secret, which the creation answers once. */
+export interface Webhook {
+  webhookId: string;
+  url: string;
+  /** null: every event type. */
+  eventTypes: string[] | null;
+  status: 'active' | 'paused';
+  pausedReason?: string | null;
+  /** Everything up to this position is delivered. */
+  checkpoint: string;
+  failures: number;
+  failingSince: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** POST /v1/webhooks: the subscription and its signing secret (whsec_…), shown this once. */
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+/** One delivery attempt (GET /v1/webhooks/{id}/deliveries, newest first). */
+export interface DeliveryAttempt {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  position: string;
+  at: string;
+  /** The receiver's HTTP status; null when none came (timeout, refused, connection error). */
+  status: number | null;
+  latencyMs: number;
+  ok: boolean;
+  error: string | null;
+  kind: 'delivery' | 'redelivery';
+}
