@@ -31,7 +31,6 @@ export * from './receive-manifest/receive-manifest.command';
 export * from './cancel-manifest/cancel-manifest.command';
 export * from './treat-waste/treat-waste.command';
 export * from './correct-mass/correct-mass.command';
-export * from './submit-commands/submit-commands.command';
 export * from './alert-facts/alert-facts.port';
 export * from './acknowledge-alert/acknowledge-alert.command';
 export * from './close-alert/close-alert.command';

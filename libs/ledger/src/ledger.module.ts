@@ -4,16 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
 import type { DecideOptions } from '@wasteflow/domain';
 import { TokenService } from './access/token-service';
-import { AcknowledgeAlertHandler } from './acknowledge-alert/acknowledge-alert.command';
-import { CloseAlertHandler } from './close-alert/close-alert.command';
-import { GrantTransferApprovalHandler } from './grant-transfer-approval/grant-transfer-approval.command';
-import { CancelManifestHandler } from './cancel-manifest/cancel-manifest.command';
-import { ConsolidateBatchesHandler } from './consolidate-batches/consolidate-batches.command';
 import { CorrectMassHandler } from './correct-mass/correct-mass.command';
-import { GrantPermitHandler } from './grant-permit/grant-permit.command';
-import { IssueManifestHandler } from './issue-manifest/issue-manifest.command';
-import { IssueTokenHandler } from './issue-token/issue-token.command';
-import { RevokeTokenHandler } from './revoke-token/revoke-token.command';
 import {
   ManifestCustodyLifecycle,
   MANIFEST_CUSTODY_ENABLED,
@@ -22,13 +13,6 @@ import {
   ManifestCustodyProcessManager,
   type ManifestCustodyOptions,
 } from './manifest-custody/manifest-custody.process-manager';
-import { PickUpManifestHandler } from './pick-up-manifest/pick-up-manifest.command';
-import { HandOverManifestHandler } from './hand-over-manifest/hand-over-manifest.command';
-import { ReceiveManifestHandler } from './receive-manifest/receive-manifest.command';
-import { RegisterPartyHandler } from './register-party/register-party.command';
-import { RevokePermitHandler } from './revoke-permit/revoke-permit.command';
-import { SubmitCommandsHandler } from './submit-commands/submit-commands.command';
-import { TreatWasteHandler } from './treat-waste/treat-waste.command';
 import { DECIDE_OPTIONS } from './use-case/decide-options';
 import { LedgerCommands } from './use-case/ledger-commands';
 import { UseCases } from './use-case/use-case-registry';
@@ -46,29 +30,13 @@ export interface LedgerModuleOptions {
   readonly manifestCustody?: Omit<ManifestCustodyOptions, 'logger'>;
 }
 
-export const COMMAND_HANDLERS = [
-  RegisterPartyHandler,
-  GrantPermitHandler,
-  RevokePermitHandler,
-  IssueTokenHandler,
-  RevokeTokenHandler,
-  ConsolidateBatchesHandler,
-  IssueManifestHandler,
-  PickUpManifestHandler,
-  HandOverManifestHandler,
-  ReceiveManifestHandler,
-  CancelManifestHandler,
-  TreatWasteHandler,
-  CorrectMassHandler,
-  AcknowledgeAlertHandler,
-  CloseAlertHandler,
-  GrantTransferApprovalHandler,
-  SubmitCommandsHandler,
-];
+export const COMMAND_HANDLERS = [CorrectMassHandler];
 
 /**
- * The command side: @nestjs/cqrs handlers (one per use case), the writer, tokens and the manifest custody
- * process manager. Needs EVENT_STORE and CLOCK from the application (apps/api StorageModule, apps/cli).
+ * The command side: the use cases (UseCases) and LedgerCommands that runs them by name, the writer, tokens
+ * and the manifest custody process manager. Needs EVENT_STORE and CLOCK from the application (apps/api
+ * StorageModule, apps/cli). CqrsModule only for correct-mass's handler, the last in the older form
+ * (ADR 0020).
  */
 @Module({})
 export class LedgerModule {

@@ -1,10 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, type Provider } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Controller, Get, Param, Query, type Provider } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
-import { GrantTransferApprovalCommand, type Principal } from '@wasteflow/ledger';
+import type { Principal } from '@wasteflow/ledger';
 import {
   readScopeOf,
   TransferApprovalsQuery,
@@ -14,21 +12,12 @@ import {
 import { readScoped } from '@wasteflow/integration';
 import { TransferApprovalNotFound } from '@wasteflow/domain';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems, ApiWrite } from '../common/openapi';
+import { ApiProblems } from '../common/openapi';
 import { TransferApprovalNoPipe } from '../common/path-params';
-import { envelopeOf, WriteRequest, type WriteRequestInfo } from '../common/write-request';
-import { respond } from '../common/write-response';
 import { ReadQueryDto } from '../read-side/indicators.dto';
 import { PagedReadQueryDto } from '../read-side/inventory.dto';
 import { ReadYourWrites } from '../read-side/read-your-writes';
-import {
-  GrantTransferApprovalDto,
-  GrantTransferApprovalResponseDto,
-  TransferApprovalPageDto,
-  TransferApprovalViewDto,
-} from './transfer-approvals.dto';
-
-export const GRANT_TRANSFER_APPROVAL_ROUTE = 'POST /v1/transfer-approvals';
+import { TransferApprovalPageDto, TransferApprovalViewDto } from './transfer-approvals.dto';
 
 export const TRANSFER_APPROVALS_PROVIDERS: Provider[] = [
   {
@@ -37,35 +26,6 @@ export const TRANSFER_APPROVALS_PROVIDERS: Provider[] = [
     inject: [getDataSourceToken()],
   },
 ];
-
-/** POST /v1/transfer-approvals (跨省转移审批, the regulator of the sending province). */
-@ApiTags('transfer approvals')
-@Controller('v1/transfer-approvals')
-export class GrantTransferApprovalController {
-  constructor(private readonly commands: CommandBus) {}
-
-  @Post()
-  @HttpCode(201)
-  @Allow('regulator')
-  @ApiWrite({
-    summary: 'Grant a cross-province transfer approval (the regulator of the shipper’s province)',
-    description:
-      'TransferApprovalGranted in `transfer-approval-<approvalNo>`. The regulator’s token holds the shipper’s ' +
-      'province as a 2-digit region and hazardous waste (403 transfer-approval-outside-province); the receiver ' +
-      'is in another province (422 transfer-approval-same-province); the validity is at most 12 months ' +
-      '(422 transfer-approval-validity-exceeded); the number is new (409 transfer-approval-already-granted). ' +
-      'A hazardous manifest to that receiver names it (transferApprovalNo) and its receipt draws the accepted mass.',
-    response: GrantTransferApprovalResponseDto,
-  })
-  async grant(
-    @WriteRequest() write: WriteRequestInfo,
-    @Body() body: GrantTransferApprovalDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const envelope = envelopeOf(write, GRANT_TRANSFER_APPROVAL_ROUTE);
-    return respond(reply, await this.commands.execute(new GrantTransferApprovalCommand(envelope, body)));
-  }
-}
 
 /** GET /v1/transfer-approvals and /{approvalNo}: from the transfer approvals read model, scoped. */
 @ApiTags('transfer approvals')

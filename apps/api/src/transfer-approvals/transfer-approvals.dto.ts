@@ -24,7 +24,10 @@ export class GrantTransferApprovalDto {
   @IsTransferApprovalNo()
   approvalNo!: string;
 
-  @ApiProperty({ example: EXAMPLE.generatorUscc, description: 'The shipper, in the granting regulator’s province' })
+  @ApiProperty({
+    example: EXAMPLE.generatorUscc,
+    description: 'The shipper, in the granting regulator’s province',
+  })
   @IsUscc()
   shipperUscc!: string;
 
@@ -54,7 +57,10 @@ export class GrantTransferApprovalDto {
   @IsPermitDate()
   validTo!: string;
 
-  @ApiPropertyOptional({ example: '2026-03-01T10:00:00+08:00', description: 'Defaults to the time of recording' })
+  @ApiPropertyOptional({
+    example: '2026-03-01T10:00:00+08:00',
+    description: 'Defaults to the time of recording',
+  })
   @IsOptional()
   @IsIsoInstant()
   occurredAt?: string;

@@ -96,13 +96,15 @@ export function writeController<T extends UseCaseType>(definition: WriteDefiniti
   Reflect.defineMetadata('design:paramtypes', [LedgerCommands, ModuleRef], GeneratedWriteController);
 
   const prototype = GeneratedWriteController.prototype as unknown as Record<string, unknown>;
-  WriteRequest()(prototype, METHOD, 0);
-  params.forEach((param, i) => {
-    const pipe = PATH_PARAMS[param.name].pipe;
-    (pipe ? Param(param.name, pipe) : Param(param.name))(prototype, METHOD, i + 1);
-  });
-  Body()(prototype, METHOD, bodyIndex);
+  // in TypeScript's order (the last parameter first): OpenAPI lists the path parameters in that order
   Res({ passthrough: true })(prototype, METHOD, bodyIndex + 1);
+  Body()(prototype, METHOD, bodyIndex);
+  for (let i = params.length - 1; i >= 0; i--) {
+    const { name } = params[i];
+    const pipe = PATH_PARAMS[name].pipe;
+    (pipe ? Param(name, pipe) : Param(name))(prototype, METHOD, i + 1);
+  }
+  WriteRequest()(prototype, METHOD, 0);
   // what TypeScript would emit for (write: WriteRequestInfo, ...params: string[], body: Dto, reply): the
   // validation pipe and the OpenAPI explorer read the body's class from it
   Reflect.defineMetadata(

@@ -3,11 +3,13 @@ import {
   aBatch,
   aHazardousBatch,
   aRegisteredGenerator,
+  aRegisteredReceiver,
   at,
   fixtureEditions,
   GENERATOR,
   HANGZHOU_REGULATOR,
   OTHER_GENERATOR,
+  RECEIVER,
   traceCodeOf,
 } from '@wasteflow/domain/testing';
 import type { Principal } from '@wasteflow/ledger';
@@ -200,61 +202,106 @@ describe('write scenarios: split-batch', () => {
 });
 
 describe('write scenarios: register-facility', () => {
-  const facility = {
+  const body = {
+    uscc: GENERATOR,
     facilityCode: 'ZJ-330106-F001',
     operations: ['R5'],
     validFrom: '2025-01-01',
     validTo: '2027-12-31',
   };
+  const register = async (principal: Principal, scenario?: WriteScenario) =>
+    (scenario ?? (await withGenerator())).when({ type: 'register-facility', principal, body });
 
   it('the regulator of the party’s region registers a facility: FacilityRegistered on the party', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({
-      type: 'register-facility',
-      principal: hangzhou,
-      body: { uscc: GENERATOR, ...facility },
-    });
+    const answer = await register(hangzhou);
     expect(answer.status).toBe(201);
     expect(answer.events).toEqual([
       expect.objectContaining({ stream: partyStream(GENERATOR), type: 'FacilityRegistered' }),
     ]);
   });
 
-  it('a regulator of another region: 403 outside-jurisdiction', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({
-      type: 'register-facility',
-      principal: ningbo,
-      body: { uscc: GENERATOR, ...facility },
+  it('a regulator of another region: 403 outside-jurisdiction; an admin token: 403 forbidden', async () => {
+    expect(await register(ningbo)).toMatchObject({
+      status: 403,
+      body: { rule: 'outside-jurisdiction' },
+      events: [],
     });
-    expect(answer).toMatchObject({ status: 403, body: { rule: 'outside-jurisdiction' }, events: [] });
-  });
-
-  it('an admin token may not: 403 forbidden', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({
-      type: 'register-facility',
-      principal: admin,
-      body: { uscc: GENERATOR, ...facility },
-    });
-    expect(answer).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
+    expect(await register(admin)).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
   });
 
   it('the same code twice: 409 facility-already-registered', async () => {
     const scenario = await withGenerator();
-    await scenario.when({
-      type: 'register-facility',
-      principal: hangzhou,
-      body: { uscc: GENERATOR, ...facility },
+    await register(hangzhou, scenario);
+    expect(await register(hangzhou, scenario)).toMatchObject({
+      status: 409,
+      body: { rule: 'facility-already-registered' },
+      events: [],
     });
-    const answer = await scenario.when({
-      type: 'register-facility',
+  });
+});
+
+describe('write scenarios: grant-permit and revoke-permit (two path parameters)', () => {
+  const permit = {
+    permitNo: '3301000099',
+    hwCategories: ['HW08'],
+    wasteCodes: ['900-249-08'],
+    operations: ['D10'],
+    annualCapacityKg: 5000,
+    validFrom: '2025-01-01',
+    validTo: '2027-12-31',
+  };
+  const given = () =>
+    new WriteScenario(options).given({ [partyStream(RECEIVER)]: aRegisteredReceiver({ permit: false }) });
+
+  it('a regulator grants a permit to a receiver in its districts, then revokes it', async () => {
+    const scenario = await given();
+    const granted = await scenario.when({
+      type: 'grant-permit',
       principal: hangzhou,
-      body: { uscc: GENERATOR, ...facility },
+      body: { uscc: RECEIVER, ...permit },
     });
-    expect(answer).toMatchObject({ status: 409, body: { rule: 'facility-already-registered' }, events: [] });
+    expect(granted.status).toBe(201);
+    expect(granted.events).toEqual([
+      expect.objectContaining({ stream: partyStream(RECEIVER), type: 'PermitGranted' }),
+    ]);
+    const revoked = await scenario.when({
+      type: 'revoke-permit',
+      principal: hangzhou,
+      body: { uscc: RECEIVER.toLowerCase(), permitNo: permit.permitNo, reason: '超范围经营' },
+    });
+    expect(revoked.status).toBe(201);
+    expect(revoked.events).toEqual([
+      expect.objectContaining({ stream: partyStream(RECEIVER), type: 'PermitRevoked' }),
+    ]);
+  });
+
+  it('a malformed USCC in the path is 400 naming it; a party token is 403; nothing appended', async () => {
+    const scenario = await given();
+    const malformed = await scenario.when({
+      type: 'grant-permit',
+      principal: hangzhou,
+      body: { uscc: '91330109MA2REC00X', ...permit },
+    });
+    expect(malformed).toMatchObject({ status: 400, events: [] });
+    expect(JSON.stringify(malformed.body)).toContain('uscc');
+    const party = await scenario.when({
+      type: 'grant-permit',
+      principal: generator,
+      body: { uscc: RECEIVER, ...permit },
+    });
+    expect(party).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
+  });
+
+  it('revoking a permit the party does not hold is refused; nothing appended', async () => {
+    const answer = await (
+      await given()
+    ).when({
+      type: 'revoke-permit',
+      principal: hangzhou,
+      body: { uscc: RECEIVER, permitNo: 'nope', reason: '超范围经营' },
+    });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.events).toEqual([]);
   });
 });

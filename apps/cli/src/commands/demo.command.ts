@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, sealEvents, type EventStore, type EventToAppend } from '@wasteflow/event-store';
-import { IssueTokenCommand, MANIFEST_CUSTODY_CHECKPOINT, type WriteOutcome } from '@wasteflow/ledger';
+import { LedgerCommands, MANIFEST_CUSTODY_CHECKPOINT } from '@wasteflow/ledger';
 // The benchmarks' history generator: the domain's own decide functions over fourteen months of Hangzhou.
 import { generateHistory, type HistoryFacts } from '../../../../test/bench/support/waste-history';
 import { cliEnvelope, withLedger, type CliIo } from '../cli-context';
@@ -83,9 +82,9 @@ export function demoCommand(io: CliIo): Command {
           categories: ['industrial', 'hazardous', 'household', 'agricultural', 'construction'],
           label: 'demo',
         };
-        const outcome = (await app
-          .get(CommandBus)
-          .execute(new IssueTokenCommand(cliEnvelope('POST /v1/tokens', input), input))) as WriteOutcome;
+        const outcome = await app
+          .get(LedgerCommands)
+          .run('issue-token', cliEnvelope('POST /v1/tokens', input), input);
         io.out(String(outcome.secret?.token));
         io.err(
           'a regulator token for Hangzhou (3301), every category, is printed above: sign in with it at http://localhost:3000/',

@@ -1,12 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CommandBus } from '@nestjs/cqrs';
-import {
-  IssueTokenCommand,
-  RevokeTokenCommand,
-  TOKEN_KINDS,
-  type IssueTokenInput,
-  type WriteOutcome,
-} from '@wasteflow/ledger';
+import { LedgerCommands, TOKEN_KINDS, type IssueTokenInput, type WriteOutcome } from '@wasteflow/ledger';
 import { cliEnvelope, withLedger, type CliIo } from '../cli-context';
 
 const list = (value: string): string[] => {
@@ -54,10 +47,8 @@ export function tokensIssueCommand(io: CliIo): Command {
         };
         const outcome = (await withLedger(io, (app) =>
           app
-            .get(CommandBus)
-            .execute(
-              new IssueTokenCommand(cliEnvelope('POST /v1/tokens', input, options.idempotencyKey), input),
-            ),
+            .get(LedgerCommands)
+            .run('issue-token', cliEnvelope('POST /v1/tokens', input, options.idempotencyKey), input),
         )) as WriteOutcome;
         const { result, secret } = outcome;
         const scope =
@@ -95,12 +86,11 @@ export function tokensRevokeCommand(io: CliIo): Command {
       const input = { tokenId, reason: options.reason };
       const outcome = (await withLedger(io, (app) =>
         app
-          .get(CommandBus)
-          .execute(
-            new RevokeTokenCommand(
-              cliEnvelope('POST /v1/tokens/{tokenId}/revoke', input, options.idempotencyKey),
-              input,
-            ),
+          .get(LedgerCommands)
+          .run(
+            'revoke-token',
+            cliEnvelope('POST /v1/tokens/{tokenId}/revoke', input, options.idempotencyKey),
+            input,
           ),
       )) as WriteOutcome;
       io.err(

@@ -1,11 +1,8 @@
-import { Inject, Optional } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { alertStream, decideAcknowledgeAlert, parseAlertId } from '@wasteflow/domain';
-import { ALERT_FACTS, NO_ALERT_FACTS, type AlertFactsReader } from '../alert-facts/alert-facts.port';
+import type { AlertFactsReader } from '../alert-facts/alert-facts.port';
 import { alertModel } from '../streams/stream-models';
 import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UseCase } from '../use-case/use-case';
 
 export interface AcknowledgeAlertInput {
   /** Path parameter. */
@@ -59,22 +56,4 @@ export function acknowledgeAlert(
       };
     },
   };
-}
-
-export class AcknowledgeAlertCommand extends LedgerCommand<AcknowledgeAlertInput, AcknowledgeAlertResult> {}
-
-@CommandHandler(AcknowledgeAlertCommand)
-export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlertCommand> {
-  private readonly useCase: UseCase<AcknowledgeAlertInput, AcknowledgeAlertResult>;
-
-  constructor(
-    private readonly runner: UseCaseRunner,
-    @Optional() @Inject(ALERT_FACTS) facts?: AlertFactsReader,
-  ) {
-    this.useCase = acknowledgeAlert(facts ?? NO_ALERT_FACTS);
-  }
-
-  execute(command: AcknowledgeAlertCommand) {
-    return this.runner.run(this.useCase, command.envelope, command.input);
-  }
 }

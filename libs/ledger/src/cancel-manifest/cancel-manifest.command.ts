@@ -1,10 +1,8 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideCancelManifest, manifestStream, parseManifestNumber } from '@wasteflow/domain';
 import { custodyWrites } from '../manifest-custody/custody-step';
 import { manifestModel } from '../streams/stream-models';
 import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface CancelManifestInput {
   /** Path parameter. */
@@ -50,14 +48,3 @@ export const cancelManifest: UseCase<CancelManifestInput, CancelManifestResult> 
     };
   },
 };
-
-export class CancelManifestCommand extends LedgerCommand<CancelManifestInput, CancelManifestResult> {}
-
-@CommandHandler(CancelManifestCommand)
-export class CancelManifestHandler implements ICommandHandler<CancelManifestCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: CancelManifestCommand) {
-    return this.runner.run(cancelManifest, command.envelope, command.input);
-  }
-}

@@ -1,11 +1,8 @@
-import { Inject, Optional } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { alertStream, decideCloseAlert, parseAlertId } from '@wasteflow/domain';
-import { ALERT_FACTS, NO_ALERT_FACTS, type AlertFactsReader } from '../alert-facts/alert-facts.port';
+import type { AlertFactsReader } from '../alert-facts/alert-facts.port';
 import { alertModel } from '../streams/stream-models';
 import { writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UseCase } from '../use-case/use-case';
 
 export interface CloseAlertInput {
   /** Path parameter. */
@@ -60,22 +57,4 @@ export function closeAlert(facts: AlertFactsReader): UseCase<CloseAlertInput, Cl
       };
     },
   };
-}
-
-export class CloseAlertCommand extends LedgerCommand<CloseAlertInput, CloseAlertResult> {}
-
-@CommandHandler(CloseAlertCommand)
-export class CloseAlertHandler implements ICommandHandler<CloseAlertCommand> {
-  private readonly useCase: UseCase<CloseAlertInput, CloseAlertResult>;
-
-  constructor(
-    private readonly runner: UseCaseRunner,
-    @Optional() @Inject(ALERT_FACTS) facts?: AlertFactsReader,
-  ) {
-    this.useCase = closeAlert(facts ?? NO_ALERT_FACTS);
-  }
-
-  execute(command: CloseAlertCommand) {
-    return this.runner.run(this.useCase, command.envelope, command.input);
-  }
 }

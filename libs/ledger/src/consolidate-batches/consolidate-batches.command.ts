@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   batchStream,
   decideConsolidateBatches,
@@ -10,8 +9,7 @@ import {
 } from '@wasteflow/domain';
 import { batchModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, batchWrites, kg } from '../use-case/plan-helpers';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UseCase } from '../use-case/use-case';
 
 export interface ConsolidateBatchesInput {
   readonly lines: readonly { readonly traceCode: string; readonly massKg: number }[];
@@ -78,17 +76,3 @@ export const consolidateBatches: UseCase<ConsolidateBatchesInput, ConsolidateBat
     };
   },
 };
-
-export class ConsolidateBatchesCommand extends LedgerCommand<
-  ConsolidateBatchesInput,
-  ConsolidateBatchesResult
-> {}
-
-@CommandHandler(ConsolidateBatchesCommand)
-export class ConsolidateBatchesHandler implements ICommandHandler<ConsolidateBatchesCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: ConsolidateBatchesCommand) {
-    return this.runner.run(consolidateBatches, command.envelope, command.input);
-  }
-}

@@ -1,10 +1,8 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideGrantPermit, kgToGrams, parseUscc, partyStream } from '@wasteflow/domain';
 import { partyModel } from '../streams/stream-models';
 import { kg, writeOf } from '../use-case/plan-helpers';
 import { regulatorScopeOf } from '../use-case/regulator';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface GrantPermitInput {
   /** The party (path parameter). */
@@ -73,14 +71,3 @@ export const grantPermit: UseCase<GrantPermitInput, GrantPermitResult> = {
     };
   },
 };
-
-export class GrantPermitCommand extends LedgerCommand<GrantPermitInput, GrantPermitResult> {}
-
-@CommandHandler(GrantPermitCommand)
-export class GrantPermitHandler implements ICommandHandler<GrantPermitCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: GrantPermitCommand) {
-    return this.runner.run(grantPermit, command.envelope, command.input);
-  }
-}

@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideGrantTransferApproval,
   kgToGrams,
@@ -9,8 +8,7 @@ import {
 } from '@wasteflow/domain';
 import { partyModel, transferApprovalModel } from '../streams/stream-models';
 import { kg, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface GrantTransferApprovalInput {
   readonly approvalNo: string;
@@ -89,17 +87,3 @@ export const grantTransferApproval: UseCase<GrantTransferApprovalInput, GrantTra
     };
   },
 };
-
-export class GrantTransferApprovalCommand extends LedgerCommand<
-  GrantTransferApprovalInput,
-  GrantTransferApprovalResult
-> {}
-
-@CommandHandler(GrantTransferApprovalCommand)
-export class GrantTransferApprovalHandler implements ICommandHandler<GrantTransferApprovalCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: GrantTransferApprovalCommand) {
-    return this.runner.run(grantTransferApproval, command.envelope, command.input);
-  }
-}

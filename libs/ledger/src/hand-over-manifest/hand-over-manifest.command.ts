@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideHandOverManifest,
   manifestStream,
@@ -11,8 +10,7 @@ import { custodyWrites } from '../manifest-custody/custody-step';
 import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew';
 import { manifestModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UseCase } from '../use-case/use-case';
 
 /** With the next leg's crew (TripCrewInput: people kept in erasable records, named by id in the event). */
 export interface HandOverManifestInput extends TripCrewInput {
@@ -93,14 +91,3 @@ export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestRe
     };
   },
 };
-
-export class HandOverManifestCommand extends LedgerCommand<HandOverManifestInput, HandOverManifestResult> {}
-
-@CommandHandler(HandOverManifestCommand)
-export class HandOverManifestHandler implements ICommandHandler<HandOverManifestCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: HandOverManifestCommand) {
-    return this.runner.run(handOverManifest, command.envelope, command.input);
-  }
-}

@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   batchStream,
   composeManifestNumber,
@@ -16,8 +15,7 @@ import {
 } from '@wasteflow/domain';
 import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
 import { actorUsccOf, batchWrites, kg, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 import type { UnitOfWork } from '../writing/unit-of-work';
 
 export interface IssueManifestInput {
@@ -99,7 +97,9 @@ export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
     // read, not written: the receipt draws on it (and its revision serialises the draws)
     const transferApprovalNo = optional(input.transferApprovalNo);
     const approvalNo =
-      transferApprovalNo === undefined ? undefined : parseTransferApprovalNo(transferApprovalNo, 'transferApprovalNo');
+      transferApprovalNo === undefined
+        ? undefined
+        : parseTransferApprovalNo(transferApprovalNo, 'transferApprovalNo');
     const transferApproval =
       approvalNo === undefined
         ? undefined
@@ -160,14 +160,3 @@ export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
     };
   },
 };
-
-export class IssueManifestCommand extends LedgerCommand<IssueManifestInput, IssueManifestResult> {}
-
-@CommandHandler(IssueManifestCommand)
-export class IssueManifestHandler implements ICommandHandler<IssueManifestCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: IssueManifestCommand) {
-    return this.runner.run(issueManifest, command.envelope, command.input);
-  }
-}

@@ -1,11 +1,9 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { parseUscc, partyStream } from '@wasteflow/domain';
 import { decideIssueToken, parseTokenScope, type IssueTokenRequest } from '../access/issue-token.decide';
 import { mintToken, tokenStream } from '../access/token';
 import type { TokenScope } from '../access/token-events';
 import { partyModel } from '../streams/stream-models';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface IssueTokenInput {
   readonly kind: string;
@@ -70,14 +68,3 @@ export const issueToken: UseCase<IssueTokenInput, IssueTokenResult> = {
     };
   },
 };
-
-export class IssueTokenCommand extends LedgerCommand<IssueTokenInput, IssueTokenResult> {}
-
-@CommandHandler(IssueTokenCommand)
-export class IssueTokenHandler implements ICommandHandler<IssueTokenCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: IssueTokenCommand) {
-    return this.runner.run(issueToken, command.envelope, command.input);
-  }
-}

@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decidePickUpManifest,
   kgToGrams,
@@ -10,8 +9,7 @@ import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew'
 import { custodyWrites } from '../manifest-custody/custody-step';
 import { manifestModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 /** With the leg's crew (TripCrewInput: the people are kept in erasable records, the events name them by id). */
 export interface PickUpManifestInput extends TripCrewInput {
@@ -107,14 +105,3 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
     };
   },
 };
-
-export class PickUpManifestCommand extends LedgerCommand<PickUpManifestInput, PickUpManifestResult> {}
-
-@CommandHandler(PickUpManifestCommand)
-export class PickUpManifestHandler implements ICommandHandler<PickUpManifestCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: PickUpManifestCommand) {
-    return this.runner.run(pickUpManifest, command.envelope, command.input);
-  }
-}

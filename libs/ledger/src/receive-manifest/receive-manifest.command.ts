@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   batchStream,
   decidePermitCapacity,
@@ -15,8 +14,7 @@ import {
 import { custodyWrites } from '../manifest-custody/custody-step';
 import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface ReceiveManifestInput {
   /** Path parameter. */
@@ -116,7 +114,9 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
       writes: [
         writeOf(manifestStream(manifestNo), events),
         ...(drawn.length > 0 ? [writeOf(partyStream(actorUscc), drawn)] : []),
-        ...(approvalStream !== undefined && approvalDrawn.length > 0 ? [writeOf(approvalStream, approvalDrawn)] : []),
+        ...(approvalStream !== undefined && approvalDrawn.length > 0
+          ? [writeOf(approvalStream, approvalDrawn)]
+          : []),
         ...custody.writes,
       ],
       result: {
@@ -140,14 +140,3 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
     };
   },
 };
-
-export class ReceiveManifestCommand extends LedgerCommand<ReceiveManifestInput, ReceiveManifestResult> {}
-
-@CommandHandler(ReceiveManifestCommand)
-export class ReceiveManifestHandler implements ICommandHandler<ReceiveManifestCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: ReceiveManifestCommand) {
-    return this.runner.run(receiveManifest, command.envelope, command.input);
-  }
-}

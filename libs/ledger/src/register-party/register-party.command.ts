@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideRegisterParty,
   parsePersonDetails,
@@ -9,8 +8,7 @@ import {
 import type { PersonToRecord } from '../people/people-records';
 import { partyModel } from '../streams/stream-models';
 import { writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface RegisterPartyInput {
   readonly uscc: string;
@@ -78,14 +76,3 @@ export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
     };
   },
 };
-
-export class RegisterPartyCommand extends LedgerCommand<RegisterPartyInput, RegisterPartyResult> {}
-
-@CommandHandler(RegisterPartyCommand)
-export class RegisterPartyHandler implements ICommandHandler<RegisterPartyCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: RegisterPartyCommand) {
-    return this.runner.run(registerParty, command.envelope, command.input);
-  }
-}

@@ -1,10 +1,8 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideRevokePermit, parseUscc, partyStream } from '@wasteflow/domain';
 import { partyModel } from '../streams/stream-models';
 import { writeOf } from '../use-case/plan-helpers';
 import { regulatorScopeOf } from '../use-case/regulator';
-import { LedgerCommand, optional, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import { optional, type UseCase } from '../use-case/use-case';
 
 export interface RevokePermitInput {
   /** Path parameters. */
@@ -45,14 +43,3 @@ export const revokePermit: UseCase<RevokePermitInput, RevokePermitResult> = {
     };
   },
 };
-
-export class RevokePermitCommand extends LedgerCommand<RevokePermitInput, RevokePermitResult> {}
-
-@CommandHandler(RevokePermitCommand)
-export class RevokePermitHandler implements ICommandHandler<RevokePermitCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: RevokePermitCommand) {
-    return this.runner.run(revokePermit, command.envelope, command.input);
-  }
-}

@@ -1,4 +1,3 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { requireText } from '@wasteflow/domain';
 import type { RecordedEvent } from '@wasteflow/event-store';
 import { actorOf } from '../access/principal';
@@ -12,8 +11,7 @@ import {
 } from '../access/token-events';
 import { TokenAlreadyRevoked, TokenNotFound } from '../access/token-errors';
 import type { StreamModel } from '../writing/stream-model';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UseCase } from '../use-case/use-case';
 
 export interface RevokeTokenInput {
   /** Path parameter. */
@@ -24,8 +22,7 @@ export interface RevokeTokenInput {
 export type RevokeTokenResult = { tokenId: string; revokedAt: string };
 
 type TokenState =
-  | { readonly status: 'none' }
-  | { readonly status: 'issued' | 'revoked'; readonly scope: TokenScope };
+  { readonly status: 'none' } | { readonly status: 'issued' | 'revoked'; readonly scope: TokenScope };
 
 type TokenEvent = { readonly type: string; readonly data: TokenIssuedData | TokenRevokedData };
 
@@ -83,14 +80,3 @@ export const revokeToken: UseCase<RevokeTokenInput, RevokeTokenResult> = {
     };
   },
 };
-
-export class RevokeTokenCommand extends LedgerCommand<RevokeTokenInput, RevokeTokenResult> {}
-
-@CommandHandler(RevokeTokenCommand)
-export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: RevokeTokenCommand) {
-    return this.runner.run(revokeToken, command.envelope, command.input);
-  }
-}

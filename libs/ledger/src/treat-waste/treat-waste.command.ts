@@ -1,9 +1,7 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { batchStream, decideTreatWaste, kgToGrams, normaliseTraceCode, partyStream } from '@wasteflow/domain';
 import { batchModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
-import { LedgerCommand, type UseCase } from '../use-case/use-case';
-import { UseCaseRunner } from '../use-case/use-case-runner';
+import type { UseCase } from '../use-case/use-case';
 
 export interface TreatWasteInput {
   /** Path parameter. */
@@ -71,14 +69,3 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
     };
   },
 };
-
-export class TreatWasteCommand extends LedgerCommand<TreatWasteInput, TreatWasteResult> {}
-
-@CommandHandler(TreatWasteCommand)
-export class TreatWasteHandler implements ICommandHandler<TreatWasteCommand> {
-  constructor(private readonly runner: UseCaseRunner) {}
-
-  execute(command: TreatWasteCommand) {
-    return this.runner.run(treatWaste, command.envelope, command.input);
-  }
-}

@@ -13,8 +13,8 @@ import type { CommandEnvelope, PlanContext, UseCase } from './use-case';
 
 /**
  * Runs use cases: checks the token kind, takes `recordedAt` from the injected clock, and hands the plan
- * to the LedgerWriter (one request) or to a WriteGroup (a bulk request). The @CommandHandler classes are
- * one line over it.
+ * to the LedgerWriter (one request) or to a WriteGroup (a bulk request). Callers reach it by a use case's
+ * name through LedgerCommands (ADR 0020).
  */
 @Injectable()
 export class UseCaseRunner {

@@ -52,7 +52,10 @@ export interface UseCase<I, R extends JsonObject> {
   plan(input: I, context: PlanContext, unitOfWork: UnitOfWork): Promise<Decision<R>>;
 }
 
-/** Base of the @nestjs/cqrs commands of the ledger: an envelope and the use case's input. */
+/**
+ * Base of a @nestjs/cqrs command: an envelope and the use case's input. Only correct-mass still has one
+ * (its controller predates the registry, ADR 0020); everything else goes through LedgerCommands.
+ */
 export abstract class LedgerCommand<I, R extends JsonObject> extends Command<WriteOutcome<R>> {
   constructor(
     readonly envelope: CommandEnvelope,

@@ -1,0 +1,15 @@
+import { defineWrite } from '../writes/write-definition';
+import { PickUpManifestDto, PickUpManifestItemDto, PickUpManifestResponseDto } from './pick-up-manifest.dto';
+
+export const pickUpManifestWrite = defineWrite({
+  type: 'pick-up-manifest',
+  route: 'POST /v1/manifests/{no}/pickup',
+  tag: 'manifests',
+  params: [{ name: 'no', field: 'manifestNo' }],
+  body: PickUpManifestDto,
+  bulk: PickUpManifestItemDto,
+  response: PickUpManifestResponseDto,
+  summary: 'Pick up a manifest (the carrier named on it)',
+  description:
+    'ManifestPickedUp and, in the same commit, BatchShipped on every batch (the custody step of the process manager).',
+});
