@@ -202,6 +202,12 @@ export interface PersonalDataRecords {
    * references (the ledger's compensation). Erased records are left as they are.
    */
   discard(personIds: readonly string[]): Promise<void>;
+  /**
+   * Ids of present (not erased) records stored before `recordedBefore`, oldest first, at most `limit`: the
+   * candidates of the sweep of records no event references (a command whose commit failed after its
+   * records were stored).
+   */
+  listPresent(recordedBefore: Date, limit: number): Promise<string[]>;
 }
 
 export interface SubscriptionOptions {

@@ -45,3 +45,4 @@ export * from './revoke-token/revoke-token.command';
 export * from './access/token-errors';
 export * from './people/people-records';
 export * from './people/person-cipher';
+export * from './people/orphan-sweep';

@@ -46,6 +46,14 @@ export class InMemoryPersonalData implements PersonalDataRecords {
   async discard(personIds: readonly string[]): Promise<void> {
     for (const id of personIds) if (this.records.get(id)?.status === 'present') this.records.delete(id);
   }
+
+  async listPresent(recordedBefore: Date, limit: number): Promise<string[]> {
+    return [...this.records.values()]
+      .flatMap((r) => (r.status === 'present' && r.recordedAt < recordedBefore ? [r] : []))
+      .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || a.personId.localeCompare(b.personId))
+      .slice(0, limit)
+      .map((r) => r.personId);
+  }
 }
 
 /**
@@ -71,4 +79,8 @@ export class UnsupportedPersonalData implements PersonalDataRecords {
   }
 
   async discard(): Promise<void> {}
+
+  async listPresent(): Promise<string[]> {
+    return [];
+  }
 }

@@ -120,6 +120,16 @@ export class PostgresPersonalData implements PersonalDataRecords {
     });
   }
 
+  async listPresent(recordedBefore: Date, limit: number): Promise<string[]> {
+    await this.ready();
+    const { rows } = await this.pool.query<{ person_id: string }>(
+      `SELECT person_id FROM ${this.records} WHERE erased_at IS NULL AND recorded_at < $1
+        ORDER BY recorded_at, person_id LIMIT $2`,
+      [recordedBefore, limit],
+    );
+    return rows.map((r) => r.person_id);
+  }
+
   private async inTransaction<T>(run: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {

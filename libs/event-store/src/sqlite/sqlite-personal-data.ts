@@ -51,6 +51,7 @@ export class SqlitePersonalData implements PersonalDataRecords {
     markErased: Database.Statement<[number, string, string]>;
     discard: Database.Statement<[string]>;
     discardKey: Database.Statement<[string]>;
+    listPresent: Database.Statement<[number, number], { person_id: string }>;
   };
   private readonly putAll: (records: readonly PersonRecordWrite[]) => string[];
   private readonly eraseOne: (personId: string, erasedBy: string, at: number) => PersonErasure;
@@ -78,6 +79,10 @@ export class SqlitePersonalData implements PersonalDataRecords {
       ),
       discard: db.prepare(`DELETE FROM ${PERSON_RECORDS_TABLE} WHERE person_id = ? AND erased_at IS NULL`),
       discardKey: db.prepare(`DELETE FROM ${PERSON_KEYS_TABLE} WHERE person_id = ?`),
+      listPresent: db.prepare(
+        `SELECT person_id FROM ${PERSON_RECORDS_TABLE} WHERE erased_at IS NULL AND recorded_at < ?
+          ORDER BY recorded_at, person_id LIMIT ?`,
+      ),
     };
     this.putAll = db.transaction((records: readonly PersonRecordWrite[]) => {
       const inserted: string[] = [];
@@ -132,6 +137,11 @@ export class SqlitePersonalData implements PersonalDataRecords {
   async discard(personIds: readonly string[]): Promise<void> {
     this.assertOpen();
     if (personIds.length > 0) this.withSecureDelete(() => this.discardAll(personIds));
+  }
+
+  async listPresent(recordedBefore: Date, limit: number): Promise<string[]> {
+    this.assertOpen();
+    return this.statements.listPresent.all(recordedBefore.getTime(), limit).map((r) => r.person_id);
   }
 
   private withSecureDelete<T>(run: () => T): T {
