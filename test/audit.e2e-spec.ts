@@ -1,6 +1,4 @@
 import { ManualClock } from '@wasteflow/event-store';
-import { runCli } from '../apps/cli/src/cli';
-import type { CliIo } from '../apps/cli/src/cli-context';
 import {
   CLOCK_START,
   expect201,
@@ -15,8 +13,8 @@ import {
   type PrincipalName,
   type World,
 } from './support/fixtures';
-import { TEST_DATABASE_URL } from './support/postgres';
 import { driveHistory, type History } from './support/read-side-history';
+import { cliOn } from './support/store-cli';
 import { editStoredEvent } from './support/tamper';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -85,24 +83,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       throw new Error(`${stream}${query}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body as AuditBody;
   };
-  const cli = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      env:
-        kind === 'sqlite'
-          ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
-          : {
-              WASTEFLOW_STORE: 'postgres',
-              DATABASE_URL: TEST_DATABASE_URL,
-              WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
-            },
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-    };
-    const code = await runCli(argv, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = (...argv: string[]) => cliOn(kind, t, ...argv);
 
   it('returns every event of a batch with the state after it and a verified chain', async () => {
     const body = await audit(`batch-${h.a}`);

@@ -1,8 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { runCli } from '../apps/cli/src/cli';
-import type { CliIo } from '../apps/cli/src/cli-context';
 import {
   batchBody,
   Builders,
@@ -19,6 +17,7 @@ import {
 } from './support/fixtures';
 import { TEST_DATABASE_URL } from './support/postgres';
 import { readPdf } from './support/pdf-reading';
+import { cliOn } from './support/store-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -104,24 +103,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     }
   };
 
-  const verify = async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      env:
-        kind === 'sqlite'
-          ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
-          : {
-              WASTEFLOW_STORE: 'postgres',
-              DATABASE_URL: TEST_DATABASE_URL,
-              WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
-            },
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-    };
-    const code = await runCli(['verify'], io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const verify = () => cliOn(kind, t, 'verify');
 
   it('pickup with driver and escort → the 联单 prints them → admin erases the driver → 已删除, nothing in clear, the chain verified', async () => {
     const { manifestNo } = await build.consigned(12);

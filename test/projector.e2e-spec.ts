@@ -10,8 +10,8 @@ import {
   storesFor,
   type World,
 } from './support/fixtures';
-import { TEST_DATABASE_URL } from './support/postgres';
 import { freePort, ProjectorProcess } from './support/projector-process';
+import { storeEnv } from './support/store-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const SUITE = 'apps/projector beside an api with WASTEFLOW_PROJECTIONS=off';
@@ -27,14 +27,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     await requireStore(kind, SUITE);
     t = await startTestApp(kind, { suiteFile: __filename, env: { WASTEFLOW_PROJECTIONS: 'off' } });
     world = await seedWorld(t, new Keys(`projector-seed-${kind}`));
-    env =
-      kind === 'sqlite'
-        ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
-        : {
-            WASTEFLOW_STORE: 'postgres',
-            DATABASE_URL: TEST_DATABASE_URL,
-            WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
-          };
+    env = storeEnv(kind, t);
   }, 60_000);
   afterAll(async () => {
     await Promise.all(projectors.map((p) => p.stop('SIGKILL')));

@@ -9,8 +9,6 @@ import {
   type ReadModelDatabaseConfig,
 } from '@wasteflow/projections';
 import type { DataSource } from 'typeorm';
-import { runCli } from '../apps/cli/src/cli';
-import type { CliIo } from '../apps/cli/src/cli-context';
 import {
   expect201,
   Keys,
@@ -22,6 +20,7 @@ import {
 } from './support/fixtures';
 import { TEST_DATABASE_URL } from './support/postgres';
 import { driveHistory } from './support/read-side-history';
+import { cliOn } from './support/store-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Every projection over the bundled reference data (the working-day calendar), as the api runs them. */
@@ -93,24 +92,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     kind === 'sqlite'
       ? { kind: 'sqlite', file: join(t.dataDir, 'events.sqlite') }
       : { kind: 'postgres', connectionString: TEST_DATABASE_URL, schema: `${t.schemaPrefix}_events` };
-  const cli = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      env:
-        kind === 'sqlite'
-          ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
-          : {
-              WASTEFLOW_STORE: 'postgres',
-              DATABASE_URL: TEST_DATABASE_URL,
-              WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
-            },
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-    };
-    const code = await runCli(argv, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = (...argv: string[]) => cliOn(kind, t, ...argv);
   const runnerOn = async (
     name: string,
     overrides: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {},

@@ -8,8 +8,8 @@ import {
   storesFor,
   type World,
 } from './support/fixtures';
-import { TEST_DATABASE_URL } from './support/postgres';
 import { freePort, ProjectorProcess } from './support/projector-process';
+import { storeEnv } from './support/store-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 import { eventually, WEBHOOK_TEST_ENV, WebhookReceiver } from './support/webhook-receiver';
 
@@ -39,16 +39,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
     world = await seedWorld(t, new Keys(`webhooks-projector-seed-${kind}`));
     await receiver.start();
-    env = {
-      ...WEBHOOK_TEST_ENV,
-      ...(kind === 'sqlite'
-        ? { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: t.dataDir }
-        : {
-            WASTEFLOW_STORE: 'postgres',
-            DATABASE_URL: TEST_DATABASE_URL,
-            WASTEFLOW_PG_SCHEMA_PREFIX: t.schemaPrefix,
-          }),
-    };
+    env = { ...WEBHOOK_TEST_ENV, ...storeEnv(kind, t) };
   }, 60_000);
   afterAll(async () => {
     await Promise.all(projectors.map((p) => p.stop('SIGKILL')));
