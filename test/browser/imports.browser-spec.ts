@@ -9,7 +9,8 @@ import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
 /**
  * A site brings in last year's spreadsheet from the console (issue 14 item 6): a file with row problems is
- * refused whole on the page, naming row and column, and nothing is appended; a good file (one row dated in
+ * refused whole on the page, naming sheet, row and column (a CSV of table 1, a workbook's table 4), and
+ * nothing is appended; a good file (one row dated in
  * the future, which the ledger refuses) is checked, imported with a progress bar to the end, each count and
  * the refused row shown as GET /v1/imports/{id} answers them, the per-row report downloaded and read back;
  * the same file again applies nothing.
@@ -90,7 +91,24 @@ describeInBrowser(SUITE, () => {
     await expect(problems.locator('tr[data-row="3"][data-column="质量（克）"]').textContent()).resolves.toContain('质量（克）须为正整数克数');
     await expect(problems.locator('tr[data-row="4"][data-column="产生时间"]').textContent()).resolves.toContain('产生时间须为北京时间');
     await expect(page.locator('[data-test=problem]').textContent()).resolves.toContain('未导入任何内容');
+    await expect(problems.locator('tr[data-row="3"]').getAttribute('data-sheet')).resolves.toBe(TABLE1.sheet);
     await screenshotBoth(page, 'imports-refused');
+    // a workbook's table 4 (own treatment) with a bad 自行利用/处置方式: the problem names its sheet too
+    const table4 = BOOK_TABLES[3];
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet(table4.sheet);
+    sheet.addRow(table4.columns.map((c) => c.header));
+    const cell: Record<string, string> = { traceCode: 'HIS-2025-0001', occurredAt: '2025-01-02 09:00:00', tonnes: '0.001', operation: 'X99' };
+    sheet.addRow(table4.columns.map((c) => cell[c.key] ?? ''));
+    await page.getByLabel('台账文件').setInputFiles({
+      name: 'own-treatment.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await workbook.xlsx.writeBuffer()),
+    });
+    await page.getByRole('button', { name: '开始导入' }).click();
+    const bad4 = problems.locator(`tr[data-sheet="${table4.sheet}"][data-row="2"][data-column="自行利用/处置方式"]`);
+    await bad4.waitFor();
+    await expect(bad4.locator('td.error').getAttribute('data-field')).resolves.toBe(`${table4.sheet}.rows[2].自行利用/处置方式`);
     expect(await app.t.headPosition()).toBe(before);
     expect(await page.locator('[data-test=import-job]').count()).toBe(0);
     expect(errors).toEqual([]);
