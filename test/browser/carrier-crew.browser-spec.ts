@@ -1,7 +1,7 @@
 import { systemClock } from '@wasteflow/event-store';
 import { Builders, Keys, PARTIES } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
-import { downloadOf, PHONE, screenshot } from './support/browser';
+import { downloadOf, PHONE, screenshot, screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
 /**
@@ -113,6 +113,16 @@ describeInBrowser(SUITE, () => {
     const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
     await page.goto(`${app.base}/manifests/${manifestNo}`);
     await page.locator('[data-test=manifest-print]').waitFor();
+    // the page shows leg 1's crew as the API resolved it
+    const crew =
+      (await page.locator('[data-test=legs] [data-leg="1"] [data-test=leg-crew]').textContent()) ?? '';
+    for (const value of [
+      `驾驶员：${DRIVER.name} (${DRIVER.phone})`,
+      `押运员：${ESCORT.name} (${ESCORT.phone})`,
+      '车辆类型：危险货物厢式运输车',
+      `道路运输经营许可证号：${LICENCE}`,
+    ])
+      expect(crew).toContain(value);
     const saved = await downloadOf(page, () => page.getByRole('button', { name: '下载联单 PDF' }).click());
     const text = (await readPdf(saved.bytes)).pages.join('\n').replace(/\s+/g, '');
     for (const value of [
@@ -179,6 +189,22 @@ describeInBrowser(SUITE, () => {
     });
     // the first leg's crew is unchanged by the hand-over
     expect(manifest.pickup?.driver).toMatchObject({ name: DRIVER.name });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+  it('generator: after the hand-over the manifest page shows leg 2 with the next driver, leg 1 unchanged', async () => {
+    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
+    await page.goto(`${app.base}/manifests/${manifestNo}`);
+    const leg2 = page.locator('[data-test=legs] [data-leg="2"] [data-test=leg-crew]');
+    await leg2.waitFor();
+    const second = (await leg2.textContent()) ?? '';
+    expect(second).toContain(`驾驶员：${NEXT_DRIVER.name} (${NEXT_DRIVER.phone})`);
+    expect(second).toContain('车辆类型：危险货物罐式运输车');
+    expect(second).not.toContain(ESCORT.name);
+    const first =
+      (await page.locator('[data-test=legs] [data-leg="1"] [data-test=leg-crew]').textContent()) ?? '';
+    expect(first).toContain(`驾驶员：${DRIVER.name}`);
+    await screenshotBoth(page, 'manifest-legs-crew');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -120,8 +120,26 @@ export interface ManifestLeg {
   place?: string;
 }
 
+/** A person named on a manifest (driver, escort), resolved at read time: 已删除 once erased (ADR 14). */
+export interface PersonView {
+  personId: string;
+  status: 'present' | 'erased' | 'unknown';
+  name?: string;
+  phone?: string;
+}
+
+/** The crew of a leg: GET /v1/manifests/{no} `pickup` (leg 1) and `pickup.legs[n]` (each hand-over's). */
+export interface CrewFacts {
+  vehicleType?: string;
+  transportLicenceNo?: string;
+  driver?: PersonView;
+  escort?: PersonView;
+}
+
 export interface Manifest {
   manifestNo: string;
+  /** After the pickup: leg 1's crew, and by leg number each later leg's. */
+  pickup?: CrewFacts & { legs?: Record<string, CrewFacts> };
   status: string;
   shipper: ManifestParty;
   carrier: ManifestParty;

@@ -55,3 +55,32 @@ export function crewBody(crew: CrewForm): CrewBody {
 export function rememberedVehicle(crew: CrewForm): { vehicleType: string; transportLicenceNo: string } {
   return { vehicleType: crew.vehicleType.trim(), transportLicenceNo: crew.transportLicenceNo.trim() };
 }
+
+/** A leg's crew as a manifest read shows it (GET /v1/manifests/{no} `pickup`, `pickup.legs[n]`). */
+export interface LegCrew {
+  vehicleType?: string;
+  transportLicenceNo?: string;
+  driver?: { name?: string; phone?: string };
+  escort?: { name?: string; phone?: string };
+}
+
+/** The crew of leg `leg`: leg 1 is the pickup's, a later one its hand-over's; undefined when none was recorded. */
+export function crewOfLeg(
+  pickup: (LegCrew & { legs?: Record<string, LegCrew> }) | undefined,
+  leg: number,
+): LegCrew | undefined {
+  if (!pickup) return undefined;
+  const crew = leg === 1 ? pickup : pickup.legs?.[String(leg)];
+  if (!crew) return undefined;
+  const { vehicleType, transportLicenceNo, driver, escort } = crew;
+  return vehicleType || transportLicenceNo || driver || escort
+    ? { vehicleType, transportLicenceNo, driver, escort }
+    : undefined;
+}
+
+/** A person as one line: name (phone); the record's own words once erased (已删除). */
+export function personLine(person: { name?: string; phone?: string } | undefined): string | undefined {
+  if (!person) return undefined;
+  const name = person.name ?? '—';
+  return person.phone && person.phone !== person.name ? `${name} (${person.phone})` : name;
+}

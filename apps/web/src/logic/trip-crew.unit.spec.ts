@@ -1,4 +1,4 @@
-import { crewBody, emptyCrew, rememberedVehicle } from './trip-crew';
+import { crewBody, crewOfLeg, emptyCrew, personLine, rememberedVehicle } from './trip-crew';
 
 describe('the crew of a leg on the pickup and hand-over forms', () => {
   it('adds nothing to the body when nothing is filled in', () => {
@@ -39,5 +39,37 @@ describe('the crew of a leg on the pickup and hand-over forms', () => {
     });
     expect(kept).toEqual({ vehicleType: '厢式车', transportLicenceNo: 'L1' });
     expect(JSON.stringify(kept)).not.toContain('张三');
+  });
+});
+
+describe('the crew of a leg on the manifest page', () => {
+  const pickup = {
+    vehicleType: '危险货物厢式运输车',
+    driver: { name: '张三', phone: '13800138000' },
+    legs: { '2': { driver: { name: '已删除', phone: '已删除' } }, '3': {} },
+  };
+
+  it('takes leg 1 from the pickup and a later leg from its hand-over', () => {
+    expect(crewOfLeg(pickup, 1)).toEqual({
+      vehicleType: '危险货物厢式运输车',
+      transportLicenceNo: undefined,
+      driver: { name: '张三', phone: '13800138000' },
+      escort: undefined,
+    });
+    expect(crewOfLeg(pickup, 2)?.driver?.name).toBe('已删除');
+  });
+
+  it('has none for a leg that recorded no crew, or before the pickup', () => {
+    expect(crewOfLeg(pickup, 3)).toBeUndefined();
+    expect(crewOfLeg(pickup, 4)).toBeUndefined();
+    expect(crewOfLeg(undefined, 1)).toBeUndefined();
+    expect(crewOfLeg({ legs: {} }, 1)).toBeUndefined();
+  });
+
+  it('writes a person as name (phone), an erased one as 已删除 once', () => {
+    expect(personLine({ name: '张三', phone: '13800138000' })).toBe('张三 (13800138000)');
+    expect(personLine({ name: '张三' })).toBe('张三');
+    expect(personLine({ name: '已删除', phone: '已删除' })).toBe('已删除');
+    expect(personLine(undefined)).toBeUndefined();
   });
 });
