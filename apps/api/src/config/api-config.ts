@@ -71,11 +71,16 @@ export function loadApiConfig(env?: Environment): ApiConfig {
 }
 
 export function apiConfigOf(settings: ApiSettings): ApiConfig {
+  // the files the settings name: a bad one each is a line of the same ConfigurationError
+  const [indicatorTargets, reference] = allOrProblems(
+    () => indicatorTargetsOf(settings.targets),
+    () => referenceDataOf(settings),
+  );
   return {
     ...storeSettingsOf(settings),
     port: settings.port,
-    indicatorTargets: indicatorTargetsOf(settings.targets),
-    reference: referenceDataOf(settings),
+    indicatorTargets,
+    reference,
     adminToken: settings.adminToken,
     hwCataloguePath: settings.hwCatalogue,
     hwCatalogueEdition: settings.hwCatalogueEdition,
@@ -87,6 +92,23 @@ export function apiConfigOf(settings: ApiSettings): ApiConfig {
     webhooks: webhookSettingsOf(settings, { mayDeliver: settings.projections }),
     consoleDir: settings.consoleDir,
   };
+}
+
+/** Runs every loader; their ConfigurationErrors become one, listing each problem on its line. */
+function allOrProblems<A, B>(a: () => A, b: () => B): [A, B] {
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const results = [attempt(a), attempt(b)] as [A, B];
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return results;
 }
 
 /** WASTEFLOW_PUBLIC_URL as readSettings takes it (http(s), no query, fragment or user; no trailing slash). */

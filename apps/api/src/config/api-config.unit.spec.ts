@@ -28,6 +28,24 @@ describe('api configuration', () => {
     expect(() => loadApiConfig({ ...base, WASTEFLOW_TARGETS: setting })).toThrow(/WASTEFLOW_TARGETS/);
   });
 
+  it('names a bad targets setting and a bad calendar file in one error, one line each', () => {
+    let error: unknown;
+    try {
+      loadApiConfig({
+        ...base,
+        WASTEFLOW_TARGETS: '[{',
+        WASTEFLOW_WORKDAY_CALENDAR: '/nonexistent/cn-workdays.csv',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const { problems } = error as ConfigurationError;
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^WASTEFLOW_TARGETS: not JSON/);
+    expect(problems[1]).toMatch(/^WASTEFLOW_WORKDAY_CALENDAR=\/nonexistent\/cn-workdays\.csv: cannot read/);
+  });
+
   it('refuses a port that is not a TCP port and an unknown projections mode', () => {
     expect(() => loadApiConfig({ ...base, PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadApiConfig({ ...base, WASTEFLOW_PROJECTIONS: 'maybe' })).toThrow(/WASTEFLOW_PROJECTIONS/);
