@@ -102,32 +102,17 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
       return fits({ ...state, permits });
     }
     case 'PermitRevoked': {
-      if (state.status !== 'registered') return misfit(state, 'party not registered');
       const d = event.data;
-      if (!state.permits.some((p) => p.permitNo === d.permitNo))
-        return misfit(state, `no permit ${d.permitNo}`);
-      return fits({
-        ...state,
-        permits: state.permits.map((p) =>
-          p.permitNo === d.permitNo
-            ? compact({ ...p, revokedAt: d.occurredAt, revocationReason: d.reason })
-            : p,
-        ),
-      });
+      return withPermit(state, d.permitNo, (p) =>
+        compact({ ...p, revokedAt: d.occurredAt, revocationReason: d.reason }),
+      );
     }
     case 'PermitCapacityDrawn': {
-      if (state.status !== 'registered') return misfit(state, 'party not registered');
       const d = event.data;
-      if (!state.permits.some((p) => p.permitNo === d.permitNo))
-        return misfit(state, `no permit ${d.permitNo}`);
-      return fits({
-        ...state,
-        permits: state.permits.map((p) =>
-          p.permitNo === d.permitNo
-            ? { ...p, usedGrams: { ...p.usedGrams, [d.yearStart]: d.usedGramsAfter } }
-            : p,
-        ),
-      });
+      return withPermit(state, d.permitNo, (p) => ({
+        ...p,
+        usedGrams: { ...p.usedGrams, [d.yearStart]: d.usedGramsAfter },
+      }));
     }
     case 'FacilityRegistered': {
       if (state.status !== 'registered') return misfit(state, 'party not registered');
@@ -150,4 +135,15 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
     default:
       return assertNever(event, 'party event');
   }
+}
+
+/** A registered party's permit `permitNo` changed by `change`; a misfit when there is no such party or permit. */
+function withPermit(
+  state: PartyState,
+  permitNo: string,
+  change: (permit: PermitState) => PermitState,
+): Folded<PartyState> {
+  if (state.status !== 'registered') return misfit(state, 'party not registered');
+  if (!state.permits.some((p) => p.permitNo === permitNo)) return misfit(state, `no permit ${permitNo}`);
+  return fits({ ...state, permits: state.permits.map((p) => (p.permitNo === permitNo ? change(p) : p)) });
 }

@@ -7,6 +7,17 @@ import { defineProjection } from '../runner/projection';
 import type { RowAccess } from '../runner/row-access';
 import { defineTable, type CounterColumnsOf } from '../runner/table';
 
+/** The gram counters every row carries, facts and roll-ups alike. */
+const MEASURES = {
+  generated: 'bigint',
+  utilised: 'bigint',
+  landfilled: 'bigint',
+  incinerated: 'bigint',
+  otherDisposed: 'bigint',
+  lost: 'bigint',
+  corrected: 'bigint',
+} as const;
+
 /**
  * Indicator facts (DESIGN.md §3): additive gram counters by origin (district, category, subtype, HW code,
  * month of generation) × activity month (CST month of the event's `occurredAt`). One row carries every
@@ -37,13 +48,7 @@ export const indicatorFacts = defineTable({
     wasteCode: 'text',
     generatedMonth: 'text',
     activityMonth: 'text',
-    generated: 'bigint',
-    utilised: 'bigint',
-    landfilled: 'bigint',
-    incinerated: 'bigint',
-    otherDisposed: 'bigint',
-    lost: 'bigint',
-    corrected: 'bigint',
+    ...MEASURES,
   },
 });
 
@@ -62,13 +67,7 @@ export const indicatorRollup = defineTable({
     subtype: 'text',
     generatedMonth: 'text',
     activityMonth: 'text',
-    generated: 'bigint',
-    utilised: 'bigint',
-    landfilled: 'bigint',
-    incinerated: 'bigint',
-    otherDisposed: 'bigint',
-    lost: 'bigint',
-    corrected: 'bigint',
+    ...MEASURES,
   },
 });
 
