@@ -99,7 +99,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ]);
     expect(body.events.map((e) => e.revision)).toEqual(['0', '1', '2', '3', '4', '5', '6']);
     expect(body.events[0]).toMatchObject({
-      schemaVersion: 2,
+      schemaVersion: 3,
       data: { traceCode: h.a, massGrams: 10_000, generatorUscc: PARTIES.generator.uscc },
       metadata: { actor: `party:${PARTIES.generator.uscc}`, prevHash: null },
       recordedAt: CLOCK_START.replace('Z', '.000Z'),

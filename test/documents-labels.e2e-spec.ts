@@ -121,7 +121,7 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
     expect(response.status).toBe(201);
     const code = response.body.traceCode as string;
     const [generated] = await streamEvents(t, `batch-${code}`);
-    expect(generated.schemaVersion).toBe(2);
+    expect(generated.schemaVersion).toBe(3);
     expect(generated.data).toMatchObject({ physicalForm: 'liquid', packageCount: 4, hazards: ['T', 'I'] });
     const read = await readPdf(
       (await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator)).body as Buffer,

@@ -244,7 +244,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const [event] = (await app.t.store.readAll()).filter((e) => e.id === t4[0].eventId);
     expect(event).toMatchObject({
       type: 'WasteDisposed',
-      schemaVersion: 3,
+      schemaVersion: 4,
       data: { facilityCode: FACILITY },
     });
   });

@@ -86,7 +86,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(res.body).toMatchObject({ event: 'WasteUtilised', operation: 'R5', facilityCode: F1 });
     const stored = (await t.store.readAll()).filter((e) => e.type === 'WasteUtilised');
     expect(stored.at(-1)).toMatchObject({
-      schemaVersion: 3,
+      schemaVersion: 4,
       data: { traceCode: code, custodianUscc: generator, facilityCode: F1 },
     });
     treated.push({ code, facilityCode: F1, eventType: 'WasteUtilised' });

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsOptional, ValidateNested } from 'class-validator';
 import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { IsFreeText, IsPhone } from './validation';
 
@@ -32,4 +34,32 @@ export class PersonViewDto {
     description: 'When present and recorded; 已删除 when erased',
   })
   phone?: string;
+}
+
+/**
+ * An optional `handler` (经办人) of a generation, receipt or treatment: a PersonDto, validated as the pickup's
+ * driver, kept in an erasable record; the event and the answer carry only `handlerPersonId` (ADR 14).
+ */
+export function OptionalHandler(role: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: PersonDto,
+      example: { name: '王五', phone: '13700137000' },
+      description:
+        `${role} (personal data): kept in an erasable record encrypted with a key of its own; the event and ` +
+        'the answer carry only handlerPersonId (ADR 14). Printed in the 台账 (and the 联单 for a receipt) ' +
+        'until erased, then 已删除.',
+    }),
+    IsOptional(),
+    ValidateNested(),
+    Type(() => PersonDto),
+  );
+}
+
+/** The answer's `handlerPersonId`: the reference to the handler's record, never the name. */
+export function HandlerPersonIdAnswer(): PropertyDecorator {
+  return ApiPropertyOptional({
+    example: 'p-3f0c5b1e9a7d4c2b8e6f1a0d9c8b7a65',
+    description: 'The handler’s record (when one was named): a reference, never the name',
+  });
 }

@@ -5,8 +5,8 @@ import type { LedgerBookEntry, LedgerBookTableNo } from '@wasteflow/projections'
  * The five tables of HJ 1259-2022 (附录 A) as sheets: their Chinese column headers in the standard's order,
  * then two columns of ours (固体废物类别, 细类: wasteflow keeps every category, not hazardous waste alone),
  * then hidden columns that tie every figure to the ledger: the exact grams, the event id and type, the ledger
- * position. Columns the standard has and the ledger does not know yet (the storage facility, most
- * handlers) are present and empty (README "Known gaps"); a person is printed from its reference at
+ * position. Columns the standard has and the ledger does not know yet (the storage facility, the
+ * 出库部门经办人) are present and empty (README "Known gaps"); a person is printed from its reference at
  * read time (已删除 after erasure). The import reads the same columns back.
  */
 export interface BookContext {
@@ -77,6 +77,17 @@ const text = (key: string, header: string, value: BookColumn['value'], width = 1
   value,
 });
 const empty = (key: string, header: string): BookColumn => text(key, header, () => null, 12);
+/** A person column: the act's handler (a reference, resolved at read time) on rows of these movements (or all). */
+const person = (key: string, header: string, movements?: readonly string[]): BookColumn =>
+  text(
+    key,
+    header,
+    (e, c) =>
+      movements === undefined || (e.movement !== null && movements.includes(e.movement))
+        ? c.personName(e.handlerPersonId)
+        : null,
+    14,
+  );
 
 const code = (header: string) => text('traceCode', header, (e) => e.traceCode, 24);
 const time = (header: string) => text('occurredAt', header, (e) => cstTime(e.occurredAt), 20);
@@ -131,7 +142,8 @@ export const BOOK_TABLES: readonly BookTable[] = [
       unit,
       ...container,
       text('facilityCode', '产生危险废物设施编码', (e) => e.facilityCode, 16),
-      empty('handler', '产生部门经办人'),
+      // the generation's handler (WasteGenerated v3)
+      person('handler', '产生部门经办人', ['generated']),
       text('destination', '去向', () => '入库', 10),
       ...ours,
       ...hidden,
@@ -152,8 +164,10 @@ export const BOOK_TABLES: readonly BookTable[] = [
       unit,
       empty('facilityCode', '贮存设施编码'),
       empty('facilityType', '贮存设施类型'),
-      empty('carrierHandler', '运送部门经办人'),
-      empty('storeHandler', '贮存部门经办人'),
+      // a generation into the generator's own store: its handler carries it in (WasteGenerated v3)
+      person('carrierHandler', '运送部门经办人', ['generated']),
+      // a receipt: the receiver's handler takes it into the store (ManifestReceived v5)
+      person('storeHandler', '贮存部门经办人', ['received']),
       text('linkedCodes', '产生批次编码', (e) => e.linkedCodes, 24),
       movement('来源'),
       manifest,
@@ -184,12 +198,7 @@ export const BOOK_TABLES: readonly BookTable[] = [
       empty('facilityType', '贮存设施类型'),
       empty('storeHandler', '出库部门经办人'),
       // a pickup's driver (ManifestPickedUp v3), the one person the ledger records with a table-3 act
-      text(
-        'carrierHandler',
-        '运送部门经办人',
-        (e, c) => (e.movement === 'shipped' ? c.personName(e.handlerPersonId) : null),
-        14,
-      ),
+      person('carrierHandler', '运送部门经办人', ['shipped']),
       text('linkedCodes', '入库批次编码', (e) => e.linkedCodes, 24),
       movement('去向'),
       text(
@@ -223,7 +232,8 @@ export const BOOK_TABLES: readonly BookTable[] = [
       text('operation', '自行利用/处置方式', (e) => e.operation, 10),
       mode,
       empty('finishedAt', '自行利用/处置完毕时间'),
-      empty('handler', '自行利用/处置部门经办人'),
+      // the treatment's handler (WasteUtilised / WasteDisposed v4)
+      person('handler', '自行利用/处置部门经办人'),
       text('linkedCodes', '出库批次编码', (e) => e.linkedCodes, 24),
       text('permitNo', '许可证编号', (e) => e.permitNo, 18),
       ...ours,

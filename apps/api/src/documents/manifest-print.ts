@@ -121,7 +121,11 @@ export class ManifestPrintReader {
       this.parties.find(view.receiver.uscc),
     ]);
     // the crews of the pickup and of each hand-over, their people resolved now (ADR 14)
-    const pickup = view.pickedUpAt === null ? ({} as PickupFacts) : await this.pickups.of(view.manifestNo);
+    // and the receiver's handler the receipt named (ManifestReceived v5): part 3's 经办人
+    const { pickup, receiptHandler } =
+      view.pickedUpAt === null
+        ? { pickup: {} as PickupFacts, receiptHandler: undefined }
+        : await this.pickups.peopleOf(view.manifestNo);
     // 多式联运: leg 1 is the named carrier's (part 2's block); each later leg ends at the next hand-over or the receipt
     const laterLegs = view.legs.slice(1);
     const legs = laterLegs.map((leg, i) => ({
@@ -137,7 +141,9 @@ export class ManifestPrintReader {
     // people resolved now (ADR 14): a name and phone while the record has its key, 已删除 after erasure
     const contacts = await this.people.resolve([shipper?.contactPersonId, receiver?.contactPersonId]);
     const shipperContact = shipper?.contactPersonId ? contacts.get(shipper.contactPersonId) : undefined;
-    const receiverContact = receiver?.contactPersonId ? contacts.get(receiver.contactPersonId) : undefined;
+    // part 3's 经办人: the person who handled the receipt, else (none named, or not yet received) the contact
+    const receiverContact =
+      receiptHandler ?? (receiver?.contactPersonId ? contacts.get(receiver.contactPersonId) : undefined);
     const codes = view.lines.flatMap((l) => (l.wasteCode ? [l.wasteCode] : []));
     const received = view.receivedAt !== null;
     const receivedKg = received

@@ -10,6 +10,7 @@ import {
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { IsIsoInstant, IsMassKg, IsWasteCode, IsOptionalFreeText } from '../common/validation';
+import { HandlerPersonIdAnswer, OptionalHandler, PersonDto } from '../common/person.dto';
 
 /** 产生: the generator is the token's party. */
 export class GenerateWasteDto {
@@ -102,6 +103,9 @@ export class GenerateWasteDto {
   @ApiProperty({ example: EXAMPLE.occurredAt, description: 'ISO 8601 with an offset; not in the future' })
   @IsIsoInstant()
   occurredAt!: string;
+
+  @OptionalHandler('产生部门经办人 (HJ 1259 table 1; table 2’s 运送部门经办人 of the generation)')
+  handler?: PersonDto;
 }
 
 export class GenerateWasteResponseDto extends WriteResponseDto {
@@ -124,4 +128,6 @@ export class GenerateWasteResponseDto extends WriteResponseDto {
     description: 'occurredAt more than 72 h before recording: accepted, flagged',
   })
   late!: boolean;
+  @HandlerPersonIdAnswer()
+  handlerPersonId?: string;
 }

@@ -4,6 +4,7 @@ import {
   manifestStream,
   type ManifestHandedOverData,
   type ManifestPickedUpData,
+  type ManifestReceivedData,
   type TripCrew,
 } from '@wasteflow/domain';
 import { EVENT_STORE, StreamNotFound, type EventStore } from '@wasteflow/event-store';
@@ -35,9 +36,14 @@ export class PickupFactsReader {
   ) {}
 
   async of(manifestNo: string): Promise<PickupFacts> {
-    const { pickup, handovers } = await this.crewsOf(manifestNo);
+    return (await this.peopleOf(manifestNo)).pickup;
+  }
+
+  /** The crews, and the receiver's handler the receipt named (ManifestReceived v5), resolved now. */
+  async peopleOf(manifestNo: string): Promise<{ pickup: PickupFacts; receiptHandler?: PersonView }> {
+    const { pickup, handovers, receipt } = await this.crewsOf(manifestNo);
     const ids = [pickup, ...handovers].flatMap((c) => (c ? [c.driverPersonId, c.escortPersonId] : []));
-    const resolved = await this.people.resolve(ids);
+    const resolved = await this.people.resolve([...ids, receipt?.handlerPersonId]);
     const facts = (crew: TripCrew): CrewFacts => ({
       ...(crew.vehicleType === undefined ? {} : { vehicleType: crew.vehicleType }),
       ...(crew.transportLicenceNo === undefined ? {} : { transportLicenceNo: crew.transportLicenceNo }),
@@ -45,24 +51,33 @@ export class PickupFactsReader {
       ...(crew.escortPersonId === undefined ? {} : { escort: resolved.get(crew.escortPersonId) }),
     });
     const legs = Object.fromEntries(handovers.map((h) => [String(h.leg), facts(h)]));
-    return { ...(pickup ? facts(pickup) : {}), ...(handovers.length > 0 ? { legs } : {}) };
+    const handlerId = receipt?.handlerPersonId;
+    return {
+      pickup: { ...(pickup ? facts(pickup) : {}), ...(handovers.length > 0 ? { legs } : {}) },
+      ...(handlerId === undefined ? {} : { receiptHandler: resolved.get(handlerId) }),
+    };
   }
 
-  private async crewsOf(
-    manifestNo: string,
-  ): Promise<{ pickup?: ManifestPickedUpData; handovers: ManifestHandedOverData[] }> {
+  private async crewsOf(manifestNo: string): Promise<{
+    pickup?: ManifestPickedUpData;
+    handovers: ManifestHandedOverData[];
+    receipt?: ManifestReceivedData;
+  }> {
     let pickup: ManifestPickedUpData | undefined;
+    let receipt: ManifestReceivedData | undefined;
     const handovers: ManifestHandedOverData[] = [];
+    const read = new Set(['ManifestPickedUp', 'ManifestHandedOver', 'ManifestReceived']);
     try {
       for (const recorded of await this.store.readStream(manifestStream(manifestNo))) {
-        if (recorded.type !== 'ManifestPickedUp' && recorded.type !== 'ManifestHandedOver') continue;
+        if (!read.has(recorded.type)) continue;
         const event = decodeEvent(recorded);
         if (event.type === 'ManifestPickedUp') pickup = event.data;
         else if (event.type === 'ManifestHandedOver') handovers.push(event.data);
+        else if (event.type === 'ManifestReceived') receipt = event.data;
       }
     } catch (error) {
       if (!(error instanceof StreamNotFound)) throw error;
     }
-    return { pickup, handovers };
+    return { pickup, handovers, receipt };
   }
 }

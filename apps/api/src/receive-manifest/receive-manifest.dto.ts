@@ -5,6 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-valid
 import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode, IsOptionalFreeText } from '../common/validation';
+import { HandlerPersonIdAnswer, OptionalHandler, PersonDto } from '../common/person.dto';
 
 export class ReceiptLineDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -57,6 +58,9 @@ export class ReceiveManifestDto {
   @ValidateNested({ each: true })
   @Type(() => ReceiptLineDto)
   lines!: ReceiptLineDto[];
+
+  @OptionalHandler('The receiver’s 经办人 (the 联单’s part 3; table 2’s 贮存部门经办人 of the receiver)')
+  handler?: PersonDto;
 }
 
 /** A bulk item (`receive-manifest`): the body with the manifest number of the path. */
@@ -101,4 +105,6 @@ export class ReceiveManifestResponseDto extends WriteResponseDto {
   status!: string;
   @ApiProperty({ type: [ReceiptResultLineDto] })
   lines!: ReceiptResultLineDto[];
+  @HandlerPersonIdAnswer()
+  handlerPersonId?: string;
 }

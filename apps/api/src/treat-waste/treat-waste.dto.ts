@@ -10,6 +10,7 @@ import {
   IsTraceCode,
   IsTreatmentOperation,
 } from '../common/validation';
+import { HandlerPersonIdAnswer, OptionalHandler, PersonDto } from '../common/person.dto';
 
 /** 利用 / 处置 by the custodian. */
 export class TreatWasteDto {
@@ -37,6 +38,9 @@ export class TreatWasteDto {
   })
   @IsOptionalFreeText(TEXT_BOUNDS.code)
   facilityCode?: string;
+
+  @OptionalHandler('自行利用/处置部门经办人 (HJ 1259 table 4)')
+  handler?: PersonDto;
 }
 
 /** A bulk item (`treat-waste`): the body with the trace code of the path. */
@@ -72,4 +76,6 @@ export class TreatWasteResponseDto extends WriteResponseDto {
     description: 'The registered facility that treated it (WasteUtilised / WasteDisposed v3)',
   })
   facilityCode?: string;
+  @HandlerPersonIdAnswer()
+  handlerPersonId?: string;
 }

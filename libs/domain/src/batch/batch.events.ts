@@ -63,6 +63,11 @@ export interface WasteGeneratedData extends BatchKind, EventTime, GenerationFact
   readonly description?: string;
   readonly massGrams: number;
   readonly composition: Composition;
+  /**
+   * Version 3 (issue 14, HJ 1259 table 1 产生部门经办人): the person who handled the generation, as a
+   * reference to an erasable record (ADR 14: the name and phone are never in an event). Absent before v3.
+   */
+  readonly handlerPersonId?: string;
 }
 
 export interface SplitChild {
@@ -238,6 +243,11 @@ export interface WasteTreatedData extends EventTime {
    * Absent on older versions and when the custodian (a receiver) has no registered facility covering it.
    */
   readonly facilityCode?: string;
+  /**
+   * Version 4 (issue 14, HJ 1259 table 4 自行利用/处置部门经办人): the person who handled the treatment, by
+   * reference to an erasable record (ADR 14). Absent before v4.
+   */
+  readonly handlerPersonId?: string;
 }
 
 /** A permit relied on at `occurredAt` that had lapsed by the time of recording. */
@@ -280,7 +290,7 @@ export interface MassCorrectedData extends EventTime {
   readonly massGramsAfter: number;
 }
 
-export type WasteGenerated = DomainEventOf<'WasteGenerated', WasteGeneratedData, 2>;
+export type WasteGenerated = DomainEventOf<'WasteGenerated', WasteGeneratedData, 3>;
 export type BatchSplit = DomainEventOf<'BatchSplit', BatchSplitData>;
 export type BatchSplitOff = DomainEventOf<'BatchSplitOff', BatchSplitOffData>;
 export type BatchesConsolidated = DomainEventOf<'BatchesConsolidated', BatchesConsolidatedData>;
@@ -304,8 +314,8 @@ export type BatchReturnedToShipper = DomainEventOf<'BatchReturnedToShipper', Bat
  * Version 2 (ADR 0009): `permitLapse`; version 3 (issue 14): `facilityCode`. An older event never had them
  * (its upcasters are the identity).
  */
-export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData, 3>;
-export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData, 3>;
+export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData, 4>;
+export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData, 4>;
 export type MassCorrected = DomainEventOf<'MassCorrected', MassCorrectedData>;
 
 export type BatchEvent =
@@ -358,6 +368,7 @@ const wasteTreated = record<WasteTreatedData>({
   remainingGrams: whole,
   permitLapse: optional(PERMIT_LAPSE_SHAPE),
   facilityCode: optional(text),
+  handlerPersonId: optional(text),
   ...eventTime,
 });
 
@@ -382,6 +393,7 @@ export const BATCH_EVENT_SHAPES = {
     description: optional(text),
     massGrams: whole,
     composition,
+    handlerPersonId: optional(text),
     ...batchKind,
     ...generationFacts,
     ...eventTime,

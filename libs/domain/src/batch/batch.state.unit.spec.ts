@@ -55,7 +55,7 @@ const received: BatchEvent = {
 /** Claims 1 g treated, but its composition removes the whole tonne. */
 const disposed: BatchEvent = {
   type: 'WasteDisposed',
-  schemaVersion: 3,
+  schemaVersion: 4,
   data: {
     traceCode: code,
     custodianUscc: 'x',
@@ -143,7 +143,7 @@ describe('batch evolve (never fails) and stream consistency', () => {
     // recorded: 400 kg treated by its composition, 500 kg by its numbers
     const bad: BatchEvent = {
       type: 'WasteDisposed',
-      schemaVersion: 3,
+      schemaVersion: 4,
       data: {
         ...disposed.data,
         custodianUscc: GENERATOR,

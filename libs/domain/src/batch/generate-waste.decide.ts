@@ -10,6 +10,7 @@ import { Mass } from '../values/mass';
 import { checkCommandTime, cstMonth, cstYymmdd } from '../values/time';
 import { composeTraceCode, parseRandomPart } from '../values/trace-code';
 import { parseUscc } from '../values/uscc';
+import { optionalPersonId } from '../values/person';
 import { compact } from '../util';
 import type { BatchEvent } from './batch.events';
 import type { BatchState } from './batch.state';
@@ -29,6 +30,8 @@ export interface GenerateWasteCommand extends PartyCommand, GenerationFactsInput
   readonly massGrams: number;
   /** 8 Crockford base32 symbols allocated by the command side. */
   readonly randomPart: string;
+  /** The person who handled it (产生部门经办人), a reference to an erasable record (ADR 14); optional. */
+  readonly handlerPersonId?: string;
 }
 
 export interface GenerateWasteState {
@@ -65,6 +68,7 @@ export function decideGenerateWaste(
   const description = optionalText(command.description, 'description');
   const facts = parseGenerationFacts(command, entry);
   const massGrams = Mass.fromGrams(command.massGrams, 'massGrams').grams;
+  const handlerPersonId = optionalPersonId(command.handlerPersonId, 'handlerPersonId');
   const randomPart = parseRandomPart(command.randomPart);
   const generator = requireRegistered(state.generator, actorUscc, 'actorUscc');
   if (!generator.roles.includes('generator')) throw new ActorLacksRole(actorUscc, 'generator');
@@ -99,6 +103,7 @@ export function decideGenerateWaste(
         description,
         massGrams,
         composition,
+        handlerPersonId,
         ...facts,
         occurredAt: command.occurredAt,
         late,

@@ -49,7 +49,7 @@ describe('generate waste (产生)', () => {
     when(generateWasteCommand()).then([
       {
         type: 'WasteGenerated',
-        schemaVersion: 2,
+        schemaVersion: 3,
         data: {
           traceCode,
           generatorUscc: GENERATOR,
@@ -185,6 +185,17 @@ describe('generate waste (产生)', () => {
     when(generateWasteCommand({ occurredAt: at('09:10'), recordedAt: '2025-03-03T01:00:00Z' })).thenThrows(
       OccurredInFuture,
     );
+  });
+
+  it('given a handler, when generating, then WasteGenerated v3 names them by reference only; a name where a reference belongs is refused', () => {
+    const handlerPersonId = `p-${'a'.repeat(32)}`;
+    const [event] = when(generateWasteCommand({ handlerPersonId })).result();
+    expect(event).toMatchObject({ type: 'WasteGenerated', schemaVersion: 3, data: { handlerPersonId } });
+    const [without] = when(generateWasteCommand()).result();
+    expect(without.data).not.toHaveProperty('handlerPersonId');
+    when(generateWasteCommand({ handlerPersonId: '王经办' })).thenThrows(InvalidValue, {
+      field: 'handlerPersonId',
+    });
   });
 
   it('refuses a code whose stream already exists (BatchAlreadyExists)', () => {

@@ -16,6 +16,7 @@ import { isUtilisation, modeOf, parseTreatmentOperation, type TreatmentOperation
 import { checkCommandTime, formatCst } from '../values/time';
 import { normaliseTraceCode } from '../values/trace-code';
 import { parseUscc } from '../values/uscc';
+import { optionalPersonId } from '../values/person';
 import { TEXT_BOUNDS } from '../values/text';
 import { compact } from '../util';
 import type { BatchEvent, PermitLapse } from './batch.events';
@@ -46,6 +47,8 @@ export interface TreatWasteCommand extends PartyCommand {
   readonly massGrams: number;
   /** The custodian's registered facility that treated it (optional; see above). */
   readonly facilityCode?: string;
+  /** The person who handled it (自行利用/处置部门经办人), a reference to an erasable record (ADR 14); optional. */
+  readonly handlerPersonId?: string;
 }
 
 export interface TreatWasteState {
@@ -64,6 +67,7 @@ export function decideTreatWaste(
   const traceCode = normaliseTraceCode(command.traceCode);
   const operation = parseTreatmentOperation(command.operation);
   const massGrams = Mass.fromGrams(command.massGrams, 'massGrams').grams;
+  const handlerPersonId = optionalPersonId(command.handlerPersonId, 'handlerPersonId');
   const batch = requireActionableBatch(state.batch, traceCode, actorUscc);
   requireAfterCustody(batch, command.occurredAt, occurredAtMs);
   if (massGrams > batch.heldGrams) throw new TreatmentExceedsHeldMass(traceCode, massGrams, batch.heldGrams);
@@ -95,6 +99,7 @@ export function decideTreatWaste(
     remainingGrams: batch.heldGrams - massGrams,
     permitLapse,
     facilityCode,
+    handlerPersonId,
     occurredAt: command.occurredAt,
     // a record relying on a permit that lapsed before it was recorded is always a late entry
     late: late || permitLapse !== undefined,

@@ -4,6 +4,7 @@ import {
   FacilityDoesNotCover,
   FacilityNotNamed,
   InvalidOperationCode,
+  InvalidValue,
   NoPermit,
   NotATreatmentOperation,
   NotAllowedToTreat,
@@ -76,7 +77,7 @@ describe('treat (利用 / 处置)', () => {
     treat(world, treatCommand(code)).then([
       {
         type: 'WasteDisposed',
-        schemaVersion: 3,
+        schemaVersion: 4,
         data: {
           traceCode: code,
           custodianUscc: RECEIVER,
@@ -162,7 +163,7 @@ describe('treat (利用 / 处置)', () => {
         world,
         treatCommand(code, { occurredAt: at('16:00'), recordedAt: at('16:00:03') }),
       );
-      expect(event.schemaVersion).toBe(3);
+      expect(event.schemaVersion).toBe(4);
       expect(event.data).toMatchObject({
         permitNo: '3301000001',
         late: true,
@@ -235,7 +236,7 @@ describe('treat (利用 / 处置)', () => {
       treat(g.world, treatCommand(g.traceCode, { actorUscc: GENERATOR, operation: 'R5' })).then([
         {
           type: 'WasteUtilised',
-          schemaVersion: 3,
+          schemaVersion: 4,
           data: {
             traceCode: g.traceCode,
             custodianUscc: GENERATOR,
@@ -404,7 +405,7 @@ describe('treat (利用 / 处置)', () => {
       ).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'facilityCode' }) }));
     });
 
-    it('a v2 WasteUtilised stored before the version reads as v3 without facilityCode: nothing rewritten', () => {
+    it('v1–v3 WasteUtilised / WasteDisposed stored before the versions read as v4 without facilityCode or handler: nothing rewritten', () => {
       const data = {
         traceCode: 'X',
         custodianUscc: GENERATOR,
@@ -417,8 +418,20 @@ describe('treat (利用 / 处置)', () => {
         late: false,
       };
       for (const type of ['WasteUtilised', 'WasteDisposed'])
-        for (const version of [1, 2])
-          expect(upcast(type, version, { ...data })).toEqual({ type, schemaVersion: 3, data });
+        for (const version of [1, 2, 3])
+          expect(upcast(type, version, { ...data })).toEqual({ type, schemaVersion: 4, data });
+    });
+  });
+
+  it('given a handler, when the receiver treats, then v4 names them by reference only; a name where a reference belongs is refused', () => {
+    const { world, code } = received();
+    const handlerPersonId = `p-${'c'.repeat(32)}`;
+    const [event] = treat(world, treatCommand(code, { handlerPersonId })).result();
+    expect(event).toMatchObject({ type: 'WasteDisposed', schemaVersion: 4, data: { handlerPersonId } });
+    const [utilised] = treat(world, treatCommand(code, { operation: 'R9', handlerPersonId })).result();
+    expect(utilised).toMatchObject({ type: 'WasteUtilised', schemaVersion: 4, data: { handlerPersonId } });
+    treat(world, treatCommand(code, { handlerPersonId: '王经办' })).thenThrows(InvalidValue, {
+      field: 'handlerPersonId',
     });
   });
 });

@@ -33,22 +33,26 @@ describe('decodeEvent (once per delivery: type, upcast chain, shape)', () => {
   });
 
   it('given a version newer than the code, when decoded, then UnsupportedSchemaVersion', () => {
-    thenOf(() => decodeEvent(stored({ ...generated, schemaVersion: 3 }))).thenThrows(
+    thenOf(() => decodeEvent(stored({ ...generated, schemaVersion: 4 }))).thenThrows(
       UnsupportedSchemaVersion,
       {
         type: 'WasteGenerated',
-        schemaVersion: 3,
-        current: 2,
+        schemaVersion: 4,
+        current: 3,
       },
     );
   });
 
-  it('given a WasteGenerated of version 1 (before the generation facts), when decoded, then the same facts at version 2', () => {
-    thenOf(() => decodeEvent(stored({ ...generated, schemaVersion: 1 }))).thenAssert((event) => {
-      expect(event.schemaVersion).toBe(2);
-      expect(event.data).toEqual(generated.data);
-    });
-  });
+  it.each([1, 2])(
+    'given a WasteGenerated of version %i (before the handler), when decoded, then the same facts at version 3, no handler',
+    (version) => {
+      thenOf(() => decodeEvent(stored({ ...generated, schemaVersion: version }))).thenAssert((event) => {
+        expect(event.schemaVersion).toBe(3);
+        expect(event.data).toEqual(generated.data);
+        expect(event.data).not.toHaveProperty('handlerPersonId');
+      });
+    },
+  );
 
   it.each([
     ['data that is not an object', [], 'event data must be an object'],

@@ -41,13 +41,13 @@ describe('events', () => {
     ]);
     const changed = {
       PartyRegistered: 3,
-      WasteGenerated: 2,
-      WasteUtilised: 3,
-      WasteDisposed: 3,
+      WasteGenerated: 3,
+      WasteUtilised: 4,
+      WasteDisposed: 4,
       ManifestIssued: 4,
       ManifestPickedUp: 3,
       ManifestHandedOver: 2,
-      ManifestReceived: 4,
+      ManifestReceived: 5,
     };
     expect(Object.fromEntries(Object.entries(EVENT_SCHEMA_VERSIONS).filter(([, v]) => v !== 1))).toEqual(
       changed,
@@ -107,7 +107,7 @@ describe('events', () => {
 
     it('refuses unknown types, future versions and non-object data', () => {
       expect(() => upcast('WasteTeleported', 1, {})).toThrow(UnknownEventType);
-      expect(() => upcast('WasteGenerated', 3, {})).toThrow(UnsupportedSchemaVersion);
+      expect(() => upcast('WasteGenerated', 4, {})).toThrow(UnsupportedSchemaVersion);
       expect(() => upcast('WasteGenerated', 1, [])).toThrow(MalformedEvent);
     });
   });

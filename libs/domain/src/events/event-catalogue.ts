@@ -111,11 +111,12 @@ export const EVENT_CATALOGUE = {
   FacilityRegistered: { ...party, creates: false, ...v1, data: P.FacilityRegistered },
 
   // v2 (issue 14): the generation facts the documents need, all optional; a v1 event is a v2 without them
+  // v3 (issue 14): the handler (产生部门经办人) as a reference to an erasable record (ADR 14); v2 had none
   WasteGenerated: {
     ...batch,
     creates: true,
-    version: 2,
-    upcasters: { 1: (data) => data },
+    version: 3,
+    upcasters: { 1: (data) => data, 2: sameData },
     data: B.WasteGenerated,
   },
   BatchSplit: { ...batch, creates: false, ...v1, data: B.BatchSplit },
@@ -187,18 +188,19 @@ export const EVENT_CATALOGUE = {
   },
   // v2: `permitLapse`, a permit judged twice (ADR 0009); v1 had none, so v1 → v2 keeps the data as it is
   // v3 (issue 14): `facilityCode`, the registered facility that treated it (HJ 1259 table 4); v2 had none
+  // v4 (issue 14): the handler (自行利用/处置部门经办人) as a person reference (ADR 14); v3 had none
   WasteUtilised: {
     ...batch,
     creates: false,
-    version: 3,
-    upcasters: { 1: sameData, 2: sameData },
+    version: 4,
+    upcasters: { 1: sameData, 2: sameData, 3: sameData },
     data: B.WasteUtilised,
   },
   WasteDisposed: {
     ...batch,
     creates: false,
-    version: 3,
-    upcasters: { 1: sameData, 2: sameData },
+    version: 4,
+    upcasters: { 1: sameData, 2: sameData, 3: sameData },
     data: B.WasteDisposed,
   },
   MassCorrected: { ...batch, creates: false, ...v1, data: B.MassCorrected },
@@ -238,8 +240,9 @@ export const EVENT_CATALOGUE = {
     // v3: `permitLapse` (ADR 0009); v2 had none
     // v4: a partial rejection's `returnTraceCode` (issue 10 row 7: bounded child codes); v3 had none, and
     // its child's code is re-derived the legacy way (`legacyChildTraceCode`)
-    version: 4,
-    upcasters: { 1: receivedV1ToV2, 2: sameData, 3: sameData },
+    // v5 (issue 14): the receiver's handler (经办人) as a person reference (ADR 14); v4 had none
+    version: 5,
+    upcasters: { 1: receivedV1ToV2, 2: sameData, 3: sameData, 4: sameData },
     data: M.ManifestReceived,
   },
   ManifestCancelled: { ...manifest, creates: false, ...v1, data: M.ManifestCancelled },

@@ -43,6 +43,7 @@ const wasteGeneratedFields: Omit<Fields<WasteGeneratedData>, 'description'> = {
   hazardousComponents: optional(text),
   precautions: optional(text),
   facilityCode: optional(text),
+  handlerPersonId: optional(text),
   ...eventTime,
 };
 

@@ -224,7 +224,7 @@ describe('issue manifest (转移联单)', () => {
       issueManifestCommand([{ traceCode: generate(baseWorld(), { randomPart: randomPart(9) }).traceCode }]),
     ).thenThrows(NotCustodian, { field: 'lines[0].traceCode' });
     const depleted = world.apply([
-      { type: 'WasteUtilised', schemaVersion: 3, data: { ...treated(world, a), remainingGrams: 0 } },
+      { type: 'WasteUtilised', schemaVersion: 4, data: { ...treated(world, a), remainingGrams: 0 } },
     ]);
     issueIn(depleted, issueManifestCommand([{ traceCode: a }], timed('12:00'))).thenThrows(BatchDepleted);
   });

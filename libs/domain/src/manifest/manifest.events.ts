@@ -126,6 +126,11 @@ export interface ManifestReceivedData extends EventTime {
   readonly tolerance: number;
   /** Version 3: the receiver's permit lapsed between `occurredAt` and the recording (see ManifestIssued). */
   readonly permitLapse?: PermitLapse;
+  /**
+   * Version 5 (issue 14, the 联单's part 3 and the receiver's 台账): the receiver's person who handled the
+   * receipt (经办人), by reference to an erasable record (ADR 14). Absent before v5.
+   */
+  readonly handlerPersonId?: string;
 }
 
 /**
@@ -164,7 +169,7 @@ export interface ManifestCancelledData extends EventTime {
 
 export type ManifestIssued = DomainEventOf<'ManifestIssued', ManifestIssuedData, 4>;
 export type ManifestPickedUp = DomainEventOf<'ManifestPickedUp', ManifestPickedUpData, 3>;
-export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 4>;
+export type ManifestReceived = DomainEventOf<'ManifestReceived', ManifestReceivedData, 5>;
 export type ManifestCancelled = DomainEventOf<'ManifestCancelled', ManifestCancelledData>;
 export type ManifestHandedOver = DomainEventOf<'ManifestHandedOver', ManifestHandedOverData, 2>;
 
@@ -242,6 +247,7 @@ export const MANIFEST_EVENT_SHAPES = {
     ),
     tolerance: finite,
     permitLapse: optional(PERMIT_LAPSE_SHAPE),
+    handlerPersonId: optional(text),
     ...eventTime,
   }),
   ManifestHandedOver: record<ManifestHandedOverData>({

@@ -21,6 +21,7 @@ import { parseManifestNumber } from '../values/manifest-number';
 import { childTraceCode, normaliseTraceCode } from '../values/trace-code';
 import type { BatchState } from '../batch/batch.state';
 import { parseUscc } from '../values/uscc';
+import { optionalPersonId } from '../values/person';
 import { compact, compareStrings } from '../util';
 import type { ManifestEvent, ReceiptLine, ReceiptOutcome } from './manifest.events';
 import type { ManifestState } from './manifest.state';
@@ -46,6 +47,8 @@ export interface ReceiveManifestCommand extends PartyCommand {
      */
     readonly returnRandomPart?: string;
   }[];
+  /** The receiver's person who handled the receipt (经办人), a reference to an erasable record (ADR 14). */
+  readonly handlerPersonId?: string;
 }
 
 export interface ReceiveManifestState {
@@ -65,6 +68,7 @@ export function decideReceiveManifest(
   const tolerance = validateTolerance(options.discrepancyTolerance ?? DEFAULT_DISCREPANCY_TOLERANCE);
   const actorUscc = parseUscc(command.actorUscc, 'actorUscc');
   const { manifestNo } = parseManifestNumber(command.manifestNo);
+  const handlerPersonId = optionalPersonId(command.handlerPersonId, 'handlerPersonId');
   if (!Array.isArray(command.lines) || command.lines.length === 0)
     throw new InvalidValue('lines', null, 'at least one line is required');
   const input = command.lines.map((l, i) => ({
@@ -147,6 +151,7 @@ export function decideReceiveManifest(
       lines,
       tolerance,
       ...(permitLapse === undefined ? {} : { permitLapse }),
+      ...(handlerPersonId === undefined ? {} : { handlerPersonId }),
       occurredAt: command.occurredAt,
       // relying on a permit that lapsed before the recording: always a late entry (permits judged twice)
       late: lateByDelay || permitLapse !== undefined,

@@ -139,7 +139,7 @@ describe('receive', () => {
     ).then([
       {
         type: 'ManifestReceived',
-        schemaVersion: 4,
+        schemaVersion: 5,
         data: {
           manifestNo: manifestNo(1),
           shipperUscc: GENERATOR,
@@ -197,11 +197,56 @@ describe('receive', () => {
       late: false,
     };
     const decoded = decodeEvent({ type: 'ManifestReceived', schemaVersion: 1, data: v1 });
-    expect(decoded.schemaVersion).toBe(4);
+    expect(decoded.schemaVersion).toBe(5);
     expect(decoded.type === 'ManifestReceived' && decoded.data.lines.map((l) => l.outcome)).toEqual([
       'lost',
       'accepted',
     ]);
+  });
+
+  it('given a handler, when the receiver records the receipt, then ManifestReceived v5 names them by reference only; a name is refused', () => {
+    const { world, a, b } = pickedUp();
+    const lines = [
+      { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
+      { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+    ];
+    const handlerPersonId = `p-${'b'.repeat(32)}`;
+    const [event] = receiveIn(world, receiveCommand(lines, { handlerPersonId })).result();
+    expect(event).toMatchObject({ type: 'ManifestReceived', schemaVersion: 5, data: { handlerPersonId } });
+    const [without] = receiveIn(world, receiveCommand(lines)).result();
+    expect(without.data).not.toHaveProperty('handlerPersonId');
+    receiveIn(world, receiveCommand(lines, { handlerPersonId: '王经办' })).thenThrows(InvalidValue, {
+      field: 'handlerPersonId',
+    });
+  });
+
+  it.each([2, 3, 4])('reads a stored version %i receipt as version 5 unchanged, without a handler', (version) => {
+    const v = {
+      manifestNo: manifestNo(1),
+      shipperUscc: GENERATOR,
+      carrierUscc: CARRIER,
+      receiverUscc: RECEIVER,
+      lines: [
+        {
+          traceCode: 'A',
+          shippedGrams: 1_000,
+          receivedGrams: 1_000,
+          acceptedGrams: 1_000,
+          rejectedGrams: 0,
+          lostGrams: 0,
+          outcome: 'accepted',
+          discrepancy: false,
+        },
+      ],
+      tolerance: 0.05,
+      occurredAt: at('15:00'),
+      late: false,
+    };
+    expect(decodeEvent({ type: 'ManifestReceived', schemaVersion: version, data: v })).toEqual({
+      type: 'ManifestReceived',
+      schemaVersion: 5,
+      data: v,
+    });
   });
 
   it('a full rejection is outcome rejected; a discrepancy is beyond the tolerance only', () => {

@@ -8,8 +8,10 @@ import {
 import { batchModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import { optional, type UseCase } from '../use-case/use-case';
+import { handlerOf, type HandlerInput } from '../people/handler';
 
-export interface GenerateWasteInput {
+/** With the person who handled it (HandlerInput: kept in an erasable record, the event names it by id). */
+export interface GenerateWasteInput extends HandlerInput {
   readonly category: string;
   readonly wasteCode?: string | null;
   readonly subtype?: string | null;
@@ -35,6 +37,8 @@ export type GenerateWasteResult = {
   generatorUscc: string;
   districtCode: string;
   late: boolean;
+  /** The handler's record (a reference, never the name: the answer is kept for retries). */
+  handlerPersonId?: string;
 };
 
 /**
@@ -48,6 +52,7 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
   async plan(input, context, unitOfWork) {
     const actorUscc = actorUsccOf(context.principal);
     const generator = await unitOfWork.load(partyStream(actorUscc), partyModel);
+    const { handlerPersonId, people } = handlerOf(input, context);
     const command: DomainGenerateWaste = {
       actorUscc,
       category: input.category,
@@ -64,6 +69,7 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
       facilityCode: optional(input.facilityCode),
       massGrams: kgToGrams(input.massKg, 'massKg'),
       randomPart: context.randomPart('generate-waste'),
+      handlerPersonId,
       occurredAt: input.occurredAt,
       recordedAt: context.recordedAt,
     };
@@ -83,6 +89,7 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
     const d = first.data;
     return {
       writes: [writeOf(stream, events)],
+      people,
       result: {
         traceCode: d.traceCode,
         category: d.category,
@@ -92,6 +99,7 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
         generatorUscc: d.generatorUscc,
         districtCode: d.districtCode,
         late: d.late,
+        ...(d.handlerPersonId === undefined ? {} : { handlerPersonId: d.handlerPersonId }),
       },
     };
   },

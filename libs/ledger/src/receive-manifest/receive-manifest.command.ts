@@ -15,8 +15,10 @@ import { custodyWrites } from '../manifest-custody/custody-step';
 import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import { optional, type UseCase } from '../use-case/use-case';
+import { handlerOf, type HandlerInput } from '../people/handler';
 
-export interface ReceiveManifestInput {
+/** With the receiver's person who handled it (HandlerInput: an erasable record, the event names it by id). */
+export interface ReceiveManifestInput extends HandlerInput {
   /** Path parameter. */
   readonly manifestNo: string;
   readonly occurredAt: string;
@@ -43,6 +45,8 @@ export type ReceiveManifestResult = {
     /** The child batch holding the rejected mass, back with the shipper (a partial rejection). */
     returnedTraceCode?: string;
   }[];
+  /** The handler's record (a reference, never the name: the answer is kept for retries). */
+  handlerPersonId?: string;
 };
 
 /**
@@ -61,6 +65,7 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const receiver = await unitOfWork.load(partyStream(actorUscc), partyModel);
+    const { handlerPersonId, people } = handlerOf(input, context);
     const command: DomainReceive = {
       actorUscc,
       manifestNo,
@@ -72,6 +77,7 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
         // the code of a partial rejection's child: from the command's entropy, the same on every retry
         returnRandomPart: context.randomPart(`receive-manifest#${i}`),
       })),
+      ...(handlerPersonId === undefined ? {} : { handlerPersonId }),
       occurredAt: input.occurredAt,
       recordedAt: context.recordedAt,
     };
@@ -119,6 +125,7 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
           : []),
         ...custody.writes,
       ],
+      people,
       result: {
         manifestNo,
         status: 'received',
@@ -136,6 +143,9 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
             ...(child ? { returnedTraceCode: child } : {}),
           };
         }),
+        ...(received.data.handlerPersonId === undefined
+          ? {}
+          : { handlerPersonId: received.data.handlerPersonId }),
       },
     };
   },

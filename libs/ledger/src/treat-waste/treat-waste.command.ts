@@ -2,8 +2,10 @@ import { batchStream, decideTreatWaste, kgToGrams, normaliseTraceCode, partyStre
 import { batchModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import type { UseCase } from '../use-case/use-case';
+import { handlerOf, type HandlerInput } from '../people/handler';
 
-export interface TreatWasteInput {
+/** With the person who handled it (HandlerInput: kept in an erasable record, the event names it by id). */
+export interface TreatWasteInput extends HandlerInput {
   /** Path parameter. */
   readonly traceCode: string;
   readonly operation: string;
@@ -22,6 +24,8 @@ export type TreatWasteResult = {
   remainingKg: number;
   permitNo?: string;
   facilityCode?: string;
+  /** The handler's record (a reference, never the name: the answer is kept for retries). */
+  handlerPersonId?: string;
 };
 
 /**
@@ -37,6 +41,7 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
     const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
     const batch = await unitOfWork.load(batchStream(traceCode), batchModel);
     const custodian = await unitOfWork.load(partyStream(actorUscc), partyModel);
+    const { handlerPersonId, people } = handlerOf(input, context);
     const events = decideTreatWaste(
       {
         actorUscc,
@@ -46,6 +51,7 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
         occurredAt: input.occurredAt,
         recordedAt: context.recordedAt,
         ...(input.facilityCode !== undefined ? { facilityCode: input.facilityCode } : {}),
+        ...(handlerPersonId === undefined ? {} : { handlerPersonId }),
       },
       { batch: batch.state, custodian: custodian.state },
       context.options,
@@ -56,6 +62,7 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
     const d = treated.data;
     return {
       writes: [writeOf(batchStream(traceCode), events)],
+      people,
       result: {
         traceCode,
         event: treated.type,
@@ -65,6 +72,7 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
         remainingKg: kg(d.remainingGrams),
         ...(d.permitNo ? { permitNo: d.permitNo } : {}),
         ...(d.facilityCode ? { facilityCode: d.facilityCode } : {}),
+        ...(d.handlerPersonId === undefined ? {} : { handlerPersonId: d.handlerPersonId }),
       },
     };
   },

@@ -8,10 +8,12 @@ import {
   LedgerBookContainers1765100000300,
   LedgerBookFacility1765100000100,
   LedgerBookHandlers1765100000200,
+  LedgerBookReceipts1765200000100,
   LedgerBookTables1764900000100,
   ledgerBookBatches,
   ledgerBookEntries,
   ledgerBookParties,
+  ledgerBookReceipts,
   ledgerBookTrips,
   type LedgerBookBatchRow,
   type LedgerBookEntryRow,
@@ -23,10 +25,12 @@ export {
   LedgerBookContainers1765100000300,
   LedgerBookFacility1765100000100,
   LedgerBookHandlers1765100000200,
+  LedgerBookReceipts1765200000100,
   LedgerBookTables1764900000100,
   ledgerBookBatches,
   ledgerBookEntries,
   ledgerBookParties,
+  ledgerBookReceipts,
   ledgerBookTrips,
   type LedgerBookEntryRow,
   type LedgerBookMovement,
@@ -125,6 +129,12 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
       rows.put(ledgerBookTrips, { manifestNo: d.manifestNo, driverPersonId: d.driverPersonId });
     return;
   }
+  if (event.type === 'ManifestReceived') {
+    const d = event.data;
+    if (d.handlerPersonId !== undefined)
+      rows.put(ledgerBookReceipts, { manifestNo: d.manifestNo, handlerPersonId: d.handlerPersonId });
+    return;
+  }
   if (!('occurredAt' in event.data) || !('traceCode' in event.data)) return;
   const out = new EventRows(rows, recorded, event.data.occurredAt);
   const batchOf = (traceCode: string) => rows.get(ledgerBookBatches, { traceCode });
@@ -139,6 +149,8 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
         grams: BigInt(d.massGrams),
         packagingType: d.packagingType ?? null,
         packageCount: d.packageCount ?? null,
+        // v3: the generation's handler, by reference (产生部门经办人; table 2's 运送部门经办人)
+        handlerPersonId: d.handlerPersonId ?? null,
       };
       out.add(d.generatorUscc, batch, {
         ...facts,
@@ -234,6 +246,9 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
         movement: 'received',
         counterpartyUscc: d.previousCustodianUscc,
         manifestNo: d.manifestNo,
+        // the receiver's handler of the receipt (ManifestReceived v5), by reference: 贮存部门经办人
+        handlerPersonId:
+          (await rows.get(ledgerBookReceipts, { manifestNo: d.manifestNo }))?.handlerPersonId ?? null,
       });
       return;
     }
@@ -277,7 +292,12 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
         permitNo: d.permitNo ?? null,
       };
       out.add(d.custodianUscc, batch, { ...treatment, tableNo: 3, movement: 'treated' });
-      out.add(d.custodianUscc, batch, { ...treatment, tableNo: 4, facilityCode: d.facilityCode ?? null });
+      out.add(d.custodianUscc, batch, {
+        ...treatment,
+        tableNo: 4,
+        facilityCode: d.facilityCode ?? null,
+        handlerPersonId: d.handlerPersonId ?? null,
+      });
       if (batch?.shipperUscc && batch.receiverUscc === d.custodianUscc) {
         out.add(batch.shipperUscc, batch, {
           ...treatment,
@@ -317,6 +337,7 @@ export const ledgerBookProjection = defineProjection({
   eventTypes: [
     'PartyRegistered',
     'ManifestPickedUp',
+    'ManifestReceived',
     'WasteGenerated',
     'BatchSplitOff',
     'BatchSplit',
@@ -330,17 +351,20 @@ export const ledgerBookProjection = defineProjection({
     'WasteDisposed',
     'MassCorrected',
   ],
-  tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries, ledgerBookTrips],
+  tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries, ledgerBookTrips, ledgerBookReceipts],
   migrations: [
     LedgerBookTables1764900000100,
     LedgerBookContainers1765100000300,
     LedgerBookFacility1765100000100,
     LedgerBookHandlers1765100000200,
+    LedgerBookReceipts1765200000100,
   ],
   prefetch(event: RecordedEvent, keys: KeyCollector) {
     const data = event.data;
     if (event.type === 'BatchShipped' && typeof data.manifestNo === 'string')
       keys.want(ledgerBookTrips, { manifestNo: data.manifestNo });
+    if (event.type === 'BatchReceived' && typeof data.manifestNo === 'string')
+      keys.want(ledgerBookReceipts, { manifestNo: data.manifestNo });
     const code = CREATIONS_WITH_PARENT.has(event.type) ? data.parentTraceCode : data.traceCode;
     if (typeof code === 'string' && event.type !== 'WasteGenerated' && event.type !== 'BatchesConsolidated')
       keys.want(ledgerBookBatches, { traceCode: code });

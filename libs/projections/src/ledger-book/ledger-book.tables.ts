@@ -37,6 +37,16 @@ export const ledgerBookTrips = defineTable({
   columns: { manifestNo: 'text', driverPersonId: 'text' },
 });
 
+/**
+ * The receiver's handler a receipt named (ManifestReceived v5 `handlerPersonId`, a reference, ADR 14), for the
+ * 贮存部门经办人 of the receiver's table-2 rows of that manifest (BatchReceived, in the same commit after it).
+ */
+export const ledgerBookReceipts = defineTable({
+  name: 'ledger_book_receipt',
+  key: ['manifestNo'],
+  columns: { manifestNo: 'text', handlerPersonId: 'text' },
+});
+
 export const LEDGER_BOOK_TABLES = [1, 2, 3, 4, 5] as const;
 export type LedgerBookTableNo = (typeof LEDGER_BOOK_TABLES)[number];
 
@@ -82,7 +92,9 @@ export const ledgerBookEntries = defineTable({
     facilityCode: { type: 'text', nullable: true },
     /**
      * The person recorded with the act, by reference (never a name: resolved when the book is read, 已删除
-     * after erasure): on a pickup's table-3 row, the driver (运送部门经办人).
+     * after erasure): on a pickup's table-3 row, the driver (运送部门经办人); on a generation's rows of tables
+     * 1 and 2, its handler (WasteGenerated v3); on a receipt's table-2 row, the receiver's handler
+     * (ManifestReceived v5); on a treatment's table-4 row, its handler (WasteUtilised / WasteDisposed v4).
      */
     handlerPersonId: { type: 'text', nullable: true },
     /** 容器/包装类型 and 数量 of a generation (WasteGenerated v2), on its table-1 and table-2 rows. */
@@ -212,5 +224,25 @@ export class LedgerBookContainers1765100000300 implements MigrationInterface {
     const entry = readModelTable(queryRunner, 'ledger_book_entry');
     await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN package_count`);
     await queryRunner.query(`ALTER TABLE ${entry} DROP COLUMN packaging_type`);
+  }
+}
+
+/**
+ * Issue 14: the handlers of generations, receipts and treatments (WasteGenerated v3, ManifestReceived v5,
+ * WasteUtilised / WasteDisposed v4) go into `handler_person_id`, and a receipt's into this table for its
+ * BatchReceived rows. Events recorded before those versions name no handler, so nothing is rebuilt.
+ */
+export class LedgerBookReceipts1765200000100 implements MigrationInterface {
+  readonly name = 'LedgerBookReceipts1765200000100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const receipt = readModelTable(queryRunner, 'ledger_book_receipt');
+    await queryRunner.query(
+      `CREATE TABLE ${receipt} (manifest_no text PRIMARY KEY, handler_person_id text NOT NULL)`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'ledger_book_receipt')}`);
   }
 }

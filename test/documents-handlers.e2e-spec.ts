@@ -1,0 +1,282 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { Client } from 'pg';
+import { LedgerBookQuery } from '@wasteflow/projections';
+import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
+import {
+  AT,
+  batchBody,
+  Builders,
+  expect201,
+  Keys,
+  PARTIES,
+  requireStore,
+  seedWorld,
+  send,
+  storesFor,
+  treatmentBody,
+  type World,
+} from './support/fixtures';
+import { TEST_DATABASE_URL } from './support/postgres';
+import { readPdf } from './support/pdf-reading';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * The handlers (经办人) of a generation, a receipt and a treatment (issue 14, ADR 14) over HTTP on both
+ * stores: each names an optional `handler` (name and phone), kept in an erasable record, the events
+ * (WasteGenerated v3, ManifestReceived v5, WasteDisposed v4) carry its reference only. The 台账 prints the
+ * names resolved when the book is read — table 1 产生部门经办人 and table 2 运送部门经办人 of the generator,
+ * table 2 贮存部门经办人 and table 4 自行利用/处置部门经办人 of the receiver — and the 联单's part 3 the
+ * receipt's handler; after the admin erases them each reads 已删除 and no stored byte holds a name or phone.
+ */
+const SUITE = 'documents-handlers';
+const GEN_HANDLER = { name: '周产生', phone: '13711110001' };
+const RCV_HANDLER = { name: '吴接收', phone: '13711110002' };
+const TRT_HANDLER = { name: '郑处置', phone: '13711110003' };
+const BULK_HANDLER = { name: '冯批量', phone: '13711110004' };
+const ALL = [GEN_HANDLER, RCV_HANDLER, TRT_HANDLER, BULK_HANDLER].flatMap((p) => [p.name, p.phone]);
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+function binary(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (kind) => {
+  let t: TestApp;
+  let world: World;
+  let build: Builders;
+  beforeAll(async () => {
+    await requireStore(kind, SUITE);
+    t = await startTestApp(kind, { suiteFile: __filename });
+    world = await seedWorld(t, new Keys(`${SUITE}-seed-${kind}`));
+    build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
+  });
+  afterAll(async () => t?.close());
+
+  /** The party's 台账 for March 2026 as a workbook: each table's rows keyed by the column keys. */
+  const book = async (party: string, token: string | undefined) => {
+    const res = await t.http
+      .get('/v1/ledger-book')
+      .query({ party, from: '2026-03', to: '2026-03', minPosition: String(await t.headPosition()) })
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse(binary as never);
+    expect(res.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
+    return (no: number): Record<string, unknown>[] => {
+      const table = BOOK_TABLES[no - 1];
+      const sheet = workbook.getWorksheet(table.sheet) as ExcelJS.Worksheet;
+      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(table.columns.map((c) => c.header));
+      const rows: Record<string, unknown>[] = [];
+      sheet.eachRow((row, n) => {
+        if (n === 1) return;
+        const values = (row.values as unknown[]).slice(1);
+        rows.push(Object.fromEntries(table.columns.map((c, i) => [c.key, values[i] ?? null])));
+      });
+      return rows;
+    };
+  };
+
+  const pdfText = async (manifestNo: string, token: string | undefined) => {
+    const response = await t.http
+      .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await t.headPosition()}`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse(binary as never);
+    expect(response.status).toBe(200);
+    return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
+  };
+
+  /** Where a name or phone could be stored in clear: every byte the app wrote (files, or every PG table). */
+  const storedTextContaining = async (needles: string[]): Promise<string[]> => {
+    const found: string[] = [];
+    if (kind === 'sqlite') {
+      for (const file of filesUnder(t.dataDir)) {
+        const bytes = readFileSync(file);
+        for (const needle of needles)
+          if (bytes.includes(Buffer.from(needle, 'utf8'))) found.push(`${file}: ${needle}`);
+      }
+      return found;
+    }
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows: tables } = await client.query<{ table_schema: string; table_name: string }>(
+        `SELECT table_schema, table_name FROM information_schema.tables
+          WHERE table_schema LIKE $1 AND table_type = 'BASE TABLE'`,
+        [`${t.schemaPrefix}\\_%`],
+      );
+      expect(tables.length).toBeGreaterThan(5);
+      for (const { table_schema, table_name } of tables) {
+        const { rows } = await client.query<{ row: string }>(
+          `SELECT t::text AS row FROM "${table_schema}"."${table_name}" t`,
+        );
+        for (const { row } of rows)
+          for (const needle of needles) {
+            const hex = Buffer.from(needle, 'utf8').toString('hex');
+            if (row.includes(needle) || row.includes(hex))
+              found.push(`${table_schema}.${table_name}: ${needle}`);
+          }
+      }
+      return found;
+    } finally {
+      await client.end();
+    }
+  };
+
+  const PERSON_ID = /^p-[0-9a-f]{32}$/;
+
+  it('generation, receipt and treatment name their handlers: 台账 cells and 联单 part 3 print them; erased, 已删除 and nothing in clear', async () => {
+    const generated = await expect201(
+      send(
+        t,
+        '/v1/batches',
+        world.tokens.generator,
+        { ...batchBody(8), handler: GEN_HANDLER },
+        build.keys.next('gen'),
+      ),
+    );
+    const traceCode = generated.body.traceCode as string;
+    const genId = generated.body.handlerPersonId as string;
+    expect(genId).toMatch(PERSON_ID);
+    const unnamed = await build.generate(2);
+    const manifestNo = await build.issue([traceCode]);
+    await build.pickUp(manifestNo);
+    const received = await expect201(
+      send(
+        t,
+        `/v1/manifests/${manifestNo}/receipt`,
+        world.tokens.receiver,
+        {
+          occurredAt: AT.received,
+          lines: [{ traceCode, receivedKg: 8, acceptedKg: 8 }],
+          handler: RCV_HANDLER,
+        },
+        build.keys.next('receipt'),
+      ),
+    );
+    const rcvId = received.body.handlerPersonId as string;
+    expect(rcvId).toMatch(PERSON_ID);
+    const treated = await expect201(
+      send(
+        t,
+        `/v1/batches/${traceCode}/treatments`,
+        world.tokens.receiver,
+        { ...treatmentBody(3, 'D10'), handler: TRT_HANDLER },
+        build.keys.next('treat'),
+      ),
+    );
+    const trtId = treated.body.handlerPersonId as string;
+    expect(trtId).toMatch(PERSON_ID);
+    expect(new Set([genId, rcvId, trtId]).size).toBe(3);
+
+    // the events carry the references only, at their new versions
+    const log = await t.store.readAll();
+    const byType = (type: string) =>
+      log.filter((e) => JSON.stringify(e.data).includes(traceCode) && e.type === type);
+    expect(byType('WasteGenerated')).toMatchObject([{ schemaVersion: 3, data: { handlerPersonId: genId } }]);
+    expect(byType('ManifestReceived')).toMatchObject([
+      { schemaVersion: 5, data: { handlerPersonId: rcvId } },
+    ]);
+    expect(byType('WasteDisposed')).toMatchObject([{ schemaVersion: 4, data: { handlerPersonId: trtId } }]);
+
+    const generatorBook = await book(PARTIES.generator.uscc, world.tokens.generator);
+    const t1 = generatorBook(1);
+    expect(t1.find((r) => r.traceCode === traceCode)).toMatchObject({ handler: GEN_HANDLER.name });
+    expect(t1.find((r) => r.traceCode === unnamed)).toMatchObject({ handler: null });
+    expect(generatorBook(2).find((r) => r.traceCode === traceCode && r.movement === '产生')).toMatchObject({
+      carrierHandler: GEN_HANDLER.name,
+      storeHandler: null,
+    });
+    // a regulator reads the receiver's book: its receipt (table 2) and its own treatment (table 4)
+    const receiverBook = await book(PARTIES.receiver.uscc, world.tokens.regulator);
+    expect(receiverBook(2).find((r) => r.traceCode === traceCode && r.movement === '接收')).toMatchObject({
+      storeHandler: RCV_HANDLER.name,
+      carrierHandler: null,
+    });
+    expect(receiverBook(4).find((r) => r.traceCode === traceCode)).toMatchObject({
+      handler: TRT_HANDLER.name,
+    });
+    // the 联单's part 3: the receipt's handler (part 3 of the form has no phone row)
+    const print = await pdfText(manifestNo, world.tokens.generator);
+    expect(print).toMatch(new RegExp(`第三部分.*经办人：${RCV_HANDLER.name}`));
+
+    // the read model holds references only
+    const entries = await t.app.get(LedgerBookQuery).byTraceCodes(PARTIES.receiver.uscc, [traceCode]);
+    expect(
+      entries
+        .map((e) => e.handlerPersonId)
+        .filter((id) => id !== null)
+        .sort(),
+    ).toEqual([rcvId, trtId].sort());
+
+    for (const id of [genId, rcvId, trtId])
+      await t.http.post(`/v1/people/${id}/erase`).set('Authorization', `Bearer ${t.adminToken}`).expect(200);
+    const erasedGenerator = await book(PARTIES.generator.uscc, world.tokens.generator);
+    expect(erasedGenerator(1).find((r) => r.traceCode === traceCode)).toMatchObject({ handler: '已删除' });
+    expect(erasedGenerator(2).find((r) => r.traceCode === traceCode && r.movement === '产生')).toMatchObject({
+      carrierHandler: '已删除',
+    });
+    const erasedReceiver = await book(PARTIES.receiver.uscc, world.tokens.receiver);
+    expect(erasedReceiver(2).find((r) => r.traceCode === traceCode && r.movement === '接收')).toMatchObject({
+      storeHandler: '已删除',
+    });
+    expect(erasedReceiver(4).find((r) => r.traceCode === traceCode)).toMatchObject({ handler: '已删除' });
+    const after = await pdfText(manifestNo, world.tokens.receiver);
+    expect(after).toContain('经办人：已删除');
+    expect(after).toMatch(/第三部分.*经办人：已删除/);
+    expect(after).not.toContain(RCV_HANDLER.name);
+    expect(
+      await storedTextContaining([GEN_HANDLER, RCV_HANDLER, TRT_HANDLER].flatMap((p) => [p.name, p.phone])),
+    ).toEqual([]);
+  });
+
+  it('a malformed handler is refused naming the field, nothing appended; in bulk (POST /v1/commands) a generation names its handler the same way', async () => {
+    const head = await t.headPosition();
+    const refused = await send(
+      t,
+      '/v1/batches',
+      world.tokens.generator,
+      { ...batchBody(1), handler: { name: '周产生', phone: 'call me' } },
+      build.keys.next('bad'),
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('handler');
+    expect(await t.headPosition()).toBe(head);
+
+    const bulk = await send(
+      t,
+      '/v1/commands',
+      world.tokens.generator,
+      {
+        commands: [
+          {
+            type: 'generate-waste',
+            idempotencyKey: `${SUITE}-${kind}-bulk-generate`,
+            body: { ...batchBody(1.5), handler: BULK_HANDLER },
+          },
+        ],
+      },
+      null,
+    );
+    expect(bulk.status).toBe(200);
+    const [result] = bulk.body.results as { status: number; body: Record<string, unknown> }[];
+    expect(result.status).toBe(201);
+    expect(result.body.handlerPersonId).toMatch(PERSON_ID);
+    const rows = (await book(PARTIES.generator.uscc, world.tokens.generator))(1);
+    expect(rows.find((r) => r.traceCode === result.body.traceCode)).toMatchObject({
+      handler: BULK_HANDLER.name,
+    });
+    expect(await storedTextContaining(ALL)).toEqual([]);
+  });
+});
