@@ -8,7 +8,8 @@ import { describeInBrowser, useConsoleApp } from './support/console-suite';
  * Webhooks from the console (an integrator's page over /v1/webhooks): the generator subscribes a real
  * receiver on 127.0.0.1 to WasteGenerated (a mistyped type refused on its field, the message gone on
  * correction), is shown the signing secret once, and the receiver checks each delivery's signature with
- * it; the page lists the delivery attempts the API recorded, pauses the subscription and deletes it —
+ * it; the page lists the delivery attempts the API recorded, gives a new secret (the next delivery verifies
+ * with it), pauses the subscription and deletes it —
  * each step checked against GET /v1/webhooks.
  */
 const SUITE = 'console webhooks in Chromium';
@@ -87,6 +88,16 @@ describeInBrowser(SUITE, () => {
     // newest first
     expect(shownIds).toEqual(receiver.acceptedIds().slice().reverse());
     await screenshotBoth(page, 'webhooks');
+
+    // a new secret, shown once: the next delivery verifies with it
+    await row.getByRole('button', { name: '更换密钥' }).click();
+    const rotated = (await page.locator('[data-test=rotated-secret] [data-test=secret]').textContent()) ?? '';
+    expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(rotated).not.toBe(secret);
+    receiver.secret = rotated;
+    await build.generate(4);
+    await eventually('a third delivery', () => receiver.acceptedIds().length >= 3);
+    expect(receiver.received[2].valid).toBe(true);
 
     await row.getByRole('button', { name: '暂停' }).click();
     await row.getByRole('button', { name: '恢复' }).waitFor();
