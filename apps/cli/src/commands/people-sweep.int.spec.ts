@@ -1,31 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createEventStore } from '@wasteflow/event-store';
-import { runCli } from '../cli';
+import { useSqliteCli } from '../testing/sqlite-cli';
 
 /** `wasteflow people-sweep` on a SQLite data directory: removes the record no event names, says so, keeps the rest. */
 describe('wasteflow people-sweep', () => {
-  let dataDir: string;
+  const { run, withStore } = useSqliteCli('wasteflow-cli-sweep-');
   const orphan = `p-${'0'.repeat(32)}`;
   const named = `p-${'1'.repeat(32)}`;
 
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      env: { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: dataDir },
-      out: (t: string) => out.push(t),
-      err: (t: string) => err.push(t),
-    };
-    return { code: await runCli(argv, io), out, err };
-  };
-
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-cli-sweep-'));
-    const store = await createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-    try {
+    await withStore(async (store) => {
       await store.personalData.put(
         [orphan, named].map((personId) => ({ personId, key: randomBytes(32), sealed: randomBytes(40) })),
       );
@@ -44,11 +27,8 @@ describe('wasteflow people-sweep', () => {
           ],
         },
       ]);
-    } finally {
-      await store.close();
-    }
+    });
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('refuses a grace time that is no positive number of hours; within the grace time removes nothing', async () => {
     expect((await run('people-sweep', '--older-than', '-1')).code).toBe(1);
@@ -67,12 +47,9 @@ describe('wasteflow people-sweep', () => {
       `removed ${orphan}`,
       expect.stringMatching(/^2 person record\(s\) .*1 event\(s\): 1 referenced by no event removed$/),
     ]);
-    const store = await createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-    try {
+    await withStore(async (store) => {
       const left = await store.personalData.read([orphan, named]);
       expect([...left.keys()]).toEqual([named]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

@@ -1,29 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createEventStore } from '@wasteflow/event-store';
 import { TokenService } from '@wasteflow/ledger';
-import { runCli } from '../cli';
-import type { CliIo } from '../cli-context';
+import { useSqliteCli } from '../testing/sqlite-cli';
 
 describe('wasteflow tokens issue (in-process, SQLite)', () => {
-  let dataDir: string;
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      env: { WASTEFLOW_STORE: 'sqlite', WASTEFLOW_DATA_DIR: dataDir },
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-    };
-    const code = await runCli(argv, io);
-    return { code, out, err: err.join('\n') };
-  };
-
-  beforeAll(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-cli-'));
-  });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const { run, withStore } = useSqliteCli('wasteflow-cli-');
 
   it('issues an admin, an auditor and a regulator token, printed once and usable at once', async () => {
     const admin = await run('tokens', 'issue', '--kind', 'admin', '--label', 'ops on-call');
@@ -46,8 +25,7 @@ describe('wasteflow tokens issue (in-process, SQLite)', () => {
     const auditor = await run('tokens', 'issue', '--kind', 'auditor');
     expect(auditor.code).toBe(0);
 
-    const store = await createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-    try {
+    await withStore(async (store) => {
       const tokens = new TokenService(store);
       expect(await tokens.authenticate(admin.out[0])).toMatchObject({ kind: 'admin' });
       expect(await tokens.authenticate(regulator.out[0])).toMatchObject({
@@ -64,9 +42,7 @@ describe('wasteflow tokens issue (in-process, SQLite)', () => {
       }
       const [issued] = await store.readStream(`token-${admin.out[0].slice(3, 23)}`);
       expect(issued.metadata).toMatchObject({ actor: 'admin:cli', tokenId: 'cli' });
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('refuses what the handler refuses (unknown party: 1) and bad usage (2), printing no token', async () => {
@@ -97,15 +73,12 @@ describe('wasteflow tokens issue (in-process, SQLite)', () => {
     const again = await run('tokens', 'revoke', tokenId, '--reason', 'twice');
     expect(again.code).not.toBe(0);
     expect(again.err).toMatch(/already revoked/);
-    const store = await createEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
-    try {
+    await withStore(async (store) => {
       expect(await new TokenService(store).authenticate(auditor.out[0])).toBeUndefined();
       expect((await store.readStream(`token-${tokenId}`)).map((e) => e.type)).toEqual([
         'TokenIssued',
         'TokenRevoked',
       ]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
