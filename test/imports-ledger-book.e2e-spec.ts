@@ -167,7 +167,15 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
           t,
           '/v1/batches',
           world.tokens.generator,
-          { category: 'industrial', subtype: 'slag', massKg: 5.5, occurredAt: AT.generated },
+          {
+            category: 'industrial',
+            subtype: 'slag',
+            massKg: 5.5,
+            occurredAt: AT.generated,
+            packagingType: '吨袋',
+            packageCount: 3,
+            facilityCode: 'SC-01',
+          },
           build.keys.next('slag'),
         ),
       )
@@ -295,6 +303,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
     for (const e of appended.filter((x) => x.type === 'WasteGenerated'))
       expect(e.metadata).toMatchObject({ actor: `party:${G}` });
+    // table 1's 容器/包装类型, 容器/包装数量 and 产生危险废物设施编码 came back as the generation's facts
+    const slag = appended.find(
+      (e) => e.type === 'WasteGenerated' && e.data.traceCode === codeOf.get(codes.own),
+    );
+    expect(slag?.data).toMatchObject({ packagingType: '吨袋', packageCount: 3, facilityCode: 'SC-01' });
     // the metadata naming the admin is part of the hash chain, which still verifies
     const chain = verifyStreamIntegrity(await streamEvents(t, utilised?.stream as string));
     expect(chain).toMatchObject({ verified: true, firstBreak: null });

@@ -22,7 +22,8 @@ import {
  * 表3 出库批次编码 + 出库时间, 表4 自行利用/处置批次编码 + 自行利用/处置时间, 表5 出库批次编码 + 利用/处置时间: five
  * distinct pairs). The other columns are found by their headers in any order; the standard's columns the
  * ledger does not record are ignored. Each row becomes one of:
- * - table 1: the body of a generation (checked by the DTO of POST /v1/batches);
+ * - table 1: the body of a generation (checked by the DTO of POST /v1/batches), with its containers and
+ *   generating facility when the columns have them;
  * - table 4: the body of the party's own treatment (checked by the DTO of POST /v1/batches/{code}/treatments);
  * - tables 2, 3, 5: a row to reconcile with the ledger book (facts recorded by other parties or derived).
  */
@@ -56,6 +57,10 @@ export interface GenerationRow extends RowBase {
     subtype?: string;
     wasteCode?: string;
     description?: string;
+    /** 容器/包装类型, 容器/包装数量, 产生危险废物设施编码 (as the export writes them). */
+    packagingType?: string;
+    packageCount?: number;
+    facilityCode?: string;
     massKg: number;
     occurredAt: string;
   };
@@ -233,12 +238,21 @@ export class TableRows {
     if (subtypeText !== '' && subtype === undefined)
       problem('subtype', 'isIn', `${H.subtype} ${subtypeText} is not a subtype`);
     const description = cellText(get('description')) || undefined;
+    const packagingType = cellText(get('containerType')) || undefined;
+    const countText = cellText(get('containerCount'));
+    const packageCount = /^\d{1,9}$/.test(countText) ? Number(countText) : undefined;
+    if (countText !== '' && packageCount === undefined)
+      problem('containerCount', 'isInt', `${H.containerCount} must be a whole number of containers`);
+    const facilityCode = cellText(get('facilityCode')) || undefined;
     if (!category) return undefined;
     return {
       category: category as WasteCategory,
       ...(subtype ? { subtype } : {}),
       ...(wasteCode ? { wasteCode } : {}),
       ...(description ? { description } : {}),
+      ...(packagingType ? { packagingType } : {}),
+      ...(packageCount !== undefined ? { packageCount } : {}),
+      ...(facilityCode ? { facilityCode } : {}),
     };
   }
 
@@ -271,6 +285,9 @@ const GENERATION_COLUMNS: Readonly<Record<string, string>> = {
   subtype: 'subtype',
   wasteCode: 'wasteCode',
   description: 'description',
+  packagingType: 'containerType',
+  packageCount: 'containerCount',
+  facilityCode: 'facilityCode',
   massKg: 'tonnes',
   occurredAt: 'occurredAt',
 };
