@@ -1,16 +1,13 @@
 import {
   GENERATOR,
   aHazardousBatch,
-  baseWorld,
   correctCommand,
   deciderSpec,
-  generate,
   givenStream,
-  issue,
-  issueManifestCommand,
   manifestNo,
   traceCodeOf,
   hazardousShare,
+  oneBatchIssued,
 } from '../testing';
 import { manifestStream, batchStream } from '../streams';
 import type { BatchEvent } from './batch.events';
@@ -177,8 +174,7 @@ describe('batch evolve (never fails) and stream consistency', () => {
   });
 
   it('given events of another aggregate or another batch in the stream, when checked, then both are named', () => {
-    const g = generate(baseWorld());
-    const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    const { world: w } = oneBatchIssued();
     const issued = w.log.find((e) => e.type === 'ManifestIssued');
     if (!issued) throw new Error('no ManifestIssued');
     givenStream(stream, [generated, issued, ...aHazardousBatch({ randomPart: 'ABCDEFGH' })])
@@ -196,8 +192,7 @@ describe('batch evolve (never fails) and stream consistency', () => {
   });
 
   it('given manifest events out of order, when folded, then unchanged; when checked, then each is named', () => {
-    const g = generate(baseWorld());
-    const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    const { world: w } = oneBatchIssued();
     const issued = w.log.find((e) => e.type === 'ManifestIssued');
     if (issued?.type !== 'ManifestIssued') throw new Error('no ManifestIssued');
     const manifest = manifestStream(manifestNo(1));

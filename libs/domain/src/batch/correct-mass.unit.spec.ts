@@ -12,14 +12,11 @@ import {
   RECEIVER,
   aHazardousBatch,
   at,
-  baseWorld,
   correctCommand,
   deciderSpec,
-  generate,
-  issue,
-  issueManifestCommand,
   traceCodeOf,
   hazardousShare,
+  oneBatchIssued,
 } from '../testing';
 import type { BatchEvent } from './batch.events';
 import { evolveBatch, initialBatchState, type BatchState } from './batch.state';
@@ -103,12 +100,11 @@ describe('mass correction (compensating event)', () => {
       .given(batch)
       .when(correctCommand(code, { actorUscc: RECEIVER }))
       .thenThrows(NotCustodian);
-    const g = generate(baseWorld());
-    const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    const { world: w, code: onManifest } = oneBatchIssued();
     expect(() =>
       decideCorrectMass(
-        correctCommand(g.traceCode, { occurredAt: at('11:30'), recordedAt: '2025-03-03T03:31:00Z' }),
-        w.batch(g.traceCode),
+        correctCommand(onManifest, { occurredAt: at('11:30'), recordedAt: '2025-03-03T03:31:00Z' }),
+        w.batch(onManifest),
       ),
     ).toThrow(BatchOnOpenManifest);
   });

@@ -12,7 +12,6 @@ import {
   issue,
   issueManifestCommand,
   manifestNo,
-  pickUp,
   pickUpCommand,
   randomPart,
   receive,
@@ -20,6 +19,8 @@ import {
   timed,
   type World,
   hazardousShare,
+  oneBatchInTransit,
+  oneBatchIssued,
 } from '../testing';
 import { decideCancelManifest } from './cancel-manifest.decide';
 import { custodyEventsFor } from './custody-events';
@@ -30,12 +31,6 @@ import { traceCodesOf, type ManifestEvent } from './manifest.events';
 import { childTraceCode, legacyChildTraceCode } from '../values/trace-code';
 
 const share = hazardousShare;
-
-function inTransit(): { world: World; code: string } {
-  const g = generate(baseWorld());
-  const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
-  return { world: pickUp(w, pickUpCommand()), code: g.traceCode };
-}
 
 function receiptEvent(world: World, lines: Parameters<typeof receiveCommand>[0]): ManifestEvent {
   return decideReceiveManifest(receiveCommand(lines), {
@@ -56,21 +51,20 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   const common = { occurredAt: at('15:00'), late: false };
 
   it('pickup: the batch is shipped (in transit; legal custody stays with the shipper)', () => {
-    const g = generate(baseWorld());
-    const w = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
+    const { world: w, code } = oneBatchIssued();
     const [picked] = decidePickUpManifest(pickUpCommand(), w.manifest(manifestNo(1)));
     givenState(w)
-      .when((s) => custodyEventsFor(picked, s.batch(g.traceCode)))
+      .when((s) => custodyEventsFor(picked, s.batch(code)))
       .then([
         {
-          traceCode: g.traceCode,
+          traceCode: code,
           isNew: false,
           events: [
             {
               type: 'BatchShipped',
               schemaVersion: 1,
               data: {
-                traceCode: g.traceCode,
+                traceCode: code,
                 manifestNo: manifestNo(1),
                 shipperUscc: GENERATOR,
                 carrierUscc: CARRIER,
@@ -84,7 +78,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
         },
       ]);
     const after = expectIdempotent(w, picked);
-    expect(asExisting(after.batch(g.traceCode))).toMatchObject({
+    expect(asExisting(after.batch(code))).toMatchObject({
       status: 'in_transit',
       custodianUscc: GENERATOR,
       manifest: { stage: 'in_transit' },
@@ -92,7 +86,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   });
 
   it('full acceptance: custody passes to the receiver and storage age starts', () => {
-    const { world, code } = inTransit();
+    const { world, code } = oneBatchInTransit();
     const event = receiptEvent(world, [
       { traceCode: code, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
     ]);
@@ -129,7 +123,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   });
 
   it('a receipt recorded before version 4 (no return code) replays to the legacy child code it gave then', () => {
-    const { world, code } = inTransit();
+    const { world, code } = oneBatchInTransit();
     const event = receiptEvent(world, [
       { traceCode: code, receivedGrams: 1_000_000, acceptedGrams: 600_000, reason: '含油率不符' },
     ]);
@@ -148,7 +142,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   });
 
   it('loss in transit then partial rejection: lost mass leaves, the rejected mass becomes a child back with the shipper, the code stays with the receiver', () => {
-    const { world, code } = inTransit();
+    const { world, code } = oneBatchInTransit();
     const event = receiptEvent(world, [
       {
         traceCode: code,
@@ -248,7 +242,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   });
 
   it('full rejection: the batch itself returns to the shipper, who may ship it again', () => {
-    const { world, code } = inTransit();
+    const { world, code } = oneBatchInTransit();
     const event = receiptEvent(world, [
       { traceCode: code, receivedGrams: 1_000_000, acceptedGrams: 0, reason: '超出许可范围' },
     ]);
@@ -280,7 +274,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   });
 
   it("total loss: the batch is depleted in the shipper's custody and the manifest settled", () => {
-    const { world, code } = inTransit();
+    const { world, code } = oneBatchInTransit();
     const event = receiptEvent(world, [{ traceCode: code, receivedGrams: 0, acceptedGrams: 0 }]);
     const after = expectIdempotent(world, event);
     expect(asExisting(after.batch(code))).toMatchObject({
@@ -315,7 +309,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   });
 
   it('ignores batches not on the event, refuses an unknown batch (BatchNotFound) or one not on the manifest (BatchNotOnManifest)', () => {
-    const { world, code } = inTransit();
+    const { world, code } = oneBatchInTransit();
     const other = generate(world, { randomPart: randomPart(5) });
     const [picked] = decidePickUpManifest(
       pickUpCommand({ manifestNo: manifestNo(1) }),
@@ -330,7 +324,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   });
 
   it('is deterministic: the same event and state give byte-identical events', () => {
-    const { world, code } = inTransit();
+    const { world, code } = oneBatchInTransit();
     const event = receiptEvent(world, [
       { traceCode: code, receivedGrams: 999_999, acceptedGrams: 333_333, reason: 'r' },
     ]);

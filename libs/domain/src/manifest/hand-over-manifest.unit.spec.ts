@@ -25,19 +25,16 @@ import {
   at,
   baseWorld,
   cancelCommand,
-  generate,
   givenState,
   handOver,
   handOverCommand,
-  issue,
-  issueManifestCommand,
   manifestNo,
-  pickUp,
-  pickUpCommand,
   receive,
   receiveCommand,
   timed,
   type World,
+  oneBatchInTransit,
+  oneBatchIssued,
 } from '../testing';
 import { decideCancelManifest } from './cancel-manifest.decide';
 import { custodyEventsFor } from './custody-events';
@@ -52,16 +49,9 @@ function world(): World {
   return baseWorld().apply(aRegisteredCarrier(CARRIER_2, NINGBO));
 }
 
-function issued(): { world: World; code: string } {
-  const g = generate(world());
-  return { world: issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }])), code: g.traceCode };
-}
-
+const issued = () => oneBatchIssued(world());
 /** Issued 11:00, picked up by CARRIER 13:00 with 浙A12345. */
-function inTransit(): { world: World; code: string } {
-  const { world: w, code } = issued();
-  return { world: pickUp(w, pickUpCommand()), code };
-}
+const inTransit = () => oneBatchInTransit(world());
 
 const handing = (w: World, command: HandOverManifestCommand) =>
   givenState(w).when((s) =>

@@ -30,14 +30,11 @@ import {
   randomPart,
   timed,
   type World,
+  oneBatchIssued,
 } from '../testing';
 import { decideCancelManifest } from './cancel-manifest.decide';
 import { decidePickUpManifest, type PickUpManifestCommand } from './pick-up-manifest.decide';
 
-function issued(): { world: World; code: string } {
-  const g = generate(baseWorld());
-  return { world: issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }])), code: g.traceCode };
-}
 const pick = (world: World, command: PickUpManifestCommand) =>
   givenState(world).when((w) => decidePickUpManifest(command, w.manifest(command.manifestNo)));
 const cancel = (world: World, command = cancelCommand()) =>
@@ -45,7 +42,7 @@ const cancel = (world: World, command = cancelCommand()) =>
 
 describe('pick up', () => {
   it('given an issued manifest, when its carrier picks it up, then ManifestPickedUp (v3) with the canonical plate, the batches in transit and the weighing judged', () => {
-    const { world, code } = issued();
+    const { world, code } = oneBatchIssued();
     pick(world, pickUpCommand({ vehiclePlate: '浙a·12345', weighedGrams: 1_003_000 })).then([
       {
         type: 'ManifestPickedUp',
@@ -70,11 +67,11 @@ describe('pick up', () => {
   });
 
   it('refuses a carrier not named on the manifest (NotManifestCarrier)', () => {
-    pick(issued().world, pickUpCommand({ actorUscc: RECEIVER })).thenThrows(NotManifestCarrier);
+    pick(oneBatchIssued().world, pickUpCommand({ actorUscc: RECEIVER })).thenThrows(NotManifestCarrier);
   });
 
   it('one vehicle, one trip: refuses a second pickup (ManifestAlreadyPickedUp) and a cancelled manifest (ManifestAlreadyCancelled)', () => {
-    const { world } = issued();
+    const { world } = oneBatchIssued();
     pick(pickUp(world, pickUpCommand()), pickUpCommand(timed('13:30'))).thenThrows(ManifestAlreadyPickedUp);
     const cancelled = world.applyManifest(
       decideCancelManifest(cancelCommand(), { manifest: world.manifest(manifestNo(1)) }).manifest,
@@ -83,7 +80,7 @@ describe('pick up', () => {
   });
 
   it('refuses an unknown manifest, a bad plate, a weighed mass of zero, a pickup before the issue', () => {
-    const { world } = issued();
+    const { world } = oneBatchIssued();
     pick(world, pickUpCommand({ manifestNo: manifestNo(9) })).thenThrows(ManifestNotFound);
     pick(world, pickUpCommand({ vehiclePlate: 'ABC' })).thenThrows(InvalidVehiclePlate);
     pick(world, pickUpCommand({ weighedGrams: 0 })).thenThrows(MassNotPositive);
@@ -113,15 +110,14 @@ describe('weighing at both ends: the pickup (DESIGN §2)', () => {
   };
 
   it('given a 20 kg manifest, when the carrier weighs 27 kg at pickup, then the pickup is recorded as a discrepancy (it was not before)', () => {
-    const { world } = issued();
-    const g = generate(baseWorld(), { massGrams: 20_000 });
-    const twenty = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
-    expect(picked(twenty, pickUpCommand({ weighedGrams: 27_000 }))).toMatchObject({
+    const { world } = oneBatchIssued();
+    const twenty = oneBatchIssued(baseWorld(), { massGrams: 20_000 });
+    expect(picked(twenty.world, pickUpCommand({ weighedGrams: 27_000 }))).toMatchObject({
       weighedGrams: 27_000,
       shippedGrams: 20_000,
       discrepancy: true,
       tolerance: 0.05,
-      lines: [{ traceCode: g.traceCode, discrepancy: false }],
+      lines: [{ traceCode: twenty.code, discrepancy: false }],
     });
     // within the tolerance (exactly 5 % is not beyond it), or not weighed: no discrepancy
     expect(picked(world, pickUpCommand({ weighedGrams: 1_050_000 })).discrepancy).toBe(false);
@@ -237,7 +233,7 @@ describe('the people and the vehicle at pickup (ManifestPickedUp v3, issue 14)',
   const ESCORT = `p-${'b'.repeat(32)}`;
 
   it('given an issued manifest, when the carrier names a driver, an escort, the vehicle type and its licence, then v3 records the references and the texts, never a name', () => {
-    const { world } = issued();
+    const { world } = oneBatchIssued();
     const [event] = pick(
       world,
       pickUpCommand({
@@ -260,7 +256,7 @@ describe('the people and the vehicle at pickup (ManifestPickedUp v3, issue 14)',
   });
 
   it('refuses a person reference that is not one (a name given where a reference belongs) and a licence that breaks the text rule', () => {
-    const { world } = issued();
+    const { world } = oneBatchIssued();
     pick(world, pickUpCommand({ driverPersonId: '张三' })).thenThrows(InvalidValue, {
       field: 'driverPersonId',
     });
@@ -297,7 +293,7 @@ describe('the people and the vehicle at pickup (ManifestPickedUp v3, issue 14)',
 
 describe('cancel', () => {
   it('given an issued manifest, when its shipper cancels before pickup, then ManifestCancelled and every batch released', () => {
-    const { world, code } = issued();
+    const { world, code } = oneBatchIssued();
     const common = { occurredAt: at('12:00'), late: false };
     const result = cancel(world).then({
       manifest: [
@@ -333,7 +329,7 @@ describe('cancel', () => {
   });
 
   it('only before pickup (ManifestAlreadyPickedUp), once (ManifestAlreadyCancelled), by the shipper (NotManifestShipper), with a reason', () => {
-    const { world } = issued();
+    const { world } = oneBatchIssued();
     cancel(pickUp(world, pickUpCommand()), cancelCommand(timed('14:00'))).thenThrows(ManifestAlreadyPickedUp);
     const r = decideCancelManifest(cancelCommand(), { manifest: world.manifest(manifestNo(1)) });
     cancel(world.apply(r.manifest), cancelCommand(timed('12:30'))).thenThrows(ManifestAlreadyCancelled);

@@ -33,6 +33,7 @@ import {
   revokePermitCommand,
   timed,
   type World,
+  oneBatchIssued,
 } from '../testing';
 import { decodeEvent } from '../events/decode-event';
 import { childTraceCode } from '../values/trace-code';
@@ -220,34 +221,37 @@ describe('receive', () => {
     });
   });
 
-  it.each([2, 3, 4])('reads a stored version %i receipt as version 5 unchanged, without a handler', (version) => {
-    const v = {
-      manifestNo: manifestNo(1),
-      shipperUscc: GENERATOR,
-      carrierUscc: CARRIER,
-      receiverUscc: RECEIVER,
-      lines: [
-        {
-          traceCode: 'A',
-          shippedGrams: 1_000,
-          receivedGrams: 1_000,
-          acceptedGrams: 1_000,
-          rejectedGrams: 0,
-          lostGrams: 0,
-          outcome: 'accepted',
-          discrepancy: false,
-        },
-      ],
-      tolerance: 0.05,
-      occurredAt: at('15:00'),
-      late: false,
-    };
-    expect(decodeEvent({ type: 'ManifestReceived', schemaVersion: version, data: v })).toEqual({
-      type: 'ManifestReceived',
-      schemaVersion: 5,
-      data: v,
-    });
-  });
+  it.each([2, 3, 4])(
+    'reads a stored version %i receipt as version 5 unchanged, without a handler',
+    (version) => {
+      const v = {
+        manifestNo: manifestNo(1),
+        shipperUscc: GENERATOR,
+        carrierUscc: CARRIER,
+        receiverUscc: RECEIVER,
+        lines: [
+          {
+            traceCode: 'A',
+            shippedGrams: 1_000,
+            receivedGrams: 1_000,
+            acceptedGrams: 1_000,
+            rejectedGrams: 0,
+            lostGrams: 0,
+            outcome: 'accepted',
+            discrepancy: false,
+          },
+        ],
+        tolerance: 0.05,
+        occurredAt: at('15:00'),
+        late: false,
+      };
+      expect(decodeEvent({ type: 'ManifestReceived', schemaVersion: version, data: v })).toEqual({
+        type: 'ManifestReceived',
+        schemaVersion: 5,
+        data: v,
+      });
+    },
+  );
 
   it('a full rejection is outcome rejected; a discrepancy is beyond the tolerance only', () => {
     const { world, a, b } = pickedUp();
@@ -342,9 +346,8 @@ describe('receive', () => {
     receiveIn(receive(world, full), receiveCommand(full.lines, timed('16:00'))).thenThrows(
       ManifestAlreadyReceived,
     );
-    const g = generate(baseWorld());
-    const onlyIssued = issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }]));
-    const line = [{ traceCode: g.traceCode, receivedGrams: 1, acceptedGrams: 1 }];
+    const { world: onlyIssued, code } = oneBatchIssued();
+    const line = [{ traceCode: code, receivedGrams: 1, acceptedGrams: 1 }];
     receiveIn(onlyIssued, receiveCommand(line)).thenThrows(ManifestNotPickedUp);
     const cancelled = onlyIssued.apply(
       decideCancelManifest(cancelCommand(), { manifest: onlyIssued.manifest(manifestNo(1)) }).manifest,

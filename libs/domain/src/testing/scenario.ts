@@ -51,6 +51,24 @@ export function generate(
   return { world: world.apply(events), traceCode: events[0].data.traceCode };
 }
 
+/**
+ * One batch (generateWasteCommand's defaults, `batch` overriding them) of `world` (default the base world) on
+ * manifest 1 from GENERATOR to RECEIVER, issued at 11:00.
+ */
+export function oneBatchIssued(
+  world: World = baseWorld(),
+  batch: Partial<GenerateWasteCommand> = {},
+): { world: World; code: string } {
+  const g = generate(world, batch);
+  return { world: issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }])), code: g.traceCode };
+}
+
+/** oneBatchIssued, picked up by CARRIER at 13:00 with 浙A12345: in transit. */
+export function oneBatchInTransit(world: World = baseWorld()): { world: World; code: string } {
+  const { world: w, code } = oneBatchIssued(world);
+  return { world: pickUp(w, pickUpCommand()), code };
+}
+
 export function issue(world: World, command: IssueManifestCommand): World {
   const result = decideIssueManifest(
     command,
