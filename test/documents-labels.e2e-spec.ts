@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { composeTraceCode } from '@wasteflow/domain';
 import {
-  Builders,
   batchBody,
+  Builders,
+  bytesOf,
   Keys,
   PARTIES,
   requireStore,
@@ -43,14 +44,7 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
   // every read waits for the read models to reach the head of the log (the api's read-your-writes)
   const get = async (path: string, token: string | undefined) => {
     const at = `${path.includes('?') ? '&' : '?'}minPosition=${await t.headPosition()}`;
-    const request = t.http
-      .get(`${path}${at}`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const request = t.http.get(`${path}${at}`).buffer(true).parse(bytesOf);
     return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
   };
 

@@ -3,6 +3,7 @@ import { LedgerBookQuery } from '@wasteflow/projections';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
   Builders,
+  bytesOf,
   Keys,
   PARTIES,
   PLATE,
@@ -49,11 +50,7 @@ describe.each(storesFor(SUITE))('台账 people (%s)', (kind) => {
       })
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(bytesOf);
     expect(res.status).toBe(200);
     const [header, ...rows] = parseCsv((res.body as Buffer).toString('utf8'), { bom: true }) as string[][];
     expect(header).toEqual(TABLE3.columns.map((c) => c.header));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   batchBody,
   Builders,
+  bytesOf,
   expect201,
   extraUscc,
   issueToken,
@@ -48,11 +49,7 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
     const request = t.http
       .get(`${path}?minPosition=${await t.headPosition()}`)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(bytesOf);
     return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
   };
   const textOf = async (manifestNo: string, token = world.tokens.generator) => {

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import {
   batchBody,
   Builders,
+  bytesOf,
   expectProblem,
   extraUscc,
   Keys,
@@ -57,11 +58,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await t.headPosition()}`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(bytesOf);
     expect(response.status).toBe(200);
     return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
   };
@@ -402,11 +399,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
         .get(`/v1/batches/${code}/label.pdf?minPosition=${await t.headPosition()}`)
         .set('Authorization', `Bearer ${token}`)
         .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+        .parse(bytesOf);
       expect(response.status).toBe(200);
       return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
     };

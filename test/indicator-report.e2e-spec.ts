@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { REPORT_COLUMNS } from '../apps/api/src/documents-indicator-report/indicator-report.workbook';
 import {
+  bytesOf,
   expect201,
   problemShapeErrors,
   send,
@@ -19,12 +20,6 @@ import { seededApp } from './support/seeded-app';
 const SUITE = 'indicator report e2e';
 
 type Binary = Response & { body: Buffer };
-
-function binary(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 const FIGURES = [
   'generatedKg',
@@ -50,7 +45,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       .query({ minPosition: (await app.t.headPosition()).toString(), ...query })
       .set('Authorization', `Bearer ${app.world.tokens[who] as string}`)
       .buffer(true)
-      .parse(binary as never)) as Binary;
+      .parse(bytesOf)) as Binary;
 
   const indicators = async (who: PrincipalName, query: Record<string, string>) => {
     const res = await app.t.http

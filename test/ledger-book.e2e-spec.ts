@@ -4,10 +4,11 @@ import type { Response } from 'supertest';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
   AT,
-  PARTIES,
   batchBody,
+  bytesOf,
   expect201,
   extraUscc,
+  PARTIES,
   problemShapeErrors,
   send,
   splitBody,
@@ -26,12 +27,6 @@ const SUITE = 'ledger-book e2e';
 
 type Binary = Response & { body: Buffer };
 
-function binary(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'ledger-book');
   const G = PARTIES.generator.uscc;
@@ -48,7 +43,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       .query({ from: '2026-03', to: '2026-03', minPosition: position, ...query })
       .set('Authorization', `Bearer ${app.world.tokens[who] as string}`)
       .buffer(true)
-      .parse(binary as never)) as Binary;
+      .parse(bytesOf)) as Binary;
   };
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import {
   AT,
+  bytesOf,
   expect201,
   expectProblem,
   extraUscc,
@@ -156,11 +157,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await app.t.headPosition()}`)
       .set('Authorization', `Bearer ${app.world.tokens.otherCarrier}`)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(bytesOf);
     expect(pdf.status).toBe(200);
     const text = (await readPdf(pdf.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
     for (const value of [

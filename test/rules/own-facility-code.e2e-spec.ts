@@ -3,6 +3,7 @@ import { ManualClock } from '@wasteflow/event-store';
 import { BOOK_TABLES } from '../../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
   AT,
+  bytesOf,
   CLOCK_START,
   expect201,
   expectHeadUnchanged,
@@ -32,12 +33,6 @@ const facility = (facilityCode: string, operations: string[]) => ({
   validTo: '2030-12-31',
   occurredAt: AT.registered,
 });
-
-function binary(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   let t: TestApp;
@@ -133,7 +128,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       })
       .set('Authorization', `Bearer ${world.tokens.generator}`)
       .buffer(true)
-      .parse(binary as never)) as unknown as { status: number; body: Buffer };
+      .parse(bytesOf)) as unknown as { status: number; body: Buffer };
     expect(res.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.body as unknown as ArrayBuffer);

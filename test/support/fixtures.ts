@@ -277,6 +277,13 @@ export async function getOk(t: TestApp, path: string, token: string | undefined)
   return response.body;
 }
 
+/** A supertest parser that keeps a body's bytes (PDF, xlsx, CSV): `.buffer(true).parse(bytesOf)`. */
+export function bytesOf(res: Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
 /** Awaits a response and fails with its body unless it is 201. */
 export async function expect201(pending: Promise<Response> | Response): Promise<Response> {
   const response = await pending;

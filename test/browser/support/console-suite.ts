@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '@wasteflow/event-store';
-import { Keys, seedWorld, type World } from '../../support/fixtures';
+import { bytesOf, Keys, seedWorld, type World } from '../../support/fixtures';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import {
   browserMissing,
@@ -156,11 +156,7 @@ export function useConsoleApp(options: ConsoleAppOptions): ConsoleApp {
         .get(path)
         .set('Authorization', `Bearer ${token}`)
         .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+        .parse(bytesOf);
       if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
       return response.body as Buffer;
     },
