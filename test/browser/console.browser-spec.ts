@@ -171,12 +171,37 @@ describeInBrowser(SUITE, () => {
       lostKg: 10,
     });
 
+    // the receiver's incinerator, registered by the regulator: the treatment form names it (issue 14, table 4)
+    const FACILITY = 'ZJ-330114-F042';
+    const registered = await app.t.http
+      .post(`/v1/parties/${PARTIES.receiver.uscc}/facilities`)
+      .set('Authorization', `Bearer ${app.world.tokens.regulator as string}`)
+      .set('Idempotency-Key', 'console-receiver-facility')
+      .send({
+        facilityCode: FACILITY,
+        operations: ['D10'],
+        validFrom: '2020-01-01',
+        validTo: '2099-12-31',
+        occurredAt: new Date(Date.now() - 60_000).toISOString(),
+      });
+    expect(registered.status).toBe(201);
     await page.goto(`${app.base}/batches/${shared.traceCode}`);
     await page.locator('[data-test=treat]').waitFor();
     await page.locator('[data-test=treat]').getByLabel('重量（千克）').fill('1200');
+    await page.locator('[data-test=treat]').getByLabel('设施编码').fill(FACILITY);
     await page.getByRole('button', { name: '记录利用/处置' }).click();
     await page.locator('[data-test=treated]').waitFor();
     await page.locator('[data-test=status]').filter({ hasText: '已利用/处置完毕' }).waitFor();
+    // the step shows the facility, as GET /v1/batches/{code} names it
+    await page.locator('[data-test=step-facility]').filter({ hasText: FACILITY }).waitFor();
+    const view = await app.apiGet<{ steps: { type: string; facilityCode?: string }[] }>(
+      `/v1/batches/${shared.traceCode}`,
+      app.world.tokens.receiver as string,
+      { caughtUp: true },
+    );
+    expect(view.steps.filter((step) => step.facilityCode !== undefined)).toEqual([
+      expect.objectContaining({ type: 'WasteDisposed', facilityCode: FACILITY }),
+    ]);
     await screenshotBoth(page, 'receiver-treated');
     expect(errors).toEqual([]);
     await context.close();

@@ -85,6 +85,17 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       data: { traceCode: code, custodianUscc: generator, facilityCode: F1 },
     });
     treated.push({ code, facilityCode: F1, eventType: 'WasteUtilised' });
+    // the trace view (GET /v1/batches/{code}) names it on the treatment step
+    const view = await t.http
+      .get(`/v1/batches/${code}`)
+      .query({ minPosition: String(await t.headPosition()) })
+      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .expect(200);
+    const steps = view.body.steps as { type: string; operation?: string; facilityCode?: string }[];
+    expect(steps.filter((s) => s.type === 'WasteUtilised')).toEqual([
+      expect.objectContaining({ operation: 'R5', facilityCode: F1 }),
+    ]);
+    expect(steps.filter((s) => s.facilityCode !== undefined)).toHaveLength(1);
   });
 
   it('refuses a facility code that is no facility of the party covering the operation (422 facility-does-not-cover) and a malformed one (400), appending nothing', async () => {

@@ -122,7 +122,9 @@ export class TraceController {
     description:
       'Parties on its chain (custodians past and present, the shippers, carriers and receivers of the manifests it ' +
       'travelled on, and those of its ancestors); regulators of its category whose regions hold its origin, a custodian’s ' +
-      'or a receiver’s district; auditors. To anyone else an existing and an unknown code get the same 403.',
+      'or a receiver’s district; auditors. To anyone else an existing and an unknown code get the same 403. ' +
+      'A treatment step (WasteUtilised / WasteDisposed) names its `operation`, `mode`, the `permitNo` it was done ' +
+      'under (hazardous waste) and the registered facility that treated it (`facilityCode`, when recorded).',
   })
   @ApiParam({
     name: 'code',

@@ -201,6 +201,8 @@ export interface TraceStep {
   manifestNo?: string | null;
   vehiclePlate?: string | null;
   operation?: string | null;
+  /** A treatment: the registered facility that treated it (WasteUtilised / WasteDisposed v3). */
+  facilityCode?: string;
   /** A hand-over (多式联运): where, and the leg it starts. */
   place?: string;
   leg?: number;

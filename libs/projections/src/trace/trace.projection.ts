@@ -452,7 +452,14 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
         operation: d.operation,
         mode: d.mode,
         massGrams: BigInt(d.massGrams),
-        detail: d.permitNo !== undefined ? { permitNo: d.permitNo } : null,
+        // the permit it was done under and (v3, issue 14) the registered facility that treated it
+        detail:
+          d.permitNo !== undefined || d.facilityCode !== undefined
+            ? {
+                ...(d.permitNo !== undefined ? { permitNo: d.permitNo } : {}),
+                ...(d.facilityCode !== undefined ? { facilityCode: d.facilityCode } : {}),
+              }
+            : null,
       });
       return;
     }
@@ -504,6 +511,9 @@ function evolveReceipt(rows: RowAccess, recorded: RecordedEvent, event: Manifest
  */
 export const traceProjection = defineProjection({
   name: TRACE_PROJECTION,
+  // 2 (issue 14): a treatment step names its facility (WasteUtilised / WasteDisposed v3 facilityCode):
+  // rebuilt in shadow tables, so treatments recorded since v3 show theirs too
+  version: 2,
   eventTypes: [...BATCH_EVENT_TYPES, 'ManifestReceived'],
   tables: [traceBatches, traceSteps, traceDiscrepancies],
   migrations: [TraceTables1764600000000],

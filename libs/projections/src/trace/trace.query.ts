@@ -42,6 +42,8 @@ export interface TraceStep {
   readonly place?: string;
   readonly leg?: number;
   readonly permitNo?: string;
+  /** A treatment: the registered facility that treated it (WasteUtilised / WasteDisposed v3). */
+  readonly facilityCode?: string;
   readonly late: boolean;
   readonly position: string;
 }
@@ -277,6 +279,7 @@ function stepOf(row: TraceStepRow): TraceStep {
     ...(typeof detail.place === 'string' ? { place: detail.place } : {}),
     ...(typeof detail.leg === 'number' ? { leg: detail.leg } : {}),
     ...(typeof detail.permitNo === 'string' ? { permitNo: detail.permitNo } : {}),
+    ...(typeof detail.facilityCode === 'string' ? { facilityCode: detail.facilityCode } : {}),
     late: row.late,
     position: formatPosition(row.position),
   };
