@@ -8,6 +8,7 @@ import {
   AT,
   batchBody,
   Builders,
+  bytesOf,
   expect201,
   Keys,
   PARTIES,
@@ -44,12 +45,6 @@ function filesUnder(directory: string): string[] {
   });
 }
 
-function binary(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
 describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (kind) => {
   let t: TestApp;
   let world: World;
@@ -69,7 +64,7 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
       .query({ party, from: '2026-03', to: '2026-03', minPosition: String(await t.headPosition()) })
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse(binary as never);
+      .parse(bytesOf);
     expect(res.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
@@ -92,7 +87,7 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
       .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await t.headPosition()}`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse(binary as never);
+      .parse(bytesOf);
     expect(response.status).toBe(200);
     return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
   };
