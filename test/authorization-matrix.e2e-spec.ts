@@ -265,19 +265,43 @@ const ROWS: readonly Row[] = [
     },
   },
   {
-    route: 'POST /v1/batches/{code}/corrections',
+    route: 'POST /v1/batches/{code}/correction-requests',
     allowed: ['generator'],
     kinds: ['party'],
     refusal: () => 'not-custodian',
     prepare: async (b) => {
       const code = await b.generate(10);
       return {
-        path: `/v1/batches/${code}/corrections`,
+        path: `/v1/batches/${code}/correction-requests`,
         body: correctionBody(-0.5),
         streams: [batchStream(code)],
       };
     },
   },
+  ...(['approve', 'reject'] as const).map((how): Row => ({
+    route: `POST /v1/batches/{code}/correction-requests/{requestId}/${how}`,
+    // the counterparty of the last transfer (the shipper) or a regulator in scope; never the requester
+    allowed: ['generator', 'regulator'],
+    kinds: ['party', 'regulator'],
+    refusal: (p) => (p === 'receiver' ? 'correction-self-approval' : 'no-standing-for-correction'),
+    prepare: async (b) => {
+      const code = await b.atReceiver(10);
+      await expect201(
+        send(
+          b.t,
+          `/v1/batches/${code}/correction-requests`,
+          b.world.tokens.receiver,
+          { ...correctionBody(-0.5), occurredAt: AT.treated },
+          b.keys.next('correction'),
+        ),
+      );
+      return {
+        path: `/v1/batches/${code}/correction-requests/cr-1/${how}`,
+        body: how === 'reject' ? { reason: '无复磅凭证' } : {},
+        streams: [batchStream(code)],
+      };
+    },
+  })),
   {
     route: 'POST /v1/commands (a split-batch item)',
     allowed: ['generator'],

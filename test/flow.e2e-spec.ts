@@ -1185,7 +1185,9 @@ describe('the write side at the edge (sqlite)', () => {
         '/v1/manifests/{no}/receipt',
         '/v1/manifests/{no}/cancel',
         '/v1/batches/{code}/treatments',
-        '/v1/batches/{code}/corrections',
+        '/v1/batches/{code}/correction-requests',
+        '/v1/batches/{code}/correction-requests/{requestId}/approve',
+        '/v1/batches/{code}/correction-requests/{requestId}/reject',
         '/v1/commands',
       ]),
     );

@@ -96,6 +96,17 @@ async function writeCases(b: Builders, w: World, salt: number): Promise<WriteCas
   const toCancel = await b.consigned(10);
   const toTreat = await b.atReceiver(10);
   const toCorrect = await b.generate(10);
+  // a pending correction request of the generator's, for a regulator in scope to approve
+  const toApprove = await b.generate(10);
+  await expect201(
+    send(
+      t,
+      `/v1/batches/${toApprove}/correction-requests`,
+      tok.generator,
+      correctionBody(-1),
+      b.keys.next('cr'),
+    ),
+  );
   return [
     {
       route: 'POST /v1/parties',
@@ -213,12 +224,20 @@ async function writeCases(b: Builders, w: World, salt: number): Promise<WriteCas
       streams: [batchStream(toTreat)],
     },
     {
-      route: 'POST /v1/batches/{code}/corrections',
-      path: `/v1/batches/${toCorrect}/corrections`,
+      route: 'POST /v1/batches/{code}/correction-requests',
+      path: `/v1/batches/${toCorrect}/correction-requests`,
       token: tok.generator as string,
       body: correctionBody(-1),
       otherBody: correctionBody(1),
       streams: [batchStream(toCorrect)],
+    },
+    {
+      route: 'POST /v1/batches/{code}/correction-requests/{requestId}/approve',
+      path: `/v1/batches/${toApprove}/correction-requests/cr-1/approve`,
+      token: tok.regulator as string,
+      body: { note: '已核对地磅单' },
+      otherBody: { note: '已核对' },
+      streams: [batchStream(toApprove)],
     },
   ];
 }
@@ -285,7 +304,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       'POST /v1/manifests/{no}/receipt',
       'POST /v1/manifests/{no}/cancel',
       'POST /v1/batches/{code}/treatments',
-      'POST /v1/batches/{code}/corrections',
+      'POST /v1/batches/{code}/correction-requests',
+      'POST /v1/batches/{code}/correction-requests/{requestId}/approve',
     ])('%s', async (route) => {
       const c = cases.find((x) => x.route === route) as WriteCase;
       const original = first.get(route) as Response;

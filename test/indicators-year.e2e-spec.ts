@@ -488,6 +488,11 @@ describe.each(kinds)('a year of movements, indicators against an independent com
         categories: ['industrial', 'hazardous', 'household', 'agricultural', 'construction'],
       },
       xihuHazardous: { districts: ['330106'], categories: ['hazardous'] },
+      // approves the corrections of every party of the simulation (two-party corrections, ADR 0018)
+      zhejiang: {
+        districts: ['33'],
+        categories: ['industrial', 'hazardous', 'household', 'agricultural', 'construction'],
+      },
     };
     for (const [name, scope] of Object.entries(regulators)) {
       const r = await post(t, '/v1/tokens', t.adminToken, { kind: 'regulator', ...scope });
@@ -593,6 +598,7 @@ describe.each(kinds)('a year of movements, indicators against an independent com
     // 10:00 preparation: consolidations (generators and the collector), splits, corrections
     const prep = new Map<string, { type: string; body: Record<string, unknown> }[]>();
     const prepOps = new Map<string, ((body: Record<string, unknown>) => void)[]>();
+    const approvals = new Map<string, { type: string; body: Record<string, unknown> }[]>();
     let minute = 0;
     const nextTime = () => at(day, `10:${String(++minute).padStart(2, '0')}`);
     const busy = new Set<string>();
@@ -655,17 +661,17 @@ describe.each(kinds)('a year of movements, indicators against an independent com
           const delta = (rng.chance(0.5) ? -1 : 1) * rng.int(1, Math.floor(all / 50));
           const occurredAt = nextTime();
           busy.add(b.code);
+          // requested by the holder now, approved by the Zhejiang regulator after the phase (ADR 0018): the
+          // model counts it with the approval (the mass changes only then)
           push(prep, holder, {
-            type: 'correct-mass',
-            body: {
-              traceCode: b.code,
-              deltaKg: kg(delta),
-              reason: '地磅复核',
-              approvals: [{ approverId: 'regulator:330100', role: 'regulator', approvedAt: occurredAt }],
-              occurredAt,
-            },
+            type: 'request-mass-correction',
+            body: { traceCode: b.code, deltaKg: kg(delta), reason: '地磅复核', occurredAt },
           });
-          push(prepOps, holder, () => {
+          push(prepOps, holder, (body) => {
+            push(approvals, 'zhejiang', {
+              type: 'approve-mass-correction',
+              body: { traceCode: b.code, requestId: body.requestId },
+            });
             if (delta < 0) {
               const r = take(b.comp, -delta);
               b.comp = r.rest;
@@ -682,6 +688,7 @@ describe.each(kinds)('a year of movements, indicators against an independent com
     const prepared = await phase(at(day, '10:59'), prep);
     for (const [holder, bodies] of prepared)
       bodies.forEach((body, i) => (prepOps.get(holder) ?? [])[i](body));
+    await phase(at(day, '10:59'), approvals);
 
     // 11:00 manifests, 12:00 pickup by T1
     const issue = new Map<string, { type: string; body: Record<string, unknown> }[]>();

@@ -284,19 +284,20 @@ const CASES: readonly Case[] = [
       ),
   },
   {
-    name: 'a correction approved only by the custodian itself',
+    name: 'a correction request approved by its own requester',
     status: 403,
-    rule: 'correction-not-approved',
-    act: async ({ w, b, key, post }) =>
-      post(
-        `/v1/batches/${await b.generate(5)}/corrections`,
+    rule: 'correction-self-approval',
+    act: async ({ w, b, key, post }) => {
+      const code = await b.generate(5);
+      const asked = await post(
+        `/v1/batches/${code}/correction-requests`,
         w.tokens.generator,
-        {
-          ...correctionBody(-1),
-          approvals: [{ approverId: PARTIES.generator.uscc, role: 'generator', approvedAt: AT.approved }],
-        },
+        correctionBody(-1),
         key(),
-      ),
+      );
+      if (asked.status !== 201) throw new Error(`request: ${asked.status} ${JSON.stringify(asked.body)}`);
+      return post(`/v1/batches/${code}/correction-requests/cr-1/approve`, w.tokens.generator, {}, key());
+    },
   },
 
   // 404

@@ -259,17 +259,26 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
     expect(a1.steps.map((s: { type: string }) => s.type)).toEqual([
       'BatchSplitOff',
+      'MassCorrectionRequested',
+      'MassCorrectionApproved',
       'MassCorrected',
       'BatchConsigned',
       'BatchShipped',
       'BatchReturnedToShipper',
     ]);
-    expect(a1.steps[1]).toMatchObject({
+    expect(a1.steps[1]).toMatchObject({ massKg: -1, requestId: 'cr-1', actorUscc: PARTIES.generator.uscc });
+    expect(a1.steps[2]).toMatchObject({ massKg: 0, requestId: 'cr-1', decidedBy: { kind: 'regulator' } });
+    expect(a1.steps[3]).toMatchObject({
       massKg: -1,
       reason: '地磅复核：原登记含包装桶皮重',
       actorUscc: PARTIES.generator.uscc,
+      requestId: 'cr-1',
+      decidedBy: { kind: 'regulator' },
     });
-    expect(a1.steps[4]).toMatchObject({
+    expect(a1.corrections).toEqual([
+      expect.objectContaining({ requestId: 'cr-1', status: 'approved', deltaKg: -1 }),
+    ]);
+    expect(a1.steps[6]).toMatchObject({
       actorUscc: PARTIES.otherReceiver.uscc,
       counterpartyUscc: PARTIES.generator.uscc,
       manifestNo: h.m3,

@@ -438,13 +438,9 @@ export function treatmentBody(massKg = 1, operation = 'D10'): Record<string, unk
   return { operation, massKg, occurredAt: AT.treated };
 }
 
+/** A correction request (POST /v1/batches/{code}/correction-requests): no approvals, ever (ADR 0018). */
 export function correctionBody(deltaKg = -1): Record<string, unknown> {
-  return {
-    deltaKg,
-    reason: '地磅复核：原登记含包装桶皮重',
-    approvals: [{ approverId: '330106-HB-2026-0042', role: 'regulator', approvedAt: AT.approved }],
-    occurredAt: AT.corrected,
-  };
+  return { deltaKg, reason: '地磅复核：原登记含包装桶皮重', occurredAt: AT.corrected };
 }
 
 export function batchBody(massKg = 10, wasteCode = HW08_CODE): Record<string, unknown> {
@@ -635,7 +631,8 @@ export async function requireStore(kind: TestStore, suite: string): Promise<void
 
 /** A token issued by the admin (`{ kind: 'party', partyUscc }`, `{ kind: 'regulator', districts, categories }` …). */
 export async function issueToken(t: TestApp, keys: Keys, body: Record<string, unknown>): Promise<string> {
-  return (await expect201(send(t, '/v1/tokens', t.adminToken, body, keys.next('token')))).body.token as string;
+  return (await expect201(send(t, '/v1/tokens', t.adminToken, body, keys.next('token')))).body
+    .token as string;
 }
 
 /**
@@ -648,7 +645,9 @@ export async function registerExtraParty(
   party: PartyFixture,
   permit?: { readonly by: string; readonly body: Record<string, unknown> },
 ): Promise<string> {
-  await expect201(send(t, '/v1/parties', t.adminToken, { ...party, occurredAt: AT.registered }, keys.next('party')));
+  await expect201(
+    send(t, '/v1/parties', t.adminToken, { ...party, occurredAt: AT.registered }, keys.next('party')),
+  );
   if (permit)
     await expect201(
       send(

@@ -35,7 +35,7 @@ export async function driveHistory(
   world: World,
   keys: Keys = new Keys('history'),
 ): Promise<History> {
-  let position = '0';
+  let position: string;
   const token = (name: PartyName) => world.tokens[name] as string;
   const write = async (path: string, by: PartyName, body: unknown, label: string): Promise<Response> => {
     const response = await expect201(send(t, path, token(by), body, keys.next(label)));
@@ -127,17 +127,24 @@ export async function driveHistory(
     'treat',
   );
 
+  // a correction: requested by the custodian, approved by the Hangzhou regulator (ADR 0018)
   await write(
-    `/v1/batches/${a1}/corrections`,
+    `/v1/batches/${a1}/correction-requests`,
     'generator',
-    {
-      deltaKg: -1,
-      reason: '地磅复核：原登记含包装桶皮重',
-      approvals: [{ approverId: '330106-HB-2026-0042', role: 'regulator', approvedAt: AT.approved }],
-      occurredAt: AT.corrected,
-    },
+    { deltaKg: -1, reason: '地磅复核：原登记含包装桶皮重', occurredAt: AT.corrected },
     'correct',
   );
+  position = (
+    await expect201(
+      send(
+        t,
+        `/v1/batches/${a1}/correction-requests/cr-1/approve`,
+        world.tokens.regulator,
+        {},
+        keys.next('approve'),
+      ),
+    )
+  ).body.position as string;
   const m3 = await issue([a1], 'otherReceiver');
   await pickUp(m3);
   await write(

@@ -236,10 +236,34 @@ const samples: [DomainError, string, DomainErrorKind, string][] = [
     'several registered facilities of a cover R5 at t: name one in facilityCode (F1, F2)',
   ],
   [
-    new errors.CorrectionNotApproved('c', 'a'),
-    'correction-not-approved',
+    new errors.NoStandingForCorrection('c', 'cr-1'),
+    'no-standing-for-correction',
     'forbidden',
-    'a correction of c needs an approval by someone other than a',
+    'no standing to decide correction request cr-1 of c',
+  ],
+  [
+    new errors.CorrectionSelfApproval('c', 'cr-1'),
+    'correction-self-approval',
+    'forbidden',
+    'the custodian that requested cr-1 of c cannot decide it',
+  ],
+  [
+    new errors.CorrectionRequestNotFound('c', 'cr-9'),
+    'correction-request-not-found',
+    'not-found',
+    'no correction request cr-9 of c',
+  ],
+  [
+    new errors.CorrectionAlreadyDecided('c', 'cr-1', 'approved'),
+    'correction-already-decided',
+    'conflict',
+    'correction request cr-1 of c is approved',
+  ],
+  [
+    new errors.CorrectionRequestPending('c', 'cr-1'),
+    'correction-request-pending',
+    'conflict',
+    'correction request cr-1 of c is still pending',
   ],
   [
     new errors.OutsideJurisdiction('u', 'district', {}),

@@ -57,7 +57,10 @@ export * from './batch/generate-waste.decide';
 export * from './batch/split-batch.decide';
 export * from './batch/consolidate-batches.decide';
 export * from './batch/treat-waste.decide';
-export * from './batch/correct-mass.decide';
+export * from './batch/request-mass-correction.decide';
+export * from './batch/decide-mass-correction.decide';
+export * from './batch/correction.rules';
+export * from './batch/correction.events';
 
 // manifest
 export * from './manifest/manifest.events';

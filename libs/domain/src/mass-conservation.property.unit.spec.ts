@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { decideConsolidateBatches } from './batch/consolidate-batches.decide';
-import { decideCorrectMass } from './batch/correct-mass.decide';
 import { decideSplitBatch } from './batch/split-batch.decide';
 import { decideTreatWaste } from './batch/treat-waste.decide';
 import type { ExistingBatch } from './batch/batch.state';
@@ -12,6 +11,7 @@ import {
   sameComposition,
 } from './origin/composition';
 import {
+  anApprovedCorrection,
   COLLECTOR,
   GENERATOR,
   OTHER_GENERATOR,
@@ -231,17 +231,13 @@ function run(
       case 'correct': {
         if (b.heldGrams + action.delta < 0) return;
         world = world.apply(
-          decideCorrectMass(
-            {
-              traceCode: b.traceCode,
-              actorUscc: b.custodianUscc,
-              deltaGrams: action.delta,
-              reason: '复磅',
-              approvals: [{ approverId: 'auditor-1', role: 'auditor', approvedAt: cst(now) }],
-              ...timesAt(now),
-            },
-            b,
-          ),
+          anApprovedCorrection(b, {
+            traceCode: b.traceCode,
+            actorUscc: b.custodianUscc,
+            deltaGrams: action.delta,
+            reason: '复磅',
+            ...timesAt(now),
+          }),
         );
         break;
       }

@@ -4,7 +4,6 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
 import type { DecideOptions } from '@wasteflow/domain';
 import { TokenService } from './access/token-service';
-import { CorrectMassHandler } from './correct-mass/correct-mass.command';
 import {
   ManifestCustodyLifecycle,
   MANIFEST_CUSTODY_ENABLED,
@@ -30,13 +29,13 @@ export interface LedgerModuleOptions {
   readonly manifestCustody?: Omit<ManifestCustodyOptions, 'logger'>;
 }
 
-export const COMMAND_HANDLERS = [CorrectMassHandler];
+export const COMMAND_HANDLERS = [];
 
 /**
  * The command side: the use cases (UseCases) and LedgerCommands that runs them by name, the writer, tokens
  * and the manifest custody process manager. Needs EVENT_STORE and CLOCK from the application (apps/api
- * StorageModule, apps/cli). CqrsModule only for correct-mass's handler, the last in the older form
- * (ADR 0020).
+ * StorageModule, apps/cli). No command handler is left (correct-mass, the last in the older form, gave way
+ * to the correction requests of ADR 0018); CqrsModule stays imported for now (ADR 0020).
  */
 @Module({})
 export class LedgerModule {

@@ -82,6 +82,8 @@ export {
   TraceQuery,
   type PublicTraceView,
   type TraceAccess,
+  type TraceCorrectionRequest,
+  type CorrectionDeciderJson,
   type TraceDiscrepancy,
   type TraceResult,
   type TraceStep,

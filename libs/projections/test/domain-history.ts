@@ -4,7 +4,6 @@ import {
   cstYymmdd,
   decideCancelManifest,
   decideConsolidateBatches,
-  decideCorrectMass,
   decideSplitBatch,
   decideTreatWaste,
   streamOf,
@@ -12,6 +11,7 @@ import {
   type ExistingBatch,
 } from '@wasteflow/domain';
 import {
+  anApprovedCorrection,
   baseWorld,
   CARRIER,
   COLLECTOR,
@@ -199,17 +199,13 @@ export function domainHistory(options: HistoryOptions): World {
       const delta = Math.floor((random() - 0.5) * 10_000) || 1;
       if (b.heldGrams + delta < 0) continue;
       world = world.apply(
-        decideCorrectMass(
-          {
-            traceCode: b.traceCode,
-            actorUscc: b.custodianUscc,
-            deltaGrams: delta,
-            reason: '复磅',
-            approvals: [{ approverId: 'auditor-1', role: 'auditor', approvedAt: cst(now) }],
-            ...timesAt(now),
-          },
-          b,
-        ),
+        anApprovedCorrection(b, {
+          traceCode: b.traceCode,
+          actorUscc: b.custodianUscc,
+          deltaGrams: delta,
+          reason: '复磅',
+          ...timesAt(now),
+        }),
       );
     }
   }

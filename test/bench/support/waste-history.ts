@@ -6,7 +6,8 @@ import {
   custodyEventsFor,
   decideCancelManifest,
   decideConsolidateBatches,
-  decideCorrectMass,
+  decideApproveMassCorrection,
+  decideRequestMassCorrection,
   decideGenerateWaste,
   decideGrantPermit,
   decideIssueManifest,
@@ -61,7 +62,9 @@ import type { EventToAppend, JsonObject } from '@wasteflow/event-store';
  * the ledger appends them, with the ledger's metadata (actor, correlation, times, hash chain).
  */
 // v4: generators treat their agricultural waste on site under a registered own facility (issue 10 row 5)
-export const HISTORY_GENERATOR_VERSION = 4;
+// v5: a correction is requested by the custodian and approved by the district's regulator
+// (two-party corrections, issue 10 row 4, ADR 0018): three events where v4 wrote one MassCorrected
+export const HISTORY_GENERATOR_VERSION = 5;
 
 export interface HistoryEvent {
   readonly stream: string;
@@ -662,19 +665,34 @@ export async function generateHistory(
     const b = batchOf(traceCode);
     if (!b || b.status !== 'held' || b.heldGrams < 1000) return;
     const delta = random() < 0.5 ? -Math.floor(b.heldGrams * 0.02) || -1 : Math.floor(b.heldGrams * 0.03) || 1;
-    const events = decideCorrectMass(
-      {
-        traceCode,
-        actorUscc: b.custodianUscc,
-        deltaGrams: delta,
-        reason: '复磅更正',
-        approvals: [{ approverId: `regulator:${b.composition[0].districtCode}`, role: 'regulator', approvedAt: cst(at) }],
-        ...times(at),
-      },
+    const requested = decideRequestMassCorrection(
+      { traceCode, actorUscc: b.custodianUscc, deltaGrams: delta, reason: '复磅更正', ...times(at) },
       b,
       decide,
     );
-    await act(events, `party:${b.custodianUscc}`, times(at).recordedAt);
+    await act(requested, `party:${b.custodianUscc}`, times(at).recordedAt);
+    // approved by the regulator of the batch's district (two-party corrections, ADR 0018) at once
+    const after = batchOf(traceCode);
+    const [made] = requested;
+    if (!after || made.type !== 'MassCorrectionRequested') return;
+    const approvedAt = times(at).recordedAt;
+    const approved = decideApproveMassCorrection(
+      {
+        traceCode,
+        requestId: made.data.requestId,
+        decider: {
+          kind: 'regulator',
+          tokenId: 'bench-regulator',
+          districts: [after.composition[0].districtCode],
+          categories: [after.category],
+        },
+        occurredAt: approvedAt,
+        recordedAt: approvedAt,
+      },
+      after,
+      decide,
+    );
+    await act(approved, 'regulator:bench', approvedAt);
   };
 
   // ------------------------------------------------------------------ the days

@@ -1,6 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import {
   parseAlertId,
+  parseCorrectionRequestId,
   parseManifestNumber,
   parseText,
   parseTraceCode,
@@ -58,6 +59,14 @@ export class TransferApprovalNoPipe implements PipeTransform<unknown, string> {
   }
 }
 
+/** `{requestId}`: a correction request id `cr-<n>`; malformed → 400 InvalidValue. */
+@Injectable()
+export class CorrectionRequestIdPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    return parseCorrectionRequestId(value, 'requestId');
+  }
+}
+
 /**
  * The path parameters of the write routes: how each is read (its pipe: canonical form, or the named
  * problem) and what OpenAPI shows of it. A write definition names its parameters by these names.
@@ -83,4 +92,9 @@ export const PATH_PARAMS: Readonly<
   },
   approvalNo: { pipe: new TransferApprovalNoPipe(), example: '浙环危转〔2026〕12号' },
   tokenId: { example: 'k3q9x2m7v4p8t6r1w5n0', description: 'The id part of the token' },
+  requestId: {
+    pipe: new CorrectionRequestIdPipe(),
+    example: 'cr-1',
+    description: 'A correction request of the batch, cr-<n>',
+  },
 };

@@ -21,6 +21,7 @@ import {
   isCalendarDate,
   parseOptionalText,
   parseText,
+  parseCorrectionRequestId,
   TEXT_BOUNDS,
 } from '@wasteflow/domain';
 
@@ -175,6 +176,15 @@ export const IsMassDeltaKg = (options?: ValidationOptions) =>
       return Mass.fromKg(Math.abs(v), 'deltaKg');
     },
     'must be a non-zero number of kilograms with at most 3 decimals (negative to remove mass)',
+    options,
+  );
+
+/** A correction request id, `cr-<n>` (ADR 0018). */
+export const IsCorrectionRequestId = (options?: ValidationOptions) =>
+  domainValue(
+    'isCorrectionRequestId',
+    (v) => parseCorrectionRequestId(v),
+    'must be a correction request id cr-<n>',
     options,
   );
 

@@ -95,7 +95,7 @@ export function whoRecords(row: LedgerRow): string {
     case 'split':
     case 'consolidated':
     case 'corrected':
-      return `not in the ledger: a ${row.movement === 'split' ? 'split' : row.movement === 'consolidated' ? 'consolidation' : 'correction'} is recorded with its own command (POST /v1/batches/{code}/split, /v1/consolidations, /v1/batches/{code}/corrections), not imported from the 台账`;
+      return `not in the ledger: a ${row.movement === 'split' ? 'split' : row.movement === 'consolidated' ? 'consolidation' : 'correction'} is recorded with its own command (POST /v1/batches/{code}/split, /v1/consolidations, /v1/batches/{code}/correction-requests and its approval), not imported from the 台账`;
     default:
       return row.table === 2
         ? `not in the ledger: an 入库 row is written by the act it stands for (a generation in table 1, or the receiving unit's receipt: 待接收单位记录)`

@@ -23,6 +23,7 @@ import { PartiesController } from './parties.controller';
 import { ReadYourWrites } from './read-your-writes';
 import { PeopleModule } from '../people/people.module';
 import { TraceController } from './trace.controller';
+import { CorrectionRequestsController } from './correction-requests.controller';
 import { WhoAmIController } from './whoami.controller';
 import {
   TRANSFER_APPROVALS_PROVIDERS,
@@ -53,6 +54,7 @@ export function readModelDatabaseOf(config: ApiConfig): ReadModelDatabaseConfig 
   ],
   controllers: [
     TraceController,
+    CorrectionRequestsController,
     ManifestsController,
     AuditController,
     IndicatorsController,

@@ -20,7 +20,7 @@ export class CommandItemDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'The body of the single request, plus its path parameters: split-batch, treat-waste, correct-mass carry traceCode; pick-up-manifest, hand-over-manifest, receive-manifest, cancel-manifest carry manifestNo; grant-permit carries uscc; revoke-permit carries uscc and permitNo',
+      'The body of the single request, plus its path parameters: split-batch, treat-waste, request-mass-correction carry traceCode; approve-mass-correction, reject-mass-correction carry traceCode and requestId; pick-up-manifest, hand-over-manifest, receive-manifest, cancel-manifest carry manifestNo; grant-permit carries uscc; revoke-permit carries uscc and permitNo',
     example: {
       category: 'hazardous',
       wasteCode: EXAMPLE.wasteCode,

@@ -8,6 +8,7 @@ import { ApiWrite } from '../common/openapi';
 import { PATH_PARAMS } from '../common/path-params';
 import { envelopeOf, WriteRequest, type WriteRequestInfo } from '../common/write-request';
 import { respond } from '../common/write-response';
+import { InvalidRequest } from '../problems/invalid-request.exception';
 import type { PathParam, WriteDefinition } from './write-definition';
 
 const METHOD = 'write';
@@ -81,6 +82,11 @@ export function writeController<T extends UseCaseType>(definition: WriteDefiniti
 
     async [METHOD](...args: unknown[]): Promise<unknown> {
       const write = args[0] as WriteRequestInfo;
+      // the validation pipe reads no body as {}: a write's body is a JSON object even when every field of it
+      // is optional (an approval's `note`), so no body at all is refused, as for every other write
+      const raw = write.rawBody;
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw InvalidRequest.field('body', 'body-required', 'a JSON object is required');
       const values = args.slice(1, bodyIndex) as string[];
       const reply = args[bodyIndex + 1] as FastifyReply;
       const canonical = Object.fromEntries(params.map((param, i) => [param.name, values[i]]));

@@ -2,8 +2,9 @@ import { acknowledgeAlertWrite } from '../acknowledge-alert/acknowledge-alert.wr
 import { cancelManifestWrite } from '../cancel-manifest/cancel-manifest.write';
 import { closeAlertWrite } from '../close-alert/close-alert.write';
 import { consolidateBatchesWrite } from '../consolidate-batches/consolidate-batches.write';
-import { CorrectMassController } from '../correct-mass/correct-mass.controller';
-import { CorrectMassItemDto } from '../correct-mass/correct-mass.dto';
+import { requestMassCorrectionWrite } from '../request-mass-correction/request-mass-correction.write';
+import { approveMassCorrectionWrite } from '../approve-mass-correction/approve-mass-correction.write';
+import { rejectMassCorrectionWrite } from '../reject-mass-correction/reject-mass-correction.write';
 import { generateWasteWrite } from '../generate-waste/generate-waste.write';
 import { grantPermitWrite } from '../grant-permit/grant-permit.write';
 import { handOverManifestWrite } from '../hand-over-manifest/hand-over-manifest.write';
@@ -46,14 +47,9 @@ export const WRITES: { readonly [T in UseCaseType]: WriteEntry<T> } = {
   'receive-manifest': receiveManifestWrite,
   'cancel-manifest': cancelManifestWrite,
   'treat-waste': treatWasteWrite,
-  // the older form (its own controller) until its replacement by the correction requests (ADR 0018)
-  'correct-mass': {
-    type: 'correct-mass',
-    controller: CorrectMassController,
-    route: 'POST /v1/batches/{code}/corrections',
-    params: [{ name: 'code', field: 'traceCode' }],
-    bulk: CorrectMassItemDto,
-  },
+  'request-mass-correction': requestMassCorrectionWrite,
+  'approve-mass-correction': approveMassCorrectionWrite,
+  'reject-mass-correction': rejectMassCorrectionWrite,
   'acknowledge-alert': acknowledgeAlertWrite,
   'close-alert': closeAlertWrite,
   'grant-transfer-approval': grantTransferApprovalWrite,

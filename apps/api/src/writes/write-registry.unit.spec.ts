@@ -23,7 +23,7 @@ describe('the write registry', () => {
     );
   });
 
-  it('offers in bulk exactly the use cases POST /v1/commands took before the registry', () => {
+  it('offers in bulk the use cases POST /v1/commands took before the registry, and the correction requests and decisions', () => {
     expect(BULK_TYPES).toEqual([
       'register-party',
       'grant-permit',
@@ -38,7 +38,9 @@ describe('the write registry', () => {
       'receive-manifest',
       'cancel-manifest',
       'treat-waste',
-      'correct-mass',
+      'request-mass-correction',
+      'approve-mass-correction',
+      'reject-mass-correction',
     ]);
     for (const entry of WRITE_ENTRIES) {
       if (entry.bulk !== false && pathParamsOf(entry).length === 0 && !isControllerWrite(entry))

@@ -56,16 +56,6 @@ export class NotCustodian extends domainError(
   ],
 ) {}
 
-/** A mass correction needs at least one approval by someone other than the actor. */
-export class CorrectionNotApproved extends domainError(
-  'forbidden',
-  'correction-not-approved',
-  (traceCode: string, actorUscc: string) => [
-    `a correction of ${traceCode} needs an approval by someone other than ${actorUscc}`,
-    { field: 'approvals', traceCode, actorUscc },
-  ],
-) {}
-
 export class BatchAlreadyExists extends domainError(
   'conflict',
   'batch-already-exists',
@@ -181,5 +171,62 @@ export class FacilityNotNamed extends domainError(
   (actorUscc: string, operation: string, at: string, facilityCodes: readonly string[]) => [
     `several registered facilities of ${actorUscc} cover ${operation} at ${at}: name one in facilityCode (${facilityCodes.join(', ')})`,
     { field: 'facilityCode', actorUscc, operation, at, facilityCodes: [...facilityCodes] },
+  ],
+) {}
+
+// ------------------------------------------------------------------------------------------------
+// two-party mass corrections (DESIGN §2 "Corrections need a real second party", ADR 0018)
+
+/**
+ * The one answer to a decider without standing — neither the counterparty of the batch's last transfer nor
+ * a regulator whose scope covers the batch — whether or not the batch or the request exists: it names
+ * nothing the caller could not read (issue 10 row 3).
+ */
+export class NoStandingForCorrection extends domainError(
+  'forbidden',
+  'no-standing-for-correction',
+  (traceCode: string, requestId: string) => [
+    `no standing to decide correction request ${requestId} of ${traceCode}`,
+    { traceCode, requestId },
+  ],
+) {}
+
+/** The requester (the custodian) never decides its own correction request. */
+export class CorrectionSelfApproval extends domainError(
+  'forbidden',
+  'correction-self-approval',
+  (traceCode: string, requestId: string) => [
+    `the custodian that requested ${requestId} of ${traceCode} cannot decide it`,
+    { traceCode, requestId },
+  ],
+) {}
+
+/** No such request on a batch the caller has standing on (or holds). */
+export class CorrectionRequestNotFound extends domainError(
+  'not-found',
+  'correction-request-not-found',
+  (traceCode: string, requestId: string) => [
+    `no correction request ${requestId} of ${traceCode}`,
+    { field: 'requestId', traceCode, requestId },
+  ],
+) {}
+
+/** The request was approved, rejected or lapsed already: a decision is made once. */
+export class CorrectionAlreadyDecided extends domainError(
+  'conflict',
+  'correction-already-decided',
+  (traceCode: string, requestId: string, status: string) => [
+    `correction request ${requestId} of ${traceCode} is ${status}`,
+    { traceCode, requestId, status },
+  ],
+) {}
+
+/** One pending correction request per batch: the next waits until it is decided (or lapses). */
+export class CorrectionRequestPending extends domainError(
+  'conflict',
+  'correction-request-pending',
+  (traceCode: string, requestId: string) => [
+    `correction request ${requestId} of ${traceCode} is still pending`,
+    { traceCode, requestId },
   ],
 ) {}

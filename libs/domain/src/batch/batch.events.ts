@@ -1,6 +1,14 @@
 import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
 import { list, oneOf, optional, record, signedWhole, text, whole, type Fields } from '../events/shape';
 import type { Composition, OriginShare } from '../origin/composition';
+import {
+  CORRECTION_DECIDER_SHAPE,
+  CORRECTION_EVENT_SHAPES,
+  type CorrectionDecider,
+  type MassCorrectionApprovedData,
+  type MassCorrectionRejectedData,
+  type MassCorrectionRequestedData,
+} from './correction.events';
 import { HAZARD_CHARACTERISTICS, type HazardCharacteristic } from '../catalogue/hw-catalogue';
 import { ALL_SUBTYPES, WASTE_CATEGORIES, type WasteCategory, type WasteSubtype } from '../values/category';
 import {
@@ -15,7 +23,7 @@ import {
  * grams; `composition` is the origin composition of the mass the event is about (created, moved, lost,
  * treated), canonical (sorted by origin key).
  *
- * Longer than 400 lines on purpose: the sixteen batch events, each data interface beside its shape (the
+ * Longer than 400 lines on purpose: the batch events (the correction requests' data in correction.events.ts), each data interface beside its shape (the
  * run-time check of the same fields, compared by the compiler), so that one file holds an event's data.
  */
 
@@ -267,8 +275,9 @@ export const PERMIT_LAPSE_SHAPE = record<PermitLapse>({
   recordedAt: text,
 });
 
+/** An approval as version 1 of MassCorrected recorded it: free text written by the requester, never checked. */
 export interface CorrectionApproval {
-  /** Who approved: a party's USCC or a regulator's / auditor's identifier. */
+  /** Who the requester said approved: any text. */
   readonly approverId: string;
   readonly role: string;
   readonly approvedAt: string;
@@ -278,16 +287,34 @@ export interface CorrectionApproval {
  * A compensating correction of the held mass (never an edit in place). `deltaGrams` is signed;
  * `composition` holds the magnitudes per origin of what was added (delta > 0, proportionally to the
  * existing origins) or removed (delta < 0).
+ *
+ * Version 2 (ADR 0018): written only with the MassCorrectionApproved of a request — `requestId` and
+ * `approvedBy` (the token's party or regulator). A version 1 event (the requester's own free-text
+ * `approvals`) is upcast to `legacyApprovals`, kept as recorded and marked for what it is; its mass still
+ * folds exactly as it did.
  */
 export interface MassCorrectedData extends EventTime {
   readonly traceCode: string;
+  /** The custodian whose held mass changed (the requester). */
   readonly actorUscc: string;
   readonly deltaGrams: number;
   readonly reason: string;
-  /** Sorted by approverId. */
-  readonly approvals: readonly CorrectionApproval[];
+  /** v2: the request this applies. */
+  readonly requestId?: string;
+  /** v2: who approved it. */
+  readonly approvedBy?: CorrectionDecider;
+  /** v1 only: the approvals the requester wrote itself (sorted by approverId), never trusted. */
+  readonly legacyApprovals?: readonly CorrectionApproval[];
   readonly composition: Composition;
   readonly massGramsAfter: number;
+}
+
+/** MassCorrected v1 → v2: the free-text `approvals` become `legacyApprovals`; nothing else changes. */
+export function massCorrectedV1ToV2(data: { readonly [key: string]: unknown }): {
+  readonly [key: string]: unknown;
+} {
+  const { approvals, ...rest } = data;
+  return { ...rest, legacyApprovals: approvals ?? [] };
 }
 
 export type WasteGenerated = DomainEventOf<'WasteGenerated', WasteGeneratedData, 3>;
@@ -316,7 +343,11 @@ export type BatchReturnedToShipper = DomainEventOf<'BatchReturnedToShipper', Bat
  */
 export type WasteUtilised = DomainEventOf<'WasteUtilised', WasteTreatedData, 4>;
 export type WasteDisposed = DomainEventOf<'WasteDisposed', WasteTreatedData, 4>;
-export type MassCorrected = DomainEventOf<'MassCorrected', MassCorrectedData>;
+/** Version 2 (ADR 0018): `requestId`, `approvedBy`; v1's `approvals` upcast to `legacyApprovals`. */
+export type MassCorrected = DomainEventOf<'MassCorrected', MassCorrectedData, 2>;
+export type MassCorrectionRequested = DomainEventOf<'MassCorrectionRequested', MassCorrectionRequestedData>;
+export type MassCorrectionApproved = DomainEventOf<'MassCorrectionApproved', MassCorrectionApprovedData>;
+export type MassCorrectionRejected = DomainEventOf<'MassCorrectionRejected', MassCorrectionRejectedData>;
 
 export type BatchEvent =
   | WasteGenerated
@@ -335,7 +366,10 @@ export type BatchEvent =
   | BatchReturnedToShipper
   | WasteUtilised
   | WasteDisposed
-  | MassCorrected;
+  | MassCorrected
+  | MassCorrectionRequested
+  | MassCorrectionApproved
+  | MassCorrectionRejected;
 
 export type BatchEventType = BatchEvent['type'];
 
@@ -525,11 +559,16 @@ export const BATCH_EVENT_SHAPES = {
     actorUscc: text,
     deltaGrams: signedWhole,
     reason: text,
-    approvals: list(record<CorrectionApproval>({ approverId: text, role: text, approvedAt: text })),
+    requestId: optional(text),
+    approvedBy: optional(CORRECTION_DECIDER_SHAPE),
+    legacyApprovals: optional(
+      list(record<CorrectionApproval>({ approverId: text, role: text, approvedAt: text })),
+    ),
     composition,
     massGramsAfter: whole,
     ...eventTime,
   }),
+  ...CORRECTION_EVENT_SHAPES,
 };
 
 /** The events of one batch stream in a multi-stream result; `isNew` streams must not exist yet (append with `no_stream`). */

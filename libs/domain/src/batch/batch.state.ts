@@ -23,6 +23,27 @@ export interface BatchManifestLink {
   readonly leg?: number;
 }
 
+/** The last manifest that settled custody of this batch (received, or returned in full to its shipper). */
+export interface BatchLastTransfer {
+  readonly manifestNo: string;
+  readonly shipperUscc: string;
+  readonly receiverUscc: string;
+}
+
+/**
+ * A correction request on this batch (ADR 0018). `lapsed`: the batch changed hands (received, or returned
+ * to its shipper) while the request was pending — it can no longer be decided and changes nothing.
+ */
+export interface CorrectionRequestState {
+  readonly requestId: string;
+  readonly requestedBy: string;
+  readonly deltaGrams: number;
+  readonly reason: string;
+  readonly occurredAt: string;
+  readonly late: boolean;
+  readonly status: 'pending' | 'approved' | 'rejected' | 'lapsed';
+}
+
 export interface ExistingBatch extends BatchKind {
   readonly status: BatchStatus;
   readonly traceCode: string;
@@ -46,6 +67,14 @@ export interface ExistingBatch extends BatchKind {
   readonly settledManifests: readonly string[];
   /** Next free child index (splits and rejections share it). */
   readonly nextChildIndex: number;
+  /**
+   * The last transfer of custody (a receipt, or a full return to the shipper): its counterparty may decide
+   * the custodian's correction requests. Absent for a batch never transferred (a split child, a
+   * consolidation: only a regulator in scope decides there).
+   */
+  readonly lastTransfer?: BatchLastTransfer;
+  /** Every correction request in the order made (absent: none yet). */
+  readonly corrections?: readonly CorrectionRequestState[];
 }
 
 export type BatchState = { readonly status: 'none' } | ExistingBatch;
@@ -90,6 +119,29 @@ function withRemoved(
 function settle(batch: ExistingBatch, manifestNo: string): ExistingBatch {
   const { manifest: _manifest, ...rest } = batch;
   return { ...rest, settledManifests: [...batch.settledManifests, manifestNo] };
+}
+
+/** Pending correction requests lapse when the batch changes hands (ADR 0018). */
+function lapsePending(batch: ExistingBatch): ExistingBatch {
+  if (!batch.corrections?.some((c) => c.status === 'pending')) return batch;
+  return {
+    ...batch,
+    corrections: batch.corrections.map((c) => (c.status === 'pending' ? { ...c, status: 'lapsed' } : c)),
+  };
+}
+
+/** The request `requestId` decided (`approved` / `rejected`); a misfit when it is not pending. */
+function decided(
+  batch: ExistingBatch,
+  requestId: string,
+  status: 'approved' | 'rejected',
+): Folded<ExistingBatch> {
+  const request = batch.corrections?.find((c) => c.requestId === requestId);
+  if (request?.status !== 'pending') return misfit(batch, `no pending correction request ${requestId}`);
+  return fits({
+    ...batch,
+    corrections: (batch.corrections ?? []).map((c) => (c.requestId === requestId ? { ...c, status } : c)),
+  });
 }
 
 function kindOf(d: BatchKind): BatchKind {
@@ -143,6 +195,26 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
         ? misfit(next, 'mass after correction does not balance')
         : fits(next);
     }
+    case 'MassCorrectionRequested': {
+      const d = event.data;
+      const request: CorrectionRequestState = {
+        requestId: d.requestId,
+        requestedBy: d.requestedBy,
+        deltaGrams: d.deltaGrams,
+        reason: d.reason,
+        occurredAt: d.occurredAt,
+        late: d.late,
+        status: 'pending',
+      };
+      const next: ExistingBatch = { ...b, corrections: [...(b.corrections ?? []), request] };
+      return b.corrections?.some((c) => c.requestId === d.requestId)
+        ? misfit(next, `correction request ${d.requestId} made twice`)
+        : fits(next);
+    }
+    case 'MassCorrectionApproved':
+      return decided(b, event.data.requestId, 'approved');
+    case 'MassCorrectionRejected':
+      return decided(b, event.data.requestId, 'rejected');
     case 'BatchConsigned': {
       if (b.status !== 'held') return misfit(state, `batch is ${b.status}`);
       const d = event.data;
@@ -206,11 +278,16 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
       const d = event.data;
       if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
       const next: ExistingBatch = {
-        ...settle(b, d.manifestNo),
+        ...lapsePending(settle(b, d.manifestNo)),
         status: 'held',
         custodianUscc: d.receiverUscc,
         custodySince: d.occurredAt,
         storageSince: d.occurredAt,
+        lastTransfer: {
+          manifestNo: d.manifestNo,
+          shipperUscc: d.previousCustodianUscc,
+          receiverUscc: d.receiverUscc,
+        },
       };
       return b.heldGrams === d.massGrams
         ? fits(next)
@@ -219,11 +296,15 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
     case 'BatchReturnedToShipper': {
       const d = event.data;
       if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
+      const receiverUscc = b.manifest?.receiverUscc;
       return fits({
-        ...settle(b, d.manifestNo),
+        ...lapsePending(settle(b, d.manifestNo)),
         status: 'held',
         custodianUscc: d.shipperUscc,
         custodySince: d.occurredAt,
+        ...(receiverUscc === undefined
+          ? {}
+          : { lastTransfer: { manifestNo: d.manifestNo, shipperUscc: d.shipperUscc, receiverUscc } }),
       });
     }
     default:

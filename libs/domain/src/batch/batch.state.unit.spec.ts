@@ -1,8 +1,8 @@
 import {
   GENERATOR,
   aHazardousBatch,
-  correctCommand,
-  deciderSpec,
+  anApprovedCorrection,
+  requestCorrectionCommand,
   givenStream,
   manifestNo,
   traceCodeOf,
@@ -11,8 +11,7 @@ import {
 } from '../testing';
 import { manifestStream, batchStream } from '../streams';
 import type { BatchEvent } from './batch.events';
-import { evolveBatch, initialBatchState, type BatchState } from './batch.state';
-import { decideCorrectMass, type CorrectMassCommand } from './correct-mass.decide';
+import { evolveBatch, initialBatchState } from './batch.state';
 
 const [generated] = aHazardousBatch();
 if (generated.type !== 'WasteGenerated') throw new Error('expected WasteGenerated');
@@ -149,21 +148,15 @@ describe('batch evolve (never fails) and stream consistency', () => {
         remainingGrams: 500_000,
       },
     } as BatchEvent;
-    const correct = deciderSpec<CorrectMassCommand, BatchState, BatchEvent, BatchEvent[]>({
-      decide: decideCorrectMass,
-      evolve: evolveBatch,
-      initialState: initialBatchState,
+    const correction = anApprovedCorrection(
+      [generated, bad].reduce(evolveBatch, initialBatchState),
+      requestCorrectionCommand(code, { deltaGrams: -100_000 }),
+    );
+    expect(correction.at(-1)).toMatchObject({
+      type: 'MassCorrected',
+      data: { deltaGrams: -100_000, massGramsAfter: 500_000 },
     });
-    const [correction] = correct
-      .given([generated, bad])
-      .when(correctCommand(code, { deltaGrams: -100_000 }))
-      .thenAssert(([e]) =>
-        expect(e).toMatchObject({
-          type: 'MassCorrected',
-          data: { deltaGrams: -100_000, massGramsAfter: 500_000 },
-        }),
-      );
-    givenStream(stream, [generated, bad, correction])
+    givenStream(stream, [generated, bad, ...correction])
       .whenChecked()
       .thenAssert((c) =>
         expect(c.issues).toEqual([

@@ -1,5 +1,10 @@
 import { ALERT_EVENT_SHAPES, type AlertEvent, type AlertEventType } from '../alert/alert.events';
-import { BATCH_EVENT_SHAPES, type BatchEvent, type BatchEventType } from '../batch/batch.events';
+import {
+  BATCH_EVENT_SHAPES,
+  massCorrectedV1ToV2,
+  type BatchEvent,
+  type BatchEventType,
+} from '../batch/batch.events';
 import {
   MANIFEST_EVENT_SHAPES,
   pickedUpV1ToV2,
@@ -203,7 +208,21 @@ export const EVENT_CATALOGUE = {
     upcasters: { 1: sameData, 2: sameData, 3: sameData },
     data: B.WasteDisposed,
   },
-  MassCorrected: { ...batch, creates: false, ...v1, data: B.MassCorrected },
+  // v2 (ADR 0018): written with a MassCorrectionApproved (`requestId`, `approvedBy`); v1 carried the
+  // requester's own free-text `approvals`, upcast to `legacyApprovals` (kept, never trusted). It stays a
+  // command's own event (not a consequence), as v1 was: the read side treats old and new alike
+  MassCorrected: {
+    ...batch,
+    creates: false,
+    version: 2,
+    upcasters: { 1: massCorrectedV1ToV2 },
+    data: B.MassCorrected,
+  },
+  // Two-party corrections (issue 10 row 4, ADR 0018): a custodian's request, decided by a party with
+  // standing (the counterparty of the last transfer, or a regulator in scope); only an approval moves mass
+  MassCorrectionRequested: { ...batch, creates: false, ...v1, data: B.MassCorrectionRequested },
+  MassCorrectionApproved: { ...batch, creates: false, ...v1, data: B.MassCorrectionApproved },
+  MassCorrectionRejected: { ...batch, creates: false, ...v1, data: B.MassCorrectionRejected },
 
   // v2: `permitLapse`, the receiver's permit judged twice (ADR 0009); v1 had none
   // v3: `paper`, a paper manifest back-filled after an outage (issue 16 item 6); v2 had none

@@ -1,11 +1,20 @@
 import type { OriginShare } from '../origin/composition';
 import type { BatchEvent } from '../batch/batch.events';
-import type { ExistingBatch } from '../batch/batch.state';
+import { evolveBatch, type BatchState, type ExistingBatch } from '../batch/batch.state';
+import type { DecideOptions } from '../decide-options';
 import { decideGenerateWaste, type GenerateWasteCommand } from '../batch/generate-waste.decide';
 import type { SplitBatchCommand } from '../batch/split-batch.decide';
 import type { ConsolidateBatchesCommand } from '../batch/consolidate-batches.decide';
 import type { TreatWasteCommand } from '../batch/treat-waste.decide';
-import type { CorrectMassCommand } from '../batch/correct-mass.decide';
+import {
+  decideRequestMassCorrection,
+  type RequestMassCorrectionCommand,
+} from '../batch/request-mass-correction.decide';
+import {
+  decideApproveMassCorrection,
+  type ApproveMassCorrectionCommand,
+  type RejectMassCorrectionCommand,
+} from '../batch/decide-mass-correction.decide';
 import { parseHwCatalogueCsv, type HwCatalogue } from '../catalogue/hw-catalogue';
 import { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixture';
 import { hwCatalogueEditions, singleEdition, type HwCatalogueEditions } from '../catalogue/hw-editions';
@@ -261,16 +270,35 @@ export function treatCommand(traceCode: string, o: Partial<TreatWasteCommand> = 
   return { traceCode, actorUscc: RECEIVER, operation: 'D10', massGrams: 500_000, ...timed('16:00'), ...o };
 }
 
-export function correctCommand(traceCode: string, o: Partial<CorrectMassCommand> = {}): CorrectMassCommand {
+/** GENERATOR asks to remove 1 kg of its batch at 09:45 (a re-weighing). */
+export function requestCorrectionCommand(
+  traceCode: string,
+  o: Partial<RequestMassCorrectionCommand> = {},
+): RequestMassCorrectionCommand {
+  return { traceCode, actorUscc: GENERATOR, deltaGrams: -1_000, reason: '复磅更正', ...timed('09:45'), ...o };
+}
+
+/** The Hangzhou regulator approves request cr-1 at 10:00 (decided at the time of recording). */
+export function approveCorrectionCommand(
+  traceCode: string,
+  o: Partial<ApproveMassCorrectionCommand> = {},
+): ApproveMassCorrectionCommand {
   return {
     traceCode,
-    actorUscc: GENERATOR,
-    deltaGrams: -1_000,
-    reason: '复磅更正',
-    approvals: [{ approverId: 'regulator:330106', role: 'regulator', approvedAt: at('09:30') }],
-    ...timed('09:45'),
+    requestId: 'cr-1',
+    decider: { kind: 'regulator', ...HANGZHOU_REGULATOR },
+    occurredAt: '2025-03-03T02:00:00.000Z',
+    recordedAt: '2025-03-03T02:00:00.000Z',
     ...o,
   };
+}
+
+/** The Hangzhou regulator rejects request cr-1 at 10:00. */
+export function rejectCorrectionCommand(
+  traceCode: string,
+  o: Partial<RejectMassCorrectionCommand> = {},
+): RejectMassCorrectionCommand {
+  return { ...approveCorrectionCommand(traceCode), reason: '无复磅凭证', ...o };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -385,4 +413,38 @@ export function traceCodeOf(events: readonly BatchEvent[]): string {
 export function asExisting(state: { status: string }): ExistingBatch {
   if (state.status === 'none') throw new Error('no such batch');
   return state as ExistingBatch;
+}
+
+/**
+ * A correction requested by the custodian and approved at once by a regulator whose scope is the batch's own
+ * origins and category (through the real decide functions): the three events an approved correction leaves,
+ * for histories that need corrections without caring who approved them.
+ */
+export function anApprovedCorrection(
+  batch: BatchState,
+  request: RequestMassCorrectionCommand,
+  options: DecideOptions = {},
+): BatchEvent[] {
+  const requested = decideRequestMassCorrection(request, batch, options);
+  const after = requested.reduce(evolveBatch, batch);
+  if (after.status === 'none') throw new Error('no such batch');
+  const [made] = requested;
+  if (made.type !== 'MassCorrectionRequested') throw new Error('unexpected decision');
+  const approved = decideApproveMassCorrection(
+    {
+      traceCode: request.traceCode,
+      requestId: made.data.requestId,
+      decider: {
+        kind: 'regulator',
+        tokenId: 'tok_regulator_fixture',
+        districts: [...new Set(after.composition.map((s) => s.districtCode))],
+        categories: [after.category],
+      },
+      occurredAt: request.recordedAt,
+      recordedAt: request.recordedAt,
+    },
+    after,
+    options,
+  );
+  return [...requested, ...approved];
 }

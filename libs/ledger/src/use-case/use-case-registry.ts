@@ -5,7 +5,9 @@ import { ALERT_FACTS, NO_ALERT_FACTS, type AlertFactsReader } from '../alert-fac
 import { cancelManifest } from '../cancel-manifest/cancel-manifest.command';
 import { closeAlert } from '../close-alert/close-alert.command';
 import { consolidateBatches } from '../consolidate-batches/consolidate-batches.command';
-import { correctMass } from '../correct-mass/correct-mass.command';
+import { approveMassCorrection } from '../approve-mass-correction/approve-mass-correction.command';
+import { rejectMassCorrection } from '../reject-mass-correction/reject-mass-correction.command';
+import { requestMassCorrection } from '../request-mass-correction/request-mass-correction.command';
 import { generateWaste } from '../generate-waste/generate-waste.command';
 import { grantPermit } from '../grant-permit/grant-permit.command';
 import { grantTransferApproval } from '../grant-transfer-approval/grant-transfer-approval.command';
@@ -49,7 +51,9 @@ const USE_CASE_FACTORIES = {
   'receive-manifest': () => receiveManifest,
   'cancel-manifest': () => cancelManifest,
   'treat-waste': () => treatWaste,
-  'correct-mass': () => correctMass,
+  'request-mass-correction': () => requestMassCorrection,
+  'approve-mass-correction': () => approveMassCorrection,
+  'reject-mass-correction': () => rejectMassCorrection,
   'acknowledge-alert': (deps: UseCaseDependencies) => acknowledgeAlert(deps.alertFacts),
   'close-alert': (deps: UseCaseDependencies) => closeAlert(deps.alertFacts),
   'grant-transfer-approval': () => grantTransferApproval,

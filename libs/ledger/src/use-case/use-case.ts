@@ -53,8 +53,8 @@ export interface UseCase<I, R extends JsonObject> {
 }
 
 /**
- * Base of a @nestjs/cqrs command: an envelope and the use case's input. Only correct-mass still has one
- * (its controller predates the registry, ADR 0020); everything else goes through LedgerCommands.
+ * Base of a @nestjs/cqrs command: an envelope and the use case's input. No use case has one any more
+ * (correct-mass, the last, gave way to the correction requests, ADR 0018): all go through LedgerCommands.
  */
 export abstract class LedgerCommand<I, R extends JsonObject> extends Command<WriteOutcome<R>> {
   constructor(

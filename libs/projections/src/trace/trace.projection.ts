@@ -477,7 +477,36 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
         actorUscc: d.actorUscc,
         reason: d.reason,
         massGrams: BigInt(d.deltaGrams),
-        detail: { approvals: d.approvals as unknown as JsonValue },
+        // v2: the request it applies and who approved it; v1 (upcast): the requester's own free text
+        detail:
+          d.requestId !== undefined
+            ? ({ requestId: d.requestId, approvedBy: d.approvedBy ?? null } as unknown as JsonObject)
+            : { legacyApprovals: (d.legacyApprovals ?? []) as unknown as JsonValue },
+      });
+      return;
+    }
+    // two-party corrections (ADR 0018): steps that move no mass; GET …/correction-requests reads them
+    case 'MassCorrectionRequested': {
+      const d = event.data;
+      update({});
+      step(rows, recorded, d, {
+        actorUscc: d.requestedBy,
+        reason: d.reason,
+        massGrams: BigInt(d.deltaGrams),
+        detail: { requestId: d.requestId },
+      });
+      return;
+    }
+    case 'MassCorrectionApproved':
+    case 'MassCorrectionRejected': {
+      const d = event.data;
+      const by = event.type === 'MassCorrectionApproved' ? event.data.approvedBy : event.data.rejectedBy;
+      update({});
+      step(rows, recorded, d, {
+        actorUscc: by.uscc ?? null,
+        reason: event.type === 'MassCorrectionRejected' ? event.data.reason : event.data.note,
+        massGrams: 0n,
+        detail: { requestId: d.requestId, decidedBy: by as unknown as JsonObject },
       });
       return;
     }

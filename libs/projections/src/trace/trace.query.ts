@@ -44,8 +44,38 @@ export interface TraceStep {
   readonly permitNo?: string;
   /** A treatment: the registered facility that treated it (WasteUtilised / WasteDisposed v3). */
   readonly facilityCode?: string;
+  /** A correction step (requested, approved, rejected, MassCorrected v2): its request. */
+  readonly requestId?: string;
+  /** Who approved or rejected a correction request: a party's USCC or a regulator's token id. */
+  readonly decidedBy?: CorrectionDeciderJson;
+  /** A correction recorded before two-party corrections (MassCorrected v1): the requester's own words. */
+  readonly legacyApprovals?: readonly { approverId: string; role: string; approvedAt: string }[];
   readonly late: boolean;
   readonly position: string;
+}
+
+export interface CorrectionDeciderJson {
+  readonly kind: 'party' | 'regulator';
+  readonly uscc?: string;
+  readonly tokenId?: string;
+}
+
+/**
+ * A correction request of a batch (ADR 0018), from its steps: `pending` until approved or rejected;
+ * `lapsed` when the batch changed hands (received, or returned to its shipper) while it was pending.
+ */
+export interface TraceCorrectionRequest {
+  readonly requestId: string;
+  readonly status: 'pending' | 'approved' | 'rejected' | 'lapsed';
+  readonly requestedBy: string;
+  readonly deltaKg: number;
+  readonly reason: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly decidedAt?: string;
+  readonly decidedBy?: CorrectionDeciderJson;
+  /** The approver's note or the rejection's reason. */
+  readonly decisionReason?: string;
 }
 
 export interface TraceDiscrepancy {
@@ -82,6 +112,8 @@ export interface TraceView {
   readonly parents: readonly string[];
   readonly children: readonly string[];
   readonly steps: readonly TraceStep[];
+  /** Its correction requests, in the order made (two-party corrections, ADR 0018). */
+  readonly corrections: readonly TraceCorrectionRequest[];
   readonly discrepancies: readonly TraceDiscrepancy[];
   /** The trace projection's checkpoint when this was read: every event up to it is in the answer. */
   readonly position: string;
@@ -180,6 +212,7 @@ export class TraceQuery {
       parents: batch.parents as string[],
       children: batch.children as string[],
       steps: steps.map(stepOf),
+      corrections: correctionsOf(steps),
       discrepancies: discrepancies.map((d) => ({
         manifestNo: d.manifestNo,
         shippedKg: gramsToKg(d.shippedGrams),
@@ -225,7 +258,10 @@ export class TraceQuery {
       wasteCode: batch.wasteCode,
       origin: { districtCode: batch.originDistrict, generatedOn: cstDay(batch.originAt) },
       status: batch.status,
-      steps: steps.map((s) => ({ type: String(s.type), date: cstDay(String(s.occurred_at)) })),
+      // a correction request and its decision are the parties' business; the public sees the correction itself
+      steps: steps
+        .filter((s) => !CORRECTION_REQUEST_STEPS.has(String(s.type)))
+        .map((s) => ({ type: String(s.type), date: cstDay(String(s.occurred_at)) })),
       position: formatPosition(checkpoint),
     };
   }
@@ -280,7 +316,66 @@ function stepOf(row: TraceStepRow): TraceStep {
     ...(typeof detail.leg === 'number' ? { leg: detail.leg } : {}),
     ...(typeof detail.permitNo === 'string' ? { permitNo: detail.permitNo } : {}),
     ...(typeof detail.facilityCode === 'string' ? { facilityCode: detail.facilityCode } : {}),
+    ...(typeof detail.requestId === 'string' ? { requestId: detail.requestId } : {}),
+    ...(isDecider(detail.decidedBy ?? detail.approvedBy)
+      ? { decidedBy: (detail.decidedBy ?? detail.approvedBy) as unknown as CorrectionDeciderJson }
+      : {}),
+    ...(Array.isArray(detail.legacyApprovals)
+      ? { legacyApprovals: detail.legacyApprovals as unknown as TraceStep['legacyApprovals'] }
+      : {}),
     late: row.late,
     position: formatPosition(row.position),
   };
+}
+
+const CORRECTION_REQUEST_STEPS = new Set([
+  'MassCorrectionRequested',
+  'MassCorrectionApproved',
+  'MassCorrectionRejected',
+]);
+
+function isDecider(value: JsonValue | undefined): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'kind' in value;
+}
+
+/** The correction requests of a batch, folded from its steps (in stream order). */
+export function correctionsOf(steps: readonly TraceStepRow[]): TraceCorrectionRequest[] {
+  const requests: TraceCorrectionRequest[] = [];
+  const at = new Map<string, number>();
+  for (const row of steps) {
+    const detail = (row.detail ?? {}) as { [key: string]: JsonValue };
+    const requestId = typeof detail.requestId === 'string' ? detail.requestId : undefined;
+    if (row.type === 'MassCorrectionRequested' && requestId !== undefined) {
+      at.set(requestId, requests.length);
+      requests.push({
+        requestId,
+        status: 'pending',
+        requestedBy: row.actorUscc ?? '',
+        deltaKg: gramsToKg(row.massGrams),
+        reason: row.reason ?? '',
+        occurredAt: row.occurredAt,
+        recordedAt: row.recordedAt,
+      });
+    } else if (
+      (row.type === 'MassCorrectionApproved' || row.type === 'MassCorrectionRejected') &&
+      requestId !== undefined &&
+      at.has(requestId)
+    ) {
+      const i = at.get(requestId) as number;
+      requests[i] = {
+        ...requests[i],
+        status: row.type === 'MassCorrectionApproved' ? 'approved' : 'rejected',
+        decidedAt: row.recordedAt,
+        ...(isDecider(detail.decidedBy)
+          ? { decidedBy: detail.decidedBy as unknown as CorrectionDeciderJson }
+          : {}),
+        ...(row.reason !== null ? { decisionReason: row.reason } : {}),
+      };
+    } else if (row.type === 'BatchReceived' || row.type === 'BatchReturnedToShipper') {
+      // the domain's rule (batch.state.ts): a pending request lapses when the batch changes hands
+      for (let i = 0; i < requests.length; i++)
+        if (requests[i].status === 'pending') requests[i] = { ...requests[i], status: 'lapsed' };
+    }
+  }
+  return requests;
 }

@@ -4,7 +4,6 @@ import {
   decideCancelManifest,
   decideCloseAlert,
   decideConsolidateBatches,
-  decideCorrectMass,
   decideGrantPermit,
   decideGrantTransferApproval,
   decideRegisterParty,
@@ -18,6 +17,7 @@ import {
 } from '@wasteflow/domain';
 import {
   DEFAULT_OPTIONS,
+  anApprovedCorrection,
   childRandomPartsFor,
   World,
   baseWorld,
@@ -310,16 +310,9 @@ export class LedgerWorld {
   correct(traceCode: string, deltaGrams: number, at: string): void {
     const actor = this.custodianOf(traceCode);
     const times = timesOf(at);
-    const events = decideCorrectMass(
-      {
-        traceCode,
-        actorUscc: actor,
-        deltaGrams,
-        reason: '复磅更正',
-        approvals: [{ approverId: 'regulator:330106', role: 'regulator', approvedAt: at }],
-        ...times,
-      },
+    const events = anApprovedCorrection(
       this.world.batch(traceCode),
+      { traceCode, actorUscc: actor, deltaGrams, reason: '复磅更正', ...times },
       DEFAULT_OPTIONS,
     );
     this.record(this.world.apply(events), times.recordedAt, `party:${actor}`);

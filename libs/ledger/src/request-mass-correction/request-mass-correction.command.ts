@@ -1,0 +1,75 @@
+import {
+  batchStream,
+  decideRequestMassCorrection,
+  InvalidMass,
+  kgToGrams,
+  normaliseTraceCode,
+} from '@wasteflow/domain';
+import { batchModel } from '../streams/stream-models';
+import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import type { UseCase } from '../use-case/use-case';
+
+export interface RequestMassCorrectionInput {
+  /** Path parameter. */
+  readonly traceCode: string;
+  /** Signed, non-zero, at most 3 decimals. */
+  readonly deltaKg: number;
+  readonly reason: string;
+  readonly occurredAt: string;
+}
+
+export type RequestMassCorrectionResult = {
+  traceCode: string;
+  requestId: string;
+  status: 'pending';
+  deltaKg: number;
+  heldKg: number;
+};
+
+/** Signed kilograms (at most 3 decimals) to signed grams, the magnitude checked by the domain's Mass. */
+export function signedGrams(value: number, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new InvalidMass(field, null, 'a number is required');
+  if (value === 0) throw new InvalidMass(field, 0, 'a correction is non-zero');
+  return Math.sign(value) * kgToGrams(Math.abs(value), field);
+}
+
+/**
+ * POST /v1/batches/{code}/correction-requests (the custodian): MassCorrectionRequested — the mass changes
+ * only when a party with standing approves it (approve-mass-correction; ADR 0018).
+ */
+export const requestMassCorrection: UseCase<RequestMassCorrectionInput, RequestMassCorrectionResult> = {
+  type: 'request-mass-correction',
+  action: 'request mass corrections',
+  allowed: ['party'],
+  async plan(input, context, unitOfWork) {
+    const actorUscc = actorUsccOf(context.principal);
+    const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
+    const batch = await unitOfWork.load(batchStream(traceCode), batchModel);
+    const events = decideRequestMassCorrection(
+      {
+        actorUscc,
+        traceCode,
+        deltaGrams: signedGrams(input.deltaKg, 'deltaKg'),
+        reason: input.reason,
+        occurredAt: input.occurredAt,
+        recordedAt: context.recordedAt,
+      },
+      batch.state,
+      context.options,
+    );
+    const [requested] = events;
+    if (requested.type !== 'MassCorrectionRequested' || batch.state.status === 'none')
+      throw new Error('unexpected decision');
+    return {
+      writes: [writeOf(batchStream(traceCode), events)],
+      result: {
+        traceCode,
+        requestId: requested.data.requestId,
+        status: 'pending',
+        deltaKg: kg(requested.data.deltaGrams),
+        heldKg: kg(batch.state.heldGrams),
+      },
+    };
+  },
+};
