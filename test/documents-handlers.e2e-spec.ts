@@ -206,6 +206,15 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     const print = await pdfText(manifestNo, world.tokens.generator);
     expect(print).toMatch(new RegExp(`第三部分.*经办人：${RCV_HANDLER.name}`));
 
+    // GET /v1/manifests/{no} names the receipt's handler for the manifest's readers, as it names the pickup's crew
+    const manifest = await t.http
+      .get(`/v1/manifests/${manifestNo}`)
+      .set('Authorization', `Bearer ${world.tokens.carrier}`)
+      .expect(200);
+    expect(manifest.body.receipt).toEqual({
+      handler: { personId: rcvId, status: 'present', name: RCV_HANDLER.name, phone: RCV_HANDLER.phone },
+    });
+
     // the read model holds references only
     const entries = await t.app.get(LedgerBookQuery).byTraceCodes(PARTIES.receiver.uscc, [traceCode]);
     expect(
@@ -230,6 +239,12 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     const after = await pdfText(manifestNo, world.tokens.receiver);
     expect(after).toContain('经办人：已删除');
     expect(after).toMatch(/第三部分.*经办人：已删除/);
+    const erasedManifest = await t.http
+      .get(`/v1/manifests/${manifestNo}`)
+      .set('Authorization', `Bearer ${world.tokens.receiver}`)
+      .expect(200);
+    expect(erasedManifest.body.receipt.handler).toMatchObject({ personId: rcvId, status: 'erased' });
+    expect(JSON.stringify(erasedManifest.body)).not.toContain(RCV_HANDLER.name);
     expect(after).not.toContain(RCV_HANDLER.name);
     expect(
       await storedTextContaining([GEN_HANDLER, RCV_HANDLER, TRT_HANDLER].flatMap((p) => [p.name, p.phone])),

@@ -10,7 +10,7 @@ import {
   isDomainError,
 } from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
-import type { Principal } from '@wasteflow/ledger';
+import type { PersonView, Principal } from '@wasteflow/ledger';
 import {
   MANIFEST_STATUSES,
   ManifestQuery,
@@ -165,7 +165,8 @@ export class ManifestsController {
       'and whose categories include a line’s category, auditors. A regulator reads only the lines of its categories (a manifest ' +
       'carries one category; one recorded before that rule may mix them). `overdue` is decided at the time of the request. ' +
       '`pickup` (after the pickup): the vehicle type, the carrier’s transport licence and the driver and escort, their ' +
-      'records resolved at the time of the request (status `erased` and 已删除 once a person was erased).',
+      'records resolved at the time of the request (status `erased` and 已删除 once a person was erased). ' +
+      '`receipt.handler` (after a receipt that named one): the receiver’s 经办人, resolved the same way.',
   })
   @ApiParam({ name: 'no', example: '20263301000001', description: 'Manifest number (14 digits)' })
   @ApiQuery({ name: 'minPosition', required: false })
@@ -174,14 +175,15 @@ export class ManifestsController {
     @CurrentPrincipal() principal: Principal,
     @Param('no', ManifestNumberPipe) manifestNo: string,
     @Query('minPosition') minPosition?: string,
-  ): Promise<ManifestView & { pickup?: PickupFacts }> {
+  ): Promise<ManifestView & { pickup?: PickupFacts; receipt?: { handler: PersonView } }> {
     await this.readYourWrites.reach(minPosition, 'manifests');
     const { view } = await readScoped(principal, `manifest ${manifestNo}`, () =>
       this.manifests.find(manifestNo, this.clock.now()),
     );
     const scoped = manifestLinesInScope(principal, view);
     if (view.pickedUpAt === null) return scoped;
-    // the people of the pickup, resolved now, for exactly the callers who may read the manifest's events
-    return { ...scoped, pickup: await this.pickups.of(manifestNo) };
+    // the people of the pickup and the receipt, resolved now, for exactly the callers who may read its events
+    const { pickup, receiptHandler } = await this.pickups.peopleOf(manifestNo);
+    return { ...scoped, pickup, ...(receiptHandler ? { receipt: { handler: receiptHandler } } : {}) };
   }
 }
