@@ -45,6 +45,34 @@ export function maxBatchSizeOf(options: SubscriptionOptions): number {
 }
 
 /**
+ * A subscription's ending, from its loop (started here, once `finished` exists): `finished` resolves when the
+ * loop returns and rejects with its failure after telling `options.onError` (a throwing onError must not mask
+ * that failure); callers who only ever call stop() get no unhandled rejection, awaiting `finished` still
+ * throws. `done` settles with the loop and never rejects: what stop() awaits.
+ */
+export function startLoop(
+  run: () => Promise<void>,
+  options: Pick<SubscriptionOptions, 'onError'>,
+): { finished: Promise<void>; done: Promise<void> } {
+  let resolveFinished: () => void = () => undefined;
+  let rejectFinished: (error: unknown) => void = () => undefined;
+  const finished = new Promise<void>((resolve, reject) => {
+    resolveFinished = resolve;
+    rejectFinished = reject;
+  });
+  finished.catch(() => undefined);
+  const done = run().then(resolveFinished, (error: unknown) => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // The subscription is already failing with `error`; a throwing onError must not mask it.
+    }
+    rejectFinished(error);
+  });
+  return { finished, done };
+}
+
+/**
  * A catch-up subscription over `readAll`: history page by page, then live on wake-ups, strictly after the
  * last delivered position, so it never skips (readAll never shows a position below one it has shown) and
  * never repeats (the cursor only moves past what the handler has settled). One handler call at a time.
@@ -64,22 +92,9 @@ export class CatchUpSubscription implements Subscription {
   ) {
     this.maxBatchSize = maxBatchSizeOf(options);
     this.cursor = options.after;
-    let resolveFinished: () => void = () => undefined;
-    let rejectFinished: (error: unknown) => void = () => undefined;
-    this.finished = new Promise<void>((resolve, reject) => {
-      resolveFinished = resolve;
-      rejectFinished = reject;
-    });
-    // Callers who only ever call stop() must not get an unhandled rejection; awaiting `finished` still throws.
-    this.finished.catch(() => undefined);
-    this.done = this.run().then(resolveFinished, (error: unknown) => {
-      try {
-        options.onError?.(error);
-      } catch {
-        // The subscription is already failing with `error`; a throwing onError must not mask it.
-      }
-      rejectFinished(error);
-    });
+    const loop = startLoop(() => this.run(), options);
+    this.finished = loop.finished;
+    this.done = loop.done;
   }
 
   /** Position of the last event the handler settled (or the starting checkpoint). */

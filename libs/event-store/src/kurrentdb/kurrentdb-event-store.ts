@@ -13,14 +13,12 @@ import {
   type AppendStreamRequest,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
-import { EventStoreClosed, StoreServerRefused, StreamDeleted, StreamNotFound } from '../errors';
+import { StoreServerRefused, StreamDeleted, StreamNotFound } from '../errors';
 import type {
   ActualRevision,
   AppendOptions,
   AppendResult,
   EventStore,
-  EventToAppend,
-  ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -32,7 +30,7 @@ import type {
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { UnsupportedPersonalData } from '../personal-data/in-memory-personal-data';
 import { retentionMs } from '../internal/bookkeeping-policy';
-import { SubscriptionSet } from '../internal/catch-up-subscription';
+import { StoreBase } from '../internal/store-base';
 import { matchesFilter, normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
 import { KurrentDbBookkeeping } from './kurrentdb-bookkeeping';
 import {
@@ -95,7 +93,7 @@ function isInvalidPosition(error: unknown): boolean {
  * - `any` retries are deduplicated on a best-effort basis by the server.
  * - A stream appears at most once per commit (capabilities.streamsOncePerAppend).
  */
-export class KurrentDbEventStore implements EventStore {
+export class KurrentDbEventStore extends StoreBase implements EventStore {
   readonly kind = 'kurrentdb' as const;
   readonly capabilities = {
     atomicMultiStreamAppend: true,
@@ -108,12 +106,11 @@ export class KurrentDbEventStore implements EventStore {
 
   private readonly client: KurrentDBClient;
   private readonly ownsClient: boolean;
-  private readonly subscriptions = new SubscriptionSet();
   private readonly pageSize: number;
   private server: Promise<ServerDescription> | undefined;
-  private closed = false;
 
   constructor(options: KurrentDbEventStoreOptions) {
+    super();
     this.ownsClient = !('client' in options);
     this.client =
       'client' in options ? options.client : KurrentDBClient.connectionString(options.connectionString);
@@ -136,15 +133,6 @@ export class KurrentDbEventStore implements EventStore {
       throw error;
     });
     return this.server;
-  }
-
-  async append(
-    stream: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const [result] = await this.appendToStreams([{ stream, events, expected }]);
-    return result;
   }
 
   async appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]> {
@@ -344,10 +332,6 @@ export class KurrentDbEventStore implements EventStore {
       throw error;
     }
     return decoded;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new EventStoreClosed();
   }
 
   private toRequest(write: StreamWrite, commit: string): AppendStreamRequest {

@@ -11,7 +11,7 @@ import type {
   SubscriptionHandler,
   SubscriptionOptions,
 } from '../event-store.port';
-import { maxBatchSizeOf } from '../internal/catch-up-subscription';
+import { maxBatchSizeOf, startLoop } from '../internal/catch-up-subscription';
 import { normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
 import { toServerFilter } from './kurrentdb-mapping';
 
@@ -69,22 +69,9 @@ export class KurrentDbSubscription implements Subscription {
     this.filter = normalizeFilter(options.filter);
     this.maxBatchSize = handler.onBatch ? maxBatchSizeOf(options) : 1;
     this.cursor = options.after;
-
-    let resolveFinished: () => void = () => undefined;
-    let rejectFinished: (error: unknown) => void = () => undefined;
-    this.finished = new Promise<void>((resolve, reject) => {
-      resolveFinished = resolve;
-      rejectFinished = reject;
-    });
-    this.finished.catch(() => undefined);
-    this.done = this.run().then(resolveFinished, (error: unknown) => {
-      try {
-        options.onError?.(error);
-      } catch {
-        // Already failing with `error`.
-      }
-      rejectFinished(error);
-    });
+    const loop = startLoop(() => this.run(), options);
+    this.finished = loop.finished;
+    this.done = loop.done;
   }
 
   async stop(): Promise<void> {

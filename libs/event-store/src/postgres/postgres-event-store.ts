@@ -3,7 +3,7 @@
 // and are read together; the SQL is in postgres-schema.ts, bookkeeping in postgres-bookkeeping.ts,
 // notifications in postgres-notification-listener.ts.
 import { DatabaseError, Pool, type ClientBase, type QueryResultRow } from 'pg';
-import { EventStoreClosed, IdempotencyRecordExists, StreamNotFound, WrongExpectedRevision } from '../errors';
+import { IdempotencyRecordExists, StreamNotFound, WrongExpectedRevision } from '../errors';
 import type {
   ActualRevision,
   AppendOptions,
@@ -24,7 +24,8 @@ import type {
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
-import { CatchUpSubscription, SubscriptionSet } from '../internal/catch-up-subscription';
+import { CatchUpSubscription } from '../internal/catch-up-subscription';
+import { StoreBase } from '../internal/store-base';
 import { normalizeFilter } from '../internal/event-filter';
 import { numberToRevision } from '../internal/expected-revision';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
@@ -215,7 +216,7 @@ function recordId(record: IdempotencyRecordWrite): string {
  * are one call of a plpgsql function (one round trip), which serialises writers per stream with advisory
  * locks before it assigns the xid.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore extends StoreBase implements EventStore {
   readonly kind = 'postgres' as const;
   readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
   readonly schema: string;
@@ -224,7 +225,6 @@ export class PostgresEventStore implements EventStore {
 
   private readonly pool: Pool;
   private readonly signal = new WakeSignal();
-  private readonly subscriptions = new SubscriptionSet();
   private readonly listener: PostgresNotificationListener;
   private readonly channel: string;
   private readonly pollIntervalMs: number;
@@ -247,7 +247,6 @@ export class PostgresEventStore implements EventStore {
   private notifyTimer: NodeJS.Timeout | undefined;
   private notifyPending = false;
   private lastNotifyAt = 0;
-  private closed = false;
   private readonly groupCommit: boolean;
   private readonly groupMode = new GroupCommitMode();
   private pending: PendingAppend[] = [];
@@ -257,6 +256,7 @@ export class PostgresEventStore implements EventStore {
   private readonly purges: PurgeSchedule;
 
   constructor(options: PostgresEventStoreOptions) {
+    super();
     const schema = options.schema ?? 'event_store';
     assertSchemaName(schema);
     this.schema = schema;
@@ -347,15 +347,6 @@ export class PostgresEventStore implements EventStore {
       throw error;
     });
     return this.schemaReady;
-  }
-
-  async append(
-    stream: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const [result] = await this.appendToStreams([{ stream, events, expected }]);
-    return result;
   }
 
   async appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]> {
@@ -502,10 +493,6 @@ export class PostgresEventStore implements EventStore {
     }
     await this.notifying;
     await this.pool.end();
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new EventStoreClosed();
   }
 
   private async createSchema(): Promise<void> {

@@ -3,15 +3,13 @@
 // commit itself is in sqlite-writer.ts, bookkeeping in sqlite-bookkeeping.ts.
 import { fileWriteReadiness } from '../availability/file-readiness';
 import Database from 'better-sqlite3';
-import { EventStoreClosed, InvalidArgument, StreamNotFound } from '../errors';
+import { InvalidArgument, StreamNotFound } from '../errors';
 import { preparePrivateFile } from '../files/private-files';
 import type {
   ActualRevision,
   AppendOptions,
   AppendResult,
   EventStore,
-  EventToAppend,
-  ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -23,7 +21,8 @@ import type {
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
-import { CatchUpSubscription, SubscriptionSet } from '../internal/catch-up-subscription';
+import { CatchUpSubscription } from '../internal/catch-up-subscription';
+import { StoreBase } from '../internal/store-base';
 import { normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
 import { numberToRevision } from '../internal/expected-revision';
 import { WakeSignal } from '../internal/wake-signal';
@@ -108,7 +107,7 @@ const MAX_REVISION = (1n << 63n) - 1n;
  * AUTOINCREMENT key; appends take the write lock up front (BEGIN IMMEDIATE), so positions are handed out
  * in commit order and a reader can never see a later position before an earlier one.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore extends StoreBase implements EventStore {
   readonly kind = 'sqlite' as const;
   readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
   readonly bookkeeping: SqliteBookkeeping;
@@ -116,13 +115,11 @@ export class SqliteEventStore implements EventStore {
 
   private readonly db: Database.Database;
   private readonly signal = new WakeSignal();
-  private readonly subscriptions = new SubscriptionSet();
   private readonly pollIntervalMs: number;
   private readonly idleTimeoutMs: number;
   private readonly pageSize: number;
   private poller: NodeJS.Timeout | undefined;
   private lastDataVersion: bigint | undefined;
-  private closed = false;
   private readonly groupCommit: boolean;
   private readonly groupMode = new GroupCommitMode();
   private pending: PendingAppend[] = [];
@@ -151,6 +148,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readAllStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   constructor(options: SqliteEventStoreOptions) {
+    super();
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 1000;
     this.pageSize = options.pageSize ?? 500;
@@ -216,15 +214,6 @@ export class SqliteEventStore implements EventStore {
             busyTimeoutMs: options.busyTimeoutMs ?? 5000,
           })
         : undefined;
-  }
-
-  async append(
-    stream: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const [result] = await this.appendToStreams([{ stream, events, expected }]);
-    return result;
   }
 
   async appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]> {
@@ -329,10 +318,6 @@ export class SqliteEventStore implements EventStore {
     await this.purges.stop();
     this.stopPolling();
     this.db.close();
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new EventStoreClosed();
   }
 
   private createSchema(initialPosition: bigint): void {

@@ -1,10 +1,4 @@
-import {
-  EventStoreClosed,
-  IdempotencyRecordExists,
-  InvalidArgument,
-  StreamNotFound,
-  WrongExpectedRevision,
-} from '../errors';
+import { IdempotencyRecordExists, InvalidArgument, StreamNotFound, WrongExpectedRevision } from '../errors';
 import type {
   ActualRevision,
   AppendOptions,
@@ -12,8 +6,6 @@ import type {
   Bookkeeping,
   CheckpointLease,
   EventStore,
-  EventToAppend,
-  ExpectedRevision,
   JsonObject,
   ReadAllOptions,
   ReadStreamOptions,
@@ -26,7 +18,8 @@ import type {
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { acquiredLease } from '../internal/bookkeeping-policy';
-import { CatchUpSubscription, SubscriptionSet } from '../internal/catch-up-subscription';
+import { CatchUpSubscription } from '../internal/catch-up-subscription';
+import { StoreBase } from '../internal/store-base';
 import { matchesFilter, normalizeFilter } from '../internal/event-filter';
 import { numberToRevision, satisfiesExpected } from '../internal/expected-revision';
 import { resolveStoredCommit } from '../internal/idempotent-retry';
@@ -47,7 +40,7 @@ function copy<T extends JsonObject>(value: T): T {
  * `beforeCommit` runs right before a commit is applied (after its arguments were validated), so a test
  * can let a "concurrent" writer in at exactly that point.
  */
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore extends StoreBase implements EventStore {
   readonly kind = 'memory' as const;
   readonly capabilities = { atomicMultiStreamAppend: true, purgesIdempotencyRecords: true } as const;
   readonly bookkeeping: Bookkeeping;
@@ -60,23 +53,13 @@ export class InMemoryEventStore implements EventStore {
   private readonly records = new Map<string, StoredIdempotencyRecord>();
   private readonly checkpoints = new Map<string, CheckpointLease>();
   private readonly signal = new WakeSignal();
-  private readonly subscriptions = new SubscriptionSet();
-  private closed = false;
 
   /** How many commits wrote something (what tests count). */
   commits = 0;
 
   constructor() {
+    super();
     this.bookkeeping = this.createBookkeeping();
-  }
-
-  async append(
-    stream: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const [result] = await this.appendToStreams([{ stream, events, expected }]);
-    return result;
   }
 
   async appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]> {
@@ -210,10 +193,6 @@ export class InMemoryEventStore implements EventStore {
 
   private revisionOf(stream: string): bigint {
     return BigInt((this.streams.get(stream)?.length ?? 0) - 1);
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new EventStoreClosed();
   }
 
   private createBookkeeping(): Bookkeeping {
