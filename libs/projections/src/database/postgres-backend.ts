@@ -20,7 +20,7 @@ import {
 } from './backend';
 import { decodeRow, toBigint } from './codec';
 import { quoteIdentifier } from './migration-helpers';
-import { PostgresRows } from './postgres-rows';
+import { PostgresRows, type RowStatement } from './postgres-rows';
 import { SqlBuilder } from './sql';
 
 type Row = Record<string, unknown>;
@@ -118,8 +118,10 @@ export class PostgresReadModelBackend implements ReadModelBackend {
   }
 
   async commit(batch: BatchCommit): Promise<void> {
-    // Catalog reads happen before the transaction opens, so it stays as short as the writes.
-    for (const change of batch.changes) await this.rows.types(change.table);
+    // Catalog reads and the encoding of every row happen before the transaction opens, so it holds the
+    // lease's row lock only while the statements travel, none of them waiting on JavaScript work.
+    const statements: RowStatement[] = [];
+    for (const change of batch.changes) statements.push(...(await this.rows.statements(change)));
     await this.transaction(batch.fence, async (runner) => {
       if (batch.generations && batch.generations.size > 0) {
         // The fence above row-locked the lease, and a swap locks it first too: this read cannot race one.
@@ -129,7 +131,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
         );
         checkGenerations(batch.generations, new Map(rows.map((r) => [String(r.name), Number(r.generation)])));
       }
-      for (const change of batch.changes) await this.rows.writeChanges(runner, change);
+      for (const statement of statements) await runner.query(statement.sql, statement.parameters);
       batch.beforeCheckpoint?.();
       if (batch.checkpoints.size > 0) {
         const names = [...batch.checkpoints.keys()];

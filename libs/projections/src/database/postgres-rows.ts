@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Increment, RowValues, TableChanges } from '../runner/row-changes';
 import type { CompiledColumn, CompiledTable } from '../runner/table';
 import { encodeValue } from './codec';
@@ -6,7 +6,11 @@ import { quoteIdentifier } from './migration-helpers';
 import type { SqlBuilder } from './sql';
 
 type Row = Record<string, unknown>;
-type Executor = Pick<QueryRunner, 'query'>;
+/** One row statement of a batch, its parameters encoded (one array per column). */
+export interface RowStatement {
+  readonly sql: string;
+  readonly parameters: unknown[];
+}
 
 /**
  * The row statements of the PostgreSQL read-model backend (postgres-backend.ts holds the transactions,
@@ -31,21 +35,24 @@ export class PostgresRows {
     this.columnTypes.delete(table);
   }
 
-  async writeChanges(runner: Executor, change: TableChanges): Promise<void> {
+  /**
+   * A table's changes as the statements that write them, every value encoded: built before a batch's
+   * transaction opens, so the transaction only sends them one after the other (no encoding between two
+   * statements, where a loaded host's pauses would count against `idleInTransactionMs`).
+   */
+  async statements(change: TableChanges): Promise<RowStatement[]> {
     const { table } = change;
+    const statements: RowStatement[] = [];
     if (change.deletes.length > 0) {
       const { match, parameters } = await this.keyMatch(table, change.deletes);
-      await runner.query(`DELETE FROM ${this.sql.table(table.name)} WHERE ${match}`, parameters);
+      statements.push({ sql: `DELETE FROM ${this.sql.table(table.name)} WHERE ${match}`, parameters });
     }
     if (change.upserts.length > 0) {
       const set = table.valueColumns.map(
         (c) => `${quoteIdentifier(c.column)} = excluded.${quoteIdentifier(c.column)}`,
       );
-      await this.insertRows(
-        runner,
-        table,
-        change.upserts,
-        set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING',
+      statements.push(
+        await this.insertRows(table, change.upserts, set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING'),
       );
     }
     const bySignature = new Map<string, Increment[]>();
@@ -62,29 +69,26 @@ export class PostgresRows {
         const name = quoteIdentifier(c.column);
         return `${name} = COALESCE(cur.${name}, 0) + excluded.${name}`;
       });
-      await this.insertRows(
-        runner,
-        table,
-        group.map((increment) => increment.insertRow),
-        set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING',
+      statements.push(
+        await this.insertRows(
+          table,
+          group.map((increment) => increment.insertRow),
+          set.length > 0 ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING',
+        ),
       );
     }
+    return statements;
   }
 
-  private async insertRows(
-    runner: Executor,
-    table: CompiledTable,
-    rows: readonly RowValues[],
-    onConflict: string,
-  ): Promise<void> {
+  private async insertRows(table: CompiledTable, rows: readonly RowValues[], onConflict: string): Promise<RowStatement> {
     const types = await this.types(table);
     const columns = table.columns.map((c) => quoteIdentifier(c.column)).join(', ');
     const arrays = table.columns.map((c, i) => `$${i + 1}::${types.get(c.column)}[]`).join(', ');
     const keys = table.keyColumns.map((c) => quoteIdentifier(c.column)).join(', ');
-    await runner.query(
-      `INSERT INTO ${this.sql.table(table.name)} AS cur (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT (${keys}) ${onConflict}`,
-      table.columns.map((column) => rows.map((row) => encodeValue('postgres', column, row[column.property]))),
-    );
+    return {
+      sql: `INSERT INTO ${this.sql.table(table.name)} AS cur (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT (${keys}) ${onConflict}`,
+      parameters: table.columns.map((column) => rows.map((row) => encodeValue('postgres', column, row[column.property]))),
+    };
   }
 
   async keyMatch(
