@@ -209,6 +209,20 @@ export interface TraceStep {
   late?: boolean;
 }
 
+/** A correction request of a batch (two-party corrections, ADR 0018), as GET /v1/batches/{code} lists it. */
+export interface CorrectionRequest {
+  requestId: string;
+  status: 'pending' | 'approved' | 'rejected' | 'lapsed';
+  requestedBy: string;
+  deltaKg: number;
+  reason: string;
+  occurredAt: string;
+  recordedAt: string;
+  decidedAt?: string;
+  decidedBy?: { kind: 'party' | 'regulator'; uscc?: string; tokenId?: string };
+  decisionReason?: string;
+}
+
 export interface TraceView {
   traceCode: string;
   category: string;
@@ -222,6 +236,7 @@ export interface TraceView {
   parents: string[];
   children: string[];
   steps: TraceStep[];
+  corrections: CorrectionRequest[];
   discrepancies: { manifestNo: string; shippedKg: number; receivedKg: number; lostKg: number; toleranceExceeded: boolean }[];
   openManifest: { manifestNo: string } | null;
 }

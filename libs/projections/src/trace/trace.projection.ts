@@ -542,7 +542,9 @@ export const traceProjection = defineProjection({
   name: TRACE_PROJECTION,
   // 2 (issue 14): a treatment step names its facility (WasteUtilised / WasteDisposed v3 facilityCode):
   // rebuilt in shadow tables, so treatments recorded since v3 show theirs too
-  version: 2,
+  // 3 (issue 10 row 4, ADR 0018): correction requests and decisions are steps; a MassCorrected step names its
+  // request and approver (v2) or keeps v1's free-text approvals as `legacyApprovals`: rebuilt so old ones show it
+  version: 3,
   eventTypes: [...BATCH_EVENT_TYPES, 'ManifestReceived'],
   tables: [traceBatches, traceSteps, traceDiscrepancies],
   migrations: [TraceTables1764600000000],
