@@ -1,7 +1,4 @@
 import fc from 'fast-check';
-import { decideConsolidateBatches } from './batch/consolidate-batches.decide';
-import { decideSplitBatch } from './batch/split-batch.decide';
-import { decideTreatWaste } from './batch/treat-waste.decide';
 import type { ExistingBatch } from './batch/batch.state';
 import {
   type Composition,
@@ -11,33 +8,29 @@ import {
   sameComposition,
 } from './origin/composition';
 import {
-  anApprovedCorrection,
-  COLLECTOR,
   GENERATOR,
   OTHER_GENERATOR,
   RECEIVER,
-  CARRIER,
-  DEFAULT_OPTIONS,
   baseWorld,
   generate,
-  issue,
-  issueManifestCommand,
   manifestNo,
-  pickUp,
-  pickUpCommand,
   randomPart,
-  childRandomPartsFor,
-  receive,
-  receiveCommand,
   type World,
+  consolidateAt,
+  correctAt,
+  heldBatches,
+  issueAt,
+  pickUpAt,
+  receiveAt,
+  splitAt,
+  timesAt,
+  treatAt,
 } from './testing';
 import { checkStream, foldStream } from './consistency';
 import type { DomainEvent } from './events/domain-event';
 import { decodeEvent } from './events/decode-event';
 import { streamOf } from './events/event-catalogue';
-import { cstYymmdd } from './values/time';
 import { assertNever } from './util';
-import { composeTraceCode } from './values/trace-code';
 
 /**
  * Stream consistency and mass conservation through random sequences of split / consolidate / ship (issue, pickup, receive with
@@ -96,15 +89,6 @@ const histories = (maxLength: number) =>
   [generationArb, fc.array(actionArb, { minLength: 5, maxLength })] as const;
 
 const T0 = Date.parse('2025-03-03T09:00:00+08:00');
-const cst = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
-const timesAt = (ms: number) => ({ occurredAt: cst(ms), recordedAt: new Date(ms + 60_000).toISOString() });
-
-function held(world: World): ExistingBatch[] {
-  return [...world.batches.values()]
-    .filter((b): b is ExistingBatch => b.status === 'held' && b.heldGrams > 0)
-    .sort((a, b) => (a.traceCode < b.traceCode ? -1 : 1));
-}
-
 function run(
   generations: { other: boolean; grams: number; month: string }[],
   actions: Action[],
@@ -124,25 +108,14 @@ function run(
   let steps = 0;
   actions.forEach((action, k) => {
     const now = T0 + k * 3_600_000;
-    const candidates = held(world);
+    const candidates = heldBatches(world);
     if (candidates.length === 0) return;
     const b = candidates[action.pick % candidates.length];
     switch (action.kind) {
       case 'split': {
         const parts = action.fractions.map((f) => Math.floor(b.heldGrams * f)).filter((g) => g > 0);
         if (parts.length === 0 || parts.reduce((x, y) => x + y, 0) > b.heldGrams) return;
-        world = world.applyBatches(
-          decideSplitBatch(
-            {
-              traceCode: b.traceCode,
-              actorUscc: b.custodianUscc,
-              partsGrams: parts,
-              childRandomParts: childRandomPartsFor(b.traceCode, parts.length, timesAt(now).occurredAt),
-              ...timesAt(now),
-            },
-            b,
-          ),
-        );
+        world = splitAt(world, b, parts, now);
         break;
       }
       case 'consolidate': {
@@ -152,93 +125,26 @@ function run(
         );
         if (mates.length === 0) return;
         const m = mates[action.pick % mates.length];
-        const lines = [b, m].map((x, i) => ({
-          traceCode: x.traceCode,
-          massGrams: Math.max(1, Math.floor(x.heldGrams * action.fractions[i])),
-        }));
-        const party = world.party(b.custodianUscc);
-        if (party.status !== 'registered') throw new Error('custodian not registered');
-        const traceCode = composeTraceCode({
-          districtCode: party.districtCode,
-          category: b.category,
-          date: cstYymmdd(now),
-          randomPart: randomPart(random++),
-        });
-        world = world.applyBatches(
-          decideConsolidateBatches(
-            { traceCode, actorUscc: b.custodianUscc, lines, ...timesAt(now) },
-            { consolidator: party, inputs: world.batches, target: world.batch(traceCode) },
-          ),
-        );
+        world = consolidateAt(world, [b, m], action.fractions, random++, now);
         break;
       }
       case 'ship': {
-        const receiver = b.custodianUscc === RECEIVER ? COLLECTOR : RECEIVER;
-        const carrier = b.custodianUscc === COLLECTOR ? COLLECTOR : CARRIER;
         const same = candidates.filter((c) => c.custodianUscc === b.custodianUscc).slice(0, action.count);
         const no = manifestNo(++serial, '330106');
-        world = issue(
-          world,
-          issueManifestCommand(
-            same.map((c) => ({ traceCode: c.traceCode })),
-            {
-              manifestNo: no,
-              actorUscc: b.custodianUscc,
-              carrierUscc: carrier,
-              receiverUscc: receiver,
-              plannedAt: cst(now),
-              ...timesAt(now),
-            },
-          ),
-        );
-        world = pickUp(
-          world,
-          pickUpCommand({ manifestNo: no, actorUscc: carrier, ...timesAt(now + 600_000) }),
-        );
-        const lines = same.map((c) => {
-          const receivedGrams = Math.floor(c.heldGrams * action.received);
-          const acceptedGrams = Math.floor(receivedGrams * action.accepted);
-          return {
-            traceCode: c.traceCode,
-            receivedGrams,
-            acceptedGrams,
-            ...(acceptedGrams < receivedGrams ? { reason: '抽检不合格' } : {}),
-          };
-        });
-        world = receive(
-          world,
-          receiveCommand(lines, { manifestNo: no, actorUscc: receiver, ...timesAt(now + 1_200_000) }),
-        );
+        world = issueAt(world, b, same, no, now);
+        world = pickUpAt(world, b, no, now);
+        world = receiveAt(world, b, same, no, action, now);
         break;
       }
       case 'treat': {
         if (b.custodianUscc !== RECEIVER) return;
         const massGrams = Math.max(1, Math.floor(b.heldGrams * action.fraction));
-        const events = decideTreatWaste(
-          {
-            traceCode: b.traceCode,
-            actorUscc: RECEIVER,
-            operation: action.utilise ? 'R9' : 'D10',
-            massGrams,
-            ...timesAt(now),
-          },
-          { batch: b, custodian: world.party(RECEIVER) },
-          DEFAULT_OPTIONS,
-        );
-        world = world.apply(events);
+        world = treatAt(world, b, massGrams, action.utilise, now);
         break;
       }
       case 'correct': {
         if (b.heldGrams + action.delta < 0) return;
-        world = world.apply(
-          anApprovedCorrection(b, {
-            traceCode: b.traceCode,
-            actorUscc: b.custodianUscc,
-            deltaGrams: action.delta,
-            reason: '复磅',
-            ...timesAt(now),
-          }),
-        );
+        world = correctAt(world, b, action.delta, now);
         break;
       }
       default:

@@ -1,34 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { streamOf, type DomainEvent } from '@wasteflow/domain';
 import {
-  composeTraceCode,
-  cstYymmdd,
-  decideCancelManifest,
-  decideConsolidateBatches,
-  decideSplitBatch,
-  decideTreatWaste,
-  streamOf,
-  type DomainEvent,
-  type ExistingBatch,
-} from '@wasteflow/domain';
-import {
-  anApprovedCorrection,
   baseWorld,
-  CARRIER,
-  COLLECTOR,
-  DEFAULT_OPTIONS,
+  cancelAt,
+  consolidateAt,
+  correctAt,
   generate,
   GENERATOR,
-  issue,
-  issueManifestCommand,
+  heldBatches,
+  issueAt,
   manifestNo,
   OTHER_GENERATOR,
-  pickUp,
-  pickUpCommand,
+  pickUpAt,
   randomPart,
-  childRandomPartsFor,
-  receive,
-  receiveCommand,
+  receiveAt,
   RECEIVER,
+  splitAt,
+  timesAt,
+  treatAt,
   World,
 } from '@wasteflow/domain/testing';
 import type { EventStore, JsonObject } from '@wasteflow/event-store';
@@ -49,9 +38,6 @@ export interface HistoryOptions {
   readonly world?: World;
 }
 
-const cst = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
-const timesAt = (ms: number) => ({ occurredAt: cst(ms), recordedAt: new Date(ms + 60_000).toISOString() });
-
 /** A small linear congruential generator: deterministic, no dependency. */
 function prng(seed: number): () => number {
   let state = seed >>> 0 || 1;
@@ -59,12 +45,6 @@ function prng(seed: number): () => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
-}
-
-function held(world: World): ExistingBatch[] {
-  return [...world.batches.values()]
-    .filter((b): b is ExistingBatch => b.status === 'held' && b.heldGrams > 0)
-    .sort((a, b) => (a.traceCode < b.traceCode ? -1 : 1));
 }
 
 export function domainHistory(options: HistoryOptions): World {
@@ -85,7 +65,7 @@ export function domainHistory(options: HistoryOptions): World {
   let randomCounter = offset * 10_000 + 5000;
   for (let k = 0; k < options.actions; k += 1) {
     const now = t0 + k * 3_600_000;
-    const candidates = held(world);
+    const candidates = heldBatches(world);
     if (candidates.length === 0) break;
     const b = pick(candidates);
     const roll = random();
@@ -94,18 +74,7 @@ export function domainHistory(options: HistoryOptions): World {
         .map((f) => Math.floor(b.heldGrams * f))
         .filter((g) => g > 0);
       if (parts.length === 0 || parts.reduce((x, y) => x + y, 0) >= b.heldGrams) continue;
-      world = world.applyBatches(
-        decideSplitBatch(
-          {
-            traceCode: b.traceCode,
-            actorUscc: b.custodianUscc,
-            partsGrams: parts,
-            childRandomParts: childRandomPartsFor(b.traceCode, parts.length, timesAt(now).occurredAt),
-            ...timesAt(now),
-          },
-          b,
-        ),
-      );
+      world = splitAt(world, b, parts, now);
     } else if (roll < 0.35) {
       const mates = candidates.filter(
         (c) =>
@@ -113,100 +82,31 @@ export function domainHistory(options: HistoryOptions): World {
       );
       if (mates.length === 0) continue;
       const m = pick(mates);
-      const lines = [b, m].map((x) => ({
-        traceCode: x.traceCode,
-        massGrams: Math.max(1, Math.floor(x.heldGrams * (0.2 + random() * 0.8))),
-      }));
-      const party = world.party(b.custodianUscc);
-      if (party.status !== 'registered') throw new Error('custodian not registered');
-      const traceCode = composeTraceCode({
-        districtCode: party.districtCode,
-        category: b.category,
-        date: cstYymmdd(now),
-        randomPart: randomPart(randomCounter++),
-      });
-      world = world.applyBatches(
-        decideConsolidateBatches(
-          { traceCode, actorUscc: b.custodianUscc, lines, ...timesAt(now) },
-          { consolidator: party, inputs: world.batches, target: world.batch(traceCode) },
-        ),
-      );
+      const fractions = [0.2 + random() * 0.8, 0.2 + random() * 0.8] as const;
+      world = consolidateAt(world, [b, m], fractions, randomCounter++, now);
     } else if (roll < 0.75) {
-      const receiver = b.custodianUscc === RECEIVER ? COLLECTOR : RECEIVER;
-      const carrier = b.custodianUscc === COLLECTOR ? COLLECTOR : CARRIER;
       const same = candidates
         .filter((c) => c.custodianUscc === b.custodianUscc)
         .slice(0, 1 + Math.floor(random() * 3));
       const no = manifestNo((serial += 1), '330106');
-      world = issue(
-        world,
-        issueManifestCommand(
-          same.map((c) => ({ traceCode: c.traceCode })),
-          {
-            manifestNo: no,
-            actorUscc: b.custodianUscc,
-            carrierUscc: carrier,
-            receiverUscc: receiver,
-            plannedAt: cst(now),
-            ...timesAt(now),
-          },
-        ),
-      );
+      world = issueAt(world, b, same, no, now);
       if (random() < 0.15) {
-        const cancelled = decideCancelManifest(
-          { manifestNo: no, actorUscc: b.custodianUscc, reason: '改期', ...timesAt(now + 300_000) },
-          { manifest: world.manifest(no) },
-          DEFAULT_OPTIONS,
-        );
-        world = world.apply(cancelled.manifest).applyBatches(cancelled.batches);
+        world = cancelAt(world, b, no, now);
         continue;
       }
-      world = pickUp(world, pickUpCommand({ manifestNo: no, actorUscc: carrier, ...timesAt(now + 600_000) }));
+      world = pickUpAt(world, b, no, now);
       if (random() < 0.1) continue; // stays in transit
-      const receivedShare = pick([1, 1, 0.97, 0.8, 0]);
-      const acceptedShare = pick([1, 1, 0.6, 0]);
-      const receiptLines = same.map((c) => {
-        const receivedGrams = Math.floor(c.heldGrams * receivedShare);
-        const acceptedGrams = Math.floor(receivedGrams * acceptedShare);
-        return {
-          traceCode: c.traceCode,
-          receivedGrams,
-          acceptedGrams,
-          ...(acceptedGrams < receivedGrams ? { reason: '抽检不合格' } : {}),
-        };
-      });
-      world = receive(
-        world,
-        receiveCommand(receiptLines, { manifestNo: no, actorUscc: receiver, ...timesAt(now + 1_200_000) }),
-      );
+      const received = pick([1, 1, 0.97, 0.8, 0]);
+      const accepted = pick([1, 1, 0.6, 0]);
+      world = receiveAt(world, b, same, no, { received, accepted }, now);
     } else if (roll < 0.9) {
       if (b.custodianUscc !== RECEIVER) continue;
       const massGrams = Math.max(1, Math.floor(b.heldGrams * (random() < 0.3 ? 1 : random())));
-      world = world.apply(
-        decideTreatWaste(
-          {
-            traceCode: b.traceCode,
-            actorUscc: RECEIVER,
-            operation: random() < 0.5 ? 'R9' : 'D10',
-            massGrams,
-            ...timesAt(now),
-          },
-          { batch: b, custodian: world.party(RECEIVER) },
-          DEFAULT_OPTIONS,
-        ),
-      );
+      world = treatAt(world, b, massGrams, random() < 0.5, now);
     } else {
       const delta = Math.floor((random() - 0.5) * 10_000) || 1;
       if (b.heldGrams + delta < 0) continue;
-      world = world.apply(
-        anApprovedCorrection(b, {
-          traceCode: b.traceCode,
-          actorUscc: b.custodianUscc,
-          deltaGrams: delta,
-          reason: '复磅',
-          ...timesAt(now),
-        }),
-      );
+      world = correctAt(world, b, delta, now);
     }
   }
   return world;

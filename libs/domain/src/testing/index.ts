@@ -5,3 +5,4 @@ export * from './fixtures';
 export { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixture';
 export * from '../catalogue/testing/hw-fixture-next';
 export * from './scenario';
+export * from './movements';
