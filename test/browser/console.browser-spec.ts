@@ -157,13 +157,17 @@ describeInBrowser(SUITE, () => {
     await page.locator('[data-test=problem]').filter({ hasText: '须填写原因' }).waitFor();
     await screenshotBoth(page, 'receiver-receipt-problem');
     await line.getByLabel('原因').fill('包装破损，40.5 千克拒收');
+    // the receiver's 经办人 (issue 14): sealed by the API, part 3 of the 联单, resolved on the manifest read
+    await page.locator('[data-test=handler]').getByLabel('经办人姓名').fill('吴接收');
     await page.getByRole('button', { name: '确认接收' }).click();
     await page.locator('[data-test=received]').waitFor();
     expect(await page.locator('[data-test=received]').textContent()).toContain('部分拒收');
     await screenshotBoth(page, 'receiver-received');
     const manifest = await app.apiGet<{
       lines: { outcome: string; acceptedKg: number; rejectedKg: number; lostKg: number }[];
+      receipt?: { handler: { status: string; name?: string } };
     }>(`/v1/manifests/${shared.manifestNo}`, app.world.tokens.receiver as string);
+    expect(manifest.receipt?.handler).toMatchObject({ status: 'present', name: '吴接收' });
     expect(manifest.lines[0]).toMatchObject({
       outcome: 'partial',
       acceptedKg: 1200,

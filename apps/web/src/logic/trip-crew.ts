@@ -51,6 +51,22 @@ export function crewBody(crew: CrewForm): CrewBody {
   return body;
 }
 
+/** The 经办人 of a generation, receipt or treatment as its form holds them (personal data, optional). */
+export interface HandlerForm {
+  name: string;
+  phone: string;
+}
+
+export function emptyHandler(): HandlerForm {
+  return { name: '', phone: '' };
+}
+
+/** The handler's part of a request body (`handler: {name, phone?}`), nothing when both fields are empty. */
+export function handlerBody(handler: HandlerForm): { handler?: { name: string; phone?: string } } {
+  const given = person(handler.name, handler.phone);
+  return given ? { handler: given } : {};
+}
+
 /** What a carrier's tablet remembers between pickups (never the people: personal data stays in the ledger). */
 export function rememberedVehicle(crew: CrewForm): { vehicleType: string; transportLicenceNo: string } {
   return { vehicleType: crew.vehicleType.trim(), transportLicenceNo: crew.transportLicenceNo.trim() };

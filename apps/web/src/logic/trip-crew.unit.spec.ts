@@ -1,4 +1,12 @@
-import { crewBody, crewOfLeg, emptyCrew, personLine, rememberedVehicle } from './trip-crew';
+import {
+  crewBody,
+  crewOfLeg,
+  emptyCrew,
+  emptyHandler,
+  handlerBody,
+  personLine,
+  rememberedVehicle,
+} from './trip-crew';
 
 describe('the crew of a leg on the pickup and hand-over forms', () => {
   it('adds nothing to the body when nothing is filled in', () => {
@@ -71,5 +79,16 @@ describe('the crew of a leg on the manifest page', () => {
     expect(personLine({ name: '张三' })).toBe('张三');
     expect(personLine({ name: '已删除', phone: '已删除' })).toBe('已删除');
     expect(personLine(undefined)).toBeUndefined();
+  });
+});
+
+describe('the 经办人 of a generation, receipt or treatment', () => {
+  it('adds nothing when empty; sends { name, phone? } trimmed; a phone without a name as it is (the API names handler.name)', () => {
+    expect(handlerBody(emptyHandler())).toEqual({});
+    expect(handlerBody({ name: ' 吴接收 ', phone: '' })).toEqual({ handler: { name: '吴接收' } });
+    expect(handlerBody({ name: '吴接收', phone: ' 13711110002 ' })).toEqual({
+      handler: { name: '吴接收', phone: '13711110002' },
+    });
+    expect(handlerBody({ name: '', phone: '137' })).toEqual({ handler: { name: '', phone: '137' } });
   });
 });
