@@ -43,24 +43,13 @@ import {
   revokePermitCommand,
   timed,
   World,
+  issueState,
 } from '../testing';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { decideIssueManifest, type IssueManifestCommand } from './issue-manifest.decide';
 
 const issueIn = (world: World, command: IssueManifestCommand) =>
-  givenState(world).when((w) =>
-    decideIssueManifest(
-      command,
-      {
-        manifest: w.manifest(command.manifestNo),
-        shipper: w.party(command.actorUscc),
-        carrier: w.party(command.carrierUscc),
-        receiver: w.party(command.receiverUscc),
-        batches: w.batches,
-      },
-      DEFAULT_OPTIONS,
-    ),
-  );
+  givenState(world).when((w) => decideIssueManifest(command, issueState(w, command), DEFAULT_OPTIONS));
 
 function twoBatches(): { world: World; a: string; b: string } {
   const g1 = generate(baseWorld(), { randomPart: randomPart(1), massGrams: 400_000 });

@@ -1,6 +1,10 @@
 import { decideGenerateWaste, type GenerateWasteCommand } from '../batch/generate-waste.decide';
 import type { DecideOptions } from '../decide-options';
-import { decideIssueManifest, type IssueManifestCommand } from '../manifest/issue-manifest.decide';
+import {
+  decideIssueManifest,
+  type IssueManifestCommand,
+  type IssueManifestState,
+} from '../manifest/issue-manifest.decide';
 import { decidePickUpManifest, type PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
 import { decideHandOverManifest, type HandOverManifestCommand } from '../manifest/hand-over-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
@@ -69,21 +73,22 @@ export function oneBatchInTransit(world: World = baseWorld()): { world: World; c
   return { world: pickUp(w, pickUpCommand()), code };
 }
 
+/** What issuing `command` decides on in `world`: the manifest, its three parties, the batches, the approval it names. */
+export function issueState(world: World, command: IssueManifestCommand): IssueManifestState {
+  return {
+    manifest: world.manifest(command.manifestNo),
+    shipper: world.party(command.actorUscc),
+    carrier: world.party(command.carrierUscc),
+    receiver: world.party(command.receiverUscc),
+    batches: world.batches,
+    ...(command.transferApprovalNo === undefined
+      ? {}
+      : { transferApproval: world.transferApproval(command.transferApprovalNo) }),
+  };
+}
+
 export function issue(world: World, command: IssueManifestCommand): World {
-  const result = decideIssueManifest(
-    command,
-    {
-      manifest: world.manifest(command.manifestNo),
-      shipper: world.party(command.actorUscc),
-      carrier: world.party(command.carrierUscc),
-      receiver: world.party(command.receiverUscc),
-      batches: world.batches,
-      ...(command.transferApprovalNo === undefined
-        ? {}
-        : { transferApproval: world.transferApproval(command.transferApprovalNo) }),
-    },
-    DEFAULT_OPTIONS,
-  );
+  const result = decideIssueManifest(command, issueState(world, command), DEFAULT_OPTIONS);
   return world.apply(result.manifest).applyBatches(result.batches);
 }
 

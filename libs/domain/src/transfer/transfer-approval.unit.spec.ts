@@ -39,6 +39,7 @@ import {
   RECEIVER,
   timed,
   World,
+  issueState,
 } from '../testing';
 import { composeUscc } from '../values/uscc';
 import {
@@ -59,13 +60,20 @@ function jiangsuReceiver(uscc: string) {
   const registered = aRegisteredParty(uscc, ['receiver'], '320583');
   return [
     ...registered,
-    ...decideGrantPermit(grantPermitCommand({ uscc, permitNo: '3205830001' }), partyOf(registered), DEFAULT_OPTIONS),
+    ...decideGrantPermit(
+      grantPermitCommand({ uscc, permitNo: '3205830001' }),
+      partyOf(registered),
+      DEFAULT_OPTIONS,
+    ),
   ];
 }
 
 /** The base world (Hangzhou generators, carrier, receiver) and two receivers in Jiangsu. */
 function crossProvinceWorld(): World {
-  return baseWorld().apply([...jiangsuReceiver(JIANGSU_RECEIVER), ...jiangsuReceiver(OTHER_JIANGSU_RECEIVER)]);
+  return baseWorld().apply([
+    ...jiangsuReceiver(JIANGSU_RECEIVER),
+    ...jiangsuReceiver(OTHER_JIANGSU_RECEIVER),
+  ]);
 }
 
 function grantCommand(o: Partial<GrantTransferApprovalCommand> = {}): GrantTransferApprovalCommand {
@@ -104,32 +112,20 @@ function batch(w: World, n: number, grams = 1_000_000, wasteCode = '900-249-08')
 }
 
 const issueIn = (w: World, command: ReturnType<typeof issueManifestCommand>) =>
-  decideIssueManifest(
-    command,
-    {
-      manifest: w.manifest(command.manifestNo),
-      shipper: w.party(command.actorUscc),
-      carrier: w.party(command.carrierUscc),
-      receiver: w.party(command.receiverUscc),
-      batches: w.batches,
-      ...(command.transferApprovalNo === undefined
-        ? {}
-        : { transferApproval: w.transferApproval(command.transferApprovalNo) }),
-    },
-    DEFAULT_OPTIONS,
-  );
+  decideIssueManifest(command, issueState(w, command), DEFAULT_OPTIONS);
+
+/** Manifest 1 of `traceCode` from GENERATOR to the Jiangsu receiver under the approval (11:00). */
+const underApproval = (traceCode: string, o: Partial<ReturnType<typeof issueManifestCommand>> = {}) =>
+  issueManifestCommand([{ traceCode }], {
+    receiverUscc: JIANGSU_RECEIVER,
+    transferApprovalNo: APPROVAL,
+    ...o,
+  });
 
 /** Issued under the approval (11:00) and picked up (13:00): the world and the receipt of all of it (15:00). */
 function pickedUp(w: World, serial: number, traceCode: string, grams: number) {
   const no = manifestNo(serial);
-  let world = issue(
-    w,
-    issueManifestCommand([{ traceCode }], {
-      manifestNo: no,
-      receiverUscc: JIANGSU_RECEIVER,
-      transferApprovalNo: APPROVAL,
-    }),
-  );
+  let world = issue(w, underApproval(traceCode, { manifestNo: no }));
   world = pickUp(world, pickUpCommand({ manifestNo: no }));
   const receipt = receiveCommand([{ traceCode, receivedGrams: grams, acceptedGrams: grams }], {
     manifestNo: no,
@@ -212,17 +208,16 @@ describe('cross-province transfer approvals (跨省转移审批): manifests', ()
   it('given no approval, when hazardous waste is sent to Jiangsu, then transfer-approval-required', () => {
     const g = batch(crossProvinceWorld(), 1);
     givenState(g.world)
-      .when((w) => issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER })))
+      .when((w) =>
+        issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER })),
+      )
       .thenThrows(TransferApprovalRequired, { shipperProvince: '33', receiverProvince: '32' });
   });
 
   it('given an approval of another shipper, or none of that number, then transfer-approval-unknown (the same answer)', () => {
     const w0 = granted(crossProvinceWorld(), { shipperUscc: OTHER_GENERATOR });
     const g = batch(w0, 1);
-    const command = issueManifestCommand([{ traceCode: g.traceCode }], {
-      receiverUscc: JIANGSU_RECEIVER,
-      transferApprovalNo: APPROVAL,
-    });
+    const command = underApproval(g.traceCode);
     givenState(g.world)
       .when((w) => issueIn(w, command))
       .thenThrows(TransferApprovalUnknown, { approvalNo: APPROVAL, shipperUscc: GENERATOR });
@@ -234,72 +229,37 @@ describe('cross-province transfer approvals (跨省转移审批): manifests', ()
   it('given an approval for another receiver, or other codes, then transfer-approval-not-covering', () => {
     const g = batch(granted(), 1, 1_000_000, '900-214-08');
     givenState(g.world)
-      .when((w) =>
-        issueIn(
-          w,
-          issueManifestCommand([{ traceCode: g.traceCode }], {
-            receiverUscc: JIANGSU_RECEIVER,
-            transferApprovalNo: APPROVAL,
-          }),
-        ),
-      )
+      .when((w) => issueIn(w, underApproval(g.traceCode)))
       .thenThrows(TransferApprovalNotCovering, { reason: 'wasteCode', value: '900-214-08' });
     const h = batch(granted(), 1);
     givenState(h.world)
-      .when((w) =>
-        issueIn(
-          w,
-          issueManifestCommand([{ traceCode: h.traceCode }], {
-            receiverUscc: OTHER_JIANGSU_RECEIVER,
-            transferApprovalNo: APPROVAL,
-          }),
-        ),
-      )
+      .when((w) => issueIn(w, underApproval(h.traceCode, { receiverUscc: OTHER_JIANGSU_RECEIVER })))
       .thenThrows(TransferApprovalNotCovering, { reason: 'receiver', field: 'receiverUscc' });
   });
 
   it('given an approval valid until yesterday, when a manifest is issued under it, then transfer-approval-not-valid', () => {
     const g = batch(granted(crossProvinceWorld(), { validFrom: '2025-01-01', validTo: '2025-03-02' }), 1);
     givenState(g.world)
-      .when((w) =>
-        issueIn(
-          w,
-          issueManifestCommand([{ traceCode: g.traceCode }], {
-            receiverUscc: JIANGSU_RECEIVER,
-            transferApprovalNo: APPROVAL,
-          }),
-        ),
-      )
+      .when((w) => issueIn(w, underApproval(g.traceCode)))
       .thenThrows(TransferApprovalNotValid, { validTo: '2025-03-02' });
   });
 
   it('given 1,500 kg approved, when a 2,000 kg manifest is issued under it, then transfer-approval-exceeded at issue', () => {
     const g = batch(granted(), 1, 2_000_000);
     givenState(g.world)
-      .when((w) =>
-        issueIn(
-          w,
-          issueManifestCommand([{ traceCode: g.traceCode }], {
-            receiverUscc: JIANGSU_RECEIVER,
-            transferApprovalNo: APPROVAL,
-          }),
-        ),
-      )
-      .thenThrows(TransferApprovalExceeded, { at: 'issue', approvedKg: 1500, remainingKg: 1500, requestedKg: 2000 });
+      .when((w) => issueIn(w, underApproval(g.traceCode)))
+      .thenThrows(TransferApprovalExceeded, {
+        at: 'issue',
+        approvedKg: 1500,
+        remainingKg: 1500,
+        requestedKg: 2000,
+      });
   });
 
   it('given an approval, when a covered manifest is issued under it, then ManifestIssued names the approval', () => {
     const g = batch(granted(), 1);
     givenState(g.world)
-      .when((w) =>
-        issueIn(
-          w,
-          issueManifestCommand([{ traceCode: g.traceCode }], {
-            receiverUscc: JIANGSU_RECEIVER,
-            transferApprovalNo: APPROVAL,
-          }),
-        ),
-      )
+      .when((w) => issueIn(w, underApproval(g.traceCode)))
       .thenAssert(({ manifest: [issued] }) => {
         expect(issued.schemaVersion).toBe(4);
         expect(issued.data).toMatchObject({ receiverUscc: JIANGSU_RECEIVER, transferApprovalNo: APPROVAL });
@@ -312,7 +272,9 @@ describe('cross-province transfer approvals (跨省转移审批): manifests', ()
       .when((w) => issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }])))
       .thenAssert(({ manifest: [issued] }) => expect(issued.data).not.toHaveProperty('transferApprovalNo'));
     givenState(g.world)
-      .when((w) => issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { transferApprovalNo: APPROVAL })))
+      .when((w) =>
+        issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { transferApprovalNo: APPROVAL })),
+      )
       .thenThrows(TransferApprovalNotApplicable);
   });
 
@@ -324,7 +286,9 @@ describe('cross-province transfer approvals (跨省转移审批): manifests', ()
       wasteCode: undefined,
     });
     givenState(g.world)
-      .when((w) => issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER })))
+      .when((w) =>
+        issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER })),
+      )
       .thenAssert(({ manifest: [issued] }) => expect(issued.data).toMatchObject({ hazardous: false }));
   });
 });
@@ -368,7 +332,12 @@ describe('cross-province transfer approvals (跨省转移审批): receipts draw 
     expect(afterFirst.transferApproval(APPROVAL)).toMatchObject({ drawnGrams: 1_000_000 });
     givenState(afterFirst)
       .when((w) => drawOf(w, second.receipt))
-      .thenThrows(TransferApprovalExceeded, { at: 'receipt', drawnKg: 1000, requestedKg: 1000, remainingKg: 500 });
+      .thenThrows(TransferApprovalExceeded, {
+        at: 'receipt',
+        drawnKg: 1000,
+        requestedKg: 1000,
+        remainingKg: 500,
+      });
   });
 
   it('a manifest within the province draws on no approval', () => {
@@ -377,7 +346,10 @@ describe('cross-province transfer approvals (跨省转移审批): receipts draw 
     const p = pickUp(w, pickUpCommand());
     givenState(p)
       .when((world) =>
-        drawOf(world, receiveCommand([{ traceCode: g.traceCode, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 }])),
+        drawOf(
+          world,
+          receiveCommand([{ traceCode: g.traceCode, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 }]),
+        ),
       )
       .then([]);
   });
