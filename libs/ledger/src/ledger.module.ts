@@ -1,6 +1,5 @@
 import { PeopleRecords } from './people/people-records';
 import { DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, EVENT_STORE, type Clock, type EventStore } from '@wasteflow/event-store';
 import type { DecideOptions } from '@wasteflow/domain';
 import { TokenService } from './access/token-service';
@@ -29,13 +28,10 @@ export interface LedgerModuleOptions {
   readonly manifestCustody?: Omit<ManifestCustodyOptions, 'logger'>;
 }
 
-export const COMMAND_HANDLERS = [];
-
 /**
  * The command side: the use cases (UseCases) and LedgerCommands that runs them by name, the writer, tokens
  * and the manifest custody process manager. Needs EVENT_STORE and CLOCK from the application (apps/api
- * StorageModule, apps/cli). No command handler is left (correct-mass, the last in the older form, gave way
- * to the correction requests of ADR 0018); CqrsModule stays imported for now (ADR 0020).
+ * StorageModule, apps/cli). No command bus (ADR 0020).
  */
 @Module({})
 export class LedgerModule {
@@ -62,7 +58,6 @@ export class LedgerModule {
       LedgerCommands,
       PeopleRecords,
       LegacyBookkeepingMigration,
-      ...COMMAND_HANDLERS,
       {
         provide: ManifestCustodyProcessManager,
         inject: [EVENT_STORE, LedgerWriter],
@@ -85,7 +80,6 @@ export class LedgerModule {
       module: LedgerModule,
       // every module of the app reaches the write side (LedgerCommands: routes, bulk, imports)
       global: true,
-      imports: [CqrsModule.forRoot()],
       providers,
       exports: [
         LedgerWriter,
@@ -96,7 +90,6 @@ export class LedgerModule {
         PeopleRecords,
         ManifestCustodyProcessManager,
         DECIDE_OPTIONS,
-        CqrsModule,
       ],
     };
   }

@@ -80,21 +80,3 @@ export function defineWrite<
 ): WriteDefinition<T> {
   return definition;
 }
-
-/**
- * A use case still served by its own controller (the form before the registry): its route and
- * parameters for the request hash and POST /v1/commands, and its bulk item DTO.
- */
-export interface ControllerWrite<T extends UseCaseType = UseCaseType> {
-  readonly type: T;
-  readonly controller: Type<unknown>;
-  readonly route: `POST /v1/${string}`;
-  readonly params?: readonly PathParam[];
-  readonly bulk: Type<object> | false;
-}
-
-export type WriteEntry<T extends UseCaseType = UseCaseType> = WriteDefinition<T> | ControllerWrite<T>;
-
-export function isControllerWrite(entry: WriteEntry): entry is ControllerWrite {
-  return 'controller' in entry;
-}

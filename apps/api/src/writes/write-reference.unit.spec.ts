@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { USE_CASE_ACCESS } from '@wasteflow/ledger';
-import { isControllerWrite } from './write-definition';
-import { WRITE_ENTRIES } from './write-registry';
+import { WRITE_DEFINITIONS } from './write-registry';
 
 /**
  * The write use cases table in README.md ("HTTP API") is the registry printed: this test fails when they
@@ -14,10 +13,10 @@ const START =
 const END = '<!-- end of write use cases -->';
 
 function reference(): string {
-  const rows = WRITE_ENTRIES.map((entry) => {
+  const rows = WRITE_DEFINITIONS.map((entry) => {
     const who = USE_CASE_ACCESS[entry.type].join(', ');
     const bulk = entry.bulk === false ? 'no' : 'yes';
-    const what = isControllerWrite(entry) ? '(its own controller)' : entry.summary.replace(/\|/g, '\\|');
+    const what = entry.summary.replace(/\|/g, '\\|');
     return `| \`${entry.type}\` | \`${entry.route}\` | ${who} | ${bulk} | ${what} |`;
   });
   return [

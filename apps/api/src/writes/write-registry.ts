@@ -20,7 +20,7 @@ import { splitBatchWrite } from '../split-batch/split-batch.write';
 import { grantTransferApprovalWrite } from '../transfer-approvals/grant-transfer-approval.write';
 import { treatWasteWrite } from '../treat-waste/treat-waste.write';
 import { writeController } from './write-controller';
-import { isControllerWrite, type WriteDefinition, type WriteEntry } from './write-definition';
+import type { WriteDefinition } from './write-definition';
 import type { Type } from '@nestjs/common';
 import type { UseCaseType } from '@wasteflow/ledger';
 
@@ -28,10 +28,9 @@ import type { UseCaseType } from '@wasteflow/ledger';
  * Every write use case of the api, by its ledger name (typed over the ledger's use cases: one missing,
  * or one the ledger does not know, fails the build), in the order of DESIGN's table. Its route, path
  * parameters, body and bulk item DTOs, response DTO and OpenAPI text are its definition
- * (`<use-case>/<use-case>.write.ts`); the routes, POST /v1/commands and the docs read them here. An
- * entry with a `controller` is a use case still served by its own controller (the form before).
+ * (`<use-case>/<use-case>.write.ts`); the routes, POST /v1/commands and the docs read them here.
  */
-export const WRITES: { readonly [T in UseCaseType]: WriteEntry<T> } = {
+export const WRITES: { readonly [T in UseCaseType]: WriteDefinition<T> } = {
   'register-party': registerPartyWrite,
   'grant-permit': grantPermitWrite,
   'register-facility': registerFacilityWrite,
@@ -55,19 +54,14 @@ export const WRITES: { readonly [T in UseCaseType]: WriteEntry<T> } = {
   'grant-transfer-approval': grantTransferApprovalWrite,
 };
 
-export const WRITE_ENTRIES: readonly WriteEntry[] = Object.values(WRITES);
+export const WRITE_DEFINITIONS: readonly WriteDefinition[] = Object.values(WRITES);
 
-/** The definitions in the registry form (served by generated controllers). */
-export const WRITE_DEFINITIONS: readonly WriteDefinition[] = WRITE_ENTRIES.filter(
-  (entry): entry is WriteDefinition => !isControllerWrite(entry),
-);
-
-/** The controllers of every write route: generated from a definition, or the use case's own. */
-export const WRITE_ROUTE_CONTROLLERS: readonly Type<unknown>[] = WRITE_ENTRIES.map((entry) =>
-  isControllerWrite(entry) ? entry.controller : writeController(entry),
+/** The controller of every write route, generated from its definition. */
+export const WRITE_ROUTE_CONTROLLERS: readonly Type<unknown>[] = WRITE_DEFINITIONS.map((definition) =>
+  writeController(definition),
 );
 
 /** The use cases POST /v1/commands offers (`type`), in the registry's order. */
-export const BULK_TYPES: readonly UseCaseType[] = WRITE_ENTRIES.filter((entry) => entry.bulk !== false).map(
-  (entry) => entry.type,
+export const BULK_TYPES: readonly UseCaseType[] = WRITE_DEFINITIONS.filter((d) => d.bulk !== false).map(
+  (d) => d.type,
 );

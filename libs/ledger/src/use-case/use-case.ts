@@ -1,8 +1,7 @@
-import { Command } from '@nestjs/cqrs';
 import type { DecideOptions } from '@wasteflow/domain';
 import type { JsonObject } from '@wasteflow/event-store';
 import type { Principal, PrincipalKind } from '../access/principal';
-import type { Decision, WriteOutcome } from '../writing/ledger-writer';
+import type { Decision } from '../writing/ledger-writer';
 import type { UnitOfWork } from '../writing/unit-of-work';
 
 /** Who asks and under which key: what every write carries besides its input. */
@@ -50,19 +49,6 @@ export interface UseCase<I, R extends JsonObject> {
   readonly action: string;
   readonly allowed: readonly PrincipalKind[];
   plan(input: I, context: PlanContext, unitOfWork: UnitOfWork): Promise<Decision<R>>;
-}
-
-/**
- * Base of a @nestjs/cqrs command: an envelope and the use case's input. No use case has one any more
- * (correct-mass, the last, gave way to the correction requests, ADR 0018): all go through LedgerCommands.
- */
-export abstract class LedgerCommand<I, R extends JsonObject> extends Command<WriteOutcome<R>> {
-  constructor(
-    readonly envelope: CommandEnvelope,
-    readonly input: I,
-  ) {
-    super();
-  }
 }
 
 /** `undefined` for `null` (optional JSON fields may come as null). */

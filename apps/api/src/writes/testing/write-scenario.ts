@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Type } from '@nestjs/common';
 import type { DecideOptions, DomainEvent } from '@wasteflow/domain';
 import { sealEvents, type EventToAppend, type JsonObject, type RecordedEvent } from '@wasteflow/event-store';
 import { InMemoryEventStore } from '@wasteflow/event-store/testing/in-memory-event-store';
@@ -23,7 +22,6 @@ import { createValidationPipe } from '../../common/validation-pipe';
 import { writeBody } from '../../common/write-response';
 import { ProblemDetailsFilter } from '../../problems/problem-details.filter';
 import { inputOf, pathParamsOf } from '../write-controller';
-import { isControllerWrite } from '../write-definition';
 import { WRITES } from '../write-registry';
 
 /** A write request at this level: a use case by name, who asks, and its body with the path parameters. */
@@ -52,11 +50,6 @@ export interface ScenarioOptions {
 
 const validation = createValidationPipe();
 const problems = new ProblemDetailsFilter();
-
-async function validated(dto: Type<object> | false, body: Record<string, unknown>): Promise<object> {
-  if (dto === false) throw new Error('no DTO to validate the body with');
-  return (await validation.transform(body, { type: 'body', metatype: dto })) as object;
-}
 
 /**
  * The given/when/then level over the write registry, without a socket: given streams (domain events as
@@ -121,10 +114,7 @@ export class WriteScenario {
         const value = request.body[field];
         return pipe ? pipe.transform(value, { type: 'param', data: name }) : String(value);
       });
-      // a use case still in its own controller has no body DTO here: its bulk item DTO stands in
-      const dto = isControllerWrite(entry)
-        ? await validated(entry.bulk, request.body)
-        : await validated(entry.body, rest);
+      const dto = (await validation.transform(rest, { type: 'body', metatype: entry.body })) as object;
       const envelope: CommandEnvelope = {
         principal: request.principal,
         idempotencyKey,
