@@ -1,3 +1,5 @@
+// Longer than our ~400 lines on purpose: the one table of every setting (SETTINGS), which the README's
+// configuration table is checked against; two files would make two places to look for a variable.
 import {
   bytes,
   httpBaseUrl,

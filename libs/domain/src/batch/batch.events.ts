@@ -1,3 +1,5 @@
+// Longer than our ~400 lines on purpose: one declaration (data interface, type, shape) for each of the batch
+// stream's events in one file, which the event catalogue reads; a file per event would scatter the aggregate.
 import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
 import { list, oneOf, optional, record, signedWhole, text, whole, type Fields } from '../events/shape';
 import type { Composition, OriginShare } from '../origin/composition';

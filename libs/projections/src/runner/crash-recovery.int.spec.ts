@@ -24,7 +24,11 @@ function crashScenario(kind: ReadModelKind): void {
     });
     const before = await runner.status();
     expect(before.checkpoint).toBe(killAfter);
-    expect(before.lease).toMatch(/^held by doomed-child \(token 1\)/);
+    // The dead child's lease (token 1): still held, or already expired when opening this runner took
+    // longer than its 500 ms TTL on a loaded machine; either way nobody else has taken it.
+    expect(before.lease).toMatch(
+      /^(held by doomed-child \(token 1\)|free \(last held by doomed-child, token 1\))/,
+    );
     expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected(killAfter)));
 
     // A new process takes over once the dead one's lease expires, and finishes the job exactly.

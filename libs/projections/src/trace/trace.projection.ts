@@ -1,3 +1,5 @@
+// Longer than our ~400 lines on purpose: the one switch that folds every batch and manifest event into trace
+// rows, a short case per event type; splitting it would hide which events the trace follows.
 import {
   BATCH_CREATION_EVENT_TYPES,
   BATCH_EVENT_TYPES,
