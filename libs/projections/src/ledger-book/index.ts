@@ -11,10 +11,10 @@ export {
   ledgerBookParties,
   ledgerBookReceipts,
   ledgerBookTrips,
-  ledgerBookProjection,
   type LedgerBookMovement,
   type LedgerBookTableNo,
-} from './ledger-book.projection';
+} from './ledger-book.tables';
+export { ledgerBookProjection } from './ledger-book.projection';
 export {
   LEDGER_BOOK_PAGE,
   LedgerBookQuery,

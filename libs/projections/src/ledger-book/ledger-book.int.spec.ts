@@ -2,7 +2,8 @@ import { fixtures, type ReadModelKind } from '../../test/fixture';
 import { describePostgres } from '../../test/support';
 import { GENERATOR, LedgerWorld, RECEIVER, CARRIER, cst } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
-import { ledgerBookEntries, ledgerBookProjection, type LedgerBookTableNo } from './ledger-book.projection';
+import { ledgerBookProjection } from './ledger-book.projection';
+import { ledgerBookEntries, type LedgerBookTableNo } from './ledger-book.tables';
 import {
   LEDGER_BOOK_PAGE,
   LedgerBookQuery,

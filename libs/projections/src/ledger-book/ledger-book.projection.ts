@@ -19,24 +19,6 @@ import {
   type LedgerBookEntryRow,
 } from './ledger-book.tables';
 
-export {
-  LEDGER_BOOK_PROJECTION,
-  LEDGER_BOOK_TABLES,
-  LedgerBookContainers1765100000300,
-  LedgerBookFacility1765100000100,
-  LedgerBookHandlers1765100000200,
-  LedgerBookReceipts1765200000100,
-  LedgerBookTables1764900000100,
-  ledgerBookBatches,
-  ledgerBookEntries,
-  ledgerBookParties,
-  ledgerBookReceipts,
-  ledgerBookTrips,
-  type LedgerBookEntryRow,
-  type LedgerBookMovement,
-  type LedgerBookTableNo,
-} from './ledger-book.tables';
-
 type BatchRow = LedgerBookBatchRow;
 
 type EntryFacts = Pick<LedgerBookEntryRow, 'traceCode' | 'grams' | 'tableNo'> & Partial<LedgerBookEntryRow>;
