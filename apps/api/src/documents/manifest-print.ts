@@ -2,17 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   coversWasteCode,
   CST_OFFSET_MS,
-  decodeEvent,
-  manifestStream,
   provinceOf,
   parseInstant,
   findCatalogueEntry,
   type HwCatalogueEditions,
   type RegisteredParty,
 } from '@wasteflow/domain';
-import { CLOCK, EVENT_STORE, StreamNotFound, type Clock, type EventStore } from '@wasteflow/event-store';
+import { CLOCK, type Clock } from '@wasteflow/event-store';
 import { PeopleRecords, printedName, printedPhone, type Principal } from '@wasteflow/ledger';
-import { PickupFactsReader, type CrewFacts, type PickupFacts } from '../people/pickup-facts';
+import { PickupFactsReader, type CrewFacts } from '../people/pickup-facts';
 import { ManifestQuery, type ManifestView } from '@wasteflow/projections';
 import { assertCanRead, PartyRegistry } from '@wasteflow/integration';
 import type { ApiConfig } from '../config/api-config';
@@ -66,7 +64,6 @@ export class ManifestPrintReader {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HW_CATALOGUES) private readonly catalogues: HwCatalogueEditions | undefined,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly manifests: ManifestQuery,
     private readonly parties: PartyRegistry,
     private readonly batches: LabelFactsReader,
@@ -78,18 +75,6 @@ export class ManifestPrintReader {
     const { view, access } = await this.manifests.find(manifestNo, this.clock.now());
     assertCanRead(principal, access, `manifest ${manifestNo}`);
     return this.printOf(view);
-  }
-
-  /** 跨省转移批准文号: the approval ManifestIssued (v4) recorded, read from the manifest's first event. */
-  private async transferApprovalNo(manifestNo: string): Promise<string | undefined> {
-    try {
-      const [first] = await this.store.readStream(manifestStream(manifestNo), { limit: 1 });
-      const issued = first ? decodeEvent(first) : undefined;
-      return issued?.type === 'ManifestIssued' ? issued.data.transferApprovalNo : undefined;
-    } catch (error) {
-      if (error instanceof StreamNotFound) return undefined;
-      throw error;
-    }
   }
 
   private async printOf(view: ManifestView): Promise<ManifestPrint> {
@@ -122,10 +107,7 @@ export class ManifestPrintReader {
     ]);
     // the crews of the pickup and of each hand-over, their people resolved now (ADR 14)
     // and the receiver's handler the receipt named (ManifestReceived v5): part 3's 经办人
-    const { pickup, receiptHandler } =
-      view.pickedUpAt === null
-        ? { pickup: {} as PickupFacts, receiptHandler: undefined }
-        : await this.pickups.peopleOf(view.manifestNo);
+    const { pickup, receiptHandler, transferApprovalNo } = await this.pickups.peopleOf(view.manifestNo);
     // 多式联运: leg 1 is the named carrier's (part 2's block); each later leg ends at the next hand-over or the receipt
     const laterLegs = view.legs.slice(1);
     const legs = laterLegs.map((leg, i) => ({
@@ -153,7 +135,7 @@ export class ManifestPrintReader {
       manifestNo: view.manifestNo,
       status: STATUS_NAMES[view.status] ?? view.status,
       plannedAt: cstMinute(view.plannedAt),
-      transferApprovalNo: await this.transferApprovalNo(view.manifestNo),
+      transferApprovalNo,
       crossesProvince:
         shipper !== undefined &&
         receiver !== undefined &&

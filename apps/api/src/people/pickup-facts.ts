@@ -3,6 +3,7 @@ import {
   decodeEvent,
   manifestStream,
   type ManifestHandedOverData,
+  type ManifestIssuedData,
   type ManifestPickedUpData,
   type ManifestReceivedData,
   type TripCrew,
@@ -24,8 +25,9 @@ export interface PickupFacts extends CrewFacts {
 }
 
 /**
- * Reads a manifest's pickup from its stream (documents read the events, ADR 14) and resolves its people's
- * records at read time. The caller has checked that the principal may read the manifest: the people are
+ * Reads from a manifest's stream, in one read, what its documents show beyond the manifest view (documents
+ * read the events, ADR 14): the crews, the receipt's handler and the cross-province approval number the
+ * issue recorded; the people's records are resolved at read time. The caller has checked that the principal may read the manifest: the people are
  * shown to exactly those who may read the event that names them.
  */
 @Injectable()
@@ -39,9 +41,14 @@ export class PickupFactsReader {
     return (await this.peopleOf(manifestNo)).pickup;
   }
 
-  /** The crews, and the receiver's handler the receipt named (ManifestReceived v5), resolved now. */
-  async peopleOf(manifestNo: string): Promise<{ pickup: PickupFacts; receiptHandler?: PersonView }> {
-    const { pickup, handovers, receipt } = await this.crewsOf(manifestNo);
+  /**
+   * The crews, the receiver's handler the receipt named (ManifestReceived v5), resolved now, and the
+   * 跨省转移批准文号 the issue recorded (ManifestIssued v4).
+   */
+  async peopleOf(
+    manifestNo: string,
+  ): Promise<{ pickup: PickupFacts; receiptHandler?: PersonView; transferApprovalNo?: string }> {
+    const { issued, pickup, handovers, receipt } = await this.crewsOf(manifestNo);
     const ids = [pickup, ...handovers].flatMap((c) => (c ? [c.driverPersonId, c.escortPersonId] : []));
     const resolved = await this.people.resolve([...ids, receipt?.handlerPersonId]);
     const facts = (crew: TripCrew): CrewFacts => ({
@@ -52,32 +59,37 @@ export class PickupFactsReader {
     });
     const legs = Object.fromEntries(handovers.map((h) => [String(h.leg), facts(h)]));
     const handlerId = receipt?.handlerPersonId;
+    const approvalNo = issued?.transferApprovalNo;
     return {
       pickup: { ...(pickup ? facts(pickup) : {}), ...(handovers.length > 0 ? { legs } : {}) },
       ...(handlerId === undefined ? {} : { receiptHandler: resolved.get(handlerId) }),
+      ...(approvalNo === undefined ? {} : { transferApprovalNo: approvalNo }),
     };
   }
 
   private async crewsOf(manifestNo: string): Promise<{
+    issued?: ManifestIssuedData;
     pickup?: ManifestPickedUpData;
     handovers: ManifestHandedOverData[];
     receipt?: ManifestReceivedData;
   }> {
+    let issued: ManifestIssuedData | undefined;
     let pickup: ManifestPickedUpData | undefined;
     let receipt: ManifestReceivedData | undefined;
     const handovers: ManifestHandedOverData[] = [];
-    const read = new Set(['ManifestPickedUp', 'ManifestHandedOver', 'ManifestReceived']);
+    const read = new Set(['ManifestIssued', 'ManifestPickedUp', 'ManifestHandedOver', 'ManifestReceived']);
     try {
       for (const recorded of await this.store.readStream(manifestStream(manifestNo))) {
         if (!read.has(recorded.type)) continue;
         const event = decodeEvent(recorded);
-        if (event.type === 'ManifestPickedUp') pickup = event.data;
+        if (event.type === 'ManifestIssued') issued = event.data;
+        else if (event.type === 'ManifestPickedUp') pickup = event.data;
         else if (event.type === 'ManifestHandedOver') handovers.push(event.data);
         else if (event.type === 'ManifestReceived') receipt = event.data;
       }
     } catch (error) {
       if (!(error instanceof StreamNotFound)) throw error;
     }
-    return { pickup, handovers, receipt };
+    return { issued, pickup, handovers, receipt };
   }
 }
