@@ -1,7 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { Client } from 'pg';
 import { LedgerBookQuery } from '@wasteflow/projections';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
@@ -19,8 +16,7 @@ import {
   treatmentBody,
   type World,
 } from './support/fixtures';
-import { TEST_DATABASE_URL } from './support/postgres';
-import { readPdf } from './support/pdf-reading';
+import { manifestPdfText, storedTextContaining } from './support/stored-text';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -37,13 +33,6 @@ const RCV_HANDLER = { name: '吴接收', phone: '13711110002' };
 const TRT_HANDLER = { name: '郑处置', phone: '13711110003' };
 const BULK_HANDLER = { name: '冯批量', phone: '13711110004' };
 const ALL = [GEN_HANDLER, RCV_HANDLER, TRT_HANDLER, BULK_HANDLER].flatMap((p) => [p.name, p.phone]);
-
-function filesUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (kind) => {
   let t: TestApp;
@@ -80,53 +69,6 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
       });
       return rows;
     };
-  };
-
-  const pdfText = async (manifestNo: string, token: string | undefined) => {
-    const response = await t.http
-      .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await t.headPosition()}`)
-      .set('Authorization', `Bearer ${token}`)
-      .buffer(true)
-      .parse(bytesOf);
-    expect(response.status).toBe(200);
-    return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
-  };
-
-  /** Where a name or phone could be stored in clear: every byte the app wrote (files, or every PG table). */
-  const storedTextContaining = async (needles: string[]): Promise<string[]> => {
-    const found: string[] = [];
-    if (kind === 'sqlite') {
-      for (const file of filesUnder(t.dataDir)) {
-        const bytes = readFileSync(file);
-        for (const needle of needles)
-          if (bytes.includes(Buffer.from(needle, 'utf8'))) found.push(`${file}: ${needle}`);
-      }
-      return found;
-    }
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      const { rows: tables } = await client.query<{ table_schema: string; table_name: string }>(
-        `SELECT table_schema, table_name FROM information_schema.tables
-          WHERE table_schema LIKE $1 AND table_type = 'BASE TABLE'`,
-        [`${t.schemaPrefix}\\_%`],
-      );
-      expect(tables.length).toBeGreaterThan(5);
-      for (const { table_schema, table_name } of tables) {
-        const { rows } = await client.query<{ row: string }>(
-          `SELECT t::text AS row FROM "${table_schema}"."${table_name}" t`,
-        );
-        for (const { row } of rows)
-          for (const needle of needles) {
-            const hex = Buffer.from(needle, 'utf8').toString('hex');
-            if (row.includes(needle) || row.includes(hex))
-              found.push(`${table_schema}.${table_name}: ${needle}`);
-          }
-      }
-      return found;
-    } finally {
-      await client.end();
-    }
   };
 
   const PERSON_ID = /^p-[0-9a-f]{32}$/;
@@ -203,7 +145,7 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
       handler: TRT_HANDLER.name,
     });
     // the 联单's part 3: the receipt's handler (part 3 of the form has no phone row)
-    const print = await pdfText(manifestNo, world.tokens.generator);
+    const print = await manifestPdfText(t, manifestNo, world.tokens.generator);
     expect(print).toMatch(new RegExp(`第三部分.*经办人：${RCV_HANDLER.name}`));
 
     // GET /v1/manifests/{no} names the receipt's handler for the manifest's readers, as it names the pickup's crew
@@ -236,7 +178,7 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
       storeHandler: '已删除',
     });
     expect(erasedReceiver(4).find((r) => r.traceCode === traceCode)).toMatchObject({ handler: '已删除' });
-    const after = await pdfText(manifestNo, world.tokens.receiver);
+    const after = await manifestPdfText(t, manifestNo, world.tokens.receiver);
     expect(after).toContain('经办人：已删除');
     expect(after).toMatch(/第三部分.*经办人：已删除/);
     const erasedManifest = await t.http
@@ -247,7 +189,11 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     expect(JSON.stringify(erasedManifest.body)).not.toContain(RCV_HANDLER.name);
     expect(after).not.toContain(RCV_HANDLER.name);
     expect(
-      await storedTextContaining([GEN_HANDLER, RCV_HANDLER, TRT_HANDLER].flatMap((p) => [p.name, p.phone])),
+      await storedTextContaining(
+        t,
+        kind,
+        [GEN_HANDLER, RCV_HANDLER, TRT_HANDLER].flatMap((p) => [p.name, p.phone]),
+      ),
     ).toEqual([]);
   });
 
@@ -287,6 +233,6 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     expect(rows.find((r) => r.traceCode === result.body.traceCode)).toMatchObject({
       handler: BULK_HANDLER.name,
     });
-    expect(await storedTextContaining(ALL)).toEqual([]);
+    expect(await storedTextContaining(t, kind, ALL)).toEqual([]);
   });
 });

@@ -1,6 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import { readFileSync } from 'node:fs';
 import {
   batchBody,
   Builders,
@@ -16,8 +14,8 @@ import {
   storesFor,
   type World,
 } from './support/fixtures';
-import { TEST_DATABASE_URL } from './support/postgres';
 import { readPdf } from './support/pdf-reading';
+import { filesUnder, manifestPdfText, storedTextContaining } from './support/stored-text';
 import { cliOn } from './support/store-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -34,13 +32,6 @@ const CONTACT = { name: '孙联络', phone: '13655556666' };
 const LICENCE = '浙交运管许可杭字330100001234号';
 
 /** Every file under a directory (the SQLite data directory: log, WAL, read models, tokens). */
-function filesUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
   let t: TestApp;
   let world: World;
@@ -52,53 +43,6 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
   });
   afterAll(async () => t?.close());
-
-  const pdfText = async (manifestNo: string, token: string | undefined) => {
-    const response = await t.http
-      .get(`/v1/manifests/${manifestNo}.pdf?minPosition=${await t.headPosition()}`)
-      .set('Authorization', `Bearer ${token}`)
-      .buffer(true)
-      .parse(bytesOf);
-    expect(response.status).toBe(200);
-    return (await readPdf(response.body as Buffer)).pages.join('\n').replace(/\s+/g, '');
-  };
-
-  /** Where the name or phone could be stored in clear: every byte the app wrote. */
-  const storedTextContaining = async (needles: string[]): Promise<string[]> => {
-    const found: string[] = [];
-    if (kind === 'sqlite') {
-      for (const file of filesUnder(t.dataDir)) {
-        const bytes = readFileSync(file);
-        for (const needle of needles)
-          if (bytes.includes(Buffer.from(needle, 'utf8'))) found.push(`${file}: ${needle}`);
-      }
-      return found;
-    }
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      const { rows: tables } = await client.query<{ table_schema: string; table_name: string }>(
-        `SELECT table_schema, table_name FROM information_schema.tables
-          WHERE table_schema LIKE $1 AND table_type = 'BASE TABLE'`,
-        [`${t.schemaPrefix}\\_%`],
-      );
-      expect(tables.length).toBeGreaterThan(5);
-      for (const { table_schema, table_name } of tables) {
-        const { rows } = await client.query<{ row: string }>(
-          `SELECT t::text AS row FROM "${table_schema}"."${table_name}" t`,
-        );
-        for (const { row } of rows)
-          for (const needle of needles) {
-            const hex = Buffer.from(needle, 'utf8').toString('hex');
-            if (row.includes(needle) || row.includes(hex))
-              found.push(`${table_schema}.${table_name}: ${needle}`);
-          }
-      }
-      return found;
-    } finally {
-      await client.end();
-    }
-  };
 
   const verify = () => cliOn(kind, t, 'verify');
 
@@ -133,7 +77,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     });
     expect(JSON.stringify([pickup.data, pickup.metadata])).not.toContain(DRIVER.name);
 
-    const before = await pdfText(manifestNo, world.tokens.carrier);
+    const before = await manifestPdfText(t, manifestNo, world.tokens.carrier);
     for (const value of [
       `驾驶员：${DRIVER.name}`,
       `联系电话：${DRIVER.phone}`,
@@ -154,7 +98,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       escort: { personId: escortId, status: 'present', ...ESCORT },
     });
     // encrypted at rest: the name and phone are nowhere in clear even before the erasure
-    expect(await storedTextContaining([DRIVER.name, DRIVER.phone, ESCORT.name])).toEqual([]);
+    expect(await storedTextContaining(t, kind, [DRIVER.name, DRIVER.phone, ESCORT.name])).toEqual([]);
 
     // only an admin erases
     const refused = await t.http
@@ -178,7 +122,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     // an erasure appends nothing to the log
     expect(await t.headPosition()).toBe(head);
 
-    const after = await pdfText(manifestNo, world.tokens.carrier);
+    const after = await manifestPdfText(t, manifestNo, world.tokens.carrier);
     expect(after).toContain('驾驶员：已删除');
     expect(after).not.toContain(DRIVER.name);
     expect(after).not.toContain(DRIVER.phone);
@@ -190,7 +134,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     expect(reread.body.pickup.driver).toMatchObject({ personId: driverId, status: 'erased' });
     expect(JSON.stringify(reread.body)).not.toContain(DRIVER.name);
 
-    expect(await storedTextContaining([DRIVER.name, DRIVER.phone])).toEqual([]);
+    expect(await storedTextContaining(t, kind, [DRIVER.name, DRIVER.phone])).toEqual([]);
     if (kind === 'sqlite') {
       const key = stored.key;
       const withKey = filesUnder(t.dataDir).filter((file) => readFileSync(file).includes(key));
@@ -234,7 +178,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       (e) => e.type === 'ManifestHandedOver',
     );
     expect(event).toMatchObject({ schemaVersion: 2, data: { driverPersonId: legDriver } });
-    const before = await pdfText(manifestNo, world.tokens.otherCarrier);
+    const before = await manifestPdfText(t, manifestNo, world.tokens.otherCarrier);
     for (const value of [
       '第2程承运人',
       `驾驶员：${LEG_DRIVER.name}`,
@@ -257,10 +201,10 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       .post(`/v1/people/${legDriver}/erase`)
       .set('Authorization', `Bearer ${t.adminToken}`)
       .expect(200);
-    const after = await pdfText(manifestNo, world.tokens.otherCarrier);
+    const after = await manifestPdfText(t, manifestNo, world.tokens.otherCarrier);
     expect(after).not.toContain(LEG_DRIVER.name);
     expect(after.slice(after.indexOf('第2程承运人'))).toContain('驾驶员：已删除');
-    expect(await storedTextContaining([LEG_DRIVER.name, LEG_DRIVER.phone])).toEqual([]);
+    expect(await storedTextContaining(t, kind, [LEG_DRIVER.name, LEG_DRIVER.phone])).toEqual([]);
   });
 
   it('in bulk (POST /v1/commands) a pickup names its driver the same way: a reference in the event, the name on the 联单', async () => {
@@ -290,8 +234,10 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     const [result] = bulk.body.results as { status: number; body: Record<string, unknown> }[];
     expect(result.status).toBe(201);
     expect(result.body.driverPersonId).toMatch(/^p-[0-9a-f]{32}$/);
-    expect(await pdfText(manifestNo, world.tokens.carrier)).toContain(`驾驶员：${BULK_DRIVER.name}`);
-    expect(await storedTextContaining([BULK_DRIVER.name, BULK_DRIVER.phone])).toEqual([]);
+    expect(await manifestPdfText(t, manifestNo, world.tokens.carrier)).toContain(
+      `驾驶员：${BULK_DRIVER.name}`,
+    );
+    expect(await storedTextContaining(t, kind, [BULK_DRIVER.name, BULK_DRIVER.phone])).toEqual([]);
   });
 
   it('a stranger reads no person; an unknown person is 404, a malformed id 400; a bad phone or name is refused naming the field, nothing stored', async () => {
@@ -336,7 +282,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       .set('Idempotency-Key', `${SUITE}-${kind}-stranger`)
       .send({ vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', driver: { name: '吴未运' } });
     expect(stranger.status).toBe(403);
-    expect(await storedTextContaining(['吴未运'])).toEqual([]);
+    expect(await storedTextContaining(t, kind, ['吴未运'])).toEqual([]);
   });
 
   it('a contact person registered with the party (v3): the profile shows it to the party, not to others; the label and the 联单 print it, 已删除 after erasure', async () => {
@@ -391,7 +337,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       .send(build.manifestBody([code]))
       .expect(201);
     const manifestNo = manifest.body.manifestNo as string;
-    const print = await pdfText(manifestNo, token);
+    const print = await manifestPdfText(t, manifestNo, token);
     expect(print).toContain(`经办人：${CONTACT.name}`);
     expect(print).toContain(`联系电话：${CONTACT.phone}`);
     const labelText = async () => {
@@ -410,7 +356,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       .set('Authorization', `Bearer ${t.adminToken}`)
       .expect(200);
     expect(await labelText()).toContain('联系人和联系方式：已删除');
-    const erasedPrint = await pdfText(manifestNo, token);
+    const erasedPrint = await manifestPdfText(t, manifestNo, token);
     expect(erasedPrint).toContain('经办人：已删除');
     expect(erasedPrint).not.toContain(CONTACT.name);
     const reread = await t.http
@@ -418,6 +364,6 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
     expect(reread.body.contactPerson).toMatchObject({ personId: contactId, status: 'erased' });
-    expect(await storedTextContaining([CONTACT.name, CONTACT.phone])).toEqual([]);
+    expect(await storedTextContaining(t, kind, [CONTACT.name, CONTACT.phone])).toEqual([]);
   });
 });
