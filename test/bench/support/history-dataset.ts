@@ -55,24 +55,133 @@ const pending = new Map<number, Promise<HistoryDataset>>();
 export function historyDataset(events: number, log: (message: string) => void): Promise<HistoryDataset> {
   let dataset = pending.get(events);
   if (!dataset) {
-    dataset = loadOrGenerate(events, log);
+    dataset = cachedHistory(events, log);
     pending.set(events, dataset);
     dataset.catch(() => pending.delete(events));
   }
   return dataset;
 }
 
-async function loadOrGenerate(events: number, log: (message: string) => void): Promise<HistoryDataset> {
-  const directory = benchCacheDirectory();
+/** What the `.json` beside a cached file says about the file itself, besides the generator's facts. */
+interface StoredLog {
+  readonly events: number;
+  readonly head: string;
+  readonly lastEventId: string;
+}
+
+type CachedFacts = HistoryFacts & { readonly log?: StoredLog };
+
+/**
+ * Why a cached file is not the history its `.json` describes, or undefined when it is: the stored events
+ * counted, positions 1 … head without a gap, the last event the one generated last, and the process
+ * manager's checkpoint at the head. A file cut short (a generation killed before its end, another bench
+ * generating into the same cache, a disk that filled up) is caught here instead of being rebuilt and
+ * reported as a smaller history, or failing a validation far from its cause.
+ */
+export function cachedHistoryDefect(file: string, facts: CachedFacts, readonly = true): string | undefined {
+  if (facts.version !== HISTORY_GENERATOR_VERSION) return `generator version ${facts.version}, not ${HISTORY_GENERATOR_VERSION}`;
+  // Read-write for a file about to be renamed: the last connection to close removes its -wal and -shm.
+  const db = new Database(file, { readonly, fileMustExist: true });
+  try {
+    db.defaultSafeIntegers(true);
+    const stored = db.prepare('SELECT COUNT(*) AS n, MIN(position) AS first, MAX(position) AS last FROM event_log').get() as {
+      n: bigint;
+      first: bigint | null;
+      last: bigint | null;
+    };
+    if (Number(stored.n) !== facts.events) return `${stored.n} events stored, ${facts.events} generated`;
+    if (stored.first !== 1n || stored.last !== stored.n) return `positions ${stored.first} … ${stored.last} for ${stored.n} events`;
+    if (facts.log) {
+      const last = db.prepare('SELECT id FROM event_log WHERE position = ?').pluck().get(stored.last) as string | undefined;
+      if (String(stored.last) !== facts.log.head || last !== facts.log.lastEventId)
+        return `head ${stored.last} (event ${last}), generated head ${facts.log.head} (event ${facts.log.lastEventId})`;
+    }
+    const checkpoint = db.prepare('SELECT position FROM checkpoints WHERE name = ?').pluck().get(CUSTODY_CHECKPOINT) as bigint | undefined;
+    if (checkpoint !== stored.last) return `the ${CUSTODY_CHECKPOINT} checkpoint at ${checkpoint ?? 'none'}, head ${stored.last}`;
+    return undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The history of `events` in `directory`: the cached file when it is complete, else generated (a defective
+ * file is said so and replaced). One process generates a given history at a time: another one generating
+ * into the same directory is refused with what to do (give each concurrent bench its own
+ * `WASTEFLOW_BENCH_CACHE`).
+ */
+export async function cachedHistory(
+  events: number,
+  log: (message: string) => void,
+  directory = benchCacheDirectory(),
+): Promise<HistoryDataset> {
+  mkdirSync(directory, { recursive: true });
   const base = join(directory, `history-v${HISTORY_GENERATOR_VERSION}.${DATASET_LAYOUT}-${events}`);
   const file = `${base}.sqlite`;
   const factsFile = `${base}.json`;
-  if (existsSync(file) && existsSync(factsFile)) {
-    const facts = JSON.parse(readFileSync(factsFile, 'utf8')) as HistoryFacts;
-    if (facts.version === HISTORY_GENERATOR_VERSION) {
-      return { file, facts, head: await headOf(file), generatedSeconds: 0 };
+  const reuse = (): HistoryDataset | undefined => {
+    if (!existsSync(file) || !existsSync(factsFile)) return undefined;
+    const facts = JSON.parse(readFileSync(factsFile, 'utf8')) as CachedFacts;
+    const defect = cachedHistoryDefect(file, facts);
+    if (defect === undefined) return { file, facts: withoutLog(facts), head: BigInt(facts.events), generatedSeconds: 0 };
+    log(`    the cached history ${file} is not the one its .json describes (${defect}): generating it again`);
+    return undefined;
+  };
+  const cached = reuse();
+  if (cached) return cached;
+  const release = takeGenerationLock(`${base}.lock`);
+  try {
+    // Another process may have finished generating it while we waited for nothing: look again under the lock.
+    return reuse() ?? (await generate(events, base, log));
+  } finally {
+    release();
+  }
+}
+
+function withoutLog(facts: CachedFacts): HistoryFacts {
+  const { log: _log, ...rest } = facts;
+  return rest;
+}
+
+/**
+ * An exclusive lock file naming its holder's pid; a lock whose process is gone (killed mid-generation) is
+ * taken over. Returns its release.
+ */
+function takeGenerationLock(lock: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
+        throw new Error(
+          `process ${holder} is generating this history in the same cache (${lock}); ` +
+            'concurrent benches need a WASTEFLOW_BENCH_CACHE each (test/bench/README.md)',
+          { cause: error },
+        );
+      }
+      rmSync(lock, { force: true });
     }
   }
+  throw new Error(`could not take the generation lock ${lock}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function generate(events: number, base: string, log: (message: string) => void): Promise<HistoryDataset> {
+  const file = `${base}.sqlite`;
+  const factsFile = `${base}.json`;
+  // The old pair goes first: a .json must never describe another file than the one beside it.
+  for (const stale of [factsFile, file, `${file}-wal`, `${file}-shm`]) rmSync(stale, { force: true });
   log(`    generating a history of ${events.toLocaleString('en-US')} events into ${file} (cached for later runs)`);
   const started = performance.now();
   const partial = `${base}.partial.sqlite`;
@@ -89,6 +198,7 @@ async function loadOrGenerate(events: number, log: (message: string) => void): P
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const revisions = new Map<string, number>();
+  let lastEventId = '';
   const insertAll = db.transaction((rows: readonly HistoryEvent[]) => {
     for (const { stream, event } of rows) {
       const revision = revisions.get(stream) ?? 0;
@@ -103,6 +213,7 @@ async function loadOrGenerate(events: number, log: (message: string) => void): P
         JSON.stringify(event.metadata),
         Date.parse(event.metadata.recordedAt as string),
       );
+      lastEventId = event.id;
     }
   });
   let buffer: HistoryEvent[] = [];
@@ -121,25 +232,23 @@ async function loadOrGenerate(events: number, log: (message: string) => void): P
     db.close();
   }
   const store = new SqliteEventStore({ file: partial });
+  let head: bigint;
   try {
-    await checkpointAtHead(store, await store.headPosition());
+    head = await store.headPosition();
+    await checkpointAtHead(store, head);
   } finally {
+    // closing the last connection checkpoints the WAL into the file and deletes it: the rename moves it all
     await store.close();
   }
+  const described: CachedFacts = { ...facts, log: { events: facts.events, head: head.toString(), lastEventId } };
+  const defect = cachedHistoryDefect(partial, described, false);
+  if (defect !== undefined) throw new Error(`the history generated into ${partial} is defective: ${defect}`);
+  writeFileSync(`${factsFile}.partial`, `${JSON.stringify(described)}\n`);
   renameSync(partial, file);
-  writeFileSync(factsFile, `${JSON.stringify(facts)}\n`);
+  renameSync(`${factsFile}.partial`, factsFile);
   const generatedSeconds = (performance.now() - started) / 1000;
   log(`    generated ${facts.events.toLocaleString('en-US')} events in ${generatedSeconds.toFixed(0)} s`);
-  return { file, facts, head: await headOf(file), generatedSeconds };
-}
-
-async function headOf(file: string): Promise<bigint> {
-  const store = new SqliteEventStore({ file });
-  try {
-    return await store.headPosition();
-  } finally {
-    await store.close();
-  }
+  return { file, facts, head, generatedSeconds };
 }
 
 /**
