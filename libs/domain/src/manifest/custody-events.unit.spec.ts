@@ -19,6 +19,7 @@ import {
   timed,
   type World,
   hazardousShare,
+  issueState,
   oneBatchInTransit,
   oneBatchIssued,
 } from '../testing';
@@ -39,6 +40,10 @@ function receiptEvent(world: World, lines: Parameters<typeof receiveCommand>[0])
   })[0];
 }
 
+/** given `world`, when the process manager reacts to `event` for the batch `code`, then … */
+const custodyIn = (world: World, event: ManifestEvent, code: string) =>
+  givenState(world).when((s) => custodyEventsFor(event, s.batch(code)));
+
 /** Each custody reaction, applied, then asked again: nothing more. */
 function expectIdempotent(world: World, event: ManifestEvent): World {
   let w = world.apply([event]);
@@ -53,30 +58,28 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
   it('pickup: the batch is shipped (in transit; legal custody stays with the shipper)', () => {
     const { world: w, code } = oneBatchIssued();
     const [picked] = decidePickUpManifest(pickUpCommand(), w.manifest(manifestNo(1)));
-    givenState(w)
-      .when((s) => custodyEventsFor(picked, s.batch(code)))
-      .then([
-        {
-          traceCode: code,
-          isNew: false,
-          events: [
-            {
-              type: 'BatchShipped',
-              schemaVersion: 1,
-              data: {
-                traceCode: code,
-                manifestNo: manifestNo(1),
-                shipperUscc: GENERATOR,
-                carrierUscc: CARRIER,
-                vehiclePlate: '浙A12345',
-                massGrams: 1_000_000,
-                occurredAt: at('13:00'),
-                late: false,
-              },
+    custodyIn(w, picked, code).then([
+      {
+        traceCode: code,
+        isNew: false,
+        events: [
+          {
+            type: 'BatchShipped',
+            schemaVersion: 1,
+            data: {
+              traceCode: code,
+              manifestNo: manifestNo(1),
+              shipperUscc: GENERATOR,
+              carrierUscc: CARRIER,
+              vehiclePlate: '浙A12345',
+              massGrams: 1_000_000,
+              occurredAt: at('13:00'),
+              late: false,
             },
-          ],
-        },
-      ]);
+          },
+        ],
+      },
+    ]);
     const after = expectIdempotent(w, picked);
     expect(asExisting(after.batch(code))).toMatchObject({
       status: 'in_transit',
@@ -90,28 +93,26 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
     const event = receiptEvent(world, [
       { traceCode: code, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
     ]);
-    givenState(world)
-      .when((s) => custodyEventsFor(event, s.batch(code)))
-      .then([
-        {
-          traceCode: code,
-          isNew: false,
-          events: [
-            {
-              type: 'BatchReceived',
-              schemaVersion: 1,
-              data: {
-                traceCode: code,
-                manifestNo: manifestNo(1),
-                receiverUscc: RECEIVER,
-                previousCustodianUscc: GENERATOR,
-                massGrams: 1_000_000,
-                ...common,
-              },
+    custodyIn(world, event, code).then([
+      {
+        traceCode: code,
+        isNew: false,
+        events: [
+          {
+            type: 'BatchReceived',
+            schemaVersion: 1,
+            data: {
+              traceCode: code,
+              manifestNo: manifestNo(1),
+              receiverUscc: RECEIVER,
+              previousCustodianUscc: GENERATOR,
+              massGrams: 1_000_000,
+              ...common,
             },
-          ],
-        },
-      ]);
+          },
+        ],
+      },
+    ]);
     const after = expectIdempotent(world, event);
     expect(asExisting(after.batch(code))).toMatchObject({
       status: 'held',
@@ -153,79 +154,77 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
       },
     ]);
     const child = childTraceCode(code, 'RET0RN00');
-    givenState(world)
-      .when((s) => custodyEventsFor(event, s.batch(code)))
-      .then([
-        {
-          traceCode: code,
-          isNew: false,
-          events: [
-            {
-              type: 'BatchLostInTransit',
-              schemaVersion: 1,
-              data: {
-                traceCode: code,
-                manifestNo: manifestNo(1),
-                lostGrams: 100_000,
-                composition: [share(100_000)],
-                remainingGrams: 900_000,
-                ...common,
-              },
+    custodyIn(world, event, code).then([
+      {
+        traceCode: code,
+        isNew: false,
+        events: [
+          {
+            type: 'BatchLostInTransit',
+            schemaVersion: 1,
+            data: {
+              traceCode: code,
+              manifestNo: manifestNo(1),
+              lostGrams: 100_000,
+              composition: [share(100_000)],
+              remainingGrams: 900_000,
+              ...common,
             },
-            {
-              type: 'BatchRejectionSplitOff',
-              schemaVersion: 1,
-              data: {
-                traceCode: code,
-                manifestNo: manifestNo(1),
-                childTraceCode: child,
-                childIndex: 0,
-                massGrams: 300_000,
-                composition: [share(300_000)],
-                reason: '含油率不符',
-                remainingGrams: 600_000,
-                ...common,
-              },
+          },
+          {
+            type: 'BatchRejectionSplitOff',
+            schemaVersion: 1,
+            data: {
+              traceCode: code,
+              manifestNo: manifestNo(1),
+              childTraceCode: child,
+              childIndex: 0,
+              massGrams: 300_000,
+              composition: [share(300_000)],
+              reason: '含油率不符',
+              remainingGrams: 600_000,
+              ...common,
             },
-            {
-              type: 'BatchReceived',
-              schemaVersion: 1,
-              data: {
-                traceCode: code,
-                manifestNo: manifestNo(1),
-                receiverUscc: RECEIVER,
-                previousCustodianUscc: GENERATOR,
-                massGrams: 600_000,
-                ...common,
-              },
+          },
+          {
+            type: 'BatchReceived',
+            schemaVersion: 1,
+            data: {
+              traceCode: code,
+              manifestNo: manifestNo(1),
+              receiverUscc: RECEIVER,
+              previousCustodianUscc: GENERATOR,
+              massGrams: 600_000,
+              ...common,
             },
-          ],
-        },
-        {
-          traceCode: child,
-          isNew: true,
-          events: [
-            {
-              type: 'BatchReturnedFromRejection',
-              schemaVersion: 1,
-              data: {
-                traceCode: child,
-                parentTraceCode: code,
-                childIndex: 0,
-                manifestNo: manifestNo(1),
-                custodianUscc: GENERATOR,
-                category: 'hazardous',
-                wasteCode: '900-249-08',
-                catalogueEdition: '2021-fixture',
-                massGrams: 300_000,
-                composition: [share(300_000)],
-                reason: '含油率不符',
-                ...common,
-              },
+          },
+        ],
+      },
+      {
+        traceCode: child,
+        isNew: true,
+        events: [
+          {
+            type: 'BatchReturnedFromRejection',
+            schemaVersion: 1,
+            data: {
+              traceCode: child,
+              parentTraceCode: code,
+              childIndex: 0,
+              manifestNo: manifestNo(1),
+              custodianUscc: GENERATOR,
+              category: 'hazardous',
+              wasteCode: '900-249-08',
+              catalogueEdition: '2021-fixture',
+              massGrams: 300_000,
+              composition: [share(300_000)],
+              reason: '含油率不符',
+              ...common,
             },
-          ],
-        },
-      ]);
+          },
+        ],
+      },
+    ]);
     const after = expectIdempotent(world, event);
     expect(asExisting(after.batch(code))).toMatchObject({
       custodianUscc: RECEIVER,
@@ -287,13 +286,8 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
 
   it('issue and cancel: consign and release, idempotently', () => {
     const g = generate(baseWorld());
-    const r = decideIssueManifest(issueManifestCommand([{ traceCode: g.traceCode }]), {
-      manifest: g.world.manifest(manifestNo(1)),
-      shipper: g.world.party(GENERATOR),
-      carrier: g.world.party(issueManifestCommand([]).carrierUscc),
-      receiver: g.world.party(RECEIVER),
-      batches: g.world.batches,
-    });
+    const command = issueManifestCommand([{ traceCode: g.traceCode }]);
+    const r = decideIssueManifest(command, issueState(g.world, command));
     expect(custodyEventsFor(r.manifest[0], g.world.batch(g.traceCode))).toEqual(r.batches);
     const issued = expectIdempotent(g.world, r.manifest[0]);
     const cancelled = decideCancelManifest(cancelCommand(), { manifest: issued.manifest(manifestNo(1)) });

@@ -18,13 +18,14 @@ import {
   CARRIER,
   CARRIER_2,
   GENERATOR,
+  MANIFEST_1,
   RECEIVER,
   STRANGER,
   aRegisteredCarrier,
   asExisting,
   at,
   baseWorld,
-  cancelCommand,
+  cancel,
   givenState,
   handOver,
   handOverCommand,
@@ -36,7 +37,6 @@ import {
   oneBatchInTransit,
   oneBatchIssued,
 } from '../testing';
-import { decideCancelManifest } from './cancel-manifest.decide';
 import { custodyEventsFor } from './custody-events';
 import { decideHandOverManifest, type HandOverManifestCommand } from './hand-over-manifest.decide';
 import { decideReceiveManifest } from './receive-manifest.decide';
@@ -52,6 +52,15 @@ function world(): World {
 const issued = () => oneBatchIssued(world());
 /** Issued 11:00, picked up by CARRIER 13:00 with 浙A12345. */
 const inTransit = () => oneBatchInTransit(world());
+
+/** The second leg as handOverCommand's defaults make it: from CARRIER to CARRIER_2 at the Beilun port. */
+const SECOND_LEG = {
+  fromCarrierUscc: CARRIER,
+  carrierUscc: CARRIER_2,
+  vehiclePlate: '浙B67890',
+  place: '宁波北仑港联运站',
+  leg: 2,
+};
 
 const handing = (w: World, command: HandOverManifestCommand) =>
   givenState(w).when((s) =>
@@ -69,14 +78,8 @@ describe('hand over (多式联运): the carrier in transit passes the manifest t
         type: 'ManifestHandedOver',
         schemaVersion: 2,
         data: {
-          manifestNo: manifestNo(1),
-          shipperUscc: GENERATOR,
-          receiverUscc: RECEIVER,
-          fromCarrierUscc: CARRIER,
-          carrierUscc: CARRIER_2,
-          vehiclePlate: '浙B67890',
-          place: '宁波北仑港联运站',
-          leg: 2,
+          ...MANIFEST_1,
+          ...SECOND_LEG,
           traceCodes: [code],
           occurredAt: at('14:00'),
           late: false,
@@ -102,14 +105,8 @@ describe('hand over (多式联运): the carrier in transit passes the manifest t
 
   it('a stored version 1 reads as version 2 without a crew', () => {
     const v1 = {
-      manifestNo: manifestNo(1),
-      shipperUscc: GENERATOR,
-      receiverUscc: RECEIVER,
-      fromCarrierUscc: CARRIER,
-      carrierUscc: CARRIER_2,
-      vehiclePlate: '浙B67890',
-      place: '宁波北仑港联运站',
-      leg: 2,
+      ...MANIFEST_1,
+      ...SECOND_LEG,
       traceCodes: ['A'],
       occurredAt: at('14:00'),
       late: false,
@@ -138,11 +135,7 @@ describe('hand over (多式联运): the carrier in transit passes the manifest t
             data: {
               traceCode: code,
               manifestNo: manifestNo(1),
-              fromCarrierUscc: CARRIER,
-              carrierUscc: CARRIER_2,
-              vehiclePlate: '浙B67890',
-              place: '宁波北仑港联运站',
-              leg: 2,
+              ...SECOND_LEG,
               massGrams: before.heldGrams,
               occurredAt: at('14:00'),
               late: false,
@@ -242,32 +235,20 @@ describe('hand over (多式联运): the carrier in transit passes the manifest t
   });
 
   it('given a cancelled manifest, when its carrier hands it over, then ManifestAlreadyCancelled', () => {
-    const { world: w } = issued();
-    const result = decideCancelManifest(cancelCommand(), { manifest: w.manifest(manifestNo(1)) });
-    const cancelled = w.applyManifest(result.manifest);
-    handing(cancelled, handOverCommand()).thenThrows(ManifestAlreadyCancelled);
+    handing(cancel(issued().world), handOverCommand()).thenThrows(ManifestAlreadyCancelled);
   });
 
-  it('when the carrier hands it over to itself, then HandoverToSelf (422, field nextCarrierUscc)', () => {
-    const { world: w } = inTransit();
-    handing(w, handOverCommand({ nextCarrierUscc: CARRIER })).thenThrows(HandoverToSelf, {
-      field: 'nextCarrierUscc',
-    });
-  });
-
-  it('when the next carrier is not registered, then PartyNotFound naming nextCarrierUscc', () => {
-    const { world: w } = inTransit();
-    handing(w, handOverCommand({ nextCarrierUscc: STRANGER })).thenThrows(PartyNotFound, {
-      field: 'nextCarrierUscc',
-    });
-  });
-
-  it('when the next carrier does not hold the carrier role, then CarrierRoleRequired naming nextCarrierUscc', () => {
-    const { world: w } = inTransit();
-    handing(w, handOverCommand({ nextCarrierUscc: RECEIVER })).thenThrows(CarrierRoleRequired, {
-      field: 'nextCarrierUscc',
-    });
-  });
+  it.each([
+    { who: 'the carrier itself', nextCarrierUscc: CARRIER, error: HandoverToSelf },
+    { who: 'not registered', nextCarrierUscc: STRANGER, error: PartyNotFound },
+    { who: 'not holding the carrier role', nextCarrierUscc: RECEIVER, error: CarrierRoleRequired },
+  ])(
+    'when the next carrier is $who, then $error.name naming nextCarrierUscc',
+    ({ nextCarrierUscc, error }) => {
+      const { world: w } = inTransit();
+      handing(w, handOverCommand({ nextCarrierUscc })).thenThrows(error, { field: 'nextCarrierUscc' });
+    },
+  );
 
   it('when the hand-over is dated before the pickup, or before the previous hand-over, then OccurredOutOfOrder', () => {
     const { world: w } = inTransit();

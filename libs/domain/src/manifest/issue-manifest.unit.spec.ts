@@ -21,9 +21,9 @@ import {
   ShipperIsReceiver,
 } from '../errors';
 import {
-  CARRIER,
   COLLECTOR,
   GENERATOR,
+  MANIFEST_1,
   OTHER_GENERATOR,
   RECEIVER,
   STRANGER,
@@ -44,6 +44,7 @@ import {
   timed,
   World,
   issueState,
+  twoBatches,
 } from '../testing';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { decideIssueManifest, type IssueManifestCommand } from './issue-manifest.decide';
@@ -51,23 +52,22 @@ import { decideIssueManifest, type IssueManifestCommand } from './issue-manifest
 const issueIn = (world: World, command: IssueManifestCommand) =>
   givenState(world).when((w) => decideIssueManifest(command, issueState(w, command), DEFAULT_OPTIONS));
 
-function twoBatches(): { world: World; a: string; b: string } {
-  const g1 = generate(baseWorld(), { randomPart: randomPart(1), massGrams: 400_000 });
-  const g2 = generate(g1.world, {
-    randomPart: randomPart(2),
-    category: 'construction',
-    subtype: 'muck',
-    wasteCode: undefined,
-    massGrams: 30_000_000,
-  });
-  return { world: g2.world, a: g1.traceCode, b: g2.traceCode };
+/** GENERATOR's batches `a`, 400 kg of hazardous waste (900-249-08), and `b`, 30 t of construction muck. */
+const hazardousAndMuck = () =>
+  twoBatches(
+    { massGrams: 400_000 },
+    { category: 'construction', subtype: 'muck', wasteCode: undefined, massGrams: 30_000_000 },
+  );
+/** hazardousAndMuck and a third batch, 250 kg of 900-214-08 (random part 3). */
+function withAThirdBatch(): { world: World; a: string; c: string } {
+  const { world, a } = hazardousAndMuck();
+  const g3 = generate(world, { randomPart: randomPart(3), massGrams: 250_000, wasteCode: '900-214-08' });
+  return { world: g3.world, a, c: g3.traceCode };
 }
 
 describe('issue manifest (转移联单)', () => {
   it('given batches held by the shipper, when it issues, then ManifestIssued (lines sorted) and BatchConsigned on each batch', () => {
-    const { world: w1, a } = twoBatches();
-    const g3 = generate(w1, { randomPart: randomPart(3), massGrams: 250_000, wasteCode: '900-214-08' });
-    const [world, c] = [g3.world, g3.traceCode];
+    const { world, a, c } = withAThirdBatch();
     const [first, second] = [a, c].sort();
     const line = (code: string) =>
       code === a
@@ -80,10 +80,7 @@ describe('issue manifest (转移联单)', () => {
           type: 'ManifestIssued',
           schemaVersion: 4,
           data: {
-            manifestNo: manifestNo(1),
-            shipperUscc: GENERATOR,
-            carrierUscc: CARRIER,
-            receiverUscc: RECEIVER,
+            ...MANIFEST_1,
             plannedAt: at('13:00'),
             lines: [line(first), line(second)],
             totalGrams: 650_000,
@@ -101,10 +98,7 @@ describe('issue manifest (转移联单)', () => {
             schemaVersion: 1 as const,
             data: {
               traceCode: code,
-              manifestNo: manifestNo(1),
-              shipperUscc: GENERATOR,
-              carrierUscc: CARRIER,
-              receiverUscc: RECEIVER,
+              ...MANIFEST_1,
               massGrams: line(code).massGrams,
               ...common,
             },
@@ -115,24 +109,18 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('given a batch held by the shipper, when it back-fills a paper manifest (纸质联单补录) weeks after, then ManifestIssued with paper: true and its real time', () => {
-    const { world: w1 } = twoBatches();
-    const g3 = generate(w1, { randomPart: randomPart(3), massGrams: 250_000, wasteCode: '900-214-08' });
+    const { world, c } = withAThirdBatch();
     const recordedAt = '2026-12-01T09:00:00+08:00';
-    const command = issueManifestCommand([{ traceCode: g3.traceCode }], { paper: true, recordedAt });
-    issueIn(g3.world, command).then({
+    const command = issueManifestCommand([{ traceCode: c }], { paper: true, recordedAt });
+    issueIn(world, command).then({
       manifest: [
         {
           type: 'ManifestIssued',
           schemaVersion: 4,
           data: {
-            manifestNo: manifestNo(1),
-            shipperUscc: GENERATOR,
-            carrierUscc: CARRIER,
-            receiverUscc: RECEIVER,
+            ...MANIFEST_1,
             plannedAt: at('13:00'),
-            lines: [
-              { traceCode: g3.traceCode, category: 'hazardous', wasteCode: '900-214-08', massGrams: 250_000 },
-            ],
+            lines: [{ traceCode: c, category: 'hazardous', wasteCode: '900-214-08', massGrams: 250_000 }],
             totalGrams: 250_000,
             hazardous: true,
             paper: true,
@@ -143,18 +131,15 @@ describe('issue manifest (转移联单)', () => {
       ],
       batches: [
         {
-          traceCode: g3.traceCode,
+          traceCode: c,
           isNew: false,
           events: [
             {
               type: 'BatchConsigned',
               schemaVersion: 1,
               data: {
-                traceCode: g3.traceCode,
-                manifestNo: manifestNo(1),
-                shipperUscc: GENERATOR,
-                carrierUscc: CARRIER,
-                receiverUscc: RECEIVER,
+                traceCode: c,
+                ...MANIFEST_1,
                 massGrams: 250_000,
                 occurredAt: at('11:00'),
                 late: true,
@@ -165,13 +150,13 @@ describe('issue manifest (转移联单)', () => {
       ],
     });
     issueIn(
-      g3.world,
-      issueManifestCommand([{ traceCode: g3.traceCode }], { paper: 'yes' as unknown as boolean }),
+      world,
+      issueManifestCommand([{ traceCode: c }], { paper: 'yes' as unknown as boolean }),
     ).thenThrows(InvalidValue, { field: 'paper' });
   });
 
   it('given a hazardous and a construction batch held by the shipper, when it issues one manifest of both, then ManifestMixesCategories (one manifest, one category)', () => {
-    const { world, a, b } = twoBatches();
+    const { world, a, b } = hazardousAndMuck();
     issueIn(world, issueManifestCommand([{ traceCode: b }, { traceCode: a }])).thenThrows(
       ManifestMixesCategories,
       { field: 'lines', categories: ['construction', 'hazardous'] },
@@ -184,7 +169,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('locks the batches: a consigned batch cannot go on another manifest (BatchOnOpenManifest) nor one in transit (BatchInTransit)', () => {
-    const { world, a } = twoBatches();
+    const { world, a } = hazardousAndMuck();
     const w = issue(world, issueManifestCommand([{ traceCode: a }]));
     issueIn(w, issueManifestCommand([{ traceCode: a }], { manifestNo: manifestNo(2) })).thenThrows(
       BatchOnOpenManifest,
@@ -196,7 +181,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('refuses a number already used (ManifestAlreadyExists)', () => {
-    const { world, a, b } = twoBatches();
+    const { world, a, b } = hazardousAndMuck();
     issueIn(
       issue(world, issueManifestCommand([{ traceCode: a }])),
       issueManifestCommand([{ traceCode: b }]),
@@ -204,7 +189,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('refuses lines the shipper does not hold (NotCustodian), unknown ones alike (NotCustodian naming the line), empty (BatchDepleted)', () => {
-    const { world, a } = twoBatches();
+    const { world, a } = hazardousAndMuck();
     issueIn(world, issueManifestCommand([{ traceCode: a }], { actorUscc: OTHER_GENERATOR })).thenThrows(
       NotCustodian,
     );
@@ -219,7 +204,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('ships whole batches only (ManifestLineMassMismatch) and refuses duplicate or no lines', () => {
-    const { world, a } = twoBatches();
+    const { world, a } = hazardousAndMuck();
     issueIn(world, issueManifestCommand([{ traceCode: a, massGrams: 300_000 }])).thenThrows(
       ManifestLineMassMismatch,
       { heldGrams: 400_000 },
@@ -231,7 +216,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('requires the carrier role of the carrier (CarrierRoleRequired), for every category', () => {
-    const { world, b } = twoBatches();
+    const { world, b } = hazardousAndMuck();
     issueIn(world, issueManifestCommand([{ traceCode: b }], { carrierUscc: OTHER_GENERATOR })).thenThrows(
       CarrierRoleRequired,
     );
@@ -242,7 +227,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('requires a receiver or collector (ReceiverRoleRequired) other than the shipper (ShipperIsReceiver), registered (PartyNotFound)', () => {
-    const { world, b } = twoBatches();
+    const { world, b } = hazardousAndMuck();
     issueIn(world, issueManifestCommand([{ traceCode: b }], { receiverUscc: OTHER_GENERATOR })).thenThrows(
       ReceiverRoleRequired,
     );
@@ -260,7 +245,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('checks who may act before what the manifest may be: a party holding none of the batches is NotCustodian (403), even naming itself as receiver', () => {
-    const { world, b } = twoBatches();
+    const { world, b } = hazardousAndMuck();
     issueIn(
       world,
       issueManifestCommand([{ traceCode: b }], { actorUscc: RECEIVER, receiverUscc: RECEIVER }),
@@ -272,7 +257,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it("for hazardous waste requires the receiver's permit valid at that time and covering the code", () => {
-    const { world, a, b } = twoBatches();
+    const { world, a, b } = hazardousAndMuck();
     const noPermit = world.apply(aRegisteredReceiver({ uscc: STRANGER, permit: false }));
     issueIn(noPermit, issueManifestCommand([{ traceCode: a }], { receiverUscc: STRANGER })).thenThrows(
       NoPermit,
@@ -296,7 +281,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('given the receiver’s permit revoked at 11:00:01, when a manifest dated 11:00 is recorded at 11:00:03, then it is issued only as a late entry naming the lapse (permits judged twice)', () => {
-    const { world, a } = twoBatches();
+    const { world, a } = hazardousAndMuck();
     const revoke = revokePermitCommand({ occurredAt: at('11:00:01'), recordedAt: at('11:00:01') });
     const revoked = world.apply(decideRevokePermit(revoke, world.party(RECEIVER)));
     const result = issueIn(
@@ -311,7 +296,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('refuses a number not allocated in the shipper city (ManifestNumberMismatch) or malformed (InvalidManifestNumber)', () => {
-    const { world, a } = twoBatches();
+    const { world, a } = hazardousAndMuck();
     issueIn(world, issueManifestCommand([{ traceCode: a }], { manifestNo: '20253302000001' })).thenThrows(
       ManifestNumberMismatch,
     );
@@ -321,7 +306,7 @@ describe('issue manifest (转移联单)', () => {
   });
 
   it('refuses an issue dated before the shipper held the batch (OccurredOutOfOrder) and a malformed plannedAt', () => {
-    const { world, a } = twoBatches();
+    const { world, a } = hazardousAndMuck();
     issueIn(world, issueManifestCommand([{ traceCode: a }], timed('08:30'))).thenThrows(OccurredOutOfOrder);
     issueIn(world, issueManifestCommand([{ traceCode: a }], { plannedAt: 'tomorrow' })).thenThrows(
       InvalidTimestamp,

@@ -16,19 +16,20 @@ import { decodeEvent } from '../events/decode-event';
 import {
   CARRIER,
   GENERATOR,
+  MANIFEST_1,
   RECEIVER,
   at,
   baseWorld,
+  cancel,
   cancelCommand,
   generate,
   givenState,
-  issue,
-  issueManifestCommand,
   manifestNo,
   pickUp,
   pickUpCommand,
   randomPart,
   timed,
+  twoBatchesIssued,
   type World,
   oneBatchIssued,
 } from '../testing';
@@ -37,7 +38,7 @@ import { decidePickUpManifest, type PickUpManifestCommand } from './pick-up-mani
 
 const pick = (world: World, command: PickUpManifestCommand) =>
   givenState(world).when((w) => decidePickUpManifest(command, w.manifest(command.manifestNo)));
-const cancel = (world: World, command = cancelCommand()) =>
+const cancelling = (world: World, command = cancelCommand()) =>
   givenState(world).when((w) => decideCancelManifest(command, { manifest: w.manifest(command.manifestNo) }));
 
 describe('pick up', () => {
@@ -48,10 +49,7 @@ describe('pick up', () => {
         type: 'ManifestPickedUp',
         schemaVersion: 3,
         data: {
-          manifestNo: manifestNo(1),
-          shipperUscc: GENERATOR,
-          carrierUscc: CARRIER,
-          receiverUscc: RECEIVER,
+          ...MANIFEST_1,
           vehiclePlate: '浙A12345',
           weighedGrams: 1_003_000,
           shippedGrams: 1_000_000,
@@ -73,10 +71,7 @@ describe('pick up', () => {
   it('one vehicle, one trip: refuses a second pickup (ManifestAlreadyPickedUp) and a cancelled manifest (ManifestAlreadyCancelled)', () => {
     const { world } = oneBatchIssued();
     pick(pickUp(world, pickUpCommand()), pickUpCommand(timed('13:30'))).thenThrows(ManifestAlreadyPickedUp);
-    const cancelled = world.applyManifest(
-      decideCancelManifest(cancelCommand(), { manifest: world.manifest(manifestNo(1)) }).manifest,
-    );
-    pick(cancelled, pickUpCommand()).thenThrows(ManifestAlreadyCancelled);
+    pick(cancel(world), pickUpCommand()).thenThrows(ManifestAlreadyCancelled);
   });
 
   it('refuses an unknown manifest, a bad plate, a weighed mass of zero, a pickup before the issue', () => {
@@ -90,15 +85,7 @@ describe('pick up', () => {
 
 describe('weighing at both ends: the pickup (DESIGN §2)', () => {
   /** Two HW08 batches of 20 kg and 30 kg on one manifest. */
-  function twoLines(): { world: World; a: string; b: string } {
-    const g1 = generate(baseWorld(), { randomPart: randomPart(1), massGrams: 20_000 });
-    const g2 = generate(g1.world, { randomPart: randomPart(2), massGrams: 30_000 });
-    const world = issue(
-      g2.world,
-      issueManifestCommand([{ traceCode: g1.traceCode }, { traceCode: g2.traceCode }]),
-    );
-    return { world, a: g1.traceCode, b: g2.traceCode };
-  }
+  const twoLines = () => twoBatchesIssued({ massGrams: 20_000 }, { massGrams: 30_000 });
   const picked = (world: World, command: PickUpManifestCommand, tolerance?: number) => {
     const [event] = givenState(world)
       .when((w) =>
@@ -162,14 +149,10 @@ describe('weighing at both ends: the pickup (DESIGN §2)', () => {
   it('refuses a weighed line not on the manifest, a line weighed twice, a load that is not the sum of its weighed lines', () => {
     const { world, a, b } = twoLines();
     const stranger = generate(baseWorld(), { randomPart: randomPart(7) }).traceCode;
-    givenState(world)
-      .when((w) =>
-        decidePickUpManifest(
-          pickUpCommand({ lines: [{ traceCode: stranger, weighedGrams: 1 }] }),
-          w.manifest(manifestNo(1)),
-        ),
-      )
-      .thenThrows(WeighedLineNotOnManifest, { field: 'lines[0].traceCode' });
+    pick(world, pickUpCommand({ lines: [{ traceCode: stranger, weighedGrams: 1 }] })).thenThrows(
+      WeighedLineNotOnManifest,
+      { field: 'lines[0].traceCode' },
+    );
     pick(
       world,
       pickUpCommand({
@@ -196,10 +179,7 @@ describe('weighing at both ends: the pickup (DESIGN §2)', () => {
 describe('ManifestPickedUp version 1, as stored before the weighing was judged', () => {
   it('reads as version 3: every line unweighed, the total weighing judged against the default tolerance', () => {
     const v1 = {
-      manifestNo: manifestNo(1),
-      shipperUscc: GENERATOR,
-      carrierUscc: CARRIER,
-      receiverUscc: RECEIVER,
+      ...MANIFEST_1,
       vehiclePlate: '浙A12345',
       weighedGrams: 27_000,
       shippedGrams: 20_000,
@@ -270,10 +250,7 @@ describe('the people and the vehicle at pickup (ManifestPickedUp v3, issue 14)',
 
   it('a stored version 2 reads as version 3 without people: nothing to show, nothing invented', () => {
     const v2 = {
-      manifestNo: manifestNo(1),
-      shipperUscc: GENERATOR,
-      carrierUscc: CARRIER,
-      receiverUscc: RECEIVER,
+      ...MANIFEST_1,
       vehiclePlate: '浙A12345',
       shippedGrams: 20_000,
       traceCodes: ['A'],
@@ -295,7 +272,7 @@ describe('cancel', () => {
   it('given an issued manifest, when its shipper cancels before pickup, then ManifestCancelled and every batch released', () => {
     const { world, code } = oneBatchIssued();
     const common = { occurredAt: at('12:00'), late: false };
-    const result = cancel(world).then({
+    const result = cancelling(world).then({
       manifest: [
         {
           type: 'ManifestCancelled',
@@ -330,11 +307,12 @@ describe('cancel', () => {
 
   it('only before pickup (ManifestAlreadyPickedUp), once (ManifestAlreadyCancelled), by the shipper (NotManifestShipper), with a reason', () => {
     const { world } = oneBatchIssued();
-    cancel(pickUp(world, pickUpCommand()), cancelCommand(timed('14:00'))).thenThrows(ManifestAlreadyPickedUp);
-    const r = decideCancelManifest(cancelCommand(), { manifest: world.manifest(manifestNo(1)) });
-    cancel(world.apply(r.manifest), cancelCommand(timed('12:30'))).thenThrows(ManifestAlreadyCancelled);
-    cancel(world, cancelCommand({ actorUscc: CARRIER })).thenThrows(NotManifestShipper);
-    cancel(world, cancelCommand({ reason: '' })).thenThrows(InvalidText, { field: 'reason' });
-    cancel(world, cancelCommand({ manifestNo: manifestNo(5) })).thenThrows(ManifestNotFound);
+    cancelling(pickUp(world, pickUpCommand()), cancelCommand(timed('14:00'))).thenThrows(
+      ManifestAlreadyPickedUp,
+    );
+    cancelling(cancel(world), cancelCommand(timed('12:30'))).thenThrows(ManifestAlreadyCancelled);
+    cancelling(world, cancelCommand({ actorUscc: CARRIER })).thenThrows(NotManifestShipper);
+    cancelling(world, cancelCommand({ reason: '' })).thenThrows(InvalidText, { field: 'reason' });
+    cancelling(world, cancelCommand({ manifestNo: manifestNo(5) })).thenThrows(ManifestNotFound);
   });
 });

@@ -15,42 +15,38 @@ import {
 } from '../errors';
 import {
   CARRIER,
-  GENERATOR,
+  MANIFEST_1,
   RECEIVER,
   at,
-  baseWorld,
-  cancelCommand,
-  generate,
+  cancel,
   givenState,
-  issue,
-  issueManifestCommand,
   manifestNo,
   pickUp,
   pickUpCommand,
-  randomPart,
   receive,
   receiveCommand,
   revokePermitCommand,
   timed,
+  twoBatchesIssued,
   type World,
   oneBatchIssued,
 } from '../testing';
 import { decodeEvent } from '../events/decode-event';
 import { childTraceCode } from '../values/trace-code';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
-import { decideCancelManifest } from './cancel-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from './receive-manifest.decide';
 
-/** Two hazardous HW08 batches on one manifest (a manifest carries one category), picked up. */
-function pickedUp(): { world: World; a: string; b: string } {
-  const g1 = generate(baseWorld(), { randomPart: randomPart(1) });
-  const g2 = generate(g1.world, {
-    randomPart: randomPart(2),
-    wasteCode: '900-214-08',
-    massGrams: 2_000_000,
-  });
-  const w = issue(g2.world, issueManifestCommand([{ traceCode: g1.traceCode }, { traceCode: g2.traceCode }]));
-  return { world: pickUp(w, pickUpCommand()), a: g1.traceCode, b: g2.traceCode };
+/**
+ * Two hazardous HW08 batches on one manifest (a manifest carries one category), picked up: `a` of 1000 kg,
+ * `b` of 2000 kg; `inFull`, the receipt lines accepting both whole.
+ */
+function pickedUp() {
+  const { world, a, b } = twoBatchesIssued({}, { wasteCode: '900-214-08', massGrams: 2_000_000 });
+  const inFull = [
+    { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
+    { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+  ];
+  return { world: pickUp(world, pickUpCommand()), a, b, inFull };
 }
 const receiveIn = (world: World, command: ReceiveManifestCommand, tolerance?: number) =>
   givenState(world).when((w) =>
@@ -142,10 +138,7 @@ describe('receive', () => {
         type: 'ManifestReceived',
         schemaVersion: 5,
         data: {
-          manifestNo: manifestNo(1),
-          shipperUscc: GENERATOR,
-          carrierUscc: CARRIER,
-          receiverUscc: RECEIVER,
+          ...MANIFEST_1,
           lines: [a, b].sort().map((c) => lines[c]),
           tolerance: 0.05,
           occurredAt: at('15:00'),
@@ -188,10 +181,7 @@ describe('receive', () => {
       discrepancy: receivedGrams === 0,
     });
     const v1 = {
-      manifestNo: manifestNo(1),
-      shipperUscc: GENERATOR,
-      carrierUscc: CARRIER,
-      receiverUscc: RECEIVER,
+      ...MANIFEST_1,
       lines: [line('A', 0), line('B', 1_000)],
       tolerance: 0.05,
       occurredAt: at('15:00'),
@@ -206,11 +196,7 @@ describe('receive', () => {
   });
 
   it('given a handler, when the receiver records the receipt, then ManifestReceived v5 names them by reference only; a name is refused', () => {
-    const { world, a, b } = pickedUp();
-    const lines = [
-      { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
-      { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
-    ];
+    const { world, inFull: lines } = pickedUp();
     const handlerPersonId = `p-${'b'.repeat(32)}`;
     const [event] = receiveIn(world, receiveCommand(lines, { handlerPersonId })).result();
     expect(event).toMatchObject({ type: 'ManifestReceived', schemaVersion: 5, data: { handlerPersonId } });
@@ -225,10 +211,7 @@ describe('receive', () => {
     'reads a stored version %i receipt as version 5 unchanged, without a handler',
     (version) => {
       const v = {
-        manifestNo: manifestNo(1),
-        shipperUscc: GENERATOR,
-        carrierUscc: CARRIER,
-        receiverUscc: RECEIVER,
+        ...MANIFEST_1,
         lines: [
           {
             traceCode: 'A',
@@ -338,37 +321,25 @@ describe('receive', () => {
   });
 
   it('only once, after pickup, not after cancellation', () => {
-    const { world, a, b } = pickedUp();
-    const full = receiveCommand([
-      { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
-      { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
-    ]);
+    const { world, inFull } = pickedUp();
+    const full = receiveCommand(inFull);
     receiveIn(receive(world, full), receiveCommand(full.lines, timed('16:00'))).thenThrows(
       ManifestAlreadyReceived,
     );
     const { world: onlyIssued, code } = oneBatchIssued();
     const line = [{ traceCode: code, receivedGrams: 1, acceptedGrams: 1 }];
     receiveIn(onlyIssued, receiveCommand(line)).thenThrows(ManifestNotPickedUp);
-    const cancelled = onlyIssued.apply(
-      decideCancelManifest(cancelCommand(), { manifest: onlyIssued.manifest(manifestNo(1)) }).manifest,
-    );
-    receiveIn(cancelled, receiveCommand(line)).thenThrows(ManifestAlreadyCancelled);
+    receiveIn(cancel(onlyIssued), receiveCommand(line)).thenThrows(ManifestAlreadyCancelled);
     receiveIn(world, receiveCommand(full.lines, timed('12:59'))).thenThrows(OccurredOutOfOrder);
   });
 
   it('given the receiver’s permit revoked at 15:00:01, when a receipt dated 15:00 is recorded at 15:00:03, then it is accepted only as a late entry naming the lapse (permits judged twice)', () => {
-    const { world, a, b } = pickedUp();
+    const { world, inFull } = pickedUp();
     const revoke = revokePermitCommand({ occurredAt: at('15:00:01'), recordedAt: at('15:00:01') });
     const revoked = world.apply(decideRevokePermit(revoke, world.party(RECEIVER)));
     const [e] = receiveIn(
       revoked,
-      receiveCommand(
-        [
-          { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
-          { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
-        ],
-        { occurredAt: at('15:00'), recordedAt: at('15:00:03') },
-      ),
+      receiveCommand(inFull, { occurredAt: at('15:00'), recordedAt: at('15:00:03') }),
     ).result();
     if (e.type !== 'ManifestReceived') throw new Error(e.type);
     expect(e.data.late).toBe(true);
@@ -380,17 +351,11 @@ describe('receive', () => {
   });
 
   it("checks the receiver's permit again at receipt, for the accepted hazardous mass (PermitNotValid)", () => {
-    const { world, a, b } = pickedUp();
+    const { world, a, b, inFull } = pickedUp();
     const revoked = world.apply(
       decideRevokePermit(revokePermitCommand(timed('14:00')), world.party(RECEIVER)),
     );
-    receiveIn(
-      revoked,
-      receiveCommand([
-        { traceCode: a, receivedGrams: 1_000_000, acceptedGrams: 1_000_000 },
-        { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
-      ]),
-    ).thenThrows(PermitNotValid);
+    receiveIn(revoked, receiveCommand(inFull)).thenThrows(PermitNotValid);
     // rejecting everything needs no permit
     expect(() =>
       receiveIn(

@@ -88,6 +88,14 @@ export function manifestNo(serial: number, districtCode = XIHU, year = 2025): st
   return composeManifestNumber(year, districtCode, serial);
 }
 
+/** Manifest 1 as its events name it: its number and its parties (GENERATOR ships, CARRIER carries, RECEIVER receives). */
+export const MANIFEST_1 = {
+  manifestNo: manifestNo(1),
+  shipperUscc: GENERATOR,
+  carrierUscc: CARRIER,
+  receiverUscc: RECEIVER,
+} as const;
+
 let fixtureCatalogueCache: HwCatalogue | undefined;
 /** The fixture catalogue (a dozen rows of the 2021 edition). */
 export function fixtureCatalogue(): HwCatalogue {

@@ -2,7 +2,6 @@ import type { ExistingBatch } from '../batch/batch.state';
 import { decideConsolidateBatches } from '../batch/consolidate-batches.decide';
 import { decideSplitBatch } from '../batch/split-batch.decide';
 import { decideTreatWaste } from '../batch/treat-waste.decide';
-import { decideCancelManifest } from '../manifest/cancel-manifest.decide';
 import { cstYymmdd } from '../values/time';
 import { composeTraceCode } from '../values/trace-code';
 import {
@@ -16,7 +15,7 @@ import {
   randomPart,
   receiveCommand,
 } from './fixtures';
-import { DEFAULT_OPTIONS, issue, pickUp, receive } from './scenario';
+import { DEFAULT_OPTIONS, cancel, issue, pickUp, receive } from './scenario';
 import type { World } from './world';
 
 /**
@@ -115,12 +114,12 @@ export function issueAt(
 
 /** The shipper cancels manifest `no` (改期) five minutes after `now`. */
 export function cancelAt(world: World, b: ExistingBatch, no: string, now: number): World {
-  const cancelled = decideCancelManifest(
-    { manifestNo: no, actorUscc: b.custodianUscc, reason: '改期', ...timesAt(now + 300_000) },
-    { manifest: world.manifest(no) },
-    DEFAULT_OPTIONS,
-  );
-  return world.apply(cancelled.manifest).applyBatches(cancelled.batches);
+  return cancel(world, {
+    manifestNo: no,
+    actorUscc: b.custodianUscc,
+    reason: '改期',
+    ...timesAt(now + 300_000),
+  });
 }
 
 /** The carrier picks manifest `no` up ten minutes after `now`. */

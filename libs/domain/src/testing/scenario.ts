@@ -6,6 +6,7 @@ import {
   type IssueManifestState,
 } from '../manifest/issue-manifest.decide';
 import { decidePickUpManifest, type PickUpManifestCommand } from '../manifest/pick-up-manifest.decide';
+import { decideCancelManifest, type CancelManifestCommand } from '../manifest/cancel-manifest.decide';
 import { decideHandOverManifest, type HandOverManifestCommand } from '../manifest/hand-over-manifest.decide';
 import { decideReceiveManifest, type ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
 import { decidePermitCapacity } from '../party/permit-capacity';
@@ -21,10 +22,12 @@ import {
   aRegisteredCollector,
   aRegisteredGenerator,
   aRegisteredReceiver,
+  cancelCommand,
   fixtureEditions,
   generateWasteCommand,
   issueManifestCommand,
   pickUpCommand,
+  randomPart,
   receiveCommand,
 } from './fixtures';
 import { World } from './world';
@@ -67,6 +70,29 @@ export function oneBatchIssued(
   return { world: issue(g.world, issueManifestCommand([{ traceCode: g.traceCode }])), code: g.traceCode };
 }
 
+/**
+ * Two batches of GENERATOR in `world` (default the base world): `a` (random part 1) and `b` (random part 2),
+ * generateWasteCommand's defaults overridden by `first` and `second`.
+ */
+export function twoBatches(
+  first: Partial<GenerateWasteCommand> = {},
+  second: Partial<GenerateWasteCommand> = {},
+  world: World = baseWorld(),
+): { world: World; a: string; b: string } {
+  const g1 = generate(world, { randomPart: randomPart(1), ...first });
+  const g2 = generate(g1.world, { randomPart: randomPart(2), ...second });
+  return { world: g2.world, a: g1.traceCode, b: g2.traceCode };
+}
+
+/** twoBatches on manifest 1 from GENERATOR to RECEIVER, issued at 11:00. */
+export function twoBatchesIssued(
+  first: Partial<GenerateWasteCommand> = {},
+  second: Partial<GenerateWasteCommand> = {},
+): { world: World; a: string; b: string } {
+  const { world, a, b } = twoBatches(first, second);
+  return { world: issue(world, issueManifestCommand([{ traceCode: a }, { traceCode: b }])), a, b };
+}
+
 /** oneBatchIssued, picked up by CARRIER at 13:00 with 浙A12345: in transit. */
 export function oneBatchInTransit(world: World = baseWorld()): { world: World; code: string } {
   const { world: w, code } = oneBatchIssued(world);
@@ -89,6 +115,16 @@ export function issueState(world: World, command: IssueManifestCommand): IssueMa
 
 export function issue(world: World, command: IssueManifestCommand): World {
   const result = decideIssueManifest(command, issueState(world, command), DEFAULT_OPTIONS);
+  return world.apply(result.manifest).applyBatches(result.batches);
+}
+
+/** The shipper cancels the manifest (by default manifest 1 at 12:00, 车辆故障), and its batches are released. */
+export function cancel(world: World, command: CancelManifestCommand = cancelCommand()): World {
+  const result = decideCancelManifest(
+    command,
+    { manifest: world.manifest(command.manifestNo) },
+    DEFAULT_OPTIONS,
+  );
   return world.apply(result.manifest).applyBatches(result.batches);
 }
 
