@@ -2,26 +2,12 @@ import { OutsideJurisdiction, PartyNotFound } from '../errors';
 import {
   RECEIVER,
   aRegisteredReceiver,
-  deciderSpec,
-  fixtureEditions,
+  partyDeciders,
   grantPermitCommand,
   revokePermitCommand,
 } from '../testing';
-import { decideGrantPermit, type GrantPermitCommand } from './grant-permit.decide';
-import { evolveParty, initialPartyState, type PartyState } from './party.state';
-import type { PartyEvent } from './party.events';
-import { decideRevokePermit, type RevokePermitCommand } from './revoke-permit.decide';
 
-const grant = deciderSpec<GrantPermitCommand, PartyState, PartyEvent, PartyEvent[]>({
-  decide: (c, s) => decideGrantPermit(c, s, { catalogues: fixtureEditions() }),
-  evolve: evolveParty,
-  initialState: initialPartyState,
-});
-const revoke = deciderSpec<RevokePermitCommand, PartyState, PartyEvent, PartyEvent[]>({
-  decide: decideRevokePermit,
-  evolve: evolveParty,
-  initialState: initialPartyState,
-});
+const { grantPermit: grant, revokePermit: revoke } = partyDeciders;
 
 /** The receiver of the fixtures is in Xiaoshan (330109). */
 const hangzhouEnvironment = { districts: ['3301'], categories: ['hazardous', 'industrial'] };

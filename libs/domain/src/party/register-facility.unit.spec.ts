@@ -6,7 +6,7 @@ import {
   PartyNotFound,
 } from '../errors';
 import {
-  deciderSpec,
+  partyDeciders,
   GENERATOR,
   HANGZHOU_REGULATOR,
   aGeneratorWithFacility,
@@ -16,15 +16,9 @@ import {
   registerFacilityCommand,
 } from '../testing';
 import { partyStream } from '../streams';
-import { evolveParty, initialPartyState, type PartyState } from './party.state';
-import type { PartyEvent } from './party.events';
-import { decideRegisterFacility, type RegisterFacilityCommand } from './register-facility.decide';
+import { evolveParty, initialPartyState } from './party.state';
 
-const register = deciderSpec<RegisterFacilityCommand, PartyState, PartyEvent, PartyEvent[]>({
-  decide: decideRegisterFacility,
-  evolve: evolveParty,
-  initialState: initialPartyState,
-});
+const { registerFacility: register } = partyDeciders;
 
 describe('own treatment facility (自行利用/处置设施备案, DESIGN §2 "Who may treat")', () => {
   it('given a generator in Xihu, when the Hangzhou regulator registers its facility, then FacilityRegistered with the operations in canonical order', () => {

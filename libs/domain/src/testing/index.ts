@@ -6,3 +6,4 @@ export { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixt
 export * from '../catalogue/testing/hw-fixture-next';
 export * from './scenario';
 export * from './movements';
+export * from './party-deciders';

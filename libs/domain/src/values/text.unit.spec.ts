@@ -1,9 +1,6 @@
 import { InvalidText } from '../errors';
-import { decideRegisterParty, type RegisterPartyCommand } from '../party/register-party.decide';
-import { evolveParty, initialPartyState, type PartyState } from '../party/party.state';
-import type { PartyEvent } from '../party/party.events';
 import {
-  deciderSpec,
+  partyDeciders,
   generateWasteCommand,
   givenState,
   partyOf,
@@ -13,11 +10,7 @@ import {
 import { decideGenerateWaste } from '../batch/generate-waste.decide';
 import { parseOptionalText, parseText, textProblem, TEXT_BOUNDS } from './text';
 
-const register = deciderSpec<RegisterPartyCommand, PartyState, PartyEvent, PartyEvent[]>({
-  decide: decideRegisterParty,
-  evolve: evolveParty,
-  initialState: initialPartyState,
-});
+const { register } = partyDeciders;
 
 describe('free text (DESIGN §2 "Text is text")', () => {
   it.each([
