@@ -1,7 +1,8 @@
-import { alertStream, decideAcknowledgeAlert, parseAlertId } from '@wasteflow/domain';
+import { decideAcknowledgeAlert, parseAlertId } from '@wasteflow/domain';
 import type { AlertFactsReader } from '../alert-facts/alert-facts.port';
-import { alertModel } from '../streams/stream-models';
-import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
+import { alertAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { actorUsccOf, timesOf } from '../use-case/plan-helpers';
 import type { UseCase } from '../use-case/use-case';
 
 export interface AcknowledgeAlertInput {
@@ -29,29 +30,32 @@ export function acknowledgeAlert(
     async plan(input, context, unitOfWork) {
       const actorUscc = actorUsccOf(context.principal);
       const alertId = parseAlertId(input.alertId);
-      const lifecycle = await unitOfWork.load(alertStream(alertId), alertModel);
-      const events = decideAcknowledgeAlert(
-        {
-          alertId,
-          actorUscc,
-          note: input.note,
-          alert: await facts.factsOf(alertId, new Date(context.recordedAt)),
-          occurredAt: context.recordedAt,
-          recordedAt: context.recordedAt,
-        },
-        lifecycle.state,
-        context.options,
+      const acknowledged = await decideOnStream(
+        unitOfWork,
+        alertAggregate(alertId),
+        'AlertAcknowledged',
+        async (lifecycle) =>
+          decideAcknowledgeAlert(
+            {
+              alertId,
+              actorUscc,
+              note: input.note,
+              alert: await facts.factsOf(alertId, new Date(context.recordedAt)),
+              ...timesOf(context),
+            },
+            lifecycle,
+            context.options,
+          ),
       );
-      const [acknowledged] = events;
-      if (acknowledged.type !== 'AlertAcknowledged') throw new Error('unexpected decision');
+      const { data } = acknowledged.event;
       return {
-        writes: [writeOf(alertStream(alertId), events)],
+        writes: [acknowledged.write],
         result: {
           alertId,
           state: 'acknowledged',
-          acknowledgedBy: acknowledged.data.actorUscc,
-          role: acknowledged.data.role,
-          acknowledgedAt: acknowledged.data.occurredAt,
+          acknowledgedBy: data.actorUscc,
+          role: data.role,
+          acknowledgedAt: data.occurredAt,
         },
       };
     },

@@ -1,7 +1,7 @@
-import { batchStream, decideApproveMassCorrection } from '@wasteflow/domain';
-import { kg, writeOf } from '../use-case/plan-helpers';
+import { decideApproveMassCorrection } from '@wasteflow/domain';
+import { kg } from '../use-case/plan-helpers';
 import { optional, type UseCase } from '../use-case/use-case';
-import { correctionDeciderOf, loadForDecision } from './correction-decider';
+import { decideOnCorrectionRequest } from './correction-decider';
 
 export interface ApproveMassCorrectionInput {
   /** Path parameters. */
@@ -28,36 +28,27 @@ export const approveMassCorrection: UseCase<ApproveMassCorrectionInput, ApproveM
   action: 'approve mass corrections',
   allowed: ['party', 'regulator'],
   async plan(input, context, unitOfWork) {
-    const decider = correctionDeciderOf(context.principal);
-    const { traceCode, batch, custodianDistrictCode } = await loadForDecision(
-      unitOfWork,
-      input.traceCode,
-      decider,
-    );
     const note = optional(input.note);
-    const events = decideApproveMassCorrection(
-      {
-        traceCode,
-        requestId: input.requestId,
-        decider,
-        ...(custodianDistrictCode === undefined ? {} : { custodianDistrictCode }),
-        ...(note === undefined ? {} : { note }),
-        occurredAt: context.recordedAt,
-        recordedAt: context.recordedAt,
-      },
-      batch,
-      context.options,
+    const corrected = await decideOnCorrectionRequest(
+      unitOfWork,
+      context,
+      input,
+      'MassCorrected',
+      (request, batch) =>
+        decideApproveMassCorrection(
+          { ...request, ...(note === undefined ? {} : { note }) },
+          batch,
+          context.options,
+        ),
     );
-    const corrected = events.find((e) => e.type === 'MassCorrected');
-    if (corrected?.type !== 'MassCorrected') throw new Error('unexpected decision');
     return {
-      writes: [writeOf(batchStream(traceCode), events)],
+      writes: [corrected.write],
       result: {
-        traceCode,
+        traceCode: corrected.traceCode,
         requestId: input.requestId,
         status: 'approved',
-        deltaKg: kg(corrected.data.deltaGrams),
-        massKgAfter: kg(corrected.data.massGramsAfter),
+        deltaKg: kg(corrected.event.data.deltaGrams),
+        massKgAfter: kg(corrected.event.data.massGramsAfter),
       },
     };
   },

@@ -1,8 +1,9 @@
-import { decideCancelManifest, manifestStream, parseManifestNumber } from '@wasteflow/domain';
-import { custodyWrites } from '../manifest-custody/custody-step';
-import { manifestModel } from '../streams/stream-models';
-import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
-import { optional, type UseCase } from '../use-case/use-case';
+import { decideCancelManifest, parseManifestNumber } from '@wasteflow/domain';
+import { withCustody } from '../manifest-custody/custody-step';
+import { manifestAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { actorUsccOf, timesOf } from '../use-case/plan-helpers';
+import type { UseCase } from '../use-case/use-case';
 
 export interface CancelManifestInput {
   /** Path parameter. */
@@ -25,26 +26,23 @@ export const cancelManifest: UseCase<CancelManifestInput, CancelManifestResult> 
   async plan(input, context, unitOfWork) {
     const actorUscc = actorUsccOf(context.principal);
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
-    const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
-    const decision = decideCancelManifest(
-      {
-        actorUscc,
-        manifestNo,
-        reason: input.reason,
-        occurredAt: optional(input.occurredAt) ?? context.recordedAt,
-        recordedAt: context.recordedAt,
-      },
-      { manifest: manifest.state },
-      context.options,
+    const cancelled = await decideOnStream(
+      unitOfWork,
+      manifestAggregate(manifestNo),
+      'ManifestCancelled',
+      (manifest) =>
+        decideCancelManifest(
+          { actorUscc, manifestNo, reason: input.reason, ...timesOf(context, input.occurredAt) },
+          { manifest },
+          context.options,
+        ).manifest,
     );
-    const [cancelled] = decision.manifest;
-    if (cancelled.type !== 'ManifestCancelled') throw new Error('unexpected decision');
     // The batch side through the same step as the process manager: BatchConsignmentReleased on each batch
     // still consigned on this manifest (every one, unless a non-atomic store lost part of the issue).
-    const custody = await custodyWrites(unitOfWork, cancelled);
+    const { writes, streams } = await withCustody(unitOfWork, cancelled);
     return {
-      writes: [writeOf(manifestStream(manifestNo), decision.manifest), ...custody.writes],
-      result: { manifestNo, status: 'cancelled', released: custody.streams.map((s) => s.traceCode) },
+      writes,
+      result: { manifestNo, status: 'cancelled', released: streams.map((s) => s.traceCode) },
     };
   },
 };

@@ -1,7 +1,9 @@
-import { alertStream, decideCloseAlert, parseAlertId } from '@wasteflow/domain';
+import { decideCloseAlert, parseAlertId } from '@wasteflow/domain';
 import type { AlertFactsReader } from '../alert-facts/alert-facts.port';
-import { alertModel } from '../streams/stream-models';
-import { writeOf } from '../use-case/plan-helpers';
+import { alertAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { timesOf } from '../use-case/plan-helpers';
+import { regulatorOf } from '../use-case/regulator';
 import type { UseCase } from '../use-case/use-case';
 
 export interface CloseAlertInput {
@@ -24,36 +26,29 @@ export function closeAlert(facts: AlertFactsReader): UseCase<CloseAlertInput, Cl
     action: 'close alerts',
     allowed: ['regulator'],
     async plan(input, context, unitOfWork) {
-      const principal = context.principal;
-      if (principal.kind !== 'regulator') throw new Error(`a ${principal.kind} token reached close-alert`);
+      const regulator = regulatorOf(context.principal);
       const alertId = parseAlertId(input.alertId);
-      const lifecycle = await unitOfWork.load(alertStream(alertId), alertModel);
-      const events = decideCloseAlert(
-        {
-          alertId,
-          regulator: {
-            tokenId: principal.tokenId,
-            districts: principal.districts,
-            categories: principal.categories,
-          },
-          finding: input.finding,
-          alert: await facts.factsOf(alertId, new Date(context.recordedAt)),
-          occurredAt: context.recordedAt,
-          recordedAt: context.recordedAt,
-        },
-        lifecycle.state,
-        context.options,
+      const closed = await decideOnStream(
+        unitOfWork,
+        alertAggregate(alertId),
+        'AlertClosed',
+        async (lifecycle) =>
+          decideCloseAlert(
+            {
+              alertId,
+              regulator,
+              finding: input.finding,
+              alert: await facts.factsOf(alertId, new Date(context.recordedAt)),
+              ...timesOf(context),
+            },
+            lifecycle,
+            context.options,
+          ),
       );
-      const [closed] = events;
-      if (closed.type !== 'AlertClosed') throw new Error('unexpected decision');
+      const { data } = closed.event;
       return {
-        writes: [writeOf(alertStream(alertId), events)],
-        result: {
-          alertId,
-          state: 'closed',
-          closedFrom: closed.data.closedFrom,
-          closedAt: closed.data.occurredAt,
-        },
+        writes: [closed.write],
+        result: { alertId, state: 'closed', closedFrom: data.closedFrom, closedAt: data.occurredAt },
       };
     },
   };

@@ -1,6 +1,7 @@
-import { decideGrantPermit, kgToGrams, parseUscc, partyStream } from '@wasteflow/domain';
-import { partyModel } from '../streams/stream-models';
-import { kg, writeOf } from '../use-case/plan-helpers';
+import { decideGrantPermit, kgToGrams, parseUscc } from '@wasteflow/domain';
+import { partyAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { kg, timesOf } from '../use-case/plan-helpers';
 import { regulatorScopeOf } from '../use-case/regulator';
 import { optional, type UseCase } from '../use-case/use-case';
 
@@ -35,29 +36,27 @@ export const grantPermit: UseCase<GrantPermitInput, GrantPermitResult> = {
   allowed: ['regulator'],
   async plan(input, context, unitOfWork) {
     const uscc = parseUscc(input.uscc, 'uscc');
-    const party = await unitOfWork.load(partyStream(uscc), partyModel);
-    const events = decideGrantPermit(
-      {
-        uscc,
-        permitNo: input.permitNo,
-        wasteCodes: optional(input.wasteCodes),
-        hwCategories: optional(input.hwCategories),
-        operations: input.operations,
-        annualCapacityGrams: kgToGrams(input.annualCapacityKg, 'annualCapacityKg'),
-        validFrom: input.validFrom,
-        validTo: input.validTo,
-        regulator: regulatorScopeOf(context.principal),
-        occurredAt: optional(input.occurredAt) ?? context.recordedAt,
-        recordedAt: context.recordedAt,
-      },
-      party.state,
-      context.options,
+    const granted = await decideOnStream(unitOfWork, partyAggregate(uscc), 'PermitGranted', (party) =>
+      decideGrantPermit(
+        {
+          uscc,
+          permitNo: input.permitNo,
+          wasteCodes: optional(input.wasteCodes),
+          hwCategories: optional(input.hwCategories),
+          operations: input.operations,
+          annualCapacityGrams: kgToGrams(input.annualCapacityKg, 'annualCapacityKg'),
+          validFrom: input.validFrom,
+          validTo: input.validTo,
+          regulator: regulatorScopeOf(context.principal),
+          ...timesOf(context, input.occurredAt),
+        },
+        party,
+        context.options,
+      ),
     );
-    const [granted] = events;
-    if (granted.type !== 'PermitGranted') throw new Error('unexpected decision');
-    const d = granted.data;
+    const d = granted.event.data;
     return {
-      writes: [writeOf(partyStream(uscc), events)],
+      writes: [granted.write],
       result: {
         uscc,
         permitNo: d.permitNo,

@@ -1,15 +1,15 @@
 import {
   decideHandOverManifest,
-  manifestStream,
   parseManifestNumber,
   parseTripCrew,
   parseUscc,
   partyStream,
 } from '@wasteflow/domain';
-import { custodyWrites } from '../manifest-custody/custody-step';
+import { withCustody } from '../manifest-custody/custody-step';
 import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew';
-import { manifestModel, partyModel } from '../streams/stream-models';
-import { actorUsccOf, writeOf } from '../use-case/plan-helpers';
+import { manifestAggregate, partyModel } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { actorUsccOf, timesOf } from '../use-case/plan-helpers';
 import type { UseCase } from '../use-case/use-case';
 
 /** With the next leg's crew (TripCrewInput: people kept in erasable records, named by id in the event). */
@@ -53,29 +53,33 @@ export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestRe
     const actorUscc = actorUsccOf(context.principal);
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const nextCarrierUscc = parseUscc(input.nextCarrierUscc, 'nextCarrierUscc');
-    const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
-    const nextCarrier = await unitOfWork.load(partyStream(nextCarrierUscc), partyModel);
     const { crew, people } = tripCrewOf(input, context);
-    const events = decideHandOverManifest(
-      {
-        actorUscc,
-        manifestNo,
-        nextCarrierUscc,
-        vehiclePlate: input.vehiclePlate,
-        place: input.place,
-        ...crew,
-        occurredAt: input.occurredAt,
-        recordedAt: context.recordedAt,
+    const handed = await decideOnStream(
+      unitOfWork,
+      manifestAggregate(manifestNo),
+      'ManifestHandedOver',
+      async (manifest) => {
+        // the next carrier's roles and registration; read, not written
+        const nextCarrier = (await unitOfWork.load(partyStream(nextCarrierUscc), partyModel)).state;
+        return decideHandOverManifest(
+          {
+            actorUscc,
+            manifestNo,
+            nextCarrierUscc,
+            vehiclePlate: input.vehiclePlate,
+            place: input.place,
+            ...crew,
+            ...timesOf(context, input.occurredAt),
+          },
+          { manifest, nextCarrier },
+          context.options,
+        );
       },
-      { manifest: manifest.state, nextCarrier: nextCarrier.state },
-      context.options,
     );
-    const [handed] = events;
-    if (handed.type !== 'ManifestHandedOver') throw new Error('unexpected decision');
-    const custody = await custodyWrites(unitOfWork, handed);
-    const d = handed.data;
+    const { writes } = await withCustody(unitOfWork, handed);
+    const d = handed.event.data;
     return {
-      writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      writes,
       people,
       result: {
         manifestNo,

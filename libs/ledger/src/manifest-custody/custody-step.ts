@@ -6,6 +6,7 @@ import {
   type ManifestEvent,
 } from '@wasteflow/domain';
 import { batchModel } from '../streams/stream-models';
+import type { DecidedOnStream } from '../use-case/decide-on-stream';
 import { batchWrites } from '../use-case/plan-helpers';
 import type { StreamEvents } from '../writing/ledger-writer';
 import type { UnitOfWork } from '../writing/unit-of-work';
@@ -46,4 +47,17 @@ export async function custodyWrites(
     streams.push(...step.streams);
   }
   return { writes, streams };
+}
+
+/**
+ * A manifest command's writes: the manifest's events on its stream and, in the same commit, the batch side
+ * the process manager would derive (`custodyWrites`), so the answer and its positions are consistent at
+ * once and the process manager then finds nothing left to do.
+ */
+export async function withCustody(
+  unitOfWork: UnitOfWork,
+  decided: DecidedOnStream<unknown, ManifestEvent, ManifestEvent>,
+): Promise<{ writes: StreamEvents[]; streams: BatchStreamEvents[] }> {
+  const custody = await custodyWrites(unitOfWork, decided.event);
+  return { writes: [decided.write, ...custody.writes], streams: custody.streams };
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   batchStream,
   childTraceCode,
@@ -11,25 +8,19 @@ import {
   partyStream,
 } from '@wasteflow/domain';
 import {
-  createEventStore,
   ManualClock,
   StreamNotFound,
   type EventStore,
+  type JsonObject,
   type RecordedEvent,
-  type StreamWrite,
 } from '@wasteflow/event-store';
-import {
-  dropSchemas,
-  postgresAvailable,
-  TEST_DATABASE_URL,
-  uniqueSchemaPrefix,
-} from '../../../../test/support/postgres';
 import type { Principal } from '../access/principal';
 import { generateWaste } from '../generate-waste/generate-waste.command';
 import { grantPermit } from '../grant-permit/grant-permit.command';
 import { issueManifest } from '../issue-manifest/issue-manifest.command';
 import { registerParty } from '../register-party/register-party.command';
 import { manifestModel, partyModel } from '../streams/stream-models';
+import { failingAppends, openSpecStore, STORE_KINDS, type SpecStore } from '../testing/spec-store';
 import { requestHash } from '../use-case/request-hash';
 import type { UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
@@ -59,20 +50,13 @@ const party = (uscc: string): Principal => ({
   partyUscc: uscc,
 });
 
-/** A store whose appends to the named streams fail, as a process dying half-way would leave it. */
-function crashingOn(store: EventStore, streams: (name: string) => boolean): EventStore {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'appendToStreams') {
-        return async (writes: readonly StreamWrite[]) => {
-          if (writes.some((w) => streams(w.stream))) throw new Error('simulated crash before this commit');
-          return target.appendToStreams(writes);
-        };
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+/** A store whose appends to the stream fail, as a process dying half-way would leave it. */
+function crashingOn(store: EventStore, stream: string): EventStore {
+  return failingAppends(
+    store,
+    (writes) => writes.some((w) => w.stream === stream),
+    'simulated crash before this commit',
+  );
 }
 
 async function eventsOf(store: EventStore, stream: string): Promise<RecordedEvent[]> {
@@ -96,24 +80,17 @@ async function until(
   }
 }
 
-type Kind = 'sqlite' | 'postgres';
-
-describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%s)', (kind) => {
+describe.each(STORE_KINDS)('manifest custody process manager (%s)', (kind) => {
+  let opened: SpecStore | undefined;
   let store: EventStore;
   let writer: LedgerWriter;
   let runner: UseCaseRunner;
   let skip = false;
-  let directory: string;
-  const prefix = `${uniqueSchemaPrefix(__filename)}_pm`;
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const managers: ManifestCustodyProcessManager[] = [];
   let key = 0;
 
-  function run<I, R extends import('@wasteflow/event-store').JsonObject>(
-    useCase: UseCase<I, R>,
-    principal: Principal,
-    input: I,
-  ) {
+  function run<I, R extends JsonObject>(useCase: UseCase<I, R>, principal: Principal, input: I) {
     key += 1;
     return runner.run(
       useCase,
@@ -169,21 +146,44 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
     return event;
   }
 
+  /** A run that dies at its commit to `stream`, stopped after its one commit before: batch `a`'s `type`. */
+  async function runDyingAt(stream: string, a: string, type: string): Promise<ManifestCustodyProcessManager> {
+    const dying = manager(crashingOn(store, stream));
+    await dying.start();
+    await until(
+      async () => (await eventsOf(store, batchStream(a))).some((e) => e.type === type),
+      `batch A: ${type}`,
+    );
+    await until(() => dying.status().written === 1, 'the first commit');
+    await dying.stop();
+    return dying;
+  }
+
+  /** The carrier's ManifestPickedUp appended alone: its batch side is left to the process manager. */
+  const pickedUpOnly = (manifestNo: string, occurredAt: string) =>
+    appendManifestEventOnly(
+      (manifest) =>
+        decidePickUpManifest(
+          {
+            actorUscc: CARRIER,
+            manifestNo,
+            vehiclePlate: '浙A12345',
+            occurredAt,
+            recordedAt: clock.now().toISOString(),
+          },
+          manifest,
+        ),
+      manifestNo,
+      CARRIER,
+    );
+
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      if (!(await postgresAvailable(`${__filename} (postgres)`))) {
-        skip = true;
-        return;
-      }
-      store = await createEventStore({
-        kind: 'postgres',
-        connectionString: TEST_DATABASE_URL,
-        schema: `${prefix}_events`,
-      });
-    } else {
-      directory = mkdtempSync(join(tmpdir(), 'wasteflow-pm-'));
-      store = await createEventStore({ kind: 'sqlite', file: join(directory, 'events.sqlite') });
+    opened = await openSpecStore(kind, __filename, 'pm');
+    if (opened === undefined) {
+      skip = true;
+      return;
     }
+    store = opened.store;
     writer = new LedgerWriter(store);
     runner = new UseCaseRunner(writer, store, clock, {});
     for (const [uscc, roles, districtCode] of [
@@ -208,12 +208,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
     await Promise.all(managers.splice(0).map((pm) => pm.stop()));
   });
 
-  afterAll(async () => {
-    if (skip) return;
-    await store.close();
-    if (kind === 'postgres') await dropSchemas(prefix);
-    else rmSync(directory, { recursive: true, force: true });
-  });
+  afterAll(() => opened?.close());
 
   const test = (name: string, fn: () => Promise<void>) =>
     it(name, async () => {
@@ -222,22 +217,17 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
     });
 
   async function twoBatchManifest(): Promise<{ a: string; b: string; manifestNo: string }> {
-    const a = (
-      await run(generateWaste, party(GENERATOR), {
-        category: 'hazardous',
-        wasteCode: '900-249-08',
-        massKg: 100,
-        occurredAt: '2026-03-02T09:00:00+08:00',
-      })
-    ).result.traceCode;
-    const b = (
-      await run(generateWaste, party(GENERATOR), {
-        category: 'hazardous',
-        wasteCode: '900-249-08',
-        massKg: 50,
-        occurredAt: '2026-03-02T09:00:00+08:00',
-      })
-    ).result.traceCode;
+    const generated = async (massKg: number) =>
+      (
+        await run(generateWaste, party(GENERATOR), {
+          category: 'hazardous',
+          wasteCode: '900-249-08',
+          massKg,
+          occurredAt: '2026-03-02T09:00:00+08:00',
+        })
+      ).result.traceCode;
+    const a = await generated(100);
+    const b = await generated(50);
     const { manifestNo } = (
       await run(issueManifest, party(GENERATOR), {
         lines: [{ traceCode: a }, { traceCode: b }],
@@ -252,32 +242,11 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
 
   test('killed half-way (custody written for one batch of two), restarted: the rest is written once, nothing twice', async () => {
     const { a, b, manifestNo } = await twoBatchManifest();
-    const pickup = await appendManifestEventOnly(
-      (manifest) =>
-        decidePickUpManifest(
-          {
-            actorUscc: CARRIER,
-            manifestNo,
-            vehiclePlate: '浙A12345',
-            occurredAt: '2026-03-02T10:02:00+08:00',
-            recordedAt: clock.now().toISOString(),
-          },
-          manifest,
-        ),
-      manifestNo,
-      CARRIER,
-    );
+    const pickup = await pickedUpOnly(manifestNo, '2026-03-02T10:02:00+08:00');
     expect(pickup.type).toBe('ManifestPickedUp');
 
     // the first run dies before the commit of the second batch (the batches are handled in code order)
-    const dying = manager(crashingOn(store, (stream) => stream === batchStream(b)));
-    await dying.start();
-    await until(
-      async () => (await eventsOf(store, batchStream(a))).some((e) => e.type === 'BatchShipped'),
-      'batch A shipped',
-    );
-    await until(() => dying.status().written === 1, 'the first commit');
-    await dying.stop();
+    const dying = await runDyingAt(batchStream(b), a, 'BatchShipped');
     expect((await eventsOf(store, batchStream(b))).map((e) => e.type)).toEqual([
       'WasteGenerated',
       'BatchConsigned',
@@ -316,21 +285,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
   test('a receipt with a loss and a partial rejection, crashed before the rejection child: completed once on restart', async () => {
     clock.set('2026-03-02T03:00:00Z');
     const { a, b, manifestNo } = await twoBatchManifest();
-    const pickup = await appendManifestEventOnly(
-      (manifest) =>
-        decidePickUpManifest(
-          {
-            actorUscc: CARRIER,
-            manifestNo,
-            vehiclePlate: '浙A12345',
-            occurredAt: '2026-03-02T11:01:00+08:00',
-            recordedAt: clock.now().toISOString(),
-          },
-          manifest,
-        ),
-      manifestNo,
-      CARRIER,
-    );
+    const pickup = await pickedUpOnly(manifestNo, '2026-03-02T11:01:00+08:00');
     const warm = manager();
     await warm.start();
     await warm.waitFor(pickup.position);
@@ -365,14 +320,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('manifest custody process manager (%
     const child = childTraceCode(b, 'RET0RN00');
 
     // dies before the commit of B's side (B's own events and the new child stream: one commit)
-    const dying = manager(crashingOn(store, (stream) => stream === batchStream(child)));
-    await dying.start();
-    await until(
-      async () => (await eventsOf(store, batchStream(a))).some((e) => e.type === 'BatchReceived'),
-      'A received',
-    );
-    await until(() => dying.status().written === 1, 'the first commit');
-    await dying.stop();
+    await runDyingAt(batchStream(child), a, 'BatchReceived');
     expect(await eventsOf(store, batchStream(child))).toEqual([]);
     expect((await eventsOf(store, batchStream(b))).at(-1)?.type).toBe('BatchShipped');
 

@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { composeUscc } from '@wasteflow/domain';
-import { createEventStore, ManualClock, type EventStore, type StreamWrite } from '@wasteflow/event-store';
-import {
-  dropSchemas,
-  postgresAvailable,
-  TEST_DATABASE_URL,
-  uniqueSchemaPrefix,
-} from '../../../../test/support/postgres';
+import { ManualClock, type EventStore, type StreamWrite } from '@wasteflow/event-store';
 import type { Principal } from '../access/principal';
 import { registerParty } from '../register-party/register-party.command';
+import { failingAppends, openSpecStore, STORE_KINDS, type SpecStore } from '../testing/spec-store';
 import { requestHash } from '../use-case/request-hash';
 import { UseCaseRunner } from '../use-case/use-case-runner';
 import { LedgerWriter } from '../writing/ledger-writer';
@@ -23,31 +15,19 @@ import { sweepOrphanPeople } from './orphan-sweep';
  * record) leaves an orphan; the sweep removes it and only it — a committed registration's contact, a record
  * named deep inside another event's data, an erased record and a record newer than the grace time stay.
  */
-type Kind = 'sqlite' | 'postgres';
-
 const admin: Principal = { kind: 'admin', tokenId: 'test-admin' };
 const id = (c: string) => `p-${c.repeat(32)}`;
 const record = (personId: string) => ({ personId, key: randomBytes(32), sealed: randomBytes(48) });
 
 /** A store whose commits fail after the people were stored, as a crash between the two would leave it. */
 function failingCommits(store: EventStore): EventStore {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'appendToStreams')
-        return async () => {
-          throw new Error('simulated store failure mid-commit (outcome unknown)');
-        };
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return failingAppends(store, () => true, 'simulated store failure mid-commit (outcome unknown)');
 }
 
-describe.each<Kind>(['sqlite', 'postgres'])('sweep of orphan person records (%s)', (kind) => {
+describe.each(STORE_KINDS)('sweep of orphan person records (%s)', (kind) => {
+  let opened: SpecStore | undefined;
   let store: EventStore;
-  let directory = '';
   let skip = false;
-  const prefix = `${uniqueSchemaPrefix(__filename)}_sweep`;
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   let key = 0;
 
@@ -72,28 +52,12 @@ describe.each<Kind>(['sqlite', 'postgres'])('sweep of orphan person records (%s)
   };
 
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      if (!(await postgresAvailable(`${__filename} (postgres)`))) {
-        skip = true;
-        return;
-      }
-      store = await createEventStore({
-        kind: 'postgres',
-        connectionString: TEST_DATABASE_URL,
-        schema: `${prefix}_events`,
-      });
-    } else {
-      directory = mkdtempSync(join(tmpdir(), 'wasteflow-sweep-'));
-      store = await createEventStore({ kind: 'sqlite', file: join(directory, 'events.sqlite') });
-    }
+    opened = await openSpecStore(kind, __filename, 'sweep');
+    if (opened === undefined) skip = true;
+    else store = opened.store;
   });
 
-  afterAll(async () => {
-    if (skip) return;
-    await store.close();
-    if (kind === 'postgres') await dropSchemas(prefix);
-    else rmSync(directory, { recursive: true, force: true });
-  });
+  afterAll(() => opened?.close());
 
   it('removes the record a failed commit left and nothing any event names, nor an erased or a recent one', async () => {
     if (skip) return console.warn(`${kind}: PostgreSQL not reachable, not run`);

@@ -1,14 +1,9 @@
-import {
-  decidePickUpManifest,
-  kgToGrams,
-  manifestStream,
-  parseManifestNumber,
-  parseTripCrew,
-} from '@wasteflow/domain';
+import { decidePickUpManifest, kgToGrams, parseManifestNumber, parseTripCrew } from '@wasteflow/domain';
 import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew';
-import { custodyWrites } from '../manifest-custody/custody-step';
-import { manifestModel } from '../streams/stream-models';
-import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import { withCustody } from '../manifest-custody/custody-step';
+import { manifestAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { actorUsccOf, kg, timesOf } from '../use-case/plan-helpers';
 import { optional, type UseCase } from '../use-case/use-case';
 
 /** With the leg's crew (TripCrewInput: the people are kept in erasable records, the events name them by id). */
@@ -54,37 +49,39 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
   async plan(input, context, unitOfWork) {
     const actorUscc = actorUsccOf(context.principal);
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
-    const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const weighedKg = optional(input.weighedKg);
     const lines = optional(input.lines);
     const { crew, people } = tripCrewOf(input, context);
-    const events = decidePickUpManifest(
-      {
-        actorUscc,
-        manifestNo,
-        vehiclePlate: input.vehiclePlate,
-        ...(weighedKg === undefined ? {} : { weighedGrams: kgToGrams(weighedKg, 'weighedKg') }),
-        ...(lines === undefined
-          ? {}
-          : {
-              lines: lines.map((l, i) => ({
-                traceCode: l.traceCode,
-                weighedGrams: kgToGrams(l.weighedKg, `lines[${i}].weighedKg`),
-              })),
-            }),
-        ...crew,
-        occurredAt: input.occurredAt,
-        recordedAt: context.recordedAt,
-      },
-      manifest.state,
-      context.options,
+    const picked = await decideOnStream(
+      unitOfWork,
+      manifestAggregate(manifestNo),
+      'ManifestPickedUp',
+      (manifest) =>
+        decidePickUpManifest(
+          {
+            actorUscc,
+            manifestNo,
+            vehiclePlate: input.vehiclePlate,
+            ...(weighedKg === undefined ? {} : { weighedGrams: kgToGrams(weighedKg, 'weighedKg') }),
+            ...(lines === undefined
+              ? {}
+              : {
+                  lines: lines.map((l, i) => ({
+                    traceCode: l.traceCode,
+                    weighedGrams: kgToGrams(l.weighedKg, `lines[${i}].weighedKg`),
+                  })),
+                }),
+            ...crew,
+            ...timesOf(context, input.occurredAt),
+          },
+          manifest,
+          context.options,
+        ),
     );
-    const [picked] = events;
-    if (picked.type !== 'ManifestPickedUp') throw new Error('unexpected decision');
-    const custody = await custodyWrites(unitOfWork, picked);
-    const d = picked.data;
+    const { writes } = await withCustody(unitOfWork, picked);
+    const d = picked.event.data;
     return {
-      writes: [writeOf(manifestStream(manifestNo), events), ...custody.writes],
+      writes,
       people,
       result: {
         manifestNo,

@@ -1,7 +1,9 @@
-import { decideRegisterFacility, parseUscc, partyStream } from '@wasteflow/domain';
-import { partyModel } from '../streams/stream-models';
-import { writeOf } from '../use-case/plan-helpers';
-import { optional, type UseCase } from '../use-case/use-case';
+import { decideRegisterFacility, parseUscc } from '@wasteflow/domain';
+import { partyAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { timesOf } from '../use-case/plan-helpers';
+import { regulatorOf } from '../use-case/regulator';
+import type { UseCase } from '../use-case/use-case';
 
 export interface RegisterFacilityInput {
   /** The party (path parameter). */
@@ -31,34 +33,26 @@ export const registerFacility: UseCase<RegisterFacilityInput, RegisterFacilityRe
   action: 'register facilities',
   allowed: ['regulator'],
   async plan(input, context, unitOfWork) {
-    const principal = context.principal;
-    // `allowed` admits regulators only; the narrowing gives the domain the scope and the token
-    if (principal.kind !== 'regulator') throw new Error('register-facility runs for regulators only');
+    const regulator = regulatorOf(context.principal);
     const uscc = parseUscc(input.uscc, 'uscc');
-    const party = await unitOfWork.load(partyStream(uscc), partyModel);
-    const events = decideRegisterFacility(
-      {
-        uscc,
-        facilityCode: input.facilityCode,
-        operations: input.operations,
-        validFrom: input.validFrom,
-        validTo: input.validTo,
-        regulator: {
-          districts: principal.districts,
-          categories: principal.categories,
-          tokenId: principal.tokenId,
+    const registered = await decideOnStream(unitOfWork, partyAggregate(uscc), 'FacilityRegistered', (party) =>
+      decideRegisterFacility(
+        {
+          uscc,
+          facilityCode: input.facilityCode,
+          operations: input.operations,
+          validFrom: input.validFrom,
+          validTo: input.validTo,
+          regulator,
+          ...timesOf(context, input.occurredAt),
         },
-        occurredAt: optional(input.occurredAt) ?? context.recordedAt,
-        recordedAt: context.recordedAt,
-      },
-      party.state,
-      context.options,
+        party,
+        context.options,
+      ),
     );
-    const [registered] = events;
-    if (registered.type !== 'FacilityRegistered') throw new Error('unexpected decision');
-    const d = registered.data;
+    const d = registered.event.data;
     return {
-      writes: [writeOf(partyStream(uscc), events)],
+      writes: [registered.write],
       result: {
         uscc,
         facilityCode: d.facilityCode,

@@ -1,13 +1,8 @@
-import {
-  decideRegisterParty,
-  parsePersonDetails,
-  parseUscc,
-  partyStream,
-  type PartyRole,
-} from '@wasteflow/domain';
+import { decideRegisterParty, parsePersonDetails, parseUscc, type PartyRole } from '@wasteflow/domain';
 import type { PersonToRecord } from '../people/people-records';
-import { partyModel } from '../streams/stream-models';
-import { writeOf } from '../use-case/plan-helpers';
+import { partyAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { timesOf } from '../use-case/plan-helpers';
 import { optional, type UseCase } from '../use-case/use-case';
 
 export interface RegisterPartyInput {
@@ -39,32 +34,30 @@ export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
   allowed: ['admin'],
   async plan(input, context, unitOfWork) {
     const uscc = parseUscc(input.uscc, 'uscc');
-    const party = await unitOfWork.load(partyStream(uscc), partyModel);
     const contact = optional(input.contactPerson);
     const people: PersonToRecord[] =
       contact === undefined
         ? []
         : [{ personId: context.personId('contact'), ...parsePersonDetails(contact, 'contactPerson') }];
-    const events = decideRegisterParty(
-      {
-        uscc,
-        name: input.name,
-        roles: input.roles as PartyRole[],
-        districtCode: input.districtCode,
-        address: input.address ?? undefined,
-        emergencyPhone: input.emergencyPhone ?? undefined,
-        contactPersonId: people[0]?.personId,
-        occurredAt: input.occurredAt ?? context.recordedAt,
-        recordedAt: context.recordedAt,
-      },
-      party.state,
-      context.options,
+    const registered = await decideOnStream(unitOfWork, partyAggregate(uscc), 'PartyRegistered', (party) =>
+      decideRegisterParty(
+        {
+          uscc,
+          name: input.name,
+          roles: input.roles as PartyRole[],
+          districtCode: input.districtCode,
+          address: optional(input.address),
+          emergencyPhone: optional(input.emergencyPhone),
+          contactPersonId: people[0]?.personId,
+          ...timesOf(context, input.occurredAt),
+        },
+        party,
+        context.options,
+      ),
     );
-    const [registered] = events;
-    if (registered.type !== 'PartyRegistered') throw new Error('unexpected decision');
-    const d = registered.data;
+    const d = registered.event.data;
     return {
-      writes: [writeOf(partyStream(uscc), events)],
+      writes: [registered.write],
       people,
       result: {
         uscc: d.uscc,

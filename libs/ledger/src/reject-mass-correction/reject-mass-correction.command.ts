@@ -1,6 +1,5 @@
-import { batchStream, decideRejectMassCorrection } from '@wasteflow/domain';
-import { correctionDeciderOf, loadForDecision } from '../approve-mass-correction/correction-decider';
-import { writeOf } from '../use-case/plan-helpers';
+import { decideRejectMassCorrection } from '@wasteflow/domain';
+import { decideOnCorrectionRequest } from '../approve-mass-correction/correction-decider';
 import type { UseCase } from '../use-case/use-case';
 
 export interface RejectMassCorrectionInput {
@@ -21,28 +20,17 @@ export const rejectMassCorrection: UseCase<RejectMassCorrectionInput, RejectMass
   action: 'reject mass corrections',
   allowed: ['party', 'regulator'],
   async plan(input, context, unitOfWork) {
-    const decider = correctionDeciderOf(context.principal);
-    const { traceCode, batch, custodianDistrictCode } = await loadForDecision(
+    const rejected = await decideOnCorrectionRequest(
       unitOfWork,
-      input.traceCode,
-      decider,
-    );
-    const events = decideRejectMassCorrection(
-      {
-        traceCode,
-        requestId: input.requestId,
-        decider,
-        ...(custodianDistrictCode === undefined ? {} : { custodianDistrictCode }),
-        reason: input.reason,
-        occurredAt: context.recordedAt,
-        recordedAt: context.recordedAt,
-      },
-      batch,
-      context.options,
+      context,
+      input,
+      'MassCorrectionRejected',
+      (request, batch) =>
+        decideRejectMassCorrection({ ...request, reason: input.reason }, batch, context.options),
     );
     return {
-      writes: [writeOf(batchStream(traceCode), events)],
-      result: { traceCode, requestId: input.requestId, status: 'rejected' },
+      writes: [rejected.write],
+      result: { traceCode: rejected.traceCode, requestId: input.requestId, status: 'rejected' },
     };
   },
 };

@@ -1,12 +1,7 @@
-import {
-  batchStream,
-  decideRequestMassCorrection,
-  InvalidMass,
-  kgToGrams,
-  normaliseTraceCode,
-} from '@wasteflow/domain';
-import { batchModel } from '../streams/stream-models';
-import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import { decideRequestMassCorrection, InvalidMass, kgToGrams, normaliseTraceCode } from '@wasteflow/domain';
+import { batchAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { actorUsccOf, kg, timesOf } from '../use-case/plan-helpers';
 import type { UseCase } from '../use-case/use-case';
 
 export interface RequestMassCorrectionInput {
@@ -45,30 +40,33 @@ export const requestMassCorrection: UseCase<RequestMassCorrectionInput, RequestM
   async plan(input, context, unitOfWork) {
     const actorUscc = actorUsccOf(context.principal);
     const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
-    const batch = await unitOfWork.load(batchStream(traceCode), batchModel);
-    const events = decideRequestMassCorrection(
-      {
-        actorUscc,
-        traceCode,
-        deltaGrams: signedGrams(input.deltaKg, 'deltaKg'),
-        reason: input.reason,
-        occurredAt: input.occurredAt,
-        recordedAt: context.recordedAt,
-      },
-      batch.state,
-      context.options,
+    const requested = await decideOnStream(
+      unitOfWork,
+      batchAggregate(traceCode),
+      'MassCorrectionRequested',
+      (batch) =>
+        decideRequestMassCorrection(
+          {
+            actorUscc,
+            traceCode,
+            deltaGrams: signedGrams(input.deltaKg, 'deltaKg'),
+            reason: input.reason,
+            ...timesOf(context, input.occurredAt),
+          },
+          batch,
+          context.options,
+        ),
     );
-    const [requested] = events;
-    if (requested.type !== 'MassCorrectionRequested' || batch.state.status === 'none')
-      throw new Error('unexpected decision');
+    const batch = requested.state;
+    if (batch.status === 'none') throw new Error('unexpected decision: a request on no batch');
     return {
-      writes: [writeOf(batchStream(traceCode), events)],
+      writes: [requested.write],
       result: {
         traceCode,
-        requestId: requested.data.requestId,
+        requestId: requested.event.data.requestId,
         status: 'pending',
-        deltaKg: kg(requested.data.deltaGrams),
-        heldKg: kg(batch.state.heldGrams),
+        deltaKg: kg(requested.event.data.deltaGrams),
+        heldKg: kg(batch.heldGrams),
       },
     };
   },

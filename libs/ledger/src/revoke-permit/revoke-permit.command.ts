@@ -1,8 +1,9 @@
-import { decideRevokePermit, parseUscc, partyStream } from '@wasteflow/domain';
-import { partyModel } from '../streams/stream-models';
-import { writeOf } from '../use-case/plan-helpers';
+import { decideRevokePermit, parseUscc } from '@wasteflow/domain';
+import { partyAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { timesOf } from '../use-case/plan-helpers';
 import { regulatorScopeOf } from '../use-case/regulator';
-import { optional, type UseCase } from '../use-case/use-case';
+import type { UseCase } from '../use-case/use-case';
 
 export interface RevokePermitInput {
   /** Path parameters. */
@@ -22,24 +23,23 @@ export const revokePermit: UseCase<RevokePermitInput, RevokePermitResult> = {
   allowed: ['regulator'],
   async plan(input, context, unitOfWork) {
     const uscc = parseUscc(input.uscc, 'uscc');
-    const party = await unitOfWork.load(partyStream(uscc), partyModel);
-    const events = decideRevokePermit(
-      {
-        uscc,
-        permitNo: input.permitNo,
-        reason: input.reason,
-        regulator: regulatorScopeOf(context.principal),
-        occurredAt: optional(input.occurredAt) ?? context.recordedAt,
-        recordedAt: context.recordedAt,
-      },
-      party.state,
-      context.options,
+    const revoked = await decideOnStream(unitOfWork, partyAggregate(uscc), 'PermitRevoked', (party) =>
+      decideRevokePermit(
+        {
+          uscc,
+          permitNo: input.permitNo,
+          reason: input.reason,
+          regulator: regulatorScopeOf(context.principal),
+          ...timesOf(context, input.occurredAt),
+        },
+        party,
+        context.options,
+      ),
     );
-    const [revoked] = events;
-    if (revoked.type !== 'PermitRevoked') throw new Error('unexpected decision');
+    const { data } = revoked.event;
     return {
-      writes: [writeOf(partyStream(uscc), events)],
-      result: { uscc, permitNo: revoked.data.permitNo, revokedAt: revoked.data.occurredAt },
+      writes: [revoked.write],
+      result: { uscc, permitNo: data.permitNo, revokedAt: data.occurredAt },
     };
   },
 };

@@ -8,6 +8,11 @@ import {
   decodeEvent,
   EventHashMismatch,
   EventNotApplicable,
+  alertStream,
+  batchStream,
+  manifestStream,
+  partyStream,
+  transferApprovalStream,
   type AggregateKind,
   type BatchEvent,
   type BatchState,
@@ -55,3 +60,20 @@ export const manifestModel: StreamModel<ManifestState, ManifestEvent> = model('m
 export const alertModel: StreamModel<AlertState, AlertEvent> = model('alert');
 export const transferApprovalModel: StreamModel<TransferApprovalState, TransferApprovalEvent> =
   model('transferApproval');
+
+/** One aggregate's stream with the model that folds it: what a plan decides on (`decideOnStream`). */
+export interface AggregateStream<S> {
+  readonly stream: string;
+  readonly model: StreamModel<S, unknown>;
+}
+
+function aggregateStreams<S>(streamOf: (id: string) => string, model: StreamModel<S, unknown>) {
+  return (id: string): AggregateStream<S> => ({ stream: streamOf(id), model });
+}
+
+/** The aggregate named by its id (USCC, trace code, manifest number, alert id, approval number). */
+export const partyAggregate = aggregateStreams(partyStream, partyModel);
+export const batchAggregate = aggregateStreams(batchStream, batchModel);
+export const manifestAggregate = aggregateStreams(manifestStream, manifestModel);
+export const alertAggregate = aggregateStreams(alertStream, alertModel);
+export const transferApprovalAggregate = aggregateStreams(transferApprovalStream, transferApprovalModel);

@@ -1,6 +1,7 @@
-import { batchStream, decideTreatWaste, kgToGrams, normaliseTraceCode, partyStream } from '@wasteflow/domain';
-import { batchModel, partyModel } from '../streams/stream-models';
-import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
+import { decideTreatWaste, kgToGrams, normaliseTraceCode, partyStream } from '@wasteflow/domain';
+import { batchAggregate, partyModel } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { actorUsccOf, kg, timesOf } from '../use-case/plan-helpers';
 import type { UseCase } from '../use-case/use-case';
 import { handlerOf, type HandlerInput } from '../people/handler';
 
@@ -39,33 +40,36 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
   async plan(input, context, unitOfWork) {
     const actorUscc = actorUsccOf(context.principal);
     const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
-    const batch = await unitOfWork.load(batchStream(traceCode), batchModel);
-    const custodian = await unitOfWork.load(partyStream(actorUscc), partyModel);
     const { handlerPersonId, people } = handlerOf(input, context);
-    const events = decideTreatWaste(
-      {
-        actorUscc,
-        traceCode,
-        operation: input.operation,
-        massGrams: kgToGrams(input.massKg, 'massKg'),
-        occurredAt: input.occurredAt,
-        recordedAt: context.recordedAt,
-        ...(input.facilityCode !== undefined ? { facilityCode: input.facilityCode } : {}),
-        ...(handlerPersonId === undefined ? {} : { handlerPersonId }),
+    const treated = await decideOnStream(
+      unitOfWork,
+      batchAggregate(traceCode),
+      ['WasteUtilised', 'WasteDisposed'],
+      async (batch) => {
+        // the actor's party (the domain requires the custodian): its roles, permits and facilities; read, not written
+        const custodian = (await unitOfWork.load(partyStream(actorUscc), partyModel)).state;
+        return decideTreatWaste(
+          {
+            actorUscc,
+            traceCode,
+            operation: input.operation,
+            massGrams: kgToGrams(input.massKg, 'massKg'),
+            ...timesOf(context, input.occurredAt),
+            ...(input.facilityCode !== undefined ? { facilityCode: input.facilityCode } : {}),
+            ...(handlerPersonId === undefined ? {} : { handlerPersonId }),
+          },
+          { batch, custodian },
+          context.options,
+        );
       },
-      { batch: batch.state, custodian: custodian.state },
-      context.options,
     );
-    const [treated] = events;
-    if (treated.type !== 'WasteUtilised' && treated.type !== 'WasteDisposed')
-      throw new Error('unexpected decision');
-    const d = treated.data;
+    const { type: event, data: d } = treated.event;
     return {
-      writes: [writeOf(batchStream(traceCode), events)],
+      writes: [treated.write],
       people,
       result: {
         traceCode,
-        event: treated.type,
+        event,
         operation: d.operation,
         mode: d.mode,
         massKg: kg(d.massGrams),

@@ -4,6 +4,7 @@ import type { Principal } from '../access/principal';
 import type { StreamEvents } from '../writing/ledger-writer';
 import type { StoredEventShape } from '../writing/stream-model';
 import type { UnitOfWork } from '../writing/unit-of-work';
+import { optional, type PlanContext } from './use-case';
 
 /** Domain events as the store keeps them (their data is plain JSON by construction). */
 export function stored(events: readonly DomainEvent[]): StoredEventShape[] {
@@ -34,6 +35,17 @@ export function batchWrites(unitOfWork: UnitOfWork, streams: readonly BatchStrea
 export function actorUsccOf(principal: Principal): string {
   if (principal.kind !== 'party') throw new Error(`a ${principal.kind} token reached a party use case`);
   return principal.partyUscc;
+}
+
+/**
+ * A command's two times: when it happened — as the client says, by default when it is recorded — and when
+ * it is recorded (the server's clock, the domain's `recordedAt`).
+ */
+export function timesOf(
+  context: PlanContext,
+  occurredAt?: string | null,
+): { readonly occurredAt: string; readonly recordedAt: string } {
+  return { occurredAt: optional(occurredAt) ?? context.recordedAt, recordedAt: context.recordedAt };
 }
 
 export const kg = gramsToKg;

@@ -7,3 +7,10 @@ export function regulatorScopeOf(principal: Principal): RegulatorScope | undefin
     ? { districts: principal.districts, categories: principal.categories }
     : undefined;
 }
+
+/** The acting regulator as the domain records it: its jurisdiction and its token (a regulator use case). */
+export function regulatorOf(principal: Principal): RegulatorScope & { readonly tokenId: string } {
+  if (principal.kind !== 'regulator')
+    throw new Error(`a ${principal.kind} token reached a regulator use case`);
+  return { tokenId: principal.tokenId, districts: principal.districts, categories: principal.categories };
+}
