@@ -5,7 +5,6 @@ export const acknowledgeAlertWrite = defineWrite({
   type: 'acknowledge-alert',
   route: 'POST /v1/alerts/{alertId}/acknowledge',
   tag: 'alerts',
-  params: [{ name: 'alertId', field: 'alertId' }],
   body: AcknowledgeAlertDto,
   bulk: false,
   response: AcknowledgeAlertResponseDto,

@@ -2,24 +2,13 @@ import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsCorrectionRequestId, IsOptionalFreeText, IsTraceCode } from '../common/validation';
+import { IsOptionalFreeText } from '../common/validation';
 
 /** The approval: who approves is the token, never the body (ADR 0018). */
 export class ApproveMassCorrectionDto {
   @ApiPropertyOptional({ example: '已核对地磅单', maxLength: 500 })
   @IsOptionalFreeText(TEXT_BOUNDS.text)
   note?: string;
-}
-
-/** A bulk item (`approve-mass-correction`): the body with the path's trace code and request id. */
-export class ApproveMassCorrectionItemDto extends ApproveMassCorrectionDto {
-  @ApiProperty({ example: EXAMPLE.traceCode })
-  @IsTraceCode()
-  traceCode!: string;
-
-  @ApiProperty({ example: 'cr-1' })
-  @IsCorrectionRequestId()
-  requestId!: string;
 }
 
 export class ApproveMassCorrectionResponseDto extends WriteResponseDto {

@@ -1,20 +1,12 @@
 import { defineWrite } from '../writes/write-definition';
-import {
-  ApproveMassCorrectionDto,
-  ApproveMassCorrectionItemDto,
-  ApproveMassCorrectionResponseDto,
-} from './approve-mass-correction.dto';
+import { ApproveMassCorrectionDto, ApproveMassCorrectionResponseDto } from './approve-mass-correction.dto';
 
 export const approveMassCorrectionWrite = defineWrite({
   type: 'approve-mass-correction',
   route: 'POST /v1/batches/{code}/correction-requests/{requestId}/approve',
   tag: 'batches',
-  params: [
-    { name: 'code', field: 'traceCode' },
-    { name: 'requestId', field: 'requestId' },
-  ],
   body: ApproveMassCorrectionDto,
-  bulk: ApproveMassCorrectionItemDto,
+  bulk: true,
   response: ApproveMassCorrectionResponseDto,
   summary: 'Approve a correction request (the counterparty of the last transfer, or a regulator in scope)',
   description:

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsManifestNo, IsFreeText } from '../common/validation';
+import { IsIsoInstant, IsFreeText } from '../common/validation';
 
 export class CancelManifestDto {
   @ApiProperty({ example: '运输车辆故障，改期转移', maxLength: 500 })
@@ -14,13 +14,6 @@ export class CancelManifestDto {
   @IsOptional()
   @IsIsoInstant()
   occurredAt?: string;
-}
-
-/** A bulk item (`cancel-manifest`): the body with the manifest number of the path. */
-export class CancelManifestItemDto extends CancelManifestDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  @IsManifestNo()
-  manifestNo!: string;
 }
 
 export class CancelManifestResponseDto extends WriteResponseDto {

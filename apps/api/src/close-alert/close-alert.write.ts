@@ -5,7 +5,6 @@ export const closeAlertWrite = defineWrite({
   type: 'close-alert',
   route: 'POST /v1/alerts/{alertId}/close',
   tag: 'alerts',
-  params: [{ name: 'alertId', field: 'alertId' }],
   body: CloseAlertDto,
   bulk: false,
   response: CloseAlertResponseDto,

@@ -10,6 +10,7 @@ import {
   TEXT_BOUNDS,
 } from '@wasteflow/domain';
 import { EXAMPLE } from './examples';
+import { IsCorrectionRequestId, IsFreeText, IsManifestNo, IsTraceCode, IsUscc } from './validation';
 
 /** `{code}`: a trace code, canonical form; a mistyped code is 400 InvalidTraceCode, never 404. */
 @Injectable()
@@ -67,34 +68,64 @@ export class CorrectionRequestIdPipe implements PipeTransform<unknown, string> {
   }
 }
 
+/** How a write route reads one path parameter, and the input field it fills. */
+export interface PathParamRule {
+  /** The use case's input field it fills on every route (a bulk item carries it under that name). */
+  readonly field: string;
+  /** The canonical form, or the named problem; none: the text as it is. */
+  readonly pipe?: PipeTransform<unknown, string>;
+  /** The same rule for the field of a bulk item (POST /v1/commands); none: not in a bulk item type. */
+  readonly itemRule?: () => PropertyDecorator;
+  readonly example: string;
+  readonly description?: string;
+}
+
 /**
- * The path parameters of the write routes: how each is read (its pipe: canonical form, or the named
- * problem) and what OpenAPI shows of it. A write definition names its parameters by these names.
+ * The path parameters of the write routes: the field each fills, how it is read (its pipe: canonical form,
+ * or the named problem) and what OpenAPI shows of it. A write route's parameters are the `{names}` of its
+ * template, looked up here.
  */
-export const PATH_PARAMS: Readonly<
-  Record<
-    string,
-    {
-      readonly pipe?: PipeTransform<unknown, string>;
-      readonly example: string;
-      readonly description?: string;
-    }
-  >
-> = {
-  code: { pipe: new TraceCodePipe(), example: EXAMPLE.traceCode },
-  no: { pipe: new ManifestNumberPipe(), example: EXAMPLE.manifestNo },
-  uscc: { pipe: new UsccPipe(), example: EXAMPLE.receiverUscc },
-  permitNo: { pipe: new PermitNoPipe(), example: EXAMPLE.permitNo },
+export const PATH_PARAMS = {
+  code: { field: 'traceCode', pipe: new TraceCodePipe(), itemRule: IsTraceCode, example: EXAMPLE.traceCode },
+  no: {
+    field: 'manifestNo',
+    pipe: new ManifestNumberPipe(),
+    itemRule: IsManifestNo,
+    example: EXAMPLE.manifestNo,
+  },
+  uscc: { field: 'uscc', pipe: new UsccPipe(), itemRule: IsUscc, example: EXAMPLE.receiverUscc },
+  permitNo: {
+    field: 'permitNo',
+    pipe: new PermitNoPipe(),
+    itemRule: () => IsFreeText(TEXT_BOUNDS.code),
+    example: EXAMPLE.permitNo,
+  },
   alertId: {
+    field: 'alertId',
     pipe: new AlertIdPipe(),
     example: 'overdue_manifest:20263301000001',
     description: 'As GET /v1/alerts gives it',
   },
-  approvalNo: { pipe: new TransferApprovalNoPipe(), example: '浙环危转〔2026〕12号' },
-  tokenId: { example: 'k3q9x2m7v4p8t6r1w5n0', description: 'The id part of the token' },
+  approvalNo: { field: 'approvalNo', pipe: new TransferApprovalNoPipe(), example: '浙环危转〔2026〕12号' },
+  tokenId: { field: 'tokenId', example: 'k3q9x2m7v4p8t6r1w5n0', description: 'The id part of the token' },
   requestId: {
+    field: 'requestId',
     pipe: new CorrectionRequestIdPipe(),
+    itemRule: IsCorrectionRequestId,
     example: 'cr-1',
     description: 'A correction request of the batch, cr-<n>',
   },
-};
+} as const satisfies Readonly<Record<string, PathParamRule>>;
+
+export type PathParamName = keyof typeof PATH_PARAMS;
+
+/** The rule of a `{name}`, or undefined for a name no write route knows. */
+export function pathParamRule(name: string): PathParamRule | undefined {
+  return Object.hasOwn(PATH_PARAMS, name) ? (PATH_PARAMS as Record<string, PathParamRule>)[name] : undefined;
+}
+
+/** A path parameter's value as its route reads it (a bulk item's or a scenario's field): its canonical form. */
+export function readPathParam(name: string, value: unknown): string {
+  const pipe = pathParamRule(name)?.pipe;
+  return pipe ? pipe.transform(value, { type: 'param', data: name }) : String(value);
+}

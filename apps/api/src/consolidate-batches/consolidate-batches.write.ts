@@ -6,7 +6,7 @@ export const consolidateBatchesWrite = defineWrite({
   route: 'POST /v1/consolidations',
   tag: 'batches',
   body: ConsolidateBatchesDto,
-  bulk: ConsolidateBatchesDto,
+  bulk: true,
   response: ConsolidateBatchesResponseDto,
   summary: 'Consolidate batches → new trace code (custodian of every input)',
   description:

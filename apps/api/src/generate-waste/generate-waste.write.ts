@@ -7,7 +7,7 @@ export const generateWasteWrite = defineWrite({
   route: 'POST /v1/batches',
   tag: 'batches',
   body: GenerateWasteDto,
-  bulk: GenerateWasteDto,
+  bulk: true,
   response: GenerateWasteResponseDto,
   summary: 'Record generated waste → trace code (generator)',
   description:

@@ -9,7 +9,6 @@ import {
   IsMassKg,
   IsPermitDate,
   IsPermitOperation,
-  IsUscc,
   IsWasteCode,
   IsFreeText,
 } from '../common/validation';
@@ -68,13 +67,6 @@ export class GrantPermitDto {
   @IsOptional()
   @IsIsoInstant()
   occurredAt?: string;
-}
-
-/** A bulk item (`grant-permit`): the body with the party's USCC of the path. */
-export class GrantPermitItemDto extends GrantPermitDto {
-  @ApiProperty({ example: EXAMPLE.receiverUscc })
-  @IsUscc()
-  uscc!: string;
 }
 
 export class GrantPermitResponseDto extends WriteResponseDto {

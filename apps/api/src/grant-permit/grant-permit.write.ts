@@ -1,13 +1,12 @@
 import { defineWrite } from '../writes/write-definition';
-import { GrantPermitDto, GrantPermitItemDto, GrantPermitResponseDto } from './grant-permit.dto';
+import { GrantPermitDto, GrantPermitResponseDto } from './grant-permit.dto';
 
 export const grantPermitWrite = defineWrite({
   type: 'grant-permit',
   route: 'POST /v1/parties/{uscc}/permits',
   tag: 'parties',
-  params: [{ name: 'uscc', field: 'uscc' }],
   body: GrantPermitDto,
-  bulk: GrantPermitItemDto,
+  bulk: true,
   response: GrantPermitResponseDto,
   summary: 'Grant a hazardous waste permit (regulator, for parties in its districts)',
   description:

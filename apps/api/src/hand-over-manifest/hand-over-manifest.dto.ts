@@ -3,7 +3,7 @@ import { MAX_HANDOVER_PLACE_LENGTH } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { TripCrewDto } from '../common/trip-crew.dto';
-import { IsFreeText, IsIsoInstant, IsManifestNo, IsUscc, IsVehiclePlate } from '../common/validation';
+import { IsFreeText, IsIsoInstant, IsUscc, IsVehiclePlate } from '../common/validation';
 
 /** POST /v1/manifests/{no}/handover (DESIGN §4): `{ nextCarrierUscc, vehiclePlate, place, occurredAt }`. */
 /** With the next leg's crew (TripCrewDto: driver, escort, vehicle type, licence). */
@@ -30,13 +30,6 @@ export class HandOverManifestDto extends TripCrewDto {
   @ApiProperty({ example: EXAMPLE.handedOverAt, description: 'Not before the start of the current leg' })
   @IsIsoInstant()
   occurredAt!: string;
-}
-
-/** A bulk item (`hand-over-manifest`): the body with the manifest number of the path. */
-export class HandOverManifestItemDto extends HandOverManifestDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  @IsManifestNo()
-  manifestNo!: string;
 }
 
 export class HandOverManifestResponseDto extends WriteResponseDto {

@@ -1,17 +1,12 @@
 import { defineWrite } from '../writes/write-definition';
-import {
-  HandOverManifestDto,
-  HandOverManifestItemDto,
-  HandOverManifestResponseDto,
-} from './hand-over-manifest.dto';
+import { HandOverManifestDto, HandOverManifestResponseDto } from './hand-over-manifest.dto';
 
 export const handOverManifestWrite = defineWrite({
   type: 'hand-over-manifest',
   route: 'POST /v1/manifests/{no}/handover',
   tag: 'manifests',
-  params: [{ name: 'no', field: 'manifestNo' }],
   body: HandOverManifestDto,
-  bulk: HandOverManifestItemDto,
+  bulk: true,
   response: HandOverManifestResponseDto,
   summary: 'Hand a manifest in transit over to the next carrier (多式联运; the carrier holding it now)',
   description:

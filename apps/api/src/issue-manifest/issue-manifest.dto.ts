@@ -101,6 +101,9 @@ export class IssueManifestResponseDto extends WriteResponseDto {
   lines!: ManifestLineDto[];
   @ApiProperty({ example: 2000 })
   totalKg!: number;
-  @ApiPropertyOptional({ example: '浙环危转〔2026〕12号', description: 'The transfer approval it moves under' })
+  @ApiPropertyOptional({
+    example: '浙环危转〔2026〕12号',
+    description: 'The transfer approval it moves under',
+  })
   transferApprovalNo?: string;
 }

@@ -6,7 +6,7 @@ export const issueManifestWrite = defineWrite({
   route: 'POST /v1/manifests',
   tag: 'manifests',
   body: IssueManifestDto,
-  bulk: IssueManifestDto,
+  bulk: true,
   response: IssueManifestResponseDto,
   summary: 'Issue a manifest → manifest number (shipper = custodian)',
   description:

@@ -51,7 +51,8 @@ export class IssueTokenDto {
 
   @ApiPropertyOptional({
     example: '2026-12-31T23:59:59+08:00',
-    description: 'When the token stops authenticating: in the future, at most (and by default) one year after issue',
+    description:
+      'When the token stops authenticating: in the future, at most (and by default) one year after issue',
   })
   @IsOptional()
   @IsIsoInstant()

@@ -7,7 +7,7 @@ export const issueTokenWrite = defineWrite({
   route: 'POST /v1/tokens',
   tag: 'tokens',
   body: IssueTokenDto,
-  bulk: IssueTokenDto,
+  bulk: true,
   response: IssueTokenResponseDto,
   summary: 'Issue a bearer token (admin)',
   description:

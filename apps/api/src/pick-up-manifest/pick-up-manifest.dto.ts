@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validat
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { TripCrewDto } from '../common/trip-crew.dto';
-import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode, IsVehiclePlate } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsVehiclePlate } from '../common/validation';
 
 export class PickupWeighingDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -48,13 +48,6 @@ export class PickUpManifestDto extends TripCrewDto {
   @ValidateNested({ each: true })
   @Type(() => PickupWeighingDto)
   lines?: PickupWeighingDto[];
-}
-
-/** A bulk item (`pick-up-manifest`): the body with the manifest number of the path. */
-export class PickUpManifestItemDto extends PickUpManifestDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  @IsManifestNo()
-  manifestNo!: string;
 }
 
 export class PickUpManifestResponseDto extends WriteResponseDto {

@@ -1,13 +1,12 @@
 import { defineWrite } from '../writes/write-definition';
-import { PickUpManifestDto, PickUpManifestItemDto, PickUpManifestResponseDto } from './pick-up-manifest.dto';
+import { PickUpManifestDto, PickUpManifestResponseDto } from './pick-up-manifest.dto';
 
 export const pickUpManifestWrite = defineWrite({
   type: 'pick-up-manifest',
   route: 'POST /v1/manifests/{no}/pickup',
   tag: 'manifests',
-  params: [{ name: 'no', field: 'manifestNo' }],
   body: PickUpManifestDto,
-  bulk: PickUpManifestItemDto,
+  bulk: true,
   response: PickUpManifestResponseDto,
   summary: 'Pick up a manifest (the carrier named on it)',
   description:

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsManifestNo, IsMassKg, IsTraceCode, IsOptionalFreeText } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsOptionalFreeText } from '../common/validation';
 import { HandlerPersonIdAnswer, OptionalHandler, PersonDto } from '../common/person.dto';
 
 export class ReceiptLineDto {
@@ -61,13 +61,6 @@ export class ReceiveManifestDto {
 
   @OptionalHandler('The receiver’s 经办人 (the 联单’s part 3; table 2’s 贮存部门经办人 of the receiver)')
   handler?: PersonDto;
-}
-
-/** A bulk item (`receive-manifest`): the body with the manifest number of the path. */
-export class ReceiveManifestItemDto extends ReceiveManifestDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  @IsManifestNo()
-  manifestNo!: string;
 }
 
 export class ReceiptResultLineDto {

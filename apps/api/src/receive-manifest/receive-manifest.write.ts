@@ -1,17 +1,12 @@
 import { defineWrite } from '../writes/write-definition';
-import {
-  ReceiveManifestDto,
-  ReceiveManifestItemDto,
-  ReceiveManifestResponseDto,
-} from './receive-manifest.dto';
+import { ReceiveManifestDto, ReceiveManifestResponseDto } from './receive-manifest.dto';
 
 export const receiveManifestWrite = defineWrite({
   type: 'receive-manifest',
   route: 'POST /v1/manifests/{no}/receipt',
   tag: 'manifests',
-  params: [{ name: 'no', field: 'manifestNo' }],
   body: ReceiveManifestDto,
-  bulk: ReceiveManifestItemDto,
+  bulk: true,
   response: ReceiveManifestResponseDto,
   summary: 'Receive a manifest (the receiver it is addressed to)',
   description:

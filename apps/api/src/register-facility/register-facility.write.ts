@@ -6,7 +6,7 @@ export const registerFacilityWrite = defineWrite({
   type: 'register-facility',
   route: 'POST /v1/parties/{uscc}/facilities',
   tag: 'parties',
-  params: [{ name: 'uscc', field: 'uscc', example: EXAMPLE.generatorUscc }],
+  params: { uscc: { example: EXAMPLE.generatorUscc } },
   body: RegisterFacilityDto,
   bulk: false,
   response: RegisterFacilityResponseDto,

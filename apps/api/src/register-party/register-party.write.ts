@@ -6,7 +6,7 @@ export const registerPartyWrite = defineWrite({
   route: 'POST /v1/parties',
   tag: 'parties',
   body: RegisterPartyDto,
-  bulk: RegisterPartyDto,
+  bulk: true,
   response: RegisterPartyResponseDto,
   summary: 'Register a party (admin)',
   description: 'PartyRegistered in `party-<USCC>`. A party may hold several roles.',

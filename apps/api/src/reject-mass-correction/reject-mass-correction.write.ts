@@ -1,20 +1,12 @@
 import { defineWrite } from '../writes/write-definition';
-import {
-  RejectMassCorrectionDto,
-  RejectMassCorrectionItemDto,
-  RejectMassCorrectionResponseDto,
-} from './reject-mass-correction.dto';
+import { RejectMassCorrectionDto, RejectMassCorrectionResponseDto } from './reject-mass-correction.dto';
 
 export const rejectMassCorrectionWrite = defineWrite({
   type: 'reject-mass-correction',
   route: 'POST /v1/batches/{code}/correction-requests/{requestId}/reject',
   tag: 'batches',
-  params: [
-    { name: 'code', field: 'traceCode' },
-    { name: 'requestId', field: 'requestId' },
-  ],
   body: RejectMassCorrectionDto,
-  bulk: RejectMassCorrectionItemDto,
+  bulk: true,
   response: RejectMassCorrectionResponseDto,
   summary: 'Reject a correction request (who may approve it)',
   description:

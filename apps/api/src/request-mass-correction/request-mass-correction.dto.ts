@@ -2,7 +2,7 @@ import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsFreeText, IsIsoInstant, IsMassDeltaKg, IsTraceCode } from '../common/validation';
+import { IsFreeText, IsIsoInstant, IsMassDeltaKg } from '../common/validation';
 
 /**
  * A custodian's request for a compensating correction of the held mass (a re-weighing). No approvals here:
@@ -27,13 +27,6 @@ export class RequestMassCorrectionDto {
   })
   @IsIsoInstant()
   occurredAt!: string;
-}
-
-/** A bulk item (`request-mass-correction`): the body with the trace code of the path. */
-export class RequestMassCorrectionItemDto extends RequestMassCorrectionDto {
-  @ApiProperty({ example: EXAMPLE.traceCode })
-  @IsTraceCode()
-  traceCode!: string;
 }
 
 export class RequestMassCorrectionResponseDto extends WriteResponseDto {

@@ -1,17 +1,12 @@
 import { defineWrite } from '../writes/write-definition';
-import {
-  RequestMassCorrectionDto,
-  RequestMassCorrectionItemDto,
-  RequestMassCorrectionResponseDto,
-} from './request-mass-correction.dto';
+import { RequestMassCorrectionDto, RequestMassCorrectionResponseDto } from './request-mass-correction.dto';
 
 export const requestMassCorrectionWrite = defineWrite({
   type: 'request-mass-correction',
   route: 'POST /v1/batches/{code}/correction-requests',
   tag: 'batches',
-  params: [{ name: 'code', field: 'traceCode' }],
   body: RequestMassCorrectionDto,
-  bulk: RequestMassCorrectionItemDto,
+  bulk: true,
   response: RequestMassCorrectionResponseDto,
   summary: 'Request a correction of the held mass (the custodian)',
   description:

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsUscc, IsFreeText } from '../common/validation';
+import { IsIsoInstant, IsFreeText } from '../common/validation';
 
 export class RevokePermitDto {
   @ApiProperty({ example: '超出许可范围经营，责令整改', maxLength: 500 })
@@ -17,17 +17,6 @@ export class RevokePermitDto {
   @IsOptional()
   @IsIsoInstant()
   occurredAt?: string;
-}
-
-/** A bulk item (`revoke-permit`): the body with the path's USCC and permit number. */
-export class RevokePermitItemDto extends RevokePermitDto {
-  @ApiProperty({ example: EXAMPLE.receiverUscc })
-  @IsUscc()
-  uscc!: string;
-
-  @ApiProperty({ example: EXAMPLE.permitNo })
-  @IsFreeText(TEXT_BOUNDS.code)
-  permitNo!: string;
 }
 
 export class RevokePermitResponseDto extends WriteResponseDto {

@@ -6,7 +6,6 @@ export const revokeTokenWrite = defineWrite({
   type: 'revoke-token',
   route: 'POST /v1/tokens/{tokenId}/revoke',
   tag: 'tokens',
-  params: [{ name: 'tokenId', field: 'tokenId' }],
   body: RevokeTokenDto,
   bulk: false,
   response: RevokeTokenResponseDto,

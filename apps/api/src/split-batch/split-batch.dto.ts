@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
 import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassKg, IsTraceCode } from '../common/validation';
+import { IsIsoInstant, IsMassKg } from '../common/validation';
 
 export class SplitBatchDto {
   @ApiProperty({
@@ -19,13 +19,6 @@ export class SplitBatchDto {
   @ApiProperty({ example: '2026-03-02T10:00:00+08:00' })
   @IsIsoInstant()
   occurredAt!: string;
-}
-
-/** A bulk item (`split-batch`): the body with the parent's trace code of the path. */
-export class SplitBatchItemDto extends SplitBatchDto {
-  @ApiProperty({ example: EXAMPLE.traceCode })
-  @IsTraceCode()
-  traceCode!: string;
 }
 
 export class SplitBatchResponseDto extends WriteResponseDto {

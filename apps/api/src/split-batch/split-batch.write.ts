@@ -1,15 +1,13 @@
 import { defineWrite } from '../writes/write-definition';
-import { SplitBatchDto, SplitBatchItemDto, SplitBatchResponseDto } from './split-batch.dto';
+import { SplitBatchDto, SplitBatchResponseDto } from './split-batch.dto';
 
 export const splitBatchWrite = defineWrite({
   type: 'split-batch',
   route: 'POST /v1/batches/{code}/split',
   tag: 'batches',
-  params: [
-    { name: 'code', field: 'traceCode', description: 'Trace code (case-insensitive, hyphens allowed)' },
-  ],
+  params: { code: { description: 'Trace code (case-insensitive, hyphens allowed)' } },
   body: SplitBatchDto,
-  bulk: SplitBatchItemDto,
+  bulk: true,
   response: SplitBatchResponseDto,
   summary: 'Split a batch → child codes (custodian)',
   description:

@@ -8,13 +8,13 @@ import { LedgerCommands, maxPosition, requestHash, type BulkItem, type UseCaseTy
 import { Allow } from '../access/access.decorators';
 import { parseIdempotencyKey } from '../common/idempotency-key';
 import { ApiProblems, ProblemDocumentDto } from '../common/openapi';
-import { PATH_PARAMS } from '../common/path-params';
+import { readPathParam } from '../common/path-params';
 import { entropyOf, WriteRequest, type WriteRequestInfo } from '../common/write-request';
 import { LEDGER_POSITION_HEADER, writeBody } from '../common/write-response';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ProblemDetailsFilter } from '../problems/problem-details.filter';
 import { pathParamsOf } from '../writes/write-controller';
-import { BULK_TYPES, WRITES } from '../writes/write-registry';
+import { BULK_ITEM_DTOS, BULK_TYPES, WRITES } from '../writes/write-registry';
 import { SubmitCommandsDto, SubmitCommandsResponseDto } from './submit-commands.dto';
 
 const ITEM_KEYS = new Set(['type', 'idempotencyKey', 'body']);
@@ -109,7 +109,7 @@ export class SubmitCommandsController {
     const body = raw.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw InvalidRequest.field('body', 'isObject', 'body must be an object');
-    const dto = plainToInstance(entry.bulk as Type<object>, body);
+    const dto = plainToInstance(BULK_ITEM_DTOS.get(type) as Type<object>, body);
     const errors = await validate(dto, {
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -122,9 +122,7 @@ export class SubmitCommandsController {
     const hashed: Record<string, unknown> = { ...(body as Record<string, unknown>) };
     const input: Record<string, unknown> = { ...dto };
     for (const { name, field } of pathParamsOf(entry)) {
-      const raw = (body as Record<string, unknown>)[field];
-      const pipe = PATH_PARAMS[name].pipe;
-      params[name] = pipe ? pipe.transform(raw, { type: 'param', data: name }) : String(raw);
+      params[name] = readPathParam(name, (body as Record<string, unknown>)[field]);
       delete hashed[field];
       input[field] = params[name];
     }

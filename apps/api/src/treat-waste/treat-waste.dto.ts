@@ -3,13 +3,7 @@ import { TREATMENT_OPERATIONS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { TEXT_BOUNDS } from '@wasteflow/domain';
-import {
-  IsIsoInstant,
-  IsMassKg,
-  IsOptionalFreeText,
-  IsTraceCode,
-  IsTreatmentOperation,
-} from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsOptionalFreeText, IsTreatmentOperation } from '../common/validation';
 import { HandlerPersonIdAnswer, OptionalHandler, PersonDto } from '../common/person.dto';
 
 /** 利用 / 处置 by the custodian. */
@@ -41,13 +35,6 @@ export class TreatWasteDto {
 
   @OptionalHandler('自行利用/处置部门经办人 (HJ 1259 table 4)')
   handler?: PersonDto;
-}
-
-/** A bulk item (`treat-waste`): the body with the trace code of the path. */
-export class TreatWasteItemDto extends TreatWasteDto {
-  @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
-  @IsTraceCode()
-  traceCode!: string;
 }
 
 export class TreatWasteResponseDto extends WriteResponseDto {

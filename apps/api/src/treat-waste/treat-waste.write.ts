@@ -1,14 +1,14 @@
 import { EXAMPLE } from '../common/examples';
 import { defineWrite } from '../writes/write-definition';
-import { TreatWasteDto, TreatWasteItemDto, TreatWasteResponseDto } from './treat-waste.dto';
+import { TreatWasteDto, TreatWasteResponseDto } from './treat-waste.dto';
 
 export const treatWasteWrite = defineWrite({
   type: 'treat-waste',
   route: 'POST /v1/batches/{code}/treatments',
   tag: 'batches',
-  params: [{ name: 'code', field: 'traceCode', example: EXAMPLE.consolidatedTraceCode }],
+  params: { code: { example: EXAMPLE.consolidatedTraceCode } },
   body: TreatWasteDto,
-  bulk: TreatWasteItemDto,
+  bulk: true,
   response: TreatWasteResponseDto,
   summary: 'Utilise or dispose of waste (custodian receiver)',
   description:

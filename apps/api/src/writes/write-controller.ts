@@ -5,11 +5,11 @@ import type { FastifyReply } from 'fastify';
 import { LedgerCommands, USE_CASE_ACCESS, type InputOf, type UseCaseType } from '@wasteflow/ledger';
 import { Allow } from '../access/access.decorators';
 import { ApiWrite } from '../common/openapi';
-import { PATH_PARAMS } from '../common/path-params';
+import { pathParamRule } from '../common/path-params';
 import { envelopeOf, WriteRequest, type WriteRequestInfo } from '../common/write-request';
 import { respond } from '../common/write-response';
 import { InvalidRequest } from '../problems/invalid-request.exception';
-import type { PathParam, WriteDefinition } from './write-definition';
+import type { PathParam, PathParamDocs, WriteDefinition } from './write-definition';
 
 const METHOD = 'write';
 
@@ -24,25 +24,27 @@ export function paramNamesOf(route: string): string[] {
   return [...route.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
 }
 
-/** The path parameters of a definition, in the template's order (each one declared, none left over). */
+/** The path parameters of a definition, in the template's order (each one known, no docs left over). */
 export function pathParamsOf(definition: {
   readonly type: string;
   readonly route: string;
-  readonly params?: readonly PathParam[];
+  readonly params?: Readonly<Record<string, PathParamDocs>>;
 }): PathParam[] {
   const names = paramNamesOf(definition.route);
-  const declared = definition.params ?? [];
-  const params = names.map((name) => {
-    const param = declared.find((p) => p.name === name);
-    if (!param) throw new Error(`${definition.type}: path parameter {${name}} has no field`);
-    if (!PATH_PARAMS[name]) throw new Error(`${definition.type}: unknown path parameter {${name}}`);
-    return param;
+  const docs = definition.params ?? {};
+  for (const name of Object.keys(docs))
+    if (!names.includes(name))
+      throw new Error(`${definition.type}: parameter ${name} not in ${definition.route}`);
+  return names.map((name) => {
+    const rule = pathParamRule(name);
+    if (!rule) throw new Error(`${definition.type}: unknown path parameter {${name}}`);
+    return {
+      name,
+      field: rule.field,
+      example: docs[name]?.example ?? rule.example,
+      description: docs[name]?.description ?? rule.description,
+    };
   });
-  if (declared.length !== names.length)
-    throw new Error(
-      `${definition.type}: parameters ${declared.map((p) => p.name).join(', ')} not in ${definition.route}`,
-    );
-  return params;
 }
 
 /** The input of a write: the validated body with each path parameter (canonical) in its field. */
@@ -107,7 +109,7 @@ export function writeController<T extends UseCaseType>(definition: WriteDefiniti
   Body()(prototype, METHOD, bodyIndex);
   for (let i = params.length - 1; i >= 0; i--) {
     const { name } = params[i];
-    const pipe = PATH_PARAMS[name].pipe;
+    const pipe = pathParamRule(name)?.pipe;
     (pipe ? Param(name, pipe) : Param(name))(prototype, METHOD, i + 1);
   }
   WriteRequest()(prototype, METHOD, 0);
@@ -124,13 +126,7 @@ export function writeController<T extends UseCaseType>(definition: WriteDefiniti
     Post(),
     HttpCode(201),
     Allow(...USE_CASE_ACCESS[definition.type]),
-    ...params.map((param) =>
-      ApiParam({
-        name: param.name,
-        example: param.example ?? PATH_PARAMS[param.name].example,
-        description: param.description ?? PATH_PARAMS[param.name].description,
-      }),
-    ),
+    ...params.map(({ name, example, description }) => ApiParam({ name, example, description })),
     ...(definition.examples
       ? [ApiBody({ type: definition.body, examples: { ...definition.examples } })]
       : []),

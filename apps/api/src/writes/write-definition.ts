@@ -2,16 +2,32 @@ import type { Type } from '@nestjs/common';
 import type { JsonObject } from '@wasteflow/event-store';
 import type { InputOf, UseCase, UseCaseOf, UseCaseType } from '@wasteflow/ledger';
 import type { WriteResponseDto } from '../common/openapi';
+import type { PATH_PARAMS, PathParamName } from '../common/path-params';
 
 /** A path parameter of a write route and the input field it fills (a bulk item carries that field). */
-export interface PathParam<F extends string = string> {
+export interface PathParam {
   /** `{name}` in the route template; read by its pipe in PATH_PARAMS (common/path-params.ts). */
   readonly name: string;
-  readonly field: F;
-  /** OpenAPI example and description, when not the parameter's usual ones. */
+  readonly field: string;
+  /** What OpenAPI shows of it. */
+  readonly example: string;
+  readonly description?: string;
+}
+
+/** A path parameter's OpenAPI example and description on one route, when not its usual ones. */
+export interface PathParamDocs {
   readonly example?: string;
   readonly description?: string;
 }
+
+type ParamNamesOf<R extends string> = R extends `${string}{${infer N}}${infer Rest}`
+  ? N | ParamNamesOf<Rest>
+  : never;
+
+/** The input fields a route's path parameters fill: `POST /v1/batches/{code}/split` → `'traceCode'`. */
+export type ParamFieldsOf<R extends string> = {
+  [N in ParamNamesOf<R>]: N extends PathParamName ? (typeof PATH_PARAMS)[N]['field'] : never;
+}[ParamNamesOf<R>];
 
 export type ResultOf<T extends UseCaseType> = UseCaseOf<T> extends UseCase<never, infer R> ? R : JsonObject;
 
@@ -28,14 +44,15 @@ export interface WriteDefinition<T extends UseCaseType = UseCaseType> {
   readonly route: `POST /v1/${string}`;
   /** The OpenAPI tag. */
   readonly tag: string;
-  readonly params?: readonly PathParam[];
+  /** The path parameters are the route's `{names}` (PATH_PARAMS); here only what OpenAPI shows otherwise. */
+  readonly params?: Readonly<Record<string, PathParamDocs>>;
   /** The body: a class-validator DTO with its @ApiProperty decorators (the same class for both). */
   readonly body: Type<object>;
   /**
-   * POST /v1/commands: the DTO of an item's body — the body plus its path parameters' fields (the body
-   * itself when the route has none) — or `false` when the use case is not offered in bulk.
+   * Offered in POST /v1/commands: an item's body is the body plus its path parameters' fields, each
+   * checked by its parameter's rule (writes/bulk-item.ts).
    */
-  readonly bulk: Type<object> | false;
+  readonly bulk: boolean;
   /** The 201 body beyond the write fields: a DTO extending WriteResponseDto. */
   readonly response: Type<WriteResponseDto>;
   readonly summary: string;
@@ -52,15 +69,14 @@ type Lacking<Name extends string, Missing> = [Missing] extends [never]
   : { readonly [K in Name]: Missing };
 
 /**
- * The type checks of a definition: the body DTO with the path parameters' fields, and the bulk item DTO,
- * give every field of the use case's input; the response DTO declares every field of its result. So
+ * The type checks of a definition: the body DTO with the path parameters' fields (a bulk item's body)
+ * gives every field of the use case's input; the response DTO declares every field of its result. So
  * neither the input nor the answer can drift from what the validation and OpenAPI say.
  */
-type Checked<T extends UseCaseType, F extends string, B, K, R> = Lacking<
+type Checked<T extends UseCaseType, F extends string, B, R> = Lacking<
   'bodyDtoLacks',
   KeysMissing<B & Record<F, unknown>, InputOf<T>>
 > &
-  Lacking<'bulkDtoLacks', KeysMissing<K, InputOf<T>>> &
   Lacking<'responseDtoLacks', KeysMissing<R, ResultOf<T>>>;
 
 /** A write use case's HTTP definition, checked against its ledger use case (see `Checked`). */
@@ -68,15 +84,13 @@ export function defineWrite<
   T extends UseCaseType,
   B extends object,
   R extends WriteResponseDto,
-  F extends string = never,
-  K = InputOf<T>,
+  Route extends WriteDefinition['route'],
 >(
   definition: WriteDefinition<T> & {
-    readonly params?: readonly PathParam<F>[];
+    readonly route: Route;
     readonly body: Type<B>;
-    readonly bulk: Type<K> | false;
     readonly response: Type<R>;
-  } & Checked<T, F, B, K, R>,
+  } & Checked<T, ParamFieldsOf<Route>, B, R>,
 ): WriteDefinition<T> {
   return definition;
 }

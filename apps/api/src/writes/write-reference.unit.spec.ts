@@ -15,7 +15,7 @@ const END = '<!-- end of write use cases -->';
 function reference(): string {
   const rows = WRITE_DEFINITIONS.map((entry) => {
     const who = USE_CASE_ACCESS[entry.type].join(', ');
-    const bulk = entry.bulk === false ? 'no' : 'yes';
+    const bulk = entry.bulk ? 'yes' : 'no';
     const what = entry.summary.replace(/\|/g, '\\|');
     return `| \`${entry.type}\` | \`${entry.route}\` | ${who} | ${bulk} | ${what} |`;
   });

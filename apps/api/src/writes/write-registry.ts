@@ -19,6 +19,7 @@ import { revokeTokenWrite } from '../revoke-token/revoke-token.write';
 import { splitBatchWrite } from '../split-batch/split-batch.write';
 import { grantTransferApprovalWrite } from '../transfer-approvals/grant-transfer-approval.write';
 import { treatWasteWrite } from '../treat-waste/treat-waste.write';
+import { bulkItemDtoOf } from './bulk-item';
 import { writeController } from './write-controller';
 import type { WriteDefinition } from './write-definition';
 import type { Type } from '@nestjs/common';
@@ -27,7 +28,7 @@ import type { UseCaseType } from '@wasteflow/ledger';
 /**
  * Every write use case of the api, by its ledger name (typed over the ledger's use cases: one missing,
  * or one the ledger does not know, fails the build), in the order of DESIGN's table. Its route, path
- * parameters, body and bulk item DTOs, response DTO and OpenAPI text are its definition
+ * parameters, body DTO, response DTO and OpenAPI text are its definition
  * (`<use-case>/<use-case>.write.ts`); the routes, POST /v1/commands and the docs read them here.
  */
 export const WRITES: { readonly [T in UseCaseType]: WriteDefinition<T> } = {
@@ -62,6 +63,9 @@ export const WRITE_ROUTE_CONTROLLERS: readonly Type<unknown>[] = WRITE_DEFINITIO
 );
 
 /** The use cases POST /v1/commands offers (`type`), in the registry's order. */
-export const BULK_TYPES: readonly UseCaseType[] = WRITE_DEFINITIONS.filter((d) => d.bulk !== false).map(
-  (d) => d.type,
+export const BULK_TYPES: readonly UseCaseType[] = WRITE_DEFINITIONS.filter((d) => d.bulk).map((d) => d.type);
+
+/** The DTO of an item's body, for each use case POST /v1/commands offers (writes/bulk-item.ts). */
+export const BULK_ITEM_DTOS: ReadonlyMap<UseCaseType, Type<object>> = new Map(
+  WRITE_DEFINITIONS.filter((d) => d.bulk).map((d) => [d.type, bulkItemDtoOf(d)]),
 );

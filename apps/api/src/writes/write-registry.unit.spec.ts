@@ -1,7 +1,10 @@
+import type { Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { requestHash, USE_CASE_ACCESS, USE_CASE_TYPES, type CommandEnvelope } from '@wasteflow/ledger';
 import { EXAMPLE } from '../common/examples';
 import { writeController, nestPathOf, pathParamsOf } from './write-controller';
-import { BULK_TYPES, WRITE_DEFINITIONS, WRITES } from './write-registry';
+import { BULK_ITEM_DTOS, BULK_TYPES, WRITE_DEFINITIONS, WRITES } from './write-registry';
 
 describe('the write registry', () => {
   it('has one entry per ledger use case, under its own name, each route once', () => {
@@ -42,8 +45,39 @@ describe('the write registry', () => {
       'reject-mass-correction',
     ]);
     for (const entry of WRITE_DEFINITIONS) {
-      if (entry.bulk !== false && pathParamsOf(entry).length === 0) expect(entry.bulk).toBe(entry.body);
+      if (entry.bulk && pathParamsOf(entry).length === 0)
+        expect(BULK_ITEM_DTOS.get(entry.type)).toBe(entry.body);
     }
+  });
+});
+
+describe('a bulk item’s DTO', () => {
+  const itemErrors = async (type: 'revoke-permit' | 'approve-mass-correction', body: object) => {
+    const errors = await validate(plainToInstance(BULK_ITEM_DTOS.get(type) as Type<object>, body), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    });
+    return errors.map((e) => `${e.property}:${Object.keys(e.constraints ?? {}).join(',')}`);
+  };
+
+  it('is the body plus the path parameters’ fields, each checked by its parameter’s rule', async () => {
+    expect(BULK_ITEM_DTOS.get('revoke-permit')?.name).toBe('RevokePermitItemDto');
+    const permit = { uscc: EXAMPLE.receiverUscc, permitNo: EXAMPLE.permitNo, reason: '超范围经营' };
+    expect(await itemErrors('revoke-permit', permit)).toEqual([]);
+    expect(await itemErrors('revoke-permit', { ...permit, uscc: '91330109MA2REC00X' })).toEqual([
+      'uscc:isUscc',
+    ]);
+    expect(await itemErrors('revoke-permit', { reason: '超范围经营' })).toEqual([
+      'uscc:isUscc',
+      'permitNo:invalid-text',
+    ]);
+    expect(
+      await itemErrors('approve-mass-correction', {
+        traceCode: EXAMPLE.traceCode,
+        requestId: 'x-1',
+        note: 'ok',
+      }),
+    ).toEqual(['requestId:isCorrectionRequestId']);
   });
 });
 

@@ -13,7 +13,7 @@ import {
   traceCodeOf,
 } from '@wasteflow/domain/testing';
 import type { Principal } from '@wasteflow/ledger';
-import { WriteScenario } from './testing/write-scenario';
+import { WriteScenario, type ScenarioAnswer, type ScenarioRequest } from './testing/write-scenario';
 
 /**
  * Behaviour of write use cases at the registry level (writes/testing/write-scenario.ts): given streams,
@@ -38,15 +38,22 @@ async function withGenerator(): Promise<WriteScenario> {
   return new WriteScenario(options).given({ [partyStream(GENERATOR)]: aRegisteredGenerator() });
 }
 
+/** A refusal: the status (and the rule, when named), nothing appended. */
+function expectRefused(answer: ScenarioAnswer, status: number, rule?: unknown): void {
+  expect(answer).toMatchObject({ status, events: [], ...(rule === undefined ? {} : { body: { rule } }) });
+}
+
 describe('write scenarios: generate-waste', () => {
-  it('a registered generator records a batch: WasteGenerated in a new batch stream, the route’s 201 body', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({
+  const generate = async (request: Partial<ScenarioRequest<'generate-waste'>>, scenario?: WriteScenario) =>
+    (scenario ?? (await withGenerator())).when({
       type: 'generate-waste',
       principal: generator,
       body: hazardous,
+      ...request,
     });
+
+  it('a registered generator records a batch: WasteGenerated in a new batch stream, the route’s 201 body', async () => {
+    const answer = await generate({});
     expect(answer.status).toBe(201);
     expect(answer.events).toEqual([
       expect.objectContaining({ stream: `batch-${String(answer.body.traceCode)}`, type: 'WasteGenerated' }),
@@ -60,47 +67,26 @@ describe('write scenarios: generate-waste', () => {
     });
   });
 
-  it('a field the DTO does not know is 400 naming it; nothing appended', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({
-      type: 'generate-waste',
-      principal: generator,
-      body: { ...hazardous, colour: 'black' },
-    });
-    expect(answer).toMatchObject({ status: 400, events: [] });
-    expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'colour' })]);
-  });
-
-  it('a mass with four decimals is 400 isMassKg on massKg', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({
-      type: 'generate-waste',
-      principal: generator,
-      body: { ...hazardous, massKg: 1.2345 },
-    });
-    expect(answer).toMatchObject({ status: 400, events: [] });
-    expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'massKg', rule: 'isMassKg' })]);
+  it.each([
+    ['a field the DTO does not know is 400 naming it', { colour: 'black' }, { field: 'colour' }],
+    [
+      'a mass with four decimals is 400 isMassKg on massKg',
+      { massKg: 1.2345 },
+      { field: 'massKg', rule: 'isMassKg' },
+    ],
+  ])('%s; nothing appended', async (_case, change, error) => {
+    const answer = await generate({ body: { ...hazardous, ...change } });
+    expectRefused(answer, 400);
+    expect(answer.body.errors).toEqual([expect.objectContaining(error)]);
   });
 
   it('a regulator token may not record waste: 403 forbidden before the body is looked at', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({ type: 'generate-waste', principal: hangzhou, body: {} });
-    expect(answer).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
+    expectRefused(await generate({ principal: hangzhou, body: {} }), 403, 'forbidden');
   });
 
   it('without an Idempotency-Key: 400 naming the header', async () => {
-    const answer = await (
-      await withGenerator()
-    ).when({
-      type: 'generate-waste',
-      principal: generator,
-      body: hazardous,
-      idempotencyKey: undefined,
-    });
-    expect(answer).toMatchObject({ status: 400, events: [] });
+    const answer = await generate({ idempotencyKey: undefined });
+    expectRefused(answer, 400);
     expect(answer.body.errors).toEqual([
       expect.objectContaining({ field: 'Idempotency-Key', rule: 'idempotency-key-required' }),
     ]);
@@ -108,28 +94,13 @@ describe('write scenarios: generate-waste', () => {
 
   it('the same key and body answers the first answer again and appends nothing; another body is 422', async () => {
     const scenario = await withGenerator();
-    const first = await scenario.when({
-      type: 'generate-waste',
-      principal: generator,
-      body: hazardous,
-      idempotencyKey: 'k-1',
-    });
+    const first = await generate({ idempotencyKey: 'k-1' }, scenario);
     // the same body with its keys in another order is the same request (canonical JSON)
     const reordered = Object.fromEntries(Object.entries(hazardous).reverse());
-    const again = await scenario.when({
-      type: 'generate-waste',
-      principal: generator,
-      body: reordered,
-      idempotencyKey: 'k-1',
-    });
+    const again = await generate({ body: reordered, idempotencyKey: 'k-1' }, scenario);
     expect(again).toEqual({ ...first, events: [] });
-    const other = await scenario.when({
-      type: 'generate-waste',
-      principal: generator,
-      body: { ...hazardous, massKg: 999 },
-      idempotencyKey: 'k-1',
-    });
-    expect(other).toMatchObject({ status: 422, body: { rule: 'idempotency-key-reused' }, events: [] });
+    const other = await generate({ body: { ...hazardous, massKg: 999 }, idempotencyKey: 'k-1' }, scenario);
+    expectRefused(other, 422, 'idempotency-key-reused');
   });
 });
 
@@ -141,15 +112,19 @@ describe('write scenarios: split-batch', () => {
       [partyStream(GENERATOR)]: aRegisteredGenerator(),
       [batchStream(code)]: batch,
     });
+  const split = async (
+    body: { traceCode: string; partsKg: number[] },
+    principal: Principal = generator,
+    scenario?: WriteScenario,
+  ) =>
+    (scenario ?? (await given())).when({
+      type: 'split-batch',
+      principal,
+      body: { ...body, occurredAt: at('11:00') },
+    });
 
   it('the custodian splits: BatchSplit on the parent and BatchSplitOff creating each child', async () => {
-    const answer = await (
-      await given()
-    ).when({
-      type: 'split-batch',
-      principal: generator,
-      body: { traceCode: code.toLowerCase(), partsKg: [400, 250.5], occurredAt: at('11:00') },
-    });
+    const answer = await split({ traceCode: code.toLowerCase(), partsKg: [400, 250.5] });
     expect(answer.status).toBe(201);
     expect(answer.events.map((e) => e.type)).toEqual(['BatchSplit', 'BatchSplitOff', 'BatchSplitOff']);
     expect(answer.events[0].stream).toBe(batchStream(code));
@@ -157,47 +132,24 @@ describe('write scenarios: split-batch', () => {
   });
 
   it('a malformed trace code is 400 naming the path parameter, never 404', async () => {
-    const answer = await (
-      await given()
-    ).when({
-      type: 'split-batch',
-      principal: generator,
-      body: { traceCode: 'not-a-code', partsKg: [1], occurredAt: at('11:00') },
-    });
-    expect(answer).toMatchObject({ status: 400, events: [] });
+    const answer = await split({ traceCode: 'not-a-code', partsKg: [1] });
+    expectRefused(answer, 400);
     expect(JSON.stringify(answer.body)).toContain('code');
   });
 
   it('parts above the held mass are refused by the domain; nothing appended', async () => {
-    const answer = await (
-      await given()
-    ).when({
-      type: 'split-batch',
-      principal: generator,
-      body: { traceCode: code, partsKg: [600, 600], occurredAt: at('11:00') },
-    });
+    const answer = await split({ traceCode: code, partsKg: [600, 600] });
     expect(answer.status).toBe(422);
     expect(answer.events).toEqual([]);
   });
 
   it('another’s batch and an unknown batch are the same 403 to a party; nothing appended', async () => {
     const scenario = await given();
-    const others = await scenario.when({
-      type: 'split-batch',
-      principal: stranger,
-      body: { traceCode: code, partsKg: [100], occurredAt: at('11:00') },
-    });
-    const unknown = await scenario.when({
-      type: 'split-batch',
-      principal: generator,
-      body: {
-        traceCode: traceCodeOf(aBatch({ randomPart: 'ZZZZZZZZ' })),
-        partsKg: [100],
-        occurredAt: at('11:00'),
-      },
-    });
-    expect(others).toMatchObject({ status: 403, events: [] });
-    expect(unknown).toMatchObject({ status: 403, body: { rule: others.body.rule }, events: [] });
+    const others = await split({ traceCode: code, partsKg: [100] }, stranger, scenario);
+    const unknownCode = traceCodeOf(aBatch({ randomPart: 'ZZZZZZZZ' }));
+    const unknown = await split({ traceCode: unknownCode, partsKg: [100] }, generator, scenario);
+    expectRefused(others, 403);
+    expectRefused(unknown, 403, others.body.rule);
   });
 });
 
@@ -221,22 +173,14 @@ describe('write scenarios: register-facility', () => {
   });
 
   it('a regulator of another region: 403 outside-jurisdiction; an admin token: 403 forbidden', async () => {
-    expect(await register(ningbo)).toMatchObject({
-      status: 403,
-      body: { rule: 'outside-jurisdiction' },
-      events: [],
-    });
-    expect(await register(admin)).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
+    expectRefused(await register(ningbo), 403, 'outside-jurisdiction');
+    expectRefused(await register(admin), 403, 'forbidden');
   });
 
   it('the same code twice: 409 facility-already-registered', async () => {
     const scenario = await withGenerator();
     await register(hangzhou, scenario);
-    expect(await register(hangzhou, scenario)).toMatchObject({
-      status: 409,
-      body: { rule: 'facility-already-registered' },
-      events: [],
-    });
+    expectRefused(await register(hangzhou, scenario), 409, 'facility-already-registered');
   });
 });
 
@@ -252,23 +196,23 @@ describe('write scenarios: grant-permit and revoke-permit (two path parameters)'
   };
   const given = () =>
     new WriteScenario(options).given({ [partyStream(RECEIVER)]: aRegisteredReceiver({ permit: false }) });
+  const grant = (scenario: WriteScenario, uscc: string, principal: Principal = hangzhou) =>
+    scenario.when({ type: 'grant-permit', principal, body: { uscc, ...permit } });
+  const revoke = (scenario: WriteScenario, uscc: string, permitNo: string) =>
+    scenario.when({
+      type: 'revoke-permit',
+      principal: hangzhou,
+      body: { uscc, permitNo, reason: '超范围经营' },
+    });
 
   it('a regulator grants a permit to a receiver in its districts, then revokes it', async () => {
     const scenario = await given();
-    const granted = await scenario.when({
-      type: 'grant-permit',
-      principal: hangzhou,
-      body: { uscc: RECEIVER, ...permit },
-    });
+    const granted = await grant(scenario, RECEIVER);
     expect(granted.status).toBe(201);
     expect(granted.events).toEqual([
       expect.objectContaining({ stream: partyStream(RECEIVER), type: 'PermitGranted' }),
     ]);
-    const revoked = await scenario.when({
-      type: 'revoke-permit',
-      principal: hangzhou,
-      body: { uscc: RECEIVER.toLowerCase(), permitNo: permit.permitNo, reason: '超范围经营' },
-    });
+    const revoked = await revoke(scenario, RECEIVER.toLowerCase(), permit.permitNo);
     expect(revoked.status).toBe(201);
     expect(revoked.events).toEqual([
       expect.objectContaining({ stream: partyStream(RECEIVER), type: 'PermitRevoked' }),
@@ -277,29 +221,14 @@ describe('write scenarios: grant-permit and revoke-permit (two path parameters)'
 
   it('a malformed USCC in the path is 400 naming it; a party token is 403; nothing appended', async () => {
     const scenario = await given();
-    const malformed = await scenario.when({
-      type: 'grant-permit',
-      principal: hangzhou,
-      body: { uscc: '91330109MA2REC00X', ...permit },
-    });
-    expect(malformed).toMatchObject({ status: 400, events: [] });
+    const malformed = await grant(scenario, '91330109MA2REC00X');
+    expectRefused(malformed, 400);
     expect(JSON.stringify(malformed.body)).toContain('uscc');
-    const party = await scenario.when({
-      type: 'grant-permit',
-      principal: generator,
-      body: { uscc: RECEIVER, ...permit },
-    });
-    expect(party).toMatchObject({ status: 403, body: { rule: 'forbidden' }, events: [] });
+    expectRefused(await grant(scenario, RECEIVER, generator), 403, 'forbidden');
   });
 
   it('revoking a permit the party does not hold is refused; nothing appended', async () => {
-    const answer = await (
-      await given()
-    ).when({
-      type: 'revoke-permit',
-      principal: hangzhou,
-      body: { uscc: RECEIVER, permitNo: 'nope', reason: '超范围经营' },
-    });
+    const answer = await revoke(await given(), RECEIVER, 'nope');
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect(answer.events).toEqual([]);

@@ -17,7 +17,7 @@ import {
   type UseCaseType,
 } from '@wasteflow/ledger';
 import { parseIdempotencyKey } from '../../common/idempotency-key';
-import { PATH_PARAMS } from '../../common/path-params';
+import { readPathParam } from '../../common/path-params';
 import { createValidationPipe } from '../../common/validation-pipe';
 import { writeBody } from '../../common/write-response';
 import { ProblemDetailsFilter } from '../../problems/problem-details.filter';
@@ -110,9 +110,7 @@ export class WriteScenario {
       const rest: Record<string, unknown> = { ...request.body };
       const values = params.map(({ name, field }) => {
         delete rest[field];
-        const pipe = PATH_PARAMS[name].pipe;
-        const value = request.body[field];
-        return pipe ? pipe.transform(value, { type: 'param', data: name }) : String(value);
+        return readPathParam(name, request.body[field]);
       });
       const dto = (await validation.transform(rest, { type: 'body', metatype: entry.body })) as object;
       const envelope: CommandEnvelope = {
