@@ -2,98 +2,30 @@ import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
   CLOCK_START,
-  expect201,
   expectProblem,
   HW08_CODE,
-  Keys,
   PARTIES,
-  requireStore,
-  seedWorld,
-  send,
   skippedPostgres,
   storesFor,
-  type PrincipalName,
-  type World,
 } from './support/fixtures';
-import { driveHistory, type History } from './support/read-side-history';
-import { startTestApp, type TestApp } from './support/test-app';
+import { readSideSuite } from './support/read-side-suite';
 
 const SUITE = 'manifests (GET /v1/manifests, /v1/manifests/{no})';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let h: History;
+  const clock = new ManualClock(new Date(CLOCK_START));
+  const suite = readSideSuite(kind, SUITE, __filename, 'manifests', { clock });
+  const { app, h, regulators, get, tokenOf } = suite;
   /** Picked up, never received: overdue once the clock passes its due time. */
   let open = '';
-  const clock = new ManualClock(new Date(CLOCK_START));
-  const extra: Record<'xihu' | 'qiantang' | 'industrial', string> = {
-    xihu: '',
-    qiantang: '',
-    industrial: '',
-  };
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-    world = await seedWorld(t, new Keys(`manifests-seed-${kind}`));
-    h = await driveHistory(t, world, new Keys(`manifests-${kind}`));
-    const keys = new Keys(`manifests-more-${kind}`);
-    const regulator = async (districts: string[], categories: string[]) =>
-      (
-        await expect201(
-          send(t, '/v1/tokens', t.adminToken, { kind: 'regulator', districts, categories }, keys.next()),
-        )
-      ).body.token as string;
-    extra.xihu = await regulator(['330106'], ['hazardous']);
-    extra.qiantang = await regulator(['330114'], ['hazardous']);
-    extra.industrial = await regulator(['3301'], ['industrial']);
-    const f = (
-      await expect201(
-        send(
-          t,
-          '/v1/batches',
-          tokenOf('generator'),
-          { category: 'hazardous', wasteCode: HW08_CODE, massKg: 1.5, occurredAt: AT.generated },
-          keys.next(),
-        ),
-      )
-    ).body.traceCode;
-    open = (
-      await expect201(
-        send(
-          t,
-          '/v1/manifests',
-          tokenOf('generator'),
-          {
-            lines: [{ traceCode: f }],
-            carrierUscc: PARTIES.carrier.uscc,
-            receiverUscc: PARTIES.receiver.uscc,
-            plannedAt: AT.planned,
-          },
-          keys.next(),
-        ),
-      )
-    ).body.manifestNo;
-    const pickup = await expect201(
-      send(
-        t,
-        `/v1/manifests/${open}/pickup`,
-        tokenOf('carrier'),
-        { vehiclePlate: '浙A12345', occurredAt: AT.pickedUp },
-        keys.next(),
-      ),
-    );
+    open = (await app.build.consigned(1.5)).manifestNo;
+    const pickup = await app.build.pickUp(open);
     // every test reads after the whole setup
     await get(`/v1/manifests/${open}?minPosition=${pickup.body.position}`, tokenOf('carrier')).expect(200);
   });
-  afterAll(async () => t?.close());
 
-  const tokenOf = (name: PrincipalName) => world.tokens[name] as string;
-  const get = (path: string, token?: string) => {
-    const request = t.http.get(path);
-    return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
-  };
   const list = async (query: string, token: string) => {
     const response = await get(`/v1/manifests?${query}`, token);
     if (response.status !== 200)
@@ -188,23 +120,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('lets its parties, regulators of the shipper’s or receiver’s district and a line’s category, and auditors read it', async () => {
     const status = async (no: string, token: string | undefined) =>
       (await get(`/v1/manifests/${no}`, token)).status;
-    for (const name of ['generator', 'carrier', 'receiver', 'regulator', 'auditor'] as const) {
-      expect([name, await status(h.m1, tokenOf(name))]).toEqual([name, 200]);
-    }
-    for (const name of [
-      'otherGenerator',
-      'otherCarrier',
-      'otherReceiver',
-      'outsideRegulator',
-      'admin',
-    ] as const) {
-      expectProblem(await get(`/v1/manifests/${h.m1}`, tokenOf(name)), 403, { rule: 'forbidden' });
-    }
-    expect(await status(h.m1, extra.xihu)).toBe(200); // the shipper's district
-    expect(await status(h.m1, extra.qiantang)).toBe(200); // the receiver's district
-    expect(await status(h.m3, extra.qiantang)).toBe(403); // m3 goes from Xihu to Jiande
+    await suite.expectChainReadsOnly(`/v1/manifests/${h.m1}`);
+    expect(await status(h.m1, regulators.xihu)).toBe(200); // the shipper's district
+    expect(await status(h.m1, regulators.qiantang)).toBe(200); // the receiver's district
+    expect(await status(h.m3, regulators.qiantang)).toBe(403); // m3 goes from Xihu to Jiande
     expect(await status(h.m3, tokenOf('otherReceiver'))).toBe(200);
-    expect(await status(h.m1, extra.industrial)).toBe(403); // no industrial line
+    expect(await status(h.m1, regulators.industrial)).toBe(403); // no industrial line
     expect(await status(h.m1, undefined)).toBe(401);
   });
 
@@ -229,7 +150,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(numbers(await list('', tokenOf('otherReceiver')))).toEqual([h.m3]);
     expect(numbers(await list('', tokenOf('otherGenerator')))).toEqual([]);
     expect(numbers(await list('', tokenOf('outsideRegulator')))).toEqual([]);
-    expect(numbers(await list('', extra.qiantang))).toEqual([h.m1, h.m2, open].sort().reverse());
+    expect(numbers(await list('', regulators.qiantang))).toEqual([h.m1, h.m2, open].sort().reverse());
     expect(numbers(await list('status=received', tokenOf('generator')))).toEqual(
       [h.m1, h.m3].sort().reverse(),
     );
@@ -262,7 +183,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expectProblem(await get('/v1/manifests?category=industrial', tokenOf('regulator')), 403, {
       rule: 'forbidden',
     });
-    expectProblem(await get('/v1/manifests', t.adminToken), 403, { rule: 'forbidden' });
+    expectProblem(await get('/v1/manifests', app.t.adminToken), 403, { rule: 'forbidden' });
     for (const [query, field] of [
       ['status=lost', 'status'],
       ['page=0', 'page'],

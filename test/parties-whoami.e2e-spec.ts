@@ -1,49 +1,35 @@
 import {
   CARRIER_PERMIT,
-  expect201,
   expectProblem,
+  issueToken,
   Keys,
   PARTIES,
   RECEIVER_PERMIT,
-  requireStore,
-  seedWorld,
-  send,
   skippedPostgres,
   storesFor,
   type PrincipalName,
-  type World,
 } from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 const SUITE = 'who am I and the party register (GET /v1/whoami, /v1/parties, /v1/parties/{uscc})';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
+  const app = seededApp(kind, SUITE, __filename, 'whoami');
   let position: string;
   let xihuIndustrial: string;
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t, new Keys(`whoami-seed-${kind}`));
-    const issued = await expect201(
-      send(
-        t,
-        '/v1/tokens',
-        t.adminToken,
-        { kind: 'regulator', districts: ['330106'], categories: ['industrial'] },
-        `whoami-${kind}-1`,
-      ),
-    );
-    xihuIndustrial = issued.body.token;
-    position = String(await t.headPosition());
+    xihuIndustrial = await issueToken(app.t, new Keys(`whoami-${kind}`), {
+      kind: 'regulator',
+      districts: ['330106'],
+      categories: ['industrial'],
+    });
+    position = String(await app.t.headPosition());
   });
-  afterAll(async () => t?.close());
 
   const get = (path: string, name: PrincipalName | string) => {
-    const token = (world.tokens as Record<string, string | undefined>)[name] ?? name;
-    return t.http.get(path).set('Authorization', `Bearer ${token}`);
+    const token = (app.world.tokens as Record<string, string | undefined>)[name] ?? name;
+    return app.t.http.get(path).set('Authorization', `Bearer ${token}`);
   };
 
   it('tells each kind of token who it is, and a party its registration and permits', async () => {
@@ -80,7 +66,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('refuses a missing or unknown token with 401', async () => {
-    expectProblem(await t.http.get('/v1/whoami'), 401, { rule: 'unauthenticated' });
+    expectProblem(await app.t.http.get('/v1/whoami'), 401, { rule: 'unauthenticated' });
     expectProblem(await get('/v1/whoami', 'garbage'), 401, { rule: 'unauthenticated' });
   });
 

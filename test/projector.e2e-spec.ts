@@ -1,50 +1,18 @@
-import {
-  AT,
-  expect201,
-  HW08_CODE,
-  Keys,
-  requireStore,
-  seedWorld,
-  send,
-  skippedPostgres,
-  storesFor,
-  type World,
-} from './support/fixtures';
-import { freePort, ProjectorProcess } from './support/projector-process';
-import { storeEnv } from './support/store-cli';
-import { startTestApp, type TestApp } from './support/test-app';
+import { AT, expect201, HW08_CODE, Keys, send, skippedPostgres, storesFor } from './support/fixtures';
+import { projectorSuite } from './support/projector-suite';
 
 const SUITE = 'apps/projector beside an api with WASTEFLOW_PROJECTIONS=off';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
+  const { app, start } = projectorSuite(kind, SUITE, __filename, 'projector');
   const keys = new Keys(`projector-${kind}`);
-  const projectors: ProjectorProcess[] = [];
-  let env: Record<string, string>;
 
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, env: { WASTEFLOW_PROJECTIONS: 'off' } });
-    world = await seedWorld(t, new Keys(`projector-seed-${kind}`));
-    env = storeEnv(kind, t);
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all(projectors.map((p) => p.stop('SIGKILL')));
-    await t?.close();
-  });
-
-  const start = async () => {
-    const projector = new ProjectorProcess(await freePort(), env);
-    projectors.push(projector);
-    return projector;
-  };
   const generate = async (massKg: number) => {
     const response = await expect201(
       send(
-        t,
+        app.t,
         '/v1/batches',
-        world.tokens.generator,
+        app.world.tokens.generator,
         { category: 'hazardous', wasteCode: HW08_CODE, massKg, occurredAt: AT.generated },
         keys.next('generate'),
       ),
@@ -52,14 +20,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     return { traceCode: response.body.traceCode as string, position: response.body.position as string };
   };
   const trace = (traceCode: string, minPosition: string) =>
-    t.http
+    app.t.http
       .get(`/v1/batches/${traceCode}?minPosition=${minPosition}`)
-      .set('Authorization', `Bearer ${world.tokens.generator}`);
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`);
 
   it('leaves the read models to the projector: one leads, a second stands by, takes over on SIGTERM, reads wait for it', async () => {
     const first = await generate(1);
     // the api projects nothing: its /health shows the lag
-    const before = (await t.http.get('/health').expect(200)).body;
+    const before = (await app.t.http.get('/health').expect(200)).body;
     expect(before.projections).toMatchObject({ state: 'stopped', leader: false, checkpoint: '0' });
     expect(before.projections.eventsBehind).toBeGreaterThan(0);
 
@@ -107,15 +75,15 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect((await trace(third.traceCode, third.position).expect(200)).body.heldKg).toBe(3);
 
     // the api's own view of the lag and its metrics come from the checkpoints the projector commits
-    const after = (await t.http.get('/health').expect(200)).body;
+    const after = (await app.t.http.get('/health').expect(200)).body;
     expect(after).toMatchObject({
       status: 'ok',
       projections: { state: 'stopped', leader: false, lag: '0', eventsBehind: 0 },
     });
     expect(after.projections.checkpoint).toBe(third.position);
-    expect((await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminToken}`).expect(200)).text).toMatch(
-      /wasteflow_projection_lag\{projection="trace"\} 0/,
-    );
+    expect(
+      (await app.t.http.get('/metrics').set('Authorization', `Bearer ${app.t.adminToken}`).expect(200)).text,
+    ).toMatch(/wasteflow_projection_lag\{projection="trace"\} 0/);
     expect(await b.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 120_000);
 });

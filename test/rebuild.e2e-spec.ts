@@ -1,14 +1,8 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { EventStoreConfig } from '@wasteflow/event-store';
-import {
-  openReadModelDatabase,
-  ProjectionRunner,
-  loadReferenceData,
-  wasteflowProjections,
-  type ReadModelDatabaseConfig,
-} from '@wasteflow/projections';
+import { ProjectionRunner, type ReadModelDatabaseConfig } from '@wasteflow/projections';
 import type { DataSource } from 'typeorm';
+import { runChild } from '../libs/projections/test/children/run-child';
 import {
   expect201,
   Keys,
@@ -18,15 +12,12 @@ import {
   storesFor,
   type World,
 } from './support/fixtures';
+import { API_PROJECTIONS, openApiReadModels } from './support/api-projections';
 import { TEST_DATABASE_URL } from './support/postgres';
 import { driveHistory } from './support/read-side-history';
 import { cliOn } from './support/store-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
-/** Every projection over the bundled reference data (the working-day calendar), as the api runs them. */
-const WASTEFLOW_PROJECTIONS = wasteflowProjections(loadReferenceData({}));
-
-const ROOT = join(__dirname, '..');
 const SUITE = 'rebuild: replayed read models equal the incrementally built ones';
 
 type Dump = Record<string, Record<string, unknown>[]>;
@@ -34,7 +25,7 @@ type Dump = Record<string, Record<string, unknown>[]>;
 /** Every row of every table of every projection, in key order. */
 async function dumpAll(runner: ProjectionRunner): Promise<Dump> {
   const dump: Dump = {};
-  for (const projection of WASTEFLOW_PROJECTIONS) {
+  for (const projection of API_PROJECTIONS) {
     for (const table of projection.tables)
       dump[table.name] = (await runner.dumpTable(table)) as Record<string, unknown>[];
   }
@@ -42,40 +33,6 @@ async function dumpAll(runner: ProjectionRunner): Promise<Dump> {
 }
 
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-function runChild(
-  input: unknown,
-  timeoutMs = 60_000,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        join(__dirname, 'support/projector-crash-child.ts'),
-        JSON.stringify(input),
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`crash child timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   let t: TestApp;
@@ -97,14 +54,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     name: string,
     overrides: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {},
   ) => {
-    const dataSource = await openReadModelDatabase(readModels(name), {
-      migrations: WASTEFLOW_PROJECTIONS.flatMap((p) => p.migrations ?? []),
-    });
+    const dataSource = await openApiReadModels(readModels(name));
     opened.push(dataSource);
     return new ProjectionRunner({
       store: t.store,
       dataSource,
-      projections: WASTEFLOW_PROJECTIONS,
+      projections: API_PROJECTIONS,
       logger: silent,
       restartDelayMs: 0,
       ...overrides,
@@ -173,7 +128,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   it('the CLI rebuilds in shadow tables while the api serves and projects: every read meanwhile answers the full model, the tables are equal row for row', async () => {
     const code = String(incremental.trace_batch[0].traceCode);
-    const read = () => t.http.get(`/v1/batches/${code}`).set('Authorization', `Bearer ${world.tokens.auditor}`);
+    const read = () =>
+      t.http.get(`/v1/batches/${code}`).set('Authorization', `Bearer ${world.tokens.auditor}`);
     const before = await read();
     expect(before.status).toBe(200);
     const rebuilding = cli('rebuild', '--batch-size', '500');
@@ -191,7 +147,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const head = await t.headPosition();
     expect(rebuilt.out).toMatch(
       new RegExp(
-        `^rebuilt ${WASTEFLOW_PROJECTIONS.length} projection\\(s\\) from position 0 to ${head}: \\d+ events in [\\d.]+ s \\(\\d+ events/s\\)$`,
+        `^rebuilt ${API_PROJECTIONS.length} projection\\(s\\) from position 0 to ${head}: \\d+ events in [\\d.]+ s \\(\\d+ events/s\\)$`,
       ),
     );
     expect(answers.length).toBeGreaterThan(0);
@@ -215,12 +171,16 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('a projector killed between a batch’s rows and its checkpoint restarts to exactly the rebuilt read models', async () => {
     const events = await t.store.readAll();
     const killAfter = events[Math.floor(events.length / 2)].position;
-    const child = await runChild({
-      store: storeConfig(),
-      readModels: readModels('crash'),
-      killAfter: killAfter.toString(),
-      batchSize: 25,
-    });
+    const child = await runChild(
+      join(__dirname, 'support/projector-crash-child.ts'),
+      {
+        store: storeConfig(),
+        readModels: readModels('crash'),
+        killAfter: killAfter.toString(),
+        batchSize: 25,
+      },
+      60_000,
+    );
     expect({ signal: child.signal, stderr: child.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
     const killedIn = (
       JSON.parse(child.stdout.trim().split('\n').pop() as string) as { killedIn: [string, string] }

@@ -3,19 +3,13 @@ import { composeTraceCode, formatTraceCode } from '@wasteflow/domain';
 import {
   expect201,
   expectProblem,
-  Keys,
   PARTIES,
   PLATE,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   storesFor,
-  type PrincipalName,
-  type World,
 } from './support/fixtures';
-import { driveHistory, type History } from './support/read-side-history';
-import { startTestApp, type TestApp } from './support/test-app';
+import { readSideSuite, STEPS_OF_A } from './support/read-side-suite';
 
 /** A well-formed trace code nobody generated, whose check character is `check` (to test percent-decoding). */
 function unknownCodeEndingWith(check: string): string {
@@ -46,46 +40,15 @@ function mistyped(code: string): string {
 
 const SUITE = 'trace view (GET /v1/batches/{code}, /v1/trace/{code}, qr.svg)';
 
+/** The api's own HTML page (no console built); the console's page is tested in console.e2e and test/browser. */
+const OWN_PAGE_ENV = {
+  WASTEFLOW_PUBLIC_URL: 'https://wasteflow.example.cn/',
+  WASTEFLOW_CONSOLE_DIR: '/nonexistent/console',
+};
+
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let h: History;
-  const extra: Record<'xihu' | 'qiantang' | 'industrial', string> = {
-    xihu: '',
-    qiantang: '',
-    industrial: '',
-  };
-
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    // the api's own HTML page (no console built); the console's page is tested in console.e2e and test/browser
-    t = await startTestApp(kind, {
-      suiteFile: __filename,
-      env: {
-        WASTEFLOW_PUBLIC_URL: 'https://wasteflow.example.cn/',
-        WASTEFLOW_CONSOLE_DIR: '/nonexistent/console',
-      },
-    });
-    world = await seedWorld(t, new Keys(`trace-seed-${kind}`));
-    h = await driveHistory(t, world, new Keys(`trace-${kind}`));
-    const keys = new Keys(`trace-tokens-${kind}`);
-    const regulator = async (districts: string[], categories: string[]) =>
-      (
-        await expect201(
-          send(t, '/v1/tokens', t.adminToken, { kind: 'regulator', districts, categories }, keys.next()),
-        )
-      ).body.token as string;
-    extra.xihu = await regulator(['330106'], ['hazardous']);
-    extra.qiantang = await regulator(['330114'], ['hazardous']);
-    extra.industrial = await regulator(['3301'], ['industrial']);
-  });
-  afterAll(async () => t?.close());
-
-  const get = (path: string, token?: string) => {
-    const request = t.http.get(path);
-    return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
-  };
-  const tokenOf = (name: PrincipalName) => world.tokens[name] as string;
+  const suite = readSideSuite(kind, SUITE, __filename, 'trace', { env: OWN_PAGE_ENV });
+  const { app, h, regulators, get, tokenOf } = suite;
 
   it('shows a batch through its whole life: origin, custody, every step with actor, time, mass, vehicle, manifest, operation', async () => {
     const response = await get(`/v1/batches/${h.a}?minPosition=${h.position}`, tokenOf('generator')).expect(
@@ -122,15 +85,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       discrepancies: [],
     });
     expect(BigInt(view.position)).toBeGreaterThanOrEqual(BigInt(h.position));
-    expect(view.steps.map((s: { type: string }) => s.type)).toEqual([
-      'WasteGenerated',
-      'BatchSplit',
-      'BatchConsigned',
-      'BatchShipped',
-      'BatchReceived',
-      'WasteDisposed',
-      'WasteUtilised',
-    ]);
+    expect(view.steps.map((s: { type: string }) => s.type)).toEqual(STEPS_OF_A);
     const [generated, split, consigned, shipped, received, disposed, utilised] = view.steps;
     expect(generated).toMatchObject({
       actorUscc: PARTIES.generator.uscc,
@@ -305,23 +260,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const status = async (code: string, token: string | undefined) =>
       (await get(`/v1/batches/${code}`, token)).status;
     // a: generator (origin), carrier (carried it), receiver (holds it); not the other generator, carrier or receiver
-    for (const name of ['generator', 'carrier', 'receiver', 'regulator', 'auditor'] as const) {
-      expect([name, await status(h.a, tokenOf(name))]).toEqual([name, 200]);
-    }
-    for (const name of [
-      'otherGenerator',
-      'otherCarrier',
-      'otherReceiver',
-      'outsideRegulator',
-      'admin',
-    ] as const) {
-      const response = await get(`/v1/batches/${h.a}`, tokenOf(name));
-      expectProblem(response, 403, { rule: 'forbidden' });
-    }
-    expect(await status(h.a, extra.xihu)).toBe(200); // the origin district
+    await suite.expectChainReadsOnly(`/v1/batches/${h.a}`);
+    expect(await status(h.a, regulators.xihu)).toBe(200); // the origin district
     // the receiver's district: one scope rule for every read (origin, custodian or receiving district)
-    expect(await status(h.a, extra.qiantang)).toBe(200);
-    expect(await status(h.a, extra.industrial)).toBe(403); // another category
+    expect(await status(h.a, regulators.qiantang)).toBe(200);
+    expect(await status(h.a, regulators.industrial)).toBe(403); // another category
     expect(await status(h.a, undefined)).toBe(401);
     // a1 was split off before a travelled: the carrier and receiver of a are not on its chain …
     expect(await status(h.a1, tokenOf('receiver'))).toBe(403);
@@ -329,7 +272,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(await status(h.a1, tokenOf('carrier'))).toBe(200);
     expect(await status(h.a1, tokenOf('otherReceiver'))).toBe(200);
     // a1 never came to the receiver's district: not that regulator's
-    expect(await status(h.a1, extra.qiantang)).toBe(403);
+    expect(await status(h.a1, regulators.qiantang)).toBe(403);
     // the rejection child inherits its parent's chain; e is the other generator's alone
     expect(await status(h.xReturned, tokenOf('receiver'))).toBe(200);
     expect(await status(h.e, tokenOf('otherGenerator'))).toBe(200);
@@ -380,15 +323,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       wasteCode: '900-249-08',
       origin: { districtCode: '330106', generatedOn: '2026-03-02' },
       status: 'depleted',
-      steps: [
-        'WasteGenerated',
-        'BatchSplit',
-        'BatchConsigned',
-        'BatchShipped',
-        'BatchReceived',
-        'WasteDisposed',
-        'WasteUtilised',
-      ].map((type) => ({ type, date: '2026-03-02' })),
+      steps: STEPS_OF_A.map((type) => ({ type, date: '2026-03-02' })),
       position: expect.any(String),
     });
     const text = JSON.stringify(response.body);
@@ -431,7 +366,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('reads its own writes with minPosition; a malformed minPosition is 400', async () => {
     const write = await expect201(
       send(
-        t,
+        app.t,
         '/v1/batches',
         tokenOf('generator'),
         { category: 'industrial', subtype: 'slag', massKg: 2.5, occurredAt: '2026-03-02T09:00:00+08:00' },
@@ -456,7 +391,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   if (kind === 'sqlite') {
     it('answers 503 projection-behind with the lag when minPosition is not reached in time', async () => {
-      const head = await t.headPosition();
+      const head = await app.t.headPosition();
       const response = await get(`/v1/batches/${h.a}?minPosition=${head + 1000n}`, tokenOf('generator'));
       const body = expectProblem(response, 503, { rule: 'projection-behind' });
       expect(body).toMatchObject({

@@ -15,6 +15,7 @@ import {
 import { dropSchemas, uniqueSchemaPrefix } from './support/postgres';
 import { startTestApp, type TestApp } from './support/test-app';
 import { eventually, WEBHOOK_TEST_ENV, WebhookReceiver } from './support/webhook-receiver';
+import { feedIdsAfter, subscribeReceiver } from './support/webhook-subscriptions';
 
 const SUITE = 'webhooks: a deliverer killed between a delivery and its checkpoint';
 
@@ -41,12 +42,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     t = await start();
     const world = await seedWorld(t, new Keys(`crash-seed-${kind}`));
     const generator = world.tokens.generator as string;
-    const subscribed = await t.http
-      .post('/v1/webhooks')
-      .set('Authorization', `Bearer ${generator}`)
-      .send({ url: receiver.url });
-    expect(subscribed.status).toBe(201);
-    receiver.secret = subscribed.body.secret;
+    const subscribed = await subscribeReceiver(t, generator, receiver);
     let delivered = 0;
     t.app.get(WebhookDeliverer).testHooks = { crashBeforeCheckpoint: () => ++delivered === 3 };
     const first = new Builders(t, world, new Keys(`crash-a-${kind}`));
@@ -61,16 +57,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     t = await start();
     const second = new Builders(t, world, new Keys(`crash-b-${kind}`));
     for (let i = 0; i < 3; i++) await second.generate(10 + i);
-    const expected: string[] = [];
-    let cursor = subscribed.body.checkpoint as string;
-    const head = await t.headPosition();
-    while (BigInt(cursor) < head) {
-      const page = await t.http
-        .get(`/v1/feed?after=${cursor}&limit=500&wait=2`)
-        .set('Authorization', `Bearer ${generator}`);
-      expected.push(...page.body.events.map((e: { id: string }) => e.id));
-      cursor = page.body.next;
-    }
+    const expected = await feedIdsAfter(t, generator, subscribed.checkpoint, await t.headPosition());
     expect(expected).toHaveLength(9);
     await eventually('all nine after the restart', () => new Set(receiver.acceptedIds()).size >= 9);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,17 +1,9 @@
 import { WebhookDeliverer } from '@wasteflow/integration';
-import {
-  Builders,
-  Keys,
-  requireStore,
-  seedWorld,
-  skippedPostgres,
-  storesFor,
-  type World,
-} from './support/fixtures';
-import { freePort, ProjectorProcess } from './support/projector-process';
-import { storeEnv } from './support/store-cli';
-import { startTestApp, type TestApp } from './support/test-app';
+import { skippedPostgres, storesFor } from './support/fixtures';
+import { freePort, type ProjectorProcess } from './support/projector-process';
+import { projectorSuite } from './support/projector-suite';
 import { eventually, WEBHOOK_TEST_ENV, WebhookReceiver } from './support/webhook-receiver';
+import { feedIdsAfter, subscribeReceiver } from './support/webhook-subscriptions';
 
 const SUITE = 'webhooks delivered by apps/projector beside an api with WASTEFLOW_PROJECTIONS=off';
 
@@ -25,38 +17,16 @@ const SUITE = 'webhooks delivered by apps/projector beside an api with WASTEFLOW
  * (which delivered nothing) counts the projectors' attempts, failures and lag from the delivery tables.
  */
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let env: Record<string, string>;
+  const { app, start } = projectorSuite(kind, SUITE, __filename, 'webhooks-projector', WEBHOOK_TEST_ENV);
   const receiver = new WebhookReceiver();
-  const projectors: ProjectorProcess[] = [];
+  beforeAll(() => receiver.start());
+  afterAll(() => receiver.stop());
 
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, {
-      suiteFile: __filename,
-      env: { WASTEFLOW_PROJECTIONS: 'off', ...WEBHOOK_TEST_ENV },
-    });
-    world = await seedWorld(t, new Keys(`webhooks-projector-seed-${kind}`));
-    await receiver.start();
-    env = { ...WEBHOOK_TEST_ENV, ...storeEnv(kind, t) };
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all(projectors.map((p) => p.stop('SIGKILL')));
-    await receiver.stop();
-    await t?.close();
-  });
-
-  const start = async () => {
-    const projector = new ProjectorProcess(await freePort(), env);
-    projectors.push(projector);
-    return projector;
-  };
   const delivery = async (p: ProjectorProcess) =>
     (await p.health())?.body.webhooks as { delivery: string; owner: string } | undefined;
-  const generator = () => world.tokens.generator as string;
+  const generator = () => app.world.tokens.generator as string;
   const subscription = async (id: string) =>
-    (await t.http.get(`/v1/webhooks/${id}`).set('Authorization', `Bearer ${generator()}`).expect(200))
+    (await app.t.http.get(`/v1/webhooks/${id}`).set('Authorization', `Bearer ${generator()}`).expect(200))
       .body as {
       checkpoint: string;
     };
@@ -70,27 +40,21 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     return Number(line?.split(' ').at(-1) ?? NaN);
   };
   const apiMetrics = async () =>
-    (await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminToken}`).expect(200)).text;
+    (await app.t.http.get('/metrics').set('Authorization', `Bearer ${app.t.adminToken}`).expect(200)).text;
 
   it('the projectors deliver every event in order across two kill -9s; the api delivers nothing; /metrics tells', async () => {
     // the api runs no deliverer at all
-    expect(t.app.get(WebhookDeliverer).state).toBe('off');
-    const subscribed = await t.http
-      .post('/v1/webhooks')
-      .set('Authorization', `Bearer ${generator()}`)
-      .send({ url: receiver.url });
-    expect(subscribed.status).toBe(201);
-    receiver.secret = subscribed.body.secret;
-    const live = subscribed.body.webhookId as string;
+    expect(app.t.app.get(WebhookDeliverer).state).toBe('off');
+    const subscribed = await subscribeReceiver(app.t, generator(), receiver);
+    const live = subscribed.webhookId;
     // a receiver that is not there: its attempts fail (connection refused)
-    const dead = await t.http
+    const dead = await app.t.http
       .post('/v1/webhooks')
       .set('Authorization', `Bearer ${generator()}`)
       .send({ url: `http://127.0.0.1:${await freePort()}/hook` });
     expect(dead.status).toBe(201);
 
-    const build = new Builders(t, world, new Keys(`webhooks-projector-${kind}`));
-    for (let i = 0; i < 40; i++) await build.generate(1 + i);
+    for (let i = 0; i < 40; i++) await app.build.generate(1 + i);
     // a slow receiver: the projector projects the forty at once, the deliveries trail behind
     receiver.delayMs = 60;
 
@@ -125,7 +89,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // a request the killed one had in flight
     const received = receiver.received.length;
     const stalled = await subscription(live);
-    const projected = (await t.http.get('/health').expect(200)).body.projections.checkpoint as string;
+    const projected = (await app.t.http.get('/health').expect(200)).body.projections.checkpoint as string;
     expect(BigInt(stalled.checkpoint)).toBeLessThan(BigInt(projected));
     // more than twice the delivery lease (1 s) and many polls (40 ms): a deliverer anywhere would have sent
     await new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -140,19 +104,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       90_000,
     );
     await eventually('the forty', () => new Set(receiver.acceptedIds()).size >= 40, 60_000);
-    for (let i = 0; i < 5; i++) await build.generate(50 + i);
+    for (let i = 0; i < 5; i++) await app.build.generate(50 + i);
 
-    const expected: string[] = [];
-    let cursor = subscribed.body.checkpoint as string;
-    const head = await t.headPosition();
-    while (BigInt(cursor) < head) {
-      const page = await t.http
-        .get(`/v1/feed?after=${cursor}&limit=500&wait=2`)
-        .set('Authorization', `Bearer ${generator()}`);
-      expect(page.status).toBe(200);
-      expected.push(...page.body.events.map((e: { id: string }) => e.id));
-      cursor = page.body.next;
-    }
+    const expected = await feedIdsAfter(
+      app.t,
+      generator(),
+      subscribed.checkpoint,
+      await app.t.headPosition(),
+    );
     expect(expected).toHaveLength(45);
     await eventually('all forty-five', () => new Set(receiver.acceptedIds()).size >= 45, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 300));

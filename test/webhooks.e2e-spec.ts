@@ -3,38 +3,33 @@ import { ManualClock } from '@wasteflow/event-store';
 import { TOKEN_REVOKED, tokenStream } from '@wasteflow/ledger';
 import { WebhookDeliverer } from '@wasteflow/integration';
 import {
-  Builders,
   CLOCK_START,
   expect201,
   expectProblem,
   Keys,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   storesFor,
   splitBody,
   type PrincipalName,
-  type World,
 } from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 import { eventually, signatureValid, WEBHOOK_TEST_ENV, WebhookReceiver } from './support/webhook-receiver';
+import { feedIdsAfter, subscribeReceiver } from './support/webhook-subscriptions';
 
 const SUITE = 'webhooks (POST /v1/webhooks, deliveries)';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
   const clock = new ManualClock(new Date(CLOCK_START));
+  const app = seededApp(kind, SUITE, __filename, 'webhooks', { clock, env: WEBHOOK_TEST_ENV });
   const keys = new Keys(`webhooks-${kind}`);
   const receivers: WebhookReceiver[] = [];
 
-  const token = (name: PrincipalName) => world.tokens[name] as string;
+  const token = (name: PrincipalName) => app.world.tokens[name] as string;
   const get = (path: string, name: PrincipalName) =>
-    t.http.get(path).set('Authorization', `Bearer ${token(name)}`);
+    app.t.http.get(path).set('Authorization', `Bearer ${token(name)}`);
   const post = (path: string, name: PrincipalName, body: unknown) =>
-    t.http
+    app.t.http
       .post(path)
       .set('Authorization', `Bearer ${token(name)}`)
       .send(body as object);
@@ -47,38 +42,18 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   }
 
   /** Subscribes `r` for `name` (after the head now unless `after`), and gives `r` the secret. */
-  async function subscribe(name: PrincipalName, r: WebhookReceiver, extra: Record<string, unknown> = {}) {
-    const response = await post('/v1/webhooks', name, { url: r.url, ...extra });
-    expect(response.status).toBe(201);
-    expect(response.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    r.secret = response.body.secret as string;
-    return response.body as { webhookId: string; checkpoint: string; secret: string };
-  }
-
-  async function feedIds(name: PrincipalName, after: string, until: bigint): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor = after;
-    while (BigInt(cursor) < until) {
-      const page = await get(`/v1/feed?after=${cursor}&limit=500&wait=2`, name);
-      expect(page.status).toBe(200);
-      ids.push(...page.body.events.map((e: { id: string }) => e.id));
-      cursor = page.body.next;
-    }
-    return ids;
-  }
+  const subscribe = (name: PrincipalName, r: WebhookReceiver, extra: Record<string, unknown> = {}) =>
+    subscribeReceiver(app.t, token(name), r, extra);
+  const feedIds = (name: PrincipalName, after: string, until: bigint) =>
+    feedIdsAfter(app.t, token(name), after, until);
 
   const webhook = async (id: string, name: PrincipalName = 'generator') =>
     (await get(`/v1/webhooks/${id}`, name)).body;
 
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock, env: WEBHOOK_TEST_ENV });
-    world = await seedWorld(t, new Keys(`webhooks-seed-${kind}`));
-    build = new Builders(t, world, new Keys(`webhooks-build-${kind}`));
-    t.app.get(WebhookDeliverer).random = () => 0.5;
+  beforeAll(() => {
+    app.t.app.get(WebhookDeliverer).random = () => 0.5;
   });
   afterAll(async () => {
-    await t?.close();
     for (const r of receivers) await r.stop();
   });
 
@@ -89,20 +64,20 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     await subscribe('otherGenerator', theirs);
     const codes: string[] = [];
     for (let i = 0; i < 100; i++) {
-      if (i % 4 === 3) await build.generate(1, 'otherGenerator');
+      if (i % 4 === 3) await app.build.generate(1, 'otherGenerator');
       else if (i % 4 === 2) {
         await expect201(
           send(
-            t,
+            app.t,
             `/v1/batches/${codes[codes.length - 1]}/split`,
             token('generator'),
             splitBody([1]),
             keys.next('split'),
           ),
         );
-      } else codes.push(await build.generate(5));
+      } else codes.push(await app.build.generate(5));
     }
-    const head = await t.headPosition();
+    const head = await app.t.headPosition();
     const expected = await feedIds('generator', sub.checkpoint, head);
     expect(expected.length).toBeGreaterThanOrEqual(75);
     await eventually(
@@ -142,7 +117,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('a tampered body or a wrong secret fails our own signature check', async () => {
     const r = await receiver();
     await subscribe('generator', r);
-    await build.generate(2);
+    await app.build.generate(2);
     await eventually('one delivery', () => r.received.length >= 1);
     const delivery = r.received[0];
     expect(signatureValid(r.secret, delivery.headers, delivery.body)).toBe(true);
@@ -164,7 +139,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const r = await receiver();
     const sub = await subscribe('generator', r);
     await r.stop();
-    for (let i = 0; i < 5; i++) await build.generate(1);
+    for (let i = 0; i < 5; i++) await app.build.generate(1);
     await eventually(
       'a failed attempt with back-off',
       async () => (await webhook(sub.webhookId)).failures >= 1,
@@ -176,7 +151,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(attempts[0].error).toMatch(/ECONNREFUSED/);
     await r.start();
     clock.set(failing.nextAttemptAt);
-    const expected = await feedIds('generator', sub.checkpoint, await t.headPosition());
+    const expected = await feedIds('generator', sub.checkpoint, await app.t.headPosition());
     expect(expected).toHaveLength(5);
     await eventually('all five after the receiver came back', () => r.acceptedIds().length >= 5);
     expect(r.acceptedIds()).toEqual(expected);
@@ -188,7 +163,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     r.status = 500;
     const sub = await subscribe('generator', r);
     const started = clock.now().getTime();
-    await build.generate(1);
+    await app.build.generate(1);
     const intervals: number[] = [];
     let previous = started;
     for (let n = 1; ; n++) {
@@ -220,7 +195,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(paused.changes.map((c: { change: string }) => c.change)).toEqual(['created', 'paused']);
     // resumed by its subscriber, the receiver fixed: the event is delivered
     r.status = 200;
-    const resumed = await t.http
+    const resumed = await app.t.http
       .patch(`/v1/webhooks/${sub.webhookId}`)
       .set('Authorization', `Bearer ${token('generator')}`)
       .send({ status: 'active' });
@@ -237,13 +212,13 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(rotated.body.secret).not.toBe(old);
     expect(Date.parse(rotated.body.previousSecretValidUntil) - clock.now().getTime()).toBe(24 * 3_600_000);
     r.secret = rotated.body.secret;
-    await build.generate(1);
+    await app.build.generate(1);
     await eventually('a delivery', () => r.received.length >= 1);
     expect(r.received[0].valid).toBe(true);
     expect(String(r.received[0].headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(signatureValid(old, r.received[0].headers, r.received[0].body)).toBe(true);
     clock.advance(24 * 3_600_000);
-    await build.generate(1);
+    await app.build.generate(1);
     await eventually('a delivery after the overlap', () => r.received.length >= 2);
     expect(r.received[1].valid).toBe(true);
     expect(signatureValid(old, r.received[1].headers, r.received[1].body)).toBe(false);
@@ -255,8 +230,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('redelivery: one event again with the same webhook-id, or everything after a position', async () => {
     const r = await receiver();
     const sub = await subscribe('generator', r);
-    await build.generate(1);
-    await build.generate(2);
+    await app.build.generate(1);
+    await app.build.generate(2);
     await eventually('two deliveries', () => r.acceptedIds().length >= 2);
     const [first, second] = r.received;
     const again = await post(`/v1/webhooks/${sub.webhookId}/redeliver`, 'generator', { eventId: first.id });
@@ -320,7 +295,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expectProblem(await post('/v1/webhooks', 'generator', { url: r.url, extra: 1 }), 400, {
       fields: ['extra'],
     });
-    const deleted = await t.http
+    const deleted = await app.t.http
       .delete(`/v1/webhooks/${sub.webhookId}`)
       .set('Authorization', `Bearer ${token('generator')}`);
     expect(deleted.status).toBe(204);
@@ -330,9 +305,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('/metrics counts attempts by result and shows each active subscription’s lag', async () => {
     const r = await receiver();
     const sub = await subscribe('generator', r);
-    await build.generate(1);
+    await app.build.generate(1);
     await eventually('a delivery', () => r.acceptedIds().length >= 1);
-    const metrics = await t.http.get('/metrics').set('Authorization', `Bearer ${t.adminToken}`);
+    const metrics = await app.t.http.get('/metrics').set('Authorization', `Bearer ${app.t.adminToken}`);
     expect(metrics.status).toBe(200);
     const value = (prefix: string) =>
       Number(
@@ -351,25 +326,20 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const r = await receiver();
     const issued = await expect201(
       send(
-        t,
+        app.t,
         '/v1/tokens',
-        t.adminToken,
+        app.t.adminToken,
         { kind: 'regulator', districts: ['3301'], categories: ['hazardous'] },
         keys.next('token'),
       ),
     );
     const regulator = issued.body.token as string;
-    const subscribed = await t.http
-      .post('/v1/webhooks')
-      .set('Authorization', `Bearer ${regulator}`)
-      .send({ url: r.url });
-    expect(subscribed.status).toBe(201);
-    r.secret = subscribed.body.secret;
-    await build.generate(1);
+    const subscribed = await subscribeReceiver(app.t, regulator, r);
+    await app.build.generate(1);
     await eventually('the regulator gets the Hangzhou batch', () => r.acceptedIds().length >= 1);
     expect(r.received[0].json.type).toBe('WasteGenerated');
     // No revocation route yet: the TokenRevoked event as the ledger would record it.
-    await t.store.append(
+    await app.t.store.append(
       tokenStream(issued.body.tokenId),
       [
         {
@@ -382,8 +352,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       ],
       'any',
     );
-    await build.generate(1);
-    const id = subscribed.body.webhookId as string;
+    await app.build.generate(1);
+    const id = subscribed.webhookId;
     await eventually('paused', async () => (await webhook(id, 'auditor')).status === 'paused');
     expect((await webhook(id, 'auditor')).pausedReason).toMatch(/revoked/);
     expect(r.acceptedIds()).toHaveLength(1);
@@ -410,7 +380,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       { url: 'https://' },
     ];
     for (const body of bodies) {
-      const response = await t.http
+      const response = await app.t.http
         .post('/v1/webhooks')
         .set('Authorization', `Bearer ${token('generator')}`)
         .set('content-type', 'application/json')
@@ -420,7 +390,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     }
     expect((await get('/v1/webhooks', 'generator')).body.webhooks).toHaveLength(before);
     const patch = (b: unknown) =>
-      t.http
+      app.t.http
         .patch(`/v1/webhooks/${sub.webhookId}`)
         .set('Authorization', `Bearer ${token('generator')}`)
         .send(b as object);
@@ -445,7 +415,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('an Idempotency-Key, when given, makes a retried subscription the same one; another body under it is 422', async () => {
     const r = await receiver();
     const subscribeWith = (key: string, body: unknown) =>
-      t.http
+      app.t.http
         .post('/v1/webhooks')
         .set('Authorization', `Bearer ${token('generator')}`)
         .set('Idempotency-Key', key)
@@ -469,12 +439,12 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('event-type filters: only the types subscribed to', async () => {
     const r = await receiver();
     await subscribe('generator', r, { eventTypes: ['BatchSplit'] });
-    const code = await build.generate(4);
+    const code = await app.build.generate(4);
     await expect201(
-      send(t, `/v1/batches/${code}/split`, token('generator'), splitBody([1]), keys.next('split')),
+      send(app.t, `/v1/batches/${code}/split`, token('generator'), splitBody([1]), keys.next('split')),
     );
     await eventually('the split', () => r.received.length >= 1);
-    await build.generate(1);
+    await app.build.generate(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(r.received.map((x) => x.json.type)).toEqual(['BatchSplit']);
     expect(r.received[0].json.data.stream).toBe(`batch-${code}`);
@@ -483,7 +453,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('delivery attempts are kept for the retention period (90 days), then deleted', async () => {
     const r = await receiver();
     const sub = await subscribe('generator', r);
-    await build.generate(1);
+    await app.build.generate(1);
     await eventually('a delivery', () => r.acceptedIds().length >= 1);
     const attempts = async () =>
       (await get(`/v1/webhooks/${sub.webhookId}/deliveries`, 'generator')).body.deliveries.length as number;

@@ -108,25 +108,27 @@ export interface SyntheticHooks {
   applied?: { count: number };
 }
 
+/** A stream's balance row after a Deposited or Withdrawn event (what the projection puts, and the oracle folds). */
+function statsAfter(current: StreamStatsRow | undefined, event: RecordedEvent): StreamStatsRow {
+  const amount = amountOf(event);
+  const total = (current?.total ?? 0n) + (event.type === 'Deposited' ? amount : -amount);
+  return {
+    stream: event.stream,
+    events: (current?.events ?? 0) + 1,
+    total,
+    lastType: event.type,
+    lastRevision: event.revision,
+    lastPosition: event.position,
+    tags: typeof event.data.tag === 'string' ? { tag: event.data.tag, at: Number(event.revision) } : (current?.tags ?? null),
+    large: total > 1000n,
+  };
+}
+
 async function evolveSynthetic(rows: RowAccess, event: RecordedEvent): Promise<void> {
   const stream = event.stream;
   const amount = amountOf(event);
-  if (event.type === 'Closed') {
-    rows.delete(streamStats, { stream });
-  } else {
-    const current = await rows.get(streamStats, { stream });
-    const total = (current?.total ?? 0n) + (event.type === 'Deposited' ? amount : -amount);
-    rows.put(streamStats, {
-      stream,
-      events: (current?.events ?? 0) + 1,
-      total,
-      lastType: event.type,
-      lastRevision: event.revision,
-      lastPosition: event.position,
-      tags: typeof event.data.tag === 'string' ? { tag: event.data.tag, at: Number(event.revision) } : (current?.tags ?? null),
-      large: total > 1000n,
-    });
-  }
+  if (event.type === 'Closed') rows.delete(streamStats, { stream });
+  else rows.put(streamStats, statsAfter(await rows.get(streamStats, { stream }), event));
   rows.add(typeTotals, { type: event.type, bucket: event.data.bucket as number }, { count: 1, amount, share: shareOf(amount) });
 }
 
@@ -249,7 +251,7 @@ export async function appendSynthetic(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The oracle: the same read model folded in plain JavaScript, independent of the runner
+// The oracle: the same read model folded in plain JavaScript (the same row arithmetic), independent of the runner
 
 export interface SyntheticState {
   readonly streamStats: StreamStatsRow[];
@@ -267,22 +269,8 @@ export function expectedState(events: readonly RecordedEvent[], upTo?: bigint): 
     counts.set(event.stream, { stream: event.stream, n: (counted?.n ?? 0) + 1 });
     if (!(SYNTHETIC_TYPES as readonly string[]).includes(event.type)) continue;
     const amount = amountOf(event);
-    if (event.type === 'Closed') {
-      stats.delete(event.stream);
-    } else {
-      const current = stats.get(event.stream);
-      const total = (current?.total ?? 0n) + (event.type === 'Deposited' ? amount : -amount);
-      stats.set(event.stream, {
-        stream: event.stream,
-        events: (current?.events ?? 0) + 1,
-        total,
-        lastType: event.type,
-        lastRevision: event.revision,
-        lastPosition: event.position,
-        tags: typeof event.data.tag === 'string' ? { tag: event.data.tag, at: Number(event.revision) } : (current?.tags ?? null),
-        large: total > 1000n,
-      });
-    }
+    if (event.type === 'Closed') stats.delete(event.stream);
+    else stats.set(event.stream, statsAfter(stats.get(event.stream), event));
     const bucket = event.data.bucket as number;
     const key = `${event.type}/${bucket}`;
     const before = totals.get(key);

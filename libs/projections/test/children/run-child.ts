@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface ChildResult {
   readonly code: number | null;
@@ -12,17 +13,22 @@ export interface ChildResult {
 const ROOT = join(__dirname, '..', '..', '..', '..');
 
 /**
- * Runs one of these TypeScript child scripts in its own Node process (compiled on the fly by
- * @swc-node/register, which also resolves the @wasteflow/* paths): a real second process for crash
- * tests, and a Node that can require Nest 12's ES modules, which Jest's module system cannot.
+ * One of these TypeScript child scripts (or another, by its absolute path) in its own Node process, compiled
+ * on the fly by @swc-node/register (which also resolves the @wasteflow/* paths): a real second process for
+ * crash tests, and a Node that can require Nest 12's ES modules, which Jest's module system cannot.
  */
+function spawnChild(script: string, input: unknown): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ['-r', '@swc-node/register', resolvePath(__dirname, script), JSON.stringify(input)], {
+    cwd: ROOT,
+    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs a child script (see spawnChild) to its end, SIGKILLed and rejected after `timeoutMs`. */
 export function runChild(script: string, input: unknown, timeoutMs = 30_000): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, script), JSON.stringify(input)], {
-      cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnChild(script, input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -64,11 +70,7 @@ export interface RunningChild {
 
 /** Starts a child script and leaves it running; the caller must kill() it (in a finally or afterEach). */
 export function startChild(script: string, input: unknown): RunningChild {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, script), JSON.stringify(input)], {
-    cwd: ROOT,
-    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnChild(script, input);
   let stdout = '';
   let stderr = '';
   let onReport: (value: unknown) => void = () => undefined;
