@@ -16,25 +16,23 @@ export async function createEventStore(config: EventStoreConfig): Promise<EventS
   switch (config.kind) {
     case 'sqlite':
       return new SqliteEventStore(config);
-    case 'postgres': {
-      const store = new PostgresEventStore(config);
-      try {
-        await store.ensureSchema();
-      } catch (error) {
-        await store.close();
-        throw error;
-      }
-      return store;
-    }
-    case 'kurrentdb': {
-      const store = new KurrentDbEventStore(config);
-      try {
-        await store.ready();
-      } catch (error) {
-        await store.close();
-        throw error;
-      }
-      return store;
-    }
+    case 'postgres':
+      return readyOrClosed(new PostgresEventStore(config), (store) => store.ensureSchema());
+    case 'kurrentdb':
+      return readyOrClosed(new KurrentDbEventStore(config), (store) => store.ready());
   }
+}
+
+/** The store once `prepare` succeeded; if it failed, the store is closed (its pool or client released). */
+async function readyOrClosed<S extends EventStore>(
+  store: S,
+  prepare: (store: S) => Promise<unknown>,
+): Promise<S> {
+  try {
+    await prepare(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
 }

@@ -67,3 +67,27 @@ export class PurgeSchedule {
     this.timer.unref();
   }
 }
+
+/**
+ * A row of the SQL stores' checkpoints table (name, owner, token, position, expires_at): PostgreSQL hands
+ * the bigints back as text, SQLite as bigint.
+ */
+export type CheckpointRow = {
+  readonly name: string;
+  readonly owner: string;
+  readonly token: string | bigint;
+  readonly position: string | bigint;
+  readonly expires_at: string | bigint;
+};
+
+/** The lease a checkpoints row holds; none when no row came back. */
+export function leaseOf(row: CheckpointRow | undefined): CheckpointLease | undefined {
+  if (!row) return undefined;
+  return {
+    name: row.name,
+    owner: row.owner,
+    token: BigInt(row.token),
+    position: BigInt(row.position),
+    expiresAt: Number(row.expires_at),
+  };
+}

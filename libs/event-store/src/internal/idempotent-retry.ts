@@ -1,5 +1,6 @@
 import { DuplicateEventId } from '../errors';
 import type { AppendResult, JsonObject, StreamWrite } from '../event-store.port';
+import { appendResult } from './append-result';
 import { jsonEqual } from './json-equal';
 
 /** What an adapter knows about an already stored event with one of the ids of a commit. */
@@ -81,14 +82,5 @@ export function resolveStoredCommit(
       );
     }
   }
-  return placements.map(({ write, events }) => {
-    const last = events[events.length - 1];
-    return {
-      stream: write.stream,
-      revision: last.revision,
-      position: last.position,
-      eventIds: write.events.map((event) => event.id),
-      replayed: true,
-    };
-  });
+  return placements.map(({ write, events }) => appendResult(write, events[events.length - 1], true));
 }

@@ -28,6 +28,7 @@ import type {
 import { satisfiesExpected } from '../internal/expected-revision';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
 import { KurrentDbBookkeeping, type RecordRequests } from './kurrentdb-bookkeeping';
+import { appendResult } from '../internal/append-result';
 import {
   fromKurrentStream,
   fromKurrentType,
@@ -100,16 +101,9 @@ function writtenByThisCall(
       range.every((entry, at) => entry.commit === commit && entry.event.id === writes[index].events[at].id),
   );
   if (!ours) return undefined;
-  return writes.map((write, index) => {
-    const last = ranges[index][ranges[index].length - 1].event;
-    return {
-      stream: write.stream,
-      revision: last.revision,
-      position: last.position,
-      eventIds: write.events.map((event) => event.id),
-      replayed: false,
-    };
-  });
+  return writes.map((write, index) =>
+    appendResult(write, ranges[index][ranges[index].length - 1].event, false),
+  );
 }
 
 function storedById(entries: readonly Decoded[]): Map<string, StoredEvent> {

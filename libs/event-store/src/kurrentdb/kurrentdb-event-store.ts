@@ -239,19 +239,7 @@ export class KurrentDbEventStore extends StoreBase implements EventStore {
   async headPosition(): Promise<bigint> {
     this.assertOpen();
     const filter = normalizeFilter(undefined);
-    let from: ReadPosition = END;
-    for (;;) {
-      let count = 0;
-      let last: bigint | undefined;
-      for await (const resolved of this.readAllFrom(from, BACKWARDS)) {
-        count += 1;
-        last = resolved.event?.position.commit ?? last;
-        const recorded = fromAll(resolved, filter);
-        if (recorded) return recorded.position;
-      }
-      if (count < this.pageSize || last === undefined) return 0n;
-      from = toReadPosition(last);
-    }
+    return (await this.lastOfAll((resolved) => fromAll(resolved, filter)?.position)) ?? 0n;
   }
 
   async close(): Promise<void> {
@@ -276,18 +264,31 @@ export class KurrentDbEventStore extends StoreBase implements EventStore {
     } catch (error) {
       if (!isInvalidPosition(error)) throw error;
     }
+    const before = await this.lastOfAll((resolved) => {
+      const at = resolved.event?.position.commit;
+      return at !== undefined && at <= position ? toReadPosition(at) : undefined;
+    });
+    return before ?? START;
+  }
+
+  /**
+   * Pages $all back from its end: what `pick` answers for the latest record it answers for, or undefined
+   * when it answers for none.
+   */
+  private async lastOfAll<T>(
+    pick: (resolved: AllStreamResolvedEvent) => T | undefined,
+  ): Promise<T | undefined> {
     let from: ReadPosition = END;
     for (;;) {
       let count = 0;
       let last: bigint | undefined;
       for await (const resolved of this.readAllFrom(from, BACKWARDS)) {
         count += 1;
-        const at = resolved.event?.position.commit;
-        if (at === undefined) continue;
-        if (at <= position) return toReadPosition(at);
-        last = at;
+        last = resolved.event?.position.commit ?? last;
+        const picked = pick(resolved);
+        if (picked !== undefined) return picked;
       }
-      if (count < this.pageSize || last === undefined) return START;
+      if (count < this.pageSize || last === undefined) return undefined;
       from = toReadPosition(last);
     }
   }

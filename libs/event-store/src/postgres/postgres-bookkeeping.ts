@@ -1,31 +1,13 @@
 import type { Pool, QueryResultRow } from 'pg';
 import { InvalidArgument } from '../errors';
 import type { Bookkeeping, CheckpointLease, JsonObject, StoredIdempotencyRecord } from '../event-store.port';
-import { PURGE_BATCH } from '../internal/bookkeeping-policy';
+import { leaseOf, PURGE_BATCH, type CheckpointRow } from '../internal/bookkeeping-policy';
 
 interface RecordRow extends QueryResultRow {
   scope: string;
   key: string;
   record: JsonObject;
   recorded_at: Date;
-}
-
-interface CheckpointRow extends QueryResultRow {
-  name: string;
-  owner: string;
-  token: string;
-  position: string;
-  expires_at: string;
-}
-
-function toLease(row: CheckpointRow): CheckpointLease {
-  return {
-    name: row.name,
-    owner: row.owner,
-    token: BigInt(row.token),
-    position: BigInt(row.position),
-    expiresAt: Number(row.expires_at),
-  };
 }
 
 /**
@@ -98,7 +80,7 @@ export class PostgresBookkeeping implements Bookkeeping {
       `SELECT name, owner, token, position, expires_at FROM ${this.table.checkpoints} WHERE name = $1`,
       [name],
     );
-    return rows[0] ? toLease(rows[0]) : undefined;
+    return leaseOf(rows[0]);
   }
 
   async acquireCheckpoint(
@@ -117,7 +99,7 @@ export class PostgresBookkeeping implements Bookkeeping {
        RETURNING name, owner, token, position, expires_at`,
       [name, owner, expiresAt, now],
     );
-    return rows[0] ? toLease(rows[0]) : undefined;
+    return leaseOf(rows[0]);
   }
 
   async saveCheckpoint(name: string, token: bigint, position: bigint, expiresAt: number): Promise<boolean> {

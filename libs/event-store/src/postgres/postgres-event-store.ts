@@ -24,7 +24,6 @@ import type {
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
-import { CatchUpSubscription } from '../internal/catch-up-subscription';
 import { StoreBase } from '../internal/store-base';
 import { normalizeFilter } from '../internal/event-filter';
 import { numberToRevision } from '../internal/expected-revision';
@@ -35,6 +34,7 @@ import { PostgresPersonalData } from './postgres-personal-data';
 import { PostgresNotificationListener } from './postgres-notification-listener';
 import { GroupCommitMode } from '../sqlite/group-commit-mode';
 import { MAX_EVENTS_PER_COMMIT } from './postgres-position';
+import { appendResult } from '../internal/append-result';
 import {
   APPEND_BUSY,
   APPEND_IDS_EXIST,
@@ -138,6 +138,11 @@ interface AppendRow extends QueryResultRow {
 
 interface GroupRow extends AppendRow {
   out_append: number;
+}
+
+/** Where a successful write's last event landed, as the append function returns it. */
+function storedAt(row: AppendRow): { revision: bigint; position: bigint } {
+  return { revision: BigInt(row.out_revision ?? -1), position: BigInt(row.out_position ?? -1) };
 }
 
 /** An append waiting for the group commit. */
@@ -439,18 +444,11 @@ export class PostgresEventStore extends StoreBase implements EventStore {
   subscribeToAll(handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
     this.assertOpen();
     this.listener.start();
-    return this.subscriptions.add(
-      new CatchUpSubscription(
-        {
-          readAll: (readOptions) => this.readAll(readOptions),
-          visibleHead: () => this.headPosition(),
-          signal: this.signal,
-        },
-        handler,
-        options,
-        { pageSize: this.pageSize, idleTimeoutMs: this.pollIntervalMs, visibilityLag: true },
-      ),
-    );
+    return this.catchUp(handler, options, this.signal, {
+      pageSize: this.pageSize,
+      idleTimeoutMs: this.pollIntervalMs,
+      visibilityLag: true,
+    });
   }
 
   async headPosition(): Promise<bigint> {
@@ -561,13 +559,7 @@ export class PostgresEventStore extends StoreBase implements EventStore {
       if (outcome.out_status === APPEND_OK) {
         return rows
           .sort((a, b) => (a.out_write ?? 0) - (b.out_write ?? 0))
-          .map((row, index) => ({
-            stream: writes[index].stream,
-            revision: BigInt(row.out_revision ?? -1),
-            position: BigInt(row.out_position ?? -1),
-            eventIds: writes[index].events.map((event) => event.id),
-            replayed: false,
-          }));
+          .map((row, index) => appendResult(writes[index], storedAt(row), false));
       }
       if (outcome.out_status === APPEND_WRONG_EXPECTED_REVISION) {
         const write = writes[(outcome.out_write ?? 1) - 1];
@@ -723,16 +715,7 @@ export class PostgresEventStore extends StoreBase implements EventStore {
         append.resolve(
           mine
             .sort((a, b) => (a.out_write ?? 0) - (b.out_write ?? 0))
-            .map((row) => {
-              const write = writes[(row.out_write ?? 0) - 1];
-              return {
-                stream: write.stream,
-                revision: BigInt(row.out_revision ?? -1),
-                position: BigInt(row.out_position ?? -1),
-                eventIds: write.events.map((event) => event.id),
-                replayed: false,
-              };
-            }),
+            .map((row) => appendResult(writes[(row.out_write ?? 0) - 1], storedAt(row), false)),
         );
       } else if (outcome?.out_status === APPEND_WRONG_EXPECTED_REVISION) {
         const write = writes[(outcome.out_write ?? offset + 1) - 1];

@@ -8,6 +8,7 @@ import { TestEvents } from '../testing/test-events';
 import { PostgresEventStore } from './postgres-event-store';
 import { GroupCommitMode } from '../sqlite/group-commit-mode';
 import { decodePosition } from './postgres-position';
+import { rejection, statuses } from '../testing/outcomes';
 
 const probe = probePostgres();
 const inCi = process.env.CI === 'true';
@@ -22,8 +23,6 @@ const fixture = stores.fixture;
 afterAll(() => stores.dropAll());
 
 const xidOf = (result: AppendResult): bigint => decodePosition(result.position).xid;
-const rejection = (outcome: PromiseSettledResult<unknown>): unknown =>
-  (outcome as PromiseRejectedResult).reason;
 const value = <T>(outcome: PromiseSettledResult<T>): T => (outcome as PromiseFulfilledResult<T>).value;
 
 /**
@@ -97,7 +96,7 @@ describeIfServer('PostgreSQL event store group commit', () => {
       ]),
       store.append(data.stream('last'), data.events(2), 'no_stream'),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+    expect(statuses(outcomes)).toEqual([
       'fulfilled',
       'rejected',
       'rejected',
@@ -189,7 +188,7 @@ describeIfServer('PostgreSQL event store group commit', () => {
       store.append(data.stream('bad'), [tooBig], 'no_stream'),
       store.append(data.stream('ok-2'), data.events(1), 'no_stream'),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(statuses(outcomes)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await store.streamRevision(data.stream('bad'))).toBe('no_stream');
     // On their own, the appends go concurrently (like separate appends): in either order.
     expect((await store.readAll()).map((event) => event.stream).sort()).toEqual([

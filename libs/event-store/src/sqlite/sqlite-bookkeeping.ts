@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InvalidArgument } from '../errors';
 import type { Bookkeeping, CheckpointLease, StoredIdempotencyRecord } from '../event-store.port';
-import { PURGE_BATCH } from '../internal/bookkeeping-policy';
+import { leaseOf, PURGE_BATCH, type CheckpointRow } from '../internal/bookkeeping-policy';
 import { IDEMPOTENCY_TABLE } from './sqlite-writer';
 
 export const CHECKPOINT_TABLE = 'checkpoints';
@@ -30,24 +30,6 @@ interface RecordRow {
   key: string;
   record: string;
   recorded_at: bigint;
-}
-
-interface CheckpointRow {
-  name: string;
-  owner: string;
-  token: bigint;
-  position: bigint;
-  expires_at: bigint;
-}
-
-function toLease(row: CheckpointRow): CheckpointLease {
-  return {
-    name: row.name,
-    owner: row.owner,
-    token: row.token,
-    position: row.position,
-    expiresAt: Number(row.expires_at),
-  };
 }
 
 /**
@@ -147,7 +129,7 @@ export class SqliteBookkeeping implements Bookkeeping {
   async readCheckpoint(name: string): Promise<CheckpointLease | undefined> {
     this.assertOpen();
     const row = this.statements.checkpoint.get(name);
-    return row ? toLease(row) : undefined;
+    return leaseOf(row);
   }
 
   async acquireCheckpoint(
@@ -158,7 +140,7 @@ export class SqliteBookkeeping implements Bookkeeping {
   ): Promise<CheckpointLease | undefined> {
     this.assertOpen();
     const row = this.statements.acquire.get(name, owner, expiresAt, now);
-    return row ? toLease(row) : undefined;
+    return leaseOf(row);
   }
 
   async saveCheckpoint(name: string, token: bigint, position: bigint, expiresAt: number): Promise<boolean> {

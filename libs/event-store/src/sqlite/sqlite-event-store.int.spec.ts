@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract, type EventStoreFixture } from '../testing/event-store.contract';
+import { reopenableFixture } from '../testing/reopenable-fixture';
 import { TestEvents } from '../testing/test-events';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 
@@ -13,21 +14,8 @@ async function sqliteFixture(
   const directory = mkdtempSync(join(tmpdir(), 'wasteflow-event-store-'));
   const open = (): SqliteEventStore =>
     new SqliteEventStore({ file: join(directory, 'events.sqlite'), pollIntervalMs: 20, ...options });
-  const store = open();
-  const others: SqliteEventStore[] = [];
-  return {
-    store,
-    directory,
-    openSecondStore: async () => {
-      const other = open();
-      others.push(other);
-      return other;
-    },
-    cleanup: async () => {
-      await Promise.all([store, ...others].map((instance) => instance.close()));
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
+  const fixture = reopenableFixture(open, () => rmSync(directory, { recursive: true, force: true }));
+  return { ...fixture, directory };
 }
 
 describeEventStoreContract('sqlite', () => sqliteFixture(), {

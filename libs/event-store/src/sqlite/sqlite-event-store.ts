@@ -21,7 +21,6 @@ import type {
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { PurgeSchedule, retentionMs } from '../internal/bookkeeping-policy';
-import { CatchUpSubscription } from '../internal/catch-up-subscription';
 import { StoreBase } from '../internal/store-base';
 import { normalizeFilter, type NormalizedFilter } from '../internal/event-filter';
 import { numberToRevision } from '../internal/expected-revision';
@@ -270,17 +269,13 @@ export class SqliteEventStore extends StoreBase implements EventStore {
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
     this.assertOpen();
-    const subscription = new CatchUpSubscription(
-      {
-        readAll: (readOptions) => this.readAll(readOptions),
-        visibleHead: async () => this.statements.head.get() ?? 0n,
-        signal: this.signal,
-      },
+    const subscription = this.catchUp(
       handler,
       options,
+      this.signal,
       { pageSize: this.pageSize, idleTimeoutMs: this.idleTimeoutMs, visibilityLag: false },
+      async () => this.statements.head.get() ?? 0n,
     );
-    this.subscriptions.add(subscription);
     this.startPolling();
     subscription.finished.then(
       () => this.stopPollingIfIdle(),

@@ -6,6 +6,7 @@ import { DuplicateEventId, EventStoreClosed, WrongExpectedRevision } from '../er
 import type { AppendResult, EventToAppend, JsonObject } from '../event-store.port';
 import { TestEvents } from '../testing/test-events';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+import { rejection, statuses } from '../testing/outcomes';
 
 /**
  * Group commit: appends made in the same turn of the event loop share one transaction, each in a savepoint.
@@ -98,19 +99,14 @@ describe.each([
       ),
       store.append(after, data.events(1), 'no_stream'),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual([
-      'fulfilled',
-      'rejected',
-      'rejected',
-      'fulfilled',
-    ]);
-    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
-    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
+    expect(statuses(outcomes)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(rejection(outcomes[1])).toBeInstanceOf(WrongExpectedRevision);
+    expect(rejection(outcomes[1])).toMatchObject({
       stream: wrong,
       expected: 5n,
       actual: 'no_stream',
     });
-    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventId);
+    expect(rejection(outcomes[2])).toBeInstanceOf(DuplicateEventId);
     expect(await store.streamRevision(before)).toBe(1n);
     expect(await store.streamRevision(wrong)).toBe('no_stream');
     expect(await store.streamRevision(duplicate)).toBe('no_stream');
@@ -132,13 +128,8 @@ describe.each([
       store.append(stream, data.events(1), 1n),
       store.append(stream, first, 'no_stream'),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual([
-      'fulfilled',
-      'rejected',
-      'fulfilled',
-      'fulfilled',
-    ]);
-    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
+    expect(statuses(outcomes)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(rejection(outcomes[1])).toMatchObject({
       expected: 'no_stream',
       actual: 1n,
     });
@@ -161,8 +152,8 @@ describe.each([
       store.append(data.stream('bad'), [bad], 'no_stream'),
       store.append(data.stream('ok-2'), data.events(1), 'no_stream'),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+    expect(statuses(outcomes)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(rejection(outcomes[1])).toBeInstanceOf(TypeError);
     expect((await store.readAll()).map((event) => event.stream)).toEqual([
       data.stream('ok-1'),
       data.stream('ok-2'),

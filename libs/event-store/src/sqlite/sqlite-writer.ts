@@ -16,6 +16,7 @@ import type {
 } from '../event-store.port';
 import { numberToRevision, satisfiesExpected } from '../internal/expected-revision';
 import { resolveStoredCommit, type StoredEvent } from '../internal/idempotent-retry';
+import { appendResult } from '../internal/append-result';
 
 /**
  * The write side of the SQLite adapter: appends, each in a transaction of its own or several in one
@@ -301,13 +302,7 @@ export class SqliteWriter {
           );
         }
       });
-      return {
-        stream: write.stream,
-        revision: first + BigInt(write.events.length - 1),
-        position,
-        eventIds: write.events.map((event) => event.id),
-        replayed: false,
-      };
+      return appendResult(write, { revision: first + BigInt(write.events.length - 1), position }, false);
     });
   }
 

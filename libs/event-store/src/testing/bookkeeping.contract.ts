@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { DuplicateEventId, IdempotencyRecordExists, InvalidArgument, WrongExpectedRevision } from '../errors';
 import type { EventStore, IdempotencyRecordWrite, RecordedEvent } from '../event-store.port';
 import type { TestEvents } from './test-events';
+import { failure, rejection, statuses } from './outcomes';
 
 /** What the bookkeeping contract needs from the suite around it (fresh per test). */
 export interface BookkeepingContext {
@@ -9,15 +10,6 @@ export interface BookkeepingContext {
   readonly data: () => TestEvents;
   /** The test's own events in global order (a shared store may hold others). */
   readonly readMine: () => Promise<RecordedEvent[]>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, it resolved');
 }
 
 /**
@@ -144,13 +136,8 @@ export function describeBookkeepingContract(context: BookkeepingContext): void {
           }),
         ),
       );
-      expect(outcomes.map((outcome) => outcome.status)).toEqual([
-        'fulfilled',
-        'fulfilled',
-        'rejected',
-        'fulfilled',
-      ]);
-      expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyRecordExists);
+      expect(statuses(outcomes)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect(rejection(outcomes[2])).toBeInstanceOf(IdempotencyRecordExists);
       for (const [i, key] of ['k-t1', 'k-t2', 'k-t3'].entries()) {
         expect((await store.bookkeeping.readIdempotencyRecord(record(key).scope, key))?.record).toEqual(
           record(key, i === 2 ? 3 : i).record,

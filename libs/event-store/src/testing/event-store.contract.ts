@@ -14,6 +14,7 @@ import type {
 } from '../event-store.port';
 import { formatPosition, parsePosition } from '../position';
 import { describeBookkeepingContract } from './bookkeeping.contract';
+import { failure } from './outcomes';
 import { RICH_DATA, RICH_METADATA, TestEvents } from './test-events';
 
 /** One store for one test, with what the contract needs to get rid of it afterwards. */
@@ -42,15 +43,6 @@ export interface EventStoreContractOptions {
 }
 
 const TWO_TO_53 = 2n ** 53n;
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, it resolved');
-}
 
 async function expectWrongRevision(
   promise: Promise<unknown>,

@@ -18,12 +18,12 @@ import type {
 } from '../event-store.port';
 import { validateIdempotency, validateWrites } from '../internal/append-validation';
 import { acquiredLease } from '../internal/bookkeeping-policy';
-import { CatchUpSubscription } from '../internal/catch-up-subscription';
 import { StoreBase } from '../internal/store-base';
 import { matchesFilter, normalizeFilter } from '../internal/event-filter';
 import { numberToRevision, satisfiesExpected } from '../internal/expected-revision';
 import { resolveStoredCommit } from '../internal/idempotent-retry';
 import { WakeSignal } from '../internal/wake-signal';
+import { appendResult } from '../internal/append-result';
 import { InMemoryPersonalData } from '../personal-data/in-memory-personal-data';
 
 /** A copy that the caller cannot change under the store (and the store not under the caller). */
@@ -112,14 +112,7 @@ export class InMemoryEventStore extends StoreBase implements EventStore {
         this.log.push(recorded);
         this.byId.set(recorded.id, recorded);
       }
-      const last = events[events.length - 1];
-      return {
-        stream: write.stream,
-        revision: last.revision,
-        position: last.position,
-        eventIds: write.events.map((event) => event.id),
-        replayed: false,
-      };
+      return appendResult(write, events[events.length - 1], false);
     });
     for (const record of options?.idempotency ?? []) {
       this.records.set(recordId(record.scope, record.key), {
@@ -166,18 +159,11 @@ export class InMemoryEventStore extends StoreBase implements EventStore {
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscriptionOptions = {}): Subscription {
     this.assertOpen();
-    return this.subscriptions.add(
-      new CatchUpSubscription(
-        {
-          readAll: (readOptions) => this.readAll(readOptions),
-          visibleHead: () => this.headPosition(),
-          signal: this.signal,
-        },
-        handler,
-        options,
-        { pageSize: 100, idleTimeoutMs: 1000, visibilityLag: false },
-      ),
-    );
+    return this.catchUp(handler, options, this.signal, {
+      pageSize: 100,
+      idleTimeoutMs: 1000,
+      visibilityLag: false,
+    });
   }
 
   async headPosition(): Promise<bigint> {

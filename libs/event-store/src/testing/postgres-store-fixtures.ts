@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { PostgresEventStore, type PostgresEventStoreOptions } from '../postgres/postgres-event-store';
 import type { EventStoreFixture } from './event-store.contract';
 import { POSTGRES_TEST_URL, testSchemaName } from './postgres-test-server';
+import { reopenableFixture } from './reopenable-fixture';
 
 export interface PostgresStoreFixtures {
   /** A store on a fresh schema of its own (dropped by its cleanup): isolation without truncating anything shared. */
@@ -39,21 +40,9 @@ export function postgresStoreFixtures(
           poolSize: 12,
           ...options,
         });
-      const store = open();
-      await store.ensureSchema();
-      const others: PostgresEventStore[] = [];
-      return {
-        store,
-        openSecondStore: async () => {
-          const other = open();
-          others.push(other);
-          return other;
-        },
-        cleanup: async () => {
-          await Promise.all([store, ...others].map((instance) => instance.close()));
-          await dropSchema(schema);
-        },
-      };
+      const fixture = reopenableFixture(open, () => dropSchema(schema));
+      await fixture.store.ensureSchema();
+      return fixture;
     },
     async dropAll() {
       if (probe.reachable) {
