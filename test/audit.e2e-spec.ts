@@ -5,18 +5,15 @@ import {
   expectProblem,
   Keys,
   PARTIES,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   storesFor,
   type PrincipalName,
-  type World,
 } from './support/fixtures';
 import { driveHistory, type History } from './support/read-side-history';
 import { cliOn } from './support/store-cli';
 import { editStoredEvent } from './support/tamper';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 const SUITE = 'audit history (GET /v1/audit/streams/{stream}) and wasteflow verify';
 
@@ -46,24 +43,20 @@ interface AuditBody {
 }
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let h: History;
   const clock = new ManualClock(new Date(CLOCK_START));
+  const app = seededApp(kind, SUITE, __filename, 'audit', { clock });
+  let h: History;
   /** Before the clock moved on and xReturned was split. */
   let before = '';
   let splitChild = '';
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-    world = await seedWorld(t, new Keys(`audit-seed-${kind}`));
-    h = await driveHistory(t, world, new Keys(`audit-${kind}`));
+    h = await driveHistory(app.t, app.world, new Keys(`audit-${kind}`));
     before = clock.now().toISOString();
     clock.advance(3_600_000); // 11:00 CST
     const split = await expect201(
       send(
-        t,
+        app.t,
         `/v1/batches/${h.xReturned}/split`,
         tokenOf('generator'),
         { partsKg: [1], occurredAt: '2026-03-02T10:30:00+08:00' },
@@ -72,18 +65,17 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     );
     splitChild = split.body.children[0];
   });
-  afterAll(async () => t?.close());
 
-  const tokenOf = (name: PrincipalName) => world.tokens[name] as string;
+  const tokenOf = (name: PrincipalName) => app.world.tokens[name] as string;
   const audit = async (stream: string, query = '', token = tokenOf('auditor')): Promise<AuditBody> => {
-    const response = await t.http
+    const response = await app.t.http
       .get(`/v1/audit/streams/${encodeURIComponent(stream)}${query}`)
       .set('Authorization', `Bearer ${token}`);
     if (response.status !== 200)
       throw new Error(`${stream}${query}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body as AuditBody;
   };
-  const cli = (...argv: string[]) => cliOn(kind, t, ...argv);
+  const cli = (...argv: string[]) => cliOn(kind, app.t, ...argv);
 
   it('returns every event of a batch with the state after it and a verified chain', async () => {
     const body = await audit(`batch-${h.a}`);
@@ -198,7 +190,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     );
     expect(child.events).toHaveLength(1);
     // nothing of the stream existed yet: 404
-    const early = await t.http
+    const early = await app.t.http
       .get(`/v1/audit/streams/batch-${splitChild}?asOf=${encodeURIComponent(before)}`)
       .set('Authorization', `Bearer ${tokenOf('auditor')}`);
     expectProblem(early, 404, { rule: 'stream-not-found' });
@@ -206,13 +198,13 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   it('is for auditors only; an unknown stream is 404, a malformed asOf 400', async () => {
     for (const name of ['generator', 'receiver', 'regulator', 'admin'] as const) {
-      const response = await t.http
+      const response = await app.t.http
         .get(`/v1/audit/streams/batch-${h.a}`)
         .set('Authorization', `Bearer ${tokenOf(name)}`);
       expectProblem(response, 403, { rule: 'forbidden' });
     }
-    expect((await t.http.get(`/v1/audit/streams/batch-${h.a}`)).status).toBe(401);
-    const get = (path: string) => t.http.get(path).set('Authorization', `Bearer ${tokenOf('auditor')}`);
+    expect((await app.t.http.get(`/v1/audit/streams/batch-${h.a}`)).status).toBe(401);
+    const get = (path: string) => app.t.http.get(path).set('Authorization', `Bearer ${tokenOf('auditor')}`);
     expectProblem(await get('/v1/audit/streams/batch-nothing-here'), 404, { rule: 'stream-not-found' });
     expectProblem(await get(`/v1/audit/streams/batch-${h.a}?asOf=yesterday`), 400, { fields: ['asOf'] });
     expectProblem(await get(`/v1/audit/streams/batch-${h.a}?asOf=2026-03-02`), 400, { fields: ['asOf'] });
@@ -235,8 +227,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('finds an event edited in the database: the API reports the break, the CLI exits 1 printing it', async () => {
     const stream = `batch-${h.x}`;
     // BatchLostInTransit: claim 0.5 kg lost instead of 1 kg
-    const [lost] = await t.store.readStream(stream, { fromRevision: 3n, limit: 1 });
-    await editStoredEvent(t, kind, stream, 3, { data: { ...lost.data, lostGrams: 500 } });
+    const [lost] = await app.t.store.readStream(stream, { fromRevision: 3n, limit: 1 });
+    await editStoredEvent(app.t, kind, stream, 3, { data: { ...lost.data, lostGrams: 500 } });
     const body = await audit(stream);
     expect(body.events[3].data.lostGrams).toBe(500);
     expect(body.integrity).toMatchObject({

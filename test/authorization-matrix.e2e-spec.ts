@@ -14,8 +14,6 @@ import {
   pickupBody,
   PRINCIPALS,
   receiptBody,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   splitBody,
@@ -23,9 +21,8 @@ import {
   streamLengths,
   treatmentBody,
   type PrincipalName,
-  type World,
 } from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * DESIGN.md §4: every write path × every principal. Allowed → 2xx; no or an invalid token → 401; anything
@@ -369,24 +366,14 @@ const SUITE = 'authorization matrix';
 skippedPostgres(SUITE);
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let builders: Builders;
+  const app = seededApp(kind, SUITE, __filename, 'matrix');
   const keys = new Keys(`matrix-${kind}`);
-
-  beforeAll(async () => {
-    await requireStore(kind, `${__filename} (${kind})`);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t);
-    builders = new Builders(t, world, keys);
-  });
-  afterAll(async () => t?.close());
 
   ROWS.forEach((row, rowIndex) => {
     describe(row.route, () => {
       let shared: Target;
       let prepared = 0;
-      const fresh = () => row.prepare(builders, rowIndex * 20 + prepared++);
+      const fresh = () => row.prepare(app.build, rowIndex * 20 + prepared++);
 
       beforeAll(async () => {
         shared = await fresh();
@@ -396,22 +383,22 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         const expected = expectedOf(row, principal);
         it(`${principal}: ${describeExpected(expected)}`, async () => {
           const target = expected.status === 201 && row.allowed.length > 1 ? await fresh() : shared;
-          const token = world.tokens[principal];
-          const before = await t.headPosition();
-          const lengths = await streamLengths(t, target.streams);
+          const token = app.world.tokens[principal];
+          const before = await app.t.headPosition();
+          const lengths = await streamLengths(app.t, target.streams);
           const response = row.bulk
             ? await send(
-                t,
+                app.t,
                 target.path,
                 token,
                 { commands: [{ type: 'split-batch', idempotencyKey: keys.next('item'), body: target.body }] },
                 null,
               )
-            : await send(t, target.path, token, target.body, keys.next(principal));
+            : await send(app.t, target.path, token, target.body, keys.next(principal));
 
           if (expected.status === 201) {
             expectAllowed(response, row);
-            const after = await streamLengths(t, target.streams);
+            const after = await streamLengths(app.t, target.streams);
             after.forEach((length, i) => expect(length).toBeGreaterThan(lengths[i]));
             return;
           }
@@ -434,8 +421,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
             const body = expectProblem(response, 403);
             expect(body.rule).toBe(expected.rule);
           }
-          await expectHeadUnchanged(t, before, `${principal} on ${row.route}`);
-          expect(await streamLengths(t, target.streams)).toEqual(lengths);
+          await expectHeadUnchanged(app.t, before, `${principal} on ${row.route}`);
+          expect(await streamLengths(app.t, target.streams)).toEqual(lengths);
         });
       }
     });

@@ -2,13 +2,10 @@ import type { Response } from 'supertest';
 import { batchStream, manifestStream, type BatchSplitData, type WasteTreatedData } from '@wasteflow/domain';
 import {
   appendedSince,
-  Builders,
   expectProblem,
   heldGrams,
   Keys,
   pickupBody,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   splitBody,
@@ -16,9 +13,8 @@ import {
   streamEvents,
   treatmentBody,
   batchState,
-  type World,
 } from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * Many writers on one aggregate at once (DESIGN.md §2: mass is conserved, a batch has one custodian and
@@ -46,28 +42,18 @@ function expectRefusalsAmong(responses: readonly Response[], allowed: readonly s
 skippedPostgres(SUITE);
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let b: Builders;
+  const app = seededApp(kind, SUITE, __filename, 'conc');
   const keys = new Keys(`conc-${kind}`);
 
-  beforeAll(async () => {
-    await requireStore(kind, `${__filename} (${kind})`);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t);
-    b = new Builders(t, world, keys);
-  });
-  afterAll(async () => t?.close());
-
   it('20 concurrent treatments of 1 kg on a 10 kg batch held by the receiver: no gram lost or treated twice', async () => {
-    const code = await b.atReceiver(10);
-    const before = await t.headPosition();
+    const code = await app.build.atReceiver(10);
+    const before = await app.t.headPosition();
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
         send(
-          t,
+          app.t,
           `/v1/batches/${code}/treatments`,
-          world.tokens.receiver,
+          app.world.tokens.receiver,
           treatmentBody(1),
           keys.next('treat'),
         ),
@@ -88,7 +74,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       Array.from({ length: won.length }, (_, i) => 9 - i),
     );
 
-    const events = await streamEvents(t, batchStream(code));
+    const events = await streamEvents(app.t, batchStream(code));
     const treated = events.filter((e) => e.type === 'WasteDisposed' || e.type === 'WasteUtilised');
     expect(treated).toHaveLength(won.length);
     const treatedGrams = treated.reduce(
@@ -96,19 +82,25 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       0,
     );
     expect(treatedGrams).toBe(won.length * 1000);
-    expect(await heldGrams(t, code)).toBe(10_000 - treatedGrams);
+    expect(await heldGrams(app.t, code)).toBe(10_000 - treatedGrams);
     expect((treated.at(-1)?.data as unknown as WasteTreatedData).remainingGrams).toBe(10_000 - treatedGrams);
     // what was appended: one event per success (its idempotency record beside the log), nothing for the refusals
-    const added = await appendedSince(t, before);
+    const added = await appendedSince(app.t, before);
     expect(added).toHaveLength(won.length);
   });
 
   it('20 concurrent splits of 1 kg on a 12 kg batch: the children and the parent add up to 12 kg', async () => {
-    const code = await b.generate(12);
-    const before = await t.headPosition();
+    const code = await app.build.generate(12);
+    const before = await app.t.headPosition();
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        send(t, `/v1/batches/${code}/split`, world.tokens.generator, splitBody([1]), keys.next('split')),
+        send(
+          app.t,
+          `/v1/batches/${code}/split`,
+          app.world.tokens.generator,
+          splitBody([1]),
+          keys.next('split'),
+        ),
       ),
     );
     const won = responses.filter((r) => r.status === 201);
@@ -123,39 +115,45 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     const children = won.flatMap((r) => r.body.children as string[]);
     expect(new Set(children).size).toBe(won.length);
-    const splits = (await streamEvents(t, batchStream(code))).filter((e) => e.type === 'BatchSplit');
+    const splits = (await streamEvents(app.t, batchStream(code))).filter((e) => e.type === 'BatchSplit');
     expect(splits).toHaveLength(won.length);
     const recorded = splits.flatMap((e) => (e.data as unknown as BatchSplitData).children);
     expect(recorded.map((c) => c.traceCode).sort()).toEqual([...children].sort());
     expect(new Set(recorded.map((c) => c.childIndex)).size).toBe(won.length);
     let childGrams = 0;
     for (const child of children) {
-      const [created, ...rest] = await streamEvents(t, batchStream(child));
+      const [created, ...rest] = await streamEvents(app.t, batchStream(child));
       expect({ type: created.type, rest: rest.length }).toEqual({ type: 'BatchSplitOff', rest: 0 });
-      childGrams += await heldGrams(t, child);
+      childGrams += await heldGrams(app.t, child);
     }
     expect(childGrams).toBe(won.length * 1000);
-    expect((await heldGrams(t, code)) + childGrams).toBe(12_000);
+    expect((await heldGrams(app.t, code)) + childGrams).toBe(12_000);
     // per success: BatchSplit on the parent, BatchSplitOff on the child (the idempotency record beside the log)
-    expect(await appendedSince(t, before)).toHaveLength(won.length * 2);
+    expect(await appendedSince(app.t, before)).toHaveLength(won.length * 2);
   });
 
   it('10 concurrent manifests of one batch: one wins, the others are 409 batch-on-open-manifest', async () => {
-    const code = await b.generate(10);
-    const before = await t.headPosition();
+    const code = await app.build.generate(10);
+    const before = await app.t.headPosition();
     const responses = await Promise.all(
       Array.from({ length: 10 }, () =>
-        send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), keys.next('ship')),
+        send(
+          app.t,
+          '/v1/manifests',
+          app.world.tokens.generator,
+          app.build.manifestBody([code]),
+          keys.next('ship'),
+        ),
       ),
     );
     expect(responses.map(outcome).sort()).toEqual(
       ['201', ...Array(9).fill('409 batch-on-open-manifest')].sort(),
     );
     const winner = responses.find((r) => r.status === 201) as Response;
-    const events = await streamEvents(t, batchStream(code));
+    const events = await streamEvents(app.t, batchStream(code));
     expect(events.map((e) => e.type)).toEqual(['WasteGenerated', 'BatchConsigned']);
     expect(events[1].data).toMatchObject({ manifestNo: winner.body.manifestNo, massGrams: 10_000 });
-    const added = await appendedSince(t, before);
+    const added = await appendedSince(app.t, before);
     expect(added.filter((e) => e.type === 'ManifestIssued').map((e) => e.stream)).toEqual([
       manifestStream(winner.body.manifestNo),
     ]);
@@ -166,11 +164,17 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     // All 30 race for the city's serial counter; the losers retry in turn (not against each other
     // again), so none runs out of attempts.
     const codes: string[] = [];
-    for (let i = 0; i < 30; i++) codes.push(await b.generate(1 + i));
-    const before = await t.headPosition();
+    for (let i = 0; i < 30; i++) codes.push(await app.build.generate(1 + i));
+    const before = await app.t.headPosition();
     const responses = await Promise.all(
       codes.map((code) =>
-        send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), keys.next('ship-many')),
+        send(
+          app.t,
+          '/v1/manifests',
+          app.world.tokens.generator,
+          app.build.manifestBody([code]),
+          keys.next('ship-many'),
+        ),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(codes.map(() => 201));
@@ -179,7 +183,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(new Set(numbers).size).toBe(won.length);
     const serials = numbers.map((no) => Number(no.slice(8))).sort((x, y) => x - y);
     expect(serials).toEqual(Array.from({ length: won.length }, (_, i) => serials[0] + i));
-    const added = await appendedSince(t, before);
+    const added = await appendedSince(app.t, before);
     expect(
       added
         .filter((e) => e.type === 'ManifestIssued')
@@ -187,7 +191,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         .sort(),
     ).toEqual(numbers.map(manifestStream).sort());
     for (const [i, response] of responses.entries()) {
-      const consigned = (await streamEvents(t, batchStream(codes[i]))).filter(
+      const consigned = (await streamEvents(app.t, batchStream(codes[i]))).filter(
         (e) => e.type === 'BatchConsigned',
       );
       expect(consigned).toHaveLength(response.status === 201 ? 1 : 0);
@@ -196,20 +200,20 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   it('pickup and cancel racing on one manifest: exactly one wins, the batch follows the winner', async () => {
     for (let round = 0; round < 4; round++) {
-      const { traceCode, manifestNo } = await b.consigned(5);
+      const { traceCode, manifestNo } = await app.build.consigned(5);
       const pickUp = () =>
         send(
-          t,
+          app.t,
           `/v1/manifests/${manifestNo}/pickup`,
-          world.tokens.carrier,
+          app.world.tokens.carrier,
           pickupBody(),
           keys.next('race-pickup'),
         );
       const cancelIt = () =>
         send(
-          t,
+          app.t,
           `/v1/manifests/${manifestNo}/cancel`,
-          world.tokens.generator,
+          app.world.tokens.generator,
           { reason: '改期' },
           keys.next('race-cancel'),
         );
@@ -223,8 +227,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         ['201', '409 manifest-already-picked-up'],
         ['409 manifest-already-cancelled', '201'],
       ]).toContainEqual(outcomes);
-      const manifest = (await streamEvents(t, manifestStream(manifestNo))).map((e) => e.type);
-      const batch = await batchState(t, traceCode);
+      const manifest = (await streamEvents(app.t, manifestStream(manifestNo))).map((e) => e.type);
+      const batch = await batchState(app.t, traceCode);
       if (pickup.status === 201) {
         expect(manifest).toEqual(['ManifestIssued', 'ManifestPickedUp']);
         expect(batch).toMatchObject({ status: 'in_transit', heldGrams: 5000 });
@@ -236,14 +240,32 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('splits racing a manifest of the same batch: the manifest ships exactly what was held when it won', async () => {
-    const code = await b.generate(20);
+    const code = await app.build.generate(20);
     const requests = [
       ...Array.from({ length: 6 }, () =>
-        send(t, `/v1/batches/${code}/split`, world.tokens.generator, splitBody([1]), keys.next('mix-split')),
+        send(
+          app.t,
+          `/v1/batches/${code}/split`,
+          app.world.tokens.generator,
+          splitBody([1]),
+          keys.next('mix-split'),
+        ),
       ),
-      send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), keys.next('mix-ship')),
+      send(
+        app.t,
+        '/v1/manifests',
+        app.world.tokens.generator,
+        app.build.manifestBody([code]),
+        keys.next('mix-ship'),
+      ),
       ...Array.from({ length: 6 }, () =>
-        send(t, `/v1/batches/${code}/split`, world.tokens.generator, splitBody([1]), keys.next('mix-split')),
+        send(
+          app.t,
+          `/v1/batches/${code}/split`,
+          app.world.tokens.generator,
+          splitBody([1]),
+          keys.next('mix-split'),
+        ),
       ),
     ];
     const responses = await Promise.all(requests);
@@ -251,7 +273,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const splits = responses.filter((_, i) => i !== 6);
     expectRefusalsAmong(splits, ['409 concurrency-retries-exhausted', '409 batch-on-open-manifest']);
     expectRefusalsAmong([manifest], ['409 concurrency-retries-exhausted']);
-    const events = await streamEvents(t, batchStream(code));
+    const events = await streamEvents(app.t, batchStream(code));
     const consignedAt = events.findIndex((e) => e.type === 'BatchConsigned');
     const splitGrams = (until: number) =>
       events
@@ -274,6 +296,6 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(splits.filter((r) => r.status === 201)).toHaveLength(
       events.filter((e) => e.type === 'BatchSplit').length,
     );
-    expect((await heldGrams(t, code)) + splitGrams(events.length)).toBe(20_000);
+    expect((await heldGrams(app.t, code)) + splitGrams(events.length)).toBe(20_000);
   });
 });

@@ -2,7 +2,6 @@ import { composeTraceCode } from '@wasteflow/domain';
 import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
-  Builders,
   CLOCK_START,
   correctionBody,
   expect201,
@@ -10,29 +9,27 @@ import {
   expectProblem,
   Keys,
   PARTIES,
-  requireStore,
-  seedWorld,
   send,
   storesFor,
   streamEvents,
-  type World,
+  type PrincipalName,
 } from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 const SUITE = 'two-party mass corrections (issue 10 row 4, ADR 0018)';
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let w: World;
-  let b: Builders;
+  const app = seededApp(kind, SUITE, __filename, 'corrections', {
+    clock: new ManualClock(new Date(CLOCK_START)),
+  });
   const keys = new Keys(`corrections-${kind}`);
-  const tok = (name: keyof World['tokens']) => w.tokens[name] as string;
+  const tok = (name: PrincipalName) => app.world.tokens[name] as string;
 
   const requestCorrection = (
     code: string,
     token: string,
     body: Record<string, unknown> = correctionBody(-1),
-  ) => send(t, `/v1/batches/${code}/correction-requests`, token, body, keys.next('request'));
+  ) => send(app.t, `/v1/batches/${code}/correction-requests`, token, body, keys.next('request'));
   const decide = (
     code: string,
     requestId: string,
@@ -40,10 +37,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     token: string,
     body: Record<string, unknown> = how === 'reject' ? { reason: '无复磅凭证' } : {},
     key = keys.next(how),
-  ) => send(t, `/v1/batches/${code}/correction-requests/${requestId}/${how}`, token, body, key);
+  ) => send(app.t, `/v1/batches/${code}/correction-requests/${requestId}/${how}`, token, body, key);
   const get = async (path: string, token: string, position?: string) => {
     const sep = path.includes('?') ? '&' : '?';
-    return t.http
+    return app.t.http
       .get(position ? `${path}${sep}minPosition=${position}` : path)
       .set('Authorization', `Bearer ${token}`);
   };
@@ -56,19 +53,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(response.status).toBe(200);
     return response.body.generatedKg as number;
   };
-  const types = async (code: string) => (await streamEvents(t, `batch-${code}`)).map((e) => e.type);
-
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock: new ManualClock(new Date(CLOCK_START)) });
-    w = await seedWorld(t, new Keys(`corrections-seed-${kind}`));
-    b = new Builders(t, w, new Keys(`corrections-build-${kind}`));
-  });
-  afterAll(async () => t?.close());
+  const types = async (code: string) => (await streamEvents(app.t, `batch-${code}`)).map((e) => e.type);
 
   it('the receiver asks, the shipper of the manifest approves: the mass changes only then, and the indicators follow', async () => {
-    const code = await b.atReceiver(10);
-    const before = await generatedKg(String(await t.headPosition()));
+    const code = await app.build.atReceiver(10);
+    const before = await generatedKg(String(await app.t.headPosition()));
     const asked = await expect201(
       requestCorrection(code, tok('receiver'), { ...correctionBody(-2.5), occurredAt: AT.treated }),
     );
@@ -123,26 +112,26 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(await types(code)).toEqual(
       expect.arrayContaining(['MassCorrectionRequested', 'MassCorrectionApproved', 'MassCorrected']),
     );
-    const stored = (await streamEvents(t, `batch-${code}`)).find((e) => e.type === 'MassCorrected');
+    const stored = (await streamEvents(app.t, `batch-${code}`)).find((e) => e.type === 'MassCorrected');
     expect(stored?.schemaVersion).toBe(2);
   });
 
   it('never the requester: self-approval and self-rejection are refused, nothing appended', async () => {
-    const code = await b.generate(10);
+    const code = await app.build.generate(10);
     await expect201(requestCorrection(code, tok('generator'), correctionBody(1_000_000)));
-    const head = await t.headPosition();
+    const head = await app.t.headPosition();
     expectProblem(await decide(code, 'cr-1', 'approve', tok('generator')), 403, {
       rule: 'correction-self-approval',
     });
     expectProblem(await decide(code, 'cr-1', 'reject', tok('generator')), 403, {
       rule: 'correction-self-approval',
     });
-    await expectHeadUnchanged(t, head, 'self-approval');
+    await expectHeadUnchanged(app.t, head, 'self-approval');
   });
 
   it('no free-text approvals: an approvals list, an approver named in the body (the own USCC in lower case too) are 400, nothing appended', async () => {
-    const code = await b.generate(10);
-    const head = await t.headPosition();
+    const code = await app.build.generate(10);
+    const head = await app.t.headPosition();
     const lower = PARTIES.generator.uscc.toLowerCase();
     expectProblem(
       await requestCorrection(code, tok('generator'), {
@@ -160,27 +149,27 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       400,
       { fields: ['approvals'] },
     );
-    await expectHeadUnchanged(t, head, 'free-text approvals');
+    await expectHeadUnchanged(app.t, head, 'free-text approvals');
     await expect201(requestCorrection(code, tok('generator')));
-    const asked = await t.headPosition();
+    const asked = await app.t.headPosition();
     expectProblem(await decide(code, 'cr-1', 'approve', tok('generator'), { approverId: lower }), 400, {
       fields: ['approverId'],
     });
     expectProblem(await decide(code, 'cr-1', 'approve', tok('generator'), { note: 'ok' }), 403, {
       rule: 'correction-self-approval',
     });
-    await expectHeadUnchanged(t, asked, 'approver in the body');
+    await expectHeadUnchanged(app.t, asked, 'approver in the body');
     // the old route is gone: no way left to write a correction with approvals
     expectProblem(
-      await send(t, `/v1/batches/${code}/corrections`, tok('generator'), correctionBody(1), keys.next()),
+      await send(app.t, `/v1/batches/${code}/corrections`, tok('generator'), correctionBody(1), keys.next()),
       404,
       { rule: 'route-not-found' },
     );
-    await expectHeadUnchanged(t, asked, 'old route');
+    await expectHeadUnchanged(app.t, asked, 'old route');
   });
 
   it('without standing, one answer: a stranger party, the carrier, a regulator out of scope — for an existing request, an unknown one and an unknown batch', async () => {
-    const code = await b.atReceiver(10);
+    const code = await app.build.atReceiver(10);
     await expect201(
       requestCorrection(code, tok('receiver'), { ...correctionBody(-1), occurredAt: AT.treated }),
     );
@@ -190,7 +179,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       date: '260302',
       randomPart: 'ZZZZ9999',
     });
-    const head = await t.headPosition();
+    const head = await app.t.headPosition();
     for (const who of ['otherGenerator', 'carrier', 'otherReceiver', 'outsideRegulator'] as const) {
       const answers = [
         await decide(code, 'cr-1', 'approve', tok(who)),
@@ -205,17 +194,17 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       expect(Object.keys(other).sort()).toEqual(Object.keys(answers[0].body).sort());
       expect(JSON.stringify(other)).not.toContain(PARTIES.otherGenerator.uscc);
     }
-    await expectHeadUnchanged(t, head, 'no standing');
+    await expectHeadUnchanged(app.t, head, 'no standing');
     // admin and auditor tokens may not decide at all
-    expectProblem(await decide(code, 'cr-1', 'approve', t.adminToken), 403);
+    expectProblem(await decide(code, 'cr-1', 'approve', app.t.adminToken), 403);
     expectProblem(await decide(code, 'cr-1', 'approve', tok('auditor')), 403);
     // a reader out of scope cannot list the requests either
     expectProblem(await get(`/v1/batches/${code}/correction-requests`, tok('otherGenerator')), 403);
-    await expectHeadUnchanged(t, head, 'other tokens');
+    await expectHeadUnchanged(app.t, head, 'other tokens');
   });
 
   it("a regulator in scope approves a generator's own batch; a rejection leaves the mass unchanged", async () => {
-    const code = await b.generate(10);
+    const code = await app.build.generate(10);
     await expect201(requestCorrection(code, tok('generator'), correctionBody(-4)));
     const rejected = await expect201(decide(code, 'cr-1', 'reject', tok('regulator')));
     expect(rejected.body).toMatchObject({ requestId: 'cr-1', status: 'rejected' });
@@ -239,49 +228,49 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('a correction that would take the batch below zero is refused (422), at the request and at the approval', async () => {
-    const code = await b.generate(10);
-    const head = await t.headPosition();
+    const code = await app.build.generate(10);
+    const head = await app.t.headPosition();
     expectProblem(await requestCorrection(code, tok('generator'), correctionBody(-10.001)), 422, {
       rule: 'mass-not-conserved',
     });
-    await expectHeadUnchanged(t, head, 'below zero');
+    await expectHeadUnchanged(app.t, head, 'below zero');
     await expect201(requestCorrection(code, tok('generator'), correctionBody(-8)));
     await expect201(
       send(
-        t,
+        app.t,
         `/v1/batches/${code}/split`,
         tok('generator'),
         { partsKg: [5], occurredAt: AT.corrected },
         keys.next(),
       ),
     );
-    const split = await t.headPosition();
+    const split = await app.t.headPosition();
     expectProblem(await decide(code, 'cr-1', 'approve', tok('regulator')), 422, {
       rule: 'mass-not-conserved',
     });
-    await expectHeadUnchanged(t, split, 'below zero at approval');
+    await expectHeadUnchanged(app.t, split, 'below zero at approval');
   });
 
   it('a retried approval is applied once: the same key replays the answer, another key is 409', async () => {
-    const code = await b.generate(10);
+    const code = await app.build.generate(10);
     await expect201(requestCorrection(code, tok('generator'), correctionBody(-1)));
     const key = keys.next('retry');
     const first = await expect201(decide(code, 'cr-1', 'approve', tok('regulator'), {}, key));
-    const head = await t.headPosition();
+    const head = await app.t.headPosition();
     const again = await expect201(decide(code, 'cr-1', 'approve', tok('regulator'), {}, key));
     expect(again.headers['idempotency-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
     expectProblem(await decide(code, 'cr-1', 'approve', tok('regulator'), {}), 409, {
       rule: 'correction-already-decided',
     });
-    await expectHeadUnchanged(t, head, 'retried approval');
+    await expectHeadUnchanged(app.t, head, 'retried approval');
     expect((await types(code)).filter((type) => type === 'MassCorrected')).toHaveLength(1);
   });
 
   it('in bulk (POST /v1/commands): request, then approve, each with its own key', async () => {
-    const code = await b.generate(10);
+    const code = await app.build.generate(10);
     const asked = await send(
-      t,
+      app.t,
       '/v1/commands',
       tok('generator'),
       {
@@ -298,7 +287,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(asked.status).toBe(200);
     expect(asked.body.results[0]).toMatchObject({ status: 201, body: { requestId: 'cr-1' } });
     const approved = await send(
-      t,
+      app.t,
       '/v1/commands',
       tok('regulator'),
       {

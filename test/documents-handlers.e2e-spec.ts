@@ -1,23 +1,8 @@
-import ExcelJS from 'exceljs';
 import { LedgerBookQuery } from '@wasteflow/projections';
-import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
-import {
-  AT,
-  batchBody,
-  Builders,
-  bytesOf,
-  expect201,
-  Keys,
-  PARTIES,
-  requireStore,
-  seedWorld,
-  send,
-  storesFor,
-  treatmentBody,
-  type World,
-} from './support/fixtures';
+import { AT, batchBody, expect201, PARTIES, send, storesFor, treatmentBody } from './support/fixtures';
+import { bookTableRows, getDocument, loadWorkbook } from './support/documents';
+import { seededApp } from './support/seeded-app';
 import { manifestPdfText, storedTextContaining } from './support/stored-text';
-import { startTestApp, type TestApp } from './support/test-app';
 
 /**
  * The handlers (经办人) of a generation, a receipt and a treatment (issue 14, ADR 14) over HTTP on both
@@ -35,40 +20,14 @@ const BULK_HANDLER = { name: '冯批量', phone: '13711110004' };
 const ALL = [GEN_HANDLER, RCV_HANDLER, TRT_HANDLER, BULK_HANDLER].flatMap((p) => [p.name, p.phone]);
 
 describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (kind) => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t, new Keys(`${SUITE}-seed-${kind}`));
-    build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
-  });
-  afterAll(async () => t?.close());
+  const app = seededApp(kind, SUITE, __filename, SUITE);
 
   /** The party's 台账 for March 2026 as a workbook: each table's rows keyed by the column keys. */
   const book = async (party: string, token: string | undefined) => {
-    const res = await t.http
-      .get('/v1/ledger-book')
-      .query({ party, from: '2026-03', to: '2026-03', minPosition: String(await t.headPosition()) })
-      .set('Authorization', `Bearer ${token}`)
-      .buffer(true)
-      .parse(bytesOf);
+    const res = await getDocument(app.t, `/v1/ledger-book?party=${party}&from=2026-03&to=2026-03`, token);
     expect(res.status).toBe(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
-    return (no: number): Record<string, unknown>[] => {
-      const table = BOOK_TABLES[no - 1];
-      const sheet = workbook.getWorksheet(table.sheet) as ExcelJS.Worksheet;
-      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(table.columns.map((c) => c.header));
-      const rows: Record<string, unknown>[] = [];
-      sheet.eachRow((row, n) => {
-        if (n === 1) return;
-        const values = (row.values as unknown[]).slice(1);
-        rows.push(Object.fromEntries(table.columns.map((c, i) => [c.key, values[i] ?? null])));
-      });
-      return rows;
-    };
+    const workbook = await loadWorkbook(res.body as Buffer);
+    return (no: number) => bookTableRows(workbook, no);
   };
 
   const PERSON_ID = /^p-[0-9a-f]{32}$/;
@@ -76,41 +35,41 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
   it('generation, receipt and treatment name their handlers: 台账 cells and 联单 part 3 print them; erased, 已删除 and nothing in clear', async () => {
     const generated = await expect201(
       send(
-        t,
+        app.t,
         '/v1/batches',
-        world.tokens.generator,
+        app.world.tokens.generator,
         { ...batchBody(8), handler: GEN_HANDLER },
-        build.keys.next('gen'),
+        app.build.keys.next('gen'),
       ),
     );
     const traceCode = generated.body.traceCode as string;
     const genId = generated.body.handlerPersonId as string;
     expect(genId).toMatch(PERSON_ID);
-    const unnamed = await build.generate(2);
-    const manifestNo = await build.issue([traceCode]);
-    await build.pickUp(manifestNo);
+    const unnamed = await app.build.generate(2);
+    const manifestNo = await app.build.issue([traceCode]);
+    await app.build.pickUp(manifestNo);
     const received = await expect201(
       send(
-        t,
+        app.t,
         `/v1/manifests/${manifestNo}/receipt`,
-        world.tokens.receiver,
+        app.world.tokens.receiver,
         {
           occurredAt: AT.received,
           lines: [{ traceCode, receivedKg: 8, acceptedKg: 8 }],
           handler: RCV_HANDLER,
         },
-        build.keys.next('receipt'),
+        app.build.keys.next('receipt'),
       ),
     );
     const rcvId = received.body.handlerPersonId as string;
     expect(rcvId).toMatch(PERSON_ID);
     const treated = await expect201(
       send(
-        t,
+        app.t,
         `/v1/batches/${traceCode}/treatments`,
-        world.tokens.receiver,
+        app.world.tokens.receiver,
         { ...treatmentBody(3, 'D10'), handler: TRT_HANDLER },
-        build.keys.next('treat'),
+        app.build.keys.next('treat'),
       ),
     );
     const trtId = treated.body.handlerPersonId as string;
@@ -118,7 +77,7 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     expect(new Set([genId, rcvId, trtId]).size).toBe(3);
 
     // the events carry the references only, at their new versions
-    const log = await t.store.readAll();
+    const log = await app.t.store.readAll();
     const byType = (type: string) =>
       log.filter((e) => JSON.stringify(e.data).includes(traceCode) && e.type === type);
     expect(byType('WasteGenerated')).toMatchObject([{ schemaVersion: 3, data: { handlerPersonId: genId } }]);
@@ -127,7 +86,7 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     ]);
     expect(byType('WasteDisposed')).toMatchObject([{ schemaVersion: 4, data: { handlerPersonId: trtId } }]);
 
-    const generatorBook = await book(PARTIES.generator.uscc, world.tokens.generator);
+    const generatorBook = await book(PARTIES.generator.uscc, app.world.tokens.generator);
     const t1 = generatorBook(1);
     expect(t1.find((r) => r.traceCode === traceCode)).toMatchObject({ handler: GEN_HANDLER.name });
     expect(t1.find((r) => r.traceCode === unnamed)).toMatchObject({ handler: null });
@@ -136,7 +95,7 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
       storeHandler: null,
     });
     // a regulator reads the receiver's book: its receipt (table 2) and its own treatment (table 4)
-    const receiverBook = await book(PARTIES.receiver.uscc, world.tokens.regulator);
+    const receiverBook = await book(PARTIES.receiver.uscc, app.world.tokens.regulator);
     expect(receiverBook(2).find((r) => r.traceCode === traceCode && r.movement === '接收')).toMatchObject({
       storeHandler: RCV_HANDLER.name,
       carrierHandler: null,
@@ -145,20 +104,20 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
       handler: TRT_HANDLER.name,
     });
     // the 联单's part 3: the receipt's handler (part 3 of the form has no phone row)
-    const print = await manifestPdfText(t, manifestNo, world.tokens.generator);
+    const print = await manifestPdfText(app.t, manifestNo, app.world.tokens.generator);
     expect(print).toMatch(new RegExp(`第三部分.*经办人：${RCV_HANDLER.name}`));
 
     // GET /v1/manifests/{no} names the receipt's handler for the manifest's readers, as it names the pickup's crew
-    const manifest = await t.http
+    const manifest = await app.t.http
       .get(`/v1/manifests/${manifestNo}`)
-      .set('Authorization', `Bearer ${world.tokens.carrier}`)
+      .set('Authorization', `Bearer ${app.world.tokens.carrier}`)
       .expect(200);
     expect(manifest.body.receipt).toEqual({
       handler: { personId: rcvId, status: 'present', name: RCV_HANDLER.name, phone: RCV_HANDLER.phone },
     });
 
     // the read model holds references only
-    const entries = await t.app.get(LedgerBookQuery).byTraceCodes(PARTIES.receiver.uscc, [traceCode]);
+    const entries = await app.t.app.get(LedgerBookQuery).byTraceCodes(PARTIES.receiver.uscc, [traceCode]);
     expect(
       entries
         .map((e) => e.handlerPersonId)
@@ -167,30 +126,33 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     ).toEqual([rcvId, trtId].sort());
 
     for (const id of [genId, rcvId, trtId])
-      await t.http.post(`/v1/people/${id}/erase`).set('Authorization', `Bearer ${t.adminToken}`).expect(200);
-    const erasedGenerator = await book(PARTIES.generator.uscc, world.tokens.generator);
+      await app.t.http
+        .post(`/v1/people/${id}/erase`)
+        .set('Authorization', `Bearer ${app.t.adminToken}`)
+        .expect(200);
+    const erasedGenerator = await book(PARTIES.generator.uscc, app.world.tokens.generator);
     expect(erasedGenerator(1).find((r) => r.traceCode === traceCode)).toMatchObject({ handler: '已删除' });
     expect(erasedGenerator(2).find((r) => r.traceCode === traceCode && r.movement === '产生')).toMatchObject({
       carrierHandler: '已删除',
     });
-    const erasedReceiver = await book(PARTIES.receiver.uscc, world.tokens.receiver);
+    const erasedReceiver = await book(PARTIES.receiver.uscc, app.world.tokens.receiver);
     expect(erasedReceiver(2).find((r) => r.traceCode === traceCode && r.movement === '接收')).toMatchObject({
       storeHandler: '已删除',
     });
     expect(erasedReceiver(4).find((r) => r.traceCode === traceCode)).toMatchObject({ handler: '已删除' });
-    const after = await manifestPdfText(t, manifestNo, world.tokens.receiver);
+    const after = await manifestPdfText(app.t, manifestNo, app.world.tokens.receiver);
     expect(after).toContain('经办人：已删除');
     expect(after).toMatch(/第三部分.*经办人：已删除/);
-    const erasedManifest = await t.http
+    const erasedManifest = await app.t.http
       .get(`/v1/manifests/${manifestNo}`)
-      .set('Authorization', `Bearer ${world.tokens.receiver}`)
+      .set('Authorization', `Bearer ${app.world.tokens.receiver}`)
       .expect(200);
     expect(erasedManifest.body.receipt.handler).toMatchObject({ personId: rcvId, status: 'erased' });
     expect(JSON.stringify(erasedManifest.body)).not.toContain(RCV_HANDLER.name);
     expect(after).not.toContain(RCV_HANDLER.name);
     expect(
       await storedTextContaining(
-        t,
+        app.t,
         kind,
         [GEN_HANDLER, RCV_HANDLER, TRT_HANDLER].flatMap((p) => [p.name, p.phone]),
       ),
@@ -198,22 +160,22 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
   });
 
   it('a malformed handler is refused naming the field, nothing appended; in bulk (POST /v1/commands) a generation names its handler the same way', async () => {
-    const head = await t.headPosition();
+    const head = await app.t.headPosition();
     const refused = await send(
-      t,
+      app.t,
       '/v1/batches',
-      world.tokens.generator,
+      app.world.tokens.generator,
       { ...batchBody(1), handler: { name: '周产生', phone: 'call me' } },
-      build.keys.next('bad'),
+      app.build.keys.next('bad'),
     );
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain('handler');
-    expect(await t.headPosition()).toBe(head);
+    expect(await app.t.headPosition()).toBe(head);
 
     const bulk = await send(
-      t,
+      app.t,
       '/v1/commands',
-      world.tokens.generator,
+      app.world.tokens.generator,
       {
         commands: [
           {
@@ -229,10 +191,10 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     const [result] = bulk.body.results as { status: number; body: Record<string, unknown> }[];
     expect(result.status).toBe(201);
     expect(result.body.handlerPersonId).toMatch(PERSON_ID);
-    const rows = (await book(PARTIES.generator.uscc, world.tokens.generator))(1);
+    const rows = (await book(PARTIES.generator.uscc, app.world.tokens.generator))(1);
     expect(rows.find((r) => r.traceCode === result.body.traceCode)).toMatchObject({
       handler: BULK_HANDLER.name,
     });
-    expect(await storedTextContaining(t, kind, ALL)).toEqual([]);
+    expect(await storedTextContaining(app.t, kind, ALL)).toEqual([]);
   });
 });

@@ -1,19 +1,8 @@
-import { join } from 'node:path';
 import { composeTraceCode } from '@wasteflow/domain';
-import {
-  batchBody,
-  Builders,
-  bytesOf,
-  Keys,
-  PARTIES,
-  requireStore,
-  seedWorld,
-  storesFor,
-  streamEvents,
-  type World,
-} from './support/fixtures';
+import { batchBody, PARTIES, storesFor, streamEvents } from './support/fixtures';
+import { getDocument, printEnv } from './support/documents';
+import { seededApp } from './support/seeded-app';
 import { decodeQr, decodeSvgQr, readPdf, renderFirstPage } from './support/pdf-reading';
-import { startTestApp, type TestApp } from './support/test-app';
 
 /**
  * HJ 1276-2022 labels over HTTP (issue 14 item 2): the PDF read back with pdf.js (text, page size in mm,
@@ -24,33 +13,14 @@ const SUITE = 'documents-labels';
 const PUBLIC_URL = 'https://trace.wasteflow.example.cn/zj';
 
 describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, {
-      suiteFile: __filename,
-      env: {
-        WASTEFLOW_HW_CATALOGUE: join(__dirname, '..', 'catalogue', 'hw-list-2021.csv'),
-        WASTEFLOW_PUBLIC_URL: `${PUBLIC_URL}/`,
-      },
-    });
-    world = await seedWorld(t, new Keys(`${SUITE}-seed-${kind}`));
-    build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
-  });
-  afterAll(async () => t?.close());
+  const app = seededApp(kind, SUITE, __filename, SUITE, { env: printEnv(`${PUBLIC_URL}/`) });
 
   // every read waits for the read models to reach the head of the log (the api's read-your-writes)
-  const get = async (path: string, token: string | undefined) => {
-    const at = `${path.includes('?') ? '&' : '?'}minPosition=${await t.headPosition()}`;
-    const request = t.http.get(`${path}${at}`).buffer(true).parse(bytesOf);
-    return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
-  };
+  const get = (path: string, token: string | undefined) => getDocument(app.t, path, token);
 
   it('prints a 100 mm label: every field the ledger holds, the pictograms named, the 数字识别码, the font embedded as a subset, a QR code of the public page', async () => {
-    const code = await build.generate(12.345);
-    const response = await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator);
+    const code = await app.build.generate(12.345);
+    const response = await get(`/v1/batches/${code}/label.pdf`, app.world.tokens.generator);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/pdf');
     const pdf = response.body as Buffer;
@@ -96,9 +66,9 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
   });
 
   it('prints the facts recorded at generation (v2): form, packaging, components, precautions, facility, and sizes the label by the container volume', async () => {
-    const response = await t.http
+    const response = await app.t.http
       .post('/v1/batches')
-      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
       .set('Idempotency-Key', `${SUITE}-${kind}-facts`)
       .send({
         ...batchBody(80),
@@ -114,11 +84,11 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
       });
     expect(response.status).toBe(201);
     const code = response.body.traceCode as string;
-    const [generated] = await streamEvents(t, `batch-${code}`);
+    const [generated] = await streamEvents(app.t, `batch-${code}`);
     expect(generated.schemaVersion).toBe(3);
     expect(generated.data).toMatchObject({ physicalForm: 'liquid', packageCount: 4, hazards: ['T', 'I'] });
     const read = await readPdf(
-      (await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator)).body as Buffer,
+      (await get(`/v1/batches/${code}/label.pdf`, app.world.tokens.generator)).body as Buffer,
     );
     expect(read.sizesMm[0].width).toBeCloseTo(150, 1);
     const text = read.pages[0].replace(/\s+/g, '');
@@ -134,37 +104,37 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
       expect(text).toContain(value);
     }
     await renderFirstPage(
-      (await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator)).body as Buffer,
+      (await get(`/v1/batches/${code}/label.pdf`, app.world.tokens.generator)).body as Buffer,
       `label-150-facts-${kind}`,
       2,
     );
   });
 
   it('refuses malformed generation facts with a 400 naming the field, appending nothing', async () => {
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     for (const [field, value] of [
       ['physicalForm', 'plasma'],
       ['containerVolume', '1000L'],
       ['packageCount', 0],
       ['precautions', 'x\u0000y'],
     ] as const) {
-      const response = await t.http
+      const response = await app.t.http
         .post('/v1/batches')
-        .set('Authorization', `Bearer ${world.tokens.generator}`)
+        .set('Authorization', `Bearer ${app.world.tokens.generator}`)
         .set('Idempotency-Key', `${SUITE}-${kind}-bad-${field}-${typeof value}-${String(value).length}`)
         .send({ ...batchBody(1), [field]: value });
       expect(response.status).toBe(400);
       expect(JSON.stringify(response.body.errors)).toContain(field);
     }
-    expect(await t.headPosition()).toBe(before);
+    expect(await app.t.headPosition()).toBe(before);
   });
 
   it('numbers the batches of one unit, code and day in the 数字识别码 (0001, 0002 …)', async () => {
-    const first = await build.generate(1);
-    const second = await build.generate(2);
+    const first = await app.build.generate(1);
+    const second = await app.build.generate(2);
     const idOf = async (code: string) => {
       const text = (
-        await readPdf((await get(`/v1/batches/${code}/label.pdf`, world.tokens.generator)).body as Buffer)
+        await readPdf((await get(`/v1/batches/${code}/label.pdf`, app.world.tokens.generator)).body as Buffer)
       ).pages[0].replace(/\s+/g, '');
       return new RegExp(`${PARTIES.generator.uscc}9002490820260302(\\d{4})`).exec(text)?.[1];
     };
@@ -173,15 +143,15 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
   });
 
   it('prints 150 and 200 mm labels when asked, and the SVG at its size with a QR code that decodes to the public page', async () => {
-    const code = await build.generate(3);
+    const code = await app.build.generate(3);
     for (const size of [150, 200]) {
       const read = await readPdf(
-        (await get(`/v1/batches/${code}/label.pdf?size=${size}`, world.tokens.regulator)).body as Buffer,
+        (await get(`/v1/batches/${code}/label.pdf?size=${size}`, app.world.tokens.regulator)).body as Buffer,
       );
       expect(read.sizesMm[0].width).toBeCloseTo(size, 1);
       expect(read.pages[0]).toContain('危险废物');
     }
-    const svg = await get(`/v1/batches/${code}/label.svg`, world.tokens.auditor);
+    const svg = await get(`/v1/batches/${code}/label.svg`, app.world.tokens.auditor);
     expect(svg.status).toBe(200);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
     const body = (svg.body as Buffer).toString('utf8');
@@ -193,15 +163,15 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
 
   it('prints a sheet of labels on A4 (four 100 mm labels to a page)', async () => {
     const codes = [
-      await build.generate(1),
-      await build.generate(2),
-      await build.generate(3),
-      await build.generate(4),
-      await build.generate(5),
+      await app.build.generate(1),
+      await app.build.generate(2),
+      await app.build.generate(3),
+      await app.build.generate(4),
+      await app.build.generate(5),
     ];
     const response = await get(
       `/v1/labels.pdf?codes=${codes.map(encodeURIComponent).join(',')}`,
-      world.tokens.generator,
+      app.world.tokens.generator,
     );
     expect(response.status).toBe(200);
     const read = await readPdf(response.body as Buffer);
@@ -215,23 +185,24 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
   });
 
   it('refuses a stranger (403), a mistyped code (400), a bad size (400), an empty or too long list (400), and an unknown batch (404)', async () => {
-    const code = await build.generate(1);
-    expect((await get(`/v1/batches/${code}/label.pdf`, world.tokens.otherGenerator)).status).toBe(403);
-    expect((await get(`/v1/batches/${code}/label.pdf`, world.tokens.outsideRegulator)).status).toBe(403);
+    const code = await app.build.generate(1);
+    expect((await get(`/v1/batches/${code}/label.pdf`, app.world.tokens.otherGenerator)).status).toBe(403);
+    expect((await get(`/v1/batches/${code}/label.pdf`, app.world.tokens.outsideRegulator)).status).toBe(403);
     expect((await get(`/v1/batches/${code}/label.pdf`, undefined)).status).toBe(401);
-    expect((await get(`/v1/batches/${code.slice(0, -1)}Z/label.svg`, world.tokens.generator)).status).toBe(
-      400,
-    );
-    const badSize = await get(`/v1/batches/${code}/label.pdf?size=120`, world.tokens.generator);
+    expect(
+      (await get(`/v1/batches/${code.slice(0, -1)}Z/label.svg`, app.world.tokens.generator)).status,
+    ).toBe(400);
+    const badSize = await get(`/v1/batches/${code}/label.pdf?size=120`, app.world.tokens.generator);
     expect(badSize.status).toBe(400);
     expect(JSON.parse((badSize.body as Buffer).toString()).errors[0]).toMatchObject({ field: 'size' });
-    expect((await get('/v1/labels.pdf', world.tokens.generator)).status).toBe(400);
+    expect((await get('/v1/labels.pdf', app.world.tokens.generator)).status).toBe(400);
     expect(
-      (await get(`/v1/labels.pdf?codes=${Array(81).fill(code).join(',')}`, world.tokens.generator)).status,
+      (await get(`/v1/labels.pdf?codes=${Array(81).fill(code).join(',')}`, app.world.tokens.generator))
+        .status,
     ).toBe(400);
     const mixed = await get(
-      `/v1/labels.pdf?codes=${code},${await build.generate(1, 'otherGenerator')}`,
-      world.tokens.generator,
+      `/v1/labels.pdf?codes=${code},${await app.build.generate(1, 'otherGenerator')}`,
+      app.world.tokens.generator,
     );
     expect(mixed.status).toBe(403);
     const unknown = composeTraceCode({
@@ -241,7 +212,7 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
       randomPart: '00000000',
     });
     expect(
-      (await get(`/v1/batches/${encodeURIComponent(unknown)}/label.pdf`, world.tokens.generator)).status,
+      (await get(`/v1/batches/${encodeURIComponent(unknown)}/label.pdf`, app.world.tokens.generator)).status,
     ).toBe(404);
   });
 });

@@ -1,8 +1,5 @@
-import { join } from 'node:path';
 import {
   batchBody,
-  Builders,
-  bytesOf,
   expect201,
   extraUscc,
   issueToken,
@@ -11,14 +8,12 @@ import {
   PLATE,
   RECEIVER_PERMIT,
   registerExtraParty,
-  requireStore,
-  seedWorld,
   send,
   storesFor,
-  type World,
 } from './support/fixtures';
+import { getDocument, printEnv } from './support/documents';
+import { seededApp } from './support/seeded-app';
 import { decodeQr, readPdf, renderFirstPage } from './support/pdf-reading';
-import { startTestApp, type TestApp } from './support/test-app';
 
 /**
  * The 转移联单 print over HTTP (issue 14 item 3): the three parts filled from the events at each stage,
@@ -28,31 +23,11 @@ const SUITE = 'documents-manifest';
 const PUBLIC_URL = 'https://trace.wasteflow.example.cn';
 
 describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
-  beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, {
-      suiteFile: __filename,
-      env: {
-        WASTEFLOW_HW_CATALOGUE: join(__dirname, '..', 'catalogue', 'hw-list-2021.csv'),
-        WASTEFLOW_PUBLIC_URL: PUBLIC_URL,
-      },
-    });
-    world = await seedWorld(t, new Keys(`${SUITE}-seed-${kind}`));
-    build = new Builders(t, world, new Keys(`${SUITE}-build-${kind}`));
-  });
-  afterAll(async () => t?.close());
+  const app = seededApp(kind, SUITE, __filename, SUITE, { env: printEnv(PUBLIC_URL) });
 
-  const get = async (path: string, token: string | undefined) => {
-    const request = t.http
-      .get(`${path}?minPosition=${await t.headPosition()}`)
-      .buffer(true)
-      .parse(bytesOf);
-    return token === undefined ? request : request.set('Authorization', `Bearer ${token}`);
-  };
-  const textOf = async (manifestNo: string, token = world.tokens.generator) => {
+  // every read waits for the read models to reach the head of the log (the api's read-your-writes)
+  const get = (path: string, token: string | undefined) => getDocument(app.t, path, token);
+  const textOf = async (manifestNo: string, token = app.world.tokens.generator) => {
     const response = await get(`/v1/manifests/${manifestNo}.pdf`, token);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/pdf');
@@ -61,9 +36,9 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
   };
 
   it('fills the three parts from the events: shipper and lines, the carrier and its plate, the receiver, its permit and the verdict', async () => {
-    const created = await t.http
+    const created = await app.t.http
       .post('/v1/batches')
-      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
       .set('Idempotency-Key', `${SUITE}-${kind}-facts`)
       .send({
         ...batchBody(42.5),
@@ -74,7 +49,7 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
       });
     expect(created.status).toBe(201);
     const code = created.body.traceCode as string;
-    const manifestNo = await build.issue([code]);
+    const manifestNo = await app.build.issue([code]);
 
     const issued = await textOf(manifestNo);
     expect(issued.read.sizesMm[0].width).toBeCloseTo(210, 0);
@@ -102,22 +77,22 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
     }
     expect(issued.text).not.toContain('是否存在重大差异：否');
 
-    await build.pickUp(manifestNo);
-    const inTransit = await textOf(manifestNo, world.tokens.carrier);
+    await app.build.pickUp(manifestNo);
+    const inTransit = await textOf(manifestNo, app.world.tokens.carrier);
     expect(inTransit.text).toContain(`车牌号：${PLATE}`);
     expect(inTransit.text).toContain('交付时间：2026-03-0210:01');
     expect(inTransit.text).toContain('状态：运输中');
 
-    await t.http
+    await app.t.http
       .post(`/v1/manifests/${manifestNo}/receipt`)
-      .set('Authorization', `Bearer ${world.tokens.receiver}`)
+      .set('Authorization', `Bearer ${app.world.tokens.receiver}`)
       .set('Idempotency-Key', `${SUITE}-${kind}-receipt`)
       .send({
         occurredAt: '2026-03-02T10:02:00+08:00',
         lines: [{ traceCode: code, receivedKg: 40, acceptedKg: 40 }],
       })
       .expect(201);
-    const received = await textOf(manifestNo, world.tokens.regulator);
+    const received = await textOf(manifestNo, app.world.tokens.regulator);
     expect(received.text).toContain('状态：已接收');
     expect(received.text).toContain('接收时间：2026-03-0210:02');
     expect(received.text).toContain('接收量：40kg');
@@ -131,9 +106,9 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
   it('prints the shipper’s address and emergency phone recorded at registration (PartyRegistered v2)', async () => {
     const uscc = extraUscc('330106', 14);
     const admin = (path: string, body: object) =>
-      t.http
+      app.t.http
         .post(path)
-        .set('Authorization', `Bearer ${t.adminToken}`)
+        .set('Authorization', `Bearer ${app.t.adminToken}`)
         .set('Idempotency-Key', `${SUITE}-${kind}-${path}-${uscc}`)
         .send(body);
     await admin('/v1/parties', {
@@ -147,17 +122,17 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
     }).expect(201);
     const token = (await admin('/v1/tokens', { kind: 'party', partyUscc: uscc }).expect(201)).body
       .token as string;
-    const batch = await t.http
+    const batch = await app.t.http
       .post('/v1/batches')
       .set('Authorization', `Bearer ${token}`)
       .set('Idempotency-Key', `${SUITE}-${kind}-b-${uscc}`)
       .send(batchBody(5))
       .expect(201);
-    const manifest = await t.http
+    const manifest = await app.t.http
       .post('/v1/manifests')
       .set('Authorization', `Bearer ${token}`)
       .set('Idempotency-Key', `${SUITE}-${kind}-m-${uscc}`)
-      .send(build.manifestBody([batch.body.traceCode as string]))
+      .send(app.build.manifestBody([batch.body.traceCode as string]))
       .expect(201);
     const { text } = await textOf(manifest.body.manifestNo as string, token);
     expect(text).toContain('单位地址：杭州市西湖区文三路90号');
@@ -172,24 +147,24 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
       roles: ['receiver'],
       districtCode: '320583',
     };
-    const zhejiang = await issueToken(t, keys, {
+    const zhejiang = await issueToken(app.t, keys, {
       kind: 'regulator',
       districts: ['33'],
       categories: ['hazardous'],
     });
-    const jiangsu = await issueToken(t, keys, {
+    const jiangsu = await issueToken(app.t, keys, {
       kind: 'regulator',
       districts: ['32'],
       categories: ['hazardous'],
     });
-    await registerExtraParty(t, keys, kunshan, {
+    await registerExtraParty(app.t, keys, kunshan, {
       by: jiangsu,
       body: { ...RECEIVER_PERMIT, permitNo: '3205830042' },
     });
     const approvalNo = '浙环危转〔2026〕27号';
     await expect201(
       send(
-        t,
+        app.t,
         '/v1/transfer-approvals',
         zhejiang,
         {
@@ -204,41 +179,45 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
         keys.next('grant'),
       ),
     );
-    const code = await build.generate(6);
+    const code = await app.build.generate(6);
     const issued = await expect201(
       send(
-        t,
+        app.t,
         '/v1/manifests',
-        world.tokens.generator,
-        { ...build.manifestBody([code]), receiverUscc: kunshan.uscc, transferApprovalNo: approvalNo },
+        app.world.tokens.generator,
+        { ...app.build.manifestBody([code]), receiverUscc: kunshan.uscc, transferApprovalNo: approvalNo },
         keys.next('manifest'),
       ),
     );
     const across = await textOf(issued.body.manifestNo as string);
     expect(across.text).toContain(`跨省转移批准文号：${approvalNo}`);
     expect(across.text).toContain(kunshan.name);
-    const [stored] = await t.store.readStream(`manifest-${issued.body.manifestNo as string}`, { limit: 1 });
+    const [stored] = await app.t.store.readStream(`manifest-${issued.body.manifestNo as string}`, {
+      limit: 1,
+    });
     expect(stored).toMatchObject({
       type: 'ManifestIssued',
       schemaVersion: 4,
       data: { transferApprovalNo: approvalNo },
     });
 
-    const within = await textOf(await build.issue([await build.generate(2)]));
+    const within = await textOf(await app.build.issue([await app.build.generate(2)]));
     expect(within.text).toContain('计划转移时间');
     expect(within.text).not.toContain('跨省转移批准文号');
   });
 
   it('prints 否 when the receipt matches, and refuses a stranger (403), a malformed number (400), an unknown one (404)', async () => {
-    const { traceCode, manifestNo } = await build.inTransit(10);
-    await build.receiveInFull(manifestNo, [{ traceCode, massKg: 10 }]);
-    expect((await textOf(manifestNo, world.tokens.receiver)).text).toContain('是否存在重大差异：否');
-    expect((await get(`/v1/manifests/${manifestNo}.pdf`, world.tokens.otherGenerator)).status).toBe(403);
-    expect((await get(`/v1/manifests/${manifestNo}.pdf`, world.tokens.outsideRegulator)).status).toBe(403);
+    const { traceCode, manifestNo } = await app.build.inTransit(10);
+    await app.build.receiveInFull(manifestNo, [{ traceCode, massKg: 10 }]);
+    expect((await textOf(manifestNo, app.world.tokens.receiver)).text).toContain('是否存在重大差异：否');
+    expect((await get(`/v1/manifests/${manifestNo}.pdf`, app.world.tokens.otherGenerator)).status).toBe(403);
+    expect((await get(`/v1/manifests/${manifestNo}.pdf`, app.world.tokens.outsideRegulator)).status).toBe(
+      403,
+    );
     expect((await get(`/v1/manifests/${manifestNo}.pdf`, undefined)).status).toBe(401);
-    expect((await get('/v1/manifests/12345.pdf', world.tokens.generator)).status).toBe(400);
+    expect((await get('/v1/manifests/12345.pdf', app.world.tokens.generator)).status).toBe(400);
     expect(
-      (await get(`/v1/manifests/${manifestNo.slice(0, 8)}999999.pdf`, world.tokens.generator)).status,
+      (await get(`/v1/manifests/${manifestNo.slice(0, 8)}999999.pdf`, app.world.tokens.generator)).status,
     ).toBe(404);
   });
 });

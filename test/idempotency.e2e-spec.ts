@@ -22,7 +22,6 @@ import {
   pickupBody,
   receiptBody,
   requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   splitBody,
@@ -30,10 +29,10 @@ import {
   streamEvents,
   streamLengths,
   treatmentBody,
-  type World,
 } from './support/fixtures';
 import { dropSchemas, uniqueSchemaPrefix } from './support/postgres';
 import { startTestApp, type TestApp, type TestStore } from './support/test-app';
+import { seededApp, startSeededApp } from './support/seeded-app';
 
 /**
  * DESIGN.md §4 "Writes take an Idempotency-Key header: the same key with the same body returns the first
@@ -53,9 +52,9 @@ interface WriteCase {
 }
 
 /** One prepared write per path of DESIGN.md §4 (bulk aside), each on its own target. */
-async function writeCases(b: Builders, w: World, salt: number): Promise<WriteCase[]> {
+async function writeCases(b: Builders, salt: number): Promise<WriteCase[]> {
   const t = b.t;
-  const tok = w.tokens;
+  const tok = b.world.tokens;
   const newParty = extraUscc('330106', 500 + salt);
   const permitParty = extraUscc('330114', 600 + salt);
   await expect201(
@@ -268,18 +267,8 @@ const SUITE = 'idempotency';
 skippedPostgres(SUITE);
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
-  let b: Builders;
+  const app = seededApp(kind, SUITE, __filename, 'idem');
   const keys = new Keys(`idem-${kind}`);
-
-  beforeAll(async () => {
-    await requireStore(kind, `${__filename} (${kind})`);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t);
-    b = new Builders(t, world, keys);
-  });
-  afterAll(async () => t?.close());
 
   describe('the same key with the same body: the first answer again, nothing appended', () => {
     let cases: WriteCase[];
@@ -287,8 +276,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const key = (c: WriteCase) => `replay-${kind}-${c.route}`;
 
     beforeAll(async () => {
-      cases = await writeCases(b, world, 1);
-      for (const c of cases) first.set(c.route, await expect201(send(t, c.path, c.token, c.body, key(c))));
+      cases = await writeCases(app.build, 1);
+      for (const c of cases)
+        first.set(c.route, await expect201(send(app.t, c.path, c.token, c.body, key(c))));
     });
 
     it.each([
@@ -309,49 +299,53 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ])('%s', async (route) => {
       const c = cases.find((x) => x.route === route) as WriteCase;
       const original = first.get(route) as Response;
-      const before = await t.headPosition();
-      const lengths = await streamLengths(t, c.streams);
+      const before = await app.t.headPosition();
+      const lengths = await streamLengths(app.t, c.streams);
       // the state has moved on since (a fresh decision would now be refused): the replay does not decide again
-      const replay = await send(t, c.path, c.token, c.body, key(c));
+      const replay = await send(app.t, c.path, c.token, c.body, key(c));
       expect(answer(replay)).toEqual({ ...answer(original), body: withoutSecret(route, original.body) });
       expect(replay.headers['idempotency-replayed']).toBe('true');
       // key order and whitespace are not part of the body
       const reordered = Object.fromEntries(Object.entries(c.body as object).reverse());
-      const again = await t.http
+      const again = await app.t.http
         .post(c.path)
         .set('Authorization', `Bearer ${c.token}`)
         .set('Idempotency-Key', key(c))
         .set('Content-Type', 'application/json')
         .send(JSON.stringify(reordered, null, 2));
       expect(answer(again)).toEqual(answer(replay));
-      await expectHeadUnchanged(t, before, route);
-      expect(await streamLengths(t, c.streams)).toEqual(lengths);
+      await expectHeadUnchanged(app.t, before, route);
+      expect(await streamLengths(app.t, c.streams)).toEqual(lengths);
     });
 
     it('the same key with another body: 422 idempotency-key-reused naming the header, nothing appended (every path)', async () => {
       for (const c of cases) {
-        const before = await t.headPosition();
-        const response = await send(t, c.path, c.token, c.otherBody, key(c));
+        const before = await app.t.headPosition();
+        const response = await send(app.t, c.path, c.token, c.otherBody, key(c));
         const problem = expectProblem(response, 422, { rule: 'idempotency-key-reused' });
         expect({ route: c.route, field: problem.field }).toEqual({
           route: c.route,
           field: 'Idempotency-Key',
         });
-        await expectHeadUnchanged(t, before, c.route);
+        await expectHeadUnchanged(app.t, before, c.route);
       }
     });
 
     it('the same key on another route or another target is another request: 422, nothing appended', async () => {
       const split = cases.find((c) => c.route === 'POST /v1/batches/{code}/split') as WriteCase;
-      const other = await b.generate(10);
-      const before = await t.headPosition();
-      expectProblem(await send(t, `/v1/batches/${other}/split`, split.token, split.body, key(split)), 422, {
+      const other = await app.build.generate(10);
+      const before = await app.t.headPosition();
+      expectProblem(
+        await send(app.t, `/v1/batches/${other}/split`, split.token, split.body, key(split)),
+        422,
+        {
+          rule: 'idempotency-key-reused',
+        },
+      );
+      expectProblem(await send(app.t, '/v1/batches', split.token, batchBody(1), key(split)), 422, {
         rule: 'idempotency-key-reused',
       });
-      expectProblem(await send(t, '/v1/batches', split.token, batchBody(1), key(split)), 422, {
-        rule: 'idempotency-key-reused',
-      });
-      await expectHeadUnchanged(t, before);
+      await expectHeadUnchanged(app.t, before);
     });
 
     it('the path parameter in another spelling (lower case, hyphens) is the same request: the first answer', async () => {
@@ -359,17 +353,17 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       const code = split.path.split('/')[3];
       const display =
         `${code.slice(0, 6)}-${code.slice(6, 7)}-${code.slice(7, 13)}-${code.slice(13)}`.toLowerCase();
-      const before = await t.headPosition();
-      const replay = await send(t, `/v1/batches/${display}/split`, split.token, split.body, key(split));
+      const before = await app.t.headPosition();
+      const replay = await send(app.t, `/v1/batches/${display}/split`, split.token, split.body, key(split));
       expect(answer(replay)).toEqual(answer(first.get(split.route) as Response));
-      await expectHeadUnchanged(t, before);
+      await expectHeadUnchanged(app.t, before);
     });
 
     it('a key is the caller’s own: another principal’s request under the same key is its own write', async () => {
       const batches = cases.find((c) => c.route === 'POST /v1/batches') as WriteCase;
       const mine = first.get(batches.route) as Response;
       const theirs = await expect201(
-        send(t, '/v1/batches', world.tokens.otherGenerator, batches.body, key(batches)),
+        send(app.t, '/v1/batches', app.world.tokens.otherGenerator, batches.body, key(batches)),
       );
       expect(theirs.body.traceCode).not.toBe(mine.body.traceCode);
       expect(theirs.body.generatorUscc).toBe(PARTIES.otherGenerator.uscc);
@@ -378,7 +372,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   describe('POST /v1/commands: each item under its own key', () => {
     it('a repeated bulk request replays every item and appends nothing; a reused item key with another body is 422', async () => {
-      const code = await b.generate(10);
+      const code = await app.build.generate(10);
       const commands = [
         { type: 'generate-waste', idempotencyKey: keys.next('bulk'), body: batchBody(3) },
         {
@@ -387,20 +381,20 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
           body: { traceCode: code, partsKg: [1], occurredAt: AT.split },
         },
       ];
-      const firstBulk = await send(t, '/v1/commands', world.tokens.generator, { commands }, null);
+      const firstBulk = await send(app.t, '/v1/commands', app.world.tokens.generator, { commands }, null);
       expect(firstBulk.status).toBe(200);
       const results = firstBulk.body.results as { status: number; body: Record<string, unknown> }[];
       expect(results.map((r) => r.status)).toEqual([201, 201]);
-      const before = await t.headPosition();
-      const again = await send(t, '/v1/commands', world.tokens.generator, { commands }, null);
+      const before = await app.t.headPosition();
+      const again = await send(app.t, '/v1/commands', app.world.tokens.generator, { commands }, null);
       expect(again.status).toBe(200);
       expect(again.body.results).toEqual(
         results.map((r, index) => ({ ...r, replayed: true, index, type: commands[index].type })),
       );
       const reused = await send(
-        t,
+        app.t,
         '/v1/commands',
-        world.tokens.generator,
+        app.world.tokens.generator,
         {
           commands: [
             { ...commands[0], body: batchBody(3.5) },
@@ -416,27 +410,27 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
           rule: 'idempotency-key-reused',
         });
       }
-      await expectHeadUnchanged(t, before);
+      await expectHeadUnchanged(app.t, before);
       // the replayed single request and its bulk item are one request: same key, same body → the first answer
       const single = await send(
-        t,
+        app.t,
         `/v1/batches/${code}/split`,
-        world.tokens.generator,
+        app.world.tokens.generator,
         splitBody([1]),
         commands[1].idempotencyKey,
       );
       expect(single.status).toBe(201);
       expect(single.body).toEqual(results[1].body);
-      await expectHeadUnchanged(t, before);
+      await expectHeadUnchanged(app.t, before);
     });
 
     it('two items of one request under one key: the second replays the first (same body) or is 422 (another body)', async () => {
       const key = keys.next('bulk-dup');
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       const response = await send(
-        t,
+        app.t,
         '/v1/commands',
-        world.tokens.generator,
+        app.world.tokens.generator,
         {
           commands: [
             { type: 'generate-waste', idempotencyKey: key, body: batchBody(2) },
@@ -454,16 +448,16 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       expect(results.map((r) => r.status)).toEqual([201, 201, 422]);
       expect(results[1]).toMatchObject({ replayed: true, body: results[0].body });
       expect(results[2].body.rule).toBe('idempotency-key-reused');
-      const added = await appendedSince(t, before);
+      const added = await appendedSince(app.t, before);
       expect(added.filter((e) => e.type === 'WasteGenerated')).toHaveLength(1);
     });
 
     it('an item without its key is 400 naming commands[i].idempotencyKey; nothing of it appended', async () => {
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       const response = await send(
-        t,
+        app.t,
         '/v1/commands',
-        world.tokens.generator,
+        app.world.tokens.generator,
         {
           commands: [
             { type: 'generate-waste', body: batchBody(2) },
@@ -477,26 +471,26 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         expect(result.status).toBe(400);
         expect((result.body.errors as { field: string }[]).map((e) => e.field)).toContain('idempotencyKey');
       }
-      await expectHeadUnchanged(t, before);
+      await expectHeadUnchanged(app.t, before);
     });
   });
 
   describe('without a usable Idempotency-Key: 400 naming the header, nothing appended', () => {
     let cases: WriteCase[];
     beforeAll(async () => {
-      cases = await writeCases(b, world, 2);
+      cases = await writeCases(app.build, 2);
     });
 
     it('missing, on every write path', async () => {
       for (const c of cases) {
-        const before = await t.headPosition();
-        const response = await send(t, c.path, c.token, c.body, null);
+        const before = await app.t.headPosition();
+        const response = await send(app.t, c.path, c.token, c.body, null);
         const problem = expectProblem(response, 400, { fields: ['Idempotency-Key'] });
         expect({ route: c.route, rule: (problem.errors as { rule: string }[])[0].rule }).toEqual({
           route: c.route,
           rule: 'idempotency-key-required',
         });
-        await expectHeadUnchanged(t, before, c.route);
+        await expectHeadUnchanged(app.t, before, c.route);
       }
     });
 
@@ -507,18 +501,18 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       ['not ASCII (latin-1 é)', 'cl\u00e9'],
     ])('malformed: %s', async (_name, value) => {
       const c = cases.find((x) => x.route === 'POST /v1/batches') as WriteCase;
-      const before = await t.headPosition();
-      const response = await send(t, c.path, c.token, c.body, value);
+      const before = await app.t.headPosition();
+      const response = await send(app.t, c.path, c.token, c.body, value);
       expectProblem(response, 400, { fields: ['Idempotency-Key'] });
-      await expectHeadUnchanged(t, before);
+      await expectHeadUnchanged(app.t, before);
     });
 
     it('200 printable characters is a usable key', async () => {
       const c = cases.find((x) => x.route === 'POST /v1/batches') as WriteCase;
       const key = `${'~'.repeat(100)}${' !"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}'.repeat(4)}`.slice(0, 200);
       expect(key).toHaveLength(200);
-      const response = await expect201(send(t, c.path, c.token, c.body, key));
-      const replay = await send(t, c.path, c.token, c.body, key);
+      const response = await expect201(send(app.t, c.path, c.token, c.body, key));
+      const replay = await send(app.t, c.path, c.token, c.body, key);
       expect(answer(replay)).toEqual(answer(response));
     });
   });
@@ -526,10 +520,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   describe('concurrent retries', () => {
     it('50 concurrent requests under one key (a new batch): one set of events, 50 identical answers', async () => {
       const key = keys.next('concurrent-generate');
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       const responses = await Promise.all(
         Array.from({ length: 50 }, () =>
-          send(t, '/v1/batches', world.tokens.generator, batchBody(7.25), key),
+          send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(7.25), key),
         ),
       );
       expect(responses.map(outcome)).toEqual(Array(50).fill('201'));
@@ -539,54 +533,58 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         new Set([responses[0].body.position]),
       );
       const traceCode = responses[0].body.traceCode as string;
-      expect((await streamEvents(t, batchStream(traceCode))).map((e) => e.type)).toEqual(['WasteGenerated']);
-      const added = await appendedSince(t, before);
+      expect((await streamEvents(app.t, batchStream(traceCode))).map((e) => e.type)).toEqual([
+        'WasteGenerated',
+      ]);
+      const added = await appendedSince(app.t, before);
       // the batch's event, nothing else in the log; the key's record beside it, once
       expect(added.map((e) => e.stream).sort()).toEqual([batchStream(traceCode)]);
-      expect(await recordOf(t, PARTIES.generator.uscc, key)).toMatchObject({
+      expect(await recordOf(app.t, PARTIES.generator.uscc, key)).toMatchObject({
         result: { traceCode },
         writes: [{ stream: batchStream(traceCode), revision: '0' }],
       });
-      if (kind === 'sqlite') expect((await t.headPosition()) - before).toBe(1n);
+      if (kind === 'sqlite') expect((await app.t.headPosition()) - before).toBe(1n);
     });
 
     it('50 concurrent requests under one key (a split of an existing batch): one split, 50 identical answers', async () => {
-      const code = await b.generate(10);
+      const code = await app.build.generate(10);
       const key = keys.next('concurrent-split');
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       const responses = await Promise.all(
         Array.from({ length: 50 }, () =>
-          send(t, `/v1/batches/${code}/split`, world.tokens.generator, splitBody([2.5]), key),
+          send(app.t, `/v1/batches/${code}/split`, app.world.tokens.generator, splitBody([2.5]), key),
         ),
       );
       expect(responses.map(outcome)).toEqual(Array(50).fill('201'));
       expect(new Set(responses.map((r) => JSON.stringify(r.body))).size).toBe(1);
-      const events = await streamEvents(t, batchStream(code));
+      const events = await streamEvents(app.t, batchStream(code));
       expect(events.map((e) => e.type)).toEqual(['WasteGenerated', 'BatchSplit']);
       const [child] = responses[0].body.children as string[];
-      expect((await streamEvents(t, batchStream(child))).map((e) => e.type)).toEqual(['BatchSplitOff']);
+      expect((await streamEvents(app.t, batchStream(child))).map((e) => e.type)).toEqual(['BatchSplitOff']);
       // the split and its child, nothing else in the log; the key's record beside it
-      expect((await appendedSince(t, before)).length).toBe(2);
-      if (kind === 'sqlite') expect((await t.headPosition()) - before).toBe(2n);
-      expect(await recordOf(t, PARTIES.generator.uscc, key)).toMatchObject({ result: { children: [child] } });
+      expect((await appendedSince(app.t, before)).length).toBe(2);
+      if (kind === 'sqlite') expect((await app.t.headPosition()) - before).toBe(2n);
+      expect(await recordOf(app.t, PARTIES.generator.uscc, key)).toMatchObject({
+        result: { children: [child] },
+      });
     });
 
     it('50 concurrent requests under one key (a manifest): one manifest number allocated, 50 identical answers', async () => {
-      const code = await b.generate(10);
+      const code = await app.build.generate(10);
       const key = keys.next('concurrent-manifest');
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       const responses = await Promise.all(
         Array.from({ length: 50 }, () =>
-          send(t, '/v1/manifests', world.tokens.generator, b.manifestBody([code]), key),
+          send(app.t, '/v1/manifests', app.world.tokens.generator, app.build.manifestBody([code]), key),
         ),
       );
       expect(responses.map(outcome)).toEqual(Array(50).fill('201'));
       expect(new Set(responses.map((r) => JSON.stringify(r.body))).size).toBe(1);
-      const added = await appendedSince(t, before);
+      const added = await appendedSince(app.t, before);
       expect(added.map((e) => e.type).sort()).toEqual(
         ['BatchConsigned', 'ManifestIssued', 'ManifestSerialAllocated'].sort(),
       );
-      expect(await recordOf(t, PARTIES.generator.uscc, key)).toMatchObject({
+      expect(await recordOf(app.t, PARTIES.generator.uscc, key)).toMatchObject({
         result: { manifestNo: responses[0].body.manifestNo },
       });
       expect(added.find((e) => e.type === 'ManifestIssued')?.stream).toBe(
@@ -596,10 +594,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     it('concurrent requests under one key with two different bodies: one body wins everywhere, the other is 422', async () => {
       const key = keys.next('concurrent-two-bodies');
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          send(t, '/v1/batches', world.tokens.generator, batchBody(i % 2 === 0 ? 1 : 2), key),
+          send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(i % 2 === 0 ? 1 : 2), key),
         ),
       );
       const won = responses.filter((r) => r.status === 201);
@@ -613,7 +611,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         else expectProblem(r, 422, { rule: 'idempotency-key-reused' });
       });
       expect(won.length + lost.length).toBe(20);
-      expect((await appendedSince(t, before)).filter((e) => e.type === 'WasteGenerated')).toHaveLength(1);
+      expect((await appendedSince(app.t, before)).filter((e) => e.type === 'WasteGenerated')).toHaveLength(1);
     });
   });
 });
@@ -634,9 +632,14 @@ describe.each(storesFor(`${SUITE} across a restart`))(`${SUITE} across a restart
     await requireStore(kind, `${__filename} restart (${kind})`);
     dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-e2e-restart-'));
     schemaPrefix = `${uniqueSchemaPrefix(__filename)}_r`;
-    first = await startTestApp(kind, { suiteFile: __filename, clock, dataDir, schemaPrefix });
-    const world = await seedWorld(first);
-    cases = await writeCases(new Builders(first, world, new Keys(`restart-${kind}`)), world, 3);
+    const seeded = await startSeededApp(kind, 'restart', {
+      suiteFile: __filename,
+      clock,
+      dataDir,
+      schemaPrefix,
+    });
+    first = seeded.t;
+    cases = await writeCases(seeded.build, 3);
     for (const c of cases)
       answers.set(c.route, answer(await expect201(send(first, c.path, c.token, c.body, key(c)))));
     await first.close();
@@ -683,56 +686,45 @@ skippedPostgres(`${SUITE} after the retention period`);
 describe.each(storesFor(`${SUITE} after the retention period`))(
   `${SUITE} after the retention period (%s)`,
   (kind: TestStore) => {
-    let t: TestApp;
-    let world: World;
-    let b: Builders;
-    const keys = new Keys(`expired-${kind}`);
-
-    beforeAll(async () => {
-      await requireStore(kind, `${__filename} retention (${kind})`);
-      t = await startTestApp(kind, { suiteFile: __filename });
-      world = await seedWorld(t);
-      b = new Builders(t, world, keys);
-    });
-    afterAll(async () => t?.close());
+    const app = seededApp(kind, `${SUITE} after the retention period`, __filename, 'expired');
 
     it('no write puts its record in the log: every record is beside it, none in a $idempotency stream', async () => {
-      await expect201(send(t, '/v1/batches', world.tokens.generator, batchBody(2), 'beside-the-log'));
-      const streams = new Set((await t.store.readAll()).map((e) => e.stream));
+      await expect201(send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(2), 'beside-the-log'));
+      const streams = new Set((await app.t.store.readAll()).map((e) => e.stream));
       expect([...streams].filter((stream) => stream.startsWith('$idempotency-'))).toEqual([]);
-      expect(await recordOf(t, PARTIES.generator.uscc, 'beside-the-log')).toBeDefined();
+      expect(await recordOf(app.t, PARTIES.generator.uscc, 'beside-the-log')).toBeDefined();
     });
 
     it('once the records are purged, a retry is still refused by the event ids of its key, nothing appended', async () => {
       const generation = await expect201(
-        send(t, '/v1/batches', world.tokens.generator, batchBody(4), 'generated-then-expired'),
+        send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(4), 'generated-then-expired'),
       );
-      const code = await b.atReceiver(10);
+      const code = await app.build.atReceiver(10);
       await expect201(
         send(
-          t,
+          app.t,
           `/v1/batches/${code}/treatments`,
-          world.tokens.receiver,
+          app.world.tokens.receiver,
           treatmentBody(3),
           'treated-then-expired',
         ),
       );
       // the retention period passes (the store's own purge would do this after 30 days)
-      const purged = await t.store.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() + 1000));
+      const purged = await app.t.store.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() + 1000));
       expect(purged).toBeGreaterThan(2);
-      const before = await t.headPosition();
+      const before = await app.t.headPosition();
       // the same generation again: the same trace code, whose stream exists — the domain refuses it
       expectProblem(
-        await send(t, '/v1/batches', world.tokens.generator, batchBody(4), 'generated-then-expired'),
+        await send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(4), 'generated-then-expired'),
         409,
         { rule: 'batch-already-exists' },
       );
       // the same treatment again: the domain would take it (7 kg left), the ids of its events are stored
       const treatment = expectProblem(
         await send(
-          t,
+          app.t,
           `/v1/batches/${code}/treatments`,
-          world.tokens.receiver,
+          app.world.tokens.receiver,
           treatmentBody(3),
           'treated-then-expired',
         ),
@@ -740,8 +732,8 @@ describe.each(storesFor(`${SUITE} after the retention period`))(
         { rule: 'idempotency-record-expired' },
       );
       expect(treatment.detail).toMatch(/no longer kept/);
-      await expectHeadUnchanged(t, before);
-      expect(await heldGrams(t, code)).toBe(7000);
+      await expectHeadUnchanged(app.t, before);
+      expect(await heldGrams(app.t, code)).toBe(7000);
       expect(generation.body.traceCode).toEqual(expect.any(String));
     });
   },

@@ -14,6 +14,7 @@ import {
   streamEvents,
   treatmentBody,
 } from './support/fixtures';
+import { bookTableRows, loadWorkbook } from './support/documents';
 import { binary, type Binary } from './support/import-sheets';
 import { seededApp, type SeededApp } from './support/seeded-app';
 
@@ -87,8 +88,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       .buffer(true)
       .parse(binary as never)) as Binary;
     expect(res.status).toBe(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
+    const workbook = await loadWorkbook(res.body);
     const sheet = workbook.getWorksheet('导入结果') as ExcelJS.Worksheet;
     const rows: ReportRow[] = [];
     sheet.eachRow((row, n) => {
@@ -119,17 +119,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   /** The data rows of a table of a book as objects keyed by column key. */
   async function tableRows(body: Buffer, no: number): Promise<Record<string, unknown>[]> {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(body as unknown as ArrayBuffer);
-    const table = BOOK_TABLES[no - 1];
-    const sheet = workbook.getWorksheet(table.sheet) as ExcelJS.Worksheet;
-    const rows: Record<string, unknown>[] = [];
-    sheet.eachRow((row, n) => {
-      if (n === 1) return;
-      const values = (row.values as unknown[]).slice(1);
-      rows.push(Object.fromEntries(table.columns.map((c, i) => [c.key, values[i] ?? null])));
-    });
-    return rows;
+    return bookTableRows(await loadWorkbook(body), no);
   }
 
   const registerFacility = (app: SeededApp) =>
@@ -379,8 +369,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   }, 60_000);
 
   it('refuses a file with a bad row in table 4 whole, the problem naming sheet, row and column; nothing appended', async () => {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(exported as unknown as ArrayBuffer);
+    const workbook = await loadWorkbook(exported);
     const table4 = BOOK_TABLES[3];
     const sheet = workbook.getWorksheet(table4.sheet) as ExcelJS.Worksheet;
     const column = (key: string) => table4.columns.findIndex((c) => c.key === key) + 1;
