@@ -1,22 +1,19 @@
 import type { Response } from 'supertest';
 import { composeTraceCode } from '@wasteflow/domain';
 import {
-  Builders,
   expect201,
   expectNothingAppendedSince,
+  issueToken,
   Keys,
   PARTIES,
   problemShapeErrors,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   splitBody,
   storesFor,
   treatmentBody,
-  type World,
 } from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * Issue 10 rows 3 and 13 over HTTP. Row 3: a refusal reveals nothing its caller could not read — to a
@@ -51,9 +48,7 @@ function answer(response: Response | { status: number; body: unknown }, code: st
 describe.each(storesFor(SUITE))(
   `${SUITE}: refusals reveal nothing; one scope rule for reads (%s)`,
   (kind) => {
-    let t: TestApp;
-    let w: World;
-    let b: Builders;
+    const app = seededApp(kind, SUITE, __filename, 'scope');
     let treated: string;
     let held: string;
     let receivingRegulator: string;
@@ -61,72 +56,54 @@ describe.each(storesFor(SUITE))(
     const keys = new Keys(`scope-${kind}`);
 
     beforeAll(async () => {
-      await requireStore(kind, `${__filename} (${kind})`);
-      t = await startTestApp(kind, { suiteFile: __filename });
-      w = await seedWorld(t, new Keys(`scope-seed-${kind}`));
-      b = new Builders(t, w, keys);
-      held = await b.generate(10);
-      treated = await b.atReceiver(10);
+      held = await app.build.generate(10);
+      treated = await app.build.atReceiver(10);
       await expect201(
-        send(t, `/v1/batches/${treated}/treatments`, w.tokens.receiver, treatmentBody(4), keys.next('t')),
+        send(
+          app.t,
+          `/v1/batches/${treated}/treatments`,
+          app.world.tokens.receiver,
+          treatmentBody(4),
+          keys.next('t'),
+        ),
       );
-      const regulator = async (districts: string[]) =>
-        (
-          await expect201(
-            send(
-              t,
-              '/v1/tokens',
-              t.adminToken,
-              { kind: 'regulator', districts, categories: ['hazardous'] },
-              keys.next('tok'),
-            ),
-          )
-        ).body.token as string;
+      const regulator = (districts: string[]) =>
+        issueToken(app.t, keys, { kind: 'regulator', districts, categories: ['hazardous'] });
       receivingRegulator = await regulator([PARTIES.receiver.districtCode]);
       carrierDistrictRegulator = await regulator([PARTIES.carrier.districtCode]);
     });
-    afterAll(async () => t?.close());
 
     const get = (path: string, token: string | undefined) =>
-      t.http.get(path).set('Authorization', `Bearer ${token}`);
+      app.t.http.get(path).set('Authorization', `Bearer ${token}`);
+    /** The other generator, on no chain of this suite's batches, posts `body` to `path`. */
+    const postAsStranger = (path: string, body: Record<string, unknown>, label: string) =>
+      send(app.t, path, app.world.tokens.otherGenerator, body, keys.next(label));
 
     it('row 3: splitting a batch another party holds and one that does not exist get the same 403, naming no custodian', async () => {
-      const start = await t.headPosition();
-      const theirs = await send(
-        t,
-        `/v1/batches/${held}/split`,
-        w.tokens.otherGenerator,
-        splitBody(),
-        keys.next('s'),
-      );
-      const none = await send(
-        t,
-        `/v1/batches/${UNKNOWN}/split`,
-        w.tokens.otherGenerator,
-        splitBody(),
-        keys.next('s'),
-      );
+      const start = await app.t.headPosition();
+      const theirs = await postAsStranger(`/v1/batches/${held}/split`, splitBody(), 's');
+      const none = await postAsStranger(`/v1/batches/${UNKNOWN}/split`, splitBody(), 's');
       expect(theirs.status).toBe(403);
       expect(theirs.body.rule).toBe('not-custodian');
       expect(problemShapeErrors(theirs.headers['content-type'], theirs.body, 403)).toEqual([]);
       expect(JSON.stringify(theirs.body)).not.toContain(PARTIES.generator.uscc);
       expect(answer(none, UNKNOWN)).toEqual(answer(theirs, held));
-      await expectNothingAppendedSince(t, start);
+      await expectNothingAppendedSince(app.t, start);
     });
 
     it('row 3: a manifest line naming another party’s batch and one naming no batch are one answer', async () => {
-      const body = (code: string) => b.manifestBody([code]);
-      const theirs = await send(t, '/v1/manifests', w.tokens.otherGenerator, body(held), keys.next('m'));
-      const none = await send(t, '/v1/manifests', w.tokens.otherGenerator, body(UNKNOWN), keys.next('m'));
+      const body = (code: string) => app.build.manifestBody([code]);
+      const theirs = await postAsStranger('/v1/manifests', body(held), 'm');
+      const none = await postAsStranger('/v1/manifests', body(UNKNOWN), 'm');
       expect(theirs.status).toBe(403);
       expect(JSON.stringify(theirs.body)).not.toContain(PARTIES.generator.uscc);
       expect(answer(none, UNKNOWN)).toEqual(answer(theirs, held));
     });
 
     it('row 3: in bulk too — 1,000 probes would learn nothing item by item', async () => {
-      const response = await t.http
+      const response = await app.t.http
         .post('/v1/commands')
-        .set('Authorization', `Bearer ${w.tokens.otherGenerator}`)
+        .set('Authorization', `Bearer ${app.world.tokens.otherGenerator}`)
         .send({
           commands: [held, UNKNOWN, treated].map((traceCode) => ({
             type: 'split-batch',
@@ -146,7 +123,11 @@ describe.each(storesFor(SUITE))(
     });
 
     it('row 3: reading the trace of a batch not on one’s chain and of no batch are one answer (party and regulator); an auditor learns 404', async () => {
-      for (const token of [w.tokens.otherGenerator, w.tokens.outsideRegulator, carrierDistrictRegulator]) {
+      for (const token of [
+        app.world.tokens.otherGenerator,
+        app.world.tokens.outsideRegulator,
+        carrierDistrictRegulator,
+      ]) {
         const theirs = await get(`/v1/batches/${held}`, token);
         const none = await get(`/v1/batches/${UNKNOWN}`, token);
         expect(theirs.status).toBe(403);
@@ -155,14 +136,14 @@ describe.each(storesFor(SUITE))(
         const qrNone = await get(`/v1/batches/${UNKNOWN}/qr.svg`, token);
         expect(answer(qrNone, UNKNOWN)).toEqual(answer(qrTheirs, held));
       }
-      expect((await get(`/v1/batches/${UNKNOWN}`, w.tokens.auditor)).status).toBe(404);
+      expect((await get(`/v1/batches/${UNKNOWN}`, app.world.tokens.auditor)).status).toBe(404);
     });
 
     it('row 3: a manifest read by a party not on it and an unknown manifest number are one answer', async () => {
-      const { manifestNo } = await b.consigned(5);
+      const { manifestNo } = await app.build.consigned(5);
       const unknown = `${manifestNo.slice(0, 8)}999999`;
-      const theirs = await get(`/v1/manifests/${manifestNo}`, w.tokens.otherGenerator);
-      const none = await get(`/v1/manifests/${unknown}`, w.tokens.otherGenerator);
+      const theirs = await get(`/v1/manifests/${manifestNo}`, app.world.tokens.otherGenerator);
+      const none = await get(`/v1/manifests/${unknown}`, app.world.tokens.otherGenerator);
       expect(theirs.status).toBe(403);
       expect(answer(none, unknown)).toEqual(answer(theirs, manifestNo));
     });

@@ -10,6 +10,7 @@ import {
   send,
   skippedPostgres,
   storesFor,
+  type PrincipalName,
 } from '../support/fixtures';
 import { seededApp } from '../support/seeded-app';
 
@@ -24,6 +25,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'alert-lifecycle', { clock });
   const path = (alertId: string, step = '') => `/v1/alerts/${encodeURIComponent(alertId)}${step}`;
   const get = (url: string, token: string | undefined) => getOk(app.t, url, token);
+  /** `by` posts `body` to an alert's step (acknowledge or close). */
+  const post = (
+    alertId: string,
+    step: '/acknowledge' | '/close',
+    by: PrincipalName,
+    body: Record<string, unknown>,
+    key = keys.next(),
+  ) => send(app.t, path(alertId, step), app.world.tokens[by], body, key);
 
   /** A hazardous batch shipped on a manifest picked up at 10:01 on Monday 2 March and never received. */
   async function overdueManifest(): Promise<{ manifestNo: string; alertId: string }> {
@@ -57,9 +66,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(await idsByState('open')).toContain(alertId);
 
     const note = '车辆途中故障，已安排备用车辆';
-    const acknowledged = await expect201(
-      send(app.t, path(alertId, '/acknowledge'), app.world.tokens.carrier, { note }, keys.next()),
-    );
+    const acknowledged = await expect201(post(alertId, '/acknowledge', 'carrier', { note }));
     expect(acknowledged.body).toMatchObject({
       alertId,
       state: 'acknowledged',
@@ -75,9 +82,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(await idsByState('acknowledged', app.world.tokens.generator)).toContain(alertId);
 
     const finding = '经核实系车辆故障，已责令承运单位整改';
-    const closed = await expect201(
-      send(app.t, path(alertId, '/close'), app.world.tokens.regulator, { finding }, keys.next()),
-    );
+    const closed = await expect201(post(alertId, '/close', 'regulator', { finding }));
     expect(closed.body).toMatchObject({
       alertId,
       state: 'closed',
@@ -139,169 +144,79 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('given an overdue manifest nobody acknowledged, then a regulator in scope may close it straight from open', async () => {
     const { alertId } = await overdueManifest();
     const closed = await expect201(
-      send(
-        app.t,
-        path(alertId, '/close'),
-        app.world.tokens.regulator,
-        { finding: '现场核查：已送达未登记' },
-        keys.next(),
-      ),
+      post(alertId, '/close', 'regulator', { finding: '现场核查：已送达未登记' }),
     );
     expect(closed.body).toMatchObject({ state: 'closed', closedFrom: 'open', revision: '0' });
   });
 
   it('refuses a party not concerned, a regulator out of scope, an unknown alert, a second acknowledgement and a second closure with problem documents naming the rule, appending nothing', async () => {
     const { alertId } = await overdueManifest();
+    const unknown = 'overdue_manifest:20263301999999';
+    /** `by` posts `body` to the alert's `step`: refused with `status` and `rule`, nothing appended. */
     const refused = async (
-      url: string,
-      token: string | undefined,
+      alert: string,
+      step: '/acknowledge' | '/close',
+      by: PrincipalName,
       body: Record<string, unknown>,
       status: number,
       rule: string,
       fields?: string[],
     ) => {
       const before = await app.t.headPosition();
-      const problem = expectProblem(await send(app.t, url, token, body, keys.next()), status, {
-        rule,
-        fields,
-      });
-      await expectHeadUnchanged(app.t, before, `${url} (${rule})`);
+      const problem = expectProblem(await post(alert, step, by, body), status, { rule, fields });
+      await expectHeadUnchanged(app.t, before, `${path(alert, step)} (${rule})`);
       return problem;
     };
     const note = { note: '与我无关' };
     const finding = { finding: '越权关闭' };
 
-    const stranger = await refused(
-      path(alertId, '/acknowledge'),
-      app.world.tokens.otherGenerator,
-      note,
-      403,
-      'alert-not-concerning-party',
-    );
-    const unknownToParty = await refused(
-      path('overdue_manifest:20263301999999', '/acknowledge'),
-      app.world.tokens.otherGenerator,
-      note,
-      403,
-      'alert-not-concerning-party',
-    );
+    const notConcerned = 'alert-not-concerning-party';
+    const outOfScope = 'alert-outside-jurisdiction';
+    const stranger = await refused(alertId, '/acknowledge', 'otherGenerator', note, 403, notConcerned);
+    const unknownToParty = await refused(unknown, '/acknowledge', 'otherGenerator', note, 403, notConcerned);
     // "not yours" and "no such alert" read the same to a party
     expect((unknownToParty.detail as string).replace('20263301999999', 'X')).toBe(
       (stranger.detail as string).replace(alertId.split(':')[1], 'X'),
     );
-    await refused(path(alertId, '/acknowledge'), app.world.tokens.regulator, note, 403, 'forbidden');
-    await refused(path(alertId, '/close'), app.world.tokens.carrier, finding, 403, 'forbidden');
+    await refused(alertId, '/acknowledge', 'regulator', note, 403, 'forbidden');
+    await refused(alertId, '/close', 'carrier', finding, 403, 'forbidden');
 
-    const outside = await refused(
-      path(alertId, '/close'),
-      app.world.tokens.outsideRegulator,
-      finding,
-      403,
-      'alert-outside-jurisdiction',
-    );
-    const unknownToRegulator = await refused(
-      path('overdue_manifest:20263301999999', '/close'),
-      app.world.tokens.outsideRegulator,
-      finding,
-      403,
-      'alert-outside-jurisdiction',
-    );
+    const outside = await refused(alertId, '/close', 'outsideRegulator', finding, 403, outOfScope);
+    const unknownToRegulator = await refused(unknown, '/close', 'outsideRegulator', finding, 403, outOfScope);
     expect(Object.keys(unknownToRegulator)).toEqual(Object.keys(outside));
 
-    await refused(
-      path(alertId, '/acknowledge'),
-      app.world.tokens.carrier,
-      { note: '  ' },
-      400,
-      'invalid-request',
-      ['note'],
-    );
-    await refused(path(alertId, '/close'), app.world.tokens.regulator, {}, 400, 'invalid-request', [
-      'finding',
-    ]);
-    await refused(
-      path('no colon', '/acknowledge'),
-      app.world.tokens.carrier,
-      { note: 'x' },
-      400,
-      'invalid-alert-id',
-    );
+    await refused(alertId, '/acknowledge', 'carrier', { note: '  ' }, 400, 'invalid-request', ['note']);
+    await refused(alertId, '/close', 'regulator', {}, 400, 'invalid-request', ['finding']);
+    await refused('no colon', '/acknowledge', 'carrier', { note: 'x' }, 400, 'invalid-alert-id');
 
-    await expect201(
-      send(
-        app.t,
-        path(alertId, '/acknowledge'),
-        app.world.tokens.receiver,
-        { note: '尚未到货' },
-        keys.next(),
-      ),
-    );
-    await refused(
-      path(alertId, '/acknowledge'),
-      app.world.tokens.carrier,
-      { note: '再次确认' },
-      409,
-      'alert-already-acknowledged',
-    );
-    await expect201(
-      send(app.t, path(alertId, '/close'), app.world.tokens.regulator, { finding: '已处理' }, keys.next()),
-    );
-    await refused(
-      path(alertId, '/close'),
-      app.world.tokens.regulator,
-      { finding: '再次关闭' },
-      409,
-      'alert-already-closed',
-    );
-    await refused(
-      path(alertId, '/acknowledge'),
-      app.world.tokens.generator,
-      { note: '补充说明' },
-      409,
-      'alert-already-closed',
-    );
+    await expect201(post(alertId, '/acknowledge', 'receiver', { note: '尚未到货' }));
+    const again = { note: '再次确认' };
+    await refused(alertId, '/acknowledge', 'carrier', again, 409, 'alert-already-acknowledged');
+    await expect201(post(alertId, '/close', 'regulator', { finding: '已处理' }));
+    await refused(alertId, '/close', 'regulator', { finding: '再次关闭' }, 409, 'alert-already-closed');
+    await refused(alertId, '/acknowledge', 'generator', { note: '补充说明' }, 409, 'alert-already-closed');
 
     // the alert of a manifest not overdue yet is not raised: refused as unknown
     clock.set(CLOCK_START);
-    await refused(
-      path(alertId, '/close'),
-      app.world.tokens.regulator,
-      { finding: '提前关闭' },
-      403,
-      'alert-outside-jurisdiction',
-    );
+    await refused(alertId, '/close', 'regulator', { finding: '提前关闭' }, 403, outOfScope);
   });
 
   it('replays an acknowledgement under the same Idempotency-Key, and answers an unknown alert by id as not readable', async () => {
     const { alertId } = await overdueManifest();
     const key = keys.next();
-    const first = await expect201(
-      send(app.t, path(alertId, '/acknowledge'), app.world.tokens.generator, { note: '已联系' }, key),
-    );
+    const first = await expect201(post(alertId, '/acknowledge', 'generator', { note: '已联系' }, key));
     const before = await app.t.headPosition();
-    const again = await send(
-      app.t,
-      path(alertId, '/acknowledge'),
-      app.world.tokens.generator,
-      { note: '已联系' },
-      key,
-    );
+    const again = await post(alertId, '/acknowledge', 'generator', { note: '已联系' }, key);
     expect(again.status).toBe(201);
     expect(again.body.eventIds).toEqual(first.body.eventIds);
     await expectHeadUnchanged(app.t, before, 'replay');
 
-    const unknown = await app.t.http
-      .get(path('overdue_manifest:20263301999999'))
-      .set('Authorization', `Bearer ${app.world.tokens.regulator}`);
-    expectProblem(unknown, 403);
-    const toAuditor = await app.t.http
-      .get(path('overdue_manifest:20263301999999'))
-      .set('Authorization', `Bearer ${app.world.tokens.auditor}`);
-    expectProblem(toAuditor, 404, { rule: 'alert-not-found' });
-    const outside = await app.t.http
-      .get(path(alertId))
-      .set('Authorization', `Bearer ${app.world.tokens.outsideRegulator}`);
-    expectProblem(outside, 403);
+    const read = (id: string, by: PrincipalName) =>
+      app.t.http.get(path(id)).set('Authorization', `Bearer ${app.world.tokens[by]}`);
+    const unknown = 'overdue_manifest:20263301999999';
+    expectProblem(await read(unknown, 'regulator'), 403);
+    expectProblem(await read(unknown, 'auditor'), 404, { rule: 'alert-not-found' });
+    expectProblem(await read(alertId, 'outsideRegulator'), 403);
   });
 });
 

@@ -4,17 +4,8 @@ import { join } from 'node:path';
 import { ManualClock } from '@wasteflow/event-store';
 import { createApp } from '../../apps/api/src/create-app';
 import { loadApiConfig } from '../../apps/api/src/config/api-config';
-import {
-  batchBody,
-  expectProblem,
-  Keys,
-  requireStore,
-  seedWorld,
-  send,
-  streamEvents,
-  type World,
-} from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { batchBody, expectProblem, Keys, send, streamEvents } from '../support/fixtures';
+import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'catalogue editions by date (issue 16 item 8, ADR 0019)';
 
@@ -36,38 +27,26 @@ ${ONLY_IN_NEXT},HW08,"T,I",测试用新增代码（夹具版本）
  * occurredAt, and the event records it; GET /v1/catalogue answers the edition of a date or a name.
  */
 describe(`${SUITE} (sqlite)`, () => {
-  let t: TestApp;
-  let world: World;
-  let dir: string;
+  const dir = mkdtempSync(join(tmpdir(), 'wasteflow-editions-'));
+  writeFileSync(join(dir, 'hw-list-next.csv'), NEXT_CSV);
+  writeFileSync(
+    join(dir, 'editions.csv'),
+    `edition,in_force_from,file\n2021,2021-01-01,${join(__dirname, '..', '..', 'catalogue', 'hw-list-2021.csv')}\n${NEXT},${NEXT_FROM},hw-list-next.csv\n`,
+  );
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
+  const app = seededApp('sqlite', SUITE, __filename, 'editions', {
+    clock,
+    env: { WASTEFLOW_HW_CATALOGUE: join(dir, 'editions.csv') },
+  });
   const keys = new Keys('editions');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  beforeAll(async () => {
-    await requireStore('sqlite', SUITE);
-    dir = mkdtempSync(join(tmpdir(), 'wasteflow-editions-'));
-    writeFileSync(join(dir, 'hw-list-next.csv'), NEXT_CSV);
-    writeFileSync(
-      join(dir, 'editions.csv'),
-      `edition,in_force_from,file\n2021,2021-01-01,${join(__dirname, '..', '..', 'catalogue', 'hw-list-2021.csv')}\n${NEXT},${NEXT_FROM},hw-list-next.csv\n`,
-    );
-    t = await startTestApp('sqlite', {
-      suiteFile: __filename,
-      clock,
-      env: { WASTEFLOW_HW_CATALOGUE: join(dir, 'editions.csv') },
-    });
-    world = await seedWorld(t, new Keys('editions-seed'));
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const generator = () => world.tokens.generator as string;
+  const generator = () => app.world.tokens.generator as string;
   const generate = (wasteCode: string, occurredAt: string) =>
-    send(t, '/v1/batches', generator(), { ...batchBody(1, wasteCode), occurredAt }, keys.next('batch'));
-  const editionOf = async (stream: string) => (await streamEvents(t, stream))[0].data.catalogueEdition;
+    send(app.t, '/v1/batches', generator(), { ...batchBody(1, wasteCode), occurredAt }, keys.next('batch'));
+  const editionOf = async (stream: string) => (await streamEvents(app.t, stream))[0].data.catalogueEdition;
   const catalogue = (query = '') =>
-    t.http.get(`/v1/catalogue${query}`).set('Authorization', `Bearer ${generator()}`);
+    app.t.http.get(`/v1/catalogue${query}`).set('Authorization', `Bearer ${generator()}`);
 
   it('judges each generation by the edition in force on its day: a new code refused before its start and accepted after, a removed code the other way round', async () => {
     // 2026-03-02 (CST): the 2021 list is in force
@@ -121,7 +100,7 @@ describe(`${SUITE} (sqlite)`, () => {
     expect((await catalogue('?date=yesterday')).status).toBe(400);
     expect((await catalogue('?edition=../../etc')).status).toBe(400);
     expect((await catalogue('?colour=red')).status).toBe(400);
-    expectProblem(await t.http.get('/v1/catalogue'), 401, { rule: 'unauthenticated' });
+    expectProblem(await app.t.http.get('/v1/catalogue'), 401, { rule: 'unauthenticated' });
   });
 
   it('refuses to start with an editions table it cannot use, naming the file and why', async () => {

@@ -2,7 +2,6 @@ import ExcelJS from 'exceljs';
 import { ManualClock } from '@wasteflow/event-store';
 import { BOOK_TABLES } from '../../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
-  AT,
   bytesOf,
   CLOCK_START,
   expect201,
@@ -10,13 +9,11 @@ import {
   expectProblem,
   Keys,
   PARTIES,
-  requireStore,
-  seedWorld,
   send,
   storesFor,
-  type World,
 } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { facilityBody, ownWaste } from '../support/extra-fixtures';
+import { seededApp } from '../support/seeded-app';
 
 /**
  * Issue 14: a treatment names the registered facility that treated it (WasteUtilised / WasteDisposed v3
@@ -26,70 +23,40 @@ const SUITE = 'rules: the facility a treatment names (issue 14, HJ 1259 table 4)
 
 const F1 = 'ZJ-330106-F001';
 const F2 = 'ZJ-330106-F002';
-const facility = (facilityCode: string, operations: string[]) => ({
-  facilityCode,
-  operations,
-  validFrom: '2026-01-01',
-  validTo: '2030-12-31',
-  occurredAt: AT.registered,
-});
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
-  let t: TestApp;
-  let world: World;
+  const app = seededApp(kind, SUITE, __filename, 'facility-code', {
+    clock: new ManualClock(new Date(CLOCK_START)),
+  });
   const keys = new Keys(`facility-code-${kind}`);
   const generator = PARTIES.generator.uscc;
   const treated: { code: string; facilityCode: string; eventType: string }[] = [];
 
-  const slag = async (massKg: number): Promise<string> =>
-    (
-      await expect201(
-        send(
-          t,
-          '/v1/batches',
-          world.tokens.generator,
-          { category: 'industrial', subtype: 'slag', massKg, occurredAt: AT.generated },
-          keys.next(),
-        ),
-      )
-    ).body.traceCode;
-  const treat = (traceCode: string, operation: string, massKg: number, extra: Record<string, unknown> = {}) =>
-    send(
-      t,
-      `/v1/batches/${traceCode}/treatments`,
-      world.tokens.generator,
-      { operation, massKg, occurredAt: AT.treated, ...extra },
-      keys.next(),
-    );
+  const { slag, treat } = ownWaste(app, keys);
   const register = (body: Record<string, unknown>) =>
-    expect201(send(t, `/v1/parties/${generator}/facilities`, world.tokens.regulator, body, keys.next()));
+    expect201(
+      send(app.t, `/v1/parties/${generator}/facilities`, app.world.tokens.regulator, body, keys.next()),
+    );
 
   beforeAll(async () => {
-    await requireStore(kind, SUITE);
-    t = await startTestApp(kind, { suiteFile: __filename, clock: new ManualClock(new Date(CLOCK_START)) });
-    world = await seedWorld(t, new Keys(`facility-code-seed-${kind}`));
-    await register(facility(F1, ['R5', 'C2']));
-  });
-
-  afterAll(async () => {
-    await t?.close();
+    await register(facilityBody(F1, ['R5', 'C2']));
   });
 
   it('given one facility covering R5, when the generator utilises by R5 without naming it, then the event and the answer name that facility', async () => {
     const code = await slag(10);
     const res = await expect201(treat(code, 'R5', 4));
     expect(res.body).toMatchObject({ event: 'WasteUtilised', operation: 'R5', facilityCode: F1 });
-    const stored = (await t.store.readAll()).filter((e) => e.type === 'WasteUtilised');
+    const stored = (await app.t.store.readAll()).filter((e) => e.type === 'WasteUtilised');
     expect(stored.at(-1)).toMatchObject({
       schemaVersion: 4,
       data: { traceCode: code, custodianUscc: generator, facilityCode: F1 },
     });
     treated.push({ code, facilityCode: F1, eventType: 'WasteUtilised' });
     // the trace view (GET /v1/batches/{code}) names it on the treatment step
-    const view = await t.http
+    const view = await app.t.http
       .get(`/v1/batches/${code}`)
-      .query({ minPosition: String(await t.headPosition()) })
-      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .query({ minPosition: String(await app.t.headPosition()) })
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
       .expect(200);
     const steps = view.body.steps as { type: string; operation?: string; facilityCode?: string }[];
     expect(steps.filter((s) => s.type === 'WasteUtilised')).toEqual([
@@ -100,7 +67,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   it('refuses a facility code that is no facility of the party covering the operation (422 facility-does-not-cover) and a malformed one (400), appending nothing', async () => {
     const code = await slag(3);
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     const body = expectProblem(await treat(code, 'R5', 1, { facilityCode: 'ZJ-330106-F999' }), 422, {
       rule: 'facility-does-not-cover',
     });
@@ -109,16 +76,16 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expectProblem(await treat(code, 'D1', 1, { facilityCode: F1 }), 403, { rule: 'not-allowed-to-treat' });
     for (const facilityCode of ['', 'x'.repeat(65), 42])
       expectProblem(await treat(code, 'R5', 1, { facilityCode }), 400, { fields: ['facilityCode'] });
-    await expectHeadUnchanged(t, before, 'refused treatments');
+    await expectHeadUnchanged(app.t, before, 'refused treatments');
   });
 
   it('given a second facility covering R5 and D1, an unnamed R5 is refused (400 facility-not-named, both listed); named, it is recorded; D1 unnamed records the one covering it', async () => {
-    await register(facility(F2, ['R5', 'D1']));
+    await register(facilityBody(F2, ['R5', 'D1']));
     const code = await slag(6);
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     const body = expectProblem(await treat(code, 'R5', 1), 400, { rule: 'facility-not-named' });
     expect(body).toMatchObject({ facilityCodes: [F1, F2] });
-    await expectHeadUnchanged(t, before, 'an unnamed treatment among two facilities');
+    await expectHeadUnchanged(app.t, before, 'an unnamed treatment among two facilities');
     expect((await expect201(treat(code, 'R5', 2, { facilityCode: F2 }))).body.facilityCode).toBe(F2);
     treated.push({ code, facilityCode: F2, eventType: 'WasteUtilised' });
     expect((await expect201(treat(code, 'D1', 1))).body).toMatchObject({
@@ -129,15 +96,15 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('the 台账 table 4 (xlsx) gives each treatment its facility code, the cell equal to the event it names', async () => {
-    const res = (await t.http
+    const res = (await app.t.http
       .get('/v1/ledger-book')
       .query({
         party: generator,
         from: '2026-03',
         to: '2026-03',
-        minPosition: String(await t.headPosition()),
+        minPosition: String(await app.t.headPosition()),
       })
-      .set('Authorization', `Bearer ${world.tokens.generator}`)
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
       .buffer(true)
       .parse(bytesOf)) as unknown as { status: number; body: Buffer };
     expect(res.status).toBe(200);
@@ -157,7 +124,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         });
     });
     expect(rows.map((r) => [r.code, r.facilityCode])).toEqual(treated.map((x) => [x.code, x.facilityCode]));
-    const events = new Map((await t.store.readAll()).map((e) => [e.id, e]));
+    const events = new Map((await app.t.store.readAll()).map((e) => [e.id, e]));
     rows.forEach((row, i) =>
       expect(events.get(row.eventId as string)).toMatchObject({
         type: treated[i].eventType,

@@ -12,17 +12,12 @@ import {
   send,
   storesFor,
 } from '../support/fixtures';
+import { facilityBody, ownWaste } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: who may treat — a receiver, or a registered own facility (issue 10 row 5)';
 
-const FACILITY = {
-  facilityCode: 'ZJ-330106-F001',
-  operations: ['R5', 'C2'],
-  validFrom: '2026-01-01',
-  validTo: '2030-12-31',
-  occurredAt: AT.registered,
-};
+const FACILITY = facilityBody();
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'facility', {
@@ -33,26 +28,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const keys = new Keys(`facility-${kind}`);
   const generator = PARTIES.generator.uscc;
 
-  const slag = async (massKg: number): Promise<string> =>
-    (
-      await expect201(
-        send(
-          app.t,
-          '/v1/batches',
-          app.world.tokens.generator,
-          { category: 'industrial', subtype: 'slag', massKg, occurredAt: AT.generated },
-          keys.next(),
-        ),
-      )
-    ).body.traceCode;
-  const treat = (traceCode: string, operation: string, massKg = 4) =>
-    send(
-      app.t,
-      `/v1/batches/${traceCode}/treatments`,
-      app.world.tokens.generator,
-      { operation, massKg, occurredAt: AT.treated },
-      keys.next(),
-    );
+  const { slag, treat } = ownWaste(app, keys);
   const register = (token: string | undefined, body: Record<string, unknown> = FACILITY, uscc = generator) =>
     send(app.t, `/v1/parties/${uscc}/facilities`, token, body, keys.next());
   const industrial = async (position: string) =>

@@ -5,7 +5,6 @@ import {
   expect201,
   expectHeadUnchanged,
   expectProblem,
-  extraUscc,
   getOk,
   Keys,
   registerExtraParty,
@@ -13,17 +12,13 @@ import {
   skippedPostgres,
   storesFor,
 } from '../support/fixtures';
+import { extraReceiver } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: permit annual capacity at receipt (issue 16 item 1)';
 
 /** A receiver of its own with one HW08 permit of 10 kg a year, so the test can fill it. */
-const SMALL = {
-  uscc: extraUscc('330114', 16),
-  name: '杭州钱塘小型处置有限公司',
-  roles: ['receiver'],
-  districtCode: '330114',
-};
+const SMALL = extraReceiver('330114', 16, '杭州钱塘小型处置有限公司');
 const SMALL_PERMIT = {
   permitNo: '3301001601',
   hwCategories: ['HW08'],

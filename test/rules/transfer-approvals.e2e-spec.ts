@@ -5,7 +5,6 @@ import {
   expect201,
   expectHeadUnchanged,
   expectProblem,
-  extraUscc,
   issueToken,
   Keys,
   PARTIES,
@@ -14,17 +13,13 @@ import {
   send,
   storesFor,
 } from '../support/fixtures';
+import { extraReceiver } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: cross-province transfer approvals 跨省转移审批 (issue 16 item 4)';
 
 /** A receiver in Kunshan, Jiangsu (province 32): the Hangzhou generator (33) ships to it across the border. */
-const JIANGSU = {
-  uscc: extraUscc('320583', 41),
-  name: '昆山危险废物处置有限公司',
-  roles: ['receiver'],
-  districtCode: '320583',
-};
+const JIANGSU = extraReceiver('320583', 41, '昆山危险废物处置有限公司');
 const APPROVAL_NO = '浙环危转〔2026〕12号';
 const EXPIRED_NO = '浙环危转〔2026〕3号';
 const APPROVAL = {

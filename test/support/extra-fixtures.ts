@@ -1,0 +1,42 @@
+import { AT, expect201, extraUscc, send, type Keys, type PartyFixture } from './fixtures';
+import type { SeededApp } from './seeded-app';
+
+/** A receiver of a suite's own (beside the seeded ones), in `districtCode`; `serial` keeps its USCC apart. */
+export function extraReceiver(districtCode: string, serial: number, name: string): PartyFixture {
+  return { uscc: extraUscc(districtCode, serial), name, roles: ['receiver'], districtCode };
+}
+
+/** The body registering an own treatment facility of the generator (valid 2026 to 2030) with `operations`. */
+export function facilityBody(facilityCode = 'ZJ-330106-F001', operations = ['R5', 'C2']) {
+  return {
+    facilityCode,
+    operations,
+    validFrom: '2026-01-01',
+    validTo: '2030-12-31',
+    occurredAt: AT.registered,
+  };
+}
+
+/**
+ * The generator with waste of its own to treat (issue 10 row 5, issue 14): `slag` generates an industrial
+ * slag batch, `treat` treats one of its batches itself (`extra`: facilityCode …); both as the generator.
+ */
+export function ownWaste(app: SeededApp, keys: Keys) {
+  return {
+    async slag(massKg: number): Promise<string> {
+      const body = { category: 'industrial', subtype: 'slag', massKg, occurredAt: AT.generated };
+      return (await expect201(send(app.t, '/v1/batches', app.world.tokens.generator, body, keys.next()))).body
+        .traceCode as string;
+    },
+    treat(traceCode: string, operation: string, massKg = 4, extra: Record<string, unknown> = {}) {
+      const body = { operation, massKg, occurredAt: AT.treated, ...extra };
+      return send(
+        app.t,
+        `/v1/batches/${traceCode}/treatments`,
+        app.world.tokens.generator,
+        body,
+        keys.next(),
+      );
+    },
+  };
+}
