@@ -20,3 +20,17 @@ export function fits<S>(state: S): Folded<S> {
 export function misfit<S>(state: S, ...problems: string[]): Folded<S> {
   return { state, problems };
 }
+
+/** A stream's first event: it fits only a stream with nothing in it yet (`ifExists` says why not). */
+export function creation<S extends { readonly status: string }>(
+  state: S,
+  ifExists: string,
+  create: () => S,
+): Folded<S> {
+  return state.status === 'none' ? fits(create()) : misfit(state, ifExists);
+}
+
+/** The `evolve` of a `step`: the state the step leaves, whatever its problems (folding never fails). */
+export function evolveBy<S, E>(step: (state: S, event: E) => Folded<S>): (state: S, event: E) => S {
+  return (state, event) => step(state, event).state;
+}

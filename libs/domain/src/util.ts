@@ -15,6 +15,18 @@ export function compact<T extends object>(value: T): T {
   return out as T;
 }
 
+/**
+ * The facts `keys` of `value` as they are (those not `undefined`, as `compact` drops them): what a state
+ * keeps of an event unchanged, apart from what it renames or derives.
+ */
+export function pick<T extends object, K extends keyof T>(value: T, ...keys: readonly K[]): Pick<T, K> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) {
+    if (value[key] !== undefined) out[key] = value[key];
+  }
+  return out as Pick<T, K>;
+}
+
 /** Deterministic string order (UTF-16 code units), independent of locale. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,4 +1,4 @@
-import { fits, misfit, type Folded } from '../fold';
+import { evolveBy, fits, type Folded, misfit } from '../fold';
 import { assertNever } from '../util';
 import type { AlertEvent } from './alert.events';
 
@@ -36,9 +36,7 @@ export const ALERT_LIFECYCLE_STATES: readonly AlertLifecycleState[] = ['open', '
 export const initialAlertState: AlertState = { status: 'open' };
 
 /** Total (fold.ts): an event that does not fit (acknowledged twice, closed twice) changes nothing. */
-export function evolveAlert(state: AlertState, event: AlertEvent): AlertState {
-  return stepAlert(state, event).state;
-}
+export const evolveAlert = evolveBy(stepAlert);
 
 export function stepAlert(state: AlertState, event: AlertEvent): Folded<AlertState> {
   switch (event.type) {

@@ -1,7 +1,7 @@
 import { isCreation, type CreationEvent } from '../events/event-catalogue';
-import { fits, misfit, type Folded } from '../fold';
+import { creation, evolveBy, fits, type Folded, misfit } from '../fold';
 import { type Composition, addAsRecorded, compositionTotal, removeAsRecorded } from '../origin/composition';
-import { assertNever, compact } from '../util';
+import { assertNever, compact, pick } from '../util';
 import type { BatchEvent, BatchKind } from './batch.events';
 
 export type BatchStatus = 'held' | 'consigned' | 'in_transit' | 'depleted';
@@ -88,9 +88,7 @@ export const initialBatchState: BatchState = { status: 'none' };
  * batch holds it (held mass stays the sum of the composition). `stepBatch` says why; `checkStream`
  * reports it.
  */
-export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
-  return stepBatch(state, event).state;
-}
+export const evolveBatch = evolveBy(stepBatch);
 
 /** Removes `removed` (of `massGrams`) from the batch, as far as it holds it; the event's masses are checked. */
 function withRemoved(
@@ -145,12 +143,7 @@ function decided(
 }
 
 function kindOf(d: BatchKind): BatchKind {
-  return compact({
-    category: d.category,
-    subtype: d.subtype,
-    wasteCode: d.wasteCode,
-    catalogueEdition: d.catalogueEdition,
-  });
+  return pick(d, 'category', 'subtype', 'wasteCode', 'catalogueEdition');
 }
 
 const NOT_IN_TRANSIT = 'batch not in transit on that manifest';
@@ -161,8 +154,7 @@ function inTransitOn(b: ExistingBatch, manifestNo: string): boolean {
 
 /** One event folded into the batch's state, and why it does not fit (see evolveBatch). */
 export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchState> {
-  if (isCreation(event))
-    return state.status === 'none' ? fits(created(event)) : misfit(state, 'batch already exists');
+  if (isCreation(event)) return creation(state, 'batch already exists', () => created(event));
   if (state.status === 'none') return misfit(state, 'no such batch');
   const b = state;
   switch (event.type) {
@@ -198,12 +190,7 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
     case 'MassCorrectionRequested': {
       const d = event.data;
       const request: CorrectionRequestState = {
-        requestId: d.requestId,
-        requestedBy: d.requestedBy,
-        deltaGrams: d.deltaGrams,
-        reason: d.reason,
-        occurredAt: d.occurredAt,
-        late: d.late,
+        ...pick(d, 'requestId', 'requestedBy', 'deltaGrams', 'reason', 'occurredAt', 'late'),
         status: 'pending',
       };
       const next: ExistingBatch = { ...b, corrections: [...(b.corrections ?? []), request] };
@@ -222,10 +209,7 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
         ...b,
         status: 'consigned',
         manifest: {
-          manifestNo: d.manifestNo,
-          shipperUscc: d.shipperUscc,
-          carrierUscc: d.carrierUscc,
-          receiverUscc: d.receiverUscc,
+          ...pick(d, 'manifestNo', 'shipperUscc', 'carrierUscc', 'receiverUscc'),
           stage: 'consigned',
         },
       });

@@ -1,5 +1,5 @@
-import { fits, misfit, type Folded } from '../fold';
-import { assertNever, compact } from '../util';
+import { creation, evolveBy, fits, type Folded, misfit } from '../fold';
+import { assertNever, compact, pick } from '../util';
 import type { ManifestEvent, ManifestLine, ReceiptLine } from './manifest.events';
 
 export type ManifestStatus = 'issued' | 'picked_up' | 'received' | 'cancelled';
@@ -52,36 +52,44 @@ export const initialManifestState: ManifestState = { status: 'none' };
  * receipt or cancellation out of order) changes nothing; `stepManifest` says why and `checkStream`
  * reports it.
  */
-export function evolveManifest(state: ManifestState, event: ManifestEvent): ManifestState {
-  return stepManifest(state, event).state;
+export const evolveManifest = evolveBy(stepManifest);
+
+/** The manifest moving on from status `from` (an event that finds it elsewhere does not fit). */
+function moveOn(
+  state: ManifestState,
+  from: ManifestStatus,
+  next: (manifest: ExistingManifest) => ExistingManifest,
+): Folded<ManifestState> {
+  return state.status === from ? fits(next(state)) : misfit(state, `manifest is ${state.status}`);
 }
 
 /** One event folded into the manifest's state, and why it does not fit (see evolveManifest). */
 export function stepManifest(state: ManifestState, event: ManifestEvent): Folded<ManifestState> {
   switch (event.type) {
     case 'ManifestIssued': {
-      if (state.status !== 'none') return misfit(state, 'manifest already exists');
       const d = event.data;
-      return fits({
+      return creation(state, 'manifest already exists', () => ({
         status: 'issued',
-        manifestNo: d.manifestNo,
-        shipperUscc: d.shipperUscc,
-        carrierUscc: d.carrierUscc,
-        receiverUscc: d.receiverUscc,
-        plannedAt: d.plannedAt,
+        ...pick(
+          d,
+          'manifestNo',
+          'shipperUscc',
+          'carrierUscc',
+          'receiverUscc',
+          'plannedAt',
+          'lines',
+          'totalGrams',
+          'hazardous',
+          'transferApprovalNo',
+        ),
         issuedAt: d.occurredAt,
-        lines: d.lines,
-        totalGrams: d.totalGrams,
-        hazardous: d.hazardous,
-        ...(d.transferApprovalNo === undefined ? {} : { transferApprovalNo: d.transferApprovalNo }),
         legs: [],
-      });
+      }));
     }
     case 'ManifestPickedUp': {
-      if (state.status !== 'issued') return misfit(state, `manifest is ${state.status}`);
       const d = event.data;
-      return fits({
-        ...state,
+      return moveOn(state, 'issued', (m) => ({
+        ...m,
         status: 'picked_up',
         pickup: compact({
           occurredAt: d.occurredAt,
@@ -91,7 +99,7 @@ export function stepManifest(state: ManifestState, event: ManifestEvent): Folded
         legs: [
           { leg: 1, carrierUscc: d.carrierUscc, vehiclePlate: d.vehiclePlate, occurredAt: d.occurredAt },
         ],
-      });
+      }));
     }
     case 'ManifestHandedOver': {
       if (state.status !== 'picked_up') return misfit(state, `manifest is ${state.status}`);
@@ -118,22 +126,18 @@ export function stepManifest(state: ManifestState, event: ManifestEvent): Folded
       ];
       return misfit(next, ...problems);
     }
-    case 'ManifestReceived': {
-      if (state.status !== 'picked_up') return misfit(state, `manifest is ${state.status}`);
-      return fits({
-        ...state,
+    case 'ManifestReceived':
+      return moveOn(state, 'picked_up', (m) => ({
+        ...m,
         status: 'received',
-        receipt: { occurredAt: event.data.occurredAt, lines: event.data.lines },
-      });
-    }
-    case 'ManifestCancelled': {
-      if (state.status !== 'issued') return misfit(state, `manifest is ${state.status}`);
-      return fits({
-        ...state,
+        receipt: pick(event.data, 'occurredAt', 'lines'),
+      }));
+    case 'ManifestCancelled':
+      return moveOn(state, 'issued', (m) => ({
+        ...m,
         status: 'cancelled',
-        cancellation: { occurredAt: event.data.occurredAt, reason: event.data.reason },
-      });
-    }
+        cancellation: pick(event.data, 'occurredAt', 'reason'),
+      }));
     default:
       return assertNever(event, 'manifest event');
   }

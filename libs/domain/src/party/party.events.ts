@@ -32,6 +32,9 @@ export interface PartyRegisteredData extends EventTime, PartyProfile {
   readonly districtCode: string;
 }
 
+/** What a registration says of a party: its registered facts, without the time of the event. */
+export type PartyFacts = Omit<PartyRegisteredData, keyof EventTime>;
+
 export interface PermitGrantedData extends EventTime {
   readonly uscc: string;
   readonly permitNo: string;

@@ -1,17 +1,14 @@
-import { fits, misfit, type Folded } from '../fold';
-import type { PermitOperation, TreatmentOperation } from '../values/operation';
+import { evolveBy, fits, type Folded, misfit } from '../fold';
+import type { TreatmentOperation } from '../values/operation';
 import type { PartyRole } from '../values/role';
-import { assertNever, compact } from '../util';
-import type { PartyEvent } from './party.events';
+import { assertNever, compact, pick } from '../util';
+import type { PartyEvent, PartyFacts, PermitGrantedData } from './party.events';
 
-export interface PermitState {
-  readonly permitNo: string;
-  readonly wasteCodes: readonly string[];
-  readonly hwCategories: readonly string[];
-  readonly operations: readonly PermitOperation[];
-  readonly annualCapacityGrams: number;
-  readonly validFrom: string;
-  readonly validTo: string;
+/** A permit: what its grant says of it, then what happened to it since. */
+export interface PermitState extends Pick<
+  PermitGrantedData,
+  'permitNo' | 'wasteCodes' | 'hwCategories' | 'operations' | 'annualCapacityGrams' | 'validFrom' | 'validTo'
+> {
   readonly grantedAt: string;
   /** occurredAt of the revocation: the permit is not valid from that instant on. */
   readonly revokedAt?: string;
@@ -30,16 +27,9 @@ export interface FacilityState {
   readonly regulatorTokenId: string;
 }
 
-export interface RegisteredParty {
+/** A registered party: the facts of its registration (the contact person a reference only, ADR 14), and since. */
+export interface RegisteredParty extends PartyFacts {
   readonly status: 'registered';
-  readonly uscc: string;
-  readonly name: string;
-  readonly roles: readonly PartyRole[];
-  readonly districtCode: string;
-  readonly address?: string;
-  readonly emergencyPhone?: string;
-  /** The contact person's reference (PartyRegistered v3); the record is outside the log. */
-  readonly contactPersonId?: string;
   readonly registeredAt: string;
   /** Sorted by permitNo. */
   readonly permits: readonly PermitState[];
@@ -60,9 +50,7 @@ export function hasRole(party: PartyState, role: PartyRole): boolean {
  * of an unregistered party, the revocation of a permit it does not hold) changes nothing; `stepParty`
  * says why and `checkStream` reports it.
  */
-export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
-  return stepParty(state, event).state;
-}
+export const evolveParty = evolveBy(stepParty);
 
 /** One event folded into the party's state, and why it does not fit (see evolveParty). */
 export function stepParty(state: PartyState, event: PartyEvent): Folded<PartyState> {
@@ -72,13 +60,7 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
       const d = event.data;
       return fits({
         status: 'registered',
-        uscc: d.uscc,
-        name: d.name,
-        roles: d.roles,
-        districtCode: d.districtCode,
-        ...(d.address !== undefined ? { address: d.address } : {}),
-        ...(d.emergencyPhone !== undefined ? { emergencyPhone: d.emergencyPhone } : {}),
-        ...(d.contactPersonId !== undefined ? { contactPersonId: d.contactPersonId } : {}),
+        ...pick(d, 'uscc', 'name', 'roles', 'districtCode', 'address', 'emergencyPhone', 'contactPersonId'),
         registeredAt: d.occurredAt,
         permits: [],
       });
@@ -87,13 +69,16 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
       if (state.status !== 'registered') return misfit(state, 'party not registered');
       const d = event.data;
       const permit: PermitState = {
-        permitNo: d.permitNo,
-        wasteCodes: d.wasteCodes,
-        hwCategories: d.hwCategories,
-        operations: d.operations,
-        annualCapacityGrams: d.annualCapacityGrams,
-        validFrom: d.validFrom,
-        validTo: d.validTo,
+        ...pick(
+          d,
+          'permitNo',
+          'wasteCodes',
+          'hwCategories',
+          'operations',
+          'annualCapacityGrams',
+          'validFrom',
+          'validTo',
+        ),
         grantedAt: d.occurredAt,
       };
       const permits = [...state.permits.filter((p) => p.permitNo !== d.permitNo), permit].sort((a, b) =>
@@ -120,12 +105,8 @@ export function stepParty(state: PartyState, event: PartyEvent): Folded<PartySta
       if ((state.facilities ?? []).some((f) => f.facilityCode === d.facilityCode))
         return misfit(state, `facility ${d.facilityCode} already registered`);
       const facility: FacilityState = {
-        facilityCode: d.facilityCode,
-        operations: d.operations,
-        validFrom: d.validFrom,
-        validTo: d.validTo,
+        ...pick(d, 'facilityCode', 'operations', 'validFrom', 'validTo', 'regulatorTokenId'),
         registeredAt: d.occurredAt,
-        regulatorTokenId: d.regulatorTokenId,
       };
       const facilities = [...(state.facilities ?? []), facility].sort((a, b) =>
         a.facilityCode < b.facilityCode ? -1 : a.facilityCode > b.facilityCode ? 1 : 0,

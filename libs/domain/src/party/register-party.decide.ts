@@ -4,24 +4,15 @@ import { TEXT_BOUNDS } from '../values/text';
 import { optionalText, requireText, type CommandTime, type DecideOptions } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { parseDistrictCode } from '../values/district';
-import { parseRoles, type PartyRole } from '../values/role';
+import { parseRoles } from '../values/role';
 import { parseUscc } from '../values/uscc';
 import { checkCommandTime } from '../values/time';
 import { optionalPersonId, optionalPhone } from '../values/person';
-import type { PartyEvent } from './party.events';
+import type { PartyEvent, PartyFacts } from './party.events';
 import type { PartyState } from './party.state';
 
-/** Registration of a party by an admin (stream `party-<uscc>`). */
-export interface RegisterPartyCommand extends CommandTime {
-  readonly uscc: string;
-  readonly name: string;
-  readonly roles: readonly PartyRole[];
-  readonly districtCode: string;
-  readonly address?: string;
-  readonly emergencyPhone?: string;
-  /** Version 3: the unit's contact person, a reference to an erasable record (ADR 14). */
-  readonly contactPersonId?: string;
-}
+/** Registration of a party by an admin (stream `party-<uscc>`): the facts PartyRegistered records. */
+export interface RegisterPartyCommand extends CommandTime, PartyFacts {}
 
 export function decideRegisterParty(
   command: RegisterPartyCommand,

@@ -1,5 +1,5 @@
-import { fits, misfit, type Folded } from '../fold';
-import { assertNever } from '../util';
+import { creation, evolveBy, fits, type Folded, misfit } from '../fold';
+import { assertNever, pick } from '../util';
 import type { TransferApprovalEvent } from './transfer-approval.events';
 
 export interface GrantedTransferApproval {
@@ -23,12 +23,7 @@ export type TransferApprovalState = { readonly status: 'none' } | GrantedTransfe
 export const initialTransferApprovalState: TransferApprovalState = { status: 'none' };
 
 /** Total (fold.ts): a grant of an existing approval, or a draw that does not follow, changes nothing. */
-export function evolveTransferApproval(
-  state: TransferApprovalState,
-  event: TransferApprovalEvent,
-): TransferApprovalState {
-  return stepTransferApproval(state, event).state;
-}
+export const evolveTransferApproval = evolveBy(stepTransferApproval);
 
 export function stepTransferApproval(
   state: TransferApprovalState,
@@ -36,28 +31,33 @@ export function stepTransferApproval(
 ): Folded<TransferApprovalState> {
   switch (event.type) {
     case 'TransferApprovalGranted': {
-      if (state.status !== 'none') return misfit(state, 'transfer approval already granted');
       const d = event.data;
-      return fits({
+      return creation(state, 'transfer approval already granted', () => ({
         status: 'granted',
-        approvalNo: d.approvalNo,
-        shipperUscc: d.shipperUscc,
-        shipperDistrictCode: d.shipperDistrictCode,
-        receiverUscc: d.receiverUscc,
-        receiverDistrictCode: d.receiverDistrictCode,
-        wasteCodes: d.wasteCodes,
-        approvedGrams: d.approvedGrams,
+        ...pick(
+          d,
+          'approvalNo',
+          'shipperUscc',
+          'shipperDistrictCode',
+          'receiverUscc',
+          'receiverDistrictCode',
+          'wasteCodes',
+          'approvedGrams',
+          'validFrom',
+          'validTo',
+        ),
         drawnGrams: 0,
-        validFrom: d.validFrom,
-        validTo: d.validTo,
         manifests: [],
-      });
+      }));
     }
     case 'TransferApprovalDrawn': {
       if (state.status !== 'granted') return misfit(state, 'no transfer approval to draw on');
       const d = event.data;
       if (d.drawnGramsAfter !== state.drawnGrams + d.grams)
-        return misfit(state, `drawn ${state.drawnGrams} g before, the draw says ${d.drawnGramsAfter - d.grams} g`);
+        return misfit(
+          state,
+          `drawn ${state.drawnGrams} g before, the draw says ${d.drawnGramsAfter - d.grams} g`,
+        );
       return fits({ ...state, drawnGrams: d.drawnGramsAfter, manifests: [...state.manifests, d.manifestNo] });
     }
     default:
