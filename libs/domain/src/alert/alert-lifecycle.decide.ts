@@ -1,6 +1,6 @@
 import { requireText, type CommandTime, type DecideOptions } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
-import { regulatorCovers, type RegulatorScope } from '../party/jurisdiction';
+import { regulatorCovers, type Regulator } from '../party/jurisdiction';
 import { textProblem } from '../values/text';
 import { checkCommandTime } from '../values/time';
 import { parseUscc } from '../values/uscc';
@@ -88,7 +88,7 @@ export function decideAcknowledgeAlert(
 /** A regulator closes an alert in its scope with a finding (what it found and decided). */
 export interface CloseAlertCommand extends CommandTime {
   readonly alertId: string;
-  readonly regulator: RegulatorScope & { readonly tokenId: string };
+  readonly regulator: Regulator;
   readonly finding: string;
   readonly alert: AlertFacts | undefined;
 }

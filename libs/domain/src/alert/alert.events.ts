@@ -1,5 +1,6 @@
 import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
 import { list, oneOf, record, text } from '../events/shape';
+import { regulatorShape, type Regulator } from '../party/jurisdiction';
 
 /**
  * The lifecycle of an alert (DESIGN §2 "Alerts have a life", ADR 0015): open → acknowledged (by the party
@@ -32,13 +33,6 @@ export interface AlertFacts {
   readonly readAt: string;
 }
 
-/** Who closed it: a regulator's token and the scope it held then (a regulator has no USCC). */
-export interface ClosingRegulator {
-  readonly tokenId: string;
-  readonly districts: readonly string[];
-  readonly categories: readonly string[];
-}
-
 /** Stream `alert-<alertId>`. */
 export interface AlertAcknowledgedData extends EventTime {
   readonly alertId: string;
@@ -54,7 +48,8 @@ export const ALERT_CLOSED_FROM = ['open', 'acknowledged'] as const;
 
 export interface AlertClosedData extends EventTime {
   readonly alertId: string;
-  readonly regulator: ClosingRegulator;
+  /** Who closed it: a regulator's token and the scope it held then. */
+  readonly regulator: Regulator;
   readonly finding: string;
   /** The state it was closed from: a regulator may close an alert nobody acknowledged (ADR 0015). */
   readonly closedFrom: (typeof ALERT_CLOSED_FROM)[number];
@@ -88,7 +83,7 @@ export const ALERT_EVENT_SHAPES = {
   }),
   AlertClosed: record<AlertClosedData>({
     alertId: text,
-    regulator: record<ClosingRegulator>({ tokenId: text, districts: list(text), categories: list(text) }),
+    regulator: regulatorShape,
     finding: text,
     closedFrom: oneOf(ALERT_CLOSED_FROM),
     alert: alertFacts,

@@ -6,7 +6,7 @@ import {
   InvalidValue,
   NoStandingForCorrection,
 } from '../errors';
-import { regulatorCovers } from '../party/jurisdiction';
+import { regulatorCovers, type Regulator } from '../party/jurisdiction';
 import { MAX_MASS_GRAMS } from '../values/mass';
 import { parseUscc } from '../values/uscc';
 import type { CorrectionDecider } from './correction.events';
@@ -20,13 +20,7 @@ import type { BatchState, CorrectionRequestState, ExistingBatch } from './batch.
  * the batch or of its custodian: the one scope rule of the read side). Never the requester.
  */
 export type CorrectionDeciderPrincipal =
-  | { readonly kind: 'party'; readonly uscc: string }
-  | {
-      readonly kind: 'regulator';
-      readonly tokenId: string;
-      readonly districts: readonly string[];
-      readonly categories: readonly string[];
-    };
+  { readonly kind: 'party'; readonly uscc: string } | ({ readonly kind: 'regulator' } & Regulator);
 
 const REQUEST_ID = /^cr-[1-9][0-9]{0,8}$/;
 

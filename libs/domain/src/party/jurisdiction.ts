@@ -1,4 +1,5 @@
 import { OutsideJurisdiction } from '../errors';
+import { list, record, text } from '../events/shape';
 import { regionMatches } from '../values/district';
 import type { WasteCategory } from '../values/category';
 import type { RegisteredParty } from './party.state';
@@ -11,6 +12,18 @@ export interface RegulatorScope {
   readonly districts: readonly string[];
   readonly categories: readonly string[];
 }
+
+/** A regulator acting: its token (a regulator has no USCC) and the scope it holds. */
+export interface Regulator extends RegulatorScope {
+  readonly tokenId: string;
+}
+
+/** A Regulator as events record it: the token and the scope it held then. */
+export const regulatorShape = record<Regulator>({
+  tokenId: text,
+  districts: list(text),
+  categories: list(text),
+});
 
 /**
  * A regulator acts on a party only when the party's district lies in one of its regions, and only for a

@@ -12,7 +12,7 @@ import { TEXT_BOUNDS } from '../values/text';
 import type { PartyEvent } from './party.events';
 import type { PartyState } from './party.state';
 import { permitWindow } from './permit';
-import { requireRegionalJurisdiction, type RegulatorScope } from './jurisdiction';
+import { requireRegionalJurisdiction, type Regulator } from './jurisdiction';
 
 /**
  * An own treatment facility (自行利用/处置设施, HJ 1259 table 4) registered by a regulator: its code, the
@@ -29,7 +29,7 @@ export interface RegisterFacilityCommand extends CommandTime {
   /** `YYYY-MM-DD` (inclusive CST day) or an ISO 8601 instant. */
   readonly validTo: string;
   /** The registering regulator: its scope (the party must be in its regions) and its token. */
-  readonly regulator: RegulatorScope & { readonly tokenId: string };
+  readonly regulator: Regulator;
 }
 
 export function decideRegisterFacility(

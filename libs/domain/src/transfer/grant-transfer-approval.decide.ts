@@ -3,6 +3,7 @@ import type { CommandTime, DecideOptions } from '../decide-options';
 import { domainEvent } from '../events/event-catalogue';
 import { validateWasteCode } from '../catalogue/hw-catalogue';
 import { catalogueInForce } from '../catalogue/hw-editions';
+import type { Regulator } from '../party/jurisdiction';
 import { permitWindow } from '../party/permit';
 import type { PartyState } from '../party/party.state';
 import { provinceOf } from '../values/district';
@@ -21,13 +22,6 @@ import {
   TransferApprovalValidityTooLong,
 } from './transfer-approval.errors';
 
-/** The granting regulator's token (the command side's principal). */
-export interface TransferApprovalRegulator {
-  readonly tokenId: string;
-  readonly districts: readonly string[];
-  readonly categories: readonly string[];
-}
-
 /**
  * 危险废物跨省转移审批: the regulator of the shipper's province approves the shipper sending waste of the
  * listed codes, up to `approvedGrams`, to the receiver in another province, between validFrom and validTo
@@ -41,7 +35,8 @@ export interface GrantTransferApprovalCommand extends CommandTime {
   readonly approvedGrams: number;
   readonly validFrom: string;
   readonly validTo: string;
-  readonly regulator: TransferApprovalRegulator;
+  /** The granting regulator (the command side's principal). */
+  readonly regulator: Regulator;
 }
 
 export interface GrantTransferApprovalState {

@@ -39,7 +39,12 @@ export class TransferApprovalValidityTooLong extends domainError(
 export class TransferApprovalOutsideProvince extends domainError(
   'forbidden',
   'transfer-approval-outside-province',
-  (shipperUscc: string, provinceCode: string, districts: readonly string[], categories: readonly string[]) => [
+  (
+    shipperUscc: string,
+    provinceCode: string,
+    districts: readonly string[],
+    categories: readonly string[],
+  ) => [
     `a transfer approval for ${shipperUscc} is granted by the regulator of province ${provinceCode} for hazardous waste`,
     {
       field: 'shipperUscc',
@@ -64,7 +69,10 @@ export class TransferApprovalSameProvince extends domainError(
 export class TransferApprovalAlreadyGranted extends domainError(
   'conflict',
   'transfer-approval-already-granted',
-  (approvalNo: string) => [`transfer approval ${approvalNo} is already recorded`, { field: 'approvalNo', approvalNo }],
+  (approvalNo: string) => [
+    `transfer approval ${approvalNo} is already recorded`,
+    { field: 'approvalNo', approvalNo },
+  ],
 ) {}
 
 /** A hazardous manifest to a receiver in another province names the approval it moves under. */
@@ -113,7 +121,13 @@ export class TransferApprovalNotCovering extends domainError(
 export class TransferApprovalExceeded extends domainError(
   'rule',
   'transfer-approval-exceeded',
-  (approvalNo: string, at: 'issue' | 'receipt', approvedGrams: number, drawnGrams: number, requestedGrams: number) => [
+  (
+    approvalNo: string,
+    at: 'issue' | 'receipt',
+    approvedGrams: number,
+    drawnGrams: number,
+    requestedGrams: number,
+  ) => [
     `transfer approval ${approvalNo}: ${requestedGrams / 1000} kg is more than the ${Math.max(0, approvedGrams - drawnGrams) / 1000} kg left of the ${approvedGrams / 1000} kg approved`,
     {
       field: at === 'issue' ? 'transferApprovalNo' : 'lines',

@@ -1,5 +1,6 @@
 import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
 import { list, optional, record, text, whole } from '../events/shape';
+import { regulatorShape, type Regulator } from '../party/jurisdiction';
 
 /**
  * Cross-province transfer approvals (跨省转移审批, DESIGN §2; 《固体废物污染环境防治法》第二十二条,
@@ -11,13 +12,6 @@ import { list, optional, record, text, whole } from '../events/shape';
  * Both events carry the parties and their districts, so the feed and the webhooks scope them without a
  * read model (the shipper, the receiver, regulators of either side).
  */
-
-/** The regulator that granted it: its token and the scope it held then (a regulator has no USCC). */
-export interface GrantingRegulator {
-  readonly tokenId: string;
-  readonly districts: readonly string[];
-  readonly categories: readonly string[];
-}
 
 export interface TransferApprovalParties {
   readonly approvalNo: string;
@@ -35,7 +29,8 @@ export interface TransferApprovalGrantedData extends TransferApprovalParties, Ev
   readonly validFrom: string;
   /** `YYYY-MM-DD` (inclusive CST day) or an ISO 8601 instant; at most 12 months after validFrom. */
   readonly validTo: string;
-  readonly regulator?: GrantingRegulator;
+  /** The regulator that granted it: its token and the scope it held then. */
+  readonly regulator?: Regulator;
   readonly catalogueEdition?: string;
 }
 
@@ -69,9 +64,7 @@ export const TRANSFER_APPROVAL_EVENT_SHAPES = {
     approvedGrams: whole,
     validFrom: text,
     validTo: text,
-    regulator: optional(
-      record<GrantingRegulator>({ tokenId: text, districts: list(text), categories: list(text) }),
-    ),
+    regulator: optional(regulatorShape),
     catalogueEdition: optional(text),
     ...eventTime,
   }),

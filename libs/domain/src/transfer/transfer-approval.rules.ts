@@ -47,7 +47,8 @@ export function requireTransferApproval(
 ): string | undefined {
   const { shipper, receiver, lines } = input;
   if (!needsTransferApproval(shipper, receiver, lines)) {
-    if (input.transferApprovalNo !== undefined) throw new TransferApprovalNotApplicable(input.transferApprovalNo);
+    if (input.transferApprovalNo !== undefined)
+      throw new TransferApprovalNotApplicable(input.transferApprovalNo);
     return undefined;
   }
   if (input.transferApprovalNo === undefined)
@@ -59,14 +60,23 @@ export function requireTransferApproval(
   if (approval.receiverUscc !== receiver.uscc)
     throw new TransferApprovalNotCovering(approvalNo, 'receiver', receiver.uscc);
   for (const line of lines)
-    if (line.category === 'hazardous' && (line.wasteCode === undefined || !approval.wasteCodes.includes(line.wasteCode)))
+    if (
+      line.category === 'hazardous' &&
+      (line.wasteCode === undefined || !approval.wasteCodes.includes(line.wasteCode))
+    )
       throw new TransferApprovalNotCovering(approvalNo, 'wasteCode', line.wasteCode ?? line.traceCode);
   const { fromMs, toMs } = permitWindow(approval);
   if (input.occurredAtMs < fromMs || input.occurredAtMs >= toMs)
     throw new TransferApprovalNotValid(approvalNo, input.occurredAt, approval.validFrom, approval.validTo);
   const grams = lines.reduce((sum, l) => sum + l.massGrams, 0);
   if (approval.drawnGrams + grams > approval.approvedGrams)
-    throw new TransferApprovalExceeded(approvalNo, 'issue', approval.approvedGrams, approval.drawnGrams, grams);
+    throw new TransferApprovalExceeded(
+      approvalNo,
+      'issue',
+      approval.approvedGrams,
+      approval.drawnGrams,
+      grams,
+    );
   return approvalNo;
 }
 
