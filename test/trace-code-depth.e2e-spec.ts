@@ -144,7 +144,6 @@ describe(`${SUITE} (sqlite)`, () => {
  * real writer (ids, hash chains, idempotency record) as those events were.
  */
 const legacySplit: UseCase<{ traceCode: string }, { child: string }> = {
-  type: 'legacy-split-for-tests',
   action: 'split batches',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

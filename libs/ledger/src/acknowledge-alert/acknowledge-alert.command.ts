@@ -24,7 +24,6 @@ export function acknowledgeAlert(
   facts: AlertFactsReader,
 ): UseCase<AcknowledgeAlertInput, AcknowledgeAlertResult> {
   return {
-    type: 'acknowledge-alert',
     action: 'acknowledge alerts',
     allowed: ['party'],
     async plan(input, context, unitOfWork) {

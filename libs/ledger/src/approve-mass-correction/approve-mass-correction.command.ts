@@ -24,7 +24,6 @@ export type ApproveMassCorrectionResult = {
  * (v2) that applies it (ADR 0018).
  */
 export const approveMassCorrection: UseCase<ApproveMassCorrectionInput, ApproveMassCorrectionResult> = {
-  type: 'approve-mass-correction',
   action: 'approve mass corrections',
   allowed: ['party', 'regulator'],
   async plan(input, context, unitOfWork) {

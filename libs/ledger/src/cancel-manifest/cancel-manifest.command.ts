@@ -20,7 +20,6 @@ export type CancelManifestResult = { manifestNo: string; status: 'cancelled'; re
  * BatchConsignmentReleased on every batch (the lock is lifted; `custodyEventsFor`, like pickup and receipt).
  */
 export const cancelManifest: UseCase<CancelManifestInput, CancelManifestResult> = {
-  type: 'cancel-manifest',
   action: 'cancel manifests',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

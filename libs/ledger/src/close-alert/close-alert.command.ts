@@ -22,7 +22,6 @@ export type CloseAlertResult = {
 /** POST /v1/alerts/{alertId}/close (a regulator whose scope covers the alert, with a finding): AlertClosed. */
 export function closeAlert(facts: AlertFactsReader): UseCase<CloseAlertInput, CloseAlertResult> {
   return {
-    type: 'close-alert',
     action: 'close alerts',
     allowed: ['regulator'],
     async plan(input, context, unitOfWork) {

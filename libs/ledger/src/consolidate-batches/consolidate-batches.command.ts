@@ -28,7 +28,6 @@ export type ConsolidateBatchesResult = {
  * and BatchConsolidatedInto on each input.
  */
 export const consolidateBatches: UseCase<ConsolidateBatchesInput, ConsolidateBatchesResult> = {
-  type: 'consolidate-batches',
   action: 'consolidate batches',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

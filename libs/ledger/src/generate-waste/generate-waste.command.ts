@@ -8,7 +8,7 @@ import {
 import { batchModel, partyModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import { optional, type UseCase } from '../use-case/use-case';
-import { handlerOf, type HandlerInput } from '../people/handler';
+import { handlerAnswer, handlerOf, type HandlerAnswer, type HandlerInput } from '../people/handler';
 
 /** With the person who handled it (HandlerInput: kept in an erasable record, the event names it by id). */
 export interface GenerateWasteInput extends HandlerInput {
@@ -37,16 +37,13 @@ export type GenerateWasteResult = {
   generatorUscc: string;
   districtCode: string;
   late: boolean;
-  /** The handler's record (a reference, never the name: the answer is kept for retries). */
-  handlerPersonId?: string;
-};
+} & HandlerAnswer;
 
 /**
  * POST /v1/batches (a party with the generator role): WasteGenerated in a new `batch-<traceCode>`. The
  * trace code's random part is derived from the Idempotency-Key, so a retry names the same batch.
  */
 export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
-  type: 'generate-waste',
   action: 'record generated waste',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {
@@ -99,7 +96,7 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
         generatorUscc: d.generatorUscc,
         districtCode: d.districtCode,
         late: d.late,
-        ...(d.handlerPersonId === undefined ? {} : { handlerPersonId: d.handlerPersonId }),
+        ...handlerAnswer(d),
       },
     };
   },

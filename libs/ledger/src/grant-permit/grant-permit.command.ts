@@ -31,7 +31,6 @@ export type GrantPermitResult = {
 
 /** POST /v1/parties/{uscc}/permits (regulator, within its districts and categories): PermitGranted. */
 export const grantPermit: UseCase<GrantPermitInput, GrantPermitResult> = {
-  type: 'grant-permit',
   action: 'grant permits',
   allowed: ['regulator'],
   async plan(input, context, unitOfWork) {

@@ -4,11 +4,12 @@ import {
   parseTransferApprovalNo,
   parseUscc,
   partyStream,
-  transferApprovalStream,
 } from '@wasteflow/domain';
-import { partyModel, transferApprovalModel } from '../streams/stream-models';
-import { kg, writeOf } from '../use-case/plan-helpers';
-import { optional, type UseCase } from '../use-case/use-case';
+import { partyModel, transferApprovalAggregate } from '../streams/stream-models';
+import { decideOnStream } from '../use-case/decide-on-stream';
+import { kg, timesOf } from '../use-case/plan-helpers';
+import { regulatorOf } from '../use-case/regulator';
+import type { UseCase } from '../use-case/use-case';
 
 export interface GrantTransferApprovalInput {
   readonly approvalNo: string;
@@ -37,44 +38,44 @@ export type GrantTransferApprovalResult = {
  * of the parties, and a party registered later than it was read is no concern of the grant.
  */
 export const grantTransferApproval: UseCase<GrantTransferApprovalInput, GrantTransferApprovalResult> = {
-  type: 'grant-transfer-approval',
   action: 'grant cross-province transfer approvals',
   allowed: ['regulator'],
   async plan(input, context, unitOfWork) {
-    const principal = context.principal;
-    if (principal.kind !== 'regulator') throw new Error('a regulator grants transfer approvals');
+    const regulator = regulatorOf(context.principal);
     const approvalNo = parseTransferApprovalNo(input.approvalNo);
     const shipperUscc = parseUscc(input.shipperUscc, 'shipperUscc');
     const receiverUscc = parseUscc(input.receiverUscc, 'receiverUscc');
-    const stream = transferApprovalStream(approvalNo);
-    const approval = await unitOfWork.load(stream, transferApprovalModel);
-    const shipper = await unitOfWork.load(partyStream(shipperUscc), partyModel);
-    const receiver = await unitOfWork.load(partyStream(receiverUscc), partyModel);
-    const events = decideGrantTransferApproval(
-      {
-        approvalNo,
-        shipperUscc,
-        receiverUscc,
-        wasteCodes: input.wasteCodes,
-        approvedGrams: kgToGrams(input.approvedKg, 'approvedKg'),
-        validFrom: input.validFrom,
-        validTo: input.validTo,
-        regulator: {
-          tokenId: principal.tokenId,
-          districts: principal.districts,
-          categories: principal.categories,
-        },
-        occurredAt: optional(input.occurredAt) ?? context.recordedAt,
-        recordedAt: context.recordedAt,
+    const readParty = async (uscc: string) => (await unitOfWork.load(partyStream(uscc), partyModel)).state;
+    const granted = await decideOnStream(
+      unitOfWork,
+      transferApprovalAggregate(approvalNo),
+      'TransferApprovalGranted',
+      async (approval) => {
+        const state = {
+          approval,
+          shipper: await readParty(shipperUscc),
+          receiver: await readParty(receiverUscc),
+        };
+        return decideGrantTransferApproval(
+          {
+            approvalNo,
+            shipperUscc,
+            receiverUscc,
+            wasteCodes: input.wasteCodes,
+            approvedGrams: kgToGrams(input.approvedKg, 'approvedKg'),
+            validFrom: input.validFrom,
+            validTo: input.validTo,
+            regulator,
+            ...timesOf(context, input.occurredAt),
+          },
+          state,
+          context.options,
+        );
       },
-      { approval: approval.state, shipper: shipper.state, receiver: receiver.state },
-      context.options,
     );
-    const [granted] = events;
-    if (granted.type !== 'TransferApprovalGranted') throw new Error('unexpected decision');
-    const d = granted.data;
+    const d = granted.event.data;
     return {
-      writes: [writeOf(stream, events)],
+      writes: [granted.write],
       result: {
         approvalNo,
         shipperUscc: d.shipperUscc,

@@ -6,7 +6,7 @@ import {
   partyStream,
 } from '@wasteflow/domain';
 import { withCustody } from '../manifest-custody/custody-step';
-import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew';
+import { crewAnswer, tripCrewOf, type CrewAnswer, type TripCrewInput } from '../people/trip-crew';
 import { manifestAggregate, partyModel } from '../streams/stream-models';
 import { decideOnStream } from '../use-case/decide-on-stream';
 import { actorUsccOf, timesOf } from '../use-case/plan-helpers';
@@ -22,6 +22,7 @@ export interface HandOverManifestInput extends TripCrewInput {
   readonly occurredAt: string;
 }
 
+/** The answer, with the next leg's crew. */
 export type HandOverManifestResult = {
   manifestNo: string;
   status: 'picked_up';
@@ -33,12 +34,7 @@ export type HandOverManifestResult = {
   place: string;
   /** Still in transit, now with the next carrier. */
   traceCodes: string[];
-  /** The next leg's crew: references to the people's records, never their names. */
-  driverPersonId?: string;
-  escortPersonId?: string;
-  vehicleType?: string;
-  transportLicenceNo?: string;
-};
+} & CrewAnswer;
 
 /**
  * POST /v1/manifests/{no}/handover (the carrier holding it now, 多式联运): ManifestHandedOver, and in the
@@ -46,7 +42,6 @@ export type HandOverManifestResult = {
  * `custodyEventsFor`); the process manager then finds nothing left to do.
  */
 export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestResult> = {
-  type: 'hand-over-manifest',
   action: 'hand over manifests',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

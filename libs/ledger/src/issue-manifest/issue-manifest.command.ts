@@ -66,7 +66,6 @@ async function loadParty(unitOfWork: UnitOfWork, uscc: string): Promise<PartySta
  * shipped twice), all in one commit.
  */
 export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
-  type: 'issue-manifest',
   action: 'issue manifests',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

@@ -31,7 +31,6 @@ export type IssueTokenResult = {
  * of the secret, never the secret, so a replay of the request answers without it.
  */
 export const issueToken: UseCase<IssueTokenInput, IssueTokenResult> = {
-  type: 'issue-token',
   action: 'issue tokens',
   allowed: ['admin'],
   async plan(input, context, unitOfWork) {

@@ -98,7 +98,7 @@ describe.each(STORE_KINDS)('manifest custody process manager (%s)', (kind) => {
         principal,
         idempotencyKey: `k-${key}`,
         correlationId: `c-${key}`,
-        requestHash: requestHash({ route: useCase.type, params: {}, body: { key } }),
+        requestHash: requestHash({ route: useCase.action, params: {}, body: { key } }),
       },
       input,
     );

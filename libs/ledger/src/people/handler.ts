@@ -19,5 +19,16 @@ export function handlerOf(
   const given = optional(input.handler);
   if (given === undefined) return { people: [] };
   const handlerPersonId = context.personId('handler');
-  return { handlerPersonId, people: [{ personId: handlerPersonId, ...parsePersonDetails(given, 'handler') }] };
+  return {
+    handlerPersonId,
+    people: [{ personId: handlerPersonId, ...parsePersonDetails(given, 'handler') }],
+  };
+}
+
+/** The handler as an answer carries it: a reference to the record, never the name (the answer is kept for retries). */
+export type HandlerAnswer = { handlerPersonId?: string };
+
+/** The handler an event names, as its answer carries it (nothing when it names none). */
+export function handlerAnswer(data: { readonly handlerPersonId?: string }): HandlerAnswer {
+  return data.handlerPersonId === undefined ? {} : { handlerPersonId: data.handlerPersonId };
 }

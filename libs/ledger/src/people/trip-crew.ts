@@ -42,12 +42,15 @@ export function tripCrewOf(
   return { crew, people };
 }
 
-/** The crew as an answer carries it (references only: the answer is kept for retries). */
-export function crewAnswer(crew: TripCrew): {
+/** The crew as an answer carries it: references to the people's records, never their names (the answer is kept for retries). */
+export type CrewAnswer = {
   driverPersonId?: string;
   escortPersonId?: string;
   vehicleType?: string;
   transportLicenceNo?: string;
-} {
+};
+
+/** The crew of an event as its answer carries it (CrewAnswer). */
+export function crewAnswer(crew: TripCrew): CrewAnswer {
   return { ...crew };
 }

@@ -1,5 +1,5 @@
 import { decidePickUpManifest, kgToGrams, parseManifestNumber, parseTripCrew } from '@wasteflow/domain';
-import { crewAnswer, tripCrewOf, type TripCrewInput } from '../people/trip-crew';
+import { crewAnswer, tripCrewOf, type CrewAnswer, type TripCrewInput } from '../people/trip-crew';
 import { withCustody } from '../manifest-custody/custody-step';
 import { manifestAggregate } from '../streams/stream-models';
 import { decideOnStream } from '../use-case/decide-on-stream';
@@ -30,12 +30,7 @@ export type PickUpManifestResult = {
   /** The weighed load differs from the shipped mass beyond the tolerance. */
   discrepancy: boolean;
   tolerance: number;
-  /** References to the people's records (never their names: the answer is kept for retries). */
-  driverPersonId?: string;
-  escortPersonId?: string;
-  vehicleType?: string;
-  transportLicenceNo?: string;
-};
+} & CrewAnswer;
 
 /**
  * POST /v1/manifests/{no}/pickup (the carrier named on it): ManifestPickedUp, and in the same commit the
@@ -43,7 +38,6 @@ export type PickUpManifestResult = {
  * answer and its positions are consistent at once; the process manager then finds nothing left to do.
  */
 export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> = {
-  type: 'pick-up-manifest',
   action: 'pick up manifests',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

@@ -15,7 +15,7 @@ import { custodyWrites } from '../manifest-custody/custody-step';
 import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
 import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
 import { optional, type UseCase } from '../use-case/use-case';
-import { handlerOf, type HandlerInput } from '../people/handler';
+import { handlerAnswer, handlerOf, type HandlerAnswer, type HandlerInput } from '../people/handler';
 
 /** With the receiver's person who handled it (HandlerInput: an erasable record, the event names it by id). */
 export interface ReceiveManifestInput extends HandlerInput {
@@ -45,9 +45,7 @@ export type ReceiveManifestResult = {
     /** The child batch holding the rejected mass, back with the shipper (a partial rejection). */
     returnedTraceCode?: string;
   }[];
-  /** The handler's record (a reference, never the name: the answer is kept for retries). */
-  handlerPersonId?: string;
-};
+} & HandlerAnswer;
 
 /**
  * POST /v1/manifests/{no}/receipt (the receiver it is addressed to): ManifestReceived, PermitCapacityDrawn
@@ -57,7 +55,6 @@ export type ReceiveManifestResult = {
  * in the shipper's custody, the accepted mass passes to the receiver.
  */
 export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResult> = {
-  type: 'receive-manifest',
   action: 'receive manifests',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {
@@ -143,9 +140,7 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
             ...(child ? { returnedTraceCode: child } : {}),
           };
         }),
-        ...(received.data.handlerPersonId === undefined
-          ? {}
-          : { handlerPersonId: received.data.handlerPersonId }),
+        ...handlerAnswer(received.data),
       },
     };
   },

@@ -29,7 +29,6 @@ export type RegisterFacilityResult = {
  * receiver role, for the operations it covers.
  */
 export const registerFacility: UseCase<RegisterFacilityInput, RegisterFacilityResult> = {
-  type: 'register-facility',
   action: 'register facilities',
   allowed: ['regulator'],
   async plan(input, context, unitOfWork) {

@@ -29,7 +29,6 @@ export type RegisterPartyResult = {
 
 /** POST /v1/parties (admin): PartyRegistered in `party-<USCC>`. */
 export const registerParty: UseCase<RegisterPartyInput, RegisterPartyResult> = {
-  type: 'register-party',
   action: 'register parties',
   allowed: ['admin'],
   async plan(input, context, unitOfWork) {

@@ -16,7 +16,6 @@ export type RejectMassCorrectionResult = { traceCode: string; requestId: string;
  * MassCorrectionRejected — the mass stays as it was (ADR 0018).
  */
 export const rejectMassCorrection: UseCase<RejectMassCorrectionInput, RejectMassCorrectionResult> = {
-  type: 'reject-mass-correction',
   action: 'reject mass corrections',
   allowed: ['party', 'regulator'],
   async plan(input, context, unitOfWork) {

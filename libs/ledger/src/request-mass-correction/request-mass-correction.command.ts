@@ -34,7 +34,6 @@ export function signedGrams(value: number, field: string): number {
  * only when a party with standing approves it (approve-mass-correction; ADR 0018).
  */
 export const requestMassCorrection: UseCase<RequestMassCorrectionInput, RequestMassCorrectionResult> = {
-  type: 'request-mass-correction',
   action: 'request mass corrections',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

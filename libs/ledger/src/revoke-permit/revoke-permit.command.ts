@@ -18,7 +18,6 @@ export type RevokePermitResult = { uscc: string; permitNo: string; revokedAt: st
 
 /** POST /v1/parties/{uscc}/permits/{permitNo}/revoke (regulator, within its jurisdiction): PermitRevoked. */
 export const revokePermit: UseCase<RevokePermitInput, RevokePermitResult> = {
-  type: 'revoke-permit',
   action: 'revoke permits',
   allowed: ['regulator'],
   async plan(input, context, unitOfWork) {

@@ -50,7 +50,6 @@ const TOKEN_ID = /^[a-z0-9]{20}$/;
  * instance stops accepting the token within the token cache's lifetime (30 s), this one at once.
  */
 export const revokeToken: UseCase<RevokeTokenInput, RevokeTokenResult> = {
-  type: 'revoke-token',
   action: 'revoke tokens',
   allowed: ['admin', 'party'],
   async plan(input, context, unitOfWork) {

@@ -30,7 +30,6 @@ export type SplitBatchResult = {
  * the lineage is in the events); the remainder stays in the parent.
  */
 export const splitBatch: UseCase<SplitBatchInput, SplitBatchResult> = {
-  type: 'split-batch',
   action: 'split batches',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

@@ -3,7 +3,7 @@ import { batchAggregate, partyModel } from '../streams/stream-models';
 import { decideOnStream } from '../use-case/decide-on-stream';
 import { actorUsccOf, kg, timesOf } from '../use-case/plan-helpers';
 import type { UseCase } from '../use-case/use-case';
-import { handlerOf, type HandlerInput } from '../people/handler';
+import { handlerAnswer, handlerOf, type HandlerAnswer, type HandlerInput } from '../people/handler';
 
 /** With the person who handled it (HandlerInput: kept in an erasable record, the event names it by id). */
 export interface TreatWasteInput extends HandlerInput {
@@ -25,16 +25,13 @@ export type TreatWasteResult = {
   remainingKg: number;
   permitNo?: string;
   facilityCode?: string;
-  /** The handler's record (a reference, never the name: the answer is kept for retries). */
-  handlerPersonId?: string;
-};
+} & HandlerAnswer;
 
 /**
  * POST /v1/batches/{code}/treatments (the custodian; hazardous waste under a permit covering code and
  * operation): WasteUtilised (R, C2, C3) or WasteDisposed (D, C1, Y).
  */
 export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
-  type: 'treat-waste',
   action: 'treat waste',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {
@@ -76,7 +73,7 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
         remainingKg: kg(d.remainingGrams),
         ...(d.permitNo ? { permitNo: d.permitNo } : {}),
         ...(d.facilityCode ? { facilityCode: d.facilityCode } : {}),
-        ...(d.handlerPersonId === undefined ? {} : { handlerPersonId: d.handlerPersonId }),
+        ...handlerAnswer(d),
       },
     };
   },

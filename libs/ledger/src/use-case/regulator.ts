@@ -1,4 +1,4 @@
-import type { RegulatorScope } from '@wasteflow/domain';
+import type { Regulator, RegulatorScope } from '@wasteflow/domain';
 import type { Principal } from '../access/principal';
 
 /** The jurisdiction of a regulator token, handed to the domain's permit decisions. */
@@ -9,7 +9,7 @@ export function regulatorScopeOf(principal: Principal): RegulatorScope | undefin
 }
 
 /** The acting regulator as the domain records it: its jurisdiction and its token (a regulator use case). */
-export function regulatorOf(principal: Principal): RegulatorScope & { readonly tokenId: string } {
+export function regulatorOf(principal: Principal): Regulator {
   if (principal.kind !== 'regulator')
     throw new Error(`a ${principal.kind} token reached a regulator use case`);
   return { tokenId: principal.tokenId, districts: principal.districts, categories: principal.categories };

@@ -72,11 +72,7 @@ export function isUseCaseType(value: unknown): value is UseCaseType {
 
 /** Every use case built over the given dependencies. */
 export function buildUseCases(deps: UseCaseDependencies): { readonly [T in UseCaseType]: UseCaseOf<T> } {
-  const entries = USE_CASE_TYPES.map((type) => {
-    const useCase = USE_CASE_FACTORIES[type](deps);
-    if (useCase.type !== type) throw new Error(`use case ${useCase.type} registered as ${type}`);
-    return [type, useCase] as const;
-  });
+  const entries = USE_CASE_TYPES.map((type) => [type, USE_CASE_FACTORIES[type](deps)] as const);
   return Object.fromEntries(entries) as { readonly [T in UseCaseType]: UseCaseOf<T> };
 }
 

@@ -30,7 +30,6 @@ const envelope = (key: string, entropy: string): CommandEnvelope => ({
 
 /** Adds 1 to `s` naming a driver, refused (a domain error) once `s` holds anything. */
 const onlyFirst: UseCase<{ readonly name: string }, JsonObject> = {
-  type: 'test-only-first',
   action: 'test',
   allowed: ['party'],
   async plan(input, context, unitOfWork) {

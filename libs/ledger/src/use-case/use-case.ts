@@ -38,13 +38,12 @@ export interface PlanContext {
 }
 
 /**
- * One use case of the write side: who may run it at all (token kinds; the domain decides the rest) and
- * its plan — load the streams, build the domain command, call the domain's decide, return the writes and
- * the answer. A plan holds no business rule: refusals are the domain's errors.
+ * One use case of the write side: who may run it at all (token kinds; the domain decides the rest) and its
+ * plan — load the streams, build the domain command, call the domain's decide, return the writes and the
+ * answer. A plan holds no business rule: refusals are the domain's errors. Its name (`generate-waste`, the
+ * `type` of POST /v1/commands) is its key in the registry (USE_CASE_FACTORIES), written there only.
  */
 export interface UseCase<I, R extends JsonObject> {
-  /** The name used by POST /v1/commands (`generate-waste`). */
-  readonly type: string;
   /** What it does, for messages ("record generated waste"). */
   readonly action: string;
   readonly allowed: readonly PrincipalKind[];
