@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiExtraModels,
   ApiHeader,
+  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
@@ -103,6 +104,21 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
         content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDocumentDto) } } },
       }),
     ),
+  );
+}
+
+/** Everything a scoped read route declares: bearer auth, the 200 body and its problems. */
+export function ApiRead(options: {
+  readonly summary: string;
+  readonly description?: string;
+  readonly ok: Type<unknown>;
+  readonly problems: readonly number[];
+}): MethodDecorator {
+  return applyDecorators(
+    ApiBearerAuth(),
+    ApiOperation({ summary: options.summary, description: options.description }),
+    ApiOkResponse({ type: options.ok }),
+    ApiProblems(...options.problems),
   );
 }
 

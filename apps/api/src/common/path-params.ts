@@ -1,4 +1,4 @@
-import { Injectable, type PipeTransform } from '@nestjs/common';
+import { Injectable, type PipeTransform, type Type } from '@nestjs/common';
 import {
   parseAlertId,
   parseCorrectionRequestId,
@@ -12,61 +12,53 @@ import {
 import { EXAMPLE } from './examples';
 import { IsCorrectionRequestId, IsFreeText, IsManifestNo, IsTraceCode, IsUscc } from './validation';
 
-/** `{code}`: a trace code, canonical form; a mistyped code is 400 InvalidTraceCode, never 404. */
-@Injectable()
-export class TraceCodePipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parseTraceCode(value, 'code').code;
+/**
+ * A path parameter's pipe: the domain's parser gives its canonical form, or the named 400 problem
+ * naming the parameter. A class (Nest instantiates a pipe given to `@Param`), named as the constant.
+ */
+export function parsingPipe(
+  name: string,
+  parse: (value: unknown) => string,
+): Type<PipeTransform<unknown, string>> {
+  @Injectable()
+  class ParsingPipe implements PipeTransform<unknown, string> {
+    transform(value: unknown): string {
+      return parse(value);
+    }
   }
+  Object.defineProperty(ParsingPipe, 'name', { value: name });
+  return ParsingPipe;
 }
+
+/** `{code}`: a trace code, canonical form; a mistyped code is 400 InvalidTraceCode, never 404. */
+export const TraceCodePipe = parsingPipe('TraceCodePipe', (v) => parseTraceCode(v, 'code').code);
 
 /** `{no}`: a manifest number (14 digits); malformed → 400 InvalidManifestNumber. */
-@Injectable()
-export class ManifestNumberPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parseManifestNumber(value, 'no').manifestNo;
-  }
-}
+export const ManifestNumberPipe = parsingPipe(
+  'ManifestNumberPipe',
+  (v) => parseManifestNumber(v, 'no').manifestNo,
+);
 
 /** `{uscc}`: a USCC with a valid check character, upper case; malformed → 400 InvalidUscc. */
-@Injectable()
-export class UsccPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parseUscc(value, 'uscc');
-  }
-}
+export const UsccPipe = parsingPipe('UsccPipe', (v) => parseUscc(v, 'uscc'));
 
 /** `{permitNo}`: a permit number, the free-text rule of every permit number (1–64 characters, no control). */
-@Injectable()
-export class PermitNoPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parseText(value, 'permitNo', { max: TEXT_BOUNDS.code });
-  }
-}
+export const PermitNoPipe = parsingPipe('PermitNoPipe', (v) =>
+  parseText(v, 'permitNo', { max: TEXT_BOUNDS.code }),
+);
 
 /** `{alertId}`: an alert id `<kind>:<subject>` as GET /v1/alerts gives it; malformed → 400 InvalidAlertId. */
-@Injectable()
-export class AlertIdPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parseAlertId(value, 'alertId');
-  }
-}
+export const AlertIdPipe = parsingPipe('AlertIdPipe', (v) => parseAlertId(v, 'alertId'));
 
 /** `{approvalNo}`: a cross-province transfer approval number; malformed → 400 InvalidTransferApprovalNo. */
-@Injectable()
-export class TransferApprovalNoPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parseTransferApprovalNo(value, 'approvalNo');
-  }
-}
+export const TransferApprovalNoPipe = parsingPipe('TransferApprovalNoPipe', (v) =>
+  parseTransferApprovalNo(v, 'approvalNo'),
+);
 
 /** `{requestId}`: a correction request id `cr-<n>`; malformed → 400 InvalidValue. */
-@Injectable()
-export class CorrectionRequestIdPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parseCorrectionRequestId(value, 'requestId');
-  }
-}
+export const CorrectionRequestIdPipe = parsingPipe('CorrectionRequestIdPipe', (v) =>
+  parseCorrectionRequestId(v, 'requestId'),
+);
 
 /** How a write route reads one path parameter, and the input field it fills. */
 export interface PathParamRule {

@@ -30,6 +30,16 @@ export function section(shapes: Shape[], cursor: Cursor, title: string): void {
   cursor.y += 7;
 }
 
+/** The box of one row of the form, across its width. */
+function rowBox(shapes: Shape[], y: number): void {
+  shapes.push({ kind: 'rect', x: LEFT, y, w: RIGHT - LEFT, h: LINE, stroke: INK, lineWidth: 0.2 });
+}
+
+/** The rule between two cells of a row, at the left edge `x` of the second. */
+function cellRule(shapes: Shape[], x: number, y: number): void {
+  shapes.push({ kind: 'line', x1: x, y1: y, x2: x, y2: y + LINE, stroke: INK, lineWidth: 0.2 });
+}
+
 /** A row of label/value cells across the width (two or three to a row); blank values get a line. */
 export function fieldRow(
   shapes: Shape[],
@@ -37,19 +47,10 @@ export function fieldRow(
   cells: readonly [string, string | undefined][],
 ): void {
   const width = (RIGHT - LEFT) / cells.length;
-  shapes.push({ kind: 'rect', x: LEFT, y: cursor.y, w: RIGHT - LEFT, h: LINE, stroke: INK, lineWidth: 0.2 });
+  rowBox(shapes, cursor.y);
   cells.forEach(([label, value], i) => {
     const x = LEFT + i * width;
-    if (i > 0)
-      shapes.push({
-        kind: 'line',
-        x1: x,
-        y1: cursor.y,
-        x2: x,
-        y2: cursor.y + LINE,
-        stroke: INK,
-        lineWidth: 0.2,
-      });
+    if (i > 0) cellRule(shapes, x, cursor.y);
     const text = `${label}：`;
     shapes.push({ kind: 'text', x: x + 1.5, y: cursor.y + 4.3, size: SIZE, text, weight: 'bold' });
     const vx = x + 1.5 + textWidth(text, SIZE, 'bold');
@@ -90,27 +91,10 @@ export function lineTable(
 ): void {
   const row = (cells: readonly (string | undefined)[], bold: boolean) => {
     let x = LEFT;
-    shapes.push({
-      kind: 'rect',
-      x: LEFT,
-      y: cursor.y,
-      w: RIGHT - LEFT,
-      h: LINE,
-      stroke: INK,
-      lineWidth: 0.2,
-    });
+    rowBox(shapes, cursor.y);
     cells.forEach((cell, i) => {
       const width = COLUMNS[i].width;
-      if (i > 0)
-        shapes.push({
-          kind: 'line',
-          x1: x,
-          y1: cursor.y,
-          x2: x,
-          y2: cursor.y + LINE,
-          stroke: INK,
-          lineWidth: 0.2,
-        });
+      if (i > 0) cellRule(shapes, x, cursor.y);
       if (cell) {
         const size = SIZE * 0.92;
         const [first] = wrapText(

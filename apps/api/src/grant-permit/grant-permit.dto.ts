@@ -3,15 +3,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import {
-  IsHwCategory,
-  IsIsoInstant,
-  IsMassKg,
-  IsPermitDate,
-  IsPermitOperation,
-  IsWasteCode,
-  IsFreeText,
-} from '../common/validation';
+import { ValidFromField, ValidToField, OccurredAtField } from '../common/validity-fields';
+import { IsHwCategory, IsMassKg, IsPermitOperation, IsWasteCode, IsFreeText } from '../common/validation';
 
 /** 危险废物经营许可证: codes and/or HW categories covered, operations, annual capacity, validity. */
 export class GrantPermitDto {
@@ -52,20 +45,13 @@ export class GrantPermitDto {
   @IsMassKg()
   annualCapacityKg!: number;
 
-  @ApiProperty({ example: '2026-01-01', description: 'A date (from 00:00 CST) or an ISO 8601 time' })
-  @IsPermitDate()
+  @ValidFromField('2026-01-01')
   validFrom!: string;
 
-  @ApiProperty({ example: '2030-12-31', description: 'A date (to its end, inclusive) or an ISO 8601 time' })
-  @IsPermitDate()
+  @ValidToField('2030-12-31')
   validTo!: string;
 
-  @ApiPropertyOptional({
-    example: '2026-03-01T10:00:00+08:00',
-    description: 'Defaults to the time of recording',
-  })
-  @IsOptional()
-  @IsIsoInstant()
+  @OccurredAtField()
   occurredAt?: string;
 }
 

@@ -12,6 +12,7 @@ import type { ImportJob, RowCounts } from './import-job.store';
 import { ImportJobs } from './import-jobs';
 import { CSV_TYPE, XLSX_TYPE, planImport, type ImportPlan } from './import-rows';
 import { importReport } from './import-report';
+import { statusError } from '../problems/status-error';
 
 /** A file with row problems: refused whole, nothing appended; each problem names its row, column and rule. */
 class RowsRefused extends Error {
@@ -34,25 +35,14 @@ class RowsRefused extends Error {
   }
 }
 
-class ImportNotFound extends Error {
-  readonly status = 404;
-  readonly rule = 'import-not-found';
-  constructor(id: string) {
-    super(`no import ${id} of this party`);
-    this.name = 'ImportNotFound';
-  }
-}
+class ImportNotFound extends statusError(404, 'import-not-found', (id: string) => [
+  `no import ${id} of this party`,
+]) {}
 
-class ImportRunning extends Error {
-  readonly status = 409;
-  readonly rule = 'import-running';
-  readonly details: Record<string, unknown>;
-  constructor(job: ImportJob) {
-    super(`import ${job.id} of this party is still running: wait for it (GET /v1/imports/${job.id})`);
-    this.name = 'ImportRunning';
-    this.details = { importId: job.id };
-  }
-}
+class ImportRunning extends statusError(409, 'import-running', (job: ImportJob) => [
+  `import ${job.id} of this party is still running: wait for it (GET /v1/imports/${job.id})`,
+  { importId: job.id },
+]) {}
 
 function jobView(job: ImportJob, counts: RowCounts, refusedRows: unknown[]) {
   return {

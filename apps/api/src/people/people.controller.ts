@@ -1,29 +1,20 @@
-import { Controller, HttpCode, Inject, Injectable, Param, Post, type PipeTransform } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { parsePersonId } from '@wasteflow/domain';
 import { CLOCK, type Clock } from '@wasteflow/event-store';
 import { actorOf, PeopleRecords, type Principal } from '@wasteflow/ledger';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
+import { parsingPipe } from '../common/path-params';
+import { statusError } from '../problems/status-error';
 
 /** `{id}`: a person reference (`p-` and 32 hex digits); malformed → 400 naming `id`. */
-@Injectable()
-export class PersonIdPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    return parsePersonId(value, 'id');
-  }
-}
+export const PersonIdPipe = parsingPipe('PersonIdPipe', (v) => parsePersonId(v, 'id'));
 
-class PersonNotFound extends Error {
-  readonly status = 404;
-  readonly rule = 'person-not-found';
-  readonly details: Record<string, unknown>;
-  constructor(personId: string) {
-    super(`no person record ${personId}`);
-    this.name = 'PersonNotFound';
-    this.details = { personId };
-  }
-}
+class PersonNotFound extends statusError(404, 'person-not-found', (personId: string) => [
+  `no person record ${personId}`,
+  { personId },
+]) {}
 
 export interface ErasureAnswer {
   readonly personId: string;

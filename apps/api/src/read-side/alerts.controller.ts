@@ -8,7 +8,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -30,7 +30,7 @@ import {
   type AlertWithHistory,
 } from '@wasteflow/projections';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems } from '../common/openapi';
+import { ApiRead } from '../common/openapi';
 import { AlertIdPipe } from '../common/path-params';
 import { METRICS_REGISTRY } from '../observability/metrics.module';
 import { InvalidRequest } from '../problems/invalid-request.exception';
@@ -39,6 +39,7 @@ import { ReadQueryDto } from './indicators.dto';
 import { dashboardScope } from './inventory.controller';
 import { ReadYourWrites } from './read-your-writes';
 import { readScoped } from '@wasteflow/integration';
+import { pagingOf } from './inventory.dto';
 
 /** `wasteflow_alerts_open{kind}`: open alerts by kind, counted at scrape time against the CLOCK. */
 @Injectable()
@@ -120,17 +121,16 @@ export class AlertsController {
 
   @Get()
   @Allow('party', 'regulator', 'auditor')
-  @ApiBearerAuth()
-  @ApiOperation({
+  @ApiRead({
     summary: 'Alerts: discrepancies, overdue manifests, overdue storage, late entries',
     description:
       'Newest first, paged. Deadlines are evaluated at the time of the request: an overdue manifest or storage shows once ' +
       'its deadline has passed, and is resolved by the receipt or by leaving storage (kept, resolved, when that came late). ' +
       'A party sees the alerts naming it; a regulator those with a party in its regions, for its categories; an auditor all. ' +
       '`state` is the alert’s life: open, acknowledged (by a party it names), closed (by a regulator in scope).',
+    ok: AlertsResponseDto,
+    problems: [400, 401, 403, 503],
   })
-  @ApiOkResponse({ type: AlertsResponseDto })
-  @ApiProblems(400, 401, 403, 503)
   async get(@CurrentPrincipal() principal: Principal, @Query() query: AlertsQueryDto): Promise<AlertsAnswer> {
     const from = alertPeriodBound('from', query.from);
     const to = alertPeriodBound('to', query.to);
@@ -148,23 +148,22 @@ export class AlertsController {
       category: query.category,
       from,
       to,
-      paging: { page: query.page ?? 1, pageSize: query.pageSize ?? 50 },
+      paging: pagingOf(query),
       now: this.clock.now(),
     });
   }
 
   @Get(':alertId')
   @Allow('party', 'regulator', 'auditor')
-  @ApiBearerAuth()
   @ApiParam({ name: 'alertId', example: 'overdue_manifest:20263301000001' })
-  @ApiOperation({
+  @ApiRead({
     summary: 'One alert with the history of its life (acknowledgement, closure: who, when, note, finding)',
     description:
       'As GET /v1/alerts shows it, plus `history`. Scoped as the list: an alert the caller may not read and one that ' +
       'does not exist (or is not raised yet) are the same 403; only an auditor learns 404.',
+    ok: AlertWithHistoryDto,
+    problems: [400, 401, 403, 404, 503],
   })
-  @ApiOkResponse({ type: AlertWithHistoryDto })
-  @ApiProblems(400, 401, 403, 404, 503)
   async one(
     @CurrentPrincipal() principal: Principal,
     @Param('alertId', AlertIdPipe) alertId: string,

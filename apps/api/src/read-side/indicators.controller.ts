@@ -1,5 +1,5 @@
 import { Controller, Get, Query, type Provider } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
@@ -13,7 +13,7 @@ import type { Principal } from '@wasteflow/ledger';
 import { IndicatorsQuery, type IndicatorsAnswer } from '@wasteflow/projections';
 import { Forbidden } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems } from '../common/openapi';
+import { ApiRead } from '../common/openapi';
 import type { ApiConfig } from '../config/api-config';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { API_CONFIG } from '../storage/storage.module';
@@ -70,17 +70,16 @@ export class IndicatorsController {
 
   @Get()
   @Allow('regulator', 'auditor')
-  @ApiBearerAuth()
-  @ApiOperation({
+  @ApiRead({
     summary: 'Indicators of a region, a category (and subtype) and a period of CST months',
     description:
       'Raw masses (kg, exact to the gram) beside the rates (null on a zero denominator) and the targets of the category, ' +
       'at the position given. Every gram counts for its origin district and category; treatment counts in the month it ' +
       'happened, attributed to the origins it consumed; a loss in transit is not a treatment; a correction restates the ' +
       'generation month of the origins it corrects. A regulator: only within its regions and categories (403 otherwise).',
+    ok: IndicatorsResponseDto,
+    problems: [400, 401, 403, 503],
   })
-  @ApiOkResponse({ type: IndicatorsResponseDto })
-  @ApiProblems(400, 401, 403, 503)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Query() query: IndicatorsQueryDto,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, type Provider } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isDomainError, parseSubtype, type WasteCategory } from '@wasteflow/domain';
@@ -8,9 +8,9 @@ import type { Principal } from '@wasteflow/ledger';
 import { InventoryQuery, type InventoryAnswer, type ReadScope } from '@wasteflow/projections';
 import { Forbidden, listScopeOf } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems } from '../common/openapi';
+import { ApiRead } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
-import { InventoryQueryDto, InventoryResponseDto } from './inventory.dto';
+import { InventoryQueryDto, InventoryResponseDto, pagingOf } from './inventory.dto';
 import { ReadYourWrites } from './read-your-writes';
 
 export const INVENTORY_PROVIDERS: Provider[] = [
@@ -68,16 +68,15 @@ export class InventoryController {
 
   @Get()
   @Allow('party', 'regulator', 'auditor')
-  @ApiBearerAuth()
-  @ApiOperation({
+  @ApiRead({
     summary: 'Inventory: what each holder holds and has in transit, with storage ages',
     description:
       'Totals per holder × category × subtype × waste code, and the batches (oldest first, paged) with their manifest when ' +
       'on one and their storage age in days at the time of the request. A party sees its own; a regulator the holders in ' +
       'its regions, for its categories; an auditor everything.',
+    ok: InventoryResponseDto,
+    problems: [400, 401, 403, 503],
   })
-  @ApiOkResponse({ type: InventoryResponseDto })
-  @ApiProblems(400, 401, 403, 503)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Query() query: InventoryQueryDto,
@@ -92,7 +91,7 @@ export class InventoryController {
       category: query.category,
       subtype,
       wasteCode: query.wasteCode,
-      paging: { page: query.page ?? 1, pageSize: query.pageSize ?? 50 },
+      paging: pagingOf(query),
       now: this.clock.now(),
     });
   }

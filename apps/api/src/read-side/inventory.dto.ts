@@ -25,6 +25,11 @@ export class PagedReadQueryDto extends ReadQueryDto {
   pageSize?: number;
 }
 
+/** The page a list query asks for, with the defaults (page 1 of 50). */
+export function pagingOf(query: PagedReadQueryDto): { readonly page: number; readonly pageSize: number } {
+  return { page: query.page ?? 1, pageSize: query.pageSize ?? 50 };
+}
+
 /** GET /v1/inventory */
 export class InventoryQueryDto extends PagedReadQueryDto {
   @ApiPropertyOptional({

@@ -22,6 +22,7 @@ import { Allow, CurrentPrincipal } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ReadYourWrites } from './read-your-writes';
+import { statusError } from '../problems/status-error';
 
 /** Roles whose holders are licensed operators a shipper names on a manifest (经营许可证, published). */
 const OPERATOR_ROLES: readonly PartyRole[] = ['carrier', 'receiver'];
@@ -33,16 +34,10 @@ export interface PartyPage {
   readonly total: number;
 }
 
-class PartyNotFound extends Error {
-  readonly status = 404;
-  readonly rule = 'party-not-found';
-  readonly details: Record<string, unknown>;
-  constructor(uscc: string) {
-    super(`no registered party ${uscc}`);
-    this.name = 'PartyNotFound';
-    this.details = { uscc };
-  }
-}
+class PartyNotFound extends statusError(404, 'party-not-found', (uscc: string) => [
+  `no registered party ${uscc}`,
+  { uscc },
+]) {}
 
 function isOperator(party: RegisteredParty): boolean {
   return party.roles.some((role) => OPERATOR_ROLES.includes(role));

@@ -1,9 +1,10 @@
 import { TEXT_BOUNDS } from '@wasteflow/domain';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsFreeText, IsIsoInstant, IsPermitDate, IsTreatmentOperation } from '../common/validation';
+import { ValidFromField, ValidToField, OccurredAtField } from '../common/validity-fields';
+import { IsFreeText, IsTreatmentOperation } from '../common/validation';
 
 /** 自行利用/处置设施备案 (DESIGN §4): the facility's code, the treatment operations it covers, its validity. */
 export class RegisterFacilityDto {
@@ -22,20 +23,13 @@ export class RegisterFacilityDto {
   @IsTreatmentOperation({ each: true })
   operations!: string[];
 
-  @ApiProperty({ example: '2026-01-01', description: 'A date (from 00:00 CST) or an ISO 8601 time' })
-  @IsPermitDate()
+  @ValidFromField('2026-01-01')
   validFrom!: string;
 
-  @ApiProperty({ example: '2030-12-31', description: 'A date (to its end, inclusive) or an ISO 8601 time' })
-  @IsPermitDate()
+  @ValidToField('2030-12-31')
   validTo!: string;
 
-  @ApiPropertyOptional({
-    example: '2026-03-01T10:00:00+08:00',
-    description: 'Defaults to the time of recording',
-  })
-  @IsOptional()
-  @IsIsoInstant()
+  @OccurredAtField()
   occurredAt?: string;
 }
 

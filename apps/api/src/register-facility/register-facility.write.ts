@@ -6,7 +6,6 @@ export const registerFacilityWrite = defineWrite({
   type: 'register-facility',
   route: 'POST /v1/parties/{uscc}/facilities',
   tag: 'parties',
-  params: { uscc: { example: EXAMPLE.generatorUscc } },
   body: RegisterFacilityDto,
   bulk: false,
   response: RegisterFacilityResponseDto,
@@ -17,4 +16,5 @@ export const registerFacilityWrite = defineWrite({
     'what it holds, for the operations the facility covers and within its validity; otherwise a treatment by a ' +
     'non-receiver is 403 not-allowed-to-treat. Hazardous waste needs a covering permit as well. The regulator needs ' +
     'the party in its regions (403 outside-jurisdiction); a code registered twice is 409 facility-already-registered.',
+  paramDocs: { uscc: { example: EXAMPLE.generatorUscc } },
 });

@@ -12,8 +12,9 @@ import {
 import { PARTY_ROLES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
+import { OccurredAtField } from '../common/validity-fields';
 import { PersonDto } from '../common/person.dto';
-import { IsDistrictCode, IsIsoInstant, IsUscc, IsFreeText, IsOptionalFreeText } from '../common/validation';
+import { IsDistrictCode, IsUscc, IsFreeText, IsOptionalFreeText } from '../common/validation';
 
 export class RegisterPartyDto {
   @ApiProperty({
@@ -67,9 +68,7 @@ export class RegisterPartyDto {
   @Type(() => PersonDto)
   contactPerson?: PersonDto;
 
-  @ApiPropertyOptional({ example: EXAMPLE.occurredAt, description: 'Defaults to the time of recording' })
-  @IsOptional()
-  @IsIsoInstant()
+  @OccurredAtField(EXAMPLE.occurredAt)
   occurredAt?: string;
 }
 

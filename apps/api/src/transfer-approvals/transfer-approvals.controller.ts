@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, type Provider } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '@wasteflow/ledger';
@@ -12,10 +12,10 @@ import {
 import { readScoped } from '@wasteflow/integration';
 import { TransferApprovalNotFound } from '@wasteflow/domain';
 import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems } from '../common/openapi';
+import { ApiRead } from '../common/openapi';
 import { TransferApprovalNoPipe } from '../common/path-params';
 import { ReadQueryDto } from '../read-side/indicators.dto';
-import { PagedReadQueryDto } from '../read-side/inventory.dto';
+import { PagedReadQueryDto, pagingOf } from '../read-side/inventory.dto';
 import { ReadYourWrites } from '../read-side/read-your-writes';
 import { TransferApprovalPageDto, TransferApprovalViewDto } from './transfer-approvals.dto';
 
@@ -38,38 +38,33 @@ export class TransferApprovalsController {
 
   @Get()
   @Allow('party', 'regulator', 'auditor')
-  @ApiBearerAuth()
-  @ApiOperation({
+  @ApiRead({
     summary: 'Cross-province transfer approvals the caller may read, newest first, with what is left',
     description:
       'A party sees those naming it as shipper or receiver; a regulator for hazardous waste those with the shipper ' +
       'or the receiver in one of its regions; an auditor all.',
+    ok: TransferApprovalPageDto,
+    problems: [400, 401, 403, 503],
   })
-  @ApiOkResponse({ type: TransferApprovalPageDto })
-  @ApiProblems(400, 401, 403, 503)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: PagedReadQueryDto,
   ): Promise<TransferApprovalPage> {
     await this.readYourWrites.reach(query.minPosition, 'transferApprovals');
-    return this.approvals.list(readScopeOf(principal), {
-      page: query.page ?? 1,
-      pageSize: query.pageSize ?? 50,
-    });
+    return this.approvals.list(readScopeOf(principal), pagingOf(query));
   }
 
   @Get(':approvalNo')
   @Allow('party', 'regulator', 'auditor')
-  @ApiBearerAuth()
   @ApiParam({ name: 'approvalNo', example: '浙环危转〔2026〕12号' })
-  @ApiOperation({
+  @ApiRead({
     summary: 'One cross-province transfer approval: approved, drawn and remaining mass, and each draw',
     description:
       'Scoped as the list: an approval the caller may not read and one that does not exist are the same 403; ' +
       'only an auditor learns 404.',
+    ok: TransferApprovalViewDto,
+    problems: [400, 401, 403, 404, 503],
   })
-  @ApiOkResponse({ type: TransferApprovalViewDto })
-  @ApiProblems(400, 401, 403, 404, 503)
   async one(
     @CurrentPrincipal() principal: Principal,
     @Param('approvalNo', TransferApprovalNoPipe) approvalNo: string,

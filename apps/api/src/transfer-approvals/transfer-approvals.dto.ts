@@ -1,15 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import {
-  IsIsoInstant,
-  IsMassKg,
-  IsPermitDate,
-  IsTransferApprovalNo,
-  IsUscc,
-  IsWasteCode,
-} from '../common/validation';
+import { ValidFromField, ValidToField, OccurredAtField } from '../common/validity-fields';
+import { IsMassKg, IsTransferApprovalNo, IsUscc, IsWasteCode } from '../common/validation';
 
 const APPROVAL_NO_EXAMPLE = '浙环危转〔2026〕12号';
 const JIANGSU_RECEIVER_EXAMPLE = '91320583MA2REC0090';
@@ -46,23 +40,13 @@ export class GrantTransferApprovalDto {
   @IsMassKg()
   approvedKg!: number;
 
-  @ApiProperty({ example: '2026-03-01', description: 'A date (from 00:00 CST) or an ISO 8601 time' })
-  @IsPermitDate()
+  @ValidFromField('2026-03-01')
   validFrom!: string;
 
-  @ApiProperty({
-    example: '2027-02-28',
-    description: 'A date (to its end, inclusive) or an ISO 8601 time; at most 12 months after validFrom',
-  })
-  @IsPermitDate()
+  @ValidToField('2027-02-28', 'at most 12 months after validFrom')
   validTo!: string;
 
-  @ApiPropertyOptional({
-    example: '2026-03-01T10:00:00+08:00',
-    description: 'Defaults to the time of recording',
-  })
-  @IsOptional()
-  @IsIsoInstant()
+  @OccurredAtField()
   occurredAt?: string;
 }
 

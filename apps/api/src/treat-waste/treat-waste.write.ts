@@ -6,11 +6,11 @@ export const treatWasteWrite = defineWrite({
   type: 'treat-waste',
   route: 'POST /v1/batches/{code}/treatments',
   tag: 'batches',
-  params: { code: { example: EXAMPLE.consolidatedTraceCode } },
   body: TreatWasteDto,
   bulk: true,
   response: TreatWasteResponseDto,
   summary: 'Utilise or dispose of waste (custodian receiver)',
   description:
     'WasteUtilised or WasteDisposed, attributed to the origins it consumes. Hazardous waste needs a valid permit covering the code and the operation.',
+  paramDocs: { code: { example: EXAMPLE.consolidatedTraceCode } },
 });

@@ -35,30 +35,17 @@ import { ApiProblems } from '../common/openapi';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { CreateWebhookDto, RedeliverDto, RotateSecretDto, UpdateWebhookDto } from './webhook.dto';
 import { createWebhookOf, redeliveryOf, updateWebhookOf } from './webhook.params';
+import { statusError } from '../problems/status-error';
 
-class WebhookNotFound extends Error {
-  readonly status = 404;
-  readonly rule = 'webhook-not-found';
-  readonly details: Record<string, unknown>;
-  constructor(id: string) {
-    super(`no webhook ${id.slice(0, 60)} of this caller`);
-    this.name = 'WebhookNotFound';
-    this.details = { webhookId: id.slice(0, 60) };
-  }
-}
+class WebhookNotFound extends statusError(404, 'webhook-not-found', (id: string) => [
+  `no webhook ${id.slice(0, 60)} of this caller`,
+  { webhookId: id.slice(0, 60) },
+]) {}
 
-class DeliveryNotFound extends Error {
-  readonly status = 404;
-  readonly rule = 'delivery-not-found';
-  readonly details: Record<string, unknown>;
-  constructor(eventId: string) {
-    super(
-      `event ${eventId.slice(0, 60)} was never delivered to this webhook (redeliver from a position instead)`,
-    );
-    this.name = 'DeliveryNotFound';
-    this.details = { eventId: eventId.slice(0, 60) };
-  }
-}
+class DeliveryNotFound extends statusError(404, 'delivery-not-found', (eventId: string) => [
+  `event ${eventId.slice(0, 60)} was never delivered to this webhook (redeliver from a position instead)`,
+  { eventId: eventId.slice(0, 60) },
+]) {}
 
 /** What a subscription shows (never its secret, which the creation and a rotation show once). */
 export function webhookView(subscription: Subscription) {

@@ -28,13 +28,13 @@ export function paramNamesOf(route: string): string[] {
 export function pathParamsOf(definition: {
   readonly type: string;
   readonly route: string;
-  readonly params?: Readonly<Record<string, PathParamDocs>>;
+  readonly paramDocs?: Readonly<Record<string, PathParamDocs>>;
 }): PathParam[] {
   const names = paramNamesOf(definition.route);
-  const docs = definition.params ?? {};
+  const docs = definition.paramDocs ?? {};
   for (const name of Object.keys(docs))
     if (!names.includes(name))
-      throw new Error(`${definition.type}: parameter ${name} not in ${definition.route}`);
+      throw new Error(`${definition.type}: paramDocs names {${name}}, not in ${definition.route}`);
   return names.map((name) => {
     const rule = pathParamRule(name);
     if (!rule) throw new Error(`${definition.type}: unknown path parameter {${name}}`);

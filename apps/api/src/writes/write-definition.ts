@@ -44,8 +44,6 @@ export interface WriteDefinition<T extends UseCaseType = UseCaseType> {
   readonly route: `POST /v1/${string}`;
   /** The OpenAPI tag. */
   readonly tag: string;
-  /** The path parameters are the route's `{names}` (PATH_PARAMS); here only what OpenAPI shows otherwise. */
-  readonly params?: Readonly<Record<string, PathParamDocs>>;
   /** The body: a class-validator DTO with its @ApiProperty decorators (the same class for both). */
   readonly body: Type<object>;
   /**
@@ -57,6 +55,11 @@ export interface WriteDefinition<T extends UseCaseType = UseCaseType> {
   readonly response: Type<WriteResponseDto>;
   readonly summary: string;
   readonly description?: string;
+  /**
+   * The path parameters are the route's `{names}` (PATH_PARAMS, common/path-params.ts); here only the
+   * OpenAPI example or description of one on this route, when not its usual one.
+   */
+  readonly paramDocs?: Readonly<Record<string, PathParamDocs>>;
   /** OpenAPI examples of the body (`@ApiBody` examples). */
   readonly examples?: Readonly<Record<string, { readonly summary?: string; readonly value: unknown }>>;
   /** After a successful write (not a refusal): e.g. forget a revoked token in this instance at once. */
