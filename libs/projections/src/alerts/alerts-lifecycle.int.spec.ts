@@ -1,6 +1,5 @@
 import type { AlertFacts } from '@wasteflow/domain';
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { pagingOf } from '../query/read-scope';
 import { CARRIER, GENERATOR, LedgerWorld, RECEIVER, cst } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
@@ -36,9 +35,7 @@ function overdueFacts(manifestNo: string): AlertFacts {
  *   C acknowledged by its receiver, not closed;
  *   D nobody acted on.
  */
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('alert lifecycle', __filename, (open) => {
   it('folds acknowledgements and closures into the alert, lists alerts by state and keeps each step in its history', async () => {
     const fixture = await open('alerts_lifecycle');
     const l = new LedgerWorld();
@@ -115,7 +112,4 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
-
-describe('alert lifecycle on SQLite', () => suite('sqlite'));
-describePostgres('alert lifecycle on PostgreSQL', () => suite('postgres'));
+});

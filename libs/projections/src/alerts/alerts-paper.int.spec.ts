@@ -1,5 +1,4 @@
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { pagingOf } from '../query/read-scope';
 import { CARRIER, LedgerWorld, cst } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
@@ -16,9 +15,7 @@ const alertsProjection = createAlertsProjection(loadReferenceData({}));
  *   P2 back-filled on 14 March (9 working days, well past 72 hours): no late entry at all;
  *   H  an ordinary pickup recorded 4 days late: the 72-hour late entry, as before.
  */
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('paper back-fill alerts', __filename, (open) => {
   it('raises a late entry for a paper manifest entered more than 10 working days after its pickup, and only then', async () => {
     const fixture = await open('alerts_paper');
     const l = new LedgerWorld();
@@ -75,7 +72,4 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
-
-describe('paper back-fill alerts on SQLite', () => suite('sqlite'));
-describePostgres('paper back-fill alerts on PostgreSQL', () => suite('postgres'));
+});

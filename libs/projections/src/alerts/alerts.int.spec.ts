@@ -1,5 +1,4 @@
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { pagingOf } from '../query/read-scope';
 import {
   CARRIER,
@@ -51,9 +50,7 @@ function scenario(): { l: LedgerWorld; h1: string; m1: string; m2: string; m5: s
   return { l, h1, m1, m2, m5, h3 };
 }
 
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('alerts projection', __filename, (open) => {
   it('raises discrepancies, overdue manifests and storage as the clock passes their deadlines, and late entries', async () => {
     const fixture = await open('alerts');
     const { l, h1, m1, m2, m5, h3 } = scenario();
@@ -243,7 +240,4 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
-
-describe('alerts projection on SQLite', () => suite('sqlite'));
-describePostgres('alerts projection on PostgreSQL', () => suite('postgres'));
+});

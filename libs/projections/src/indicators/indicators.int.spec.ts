@@ -1,5 +1,4 @@
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { indicatorFacts, indicatorRollup, indicatorsProjection } from './indicators.projection';
 import { IndicatorsQuery, type IndicatorsRequest } from './indicators.query';
 import { parseIndicatorTargets } from './targets';
@@ -76,9 +75,7 @@ const HZ = (o: Partial<IndicatorsRequest> & { from: string; to: string }): Indic
   ...o,
 });
 
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('indicators projection', __filename, (open) => {
   it('counts generation, treatment by mode per origin and period, prior stock, losses and corrections', async () => {
     const fixture = await open('counts');
     const p = await projected(fixture, scenario(), [indicatorsProjection], 7);
@@ -249,7 +246,7 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
+});
 
 function sorted<T extends Record<string, unknown>>(rows: T[]): T[] {
   return [...rows].sort((a, b) =>
@@ -260,6 +257,3 @@ function sorted<T extends Record<string, unknown>>(rows: T[]): T[] {
 function big(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
-
-describe('indicators projection on SQLite', () => suite('sqlite'));
-describePostgres('indicators projection on PostgreSQL', () => suite('postgres'));

@@ -1,5 +1,4 @@
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { pagingOf, type ReadScope } from '../query/read-scope';
 import {
   GENERATOR,
@@ -15,9 +14,7 @@ import { InventoryQuery, type InventoryRequest } from './inventory.query';
 
 const ALL: ReadScope = { kind: 'all' };
 
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('inventory projection', __filename, (open) => {
   it('follows custody: held, consigned and in transit on a manifest, received into storage, returned, used up', async () => {
     const fixture = await open('custody');
     const l = new LedgerWorld();
@@ -182,7 +179,7 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
+});
 
 /** Rows in key order, zero-total rows left out (a rebuild never creates them). */
 function canonical(rows: Record<string, unknown>[]): string[] {
@@ -191,6 +188,3 @@ function canonical(rows: Record<string, unknown>[]): string[] {
     .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
     .sort();
 }
-
-describe('inventory projection on SQLite', () => suite('sqlite'));
-describePostgres('inventory projection on PostgreSQL', () => suite('postgres'));

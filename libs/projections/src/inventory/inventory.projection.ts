@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { RecordedEvent } from '@wasteflow/event-store';
 import { BATCH_CREATION_EVENT_TYPES, BATCH_EVENT_TYPES, upcast, type DomainEvent } from '@wasteflow/domain';
 import { readModelTable } from '../database/migration-helpers';
+import { createPartyNamesTable, definePartyNames, putPartyNames } from '../party-names';
 import { instantMs } from '../time-memo';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
@@ -17,11 +18,7 @@ import { defineTable, type RowOf } from '../runner/table';
  * batch counts as in transit (with the manifest number and carrier); on acceptance the receiver holds it
  * and its storage starts (`storageSince`); a rejected part returns to the shipper.
  */
-export const inventoryParties = defineTable({
-  name: 'inventory_party',
-  key: ['uscc'],
-  columns: { uscc: 'text', name: 'text', districtCode: 'text' },
-});
+export const inventoryParties = definePartyNames('inventory_party');
 
 export type InventoryStatus = 'held' | 'consigned' | 'in_transit';
 
@@ -73,12 +70,9 @@ export class InventoryTables1764700000100 implements MigrationInterface {
   readonly name = 'InventoryTables1764700000100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const party = readModelTable(queryRunner, 'inventory_party');
     const batch = readModelTable(queryRunner, 'inventory_batch');
     const total = readModelTable(queryRunner, 'inventory_total');
-    await queryRunner.query(
-      `CREATE TABLE ${party} (uscc text PRIMARY KEY, name text NOT NULL, district_code text NOT NULL)`,
-    );
+    const party = await createPartyNamesTable(queryRunner, 'inventory_party');
     await queryRunner.query(`CREATE INDEX inventory_party_district ON ${party} (district_code)`);
     await queryRunner.query(
       `CREATE TABLE ${batch} (
@@ -205,11 +199,7 @@ export async function evolveInventory(rows: RowAccess, recorded: RecordedEvent):
   const event = upcast(recorded.type, recorded.schemaVersion, recorded.data) as DomainEvent;
   switch (event.type) {
     case 'PartyRegistered':
-      rows.put(inventoryParties, {
-        uscc: event.data.uscc,
-        name: event.data.name,
-        districtCode: event.data.districtCode,
-      });
+      putPartyNames(rows, inventoryParties, event.data);
       return;
     case 'WasteGenerated':
       replace(rows, undefined, created({ ...event.data, holderUscc: event.data.generatorUscc }));

@@ -163,14 +163,21 @@ function orNull(value: unknown): string | null {
   return text === '' ? null : text;
 }
 
+/** What the waste of a row is: its category, subtype and code (the totals' grouping, each batch's). */
+function wasteKindOf(row: SqlRow): Pick<InventoryTotal, 'category' | 'subtype' | 'wasteCode'> {
+  return {
+    category: textOf(row.category) as string,
+    subtype: orNull(row.subtype),
+    wasteCode: orNull(row.waste_code),
+  };
+}
+
 function totalOf(row: SqlRow): InventoryTotal {
   return {
     partyUscc: textOf(row.holder_uscc) as string,
     partyName: textOf(row.name),
     districtCode: textOf(row.district_code),
-    category: textOf(row.category) as string,
-    subtype: orNull(row.subtype),
-    wasteCode: orNull(row.waste_code),
+    ...wasteKindOf(row),
     heldKg: gramsToKg(bigintOf(row.held)),
     inTransitKg: gramsToKg(bigintOf(row.in_transit)),
     batches: Number(bigintOf(row.batches)),
@@ -188,9 +195,7 @@ function batchOf(row: SqlRow, now: bigint): InventoryBatch {
     holderUscc: textOf(row.holder_uscc) as string,
     holderName: textOf(row.name),
     districtCode: textOf(row.district_code),
-    category: textOf(row.category) as string,
-    subtype: orNull(row.subtype),
-    wasteCode: orNull(row.waste_code),
+    ...wasteKindOf(row),
     massKg: gramsToKg(grams),
     heldKg: onManifest ? 0 : gramsToKg(grams),
     inTransitKg: onManifest ? gramsToKg(grams) : 0,

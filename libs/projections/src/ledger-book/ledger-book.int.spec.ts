@@ -1,5 +1,4 @@
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { GENERATOR, LedgerWorld, RECEIVER, CARRIER, cst } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
 import { ledgerBookProjection } from './ledger-book.projection';
@@ -31,9 +30,7 @@ async function read(
 
 const brief = (e: LedgerBookEntry) => [e.traceCode, e.movement, Number(e.grams)];
 
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('ledger-book projection', __filename, (open) => {
   it('puts each event of a party in the HJ 1259 tables it belongs to, linked by batch code, exact to the gram', async () => {
     const fixture = await open('tables');
     const l = new LedgerWorld();
@@ -154,7 +151,4 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
-
-describe('ledger-book projection on SQLite', () => suite('sqlite'));
-describePostgres('ledger-book projection on PostgreSQL', () => suite('postgres'));
+});

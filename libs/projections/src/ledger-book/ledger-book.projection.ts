@@ -1,15 +1,12 @@
 import type { RecordedEvent } from '@wasteflow/event-store';
 import { upcast, type DomainEvent } from '@wasteflow/domain';
+import { putPartyNames } from '../party-names';
 import { instantMs } from '../time-memo';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
 import {
+  LEDGER_BOOK_MIGRATIONS,
   LEDGER_BOOK_PROJECTION,
-  LedgerBookContainers1765100000300,
-  LedgerBookFacility1765100000100,
-  LedgerBookHandlers1765100000200,
-  LedgerBookReceipts1765200000100,
-  LedgerBookTables1764900000100,
   ledgerBookBatches,
   ledgerBookEntries,
   ledgerBookParties,
@@ -101,8 +98,7 @@ function newBatch(
 export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent): Promise<void> {
   const event = upcast(recorded.type, recorded.schemaVersion, recorded.data) as DomainEvent;
   if (event.type === 'PartyRegistered') {
-    const d = event.data;
-    rows.put(ledgerBookParties, { uscc: d.uscc, name: d.name, districtCode: d.districtCode });
+    putPartyNames(rows, ledgerBookParties, event.data);
     return;
   }
   if (event.type === 'ManifestPickedUp') {
@@ -334,13 +330,7 @@ export const ledgerBookProjection = defineProjection({
     'MassCorrected',
   ],
   tables: [ledgerBookParties, ledgerBookBatches, ledgerBookEntries, ledgerBookTrips, ledgerBookReceipts],
-  migrations: [
-    LedgerBookTables1764900000100,
-    LedgerBookContainers1765100000300,
-    LedgerBookFacility1765100000100,
-    LedgerBookHandlers1765100000200,
-    LedgerBookReceipts1765200000100,
-  ],
+  migrations: LEDGER_BOOK_MIGRATIONS,
   prefetch(event: RecordedEvent, keys: KeyCollector) {
     const data = event.data;
     if (event.type === 'BatchShipped' && typeof data.manifestNo === 'string')

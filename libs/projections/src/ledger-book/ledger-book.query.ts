@@ -1,12 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { formatPosition } from '@wasteflow/event-store';
-import { ReadModelReader, type SqlRow } from '../query/read-model-reader';
+import { ReadModelReader } from '../query/read-model-reader';
 import type { RowOf } from '../runner/table';
 import { bigintOf, textOf } from '../query/values';
 import {
   LEDGER_BOOK_PROJECTION,
   LEDGER_BOOK_TABLES,
   ledgerBookEntries,
+  ledgerBookParties,
   type LedgerBookTableNo,
 } from './ledger-book.tables';
 
@@ -183,32 +184,18 @@ export class LedgerBookQuery {
     column: 'event_id' | 'trace_code',
     values: readonly string[],
   ): Promise<LedgerBookEntry[]> {
-    const found: LedgerBookEntry[] = [];
-    for (let i = 0; i < values.length; i += 500) {
-      const chunk = values.slice(i, i + 500);
-      const rows = await this.reader.select(
-        ledgerBookEntries,
-        `WHERE party_uscc = ? AND ${column} IN (${chunk.map(() => '?').join(', ')}) ORDER BY position, seq`,
-        [partyUscc, ...chunk],
-      );
-      found.push(...rows.map(entryOf));
-    }
-    return found;
+    const rows = await this.reader.selectIn(ledgerBookEntries, column, values, {
+      where: 'party_uscc = ?',
+      params: [partyUscc],
+      orderBy: 'position, seq',
+    });
+    return rows.map(entryOf);
   }
 
   /** Party names by USCC, for the counterparties a page names. */
   async partyNames(usccs: readonly string[]): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    const unique = [...new Set(usccs)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
-      const rows: SqlRow[] = await this.reader.query(
-        `SELECT uscc, name FROM ${this.reader.table('ledger_book_party')} WHERE uscc IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const row of rows) names.set(textOf(row.uscc) as string, textOf(row.name) as string);
-    }
-    return names;
+    const rows = await this.reader.selectIn(ledgerBookParties, 'uscc', [...new Set(usccs)]);
+    return new Map(rows.map((row) => [row.uscc, row.name]));
   }
 
   private where(request: LedgerBookRequest, position: bigint): { where: string; params: unknown[] } {

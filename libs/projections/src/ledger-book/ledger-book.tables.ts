@@ -1,13 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { readModelTable } from '../database/migration-helpers';
+import { readModelTable, type MigrationClass } from '../database/migration-helpers';
+import { createPartyNamesTable, definePartyNames } from '../party-names';
 import { defineTable, type RowOf } from '../runner/table';
 
 /** The tables of the 台账 read model (ledger-book.projection.ts) and their migrations. */
-export const ledgerBookParties = defineTable({
-  name: 'ledger_book_party',
-  key: ['uscc'],
-  columns: { uscc: 'text', name: 'text', districtCode: 'text' },
-});
+export const ledgerBookParties = definePartyNames('ledger_book_party');
 
 /** What each batch is, for the rows of later events (the events after creation do not repeat it). */
 export const ledgerBookBatches = defineTable({
@@ -112,12 +109,9 @@ export class LedgerBookTables1764900000100 implements MigrationInterface {
   readonly name = 'LedgerBookTables1764900000100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const party = readModelTable(queryRunner, 'ledger_book_party');
     const batch = readModelTable(queryRunner, 'ledger_book_batch');
     const entry = readModelTable(queryRunner, 'ledger_book_entry');
-    await queryRunner.query(
-      `CREATE TABLE ${party} (uscc text PRIMARY KEY, name text NOT NULL, district_code text NOT NULL)`,
-    );
+    await createPartyNamesTable(queryRunner, 'ledger_book_party');
     await queryRunner.query(
       `CREATE TABLE ${batch} (
          trace_code text PRIMARY KEY, category text NOT NULL, subtype text, waste_code text, description text,
@@ -246,3 +240,12 @@ export class LedgerBookReceipts1765200000100 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'ledger_book_receipt')}`);
   }
 }
+
+/** The book's migrations, for its projection (the one list beside the classes it names). */
+export const LEDGER_BOOK_MIGRATIONS: readonly MigrationClass[] = [
+  LedgerBookTables1764900000100,
+  LedgerBookContainers1765100000300,
+  LedgerBookFacility1765100000100,
+  LedgerBookHandlers1765100000200,
+  LedgerBookReceipts1765200000100,
+];

@@ -1,6 +1,5 @@
 import { CARRIER_2, GENERATOR, RECEIVER } from '@wasteflow/domain/testing';
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { createAlertsProjection } from '../alerts/alerts.projection';
 import { AlertsQuery } from '../alerts/alerts.query';
 import { CARRIER, LedgerWorld, cst } from '../indicators/testing/ledger-world';
@@ -29,9 +28,7 @@ const PROJECTIONS = [
  * with the waste while in transit; the late hand-over is a late entry naming both carriers; the receipt
  * deadline still counts from the pickup.
  */
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('manifest legs (多式联运)', __filename, (open) => {
   it('shows every leg: manifests view, trace step, inventory carrier, a late hand-over alerted, the deadline from pickup', async () => {
     const fixture = await open('manifest_legs');
     const l = new LedgerWorld();
@@ -144,7 +141,4 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
-
-describe('manifest legs (多式联运) on SQLite', () => suite('sqlite'));
-describePostgres('manifest legs (多式联运) on PostgreSQL', () => suite('postgres'));
+});

@@ -2,6 +2,7 @@ import { MANIFEST_EVENT_TYPES, upcast, type ManifestEvent, type PartyRegistered 
 import type { JsonValue, RecordedEvent } from '@wasteflow/event-store';
 import { defineProjection } from '../runner/projection';
 import { instantMs, manifestDeadlineOf } from '../time-memo';
+import { putPartyNames } from '../party-names';
 import type { ReferenceData } from '../reference/reference-data';
 import type { RowAccess } from '../runner/row-access';
 import {
@@ -238,8 +239,7 @@ export function legsOf(row: ManifestViewRow): ManifestLegJson[] {
 }
 
 function evolveParty(rows: RowAccess, event: PartyRegistered): void {
-  const d = event.data;
-  rows.put(manifestParties, { uscc: d.uscc, name: d.name, districtCode: d.districtCode });
+  putPartyNames(rows, manifestParties, event.data);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type ManifestPartiesJson,
 } from './manifest.projection';
 import { manifestViews, type ManifestViewRow } from './manifest.tables';
+import type { ReadScope } from '../query/read-scope';
 
 export const MANIFEST_STATUSES = ['issued', 'picked_up', 'received', 'cancelled'] as const;
 export type ManifestStatusFilter = (typeof MANIFEST_STATUSES)[number];
@@ -91,15 +92,9 @@ export interface ManifestAccess {
   readonly categories: readonly string[];
 }
 
-/** Who the list runs for (structurally the api's ListScope). */
+/** Who the list runs for: a ReadScope whose party is named as the api's ListScope names it (`partyUscc`). */
 export type ManifestListScope =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'party'; readonly partyUscc: string }
-  | {
-      readonly kind: 'regulator';
-      readonly regions: readonly string[];
-      readonly categories: readonly string[];
-    };
+  Exclude<ReadScope, { readonly kind: 'party' }> | { readonly kind: 'party'; readonly partyUscc: string };
 
 export interface ManifestListFilters {
   /** Manifests this party is on (shipper, carrier or receiver). */
@@ -140,18 +135,8 @@ export class ManifestQuery {
     manifestNos: readonly string[],
   ): Promise<{ checkpoint: bigint; access: Map<string, ManifestAccess> }> {
     const checkpoint = await this.reader.checkpoint(MANIFESTS_PROJECTION);
-    const access = new Map<string, ManifestAccess>();
-    const unique = [...new Set(manifestNos)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
-      const rows = await this.reader.select(
-        manifestViews,
-        `WHERE manifest_no IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const row of rows) access.set(row.manifestNo, accessOf(row));
-    }
-    return { checkpoint, access };
+    const rows = await this.reader.selectIn(manifestViews, 'manifest_no', [...new Set(manifestNos)]);
+    return { checkpoint, access: new Map(rows.map((row) => [row.manifestNo, accessOf(row)])) };
   }
 
   /** The manifests projection's checkpoint. */

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isPostgres, readModelTable } from '../database/migration-helpers';
+import { createPartyNamesTable, definePartyNames } from '../party-names';
 import { defineTable, type RowOf } from '../runner/table';
 
 /**
@@ -57,11 +58,7 @@ export const manifestViews = defineTable({
   },
 });
 
-export const manifestParties = defineTable({
-  name: 'manifest_party',
-  key: ['uscc'],
-  columns: { uscc: 'text', name: 'text', districtCode: 'text' },
-});
+export const manifestParties = definePartyNames('manifest_party');
 
 /** 多式联运 (issue 16 item 5): the legs of a manifest and the carriers that had it. */
 export class ManifestLegs1765000000500 implements MigrationInterface {
@@ -133,13 +130,7 @@ export class ManifestTables1764600000100 implements MigrationInterface {
     await index('manifest_view_receiver', 'receiver_uscc, issued_at_ms');
     await index('manifest_view_status', 'status, due_at_ms');
     await index('manifest_view_issued', 'issued_at_ms, manifest_no');
-    await q.query(
-      `CREATE TABLE ${readModelTable(q, 'manifest_party')} (
-         uscc text PRIMARY KEY,
-         name text NOT NULL,
-         district_code text NOT NULL
-       )`,
-    );
+    await createPartyNamesTable(q, 'manifest_party');
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -75,6 +75,30 @@ export class ReadModelReader {
     return raw.map((row) => decodeRow(compiled, row) as RowOf<D>);
   }
 
+  /**
+   * The rows of `table` whose `column` is one of `values`, asked 500 values at a time (well below either
+   * database's limit on parameters); `narrow.where` (with `narrow.params` for its `?`s) narrows each ask and
+   * `narrow.orderBy` orders the rows of each.
+   */
+  async selectIn<D extends TableDefinition>(
+    table: D,
+    column: string,
+    values: readonly unknown[],
+    narrow: { readonly where?: string; readonly params?: readonly unknown[]; readonly orderBy?: string } = {},
+  ): Promise<RowOf<D>[]> {
+    const found: RowOf<D>[] = [];
+    for (let i = 0; i < values.length; i += 500) {
+      const chunk = values.slice(i, i + 500);
+      const condition = `${column} IN (${chunk.map(() => '?').join(', ')})`;
+      const where = narrow.where ? `${narrow.where} AND ${condition}` : condition;
+      const order = narrow.orderBy ? ` ORDER BY ${narrow.orderBy}` : '';
+      found.push(
+        ...(await this.select(table, `WHERE ${where}${order}`, [...(narrow.params ?? []), ...chunk])),
+      );
+    }
+    return found;
+  }
+
   /** One statement with `?` placeholders; booleans and bigints as parameters work on both databases. */
   async query(text: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
     if (this.sqlite) return this.statement(this.sqlite, text).all(...params.map(sqliteParam));

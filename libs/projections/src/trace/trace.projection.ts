@@ -76,16 +76,20 @@ function linkOf(row: TraceBatchRow | undefined, manifestNo: string): ManifestLin
 
 type StepFacts = Partial<
   Omit<TraceStepRow, 'traceCode' | 'revision' | 'position' | 'type' | 'occurredAt' | 'recordedAt' | 'late'>
-> & {
-  readonly massGrams: bigint;
-};
+>;
 
+/**
+ * One step of a batch: the event's manifest and mass (its data's `manifestNo` and `massGrams`) unless the
+ * facts name others, with whatever else the facts say.
+ */
 function step(
   rows: RowAccess,
   event: RecordedEvent,
-  data: { traceCode: string; occurredAt: string; late: boolean },
+  data: { traceCode: string; occurredAt: string; late: boolean; manifestNo?: string; massGrams?: number },
   facts: StepFacts,
 ): void {
+  const massGrams = facts.massGrams ?? (data.massGrams === undefined ? undefined : BigInt(data.massGrams));
+  if (massGrams === undefined) throw new Error(`${event.type}: a trace step needs the mass it moved`);
   rows.put(traceSteps, {
     traceCode: data.traceCode,
     revision: event.revision,
@@ -94,8 +98,8 @@ function step(
     occurredAt: data.occurredAt,
     recordedAt: recordedAtOf(event),
     actorUscc: facts.actorUscc ?? null,
-    massGrams: facts.massGrams,
-    manifestNo: facts.manifestNo ?? null,
+    massGrams,
+    manifestNo: facts.manifestNo !== undefined ? facts.manifestNo : (data.manifestNo ?? null),
     vehiclePlate: facts.vehiclePlate ?? null,
     operation: facts.operation ?? null,
     mode: facts.mode ?? null,
@@ -213,7 +217,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
         // a rejection child is made by the receiver that rejected, and returns to the shipper
         actorUscc: link?.receiverUscc ?? d.custodianUscc,
         counterpartyUscc: rejection ? d.custodianUscc : null,
-        massGrams: BigInt(d.massGrams),
         manifestNo: rejection?.manifestNo ?? null,
         reason: rejection?.reason ?? null,
         detail: { relatedTraceCodes: [d.parentTraceCode] },
@@ -248,7 +251,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       );
       step(rows, recorded, d, {
         actorUscc: d.custodianUscc,
-        massGrams: BigInt(d.massGrams),
         detail: { relatedTraceCodes: codes },
       });
       return;
@@ -279,7 +281,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       });
       step(rows, recorded, d, {
         actorUscc: d.actorUscc,
-        massGrams: BigInt(d.massGrams),
         detail: { relatedTraceCodes: [d.intoTraceCode] },
       });
       return;
@@ -302,8 +303,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       step(rows, recorded, d, {
         actorUscc: d.shipperUscc,
         counterpartyUscc: d.receiverUscc,
-        manifestNo: d.manifestNo,
-        massGrams: BigInt(d.massGrams),
         detail: { carrierUscc: d.carrierUscc },
       });
       return;
@@ -313,7 +312,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       update({ status: 'held', openManifest: null });
       step(rows, recorded, d, {
         actorUscc: row.custodianUscc,
-        manifestNo: d.manifestNo,
         reason: d.reason,
         massGrams: row.heldGrams,
       });
@@ -339,9 +337,7 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       step(rows, recorded, d, {
         actorUscc: d.carrierUscc,
         counterpartyUscc: d.shipperUscc,
-        manifestNo: d.manifestNo,
         vehiclePlate: d.vehiclePlate,
-        massGrams: BigInt(d.massGrams),
       });
       return;
     }
@@ -364,9 +360,7 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       step(rows, recorded, d, {
         actorUscc: d.fromCarrierUscc,
         counterpartyUscc: d.carrierUscc,
-        manifestNo: d.manifestNo,
         vehiclePlate: d.vehiclePlate,
-        massGrams: BigInt(d.massGrams),
         detail: { carrierUscc: d.carrierUscc, place: d.place, leg: d.leg },
       });
       return;
@@ -384,7 +378,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       step(rows, recorded, d, {
         actorUscc: link?.receiverUscc || null,
         counterpartyUscc: link?.carrierUscc ?? null,
-        manifestNo: d.manifestNo,
         vehiclePlate: link?.vehiclePlate ?? null,
         massGrams: BigInt(d.lostGrams),
       });
@@ -397,9 +390,7 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       step(rows, recorded, d, {
         actorUscc: link?.receiverUscc || null,
         counterpartyUscc: link?.shipperUscc ?? null,
-        manifestNo: d.manifestNo,
         reason: d.reason,
-        massGrams: BigInt(d.massGrams),
         detail: { relatedTraceCodes: [d.childTraceCode] },
       });
       return;
@@ -416,8 +407,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       step(rows, recorded, d, {
         actorUscc: d.receiverUscc,
         counterpartyUscc: d.previousCustodianUscc,
-        manifestNo: d.manifestNo,
-        massGrams: BigInt(d.massGrams),
       });
       return;
     }
@@ -434,9 +423,7 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       step(rows, recorded, d, {
         actorUscc: link?.receiverUscc || null,
         counterpartyUscc: d.shipperUscc,
-        manifestNo: d.manifestNo,
         reason: d.reason,
-        massGrams: BigInt(d.massGrams),
       });
       return;
     }
@@ -453,7 +440,6 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
         actorUscc: d.custodianUscc,
         operation: d.operation,
         mode: d.mode,
-        massGrams: BigInt(d.massGrams),
         // the permit it was done under and (v3, issue 14) the registered facility that treated it
         detail:
           d.permitNo !== undefined || d.facilityCode !== undefined

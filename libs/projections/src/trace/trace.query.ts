@@ -160,18 +160,8 @@ export class TraceQuery {
     traceCodes: readonly string[],
   ): Promise<{ checkpoint: bigint; access: Map<string, TraceAccess> }> {
     const checkpoint = await this.reader.checkpoint(TRACE_PROJECTION);
-    const access = new Map<string, TraceAccess>();
-    const unique = [...new Set(traceCodes)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
-      const rows = await this.reader.select(
-        traceBatches,
-        `WHERE trace_code IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const row of rows) access.set(row.traceCode, accessOf(row));
-    }
-    return { checkpoint, access };
+    const rows = await this.reader.selectIn(traceBatches, 'trace_code', [...new Set(traceCodes)]);
+    return { checkpoint, access: new Map(rows.map((row) => [row.traceCode, accessOf(row)])) };
   }
 
   /** The trace projection's checkpoint. */

@@ -1,6 +1,5 @@
 import { composeUscc } from '@wasteflow/domain';
-import { fixtures, type ReadModelKind } from '../../test/fixture';
-import { describePostgres } from '../../test/support';
+import { describeOnBothDatabases } from '../indicators/testing/describe-read-model';
 import { GENERATOR, LedgerWorld, cst } from '../indicators/testing/ledger-world';
 import { projected } from '../indicators/testing/projected';
 import { transferApprovalsProjection } from './transfer-approvals.projection';
@@ -14,9 +13,7 @@ const APPROVAL = '浙环危转〔2025〕12号';
  * (Jiangsu); a manifest of 1,000 kg under it, 900 kg accepted: 600 kg remain. Scoped lists: the shipper and
  * the receiver see it, a regulator of either province sees it, Ningbo's (3302) does not.
  */
-function suite(kind: ReadModelKind): void {
-  const open = fixtures(kind, __filename);
-
+describeOnBothDatabases('transfer approvals read model', __filename, (open) => {
   it('shows approved, drawn and remaining mass with each draw, and lists it only in scope', async () => {
     const fixture = await open('transfer_approvals');
     const l = new LedgerWorld();
@@ -70,8 +67,12 @@ function suite(kind: ReadModelKind): void {
       expect(await numbers({ kind: 'party', uscc: GENERATOR })).toEqual([APPROVAL]);
       expect(await numbers({ kind: 'party', uscc: JIANGSU_RECEIVER })).toEqual([APPROVAL]);
       expect(await numbers({ kind: 'party', uscc: composeUscc('91330109MA2REC001') })).toEqual([]);
-      expect(await numbers({ kind: 'regulator', regions: ['32'], categories: ['hazardous'] })).toEqual([APPROVAL]);
-      expect(await numbers({ kind: 'regulator', regions: ['3301'], categories: ['hazardous'] })).toEqual([APPROVAL]);
+      expect(await numbers({ kind: 'regulator', regions: ['32'], categories: ['hazardous'] })).toEqual([
+        APPROVAL,
+      ]);
+      expect(await numbers({ kind: 'regulator', regions: ['3301'], categories: ['hazardous'] })).toEqual([
+        APPROVAL,
+      ]);
       expect(await numbers({ kind: 'regulator', regions: ['3302'], categories: ['hazardous'] })).toEqual([]);
       expect(await numbers({ kind: 'regulator', regions: ['33'], categories: ['industrial'] })).toEqual([]);
       const all = await query.list({ kind: 'all' }, paging);
@@ -80,7 +81,4 @@ function suite(kind: ReadModelKind): void {
       await p.close();
     }
   });
-}
-
-describe('transfer approvals read model on SQLite', () => suite('sqlite'));
-describePostgres('transfer approvals read model on PostgreSQL', () => suite('postgres'));
+});
