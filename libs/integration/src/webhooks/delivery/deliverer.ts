@@ -215,14 +215,7 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnModuleDestroy
         await this.store.advance(subscription.id, subscription.checkpoint, next);
       return false;
     }
-    const result = await sendDelivery(
-      this.settings,
-      { url: subscription.url, secrets: signingSecrets(subscription, now) },
-      event,
-      now,
-      this.timeoutMs,
-    );
-    await this.record(subscription, event, now, result, 'delivery');
+    const result = await this.attempt(subscription, event, now, 'delivery');
     if (result.ok) {
       if (this.testHooks.crashBeforeCheckpoint?.(subscription, event)) {
         this.crashed = true;
@@ -247,7 +240,16 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnModuleDestroy
 
   /** A redelivery asked for by the subscriber: one attempt now, out of the ordered sequence, recorded. */
   async redeliver(subscription: Subscription, event: FeedEvent): Promise<SendResult> {
-    const now = this.clock.now();
+    return this.attempt(subscription, event, this.clock.now(), 'redelivery');
+  }
+
+  /** One POST of `event` to the subscriber (signed with the secrets valid at `now`), recorded as `kind`. */
+  private async attempt(
+    subscription: Subscription,
+    event: FeedEvent,
+    now: Date,
+    kind: 'delivery' | 'redelivery',
+  ): Promise<SendResult> {
     const result = await sendDelivery(
       this.settings,
       { url: subscription.url, secrets: signingSecrets(subscription, now) },
@@ -255,7 +257,7 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnModuleDestroy
       now,
       this.timeoutMs,
     );
-    await this.record(subscription, event, now, result, 'redelivery');
+    await this.record(subscription, event, now, result, kind);
     return result;
   }
 
