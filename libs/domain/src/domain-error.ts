@@ -103,6 +103,10 @@ export function domainError<A extends unknown[]>(kind: DomainErrorKind, rule: st
 export const fieldReason = (field: string, value: DetailValue, reason: string) =>
   [`${field}: ${reason}`, { field, value, reason }] as const;
 
+/** fieldReason of a typed-in value (an id, a number), the value kept to its first 100 characters in the details. */
+export const clippedFieldReason = (reason: string) => (field: string, value: string) =>
+  fieldReason(field, value.length > 100 ? `${value.slice(0, 100)}…` : value, reason);
+
 /** `${field}: ${rule}` with the field and the value as details: an invalid value whose rule is always the same. */
 export const fieldBreaks = (rule: string) => (field: string, value: DetailValue) =>
   [`${field}: ${rule}`, { field, value }] as const;

@@ -1,4 +1,4 @@
-import { domainError, fieldReason } from '../domain-error';
+import { clippedFieldReason, domainError } from '../domain-error';
 
 /**
  * Errors of the alert lifecycle. An alert that does not exist (or is not raised yet) is refused exactly as
@@ -10,12 +10,7 @@ import { domainError, fieldReason } from '../domain-error';
 export class InvalidAlertId extends domainError(
   'invalid',
   'invalid-alert-id',
-  (field: string, value: string) =>
-    fieldReason(
-      field,
-      value.length > 100 ? `${value.slice(0, 100)}…` : value,
-      'an alert id <kind>:<subject> of at most 250 characters',
-    ),
+  clippedFieldReason('an alert id <kind>:<subject> of at most 250 characters'),
 ) {}
 
 /** Only a party named on the alert acknowledges it (or the alert does not exist). */

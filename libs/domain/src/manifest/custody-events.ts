@@ -10,7 +10,7 @@ import type { BatchEvent, BatchStreamEvents } from '../batch/batch.events';
 import type { BatchState, ExistingBatch } from '../batch/batch.state';
 import { takeFromComposition } from '../origin/composition';
 import { legacyChildTraceCode } from '../values/trace-code';
-import { assertNever, compact } from '../util';
+import { assertNever, compact, pick } from '../util';
 import type { ManifestEvent, ManifestReceived, ReceiptLine } from './manifest.events';
 
 /**
@@ -44,13 +44,8 @@ export function custodyEventsFor(
       return own(b, [
         domainEvent('BatchConsigned', {
           traceCode: b.traceCode,
-          manifestNo: e.manifestNo,
-          shipperUscc: e.shipperUscc,
-          carrierUscc: e.carrierUscc,
-          receiverUscc: e.receiverUscc,
+          ...pick(e, 'manifestNo', 'shipperUscc', 'carrierUscc', 'receiverUscc', 'occurredAt', 'late'),
           massGrams: b.heldGrams,
-          occurredAt: e.occurredAt,
-          late: e.late,
         }),
       ]);
     }
@@ -61,10 +56,7 @@ export function custodyEventsFor(
       return own(b, [
         domainEvent('BatchConsignmentReleased', {
           traceCode: b.traceCode,
-          manifestNo: d.manifestNo,
-          reason: event.data.reason,
-          occurredAt: d.occurredAt,
-          late: d.late,
+          ...pick(event.data, 'manifestNo', 'reason', 'occurredAt', 'late'),
         }),
       ]);
     }
@@ -81,13 +73,8 @@ export function custodyEventsFor(
       return own(b, [
         domainEvent('BatchShipped', {
           traceCode: b.traceCode,
-          manifestNo: e.manifestNo,
-          shipperUscc: e.shipperUscc,
-          carrierUscc: e.carrierUscc,
-          vehiclePlate: e.vehiclePlate,
+          ...pick(e, 'manifestNo', 'shipperUscc', 'carrierUscc', 'vehiclePlate', 'occurredAt', 'late'),
           massGrams: b.heldGrams,
-          occurredAt: e.occurredAt,
-          late: e.late,
         }),
       ]);
     }
@@ -106,15 +93,18 @@ export function custodyEventsFor(
       return own(b, [
         domainEvent('BatchHandedOver', {
           traceCode: b.traceCode,
-          manifestNo: e.manifestNo,
-          fromCarrierUscc: e.fromCarrierUscc,
-          carrierUscc: e.carrierUscc,
-          vehiclePlate: e.vehiclePlate,
-          place: e.place,
-          leg: e.leg,
+          ...pick(
+            e,
+            'manifestNo',
+            'fromCarrierUscc',
+            'carrierUscc',
+            'vehiclePlate',
+            'place',
+            'leg',
+            'occurredAt',
+            'late',
+          ),
           massGrams: b.heldGrams,
-          occurredAt: e.occurredAt,
-          late: e.late,
         }),
       ]);
     }
@@ -148,7 +138,7 @@ function receiptEvents(event: ManifestReceived, line: ReceiptLine, b: ExistingBa
       event.type,
       `${b.traceCode}: ${b.heldGrams} g in transit, ${line.shippedGrams} g on the manifest`,
     );
-  const time = { occurredAt: e.occurredAt, late: e.late };
+  const time = pick(e, 'occurredAt', 'late');
   const events: BatchEvent[] = [];
   const streams: BatchStreamEvents[] = [];
   let composition = b.composition;
@@ -211,10 +201,7 @@ function receiptEvents(event: ManifestReceived, line: ReceiptLine, b: ExistingBa
             childIndex,
             manifestNo: e.manifestNo,
             custodianUscc: e.shipperUscc,
-            category: b.category,
-            subtype: b.subtype,
-            wasteCode: b.wasteCode,
-            catalogueEdition: b.catalogueEdition,
+            ...pick(b, 'category', 'subtype', 'wasteCode', 'catalogueEdition'),
             massGrams: line.rejectedGrams,
             composition: taken,
             reason,

@@ -1,4 +1,4 @@
-import { domainError, fieldReason } from '../domain-error';
+import { clippedFieldReason, domainError } from '../domain-error';
 
 /**
  * Errors of cross-province transfers (跨省转移, 《固体废物污染环境防治法》第二十二条, 《危险废物转移管理办法》):
@@ -11,12 +11,9 @@ import { domainError, fieldReason } from '../domain-error';
 export class InvalidTransferApprovalNo extends domainError(
   'invalid',
   'invalid-transfer-approval-no',
-  (field: string, value: string) =>
-    fieldReason(
-      field,
-      value.length > 100 ? `${value.slice(0, 100)}…` : value,
-      'an approval number of 1–64 letters, digits, CJK characters and - _ . ( ) 〔 〕 （ ） [ ] 【 】',
-    ),
+  clippedFieldReason(
+    'an approval number of 1–64 letters, digits, CJK characters and - _ . ( ) 〔 〕 （ ） [ ] 【 】',
+  ),
 ) {}
 
 export class InvalidTransferApproval extends domainError(
