@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { REFERENCE_CSV } from '../reference-csv';
 import { InvalidValue, InvalidWorkdayCalendar } from '../errors';
 import { CST_OFFSET_MS, cstDate, cstParts, daysInMonth, formatCst, parseInstant } from '../values/time';
 
@@ -77,13 +78,7 @@ export function isWorkingDay(date: string, calendar: WorkingCalendar = WEEKENDS_
 export function parseWorkdayCalendarCsv(text: string): WorkingCalendar {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, {
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-      bom: true,
-      info: true,
-    }) as unknown as typeof rows;
+    rows = parse(text, { ...REFERENCE_CSV, info: true }) as unknown as typeof rows;
   } catch (error) {
     throw new InvalidWorkdayCalendar(`not CSV (${(error as Error).message})`);
   }

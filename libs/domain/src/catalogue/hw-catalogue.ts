@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { REFERENCE_CSV } from '../reference-csv';
 import { InvalidCatalogue, InvalidHwCategory, InvalidWasteCode, UnknownWasteCode } from '../errors';
 
 /**
@@ -115,12 +116,7 @@ export function parseHwCatalogueCsv(edition: string, csvText: string): HwCatalog
   if (edition.trim() === '') throw new InvalidCatalogue(edition, 'an edition is required');
   let rows: string[][];
   try {
-    rows = parse(csvText, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-    }) as string[][];
+    rows = parse(csvText, REFERENCE_CSV) as string[][];
   } catch (e) {
     throw new InvalidCatalogue(edition, `not CSV: ${(e as Error).message}`);
   }

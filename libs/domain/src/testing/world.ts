@@ -91,23 +91,15 @@ export class World {
     const manifests = new Map(this.manifests);
     // routed by the catalogue: whose event it is, and the id it carries
     for (const event of events) {
-      if (isPartyEvent(event)) {
-        parties.set(event.data.uscc, evolveParty(parties.get(event.data.uscc) ?? initialPartyState, event));
-      } else if (isBatchEvent(event)) {
-        const code = event.data.traceCode;
-        batches.set(code, evolveBatch(batches.get(code) ?? initialBatchState, event));
-      } else if (isManifestEvent(event)) {
-        const no = event.data.manifestNo;
-        manifests.set(no, evolveManifest(manifests.get(no) ?? initialManifestState, event));
-      } else if (isAlertEvent(event)) {
-        const id = event.data.alertId;
-        alerts.set(id, evolveAlert(alerts.get(id) ?? initialAlertState, event));
-      } else if (isTransferApprovalEvent(event)) {
-        const no = event.data.approvalNo;
-        approvals.set(no, evolveTransferApproval(approvals.get(no) ?? initialTransferApprovalState, event));
-      } else {
-        assertNever(event, 'event');
-      }
+      if (isPartyEvent(event)) fold(parties, event.data.uscc, evolveParty, initialPartyState, event);
+      else if (isBatchEvent(event))
+        fold(batches, event.data.traceCode, evolveBatch, initialBatchState, event);
+      else if (isManifestEvent(event))
+        fold(manifests, event.data.manifestNo, evolveManifest, initialManifestState, event);
+      else if (isAlertEvent(event)) fold(alerts, event.data.alertId, evolveAlert, initialAlertState, event);
+      else if (isTransferApprovalEvent(event))
+        fold(approvals, event.data.approvalNo, evolveTransferApproval, initialTransferApprovalState, event);
+      else assertNever(event, 'event');
     }
     return new World(parties, batches, manifests, alerts, approvals, [...this.log, ...events]);
   }
@@ -127,6 +119,17 @@ export class World {
     }
     return world;
   }
+}
+
+/** Folds `event` into the state of aggregate `id` in `states` (the initial state if it has none yet). */
+function fold<S, E>(
+  states: Map<string, S>,
+  id: string,
+  evolve: (state: S, event: E) => S,
+  initial: S,
+  event: E,
+) {
+  states.set(id, evolve(states.get(id) ?? initial, event));
 }
 
 export function flattenBatchStreams(streams: readonly BatchStreamEvents[]): BatchEvent[] {

@@ -19,11 +19,11 @@ import { decideGrantPermit } from '../party/grant-permit.decide';
 import {
   aRegisteredParty,
   baseWorld,
-  CARRIER,
   DEFAULT_OPTIONS,
   fixtureCatalogue,
   generate,
   GENERATOR,
+  MANIFEST_1,
   givenState,
   grantPermitCommand,
   issue,
@@ -111,8 +111,9 @@ function batch(w: World, n: number, grams = 1_000_000, wasteCode = '900-249-08')
   return generate(w, { randomPart: randomPart(n), massGrams: grams, wasteCode });
 }
 
-const issueIn = (w: World, command: ReturnType<typeof issueManifestCommand>) =>
-  decideIssueManifest(command, issueState(w, command), DEFAULT_OPTIONS);
+/** given `world`, when `command` is issued, then … */
+const issuing = (world: World, command: ReturnType<typeof issueManifestCommand>) =>
+  givenState(world).when((w) => decideIssueManifest(command, issueState(w, command), DEFAULT_OPTIONS));
 
 /** Manifest 1 of `traceCode` from GENERATOR to the Jiangsu receiver under the approval (11:00). */
 const underApproval = (traceCode: string, o: Partial<ReturnType<typeof issueManifestCommand>> = {}) =>
@@ -207,75 +208,72 @@ describe('cross-province transfer approvals (跨省转移审批): granting', () 
 describe('cross-province transfer approvals (跨省转移审批): manifests', () => {
   it('given no approval, when hazardous waste is sent to Jiangsu, then transfer-approval-required', () => {
     const g = batch(crossProvinceWorld(), 1);
-    givenState(g.world)
-      .when((w) =>
-        issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER })),
-      )
-      .thenThrows(TransferApprovalRequired, { shipperProvince: '33', receiverProvince: '32' });
+    issuing(
+      g.world,
+      issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER }),
+    ).thenThrows(TransferApprovalRequired, { shipperProvince: '33', receiverProvince: '32' });
   });
 
   it('given an approval of another shipper, or none of that number, then transfer-approval-unknown (the same answer)', () => {
     const w0 = granted(crossProvinceWorld(), { shipperUscc: OTHER_GENERATOR });
     const g = batch(w0, 1);
     const command = underApproval(g.traceCode);
-    givenState(g.world)
-      .when((w) => issueIn(w, command))
-      .thenThrows(TransferApprovalUnknown, { approvalNo: APPROVAL, shipperUscc: GENERATOR });
-    givenState(g.world)
-      .when((w) => issueIn(w, { ...command, transferApprovalNo: '浙环危转〔2025〕99号' }))
-      .thenThrows(TransferApprovalUnknown);
+    issuing(g.world, command).thenThrows(TransferApprovalUnknown, {
+      approvalNo: APPROVAL,
+      shipperUscc: GENERATOR,
+    });
+    issuing(g.world, { ...command, transferApprovalNo: '浙环危转〔2025〕99号' }).thenThrows(
+      TransferApprovalUnknown,
+    );
   });
 
   it('given an approval for another receiver, or other codes, then transfer-approval-not-covering', () => {
     const g = batch(granted(), 1, 1_000_000, '900-214-08');
-    givenState(g.world)
-      .when((w) => issueIn(w, underApproval(g.traceCode)))
-      .thenThrows(TransferApprovalNotCovering, { reason: 'wasteCode', value: '900-214-08' });
+    issuing(g.world, underApproval(g.traceCode)).thenThrows(TransferApprovalNotCovering, {
+      reason: 'wasteCode',
+      value: '900-214-08',
+    });
     const h = batch(granted(), 1);
-    givenState(h.world)
-      .when((w) => issueIn(w, underApproval(h.traceCode, { receiverUscc: OTHER_JIANGSU_RECEIVER })))
-      .thenThrows(TransferApprovalNotCovering, { reason: 'receiver', field: 'receiverUscc' });
+    issuing(h.world, underApproval(h.traceCode, { receiverUscc: OTHER_JIANGSU_RECEIVER })).thenThrows(
+      TransferApprovalNotCovering,
+      { reason: 'receiver', field: 'receiverUscc' },
+    );
   });
 
   it('given an approval valid until yesterday, when a manifest is issued under it, then transfer-approval-not-valid', () => {
     const g = batch(granted(crossProvinceWorld(), { validFrom: '2025-01-01', validTo: '2025-03-02' }), 1);
-    givenState(g.world)
-      .when((w) => issueIn(w, underApproval(g.traceCode)))
-      .thenThrows(TransferApprovalNotValid, { validTo: '2025-03-02' });
+    issuing(g.world, underApproval(g.traceCode)).thenThrows(TransferApprovalNotValid, {
+      validTo: '2025-03-02',
+    });
   });
 
   it('given 1,500 kg approved, when a 2,000 kg manifest is issued under it, then transfer-approval-exceeded at issue', () => {
     const g = batch(granted(), 1, 2_000_000);
-    givenState(g.world)
-      .when((w) => issueIn(w, underApproval(g.traceCode)))
-      .thenThrows(TransferApprovalExceeded, {
-        at: 'issue',
-        approvedKg: 1500,
-        remainingKg: 1500,
-        requestedKg: 2000,
-      });
+    issuing(g.world, underApproval(g.traceCode)).thenThrows(TransferApprovalExceeded, {
+      at: 'issue',
+      approvedKg: 1500,
+      remainingKg: 1500,
+      requestedKg: 2000,
+    });
   });
 
   it('given an approval, when a covered manifest is issued under it, then ManifestIssued names the approval', () => {
     const g = batch(granted(), 1);
-    givenState(g.world)
-      .when((w) => issueIn(w, underApproval(g.traceCode)))
-      .thenAssert(({ manifest: [issued] }) => {
-        expect(issued.schemaVersion).toBe(4);
-        expect(issued.data).toMatchObject({ receiverUscc: JIANGSU_RECEIVER, transferApprovalNo: APPROVAL });
-      });
+    issuing(g.world, underApproval(g.traceCode)).thenAssert(({ manifest: [issued] }) => {
+      expect(issued.schemaVersion).toBe(4);
+      expect(issued.data).toMatchObject({ receiverUscc: JIANGSU_RECEIVER, transferApprovalNo: APPROVAL });
+    });
   });
 
   it('a manifest within the province needs nothing, and naming an approval on it is transfer-approval-not-applicable', () => {
     const g = batch(granted(), 1);
-    givenState(g.world)
-      .when((w) => issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }])))
-      .thenAssert(({ manifest: [issued] }) => expect(issued.data).not.toHaveProperty('transferApprovalNo'));
-    givenState(g.world)
-      .when((w) =>
-        issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { transferApprovalNo: APPROVAL })),
-      )
-      .thenThrows(TransferApprovalNotApplicable);
+    issuing(g.world, issueManifestCommand([{ traceCode: g.traceCode }])).thenAssert(
+      ({ manifest: [issued] }) => expect(issued.data).not.toHaveProperty('transferApprovalNo'),
+    );
+    issuing(
+      g.world,
+      issueManifestCommand([{ traceCode: g.traceCode }], { transferApprovalNo: APPROVAL }),
+    ).thenThrows(TransferApprovalNotApplicable);
   });
 
   it('non-hazardous waste to another province needs no approval', () => {
@@ -285,11 +283,10 @@ describe('cross-province transfer approvals (跨省转移审批): manifests', ()
       subtype: 'slag',
       wasteCode: undefined,
     });
-    givenState(g.world)
-      .when((w) =>
-        issueIn(w, issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER })),
-      )
-      .thenAssert(({ manifest: [issued] }) => expect(issued.data).toMatchObject({ hazardous: false }));
+    issuing(
+      g.world,
+      issueManifestCommand([{ traceCode: g.traceCode }], { receiverUscc: JIANGSU_RECEIVER }),
+    ).thenAssert(({ manifest: [issued] }) => expect(issued.data).toMatchObject({ hazardous: false }));
   });
 });
 
@@ -379,10 +376,7 @@ describe('cross-province transfer approvals: the stream folds totally, and old m
 
   it('ManifestIssued v3 (no approval) upcasts to v4 unchanged', () => {
     const v3 = {
-      manifestNo: manifestNo(1),
-      shipperUscc: GENERATOR,
-      carrierUscc: CARRIER,
-      receiverUscc: RECEIVER,
+      ...MANIFEST_1,
       plannedAt: '2025-03-03T13:00:00+08:00',
       lines: [],
       totalGrams: 0,
