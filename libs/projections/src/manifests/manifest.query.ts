@@ -134,9 +134,10 @@ export class ManifestQuery {
   async accessMany(
     manifestNos: readonly string[],
   ): Promise<{ checkpoint: bigint; access: Map<string, ManifestAccess> }> {
-    const checkpoint = await this.reader.checkpoint(MANIFESTS_PROJECTION);
-    const rows = await this.reader.selectIn(manifestViews, 'manifest_no', [...new Set(manifestNos)]);
-    return { checkpoint, access: new Map(rows.map((row) => [row.manifestNo, accessOf(row)])) };
+    return this.reader.accessByKey(MANIFESTS_PROJECTION, manifestViews, 'manifest_no', manifestNos, (row) => [
+      row.manifestNo,
+      accessOf(row),
+    ]);
   }
 
   /** The manifests projection's checkpoint. */

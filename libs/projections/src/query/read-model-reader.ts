@@ -99,6 +99,22 @@ export class ReadModelReader {
     return found;
   }
 
+  /**
+   * What access checks need about many keys: the projection's checkpoint, read first, then `entry` of each
+   * row of `table` whose `column` is one of `keys`, by key (every row written up to the checkpoint is there).
+   */
+  async accessByKey<D extends TableDefinition, A>(
+    projection: string,
+    table: D,
+    column: string,
+    keys: readonly string[],
+    entry: (row: RowOf<D>) => readonly [string, A],
+  ): Promise<{ checkpoint: bigint; access: Map<string, A> }> {
+    const checkpoint = await this.checkpoint(projection);
+    const rows = await this.selectIn(table, column, [...new Set(keys)]);
+    return { checkpoint, access: new Map(rows.map(entry)) };
+  }
+
   /** One statement with `?` placeholders; booleans and bigints as parameters work on both databases. */
   async query(text: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
     if (this.sqlite) return this.statement(this.sqlite, text).all(...params.map(sqliteParam));

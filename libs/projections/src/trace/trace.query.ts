@@ -159,9 +159,10 @@ export class TraceQuery {
   async accessMany(
     traceCodes: readonly string[],
   ): Promise<{ checkpoint: bigint; access: Map<string, TraceAccess> }> {
-    const checkpoint = await this.reader.checkpoint(TRACE_PROJECTION);
-    const rows = await this.reader.selectIn(traceBatches, 'trace_code', [...new Set(traceCodes)]);
-    return { checkpoint, access: new Map(rows.map((row) => [row.traceCode, accessOf(row)])) };
+    return this.reader.accessByKey(TRACE_PROJECTION, traceBatches, 'trace_code', traceCodes, (row) => [
+      row.traceCode,
+      accessOf(row),
+    ]);
   }
 
   /** The trace projection's checkpoint. */
