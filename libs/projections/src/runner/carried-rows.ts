@@ -1,16 +1,22 @@
 import type { RowValues, TableChanges } from './row-changes';
+import { KeyFilter } from './key-filter';
 import type { CompiledTable } from './table';
 
 /** The committed rows of one table that the replay reads. */
 export interface CarriedTable {
-  /** Encoded key → the row as committed, or null when it is known not to exist. */
-  readonly rows: Map<string, RowValues | null>;
+  /** Encoded key → the row as committed, or null when it is known not to exist: rows of the recent commits. */
+  young: Map<string, RowValues | null>;
+  /** The same for the commits before them; what is used here again moves back to `young`. */
+  old: Map<string, RowValues | null>;
   /**
-   * Holds every row the database holds for this table: a key missing here is missing there too, so it
-   * needs neither a query (prefetch, get) nor a DELETE. True from the start of the replay (the tables were
-   * emptied) for a table first read before the first commit, until an increment or an eviction.
+   * Holds every row the database holds for this table, but for the keys in `evicted`: a key found in
+   * neither is missing there too, so it needs neither a query (prefetch, get) nor a DELETE. True from the
+   * start of the replay (the tables were emptied) for a table first read before the first commit, until an
+   * increment.
    */
   complete: boolean;
+  /** Keys of a complete table whose rows were evicted: the database may hold them. */
+  evicted: KeyFilter | undefined;
 }
 
 /**
@@ -26,8 +32,11 @@ export interface CarriedTable {
  *
  * Fed only after a commit succeeded (`committed`), so a rolled-back batch leaves nothing here. A row
  * written as an increment is forgotten (its new value is the database's sum) and its table is no longer
- * complete. Bounded: past `limit` rows everything is forgotten and every table becomes incomplete (the
- * next batches read what they need from the database again and carry it from then on).
+ * complete. Bounded, whatever the history's size: once the rows of the recent commits pass half of `limit`,
+ * the rows not used since the commits before are evicted (a waste batch settled months ago, a manifest
+ * received), and a complete table remembers the evicted keys in a `KeyFilter` (about a byte each) — it stays
+ * complete: an evicted key is read from the database again when asked for, a key never written still needs
+ * no query.
  */
 export class CarriedRows {
   private readonly tables = new Map<CompiledTable, CarriedTable>();
@@ -40,14 +49,24 @@ export class CarriedRows {
    * carrying `table`.
    */
   lookup(table: CompiledTable, encoded: string): RowValues | null | undefined {
-    return this.find(this.track(table), encoded);
+    const carried = this.track(table);
+    const row = carried.young.get(encoded);
+    if (row !== undefined) return row;
+    const older = carried.old.get(encoded);
+    if (older !== undefined) {
+      // used again: it survives the next eviction
+      carried.old.delete(encoded);
+      carried.young.set(encoded, older);
+      return older;
+    }
+    return this.absent(carried, encoded);
   }
 
   /** Starts carrying `table` (the replay reads it), if it is not carried yet. */
   track(table: CompiledTable): CarriedTable {
     let carried = this.tables.get(table);
     if (!carried) {
-      carried = { rows: new Map(), complete: this.commits === 0 };
+      carried = { young: new Map(), old: new Map(), complete: this.commits === 0, evicted: undefined };
       this.tables.set(table, carried);
     }
     return carried;
@@ -56,35 +75,51 @@ export class CarriedRows {
   /** As `lookup`, without starting to carry a table that is not carried yet (a put or a delete). */
   peek(table: CompiledTable, encoded: string): RowValues | null | undefined {
     const carried = this.tables.get(table);
-    return carried ? this.find(carried, encoded) : undefined;
+    if (!carried) return undefined;
+    const row = carried.young.get(encoded);
+    if (row !== undefined) return row;
+    const older = carried.old.get(encoded);
+    return older !== undefined ? older : this.absent(carried, encoded);
   }
 
   committed(changes: readonly TableChanges[]): void {
     this.commits += 1;
-    let size = 0;
     for (const change of changes) {
       const carried = this.tables.get(change.table);
       if (!carried) continue;
       const { table } = change;
-      const { rows } = carried;
+      const { young, old } = carried;
       for (const key of change.deletes) {
         const encoded = table.encodeKey(key);
-        if (carried.complete) rows.delete(encoded);
-        else rows.set(encoded, null);
+        old.delete(encoded);
+        if (carried.complete) young.delete(encoded);
+        else young.set(encoded, null);
       }
-      for (const row of change.upserts) rows.set(table.encodeKey(row), row);
+      for (const row of change.upserts) {
+        const encoded = table.encodeKey(row);
+        old.delete(encoded);
+        young.set(encoded, row);
+      }
       if (change.increments.length > 0) {
         carried.complete = false;
-        for (const increment of change.increments) rows.delete(table.encodeKey(increment.key));
+        carried.evicted = undefined;
+        for (const increment of change.increments) {
+          const encoded = table.encodeKey(increment.key);
+          young.delete(encoded);
+          old.delete(encoded);
+        }
       }
     }
-    for (const carried of this.tables.values()) size += carried.rows.size;
-    if (size > this.limit) {
-      for (const carried of this.tables.values()) {
-        carried.rows.clear();
-        carried.complete = false;
-      }
-    }
+    let recent = 0;
+    for (const carried of this.tables.values()) recent += carried.young.size;
+    if (recent > this.limit / 2) this.evictOld();
+  }
+
+  /** Rows carried now (for tests and measurements). */
+  get size(): number {
+    let size = 0;
+    for (const carried of this.tables.values()) size += carried.young.size + carried.old.size;
+    return size;
   }
 
   clear(): void {
@@ -92,9 +127,19 @@ export class CarriedRows {
     this.commits = 0;
   }
 
-  private find(carried: CarriedTable, encoded: string): RowValues | null | undefined {
-    const row = carried.rows.get(encoded);
-    if (row !== undefined) return row;
-    return carried.complete ? null : undefined;
+  private evictOld(): void {
+    for (const carried of this.tables.values()) {
+      if (carried.complete) {
+        // a key known absent (null) is not in a complete table's maps: every key here may be held
+        for (const encoded of carried.old.keys()) (carried.evicted ??= new KeyFilter()).add(encoded);
+      }
+      carried.old = carried.young;
+      carried.young = new Map();
+    }
+  }
+
+  private absent(carried: CarriedTable, encoded: string): null | undefined {
+    if (!carried.complete) return undefined;
+    return carried.evicted?.mightHold(encoded) ? undefined : null;
   }
 }

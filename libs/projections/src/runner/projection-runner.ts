@@ -64,6 +64,7 @@ export class ProjectionRunner {
   private readonly timing: LeaseTiming;
   private rebuilding = false;
   private readonly carryRows: boolean;
+  private readonly carriedRowsLimit: number | undefined;
 
   private state: RunnerState = 'stopped';
   /** start() was called and neither stop() nor a failure has ended it. */
@@ -104,6 +105,8 @@ export class ProjectionRunner {
     }
     this.hooks = options.testHooks ?? {};
     this.carryRows = options.carryRows ?? true;
+    this.carriedRowsLimit =
+      options.carriedRowsLimit === undefined ? undefined : positive('carriedRowsLimit', options.carriedRowsLimit);
     this.book = new ProgressBook(this.projections.map((p) => p.name));
     const hook = this.hooks.beforeCheckpoint;
     this.applier = new BatchApplier({
@@ -281,6 +284,7 @@ export class ProjectionRunner {
           hooks: this.hooks,
           metrics: this.metrics,
           carryRows: this.carryRows,
+          carriedRowsLimit: this.carriedRowsLimit,
           leaseName: this.lease.lease,
           afterSwap: async () => {
             if (this.isLeader()) this.background(() => this.resubscribe('a rebuild swapped its tables in'));

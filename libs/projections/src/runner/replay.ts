@@ -27,6 +27,8 @@ export interface ReplayOptions {
   readonly batchSize: number;
   /** Carry committed rows between batches: only when nobody else writes these tables. */
   readonly carry: boolean;
+  /** At most this many carried rows (CarriedRows' default when undefined). */
+  readonly carriedRowsLimit?: number;
   readonly onCommit?: (outcome: CommitOutcome, batch: OpenBatch) => void;
   readonly onProgress?: (progress: ReplayProgress) => void;
 }
@@ -38,7 +40,7 @@ export interface ReplayOptions {
  */
 export async function replay(options: ReplayOptions): Promise<{ position: bigint; events: number }> {
   const { store, applier, until, batchSize } = options;
-  const carried = options.carry ? new CarriedRows() : undefined;
+  const carried = options.carry ? new CarriedRows(options.carriedRowsLimit) : undefined;
   let position = options.after;
   let events = 0;
   options.onProgress?.({ processed: position, total: until, events });

@@ -145,8 +145,8 @@ describe('BatchRows (the per-batch row cache behind RowAccess)', () => {
     expect(third.changes()[0].deletes).toEqual([]);
   });
 
-  it('carries only tables it was asked about, and forgets everything past its limit', () => {
-    const carried = new CarriedRows(3);
+  it('carries only tables it was asked about, and evicts the rows not used lately past its limit', () => {
+    const carried = new CarriedRows(4);
     const table = compileTable(accounts);
     const other = compileTable(facts);
     const row = (id: string) => ({ id, balance: 0n, owner: 'o', note: null });
@@ -160,15 +160,44 @@ describe('BatchRows (the per-batch row cache behind RowAccess)', () => {
     // Never asked about before the commit: not carried, not complete.
     expect(carried.peek(other, other.encodeKey({ region: 'r', month: 1 }))).toBeUndefined();
     expect(carried.lookup(other, other.encodeKey({ region: 'r', month: 1 }))).toBeUndefined();
-    carried.committed([{ table, upserts: [row('c'), row('d')], deletes: [], increments: [] }]);
-    // Past the limit: nothing is known any more, and a missing key is not known absent.
-    expect(carried.lookup(table, 'a')).toBeUndefined();
-    expect(carried.lookup(table, 'z')).toBeUndefined();
-    carried.committed([{ table, upserts: [row('e')], deletes: [{ id: 'f' }], increments: [] }]);
-    expect(carried.lookup(table, 'e')).toEqual(row('e'));
-    expect(carried.lookup(table, 'f')).toBeNull();
+    // Past half the limit in recent commits: a and b become old rows, kept until the next eviction.
+    carried.committed([{ table, upserts: [row('c')], deletes: [], increments: [] }]);
+    expect(carried.size).toBe(3);
+    expect(carried.lookup(table, 'a')).toEqual(row('a'));
+    // a was used again (lookup): it stays; b and c were not: evicted, and only "maybe held" from then on.
+    carried.committed([{ table, upserts: [row('d'), row('e')], deletes: [], increments: [] }]);
+    expect(carried.size).toBe(3);
+    expect(carried.lookup(table, 'a')).toEqual(row('a'));
+    expect(carried.peek(table, 'b')).toBeUndefined();
+    expect(carried.peek(table, 'c')).toBeUndefined();
+    expect(carried.lookup(table, 'b')).toBeUndefined();
+    // The table stays complete: a key never written is still known absent, without a query.
+    expect(carried.lookup(table, 'z')).toBeNull();
+    expect(carried.peek(table, 'y')).toBeNull();
+    carried.committed([{ table, upserts: [row('f')], deletes: [{ id: 'e' }], increments: [] }]);
+    expect(carried.lookup(table, 'f')).toEqual(row('f'));
+    expect(carried.lookup(table, 'e')).toBeNull();
     carried.clear();
-    expect(carried.peek(table, 'e')).toBeUndefined();
+    expect(carried.peek(table, 'f')).toBeUndefined();
+  });
+
+  it('keeps the rows of an incomplete table known absent across an eviction of the others', () => {
+    const carried = new CarriedRows(2);
+    const table = compileTable(accounts);
+    const row = (id: string) => ({ id, balance: 0n, owner: 'o', note: null });
+    carried.committed([]);
+    // first read after a commit: incomplete, so a delete is remembered as a known absence
+    expect(carried.lookup(table, 'a')).toBeUndefined();
+    carried.committed([{ table, upserts: [row('b')], deletes: [{ id: 'a' }], increments: [] }]);
+    expect(carried.peek(table, 'a')).toBeNull();
+    expect(carried.peek(table, 'b')).toEqual(row('b'));
+    expect(carried.peek(table, 'never')).toBeUndefined();
+    carried.committed([{ table, upserts: [row('c'), row('d')], deletes: [], increments: [] }]);
+    carried.committed([{ table, upserts: [row('e'), row('f')], deletes: [], increments: [] }]);
+    // evicted from an incomplete table: simply not known any more
+    expect(carried.peek(table, 'a')).toBeUndefined();
+    expect(carried.peek(table, 'b')).toBeUndefined();
+    expect(carried.peek(table, 'e')).toEqual(row('e'));
   });
 
   it('carries a table read in the first batch even when the batch cache answered the read', async () => {

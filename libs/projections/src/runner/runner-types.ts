@@ -61,6 +61,11 @@ export interface ProjectionRunnerOptions {
   readonly testHooks?: RunnerTestHooks;
   /** Rebuilds carry committed rows between batches (default true; the bench turns it off to measure it). */
   readonly carryRows?: boolean;
+  /**
+   * Rows a rebuild carries at most (default 1,000,000): past half of it in recent commits, the rows not used
+   * since are evicted (carried-rows.ts), so the rebuild's memory does not grow with the history.
+   */
+  readonly carriedRowsLimit?: number;
 }
 
 export interface ProjectionCheckpointStatus {

@@ -25,6 +25,7 @@ export interface ShadowRebuildContext {
   readonly metrics?: RunnerMetrics;
   /** Only from position zero may the rebuild carry its committed rows between batches. */
   readonly carryRows: boolean;
+  readonly carriedRowsLimit?: number;
   /** The writer's lease, whose holder's next batch sees the swap. */
   readonly leaseName: string;
   /** After the swap (and the failures logged): the runner goes on from the rebuilt checkpoints. */
@@ -98,6 +99,7 @@ export async function rebuildInShadow(
           // Only this rebuild writes the shadow tables: the rows it committed are carried between batches.
           // Only from zero: carried tables start out "complete", which holds for emptied tables alone.
           carry: round === 0 && ctx.carryRows,
+          carriedRowsLimit: ctx.carriedRowsLimit,
           onCommit: (outcome) => {
             ctx.metrics?.committed('rebuild', outcome.seconds, new Map(), outcome.applied);
             for (const [name, count] of outcome.applied) applied[name] += count;
