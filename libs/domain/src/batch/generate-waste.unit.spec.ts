@@ -77,30 +77,20 @@ describe('generate waste (产生)', () => {
   });
 
   it('records the generation facts the documents need, the hazards from the catalogue and never from the client', () => {
-    const [event] = when(
-      generateWasteCommand({
-        physicalForm: 'liquid',
-        packagingType: ' 铁桶 ',
-        packageCount: 4,
-        containerVolume: 'upTo450L',
-        mainComponents: '矿物油、水',
-        hazardousComponents: '石油烃',
-        precautions: '远离火源',
-        facilityCode: 'SC-01',
-        wasteCode: '841-001-01',
-      }),
-    ).result();
-    expect(event.data).toMatchObject({
+    // recorded as given (the packaging type trimmed)
+    const asGiven = {
       physicalForm: 'liquid',
-      packagingType: '铁桶',
       packageCount: 4,
       containerVolume: 'upTo450L',
       mainComponents: '矿物油、水',
       hazardousComponents: '石油烃',
       precautions: '远离火源',
       facilityCode: 'SC-01',
-      hazards: ['In'],
-    });
+    } as const;
+    const [event] = when(
+      generateWasteCommand({ ...asGiven, packagingType: ' 铁桶 ', wasteCode: '841-001-01' }),
+    ).result();
+    expect(event.data).toMatchObject({ ...asGiven, packagingType: '铁桶', hazards: ['In'] });
   });
 
   it.each([

@@ -33,15 +33,25 @@ describe('the official working-day calendar (国务院办公厅 节假日安排)
       });
     });
 
-    it('over 中秋 and 国庆 2026: the holidays do not count', () => {
-      // 中秋 Fri 25 – Sun 27 Sep and 国庆 1–7 Oct off. Pickup Wed 23 Sep: Thu 24 (1), Mon 28 (2), Tue 29 (3),
-      // Wed 30 (4), Thu 8 Oct (5) → due 00:00 Fri 9 Oct. Weekends alone: Thu 24 … Wed 30 → 00:00 Thu 1 Oct.
-      expect(manifestDeadline('2026-09-23T10:00:00+08:00', calendar).dueAt).toBe(
-        '2026-10-09T00:00:00.000+08:00',
-      );
-      expect(manifestDeadline('2026-09-23T10:00:00+08:00', WEEKENDS_ONLY).dueAt).toBe(
-        '2026-10-01T00:00:00.000+08:00',
-      );
+    it.each([
+      {
+        // 中秋 Fri 25 – Sun 27 Sep and 国庆 1–7 Oct off. Pickup Wed 23 Sep: Thu 24 (1), Mon 28 (2), Tue 29 (3),
+        // Wed 30 (4), Thu 8 Oct (5) → due 00:00 Fri 9 Oct. Weekends alone: Thu 24 … Wed 30 → 00:00 Thu 1 Oct.
+        title: 'over 中秋 and 国庆 2026: the holidays do not count',
+        pickup: '2026-09-23T10:00:00+08:00',
+        official: '2026-10-09T00:00:00.000+08:00',
+        weekendsOnly: '2026-10-01T00:00:00.000+08:00',
+      },
+      {
+        title:
+          'an adjusted working Saturday counts: pickup Thu 8 Oct 2026 → Fri 9 (1), Sat 10 (2, 调休), Mon–Wed (3–5)',
+        pickup: '2026-10-08T10:00:00+08:00',
+        official: '2026-10-15T00:00:00.000+08:00',
+        weekendsOnly: '2026-10-16T00:00:00.000+08:00',
+      },
+    ])('$title', ({ pickup, official, weekendsOnly }) => {
+      expect(manifestDeadline(pickup, calendar).dueAt).toBe(official);
+      expect(manifestDeadline(pickup, WEEKENDS_ONLY).dueAt).toBe(weekendsOnly);
     });
 
     it('a pickup late on 31 Dec 2026 counts into 2027, which the calendar does not cover: weekends only, and it says so', () => {
@@ -89,15 +99,6 @@ describe('the official working-day calendar (国务院办公厅 节假日安排)
       expect(thrown).toBeInstanceOf(InvalidWorkdayCalendar);
       expect((thrown as InvalidWorkdayCalendar).details).toEqual({ reason, line });
     });
-  });
-
-  it('an adjusted working Saturday counts: pickup Thu 8 Oct 2026 → Fri 9 (1), Sat 10 (2, 调休), Mon–Wed (3–5)', () => {
-    expect(manifestDeadline('2026-10-08T10:00:00+08:00', calendar).dueAt).toBe(
-      '2026-10-15T00:00:00.000+08:00',
-    );
-    expect(manifestDeadline('2026-10-08T10:00:00+08:00', WEEKENDS_ONLY).dueAt).toBe(
-      '2026-10-16T00:00:00.000+08:00',
-    );
   });
 
   it('a calendar built from lists covers the years its days name', () => {
