@@ -203,7 +203,9 @@ export interface ApiResponse {
   readonly body: any;
 }
 
-/** One POST with a bearer token and (unless null) an Idempotency-Key. */
+const SEND_ATTEMPTS = 3;
+
+/** One POST with a bearer token and (unless null) an Idempotency-Key (sent again when no answer came). */
 export async function post(
   api: ApiProcess,
   path: string,
@@ -216,7 +218,22 @@ export async function post(
     authorization: `Bearer ${token}`,
   };
   if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
-  const response = await fetch(`${api.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const init = { method: 'POST', headers, body: JSON.stringify(body) };
+  let response: Response;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      response = await fetch(`${api.url}${path}`, init);
+      break;
+    } catch (error) {
+      // No answer at all (a kept-alive connection the server closed as it was reused, seen on the starved
+      // machine): a request under an Idempotency-Key is safe to send again, the ledger answers it once.
+      if (idempotencyKey === null || attempt >= SEND_ATTEMPTS) {
+        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+        throw new Error(`POST ${path} failed after ${attempt} attempt(s)${cause}`, { cause: error });
+      }
+      await sleep(100 * attempt);
+    }
+  }
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
