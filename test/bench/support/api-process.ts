@@ -117,6 +117,10 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** How long a start may take before /health answers, and how often a seeding POST without an answer is sent. */
+const START_TIMEOUT_MS = 180_000;
+const SEND_ATTEMPTS = 3;
+
 /** Starts the built api on a free port and a fresh data directory; resolves when /health answers. */
 export async function startApi(options: ApiOptions = {}): Promise<ApiProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-bench-api-'));
@@ -166,7 +170,8 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiProcess> {
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 60_000;
+  // generous: on the starved shared machine (load average 20+) a start has taken over a minute
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (!running) {
       await stop();
@@ -180,7 +185,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiProcess> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`the api did not answer /health within 60 s:\n${output}`);
+      throw new Error(`the api did not answer /health within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
     }
     await sleep(50);
   }
@@ -202,8 +207,6 @@ export interface ApiResponse {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly body: any;
 }
-
-const SEND_ATTEMPTS = 3;
 
 /** One POST with a bearer token and (unless null) an Idempotency-Key (sent again when no answer came). */
 export async function post(

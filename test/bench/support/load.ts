@@ -76,7 +76,9 @@ export function runLoad(
         connections,
         amount: specs.length,
         pipelining: 1,
-        timeout: 30,
+        // seconds without an answer before autocannon counts a timeout: a 1,000-item bulk request on the
+        // starved shared machine has taken over 30 s (every timeout fails the run)
+        timeout: 120,
         requests: [request],
       },
       (error, result) => {
