@@ -54,6 +54,19 @@ function expectIdempotent(world: World, event: ManifestEvent): World {
 
 describe('custodyEventsFor (the process manager keeping batches in step with manifests)', () => {
   const common = { occurredAt: at('15:00'), late: false };
+  /** The receipt's BatchReceived of `traceCode`: custody passes from GENERATOR to RECEIVER with `massGrams`. */
+  const batchReceived = (traceCode: string, massGrams: number) => ({
+    type: 'BatchReceived' as const,
+    schemaVersion: 1 as const,
+    data: {
+      traceCode,
+      manifestNo: manifestNo(1),
+      receiverUscc: RECEIVER,
+      previousCustodianUscc: GENERATOR,
+      massGrams,
+      ...common,
+    },
+  });
 
   it('pickup: the batch is shipped (in transit; legal custody stays with the shipper)', () => {
     const { world: w, code } = oneBatchIssued();
@@ -97,20 +110,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
       {
         traceCode: code,
         isNew: false,
-        events: [
-          {
-            type: 'BatchReceived',
-            schemaVersion: 1,
-            data: {
-              traceCode: code,
-              manifestNo: manifestNo(1),
-              receiverUscc: RECEIVER,
-              previousCustodianUscc: GENERATOR,
-              massGrams: 1_000_000,
-              ...common,
-            },
-          },
-        ],
+        events: [batchReceived(code, 1_000_000)],
       },
     ]);
     const after = expectIdempotent(world, event);
@@ -186,18 +186,7 @@ describe('custodyEventsFor (the process manager keeping batches in step with man
               ...common,
             },
           },
-          {
-            type: 'BatchReceived',
-            schemaVersion: 1,
-            data: {
-              traceCode: code,
-              manifestNo: manifestNo(1),
-              receiverUscc: RECEIVER,
-              previousCustodianUscc: GENERATOR,
-              massGrams: 600_000,
-              ...common,
-            },
-          },
+          batchReceived(code, 600_000),
         ],
       },
       {
