@@ -14,6 +14,7 @@ import {
   pickupBody,
   PRINCIPALS,
   receiptBody,
+  registerParty,
   send,
   skippedPostgres,
   splitBody,
@@ -318,21 +319,12 @@ const ROWS: readonly Row[] = [
 
 async function registerReceiver(b: Builders, serial: number): Promise<string> {
   const uscc = extraUscc('330114', serial);
-  await expect201(
-    send(
-      b.t,
-      '/v1/parties',
-      b.t.adminToken,
-      {
-        uscc,
-        name: '杭州钱塘资源利用有限公司',
-        roles: ['receiver'],
-        districtCode: '330114',
-        occurredAt: AT.registered,
-      },
-      b.keys.next('party'),
-    ),
-  );
+  await registerParty(b.t, b.keys, {
+    uscc,
+    name: '杭州钱塘资源利用有限公司',
+    roles: ['receiver'],
+    districtCode: '330114',
+  });
   return uscc;
 }
 

@@ -1,16 +1,7 @@
 import { WriteGroup } from '@wasteflow/ledger';
-import {
-  AT,
-  HW08_CODE,
-  Keys,
-  requireStore,
-  seedWorld,
-  send,
-  skippedPostgres,
-  storesFor,
-  type World,
-} from './support/fixtures';
-import { startTestApp, type TestApp, type TestStore } from './support/test-app';
+import { AT, HW08_CODE, sendCommands, skippedPostgres, storesFor } from './support/fixtures';
+import type { TestStore } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * Issue 10 row 1 (bulk half): `POST /v1/commands` with 1,000 valid items must not hold the event loop for
@@ -51,15 +42,7 @@ const SUITE = 'a bulk request of 1,000 items and the event loop';
 skippedPostgres(SUITE);
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind: TestStore) => {
-  let t: TestApp;
-  let world: World;
-
-  beforeAll(async () => {
-    await requireStore(kind, `${__filename} (${kind})`);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    world = await seedWorld(t, new Keys(`bulk-loop-${kind}`));
-  });
-  afterAll(async () => t?.close());
+  const app = seededApp(kind, SUITE, __filename, 'bulk-loop');
 
   it(`never holds the loop for ${BOUND_MS} ms: /health is answered meanwhile`, async () => {
     const commands = Array.from({ length: ITEMS }, (_, i) => ({
@@ -88,7 +71,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind: TestStore) => {
     const probe = async (): Promise<void> => {
       while (!done) {
         const started = performance.now();
-        const response = await t.http.get('/health');
+        const response = await app.t.http.get('/health');
         expect(response.status).toBe(200);
         health.push(performance.now() - started);
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -97,7 +80,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind: TestStore) => {
     const whole = stallMeter();
     const started = performance.now();
     const probing = probe();
-    const response = await send(t, '/v1/commands', world.tokens.generator, { commands }, null);
+    const response = await sendCommands(app.t, app.world.tokens.generator, commands);
     const seconds = (performance.now() - started) / 1000;
     const stallMs = whole.stop();
     done = true;

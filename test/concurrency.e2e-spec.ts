@@ -2,6 +2,7 @@ import type { Response } from 'supertest';
 import { batchStream, manifestStream, type BatchSplitData, type WasteTreatedData } from '@wasteflow/domain';
 import {
   appendedSince,
+  concurrently,
   expectProblem,
   heldGrams,
   Keys,
@@ -13,6 +14,7 @@ import {
   streamEvents,
   treatmentBody,
   batchState,
+  type PartyName,
 } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 
@@ -39,36 +41,36 @@ function expectRefusalsAmong(responses: readonly Response[], allowed: readonly s
   }
 }
 
+/**
+ * Requests of 1 kg each racing for a batch of `heldKg`: at least one wins, at most `heldKg`; every refusal is
+ * a retry running out, `massRefusal` or batch-depleted — and a mass refusal proves less than 1 kg was left,
+ * so then all `heldKg` were taken. Answers the winners.
+ */
+function expectMassRace(responses: readonly Response[], heldKg: number, massRefusal: string): Response[] {
+  const won = responses.filter((r) => r.status === 201);
+  expectRefusalsAmong(responses, ['409 concurrency-retries-exhausted', massRefusal, '422 batch-depleted']);
+  expect(won.length).toBeGreaterThan(0);
+  expect(won.length).toBeLessThanOrEqual(heldKg);
+  if (responses.some((r) => r.status === 422)) expect(won.length).toBe(heldKg);
+  return won;
+}
+
 skippedPostgres(SUITE);
 
 describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'conc');
   const keys = new Keys(`conc-${kind}`);
+  /** A write of `party`'s under a fresh key labelled `label`. */
+  const post = (path: string, party: PartyName, body: unknown, label: string) =>
+    send(app.t, path, app.world.tokens[party], body, keys.next(label));
 
   it('20 concurrent treatments of 1 kg on a 10 kg batch held by the receiver: no gram lost or treated twice', async () => {
     const code = await app.build.atReceiver(10);
     const before = await app.t.headPosition();
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        send(
-          app.t,
-          `/v1/batches/${code}/treatments`,
-          app.world.tokens.receiver,
-          treatmentBody(1),
-          keys.next('treat'),
-        ),
-      ),
+    const responses = await concurrently(20, () =>
+      post(`/v1/batches/${code}/treatments`, 'receiver', treatmentBody(1), 'treat'),
     );
-    const won = responses.filter((r) => r.status === 201);
-    expectRefusalsAmong(responses, [
-      '409 concurrency-retries-exhausted',
-      '422 treatment-exceeds-held-mass',
-      '422 batch-depleted',
-    ]);
-    expect(won.length).toBeGreaterThan(0);
-    expect(won.length).toBeLessThanOrEqual(10);
-    // a mass refusal proves less than 1 kg was left: then all 10 kg were treated
-    if (responses.some((r) => r.status === 422)) expect(won.length).toBe(10);
+    const won = expectMassRace(responses, 10, '422 treatment-exceeds-held-mass');
     // each success saw a different remainder: 9, 8, … (no lost update)
     expect(won.map((r) => r.body.remainingKg as number).sort((x, y) => y - x)).toEqual(
       Array.from({ length: won.length }, (_, i) => 9 - i),
@@ -92,26 +94,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('20 concurrent splits of 1 kg on a 12 kg batch: the children and the parent add up to 12 kg', async () => {
     const code = await app.build.generate(12);
     const before = await app.t.headPosition();
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        send(
-          app.t,
-          `/v1/batches/${code}/split`,
-          app.world.tokens.generator,
-          splitBody([1]),
-          keys.next('split'),
-        ),
-      ),
+    const responses = await concurrently(20, () =>
+      post(`/v1/batches/${code}/split`, 'generator', splitBody([1]), 'split'),
     );
-    const won = responses.filter((r) => r.status === 201);
-    expectRefusalsAmong(responses, [
-      '409 concurrency-retries-exhausted',
-      '422 mass-not-conserved',
-      '422 batch-depleted',
-    ]);
-    expect(won.length).toBeGreaterThan(0);
-    expect(won.length).toBeLessThanOrEqual(12);
-    if (responses.some((r) => r.status === 422)) expect(won.length).toBe(12);
+    const won = expectMassRace(responses, 12, '422 mass-not-conserved');
 
     const children = won.flatMap((r) => r.body.children as string[]);
     expect(new Set(children).size).toBe(won.length);
@@ -135,16 +121,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('10 concurrent manifests of one batch: one wins, the others are 409 batch-on-open-manifest', async () => {
     const code = await app.build.generate(10);
     const before = await app.t.headPosition();
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        send(
-          app.t,
-          '/v1/manifests',
-          app.world.tokens.generator,
-          app.build.manifestBody([code]),
-          keys.next('ship'),
-        ),
-      ),
+    const responses = await concurrently(10, () =>
+      post('/v1/manifests', 'generator', app.build.manifestBody([code]), 'ship'),
     );
     expect(responses.map(outcome).sort()).toEqual(
       ['201', ...Array(9).fill('409 batch-on-open-manifest')].sort(),
@@ -167,15 +145,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     for (let i = 0; i < 30; i++) codes.push(await app.build.generate(1 + i));
     const before = await app.t.headPosition();
     const responses = await Promise.all(
-      codes.map((code) =>
-        send(
-          app.t,
-          '/v1/manifests',
-          app.world.tokens.generator,
-          app.build.manifestBody([code]),
-          keys.next('ship-many'),
-        ),
-      ),
+      codes.map((code) => post('/v1/manifests', 'generator', app.build.manifestBody([code]), 'ship-many')),
     );
     expect(responses.map((r) => r.status)).toEqual(codes.map(() => 201));
     const won = responses.filter((r) => r.status === 201);
@@ -201,22 +171,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   it('pickup and cancel racing on one manifest: exactly one wins, the batch follows the winner', async () => {
     for (let round = 0; round < 4; round++) {
       const { traceCode, manifestNo } = await app.build.consigned(5);
-      const pickUp = () =>
-        send(
-          app.t,
-          `/v1/manifests/${manifestNo}/pickup`,
-          app.world.tokens.carrier,
-          pickupBody(),
-          keys.next('race-pickup'),
-        );
+      const pickUp = () => post(`/v1/manifests/${manifestNo}/pickup`, 'carrier', pickupBody(), 'race-pickup');
       const cancelIt = () =>
-        send(
-          app.t,
-          `/v1/manifests/${manifestNo}/cancel`,
-          app.world.tokens.generator,
-          { reason: '改期' },
-          keys.next('race-cancel'),
-        );
+        post(`/v1/manifests/${manifestNo}/cancel`, 'generator', { reason: '改期' }, 'race-cancel');
       // alternate which request starts first
       const [pickup, cancel] =
         round % 2 === 0
@@ -243,29 +200,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const code = await app.build.generate(20);
     const requests = [
       ...Array.from({ length: 6 }, () =>
-        send(
-          app.t,
-          `/v1/batches/${code}/split`,
-          app.world.tokens.generator,
-          splitBody([1]),
-          keys.next('mix-split'),
-        ),
+        post(`/v1/batches/${code}/split`, 'generator', splitBody([1]), 'mix-split'),
       ),
-      send(
-        app.t,
-        '/v1/manifests',
-        app.world.tokens.generator,
-        app.build.manifestBody([code]),
-        keys.next('mix-ship'),
-      ),
+      post('/v1/manifests', 'generator', app.build.manifestBody([code]), 'mix-ship'),
       ...Array.from({ length: 6 }, () =>
-        send(
-          app.t,
-          `/v1/batches/${code}/split`,
-          app.world.tokens.generator,
-          splitBody([1]),
-          keys.next('mix-split'),
-        ),
+        post(`/v1/batches/${code}/split`, 'generator', splitBody([1]), 'mix-split'),
       ),
     ];
     const responses = await Promise.all(requests);

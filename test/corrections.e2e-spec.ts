@@ -10,6 +10,7 @@ import {
   Keys,
   PARTIES,
   send,
+  sendCommands,
   storesFor,
   streamEvents,
   type PrincipalName,
@@ -269,43 +270,27 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
   it('in bulk (POST /v1/commands): request, then approve, each with its own key', async () => {
     const code = await app.build.generate(10);
-    const asked = await send(
-      app.t,
-      '/v1/commands',
-      tok('generator'),
+    const asked = await sendCommands(app.t, tok('generator'), [
       {
-        commands: [
-          {
-            type: 'request-mass-correction',
-            idempotencyKey: keys.next('bulk'),
-            body: { ...correctionBody(-3), traceCode: code },
-          },
-        ],
+        type: 'request-mass-correction',
+        idempotencyKey: keys.next('bulk'),
+        body: { ...correctionBody(-3), traceCode: code },
       },
-      null,
-    );
+    ]);
     expect(asked.status).toBe(200);
     expect(asked.body.results[0]).toMatchObject({ status: 201, body: { requestId: 'cr-1' } });
-    const approved = await send(
-      app.t,
-      '/v1/commands',
-      tok('regulator'),
+    const approved = await sendCommands(app.t, tok('regulator'), [
       {
-        commands: [
-          {
-            type: 'approve-mass-correction',
-            idempotencyKey: keys.next('bulk'),
-            body: { traceCode: code, requestId: 'cr-1' },
-          },
-          {
-            type: 'approve-mass-correction',
-            idempotencyKey: keys.next('bulk'),
-            body: { traceCode: code, requestId: 'cr-1', approvals: [] },
-          },
-        ],
+        type: 'approve-mass-correction',
+        idempotencyKey: keys.next('bulk'),
+        body: { traceCode: code, requestId: 'cr-1' },
       },
-      null,
-    );
+      {
+        type: 'approve-mass-correction',
+        idempotencyKey: keys.next('bulk'),
+        body: { traceCode: code, requestId: 'cr-1', approvals: [] },
+      },
+    ]);
     expect(approved.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400]);
     expect(approved.body.results[0].body).toMatchObject({ massKgAfter: 7 });
   });

@@ -1,5 +1,14 @@
 import { LedgerBookQuery } from '@wasteflow/projections';
-import { AT, batchBody, expect201, PARTIES, send, storesFor, treatmentBody } from './support/fixtures';
+import {
+  AT,
+  batchBody,
+  expect201,
+  PARTIES,
+  send,
+  sendCommands,
+  storesFor,
+  treatmentBody,
+} from './support/fixtures';
 import { bookTableRows, getDocument, loadWorkbook } from './support/documents';
 import { seededApp } from './support/seeded-app';
 import { manifestPdfText, storedTextContaining } from './support/stored-text';
@@ -172,21 +181,13 @@ describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (k
     expect(JSON.stringify(refused.body)).toContain('handler');
     expect(await app.t.headPosition()).toBe(head);
 
-    const bulk = await send(
-      app.t,
-      '/v1/commands',
-      app.world.tokens.generator,
+    const bulk = await sendCommands(app.t, app.world.tokens.generator, [
       {
-        commands: [
-          {
-            type: 'generate-waste',
-            idempotencyKey: `${SUITE}-${kind}-bulk-generate`,
-            body: { ...batchBody(1.5), handler: BULK_HANDLER },
-          },
-        ],
+        type: 'generate-waste',
+        idempotencyKey: `${SUITE}-${kind}-bulk-generate`,
+        body: { ...batchBody(1.5), handler: BULK_HANDLER },
       },
-      null,
-    );
+    ]);
     expect(bulk.status).toBe(200);
     const [result] = bulk.body.results as { status: number; body: Record<string, unknown> }[];
     expect(result.status).toBe(201);

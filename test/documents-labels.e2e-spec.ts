@@ -1,5 +1,5 @@
 import { composeTraceCode } from '@wasteflow/domain';
-import { batchBody, PARTIES, storesFor, streamEvents } from './support/fixtures';
+import { batchBody, PARTIES, send, storesFor, streamEvents } from './support/fixtures';
 import { getDocument, printEnv } from './support/documents';
 import { seededApp } from './support/seeded-app';
 import { decodeQr, decodeSvgQr, readPdf, renderFirstPage } from './support/pdf-reading';
@@ -66,11 +66,11 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
   });
 
   it('prints the facts recorded at generation (v2): form, packaging, components, precautions, facility, and sizes the label by the container volume', async () => {
-    const response = await app.t.http
-      .post('/v1/batches')
-      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-facts`)
-      .send({
+    const response = await send(
+      app.t,
+      '/v1/batches',
+      app.world.tokens.generator,
+      {
         ...batchBody(80),
         description: '废切削液',
         physicalForm: 'liquid',
@@ -81,7 +81,9 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
         hazardousComponents: '石油烃',
         precautions: '远离火源，防止泄漏',
         facilityCode: 'SC-01',
-      });
+      },
+      `${SUITE}-${kind}-facts`,
+    );
     expect(response.status).toBe(201);
     const code = response.body.traceCode as string;
     const [generated] = await streamEvents(app.t, `batch-${code}`);
@@ -118,11 +120,13 @@ describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
       ['packageCount', 0],
       ['precautions', 'x\u0000y'],
     ] as const) {
-      const response = await app.t.http
-        .post('/v1/batches')
-        .set('Authorization', `Bearer ${app.world.tokens.generator}`)
-        .set('Idempotency-Key', `${SUITE}-${kind}-bad-${field}-${typeof value}-${String(value).length}`)
-        .send({ ...batchBody(1), [field]: value });
+      const response = await send(
+        app.t,
+        '/v1/batches',
+        app.world.tokens.generator,
+        { ...batchBody(1), [field]: value },
+        `${SUITE}-${kind}-bad-${field}-${typeof value}-${String(value).length}`,
+      );
       expect(response.status).toBe(400);
       expect(JSON.stringify(response.body.errors)).toContain(field);
     }

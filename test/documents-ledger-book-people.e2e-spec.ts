@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { LedgerBookQuery } from '@wasteflow/projections';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
-import { PARTIES, PLATE, storesFor } from './support/fixtures';
+import { expect201, PARTIES, PLATE, send, storesFor } from './support/fixtures';
 import { getDocument } from './support/documents';
 import { seededApp } from './support/seeded-app';
 
@@ -30,12 +30,15 @@ describe.each(storesFor(SUITE))('台账 people (%s)', (kind) => {
 
   it('a pickup naming its driver gives the shipper’s table 3 its 运送部门经办人; erased, the cell reads 已删除; a pickup without one leaves it blank', async () => {
     const named = await app.build.consigned(7);
-    const picked = await app.t.http
-      .post(`/v1/manifests/${named.manifestNo}/pickup`)
-      .set('Authorization', `Bearer ${app.world.tokens.carrier}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-pickup`)
-      .send({ vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', driver: DRIVER })
-      .expect(201);
+    const picked = await expect201(
+      send(
+        app.t,
+        `/v1/manifests/${named.manifestNo}/pickup`,
+        app.world.tokens.carrier,
+        { vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', driver: DRIVER },
+        `${SUITE}-${kind}-pickup`,
+      ),
+    );
     const driverId = picked.body.driverPersonId as string;
     expect(driverId).toMatch(/^p-[0-9a-f]{32}$/);
     const unnamed = await app.build.inTransit(3);

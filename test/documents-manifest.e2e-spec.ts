@@ -36,17 +36,19 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
   };
 
   it('fills the three parts from the events: shipper and lines, the carrier and its plate, the receiver, its permit and the verdict', async () => {
-    const created = await app.t.http
-      .post('/v1/batches')
-      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-facts`)
-      .send({
+    const created = await send(
+      app.t,
+      '/v1/batches',
+      app.world.tokens.generator,
+      {
         ...batchBody(42.5),
         description: '废液压油',
         physicalForm: 'liquid',
         packagingType: '铁桶',
         packageCount: 2,
-      });
+      },
+      `${SUITE}-${kind}-facts`,
+    );
     expect(created.status).toBe(201);
     const code = created.body.traceCode as string;
     const manifestNo = await app.build.issue([code]);
@@ -83,15 +85,18 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
     expect(inTransit.text).toContain('交付时间：2026-03-0210:01');
     expect(inTransit.text).toContain('状态：运输中');
 
-    await app.t.http
-      .post(`/v1/manifests/${manifestNo}/receipt`)
-      .set('Authorization', `Bearer ${app.world.tokens.receiver}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-receipt`)
-      .send({
-        occurredAt: '2026-03-02T10:02:00+08:00',
-        lines: [{ traceCode: code, receivedKg: 40, acceptedKg: 40 }],
-      })
-      .expect(201);
+    await expect201(
+      send(
+        app.t,
+        `/v1/manifests/${manifestNo}/receipt`,
+        app.world.tokens.receiver,
+        {
+          occurredAt: '2026-03-02T10:02:00+08:00',
+          lines: [{ traceCode: code, receivedKg: 40, acceptedKg: 40 }],
+        },
+        `${SUITE}-${kind}-receipt`,
+      ),
+    );
     const received = await textOf(manifestNo, app.world.tokens.regulator);
     expect(received.text).toContain('状态：已接收');
     expect(received.text).toContain('接收时间：2026-03-0210:02');
@@ -106,11 +111,7 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
   it('prints the shipper’s address and emergency phone recorded at registration (PartyRegistered v2)', async () => {
     const uscc = extraUscc('330106', 14);
     const admin = (path: string, body: object) =>
-      app.t.http
-        .post(path)
-        .set('Authorization', `Bearer ${app.t.adminToken}`)
-        .set('Idempotency-Key', `${SUITE}-${kind}-${path}-${uscc}`)
-        .send(body);
+      expect201(send(app.t, path, app.t.adminToken, body, `${SUITE}-${kind}-${path}-${uscc}`));
     await admin('/v1/parties', {
       uscc,
       name: '杭州西湖表面处理有限公司',
@@ -119,21 +120,20 @@ describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
       address: '杭州市西湖区文三路 90 号',
       emergencyPhone: '0571-88880000',
       occurredAt: '2026-03-02T08:00:00+08:00',
-    }).expect(201);
-    const token = (await admin('/v1/tokens', { kind: 'party', partyUscc: uscc }).expect(201)).body
-      .token as string;
-    const batch = await app.t.http
-      .post('/v1/batches')
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-b-${uscc}`)
-      .send(batchBody(5))
-      .expect(201);
-    const manifest = await app.t.http
-      .post('/v1/manifests')
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-m-${uscc}`)
-      .send(app.build.manifestBody([batch.body.traceCode as string]))
-      .expect(201);
+    });
+    const token = (await admin('/v1/tokens', { kind: 'party', partyUscc: uscc })).body.token as string;
+    const batch = await expect201(
+      send(app.t, '/v1/batches', token, batchBody(5), `${SUITE}-${kind}-b-${uscc}`),
+    );
+    const manifest = await expect201(
+      send(
+        app.t,
+        '/v1/manifests',
+        token,
+        app.build.manifestBody([batch.body.traceCode as string]),
+        `${SUITE}-${kind}-m-${uscc}`,
+      ),
+    );
     const { text } = await textOf(manifest.body.manifestNo as string, token);
     expect(text).toContain('单位地址：杭州市西湖区文三路90号');
     expect(text).toContain('应急联系电话：0571-88880000');

@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { batchBody, expectProblem, extraUscc, PARTIES, PLATE, send, storesFor } from './support/fixtures';
+import {
+  batchBody,
+  expect201,
+  expectProblem,
+  extraUscc,
+  PARTIES,
+  PLATE,
+  sendCommands,
+  send,
+  storesFor,
+} from './support/fixtures';
 import { getDocument } from './support/documents';
 import { readPdf } from './support/pdf-reading';
 import { seededApp } from './support/seeded-app';
@@ -25,18 +35,20 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
 
   it('pickup with driver and escort → the 联单 prints them → admin erases the driver → 已删除, nothing in clear, the chain verified', async () => {
     const { manifestNo } = await app.build.consigned(12);
-    const picked = await app.t.http
-      .post(`/v1/manifests/${manifestNo}/pickup`)
-      .set('Authorization', `Bearer ${app.world.tokens.carrier}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-pickup`)
-      .send({
+    const picked = await send(
+      app.t,
+      `/v1/manifests/${manifestNo}/pickup`,
+      app.world.tokens.carrier,
+      {
         vehiclePlate: PLATE,
         occurredAt: '2026-03-02T10:01:00+08:00',
         driver: DRIVER,
         escort: ESCORT,
         vehicleType: '危险货物厢式运输车',
         transportLicenceNo: LICENCE,
-      });
+      },
+      `${SUITE}-${kind}-pickup`,
+    );
     expect(picked.status).toBe(201);
     const driverId = picked.body.driverPersonId as string;
     const escortId = picked.body.escortPersonId as string;
@@ -137,11 +149,11 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
   it('a hand-over names the next leg’s crew (ManifestHandedOver v2): the 联单 prints it under that leg, 已删除 after erasure', async () => {
     const { manifestNo } = await app.build.inTransit(4);
     const LEG_DRIVER = { name: '李接力', phone: '13511112222' };
-    const handed = await app.t.http
-      .post(`/v1/manifests/${manifestNo}/handover`)
-      .set('Authorization', `Bearer ${app.world.tokens.carrier}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-handover`)
-      .send({
+    const handed = await send(
+      app.t,
+      `/v1/manifests/${manifestNo}/handover`,
+      app.world.tokens.carrier,
+      {
         nextCarrierUscc: PARTIES.otherCarrier.uscc,
         vehiclePlate: '浙B67890',
         place: '宁波北仑港联运站',
@@ -149,7 +161,9 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
         driver: LEG_DRIVER,
         vehicleType: '危险货物罐式运输车',
         transportLicenceNo: '浙交运管许可甬字330200005678号',
-      });
+      },
+      `${SUITE}-${kind}-handover`,
+    );
     expect(handed.status).toBe(201);
     const legDriver = handed.body.driverPersonId as string;
     expect(legDriver).toMatch(/^p-[0-9a-f]{32}$/);
@@ -189,26 +203,18 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
   it('in bulk (POST /v1/commands) a pickup names its driver the same way: a reference in the event, the name on the 联单', async () => {
     const { manifestNo } = await app.build.consigned(6);
     const BULK_DRIVER = { name: '郑批量', phone: '13322223333' };
-    const bulk = await send(
-      app.t,
-      '/v1/commands',
-      app.world.tokens.carrier,
+    const bulk = await sendCommands(app.t, app.world.tokens.carrier, [
       {
-        commands: [
-          {
-            type: 'pick-up-manifest',
-            idempotencyKey: `${SUITE}-${kind}-bulk-pickup`,
-            body: {
-              manifestNo,
-              vehiclePlate: PLATE,
-              occurredAt: '2026-03-02T10:01:00+08:00',
-              driver: BULK_DRIVER,
-            },
-          },
-        ],
+        type: 'pick-up-manifest',
+        idempotencyKey: `${SUITE}-${kind}-bulk-pickup`,
+        body: {
+          manifestNo,
+          vehiclePlate: PLATE,
+          occurredAt: '2026-03-02T10:01:00+08:00',
+          driver: BULK_DRIVER,
+        },
       },
-      null,
-    );
+    ]);
     expect(bulk.status).toBe(200);
     const [result] = bulk.body.results as { status: number; body: Record<string, unknown> }[];
     expect(result.status).toBe(201);
@@ -234,32 +240,38 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
 
     const { manifestNo: open } = await app.build.consigned(2);
     const head = await app.t.headPosition();
-    const badPhone = await app.t.http
-      .post(`/v1/manifests/${open}/pickup`)
-      .set('Authorization', `Bearer ${app.world.tokens.carrier}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-bad-phone`)
-      .send({
+    const badPhone = await send(
+      app.t,
+      `/v1/manifests/${open}/pickup`,
+      app.world.tokens.carrier,
+      {
         vehiclePlate: PLATE,
         occurredAt: '2026-03-02T10:01:00+08:00',
         driver: { name: '周', phone: 'call me' },
-      });
+      },
+      `${SUITE}-${kind}-bad-phone`,
+    );
     expectProblem(badPhone, 400, { fields: ['driver.phone'] });
-    const badName = await app.t.http
-      .post(`/v1/manifests/${open}/pickup`)
-      .set('Authorization', `Bearer ${app.world.tokens.carrier}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-bad-name`)
-      .send({ vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', escort: { name: 'a\u0000b' } });
+    const badName = await send(
+      app.t,
+      `/v1/manifests/${open}/pickup`,
+      app.world.tokens.carrier,
+      { vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', escort: { name: 'a\u0000b' } },
+      `${SUITE}-${kind}-bad-name`,
+    );
     expectProblem(badName, 400, { fields: ['escort.name'] });
     expect(await app.t.headPosition()).toBe(head);
   });
 
   it('a refused pickup stores no person record (the domain refuses before anything is sealed)', async () => {
     const { manifestNo } = await app.build.consigned(2);
-    const stranger = await app.t.http
-      .post(`/v1/manifests/${manifestNo}/pickup`)
-      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-stranger`)
-      .send({ vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', driver: { name: '吴未运' } });
+    const stranger = await send(
+      app.t,
+      `/v1/manifests/${manifestNo}/pickup`,
+      app.world.tokens.generator,
+      { vehiclePlate: PLATE, occurredAt: '2026-03-02T10:01:00+08:00', driver: { name: '吴未运' } },
+      `${SUITE}-${kind}-stranger`,
+    );
     expect(stranger.status).toBe(403);
     expect(await storedTextContaining(app.t, kind, ['吴未运'])).toEqual([]);
   });
@@ -267,11 +279,7 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
   it('a contact person registered with the party (v3): the profile shows it to the party, not to others; the label and the 联单 print it, 已删除 after erasure', async () => {
     const uscc = extraUscc('330106', 21);
     const admin = (path: string, body: object) =>
-      app.t.http
-        .post(path)
-        .set('Authorization', `Bearer ${app.t.adminToken}`)
-        .set('Idempotency-Key', `${SUITE}-${kind}-${path}-${uscc}`)
-        .send(body);
+      expect201(send(app.t, path, app.t.adminToken, body, `${SUITE}-${kind}-${path}-${uscc}`));
     const registered = await admin('/v1/parties', {
       uscc,
       name: '杭州西湖联络测试有限公司',
@@ -279,11 +287,10 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
       districtCode: '330106',
       contactPerson: CONTACT,
       occurredAt: '2026-03-02T08:00:00+08:00',
-    }).expect(201);
+    });
     const contactId = registered.body.contactPersonId as string;
     expect(contactId).toMatch(/^p-[0-9a-f]{32}$/);
-    const token = (await admin('/v1/tokens', { kind: 'party', partyUscc: uscc }).expect(201)).body
-      .token as string;
+    const token = (await admin('/v1/tokens', { kind: 'party', partyUscc: uscc })).body.token as string;
     const profile = await app.t.http
       .get(`/v1/parties/${uscc}`)
       .set('Authorization', `Bearer ${token}`)
@@ -302,19 +309,13 @@ describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
     expect(byOther.body.contactPerson).toBeUndefined();
     expect(JSON.stringify(byOther.body)).not.toContain(CONTACT.name);
 
-    const batch = await app.t.http
-      .post('/v1/batches')
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-b-${uscc}`)
-      .send(batchBody(5))
-      .expect(201);
+    const batch = await expect201(
+      send(app.t, '/v1/batches', token, batchBody(5), `${SUITE}-${kind}-b-${uscc}`),
+    );
     const code = batch.body.traceCode as string;
-    const manifest = await app.t.http
-      .post('/v1/manifests')
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', `${SUITE}-${kind}-m-${uscc}`)
-      .send(app.build.manifestBody([code]))
-      .expect(201);
+    const manifest = await expect201(
+      send(app.t, '/v1/manifests', token, app.build.manifestBody([code]), `${SUITE}-${kind}-m-${uscc}`),
+    );
     const manifestNo = manifest.body.manifestNo as string;
     const print = await manifestPdfText(app.t, manifestNo, token);
     expect(print).toContain(`经办人：${CONTACT.name}`);

@@ -1,16 +1,8 @@
 import type { Response } from 'supertest';
-import {
-  AT,
-  batchBody,
-  Builders,
-  expectHeadUnchanged,
-  expectProblem,
-  Keys,
-  seedWorld,
-  type World,
-} from './support/fixtures';
+import { AT, batchBody, expectHeadUnchanged, expectProblem, Keys } from './support/fixtures';
 import { head, listen, rawRequest } from './support/raw-http';
-import { startTestApp, type TestApp } from './support/test-app';
+import { type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * DESIGN.md §10, issue 10 rows 1 and 16: a body is measured while it is read (1 MiB by default, 8 MiB
@@ -50,26 +42,22 @@ async function timed(
 }
 
 describe('edge: hostile bodies are refused while they are read, before they are parsed (sqlite)', () => {
-  let t: TestApp;
-  let w: World;
+  const app = seededApp('sqlite', 'edge-bodies', __filename, 'edge-bodies');
   let generator: string;
   let code: string;
   let start: bigint;
   const k = new Keys('edge-bodies');
 
   beforeAll(async () => {
-    t = await startTestApp('sqlite', { suiteFile: __filename });
-    w = await seedWorld(t);
-    generator = w.tokens.generator as string;
-    code = await new Builders(t, w, k).generate(10);
-    start = await t.headPosition();
+    generator = app.world.tokens.generator as string;
+    code = await app.build.generate(10);
+    start = await app.t.headPosition();
   });
-  afterAll(async () => t?.close());
 
   it('200,000 unknown keys (3.4 MB) to POST /v1/batches: 413 at once, a small answer naming the limit', async () => {
     const text = `{${keys(200_000, 'unknown')}}`;
     expect(text.length).toBeGreaterThan(3_000_000);
-    const { response, ms, bytes } = await timed(postRaw(t, '/v1/batches', generator, text, k.next()));
+    const { response, ms, bytes } = await timed(postRaw(app.t, '/v1/batches', generator, text, k.next()));
     const body = expectProblem(response, 413, { rule: 'body-too-large' });
     expect(body).toMatchObject({
       limitBytes: 1024 * 1024,
@@ -82,7 +70,7 @@ describe('edge: hostile bodies are refused while they are read, before they are 
   it('100,000 keys within 1 MiB: 400 too-many-keys at the 1,001st, naming the object, in a small answer', async () => {
     const text = `{"category":"hazardous","extra":{${keys(90_000)}}}`;
     expect(text.length).toBeLessThan(1024 * 1024);
-    const { response, ms, bytes } = await timed(postRaw(t, '/v1/batches', generator, text, k.next()));
+    const { response, ms, bytes } = await timed(postRaw(app.t, '/v1/batches', generator, text, k.next()));
     expectProblem(response, 400, { rule: 'too-many-keys', fields: ['extra'] });
     expect(response.body.errors).toEqual([
       { field: 'extra', rule: 'too-many-keys', message: 'an object has more than 1000 keys' },
@@ -94,7 +82,7 @@ describe('edge: hostile bodies are refused while they are read, before they are 
   it('a split into 300,000 parts: 400 too-many-items naming partsKg', async () => {
     const text = JSON.stringify({ partsKg: Array(300_000).fill(1), occurredAt: AT.split });
     const { response, ms, bytes } = await timed(
-      postRaw(t, `/v1/batches/${code}/split`, generator, text, k.next()),
+      postRaw(app.t, `/v1/batches/${code}/split`, generator, text, k.next()),
     );
     expectProblem(response, 400, { rule: 'too-many-items', fields: ['partsKg'] });
     expect(bytes).toBeLessThan(1024);
@@ -103,9 +91,9 @@ describe('edge: hostile bodies are refused while they are read, before they are 
 
   it('17 levels of nesting: 400 body-too-deep naming where; 16 pass the parser', async () => {
     const nest = (depth: number) => '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
-    const deep = await postRaw(t, '/v1/batches', generator, `{"x":${nest(16)}}`, k.next());
+    const deep = await postRaw(app.t, '/v1/batches', generator, `{"x":${nest(16)}}`, k.next());
     expectProblem(deep, 400, { rule: 'body-too-deep', fields: [['x', ...Array(15).fill('a')].join('.')] });
-    const fits = await postRaw(t, '/v1/batches', generator, `{"x":${nest(15)}}`, k.next());
+    const fits = await postRaw(app.t, '/v1/batches', generator, `{"x":${nest(15)}}`, k.next());
     // parsed, then refused by validation for what it says (no such field), not for its depth
     expectProblem(fits, 400, { fields: ['x'] });
     expect(fits.body.errors.map((e: { rule: string }) => e.rule)).not.toContain('body-too-deep');
@@ -113,14 +101,20 @@ describe('edge: hostile bodies are refused while they are read, before they are 
 
   it('more than 2,500 values in one body: 400 too-many-values', async () => {
     const lines = Array.from({ length: 200 }, () => ({ a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] }));
-    const response = await postRaw(t, '/v1/consolidations', generator, JSON.stringify({ lines }), k.next());
+    const response = await postRaw(
+      app.t,
+      '/v1/consolidations',
+      generator,
+      JSON.stringify({ lines }),
+      k.next(),
+    );
     expectProblem(response, 400, { rule: 'too-many-values', fields: ['body'] });
   });
 
   it('a 400 lists at most 50 fields and says how many there were (900 unknown keys, each a megabyte-long name cut)', async () => {
     const long = 'n'.repeat(5_000);
     const text = `{${keys(899)},"${long}":1}`;
-    const { response, bytes } = await timed(postRaw(t, '/v1/batches', generator, text, k.next()));
+    const { response, bytes } = await timed(postRaw(app.t, '/v1/batches', generator, text, k.next()));
     expectProblem(response, 400, { rule: 'invalid-request' });
     expect(response.body.errors).toHaveLength(50);
     expect(response.body.errorCount).toBeGreaterThanOrEqual(900);
@@ -133,7 +127,7 @@ describe('edge: hostile bodies are refused while they are read, before they are 
   });
 
   it('other requests are not held: /health answers within the bound while hostile bodies arrive', async () => {
-    const port = await listen(t);
+    const port = await listen(app.t);
     // built before the clock starts: the client shares this process with the server
     const hostile: [string, string][] = [
       // refused at its Content-Length
@@ -164,7 +158,7 @@ describe('edge: hostile bodies are refused while they are read, before they are 
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) => {
         const [path, text] = hostile[i % hostile.length];
-        return timed(postRaw(t, path, generator, text, k.next()));
+        return timed(postRaw(app.t, path, generator, text, k.next()));
       }),
     );
     attacking = false;
@@ -180,7 +174,7 @@ describe('edge: hostile bodies are refused while they are read, before they are 
 
   it('POST /v1/commands takes up to 8 MiB (its own route policy), every other route 1 MiB', async () => {
     const padding = 'p'.repeat(2 * 1024 * 1024);
-    const bulk = await t.http
+    const bulk = await app.t.http
       .post('/v1/commands')
       .set('Authorization', `Bearer ${generator}`)
       .send({
@@ -196,14 +190,14 @@ describe('edge: hostile bodies are refused while they are read, before they are 
     expect(bulk.status).toBe(200);
     expect(bulk.body.results[0]).toMatchObject({ status: 400 });
     const single = await postRaw(
-      t,
+      app.t,
       '/v1/batches',
       generator,
       JSON.stringify({ ...batchBody(1), description: padding }),
       k.next(),
     );
     expectProblem(single, 413, { rule: 'body-too-large' });
-    const tooBig = await t.http
+    const tooBig = await app.t.http
       .post('/v1/commands')
       .set('Authorization', `Bearer ${generator}`)
       .set('Content-Type', 'application/json')
@@ -212,37 +206,39 @@ describe('edge: hostile bodies are refused while they are read, before they are 
   });
 
   it('appended nothing', async () => {
-    await expectHeadUnchanged(t, start);
+    await expectHeadUnchanged(app.t, start);
   });
 });
 
 describe('edge: ambiguous input is refused, not guessed (sqlite)', () => {
-  let t: TestApp;
-  let w: World;
+  const app = seededApp('sqlite', 'edge-strict', __filename, 'edge-strict');
   let port: number;
   let start: bigint;
   const k = new Keys('edge-strict');
 
   beforeAll(async () => {
-    t = await startTestApp('sqlite', { suiteFile: __filename });
-    w = await seedWorld(t);
-    port = await listen(t);
-    start = await t.headPosition();
+    port = await listen(app.t);
+    start = await app.t.headPosition();
   });
-  afterAll(async () => t?.close());
 
   it('a key given twice: 400 duplicate-key naming it (JSON.parse would keep the last)', async () => {
     const text =
       '{"category":"hazardous","wasteCode":"900-249-08","massKg":1,"massKg":1000000,"occurredAt":"2026-03-02T09:00:00+08:00"}';
-    const response = await postRaw(t, '/v1/batches', w.tokens.generator as string, text, k.next());
+    const response = await postRaw(
+      app.t,
+      '/v1/batches',
+      app.world.tokens.generator as string,
+      text,
+      k.next(),
+    );
     expectProblem(response, 400, { rule: 'duplicate-key', fields: ['massKg'] });
   });
 
   it('a body starting with a byte order mark: 400 body-bom', async () => {
     const response = await postRaw(
-      t,
+      app.t,
       '/v1/batches',
-      w.tokens.generator as string,
+      app.world.tokens.generator as string,
       `\ufeff${JSON.stringify(batchBody(1))}`,
       k.next(),
     );
@@ -278,7 +274,7 @@ describe('edge: ambiguous input is refused, not guessed (sqlite)', () => {
       const headers: [string, string][] = [
         ...(name === 'Authorization'
           ? []
-          : [['Authorization', `Bearer ${w.tokens.generator}`] as [string, string]]),
+          : [['Authorization', `Bearer ${app.world.tokens.generator}`] as [string, string]]),
         ...(name === 'Idempotency-Key' ? [] : [['Idempotency-Key', k.next()] as [string, string]]),
         ...(name === 'Content-Type' ? [] : [['Content-Type', 'application/json'] as [string, string]]),
         ...repeated.map(([n, v]) => [n, v] as [string, string]),
@@ -298,6 +294,6 @@ describe('edge: ambiguous input is refused, not guessed (sqlite)', () => {
   );
 
   it('appended nothing', async () => {
-    await expectHeadUnchanged(t, start);
+    await expectHeadUnchanged(app.t, start);
   });
 });

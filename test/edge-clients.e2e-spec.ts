@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AT, expectHeadUnchanged, Keys, seedWorld, type World } from './support/fixtures';
+import { AT, expectHeadUnchanged, Keys } from './support/fixtures';
 import { head, listen, openIdle, rawRequest } from './support/raw-http';
-import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * DESIGN.md §10, issue 10 row 10, over real sockets: a slow client is cut (headers within
@@ -18,26 +18,21 @@ const PER_CLIENT = 10;
 const CUT_BOUND_MS = REQUEST_TIMEOUT_MS + 3_000;
 
 describe('edge: slow and unauthenticated clients over real sockets (sqlite)', () => {
-  let t: TestApp;
-  let w: World;
+  const app = seededApp('sqlite', 'edge-clients', __filename, 'edge-clients', {
+    env: {
+      WASTEFLOW_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      WASTEFLOW_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      WASTEFLOW_MAX_CONNECTIONS_PER_CLIENT: String(PER_CLIENT),
+    },
+  });
   let port: number;
   let start: bigint;
   const k = new Keys('edge-clients');
 
   beforeAll(async () => {
-    t = await startTestApp('sqlite', {
-      suiteFile: __filename,
-      env: {
-        WASTEFLOW_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-        WASTEFLOW_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-        WASTEFLOW_MAX_CONNECTIONS_PER_CLIENT: String(PER_CLIENT),
-      },
-    });
-    w = await seedWorld(t);
-    port = await listen(t);
-    start = await t.headPosition();
+    port = await listen(app.t);
+    start = await app.t.headPosition();
   });
-  afterAll(async () => t?.close());
 
   function postHead(token: string | undefined, contentLength: number): string {
     return head('POST /v1/batches HTTP/1.1', {
@@ -49,7 +44,7 @@ describe('edge: slow and unauthenticated clients over real sockets (sqlite)', ()
   }
 
   it('a body trickled one byte every 200 ms is cut with a 408 problem document once the request timeout is over', async () => {
-    const answer = await rawRequest(port, postHead(w.tokens.generator, 10_000), {
+    const answer = await rawRequest(port, postHead(app.world.tokens.generator, 10_000), {
       trickle: { text: `{"category":"hazardous","occurredAt":"${AT.generated}"`, everyMs: 200 },
       timeoutMs: 20_000,
     });
@@ -82,7 +77,7 @@ describe('edge: slow and unauthenticated clients over real sockets (sqlite)', ()
   it(`one client holds at most ${PER_CLIENT} connections: the rest get 503 too-many-connections at once, others are served`, async () => {
     // 50 connections from 127.0.0.2, each trickling a body: before the cap, every one was held
     const attackers = await Promise.all(Array.from({ length: 50 }, () => openIdle(port, '127.0.0.2')));
-    for (const { socket } of attackers) socket.write(postHead(w.tokens.generator, 1_000_000));
+    for (const { socket } of attackers) socket.write(postHead(app.world.tokens.generator, 1_000_000));
     await sleep(200);
     const open = attackers.filter(({ socket }) => !socket.destroyed && socket.readyState === 'open');
     expect(open.length).toBeLessThanOrEqual(PER_CLIENT);
@@ -116,13 +111,15 @@ describe('edge: slow and unauthenticated clients over real sockets (sqlite)', ()
   });
 
   it('a token of a kind the route does not take: 403 before the body is read', async () => {
-    const answer = await rawRequest(port, postHead(w.tokens.auditor, 7_000_000), { timeoutMs: 20_000 });
+    const answer = await rawRequest(port, postHead(app.world.tokens.auditor, 7_000_000), {
+      timeoutMs: 20_000,
+    });
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body)).toMatchObject({ rule: 'forbidden' });
     expect(answer.firstByteMs).toBeLessThan(REQUEST_TIMEOUT_MS / 2);
   });
 
   it('appended nothing', async () => {
-    await expectHeadUnchanged(t, start);
+    await expectHeadUnchanged(app.t, start);
   });
 });

@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import type { Response } from 'supertest';
 import {
   batchBody,
-  Builders,
   expectProblem,
   GARBAGE_TOKEN,
   Keys,
@@ -15,6 +14,7 @@ import {
 } from './support/fixtures';
 import { head, listen, rawRequest, type RawAnswer } from './support/raw-http';
 import { startTestApp, type TestApp } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * DESIGN.md §10, issue 10 row 14: what the framework refuses (405, 413, 414, 431, 400) answers with a
@@ -44,24 +44,17 @@ function expectSecurityHeaders(answer: Response | RawAnswer, what: string): void
 }
 
 describe('edge: problem documents for the framework’s own refusals, security headers (sqlite)', () => {
-  let t: TestApp;
-  let w: World;
+  // the api's own HTML trace page (a built console answers browsers instead: test/console.e2e-spec.ts)
+  const app = seededApp('sqlite', 'edge-http', __filename, 'edge-http', {
+    env: { WASTEFLOW_CONSOLE_DIR: '/nonexistent/console' },
+  });
   let port: number;
   let code: string;
   const k = new Keys('edge-http');
 
   beforeAll(async () => {
-    // the api's own HTML trace page (a built console answers browsers instead: test/console.e2e-spec.ts)
-    t = await startTestApp('sqlite', {
-      suiteFile: __filename,
-      env: { WASTEFLOW_CONSOLE_DIR: '/nonexistent/console' },
-    });
-    w = await seedWorld(t);
-    code = await new Builders(t, w, k).generate(5);
-    port = await listen(t);
-  });
-  afterAll(async () => {
-    await t?.close();
+    code = await app.build.generate(5);
+    port = await listen(app.t);
   });
 
   it('405 with Allow for a known path asked with another method; an unknown path stays 404', async () => {
@@ -71,26 +64,29 @@ describe('edge: problem documents for the framework’s own refusals, security h
       ['put', '/health', 'GET, HEAD'],
       ['patch', '/v1/commands', 'POST'],
     ] as const) {
-      const response = await t.http[method](path).set('Authorization', `Bearer ${w.tokens.generator}`);
+      const response = await app.t.http[method](path).set(
+        'Authorization',
+        `Bearer ${app.world.tokens.generator}`,
+      );
       const body = expectProblem(response, 405, { rule: 'method-not-allowed' });
       expect({ path, allow: response.headers.allow }).toEqual({ path, allow });
       expect(body.allow).toEqual(allow.split(', '));
     }
-    expectProblem(await t.http.get('/v1/no-such-thing'), 404, { rule: 'route-not-found' });
+    expectProblem(await app.t.http.get('/v1/no-such-thing'), 404, { rule: 'route-not-found' });
   });
 
   it('414 for a path segment or request target longer than WASTEFLOW_MAX_URL_LENGTH, without repeating it', async () => {
     const segment = `${code}${'X'.repeat(2100)}`;
-    const long = await t.http
+    const long = await app.t.http
       .get(`/v1/batches/${segment}`)
-      .set('Authorization', `Bearer ${w.tokens.generator}`);
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`);
     const body = expectProblem(long, 414, { rule: 'uri-too-long' });
     expect(long.text).not.toContain('XXXXXXXXXX');
     expect(body.instance).toBeUndefined();
     expectSecurityHeaders(long, '414 from the router');
-    const query = await t.http
+    const query = await app.t.http
       .get(`/v1/alerts?party=${'Q'.repeat(3000)}`)
-      .set('Authorization', `Bearer ${w.tokens.generator}`);
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`);
     expectProblem(query, 414, { rule: 'uri-too-long' });
     expect(query.text).not.toContain('QQQQQQQQQQ');
   });
@@ -126,9 +122,9 @@ describe('edge: problem documents for the framework’s own refusals, security h
   });
 
   it('415 for a body that is not JSON', async () => {
-    const response = await t.http
+    const response = await app.t.http
       .post('/v1/batches')
-      .set('Authorization', `Bearer ${w.tokens.generator}`)
+      .set('Authorization', `Bearer ${app.world.tokens.generator}`)
       .set('Idempotency-Key', k.next())
       .set('Content-Type', 'text/plain')
       .send('massKg=1');
@@ -136,23 +132,23 @@ describe('edge: problem documents for the framework’s own refusals, security h
   });
 
   it('security headers on every kind of answer; no-store on every authenticated read and every refusal', async () => {
-    const generator = w.tokens.generator as string;
+    const generator = app.world.tokens.generator as string;
     const answers: [string, Response][] = [
-      ['health', await t.http.get('/health')],
-      ['a write (201)', await send(t, '/v1/batches', generator, batchBody(1), k.next())],
+      ['health', await app.t.http.get('/health')],
+      ['a write (201)', await send(app.t, '/v1/batches', generator, batchBody(1), k.next())],
       [
         'an authenticated read',
-        await t.http.get(`/v1/batches/${code}`).set('Authorization', `Bearer ${generator}`),
+        await app.t.http.get(`/v1/batches/${code}`).set('Authorization', `Bearer ${generator}`),
       ],
       [
         'the QR code',
-        await t.http.get(`/v1/batches/${code}/qr.svg`).set('Authorization', `Bearer ${generator}`),
+        await app.t.http.get(`/v1/batches/${code}/qr.svg`).set('Authorization', `Bearer ${generator}`),
       ],
-      ['401', await t.http.get(`/v1/batches/${code}`)],
-      ['403', await t.http.get('/v1/indicators?region=3301').set('Authorization', `Bearer ${generator}`)],
-      ['404', await t.http.get('/nowhere')],
-      ['405', await t.http.delete('/health')],
-      ['413', await send(t, '/v1/batches', generator, { d: 'x'.repeat(2 * 1024 * 1024) }, k.next())],
+      ['401', await app.t.http.get(`/v1/batches/${code}`)],
+      ['403', await app.t.http.get('/v1/indicators?region=3301').set('Authorization', `Bearer ${generator}`)],
+      ['404', await app.t.http.get('/nowhere')],
+      ['405', await app.t.http.delete('/health')],
+      ['413', await send(app.t, '/v1/batches', generator, { d: 'x'.repeat(2 * 1024 * 1024) }, k.next())],
     ];
     for (const [what, answer] of answers) {
       expectSecurityHeaders(answer, what);
@@ -163,14 +159,14 @@ describe('edge: problem documents for the framework’s own refusals, security h
   });
 
   it('pages get a CSP they satisfy: the public trace page and Swagger UI load scripts from this origin only', async () => {
-    const page = await t.http.get(`/v1/trace/${code}`).set('Accept', 'text/html');
+    const page = await app.t.http.get(`/v1/trace/${code}`).set('Accept', 'text/html');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expectSecurityHeaders(page, 'the public trace page');
     // a public page keeps its own caching (a label scanned twice need not ask again)
     expect(page.headers['cache-control']).toBe('public, max-age=60');
     expect(page.text).not.toMatch(/<script|\son[a-z]+=/i);
-    const docs = await t.http.get('/docs');
+    const docs = await app.t.http.get('/docs');
     expect(docs.status).toBe(200);
     expectSecurityHeaders(docs, '/docs');
     const scripts = [...docs.text.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)];

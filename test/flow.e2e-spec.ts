@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { composeUscc, manifestStream, partyStream, batchStream } from '@wasteflow/domain';
 import { ManualClock, verifyStreamIntegrity, type RecordedEvent } from '@wasteflow/event-store';
 import { ManifestCustodyProcessManager, MANIFEST_CUSTODY_ACTOR } from '@wasteflow/ledger';
+import { expectProblem } from './support/fixtures';
 import { eventsOf, everything, expectNothingAppended, post, typesOf } from './support/ledger-client';
 import { postgresAvailable } from './support/postgres';
-import { startTestApp, type TestApp, type TestStore } from './support/test-app';
+import { startTestApp, type TestApp, type TestAppOptions, type TestStore } from './support/test-app';
 import { createApp } from '../apps/api/src/create-app';
 import { loadApiConfig } from '../apps/api/src/config/api-config';
 
@@ -21,10 +22,37 @@ const ADMIN_ACTOR = 'admin:bootstrap-admin';
 
 const kinds: TestStore[] = ['sqlite', 'postgres'];
 
-describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
-  let t: TestApp;
+/**
+ * The app of a describe block on `kind`, started before all and closed after all, and `step`, a test of the
+ * block: on PostgreSQL only when it is reachable, every step passing without running otherwise.
+ */
+function flowApp(
+  kind: TestStore,
+  options: TestAppOptions,
+): { readonly app: { readonly t: TestApp }; step(name: string, fn: () => Promise<void>): void } {
+  const app = {} as { t: TestApp };
   let skip = false;
+  beforeAll(async () => {
+    if (kind === 'postgres' && !(await postgresAvailable(`${__filename} (postgres)`))) {
+      skip = true;
+      return;
+    }
+    app.t = await startTestApp(kind, options);
+  });
+  afterAll(async () => {
+    if (!skip) await app.t?.close();
+  });
+  const step = (name: string, fn: () => Promise<void>) =>
+    it(name, async () => {
+      if (skip) return;
+      await fn();
+    });
+  return { app, step };
+}
+
+describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z')); // Monday 10:00 in Hangzhou
+  const { app, step } = flowApp(kind, { suiteFile: __filename, clock });
   const tokens: Record<'generator' | 'carrier' | 'receiver' | 'regulator', string> = {
     generator: '',
     carrier: '',
@@ -42,24 +70,6 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
   let receiptKey = '';
   let receiptBody: unknown;
   let receiptAnswer: { status: number; body: unknown; position: string };
-
-  beforeAll(async () => {
-    if (kind === 'postgres' && !(await postgresAvailable(`${__filename} (postgres)`))) {
-      skip = true;
-      return;
-    }
-    t = await startTestApp(kind, { suiteFile: __filename, clock });
-  });
-  afterAll(async () => {
-    if (!skip) await t?.close();
-  });
-
-  /** A step of the flow; the whole describe block is skipped when PostgreSQL is not there. */
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      if (skip) return;
-      await fn();
-    });
 
   /** The common metadata of an event written by a request. */
   function expectRequestMetadata(event: RecordedEvent, actor: string, idempotencyKey?: string): void {
@@ -84,7 +94,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
     expect(response.status).toBe(201);
     expect(response.body.stream).toBe(ownStream);
     expect(response.headers['x-ledger-position']).toBe(response.body.position);
-    expect(response.body.position).toBe((await t.headPosition()).toString());
+    expect(response.body.position).toBe((await app.t.headPosition()).toString());
     const streams = response.body.streams as {
       stream: string;
       revision: string;
@@ -100,7 +110,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
     const highest = streams.map((s) => BigInt(s.position)).reduce((a, b) => (a > b ? a : b));
     expect(highest.toString()).toBe(response.body.position);
     for (const s of streams) {
-      const stored = await eventsOf(t, s.stream);
+      const stored = await eventsOf(app.t, s.stream);
       const last = stored[Number(s.revision)];
       expect(last.position.toString()).toBe(s.position);
       expect(stored.slice(-s.eventIds.length).map((e) => e.id)).toEqual(s.eventIds);
@@ -115,10 +125,10 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
     ];
     for (const party of parties) {
       const key = `register-${party.uscc}`;
-      const response = await post(t, '/v1/parties', t.adminToken, party, key);
+      const response = await post(app.t, '/v1/parties', app.t.adminToken, party, key);
       await expectWritten(response, partyStream(party.uscc));
       expect(response.body).toMatchObject({ ...party, revision: '0' });
-      const [registered, ...rest] = await eventsOf(t, partyStream(party.uscc));
+      const [registered, ...rest] = await eventsOf(app.t, partyStream(party.uscc));
       expect(rest).toEqual([]);
       expect(registered.type).toBe('PartyRegistered');
       expect(registered.data).toEqual({ ...party, occurredAt: clock.now().toISOString(), late: false });
@@ -126,8 +136,13 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       expect(registered.metadata.tokenId).toBe('bootstrap-admin');
     }
     // a party token may not register parties: 403, nothing appended
-    await expectNothingAppended(t, async () => {
-      const response = await post(t, '/v1/parties', 'wf_aaaaaaaaaaaaaaaaaaaa_' + 'a'.repeat(43), parties[0]);
+    await expectNothingAppended(app.t, async () => {
+      const response = await post(
+        app.t,
+        '/v1/parties',
+        'wf_aaaaaaaaaaaaaaaaaaaa_' + 'a'.repeat(43),
+        parties[0],
+      );
       expect(response.status).toBe(401);
     });
   });
@@ -140,7 +155,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         ['carrier', CARRIER],
         ['receiver', RECEIVER],
       ] as const) {
-        const response = await post(t, '/v1/tokens', t.adminToken, {
+        const response = await post(app.t, '/v1/tokens', app.t.adminToken, {
           kind: 'party',
           partyUscc: uscc,
           label: role,
@@ -148,7 +163,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         expect(response.status).toBe(201);
         expect(response.body).toMatchObject({ kind: 'party', partyUscc: uscc, label: role, revision: '0' });
         tokens[role] = response.body.token;
-        const [issued] = await eventsOf(t, `token-${response.body.tokenId}`);
+        const [issued] = await eventsOf(app.t, `token-${response.body.tokenId}`);
         expect(issued.type).toBe('TokenIssued');
         const secret = (response.body.token as string).slice('wf_'.length + 20 + 1);
         expect(issued.data).toEqual({
@@ -161,7 +176,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         });
         expect(response.body.expiresAt).toBe('2027-03-02T02:00:00.000Z');
       }
-      const regulator = await post(t, '/v1/tokens', t.adminToken, {
+      const regulator = await post(app.t, '/v1/tokens', app.t.adminToken, {
         kind: 'regulator',
         districts: ['3301'],
         categories: ['hazardous'],
@@ -170,17 +185,16 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       expect(regulator.status).toBe(201);
       tokens.regulator = regulator.body.token;
       // the secret is nowhere in the log (nor in the idempotency records beside it: write-loop.unit.spec.ts)
-      const log = JSON.stringify((await everything(t)).map((e) => [e.data, e.metadata]));
+      const log = JSON.stringify((await everything(app.t)).map((e) => [e.data, e.metadata]));
       for (const token of Object.values(tokens))
         expect(log).not.toContain(token.slice('wf_'.length + 20 + 1));
       // a token for an unknown party: 404, nothing appended
-      await expectNothingAppended(t, async () => {
-        const response = await post(t, '/v1/tokens', t.adminToken, {
+      await expectNothingAppended(app.t, async () => {
+        const response = await post(app.t, '/v1/tokens', app.t.adminToken, {
           kind: 'party',
           partyUscc: composeUscc('91330102MA2XY0000'),
         });
-        expect(response.status).toBe(404);
-        expect(response.body.rule).toBe('party-not-found');
+        expectProblem(response, 404, { rule: 'party-not-found' });
       });
     },
   );
@@ -195,21 +209,20 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       validTo: '2030-12-31',
     };
     // a regulator of Xihu only: outside its jurisdiction → 403, nothing appended
-    const xihu = await post(t, '/v1/tokens', t.adminToken, {
+    const xihu = await post(app.t, '/v1/tokens', app.t.adminToken, {
       kind: 'regulator',
       districts: ['330106'],
       categories: ['hazardous'],
     });
-    await expectNothingAppended(t, async () => {
-      const response = await post(t, `/v1/parties/${RECEIVER}/permits`, xihu.body.token, permit);
-      expect(response.status).toBe(403);
-      expect(response.body.rule).toBe('outside-jurisdiction');
+    await expectNothingAppended(app.t, async () => {
+      const response = await post(app.t, `/v1/parties/${RECEIVER}/permits`, xihu.body.token, permit);
+      expectProblem(response, 403, { rule: 'outside-jurisdiction' });
     });
     const key = 'permit-3301000012';
-    const response = await post(t, `/v1/parties/${RECEIVER}/permits`, tokens.regulator, permit, key);
+    const response = await post(app.t, `/v1/parties/${RECEIVER}/permits`, tokens.regulator, permit, key);
     await expectWritten(response, partyStream(RECEIVER));
     expect(response.body).toMatchObject({ ...permit, uscc: RECEIVER, revision: '1' });
-    const events = await eventsOf(t, partyStream(RECEIVER));
+    const events = await eventsOf(app.t, partyStream(RECEIVER));
     expect(events.map((e) => e.type)).toEqual(['PartyRegistered', 'PermitGranted']);
     expect(events[1].data).toEqual({
       uscc: RECEIVER,
@@ -243,7 +256,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         massKg,
         occurredAt,
       };
-      const response = await post(t, '/v1/batches', tokens.generator, body, key);
+      const response = await post(app.t, '/v1/batches', tokens.generator, body, key);
       code[name] = response.body.traceCode;
       expect(code[name]).toMatch(/^330106W260302[0-9A-Z]{8}.$/);
       await expectWritten(response, batchStream(code[name]));
@@ -256,7 +269,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         districtCode: '330106',
         late: false,
       });
-      const [generated] = await eventsOf(t, batchStream(code[name]));
+      const [generated] = await eventsOf(app.t, batchStream(code[name]));
       expect(generated.type).toBe('WasteGenerated');
       expect(generated.data).toEqual({
         traceCode: code[name],
@@ -282,22 +295,21 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       expect(generated.metadata.occurredAt).toBe(occurredAt);
     }
     // the carrier holds no generator role: 403, nothing appended
-    await expectNothingAppended(t, async () => {
-      const response = await post(t, '/v1/batches', tokens.carrier, {
+    await expectNothingAppended(app.t, async () => {
+      const response = await post(app.t, '/v1/batches', tokens.carrier, {
         category: 'hazardous',
         wasteCode: '900-249-08',
         massKg: 1,
         occurredAt: '2026-03-02T09:00:00+08:00',
       });
-      expect(response.status).toBe(403);
-      expect(response.body.rule).toBe('actor-lacks-role');
+      expectProblem(response, 403, { rule: 'actor-lacks-role' });
     });
   });
 
   step('consolidates A and B into a new batch X (小箱进大箱)', async () => {
     const occurredAt = '2026-03-02T09:40:00+08:00';
     const response = await post(
-      t,
+      app.t,
       '/v1/consolidations',
       tokens.generator,
       {
@@ -316,7 +328,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       batchStream(code.x),
       ...[code.a, code.b].sort().map(batchStream),
     ]);
-    const [created] = await eventsOf(t, batchStream(code.x));
+    const [created] = await eventsOf(app.t, batchStream(code.x));
     expect(created.type).toBe('BatchesConsolidated');
     expect(created.data).toMatchObject({
       traceCode: code.x,
@@ -344,7 +356,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       [code.a, 1250500],
       [code.b, 749500],
     ] as const) {
-      const events = await eventsOf(t, batchStream(input));
+      const events = await eventsOf(app.t, batchStream(input));
       expect(events.map((e) => e.type)).toEqual(['WasteGenerated', 'BatchConsolidatedInto']);
       expect(events[1].data).toMatchObject({ intoTraceCode: code.x, massGrams: grams, remainingGrams: 0 });
       expect(events[1].metadata.prevHash).toBe(events[0].metadata.hash);
@@ -360,12 +372,12 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         receiverUscc: RECEIVER,
         plannedAt: '2026-03-02T13:00:00+08:00',
       };
-      const response = await post(t, '/v1/manifests', tokens.generator, body, 'manifest-1');
+      const response = await post(app.t, '/v1/manifests', tokens.generator, body, 'manifest-1');
       manifestNo = response.body.manifestNo;
       expect(manifestNo).toBe('20263301000001');
       await expectWritten(response, manifestStream(manifestNo));
       expect(response.body).toMatchObject({ shipperUscc: GENERATOR, totalKg: 2500 });
-      const [issued] = await eventsOf(t, manifestStream(manifestNo));
+      const [issued] = await eventsOf(app.t, manifestStream(manifestNo));
       expect(issued.type).toBe('ManifestIssued');
       expect(issued.data).toEqual({
         manifestNo,
@@ -383,7 +395,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         late: false,
       });
       for (const batch of [code.x, code.c]) {
-        const events = await eventsOf(t, batchStream(batch));
+        const events = await eventsOf(app.t, batchStream(batch));
         expect(events.at(-1)?.type).toBe('BatchConsigned');
         expect(events.at(-1)?.data).toMatchObject({
           manifestNo,
@@ -392,16 +404,15 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
           receiverUscc: RECEIVER,
         });
       }
-      const [serial] = await eventsOf(t, '$manifest-serial-20263301');
+      const [serial] = await eventsOf(app.t, '$manifest-serial-20263301');
       expect(serial.data).toEqual({ manifestNo, year: 2026, cityCode: '3301', serial: 1 });
       // C is locked on the open manifest: it cannot be shipped twice (409), nothing appended
-      await expectNothingAppended(t, async () => {
-        const again = await post(t, '/v1/manifests', tokens.generator, {
+      await expectNothingAppended(app.t, async () => {
+        const again = await post(app.t, '/v1/manifests', tokens.generator, {
           ...body,
           lines: [{ traceCode: code.c }],
         });
-        expect(again.status).toBe(409);
-        expect(again.body.rule).toBe('batch-on-open-manifest');
+        expectProblem(again, 409, { rule: 'batch-on-open-manifest' });
       });
     },
   );
@@ -409,16 +420,15 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
   step('the named carrier picks it up; both batches are in transit in the same commit', async () => {
     clock.set('2026-03-02T05:05:00Z');
     // only the carrier named on it (403), nothing appended
-    await expectNothingAppended(t, async () => {
-      const response = await post(t, `/v1/manifests/${manifestNo}/pickup`, tokens.generator, {
+    await expectNothingAppended(app.t, async () => {
+      const response = await post(app.t, `/v1/manifests/${manifestNo}/pickup`, tokens.generator, {
         vehiclePlate: '浙A·D12345',
         occurredAt: '2026-03-02T13:00:00+08:00',
       });
-      expect(response.status).toBe(403);
-      expect(response.body.rule).toBe('not-manifest-carrier');
+      expectProblem(response, 403, { rule: 'not-manifest-carrier' });
     });
     const response = await post(
-      t,
+      app.t,
       `/v1/manifests/${manifestNo}/pickup`,
       tokens.carrier,
       { vehiclePlate: '浙A·D12345', occurredAt: '2026-03-02T13:00:00+08:00', weighedKg: 2503.5 },
@@ -432,7 +442,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       weighedKg: 2503.5,
     });
     expect(response.body.streams).toHaveLength(3);
-    const manifest = await eventsOf(t, manifestStream(manifestNo));
+    const manifest = await eventsOf(app.t, manifestStream(manifestNo));
     expect(manifest.map((e) => e.type)).toEqual(['ManifestIssued', 'ManifestPickedUp']);
     expect(manifest[1].data).toEqual({
       manifestNo,
@@ -456,7 +466,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       [code.x, 2000000],
       [code.c, 500000],
     ] as const) {
-      const events = await eventsOf(t, batchStream(batch));
+      const events = await eventsOf(app.t, batchStream(batch));
       const shipped = events.at(-1) as RecordedEvent;
       expect(shipped.type).toBe('BatchShipped');
       expect(shipped.data).toEqual({
@@ -489,32 +499,24 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
           { traceCode: code.c, receivedKg: 500, acceptedKg: 420, reason: '含水率超标，部分拒收' },
         ],
       };
-      // rejecting without a reason is refused (400), nothing appended
-      await expectNothingAppended(t, async () => {
-        const response = await post(t, `/v1/manifests/${manifestNo}/receipt`, tokens.receiver, {
-          occurredAt: '2026-03-02T15:00:00+08:00',
-          lines: [
-            { traceCode: code.x, receivedKg: 1880, acceptedKg: 1880 },
-            { traceCode: code.c, receivedKg: 500, acceptedKg: 420 },
-          ],
+      // refused, nothing appended: rejecting without a reason (400), receiving more than was shipped (422)
+      for (const [x, c, status, rule] of [
+        [[1880, 1880], [500, 420], 400, 'rejection-reason-required'],
+        [[2000.001, 2000], [500, 500], 422, 'received-exceeds-shipped'],
+      ] as const) {
+        await expectNothingAppended(app.t, async () => {
+          const response = await post(app.t, `/v1/manifests/${manifestNo}/receipt`, tokens.receiver, {
+            occurredAt: '2026-03-02T15:00:00+08:00',
+            lines: [
+              { traceCode: code.x, receivedKg: x[0], acceptedKg: x[1] },
+              { traceCode: code.c, receivedKg: c[0], acceptedKg: c[1] },
+            ],
+          });
+          expectProblem(response, status, { rule });
         });
-        expect(response.status).toBe(400);
-        expect(response.body.rule).toBe('rejection-reason-required');
-      });
-      // receiving more than was shipped is refused (422), nothing appended
-      await expectNothingAppended(t, async () => {
-        const response = await post(t, `/v1/manifests/${manifestNo}/receipt`, tokens.receiver, {
-          occurredAt: '2026-03-02T15:00:00+08:00',
-          lines: [
-            { traceCode: code.x, receivedKg: 2000.001, acceptedKg: 2000 },
-            { traceCode: code.c, receivedKg: 500, acceptedKg: 500 },
-          ],
-        });
-        expect(response.status).toBe(422);
-        expect(response.body.rule).toBe('received-exceeds-shipped');
-      });
+      }
       const response = await post(
-        t,
+        app.t,
         `/v1/manifests/${manifestNo}/receipt`,
         tokens.receiver,
         receiptBody,
@@ -557,18 +559,18 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         discrepancy: false,
         returnedTraceCode: code.returned,
       });
-      const manifest = await eventsOf(t, manifestStream(manifestNo));
+      const manifest = await eventsOf(app.t, manifestStream(manifestNo));
       expect(manifest.map((e) => e.type)).toEqual(['ManifestIssued', 'ManifestPickedUp', 'ManifestReceived']);
       expect(manifest[2].data).toMatchObject({ manifestNo, receiverUscc: RECEIVER, tolerance: 0.05 });
 
-      expect(await typesOf(t, batchStream(code.x))).toEqual([
+      expect(await typesOf(app.t, batchStream(code.x))).toEqual([
         'BatchesConsolidated',
         'BatchConsigned',
         'BatchShipped',
         'BatchLostInTransit',
         'BatchReceived',
       ]);
-      const x = await eventsOf(t, batchStream(code.x));
+      const x = await eventsOf(app.t, batchStream(code.x));
       expect(x[3].data).toMatchObject({ manifestNo, lostGrams: 120000, remainingGrams: 1880000 });
       expect(x[4].data).toEqual({
         traceCode: code.x,
@@ -580,14 +582,14 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         late: false,
       });
 
-      expect(await typesOf(t, batchStream(code.c))).toEqual([
+      expect(await typesOf(app.t, batchStream(code.c))).toEqual([
         'WasteGenerated',
         'BatchConsigned',
         'BatchShipped',
         'BatchRejectionSplitOff',
         'BatchReceived',
       ]);
-      const c = await eventsOf(t, batchStream(code.c));
+      const c = await eventsOf(app.t, batchStream(code.c));
       expect(c[3].data).toMatchObject({
         manifestNo,
         childTraceCode: code.returned,
@@ -598,7 +600,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       });
       expect(c[4].data).toMatchObject({ receiverUscc: RECEIVER, massGrams: 420000 });
 
-      const [returned, ...more] = await eventsOf(t, batchStream(code.returned));
+      const [returned, ...more] = await eventsOf(app.t, batchStream(code.returned));
       expect(more).toEqual([]);
       expect(returned.type).toBe('BatchReturnedFromRejection');
       expect(returned.data).toMatchObject({
@@ -617,9 +619,9 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
   step(
     'a retry of the receipt gets the first answer again and appends nothing; another body under its key is 422',
     async () => {
-      await expectNothingAppended(t, async () => {
+      await expectNothingAppended(app.t, async () => {
         const again = await post(
-          t,
+          app.t,
           `/v1/manifests/${manifestNo}/receipt`,
           tokens.receiver,
           receiptBody,
@@ -630,14 +632,13 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         expect(again.headers['idempotency-replayed']).toBe('true');
         expect(again.headers['x-ledger-position']).toBe(receiptAnswer.position);
         const reused = await post(
-          t,
+          app.t,
           `/v1/manifests/${manifestNo}/receipt`,
           tokens.receiver,
           { ...(receiptBody as object), occurredAt: '2026-03-02T15:01:00+08:00' },
           receiptKey,
         );
-        expect(reused.status).toBe(422);
-        expect(reused.body.rule).toBe('idempotency-key-reused');
+        expectProblem(reused, 422, { rule: 'idempotency-key-reused' });
       });
     },
   );
@@ -653,7 +654,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
       for (const [batch, massKg] of treated) {
         const key = `treat-${batch}`;
         const response = await post(
-          t,
+          app.t,
           `/v1/batches/${batch}/treatments`,
           tokens.receiver,
           { operation: 'd10', massKg, occurredAt: '2026-03-03T09:30:00+08:00' },
@@ -669,7 +670,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
           remainingKg: 0,
           permitNo: '3301000012',
         });
-        const last = (await eventsOf(t, batchStream(batch))).at(-1) as RecordedEvent;
+        const last = (await eventsOf(app.t, batchStream(batch))).at(-1) as RecordedEvent;
         expect(last.type).toBe('WasteDisposed');
         expect(last.data).toEqual({
           traceCode: batch,
@@ -693,48 +694,46 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         });
         expectRequestMetadata(last, `party:${RECEIVER}`, key);
       }
-      await expectNothingAppended(t, async () => {
-        const response = await post(t, `/v1/batches/${code.returned}/treatments`, tokens.generator, {
+      await expectNothingAppended(app.t, async () => {
+        const response = await post(app.t, `/v1/batches/${code.returned}/treatments`, tokens.generator, {
           operation: 'D10',
           massKg: 80,
           occurredAt: '2026-03-03T09:30:00+08:00',
         });
-        expect(response.status).toBe(422);
-        expect(response.body.rule).toBe('no-permit');
+        expectProblem(response, 422, { rule: 'no-permit' });
       });
       // nothing left at the receiver: treating again exceeds what it holds (batch depleted)
-      await expectNothingAppended(t, async () => {
-        const response = await post(t, `/v1/batches/${code.x}/treatments`, tokens.receiver, {
+      await expectNothingAppended(app.t, async () => {
+        const response = await post(app.t, `/v1/batches/${code.x}/treatments`, tokens.receiver, {
           operation: 'D10',
           massKg: 1,
           occurredAt: '2026-03-03T09:40:00+08:00',
         });
-        expect(response.status).toBe(422);
-        expect(response.body.rule).toBe('batch-depleted');
+        expectProblem(response, 422, { rule: 'batch-depleted' });
       });
     },
   );
 
   step('the process manager found every batch in step already: it wrote nothing', async () => {
-    const pm = t.app.get(ManifestCustodyProcessManager);
-    const [received] = (await eventsOf(t, manifestStream(manifestNo))).slice(-1);
+    const pm = app.t.app.get(ManifestCustodyProcessManager);
+    const [received] = (await eventsOf(app.t, manifestStream(manifestNo))).slice(-1);
     await pm.waitFor(received.position);
     expect(pm.status()).toMatchObject({ running: true, written: 0, skipped: 0 });
-    const log = await everything(t);
+    const log = await everything(app.t);
     expect(log.filter((e) => e.metadata.actor === MANIFEST_CUSTODY_ACTOR)).toEqual([]);
   });
 
   step(
     'every stream verifies: hash chain over JCS, prevHash linking each event to the one before',
     async () => {
-      const log = await everything(t);
+      const log = await everything(app.t);
       const streams = [...new Set(log.map((e) => e.stream))];
       // parties, tokens, batches, the manifest and its city's serial counter (idempotency records are
       // bookkeeping beside the log, no longer streams of their own)
       expect(streams.length).toBeGreaterThan(14);
       for (const stream of streams) {
         if (stream.startsWith('$checkpoint-')) continue;
-        const report = verifyStreamIntegrity(await eventsOf(t, stream));
+        const report = verifyStreamIntegrity(await eventsOf(app.t, stream));
         expect({ stream, verified: report.verified, firstBreak: report.firstBreak }).toEqual({
           stream,
           verified: true,
@@ -752,29 +751,12 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
 });
 
 describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
-  let t: TestApp;
-  let skip = false;
   let generatorToken = '';
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
-
-  beforeAll(async () => {
-    if (kind === 'postgres' && !(await postgresAvailable(`${__filename} (postgres)`))) {
-      skip = true;
-      return;
-    }
-    t = await startTestApp(kind, { suiteFile: `${__filename}-bulk`, clock });
-  });
-  afterAll(async () => {
-    if (!skip) await t?.close();
-  });
-  const step = (name: string, fn: () => Promise<void>) =>
-    it(name, async () => {
-      if (skip) return;
-      await fn();
-    });
+  const { app, step } = flowApp(kind, { suiteFile: `${__filename}-bulk`, clock });
   /** POST /v1/commands with a bearer token. */
   const bulk = (token: string, commands: unknown) =>
-    t.http.post('/v1/commands').set('Authorization', `Bearer ${token}`).send({ commands });
+    app.t.http.post('/v1/commands').set('Authorization', `Bearer ${token}`).send({ commands });
   /** The generator's registration, as the first item and its replays send it. */
   const registerGenerator = {
     type: 'register-party',
@@ -797,7 +779,7 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
   step(
     'runs items in order, each on its own: a later item uses an earlier one, refusals stand alone',
     async () => {
-      const response = await bulk(t.adminToken, [
+      const response = await bulk(app.t.adminToken, [
         registerGenerator,
         // depends on the item before it (the party must be registered)
         {
@@ -881,12 +863,12 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
       expect(results[6].body.rule).toBe('party-already-registered');
       expect(results[7].body.errors).toEqual([expect.objectContaining({ field: 'type' })]);
       expect(response.headers['x-ledger-position']).toBe(results[1].body.position);
-      expect(await typesOf(t, partyStream(GENERATOR))).toEqual(['PartyRegistered']);
+      expect(await typesOf(app.t, partyStream(GENERATOR))).toEqual(['PartyRegistered']);
       generatorToken = results[1].body.token as string;
 
       // the whole request again: every item answers as before, nothing appended (the token is shown once)
-      await expectNothingAppended(t, async () => {
-        const again = await bulk(t.adminToken, [registerGenerator]);
+      await expectNothingAppended(app.t, async () => {
+        const again = await bulk(app.t.adminToken, [registerGenerator]);
         expect(again.body.results[0]).toMatchObject({ status: 201, replayed: true, body: results[0].body });
       });
     },
@@ -895,17 +877,17 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
   step(
     'an item answers exactly like its single request: a bulk retry of a single request is a replay',
     async () => {
-      const single = await post(t, '/v1/batches', generatorToken, tenKg, 'single-then-bulk');
+      const single = await post(app.t, '/v1/batches', generatorToken, tenKg, 'single-then-bulk');
       expect(single.status).toBe(201);
       const split = await post(
-        t,
+        app.t,
         `/v1/batches/${single.body.traceCode.toLowerCase()}/split`,
         generatorToken,
         splitFour,
         'split-single-then-bulk',
       );
       expect(split.status).toBe(201);
-      await expectNothingAppended(t, async () => {
+      await expectNothingAppended(app.t, async () => {
         const again = await bulk(generatorToken, [
           { type: 'generate-waste', idempotencyKey: 'single-then-bulk', body: tenKg },
           {
@@ -923,7 +905,7 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
   );
 
   step('refuses an empty or oversized request as a whole (400)', async () => {
-    await expectNothingAppended(t, async () => {
+    await expectNothingAppended(app.t, async () => {
       for (const commands of [
         [],
         Array.from({ length: 1001 }, () => ({ type: 'generate-waste', idempotencyKey: 'k', body: {} })),
@@ -947,13 +929,13 @@ describe.each(kinds)('POST /v1/commands (%s)', (kind) => {
         occurredAt: '2026-03-02T09:00:00+08:00',
       },
     }));
-    const before = await t.headPosition();
+    const before = await app.t.headPosition();
     const started = process.hrtime.bigint();
     const response = await bulk(generatorToken, commands);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     expect(response.status).toBe(200);
     expect(response.body.results.filter((r: { status: number }) => r.status === 201)).toHaveLength(1000);
-    const events = (await t.store.readAll({ after: before })).filter((e) => e.type === 'WasteGenerated');
+    const events = (await app.t.store.readAll({ after: before })).filter((e) => e.type === 'WasteGenerated');
     expect(events).toHaveLength(1000);
     expect(new Set(events.map((e) => e.stream)).size).toBe(1000);
     // each item's answer names exactly its own event: stream, revision, position, id
@@ -1023,8 +1005,7 @@ describe('the write side at the edge (sqlite)', () => {
         roles: ['carrier'],
         districtCode: '330109',
       });
-      expect(wrongKind.status).toBe(403);
-      expect(wrongKind.body.rule).toBe('forbidden');
+      expectProblem(wrongKind, 403, { rule: 'forbidden' });
     });
   });
 

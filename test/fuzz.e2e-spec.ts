@@ -23,8 +23,6 @@ import {
   pickupBody,
   problemShapeErrors,
   RECEIVER_PERMIT,
-  requireStore,
-  seedWorld,
   send,
   skippedPostgres,
   splitBody,
@@ -33,7 +31,8 @@ import {
   treatmentBody,
   type World,
 } from './support/fixtures';
-import { startTestApp, type TestApp, type TestStore } from './support/test-app';
+import type { TestApp, TestStore } from './support/test-app';
+import { seededApp } from './support/seeded-app';
 
 /**
  * Generated malformed input on every write path (DESIGN.md §4: "Errors are RFC 9457 problem documents
@@ -290,11 +289,9 @@ interface Targets {
   readonly rejectCode: string;
 }
 
-async function prepareTargets(t: TestApp, keys: Keys): Promise<Targets> {
-  const world = await seedWorld(t, new Keys(`${keys.next('seed')}`));
-  const b = new Builders(t, world, keys);
+async function prepareTargets(b: Builders): Promise<Targets> {
   return {
-    world,
+    world: b.world,
     permitParty: PARTIES.receiver.uscc,
     newParty: extraUscc('330106', 901),
     splitCode: await b.generate(10),
@@ -305,18 +302,18 @@ async function prepareTargets(t: TestApp, keys: Keys): Promise<Targets> {
     cancel: await b.consigned(10),
     treatCode: await b.atReceiver(10),
     correctCode: await b.generate(10),
-    approveCode: await pendingCorrection(t, world, b),
-    rejectCode: await pendingCorrection(t, world, b),
+    approveCode: await pendingCorrection(b),
+    rejectCode: await pendingCorrection(b),
   };
 }
 
-async function pendingCorrection(t: TestApp, world: World, b: Builders): Promise<string> {
+async function pendingCorrection(b: Builders): Promise<string> {
   const code = await b.generate(10);
   await expect201(
     send(
-      t,
+      b.t,
       `/v1/batches/${code}/correction-requests`,
-      world.tokens.generator,
+      b.world.tokens.generator,
       correctionBody(-1),
       b.keys.next(),
     ),
@@ -1167,7 +1164,7 @@ const RUNS: Record<TestStore, { fields: number; params: number; bulk: number; ra
 };
 
 describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write path (%s)`, (kind) => {
-  let t: TestApp;
+  const app = seededApp(kind, SUITE, __filename, 'fuzz');
   let targets: Targets;
   let all: Spec[];
   let start: bigint;
@@ -1175,16 +1172,13 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
   const runs = RUNS[kind];
 
   beforeAll(async () => {
-    await requireStore(kind, `${__filename} (${kind})`);
-    t = await startTestApp(kind, { suiteFile: __filename });
-    targets = await prepareTargets(t, keys);
+    targets = await prepareTargets(app.build);
     all = specs(targets);
-    start = await t.headPosition();
+    start = await app.t.headPosition();
   });
-  afterAll(async () => t?.close());
 
   it(`malformed fields (${runs.fields} samples per route): 400 naming each malformed field`, async () => {
-    const fuzzer = new Fuzzer(t, keys);
+    const fuzzer = new Fuzzer(app.t, keys);
     for (const [i, spec] of all.entries()) {
       for (const c of fc.sample(fieldCase(spec), { seed: SEED + i, numRuns: runs.fields }))
         await fuzzer.fields(c);
@@ -1193,7 +1187,7 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
   });
 
   it('malformed path parameters: 400 naming the parameter (a mistyped trace code is invalid, not unknown)', async () => {
-    const fuzzer = new Fuzzer(t, keys);
+    const fuzzer = new Fuzzer(app.t, keys);
     for (const [i, spec] of all.entries()) {
       if (spec.badParams.length === 0) continue;
       for (const c of fc.sample(paramCase(spec), { seed: SEED + 100 + i, numRuns: runs.params }))
@@ -1203,7 +1197,7 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
   });
 
   it('malformed items of POST /v1/commands: 200, each item a 400 naming its field', async () => {
-    const fuzzer = new Fuzzer(t, keys);
+    const fuzzer = new Fuzzer(app.t, keys);
     for (const [i, spec] of all.entries()) {
       for (let n = 0; n < runs.bulk; n++) {
         await fuzzer.bulk(spec, fc.sample(fieldCase(spec), { seed: SEED + 200 + i * 10 + n, numRuns: 5 }));
@@ -1227,7 +1221,7 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
   ] as const) {
     if (runs.raw)
       it(title, async () => {
-        const fuzzer = new Fuzzer(t, keys);
+        const fuzzer = new Fuzzer(app.t, keys);
         // deep nesting is slow to refuse: three routes (no parameter, a trace code, a manifest number) stand for all
         const routes = group === 'deeply nested' ? all.filter((s) => DEEP_ROUTES.includes(s.route)) : all;
         for (const spec of routes) for (const c of rawCases(spec, group)) await fuzzer.raw(c);
@@ -1238,7 +1232,7 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
   if (runs.raw)
     it('a body over the size limit: 413 problem document', async () => {
       const spec = all.find((s) => s.route === 'POST /v1/batches') as Spec;
-      const fuzzer = new Fuzzer(t, keys);
+      const fuzzer = new Fuzzer(app.t, keys);
       await fuzzer.raw({
         kind: 'raw',
         spec,
@@ -1250,7 +1244,7 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
     });
 
   it('POST /v1/commands itself malformed: 400 naming commands', async () => {
-    const fuzzer = new Fuzzer(t, keys);
+    const fuzzer = new Fuzzer(app.t, keys);
     const spec = all.find((s) => s.route === 'POST /v1/batches') as Spec;
     for (const [note, body] of [
       ['no commands', {}],
@@ -1263,7 +1257,7 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
         { commands: [{ type: 'generate-waste', idempotencyKey: 'k', body: batchBody() }], dryRun: true },
       ],
     ] as const) {
-      const response = await t.http
+      const response = await app.t.http
         .post('/v1/commands')
         .set('Authorization', `Bearer ${spec.token}`)
         .send(body);
@@ -1277,28 +1271,23 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
   });
 
   it('appended nothing over the whole run (the head has not moved)', async () => {
-    const added = await appendedSince(t, start);
+    const added = await appendedSince(app.t, start);
     expect(added.map((e) => `${e.stream} ${e.type}`)).toEqual([]);
-    await expectHeadUnchanged(t, start);
+    await expectHeadUnchanged(app.t, start);
   });
 });
 
 describe.each(storesFor(`${SUITE} (free text)`))(
   `${SUITE}: free text is stored as NFC text or refused as invalid-text, never a 5xx (%s)`,
   (kind) => {
-    let t: TestApp;
-    let world: World;
+    const app = seededApp(kind, `${SUITE} (free text)`, __filename, 'fuzz-text');
     let start: bigint;
     const keys = new Keys(`fuzz-text-${kind}`);
     const texts = [...NASTY_STRINGS, 'Cafe\u0301 再生', 'a\u0085b', 'del\u007f'];
 
     beforeAll(async () => {
-      await requireStore(kind, `${__filename} free text (${kind})`);
-      t = await startTestApp(kind, { suiteFile: __filename });
-      world = await seedWorld(t);
-      start = await t.headPosition();
+      start = await app.t.headPosition();
     });
-    afterAll(async () => t?.close());
 
     it.each(texts.map((s, i) => [show(s), s, i] as const))('%s', async (_label, text, i) => {
       // a party name and a batch description: any text up to their length is valid, anything else is not text
@@ -1306,17 +1295,17 @@ describe.each(storesFor(`${SUITE} (free text)`))(
       const stored = text.normalize('NFC').trim();
       const uscc = extraUscc('330106', 800 + i);
       const party = await send(
-        t,
+        app.t,
         '/v1/parties',
-        t.adminToken,
+        app.t.adminToken,
         { uscc, name: text, roles: ['generator'], districtCode: '330106' },
         keys.next('party'),
       );
       const key = keys.next('batch');
       const batch = await send(
-        t,
+        app.t,
         '/v1/batches',
-        world.tokens.generator,
+        app.world.tokens.generator,
         { ...batchBody(1), description: text },
         key,
       );
@@ -1333,16 +1322,16 @@ describe.each(storesFor(`${SUITE} (free text)`))(
       }
       expect(party.status).toBe(201);
       expect(party.body.name).toBe(stored);
-      const [registered] = await streamEvents(t, partyStream(uscc));
+      const [registered] = await streamEvents(app.t, partyStream(uscc));
       expect(registered.data.name).toBe(stored);
       expect(batch.status).toBe(201);
-      const [generated] = await streamEvents(t, batchStream(batch.body.traceCode));
+      const [generated] = await streamEvents(app.t, batchStream(batch.body.traceCode));
       expect(generated.data.description).toBe(stored);
       // the same request under its key is recognised as the same (the request hash of the text is stable)
       const again = await send(
-        t,
+        app.t,
         '/v1/batches',
-        world.tokens.generator,
+        app.world.tokens.generator,
         { ...batchBody(1), description: text },
         key,
       );
@@ -1352,9 +1341,9 @@ describe.each(storesFor(`${SUITE} (free text)`))(
     it('the same text classes as bulk items: each item 400 invalid-text naming its field', async () => {
       const bad = texts.filter((text) => textProblem(text) !== undefined);
       expect(bad.length).toBeGreaterThanOrEqual(6);
-      const response = await t.http
+      const response = await app.t.http
         .post('/v1/commands')
-        .set('Authorization', `Bearer ${world.tokens.generator}`)
+        .set('Authorization', `Bearer ${app.world.tokens.generator}`)
         .send({
           commands: bad.map((text) => ({
             type: 'generate-waste',
@@ -1374,9 +1363,9 @@ describe.each(storesFor(`${SUITE} (free text)`))(
     it('text in a refused request does not break the problem document', async () => {
       for (const text of texts) {
         const refused = await send(
-          t,
+          app.t,
           '/v1/batches',
-          world.tokens.generator,
+          app.world.tokens.generator,
           { ...batchBody(1), description: text, occurredAt: text },
           keys.next('refused'),
         );
@@ -1386,15 +1375,21 @@ describe.each(storesFor(`${SUITE} (free text)`))(
     });
 
     it('the read models still advance after the run (no text stopped a projection)', async () => {
-      const head = await t.headPosition();
+      const head = await app.t.headPosition();
       expect(head).toBeGreaterThan(start);
-      const probe = await send(t, '/v1/batches', world.tokens.generator, batchBody(1), keys.next('probe'));
+      const probe = await send(
+        app.t,
+        '/v1/batches',
+        app.world.tokens.generator,
+        batchBody(1),
+        keys.next('probe'),
+      );
       expect(probe.status).toBe(201);
-      const read = await t.http
+      const read = await app.t.http
         .get(`/v1/batches/${probe.body.traceCode}?minPosition=${probe.body.position}`)
-        .set('Authorization', `Bearer ${world.tokens.generator}`);
+        .set('Authorization', `Bearer ${app.world.tokens.generator}`);
       expect(read.status).toBe(200);
-      const health = await t.http.get('/health');
+      const health = await app.t.http.get('/health');
       expect(health.status).toBe(200);
     });
   },

@@ -16,13 +16,16 @@ import {
   expectHeadUnchanged,
   expectProblem,
   extraUscc,
+  grantPermit,
   heldGrams,
   Keys,
   PARTIES,
   pickupBody,
   receiptBody,
+  registerParty,
   requireStore,
   send,
+  sendCommands,
   skippedPostgres,
   splitBody,
   storesFor,
@@ -57,15 +60,6 @@ async function writeCases(b: Builders, salt: number): Promise<WriteCase[]> {
   const tok = b.world.tokens;
   const newParty = extraUscc('330106', 500 + salt);
   const permitParty = extraUscc('330114', 600 + salt);
-  await expect201(
-    send(
-      t,
-      '/v1/parties',
-      t.adminToken,
-      { uscc: permitParty, name: '杭州钱塘资源利用有限公司', roles: ['receiver'], districtCode: '330114' },
-      b.keys.next('party'),
-    ),
-  );
   const permit = {
     permitNo: `3301009${String(salt).padStart(3, '0')}`,
     hwCategories: ['HW08'],
@@ -75,18 +69,12 @@ async function writeCases(b: Builders, salt: number): Promise<WriteCase[]> {
     validTo: '2028-12-31',
   };
   const revokeParty = extraUscc('330114', 700 + salt);
-  await expect201(
-    send(
-      t,
-      '/v1/parties',
-      t.adminToken,
-      { uscc: revokeParty, name: '杭州钱塘资源利用二厂', roles: ['receiver'], districtCode: '330114' },
-      b.keys.next('party'),
-    ),
-  );
-  await expect201(
-    send(t, `/v1/parties/${revokeParty}/permits`, tok.regulator, permit, b.keys.next('permit')),
-  );
+  for (const [uscc, name] of [
+    [permitParty, '杭州钱塘资源利用有限公司'],
+    [revokeParty, '杭州钱塘资源利用二厂'],
+  ])
+    await registerParty(t, b.keys, { uscc, name, roles: ['receiver'], districtCode: '330114' });
+  await grantPermit(t, b.keys, revokeParty, { by: tok.regulator as string, body: permit });
   const toSplit = await b.generate(10);
   const [c1, c2] = [await b.generate(4), await b.generate(6)];
   const toShip = await b.generate(10);
@@ -381,28 +369,20 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
           body: { traceCode: code, partsKg: [1], occurredAt: AT.split },
         },
       ];
-      const firstBulk = await send(app.t, '/v1/commands', app.world.tokens.generator, { commands }, null);
+      const firstBulk = await sendCommands(app.t, app.world.tokens.generator, commands);
       expect(firstBulk.status).toBe(200);
       const results = firstBulk.body.results as { status: number; body: Record<string, unknown> }[];
       expect(results.map((r) => r.status)).toEqual([201, 201]);
       const before = await app.t.headPosition();
-      const again = await send(app.t, '/v1/commands', app.world.tokens.generator, { commands }, null);
+      const again = await sendCommands(app.t, app.world.tokens.generator, commands);
       expect(again.status).toBe(200);
       expect(again.body.results).toEqual(
         results.map((r, index) => ({ ...r, replayed: true, index, type: commands[index].type })),
       );
-      const reused = await send(
-        app.t,
-        '/v1/commands',
-        app.world.tokens.generator,
-        {
-          commands: [
-            { ...commands[0], body: batchBody(3.5) },
-            { ...commands[1], body: { traceCode: code, partsKg: [2], occurredAt: AT.split } },
-          ],
-        },
-        null,
-      );
+      const reused = await sendCommands(app.t, app.world.tokens.generator, [
+        { ...commands[0], body: batchBody(3.5) },
+        { ...commands[1], body: { traceCode: code, partsKg: [2], occurredAt: AT.split } },
+      ]);
       expect(reused.status).toBe(200);
       for (const result of reused.body.results as { status: number; body: Record<string, unknown> }[]) {
         expect({ status: result.status, rule: result.body.rule }).toEqual({
@@ -427,19 +407,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     it('two items of one request under one key: the second replays the first (same body) or is 422 (another body)', async () => {
       const key = keys.next('bulk-dup');
       const before = await app.t.headPosition();
-      const response = await send(
-        app.t,
-        '/v1/commands',
-        app.world.tokens.generator,
-        {
-          commands: [
-            { type: 'generate-waste', idempotencyKey: key, body: batchBody(2) },
-            { type: 'generate-waste', idempotencyKey: key, body: batchBody(2) },
-            { type: 'generate-waste', idempotencyKey: key, body: batchBody(2.5) },
-          ],
-        },
-        null,
-      );
+      const response = await sendCommands(app.t, app.world.tokens.generator, [
+        { type: 'generate-waste', idempotencyKey: key, body: batchBody(2) },
+        { type: 'generate-waste', idempotencyKey: key, body: batchBody(2) },
+        { type: 'generate-waste', idempotencyKey: key, body: batchBody(2.5) },
+      ]);
       const results = response.body.results as {
         status: number;
         replayed?: boolean;
@@ -454,18 +426,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
 
     it('an item without its key is 400 naming commands[i].idempotencyKey; nothing of it appended', async () => {
       const before = await app.t.headPosition();
-      const response = await send(
-        app.t,
-        '/v1/commands',
-        app.world.tokens.generator,
-        {
-          commands: [
-            { type: 'generate-waste', body: batchBody(2) },
-            { type: 'generate-waste', idempotencyKey: '', body: batchBody(2) },
-          ],
-        },
-        null,
-      );
+      const response = await sendCommands(app.t, app.world.tokens.generator, [
+        { type: 'generate-waste', body: batchBody(2) },
+        { type: 'generate-waste', idempotencyKey: '', body: batchBody(2) },
+      ]);
       expect(response.status).toBe(200);
       for (const result of response.body.results as { status: number; body: Record<string, unknown> }[]) {
         expect(result.status).toBe(400);

@@ -1,15 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { REPORT_COLUMNS } from '../apps/api/src/documents-indicator-report/indicator-report.workbook';
-import {
-  bytesOf,
-  expect201,
-  problemShapeErrors,
-  send,
-  storesFor,
-  treatmentBody,
-  type PrincipalName,
-} from './support/fixtures';
+import { bytesOf, problemShapeErrors, storesFor, type PrincipalName } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 
 /**
@@ -94,27 +86,11 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   }
 
   beforeAll(async () => {
-    const { t, build, world } = app;
+    const { build } = app;
     const a = await build.atReceiver(10.123);
     const b = await build.atReceiver(3.3);
-    await expect201(
-      send(
-        t,
-        `/v1/batches/${a}/treatments`,
-        world.tokens.receiver,
-        treatmentBody(4.2, 'D10'),
-        build.keys.next('t'),
-      ),
-    );
-    await expect201(
-      send(
-        t,
-        `/v1/batches/${b}/treatments`,
-        world.tokens.receiver,
-        treatmentBody(1.001, 'R9'),
-        build.keys.next('t'),
-      ),
-    );
+    await build.treat(a, 4.2, 'D10');
+    await build.treat(b, 1.001, 'R9');
     await build.generate(7.007);
   });
 

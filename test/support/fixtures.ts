@@ -190,63 +190,27 @@ export async function seedWorld(t: TestApp, keys = new Keys('seed')): Promise<Wo
     receiver: '',
     otherReceiver: '',
   };
-  for (const party of Object.values(PARTIES)) {
-    await expect201(
-      send(t, '/v1/parties', t.adminToken, { ...party, occurredAt: AT.registered }, keys.next('party')),
-    );
-  }
-  tokens.regulator = (
-    await expect201(
-      send(
-        t,
-        '/v1/tokens',
-        t.adminToken,
-        { kind: 'regulator', districts: ['3301'], categories: ['hazardous'] },
-        keys.next('token'),
-      ),
-    )
-  ).body.token;
-  tokens.outsideRegulator = (
-    await expect201(
-      send(
-        t,
-        '/v1/tokens',
-        t.adminToken,
-        { kind: 'regulator', districts: ['3302'], categories: ['hazardous'] },
-        keys.next('token'),
-      ),
-    )
-  ).body.token;
-  tokens.auditor = (
-    await expect201(send(t, '/v1/tokens', t.adminToken, { kind: 'auditor' }, keys.next('token')))
-  ).body.token;
+  for (const party of Object.values(PARTIES)) await registerParty(t, keys, party);
+  tokens.regulator = await issueToken(t, keys, {
+    kind: 'regulator',
+    districts: ['3301'],
+    categories: ['hazardous'],
+  });
+  tokens.outsideRegulator = await issueToken(t, keys, {
+    kind: 'regulator',
+    districts: ['3302'],
+    categories: ['hazardous'],
+  });
+  tokens.auditor = await issueToken(t, keys, { kind: 'auditor' });
   for (const [name, party] of Object.entries(PARTIES) as [PartyName, PartyFixture][]) {
-    tokens[name] = (
-      await expect201(
-        send(
-          t,
-          '/v1/tokens',
-          t.adminToken,
-          { kind: 'party', partyUscc: party.uscc, label: name },
-          keys.next('token'),
-        ),
-      )
-    ).body.token;
+    tokens[name] = await issueToken(t, keys, { kind: 'party', partyUscc: party.uscc, label: name });
   }
   for (const [party, permit] of [
     [PARTIES.receiver, RECEIVER_PERMIT],
     [PARTIES.otherReceiver, OTHER_RECEIVER_PERMIT],
     [PARTIES.carrier, CARRIER_PERMIT],
   ] as const) {
-    await expect201(
-      send(
-        t,
-        `/v1/parties/${party.uscc}/permits`,
-        tokens.regulator,
-        { ...permit, occurredAt: AT.registered },
-        keys.next('permit'),
-      ),
-    );
+    await grantPermit(t, keys, party.uscc, { by: tokens.regulator, body: permit });
   }
   return { parties: PARTIES, tokens };
 }
@@ -266,6 +230,20 @@ export function send(
   if (token !== undefined) request = request.set('Authorization', `Bearer ${token}`);
   if (idempotencyKey !== null) request = request.set('Idempotency-Key', idempotencyKey);
   return request.send(body as object);
+}
+
+/** POST /v1/commands: the items (each under its own `idempotencyKey`) in one request, which has no key itself. */
+export function sendCommands(
+  t: TestApp,
+  token: string | undefined,
+  commands: readonly Record<string, unknown>[],
+): Promise<Response> {
+  return send(t, '/v1/commands', token, { commands }, null);
+}
+
+/** `n` requests started at once (`request(i)` makes the i-th); their answers in order. */
+export function concurrently(n: number, request: (i: number) => Promise<Response>): Promise<Response[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => request(i)));
 }
 
 /** GET with a bearer token (`Bearer undefined` when none); fails with the body unless it answers 200. */
@@ -330,7 +308,12 @@ export class Builders {
    */
   async issue(
     traceCodes: readonly string[],
-    options: { by?: PartyName; carrier?: PartyName; receiver?: PartyName; body?: Record<string, unknown> } = {},
+    options: {
+      by?: PartyName;
+      carrier?: PartyName;
+      receiver?: PartyName;
+      body?: Record<string, unknown>;
+    } = {},
   ): Promise<string> {
     const response = await expect201(
       send(
@@ -357,7 +340,11 @@ export class Builders {
   }
 
   /** Picks the manifest up (plate PLATE) at `occurredAt`; answers the 201 (its X-Ledger-Position). */
-  async pickUp(manifestNo: string, carrier: PartyName = 'carrier', occurredAt: string = AT.pickedUp): Promise<Response> {
+  async pickUp(
+    manifestNo: string,
+    carrier: PartyName = 'carrier',
+    occurredAt: string = AT.pickedUp,
+  ): Promise<Response> {
     return expect201(
       send(
         this.t,
@@ -385,6 +372,24 @@ export class Builders {
           lines: lines.map((l) => ({ traceCode: l.traceCode, receivedKg: l.massKg, acceptedKg: l.massKg })),
         },
         this.keys.next('receipt'),
+      ),
+    );
+  }
+
+  /** Treats `massKg` of a batch held by `by` (default: the receiver) with `operation`; answers the 201. */
+  async treat(
+    traceCode: string,
+    massKg: number,
+    operation = 'D10',
+    by: PartyName = 'receiver',
+  ): Promise<Response> {
+    return expect201(
+      send(
+        this.t,
+        `/v1/batches/${traceCode}/treatments`,
+        this.token(by),
+        treatmentBody(massKg, operation),
+        this.keys.next('treat'),
       ),
     );
   }
@@ -645,18 +650,32 @@ export async function registerExtraParty(
   party: PartyFixture,
   permit?: { readonly by: string; readonly body: Record<string, unknown> },
 ): Promise<string> {
+  await registerParty(t, keys, party);
+  if (permit) await grantPermit(t, keys, party.uscc, permit);
+  return issueToken(t, keys, { kind: 'party', partyUscc: party.uscc });
+}
+
+/** Registers a party (the admin), as of AT.registered. */
+export async function registerParty(t: TestApp, keys: Keys, party: PartyFixture): Promise<void> {
   await expect201(
     send(t, '/v1/parties', t.adminToken, { ...party, occurredAt: AT.registered }, keys.next('party')),
   );
-  if (permit)
-    await expect201(
-      send(
-        t,
-        `/v1/parties/${party.uscc}/permits`,
-        permit.by,
-        { ...permit.body, occurredAt: AT.registered },
-        keys.next('permit'),
-      ),
-    );
-  return issueToken(t, keys, { kind: 'party', partyUscc: party.uscc });
+}
+
+/** Grants a party a permit (`by`: a regulator token in its jurisdiction), as of AT.registered. */
+export async function grantPermit(
+  t: TestApp,
+  keys: Keys,
+  uscc: string,
+  permit: { readonly by: string; readonly body: Record<string, unknown> },
+): Promise<void> {
+  await expect201(
+    send(
+      t,
+      `/v1/parties/${uscc}/permits`,
+      permit.by,
+      { ...permit.body, occurredAt: AT.registered },
+      keys.next('permit'),
+    ),
+  );
 }

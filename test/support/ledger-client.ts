@@ -1,31 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { StreamNotFound, type RecordedEvent } from '@wasteflow/event-store';
+import type { RecordedEvent } from '@wasteflow/event-store';
+import { send, streamEvents } from './fixtures';
 import type { TestApp } from './test-app';
 
 /** A write as the tests send it: bearer token, Idempotency-Key (a fresh UUID unless given), JSON body. */
-export async function post(
+export function post(
   t: TestApp,
   path: string,
   token: string | undefined,
   body: unknown,
   idempotencyKey: string | null = randomUUID(),
 ): Promise<Response> {
-  let request = t.http.post(path);
-  if (token !== undefined) request = request.set('Authorization', `Bearer ${token}`);
-  if (idempotencyKey !== null) request = request.set('Idempotency-Key', idempotencyKey);
-  return request.send(body as object);
+  return send(t, path, token, body, idempotencyKey);
 }
 
 /** The events of one stream ([] when it has none). */
-export async function eventsOf(t: TestApp, stream: string): Promise<RecordedEvent[]> {
-  try {
-    return await t.store.readStream(stream);
-  } catch (error) {
-    if (error instanceof StreamNotFound) return [];
-    throw error;
-  }
-}
+export const eventsOf = streamEvents;
 
 /** `type` of each event of a stream, in order. */
 export async function typesOf(t: TestApp, stream: string): Promise<string[]> {

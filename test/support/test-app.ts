@@ -89,3 +89,16 @@ function nextSuffix(): string {
   suffix += 1;
   return String(suffix);
 }
+
+/**
+ * For the body of a describe block: the real app on `kind` (`startTestApp`), started before all and closed
+ * after all; `t` is set once `beforeAll` has run.
+ */
+export function testAppBeforeAll(kind: TestStore, options: TestAppOptions): { readonly t: TestApp } {
+  const app = {} as { t: TestApp };
+  beforeAll(async () => {
+    app.t = await startTestApp(kind, options);
+  });
+  afterAll(async () => app.t?.close());
+  return app;
+}
