@@ -64,6 +64,15 @@ class EventRows {
   }
 }
 
+/** What every row of a batch's movement says: the batch, the mass the event moved, the table and how. */
+function movementOf(
+  d: { traceCode: string; massGrams: number },
+  tableNo: EntryFacts['tableNo'],
+  movement: string,
+): EntryFacts {
+  return { traceCode: d.traceCode, grams: BigInt(d.massGrams), tableNo, movement };
+}
+
 function newBatch(
   traceCode: string,
   kind: { category: string; subtype?: string; wasteCode?: string },
@@ -116,6 +125,11 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
   if (!('occurredAt' in event.data) || !('traceCode' in event.data)) return;
   const out = new EventRows(rows, recorded, event.data.occurredAt);
   const batchOf = (traceCode: string) => rows.get(ledgerBookBatches, { traceCode });
+  // the people a pickup (its driver) and a receipt (its handler) named for a manifest, by reference
+  const driverOf = async (manifestNo: string) =>
+    (await rows.get(ledgerBookTrips, { manifestNo }))?.driverPersonId ?? null;
+  const receiptHandlerOf = async (manifestNo: string) =>
+    (await rows.get(ledgerBookReceipts, { manifestNo }))?.handlerPersonId ?? null;
   switch (event.type) {
     case 'WasteGenerated': {
       const d = event.data;
@@ -144,13 +158,7 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
       const parent = await batchOf(d.parentTraceCode);
       const batch = newBatch(d.traceCode, d, parent?.description ?? null, parent);
       rows.put(ledgerBookBatches, batch);
-      out.add(d.custodianUscc, batch, {
-        traceCode: d.traceCode,
-        linkedCodes: d.parentTraceCode,
-        grams: BigInt(d.massGrams),
-        tableNo: 2,
-        movement: 'split',
-      });
+      out.add(d.custodianUscc, batch, { ...movementOf(d, 2, 'split'), linkedCodes: d.parentTraceCode });
       return;
     }
     case 'BatchSplit': {
@@ -171,21 +179,15 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
       const batch = newBatch(d.traceCode, d, null);
       rows.put(ledgerBookBatches, batch);
       out.add(d.custodianUscc, batch, {
-        traceCode: d.traceCode,
+        ...movementOf(d, 2, 'consolidated'),
         linkedCodes: d.inputs.map((input) => input.traceCode).join(' '),
-        grams: BigInt(d.massGrams),
-        tableNo: 2,
-        movement: 'consolidated',
       });
       return;
     }
     case 'BatchConsolidatedInto': {
       const d = event.data;
       out.add(d.actorUscc, await batchOf(d.traceCode), {
-        traceCode: d.traceCode,
-        grams: BigInt(d.massGrams),
-        tableNo: 3,
-        movement: 'consolidated',
+        ...movementOf(d, 3, 'consolidated'),
         note: d.intoTraceCode,
       });
       return;
@@ -194,15 +196,11 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
       const d = event.data;
       const batch = await batchOf(d.traceCode);
       out.add(d.shipperUscc, batch, {
-        traceCode: d.traceCode,
-        grams: BigInt(d.massGrams),
-        tableNo: 3,
-        movement: 'shipped',
+        ...movementOf(d, 3, 'shipped'),
         carrierUscc: d.carrierUscc,
         manifestNo: d.manifestNo,
         vehiclePlate: d.vehiclePlate,
-        handlerPersonId:
-          (await rows.get(ledgerBookTrips, { manifestNo: d.manifestNo }))?.driverPersonId ?? null,
+        handlerPersonId: await driverOf(d.manifestNo),
       });
       return;
     }
@@ -218,15 +216,11 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
         });
       }
       out.add(d.receiverUscc, batch, {
-        traceCode: d.traceCode,
-        grams: BigInt(d.massGrams),
-        tableNo: 2,
-        movement: 'received',
+        ...movementOf(d, 2, 'received'),
         counterpartyUscc: d.previousCustodianUscc,
         manifestNo: d.manifestNo,
-        // the receiver's handler of the receipt (ManifestReceived v5), by reference: 贮存部门经办人
-        handlerPersonId:
-          (await rows.get(ledgerBookReceipts, { manifestNo: d.manifestNo }))?.handlerPersonId ?? null,
+        // the receiver's handler of the receipt (ManifestReceived v5): 贮存部门经办人
+        handlerPersonId: await receiptHandlerOf(d.manifestNo),
       });
       return;
     }
@@ -236,11 +230,8 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
       const batch = newBatch(d.traceCode, d, parent?.description ?? null);
       rows.put(ledgerBookBatches, batch);
       out.add(d.custodianUscc, batch, {
-        traceCode: d.traceCode,
+        ...movementOf(d, 2, 'returned'),
         linkedCodes: d.parentTraceCode,
-        grams: BigInt(d.massGrams),
-        tableNo: 2,
-        movement: 'returned',
         manifestNo: d.manifestNo,
         note: d.reason,
       });
@@ -249,10 +240,7 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
     case 'BatchReturnedToShipper': {
       const d = event.data;
       out.add(d.shipperUscc, await batchOf(d.traceCode), {
-        traceCode: d.traceCode,
-        grams: BigInt(d.massGrams),
-        tableNo: 2,
-        movement: 'returned',
+        ...movementOf(d, 2, 'returned'),
         manifestNo: d.manifestNo,
         note: d.reason,
       });

@@ -66,6 +66,15 @@ function recordedAtOf(event: RecordedEvent): string {
   return typeof recorded === 'string' ? recorded : event.recordedAt.toISOString();
 }
 
+/** A batch on a manifest: the link is both its open and its last manifest, with the parties now on its chain. */
+function onManifest(
+  link: ManifestLinkJson,
+  parties: string[],
+): Pick<TraceBatchRow, 'openManifest' | 'lastManifest' | 'parties'> {
+  const json = link as unknown as JsonObject;
+  return { openManifest: json, lastManifest: json, parties };
+}
+
 function linkOf(row: TraceBatchRow | undefined, manifestNo: string): ManifestLinkJson | undefined {
   for (const candidate of [row?.openManifest, row?.lastManifest]) {
     const link = candidate as unknown as ManifestLinkJson | null | undefined;
@@ -296,9 +305,7 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       };
       update({
         status: 'consigned',
-        openManifest: link as unknown as JsonObject,
-        lastManifest: link as unknown as JsonObject,
-        parties: withParties(row.parties, d.shipperUscc, d.carrierUscc, d.receiverUscc),
+        ...onManifest(link, withParties(row.parties, d.shipperUscc, d.carrierUscc, d.receiverUscc)),
       });
       step(rows, recorded, d, {
         actorUscc: d.shipperUscc,
@@ -330,9 +337,7 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       };
       update({
         status: 'in_transit',
-        openManifest: link as unknown as JsonObject,
-        lastManifest: link as unknown as JsonObject,
-        parties: withParties(row.parties, d.shipperUscc, d.carrierUscc),
+        ...onManifest(link, withParties(row.parties, d.shipperUscc, d.carrierUscc)),
       });
       step(rows, recorded, d, {
         actorUscc: d.carrierUscc,
@@ -345,18 +350,12 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       // 多式联运: the next carrier and its vehicle carry on; the link names the carrier holding it now
       const d = event.data;
       const before = linkOf(row, d.manifestNo);
-      if (before) {
-        const link: ManifestLinkJson = {
-          ...before,
-          carrierUscc: d.carrierUscc,
-          vehiclePlate: d.vehiclePlate,
-        };
-        update({
-          openManifest: link as unknown as JsonObject,
-          lastManifest: link as unknown as JsonObject,
-          parties: withParties(row.parties, d.fromCarrierUscc, d.carrierUscc),
-        });
-      } else update({ parties: withParties(row.parties, d.fromCarrierUscc, d.carrierUscc) });
+      const parties = withParties(row.parties, d.fromCarrierUscc, d.carrierUscc);
+      update(
+        before
+          ? onManifest({ ...before, carrierUscc: d.carrierUscc, vehiclePlate: d.vehiclePlate }, parties)
+          : { parties },
+      );
       step(rows, recorded, d, {
         actorUscc: d.fromCarrierUscc,
         counterpartyUscc: d.carrierUscc,
