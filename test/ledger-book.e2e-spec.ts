@@ -3,7 +3,6 @@ import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
-  AT,
   batchBody,
   bytesOf,
   expect201,
@@ -16,6 +15,8 @@ import {
   treatmentBody,
   type PrincipalName,
 } from './support/fixtures';
+import { bookTableRows, loadWorkbook } from './support/documents';
+import { facilityBody } from './support/extra-fixtures';
 import { seededApp } from './support/seeded-app';
 
 /**
@@ -75,13 +76,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         t,
         `/v1/parties/${R}/facilities`,
         world.tokens.regulator,
-        {
-          facilityCode: FACILITY,
-          operations: ['D10'],
-          validFrom: '2026-01-01',
-          validTo: '2030-12-31',
-          occurredAt: AT.registered,
-        },
+        facilityBody(FACILITY, ['D10']),
         build.keys.next('facility'),
       ),
     );
@@ -98,40 +93,18 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     codes = { a, b, part, c };
   });
 
-  async function workbookOf(res: Binary): Promise<ExcelJS.Workbook> {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
-    return workbook;
-  }
-
-  /** The data rows of a sheet as objects keyed by the table's column keys. */
-  function rowsOf(workbook: ExcelJS.Workbook, no: number): Record<string, unknown>[] {
-    const table = BOOK_TABLES[no - 1];
-    const sheet = workbook.getWorksheet(table.sheet);
-    if (!sheet) throw new Error(`no sheet ${table.sheet}`);
-    const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual(table.columns.map((c) => c.header));
-    const rows: Record<string, unknown>[] = [];
-    sheet.eachRow((row, n) => {
-      if (n === 1) return;
-      const values = (row.values as unknown[]).slice(1);
-      rows.push(Object.fromEntries(table.columns.map((c, i) => [c.key, values[i] ?? null])));
-    });
-    return rows;
-  }
-
   it('gives the generator its five tables; every row names its event and equals it to the gram', async () => {
     const res = await book('generator', { party: G });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
-    const workbook = await workbookOf(res);
+    const workbook = await loadWorkbook(res.body);
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['说明', ...BOOK_TABLES.map((t) => t.sheet)]);
     // the hidden columns are hidden
     const sheet1 = workbook.getWorksheet(BOOK_TABLES[0].sheet) as ExcelJS.Worksheet;
     BOOK_TABLES[0].columns.forEach((c, i) => expect(sheet1.getColumn(i + 1).hidden).toBe(c.hidden === true));
 
     const events = new Map((await app.t.store.readAll()).map((e) => [e.id, e]));
-    const t1 = rowsOf(workbook, 1);
+    const t1 = bookTableRows(workbook, 1);
     expect(t1.map((r) => [r.traceCode, r.grams, r.tonnes])).toEqual([
       [codes.a, 10_123, 0.01],
       [codes.b, 5_500, 0.006],
@@ -159,7 +132,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         .set('Authorization', `Bearer ${app.world.tokens.generator as string}`);
       expect(Math.round(trace.body.generatedKg * 1000)).toBe(row.grams);
     }
-    const t2 = rowsOf(workbook, 2);
+    const t2 = bookTableRows(workbook, 2);
     expect(t2.map((r) => [r.traceCode, r.movement, r.linkedCodes, r.grams])).toEqual([
       [codes.a, '产生', codes.a, 10_123],
       [codes.b, '产生', codes.b, 5_500],
@@ -172,14 +145,14 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       ['铁桶', 2],
       [null, null],
     ]);
-    const t3 = rowsOf(workbook, 3);
+    const t3 = bookTableRows(workbook, 3);
     expect(t3.map((r) => [r.traceCode, r.movement, r.grams, r.manifestNo, r.note])).toEqual([
       [codes.b, '拆分', 1_250, null, codes.part],
       [codes.a, '转移', 10_123, manifestNo, null],
     ]);
     expect(t3[1]).toMatchObject({ carrier: PARTIES.carrier.name, vehiclePlate: '浙A12345' });
-    expect(rowsOf(workbook, 4)).toEqual([]);
-    const t5 = rowsOf(workbook, 5);
+    expect(bookTableRows(workbook, 4)).toEqual([]);
+    const t5 = bookTableRows(workbook, 5);
     expect(t5).toEqual([
       expect.objectContaining({
         traceCode: codes.a,
@@ -207,8 +180,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('sums table 1 to the generatedKg of the indicators of its district (the only generator there)', async () => {
-    const workbook = await workbookOf(await book('regulator', { party: G }));
-    const grams = rowsOf(workbook, 1).reduce((sum, r) => sum + (r.grams as number), 0);
+    const workbook = await loadWorkbook((await book('regulator', { party: G })).body);
+    const grams = bookTableRows(workbook, 1).reduce((sum, r) => sum + (r.grams as number), 0);
     const indicators = await app.t.http
       .get('/v1/indicators')
       .query({ region: '330106', category: 'hazardous', from: '2026-03', to: '2026-03' })
@@ -218,8 +191,8 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   it('gives the receiver its receipt (table 2) and its own disposal (tables 3 and 4)', async () => {
-    const workbook = await workbookOf(await book('receiver', { party: R }));
-    expect(rowsOf(workbook, 2)).toEqual([
+    const workbook = await loadWorkbook((await book('receiver', { party: R })).body);
+    expect(bookTableRows(workbook, 2)).toEqual([
       expect.objectContaining({
         traceCode: codes.a,
         movement: '接收',
@@ -227,10 +200,10 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
         counterparty: PARTIES.generator.name,
       }),
     ]);
-    expect(rowsOf(workbook, 3).map((r) => [r.movement, r.grams, r.operation])).toEqual([
+    expect(bookTableRows(workbook, 3).map((r) => [r.movement, r.grams, r.operation])).toEqual([
       ['自行利用/处置', 4_200, 'D10'],
     ]);
-    const t4 = rowsOf(workbook, 4);
+    const t4 = bookTableRows(workbook, 4);
     expect(t4).toEqual([
       expect.objectContaining({ traceCode: codes.a, grams: 4_200, operation: 'D10', linkedCodes: codes.a }),
     ]);

@@ -1,13 +1,5 @@
-import {
-  Builders,
-  Keys,
-  PARTIES,
-  problemShapeErrors,
-  RECEIVER_PERMIT,
-  seedWorld,
-  type World,
-} from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { PARTIES, problemShapeErrors, RECEIVER_PERMIT } from './support/fixtures';
+import { seededApp } from './support/seeded-app';
 
 /**
  * Issue 10 row 17: the OpenAPI document is complete and true. This walks every operation of /docs-json
@@ -30,18 +22,16 @@ type Doc = {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
-describe('OpenAPI: every route of the document, held against the app (sqlite)', () => {
-  let t: TestApp;
-  let w: World;
+const SUITE = 'OpenAPI: every route of the document, held against the app';
+
+describe(`${SUITE} (sqlite)`, () => {
+  const app = seededApp('sqlite', SUITE, __filename, 'openapi');
   let doc: Doc;
   let values: Record<string, string>;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp('sqlite', { suiteFile: __filename });
-    w = await seedWorld(t, new Keys('openapi-seed'));
-    const b = new Builders(t, w, new Keys('openapi'));
-    const { traceCode, manifestNo } = await b.consigned(5);
+    const { traceCode, manifestNo } = await app.build.consigned(5);
     values = {
       code: traceCode,
       no: manifestNo,
@@ -50,9 +40,8 @@ describe('OpenAPI: every route of the document, held against the app (sqlite)', 
       stream: `batch-${traceCode}`,
       tokenId: 'a'.repeat(20),
     };
-    doc = (await t.http.get('/docs-json').expect(200)).body as Doc;
+    doc = (await app.t.http.get('/docs-json').expect(200)).body as Doc;
   });
-  afterAll(async () => t?.close());
 
   const operations = () =>
     Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -63,7 +52,7 @@ describe('OpenAPI: every route of the document, held against the app (sqlite)', 
     path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x1'));
 
   function call(method: string, path: string, token?: string) {
-    let request = t.http[method as 'get' | 'post'](path);
+    let request = app.t.http[method as 'get' | 'post'](path);
     if (token) request = request.set('Authorization', `Bearer ${token}`);
     if (method !== 'get') request = request.set('Idempotency-Key', `openapi-${Math.random()}`).send({});
     return request;
@@ -77,7 +66,7 @@ describe('OpenAPI: every route of the document, held against the app (sqlite)', 
   it('walks every operation: it exists, its security and responses are what the app does', async () => {
     const ops = operations();
     expect(ops.length).toBeGreaterThanOrEqual(25);
-    const start = await t.headPosition();
+    const start = await app.t.headPosition();
     for (const { path, method, op } of ops) {
       const name = `${method.toUpperCase()} ${path}`;
       const url = concrete(path);
@@ -95,7 +84,7 @@ describe('OpenAPI: every route of the document, held against the app (sqlite)', 
         );
       // with a token of each kind: every status met is declared, refusals are problem documents
       const tokens = needsToken
-        ? [w.tokens.auditor, t.adminToken, w.tokens.generator, w.tokens.regulator]
+        ? [app.world.tokens.auditor, app.t.adminToken, app.world.tokens.generator, app.world.tokens.regulator]
         : [undefined];
       for (const response of [
         anonymous,
@@ -117,7 +106,7 @@ describe('OpenAPI: every route of the document, held against the app (sqlite)', 
       // a query parameter marked required must be needed
       for (const p of op.parameters ?? []) {
         if (p.in !== 'query' || !p.required || method !== 'get') continue;
-        const without = await call(method, url, w.tokens.auditor);
+        const without = await call(method, url, app.world.tokens.auditor);
         if (without.status < 400)
           problems.push(
             `${name}: query ${p.name} is marked required but the route answers ${without.status} without it`,
@@ -126,7 +115,7 @@ describe('OpenAPI: every route of the document, held against the app (sqlite)', 
     }
     expect(problems).toEqual([]);
     // nothing of the walk was applied (empty bodies are refused)
-    const appended = await t.store.readAll({ after: start });
+    const appended = await app.t.store.readAll({ after: start });
     expect(appended.map((e) => `${e.stream} ${e.type}`)).toEqual([]);
   }, 120_000);
 });

@@ -15,13 +15,14 @@ import {
   PARTIES,
   pickupBody,
   receiptBody,
-  seedWorld,
   send,
   splitBody,
   treatmentBody,
   type World,
 } from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { sendBulk } from './support/extra-fixtures';
+import { seededApp } from './support/seeded-app';
+import type { TestApp } from './support/test-app';
 
 /**
  * RFC 9457 problem documents (DESIGN.md §4), one representative refusal per status and per named rule:
@@ -522,24 +523,23 @@ const CASES: readonly Case[] = [
   },
 ];
 
+const SUITE = 'problem documents (RFC 9457)';
+
 describe('problem documents (RFC 9457, sqlite)', () => {
-  let t: TestApp;
+  const app = seededApp('sqlite', SUITE, __filename, 'problems');
   let context: Context;
   const keys = new Keys('problems');
 
-  beforeAll(async () => {
-    t = await startTestApp('sqlite', { suiteFile: __filename });
-    const w = await seedWorld(t);
+  beforeAll(() => {
     context = {
-      t,
-      w,
-      b: new Builders(t, w, keys),
+      t: app.t,
+      w: app.world,
+      b: app.build,
       key: () => keys.next('p'),
       post: () => Promise.reject(new Error('replaced per case')),
-      http: async () => t.http,
+      http: async () => app.t.http,
     };
   });
-  afterAll(async () => t?.close());
 
   for (const status of [400, 401, 403, 404, 409, 422] as const) {
     describe(String(status), () => {
@@ -551,12 +551,12 @@ describe('problem documents (RFC 9457, sqlite)', () => {
           const response = await c.act({
             ...context,
             post: async (path, token, body, key) => {
-              before = await t.headPosition();
-              return send(t, path, token, body, key);
+              before = await app.t.headPosition();
+              return send(app.t, path, token, body, key);
             },
             http: async () => {
-              before = await t.headPosition();
-              return t.http;
+              before = await app.t.headPosition();
+              return app.t.http;
             },
           });
           const body = expectProblem(response, c.status, {
@@ -579,7 +579,7 @@ describe('problem documents (RFC 9457, sqlite)', () => {
           }
           if (before === undefined)
             throw new Error('the case did not send its request through post() or http()');
-          await expectHeadUnchanged(t, before);
+          await expectHeadUnchanged(app.t, before);
         },
       );
     });
@@ -587,21 +587,9 @@ describe('problem documents (RFC 9457, sqlite)', () => {
 
   it('the refused item of a bulk request carries the same problem document', async () => {
     const code = await context.b.generate(5);
-    const response = await send(
-      t,
-      '/v1/commands',
-      context.w.tokens.otherGenerator,
-      {
-        commands: [
-          {
-            type: 'split-batch',
-            idempotencyKey: keys.next('bulk'),
-            body: { traceCode: code, ...splitBody() },
-          },
-        ],
-      },
-      null,
-    );
+    const response = await sendBulk(app.t, context.w.tokens.otherGenerator, [
+      { type: 'split-batch', idempotencyKey: keys.next('bulk'), body: { traceCode: code, ...splitBody() } },
+    ]);
     expect(response.status).toBe(200);
     const [result] = response.body.results;
     expect(result).toMatchObject({ index: 0, type: 'split-batch', status: 403 });
@@ -615,7 +603,13 @@ describe('problem documents (RFC 9457, sqlite)', () => {
   });
 
   it('an unknown route is a 404 problem document too', async () => {
-    const response = await send(t, '/v1/batches/x/y/z', context.w.tokens.generator, {}, keys.next('route'));
+    const response = await send(
+      app.t,
+      '/v1/batches/x/y/z',
+      context.w.tokens.generator,
+      {},
+      keys.next('route'),
+    );
     expectProblem(response, 404, { rule: 'route-not-found' });
   });
 });

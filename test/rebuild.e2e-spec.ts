@@ -4,7 +4,7 @@ import { ProjectionRunner, type ReadModelDatabaseConfig } from '@wasteflow/proje
 import type { DataSource } from 'typeorm';
 import { runChild } from '../libs/projections/test/children/run-child';
 import {
-  expect201,
+  issueToken,
   Keys,
   requireStore,
   seedWorld,
@@ -101,13 +101,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(response.status).toBe(200);
     const refused = response.body.results.filter((r: { status: number }) => r.status !== 201);
     if (refused.length > 0) throw new Error(`bulk items refused: ${JSON.stringify(refused.slice(0, 3))}`);
-    await expect201(
-      t.http
-        .post('/v1/tokens')
-        .set('Authorization', `Bearer ${t.adminToken}`)
-        .set('Idempotency-Key', `rebuild-last-${kind}`)
-        .send({ kind: 'auditor' }),
-    );
+    await issueToken(t, new Keys(`rebuild-last-${kind}`), { kind: 'auditor' });
     runner = t.app.get(ProjectionRunner);
     expect(await runner.waitForPosition(await t.headPosition(), 30_000)).toBe(true);
     incremental = await dumpAll(runner);
@@ -158,13 +152,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     // the api's runner carries on from the rebuilt checkpoints
     expect(await runner.waitForPosition(head, 10_000)).toBe(true);
     expect((await runner.status()).checkpoint).toBe(head);
-    await expect201(
-      t.http
-        .post('/v1/tokens')
-        .set('Authorization', `Bearer ${t.adminToken}`)
-        .set('Idempotency-Key', `rebuild-after-${kind}`)
-        .send({ kind: 'auditor' }),
-    );
+    await issueToken(t, new Keys(`rebuild-after-${kind}`), { kind: 'auditor' });
     expect(await runner.waitForPosition(await t.headPosition(), 10_000)).toBe(true);
   }, 120_000);
 

@@ -7,18 +7,8 @@ import {
 } from '@wasteflow/domain';
 import { batchModel, UseCaseRunner, type UseCase } from '@wasteflow/ledger';
 import type { JsonObject } from '@wasteflow/event-store';
-import {
-  AT,
-  Builders,
-  Keys,
-  requireStore,
-  seedWorld,
-  send,
-  splitBody,
-  treatmentBody,
-  type World,
-} from './support/fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { AT, Keys, send, splitBody, treatmentBody } from './support/fixtures';
+import { seededApp } from './support/seeded-app';
 
 const SUITE = 'trace codes of bounded length at any depth of splits (issue 10 row 7)';
 
@@ -30,31 +20,20 @@ const SUITE = 'trace codes of bounded length at any depth of splits (issue 10 ro
  * before stay stored as they are: every route reads them.
  */
 describe(`${SUITE} (sqlite)`, () => {
-  let t: TestApp;
-  let world: World;
-  let build: Builders;
+  const app = seededApp('sqlite', SUITE, __filename, 'depth', {
+    env: { WASTEFLOW_PUBLIC_URL: 'https://wasteflow.example.cn/' },
+  });
   const keys = new Keys('depth');
 
-  beforeAll(async () => {
-    await requireStore('sqlite', SUITE);
-    t = await startTestApp('sqlite', {
-      suiteFile: __filename,
-      env: { WASTEFLOW_PUBLIC_URL: 'https://wasteflow.example.cn/' },
-    });
-    world = await seedWorld(t, new Keys('depth-seed'));
-    build = new Builders(t, world, new Keys('depth-build'));
-  });
-  afterAll(async () => t?.close());
-
-  const token = (name: 'receiver' | 'auditor') => world.tokens[name] as string;
+  const token = (name: 'receiver' | 'auditor') => app.world.tokens[name] as string;
   const get = (path: string, bearer?: string) => {
-    const request = t.http.get(path);
+    const request = app.t.http.get(path);
     return bearer === undefined ? request : request.set('Authorization', `Bearer ${bearer}`);
   };
 
   /** Every read of a code, then bulk: the statuses in order (trace, public page, QR, audit, bulk treat). */
   async function readEverywhere(code: string): Promise<number[]> {
-    const at = await t.headPosition();
+    const at = await app.t.headPosition();
     const trace = await get(`/v1/batches/${code}?minPosition=${at}`, token('receiver'));
     expect(trace.body.traceCode).toBe(code);
     const page = await get(`/v1/trace/${code}?minPosition=${at}`);
@@ -62,7 +41,7 @@ describe(`${SUITE} (sqlite)`, () => {
     const qr = await get(`/v1/batches/${code}/qr.svg?minPosition=${at}`, token('receiver'));
     expect(String(qr.headers['content-type'])).toContain('image/svg+xml');
     const audit = await get(`/v1/audit/streams/${encodeURIComponent(batchStream(code))}`, token('auditor'));
-    const bulk = await t.http
+    const bulk = await app.t.http
       .post('/v1/commands')
       .set('Authorization', `Bearer ${token('receiver')}`)
       .send({
@@ -79,11 +58,11 @@ describe(`${SUITE} (sqlite)`, () => {
   }
 
   it('40 generations of splits: every code has 22 characters and the deepest is read by every route', async () => {
-    const root = await build.atReceiver(100);
+    const root = await app.build.atReceiver(100);
     const family = [root];
     for (let generation = 1; generation <= 40; generation++) {
       const response = await send(
-        t,
+        app.t,
         `/v1/batches/${family[generation - 1]}/split`,
         token('receiver'),
         { ...splitBody([100 - generation]), occurredAt: AT.treated },
@@ -99,15 +78,19 @@ describe(`${SUITE} (sqlite)`, () => {
     expect(new Set(family).size).toBe(41);
     const deepest = family[40];
     // the lineage is the ledger's: the deepest's split-off names its parent and index
-    const [splitOff] = await t.store.readStream(batchStream(deepest));
+    const [splitOff] = await app.t.store.readStream(batchStream(deepest));
     expect(splitOff.data).toMatchObject({ parentTraceCode: family[39], childIndex: 0 });
     expect(await readEverywhere(deepest)).toEqual([200, 200, 200, 200, 201]);
   });
 
   it('a legacy code of 102 characters (40 generations before the fix), stored as it was, is read by every route too', async () => {
-    const root = await build.atReceiver(100);
-    const runner = t.app.get(UseCaseRunner);
-    const principal = { kind: 'party', tokenId: 'legacy', partyUscc: world.parties.receiver.uscc } as const;
+    const root = await app.build.atReceiver(100);
+    const runner = app.t.app.get(UseCaseRunner);
+    const principal = {
+      kind: 'party',
+      tokenId: 'legacy',
+      partyUscc: app.world.parties.receiver.uscc,
+    } as const;
     let code = root;
     for (let generation = 1; generation <= 40; generation++) {
       const outcome = await runner.run(
@@ -127,7 +110,7 @@ describe(`${SUITE} (sqlite)`, () => {
     expect(await readEverywhere(code)).toEqual([200, 200, 200, 200, 201]);
     // and a split of it now gives a child of 22 characters
     const split = await send(
-      t,
+      app.t,
       `/v1/batches/${code}/split`,
       token('receiver'),
       { ...splitBody([1]), occurredAt: AT.treated },

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { ManualClock } from '@wasteflow/event-store';
-import { Builders, CLOCK_START, Keys, PARTIES } from '../support/fixtures';
+import { CLOCK_START, PARTIES } from '../support/fixtures';
 import { screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
@@ -19,8 +19,7 @@ describeInBrowser(SUITE, () => {
     suiteFile: __filename,
     clock,
     seed: 'browser-alerts-seed',
-    async given(t, world) {
-      const build = new Builders(t, world, new Keys('browser-alerts'));
+    async given({ world, build }) {
       const manifestNo = await build.issue([await build.generate(2)]);
       const pickup = await build.pickUp(manifestNo);
       clock.set(OVERDUE_NOW);
@@ -36,8 +35,7 @@ describeInBrowser(SUITE, () => {
   const row = (page: Page) => page.locator(`tr[data-alert="${alertId}"]`);
 
   it('carrier: acknowledges the overdue-manifest alert with a note on the alerts page', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string);
-    await page.goto(`${app.base}/alerts`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('carrier'), '/alerts');
     await row(page).waitFor();
     await expect(row(page).locator('[data-test=alert-state]').textContent()).resolves.toBe('待签收');
     const note = '车辆途中故障，已安排备用车辆送达';
@@ -51,7 +49,7 @@ describeInBrowser(SUITE, () => {
 
     const alert = await app.apiGet<{ state: string; acknowledged: { by: string; note: string } }>(
       `/v1/alerts/${encodeURIComponent(alertId)}`,
-      app.world.tokens.carrier as string,
+      app.tokenOf('carrier'),
     );
     expect(alert).toMatchObject({
       state: 'acknowledged',
@@ -62,8 +60,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('regulator: finds it under 已签收, is refused an empty finding, closes it with a finding and finds it under 已办结', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.regulator as string);
-    await page.goto(`${app.base}/alerts`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('regulator'), '/alerts');
     await page.getByLabel('处置状态').selectOption('acknowledged');
     await row(page).waitFor();
 
@@ -86,7 +83,7 @@ describeInBrowser(SUITE, () => {
 
     const alert = await app.apiGet<{ state: string; closed: { finding: string }; history: { step: string }[] }>(
       `/v1/alerts/${encodeURIComponent(alertId)}`,
-      app.world.tokens.regulator as string,
+      app.tokenOf('regulator'),
     );
     expect(alert.state).toBe('closed');
     expect(alert.closed.finding).toBe(finding);

@@ -1,7 +1,8 @@
 import { systemClock } from '@wasteflow/event-store';
-import { Builders, Keys, PARTIES } from '../support/fixtures';
+import { PARTIES } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
-import { downloadOf, PHONE, screenshot, screenshotBoth } from './support/browser';
+import { crewOnManifestPdf } from '../support/extra-fixtures';
+import { contentWidth, downloadOf, PHONE, screenshot, screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
 /**
@@ -23,8 +24,7 @@ describeInBrowser(SUITE, () => {
     // the console stamps its writes with the browser's clock: the app runs on the system clock
     clock: systemClock,
     seed: 'browser-crew-seed',
-    async given(t, world) {
-      const build = new Builders(t, world, new Keys('browser-crew'));
+    async given({ build }) {
       manifestNo = await build.issue([await build.generate(3.5)]);
     },
   });
@@ -48,8 +48,7 @@ describeInBrowser(SUITE, () => {
   }
 
   it('carrier: picks up on a 360 px phone naming driver, escort, vehicle type and licence; a mistyped phone’s message goes when it is corrected', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string, PHONE);
-    await page.goto(`${app.base}/pickups`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('carrier'), '/pickups', PHONE);
     const card = page.locator(`[data-manifest="${manifestNo}"]`);
     await card.getByRole('button', { name: '起运' }).click();
     const form = card.locator('form[data-test=pickup]');
@@ -60,9 +59,7 @@ describeInBrowser(SUITE, () => {
     await form.getByLabel('押运员电话').fill(ESCORT.phone);
     await form.getByLabel('车辆类型').fill('危险货物厢式运输车');
     await form.getByLabel('道路运输经营许可证号').fill(LICENCE);
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-      PHONE.width,
-    );
+    expect(await contentWidth(page)).toBeLessThanOrEqual(PHONE.width);
 
     // refused on the phone field, in Chinese, and nothing appended
     const before = await app.t.headPosition();
@@ -85,13 +82,9 @@ describeInBrowser(SUITE, () => {
     await page.locator('[data-test=picked-up]').waitFor();
 
     // the API holds the people by reference and shows them to the manifest's readers
-    const manifest = await app.apiGet<ManifestView>(
-      `/v1/manifests/${manifestNo}`,
-      app.world.tokens.generator as string,
-      {
-        caughtUp: true,
-      },
-    );
+    const manifest = await app.apiGet<ManifestView>(`/v1/manifests/${manifestNo}`, app.tokenOf('generator'), {
+      caughtUp: true,
+    });
     expect(manifest.status).toBe('picked_up');
     expect(manifest.pickup).toMatchObject({
       vehicleType: '危险货物厢式运输车',
@@ -110,8 +103,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('generator: the 联单 downloaded from the manifest page prints the driver, the escort, the vehicle type and the licence', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
-    await page.goto(`${app.base}/manifests/${manifestNo}`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('generator'), `/manifests/${manifestNo}`);
     await page.locator('[data-test=manifest-print]').waitFor();
     // the page shows leg 1's crew as the API resolved it
     const crew =
@@ -125,22 +117,14 @@ describeInBrowser(SUITE, () => {
       expect(crew).toContain(value);
     const saved = await downloadOf(page, () => page.getByRole('button', { name: '下载联单 PDF' }).click());
     const text = (await readPdf(saved.bytes)).pages.join('\n').replace(/\s+/g, '');
-    for (const value of [
-      `驾驶员：${DRIVER.name}`,
-      `联系电话：${DRIVER.phone}`,
-      `押运员：${ESCORT.name}`,
-      `联系电话：${ESCORT.phone}`,
-      '运输工具：危险货物厢式运输车',
-      `道路运输经营许可证号：${LICENCE}`,
-    ])
+    for (const value of crewOnManifestPdf(DRIVER, ESCORT, LICENCE, '危险货物厢式运输车'))
       expect(text).toContain(value);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('carrier: on the 360 px hand-over form each field’s message goes when that field is edited, the others stay; then hands over with the next driver', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string, PHONE);
-    await page.goto(`${app.base}/pickups`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('carrier'), '/pickups', PHONE);
     const card = page.locator(`[data-carrying="${manifestNo}"]`);
     await card.getByRole('button', { name: '交接' }).click();
     const form = card.locator('form[data-test=handover]');
@@ -168,19 +152,15 @@ describeInBrowser(SUITE, () => {
     await form.getByLabel('驾驶员姓名').fill(NEXT_DRIVER.name);
     await form.getByLabel('驾驶员电话').fill(NEXT_DRIVER.phone);
     await form.getByLabel('车辆类型').fill('危险货物罐式运输车');
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-      PHONE.width,
-    );
+    expect(await contentWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await screenshot(page, 'carrier-handover-crew-phone');
     await form.getByRole('button', { name: '确认交接' }).click();
     await page.locator('[data-test=handed-over]').waitFor();
 
     const manifest = await app.apiGet<ManifestView>(
       `/v1/manifests/${manifestNo}`,
-      app.world.tokens.otherCarrier as string,
-      {
-        caughtUp: true,
-      },
+      app.tokenOf('otherCarrier'),
+      { caughtUp: true },
     );
     expect(manifest.currentCarrierUscc).toBe(PARTIES.otherCarrier.uscc);
     expect(manifest.pickup?.legs?.['2']).toMatchObject({
@@ -193,8 +173,7 @@ describeInBrowser(SUITE, () => {
     await context.close();
   });
   it('generator: after the hand-over the manifest page shows leg 2 with the next driver, leg 1 unchanged', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
-    await page.goto(`${app.base}/manifests/${manifestNo}`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('generator'), `/manifests/${manifestNo}`);
     const leg2 = page.locator('[data-test=legs] [data-leg="2"] [data-test=leg-crew]');
     await leg2.waitFor();
     const second = (await leg2.textContent()) ?? '';

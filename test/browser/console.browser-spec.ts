@@ -4,7 +4,7 @@ import { systemClock } from '@wasteflow/event-store';
 import { appendDemoHistory } from '../../apps/cli/src/commands/demo.command';
 import { formatMass, formatRate } from '../../apps/web/src/logic/format';
 import { PARTIES } from '../support/fixtures';
-import { DESKTOP, PHONE, screenshot, screenshotBoth } from './support/browser';
+import { contentWidth, DESKTOP, PHONE, screenshot, screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
 /** The public base the QR codes print (the page itself is opened on the test server). */
@@ -66,7 +66,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('generator: records a batch with the catalogue picker (problems shown field by field), opens its label, issues a manifest', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
+    const { context, page, errors } = await app.openAs(app.tokenOf('generator'));
     await page.waitForURL(/\/batches$/);
     expect(await page.locator('[data-test=whoami]').textContent()).toContain(PARTIES.generator.name);
     const asked = page.waitForResponse((r) => r.url().includes('/v1/catalogue?date=') && r.status() === 200);
@@ -91,7 +91,7 @@ describeInBrowser(SUITE, () => {
     await page.locator('[data-test=held]').filter({ hasText: '1.251 t' }).waitFor();
     const inventory = await app.apiGet<{ total: number }>(
       `/v1/inventory?party=${PARTIES.generator.uscc}`,
-      app.world.tokens.generator as string,
+      app.tokenOf('generator'),
     );
     expect(inventory.total).toBe(1);
     await page.locator('[data-test=qr]').waitFor();
@@ -121,13 +121,10 @@ describeInBrowser(SUITE, () => {
   });
 
   it('carrier: picks the manifest up on a 360 px phone', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string, PHONE);
-    await page.goto(`${app.base}/pickups`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('carrier'), '/pickups', PHONE);
     const card = page.locator(`[data-manifest="${shared.manifestNo}"]`);
     await card.waitFor();
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-      PHONE.width,
-    );
+    expect(await contentWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await card.getByRole('button', { name: '起运' }).click();
     await page.getByLabel('车牌号').fill('浙A·D12345');
     await page.getByLabel('过磅重量（千克，可选）').fill('1250.5');
@@ -136,7 +133,7 @@ describeInBrowser(SUITE, () => {
     await page.locator('[data-test=picked-up]').waitFor();
     const manifest = await app.apiGet<{ status: string; vehiclePlate: string }>(
       `/v1/manifests/${shared.manifestNo}`,
-      app.world.tokens.carrier as string,
+      app.tokenOf('carrier'),
     );
     expect(manifest).toMatchObject({ status: 'picked_up' });
     await screenshot(page, 'carrier-picked-up-phone');
@@ -145,7 +142,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('receiver: receives with a partial rejection, then incinerates what it accepted', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.receiver as string);
+    const { context, page, errors } = await app.openAs(app.tokenOf('receiver'));
     await page.waitForURL(/\/arrivals$/);
     const row = page.locator(`[data-manifest="${shared.manifestNo}"]`);
     await row.getByRole('button', { name: '接收' }).click();
@@ -166,7 +163,7 @@ describeInBrowser(SUITE, () => {
     const manifest = await app.apiGet<{
       lines: { outcome: string; acceptedKg: number; rejectedKg: number; lostKg: number }[];
       receipt?: { handler: { status: string; name?: string } };
-    }>(`/v1/manifests/${shared.manifestNo}`, app.world.tokens.receiver as string);
+    }>(`/v1/manifests/${shared.manifestNo}`, app.tokenOf('receiver'));
     expect(manifest.receipt?.handler).toMatchObject({ status: 'present', name: '吴接收' });
     expect(manifest.lines[0]).toMatchObject({
       outcome: 'partial',
@@ -179,7 +176,7 @@ describeInBrowser(SUITE, () => {
     const FACILITY = 'ZJ-330114-F042';
     const registered = await app.t.http
       .post(`/v1/parties/${PARTIES.receiver.uscc}/facilities`)
-      .set('Authorization', `Bearer ${app.world.tokens.regulator as string}`)
+      .set('Authorization', `Bearer ${app.tokenOf('regulator')}`)
       .set('Idempotency-Key', 'console-receiver-facility')
       .send({
         facilityCode: FACILITY,
@@ -200,7 +197,7 @@ describeInBrowser(SUITE, () => {
     await page.locator('[data-test=step-facility]').filter({ hasText: FACILITY }).waitFor();
     const view = await app.apiGet<{ steps: { type: string; facilityCode?: string }[] }>(
       `/v1/batches/${shared.traceCode}`,
-      app.world.tokens.receiver as string,
+      app.tokenOf('receiver'),
       { caughtUp: true },
     );
     expect(view.steps.filter((step) => step.facilityCode !== undefined)).toEqual([
@@ -212,7 +209,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('regulator: the dashboard shows exactly what GET /v1/indicators answers for the same query', async () => {
-    const token = app.world.tokens.regulator as string;
+    const token = app.tokenOf('regulator');
     const { context, page, errors } = await app.openAs(token);
     await page.waitForURL(/\/regulator/);
     await page.getByLabel('年度').selectOption(String(year));
@@ -268,7 +265,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('auditor: opens the batch history, moves the as-of control, sees the integrity verdict', async () => {
-    const auditor = app.world.tokens.auditor as string;
+    const auditor = app.tokenOf('auditor');
     const { context, page, errors } = await app.openAs(auditor);
     await page.waitForURL(/\/audit/);
     await page.getByLabel('记录流').fill(`batch-${shared.traceCode}`);
@@ -331,9 +328,7 @@ describeInBrowser(SUITE, () => {
       expect(text).not.toContain(party.name);
     }
     expect(text).not.toMatch(/WasteGenerated|BatchShipped|position|kg\b/);
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-      PHONE.width,
-    );
+    expect(await contentWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await screenshot(page, 'public-trace-phone', true);
     await page.setViewportSize(DESKTOP);
     await screenshot(page, 'public-trace-desktop');

@@ -1,5 +1,5 @@
 import { systemClock } from '@wasteflow/event-store';
-import { Builders, Keys, PARTIES } from '../support/fixtures';
+import { PARTIES } from '../support/fixtures';
 import { screenshot } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
@@ -20,14 +20,13 @@ describeInBrowser(SUITE, () => {
     suiteFile: __filename,
     clock: systemClock,
     seed: 'browser-corrections-seed',
-    async given(t, world) {
-      traceCode = await new Builders(t, world, new Keys('browser-corrections')).generate(10);
+    async given({ build }) {
+      traceCode = await build.generate(10);
     },
   });
 
   it('generator: requests a correction of −1.5 kg; it is pending, the mass unchanged, no approve button for it', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
-    await page.goto(`${app.base}/batches/${traceCode}`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('generator'), `/batches/${traceCode}`);
     const form = page.locator('[data-test=request-correction]');
     await form.waitFor();
     // refused field by field, nothing appended: no delta, no reason
@@ -45,7 +44,7 @@ describeInBrowser(SUITE, () => {
     expect(await page.locator('[data-test=decide]').count()).toBe(0);
     expect(await page.locator('[data-test=held]').textContent()).toContain('10');
 
-    const trace = await app.apiGet<Trace>(`/v1/batches/${traceCode}`, app.world.tokens.generator as string, {
+    const trace = await app.apiGet<Trace>(`/v1/batches/${traceCode}`, app.tokenOf('generator'), {
       caughtUp: true,
     });
     expect(trace.heldKg).toBe(10);
@@ -62,15 +61,14 @@ describeInBrowser(SUITE, () => {
   });
 
   it('regulator: approves the request from the batch page; page and API show 8.5 kg and an approved request', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.regulator as string);
-    await page.goto(`${app.base}/batches/${traceCode}`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('regulator'), `/batches/${traceCode}`);
     const decide = page.locator('[data-test=decide]');
     await decide.waitFor();
     await decide.getByRole('button', { name: '批准更正' }).click();
     await page.locator('[data-request="cr-1"][data-status=approved]').waitFor();
     await page.locator('[data-test=held]', { hasText: '8.5' }).waitFor();
     await screenshot(page, 'corrections-approved');
-    const trace = await app.apiGet<Trace>(`/v1/batches/${traceCode}`, app.world.tokens.regulator as string, {
+    const trace = await app.apiGet<Trace>(`/v1/batches/${traceCode}`, app.tokenOf('regulator'), {
       caughtUp: true,
     });
     expect(trace.heldKg).toBe(8.5);

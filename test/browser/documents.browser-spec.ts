@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { ManualClock } from '@wasteflow/event-store';
-import { Builders, CLOCK_START, Keys, PARTIES, PLATE } from '../support/fixtures';
+import { CLOCK_START, PARTIES, PLATE } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
 import { blobBytes, downloadOf, keepBlobs, screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
@@ -19,8 +19,7 @@ describeInBrowser(SUITE, () => {
     suiteFile: __filename,
     clock: new ManualClock(new Date(CLOCK_START)),
     seed: 'browser-documents-seed',
-    async given(t, world) {
-      const build = new Builders(t, world, new Keys('browser-documents'));
+    async given({ build }) {
       traceCode = await build.generate(12.5);
       manifestNo = await build.issue([traceCode]);
       await build.pickUp(manifestNo);
@@ -57,7 +56,7 @@ describeInBrowser(SUITE, () => {
   it('carrier: opens the 联单 PDF of the manifest it carries in a new tab and saves it; both are the print of the ledger', async () => {
     const { context, page, errors } = await app.open();
     await keepBlobs(context);
-    await app.signIn(page, app.world.tokens.carrier as string);
+    await app.signIn(page, app.tokenOf('carrier'));
     await page.goto(`${app.base}/manifests/${manifestNo}`);
     await page.locator('[data-test=manifest-print]').waitFor();
     await screenshotBoth(page, 'manifest-print');
@@ -82,7 +81,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('generator: downloads its own 台账 for March 2026 (xlsx): the five tables, its batch in table 1 to the gram, as the API gives it', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
+    const { context, page, errors } = await app.openAs(app.tokenOf('generator'));
     await page.getByRole('link', { name: '我的台账' }).click();
     await page.waitForURL(/\/ledger-book$/);
     await expect(page.getByLabel('单位', { exact: true }).inputValue()).resolves.toContain(PARTIES.generator.uscc);
@@ -100,7 +99,7 @@ describeInBrowser(SUITE, () => {
     expect(batchRows[0][header.indexOf('质量（克）')]).toBe(12_500);
     // the same workbook as the API answers the party (cell by cell)
     const fromApi = await sheetsOf(
-      await app.apiBytes(`/v1/ledger-book?party=${PARTIES.generator.uscc}&from=2026-03&to=2026-03`, app.world.tokens.generator as string),
+      await app.apiBytes(`/v1/ledger-book?party=${PARTIES.generator.uscc}&from=2026-03&to=2026-03`, app.tokenOf('generator')),
     );
     expect(sheets).toEqual(fromApi);
     expect(errors).toEqual([]);
@@ -108,7 +107,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('regulator: is told on the field that the period ends before it starts, then downloads the generator\'s table 3 as CSV', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.regulator as string);
+    const { context, page, errors } = await app.openAs(app.tokenOf('regulator'));
     await page.getByRole('link', { name: '台账', exact: true }).click();
     await page.waitForURL(/\/ledger-book$/);
     await page.getByLabel('单位', { exact: true }).selectOption(PARTIES.generator.uscc);
@@ -131,7 +130,7 @@ describeInBrowser(SUITE, () => {
     expect(line).toContain(PLATE);
     const fromApi = await app.apiBytes(
       `/v1/ledger-book?party=${PARTIES.generator.uscc}&from=2026-03&to=2026-03&format=csv&table=3`,
-      app.world.tokens.regulator as string,
+      app.tokenOf('regulator'),
     );
     expect(csv).toBe(fromApi.toString('utf8'));
     expect(errors).toEqual([]);
@@ -139,7 +138,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('regulator: downloads the annual indicator report of Hangzhou for 2026, the numbers of GET /v1/indicators', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.regulator as string);
+    const { context, page, errors } = await app.openAs(app.tokenOf('regulator'));
     await page.getByRole('link', { name: '年度报告' }).click();
     await page.waitForURL(/\/reports$/);
     await page.getByLabel('年度', { exact: true }).fill('20x6');
@@ -159,12 +158,12 @@ describeInBrowser(SUITE, () => {
     const hazardous = year.slice(1).find((r) => r[header.indexOf('类别代码')] === 'hazardous');
     const answer = await app.t.http
       .get('/v1/indicators?region=3301&category=hazardous&from=2026-01&to=2026-12')
-      .set('Authorization', `Bearer ${app.world.tokens.regulator as string}`);
+      .set('Authorization', `Bearer ${app.tokenOf('regulator')}`);
     expect(answer.status).toBe(200);
     expect(hazardous?.[header.indexOf('产生量（千克）')]).toBe(answer.body.generatedKg);
     expect(answer.body.generatedKg).toBe(12.5);
     expect(sheets).toEqual(
-      await sheetsOf(await app.apiBytes('/v1/reports/indicators?region=3301&year=2026', app.world.tokens.regulator as string)),
+      await sheetsOf(await app.apiBytes('/v1/reports/indicators?region=3301&year=2026', app.tokenOf('regulator'))),
     );
     expect(errors).toEqual([]);
     await context.close();

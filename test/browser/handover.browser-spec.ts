@@ -1,6 +1,6 @@
 import { systemClock } from '@wasteflow/event-store';
-import { Builders, Keys, PARTIES, PLATE } from '../support/fixtures';
-import { PHONE, screenshot } from './support/browser';
+import { PARTIES, PLATE } from '../support/fixtures';
+import { PHONE, screenshot, contentWidth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
 /**
@@ -16,8 +16,7 @@ describeInBrowser(SUITE, () => {
     suiteFile: __filename,
     clock: systemClock,
     seed: 'browser-handover-seed',
-    async given(t, world) {
-      const build = new Builders(t, world, new Keys('browser-handover'));
+    async given({ build }) {
       traceCode = await build.generate(2);
       // issued before the fixtures' pickup (the app runs on the system clock)
       manifestNo = await build.issue([traceCode], { body: { occurredAt: '2026-03-02T09:30:00+08:00' } });
@@ -26,13 +25,10 @@ describeInBrowser(SUITE, () => {
   });
 
   it('carrier: hands the manifest over to the next carrier on a 360 px phone; the API has both legs', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string, PHONE);
-    await page.goto(`${app.base}/pickups`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('carrier'), '/pickups', PHONE);
     const card = page.locator(`[data-carrying="${manifestNo}"]`);
     await card.waitFor();
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-      PHONE.width,
-    );
+    expect(await contentWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await card.getByRole('button', { name: '交接' }).click();
     // refused field by field before anything is appended: no carrier, plate or place chosen
     const before = await app.t.headPosition();
@@ -50,7 +46,7 @@ describeInBrowser(SUITE, () => {
 
     const manifest = await app.apiGet<{ currentCarrierUscc: string; legs: { vehiclePlate: string }[] }>(
       `/v1/manifests/${manifestNo}`,
-      app.world.tokens.carrier as string,
+      app.tokenOf('carrier'),
       { caughtUp: true },
     );
     expect(manifest.currentCarrierUscc).toBe(PARTIES.otherCarrier.uscc);
@@ -60,8 +56,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('generator: the manifest page lists both legs with carrier, plate and place, and the batch page the hand-over step', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
-    await page.goto(`${app.base}/manifests/${manifestNo}`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('generator'), `/manifests/${manifestNo}`);
     const legs = page.locator('[data-test=legs]');
     await legs.waitFor();
     await expect(legs.locator('[data-leg="1"]').textContent()).resolves.toContain(PLATE);

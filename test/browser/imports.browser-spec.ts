@@ -62,7 +62,7 @@ describeInBrowser(SUITE, () => {
     page.getByLabel('台账文件').setInputFiles({ name, mimeType: 'text/csv', buffer: bytes });
 
   async function job(id: string): Promise<Record<string, unknown>> {
-    const response = await app.t.http.get(`/v1/imports/${id}`).set('Authorization', `Bearer ${app.world.tokens.generator as string}`);
+    const response = await app.t.http.get(`/v1/imports/${id}`).set('Authorization', `Bearer ${app.tokenOf('generator')}`);
     expect(response.status).toBe(200);
     return response.body as Record<string, unknown>;
   }
@@ -79,7 +79,7 @@ describeInBrowser(SUITE, () => {
     Number(await page.locator(`[data-count=${key}] .value`).textContent());
 
   it('generator: a file with row problems is refused on the page by row and column, and nothing is appended', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
+    const { context, page, errors } = await app.openAs(app.tokenOf('generator'));
     await page.getByRole('link', { name: '导入台账' }).click();
     await page.waitForURL(/\/imports$/);
     const before = await app.t.headPosition();
@@ -116,8 +116,7 @@ describeInBrowser(SUITE, () => {
   });
 
   it('generator: checks, then imports a year with a progress bar; counts, the refused row and the report are the import\'s; a second run applies nothing', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
-    await page.goto(`${app.base}/imports`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('generator'), '/imports');
     const file = csvOf(withFuture);
     await pick(page, 'book-2025.csv', file);
     await page.getByRole('button', { name: '仅检查（不导入）' }).click();

@@ -1,5 +1,5 @@
 import { ManualClock } from '@wasteflow/event-store';
-import { Builders, CLOCK_START, Keys, PARTIES } from '../support/fixtures';
+import { CLOCK_START, PARTIES } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
 import { blobBytes, downloadOf, keepBlobs, screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
@@ -17,8 +17,7 @@ describeInBrowser(SUITE, () => {
     suiteFile: __filename,
     clock: new ManualClock(new Date(CLOCK_START)),
     seed: 'browser-label-sheet-seed',
-    async given(t, world) {
-      const build = new Builders(t, world, new Keys('browser-label-sheet'));
+    async given({ build }) {
       for (const mass of [1.5, 2, 3.25, 4]) codes.push(await build.generate(mass));
     },
   });
@@ -31,8 +30,7 @@ describeInBrowser(SUITE, () => {
   }
 
   it('generator: ticks three of its four batches on 我的批次 and downloads a sheet of three labels', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
-    await page.goto(`${app.base}/batches`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('generator'), '/batches');
     const bar = page.locator('[data-test=label-sheet]');
     await page.locator(`[data-code="${codes[3]}"]`).waitFor();
     // nothing ticked: nothing to ask for
@@ -59,7 +57,7 @@ describeInBrowser(SUITE, () => {
   it('regulator: ticks every batch of the generator on the inventory page and opens the sheet at 150 mm, one label a page', async () => {
     const { context, page, errors } = await app.open();
     await keepBlobs(context);
-    await app.signIn(page, app.world.tokens.regulator as string);
+    await app.signIn(page, app.tokenOf('regulator'));
     await page.goto(`${app.base}/inventory?party=${PARTIES.generator.uscc}`);
     await page.locator('table[data-test=inventory]').getByText(codes[3]).waitFor();
     await page.getByLabel('全选列出的批次').check();

@@ -1,6 +1,6 @@
 import { ManualClock } from '@wasteflow/event-store';
 import { formatKg, formatMass, formatRate } from '../../apps/web/src/logic/format';
-import { Builders, CLOCK_START, Keys, PARTIES, RECEIVER_PERMIT } from '../support/fixtures';
+import { CLOCK_START, PARTIES, RECEIVER_PERMIT } from '../support/fixtures';
 import { screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
 
@@ -15,21 +15,21 @@ describeInBrowser(SUITE, () => {
     suiteFile: __filename,
     clock: new ManualClock(new Date(CLOCK_START)),
     seed: 'browser-parties-seed',
-    given: async (t, world) => {
-      await new Builders(t, world, new Keys('browser-parties')).atReceiver(12.345);
+    given: async ({ build }) => {
+      await build.atReceiver(12.345);
     },
   });
 
   it('regulator: reads the receiver permit\'s used capacity as GET /v1/parties/{uscc}/permits answers it', async () => {
     const answer = await app.t.http
       .get(`/v1/parties/${PARTIES.receiver.uscc}/permits?minPosition=${await app.t.headPosition()}`)
-      .set('Authorization', `Bearer ${app.world.tokens.regulator as string}`);
+      .set('Authorization', `Bearer ${app.tokenOf('regulator')}`);
     expect(answer.status).toBe(200);
     const permit = (answer.body.permits as { permitNo: string; annualCapacityKg: number; capacityUsed: { yearStart: string; usedKg: number; remainingKg: number }[] }[])
       .find((p) => p.permitNo === RECEIVER_PERMIT.permitNo);
     expect(permit?.capacityUsed).toEqual([{ yearStart: '2026-01-01', usedKg: 12.345, remainingKg: 1_000_000 - 12.345 }]);
 
-    const { context, page, errors } = await app.openAs(app.world.tokens.regulator as string);
+    const { context, page, errors } = await app.openAs(app.tokenOf('regulator'));
     await page.getByRole('link', { name: '单位与许可' }).click();
     await page.waitForURL(/\/parties$/);
     const used = page.locator(`[data-test=capacity][data-permit="${RECEIVER_PERMIT.permitNo}"] [data-year="2026-01-01"]`);

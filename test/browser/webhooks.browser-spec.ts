@@ -1,5 +1,5 @@
 import { ManualClock } from '@wasteflow/event-store';
-import { Builders, CLOCK_START, Keys } from '../support/fixtures';
+import { CLOCK_START } from '../support/fixtures';
 import { eventually, WEBHOOK_TEST_ENV, WebhookReceiver } from '../support/webhook-receiver';
 import { screenshotBoth } from './support/browser';
 import { describeInBrowser, useConsoleApp } from './support/console-suite';
@@ -15,15 +15,13 @@ import { describeInBrowser, useConsoleApp } from './support/console-suite';
 const SUITE = 'console webhooks in Chromium';
 describeInBrowser(SUITE, () => {
   const receiver = new WebhookReceiver();
-  let build: Builders;
   const app = useConsoleApp({
     suiteFile: __filename,
     clock: new ManualClock(new Date(CLOCK_START)),
     env: WEBHOOK_TEST_ENV,
     seed: 'browser-webhooks-seed',
-    async given(t, world) {
+    async given() {
       await receiver.start();
-      build = new Builders(t, world, new Keys('browser-webhooks'));
     },
   });
   afterAll(async () => {
@@ -37,12 +35,10 @@ describeInBrowser(SUITE, () => {
     status: string;
   }
   const listed = async () =>
-    (await app.apiGet<{ webhooks: WebhookView[] }>('/v1/webhooks', app.world.tokens.generator as string))
-      .webhooks;
+    (await app.apiGet<{ webhooks: WebhookView[] }>('/v1/webhooks', app.tokenOf('generator'))).webhooks;
 
   it('generator: subscribes a receiver to WasteGenerated, reads the deliveries, pauses and deletes the subscription', async () => {
-    const { context, page, errors } = await app.openAs(app.world.tokens.generator as string);
-    await page.goto(`${app.base}/webhooks`);
+    const { context, page, errors } = await app.openAt(app.tokenOf('generator'), '/webhooks');
     const form = page.locator('form[data-test=new-webhook]');
     await form.getByLabel('接收地址').fill(receiver.url);
     await form.getByLabel('事件类型').fill('WasteGeneratd');
@@ -64,8 +60,8 @@ describeInBrowser(SUITE, () => {
     await row.waitFor();
 
     // two generations: two signed deliveries, in ledger order
-    await build.generate(2);
-    await build.generate(3);
+    await app.build.generate(2);
+    await app.build.generate(3);
     await eventually('two deliveries', () => receiver.acceptedIds().length >= 2);
     expect(receiver.received.every((r) => r.valid)).toBe(true);
     expect(receiver.received.map((r) => r.json.data.type)).toEqual(['WasteGenerated', 'WasteGenerated']);
@@ -75,7 +71,7 @@ describeInBrowser(SUITE, () => {
       (
         await app.apiGet<{ deliveries: { eventId: string; ok: boolean }[] }>(
           `/v1/webhooks/${webhook.webhookId}/deliveries`,
-          app.world.tokens.generator as string,
+          app.tokenOf('generator'),
         )
       ).deliveries;
     await eventually('two attempts recorded', async () => (await recorded()).filter((a) => a.ok).length >= 2);
@@ -95,7 +91,7 @@ describeInBrowser(SUITE, () => {
     expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(rotated).not.toBe(secret);
     receiver.secret = rotated;
-    await build.generate(4);
+    await app.build.generate(4);
     await eventually('a third delivery', () => receiver.acceptedIds().length >= 3);
     expect(receiver.received[2].valid).toBe(true);
 

@@ -12,6 +12,7 @@ import {
   storesFor,
 } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
+import { sendBulk } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: several carriers, a manifest handed over in transit (多式联运, issue 16 item 5)';
@@ -221,25 +222,17 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     const code = await app.build.generate(2);
     const manifestNo = await app.build.issue([code]);
     await app.build.pickUp(manifestNo);
-    const response = await send(
+    const handOver = {
+      manifestNo,
+      nextCarrierUscc: PARTIES.otherCarrier.uscc,
+      vehiclePlate: PLATE_2,
+      place: PLACE,
+      occurredAt: HANDED_OVER,
+    };
+    const response = await sendBulk(
       app.t,
-      '/v1/commands',
       app.world.tokens.carrier,
-      {
-        commands: [
-          {
-            type: 'hand-over-manifest',
-            idempotencyKey: keys.next(),
-            body: {
-              manifestNo,
-              nextCarrierUscc: PARTIES.otherCarrier.uscc,
-              vehiclePlate: PLATE_2,
-              place: PLACE,
-              occurredAt: HANDED_OVER,
-            },
-          },
-        ],
-      },
+      [{ type: 'hand-over-manifest', idempotencyKey: keys.next(), body: handOver }],
       keys.next(),
     );
     expect(response.status).toBeLessThan(300);

@@ -1,5 +1,7 @@
+import type { Response } from 'supertest';
 import { AT, expect201, extraUscc, send, type Keys, type PartyFixture } from './fixtures';
 import type { SeededApp } from './seeded-app';
+import type { TestApp } from './test-app';
 
 /** A receiver of a suite's own (beside the seeded ones), in `districtCode`; `serial` keeps its USCC apart. */
 export function extraReceiver(districtCode: string, serial: number, name: string): PartyFixture {
@@ -39,4 +41,42 @@ export function ownWaste(app: SeededApp, keys: Keys) {
       );
     },
   };
+}
+
+export interface CrewMember {
+  readonly name: string;
+  readonly phone: string;
+}
+
+/** What the 联单 PDF prints of a leg's crew (its text read with white space removed). */
+export function crewOnManifestPdf(
+  driver: CrewMember,
+  escort: CrewMember,
+  licence: string,
+  vehicle: string,
+): string[] {
+  return [
+    `驾驶员：${driver.name}`,
+    `联系电话：${driver.phone}`,
+    `押运员：${escort.name}`,
+    `联系电话：${escort.phone}`,
+    `运输工具：${vehicle}`,
+    `道路运输经营许可证号：${licence}`,
+  ];
+}
+
+export interface BulkItem {
+  readonly type: string;
+  readonly idempotencyKey: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** POST /v1/commands: `items` in one bulk request under `token`, with the request's own Idempotency-Key when given. */
+export function sendBulk(
+  t: TestApp,
+  token: string | undefined,
+  items: readonly BulkItem[],
+  key: string | null = null,
+): Promise<Response> {
+  return send(t, '/v1/commands', token, { commands: items }, key);
 }

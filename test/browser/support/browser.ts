@@ -88,6 +88,11 @@ export async function openPage(
   return { context, page, errors };
 }
 
+/** How wide the page's content is (its scroll width, px): at most the viewport's when nothing overflows. */
+export async function contentWidth(page: Page): Promise<number> {
+  return Number(await page.evaluate('document.documentElement.scrollWidth'));
+}
+
 /** Saves `name`.png (full page) under the screenshot folder; README ones also under docs/screenshots. */
 export async function screenshot(page: Page, name: string, readme = false): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

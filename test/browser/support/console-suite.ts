@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '@wasteflow/event-store';
-import { bytesOf, Keys, seedWorld, type World } from '../../support/fixtures';
+import { Builders, bytesOf, Keys, seedWorld, type PrincipalName, type World } from '../../support/fixtures';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import {
   browserMissing,
@@ -20,9 +20,9 @@ import {
  * for every principal) and Debian's Chromium. A suite writes only its own data and its tests.
  *
  *   describeInBrowser('console … in Chromium', () => {
- *     const app = useConsoleApp({ suiteFile: __filename, clock, seed: 'browser-…', given: async (t, world) => … });
+ *     const app = useConsoleApp({ suiteFile: __filename, clock, seed: 'browser-…', given: async ({ build }) => … });
  *     it('…', async () => {
- *       const { context, page, errors } = await app.openAs(app.world.tokens.carrier as string);
+ *       const { context, page, errors } = await app.openAt(app.tokenOf('carrier'), '/pickups');
  *       …
  *       expect(errors).toEqual([]);
  *       await context.close();
@@ -61,8 +61,8 @@ export interface ConsoleAppOptions {
   readonly seed: string;
   /** Before the world is seeded (e.g. a history appended straight to the store). */
   readonly before?: (t: TestApp) => Promise<void>;
-  /** After the world is seeded, before Chromium starts: the suite's own data. */
-  readonly given?: (t: TestApp, world: World) => Promise<void>;
+  /** After the world is seeded, before Chromium starts: the suite's own data (`build`: the app's builders). */
+  readonly given?: (app: { t: TestApp; world: World; build: Builders }) => Promise<void>;
 }
 
 export interface OpenedPage {
@@ -75,6 +75,10 @@ export interface OpenedPage {
 export interface ConsoleApp {
   readonly t: TestApp;
   readonly world: World;
+  /** The builders of batch and manifest states on this app (Idempotency-Keys `<seed>-build-<n>`). */
+  readonly build: Builders;
+  /** The seeded world's token of `name`. */
+  tokenOf(name: PrincipalName): string;
   /** http://127.0.0.1:<port> of the listening app. */
   readonly base: string;
   readonly browser: Browser;
@@ -82,6 +86,8 @@ export interface ConsoleApp {
   open(viewport?: { width: number; height: number }): Promise<OpenedPage>;
   /** A fresh context and page, signed in with `token` on the sign-in page as a user pastes it. */
   openAs(token: string, viewport?: { width: number; height: number }): Promise<OpenedPage>;
+  /** As openAs, then at `path` of the console (`/pickups`, `/manifests/…`). */
+  openAt(token: string, path: string, viewport?: { width: number; height: number }): Promise<OpenedPage>;
   signIn(page: Page, token: string): Promise<void>;
   /** GET answered 200 (throws with the body otherwise); `caughtUp` asks at the current head (minPosition). */
   apiGet<T>(path: string, token: string, options?: { caughtUp?: boolean }): Promise<T>;
@@ -96,6 +102,7 @@ export interface ConsoleApp {
 export function useConsoleApp(options: ConsoleAppOptions): ConsoleApp {
   let t: TestApp | undefined;
   let world: World | undefined;
+  let build: Builders | undefined;
   let base: string | undefined;
   let chromium: Chromium | undefined;
   const ready = <T>(value: T | undefined, name: string): T => {
@@ -114,7 +121,8 @@ export function useConsoleApp(options: ConsoleAppOptions): ConsoleApp {
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     await options.before?.(t);
     world = await seedWorld(t, new Keys(options.seed));
-    await options.given?.(t, world);
+    build = new Builders(t, world, new Keys(`${options.seed}-build`));
+    await options.given?.({ t, world, build });
     chromium = await launchChromium();
   }, 240_000);
   afterAll(async () => {
@@ -129,6 +137,10 @@ export function useConsoleApp(options: ConsoleAppOptions): ConsoleApp {
     get world() {
       return ready(world, 'world');
     },
+    get build() {
+      return ready(build, 'builders');
+    },
+    tokenOf: (name) => app.world.tokens[name] as string,
     get base() {
       return ready(base, 'base URL');
     },
@@ -139,6 +151,11 @@ export function useConsoleApp(options: ConsoleAppOptions): ConsoleApp {
     async openAs(token, viewport = DESKTOP) {
       const opened = await openPage(app.browser, viewport);
       await app.signIn(opened.page, token);
+      return opened;
+    },
+    async openAt(token, path, viewport = DESKTOP) {
+      const opened = await app.openAs(token, viewport);
+      await opened.page.goto(`${app.base}${path}`);
       return opened;
     },
     signIn: (page, token) => signIn(page, app.base, token),
