@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AT, expectHeadUnchanged, Keys } from './support/fixtures';
 import { head, listen, openIdle, rawRequest } from './support/raw-http';
 import { seededApp } from './support/seeded-app';
@@ -78,22 +77,20 @@ describe('edge: slow and unauthenticated clients over real sockets (sqlite)', ()
     // 50 connections from 127.0.0.2, each trickling a body: before the cap, every one was held
     const attackers = await Promise.all(Array.from({ length: 50 }, () => openIdle(port, '127.0.0.2')));
     for (const { socket } of attackers) socket.write(postHead(app.world.tokens.generator, 1_000_000));
-    await sleep(200);
-    const open = attackers.filter(({ socket }) => !socket.destroyed && socket.readyState === 'open');
-    expect(open.length).toBeLessThanOrEqual(PER_CLIENT);
-    const refused = await Promise.race([
-      attackers[attackers.length - 1].closed,
-      sleep(HEADERS_TIMEOUT_MS - 200).then(() => 'still open'),
-    ]);
-    expect(refused).toMatch(/^HTTP\/1\.1 503 /);
-    expect(refused).toContain('"rule":"too-many-connections"');
-    // another client is answered meanwhile
+    // another client is answered while they are held
     const health = await rawRequest(port, head('GET /health HTTP/1.1', { Connection: 'close' }), {
       timeoutMs: 10_000,
     });
     expect(health.status).toBe(200);
-    for (const { socket } of attackers) socket.destroy();
-    await Promise.all(attackers.map(({ closed }) => closed));
+    // every connection past the cap is refused with 503 too-many-connections; a held one could only end with
+    // the request timeout's 408 (waiting for the answers, not for a fixed time, keeps this true on a loaded host)
+    const answers = await Promise.all(attackers.map(({ closed }) => closed));
+    const refused = answers.filter((answer) => /^HTTP\/1\.1 503 /.test(answer));
+    expect(refused.length).toBeGreaterThanOrEqual(attackers.length - PER_CLIENT);
+    for (const answer of refused) expect(answer).toContain('"rule":"too-many-connections"');
+    const held = answers.filter((answer) => /^HTTP\/1\.1 408 /.test(answer));
+    expect(held.length).toBeLessThanOrEqual(PER_CLIENT);
+    expect(refused.length + held.length).toBe(attackers.length);
     // the cap counts open connections: once closed, the client may connect again
     const again = await rawRequest(port, head('GET /health HTTP/1.1', { Connection: 'close' }), {
       localAddress: '127.0.0.2',
