@@ -138,13 +138,14 @@ export interface RunState {
 }
 
 /**
- * Events each kind of request appends, by type (a receipt accepted in full: the batch is received). The
- * idempotency records are bookkeeping beside the log, not events (docs/adr/0008).
+ * Events each kind of request appends, by type (a receipt accepted in full: the batch is received, and its
+ * hazardous mass is drawn on the receiver's permit, whose annual capacity the bench world sets — issue 16).
+ * The idempotency records are bookkeeping beside the log, not events (docs/adr/0008).
  */
 const EVENTS_OF: Record<string, Record<string, number>> = {
   generate: { WasteGenerated: 1 },
   issue: { ManifestIssued: 1, BatchConsigned: 1, ManifestSerialAllocated: 1 },
-  receive: { ManifestReceived: 1, BatchReceived: 1 },
+  receive: { ManifestReceived: 1, BatchReceived: 1, PermitCapacityDrawn: 1 },
   bulk: { WasteGenerated: BULK_ITEMS },
 };
 
