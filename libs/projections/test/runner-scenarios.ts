@@ -11,6 +11,11 @@ import { appendSynthetic, countingProjection, lazySyntheticProjection, notesProj
  */
 /** Beyond any position either store hands out in a test (PostgreSQL's grow by 2^20 per transaction). */
 const FAR_FUTURE = 1n << 62n;
+/**
+ * How long a catch-up may take before a test calls it stuck: a bound, not a measurement (a loaded CI host
+ * once took more than 10 s to replay these 1,000 events into PostgreSQL; the tests assert that it arrives).
+ */
+const CATCH_UP_MS = 25_000;
 
 export function runnerScenarios(kind: ReadModelKind, file: string): void {
   const fixture = fixtures(kind, file);
@@ -21,12 +26,12 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     const { runner, metrics } = await f.runner([syntheticProjection()], { batchSize: 150 });
     await runner.start();
     const head = await f.store.headPosition();
-    expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+    expect(await runner.waitForPosition(head, CATCH_UP_MS)).toBe(true);
     expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
 
     await appendSynthetic(f.store, 1200, 300, { perCommit: 7 });
     const newHead = await f.store.headPosition();
-    expect(await runner.waitForPosition(newHead, 10_000)).toBe(true);
+    expect(await runner.waitForPosition(newHead, CATCH_UP_MS)).toBe(true);
     expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
 
     const status = await runner.status();
@@ -47,7 +52,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await appendSynthetic(f.store, 0, 600);
     const { runner } = await f.runner([lazySyntheticProjection()], { batchSize: 128 });
     await runner.start();
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
   });
 
@@ -77,7 +82,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     // Restart without the fault: totals exact, nothing counted twice.
     const restarted = await f.runner([syntheticProjection()], { batchSize: 100 });
     await restarted.runner.start();
-    expect(await restarted.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await restarted.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(withoutCounts(await f.actual(restarted.runner))).toEqual(withoutCounts(await f.expected()));
   });
 
@@ -98,7 +103,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
       },
     });
     await runner.start();
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(failures).toBe(1);
     expect(logger.messages('error').join('\n')).toMatch(/database went away; starting again in 50 ms/);
     const status = await runner.status();
@@ -124,7 +129,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     const { runner, logger, metrics } = await f.runner([projection, countingProjection()], { batchSize: 50 });
     await runner.start();
     // The other projection goes on to the head; the failing one stops at the event before the bad one.
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000, 'stream-counts')).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS, 'stream-counts')).toBe(true);
     const status = await runner.status();
     expect(status.state).toBe('running');
     const failed = status.projections.find((p) => p.name === 'synthetic');
@@ -141,12 +146,12 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     // Still stopped: no silent skip past the bad event; a wait for it answers at once.
     await appendSynthetic(f.store, 500, 20);
     expect(await runner.waitFor(bad.position, 5_000, 'synthetic')).toEqual({ reached: false, failed: 'synthetic' });
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000, 'stream-counts')).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS, 'stream-counts')).toBe(true);
 
     broken = false;
     await runner.stop();
     await runner.start();
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     const after = await runner.status();
     expect(after.projections.every((p) => p.state === 'live' && p.failure === undefined)).toBe(true);
     expect(withoutCounts(await f.actual(runner))).toEqual(withoutCounts(await f.expected()));
@@ -172,7 +177,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     const { runner, logger, metrics } = await f.runner(all, { batchSize: 1000 });
     await runner.start();
     const head = await f.store.headPosition();
-    expect(await runner.waitForPosition(head, 10_000, ['synthetic', 'stream-counts'])).toBe(true);
+    expect(await runner.waitForPosition(head, CATCH_UP_MS, ['synthetic', 'stream-counts'])).toBe(true);
     const badEvent = (await f.events()).find((e) => e.id === 'note-bad');
     const okEvent = (await f.events()).find((e) => e.id === 'note-ok');
     const status = await runner.status();
@@ -194,7 +199,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
 
     // Live projection goes on for the others.
     await appendSynthetic(f.store, 300, 50);
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000, ['synthetic', 'stream-counts'])).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS, ['synthetic', 'stream-counts'])).toBe(true);
     expect(await f.actual(runner, true)).toEqual(await f.expected());
     expect(await runner.waitFor(await f.store.headPosition(), 1_000)).toEqual({ reached: false, failed: 'notes' });
 
@@ -212,7 +217,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     const first = { count: 0 };
     const a = await f.runner([syntheticProjection({ applied: first })]);
     await a.runner.start();
-    expect(await a.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await a.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     await a.runner.stop();
     expect(first.count).toBe(340);
 
@@ -220,7 +225,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     const second = { count: 0 };
     const b = await f.runner([syntheticProjection({ applied: second })]);
     await b.runner.start();
-    expect(await b.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await b.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(second.count).toBe(170);
     expect(withoutCounts(await f.actual(b.runner))).toEqual(withoutCounts(await f.expected()));
   });
@@ -230,14 +235,14 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await appendSynthetic(f.store, 0, 300);
     const a = await f.runner([syntheticProjection()]);
     await a.runner.start();
-    expect(await a.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await a.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     await a.runner.stop();
 
     const old = { count: 0 };
     const added = { count: 0 };
     const b = await f.runner([syntheticProjection({ applied: old }), countingProjection(added)]);
     await b.runner.start();
-    expect(await b.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await b.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(old.count).toBe(0);
     expect(added.count).toBe(300);
     expect(await f.actual(b.runner, true)).toEqual(await f.expected());
@@ -249,7 +254,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await runner.start();
     for (let from = 0; from < 1500; from += 250) {
       await appendSynthetic(f.store, from, 250, { perCommit: 25 });
-      expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+      expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     }
     const incremental = await f.actual(runner, true);
     expect(incremental).toEqual(await f.expected());
@@ -266,7 +271,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     // Back to live projection afterwards.
     expect(runner.currentState).toBe('running');
     await appendSynthetic(f.store, 1500, 50);
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(await f.actual(runner, true)).toEqual(await f.expected());
   });
 
@@ -275,7 +280,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await appendSynthetic(f.store, 0, 900);
     const leader = await f.runner([syntheticProjection(), countingProjection()], { owner: 'leader' });
     await leader.runner.start();
-    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     const live = await f.actual(leader.runner, true);
     expect(live).toEqual(await f.expected());
 
@@ -301,7 +306,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     // The leader was never stopped, and carries on from the swapped tables.
     expect(leader.runner.currentState).toBe('running');
     await appendSynthetic(f.store, 900, 120);
-    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(await f.actual(leader.runner, true)).toEqual(await f.expected());
     expect(leader.logger.messages('log').join('\n')).toMatch(/swapped/);
   });
@@ -311,7 +316,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await appendSynthetic(f.store, 0, 600);
     const leader = await f.runner([syntheticProjection(), countingProjection()], { owner: 'leader', batchSize: 50 });
     await leader.runner.start();
-    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     const cli = await f.runner([syntheticProjection(), countingProjection()], { owner: 'cli' });
     let appended = 0;
     const appending: Promise<void>[] = [];
@@ -323,7 +328,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
       },
     });
     await Promise.all(appending);
-    expect(await leader.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await leader.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(await f.actual(leader.runner, true)).toEqual(await f.expected());
   });
 
@@ -332,7 +337,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await appendSynthetic(f.store, 0, 400);
     const v1 = await f.runner([syntheticProjection(), countingProjection()], { owner: 'v1' });
     await v1.runner.start();
-    expect(await v1.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await v1.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     await v1.runner.stop();
     const table = kind === 'postgres' ? `"${(f.config as { schema: string }).schema}".projection_checkpoint` : 'projection_checkpoint';
     const rows = async () =>
@@ -353,7 +358,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     ]);
     expect(v2.logger.messages('log').join('\n')).toMatch(/Code version changed for synthetic/);
     await appendSynthetic(f.store, 400, 40);
-    expect(await v2.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await v2.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(await f.actual(v2.runner, true)).toEqual(await f.expected());
   });
 
@@ -367,12 +372,12 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     expect(a.runner.currentState).toBe('running');
     expect(b.runner.currentState).toBe('standby');
     expect((await b.runner.status()).lease).toMatch(/^held by runner-a/);
-    expect(await b.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await b.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
 
     await a.runner.stop();
     await eventually(() => b.runner.currentState === 'running', 5_000, 'the standby to take over');
     await appendSynthetic(f.store, 200, 100);
-    expect(await b.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await b.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     expect(withoutCounts(await f.actual(b.runner))).toEqual(withoutCounts(await f.expected()));
     expect(await b.metrics.metrics()).toContain('wasteflow_projection_leader 1');
     expect(await a.metrics.metrics()).toContain('wasteflow_projection_leader 0');
@@ -384,13 +389,13 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     // A's timers "freeze": it never renews, like a process stopped by a debugger or a long GC pause.
     const a = await f.runner([syntheticProjection()], { owner: 'runner-a', lease: { ttlMs: 300, renewIntervalMs: 3_600_000, standbyPollMs: 50 } });
     await a.runner.start();
-    expect(await a.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await a.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     const b = await f.runner([syntheticProjection()], { owner: 'runner-b', lease: { ttlMs: 300, standbyPollMs: 50 } });
     await b.runner.start();
     await eventually(() => b.runner.currentState === 'running', 5_000, 'the standby to take the expired lease');
 
     await appendSynthetic(f.store, 100, 60);
-    expect(await b.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await b.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     await eventually(() => a.runner.currentState === 'standby', 5_000, 'the former owner to stand by');
     expect(a.logger.messages('warn').join('\n')).toContain('Lost the projection lease');
     expect(withoutCounts(await f.actual(b.runner))).toEqual(withoutCounts(await f.expected()));
@@ -418,7 +423,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
       { owner: 'runner-a', lease: { ttlMs: 300, renewIntervalMs: 3_600_000, standbyPollMs: 50 } },
     );
     await a.runner.start();
-    expect(await a.runner.waitForPosition(events[events.length - 1].position, 10_000)).toBe(true);
+    expect(await a.runner.waitForPosition(events[events.length - 1].position, CATCH_UP_MS)).toBe(true);
     const observer = (await f.runner([])).runner;
 
     await appendSynthetic(f.store, 100, 50);
@@ -426,7 +431,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     const b = await f.runner([syntheticProjection()], { owner: 'runner-b', lease: { ttlMs: 2_000, standbyPollMs: 50 } });
     await b.runner.start();
     await eventually(() => b.runner.currentState === 'running', 5_000, 'the standby to take the expired lease');
-    expect(await b.runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await b.runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     const afterB = await f.actual(b.runner);
 
     hold.open();
@@ -444,7 +449,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     const { runner } = await f.runner([syntheticProjection(), countingProjection()]);
     await runner.start();
     const head = await f.store.headPosition();
-    expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+    expect(await runner.waitForPosition(head, CATCH_UP_MS)).toBe(true);
     expect(await runner.waitForPosition(FAR_FUTURE, 100)).toBe(false);
     await expect(runner.waitForPosition(head, 10, 'nope')).rejects.toThrow('Unknown projection nope');
 
@@ -470,7 +475,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await runner.start();
     const head = await f.store.headPosition();
     expect(head).toBe(start + 119n);
-    expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+    expect(await runner.waitForPosition(head, CATCH_UP_MS)).toBe(true);
     const status = await runner.status();
     expect(status.checkpoint).toBe(head);
     const rows: { position: string }[] = await dataSource.query(
@@ -491,7 +496,7 @@ export function runnerScenarios(kind: ReadModelKind, file: string): void {
     await appendSynthetic(f.store, 0, 10);
     const { runner } = await f.runner([syntheticProjection()], { owner: 'runner-a' });
     await runner.start();
-    expect(await runner.waitForPosition(await f.store.headPosition(), 10_000)).toBe(true);
+    expect(await runner.waitForPosition(await f.store.headPosition(), CATCH_UP_MS)).toBe(true);
     const { createReadModelBackend } = await import('../src/database/create-backend');
     const backend = createReadModelBackend(await f.open());
     await expect(
