@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { printedName, type PeopleRecords } from '@wasteflow/ledger';
 import type { LedgerBookEntry, LedgerBookQuery, LedgerBookRequest } from '@wasteflow/projections';
+import { addAboutSheet, addDataSheet } from '../documents/workbook';
 import { BOOK_TABLES, type BookColumn, type BookContext, type BookTable } from './ledger-book.columns';
 
 /** What the 说明 sheet (and the CSV's file name) says about the book. */
@@ -65,14 +66,7 @@ export async function writeBookXlsx(
     useStyles: true,
     useSharedStrings: false,
   });
-  workbook.creator = 'wasteflow';
-  workbook.created = header.generatedAt;
-  const about = workbook.addWorksheet('说明');
-  about.columns = [
-    { header: '项目', key: 'k', width: 22 },
-    { header: '内容', key: 'v', width: 60 },
-  ];
-  for (const [k, v] of [
+  addAboutSheet(workbook, header.generatedAt, { k: 22, v: 60 }, [
     ['文件', '危险废物管理台账（HJ 1259-2022 附录 A 表1—表5）'],
     ['单位名称', header.partyName],
     ['统一社会信用代码', header.partyUscc],
@@ -82,18 +76,9 @@ export async function writeBookXlsx(
     ['账本位置', header.position.toString()],
     ['生成时间', header.generatedAt.toISOString()],
     ['说明', '质量以吨计（三位小数）；隐藏列保存精确克数、事件编号与账本位置，每一数字可追溯到其事件。'],
-  ])
-    about.addRow({ k, v }).commit();
-  about.commit();
+  ]).commit();
   for (const table of BOOK_TABLES) {
-    const sheet = workbook.addWorksheet(table.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = table.columns.map((c) => ({
-      header: c.header,
-      key: c.key,
-      width: c.width,
-      hidden: c.hidden === true,
-      ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}),
-    }));
+    const sheet = addDataSheet(workbook, table.sheet, table.columns);
     await forEachPage(source, request, table, header.position, (entries, context) => {
       for (const entry of entries) sheet.addRow(cells(table.columns, entry, context)).commit();
     });
