@@ -1,11 +1,14 @@
-// Longer than our ~400 lines on purpose: the one switch that folds every batch and manifest event into trace
-// rows, a short case per event type; splitting it would hide which events the trace follows.
+// Longer than our ~400 lines on purpose: the two switches that fold every batch event into trace rows (the
+// creations, and the changes to a batch), a short case per event type answering its step's facts; splitting
+// them would hide which events the trace follows.
 import {
-  BATCH_CREATION_EVENT_TYPES,
   BATCH_EVENT_TYPES,
+  assertNever,
+  isCreation,
   parseTraceCode,
   upcast,
   type BatchEvent,
+  type CreationEvent,
   type ManifestReceived,
 } from '@wasteflow/domain';
 import type { JsonObject, JsonValue, RecordedEvent } from '@wasteflow/event-store';
@@ -31,8 +34,6 @@ export interface ManifestLinkJson {
   readonly receiverUscc: string;
   readonly vehiclePlate?: string;
 }
-
-const CREATIONS = new Set<string>(BATCH_CREATION_EVENT_TYPES);
 
 /**
  * Sorted union, no duplicates. `parties` is sorted and unique already (every stored list comes from here):
@@ -119,34 +120,30 @@ function step(
   });
 }
 
+type BatchCreation = Extract<BatchEvent, CreationEvent>;
+type BatchChange = Exclude<BatchEvent, CreationEvent>;
+
+/** A new batch's row: its kind, composition and mass are its creation event's, the rest the fields'. */
 function newBatch(
-  event: RecordedEvent,
+  recorded: RecordedEvent,
+  d: BatchCreation['data'],
   fields: Pick<
     TraceBatchRow,
-    | 'traceCode'
-    | 'category'
-    | 'creation'
-    | 'originUscc'
-    | 'originDistrict'
-    | 'originAt'
-    | 'composition'
-    | 'custodianUscc'
-    | 'parents'
-    | 'parties'
-  > & { subtype?: string; wasteCode?: string; massGrams: number },
+    'creation' | 'originUscc' | 'originDistrict' | 'originAt' | 'custodianUscc' | 'parents' | 'parties'
+  >,
 ): TraceBatchRow {
   return {
-    traceCode: fields.traceCode,
-    category: fields.category,
-    subtype: fields.subtype ?? null,
-    wasteCode: fields.wasteCode ?? null,
+    traceCode: d.traceCode,
+    category: d.category,
+    subtype: d.subtype ?? null,
+    wasteCode: d.wasteCode ?? null,
     creation: fields.creation,
     originUscc: fields.originUscc,
     originDistrict: fields.originDistrict,
     originAt: fields.originAt,
-    composition: fields.composition,
-    generatedGrams: BigInt(fields.massGrams),
-    heldGrams: BigInt(fields.massGrams),
+    composition: d.composition as unknown as JsonValue,
+    generatedGrams: BigInt(d.massGrams),
+    heldGrams: BigInt(d.massGrams),
     custodianUscc: fields.custodianUscc,
     status: 'held',
     parents: fields.parents,
@@ -154,43 +151,47 @@ function newBatch(
     parties: fields.parties,
     openManifest: null,
     lastManifest: null,
-    createdPosition: event.position,
-    lastPosition: event.position,
+    createdPosition: recorded.position,
+    lastPosition: recorded.position,
   };
 }
 
+/**
+ * Every batch event is one step of its batch (`step`); a creation also puts the new batch's row, any other
+ * event changes the row it finds.
+ */
 async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event: BatchEvent): Promise<void> {
-  const traceCode = event.data.traceCode;
-  const current = CREATIONS.has(event.type) ? undefined : await rows.get(traceBatches, { traceCode });
+  if (isCreation(event)) {
+    step(rows, recorded, event.data, await createBatch(rows, recorded, event));
+    return;
+  }
+  const row = await rows.get(traceBatches, { traceCode: event.data.traceCode });
   // An event for a batch we never saw created cannot be placed: the store guarantees creation first.
-  if (!CREATIONS.has(event.type) && current === undefined) return;
-  const row = current as TraceBatchRow;
-  const update = (changes: Partial<TraceBatchRow>) =>
-    rows.put(traceBatches, { ...row, ...changes, lastPosition: recorded.position });
+  if (row) step(rows, recorded, event.data, changeBatch(rows, recorded, row, event));
+}
 
+/** Puts the row of the batch the event creates; answers what its step says. */
+async function createBatch(
+  rows: RowAccess,
+  recorded: RecordedEvent,
+  event: BatchCreation,
+): Promise<StepFacts> {
   switch (event.type) {
     case 'WasteGenerated': {
       const d = event.data;
       rows.put(
         traceBatches,
-        newBatch(recorded, {
-          traceCode,
-          category: d.category,
-          subtype: d.subtype,
-          wasteCode: d.wasteCode,
+        newBatch(recorded, d, {
           creation: 'generated',
           originUscc: d.generatorUscc,
           originDistrict: d.districtCode,
           originAt: d.occurredAt,
-          composition: d.composition as unknown as JsonValue,
           custodianUscc: d.generatorUscc,
           parents: [],
           parties: [d.generatorUscc],
-          massGrams: d.massGrams,
         }),
       );
-      step(rows, recorded, d, { actorUscc: d.generatorUscc, massGrams: BigInt(d.massGrams) });
-      return;
+      return { actorUscc: d.generatorUscc };
     }
     case 'BatchSplitOff':
     case 'BatchReturnedFromRejection': {
@@ -200,16 +201,11 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       const link = rejection ? linkOf(parent, rejection.manifestNo) : undefined;
       rows.put(
         traceBatches,
-        newBatch(recorded, {
-          traceCode,
-          category: d.category,
-          subtype: d.subtype,
-          wasteCode: d.wasteCode,
+        newBatch(recorded, d, {
           creation: rejection ? 'returned' : 'split',
           originUscc: parent?.originUscc ?? d.custodianUscc,
-          originDistrict: parent?.originDistrict ?? parseTraceCode(traceCode).districtCode,
+          originDistrict: parent?.originDistrict ?? parseTraceCode(d.traceCode).districtCode,
           originAt: parent?.originAt ?? d.occurredAt,
-          composition: d.composition as unknown as JsonValue,
           custodianUscc: d.custodianUscc,
           parents: [d.parentTraceCode],
           parties: withParties(
@@ -219,18 +215,16 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
             link?.carrierUscc,
             link?.receiverUscc,
           ),
-          massGrams: d.massGrams,
         }),
       );
-      step(rows, recorded, d, {
+      return {
         // a rejection child is made by the receiver that rejected, and returns to the shipper
         actorUscc: link?.receiverUscc ?? d.custodianUscc,
         counterpartyUscc: rejection ? d.custodianUscc : null,
         manifestNo: rejection?.manifestNo ?? null,
         reason: rejection?.reason ?? null,
         detail: { relatedTraceCodes: [d.parentTraceCode] },
-      });
-      return;
+      };
     }
     case 'BatchesConsolidated': {
       const d = event.data;
@@ -242,109 +236,122 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       const codes = d.inputs.map((input) => input.traceCode);
       rows.put(
         traceBatches,
-        newBatch(recorded, {
-          traceCode,
-          category: d.category,
-          subtype: d.subtype,
-          wasteCode: d.wasteCode,
+        newBatch(recorded, d, {
           creation: 'consolidated',
           originUscc: d.custodianUscc,
-          originDistrict: parseTraceCode(traceCode).districtCode,
+          originDistrict: parseTraceCode(d.traceCode).districtCode,
           originAt: d.occurredAt,
-          composition: d.composition as unknown as JsonValue,
           custodianUscc: d.custodianUscc,
           parents: codes,
           parties: withParties(parties),
-          massGrams: d.massGrams,
         }),
       );
-      step(rows, recorded, d, {
-        actorUscc: d.custodianUscc,
-        detail: { relatedTraceCodes: codes },
-      });
-      return;
+      return { actorUscc: d.custodianUscc, detail: { relatedTraceCodes: codes } };
     }
+    default:
+      return assertNever(event, 'batch creation event');
+  }
+}
+
+/** Puts the batch's row with the event's changes. */
+function update(
+  rows: RowAccess,
+  recorded: RecordedEvent,
+  row: TraceBatchRow,
+  changes: Partial<TraceBatchRow>,
+): void {
+  rows.put(traceBatches, { ...row, ...changes, lastPosition: recorded.position });
+}
+
+/** Puts the batch's row after mass left it: `remainingGrams` held, and the status that leaves (`statusAfterRemoval`). */
+function updateAfterRemoval(
+  rows: RowAccess,
+  recorded: RecordedEvent,
+  row: TraceBatchRow,
+  remainingGrams: number,
+  changes: Partial<TraceBatchRow>,
+): void {
+  const heldGrams = BigInt(remainingGrams);
+  rows.put(traceBatches, {
+    ...row,
+    ...changes,
+    heldGrams,
+    status: statusAfterRemoval(row.status, heldGrams),
+    lastPosition: recorded.position,
+  });
+}
+
+/**
+ * Puts the batch on its manifest at a stage (consigned, then in transit): the link (the manifest's parties and,
+ * once shipped, its vehicle) is its open and last manifest, its status the stage, and the manifest's parties
+ * join its chain (a receiver not known yet is '', which joins nothing).
+ */
+function putOnManifest(
+  rows: RowAccess,
+  recorded: RecordedEvent,
+  row: TraceBatchRow,
+  stage: 'consigned' | 'in_transit',
+  d: { manifestNo: string; shipperUscc: string; carrierUscc: string; vehiclePlate?: string },
+  receiverUscc: string,
+): void {
+  const link: ManifestLinkJson = {
+    manifestNo: d.manifestNo,
+    stage,
+    shipperUscc: d.shipperUscc,
+    carrierUscc: d.carrierUscc,
+    receiverUscc,
+    // absent until shipped (a consignment's event has no vehicle; JSON leaves an undefined value out)
+    vehiclePlate: d.vehiclePlate,
+  };
+  update(rows, recorded, row, {
+    status: stage,
+    ...onManifest(link, withParties(row.parties, d.shipperUscc, d.carrierUscc, receiverUscc)),
+  });
+}
+
+/** Puts the changes an event makes to its batch's row; answers what its step says. */
+function changeBatch(
+  rows: RowAccess,
+  recorded: RecordedEvent,
+  row: TraceBatchRow,
+  event: BatchChange,
+): StepFacts {
+  switch (event.type) {
     case 'BatchSplit': {
       const d = event.data;
-      const held = BigInt(d.remainingGrams);
       const codes = d.children.map((c) => c.traceCode);
-      update({
-        heldGrams: held,
-        status: statusAfterRemoval(row.status, held),
+      updateAfterRemoval(rows, recorded, row, d.remainingGrams, {
         children: appended(row.children, ...codes),
       });
-      step(rows, recorded, d, {
+      return {
         actorUscc: d.actorUscc,
         massGrams: d.children.reduce((sum, c) => sum + BigInt(c.massGrams), 0n),
         detail: { relatedTraceCodes: codes },
-      });
-      return;
+      };
     }
     case 'BatchConsolidatedInto': {
       const d = event.data;
-      const held = BigInt(d.remainingGrams);
-      update({
-        heldGrams: held,
-        status: statusAfterRemoval(row.status, held),
+      updateAfterRemoval(rows, recorded, row, d.remainingGrams, {
         children: appended(row.children, d.intoTraceCode),
       });
-      step(rows, recorded, d, {
-        actorUscc: d.actorUscc,
-        detail: { relatedTraceCodes: [d.intoTraceCode] },
-      });
-      return;
+      return { actorUscc: d.actorUscc, detail: { relatedTraceCodes: [d.intoTraceCode] } };
     }
     case 'BatchConsigned': {
       const d = event.data;
-      const link: ManifestLinkJson = {
-        manifestNo: d.manifestNo,
-        stage: 'consigned',
-        shipperUscc: d.shipperUscc,
-        carrierUscc: d.carrierUscc,
-        receiverUscc: d.receiverUscc,
-      };
-      update({
-        status: 'consigned',
-        ...onManifest(link, withParties(row.parties, d.shipperUscc, d.carrierUscc, d.receiverUscc)),
-      });
-      step(rows, recorded, d, {
+      putOnManifest(rows, recorded, row, 'consigned', d, d.receiverUscc);
+      return {
         actorUscc: d.shipperUscc,
         counterpartyUscc: d.receiverUscc,
         detail: { carrierUscc: d.carrierUscc },
-      });
-      return;
+      };
     }
-    case 'BatchConsignmentReleased': {
-      const d = event.data;
-      update({ status: 'held', openManifest: null });
-      step(rows, recorded, d, {
-        actorUscc: row.custodianUscc,
-        reason: d.reason,
-        massGrams: row.heldGrams,
-      });
-      return;
-    }
+    case 'BatchConsignmentReleased':
+      update(rows, recorded, row, { status: 'held', openManifest: null });
+      return { actorUscc: row.custodianUscc, reason: event.data.reason, massGrams: row.heldGrams };
     case 'BatchShipped': {
       const d = event.data;
-      const before = linkOf(row, d.manifestNo);
-      const link: ManifestLinkJson = {
-        manifestNo: d.manifestNo,
-        stage: 'in_transit',
-        shipperUscc: d.shipperUscc,
-        carrierUscc: d.carrierUscc,
-        receiverUscc: before?.receiverUscc ?? '',
-        vehiclePlate: d.vehiclePlate,
-      };
-      update({
-        status: 'in_transit',
-        ...onManifest(link, withParties(row.parties, d.shipperUscc, d.carrierUscc)),
-      });
-      step(rows, recorded, d, {
-        actorUscc: d.carrierUscc,
-        counterpartyUscc: d.shipperUscc,
-        vehiclePlate: d.vehiclePlate,
-      });
-      return;
+      putOnManifest(rows, recorded, row, 'in_transit', d, linkOf(row, d.manifestNo)?.receiverUscc ?? '');
+      return { actorUscc: d.carrierUscc, counterpartyUscc: d.shipperUscc, vehiclePlate: d.vehiclePlate };
     }
     case 'BatchHandedOver': {
       // 多式联运: the next carrier and its vehicle carry on; the link names the carrier holding it now
@@ -352,17 +359,19 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       const before = linkOf(row, d.manifestNo);
       const parties = withParties(row.parties, d.fromCarrierUscc, d.carrierUscc);
       update(
+        rows,
+        recorded,
+        row,
         before
           ? onManifest({ ...before, carrierUscc: d.carrierUscc, vehiclePlate: d.vehiclePlate }, parties)
           : { parties },
       );
-      step(rows, recorded, d, {
+      return {
         actorUscc: d.fromCarrierUscc,
         counterpartyUscc: d.carrierUscc,
         vehiclePlate: d.vehiclePlate,
         detail: { carrierUscc: d.carrierUscc, place: d.place, leg: d.leg },
-      });
-      return;
+      };
     }
     case 'BatchLostInTransit': {
       const d = event.data;
@@ -370,72 +379,64 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
       const held = BigInt(d.remainingGrams);
       // a total loss settles the manifest for this batch
       update(
+        rows,
+        recorded,
+        row,
         held === 0n
           ? { heldGrams: held, status: 'depleted', openManifest: null, lastManifest: settled(link) }
           : { heldGrams: held },
       );
-      step(rows, recorded, d, {
+      return {
         actorUscc: link?.receiverUscc || null,
         counterpartyUscc: link?.carrierUscc ?? null,
         vehiclePlate: link?.vehiclePlate ?? null,
         massGrams: BigInt(d.lostGrams),
-      });
-      return;
+      };
     }
     case 'BatchRejectionSplitOff': {
       const d = event.data;
       const link = linkOf(row, d.manifestNo);
-      update({ heldGrams: BigInt(d.remainingGrams), children: appended(row.children, d.childTraceCode) });
-      step(rows, recorded, d, {
+      update(rows, recorded, row, {
+        heldGrams: BigInt(d.remainingGrams),
+        children: appended(row.children, d.childTraceCode),
+      });
+      return {
         actorUscc: link?.receiverUscc || null,
         counterpartyUscc: link?.shipperUscc ?? null,
         reason: d.reason,
         detail: { relatedTraceCodes: [d.childTraceCode] },
-      });
-      return;
+      };
     }
     case 'BatchReceived': {
       const d = event.data;
-      update({
+      update(rows, recorded, row, {
         status: 'held',
         custodianUscc: d.receiverUscc,
         openManifest: null,
         lastManifest: settled(linkOf(row, d.manifestNo)),
         parties: withParties(row.parties, d.receiverUscc, d.previousCustodianUscc),
       });
-      step(rows, recorded, d, {
-        actorUscc: d.receiverUscc,
-        counterpartyUscc: d.previousCustodianUscc,
-      });
-      return;
+      return { actorUscc: d.receiverUscc, counterpartyUscc: d.previousCustodianUscc };
     }
     case 'BatchReturnedToShipper': {
       const d = event.data;
       const link = linkOf(row, d.manifestNo);
-      update({
+      update(rows, recorded, row, {
         status: 'held',
         custodianUscc: d.shipperUscc,
         openManifest: null,
         lastManifest: settled(link),
         parties: withParties(row.parties, d.shipperUscc),
       });
-      step(rows, recorded, d, {
-        actorUscc: link?.receiverUscc || null,
-        counterpartyUscc: d.shipperUscc,
-        reason: d.reason,
-      });
-      return;
+      return { actorUscc: link?.receiverUscc || null, counterpartyUscc: d.shipperUscc, reason: d.reason };
     }
     case 'WasteUtilised':
     case 'WasteDisposed': {
       const d = event.data;
-      const held = BigInt(d.remainingGrams);
-      update({
-        heldGrams: held,
-        status: statusAfterRemoval(row.status, held),
+      updateAfterRemoval(rows, recorded, row, d.remainingGrams, {
         parties: withParties(row.parties, d.custodianUscc),
       });
-      step(rows, recorded, d, {
+      return {
         actorUscc: d.custodianUscc,
         operation: d.operation,
         mode: d.mode,
@@ -447,8 +448,7 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
                 ...(d.facilityCode !== undefined ? { facilityCode: d.facilityCode } : {}),
               }
             : null,
-      });
-      return;
+      };
     }
     case 'MassCorrected': {
       const d = event.data;
@@ -459,8 +459,8 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
           : row.status === 'depleted' && held > 0n
             ? 'held'
             : row.status;
-      update({ heldGrams: held, status });
-      step(rows, recorded, d, {
+      update(rows, recorded, row, { heldGrams: held, status });
+      return {
         actorUscc: d.actorUscc,
         reason: d.reason,
         massGrams: BigInt(d.deltaGrams),
@@ -469,34 +469,33 @@ async function evolveBatchEvent(rows: RowAccess, recorded: RecordedEvent, event:
           d.requestId !== undefined
             ? ({ requestId: d.requestId, approvedBy: d.approvedBy ?? null } as unknown as JsonObject)
             : { legacyApprovals: (d.legacyApprovals ?? []) as unknown as JsonValue },
-      });
-      return;
+      };
     }
     // two-party corrections (ADR 0018): steps that move no mass; GET …/correction-requests reads them
     case 'MassCorrectionRequested': {
       const d = event.data;
-      update({});
-      step(rows, recorded, d, {
+      update(rows, recorded, row, {});
+      return {
         actorUscc: d.requestedBy,
         reason: d.reason,
         massGrams: BigInt(d.deltaGrams),
         detail: { requestId: d.requestId },
-      });
-      return;
+      };
     }
     case 'MassCorrectionApproved':
     case 'MassCorrectionRejected': {
       const d = event.data;
       const by = event.type === 'MassCorrectionApproved' ? event.data.approvedBy : event.data.rejectedBy;
-      update({});
-      step(rows, recorded, d, {
+      update(rows, recorded, row, {});
+      return {
         actorUscc: by.uscc ?? null,
         reason: event.type === 'MassCorrectionRejected' ? event.data.reason : event.data.note,
         massGrams: 0n,
         detail: { requestId: d.requestId, decidedBy: by as unknown as JsonObject },
-      });
-      return;
+      };
     }
+    default:
+      return assertNever(event, 'batch event');
   }
 }
 
