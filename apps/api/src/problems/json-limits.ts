@@ -75,11 +75,7 @@ export function checkJsonLimits(text: string, limits: JsonLimits): JsonViolation
       const key = decodeKey(text, i, end);
       top.count += 1;
       if (top.count > limits.maxKeysPerObject) {
-        return {
-          rule: 'too-many-keys',
-          field: pathOf(stack),
-          message: `an object has more than ${limits.maxKeysPerObject} keys`,
-        };
+        return atPath(stack, 'too-many-keys', `an object has more than ${limits.maxKeysPerObject} keys`);
       }
       if (top.keys?.has(key)) {
         top.key = key;
@@ -123,11 +119,11 @@ export function checkJsonLimits(text: string, limits: JsonLimits): JsonViolation
       if (top && !top.isObject) {
         top.count += 1;
         if (top.count > limits.maxItemsPerArray) {
-          return {
-            rule: 'too-many-items',
-            field: pathOf(stack),
-            message: `an array has more than ${limits.maxItemsPerArray} elements`,
-          };
+          return atPath(
+            stack,
+            'too-many-items',
+            `an array has more than ${limits.maxItemsPerArray} elements`,
+          );
         }
       }
       expectValue = false;
@@ -142,11 +138,7 @@ export function checkJsonLimits(text: string, limits: JsonLimits): JsonViolation
         key: '',
       });
       if (stack.length > limits.maxDepth) {
-        return {
-          rule: 'body-too-deep',
-          field: pathOf(stack),
-          message: `the body nests deeper than ${limits.maxDepth} levels`,
-        };
+        return atPath(stack, 'body-too-deep', `the body nests deeper than ${limits.maxDepth} levels`);
       }
       expectKey = isObject;
       expectValue = !isObject;
@@ -155,6 +147,11 @@ export function checkJsonLimits(text: string, limits: JsonLimits): JsonViolation
     if (char === QUOTE) i = endOfString(text, i);
   }
   return undefined;
+}
+
+/** The violation of a limit by the container being read, named by its path. */
+function atPath(stack: readonly Frame[], rule: string, message: string): JsonViolation {
+  return { rule, field: pathOf(stack), message };
 }
 
 /** Index of the closing quote of the string opening at `start` (or the last index when unterminated). */
