@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { runComparison, type RatioDefinition, type Variant } from '../harness/measure';
 import {
+  type BenchContext,
   type CheckResult,
   type MetricResult,
   type Scenario,
@@ -38,6 +39,33 @@ function beforeBuild(): string | undefined {
   const main = resolve(path);
   if (!existsSync(main)) throw new Error(`WASTEFLOW_BENCH_API_BEFORE: no file ${main}`);
   return main;
+}
+
+/** Runs the HTTP variants in the rounds of an HTTP bench, one request counted as one unit. */
+function compareHttp(
+  context: BenchContext,
+  variants: Variant<RunState>[],
+  ratios: RatioDefinition[],
+  throughputUnit = 'commands/s',
+) {
+  return runComparison(roundsOf(context), { units: 1, throughputUnit, variants, ratios, metrics: HTTP_METRICS });
+}
+
+/** `numerator / denominator` in commands/s and in p99 latency, the label saying which. */
+function commandsAndP99(ratio: {
+  id: string;
+  p99Id: string;
+  label: string;
+  numerator: string;
+  denominator: string;
+  target?: Target;
+  p99Target?: Target;
+}): RatioDefinition[] {
+  const { numerator, denominator } = ratio;
+  return [
+    { id: ratio.id, label: `${ratio.label} (commands/s)`, numerator, denominator, target: ratio.target },
+    { id: ratio.p99Id, label: `${ratio.label} (p99)`, numerator, denominator, metric: 'p99Ms', target: ratio.p99Target },
+  ];
 }
 
 function checksAt32(variants: readonly VariantResult[], what: string): CheckResult[] {
@@ -115,30 +143,18 @@ function connectionScenario(workload: 'generate' | 'mix'): Scenario {
         );
         const at32 = connections === '32';
         ratios.push(
-          {
+          ...commandsAndP99({
             id: `c${connections}/limit`,
-            label: `ours / the limit, ${label} (commands/s)`,
+            p99Id: `c${connections}/limit-p99`,
+            label: `ours / the limit, ${label}`,
             numerator: `c${connections}`,
             denominator: `limit-c${connections}`,
             target: at32 ? HALF_THE_LIMIT : undefined,
-          },
-          {
-            id: `c${connections}/limit-p99`,
-            label: `ours / the limit, ${label} (p99)`,
-            numerator: `c${connections}`,
-            denominator: `limit-c${connections}`,
-            metric: 'p99Ms',
-            target: at32 ? TWICE_ITS_P99 : undefined,
-          },
+            p99Target: at32 ? TWICE_ITS_P99 : undefined,
+          }),
         );
       }
-      const result = await runComparison(roundsOf(context), {
-        units: 1,
-        throughputUnit: 'commands/s',
-        variants,
-        ratios,
-        metrics: HTTP_METRICS,
-      });
+      const result = await compareHttp(context, variants, ratios);
       const pinning = cpuPinning();
       return {
         parameters: {
@@ -194,13 +210,9 @@ const projectionsScenario: Scenario = {
         tag: context.runId,
       }),
     );
-    const result = await runComparison(roundsOf(context), {
-      units: 1,
-      throughputUnit: 'commands/s',
-      variants,
-      ratios: [{ id: 'on/off', label: 'projections on / off (commands/s)', numerator: 'on', denominator: 'off' }],
-      metrics: HTTP_METRICS,
-    });
+    const result = await compareHttp(context, variants, [
+      { id: 'on/off', label: 'projections on / off (commands/s)', numerator: 'on', denominator: 'off' },
+    ]);
     return {
       parameters: { requests, connections: 32, store: 'sqlite, synchronous=FULL' },
       ...result,
@@ -248,13 +260,7 @@ const bulkScenario: Scenario = {
         denominator: `limit-c${connections}`,
       });
     }
-    const result = await runComparison(roundsOf(context), {
-      units: 1,
-      throughputUnit: 'events/s',
-      variants,
-      ratios,
-      metrics: HTTP_METRICS,
-    });
+    const result = await compareHttp(context, variants, ratios, 'events/s');
     return {
       parameters: { 'requests per run': requests, 'items per request': BULK_ITEMS, store: 'sqlite, synchronous=FULL' },
       ...result,
@@ -304,30 +310,18 @@ const postgresScenario: Scenario = {
       }
       const at32 = connections === '32';
       ratios.push(
-        {
+        ...commandsAndP99({
           id: `c${connections}/emmett`,
-          label: `ours / Emmett’s web API, ${label} (commands/s)`,
+          p99Id: `c${connections}/emmett-p99`,
+          label: `ours / Emmett’s web API, ${label}`,
           numerator: `ours-c${connections}`,
           denominator: `emmett-c${connections}`,
           target: at32 ? TWICE_EMMETT : undefined,
-        },
-        {
-          id: `c${connections}/emmett-p99`,
-          label: `ours / Emmett’s web API, ${label} (p99)`,
-          numerator: `ours-c${connections}`,
-          denominator: `emmett-c${connections}`,
-          metric: 'p99Ms',
-          target: at32 ? BELOW_EMMETT_P99 : undefined,
-        },
+          p99Target: at32 ? BELOW_EMMETT_P99 : undefined,
+        }),
       );
     }
-    const result = await runComparison(roundsOf(context), {
-      units: 1,
-      throughputUnit: 'commands/s',
-      variants,
-      ratios,
-      metrics: HTTP_METRICS,
-    });
+    const result = await compareHttp(context, variants, ratios);
     return {
       parameters: {
         'requests per run': Object.entries(sizes)
@@ -385,27 +379,17 @@ const beforeAfterScenario: Scenario = {
           }),
         );
       }
-      ratios.push({
-        id: `${workload}-after/before`,
-        label: `${workload === 'generate' ? 'generation' : 'mix'}: this build / the build before (commands/s)`,
-        numerator: `${workload}-after`,
-        denominator: `${workload}-before`,
-      });
-      ratios.push({
-        id: `${workload}-p99-after/before`,
-        label: `${workload === 'generate' ? 'generation' : 'mix'}: this build / the build before (p99)`,
-        numerator: `${workload}-after`,
-        denominator: `${workload}-before`,
-        metric: 'p99Ms',
-      });
+      ratios.push(
+        ...commandsAndP99({
+          id: `${workload}-after/before`,
+          p99Id: `${workload}-p99-after/before`,
+          label: `${workload === 'generate' ? 'generation' : 'mix'}: this build / the build before`,
+          numerator: `${workload}-after`,
+          denominator: `${workload}-before`,
+        }),
+      );
     }
-    const result = await runComparison(roundsOf(context), {
-      units: 1,
-      throughputUnit: 'commands/s',
-      variants,
-      ratios,
-      metrics: HTTP_METRICS,
-    });
+    const result = await compareHttp(context, variants, ratios);
     return {
       parameters: {
         requests,

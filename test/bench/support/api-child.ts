@@ -5,24 +5,15 @@
  */
 import 'reflect-metadata';
 import { createApp } from '../../../apps/api/src/create-app';
+import { runChildServer } from './child-server';
 
-async function main(): Promise<void> {
+async function start(): Promise<() => Promise<void>> {
   const app = await createApp({ logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.stdout.write(`listening ${port}\n`);
-  const stop = () => {
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  return () => app.close();
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exit(1);
-});
+runChildServer(start);

@@ -24,6 +24,7 @@ import { Created, getApplication, on } from '@event-driven-io/emmett-expressjs';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { Router, type Request } from 'express';
 import { Pool } from 'pg';
+import { runChildServer } from './child-server';
 
 type WasteGenerated = Event<
   'WasteGenerated',
@@ -85,7 +86,7 @@ function commandOf(request: Request): GenerateWaste {
   };
 }
 
-async function main(): Promise<void> {
+async function start(): Promise<() => Promise<void>> {
   const url = process.env.DATABASE_URL;
   const schema = process.env.EMMETT_SCHEMA;
   if (!url || !schema) throw new Error('emmett-server needs DATABASE_URL and EMMETT_SCHEMA');
@@ -109,22 +110,11 @@ async function main(): Promise<void> {
   );
   const app = getApplication({ apis: [(root) => root.use(router)] });
   const server = app.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1');
-  const stop = () => {
-    server.close(() => {
-      eventStore
-        .close()
-        .then(() => pool.end())
-        .then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-    });
+  return async () => {
+    await new Promise<void>((done) => server.close(() => done()));
+    await eventStore.close();
+    await pool.end();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runChildServer(start);

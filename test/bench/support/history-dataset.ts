@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { PostgresEventStore, SqliteEventStore, type EventStore } from '@wasteflow/event-store';
 import { Client } from 'pg';
+import { dropSchema, withClient } from './postgres';
 import { generateHistory, HISTORY_GENERATOR_VERSION, type HistoryEvent, type HistoryFacts } from './waste-history';
 
 /**
@@ -259,7 +260,7 @@ async function generate(events: number, base: string, log: (message: string) => 
  */
 export async function postgresHistory(dataset: HistoryDataset, url: string, log: (message: string) => void): Promise<string> {
   const schema = `wasteflow_bench_cache_v${dataset.facts.version}_${DATASET_LAYOUT}_${dataset.facts.events}`;
-  const complete = await withPg(url, async (client) => {
+  const complete = await withClient(url, async (client) => {
     const { rows } = await client.query<{ ok: boolean }>(
       `SELECT to_regclass($1) IS NOT NULL AS ok`,
       [`${schema}.bench_cache`],
@@ -269,23 +270,13 @@ export async function postgresHistory(dataset: HistoryDataset, url: string, log:
     return info.rows.length === 1 && BigInt(info.rows[0].head) === dataset.head && Number(info.rows[0].events) === dataset.facts.events;
   });
   if (complete) return schema;
-  await withPg(url, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+  await dropSchema(url, schema);
   await copyToPostgres(dataset, url, schema, log);
-  await withPg(url, async (client) => {
+  await withClient(url, async (client) => {
     await client.query(`CREATE TABLE ${schema}.bench_cache (events bigint NOT NULL, head bigint NOT NULL, copied_at timestamptz NOT NULL DEFAULT now())`);
     await client.query(`INSERT INTO ${schema}.bench_cache (events, head) VALUES ($1, $2)`, [dataset.facts.events, dataset.head.toString()]);
   });
   return schema;
-}
-
-async function withPg<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 /**

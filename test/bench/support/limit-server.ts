@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { SqliteEventStore } from '../../../libs/event-store/src/sqlite/sqlite-event-store';
 import type { JsonObject, StreamWrite } from '../../../libs/event-store/src/event-store.port';
+import { runChildServer } from './child-server';
 
 const generationSchema = {
   type: 'object',
@@ -54,7 +55,7 @@ function generationWrite(body: JsonObject, idempotencyKey: string | undefined): 
   };
 }
 
-async function main(): Promise<void> {
+async function start(): Promise<() => Promise<void>> {
   const store = new SqliteEventStore({ file: join(process.env.WASTEFLOW_DATA_DIR ?? '.', 'events.sqlite') });
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
   app.get('/health', async () => ({ status: 'ok' }));
@@ -103,20 +104,10 @@ async function main(): Promise<void> {
     },
   );
   await app.listen({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' });
-  const stop = () => {
-    app.close().then(
-      async () => {
-        await store.close();
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
+  return async () => {
+    await app.close();
+    await store.close();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runChildServer(start);
