@@ -1,8 +1,7 @@
-import { decideAcknowledgeAlert, parseAlertId } from '@wasteflow/domain';
+import { decideAcknowledgeAlert } from '@wasteflow/domain';
 import type { AlertFactsReader } from '../alert-facts/alert-facts.port';
-import { alertAggregate } from '../streams/stream-models';
-import { decideOnStream } from '../use-case/decide-on-stream';
-import { actorUsccOf, timesOf } from '../use-case/plan-helpers';
+import { decideOnAlert } from '../alert-facts/decide-on-alert';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import type { UseCase } from '../use-case/use-case';
 
 export interface AcknowledgeAlertInput {
@@ -23,40 +22,26 @@ export type AcknowledgeAlertResult = {
 export function acknowledgeAlert(
   facts: AlertFactsReader,
 ): UseCase<AcknowledgeAlertInput, AcknowledgeAlertResult> {
-  return {
-    action: 'acknowledge alerts',
-    allowed: ['party'],
-    async plan(input, context, unitOfWork) {
-      const actorUscc = actorUsccOf(context.principal);
-      const alertId = parseAlertId(input.alertId);
-      const acknowledged = await decideOnStream(
-        unitOfWork,
-        alertAggregate(alertId),
-        'AlertAcknowledged',
-        async (lifecycle) =>
-          decideAcknowledgeAlert(
-            {
-              alertId,
-              actorUscc,
-              note: input.note,
-              alert: await facts.factsOf(alertId, new Date(context.recordedAt)),
-              ...timesOf(context),
-            },
-            lifecycle,
-            context.options,
-          ),
-      );
-      const { data } = acknowledged.event;
-      return {
-        writes: [acknowledged.write],
-        result: {
-          alertId,
-          state: 'acknowledged',
-          acknowledgedBy: data.actorUscc,
-          role: data.role,
-          acknowledgedAt: data.occurredAt,
-        },
-      };
-    },
-  };
+  return partyUseCase('acknowledge alerts', async (actorUscc, input, context, unitOfWork) => {
+    const acknowledged = await decideOnAlert(
+      facts,
+      unitOfWork,
+      context,
+      input,
+      'AlertAcknowledged',
+      (act, lifecycle) =>
+        decideAcknowledgeAlert({ ...act, actorUscc, note: input.note }, lifecycle, context.options),
+    );
+    const { data } = acknowledged.event;
+    return {
+      writes: [acknowledged.write],
+      result: {
+        alertId: acknowledged.alertId,
+        state: 'acknowledged',
+        acknowledgedBy: data.actorUscc,
+        role: data.role,
+        acknowledgedAt: data.occurredAt,
+      },
+    };
+  });
 }

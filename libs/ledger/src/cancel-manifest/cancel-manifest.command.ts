@@ -1,9 +1,9 @@
 import { decideCancelManifest, parseManifestNumber } from '@wasteflow/domain';
 import { withCustody } from '../manifest-custody/custody-step';
 import { manifestAggregate } from '../streams/stream-models';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import { decideOnStream } from '../use-case/decide-on-stream';
-import { actorUsccOf, timesOf } from '../use-case/plan-helpers';
-import type { UseCase } from '../use-case/use-case';
+import { timesOf } from '../use-case/plan-helpers';
 
 export interface CancelManifestInput {
   /** Path parameter. */
@@ -19,11 +19,9 @@ export type CancelManifestResult = { manifestNo: string; status: 'cancelled'; re
  * POST /v1/manifests/{no}/cancel (the shipper, before pickup): ManifestCancelled and, in the same commit,
  * BatchConsignmentReleased on every batch (the lock is lifted; `custodyEventsFor`, like pickup and receipt).
  */
-export const cancelManifest: UseCase<CancelManifestInput, CancelManifestResult> = {
-  action: 'cancel manifests',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const cancelManifest = partyUseCase<CancelManifestInput, CancelManifestResult>(
+  'cancel manifests',
+  async (actorUscc, input, context, unitOfWork) => {
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const cancelled = await decideOnStream(
       unitOfWork,
@@ -44,4 +42,4 @@ export const cancelManifest: UseCase<CancelManifestInput, CancelManifestResult> 
       result: { manifestNo, status: 'cancelled', released: streams.map((s) => s.traceCode) },
     };
   },
-};
+);

@@ -8,8 +8,8 @@ import {
   type ConsolidateBatchesCommand as DomainConsolidate,
 } from '@wasteflow/domain';
 import { batchModel, partyModel } from '../streams/stream-models';
-import { actorUsccOf, batchWrites, kg } from '../use-case/plan-helpers';
-import type { UseCase } from '../use-case/use-case';
+import { partyUseCase } from '../use-case/actor-use-cases';
+import { batchWrites, kg } from '../use-case/plan-helpers';
 
 export interface ConsolidateBatchesInput {
   readonly lines: readonly { readonly traceCode: string; readonly massKg: number }[];
@@ -27,11 +27,9 @@ export type ConsolidateBatchesResult = {
  * batch (a root code of the consolidator's district; its random part derived from the Idempotency-Key)
  * and BatchConsolidatedInto on each input.
  */
-export const consolidateBatches: UseCase<ConsolidateBatchesInput, ConsolidateBatchesResult> = {
-  action: 'consolidate batches',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const consolidateBatches = partyUseCase<ConsolidateBatchesInput, ConsolidateBatchesResult>(
+  'consolidate batches',
+  async (actorUscc, input, context, unitOfWork) => {
     const consolidator = await unitOfWork.load(partyStream(actorUscc), partyModel);
     const inputs = new Map<string, BatchState>();
     const lines = input.lines.map((line, i) => ({
@@ -74,4 +72,4 @@ export const consolidateBatches: UseCase<ConsolidateBatchesInput, ConsolidateBat
       },
     };
   },
-};
+);

@@ -6,8 +6,9 @@ import {
   type GenerateWasteCommand as DomainGenerateWaste,
 } from '@wasteflow/domain';
 import { batchModel, partyModel } from '../streams/stream-models';
-import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
-import { optional, type UseCase } from '../use-case/use-case';
+import { kg, writeOf } from '../use-case/plan-helpers';
+import { optional } from '../use-case/use-case';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import { handlerAnswer, handlerOf, type HandlerAnswer, type HandlerInput } from '../people/handler';
 
 /** With the person who handled it (HandlerInput: kept in an erasable record, the event names it by id). */
@@ -43,11 +44,9 @@ export type GenerateWasteResult = {
  * POST /v1/batches (a party with the generator role): WasteGenerated in a new `batch-<traceCode>`. The
  * trace code's random part is derived from the Idempotency-Key, so a retry names the same batch.
  */
-export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
-  action: 'record generated waste',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const generateWaste = partyUseCase<GenerateWasteInput, GenerateWasteResult>(
+  'record generated waste',
+  async (actorUscc, input, context, unitOfWork) => {
     const generator = await unitOfWork.load(partyStream(actorUscc), partyModel);
     const { handlerPersonId, people } = handlerOf(input, context);
     const command: DomainGenerateWaste = {
@@ -100,4 +99,4 @@ export const generateWaste: UseCase<GenerateWasteInput, GenerateWasteResult> = {
       },
     };
   },
-};
+);

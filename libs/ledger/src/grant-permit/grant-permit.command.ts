@@ -2,8 +2,8 @@ import { decideGrantPermit, kgToGrams, parseUscc } from '@wasteflow/domain';
 import { partyAggregate } from '../streams/stream-models';
 import { decideOnStream } from '../use-case/decide-on-stream';
 import { kg, timesOf } from '../use-case/plan-helpers';
-import { regulatorScopeOf } from '../use-case/regulator';
-import { optional, type UseCase } from '../use-case/use-case';
+import { optional } from '../use-case/use-case';
+import { regulatorUseCase } from '../use-case/actor-use-cases';
 
 export interface GrantPermitInput {
   /** The party (path parameter). */
@@ -30,10 +30,9 @@ export type GrantPermitResult = {
 };
 
 /** POST /v1/parties/{uscc}/permits (regulator, within its districts and categories): PermitGranted. */
-export const grantPermit: UseCase<GrantPermitInput, GrantPermitResult> = {
-  action: 'grant permits',
-  allowed: ['regulator'],
-  async plan(input, context, unitOfWork) {
+export const grantPermit = regulatorUseCase<GrantPermitInput, GrantPermitResult>(
+  'grant permits',
+  async (regulator, input, context, unitOfWork) => {
     const uscc = parseUscc(input.uscc, 'uscc');
     const granted = await decideOnStream(unitOfWork, partyAggregate(uscc), 'PermitGranted', (party) =>
       decideGrantPermit(
@@ -46,7 +45,7 @@ export const grantPermit: UseCase<GrantPermitInput, GrantPermitResult> = {
           annualCapacityGrams: kgToGrams(input.annualCapacityKg, 'annualCapacityKg'),
           validFrom: input.validFrom,
           validTo: input.validTo,
-          regulator: regulatorScopeOf(context.principal),
+          regulator,
           ...timesOf(context, input.occurredAt),
         },
         party,
@@ -68,4 +67,4 @@ export const grantPermit: UseCase<GrantPermitInput, GrantPermitResult> = {
       },
     };
   },
-};
+);

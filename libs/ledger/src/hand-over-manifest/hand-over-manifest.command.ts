@@ -8,9 +8,9 @@ import {
 import { withCustody } from '../manifest-custody/custody-step';
 import { crewAnswer, tripCrewOf, type CrewAnswer, type TripCrewInput } from '../people/trip-crew';
 import { manifestAggregate, partyModel } from '../streams/stream-models';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import { decideOnStream } from '../use-case/decide-on-stream';
-import { actorUsccOf, timesOf } from '../use-case/plan-helpers';
-import type { UseCase } from '../use-case/use-case';
+import { timesOf } from '../use-case/plan-helpers';
 
 /** With the next leg's crew (TripCrewInput: people kept in erasable records, named by id in the event). */
 export interface HandOverManifestInput extends TripCrewInput {
@@ -41,11 +41,9 @@ export type HandOverManifestResult = {
  * same commit the batch side the process manager would derive (BatchHandedOver on every batch,
  * `custodyEventsFor`); the process manager then finds nothing left to do.
  */
-export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestResult> = {
-  action: 'hand over manifests',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const handOverManifest = partyUseCase<HandOverManifestInput, HandOverManifestResult>(
+  'hand over manifests',
+  async (actorUscc, input, context, unitOfWork) => {
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const nextCarrierUscc = parseUscc(input.nextCarrierUscc, 'nextCarrierUscc');
     const { crew, people } = tripCrewOf(input, context);
@@ -89,4 +87,4 @@ export const handOverManifest: UseCase<HandOverManifestInput, HandOverManifestRe
       },
     };
   },
-};
+);

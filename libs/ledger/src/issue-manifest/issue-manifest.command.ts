@@ -14,8 +14,9 @@ import {
   type PartyState,
 } from '@wasteflow/domain';
 import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
-import { actorUsccOf, batchWrites, kg, writeOf } from '../use-case/plan-helpers';
-import { optional, type UseCase } from '../use-case/use-case';
+import { batchWrites, kg, writeOf } from '../use-case/plan-helpers';
+import { optional } from '../use-case/use-case';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import type { UnitOfWork } from '../writing/unit-of-work';
 
 export interface IssueManifestInput {
@@ -65,11 +66,9 @@ async function loadParty(unitOfWork: UnitOfWork, uscc: string): Promise<PartySta
  * `manifest-<no>` and BatchConsigned on every batch (the lock: a batch on an open manifest cannot be
  * shipped twice), all in one commit.
  */
-export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
-  action: 'issue manifests',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const issueManifest = partyUseCase<IssueManifestInput, IssueManifestResult>(
+  'issue manifests',
+  async (actorUscc, input, context, unitOfWork) => {
     const carrierUscc = parseUscc(input.carrierUscc, 'carrierUscc');
     const receiverUscc = parseUscc(input.receiverUscc, 'receiverUscc');
     const lines = input.lines.map((line, i) => {
@@ -158,4 +157,4 @@ export const issueManifest: UseCase<IssueManifestInput, IssueManifestResult> = {
       },
     };
   },
-};
+);

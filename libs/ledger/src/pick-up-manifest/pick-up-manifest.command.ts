@@ -3,8 +3,9 @@ import { crewAnswer, tripCrewOf, type CrewAnswer, type TripCrewInput } from '../
 import { withCustody } from '../manifest-custody/custody-step';
 import { manifestAggregate } from '../streams/stream-models';
 import { decideOnStream } from '../use-case/decide-on-stream';
-import { actorUsccOf, kg, timesOf } from '../use-case/plan-helpers';
-import { optional, type UseCase } from '../use-case/use-case';
+import { kg, timesOf } from '../use-case/plan-helpers';
+import { optional } from '../use-case/use-case';
+import { partyUseCase } from '../use-case/actor-use-cases';
 
 /** With the leg's crew (TripCrewInput: the people are kept in erasable records, the events name them by id). */
 export interface PickUpManifestInput extends TripCrewInput {
@@ -37,11 +38,9 @@ export type PickUpManifestResult = {
  * batch side the process manager would derive (BatchShipped on every batch, `custodyEventsFor`): the
  * answer and its positions are consistent at once; the process manager then finds nothing left to do.
  */
-export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> = {
-  action: 'pick up manifests',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const pickUpManifest = partyUseCase<PickUpManifestInput, PickUpManifestResult>(
+  'pick up manifests',
+  async (actorUscc, input, context, unitOfWork) => {
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const weighedKg = optional(input.weighedKg);
     const lines = optional(input.lines);
@@ -95,4 +94,4 @@ export const pickUpManifest: UseCase<PickUpManifestInput, PickUpManifestResult> 
       },
     };
   },
-};
+);

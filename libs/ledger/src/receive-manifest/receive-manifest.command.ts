@@ -13,8 +13,9 @@ import {
 } from '@wasteflow/domain';
 import { custodyWrites } from '../manifest-custody/custody-step';
 import { batchModel, manifestModel, partyModel, transferApprovalModel } from '../streams/stream-models';
-import { actorUsccOf, kg, writeOf } from '../use-case/plan-helpers';
-import { optional, type UseCase } from '../use-case/use-case';
+import { kg, writeOf } from '../use-case/plan-helpers';
+import { optional } from '../use-case/use-case';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import { handlerAnswer, handlerOf, type HandlerAnswer, type HandlerInput } from '../people/handler';
 
 /** With the receiver's person who handled it (HandlerInput: an erasable record, the event names it by id). */
@@ -54,11 +55,9 @@ export type ReceiveManifestResult = {
  * and in the same commit the batch side (`custodyEventsFor`): lost mass leaves, a partial rejection becomes a child back
  * in the shipper's custody, the accepted mass passes to the receiver.
  */
-export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResult> = {
-  action: 'receive manifests',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const receiveManifest = partyUseCase<ReceiveManifestInput, ReceiveManifestResult>(
+  'receive manifests',
+  async (actorUscc, input, context, unitOfWork) => {
     const { manifestNo } = parseManifestNumber(input.manifestNo, 'manifestNo');
     const manifest = await unitOfWork.load(manifestStream(manifestNo), manifestModel);
     const receiver = await unitOfWork.load(partyStream(actorUscc), partyModel);
@@ -144,4 +143,4 @@ export const receiveManifest: UseCase<ReceiveManifestInput, ReceiveManifestResul
       },
     };
   },
-};
+);

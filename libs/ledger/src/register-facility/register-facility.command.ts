@@ -1,9 +1,8 @@
 import { decideRegisterFacility, parseUscc } from '@wasteflow/domain';
 import { partyAggregate } from '../streams/stream-models';
+import { regulatorUseCase } from '../use-case/actor-use-cases';
 import { decideOnStream } from '../use-case/decide-on-stream';
 import { timesOf } from '../use-case/plan-helpers';
-import { regulatorOf } from '../use-case/regulator';
-import type { UseCase } from '../use-case/use-case';
 
 export interface RegisterFacilityInput {
   /** The party (path parameter). */
@@ -28,11 +27,9 @@ export type RegisterFacilityResult = {
  * own treatment facility (自行利用/处置设施) with which the party may treat what it holds without the
  * receiver role, for the operations it covers.
  */
-export const registerFacility: UseCase<RegisterFacilityInput, RegisterFacilityResult> = {
-  action: 'register facilities',
-  allowed: ['regulator'],
-  async plan(input, context, unitOfWork) {
-    const regulator = regulatorOf(context.principal);
+export const registerFacility = regulatorUseCase<RegisterFacilityInput, RegisterFacilityResult>(
+  'register facilities',
+  async (regulator, input, context, unitOfWork) => {
     const uscc = parseUscc(input.uscc, 'uscc');
     const registered = await decideOnStream(unitOfWork, partyAggregate(uscc), 'FacilityRegistered', (party) =>
       decideRegisterFacility(
@@ -61,4 +58,4 @@ export const registerFacility: UseCase<RegisterFacilityInput, RegisterFacilityRe
       },
     };
   },
-};
+);

@@ -1,8 +1,8 @@
 import { decideRequestMassCorrection, InvalidMass, kgToGrams, normaliseTraceCode } from '@wasteflow/domain';
 import { batchAggregate } from '../streams/stream-models';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import { decideOnStream } from '../use-case/decide-on-stream';
-import { actorUsccOf, kg, timesOf } from '../use-case/plan-helpers';
-import type { UseCase } from '../use-case/use-case';
+import { kg, timesOf } from '../use-case/plan-helpers';
 
 export interface RequestMassCorrectionInput {
   /** Path parameter. */
@@ -33,11 +33,9 @@ export function signedGrams(value: number, field: string): number {
  * POST /v1/batches/{code}/correction-requests (the custodian): MassCorrectionRequested — the mass changes
  * only when a party with standing approves it (approve-mass-correction; ADR 0018).
  */
-export const requestMassCorrection: UseCase<RequestMassCorrectionInput, RequestMassCorrectionResult> = {
-  action: 'request mass corrections',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const requestMassCorrection = partyUseCase<RequestMassCorrectionInput, RequestMassCorrectionResult>(
+  'request mass corrections',
+  async (actorUscc, input, context, unitOfWork) => {
     const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
     const requested = await decideOnStream(
       unitOfWork,
@@ -69,4 +67,4 @@ export const requestMassCorrection: UseCase<RequestMassCorrectionInput, RequestM
       },
     };
   },
-};
+);

@@ -1,9 +1,8 @@
 import { decideRevokePermit, parseUscc } from '@wasteflow/domain';
 import { partyAggregate } from '../streams/stream-models';
+import { regulatorUseCase } from '../use-case/actor-use-cases';
 import { decideOnStream } from '../use-case/decide-on-stream';
 import { timesOf } from '../use-case/plan-helpers';
-import { regulatorScopeOf } from '../use-case/regulator';
-import type { UseCase } from '../use-case/use-case';
 
 export interface RevokePermitInput {
   /** Path parameters. */
@@ -17,10 +16,9 @@ export interface RevokePermitInput {
 export type RevokePermitResult = { uscc: string; permitNo: string; revokedAt: string };
 
 /** POST /v1/parties/{uscc}/permits/{permitNo}/revoke (regulator, within its jurisdiction): PermitRevoked. */
-export const revokePermit: UseCase<RevokePermitInput, RevokePermitResult> = {
-  action: 'revoke permits',
-  allowed: ['regulator'],
-  async plan(input, context, unitOfWork) {
+export const revokePermit = regulatorUseCase<RevokePermitInput, RevokePermitResult>(
+  'revoke permits',
+  async (regulator, input, context, unitOfWork) => {
     const uscc = parseUscc(input.uscc, 'uscc');
     const revoked = await decideOnStream(unitOfWork, partyAggregate(uscc), 'PermitRevoked', (party) =>
       decideRevokePermit(
@@ -28,7 +26,7 @@ export const revokePermit: UseCase<RevokePermitInput, RevokePermitResult> = {
           uscc,
           permitNo: input.permitNo,
           reason: input.reason,
-          regulator: regulatorScopeOf(context.principal),
+          regulator,
           ...timesOf(context, input.occurredAt),
         },
         party,
@@ -41,4 +39,4 @@ export const revokePermit: UseCase<RevokePermitInput, RevokePermitResult> = {
       result: { uscc, permitNo: data.permitNo, revokedAt: data.occurredAt },
     };
   },
-};
+);

@@ -7,8 +7,8 @@ import {
   type SplitBatchCommand as DomainSplit,
 } from '@wasteflow/domain';
 import { batchModel } from '../streams/stream-models';
-import { actorUsccOf, batchWrites, kg } from '../use-case/plan-helpers';
-import type { UseCase } from '../use-case/use-case';
+import { partyUseCase } from '../use-case/actor-use-cases';
+import { batchWrites, kg } from '../use-case/plan-helpers';
 
 export interface SplitBatchInput {
   /** The parent (path parameter). */
@@ -29,11 +29,9 @@ export type SplitBatchResult = {
  * child (codes of 22 characters: the parent's prefix and a random part each from the command's entropy;
  * the lineage is in the events); the remainder stays in the parent.
  */
-export const splitBatch: UseCase<SplitBatchInput, SplitBatchResult> = {
-  action: 'split batches',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const splitBatch = partyUseCase<SplitBatchInput, SplitBatchResult>(
+  'split batches',
+  async (actorUscc, input, context, unitOfWork) => {
     const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
     const parent = await unitOfWork.load(batchStream(traceCode), batchModel);
     const command: DomainSplit = {
@@ -64,4 +62,4 @@ export const splitBatch: UseCase<SplitBatchInput, SplitBatchResult> = {
       },
     };
   },
-};
+);

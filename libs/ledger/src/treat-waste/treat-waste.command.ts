@@ -1,8 +1,8 @@
 import { decideTreatWaste, kgToGrams, normaliseTraceCode, partyStream } from '@wasteflow/domain';
 import { batchAggregate, partyModel } from '../streams/stream-models';
+import { partyUseCase } from '../use-case/actor-use-cases';
 import { decideOnStream } from '../use-case/decide-on-stream';
-import { actorUsccOf, kg, timesOf } from '../use-case/plan-helpers';
-import type { UseCase } from '../use-case/use-case';
+import { kg, timesOf } from '../use-case/plan-helpers';
 import { handlerAnswer, handlerOf, type HandlerAnswer, type HandlerInput } from '../people/handler';
 
 /** With the person who handled it (HandlerInput: kept in an erasable record, the event names it by id). */
@@ -31,11 +31,9 @@ export type TreatWasteResult = {
  * POST /v1/batches/{code}/treatments (the custodian; hazardous waste under a permit covering code and
  * operation): WasteUtilised (R, C2, C3) or WasteDisposed (D, C1, Y).
  */
-export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
-  action: 'treat waste',
-  allowed: ['party'],
-  async plan(input, context, unitOfWork) {
-    const actorUscc = actorUsccOf(context.principal);
+export const treatWaste = partyUseCase<TreatWasteInput, TreatWasteResult>(
+  'treat waste',
+  async (actorUscc, input, context, unitOfWork) => {
     const traceCode = normaliseTraceCode(input.traceCode, 'traceCode');
     const { handlerPersonId, people } = handlerOf(input, context);
     const treated = await decideOnStream(
@@ -77,4 +75,4 @@ export const treatWaste: UseCase<TreatWasteInput, TreatWasteResult> = {
       },
     };
   },
-};
+);

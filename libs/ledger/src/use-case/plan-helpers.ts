@@ -1,6 +1,5 @@
 import { batchStream, gramsToKg, type BatchStreamEvents, type DomainEvent } from '@wasteflow/domain';
 import type { JsonObject } from '@wasteflow/event-store';
-import type { Principal } from '../access/principal';
 import type { StreamEvents } from '../writing/ledger-writer';
 import type { StoredEventShape } from '../writing/stream-model';
 import type { UnitOfWork } from '../writing/unit-of-work';
@@ -29,12 +28,6 @@ export function batchWrites(unitOfWork: UnitOfWork, streams: readonly BatchStrea
     if (s.isNew) unitOfWork.expectNew(stream);
     return writeOf(stream, s.events);
   });
-}
-
-/** The acting party of a party token (the use case admits party tokens only). */
-export function actorUsccOf(principal: Principal): string {
-  if (principal.kind !== 'party') throw new Error(`a ${principal.kind} token reached a party use case`);
-  return principal.partyUscc;
 }
 
 /**
