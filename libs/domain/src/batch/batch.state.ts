@@ -90,13 +90,16 @@ export const initialBatchState: BatchState = { status: 'none' };
  */
 export const evolveBatch = evolveBy(stepBatch);
 
-/** Removes `removed` (of `massGrams`) from the batch, as far as it holds it; the event's masses are checked. */
-function withRemoved(
-  batch: ExistingBatch,
-  removed: Composition,
-  massGrams: number,
-  remainingGrams: number,
-): Folded<ExistingBatch> {
+/** What an event takes out of a batch: the composition removed, its mass, and what the batch keeps. */
+interface Removal {
+  readonly composition: Composition;
+  readonly massGrams: number;
+  readonly remainingGrams: number;
+}
+
+/** Removes the removal's composition from the batch, as far as it holds it; the event's masses are checked. */
+function withRemoved(batch: ExistingBatch, removal: Removal): Folded<ExistingBatch> {
+  const { composition: removed, massGrams, remainingGrams } = removal;
   const problems: string[] = [];
   const removedGrams = compositionTotal(removed);
   if (removedGrams !== massGrams) problems.push(`composition of ${removedGrams} g for ${massGrams} g`);
@@ -161,7 +164,11 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
     case 'BatchSplit': {
       const d = event.data;
       const removed = d.children.flatMap((c) => c.composition);
-      const next = withRemoved(b, removed, compositionTotal(removed), d.remainingGrams);
+      const next = withRemoved(b, {
+        composition: removed,
+        massGrams: compositionTotal(removed),
+        remainingGrams: d.remainingGrams,
+      });
       const problems = d.children.some((c) => compositionTotal(c.composition) !== c.massGrams)
         ? ['a child composition does not sum to its mass', ...next.problems]
         : next.problems;
@@ -171,10 +178,15 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
     case 'BatchConsolidatedInto':
     case 'WasteUtilised':
     case 'WasteDisposed':
-      return withRemoved(b, event.data.composition, event.data.massGrams, event.data.remainingGrams);
+      return withRemoved(b, event.data);
     case 'MassCorrected': {
       const d = event.data;
-      if (d.deltaGrams < 0) return withRemoved(b, d.composition, -d.deltaGrams, d.massGramsAfter);
+      if (d.deltaGrams < 0)
+        return withRemoved(b, {
+          composition: d.composition,
+          massGrams: -d.deltaGrams,
+          remainingGrams: d.massGramsAfter,
+        });
       const composition = addAsRecorded(b.composition, d.composition);
       const heldGrams = compositionTotal(composition);
       const next: ExistingBatch = {
@@ -243,7 +255,7 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
     case 'BatchLostInTransit': {
       const d = event.data;
       if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
-      const next = withRemoved(b, d.composition, d.lostGrams, d.remainingGrams);
+      const next = withRemoved(b, { ...pick(d, 'composition', 'remainingGrams'), massGrams: d.lostGrams });
       // a total loss settles the manifest for this batch: nothing arrives, custody stays with the shipper
       return next.state.heldGrams === 0
         ? misfit({ ...settle(next.state, d.manifestNo), status: 'depleted' }, ...next.problems)
@@ -252,7 +264,7 @@ export function stepBatch(state: BatchState, event: BatchEvent): Folded<BatchSta
     case 'BatchRejectionSplitOff': {
       const d = event.data;
       if (!inTransitOn(b, d.manifestNo)) return misfit(state, NOT_IN_TRANSIT);
-      const next = withRemoved(b, d.composition, d.massGrams, d.remainingGrams);
+      const next = withRemoved(b, d);
       return misfit(
         { ...next.state, nextChildIndex: Math.max(b.nextChildIndex, d.childIndex + 1) },
         ...next.problems,

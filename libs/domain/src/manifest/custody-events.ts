@@ -11,7 +11,7 @@ import type { BatchState, ExistingBatch } from '../batch/batch.state';
 import { takeFromComposition } from '../origin/composition';
 import { legacyChildTraceCode } from '../values/trace-code';
 import { assertNever, compact, pick } from '../util';
-import type { ManifestEvent, ManifestReceived, ReceiptLine } from './manifest.events';
+import { traceCodesOf, type ManifestEvent, type ManifestReceived, type ReceiptLine } from './manifest.events';
 
 /**
  * The batch side of a manifest event, for the process manager that keeps batches in step with manifests.
@@ -31,27 +31,20 @@ export function custodyEventsFor(
   batch: BatchState,
   traceCode: string = batch.status === 'none' ? '' : batch.traceCode,
 ): BatchStreamEvents[] {
+  if (!traceCodesOf(event).includes(traceCode)) return [];
+  const b = existing(batch, traceCode);
   const d = event.data;
   switch (event.type) {
     case 'ManifestIssued': {
-      if (!event.data.lines.some((l) => l.traceCode === traceCode)) return [];
-      const b = existing(batch, traceCode);
       if (b.manifest?.manifestNo === d.manifestNo || b.settledManifests.includes(d.manifestNo)) return [];
       if (b.manifest?.stage === 'consigned')
         throw new BatchOnOpenManifest(b.traceCode, b.manifest.manifestNo);
       if (b.manifest?.stage === 'in_transit') throw new BatchInTransit(b.traceCode, b.manifest.manifestNo);
       const e = event.data;
-      return own(b, [
-        domainEvent('BatchConsigned', {
-          traceCode: b.traceCode,
-          ...pick(e, 'manifestNo', 'shipperUscc', 'carrierUscc', 'receiverUscc', 'occurredAt', 'late'),
-          massGrams: b.heldGrams,
-        }),
-      ]);
+      const facts = pick(e, 'manifestNo', 'shipperUscc', 'carrierUscc', 'receiverUscc', 'occurredAt', 'late');
+      return own(b, [domainEvent('BatchConsigned', wholeBatch(b, facts))]);
     }
     case 'ManifestCancelled': {
-      if (!event.data.traceCodes.includes(traceCode)) return [];
-      const b = existing(batch, traceCode);
       if (b.manifest?.manifestNo !== d.manifestNo) return [];
       return own(b, [
         domainEvent('BatchConsignmentReleased', {
@@ -61,8 +54,6 @@ export function custodyEventsFor(
       ]);
     }
     case 'ManifestPickedUp': {
-      if (!event.data.traceCodes.includes(traceCode)) return [];
-      const b = existing(batch, traceCode);
       if (
         b.settledManifests.includes(d.manifestNo) ||
         (b.manifest?.manifestNo === d.manifestNo && b.manifest.stage === 'in_transit')
@@ -70,17 +61,10 @@ export function custodyEventsFor(
         return [];
       if (b.manifest?.manifestNo !== d.manifestNo) throw new BatchNotOnManifest(b.traceCode, d.manifestNo);
       const e = event.data;
-      return own(b, [
-        domainEvent('BatchShipped', {
-          traceCode: b.traceCode,
-          ...pick(e, 'manifestNo', 'shipperUscc', 'carrierUscc', 'vehiclePlate', 'occurredAt', 'late'),
-          massGrams: b.heldGrams,
-        }),
-      ]);
+      const facts = pick(e, 'manifestNo', 'shipperUscc', 'carrierUscc', 'vehiclePlate', 'occurredAt', 'late');
+      return own(b, [domainEvent('BatchShipped', wholeBatch(b, facts))]);
     }
     case 'ManifestHandedOver': {
-      if (!event.data.traceCodes.includes(traceCode)) return [];
-      const b = existing(batch, traceCode);
       if (b.settledManifests.includes(d.manifestNo)) return [];
       const e = event.data;
       if (b.manifest?.manifestNo !== e.manifestNo || b.manifest.stage !== 'in_transit')
@@ -90,32 +74,26 @@ export function custodyEventsFor(
       if (leg >= e.leg) return [];
       if (leg + 1 !== e.leg)
         throw new EventNotApplicable(event.type, `${b.traceCode}: leg ${e.leg} after leg ${leg}`);
-      return own(b, [
-        domainEvent('BatchHandedOver', {
-          traceCode: b.traceCode,
-          ...pick(
-            e,
-            'manifestNo',
-            'fromCarrierUscc',
-            'carrierUscc',
-            'vehiclePlate',
-            'place',
-            'leg',
-            'occurredAt',
-            'late',
-          ),
-          massGrams: b.heldGrams,
-        }),
-      ]);
+      const facts = pick(
+        e,
+        'manifestNo',
+        'fromCarrierUscc',
+        'carrierUscc',
+        'vehiclePlate',
+        'place',
+        'leg',
+        'occurredAt',
+        'late',
+      );
+      return own(b, [domainEvent('BatchHandedOver', wholeBatch(b, facts))]);
     }
     case 'ManifestReceived': {
-      const line = event.data.lines.find((l) => l.traceCode === traceCode);
-      if (line === undefined) return [];
-      const b = existing(batch, traceCode);
       if (b.settledManifests.includes(d.manifestNo)) return [];
       if (b.manifest?.manifestNo !== d.manifestNo || b.manifest.stage !== 'in_transit')
         throw new BatchNotOnManifest(b.traceCode, d.manifestNo);
-      return receiptEvents(event, line, b);
+      const line = event.data.lines.find((l) => l.traceCode === traceCode);
+      // always found (the batch is on the event): the guard narrows the type
+      return line === undefined ? [] : receiptEvents(event, line, b);
     }
     default:
       return assertNever(event, 'manifest event');
@@ -125,6 +103,11 @@ export function custodyEventsFor(
 function existing(batch: BatchState, traceCode: string): ExistingBatch {
   if (batch.status === 'none') throw new BatchNotFound(traceCode);
   return batch;
+}
+
+/** A movement of the whole batch (consigned, shipped, handed over): the manifest's facts and all it holds. */
+function wholeBatch<F extends object>(b: ExistingBatch, facts: F) {
+  return { traceCode: b.traceCode, ...facts, massGrams: b.heldGrams };
 }
 
 function own(b: ExistingBatch, events: BatchEvent[]): BatchStreamEvents[] {

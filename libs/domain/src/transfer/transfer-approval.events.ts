@@ -1,6 +1,7 @@
 import { eventTime, type DomainEventOf, type EventTime } from '../events/envelope';
 import { list, optional, record, text, whole } from '../events/shape';
 import { regulatorShape, type Regulator } from '../party/jurisdiction';
+import { pick } from '../util';
 
 /**
  * Cross-province transfer approvals (跨省转移审批, DESIGN §2; 《固体废物污染环境防治法》第二十二条,
@@ -19,6 +20,11 @@ export interface TransferApprovalParties {
   readonly shipperDistrictCode: string;
   readonly receiverUscc: string;
   readonly receiverDistrictCode: string;
+}
+
+/** The approval and its parties, as both events carry them (from an approval's state or either event). */
+export function approvalParties(of: TransferApprovalParties): TransferApprovalParties {
+  return pick(of, 'approvalNo', 'shipperUscc', 'shipperDistrictCode', 'receiverUscc', 'receiverDistrictCode');
 }
 
 export interface TransferApprovalGrantedData extends TransferApprovalParties, EventTime {

@@ -4,7 +4,7 @@ import type { ManifestState } from '../manifest/manifest.state';
 import { permitWindow } from '../party/permit';
 import type { RegisteredParty } from '../party/party.state';
 import { provinceOf } from '../values/district';
-import type { TransferApprovalDrawn } from './transfer-approval.events';
+import { approvalParties, type TransferApprovalDrawn } from './transfer-approval.events';
 import type { TransferApprovalState } from './transfer-approval.state';
 import { parseTransferApprovalNo } from './grant-transfer-approval.decide';
 import {
@@ -108,11 +108,7 @@ export function decideTransferApprovalDraw(
     );
   return [
     domainEvent('TransferApprovalDrawn', {
-      approvalNo: approval.approvalNo,
-      shipperUscc: approval.shipperUscc,
-      shipperDistrictCode: approval.shipperDistrictCode,
-      receiverUscc: approval.receiverUscc,
-      receiverDistrictCode: approval.receiverDistrictCode,
+      ...approvalParties(approval),
       manifestNo: manifest.manifestNo,
       grams,
       drawnGramsAfter: approval.drawnGrams + grams,

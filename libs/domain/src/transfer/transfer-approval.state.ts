@@ -1,6 +1,6 @@
 import { creation, evolveBy, fits, type Folded, misfit } from '../fold';
 import { assertNever, pick } from '../util';
-import type { TransferApprovalEvent } from './transfer-approval.events';
+import { approvalParties, type TransferApprovalEvent } from './transfer-approval.events';
 
 export interface GrantedTransferApproval {
   readonly status: 'granted';
@@ -34,18 +34,8 @@ export function stepTransferApproval(
       const d = event.data;
       return creation(state, 'transfer approval already granted', () => ({
         status: 'granted',
-        ...pick(
-          d,
-          'approvalNo',
-          'shipperUscc',
-          'shipperDistrictCode',
-          'receiverUscc',
-          'receiverDistrictCode',
-          'wasteCodes',
-          'approvedGrams',
-          'validFrom',
-          'validTo',
-        ),
+        ...approvalParties(d),
+        ...pick(d, 'wasteCodes', 'approvedGrams', 'validFrom', 'validTo'),
         drawnGrams: 0,
         manifests: [],
       }));
