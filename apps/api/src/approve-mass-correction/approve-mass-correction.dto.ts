@@ -1,7 +1,6 @@
 import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EXAMPLE } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { CorrectionDecisionAnswerDto } from '../common/write-answers.dto';
 import { IsOptionalFreeText } from '../common/validation';
 
 /** The approval: who approves is the token, never the body (ADR 0018). */
@@ -11,11 +10,7 @@ export class ApproveMassCorrectionDto {
   note?: string;
 }
 
-export class ApproveMassCorrectionResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.traceCode })
-  traceCode!: string;
-  @ApiProperty({ example: 'cr-1' })
-  requestId!: string;
+export class ApproveMassCorrectionResponseDto extends CorrectionDecisionAnswerDto {
   @ApiProperty({ example: 'approved', enum: ['approved'] })
   status!: string;
   @ApiProperty({ example: -12.5 })

@@ -2,7 +2,7 @@ import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { ManifestAnswerDto } from '../common/write-answers.dto';
 import { IsIsoInstant, IsFreeText } from '../common/validation';
 
 export class CancelManifestDto {
@@ -16,9 +16,7 @@ export class CancelManifestDto {
   occurredAt?: string;
 }
 
-export class CancelManifestResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  manifestNo!: string;
+export class CancelManifestResponseDto extends ManifestAnswerDto {
   @ApiProperty({ example: 'cancelled' })
   status!: string;
   @ApiProperty({ example: [EXAMPLE.consolidatedTraceCode], type: [String], description: 'Batches released' })

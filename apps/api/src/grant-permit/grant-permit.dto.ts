@@ -2,7 +2,7 @@ import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { PermitAnswerDto } from '../common/write-answers.dto';
 import { ValidFromField, ValidToField, OccurredAtField } from '../common/validity-fields';
 import { IsHwCategory, IsMassKg, IsPermitOperation, IsWasteCode, IsFreeText } from '../common/validation';
 
@@ -55,11 +55,7 @@ export class GrantPermitDto {
   occurredAt?: string;
 }
 
-export class GrantPermitResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.receiverUscc })
-  uscc!: string;
-  @ApiProperty({ example: EXAMPLE.permitNo })
-  permitNo!: string;
+export class GrantPermitResponseDto extends PermitAnswerDto {
   @ApiProperty({ example: ['900-249-08'] })
   wasteCodes!: string[];
   @ApiProperty({ example: ['HW08'] })

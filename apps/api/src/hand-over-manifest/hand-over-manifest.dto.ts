@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_HANDOVER_PLACE_LENGTH } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { ManifestAnswerDto } from '../common/write-answers.dto';
 import { TripCrewDto } from '../common/trip-crew.dto';
 import { IsFreeText, IsIsoInstant, IsUscc, IsVehiclePlate } from '../common/validation';
 
@@ -32,9 +32,7 @@ export class HandOverManifestDto extends TripCrewDto {
   occurredAt!: string;
 }
 
-export class HandOverManifestResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  manifestNo!: string;
+export class HandOverManifestResponseDto extends ManifestAnswerDto {
   @ApiProperty({ example: 'picked_up', description: 'Still in transit' })
   status!: string;
   @ApiProperty({ example: 2, description: 'The leg that starts here (leg 1 starts at pickup)' })

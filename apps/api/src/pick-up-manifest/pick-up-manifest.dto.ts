@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { ManifestAnswerDto } from '../common/write-answers.dto';
 import { TripCrewDto } from '../common/trip-crew.dto';
 import { IsIsoInstant, IsMassKg, IsTraceCode, IsVehiclePlate } from '../common/validation';
 
@@ -50,9 +50,7 @@ export class PickUpManifestDto extends TripCrewDto {
   lines?: PickupWeighingDto[];
 }
 
-export class PickUpManifestResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  manifestNo!: string;
+export class PickUpManifestResponseDto extends ManifestAnswerDto {
   @ApiProperty({ example: 'picked_up' })
   status!: string;
   @ApiProperty({ example: '浙AD12345' })

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { ManifestAnswerDto } from '../common/write-answers.dto';
 import { IsIsoInstant, IsMassKg, IsTraceCode, IsOptionalFreeText } from '../common/validation';
 import { HandlerPersonIdAnswer, OptionalHandler, PersonDto } from '../common/person.dto';
 
@@ -91,9 +91,7 @@ export class ReceiptResultLineDto {
   returnedTraceCode?: string;
 }
 
-export class ReceiveManifestResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.manifestNo })
-  manifestNo!: string;
+export class ReceiveManifestResponseDto extends ManifestAnswerDto {
   @ApiProperty({ example: 'received' })
   status!: string;
   @ApiProperty({ type: [ReceiptResultLineDto] })

@@ -1,7 +1,6 @@
 import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty } from '@nestjs/swagger';
-import { EXAMPLE } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { CorrectionDecisionAnswerDto } from '../common/write-answers.dto';
 import { IsFreeText } from '../common/validation';
 
 /** The rejection: who rejects is the token, never the body (ADR 0018). */
@@ -11,11 +10,7 @@ export class RejectMassCorrectionDto {
   reason!: string;
 }
 
-export class RejectMassCorrectionResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.traceCode })
-  traceCode!: string;
-  @ApiProperty({ example: 'cr-1' })
-  requestId!: string;
+export class RejectMassCorrectionResponseDto extends CorrectionDecisionAnswerDto {
   @ApiProperty({ example: 'rejected', enum: ['rejected'] })
   status!: string;
 }

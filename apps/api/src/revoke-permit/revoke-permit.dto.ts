@@ -1,8 +1,7 @@
 import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { EXAMPLE } from '../common/examples';
-import { WriteResponseDto } from '../common/openapi';
+import { PermitAnswerDto } from '../common/write-answers.dto';
 import { IsIsoInstant, IsFreeText } from '../common/validation';
 
 export class RevokePermitDto {
@@ -19,11 +18,7 @@ export class RevokePermitDto {
   occurredAt?: string;
 }
 
-export class RevokePermitResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: EXAMPLE.receiverUscc })
-  uscc!: string;
-  @ApiProperty({ example: EXAMPLE.permitNo })
-  permitNo!: string;
+export class RevokePermitResponseDto extends PermitAnswerDto {
   @ApiProperty({ example: '2026-03-05T09:00:00+08:00' })
   revokedAt!: string;
 }
