@@ -8,17 +8,10 @@
  * manifests with the same mix of events), appended once (not timed), then `runner.rebuild()` timed.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createEventStore,
-  type EventStore,
-  type EventToAppend,
-  type JsonObject,
-} from '@wasteflow/event-store';
+import type { EventStore, EventToAppend, JsonObject } from '@wasteflow/event-store';
 import { streamOf } from '@wasteflow/domain';
-import { openReadModelDatabase } from '../../database/read-model-database';
 import type { Projection } from '../../runner/projection';
-import { ProjectionRunner } from '../../runner/projection-runner';
-import { dropSchemas, POSTGRES_URL, RecordingLogger, tempDirectory } from '../../../test/support';
+import { benchMain, rebuildFigures, timeRebuild, type BenchBackend } from '../../../test/rebuild-bench';
 import { createAlertsProjection } from '../../alerts/alerts.projection';
 import { loadReferenceData } from '../../reference/reference-data';
 import { inventoryProjection } from '../../inventory/inventory.projection';
@@ -84,79 +77,47 @@ const ALL: Record<'indicators' | 'inventory' | 'alerts', Projection> = {
   alerts: createAlertsProjection(loadReferenceData({})),
 };
 
-async function bench(
-  kind: 'sqlite' | 'postgres',
-  copies: number,
-  only: readonly (keyof typeof ALL)[],
-): Promise<void> {
-  const projections = only.map((name) => ALL[name]);
-  const dir = tempDirectory(`bench-read-models-${kind}`);
-  const schema = `bench_dash_read_${process.pid}`;
-  const eventSchema = `bench_dash_events_${process.pid}`;
-  let store: EventStore | undefined;
-  try {
-    store =
-      kind === 'sqlite'
-        ? await createEventStore({ kind: 'sqlite', file: dir.path('events.sqlite'), synchronous: 'NORMAL' })
-        : await createEventStore({ kind: 'postgres', connectionString: POSTGRES_URL, schema: eventSchema });
-    const log = movements().log;
-    let appended = 0;
-    for (let copy = 0; copy < copies; copy++) {
-      const writes = new Map<string, EventToAppend[]>();
-      for (const { event, recordedAt, actor } of log) {
-        const data = (copy === 0 ? event.data : renamed(event.data, copy)) as JsonObject;
-        const stream = streamOf({ ...event, data } as unknown as typeof event);
-        const list = writes.get(stream) ?? [];
-        list.push({
-          id: randomUUID(),
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data,
-          metadata: { actor, recordedAt, occurredAt: event.data.occurredAt },
-        });
-        writes.set(stream, list);
-        appended += 1;
-      }
-      // party streams exist once
-      if (copy > 0)
-        for (const stream of [...writes.keys()]) if (stream.startsWith('party-')) writes.delete(stream);
-      for (const [stream, events] of writes) await store.append(stream, events, 'any');
+/** Appends `copies` copies of the movements' log (party streams once): answers how many events. */
+async function appendCopies(store: EventStore, copies: number): Promise<number> {
+  const log = movements().log;
+  let appended = 0;
+  for (let copy = 0; copy < copies; copy++) {
+    const writes = new Map<string, EventToAppend[]>();
+    for (const { event, recordedAt, actor } of log) {
+      const data = (copy === 0 ? event.data : renamed(event.data, copy)) as JsonObject;
+      const stream = streamOf({ ...event, data } as unknown as typeof event);
+      const list = writes.get(stream) ?? [];
+      list.push({
+        id: randomUUID(),
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data,
+        metadata: { actor, recordedAt, occurredAt: event.data.occurredAt },
+      });
+      writes.set(stream, list);
+      appended += 1;
     }
-    const dataSource = await openReadModelDatabase(
-      kind === 'sqlite'
-        ? { kind: 'sqlite', file: dir.path('read.sqlite') }
-        : { kind: 'postgres', url: POSTGRES_URL, schema },
-      { migrations: projections.flatMap((p) => p.migrations ?? []) },
-    );
-    const runner = new ProjectionRunner({
-      store,
-      dataSource,
-      projections,
-      logger: new RecordingLogger(),
-    });
-    const result = await runner.rebuild();
-    process.stdout.write(
-      `${kind}: ${appended} events appended; rebuild of ${only.join(' + ')}: ${result.events} events in ` +
-        `${(result.durationMs / 1000).toFixed(2)} s = ${result.eventsPerSecond} events/s\n`,
-    );
-    await runner.close();
-    await dataSource.destroy();
-  } finally {
-    await store?.close();
-    if (kind === 'postgres') await dropSchemas(schema, eventSchema);
-    dir.cleanup();
+    // party streams exist once
+    if (copy > 0)
+      for (const stream of [...writes.keys()]) if (stream.startsWith('party-')) writes.delete(stream);
+    for (const [stream, events] of writes) await store.append(stream, events, 'any');
   }
+  return appended;
 }
 
-async function main(): Promise<void> {
-  const copies = Number(process.argv[2] ?? 20);
-  const which = process.argv[3] ?? 'all';
-  const only = (process.argv[4]?.split(',') ?? Object.keys(ALL)) as (keyof typeof ALL)[];
-  if (which === 'sqlite' || which === 'all') await bench('sqlite', copies, only);
-  if (which === 'postgres' || which === 'all') await bench('postgres', copies, only);
+async function bench(kind: BenchBackend, copies: number, only: readonly (keyof typeof ALL)[]): Promise<void> {
+  let appended = 0;
+  await timeRebuild(kind, {
+    name: 'bench-read-models',
+    projections: only.map((name) => ALL[name]),
+    async append(store) {
+      appended = await appendCopies(store, copies);
+    },
+    report: (result) =>
+      `: ${appended} events appended; rebuild of ${only.join(' + ')}: ${rebuildFigures(result)}`,
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+const copies = Number(process.argv[2] ?? 20);
+const only = (process.argv[4]?.split(',') ?? Object.keys(ALL)) as (keyof typeof ALL)[];
+benchMain(process.argv[3] ?? 'all', (kind) => bench(kind, copies, only));
