@@ -47,10 +47,17 @@ export function appendingLockKey(schema: string): number {
 /**
  * Write i's current revision (`v_current`: an earlier write of the same stream in this call, or the log's)
  * and whether it is what the write expects (`v_ok`), in plpgsql: append_events and append_event_groups
- * check alike.
+ * check alike. `stopEarlier` ends the look back over earlier writes (a group: at its append's first).
  */
-function expectedRevisionCheck(schema: string): string {
-  return `    IF v_current IS NULL THEN
+function expectedRevisionCheck(schema: string, stopEarlier = ''): string {
+  return `    v_current := NULL;
+    FOR j IN REVERSE i - 1 .. 1 LOOP
+${stopEarlier}      IF p_streams[j] = p_streams[i] THEN
+        v_current := v_after[j];
+        EXIT;
+      END IF;
+    END LOOP;
+    IF v_current IS NULL THEN
       SELECT coalesce(max(e.revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream = p_streams[i];
     END IF;
     v_ok := CASE p_expected[i]
@@ -60,6 +67,73 @@ function expectedRevisionCheck(schema: string): string {
       ELSE v_current = p_expected[i]::bigint
     END;
 `;
+}
+
+/**
+ * The writes of an append as both append functions take them: parallel arrays, one entry a write (stream,
+ * expected revision, event count) and one an event (its write, id, type, version, data, metadata).
+ */
+const WRITE_ARRAYS = `  p_streams text[],
+  p_expected text[],
+  p_counts int[],
+  p_event_write int[],
+  p_ids text[],
+  p_types text[],
+  p_schema_versions int[],
+  p_data text[],
+  p_metadata text[],`;
+
+/**
+ * The variables of the steps both append functions share (the lock loop, `expectedRevisionCheck`,
+ * `XID_AFTER_THE_LOCKS`, `insertEvents`): per write its current, first and last revision (`v_first`,
+ * `v_after`) and the ordinal of its first event (`v_start`, the next free one in `v_next`).
+ */
+const STEP_VARIABLES = `  v_key bigint;
+  v_current bigint;
+  v_ok boolean;
+  v_first bigint[] := '{}';
+  v_after bigint[] := '{}';
+  v_start int[] := '{}';
+  v_next int := 1;
+  v_xid bigint;`;
+
+/** The guard both append functions open with: their xid must not predate their locks. */
+function firstWriteOfTransaction(fn: string): string {
+  return `  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION '${fn}() must be the first write of its transaction'
+      USING ERRCODE = '${NOT_FIRST_WRITE_SQLSTATE}';
+  END IF;
+`;
+}
+
+/**
+ * The step of the order proof both append functions take once every lock is held: only now is the xid
+ * assigned (and it must fit a position).
+ */
+const XID_AFTER_THE_LOCKS = `  -- Assigns the xid now, after every lock is held.
+  v_xid := pg_current_xact_id()::text::bigint;
+  IF v_xid > ${MAX_XID} THEN
+    RAISE EXCEPTION 'transaction id % no longer fits a position', v_xid;
+  END IF;
+`;
+
+/**
+ * The INSERT of an append's events (no terminating semicolon: a caller may add a WHERE): each at
+ * `position = xid << ORDINAL_BITS | ordinal`, its revision following its write's first (`v_first`) in
+ * input order from `inputStart[write]`, the index of the write's first event in the arrays.
+ */
+function insertEvents(schema: string, ordinal: string, inputStart: string): string {
+  return `  INSERT INTO ${schema}.events (position, id, stream, revision, type, schema_version, data, metadata)
+  SELECT (v_xid << ${ORDINAL_BITS}) | (${ordinal}),
+         e.id,
+         p_streams[e.w],
+         v_first[e.w] + (e.ord - ${inputStart}[e.w]),
+         e.type,
+         e.schema_version,
+         e.data::json,
+         e.metadata::json
+  FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
+       WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord)`;
 }
 
 /**
@@ -101,8 +175,15 @@ export function schemaDdl(schema: string): string {
   const appendingKey = appendingLockKey(schema);
   // A record's lock lives in the streams' key space, under a name no ledger stream has (a collision of
   // the 64-bit hashes would only make two commits wait for each other).
+  const streamLockKey = (stream: string): string => `hashtextextended('${lockNamespace}' || ${stream}, 0)`;
   const recordLockKey = (scope: string, key: string): string =>
     `hashtextextended('${lockNamespace}' || chr(1) || 'idempotency' || chr(1) || ${scope} || chr(1) || ${key}, 0)`;
+  // Every append locks its streams' and records' keys in this one order, so that no two commits deadlock.
+  const lockKeysInOrder = `    SELECT DISTINCT k FROM (
+      SELECT ${streamLockKey('s')} AS k FROM unnest(p_streams) AS s
+      UNION ALL
+      SELECT ${recordLockKey('r.scope', 'r.key')} FROM unnest(p_record_scopes, p_record_keys) AS r(scope, key)
+    ) AS keys ORDER BY 1`;
   return `
 CREATE SCHEMA IF NOT EXISTS ${schema};
 
@@ -206,15 +287,7 @@ END;
 $fn$;
 
 CREATE OR REPLACE FUNCTION ${schema}.append_events(
-  p_streams text[],
-  p_expected text[],
-  p_counts int[],
-  p_event_write int[],
-  p_ids text[],
-  p_types text[],
-  p_schema_versions int[],
-  p_data text[],
-  p_metadata text[],
+${WRITE_ARRAYS}
   p_record_scopes text[],
   p_record_keys text[],
   p_records text[]
@@ -226,33 +299,18 @@ SET enable_seqscan = off
 AS $fn$
 DECLARE
   v_writes int := cardinality(p_streams);
-  v_key bigint;
-  v_current bigint;
-  v_ok boolean;
-  v_first bigint[] := '{}';
-  v_after bigint[] := '{}';
-  v_start int[] := '{}';
-  v_next int := 1;
-  v_xid bigint;
+${STEP_VARIABLES}
   v_records int := coalesce(cardinality(p_record_keys), 0);
   v_record int;
 BEGIN
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'append_events() must be the first write of its transaction'
-      USING ERRCODE = '${NOT_FIRST_WRITE_SQLSTATE}';
-  END IF;
-
+${firstWriteOfTransaction('append_events')}
   -- Held to commit: readers wait for this transaction's events (see visible_bound()).
   PERFORM pg_advisory_xact_lock_shared(${appendingKey}, 0);
   IF v_writes = 1 AND v_records = 0 THEN
-    PERFORM pg_advisory_xact_lock(hashtextextended('${lockNamespace}' || p_streams[1], 0));
+    PERFORM pg_advisory_xact_lock(${streamLockKey('p_streams[1]')});
   ELSE
     FOR v_key IN
-      SELECT DISTINCT k FROM (
-        SELECT hashtextextended('${lockNamespace}' || s, 0) AS k FROM unnest(p_streams) AS s
-        UNION ALL
-        SELECT ${recordLockKey('r.scope', 'r.key')} FROM unnest(p_record_scopes, p_record_keys) AS r(scope, key)
-      ) AS keys ORDER BY 1
+${lockKeysInOrder}
     LOOP
       PERFORM pg_advisory_xact_lock(v_key);
     END LOOP;
@@ -275,13 +333,6 @@ BEGIN
 
   -- Writes apply in order; a stream named twice sees its own earlier write.
   FOR i IN 1 .. v_writes LOOP
-    v_current := NULL;
-    FOR j IN REVERSE i - 1 .. 1 LOOP
-      IF p_streams[j] = p_streams[i] THEN
-        v_current := v_after[j];
-        EXIT;
-      END IF;
-    END LOOP;
 ${expectedRevisionCheck(schema)}    IF NOT v_ok THEN
       RETURN QUERY SELECT '${APPEND_WRONG_EXPECTED_REVISION}'::text, i, v_current, NULL::bigint;
       RETURN;
@@ -292,23 +343,8 @@ ${expectedRevisionCheck(schema)}    IF NOT v_ok THEN
     v_next := v_next + p_counts[i];
   END LOOP;
 
-  -- Assigns the xid now, after every lock is held.
-  v_xid := pg_current_xact_id()::text::bigint;
-  IF v_xid > ${MAX_XID} THEN
-    RAISE EXCEPTION 'transaction id % no longer fits a position', v_xid;
-  END IF;
-
-  INSERT INTO ${schema}.events (position, id, stream, revision, type, schema_version, data, metadata)
-  SELECT (v_xid << ${ORDINAL_BITS}) | (e.ord - 1),
-         e.id,
-         p_streams[e.w],
-         v_first[e.w] + (e.ord - v_start[e.w]),
-         e.type,
-         e.schema_version,
-         e.data::json,
-         e.metadata::json
-  FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
-       WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord);
+${XID_AFTER_THE_LOCKS}
+${insertEvents(schema, 'e.ord - 1', 'v_start')};
   IF v_records > 0 THEN
     INSERT INTO ${schema}.idempotency_records (scope, key, record)
     SELECT r.scope, r.key, r.record::json FROM unnest(p_record_scopes, p_record_keys, p_records) AS r(scope, key, record);
@@ -334,15 +370,7 @@ $fn$;
 -- appends of a group on distinct streams and ids (a refused append could otherwise leak into another).
 CREATE OR REPLACE FUNCTION ${schema}.append_event_groups(
   p_appends int[],
-  p_streams text[],
-  p_expected text[],
-  p_counts int[],
-  p_event_write int[],
-  p_ids text[],
-  p_types text[],
-  p_schema_versions int[],
-  p_data text[],
-  p_metadata text[],
+${WRITE_ARRAYS}
   p_record_appends int[],
   p_record_scopes text[],
   p_record_keys text[],
@@ -357,23 +385,12 @@ DECLARE
   v_status text[] := array_fill(NULL::text, ARRAY[v_appends]);
   v_failed_write int[] := array_fill(NULL::int, ARRAY[v_appends]);
   v_failed_revision bigint[] := array_fill(NULL::bigint, ARRAY[v_appends]);
-  v_key bigint;
+${STEP_VARIABLES}
   v_a int;
-  v_current bigint;
-  v_ok boolean;
-  v_first bigint[] := '{}';
-  v_after bigint[] := '{}';
   v_input_start int[] := '{}';
-  v_start int[] := '{}';
   v_input int := 1;
-  v_next int := 1;
-  v_xid bigint;
 BEGIN
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'append_event_groups() must be the first write of its transaction'
-      USING ERRCODE = '${NOT_FIRST_WRITE_SQLSTATE}';
-  END IF;
-  IF EXISTS (SELECT 1 FROM unnest(p_streams, p_appends) AS w(stream, a) GROUP BY w.stream
+${firstWriteOfTransaction('append_event_groups')}  IF EXISTS (SELECT 1 FROM unnest(p_streams, p_appends) AS w(stream, a) GROUP BY w.stream
              HAVING count(DISTINCT w.a) > 1) THEN
     RAISE EXCEPTION 'append_event_groups(): two appends of one group share a stream'
       USING ERRCODE = '${GROUP_STREAMS_OVERLAP_SQLSTATE}';
@@ -381,15 +398,11 @@ BEGIN
 
   PERFORM pg_advisory_xact_lock_shared(${appendingKey}, 0);
   FOR v_key IN
-    SELECT DISTINCT k FROM (
-      SELECT hashtextextended('${lockNamespace}' || s, 0) AS k FROM unnest(p_streams) AS s
-      UNION ALL
-      SELECT ${recordLockKey('r.scope', 'r.key')} FROM unnest(p_record_scopes, p_record_keys) AS r(scope, key)
-    ) AS keys ORDER BY 1
+${lockKeysInOrder}
   LOOP
     IF NOT pg_try_advisory_xact_lock(v_key) THEN
       FOR i IN 1 .. v_writes LOOP
-        IF hashtextextended('${lockNamespace}' || p_streams[i], 0) = v_key THEN
+        IF ${streamLockKey('p_streams[i]')} = v_key THEN
           v_status[p_appends[i]] := '${APPEND_BUSY}';
         END IF;
       END LOOP;
@@ -425,15 +438,7 @@ BEGIN
     v_input := v_input + p_counts[i];
     CONTINUE WHEN v_status[v_a] IS NOT NULL;
     -- Within one append a stream named twice sees its own earlier write; appends share no stream.
-    v_current := NULL;
-    FOR j IN REVERSE i - 1 .. 1 LOOP
-      EXIT WHEN p_appends[j] <> v_a;
-      IF p_streams[j] = p_streams[i] THEN
-        v_current := v_after[j];
-        EXIT;
-      END IF;
-    END LOOP;
-${expectedRevisionCheck(schema)}    IF NOT v_ok THEN
+${expectedRevisionCheck(schema, '      EXIT WHEN p_appends[j] <> v_a;\n')}    IF NOT v_ok THEN
       v_status[v_a] := '${APPEND_WRONG_EXPECTED_REVISION}';
       v_failed_write[v_a] := i;
       v_failed_revision[v_a] := v_current;
@@ -452,22 +457,7 @@ ${expectedRevisionCheck(schema)}    IF NOT v_ok THEN
   END LOOP;
 
   IF v_next > 1 THEN
-    -- Assigns the xid now, after every lock is held.
-    v_xid := pg_current_xact_id()::text::bigint;
-    IF v_xid > ${MAX_XID} THEN
-      RAISE EXCEPTION 'transaction id % no longer fits a position', v_xid;
-    END IF;
-    INSERT INTO ${schema}.events (position, id, stream, revision, type, schema_version, data, metadata)
-    SELECT (v_xid << ${ORDINAL_BITS}) | (v_start[e.w] - 1 + (e.ord - v_input_start[e.w])),
-           e.id,
-           p_streams[e.w],
-           v_first[e.w] + (e.ord - v_input_start[e.w]),
-           e.type,
-           e.schema_version,
-           e.data::json,
-           e.metadata::json
-    FROM unnest(p_event_write, p_ids, p_types, p_schema_versions, p_data, p_metadata)
-         WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord)
+${XID_AFTER_THE_LOCKS}${insertEvents(schema, 'v_start[e.w] - 1 + (e.ord - v_input_start[e.w])', 'v_input_start')}
     WHERE v_status[p_appends[e.w]] IS NULL;
     IF coalesce(cardinality(p_record_keys), 0) > 0 THEN
       INSERT INTO ${schema}.idempotency_records (scope, key, record)
