@@ -136,6 +136,14 @@ function insertEvents(schema: string, ordinal: string, inputStart: string): stri
        WITH ORDINALITY AS e(w, id, type, schema_version, data, metadata, ord)`;
 }
 
+/** The answer row of accepted write i: its stream's revision after it and the position of its last event. */
+const WRITE_ACCEPTED = `    out_status := '${APPEND_OK}';
+    out_write := i;
+    out_revision := v_after[i];
+    out_position := (v_xid << ${ORDINAL_BITS}) | (v_start[i] + p_counts[i] - 2);
+    RETURN NEXT;
+`;
+
 /**
  * The schema, created idempotently. How the global order works (see also postgres-position.ts):
  *
@@ -350,13 +358,8 @@ ${insertEvents(schema, 'e.ord - 1', 'v_start')};
     SELECT r.scope, r.key, r.record::json FROM unnest(p_record_scopes, p_record_keys, p_records) AS r(scope, key, record);
   END IF;
 
-  FOR w IN 1 .. v_writes LOOP
-    out_status := '${APPEND_OK}';
-    out_write := w;
-    out_revision := v_after[w];
-    out_position := (v_xid << ${ORDINAL_BITS}) | (v_start[w] + p_counts[w] - 2);
-    RETURN NEXT;
-  END LOOP;
+  FOR i IN 1 .. v_writes LOOP
+${WRITE_ACCEPTED}  END LOOP;
 END;
 $fn$;
 
@@ -470,12 +473,7 @@ ${XID_AFTER_THE_LOCKS}${insertEvents(schema, 'v_start[e.w] - 1 + (e.ord - v_inpu
   FOR i IN 1 .. v_writes LOOP
     CONTINUE WHEN v_status[p_appends[i]] IS NOT NULL;
     out_append := p_appends[i];
-    out_status := '${APPEND_OK}';
-    out_write := i;
-    out_revision := v_after[i];
-    out_position := (v_xid << ${ORDINAL_BITS}) | (v_start[i] + p_counts[i] - 2);
-    RETURN NEXT;
-  END LOOP;
+${WRITE_ACCEPTED}  END LOOP;
   FOR a IN 1 .. v_appends LOOP
     CONTINUE WHEN v_status[a] IS NULL;
     out_append := a;
