@@ -1,5 +1,15 @@
-import { applyDecorators } from '@nestjs/common';
-import { buildMessage, IsOptional, ValidateBy, type ValidationOptions } from 'class-validator';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { Type as ItemType } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  buildMessage,
+  IsArray,
+  IsOptional,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
 import {
   Mass,
   parseCalendarDate,
@@ -233,3 +243,27 @@ function freeText(max: number, optional: boolean, options?: ValidationOptions): 
     options,
   );
 }
+
+/**
+ * A JSON array of `min` (default none) to `max` items, each passing `each` (rules given `{ each: true }`).
+ * The rules register in the order stacked decorators (`@IsArray() @ArrayMinSize … @ArrayMaxSize … @rule`)
+ * did, innermost first, so a refusal lists its rules in the same order.
+ */
+export const IsList = (
+  bounds: { readonly min?: number; readonly max: number },
+  ...each: PropertyDecorator[]
+) =>
+  applyDecorators(
+    ...[...each].reverse(),
+    ArrayMaxSize(bounds.max),
+    ...(bounds.min === undefined ? [] : [ArrayMinSize(bounds.min)]),
+    IsArray(),
+  );
+
+/** A JSON array of objects, each read as `item` and validated as it declares (IsList's bounds). */
+export const IsListOf = (item: Type, bounds: { readonly min?: number; readonly max: number }) =>
+  IsList(
+    bounds,
+    ValidateNested({ each: true }),
+    ItemType(() => item),
+  );

@@ -1,9 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassKg, IsTraceCode } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsListOf } from '../common/validation';
 
 export class ConsolidationLineDto {
   @ApiProperty({ example: EXAMPLE.traceCode })
@@ -24,11 +22,7 @@ export class ConsolidateBatchesDto {
       { traceCode: EXAMPLE.otherTraceCode, massKg: 749.5 },
     ],
   })
-  @IsArray()
-  @ArrayMinSize(2)
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => ConsolidationLineDto)
+  @IsListOf(ConsolidationLineDto, { min: 2, max: 200 })
   lines!: ConsolidationLineDto[];
 
   @ApiProperty({ example: '2026-03-02T16:00:00+08:00' })

@@ -1,10 +1,17 @@
 import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { PermitAnswerDto } from '../common/write-answers.dto';
 import { ValidFromField, ValidToField, OccurredAtField } from '../common/validity-fields';
-import { IsHwCategory, IsMassKg, IsPermitOperation, IsWasteCode, IsFreeText } from '../common/validation';
+import {
+  IsHwCategory,
+  IsMassKg,
+  IsPermitOperation,
+  IsWasteCode,
+  IsFreeText,
+  IsList,
+} from '../common/validation';
 
 /** 危险废物经营许可证: codes and/or HW categories covered, operations, annual capacity, validity. */
 export class GrantPermitDto {
@@ -18,16 +25,12 @@ export class GrantPermitDto {
     description: 'Waste codes NNN-NNN-NN',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsWasteCode({ each: true })
+  @IsList({ max: 500 }, IsWasteCode({ each: true }))
   wasteCodes?: string[];
 
   @ApiPropertyOptional({ example: ['HW08'], type: [String], description: 'Whole HW categories' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsHwCategory({ each: true })
+  @IsList({ max: 50 }, IsHwCategory({ each: true }))
   hwCategories?: string[];
 
   @ApiProperty({
@@ -35,10 +38,7 @@ export class GrantPermitDto {
     type: [String],
     description: 'Treatment codes (R1–R9, R15, C1–C3, D1, D9, D10, D16, Y10–Y16) and/or collect, store',
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(30)
-  @IsPermitOperation({ each: true })
+  @IsList({ min: 1, max: 30 }, IsPermitOperation({ each: true }))
   operations!: string[];
 
   @ApiProperty({ example: 30000000, description: 'Annual capacity in kg (at most 3 decimals)' })

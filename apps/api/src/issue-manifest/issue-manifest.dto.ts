@@ -1,9 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassKg, IsTraceCode, IsTransferApprovalNo, IsUscc } from '../common/validation';
+import {
+  IsIsoInstant,
+  IsMassKg,
+  IsTraceCode,
+  IsTransferApprovalNo,
+  IsUscc,
+  IsListOf,
+} from '../common/validation';
 
 export class ManifestLineDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -26,11 +32,7 @@ export class IssueManifestDto {
     type: [ManifestLineDto],
     example: [{ traceCode: EXAMPLE.consolidatedTraceCode, massKg: 2000 }],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => ManifestLineDto)
+  @IsListOf(ManifestLineDto, { min: 1, max: 200 })
   lines!: ManifestLineDto[];
 
   @ApiProperty({ example: EXAMPLE.carrierUscc, description: 'A party with the carrier role' })

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { WASTE_CATEGORIES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { TOKEN_KINDS } from '@wasteflow/ledger';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsRegion, IsUscc, IsOptionalFreeText } from '../common/validation';
+import { IsIsoInstant, IsRegion, IsUscc, IsOptionalFreeText, IsList } from '../common/validation';
 
 /**
  * `{ kind: "party", partyUscc }` | `{ kind: "regulator", districts, categories }` | `{ kind: "auditor" }` |
@@ -26,10 +26,7 @@ export class IssueTokenDto {
     description: 'kind regulator: region codes of 2, 4 or 6 digits (province, city, district)',
   })
   @ValidateIf((o: IssueTokenDto) => o.kind === 'regulator' || o.districts !== undefined)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @IsRegion({ each: true })
+  @IsList({ min: 1, max: 100 }, IsRegion({ each: true }))
   districts?: string[];
 
   @ApiPropertyOptional({
@@ -39,10 +36,7 @@ export class IssueTokenDto {
     description: 'kind regulator: the categories it oversees',
   })
   @ValidateIf((o: IssueTokenDto) => o.kind === 'regulator' || o.categories !== undefined)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(5)
-  @IsIn(WASTE_CATEGORIES, { each: true })
+  @IsList({ min: 1, max: 5 }, IsIn(WASTE_CATEGORIES, { each: true }))
   categories?: string[];
 
   @ApiPropertyOptional({ example: '西湖精细化工 ERP 接口', maxLength: 100 })

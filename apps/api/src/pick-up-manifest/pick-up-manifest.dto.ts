@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { ManifestAnswerDto } from '../common/write-answers.dto';
 import { TripCrewDto } from '../common/trip-crew.dto';
-import { IsIsoInstant, IsMassKg, IsTraceCode, IsVehiclePlate } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsVehiclePlate, IsListOf } from '../common/validation';
 
 export class PickupWeighingDto {
   @ApiProperty({ example: EXAMPLE.consolidatedTraceCode })
@@ -43,10 +42,7 @@ export class PickUpManifestDto extends TripCrewDto {
       'Lines weighed at pickup (any of the manifest’s lines, each once), each judged like the load',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => PickupWeighingDto)
+  @IsListOf(PickupWeighingDto, { max: 200 })
   lines?: PickupWeighingDto[];
 }
 

@@ -1,10 +1,8 @@
 import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
 import { ManifestAnswerDto } from '../common/write-answers.dto';
-import { IsIsoInstant, IsMassKg, IsTraceCode, IsOptionalFreeText } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsTraceCode, IsOptionalFreeText, IsListOf } from '../common/validation';
 import { HandlerPersonIdAnswer, OptionalHandler, PersonDto } from '../common/person.dto';
 
 export class ReceiptLineDto {
@@ -52,11 +50,7 @@ export class ReceiveManifestDto {
       },
     ],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => ReceiptLineDto)
+  @IsListOf(ReceiptLineDto, { min: 1, max: 200 })
   lines!: ReceiptLineDto[];
 
   @OptionalHandler('The receiver’s 经办人 (the 联单’s part 3; table 2’s 贮存部门经办人 of the receiver)')

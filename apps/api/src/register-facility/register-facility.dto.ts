@@ -1,10 +1,9 @@
 import { TEXT_BOUNDS } from '@wasteflow/domain';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { ValidFromField, ValidToField, OccurredAtField } from '../common/validity-fields';
-import { IsFreeText, IsTreatmentOperation } from '../common/validation';
+import { IsFreeText, IsTreatmentOperation, IsList } from '../common/validation';
 
 /** 自行利用/处置设施备案 (DESIGN §4): the facility's code, the treatment operations it covers, its validity. */
 export class RegisterFacilityDto {
@@ -17,10 +16,7 @@ export class RegisterFacilityDto {
     type: [String],
     description: 'Treatment codes it performs (R1–R9, R15, C1–C3, D1, D9, D10, D16, Y10–Y16)',
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(30)
-  @IsTreatmentOperation({ each: true })
+  @IsList({ min: 1, max: 30 }, IsTreatmentOperation({ each: true }))
   operations!: string[];
 
   @ValidFromField('2026-01-01')

@@ -1,20 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsOptional,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { PARTY_ROLES, TEXT_BOUNDS } from '@wasteflow/domain';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { OccurredAtField } from '../common/validity-fields';
 import { PersonDto } from '../common/person.dto';
-import { IsDistrictCode, IsUscc, IsFreeText, IsOptionalFreeText } from '../common/validation';
+import { IsDistrictCode, IsUscc, IsFreeText, IsOptionalFreeText, IsList } from '../common/validation';
 
 export class RegisterPartyDto {
   @ApiProperty({
@@ -29,10 +21,7 @@ export class RegisterPartyDto {
   name!: string;
 
   @ApiProperty({ example: ['generator', 'carrier'], enum: PARTY_ROLES, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(4)
-  @IsIn(PARTY_ROLES, { each: true })
+  @IsList({ min: 1, max: 4 }, IsIn(PARTY_ROLES, { each: true }))
   roles!: string[];
 
   @ApiProperty({

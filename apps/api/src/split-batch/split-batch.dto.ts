@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
 import { EXAMPLE, EXAMPLE_CHILD } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
-import { IsIsoInstant, IsMassKg } from '../common/validation';
+import { IsIsoInstant, IsMassKg, IsList } from '../common/validation';
 
 export class SplitBatchDto {
   @ApiProperty({
@@ -10,10 +9,7 @@ export class SplitBatchDto {
     type: [Number],
     description: 'Masses of the children (kg); the remainder stays in the parent',
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @IsMassKg({}, { each: true })
+  @IsList({ min: 1, max: 100 }, IsMassKg({}, { each: true }))
   partsKg!: number[];
 
   @ApiProperty({ example: '2026-03-02T10:00:00+08:00' })

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject } from 'class-validator';
+import { IsObject } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { ProblemDocumentDto } from '../common/openapi';
 import { BULK_TYPES } from '../writes/write-registry';
+import { IsList } from '../common/validation';
 
 export const MAX_BULK_COMMANDS = 1000;
 
@@ -55,10 +56,7 @@ export class SubmitCommandsDto {
       },
     ],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_BULK_COMMANDS)
-  @IsObject({ each: true })
+  @IsList({ min: 1, max: MAX_BULK_COMMANDS }, IsObject({ each: true }))
   commands!: Record<string, unknown>[];
 }
 

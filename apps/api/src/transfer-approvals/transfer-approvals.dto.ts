@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
 import { EXAMPLE } from '../common/examples';
 import { WriteResponseDto } from '../common/openapi';
 import { ValidFromField, ValidToField, OccurredAtField } from '../common/validity-fields';
-import { IsMassKg, IsTransferApprovalNo, IsUscc, IsWasteCode } from '../common/validation';
+import { IsMassKg, IsTransferApprovalNo, IsUscc, IsWasteCode, IsList } from '../common/validation';
 
 const APPROVAL_NO_EXAMPLE = '浙环危转〔2026〕12号';
 const JIANGSU_RECEIVER_EXAMPLE = '91320583MA2REC0090';
@@ -30,10 +29,7 @@ export class GrantTransferApprovalDto {
   receiverUscc!: string;
 
   @ApiProperty({ example: ['900-249-08'], type: [String], description: 'Waste codes NNN-NNN-NN approved' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @IsWasteCode({ each: true })
+  @IsList({ min: 1, max: 500 }, IsWasteCode({ each: true }))
   wasteCodes!: string[];
 
   @ApiProperty({ example: 50000, description: 'Approved mass in kg (at most 3 decimals)' })
