@@ -1,21 +1,22 @@
 import { cstToLocalInput, formatCst, formatMass, formatRate, formatTarget, localInputToCst, nowCst } from './format';
 
 describe('console formatting', () => {
-  it('writes masses in kg below a tonne and in t from a tonne up', () => {
-    expect(formatMass(0, 'zh-CN')).toBe('0 kg');
-    expect(formatMass(950.125, 'en')).toBe('950.125 kg');
-    expect(formatMass(1000, 'en')).toBe('1 t');
-    expect(formatMass(1250.5, 'zh-CN')).toBe('1.251 t');
-    expect(formatMass(12_345_678.9, 'en')).toBe('12,345.7 t');
-    expect(formatMass(null, 'en')).toBe('—');
-  });
-
-  it('writes rates as percentages, never rounding a shortfall up to a met target', () => {
-    expect(formatRate(0.9920031987205118, 'en')).toBe('99.2 %');
-    expect(formatRate(0.99999, 'en')).toBe('99.9 %');
-    expect(formatRate(1, 'zh-CN')).toBe('100 %');
-    expect(formatRate(0, 'en')).toBe('0 %');
-    expect(formatRate(null, 'en')).toBe('—');
+  it.each([
+    // masses in kg below a tonne and in t from a tonne up
+    ['mass', 0, 'zh-CN', '0 kg'],
+    ['mass', 950.125, 'en', '950.125 kg'],
+    ['mass', 1000, 'en', '1 t'],
+    ['mass', 1250.5, 'zh-CN', '1.251 t'],
+    ['mass', 12_345_678.9, 'en', '12,345.7 t'],
+    ['mass', null, 'en', '—'],
+    // rates as percentages, never rounding a shortfall up to a met target
+    ['rate', 0.9920031987205118, 'en', '99.2 %'],
+    ['rate', 0.99999, 'en', '99.9 %'],
+    ['rate', 1, 'zh-CN', '100 %'],
+    ['rate', 0, 'en', '0 %'],
+    ['rate', null, 'en', '—'],
+  ] as const)('writes the %s %p in %s as %p', (kind, value, locale, text) => {
+    expect((kind === 'mass' ? formatMass : formatRate)(value, locale)).toBe(text);
   });
 
   it('states targets as the plan does', () => {
