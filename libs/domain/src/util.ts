@@ -27,6 +27,18 @@ export function pick<T extends object, K extends keyof T>(value: T, ...keys: rea
   return out as Pick<T, K>;
 }
 
+/** The predicate of a parser: whether `parse` takes the value (whatever it throws means no). */
+export function accepts<T>(parse: (value: T) => unknown): (value: T) => boolean {
+  return (value) => {
+    try {
+      parse(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
 /** Deterministic string order (UTF-16 code units), independent of locale. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,4 +1,5 @@
 import { InvalidDistrictCode, InvalidRegion } from '../errors';
+import { accepts } from '../util';
 
 /**
  * Administrative division codes (行政区划代码, GB/T 2260): 6 digits = province (2) + city (2) + county (2).
@@ -79,14 +80,7 @@ export function parseDistrictCode(value: unknown, field = 'districtCode'): strin
   return code;
 }
 
-export function isValidDistrictCode(value: string): boolean {
-  try {
-    parseDistrictCode(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isValidDistrictCode: (value: string) => boolean = accepts(parseDistrictCode);
 
 /** City prefix (4 digits) of a division code: 330106 → 3301. */
 export function cityOf(districtCode: string): string {

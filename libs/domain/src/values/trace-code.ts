@@ -4,6 +4,7 @@ import { MOD37_2_CHECK_SYMBOLS, mod37_2CheckSymbol, mod37_2IsValid } from './che
 import { encodeCrockford, decodeCrockford, isCrockford, normaliseCrockford } from './crockford';
 import { daysInMonth } from './time';
 import { PROVINCE_CODES } from './district';
+import { accepts } from '../util';
 
 /**
  * Trace code (浙固码 style), canonical printed form: upper case, no separators:
@@ -115,14 +116,7 @@ export function normaliseTraceCode(value: unknown, field = 'traceCode'): string 
   return parseTraceCode(value, field).code;
 }
 
-export function isValidTraceCode(value: string): boolean {
-  try {
-    parseTraceCode(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isValidTraceCode: (value: string) => boolean = accepts(parseTraceCode);
 
 /** Validates a random part from the command: 8 Crockford symbols (case-insensitive). */
 export function parseRandomPart(value: unknown, field = 'randomPart'): string {

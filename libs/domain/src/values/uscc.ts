@@ -1,4 +1,5 @@
 import { InvalidUscc } from '../errors';
+import { accepts } from '../util';
 
 /**
  * Unified Social Credit Code (统一社会信用代码), GB 32100-2015: 18 characters over
@@ -35,14 +36,7 @@ export function parseUscc(value: unknown, field = 'uscc'): string {
   return code;
 }
 
-export function isValidUscc(value: string): boolean {
-  try {
-    parseUscc(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isValidUscc: (value: string) => boolean = accepts(parseUscc);
 
 /** Builds a valid USCC from its first 17 characters (for fixtures and tools). */
 export function composeUscc(first17: string): string {
