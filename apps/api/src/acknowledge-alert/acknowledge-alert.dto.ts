@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TEXT_BOUNDS } from '@wasteflow/domain';
-import { WriteResponseDto } from '../common/openapi';
+import { AlertAnswerDto } from '../common/write-answers.dto';
 import { IsFreeText } from '../common/validation';
 
 export class AcknowledgeAlertDto {
@@ -13,9 +13,7 @@ export class AcknowledgeAlertDto {
   note!: string;
 }
 
-export class AcknowledgeAlertResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: 'overdue_manifest:20263301000001' })
-  alertId!: string;
+export class AcknowledgeAlertResponseDto extends AlertAnswerDto {
   @ApiProperty({ enum: ['acknowledged'] })
   state!: string;
   @ApiProperty({ description: 'The USCC of the acknowledging party' })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TEXT_BOUNDS } from '@wasteflow/domain';
-import { WriteResponseDto } from '../common/openapi';
+import { AlertAnswerDto } from '../common/write-answers.dto';
 import { IsFreeText } from '../common/validation';
 
 export class CloseAlertDto {
@@ -13,9 +13,7 @@ export class CloseAlertDto {
   finding!: string;
 }
 
-export class CloseAlertResponseDto extends WriteResponseDto {
-  @ApiProperty({ example: 'overdue_manifest:20263301000001' })
-  alertId!: string;
+export class CloseAlertResponseDto extends AlertAnswerDto {
   @ApiProperty({ enum: ['closed'] })
   state!: string;
   @ApiProperty({ enum: ['open', 'acknowledged'], description: 'The state it was closed from' })

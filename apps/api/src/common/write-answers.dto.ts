@@ -13,6 +13,12 @@ export class ManifestAnswerDto extends WriteResponseDto {
   manifestNo!: string;
 }
 
+/** A change in an alert's life (acknowledge, close) names the alert. */
+export class AlertAnswerDto extends WriteResponseDto {
+  @ApiProperty({ example: 'overdue_manifest:20263301000001' })
+  alertId!: string;
+}
+
 /** A write to a permit (grant, revoke) names the party and the permit. */
 export class PermitAnswerDto extends WriteResponseDto {
   @ApiProperty({ example: EXAMPLE.receiverUscc })

@@ -20,33 +20,27 @@ export function continuationPages(print: ManifestPrint): Page[] {
   const pages: Page[] = [];
   const legs = print.legs ?? [];
   for (let from = FIRST_PAGE_LINES; from < print.lines.length; from += NEXT_PAGE_LINES) {
-    const next: Shape[] = [];
-    const c: Cursor = { y: 12 };
-    next.push({
-      kind: 'text',
-      x: LEFT,
-      y: 10,
-      size: 3.4,
-      text: `联单编号：${print.manifestNo}（续页）`,
-      weight: 'bold',
-    });
-    c.y = 14;
-    lineTable(next, c, print.lines.slice(from, from + NEXT_PAGE_LINES), from);
-    pages.push({ widthMm: A4_MM.width, heightMm: A4_MM.height, shapes: next });
+    const { shapes, cursor } = continuationSheet(print, '续页');
+    lineTable(shapes, cursor, print.lines.slice(from, from + NEXT_PAGE_LINES), from);
+    pages.push({ widthMm: A4_MM.width, heightMm: A4_MM.height, shapes });
   }
   for (let from = FIRST_PAGE_LEGS; from < legs.length; from += NEXT_PAGE_LEGS) {
-    const next: Shape[] = [];
-    const c: Cursor = { y: 14 };
-    next.push({
-      kind: 'text',
-      x: LEFT,
-      y: 10,
-      size: 3.4,
-      text: `联单编号：${print.manifestNo}（续页：第二部分 承运人）`,
-      weight: 'bold',
-    });
-    for (const leg of legs.slice(from, from + NEXT_PAGE_LEGS)) legRows(next, c, leg);
-    pages.push({ widthMm: A4_MM.width, heightMm: A4_MM.height, shapes: next });
+    const { shapes, cursor } = continuationSheet(print, '续页：第二部分 承运人');
+    for (const leg of legs.slice(from, from + NEXT_PAGE_LEGS)) legRows(shapes, cursor, leg);
+    pages.push({ widthMm: A4_MM.width, heightMm: A4_MM.height, shapes });
   }
   return pages;
+}
+
+/** A continuation sheet headed by the manifest number and what it continues; its form starts below. */
+function continuationSheet(print: ManifestPrint, continues: string): { shapes: Shape[]; cursor: Cursor } {
+  const heading: Shape = {
+    kind: 'text',
+    x: LEFT,
+    y: 10,
+    size: 3.4,
+    text: `联单编号：${print.manifestNo}（${continues}）`,
+    weight: 'bold',
+  };
+  return { shapes: [heading], cursor: { y: 14 } };
 }
