@@ -238,21 +238,18 @@ describe('consolidate (n → 1, 小箱进大箱)', () => {
       wasteCode: undefined,
       randomPart: randomPart(3),
     });
-    decideIn(
-      slag.world,
-      consolidateCommand(target(), [
-        { traceCode: a, massGrams: 1 },
-        { traceCode: slag.traceCode, massGrams: 1 },
-      ]),
-    ).thenThrows(CategoryMismatch);
     const oil = generate(world, { wasteCode: '900-214-08', randomPart: randomPart(4) });
-    decideIn(
-      oil.world,
-      consolidateCommand(target(), [
-        { traceCode: a, massGrams: 1 },
-        { traceCode: oil.traceCode, massGrams: 1 },
-      ]),
-    ).thenThrows(WasteCodeMismatch);
+    /** Consolidating batch a with `other`, 1 g of each. */
+    const withA = (other: { world: World; traceCode: string }) =>
+      decideIn(
+        other.world,
+        consolidateCommand(target(), [
+          { traceCode: a, massGrams: 1 },
+          { traceCode: other.traceCode, massGrams: 1 },
+        ]),
+      );
+    withA(slag).thenThrows(CategoryMismatch);
+    withA(oil).thenThrows(WasteCodeMismatch);
   });
 
   it('refuses a new code of another district, category or date, or a child code (TraceCodeMismatch)', () => {

@@ -185,23 +185,13 @@ describe('Party', () => {
         .thenThrows(InvalidPermit, { field: 'validTo' });
     });
 
-    it('refuses unknown codes, categories, operations and a non-positive capacity', () => {
-      grant
-        .given(registeredReceiver)
-        .when(grantPermitCommand({ wasteCodes: ['900-250-08'] }))
-        .thenThrows(UnknownWasteCode, { field: 'wasteCodes[0]' });
-      grant
-        .given(registeredReceiver)
-        .when(grantPermitCommand({ hwCategories: ['HW42'] }))
-        .thenThrows(InvalidHwCategory);
-      grant
-        .given(registeredReceiver)
-        .when(grantPermitCommand({ operations: ['R99'] }))
-        .thenThrows(InvalidOperationCode, { field: 'operations[0]' });
-      grant
-        .given(registeredReceiver)
-        .when(grantPermitCommand({ annualCapacityGrams: 0 }))
-        .thenThrows(MassNotPositive);
+    it.each([
+      ['an unknown waste code', { wasteCodes: ['900-250-08'] }, UnknownWasteCode, { field: 'wasteCodes[0]' }],
+      ['an unknown HW category', { hwCategories: ['HW42'] }, InvalidHwCategory, undefined],
+      ['an unknown operation', { operations: ['R99'] }, InvalidOperationCode, { field: 'operations[0]' }],
+      ['a non-positive capacity', { annualCapacityGrams: 0 }, MassNotPositive, undefined],
+    ] as const)('refuses %s', (_, change, error, details) => {
+      grant.given(registeredReceiver).when(grantPermitCommand(change)).thenThrows(error, details);
     });
   });
 

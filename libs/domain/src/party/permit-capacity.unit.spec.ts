@@ -60,13 +60,18 @@ const decideBoth = (w: World, receipt: ReturnType<typeof pickedUp>['receipt']) =
   return decidePermitCapacity(received, state);
 };
 
+/** `receivedGrams` delivered on manifest 1 (the world then), and manifest 2 of `grams` picked up on `day`. */
+function afterOneDelivery(receivedGrams: number, grams: number, day?: string) {
+  const g = generate(smallPermitWorld(), { randomPart: randomPart(1), massGrams: receivedGrams });
+  const delivered = deliver(g.world, [g.traceCode], { manifestNo: manifestNo(1) });
+  return { delivered, ...pickedUp(delivered, 2, grams, day) };
+}
+
 describe('permit capacity (危险废物经营许可证: 年经营规模)', () => {
   it('given 1,000 kg received in the permit year, when 500 kg more are accepted, then the draw reaches the capacity exactly', () => {
-    const g = generate(smallPermitWorld(), { randomPart: randomPart(1), massGrams: 1_000_000 });
-    const w1 = deliver(g.world, [g.traceCode], { manifestNo: manifestNo(1) });
-    const permit = (w1.party(RECEIVER) as RegisteredParty).permits[0];
+    const { delivered, world, receipt } = afterOneDelivery(1_000_000, 500_000);
+    const permit = (delivered.party(RECEIVER) as RegisteredParty).permits[0];
     expect(permit.usedGrams).toEqual({ '2025-01-01': 1_000_000 });
-    const { world, receipt } = pickedUp(w1, 2, 500_000);
     givenState(world)
       .when((w) => decideBoth(w, receipt))
       .thenAssert(([drawn]) =>
@@ -81,9 +86,7 @@ describe('permit capacity (危险废物经营许可证: 年经营规模)', () =>
   });
 
   it('given 1,000 kg received in the permit year, when 501 kg more would be accepted, then permit-capacity-exceeded', () => {
-    const g = generate(smallPermitWorld(), { randomPart: randomPart(1), massGrams: 1_000_000 });
-    const w1 = deliver(g.world, [g.traceCode], { manifestNo: manifestNo(1) });
-    const { world, receipt } = pickedUp(w1, 2, 501_000);
+    const { world, receipt } = afterOneDelivery(1_000_000, 501_000);
     givenState(world)
       .when((w) => decideBoth(w, receipt))
       .thenThrows(PermitCapacityExceeded, {
@@ -96,9 +99,7 @@ describe('permit capacity (危险废物经营许可证: 年经营规模)', () =>
   });
 
   it('given a full permit year, when the next permit year begins, then the capacity is whole again', () => {
-    const g = generate(smallPermitWorld(), { randomPart: randomPart(1), massGrams: 1_500_000 });
-    const w1 = deliver(g.world, [g.traceCode], { manifestNo: manifestNo(1) });
-    const { world, receipt } = pickedUp(w1, 2, 1_000_000, '2026-01-05');
+    const { world, receipt } = afterOneDelivery(1_500_000, 1_000_000, '2026-01-05');
     givenState(world)
       .when((w) => decideBoth(w, receipt))
       .thenAssert(([drawn]) =>
