@@ -1,5 +1,6 @@
 import type { RowLoader, TableChanges } from '../runner/row-changes';
 import type { CompiledTable } from '../runner/table';
+import { toBigint } from './codec';
 
 /** A lease as stored: who holds it, its fencing token, until when (epoch ms). */
 export interface LeaseRecord {
@@ -122,6 +123,24 @@ export function decodeFailure(text: unknown): StoredFailure | undefined {
   if (typeof text !== 'string' || text === '') return undefined;
   const parsed = JSON.parse(text) as Omit<StoredFailure, 'position'> & { position: string };
   return { ...parsed, position: BigInt(parsed.position) };
+}
+
+/** The rows of `projection_checkpoint` (name, position, generation, version, failure) by projection name. */
+export function progressByName(
+  rows: readonly Readonly<Record<string, unknown>>[],
+): Map<string, StoredProgress> {
+  return new Map(
+    rows.map((row) => {
+      const failure = decodeFailure(row.failure);
+      const progress: StoredProgress = {
+        position: toBigint(row.position),
+        generation: Number(row.generation),
+        version: Number(row.version),
+        ...(failure ? { failure } : {}),
+      };
+      return [String(row.name), progress];
+    }),
+  );
 }
 
 /** Checks the generations a commit expects against those stored; throws ProjectionSwapped on a mismatch. */

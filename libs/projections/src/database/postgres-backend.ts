@@ -6,7 +6,7 @@ import {
   LEASE_TABLE,
   LeaseLost,
   checkGenerations,
-  decodeFailure,
+  progressByName,
   encodeFailure,
   type BatchCommit,
   type ShadowPair,
@@ -103,18 +103,7 @@ export class PostgresReadModelBackend implements ReadModelBackend {
     const rows: Row[] = await this.dataSource.query(
       `SELECT name, position, generation, version, failure FROM ${this.sql.table(CHECKPOINT_TABLE)}`,
     );
-    return new Map(
-      rows.map((row) => {
-        const failure = decodeFailure(row.failure);
-        const progress: StoredProgress = {
-          position: toBigint(row.position),
-          generation: Number(row.generation),
-          version: Number(row.version),
-          ...(failure ? { failure } : {}),
-        };
-        return [String(row.name), progress];
-      }),
-    );
+    return progressByName(rows);
   }
 
   async commit(batch: BatchCommit): Promise<void> {

@@ -7,7 +7,7 @@ import {
   LEASE_TABLE,
   LeaseLost,
   checkGenerations,
-  decodeFailure,
+  progressByName,
   encodeFailure,
   type BatchCommit,
   type ShadowPair,
@@ -101,18 +101,7 @@ export class SqliteReadModelBackend implements ReadModelBackend {
     const rows = this.statement(
       `SELECT name, position, generation, version, failure FROM ${this.sql.table(CHECKPOINT_TABLE)}`,
     ).all();
-    return new Map(
-      rows.map((row) => {
-        const failure = decodeFailure(row.failure);
-        const progress: StoredProgress = {
-          position: toBigint(row.position),
-          generation: Number(row.generation),
-          version: Number(row.version),
-          ...(failure ? { failure } : {}),
-        };
-        return [String(row.name), progress];
-      }),
-    );
+    return progressByName(rows);
   }
 
   async commit(batch: BatchCommit): Promise<void> {
