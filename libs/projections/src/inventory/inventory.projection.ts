@@ -6,6 +6,7 @@ import { createPartyNamesTable, definePartyNames, putPartyNames } from '../party
 import { instantMs } from '../time-memo';
 import { defineProjection } from '../runner/projection';
 import type { KeyCollector, RowAccess } from '../runner/row-access';
+import { BATCH_KIND_COLUMNS } from '../batch-kind';
 import { defineTable, type RowOf } from '../runner/table';
 
 /**
@@ -28,9 +29,7 @@ export const inventoryBatches = defineTable({
   columns: {
     traceCode: 'text',
     holderUscc: 'text',
-    category: 'text',
-    subtype: { type: 'text', nullable: true },
-    wasteCode: { type: 'text', nullable: true },
+    ...BATCH_KIND_COLUMNS,
     heldGrams: 'bigint',
     /** held | consigned | in_transit */
     status: 'text',

@@ -73,6 +73,16 @@ function movementOf(
   return { traceCode: d.traceCode, grams: BigInt(d.massGrams), tableNo, movement };
 }
 
+/** A rejected part or a whole batch back in the shipper's store (table 2), on its manifest, with the reason. */
+function returnOf(d: {
+  traceCode: string;
+  massGrams: number;
+  manifestNo: string;
+  reason: string;
+}): EntryFacts {
+  return { ...movementOf(d, 2, 'returned'), manifestNo: d.manifestNo, note: d.reason };
+}
+
 function newBatch(
   traceCode: string,
   kind: { category: string; subtype?: string; wasteCode?: string },
@@ -229,21 +239,12 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
       const parent = await batchOf(d.parentTraceCode);
       const batch = newBatch(d.traceCode, d, parent?.description ?? null);
       rows.put(ledgerBookBatches, batch);
-      out.add(d.custodianUscc, batch, {
-        ...movementOf(d, 2, 'returned'),
-        linkedCodes: d.parentTraceCode,
-        manifestNo: d.manifestNo,
-        note: d.reason,
-      });
+      out.add(d.custodianUscc, batch, { ...returnOf(d), linkedCodes: d.parentTraceCode });
       return;
     }
     case 'BatchReturnedToShipper': {
       const d = event.data;
-      out.add(d.shipperUscc, await batchOf(d.traceCode), {
-        ...movementOf(d, 2, 'returned'),
-        manifestNo: d.manifestNo,
-        note: d.reason,
-      });
+      out.add(d.shipperUscc, await batchOf(d.traceCode), returnOf(d));
       return;
     }
     case 'WasteUtilised':

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { readModelTable, type MigrationClass } from '../database/migration-helpers';
 import { createPartyNamesTable, definePartyNames } from '../party-names';
+import { BATCH_KIND_COLUMNS } from '../batch-kind';
 import { defineTable, type RowOf } from '../runner/table';
 
 /** The tables of the 台账 read model (ledger-book.projection.ts) and their migrations. */
@@ -12,9 +13,7 @@ export const ledgerBookBatches = defineTable({
   key: ['traceCode'],
   columns: {
     traceCode: 'text',
-    category: 'text',
-    subtype: { type: 'text', nullable: true },
-    wasteCode: { type: 'text', nullable: true },
+    ...BATCH_KIND_COLUMNS,
     description: { type: 'text', nullable: true },
     /** The shipper whose table 5 its treatment is on: set by a receipt from another party. */
     shipperUscc: { type: 'text', nullable: true },
@@ -68,9 +67,7 @@ export const ledgerBookEntries = defineTable({
     traceCode: 'text',
     /** The batch code of the previous table this row follows from (a parent, the inputs, the same code). */
     linkedCodes: 'text',
-    category: 'text',
-    subtype: { type: 'text', nullable: true },
-    wasteCode: { type: 'text', nullable: true },
+    ...BATCH_KIND_COLUMNS,
     description: { type: 'text', nullable: true },
     grams: 'bigint',
     movement: { type: 'text', nullable: true },

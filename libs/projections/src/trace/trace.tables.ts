@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isPostgres, readModelTable } from '../database/migration-helpers';
+import { BATCH_KIND_COLUMNS } from '../batch-kind';
 import { defineTable, type RowOf } from '../runner/table';
 
 /**
@@ -11,9 +12,7 @@ export const traceBatches = defineTable({
   key: ['traceCode'],
   columns: {
     traceCode: 'text',
-    category: 'text',
-    subtype: { type: 'text', nullable: true },
-    wasteCode: { type: 'text', nullable: true },
+    ...BATCH_KIND_COLUMNS,
     /** generated | split | consolidated | returned */
     creation: 'text',
     /** Origin: the generator (for a consolidated batch: the consolidator; children inherit their parent's). */
