@@ -1,9 +1,49 @@
 import type { EventStore, EventToAppend, RecordedEvent, StreamWrite } from '@wasteflow/event-store';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { isPostgres, readModelTable } from '../src/database/migration-helpers';
+import { isPostgres, readModelTable, type MigrationClass } from '../src/database/migration-helpers';
 import { defineProjection, type Projection } from '../src/runner/projection';
 import type { RowAccess } from '../src/runner/row-access';
-import { defineTable, type RowOf } from '../src/runner/table';
+import { compileTable, defineTable, type ColumnType, type RowOf, type TableDefinition } from '../src/runner/table';
+
+const SQL_TYPES: Readonly<Record<ColumnType, { readonly postgres: string; readonly sqlite: string }>> = {
+  text: { postgres: 'text', sqlite: 'text' },
+  integer: { postgres: 'integer', sqlite: 'integer' },
+  bigint: { postgres: 'bigint', sqlite: 'bigint' },
+  real: { postgres: 'double precision', sqlite: 'REAL' },
+  boolean: { postgres: 'boolean', sqlite: 'INTEGER' },
+  json: { postgres: 'jsonb', sqlite: 'TEXT' },
+};
+
+/**
+ * A migration creating (and dropping) synthetic tables from their definitions, so each synthetic column is
+ * declared once. For these test tables only: a real read model's migration writes its DDL out, because an
+ * old migration must keep meaning what it meant when its table's definition changes later (runner/table.ts);
+ * a synthetic table has no data directory to keep in step.
+ */
+function createdFromDefinitions(name: string, tables: readonly TableDefinition[]): MigrationClass {
+  return class implements MigrationInterface {
+    readonly name = name;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      const dialect = isPostgres(queryRunner) ? 'postgres' : 'sqlite';
+      for (const definition of tables) {
+        const table = compileTable(definition);
+        const columns = table.columns.map(
+          (c) => `${c.column} ${SQL_TYPES[c.type][dialect]}${c.nullable ? '' : ' NOT NULL'}`,
+        );
+        const key = table.keyColumns.map((c) => c.column).join(', ');
+        await queryRunner.query(
+          `CREATE TABLE ${readModelTable(queryRunner, table.name)} (${columns.join(', ')}, PRIMARY KEY (${key}))`,
+        );
+      }
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      for (const table of [...tables].reverse())
+        await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, table.name)}`);
+    }
+  };
+}
 
 /**
  * A synthetic read model exercising every RowAccess operation: per-stream balances (get + put, delete on
@@ -41,54 +81,11 @@ export type StreamStatsRow = RowOf<typeof streamStats>;
 export type TypeTotalsRow = RowOf<typeof typeTotals>;
 export type StreamCountsRow = RowOf<typeof streamCounts>;
 
-export class SyntheticTables1764400000100 implements MigrationInterface {
-  readonly name = 'SyntheticTables1764400000100';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    const pg = isPostgres(queryRunner);
-    await queryRunner.query(
-      `CREATE TABLE ${readModelTable(queryRunner, 'synth_stream_stats')} (
-         stream text PRIMARY KEY,
-         events integer NOT NULL,
-         total bigint NOT NULL,
-         last_type text NOT NULL,
-         last_revision bigint NOT NULL,
-         last_position bigint NOT NULL,
-         tags ${pg ? 'jsonb' : 'TEXT'},
-         large ${pg ? 'boolean' : 'INTEGER'} NOT NULL
-       )`,
-    );
-    await queryRunner.query(
-      `CREATE TABLE ${readModelTable(queryRunner, 'synth_type_totals')} (
-         type text NOT NULL,
-         bucket integer NOT NULL,
-         count integer NOT NULL,
-         amount bigint NOT NULL,
-         share ${pg ? 'double precision' : 'REAL'} NOT NULL,
-         PRIMARY KEY (type, bucket)
-       )`,
-    );
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_type_totals')}`);
-    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_stream_stats')}`);
-  }
-}
-
-export class SyntheticCounts1764400000200 implements MigrationInterface {
-  readonly name = 'SyntheticCounts1764400000200';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `CREATE TABLE ${readModelTable(queryRunner, 'synth_stream_counts')} (stream text PRIMARY KEY, n integer NOT NULL)`,
-    );
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_stream_counts')}`);
-  }
-}
+export const SyntheticTables1764400000100 = createdFromDefinitions('SyntheticTables1764400000100', [
+  streamStats,
+  typeTotals,
+]);
+export const SyntheticCounts1764400000200 = createdFromDefinitions('SyntheticCounts1764400000200', [streamCounts]);
 
 export const SYNTHETIC_TYPES = ['Deposited', 'Withdrawn', 'Closed'] as const;
 
@@ -180,19 +177,7 @@ export const synthNotes = defineTable({
   columns: { stream: 'text', note: 'text', n: 'integer' },
 });
 
-export class SyntheticNotes1764400000300 implements MigrationInterface {
-  readonly name = 'SyntheticNotes1764400000300';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `CREATE TABLE ${readModelTable(queryRunner, 'synth_notes')} (stream text PRIMARY KEY, note text NOT NULL, n integer NOT NULL)`,
-    );
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE ${readModelTable(queryRunner, 'synth_notes')}`);
-  }
-}
+export const SyntheticNotes1764400000300 = createdFromDefinitions('SyntheticNotes1764400000300', [synthNotes]);
 
 /** Keeps each stream's last note; throws on the note `boom` (a projection bug). */
 export function notesProjection(): Projection {
