@@ -11,7 +11,7 @@ import {
   NoStandingForCorrection,
   NotCustodian,
 } from '../errors';
-import { entryOf, isBatchEvent } from '../events/event-catalogue';
+import { domainEvent, entryOf, isBatchEvent } from '../events/event-catalogue';
 import { upcast } from '../events/decode-event';
 import {
   CARRIER,
@@ -67,6 +67,13 @@ const pending = [...batch, ...requested];
 const decidedAt = '2025-03-03T02:00:00.000Z';
 /** How a decision by the Hangzhou regulator is recorded: its token, never its scope. */
 const byHangzhouRegulator = { kind: 'regulator', tokenId: HANGZHOU_REGULATOR.tokenId } as const;
+/** What every MassCorrected of the fixture's request carries: the generator's −1 kg, re-weighed (复磅更正). */
+const correctionOfTheRequest = {
+  traceCode: code,
+  actorUscc: GENERATOR,
+  deltaGrams: -1_000,
+  reason: '复磅更正',
+};
 
 /** The batch after `events`: its held mass and the statuses of its correction requests. */
 function heldAndRequests(events: readonly BatchEvent[]) {
@@ -129,10 +136,7 @@ describe('two-party mass corrections (DESIGN §2 "Corrections need a real second
           type: 'MassCorrected',
           schemaVersion: 2,
           data: {
-            traceCode: code,
-            actorUscc: GENERATOR,
-            deltaGrams: -1_000,
-            reason: '复磅更正',
+            ...correctionOfTheRequest,
             requestId: 'cr-1',
             approvedBy: byHangzhouRegulator,
             composition: [share(1_000)],
@@ -314,20 +318,16 @@ describe('two-party mass corrections (DESIGN §2 "Corrections need a real second
       .given(batch)
       .when(requestCorrectionCommand(code, { deltaGrams: -600_000 }))
       .result();
-    const treated: BatchEvent = {
-      type: 'BatchSplit',
-      schemaVersion: 1,
-      data: {
-        traceCode: code,
-        actorUscc: GENERATOR,
-        children: [
-          { traceCode: `${code}01`, childIndex: 0, massGrams: 500_000, composition: [share(500_000)] },
-        ],
-        remainingGrams: 500_000,
-        occurredAt: at('09:50'),
-        late: false,
-      },
-    };
+    const treated = domainEvent('BatchSplit', {
+      traceCode: code,
+      actorUscc: GENERATOR,
+      children: [
+        { traceCode: `${code}01`, childIndex: 0, massGrams: 500_000, composition: [share(500_000)] },
+      ],
+      remainingGrams: 500_000,
+      occurredAt: at('09:50'),
+      late: false,
+    });
     approve
       .given([...batch, ...big, treated])
       .when(approveCorrectionCommand(code))
@@ -374,10 +374,7 @@ describe('two-party mass corrections (DESIGN §2 "Corrections need a real second
 
   it('a MassCorrected of version 1 (free-text approvals) upcasts to v2 with legacyApprovals and folds as it did', () => {
     const v1 = {
-      traceCode: code,
-      actorUscc: GENERATOR,
-      deltaGrams: -1_000,
-      reason: '复磅更正',
+      ...correctionOfTheRequest,
       approvals: [{ approverId: 'nobody-at-all', role: 'regulator', approvedAt: at('09:30') }],
       composition: [share(1_000)],
       massGramsAfter: 999_000,
@@ -389,10 +386,7 @@ describe('two-party mass corrections (DESIGN §2 "Corrections need a real second
       type: 'MassCorrected',
       schemaVersion: 2,
       data: {
-        traceCode: code,
-        actorUscc: GENERATOR,
-        deltaGrams: -1_000,
-        reason: '复磅更正',
+        ...correctionOfTheRequest,
         legacyApprovals: v1.approvals,
         composition: [share(1_000)],
         massGramsAfter: 999_000,

@@ -57,6 +57,10 @@ const receiveIn = (world: World, command: ReceiveManifestCommand, tolerance?: nu
     ),
   );
 
+/** The receiver's receipt of `lines` (at the fixture's time), in `world`. */
+const receivingLines = (world: World, lines: Parameters<typeof receiveCommand>[0]) =>
+  receiveIn(world, receiveCommand(lines));
+
 describe('receive', () => {
   it('given a picked-up manifest, when a line is partly rejected with a return code already in use or without a random part, then BatchAlreadyExists / InvalidValue', () => {
     const { world, a, b } = pickedUp();
@@ -121,19 +125,16 @@ describe('receive', () => {
         returnTraceCode: childTraceCode(b, 'RET0RN00'),
       },
     };
-    receiveIn(
-      world,
-      receiveCommand([
-        {
-          traceCode: b,
-          receivedGrams: 1_990_000,
-          acceptedGrams: 1_500_000,
-          reason: '含水率超标',
-          returnRandomPart: 'RET0RN00',
-        },
-        { traceCode: a, receivedGrams: 940_000, acceptedGrams: 940_000 },
-      ]),
-    ).then([
+    receivingLines(world, [
+      {
+        traceCode: b,
+        receivedGrams: 1_990_000,
+        acceptedGrams: 1_500_000,
+        reason: '含水率超标',
+        returnRandomPart: 'RET0RN00',
+      },
+      { traceCode: a, receivedGrams: 940_000, acceptedGrams: 940_000 },
+    ]).then([
       {
         type: 'ManifestReceived',
         schemaVersion: 5,
@@ -150,13 +151,10 @@ describe('receive', () => {
 
   it('given a picked-up manifest, when a line arrives with 0 kg received, then its outcome is lost (not accepted) and its whole mass lost in transit', () => {
     const { world, a, b } = pickedUp();
-    const [e] = receiveIn(
-      world,
-      receiveCommand([
-        { traceCode: a, receivedGrams: 0, acceptedGrams: 0 },
-        { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
-      ]),
-    ).result();
+    const [e] = receivingLines(world, [
+      { traceCode: a, receivedGrams: 0, acceptedGrams: 0 },
+      { traceCode: b, receivedGrams: 2_000_000, acceptedGrams: 2_000_000 },
+    ]).result();
     if (e.type !== 'ManifestReceived') throw new Error(e.type);
     expect(e.data.lines.find((l) => l.traceCode === a)).toMatchObject({
       receivedGrams: 0,
@@ -262,48 +260,39 @@ describe('receive', () => {
     ).toBe(true);
   });
 
-  it('can only lose mass, never create it (ReceivedExceedsShipped, AcceptedExceedsReceived)', () => {
+  it.each([
+    [
+      'received more than shipped',
+      { receivedGrams: 1_000_001, acceptedGrams: 0, reason: 'x' },
+      ReceivedExceedsShipped,
+    ],
+    ['accepted more than received', { receivedGrams: 10, acceptedGrams: 11 }, AcceptedExceedsReceived],
+  ])('can only lose mass, never create it: %s', (_, lineOfA, error) => {
     const { world, a, b } = pickedUp();
-    receiveIn(
-      world,
-      receiveCommand([
-        { traceCode: a, receivedGrams: 1_000_001, acceptedGrams: 0, reason: 'x' },
-        { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
-      ]),
-    ).thenThrows(ReceivedExceedsShipped);
-    receiveIn(
-      world,
-      receiveCommand([
-        { traceCode: a, receivedGrams: 10, acceptedGrams: 11 },
-        { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
-      ]),
-    ).thenThrows(AcceptedExceedsReceived);
+    receivingLines(world, [
+      { traceCode: a, ...lineOfA },
+      { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
+    ]).thenThrows(error);
   });
 
   it('needs a reason when rejecting (RejectionReasonRequired) and exactly the manifest lines (ReceiptLinesMismatch, DuplicateLine)', () => {
     const { world, a, b } = pickedUp();
-    receiveIn(
-      world,
-      receiveCommand([
-        { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
-        { traceCode: a, receivedGrams: 10, acceptedGrams: 5 },
-      ]),
-    ).thenThrows(RejectionReasonRequired, {
+    receivingLines(world, [
+      { traceCode: b, receivedGrams: 1, acceptedGrams: 1 },
+      { traceCode: a, receivedGrams: 10, acceptedGrams: 5 },
+    ]).thenThrows(RejectionReasonRequired, {
       // the field of the request (its second line), not of the event's lines sorted by code
       field: 'lines[1].reason',
       traceCode: a,
     });
-    receiveIn(world, receiveCommand([{ traceCode: a, receivedGrams: 10, acceptedGrams: 10 }])).thenThrows(
+    receivingLines(world, [{ traceCode: a, receivedGrams: 10, acceptedGrams: 10 }]).thenThrows(
       ReceiptLinesMismatch,
       { missing: [b], unexpected: [] },
     );
-    receiveIn(
-      world,
-      receiveCommand([
-        { traceCode: a, receivedGrams: 10, acceptedGrams: 10 },
-        { traceCode: a, receivedGrams: 10, acceptedGrams: 10 },
-      ]),
-    ).thenThrows(DuplicateLine);
+    receivingLines(world, [
+      { traceCode: a, receivedGrams: 10, acceptedGrams: 10 },
+      { traceCode: a, receivedGrams: 10, acceptedGrams: 10 },
+    ]).thenThrows(DuplicateLine);
   });
 
   it('only by the receiver it is addressed to (NotManifestReceiver)', () => {
