@@ -160,11 +160,11 @@ function created(
     traceCode: string;
     holderUscc: string;
     category: string;
-    subtype?: string;
-    wasteCode?: string;
+    subtype?: string | null;
+    wasteCode?: string | null;
     massGrams: number;
     occurredAt: string;
-    storageSince?: string;
+    storageSince?: string | null;
   },
   sources: readonly (Readonly<InventoryBatchRow> | undefined)[] = [],
 ): InventoryBatchRow {
@@ -240,17 +240,9 @@ export async function evolveInventory(rows: RowAccess, recorded: RecordedEvent):
     replace(
       rows,
       undefined,
+      // the parent's holder, kind and storage start
       created(
-        {
-          traceCode: d.childTraceCode,
-          holderUscc: previous.holderUscc,
-          category: previous.category,
-          subtype: previous.subtype ?? undefined,
-          wasteCode: previous.wasteCode ?? undefined,
-          massGrams: d.massGrams,
-          occurredAt: d.occurredAt,
-          storageSince: previous.storageSince ?? undefined,
-        },
+        { ...previous, traceCode: d.childTraceCode, massGrams: d.massGrams, occurredAt: d.occurredAt },
         [previous],
       ),
     );
