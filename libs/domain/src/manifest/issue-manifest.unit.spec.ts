@@ -48,9 +48,18 @@ import {
 } from '../testing';
 import { decideRevokePermit } from '../party/revoke-permit.decide';
 import { decideIssueManifest, type IssueManifestCommand } from './issue-manifest.decide';
+import type { ManifestIssuedData } from './manifest.events';
 
 const issueIn = (world: World, command: IssueManifestCommand) =>
   givenState(world).when((w) => decideIssueManifest(command, issueState(w, command), DEFAULT_OPTIONS));
+
+/** The ManifestIssued (v4) of the fixture's manifest 1 (planned for 13:00), with the rest of its data. */
+const manifest1Issued = (data: Omit<ManifestIssuedData, keyof typeof MANIFEST_1 | 'plannedAt'>) =>
+  ({
+    type: 'ManifestIssued',
+    schemaVersion: 4,
+    data: { ...MANIFEST_1, plannedAt: at('13:00'), ...data },
+  }) as const;
 
 /** GENERATOR's batches `a`, 400 kg of hazardous waste (900-249-08), and `b`, 30 t of construction muck. */
 const hazardousAndMuck = () =>
@@ -76,18 +85,12 @@ describe('issue manifest (转移联单)', () => {
     const common = { occurredAt: at('11:00'), late: false };
     issueIn(world, issueManifestCommand([{ traceCode: c }, { traceCode: a, massGrams: 400_000 }])).then({
       manifest: [
-        {
-          type: 'ManifestIssued',
-          schemaVersion: 4,
-          data: {
-            ...MANIFEST_1,
-            plannedAt: at('13:00'),
-            lines: [line(first), line(second)],
-            totalGrams: 650_000,
-            hazardous: true,
-            ...common,
-          },
-        },
+        manifest1Issued({
+          lines: [line(first), line(second)],
+          totalGrams: 650_000,
+          hazardous: true,
+          ...common,
+        }),
       ],
       batches: [first, second].map((code) => ({
         traceCode: code,
@@ -114,20 +117,14 @@ describe('issue manifest (转移联单)', () => {
     const command = issueManifestCommand([{ traceCode: c }], { paper: true, recordedAt });
     issueIn(world, command).then({
       manifest: [
-        {
-          type: 'ManifestIssued',
-          schemaVersion: 4,
-          data: {
-            ...MANIFEST_1,
-            plannedAt: at('13:00'),
-            lines: [{ traceCode: c, category: 'hazardous', wasteCode: '900-214-08', massGrams: 250_000 }],
-            totalGrams: 250_000,
-            hazardous: true,
-            paper: true,
-            occurredAt: at('11:00'),
-            late: true,
-          },
-        },
+        manifest1Issued({
+          lines: [{ traceCode: c, category: 'hazardous', wasteCode: '900-214-08', massGrams: 250_000 }],
+          totalGrams: 250_000,
+          hazardous: true,
+          paper: true,
+          occurredAt: at('11:00'),
+          late: true,
+        }),
       ],
       batches: [
         {
