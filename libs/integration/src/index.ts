@@ -16,7 +16,13 @@ export {
   type ScopedResource,
 } from './scope/scope';
 export { custodiansAndReceivers, readBatch } from './scope/batch-scope';
-export { PartyRegistry, partyView, type FacilityView, type PartyView, type PermitView } from './scope/party-registry';
+export {
+  PartyRegistry,
+  partyView,
+  type FacilityView,
+  type PartyView,
+  type PermitView,
+} from './scope/party-registry';
 
 export { FeedScopes } from './feed/feed-scope';
 export {
@@ -37,6 +43,7 @@ export {
 } from './webhooks/webhook-settings';
 export { WEBHOOK_METRICS_REGISTRY, WEBHOOK_SETTINGS } from './webhooks/webhook.tokens';
 export { WebhookStore } from './webhooks/webhook.store';
+export { BookkeepingTables, type Queryable, type Row } from './tables/bookkeeping-tables';
 export {
   newSecret,
   principalOf,

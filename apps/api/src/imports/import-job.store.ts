@@ -3,7 +3,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { JsonObject } from '@wasteflow/event-store';
-import { ownerId, parseOwner, processIsAlive, quoteIdentifier } from '@wasteflow/projections';
+import { BookkeepingTables, type Queryable, type Row } from '@wasteflow/integration';
+import { ownerId, parseOwner, processIsAlive } from '@wasteflow/projections';
 
 /**
  * Import jobs and their per-row results: bookkeeping beside the log in the read-model database (ADR 0008,
@@ -58,53 +59,32 @@ export const STALE_MS = 60_000;
 const KEPT_JOBS = 50;
 const INSERT_CHUNK = 500;
 
-type Row = Record<string, unknown>;
-type Queryable = { query(sql: string, params?: unknown[]): Promise<unknown> };
-
 const INTERRUPTED =
   'the api stopped during the import: send the file again — rows already applied are recognised by their keys and nothing is applied twice';
 
 @Injectable()
 export class ImportJobStore implements OnModuleInit {
+  private readonly tables: BookkeepingTables;
   private readonly postgres: boolean;
-  private readonly schema?: string;
   /** `host:pid:imports` of this process: a job's runner. */
   readonly runner = ownerId({ host: hostname(), pid: process.pid }, 'imports');
 
   constructor(@Inject(getDataSourceToken()) private readonly db: DataSource) {
-    this.postgres = db.options.type === 'postgres';
-    this.schema = this.postgres ? (db.options as { schema?: string }).schema : undefined;
+    this.tables = new BookkeepingTables(db);
+    this.postgres = this.tables.postgres;
   }
 
   private t(name: string): string {
-    return this.schema ? `${quoteIdentifier(this.schema)}.${quoteIdentifier(name)}` : quoteIdentifier(name);
+    return this.tables.name(name);
   }
 
-  private async q(text: string, params: readonly unknown[] = [], on: Queryable = this.db): Promise<Row[]> {
-    let n = 0;
-    const sql = this.postgres ? text.replace(/\?/g, () => `$${++n}`) : text;
-    const result = (await on.query(sql, params as unknown[])) as Row[] | undefined;
-    return Array.isArray(result) ? result : [];
+  private q(text: string, params?: readonly unknown[], on?: Queryable): Promise<Row[]> {
+    return this.tables.query(text, params, on);
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.postgres) await this.createTables(this.db);
-    else {
-      // several processes may start together on a new database (see WebhookStore): one at a time
-      const runner = this.db.createQueryRunner('master');
-      await runner.connect();
-      const lock = `wasteflow.import-tables.${this.schema ?? ''}`;
-      try {
-        await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
-        try {
-          await this.createTables(runner);
-        } finally {
-          await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
-        }
-      } finally {
-        await runner.release();
-      }
-    }
+    // several processes may start together on a new database (`createOnce`: one at a time)
+    await this.tables.createOnce('wasteflow.import-tables', (on) => this.createTables(on));
     await this.markInterrupted();
   }
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { quoteIdentifier } from '@wasteflow/projections';
+import { BookkeepingTables, type Queryable, type Row } from '../tables/bookkeeping-tables';
 import {
   newSecret,
   type DeliveryAttempt,
@@ -18,50 +19,27 @@ import {
  * `IF NOT EXISTS` (they are not a projection: a rebuild of the read models never touches them).
  */
 
-type Row = Record<string, unknown>;
-/** The pool (DataSource) or one connection (QueryRunner). */
-type Queryable = { query(sql: string, params?: unknown[]): Promise<unknown> };
-
 @Injectable()
 export class WebhookStore implements OnModuleInit {
+  private readonly tables: BookkeepingTables;
   private readonly postgres: boolean;
-  private readonly schema?: string;
 
-  constructor(@Inject(getDataSourceToken()) private readonly db: DataSource) {
-    this.postgres = db.options.type === 'postgres';
-    this.schema = this.postgres ? (db.options as { schema?: string }).schema : undefined;
+  constructor(@Inject(getDataSourceToken()) db: DataSource) {
+    this.tables = new BookkeepingTables(db);
+    this.postgres = this.tables.postgres;
   }
 
   private t(name: string): string {
-    return this.schema ? `${quoteIdentifier(this.schema)}.${quoteIdentifier(name)}` : quoteIdentifier(name);
+    return this.tables.name(name);
   }
 
-  /** `?` placeholders on both databases; on the pool, or on one connection (`on`). */
-  private async q(text: string, params: readonly unknown[] = [], on: Queryable = this.db): Promise<Row[]> {
-    let n = 0;
-    const sql = this.postgres ? text.replace(/\?/g, () => `$${++n}`) : text;
-    const result = (await on.query(sql, params as unknown[])) as Row[] | undefined;
-    return Array.isArray(result) ? result : [];
+  private q(text: string, params?: readonly unknown[], on?: Queryable): Promise<Row[]> {
+    return this.tables.query(text, params, on);
   }
 
+  /** The api and apps/projector both create the tables (`createOnce`: one at a time). */
   async onModuleInit(): Promise<void> {
-    if (!this.postgres) return this.createTables(this.db);
-    // The api and apps/projector both create the tables and may start together on a new database, where a
-    // PostgreSQL `CREATE … IF NOT EXISTS` racing its twin fails (23505 on the catalogue's unique index): one
-    // at a time, under an advisory lock, as the read models' migrations are.
-    const runner = this.db.createQueryRunner('master');
-    await runner.connect();
-    const lock = `wasteflow.webhook-tables.${this.schema ?? ''}`;
-    try {
-      await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
-      try {
-        await this.createTables(runner);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
-      }
-    } finally {
-      await runner.release();
-    }
+    await this.tables.createOnce('wasteflow.webhook-tables', (on) => this.createTables(on));
   }
 
   private async createTables(on: Queryable): Promise<void> {
