@@ -1,13 +1,13 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Param, Query, Res } from '@nestjs/common';
+import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { parseTraceCode, isDomainError } from '@wasteflow/domain';
 import type { Principal } from '@wasteflow/ledger';
-import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems } from '../common/openapi';
+import { CurrentPrincipal } from '../access/access.decorators';
 import { InvalidRequest } from '../problems/invalid-request.exception';
 import { ReadYourWrites } from '../read-side/read-your-writes';
 import { DecodedTraceCodePipe, percentDecoded } from '../read-side/trace.controller';
+import { DocumentRoute, sendPdf, sendSvg } from './document-route';
 import { renderPdf, renderSvg } from './drawing';
 import { LabelFactsReader } from './label-facts';
 import { labelPage, labelSheet, LABEL_SIZES_MM, type LabelSize } from './label.layout';
@@ -49,13 +49,6 @@ function codesOf(value: string | undefined): string[] {
   });
 }
 
-function sendPdf(reply: FastifyReply, pdf: Buffer, filename: string): Buffer {
-  void reply
-    .header('content-type', 'application/pdf')
-    .header('content-disposition', `inline; filename="${filename}"`);
-  return pdf;
-}
-
 /**
  * HJ 1276-2022 container labels (危险废物标签): one label as PDF or SVG, and a sheet of labels (A4) for a
  * list of trace codes. Same access as the trace view; the QR code carries WASTEFLOW_PUBLIC_URL + the
@@ -69,9 +62,7 @@ export class LabelsController {
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
-  @Get('v1/batches/:code/label.pdf')
-  @Allow('party', 'regulator', 'auditor')
-  @ApiOperation({
+  @DocumentRoute('v1/batches/:code/label.pdf', 'application/pdf', {
     summary: 'The HJ 1276-2022 label of a batch (PDF, 100, 150 or 200 mm square)',
     description:
       'Size by the container volume recorded at generation (≤ 50 L: 100 mm, ≤ 450 L: 150 mm, more: 200 mm), or `size`. ' +
@@ -79,8 +70,6 @@ export class LabelsController {
   })
   @ApiParam({ name: 'code', description: 'Trace code' })
   @ApiQuery({ name: 'size', required: false, enum: [...LABEL_SIZES_MM] })
-  @ApiProduces('application/pdf')
-  @ApiProblems(400, 401, 403, 404, 503)
   async labelPdf(
     @CurrentPrincipal() principal: Principal,
     @Param('code', DecodedTraceCodePipe) code: string,
@@ -98,13 +87,11 @@ export class LabelsController {
     return sendPdf(reply, pdf, `label-${code}.pdf`);
   }
 
-  @Get('v1/batches/:code/label.svg')
-  @Allow('party', 'regulator', 'auditor')
-  @ApiOperation({ summary: 'The HJ 1276-2022 label of a batch (SVG, sized in mm)' })
+  @DocumentRoute('v1/batches/:code/label.svg', 'image/svg+xml', {
+    summary: 'The HJ 1276-2022 label of a batch (SVG, sized in mm)',
+  })
   @ApiParam({ name: 'code', description: 'Trace code' })
   @ApiQuery({ name: 'size', required: false, enum: [...LABEL_SIZES_MM] })
-  @ApiProduces('image/svg+xml')
-  @ApiProblems(400, 401, 403, 404, 503)
   async labelSvg(
     @CurrentPrincipal() principal: Principal,
     @Param('code', DecodedTraceCodePipe) code: string,
@@ -115,20 +102,15 @@ export class LabelsController {
     const requested = sizeOf(size);
     await this.readYourWrites.reach(minPosition);
     const facts = await this.labels.label(principal, code, requested);
-    void reply.header('content-type', 'image/svg+xml; charset=utf-8');
-    return renderSvg(labelPage(facts), `危险废物标签 ${code}`);
+    return sendSvg(reply, renderSvg(labelPage(facts), `危险废物标签 ${code}`));
   }
 
-  @Get('v1/labels.pdf')
-  @Allow('party', 'regulator', 'auditor')
-  @ApiOperation({
+  @DocumentRoute('v1/labels.pdf', 'application/pdf', {
     summary: 'A sheet of HJ 1276-2022 labels (A4 PDF) for a list of trace codes',
     description: `codes: up to ${MAX_SHEET_LABELS} trace codes, comma-separated, each readable by the caller (else 403 naming none of the others).`,
   })
   @ApiQuery({ name: 'codes', required: true })
   @ApiQuery({ name: 'size', required: false, enum: [...LABEL_SIZES_MM] })
-  @ApiProduces('application/pdf')
-  @ApiProblems(400, 401, 403, 404, 503)
   async sheet(
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,11 +1,11 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Param, Query, Res } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@wasteflow/ledger';
-import { Allow, CurrentPrincipal } from '../access/access.decorators';
-import { ApiProblems } from '../common/openapi';
+import { CurrentPrincipal } from '../access/access.decorators';
 import { ManifestNumberPipe } from '../common/path-params';
 import { ReadYourWrites } from '../read-side/read-your-writes';
+import { DocumentRoute, sendPdf } from './document-route';
 import { renderPdf } from './drawing';
 import { ManifestPrintReader } from './manifest-print';
 import { manifestPages } from './manifest-print.layout';
@@ -19,17 +19,13 @@ export class ManifestPrintController {
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
-  @Get('v1/manifests/:no.pdf')
-  @Allow('party', 'regulator', 'auditor')
-  @ApiOperation({
+  @DocumentRoute('v1/manifests/:no.pdf', 'application/pdf', {
     summary: 'The 转移联单 of a manifest (A4 PDF): part 1 shipper and lines, part 2 carrier, part 3 receiver',
     description:
       'Same access as GET /v1/manifests/{no}. Filled from the events as far as they go (pickup, receipt, the ' +
       'discrepancy verdict); what the ledger does not hold prints as blank lines to fill in by hand.',
   })
   @ApiParam({ name: 'no', description: 'Manifest number (14 digits)' })
-  @ApiProduces('application/pdf')
-  @ApiProblems(400, 401, 403, 404, 503)
   async print(
     @CurrentPrincipal() principal: Principal,
     @Param('no', ManifestNumberPipe) manifestNo: string,
@@ -39,9 +35,6 @@ export class ManifestPrintController {
     await this.readYourWrites.reach(minPosition);
     const print = await this.prints.print(principal, manifestNo);
     const pdf = await renderPdf(manifestPages(print), { title: `危险废物转移联单 ${manifestNo}` });
-    void reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `inline; filename="manifest-${manifestNo}.pdf"`);
-    return pdf;
+    return sendPdf(reply, pdf, `manifest-${manifestNo}.pdf`);
   }
 }

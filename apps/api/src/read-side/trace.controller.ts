@@ -26,6 +26,7 @@ import { TraceQuery, type PublicTraceView, type TraceView } from '@wasteflow/pro
 import { PartyRegistry, readBatch } from '@wasteflow/integration';
 import { Allow, CurrentPrincipal, Public } from '../access/access.decorators';
 import { ApiProblems } from '../common/openapi';
+import { DocumentRoute, sendSvg } from '../documents/document-route';
 import { ConsoleAssets } from '../console/console-assets';
 import { CONSOLE_CSP } from '../console/console-page';
 import type { ApiConfig } from '../config/api-config';
@@ -146,16 +147,12 @@ export class TraceController {
     return view;
   }
 
-  @Get('v1/batches/:code/qr.svg')
-  @Allow('party', 'regulator', 'auditor')
-  @Header('cache-control', 'private, max-age=3600')
-  @ApiOperation({
+  @DocumentRoute('v1/batches/:code/qr.svg', 'image/svg+xml', {
     summary: 'The 浙固码 QR code of a batch (SVG): the URL of its public trace page',
     description:
       'Same access as the trace view. The URL is WASTEFLOW_PUBLIC_URL + /v1/trace/{code}, never taken from the request.',
   })
-  @ApiProduces('image/svg+xml')
-  @ApiProblems(400, 401, 403, 404, 503)
+  @Header('cache-control', 'private, max-age=3600')
   async qr(
     @CurrentPrincipal() principal: Principal,
     @Param('code', DecodedTraceCodePipe) code: string,
@@ -169,8 +166,7 @@ export class TraceController {
       errorCorrectionLevel: 'M',
       margin: 2,
     });
-    void reply.header('content-type', 'image/svg+xml; charset=utf-8');
-    return svg;
+    return sendSvg(reply, svg);
   }
 
   @Get(`${PUBLIC_TRACE_PATH}/:code`)
