@@ -1,13 +1,12 @@
 import { ManualClock } from '@wasteflow/event-store';
 import {
   CLOCK_START,
+  describeEachStore,
   expect201,
   expectProblem,
   Keys,
   PARTIES,
   send,
-  skippedPostgres,
-  storesFor,
   type PrincipalName,
 } from './support/fixtures';
 import { driveHistory, type History } from './support/read-side-history';
@@ -43,7 +42,7 @@ interface AuditBody {
   position: string;
 }
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const clock = new ManualClock(new Date(CLOCK_START));
   const app = seededApp(kind, SUITE, __filename, 'audit', { clock });
   let h: History;
@@ -254,5 +253,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     );
   });
 });
-
-skippedPostgres(SUITE);

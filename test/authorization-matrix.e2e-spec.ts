@@ -6,6 +6,7 @@ import {
   Builders,
   consolidationBody,
   correctionBody,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -16,9 +17,7 @@ import {
   receiptBody,
   registerParty,
   send,
-  skippedPostgres,
   splitBody,
-  storesFor,
   streamLengths,
   treatmentBody,
   type PrincipalName,
@@ -355,9 +354,7 @@ function ordered(row: Row): PrincipalName[] {
 }
 
 const SUITE = 'authorization matrix';
-skippedPostgres(SUITE);
-
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'matrix');
   const keys = new Keys(`matrix-${kind}`);
 

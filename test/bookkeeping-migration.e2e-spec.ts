@@ -14,9 +14,10 @@ import {
   ManifestCustodyProcessManager,
 } from '@wasteflow/ledger';
 import { migrateLegacyIdempotencyRecords } from '@wasteflow/ledger/writing/legacy-bookkeeping';
-import { batchBody, requireStore, send, skippedPostgres, storesFor } from './support/fixtures';
+import { batchBody, describeEachStore, requireStore, send } from './support/fixtures';
 import { dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/postgres';
 import { startTestApp, type TestApp, type TestStore } from './support/test-app';
+import type { FixtureRequest } from './fixtures/pre-bookkeeping/make-fixture';
 
 /**
  * An existing data directory, written by the version before docs/adr/0008 (test/fixtures/pre-bookkeeping:
@@ -28,17 +29,6 @@ import { startTestApp, type TestApp, type TestStore } from './support/test-app';
  */
 
 const FIXTURE = join(__dirname, 'fixtures', 'pre-bookkeeping');
-
-interface FixtureRequest {
-  readonly name: string;
-  readonly path: string;
-  readonly token: string;
-  readonly key: string | null;
-  readonly body: unknown;
-  readonly status: number;
-  readonly answer: Record<string, unknown>;
-  readonly position: string | null;
-}
 
 const fixture = JSON.parse(readFileSync(join(FIXTURE, 'requests.json'), 'utf8')) as {
   readonly made: string;
@@ -85,9 +75,7 @@ function replayOf(request: FixtureRequest): Record<string, unknown> {
 }
 
 const SUITE = 'a data directory of the version before bookkeeping';
-skippedPostgres(SUITE);
-
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind: TestStore) => {
+describeEachStore(SUITE, (kind: TestStore) => {
   let t: TestApp;
   let dataDir: string;
   let schemaPrefix: string;

@@ -1,5 +1,5 @@
 import { WriteGroup } from '@wasteflow/ledger';
-import { AT, HW08_CODE, sendCommands, skippedPostgres, storesFor } from './support/fixtures';
+import { AT, describeEachStore, HW08_CODE, sendCommands } from './support/fixtures';
 import type { TestStore } from './support/test-app';
 import { seededApp } from './support/seeded-app';
 
@@ -39,9 +39,7 @@ function stallMeter(): { stop(): number } {
 }
 
 const SUITE = 'a bulk request of 1,000 items and the event loop';
-skippedPostgres(SUITE);
-
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind: TestStore) => {
+describeEachStore(SUITE, (kind: TestStore) => {
   const app = seededApp(kind, SUITE, __filename, 'bulk-loop');
 
   it(`never holds the loop for ${BOUND_MS} ms: /health is answered meanwhile`, async () => {

@@ -3,14 +3,13 @@ import { batchStream, manifestStream, type BatchSplitData, type WasteTreatedData
 import {
   appendedSince,
   concurrently,
+  describeEachStore,
   expectProblem,
   heldGrams,
   Keys,
   pickupBody,
   send,
-  skippedPostgres,
   splitBody,
-  storesFor,
   streamEvents,
   treatmentBody,
   batchState,
@@ -55,9 +54,7 @@ function expectMassRace(responses: readonly Response[], heldKg: number, massRefu
   return won;
 }
 
-skippedPostgres(SUITE);
-
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'conc');
   const keys = new Keys(`conc-${kind}`);
   /** A write of `party`'s under a fresh key labelled `label`. */

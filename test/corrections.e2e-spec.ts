@@ -4,6 +4,7 @@ import {
   AT,
   CLOCK_START,
   correctionBody,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -11,7 +12,6 @@ import {
   PARTIES,
   send,
   sendCommands,
-  storesFor,
   streamEvents,
   type PrincipalName,
 } from './support/fixtures';
@@ -19,7 +19,7 @@ import { seededApp } from './support/seeded-app';
 
 const SUITE = 'two-party mass corrections (issue 10 row 4, ADR 0018)';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'corrections', {
     clock: new ManualClock(new Date(CLOCK_START)),
   });

@@ -2,11 +2,11 @@ import { LedgerBookQuery } from '@wasteflow/projections';
 import {
   AT,
   batchBody,
+  describeEachStore,
   expect201,
   PARTIES,
   send,
   sendCommands,
-  storesFor,
   treatmentBody,
 } from './support/fixtures';
 import { bookTableRows, getDocument, loadWorkbook } from './support/documents';
@@ -28,7 +28,7 @@ const TRT_HANDLER = { name: '郑处置', phone: '13711110003' };
 const BULK_HANDLER = { name: '冯批量', phone: '13711110004' };
 const ALL = [GEN_HANDLER, RCV_HANDLER, TRT_HANDLER, BULK_HANDLER].flatMap((p) => [p.name, p.phone]);
 
-describe.each(storesFor(SUITE))('handlers in the 台账 and the 联单 (%s)', (kind) => {
+describeEachStore(SUITE, 'handlers in the 台账 and the 联单 (%s)', (kind) => {
   const app = seededApp(kind, SUITE, __filename, SUITE);
 
   /** The party's 台账 for March 2026 as a workbook: each table's rows keyed by the column keys. */

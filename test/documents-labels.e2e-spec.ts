@@ -1,5 +1,5 @@
 import { composeTraceCode } from '@wasteflow/domain';
-import { batchBody, PARTIES, send, storesFor, streamEvents } from './support/fixtures';
+import { batchBody, describeEachStore, PARTIES, send, streamEvents } from './support/fixtures';
 import { getDocument, printEnv } from './support/documents';
 import { seededApp } from './support/seeded-app';
 import { decodeQr, decodeSvgQr, readPdf, renderFirstPage } from './support/pdf-reading';
@@ -12,7 +12,7 @@ import { decodeQr, decodeSvgQr, readPdf, renderFirstPage } from './support/pdf-r
 const SUITE = 'documents-labels';
 const PUBLIC_URL = 'https://trace.wasteflow.example.cn/zj';
 
-describe.each(storesFor(SUITE))('HJ 1276 labels (%s)', (kind) => {
+describeEachStore(SUITE, 'HJ 1276 labels (%s)', (kind) => {
   const app = seededApp(kind, SUITE, __filename, SUITE, { env: printEnv(`${PUBLIC_URL}/`) });
 
   // every read waits for the read models to reach the head of the log (the api's read-your-writes)

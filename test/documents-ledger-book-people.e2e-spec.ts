@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { LedgerBookQuery } from '@wasteflow/projections';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
-import { expect201, PARTIES, PLATE, send, storesFor } from './support/fixtures';
+import { describeEachStore, expect201, PARTIES, PLATE, send } from './support/fixtures';
 import { getDocument } from './support/documents';
 import { seededApp } from './support/seeded-app';
 
@@ -15,7 +15,7 @@ const SUITE = 'documents-ledger-book-people';
 const DRIVER = { name: '李运送', phone: '13811112222' };
 const TABLE3 = BOOK_TABLES[2];
 
-describe.each(storesFor(SUITE))('台账 people (%s)', (kind) => {
+describeEachStore(SUITE, '台账 people (%s)', (kind) => {
   const app = seededApp(kind, SUITE, __filename, SUITE);
 
   /** Table 3 of the generator's book for March 2026 as CSV, rows keyed by the column keys. */

@@ -1,5 +1,6 @@
 import {
   batchBody,
+  describeEachStore,
   expect201,
   extraUscc,
   issueToken,
@@ -9,7 +10,6 @@ import {
   RECEIVER_PERMIT,
   registerExtraParty,
   send,
-  storesFor,
 } from './support/fixtures';
 import { getDocument, printEnv } from './support/documents';
 import { seededApp } from './support/seeded-app';
@@ -22,7 +22,7 @@ import { decodeQr, readPdf, renderFirstPage } from './support/pdf-reading';
 const SUITE = 'documents-manifest';
 const PUBLIC_URL = 'https://trace.wasteflow.example.cn';
 
-describe.each(storesFor(SUITE))('转移联单 print (%s)', (kind) => {
+describeEachStore(SUITE, '转移联单 print (%s)', (kind) => {
   const app = seededApp(kind, SUITE, __filename, SUITE, { env: printEnv(PUBLIC_URL) });
 
   // every read waits for the read models to reach the head of the log (the api's read-your-writes)

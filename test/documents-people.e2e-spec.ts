@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   batchBody,
+  describeEachStore,
   expect201,
   expectProblem,
   extraUscc,
@@ -8,7 +9,6 @@ import {
   PLATE,
   sendCommands,
   send,
-  storesFor,
 } from './support/fixtures';
 import { getDocument } from './support/documents';
 import { readPdf } from './support/pdf-reading';
@@ -28,7 +28,7 @@ const ESCORT = { name: '钱押运', phone: '13787654321' };
 const CONTACT = { name: '孙联络', phone: '13655556666' };
 const LICENCE = '浙交运管许可杭字330100001234号';
 
-describe.each(storesFor(SUITE))('people in documents, erasure (%s)', (kind) => {
+describeEachStore(SUITE, 'people in documents, erasure (%s)', (kind) => {
   const app = seededApp(kind, SUITE, __filename, SUITE);
 
   const verify = () => cliOn(kind, app.t, 'verify');

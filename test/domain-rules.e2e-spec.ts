@@ -2,6 +2,7 @@ import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
   CLOCK_START,
+  describeEachStore,
   OTHER_RECEIVER_PERMIT,
   PARTIES,
   PLATE,
@@ -9,8 +10,6 @@ import {
   expectNothingAppendedSince,
   expectProblem,
   send,
-  skippedPostgres,
-  storesFor,
   type PartyName,
 } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
@@ -21,7 +20,7 @@ import { seededApp } from './support/seeded-app';
  */
 const SUITE = 'domain rules after the hostile-client review (issue 10)';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'rules10');
   const token = (name: PartyName) => app.world.tokens[name] as string;
   const keys = () => app.build.keys;
@@ -262,4 +261,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
   });
 });
-skippedPostgres(SUITE);

@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { RecordedEvent } from '@wasteflow/event-store';
 import {
+  describeEachStore,
   expectNothingAppendedSince,
   expectProblem,
   Keys,
   send,
-  skippedPostgres,
   splitBody,
-  storesFor,
 } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 import { editStoredEvent, resealed, type StoredEventEdit } from './support/tamper';
@@ -23,7 +22,7 @@ const SUITE =
  * event-not-applicable); each is a 500 `internal-error` that says nothing of the history, an error-level
  * log line naming the stream, and one more `wasteflow_faults_total{rule}` for the alert.
  */
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'faults');
   const keys = new Keys(`faults-${kind}`);
 
@@ -131,5 +130,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(await faultsCounted('event-hash-mismatch')).toBe(counted + 1);
   });
 });
-
-skippedPostgres(SUITE);

@@ -2,6 +2,7 @@ import { isDomainEventType, parseStream, regionMatches } from '@wasteflow/domain
 import type { RecordedEvent } from '@wasteflow/event-store';
 import {
   AT,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -9,8 +10,6 @@ import {
   Keys,
   PARTIES,
   send,
-  skippedPostgres,
-  storesFor,
   type PrincipalName,
 } from './support/fixtures';
 import { driveHistory, type History } from './support/read-side-history';
@@ -28,7 +27,7 @@ interface FeedEventBody {
   data: Record<string, unknown>;
 }
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'feed');
   let h: History;
   let domainEvents: RecordedEvent[];
@@ -202,4 +201,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect((await app.t.http.get('/v1/feed')).status).toBe(401);
   });
 });
-skippedPostgres(SUITE);

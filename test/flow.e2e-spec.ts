@@ -20,6 +20,19 @@ const CARRIER = composeUscc('91330109MA2H3KT71'); // 萧山区
 const RECEIVER = composeUscc('91330114MA2CJ8RL5'); // 钱塘区, incinerator
 const ADMIN_ACTOR = 'admin:bootstrap-admin';
 
+/** The composition of the flow's waste oil (HW08, generated in Xihu in March 2026), `grams` of it. */
+function oilComposition(grams: number) {
+  return [
+    {
+      districtCode: '330106',
+      category: 'hazardous',
+      wasteCode: '900-249-08',
+      generatedMonth: '2026-03',
+      grams,
+    },
+  ];
+}
+
 const kinds: TestStore[] = ['sqlite', 'postgres'];
 
 /**
@@ -279,15 +292,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         wasteCode: '900-249-08',
         description: '废矿物油',
         massGrams: massKg * 1000,
-        composition: [
-          {
-            districtCode: '330106',
-            category: 'hazardous',
-            wasteCode: '900-249-08',
-            generatedMonth: '2026-03',
-            grams: massKg * 1000,
-          },
-        ],
+        composition: oilComposition(massKg * 1000),
         occurredAt,
         late: false,
       });
@@ -340,15 +345,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
         { traceCode: code.b, massGrams: 749500 },
       ].sort((p, q) => (p.traceCode < q.traceCode ? -1 : 1)),
       massGrams: 2000000,
-      composition: [
-        {
-          districtCode: '330106',
-          category: 'hazardous',
-          wasteCode: '900-249-08',
-          generatedMonth: '2026-03',
-          grams: 2000000,
-        },
-      ],
+      composition: oilComposition(2000000),
       occurredAt,
       late: false,
     });
@@ -678,15 +675,7 @@ describe.each(kinds)('the whole flow of DESIGN.md (%s)', (kind) => {
           operation: 'D10',
           mode: 'incineration',
           massGrams: massKg * 1000,
-          composition: [
-            {
-              districtCode: '330106',
-              category: 'hazardous',
-              wasteCode: '900-249-08',
-              generatedMonth: '2026-03',
-              grams: massKg * 1000,
-            },
-          ],
+          composition: oilComposition(massKg * 1000),
           permitNo: '3301000012',
           remainingGrams: 0,
           occurredAt: '2026-03-03T09:30:00+08:00',

@@ -1,17 +1,15 @@
 import {
   Builders,
+  describeEachStore,
   Keys,
-  PARTIES,
   problemShapeErrors,
-  RECEIVER_PERMIT,
   requireStore,
   seedWorld,
   send,
   batchBody,
-  skippedPostgres,
-  storesFor,
   type World,
 } from './support/fixtures';
+import { concretePath, pathValuesOf } from './support/route-paths';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -24,8 +22,6 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 
 const SUITE = 'fuzz every route';
-skippedPostgres(SUITE);
-
 const TEXTS = [
   'a\u0000b',
   '\ud800',
@@ -53,7 +49,7 @@ const BODIES: unknown[] = [
 const PARAMS = ['%00', '%F0%9F', 'x'.repeat(99), '..%2F..%2Fetc', '%E2%80%AE', '1e308'];
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-describe.each(storesFor(SUITE))(`${SUITE}: hostile input, only 4xx problem documents (%s)`, (kind) => {
+describeEachStore(SUITE, `${SUITE}: hostile input, only 4xx problem documents (%s)`, (kind) => {
   let t: TestApp;
   let w: World;
   let paths: [string, string[]][];
@@ -64,14 +60,7 @@ describe.each(storesFor(SUITE))(`${SUITE}: hostile input, only 4xx problem docum
     await requireStore(kind, `${__filename} (${kind})`);
     t = await startTestApp(kind, { suiteFile: __filename });
     w = await seedWorld(t, new Keys(`fuzz-routes-seed-${kind}`));
-    const { traceCode, manifestNo } = await new Builders(t, w, keys).consigned(5);
-    values = {
-      code: traceCode,
-      no: manifestNo,
-      uscc: PARTIES.receiver.uscc,
-      permitNo: RECEIVER_PERMIT.permitNo,
-      stream: `batch-${traceCode}`,
-    };
+    values = await pathValuesOf(new Builders(t, w, keys));
     const doc = (await t.http.get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, unknown>>;
     };
@@ -99,11 +88,9 @@ describe.each(storesFor(SUITE))(`${SUITE}: hostile input, only 4xx problem docum
     };
     let n = 0;
     for (const [path, methods] of paths) {
-      const real = path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(values[p] ?? 'x1'));
+      const real = concretePath(path, values);
       const hostile = PARAMS.filter(() => /\{\w+\}/.test(path)).map((v) =>
-        path
-          .replace(/\{\w+\}/, v)
-          .replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(values[p] ?? 'x1')),
+        concretePath(path.replace(/\{\w+\}/, v), values),
       );
       for (const method of methods.filter((m) => m === 'get' || m === 'post')) {
         for (const token of tokens) {

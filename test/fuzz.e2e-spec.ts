@@ -9,6 +9,7 @@ import {
 } from '@wasteflow/domain';
 import {
   appendedSince,
+  describeEachStore,
   expectHeadUnchanged,
   AT,
   batchBody,
@@ -24,9 +25,7 @@ import {
   problemShapeErrors,
   RECEIVER_PERMIT,
   send,
-  skippedPostgres,
   splitBody,
-  storesFor,
   streamEvents,
   treatmentBody,
   type World,
@@ -1154,8 +1153,6 @@ class Fuzzer {
 // ---------------------------------------------------------------------------------------------------
 
 const SUITE = 'fuzz';
-skippedPostgres(SUITE);
-
 const DEEP_ROUTES = ['POST /v1/parties', 'POST /v1/batches/{code}/split', 'POST /v1/manifests/{no}/receipt'];
 
 const RUNS: Record<TestStore, { fields: number; params: number; bulk: number; raw: boolean }> = {
@@ -1163,7 +1160,7 @@ const RUNS: Record<TestStore, { fields: number; params: number; bulk: number; ra
   postgres: { fields: 8, params: 3, bulk: 1, raw: false },
 };
 
-describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write path (%s)`, (kind) => {
+describeEachStore(SUITE, `${SUITE}: malformed requests on every write path (%s)`, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'fuzz');
   let targets: Targets;
   let all: Spec[];
@@ -1277,7 +1274,8 @@ describe.each(storesFor(SUITE))(`${SUITE}: malformed requests on every write pat
   });
 });
 
-describe.each(storesFor(`${SUITE} (free text)`))(
+describeEachStore(
+  `${SUITE} (free text)`,
   `${SUITE}: free text is stored as NFC text or refused as invalid-text, never a 5xx (%s)`,
   (kind) => {
     const app = seededApp(kind, `${SUITE} (free text)`, __filename, 'fuzz-text');

@@ -12,6 +12,7 @@ import {
   CLOCK_START,
   consolidationBody,
   correctionBody,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -26,9 +27,7 @@ import {
   requireStore,
   send,
   sendCommands,
-  skippedPostgres,
   splitBody,
-  storesFor,
   streamEvents,
   streamLengths,
   treatmentBody,
@@ -252,9 +251,7 @@ async function recordOf(t: TestApp, uscc: string, key: string): Promise<Record<s
 }
 
 const SUITE = 'idempotency';
-skippedPostgres(SUITE);
-
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'idem');
   const keys = new Keys(`idem-${kind}`);
 
@@ -482,17 +479,20 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 
   describe('concurrent retries', () => {
+    /** The same request 50 times at once under one key: every answer 201, all of them the same body. */
+    async function fiftyAtOnce(request: () => Promise<Response>): Promise<Response[]> {
+      const responses = await Promise.all(Array.from({ length: 50 }, () => request()));
+      expect(responses.map(outcome)).toEqual(Array(50).fill('201'));
+      expect(new Set(responses.map((r) => JSON.stringify(r.body))).size).toBe(1);
+      return responses;
+    }
+
     it('50 concurrent requests under one key (a new batch): one set of events, 50 identical answers', async () => {
       const key = keys.next('concurrent-generate');
       const before = await app.t.headPosition();
-      const responses = await Promise.all(
-        Array.from({ length: 50 }, () =>
-          send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(7.25), key),
-        ),
+      const responses = await fiftyAtOnce(() =>
+        send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(7.25), key),
       );
-      expect(responses.map(outcome)).toEqual(Array(50).fill('201'));
-      const bodies = new Set(responses.map((r) => JSON.stringify(r.body)));
-      expect(bodies.size).toBe(1);
       expect(new Set(responses.map((r) => r.headers['x-ledger-position']))).toEqual(
         new Set([responses[0].body.position]),
       );
@@ -514,13 +514,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       const code = await app.build.generate(10);
       const key = keys.next('concurrent-split');
       const before = await app.t.headPosition();
-      const responses = await Promise.all(
-        Array.from({ length: 50 }, () =>
-          send(app.t, `/v1/batches/${code}/split`, app.world.tokens.generator, splitBody([2.5]), key),
-        ),
+      const responses = await fiftyAtOnce(() =>
+        send(app.t, `/v1/batches/${code}/split`, app.world.tokens.generator, splitBody([2.5]), key),
       );
-      expect(responses.map(outcome)).toEqual(Array(50).fill('201'));
-      expect(new Set(responses.map((r) => JSON.stringify(r.body))).size).toBe(1);
       const events = await streamEvents(app.t, batchStream(code));
       expect(events.map((e) => e.type)).toEqual(['WasteGenerated', 'BatchSplit']);
       const [child] = responses[0].body.children as string[];
@@ -537,13 +533,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
       const code = await app.build.generate(10);
       const key = keys.next('concurrent-manifest');
       const before = await app.t.headPosition();
-      const responses = await Promise.all(
-        Array.from({ length: 50 }, () =>
-          send(app.t, '/v1/manifests', app.world.tokens.generator, app.build.manifestBody([code]), key),
-        ),
+      const responses = await fiftyAtOnce(() =>
+        send(app.t, '/v1/manifests', app.world.tokens.generator, app.build.manifestBody([code]), key),
       );
-      expect(responses.map(outcome)).toEqual(Array(50).fill('201'));
-      expect(new Set(responses.map((r) => JSON.stringify(r.body))).size).toBe(1);
       const added = await appendedSince(app.t, before);
       expect(added.map((e) => e.type).sort()).toEqual(
         ['BatchConsigned', 'ManifestIssued', 'ManifestSerialAllocated'].sort(),
@@ -580,9 +572,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   });
 });
 
-skippedPostgres(`${SUITE} across a restart`);
-
-describe.each(storesFor(`${SUITE} across a restart`))(`${SUITE} across a restart (%s)`, (kind: TestStore) => {
+describeEachStore(`${SUITE} across a restart`, (kind: TestStore) => {
   const clock = new ManualClock(new Date(CLOCK_START));
   let dataDir: string;
   let schemaPrefix: string;
@@ -645,60 +635,55 @@ describe.each(storesFor(`${SUITE} across a restart`))(`${SUITE} across a restart
   });
 });
 
-skippedPostgres(`${SUITE} after the retention period`);
+describeEachStore(`${SUITE} after the retention period`, (kind: TestStore) => {
+  const app = seededApp(kind, `${SUITE} after the retention period`, __filename, 'expired');
 
-describe.each(storesFor(`${SUITE} after the retention period`))(
-  `${SUITE} after the retention period (%s)`,
-  (kind: TestStore) => {
-    const app = seededApp(kind, `${SUITE} after the retention period`, __filename, 'expired');
+  it('no write puts its record in the log: every record is beside it, none in a $idempotency stream', async () => {
+    await expect201(send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(2), 'beside-the-log'));
+    const streams = new Set((await app.t.store.readAll()).map((e) => e.stream));
+    expect([...streams].filter((stream) => stream.startsWith('$idempotency-'))).toEqual([]);
+    expect(await recordOf(app.t, PARTIES.generator.uscc, 'beside-the-log')).toBeDefined();
+  });
 
-    it('no write puts its record in the log: every record is beside it, none in a $idempotency stream', async () => {
-      await expect201(send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(2), 'beside-the-log'));
-      const streams = new Set((await app.t.store.readAll()).map((e) => e.stream));
-      expect([...streams].filter((stream) => stream.startsWith('$idempotency-'))).toEqual([]);
-      expect(await recordOf(app.t, PARTIES.generator.uscc, 'beside-the-log')).toBeDefined();
-    });
-
-    it('once the records are purged, a retry is still refused by the event ids of its key, nothing appended', async () => {
-      const generation = await expect201(
-        send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(4), 'generated-then-expired'),
-      );
-      const code = await app.build.atReceiver(10);
-      await expect201(
-        send(
-          app.t,
-          `/v1/batches/${code}/treatments`,
-          app.world.tokens.receiver,
-          treatmentBody(3),
-          'treated-then-expired',
-        ),
-      );
-      // the retention period passes (the store's own purge would do this after 30 days)
-      const purged = await app.t.store.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() + 1000));
-      expect(purged).toBeGreaterThan(2);
-      const before = await app.t.headPosition();
-      // the same generation again: the same trace code, whose stream exists — the domain refuses it
-      expectProblem(
-        await send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(4), 'generated-then-expired'),
-        409,
-        { rule: 'batch-already-exists' },
-      );
-      // the same treatment again: the domain would take it (7 kg left), the ids of its events are stored
-      const treatment = expectProblem(
-        await send(
-          app.t,
-          `/v1/batches/${code}/treatments`,
-          app.world.tokens.receiver,
-          treatmentBody(3),
-          'treated-then-expired',
-        ),
-        409,
-        { rule: 'idempotency-record-expired' },
-      );
-      expect(treatment.detail).toMatch(/no longer kept/);
-      await expectHeadUnchanged(app.t, before);
-      expect(await heldGrams(app.t, code)).toBe(7000);
-      expect(generation.body.traceCode).toEqual(expect.any(String));
-    });
-  },
-);
+  it('once the records are purged, a retry is still refused by the event ids of its key, nothing appended', async () => {
+    const generation = await expect201(
+      send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(4), 'generated-then-expired'),
+    );
+    const code = await app.build.atReceiver(10);
+    await expect201(
+      send(
+        app.t,
+        `/v1/batches/${code}/treatments`,
+        app.world.tokens.receiver,
+        treatmentBody(3),
+        'treated-then-expired',
+      ),
+    );
+    // the retention period passes (the store's own purge would do this after 30 days)
+    const purged = await app.t.store.bookkeeping.purgeIdempotencyRecords(new Date(Date.now() + 1000));
+    expect(purged).toBeGreaterThan(2);
+    const before = await app.t.headPosition();
+    // the same generation again: the same trace code, whose stream exists — the domain refuses it
+    expectProblem(
+      await send(app.t, '/v1/batches', app.world.tokens.generator, batchBody(4), 'generated-then-expired'),
+      409,
+      { rule: 'batch-already-exists' },
+    );
+    // the same treatment again: the domain would take it (7 kg left), the ids of its events are stored
+    const treatment = expectProblem(
+      await send(
+        app.t,
+        `/v1/batches/${code}/treatments`,
+        app.world.tokens.receiver,
+        treatmentBody(3),
+        'treated-then-expired',
+      ),
+      409,
+      { rule: 'idempotency-record-expired' },
+    );
+    expect(treatment.detail).toMatch(/no longer kept/);
+    await expectHeadUnchanged(app.t, before);
+    expect(await heldGrams(app.t, code)).toBe(7000);
+    expect(generation.body.traceCode).toEqual(expect.any(String));
+  });
+});

@@ -4,18 +4,18 @@ import { verifyStreamIntegrity } from '@wasteflow/event-store';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
 import {
   AT,
+  describeEachStore,
   PARTIES,
   expect201,
   expectHeadUnchanged,
   expectProblem,
   extraUscc,
   send,
-  storesFor,
   streamEvents,
   treatmentBody,
 } from './support/fixtures';
 import { bookTableRows, loadWorkbook } from './support/documents';
-import { binary, type Binary } from './support/import-sheets';
+import { binary, importReportSheet, type Binary } from './support/import-sheets';
 import { seededApp, type SeededApp } from './support/seeded-app';
 
 /**
@@ -49,7 +49,7 @@ interface ReportRow {
   table: string;
 }
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const original = seededApp(kind, SUITE, __filename, 'lb-import-original');
   const fresh = seededApp(kind, SUITE, __filename, 'lb-import-fresh');
   let exported: Buffer;
@@ -82,14 +82,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
   }
 
   async function report(app: SeededApp, id: string): Promise<ReportRow[]> {
-    const res = (await app.t.http
-      .get(`/v1/imports/${id}/report.xlsx`)
-      .set('Authorization', token(app))
-      .buffer(true)
-      .parse(binary as never)) as Binary;
-    expect(res.status).toBe(200);
-    const workbook = await loadWorkbook(res.body);
-    const sheet = workbook.getWorksheet('导入结果') as ExcelJS.Worksheet;
+    const sheet = await importReportSheet(app.t.http, id, token(app));
     const rows: ReportRow[] = [];
     sheet.eachRow((row, n) => {
       if (n === 1) return;

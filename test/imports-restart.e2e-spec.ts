@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { PARTIES, seedWorld, Keys, type World } from './support/fixtures';
-import { ApiChild, freePort } from './support/api-child';
-import { binary, csvOf, yearOfRows, type Binary } from './support/import-sheets';
+import { ApiChild } from './support/api-child';
+import { freePort } from './support/source-process';
+import { binary, csvOf, importReportSheet, yearOfRows, type Binary } from './support/import-sheets';
 import { TEST_ADMIN_TOKEN, type TestApp } from './support/test-app';
 
 /**
@@ -34,6 +34,16 @@ describe('imports across a restart (sqlite, real process)', () => {
     expect(res.status).toBe(200);
     return res.body as Record<string, number | string>;
   };
+  /** POSTs the CSV to /v1/imports: 202 and the new job's id. */
+  const startImport = async (file: Buffer) => {
+    const res = await http()
+      .post('/v1/imports')
+      .set('Authorization', token())
+      .set('Content-Type', 'text/csv')
+      .send(file);
+    expect(res.status).toBe(202);
+    return res.body.importId as string;
+  };
 
   beforeAll(async () => {
     port = await freePort();
@@ -52,13 +62,7 @@ describe('imports across a restart (sqlite, real process)', () => {
 
   it('keeps the job and its report after a kill -9, marks it interrupted, and a re-run applies nothing twice', async () => {
     const file = csvOf(yearOfRows(N));
-    const started = await http()
-      .post('/v1/imports')
-      .set('Authorization', token())
-      .set('Content-Type', 'text/csv')
-      .send(file);
-    expect(started.status).toBe(202);
-    const id = started.body.importId as string;
+    const id = await startImport(file);
 
     // kill the api once the first rows are stored as applied, while the job still runs
     let before: Record<string, number | string> = {};
@@ -81,15 +85,7 @@ describe('imports across a restart (sqlite, real process)', () => {
     expect(Number(after.pending)).toBeGreaterThan(0);
 
     // the report of the interrupted job, read back with exceljs: every row, applied or pending
-    const report = (await http()
-      .get(`/v1/imports/${id}/report.xlsx`)
-      .set('Authorization', token())
-      .buffer(true)
-      .parse(binary as never)) as Binary;
-    expect(report.status).toBe(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(report.body as unknown as ArrayBuffer);
-    const sheet = workbook.getWorksheet('导入结果') as ExcelJS.Worksheet;
+    const sheet = await importReportSheet(http(), id, token());
     expect(sheet.rowCount).toBe(N + 1);
     const statuses = new Map<string, number>();
     sheet.eachRow((row, n) => {
@@ -112,15 +108,10 @@ describe('imports across a restart (sqlite, real process)', () => {
     expect(other.status).toBe(404);
 
     // the re-run: what was applied before the kill (stored or not) is already applied; the rest applied now
-    const again = await http()
-      .post('/v1/imports')
-      .set('Authorization', token())
-      .set('Content-Type', 'text/csv')
-      .send(file);
-    expect(again.status).toBe(202);
+    const again = await startImport(file);
     let done: Record<string, number | string> = {};
     for (let i = 0; i < 3000; i++) {
-      done = await job(again.body.importId as string);
+      done = await job(again);
       if (done.status !== 'running') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -1,8 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.columns';
-import { PARTIES, problemShapeErrors, storesFor, type PrincipalName } from './support/fixtures';
-import { binary, csvOf, xlsxOf, yearOfRows, type Binary } from './support/import-sheets';
+import { describeEachStore, PARTIES, problemShapeErrors, type PrincipalName } from './support/fixtures';
+import { binary, csvOf, importReportSheet, xlsxOf, yearOfRows, type Binary } from './support/import-sheets';
 import { seededApp } from './support/seeded-app';
 
 /**
@@ -15,7 +14,7 @@ const SUITE = 'imports e2e';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TABLE1 = BOOK_TABLES[0];
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'imports');
   // the whole year on the embedded store; a tenth of it on PostgreSQL (the same code, a slower suite)
   const N = kind === 'sqlite' ? 10_000 : 1_000;
@@ -121,15 +120,7 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(await app.t.headPosition()).toBe(head);
 
     // the per-row report, as a sheet
-    const report = (await app.t.http
-      .get(`/v1/imports/${started.body.importId as string}/report.xlsx`)
-      .set('Authorization', token('generator'))
-      .buffer(true)
-      .parse(binary as never)) as Binary;
-    expect(report.status).toBe(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(report.body as unknown as ArrayBuffer);
-    const sheet = workbook.getWorksheet('导入结果') as ExcelJS.Worksheet;
+    const sheet = await importReportSheet(app.t.http, started.body.importId as string, token('generator'));
     expect(sheet.rowCount).toBe(N + 1);
     expect(sheet.getRow(2).getCell(4).value).toBe('applied');
     // another party does not see the import
@@ -176,14 +167,9 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
     expect(await app.t.headPosition()).toBe(head);
     // the report names the event each row is
-    const report = (await app.t.http
-      .get(`/v1/imports/${res.body.importId as string}/report.xlsx`)
-      .set('Authorization', token('generator'))
-      .buffer(true)
-      .parse(binary as never)) as Binary;
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(report.body as unknown as ArrayBuffer);
-    const row2 = (workbook.getWorksheet('导入结果') as ExcelJS.Worksheet).getRow(2);
+    const row2 = (
+      await importReportSheet(app.t.http, res.body.importId as string, token('generator'))
+    ).getRow(2);
     expect(row2.getCell(4).value).toBe('matched');
     const event = (await app.t.store.readAll({ after: 0n })).find((e) => e.id === row2.getCell(10).value);
     expect(event?.type).toBe('WasteGenerated');

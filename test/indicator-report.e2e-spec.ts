@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { REPORT_COLUMNS } from '../apps/api/src/documents-indicator-report/indicator-report.workbook';
-import { bytesOf, problemShapeErrors, storesFor, type PrincipalName } from './support/fixtures';
+import { bytesOf, describeEachStore, problemShapeErrors, type PrincipalName } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 
 /**
@@ -28,7 +28,7 @@ const FIGURES = [
   'position',
 ] as const;
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'indicator-report');
 
   const report = async (who: PrincipalName, query: Record<string, string>): Promise<Binary> =>

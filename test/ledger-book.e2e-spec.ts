@@ -5,13 +5,13 @@ import { BOOK_TABLES } from '../apps/api/src/documents-ledger-book/ledger-book.c
 import {
   batchBody,
   bytesOf,
+  describeEachStore,
   expect201,
   extraUscc,
   PARTIES,
   problemShapeErrors,
   send,
   splitBody,
-  storesFor,
   treatmentBody,
   type PrincipalName,
 } from './support/fixtures';
@@ -28,7 +28,7 @@ const SUITE = 'ledger-book e2e';
 
 type Binary = Response & { body: Buffer };
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'ledger-book');
   const G = PARTIES.generator.uscc;
   const R = PARTIES.receiver.uscc;

@@ -1,18 +1,10 @@
 import { ManualClock } from '@wasteflow/event-store';
-import {
-  AT,
-  CLOCK_START,
-  expectProblem,
-  HW08_CODE,
-  PARTIES,
-  skippedPostgres,
-  storesFor,
-} from './support/fixtures';
+import { AT, CLOCK_START, describeEachStore, expectProblem, HW08_CODE, PARTIES } from './support/fixtures';
 import { readSideSuite } from './support/read-side-suite';
 
 const SUITE = 'manifests (GET /v1/manifests, /v1/manifests/{no})';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const clock = new ManualClock(new Date(CLOCK_START));
   const suite = readSideSuite(kind, SUITE, __filename, 'manifests', { clock });
   const { app, h, regulators, get, tokenOf } = suite;
@@ -213,5 +205,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     );
   });
 });
-
-skippedPostgres(SUITE);

@@ -1,4 +1,5 @@
-import { PARTIES, problemShapeErrors, RECEIVER_PERMIT } from './support/fixtures';
+import { problemShapeErrors } from './support/fixtures';
+import { concretePath, pathValuesOf } from './support/route-paths';
 import { seededApp } from './support/seeded-app';
 
 /**
@@ -31,15 +32,7 @@ describe(`${SUITE} (sqlite)`, () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const { traceCode, manifestNo } = await app.build.consigned(5);
-    values = {
-      code: traceCode,
-      no: manifestNo,
-      uscc: PARTIES.receiver.uscc,
-      permitNo: RECEIVER_PERMIT.permitNo,
-      stream: `batch-${traceCode}`,
-      tokenId: 'a'.repeat(20),
-    };
+    values = { ...(await pathValuesOf(app.build)), tokenId: 'a'.repeat(20) };
     doc = (await app.t.http.get('/docs-json').expect(200)).body as Doc;
   });
 
@@ -48,8 +41,7 @@ describe(`${SUITE} (sqlite)`, () => {
       METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] })),
     );
 
-  const concrete = (path: string) =>
-    path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x1'));
+  const concrete = (path: string) => concretePath(path, values);
 
   function call(method: string, path: string, token?: string) {
     let request = app.t.http[method as 'get' | 'post'](path);

@@ -1,19 +1,18 @@
 import {
   CARRIER_PERMIT,
+  describeEachStore,
   expectProblem,
   issueToken,
   Keys,
   PARTIES,
   RECEIVER_PERMIT,
-  skippedPostgres,
-  storesFor,
   type PrincipalName,
 } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 
 const SUITE = 'who am I and the party register (GET /v1/whoami, /v1/parties, /v1/parties/{uscc})';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'whoami');
   let position: string;
   let xihuIndustrial: string;
@@ -120,5 +119,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expectProblem(await get('/v1/parties', 'admin'), 403, { rule: 'forbidden' });
   });
 });
-
-skippedPostgres(SUITE);

@@ -1,9 +1,9 @@
-import { AT, expect201, HW08_CODE, Keys, send, skippedPostgres, storesFor } from './support/fixtures';
+import { AT, describeEachStore, expect201, HW08_CODE, Keys, send } from './support/fixtures';
 import { projectorSuite } from './support/projector-suite';
 
 const SUITE = 'apps/projector beside an api with WASTEFLOW_PROJECTIONS=off';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const { app, start } = projectorSuite(kind, SUITE, __filename, 'projector');
   const keys = new Keys(`projector-${kind}`);
 
@@ -87,5 +87,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(await b.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 120_000);
 });
-
-skippedPostgres(SUITE);

@@ -3,15 +3,7 @@ import type { EventStoreConfig } from '@wasteflow/event-store';
 import { ProjectionRunner, type ReadModelDatabaseConfig } from '@wasteflow/projections';
 import type { DataSource } from 'typeorm';
 import { runChild } from '../libs/projections/test/children/run-child';
-import {
-  issueToken,
-  Keys,
-  requireStore,
-  seedWorld,
-  skippedPostgres,
-  storesFor,
-  type World,
-} from './support/fixtures';
+import { describeEachStore, issueToken, Keys, requireStore, seedWorld, type World } from './support/fixtures';
 import { API_PROJECTIONS, openApiReadModels } from './support/api-projections';
 import { TEST_DATABASE_URL } from './support/postgres';
 import { driveHistory } from './support/read-side-history';
@@ -34,7 +26,7 @@ async function dumpAll(runner: ProjectionRunner): Promise<Dump> {
 
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   let t: TestApp;
   let world: World;
   let runner: ProjectionRunner;
@@ -194,5 +186,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(rebuilt).toEqual(incremental);
   }, 120_000);
 });
-
-skippedPostgres(SUITE);

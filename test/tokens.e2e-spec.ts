@@ -1,13 +1,5 @@
 import { ManualClock } from '@wasteflow/event-store';
-import {
-  expectProblem,
-  Keys,
-  PARTIES,
-  send,
-  skippedPostgres,
-  storesFor,
-  streamEvents,
-} from './support/fixtures';
+import { describeEachStore, expectProblem, Keys, PARTIES, send, streamEvents } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 
 /**
@@ -18,11 +10,10 @@ import { seededApp } from './support/seeded-app';
  */
 
 const SUITE = 'tokens';
-skippedPostgres(SUITE);
 const ISSUED_AT = '2026-03-02T02:00:00Z';
 const HOUR = 3_600_000;
 
-describe.each(storesFor(SUITE))(`${SUITE}: expiry and revocation (%s)`, (kind) => {
+describeEachStore(SUITE, `${SUITE}: expiry and revocation (%s)`, (kind) => {
   const clock = new ManualClock(new Date(ISSUED_AT));
   const app = seededApp(kind, SUITE, __filename, 'tokens', { clock });
   const keys = new Keys(`tokens-${kind}`);

@@ -1,14 +1,6 @@
 import * as QRCode from 'qrcode';
 import { composeTraceCode, formatTraceCode } from '@wasteflow/domain';
-import {
-  expect201,
-  expectProblem,
-  PARTIES,
-  PLATE,
-  send,
-  skippedPostgres,
-  storesFor,
-} from './support/fixtures';
+import { describeEachStore, expect201, expectProblem, PARTIES, PLATE, send } from './support/fixtures';
 import { readSideSuite, STEPS_OF_A } from './support/read-side-suite';
 
 /** A well-formed trace code nobody generated, whose check character is `check` (to test percent-decoding). */
@@ -46,7 +38,7 @@ const OWN_PAGE_ENV = {
   WASTEFLOW_CONSOLE_DIR: '/nonexistent/console',
 };
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const suite = readSideSuite(kind, SUITE, __filename, 'trace', { env: OWN_PAGE_ENV });
   const { app, h, regulators, get, tokenOf } = suite;
 
@@ -402,5 +394,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     }, 20_000);
   }
 });
-
-skippedPostgres(SUITE);

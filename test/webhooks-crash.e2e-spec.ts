@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@wasteflow/event-store';
 import { WebhookDeliverer } from '@wasteflow/integration';
-import {
-  Builders,
-  CLOCK_START,
-  Keys,
-  requireStore,
-  seedWorld,
-  skippedPostgres,
-  storesFor,
-} from './support/fixtures';
+import { Builders, CLOCK_START, describeEachStore, Keys, requireStore, seedWorld } from './support/fixtures';
 import { dropSchemas, uniqueSchemaPrefix } from './support/postgres';
 import { startTestApp, type TestApp } from './support/test-app';
 import { eventually, WEBHOOK_TEST_ENV, WebhookReceiver } from './support/webhook-receiver';
@@ -19,7 +11,7 @@ import { feedIdsAfter, subscribeReceiver } from './support/webhook-subscriptions
 
 const SUITE = 'webhooks: a deliverer killed between a delivery and its checkpoint';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'wasteflow-webhook-crash-'));
   const schemaPrefix = `${uniqueSchemaPrefix(__filename)}_${kind === 'postgres' ? 'p' : 's'}`;
   const clock = new ManualClock(new Date(CLOCK_START));
@@ -67,4 +59,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(receiver.received.every((r) => r.valid)).toBe(true);
   });
 });
-skippedPostgres(SUITE);

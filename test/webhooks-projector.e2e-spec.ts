@@ -1,6 +1,7 @@
 import { WebhookDeliverer } from '@wasteflow/integration';
-import { skippedPostgres, storesFor } from './support/fixtures';
-import { freePort, type ProjectorProcess } from './support/projector-process';
+import { describeEachStore } from './support/fixtures';
+import type { ProjectorProcess } from './support/projector-process';
+import { freePort } from './support/source-process';
 import { projectorSuite } from './support/projector-suite';
 import { eventually, WEBHOOK_TEST_ENV, WebhookReceiver } from './support/webhook-receiver';
 import { feedIdsAfter, subscribeReceiver } from './support/webhook-subscriptions';
@@ -16,7 +17,7 @@ const SUITE = 'webhooks delivered by apps/projector beside an api with WASTEFLOW
  * right after a kill (the one sent but not checkpointed), with the same webhook-id. /metrics of the api
  * (which delivered nothing) counts the projectors' attempts, failures and lag from the delivery tables.
  */
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const { app, start } = projectorSuite(kind, SUITE, __filename, 'webhooks-projector', WEBHOOK_TEST_ENV);
   const receiver = new WebhookReceiver();
   beforeAll(() => receiver.start());
@@ -155,5 +156,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ).toBe(ok);
   }, 300_000);
 });
-
-skippedPostgres(SUITE);

@@ -4,12 +4,11 @@ import { TOKEN_REVOKED, tokenStream } from '@wasteflow/ledger';
 import { WebhookDeliverer } from '@wasteflow/integration';
 import {
   CLOCK_START,
+  describeEachStore,
   expect201,
   expectProblem,
   Keys,
   send,
-  skippedPostgres,
-  storesFor,
   splitBody,
   type PrincipalName,
 } from './support/fixtures';
@@ -19,7 +18,7 @@ import { feedIdsAfter, subscribeReceiver } from './support/webhook-subscriptions
 
 const SUITE = 'webhooks (POST /v1/webhooks, deliveries)';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const clock = new ManualClock(new Date(CLOCK_START));
   const app = seededApp(kind, SUITE, __filename, 'webhooks', { clock, env: WEBHOOK_TEST_ENV });
   const keys = new Keys(`webhooks-${kind}`);
@@ -464,4 +463,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     await eventually('the old attempt purged', async () => (await attempts()) === 0);
   });
 });
-skippedPostgres(SUITE);

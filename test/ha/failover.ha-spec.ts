@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AT, HW08_CODE, PARTIES } from '../support/fixtures';
+import { AT, PARTIES } from '../support/fixtures';
 import { TcpForwarder } from '../support/tcp-forwarder';
-import { freePort, PrivateCluster } from './private-cluster';
+import { ADMIN, batchBody, post as postTo, sleep, until } from './ha-client';
+import { freePort } from '../support/source-process';
+import { PrivateCluster } from './private-cluster';
 
 /**
  * Issue 12 item 3: PostgreSQL failover, proven on one machine. A private primary with a synchronous
@@ -16,12 +18,10 @@ import { freePort, PrivateCluster } from './private-cluster';
  * HA_RESULT_FILE when set (README "Storage and scale-out" quotes them).
  */
 const ROOT = join(__dirname, '..', '..');
-const ADMIN = 'test-admin-token-for-ha-suite-only-0123456789';
 const WORKERS = Number(process.env.HA_WORKERS ?? 8);
 const LOAD_BEFORE_KILL_MS = Number(process.env.HA_LOAD_BEFORE_KILL_MS ?? 4_000);
 const OUTAGE_MS = Number(process.env.HA_OUTAGE_MS ?? 3_000);
 const LOAD_AFTER_MS = Number(process.env.HA_LOAD_AFTER_MS ?? 4_000);
-const REQUEST_TIMEOUT_MS = 30_000;
 
 interface Attempt {
   readonly key: string;
@@ -210,15 +210,8 @@ describe('PostgreSQL failover: synchronous standby promoted under load', () => {
     if (process.env.HA_RESULT_FILE) writeFileSync(process.env.HA_RESULT_FILE, `${JSON.stringify(figures, null, 2)}\n`);
   }, 300_000);
 
-  async function post(path: string, token: string, body: unknown, key: string): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
-    const response = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
+  function post(path: string, token: string, body: unknown, key: string) {
+    return postTo(base, path, token, body, key);
   }
 
   async function get(path: string, token: string): Promise<unknown> {
@@ -228,28 +221,8 @@ describe('PostgreSQL failover: synchronous standby promoted under load', () => {
   }
 });
 
-function batchBody(): Record<string, unknown> {
-  return { category: 'hazardous', wasteCode: HW08_CODE, massKg: 1, occurredAt: AT.generated };
-}
-
 function count(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(
-  condition: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  what: string | (() => string),
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await sleep(200);
-  }
 }

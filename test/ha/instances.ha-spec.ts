@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AT, HW08_CODE, PARTIES } from '../support/fixtures';
+import { AT, PARTIES } from '../support/fixtures';
 import { dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from '../support/postgres';
-import { freePort } from './private-cluster';
+import { ADMIN, batchBody, post, sleep, until } from './ha-client';
+import { freePort } from '../support/source-process';
 
 /**
  * Issue 12 item 5: two api processes and a separate projector (apps/projector) on one PostgreSQL, all
@@ -14,7 +15,6 @@ import { freePort } from './private-cluster';
  * every acknowledged batch counted once. Part of `npm run test:ha`, not of `npm test` (three processes).
  */
 const ROOT = join(__dirname, '..', '..');
-const ADMIN = 'test-admin-token-for-ha-suite-only-0123456789';
 const LOAD_MS = Number(process.env.HA_LOAD_MS ?? 4_000);
 
 interface Instance {
@@ -160,42 +160,5 @@ async function status(instance: Instance): Promise<{ leader: boolean } | undefin
     return { leader: (body.projections?.leader ?? body.leader) === true };
   } catch {
     return undefined;
-  }
-}
-
-async function post(
-  base: string,
-  path: string,
-  token: string,
-  body: unknown,
-  key: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-function batchBody(): Record<string, unknown> {
-  return { category: 'hazardous', wasteCode: HW08_CODE, massKg: 1, occurredAt: AT.generated };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(
-  condition: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  what: string | (() => string),
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await sleep(200);
   }
 }

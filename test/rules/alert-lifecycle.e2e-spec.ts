@@ -1,6 +1,7 @@
 import { ManualClock } from '@wasteflow/event-store';
 import {
   CLOCK_START,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -8,8 +9,6 @@ import {
   Keys,
   PARTIES,
   send,
-  skippedPostgres,
-  storesFor,
   type PrincipalName,
 } from '../support/fixtures';
 import { seededApp } from '../support/seeded-app';
@@ -19,7 +18,7 @@ const SUITE = 'rules: the alert lifecycle, open → acknowledged → closed (iss
 /** 10:00 CST on Tuesday 10 March 2026: a pickup of Monday 2 March is overdue from 00:00 today. */
 const OVERDUE_NOW = '2026-03-10T02:00:00Z';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const clock = new ManualClock(new Date(CLOCK_START));
   const keys = new Keys(`alert-lifecycle-${kind}`);
   const app = seededApp(kind, SUITE, __filename, 'alert-lifecycle', { clock });
@@ -219,5 +218,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expectProblem(await read(alertId, 'outsideRegulator'), 403);
   });
 });
-
-skippedPostgres(SUITE);

@@ -2,20 +2,19 @@ import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
   CLOCK_START,
+  describeEachStore,
   expect201,
   getOk,
   HW01_CODE,
   HW08_CODE,
   Keys,
   send,
-  skippedPostgres,
-  storesFor,
 } from '../support/fixtures';
 import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: medical waste (HW01) held by its generator over 48 hours (issue 16 item 3)';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const clock = new ManualClock(new Date(CLOCK_START));
   const keys = new Keys(`medical-${kind}`);
   const app = seededApp(kind, SUITE, __filename, 'medical', { clock });
@@ -67,5 +66,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(alerts.some((a) => a.subject.traceCode === oil.body.traceCode)).toBe(false);
   });
 });
-
-skippedPostgres(SUITE);

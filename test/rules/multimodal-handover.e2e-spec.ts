@@ -1,6 +1,7 @@
 import {
   AT,
   bytesOf,
+  describeEachStore,
   expect201,
   expectProblem,
   extraUscc,
@@ -9,7 +10,6 @@ import {
   PLATE,
   registerExtraParty,
   send,
-  storesFor,
 } from '../support/fixtures';
 import { readPdf } from '../support/pdf-reading';
 import { sendBulk } from '../support/extra-fixtures';
@@ -22,7 +22,7 @@ const PLACE = '宁波北仑港联运站';
 /** Between the fixtures' pickup (10:01) and receipt (10:02). */
 const HANDED_OVER = '2026-03-02T10:01:30+08:00';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'multimodal');
   const keys = new Keys(`multimodal-${kind}`);
   /** A registered carrier that is on no manifest of this suite. */

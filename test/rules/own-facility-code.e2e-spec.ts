@@ -4,13 +4,13 @@ import { BOOK_TABLES } from '../../apps/api/src/documents-ledger-book/ledger-boo
 import {
   bytesOf,
   CLOCK_START,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
   Keys,
   PARTIES,
   send,
-  storesFor,
 } from '../support/fixtures';
 import { facilityBody, ownWaste } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
@@ -24,7 +24,7 @@ const SUITE = 'rules: the facility a treatment names (issue 14, HJ 1259 table 4)
 const F1 = 'ZJ-330106-F001';
 const F2 = 'ZJ-330106-F002';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'facility-code', {
     clock: new ManualClock(new Date(CLOCK_START)),
   });

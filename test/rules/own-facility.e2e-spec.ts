@@ -2,6 +2,7 @@ import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
   CLOCK_START,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -10,7 +11,6 @@ import {
   Keys,
   PARTIES,
   send,
-  storesFor,
 } from '../support/fixtures';
 import { facilityBody, ownWaste } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
@@ -19,7 +19,7 @@ const SUITE = 'rules: who may treat — a receiver, or a registered own facility
 
 const FACILITY = facilityBody();
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const app = seededApp(kind, SUITE, __filename, 'facility', {
     clock: new ManualClock(new Date(CLOCK_START)),
   });

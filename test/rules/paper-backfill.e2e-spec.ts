@@ -1,5 +1,5 @@
 import { ManualClock } from '@wasteflow/event-store';
-import { getOk, HW08_CODE, Keys, PARTIES, send, skippedPostgres, storesFor } from '../support/fixtures';
+import { describeEachStore, getOk, HW08_CODE, Keys, PARTIES, send } from '../support/fixtures';
 import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: a paper manifest back-filled after an outage (纸质联单补录, issue 16 item 6)';
@@ -9,7 +9,7 @@ const GENERATED = '2026-11-02T08:00:00+08:00';
 const ISSUED = '2026-11-02T09:00:00+08:00';
 const PICKED_UP = '2026-11-02T10:00:00+08:00';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const clock = new ManualClock(new Date('2026-11-02T00:00:00Z'));
   const keys = new Keys(`paper-backfill-${kind}`);
   const app = seededApp(kind, SUITE, __filename, 'paper-backfill', { clock });
@@ -71,5 +71,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     expect(JSON.stringify(response.body)).toContain('paper');
   });
 });
-
-skippedPostgres(SUITE);

@@ -2,6 +2,7 @@ import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
   CLOCK_START,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -9,8 +10,6 @@ import {
   Keys,
   registerExtraParty,
   send,
-  skippedPostgres,
-  storesFor,
 } from '../support/fixtures';
 import { extraReceiver } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
@@ -28,7 +27,7 @@ const SMALL_PERMIT = {
   validTo: '2030-12-31',
 };
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   let receiver = '';
   const keys = new Keys(`capacity-${kind}`);
   const clock = new ManualClock(new Date(CLOCK_START));
@@ -130,5 +129,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     ]);
   });
 });
-
-skippedPostgres(SUITE);

@@ -2,6 +2,7 @@ import { ManualClock } from '@wasteflow/event-store';
 import {
   AT,
   CLOCK_START,
+  describeEachStore,
   expect201,
   expectHeadUnchanged,
   expectProblem,
@@ -11,7 +12,6 @@ import {
   RECEIVER_PERMIT,
   registerExtraParty,
   send,
-  storesFor,
 } from '../support/fixtures';
 import { extraReceiver } from '../support/extra-fixtures';
 import { seededApp } from '../support/seeded-app';
@@ -32,7 +32,7 @@ const APPROVAL = {
   validTo: '2027-02-28',
 };
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   let receiver = '';
   let zhejiang = '';
   let jiangsu = '';

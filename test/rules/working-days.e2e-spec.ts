@@ -1,5 +1,5 @@
 import { ManualClock } from '@wasteflow/event-store';
-import { getOk, HW08_CODE, skippedPostgres, storesFor } from '../support/fixtures';
+import { describeEachStore, getOk, HW08_CODE } from '../support/fixtures';
 import { seededApp } from '../support/seeded-app';
 
 const SUITE = 'rules: the overdue-manifest deadline counts official working days (issue 16 item 2)';
@@ -7,7 +7,7 @@ const SUITE = 'rules: the overdue-manifest deadline counts official working days
 /** 10:00 CST on Wednesday 23 September 2026, the week before 中秋 and 国庆. */
 const BEFORE_HOLIDAYS = '2026-09-23T02:00:00Z';
 
-describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
+describeEachStore(SUITE, (kind) => {
   const clock = new ManualClock(new Date(BEFORE_HOLIDAYS));
   const app = seededApp(kind, SUITE, __filename, 'working-days', { clock });
   const get = (path: string, token: string) => getOk(app.t, path, token);
@@ -76,5 +76,3 @@ describe.each(storesFor(SUITE))(`${SUITE} (%s)`, (kind) => {
     });
   });
 });
-
-skippedPostgres(SUITE);

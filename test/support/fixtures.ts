@@ -625,6 +625,26 @@ export function skippedPostgres(title: string): void {
   });
 }
 
+/**
+ * A suite on every store: `body` once per store of `storesFor(suite)`, titled `title` (`%s` the store;
+ * `${suite} (%s)` by default), and where PostgreSQL cannot run outside CI, its skipped placeholder
+ * (`skippedPostgres`) in the report.
+ */
+export function describeEachStore(suite: string, body: (kind: TestStore) => void): void;
+export function describeEachStore(suite: string, title: string, body: (kind: TestStore) => void): void;
+export function describeEachStore(
+  suite: string,
+  titleOrBody: string | ((kind: TestStore) => void),
+  maybeBody?: (kind: TestStore) => void,
+): void {
+  const [title, body] =
+    typeof titleOrBody === 'string'
+      ? [titleOrBody, maybeBody as (kind: TestStore) => void]
+      : [`${suite} (%s)`, titleOrBody];
+  skippedPostgres(suite);
+  describe.each(storesFor(suite))(title, body);
+}
+
 /** For a suite's beforeAll: under CI an unreachable PostgreSQL fails here (postgresAvailable throws). */
 export async function requireStore(kind: TestStore, suite: string): Promise<void> {
   if (kind !== 'postgres') return;

@@ -1,7 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
 import { BOOK_TABLES, cstTime } from '../../apps/api/src/documents-ledger-book/ledger-book.columns';
+import { loadWorkbook } from './documents';
 
 /** Sheets in the columns of the 台账 export, for the import suites (deterministic: an LCG, no Math.random). */
 const TABLE1 = BOOK_TABLES[0];
@@ -11,6 +13,22 @@ export function binary(res: NodeJS.ReadableStream, done: (error: Error | null, b
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
   res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+/** The per-row report of import `id` (GET /v1/imports/{id}/report.xlsx, asserted 200): its sheet 导入结果. */
+export async function importReportSheet(
+  http: TestAgent,
+  id: string,
+  authorization: string,
+): Promise<ExcelJS.Worksheet> {
+  const res = (await http
+    .get(`/v1/imports/${id}/report.xlsx`)
+    .set('Authorization', authorization)
+    .buffer(true)
+    .parse(binary as never)) as Binary;
+  expect(res.status).toBe(200);
+  const workbook = await loadWorkbook(res.body);
+  return workbook.getWorksheet('导入结果') as ExcelJS.Worksheet;
 }
 
 class Lcg {

@@ -1,52 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..');
-
-/** A TCP port free on 127.0.0.1 just now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { SourceProcess } from './source-process';
 
 /** apps/projector from its sources in a process of its own (swc-node compiles it on the fly). */
-export class ProjectorProcess {
-  readonly output: string[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-
+export class ProjectorProcess extends SourceProcess {
   constructor(
     readonly port: number,
     env: Record<string, string>,
   ) {
-    this.child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join(ROOT, 'apps/projector/src/main.ts')],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-          PROJECTOR_PORT: String(port),
-          PROJECTOR_HOST: '127.0.0.1',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const keep = (chunk: Buffer) => this.output.push(chunk.toString());
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
+    super('apps/projector/src/main.ts', {
+      PROJECTOR_PORT: String(port),
+      PROJECTOR_HOST: '127.0.0.1',
+      ...env,
+    });
   }
 
   async health(): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
@@ -78,15 +42,5 @@ export class ProjectorProcess {
         );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }
-
-  /** The process id: what the owner ids of its leases name (`host:pid:…`). */
-  get pid(): number {
-    return this.child.pid as number;
-  }
-
-  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
   }
 }

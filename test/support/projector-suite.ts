@@ -1,4 +1,5 @@
-import { freePort, ProjectorProcess } from './projector-process';
+import { ProjectorProcess } from './projector-process';
+import { freePort } from './source-process';
 import { seededApp, type SeededApp } from './seeded-app';
 import { storeEnv } from './store-cli';
 import type { TestStore } from './test-app';
