@@ -63,28 +63,17 @@ const INTERRUPTED =
   'the api stopped during the import: send the file again — rows already applied are recognised by their keys and nothing is applied twice';
 
 @Injectable()
-export class ImportJobStore implements OnModuleInit {
-  private readonly tables: BookkeepingTables;
-  private readonly postgres: boolean;
+export class ImportJobStore extends BookkeepingTables implements OnModuleInit {
   /** `host:pid:imports` of this process: a job's runner. */
   readonly runner = ownerId({ host: hostname(), pid: process.pid }, 'imports');
 
-  constructor(@Inject(getDataSourceToken()) private readonly db: DataSource) {
-    this.tables = new BookkeepingTables(db);
-    this.postgres = this.tables.postgres;
-  }
-
-  private t(name: string): string {
-    return this.tables.name(name);
-  }
-
-  private q(text: string, params?: readonly unknown[], on?: Queryable): Promise<Row[]> {
-    return this.tables.query(text, params, on);
+  constructor(@Inject(getDataSourceToken()) db: DataSource) {
+    super(db);
   }
 
   async onModuleInit(): Promise<void> {
     // several processes may start together on a new database (`createOnce`: one at a time)
-    await this.tables.createOnce('wasteflow.import-tables', (on) => this.createTables(on));
+    await this.createOnce('wasteflow.import-tables', (on) => this.createTables(on));
     await this.markInterrupted();
   }
 

@@ -8,24 +8,24 @@ export type Queryable = { query(sql: string, params?: unknown[]): Promise<unknow
 /**
  * Bookkeeping tables beside the log in the read-model database that no projection owns (the webhooks' of
  * ADR 0012, the import jobs' of ADR 0008): named in the read models' schema, queried with `?` placeholders
- * on SQLite and PostgreSQL alike, and created by whichever process starts first.
+ * on SQLite and PostgreSQL alike, and created by whichever process starts first. The base of their stores.
  */
-export class BookkeepingTables {
-  readonly postgres: boolean;
+export abstract class BookkeepingTables {
+  protected readonly postgres: boolean;
   private readonly schema?: string;
 
-  constructor(private readonly db: DataSource) {
+  constructor(protected readonly db: DataSource) {
     this.postgres = db.options.type === 'postgres';
     this.schema = this.postgres ? (db.options as { schema?: string }).schema : undefined;
   }
 
   /** A table's quoted name, in the read models' schema on PostgreSQL. */
-  name(table: string): string {
+  protected t(table: string): string {
     return this.schema ? `${quoteIdentifier(this.schema)}.${quoteIdentifier(table)}` : quoteIdentifier(table);
   }
 
   /** `?` placeholders on both databases; on the pool, or on one connection (`on`). */
-  async query(text: string, params: readonly unknown[] = [], on: Queryable = this.db): Promise<Row[]> {
+  protected async q(text: string, params: readonly unknown[] = [], on: Queryable = this.db): Promise<Row[]> {
     let n = 0;
     const sql = this.postgres ? text.replace(/\?/g, () => `$${++n}`) : text;
     const result = (await on.query(sql, params as unknown[])) as Row[] | undefined;
@@ -38,7 +38,7 @@ export class BookkeepingTables {
    * the catalogue's unique index): on PostgreSQL under the advisory lock `lock` (per schema), as the read
    * models' migrations are; SQLite has one writer.
    */
-  async createOnce(lock: string, create: (on: Queryable) => Promise<void>): Promise<void> {
+  protected async createOnce(lock: string, create: (on: Queryable) => Promise<void>): Promise<void> {
     if (!this.postgres) return create(this.db);
     const runner = this.db.createQueryRunner('master');
     await runner.connect();

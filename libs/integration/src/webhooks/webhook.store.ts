@@ -20,26 +20,14 @@ import {
  */
 
 @Injectable()
-export class WebhookStore implements OnModuleInit {
-  private readonly tables: BookkeepingTables;
-  private readonly postgres: boolean;
-
+export class WebhookStore extends BookkeepingTables implements OnModuleInit {
   constructor(@Inject(getDataSourceToken()) db: DataSource) {
-    this.tables = new BookkeepingTables(db);
-    this.postgres = this.tables.postgres;
-  }
-
-  private t(name: string): string {
-    return this.tables.name(name);
-  }
-
-  private q(text: string, params?: readonly unknown[], on?: Queryable): Promise<Row[]> {
-    return this.tables.query(text, params, on);
+    super(db);
   }
 
   /** The api and apps/projector both create the tables (`createOnce`: one at a time). */
   async onModuleInit(): Promise<void> {
-    await this.tables.createOnce('wasteflow.webhook-tables', (on) => this.createTables(on));
+    await this.createOnce('wasteflow.webhook-tables', (on) => this.createTables(on));
   }
 
   private async createTables(on: Queryable): Promise<void> {
