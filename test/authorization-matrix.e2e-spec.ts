@@ -283,15 +283,7 @@ const ROWS: readonly Row[] = [
     refusal: (p) => (p === 'receiver' ? 'correction-self-approval' : 'no-standing-for-correction'),
     prepare: async (b) => {
       const code = await b.atReceiver(10);
-      await expect201(
-        send(
-          b.t,
-          `/v1/batches/${code}/correction-requests`,
-          b.world.tokens.receiver,
-          { ...correctionBody(-0.5), occurredAt: AT.treated },
-          b.keys.next('correction'),
-        ),
-      );
+      await b.requestCorrection(code, { ...correctionBody(-0.5), occurredAt: AT.treated }, 'receiver');
       return {
         path: `/v1/batches/${code}/correction-requests/cr-1/${how}`,
         body: how === 'reject' ? { reason: '无复磅凭证' } : {},

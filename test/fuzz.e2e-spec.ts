@@ -16,7 +16,6 @@ import {
   Builders,
   consolidationBody,
   correctionBody,
-  expect201,
   extraUscc,
   HW08_CODE,
   Keys,
@@ -308,15 +307,7 @@ async function prepareTargets(b: Builders): Promise<Targets> {
 
 async function pendingCorrection(b: Builders): Promise<string> {
   const code = await b.generate(10);
-  await expect201(
-    send(
-      b.t,
-      `/v1/batches/${code}/correction-requests`,
-      b.world.tokens.generator,
-      correctionBody(-1),
-      b.keys.next(),
-    ),
-  );
+  await b.requestCorrection(code);
   return code;
 }
 

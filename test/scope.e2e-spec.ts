@@ -2,7 +2,6 @@ import type { Response } from 'supertest';
 import { composeTraceCode } from '@wasteflow/domain';
 import {
   describeEachStore,
-  expect201,
   expectNothingAppendedSince,
   issueToken,
   Keys,
@@ -10,7 +9,6 @@ import {
   problemShapeErrors,
   send,
   splitBody,
-  treatmentBody,
 } from './support/fixtures';
 import { seededApp } from './support/seeded-app';
 
@@ -53,15 +51,7 @@ describeEachStore(SUITE, `${SUITE}: refusals reveal nothing; one scope rule for 
   beforeAll(async () => {
     held = await app.build.generate(10);
     treated = await app.build.atReceiver(10);
-    await expect201(
-      send(
-        app.t,
-        `/v1/batches/${treated}/treatments`,
-        app.world.tokens.receiver,
-        treatmentBody(4),
-        keys.next('t'),
-      ),
-    );
+    await app.build.treat(treated, 4);
     const regulator = (districts: string[]) =>
       issueToken(app.t, keys, { kind: 'regulator', districts, categories: ['hazardous'] });
     receivingRegulator = await regulator([PARTIES.receiver.districtCode]);
