@@ -73,6 +73,20 @@ function movementOf(
   return { traceCode: d.traceCode, grams: BigInt(d.massGrams), tableNo, movement };
 }
 
+/**
+ * A batch's row of a manifest leg: the movement, its manifest and the person who handled it — the driver
+ * of the pickup for the shipper's 出库 (table 3), the receipt's handler (ManifestReceived v5, 贮存部门经办人)
+ * for the receiver's 入库 (table 2).
+ */
+function legOf(
+  d: { traceCode: string; massGrams: number; manifestNo: string },
+  tableNo: EntryFacts['tableNo'],
+  movement: string,
+  handlerPersonId: string | null,
+): EntryFacts {
+  return { ...movementOf(d, tableNo, movement), manifestNo: d.manifestNo, handlerPersonId };
+}
+
 /** A rejected part or a whole batch back in the shipper's store (table 2), on its manifest, with the reason. */
 function returnOf(d: {
   traceCode: string;
@@ -204,13 +218,10 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
     }
     case 'BatchShipped': {
       const d = event.data;
-      const batch = await batchOf(d.traceCode);
-      out.add(d.shipperUscc, batch, {
-        ...movementOf(d, 3, 'shipped'),
+      out.add(d.shipperUscc, await batchOf(d.traceCode), {
+        ...legOf(d, 3, 'shipped', await driverOf(d.manifestNo)),
         carrierUscc: d.carrierUscc,
-        manifestNo: d.manifestNo,
         vehiclePlate: d.vehiclePlate,
-        handlerPersonId: await driverOf(d.manifestNo),
       });
       return;
     }
@@ -226,11 +237,8 @@ export async function evolveLedgerBook(rows: RowAccess, recorded: RecordedEvent)
         });
       }
       out.add(d.receiverUscc, batch, {
-        ...movementOf(d, 2, 'received'),
+        ...legOf(d, 2, 'received', await receiptHandlerOf(d.manifestNo)),
         counterpartyUscc: d.previousCustodianUscc,
-        manifestNo: d.manifestNo,
-        // the receiver's handler of the receipt (ManifestReceived v5): 贮存部门经办人
-        handlerPersonId: await receiptHandlerOf(d.manifestNo),
       });
       return;
     }
