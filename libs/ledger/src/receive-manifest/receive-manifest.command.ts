@@ -115,7 +115,9 @@ export const receiveManifest = partyUseCase<ReceiveManifestInput, ReceiveManifes
     return {
       writes: [
         writeOf(manifestStream(manifestNo), events),
-        ...(drawn.length > 0 ? [writeOf(partyStream(actorUscc), drawn)] : []),
+        // contended: every receipt of hazardous mass to this receiver writes it (a busy plant's trucks at
+        // once), so the losers of a race on it take turns (docs/performance.md, "hot-stream turns")
+        ...(drawn.length > 0 ? [{ ...writeOf(partyStream(actorUscc), drawn), contended: true }] : []),
         ...(approvalStream !== undefined && approvalDrawn.length > 0
           ? [writeOf(approvalStream, approvalDrawn)]
           : []),

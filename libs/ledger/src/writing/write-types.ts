@@ -22,8 +22,9 @@ export interface StreamEvents {
   /** Business time of these events, copied into their metadata. */
   readonly occurredAt?: string;
   /**
-   * A stream many requests write (a city's manifest serial counter): committed ahead of the others, so
-   * that a conflict on it is the one reported and a retry reads only it again.
+   * A stream many requests write (a city's manifest serial counter, a receiver's party stream that each
+   * receipt draws its permit on): committed ahead of the others, so that a conflict on it is the one
+   * reported and a retry reads only it again; the losers of a race on it take turns (HotStreamTurns).
    */
   readonly contended?: boolean;
 }
