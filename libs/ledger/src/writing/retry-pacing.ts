@@ -10,6 +10,11 @@ export interface Conflict {
 
 /** How one command waits between its attempts. */
 export interface PacingRun {
+  /**
+   * Before attempt `attempt` commits a decision that writes the `contended` streams: undefined to commit
+   * now, or the stream it waited for (its reads of it may be stale now: decide again first).
+   */
+  beforeCommit(attempt: number, contended: readonly string[]): Promise<string | undefined>;
   afterConflict(attempt: number, conflict: Conflict): Promise<void>;
   /** The command is done (answered, refused or exhausted). */
   finish(): void;
@@ -20,12 +25,14 @@ export interface RetryPacing {
 }
 
 /**
- * The core's pacing: a short random back-off, doubling per attempt up to 200 ms, none after the last
- * attempt. Random, so that writers that collided once do not collide again in lockstep.
+ * The core's pacing: commit at once; after a conflict a short random back-off, doubling per attempt up to
+ * 200 ms, none after the last attempt. Random, so that writers that collided once do not collide again in
+ * lockstep (also across processes, where nothing else orders them).
  */
 export const randomBackoff: RetryPacing = {
   start(maxAttempts) {
     return {
+      beforeCommit: async () => undefined,
       async afterConflict(attempt) {
         if (attempt < maxAttempts) await sleep(Math.random() * Math.min(5 * 2 ** (attempt - 1), 200));
       },

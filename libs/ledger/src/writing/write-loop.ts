@@ -47,6 +47,8 @@ export interface WriteLoopParts {
  *    finds the record and gets the first answer; another request under the key is refused (422).
  *  - A conflict (another writer moved a stream, took an id or the key) makes it start over, a bounded
  *    number of times, then 409 (ConcurrencyExhausted).
+ *  - The pacing says how long to wait after a conflict, and may hold a commit back until the command's
+ *    turn on a hot stream (an optimisation, HotStreamTurns); then it decides again first.
  *  - A refusal stands only if it was decided on current reads (`decideChecked`).
  *  - Where commits are atomic, event ids already stored with no record under the key mean the key was
  *    used by a request whose record has expired: decided once more on full reads (the domain may refuse
@@ -78,6 +80,12 @@ export async function runWrite<R extends JsonObject>(
         continue;
       }
       if ('replayed' in decision) return decision;
+      const waited = await pacing.beforeCommit(attempt, contendedStreams(decision));
+      if (waited !== undefined) {
+        // it waited for its turn on a hot stream, which the writers before it have moved: decide again
+        previous = { reads: unitOfWork.reads, conflicting: waited };
+        continue;
+      }
       const prepared = sealDecision(context, unitOfWork, decision);
       touched = prepared.writes.map((write) => write.stream);
       let stored: boolean;
@@ -139,6 +147,11 @@ export async function decideChecked<R extends JsonObject>(
   }
 }
 
+/** The streams the decision writes that many requests write (marked `contended`). */
+function contendedStreams(decision: Decision<JsonObject>): string[] {
+  return decision.writes.filter((write) => write.contended && write.events.length > 0).map((w) => w.stream);
+}
+
 function isContended(decision: Decision<JsonObject>, stream: string | undefined): boolean {
-  return stream !== undefined && decision.writes.some((write) => write.contended && write.stream === stream);
+  return stream !== undefined && contendedStreams(decision).includes(stream);
 }

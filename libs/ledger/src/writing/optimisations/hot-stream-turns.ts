@@ -23,6 +23,11 @@ export class StreamTurns {
     };
   }
 
+  /** Whether someone holds or awaits a turn on `stream`. */
+  taken(stream: string): boolean {
+    return this.tails.has(stream);
+  }
+
   /** Streams with a turn taken or awaited (for tests). */
   get size(): number {
     return this.tails.size;
@@ -31,10 +36,14 @@ export class StreamTurns {
 
 /**
  * Optimisation "hot-stream turns" (docs/performance.md, "The write path"): requests that lost a race on a
- * contended stream (a city's manifest serial counter) retry in turn, one after the other, instead of
- * racing every other loser again after a random back-off: each retry then competes only with first
- * attempts (under load some requests lost all 12 attempts before). The turn is held until the command is
- * done. Cross-process races are still settled by expected revisions; other conflicts keep the inner pacing.
+ * contended stream (a city's manifest serial counter, a receiver's party stream that every receipt draws
+ * its permit on) retry in turn, one after the other, instead of racing every other loser again after a
+ * random back-off; and while a stream has turns taken, a request about to commit to it joins the queue
+ * instead of racing the one whose turn it is (it decides again when its turn comes: what it read is stale
+ * by then). So within a process only the first collision of a burst costs a retry, and no request loses
+ * more than once to its neighbours (under load some lost all 12 attempts before). The turn is held until
+ * the command is done; a command holds at most one, so turns cannot deadlock. Cross-process races are still
+ * settled by expected revisions, and the turn's holder meets them with the inner pacing's back-off.
  */
 export class HotStreamTurns implements RetryPacing {
   private readonly turns = new StreamTurns();
@@ -45,6 +54,14 @@ export class HotStreamTurns implements RetryPacing {
     const inner = this.inner.start(maxAttempts);
     let release: (() => void) | undefined;
     return {
+      beforeCommit: async (attempt: number, contended: readonly string[]) => {
+        // the last attempt commits anyway: waiting would only use it up
+        if (release || attempt >= maxAttempts) return inner.beforeCommit(attempt, contended);
+        const hot = contended.find((stream) => this.turns.taken(stream));
+        if (hot === undefined) return inner.beforeCommit(attempt, contended);
+        release = await this.turns.take(hot);
+        return hot;
+      },
       afterConflict: async (attempt: number, conflict: Conflict) => {
         if (conflict.contended && conflict.stream !== undefined && !release) {
           release = await this.turns.take(conflict.stream);

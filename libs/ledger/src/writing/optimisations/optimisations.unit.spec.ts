@@ -96,6 +96,49 @@ describe('the optional layers of the write path', () => {
     expect(turns.waiting).toBe(0);
   });
 
+  it('hot-stream turns: a commit to a stream with turns taken waits for its own, then decides again', async () => {
+    const turns = new HotStreamTurns(randomBackoff);
+    const holder = turns.start(12);
+    const newcomer = turns.start(12);
+    await holder.afterConflict(1, { stream: 'permits', contended: true });
+    expect(await newcomer.beforeCommit(1, ['serial'])).toBeUndefined();
+    let waitedFor: string | undefined;
+    const waiting = newcomer.beforeCommit(1, ['serial', 'permits']).then((stream) => {
+      waitedFor = stream;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waitedFor).toBeUndefined();
+    // a command on its last attempt commits without waiting
+    const last = turns.start(3);
+    expect(await last.beforeCommit(3, ['permits'])).toBeUndefined();
+    last.finish();
+    holder.finish();
+    await waiting;
+    expect(waitedFor).toBe('permits');
+    // its turn held, it commits at once
+    expect(await newcomer.beforeCommit(2, ['permits'])).toBeUndefined();
+    newcomer.finish();
+    expect(turns.waiting).toBe(0);
+  });
+
+  it('hot-stream turns: 32 writers of one contended stream at once, slow commits: all commit within 2 attempts', async () => {
+    const store = new InMemoryEventStore();
+    // every commit takes a while, so the losers' retries would meet each other again without their turns
+    store.beforeCommit = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const writer = new LedgerWriter(store, { ...CORE_ONLY, hotStreamTurns: true, maxAttempts: 2 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        writer.execute(context(`race-${i}`), transfer(`s-${i}`, 'permits', 1, true)),
+      ),
+    );
+    // the first attempts collided once; then each loser committed in its turn, after the one before it
+    expect(outcomes.map((o) => o.result.to).sort((x, y) => Number(x) - Number(y))).toEqual(
+      Array.from({ length: 32 }, (_, i) => i + 1),
+    );
+    expect(await store.readStream('permits')).toHaveLength(32);
+    await store.close();
+  });
+
   it('change the cost, never an answer: the same commands give the same log and answers with or without them', async () => {
     const script = async (options: WriteOptimisations) => {
       const store = new InMemoryEventStore();
