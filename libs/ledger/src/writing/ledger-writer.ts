@@ -21,17 +21,8 @@ import {
 export { WASTEFLOW_ID_NAMESPACE, derivedEventId, eventId, uuidv5 } from './event-ids';
 export { idempotencyScope, type IdempotencyRecord } from './idempotency-records';
 export { isConflict } from './write-loop';
-export {
-  maxPosition,
-  STALE_READ,
-  type Decide,
-  type Decision,
-  type PreparedCommit,
-  type StreamEvents,
-  type WriteContext,
-  type WriteOutcome,
-  type WrittenStream,
-} from './write-types';
+// the write path's types, all of them: callers import them from here
+export * from './write-types';
 
 /**
  * The optional layers over the write path's core (docs/performance.md, "The write path: a small core and

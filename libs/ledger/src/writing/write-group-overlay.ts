@@ -31,6 +31,23 @@ interface CachedStream {
   readonly states: Map<StreamModel<unknown, unknown>, { state: unknown; folded: number }>;
 }
 
+/**
+ * A stream as the store holds it, nothing pending: its `events` (undefined when only its head was read) and
+ * its `last` event (undefined: the stream does not exist).
+ */
+function asStored(events: RecordedEvent[] | undefined, last: RecordedEvent | undefined): CachedStream {
+  const revision = last ? last.revision : 'no_stream';
+  return {
+    events,
+    revision,
+    lastHash: last ? hashOf(last) : null,
+    last,
+    pending: [],
+    storedRevision: revision,
+    states: new Map(),
+  };
+}
+
 /** The store as the next item of a group sees it: stored events plus the group's pending ones. */
 export class Overlay {
   private readonly streams = new Map<string, CachedStream>();
@@ -52,45 +69,17 @@ export class Overlay {
     probably: 'existing' | 'absent' = 'existing',
   ): Promise<CachedStream> {
     let cached = this.streams.get(name);
-    // A stream an item creates is taken as absent without a read, as LedgerWriter's first attempt does:
-    // the commit expects `no_stream`, so were it to exist (a collision of random bits), the group's commit
-    // is refused as a whole and its items run again one by one, each reading what it needs.
-    if (!cached && probably === 'absent') {
-      cached = {
-        events: [],
-        revision: 'no_stream',
-        lastHash: null,
-        last: undefined,
-        pending: [],
-        storedRevision: 'no_stream',
-        states: new Map(),
-      };
-      this.streams.set(name, cached);
-    }
     if (!cached) {
-      if (full) {
+      if (probably === 'absent') {
+        // A stream an item creates is taken as absent without a read, as LedgerWriter's first attempt
+        // does: the commit expects `no_stream`, so were it to exist (a collision of random bits), the
+        // group's commit is refused as a whole and its items run again one by one, each reading what it needs.
+        cached = asStored([], undefined);
+      } else if (full) {
         const events = await readAllOf(this.store, name);
-        const last = events.at(-1);
-        cached = {
-          events,
-          revision: last ? last.revision : 'no_stream',
-          lastHash: last ? hashOf(last) : null,
-          last,
-          pending: [],
-          storedRevision: last ? last.revision : 'no_stream',
-          states: new Map(),
-        };
+        cached = asStored(events, events.at(-1));
       } else {
-        const last = await lastEventOf(this.store, name);
-        cached = {
-          events: undefined,
-          revision: last ? last.revision : 'no_stream',
-          lastHash: last ? hashOf(last) : null,
-          last,
-          pending: [],
-          storedRevision: last ? last.revision : 'no_stream',
-          states: new Map(),
-        };
+        cached = asStored(undefined, await lastEventOf(this.store, name));
       }
       this.streams.set(name, cached);
     } else if (full && cached.events === undefined) {
@@ -120,15 +109,8 @@ export class Overlay {
     for (const write of prepared.commit) {
       let cached = this.streams.get(write.stream);
       if (!cached) {
-        cached = {
-          events: [],
-          revision: 'no_stream',
-          lastHash: null,
-          last: undefined,
-          pending: [],
-          storedRevision: 'no_stream',
-          states: new Map(),
-        };
+        // a stream the group creates (expected new, never read)
+        cached = asStored([], undefined);
         this.streams.set(write.stream, cached);
       }
       let revision = cached.revision === 'no_stream' ? -1n : cached.revision;
