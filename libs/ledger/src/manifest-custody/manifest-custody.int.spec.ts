@@ -21,6 +21,7 @@ import { issueManifest } from '../issue-manifest/issue-manifest.command';
 import { registerParty } from '../register-party/register-party.command';
 import { manifestModel, partyModel } from '../streams/stream-models';
 import { failingAppends, openSpecStore, STORE_KINDS, type SpecStore } from '../testing/spec-store';
+import { admin, party, regulator } from '../testing/spec-principals';
 import { requestHash } from '../use-case/request-hash';
 import type { UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
@@ -37,19 +38,6 @@ import {
 const GENERATOR = composeUscc('91330106MA27Y5XK0');
 const CARRIER = composeUscc('91330109MA2H3KT71');
 const RECEIVER = composeUscc('91330114MA2CJ8RL5');
-const admin: Principal = { kind: 'admin', tokenId: 'test-admin' };
-const regulator: Principal = {
-  kind: 'regulator',
-  tokenId: 'test-regulator',
-  districts: ['3301'],
-  categories: ['hazardous'],
-};
-const party = (uscc: string): Principal => ({
-  kind: 'party',
-  tokenId: `t-${uscc.slice(-4)}`,
-  partyUscc: uscc,
-});
-
 /** A store whose appends to the stream fail, as a process dying half-way would leave it. */
 function crashingOn(store: EventStore, stream: string): EventStore {
   return failingAppends(

@@ -13,6 +13,7 @@ import { issueManifest } from '../issue-manifest/issue-manifest.command';
 import { pickUpManifest } from '../pick-up-manifest/pick-up-manifest.command';
 import { registerParty } from '../register-party/register-party.command';
 import { openSpecStore, STORE_KINDS, type SpecStore } from '../testing/spec-store';
+import { admin, party, regulator } from '../testing/spec-principals';
 import { requestHash } from '../use-case/request-hash';
 import type { UseCase } from '../use-case/use-case';
 import { UseCaseRunner } from '../use-case/use-case-runner';
@@ -38,19 +39,6 @@ const ROOMY = composeUscc('91330114MA2CJ8RL5');
 const TIGHT = composeUscc('91330114MA2X00022');
 /** The tight receiver's permit has room for this many of the 1 kg receipts. */
 const FITS = 10;
-
-const admin: Principal = { kind: 'admin', tokenId: 'test-admin' };
-const regulator: Principal = {
-  kind: 'regulator',
-  tokenId: 'test-regulator',
-  districts: ['3301'],
-  categories: ['hazardous'],
-};
-const party = (uscc: string): Principal => ({
-  kind: 'party',
-  tokenId: `t-${uscc.slice(-4)}`,
-  partyUscc: uscc,
-});
 
 /** `store` whose commits take `ms` longer (each on its own: a slow machine, not a queue). */
 function slowCommits(store: EventStore, ms: number): EventStore {

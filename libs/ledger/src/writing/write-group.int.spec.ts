@@ -71,6 +71,17 @@ describe('WriteGroup (bulk) on SQLite', () => {
     return resultOf<{ traceCode: string }>(generated).traceCode;
   }
 
+  /** The 10 kg batch's stream: generated, split 1 kg off (9 kg left), then 2 kg (7 kg left), one chain. */
+  async function expectSplit1Then2Kg(code: string): Promise<void> {
+    const events = await store.readStream(batchStream(code));
+    expect(events.map((e) => [e.type, e.data.remainingGrams])).toEqual([
+      ['WasteGenerated', undefined],
+      ['BatchSplit', 9000],
+      ['BatchSplit', 7000],
+    ]);
+    expect(events[2].metadata.prevHash).toBe(events[1].metadata.hash);
+  }
+
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'wasteflow-group-'));
     const real = await createEventStore({ kind: 'sqlite', file: join(directory, 'events.sqlite') });
@@ -125,13 +136,7 @@ describe('WriteGroup (bulk) on SQLite', () => {
     expect(groupCommits - commitsBefore).toBe(1);
     expect(results.map((r) => r.ok)).toEqual([true, true, false]);
     expect((results[2] as { error: { rule: string } }).error.rule).toBe('mass-not-conserved');
-    const events = await store.readStream(batchStream(code));
-    expect(events.map((e) => [e.type, e.data.remainingGrams])).toEqual([
-      ['WasteGenerated', undefined],
-      ['BatchSplit', 9000],
-      ['BatchSplit', 7000],
-    ]);
-    expect(events[2].metadata.prevHash).toBe(events[1].metadata.hash);
+    await expectSplit1Then2Kg(code);
   });
 
   it('falls back to one commit per item when the group commit meets a concurrent writer', async () => {
@@ -226,13 +231,7 @@ describe('WriteGroup (bulk) on SQLite', () => {
       expect(repeatedInOneCommit).toBe(0);
       // the first two items together, the third (the batch stream again) in a commit of its own
       expect(groupCommits - commitsBefore).toBe(1);
-      const events = await store.readStream(batchStream(code));
-      expect(events.map((e) => [e.type, e.data.remainingGrams])).toEqual([
-        ['WasteGenerated', undefined],
-        ['BatchSplit', 9000],
-        ['BatchSplit', 7000],
-      ]);
-      expect(events[2].metadata.prevHash).toBe(events[1].metadata.hash);
+      await expectSplit1Then2Kg(code);
     } finally {
       streamsOnce = false;
     }
