@@ -1,17 +1,9 @@
-import type { OriginShare } from '../origin/composition';
-import type { BatchEvent } from '../batch/batch.events';
-import { evolveBatch, type BatchState, type ExistingBatch } from '../batch/batch.state';
-import type { DecideOptions } from '../decide-options';
-import { decideGenerateWaste, type GenerateWasteCommand } from '../batch/generate-waste.decide';
+import { type GenerateWasteCommand } from '../batch/generate-waste.decide';
 import type { SplitBatchCommand } from '../batch/split-batch.decide';
 import type { ConsolidateBatchesCommand } from '../batch/consolidate-batches.decide';
 import type { TreatWasteCommand } from '../batch/treat-waste.decide';
+import { type RequestMassCorrectionCommand } from '../batch/request-mass-correction.decide';
 import {
-  decideRequestMassCorrection,
-  type RequestMassCorrectionCommand,
-} from '../batch/request-mass-correction.decide';
-import {
-  decideApproveMassCorrection,
   type ApproveMassCorrectionCommand,
   type RejectMassCorrectionCommand,
 } from '../batch/decide-mass-correction.decide';
@@ -28,16 +20,13 @@ import type { PickUpManifestCommand } from '../manifest/pick-up-manifest.decide'
 import type { ReceiveManifestCommand } from '../manifest/receive-manifest.decide';
 import type { HandOverManifestCommand } from '../manifest/hand-over-manifest.decide';
 import type { CancelManifestCommand } from '../manifest/cancel-manifest.decide';
-import type { PartyEvent } from '../party/party.events';
-import { evolveParty, initialPartyState, type PartyState } from '../party/party.state';
-import { decideRegisterParty, type RegisterPartyCommand } from '../party/register-party.decide';
-import { decideGrantPermit, type GrantPermitCommand } from '../party/grant-permit.decide';
+import { type RegisterPartyCommand } from '../party/register-party.decide';
+import { type GrantPermitCommand } from '../party/grant-permit.decide';
 import type { RevokePermitCommand } from '../party/revoke-permit.decide';
-import { decideRegisterFacility, type RegisterFacilityCommand } from '../party/register-facility.decide';
+import { type RegisterFacilityCommand } from '../party/register-facility.decide';
 import { composeManifestNumber } from '../values/manifest-number';
 import { composeUscc } from '../values/uscc';
 import { encodeCrockford } from '../values/crockford';
-import type { PartyRole } from '../values/role';
 
 /**
  * Fixed builders: deterministic ids and times, never a clock or randomness. Overrides are shallow.
@@ -307,152 +296,4 @@ export function rejectCorrectionCommand(
   o: Partial<RejectMassCorrectionCommand> = {},
 ): RejectMassCorrectionCommand {
   return { ...approveCorrectionCommand(traceCode), reason: '无复磅凭证', ...o };
-}
-
-// ------------------------------------------------------------------------------------------------
-// events (built through the decide functions, so they are exactly what the domain produces)
-// ------------------------------------------------------------------------------------------------
-
-export function aRegisteredParty(
-  uscc: string,
-  roles: readonly PartyRole[],
-  districtCode = XIHU,
-  name = `单位 ${uscc.slice(-4)}`,
-): PartyEvent[] {
-  return decideRegisterParty(registerPartyCommand({ uscc, roles, districtCode, name }), initialPartyState);
-}
-
-export function aRegisteredGenerator(uscc = GENERATOR, districtCode = XIHU): PartyEvent[] {
-  return aRegisteredParty(uscc, ['generator'], districtCode);
-}
-
-/** A generator with an own facility (by default R5 and C2, `registerFacilityCommand`). */
-export function aGeneratorWithFacility(
-  o: Partial<RegisterFacilityCommand> & { roles?: readonly PartyRole[] } = {},
-): PartyEvent[] {
-  const { roles = ['generator'], ...facility } = o;
-  const uscc = facility.uscc ?? GENERATOR;
-  const registered = aRegisteredParty(uscc, roles, XIHU);
-  return [
-    ...registered,
-    ...decideRegisterFacility(registerFacilityCommand({ uscc, ...facility }), partyOf(registered)),
-  ];
-}
-
-export function aRegisteredCarrier(uscc = CARRIER, districtCode = GONGSHU): PartyEvent[] {
-  return aRegisteredParty(uscc, ['carrier'], districtCode);
-}
-
-/** A receiver (利用处置单位) in Xiaoshan, with a permit for HW08 and 841-001-01: D10, R9, store (unless `permit: false`). */
-export function aRegisteredReceiver(
-  o: { uscc?: string; permit?: Partial<GrantPermitCommand> | false } = {},
-): PartyEvent[] {
-  const uscc = o.uscc ?? RECEIVER;
-  const registered = aRegisteredParty(uscc, ['receiver'], XIAOSHAN);
-  if (o.permit === false) return registered;
-  return [
-    ...registered,
-    ...decideGrantPermit(grantPermitCommand({ uscc, ...o.permit }), partyOf(registered), {
-      catalogues: fixtureEditions(),
-    }),
-  ];
-}
-
-/** A collector that also carries, in Yuhang, with a collect/store permit for HW08 and HW49. */
-export function aRegisteredCollector(uscc = COLLECTOR): PartyEvent[] {
-  const registered = aRegisteredParty(uscc, ['collector', 'carrier'], YUHANG);
-  return [
-    ...registered,
-    ...decideGrantPermit(
-      grantPermitCommand({
-        uscc,
-        permitNo: '3301100002',
-        wasteCodes: [],
-        hwCategories: ['HW08', 'HW49'],
-        operations: ['collect', 'store'],
-      }),
-      partyOf(registered),
-    ),
-  ];
-}
-
-export function partyOf(events: readonly PartyEvent[]): PartyState {
-  return events.reduce(evolveParty, initialPartyState);
-}
-
-/** A hazardous batch of 1000 kg waste mineral oil (900-249-08) generated by GENERATOR in Xihu at 09:00. */
-export function aHazardousBatch(
-  o: Partial<GenerateWasteCommand> & { generator?: PartyState } = {},
-): BatchEvent[] {
-  const { generator, ...command } = o;
-  return decideGenerateWaste(
-    generateWasteCommand(command),
-    { generator: generator ?? partyOf(aRegisteredGenerator(command.actorUscc ?? GENERATOR)) },
-    { catalogues: fixtureEditions() },
-  );
-}
-
-/** A batch of any category (default: 2 t of industrial slag). */
-export function aBatch(o: Partial<GenerateWasteCommand> & { generator?: PartyState } = {}): BatchEvent[] {
-  return aHazardousBatch({
-    category: 'industrial',
-    subtype: 'slag',
-    wasteCode: undefined,
-    massGrams: 2_000_000,
-    ...o,
-  });
-}
-
-/** One origin share of the hazardous fixture batch (Xihu, 900-249-08, generated 2025-03). */
-export function hazardousShare(grams: number): OriginShare {
-  return {
-    districtCode: XIHU,
-    category: 'hazardous',
-    wasteCode: '900-249-08',
-    generatedMonth: '2025-03',
-    grams,
-  };
-}
-
-export function traceCodeOf(events: readonly BatchEvent[]): string {
-  return events[0].data.traceCode;
-}
-
-export function asExisting(state: { status: string }): ExistingBatch {
-  if (state.status === 'none') throw new Error('no such batch');
-  return state as ExistingBatch;
-}
-
-/**
- * A correction requested by the custodian and approved at once by a regulator whose scope is the batch's own
- * origins and category (through the real decide functions): the three events an approved correction leaves,
- * for histories that need corrections without caring who approved them.
- */
-export function anApprovedCorrection(
-  batch: BatchState,
-  request: RequestMassCorrectionCommand,
-  options: DecideOptions = {},
-): BatchEvent[] {
-  const requested = decideRequestMassCorrection(request, batch, options);
-  const after = requested.reduce(evolveBatch, batch);
-  if (after.status === 'none') throw new Error('no such batch');
-  const [made] = requested;
-  if (made.type !== 'MassCorrectionRequested') throw new Error('unexpected decision');
-  const approved = decideApproveMassCorrection(
-    {
-      traceCode: request.traceCode,
-      requestId: made.data.requestId,
-      decider: {
-        kind: 'regulator',
-        tokenId: 'tok_regulator_fixture',
-        districts: [...new Set(after.composition.map((s) => s.districtCode))],
-        categories: [after.category],
-      },
-      occurredAt: request.recordedAt,
-      recordedAt: request.recordedAt,
-    },
-    after,
-    options,
-  );
-  return [...requested, ...approved];
 }

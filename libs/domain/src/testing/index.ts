@@ -2,6 +2,7 @@
 export * from './harness';
 export * from './world';
 export * from './fixtures';
+export * from './given-events';
 export { HW_FIXTURE_CSV, HW_FIXTURE_EDITION } from '../catalogue/testing/hw-fixture';
 export * from '../catalogue/testing/hw-fixture-next';
 export * from './scenario';

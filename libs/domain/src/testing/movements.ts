@@ -8,13 +8,13 @@ import {
   CARRIER,
   COLLECTOR,
   RECEIVER,
-  anApprovedCorrection,
   childRandomPartsFor,
   issueManifestCommand,
   pickUpCommand,
   randomPart,
   receiveCommand,
 } from './fixtures';
+import { anApprovedCorrection } from './given-events';
 import { DEFAULT_OPTIONS, cancel, issue, pickUp, receive } from './scenario';
 import type { World } from './world';
 

@@ -18,10 +18,6 @@ import {
   OTHER_GENERATOR,
   BINJIANG,
   RECEIVER,
-  aRegisteredCarrier,
-  aRegisteredCollector,
-  aRegisteredGenerator,
-  aRegisteredReceiver,
   cancelCommand,
   fixtureEditions,
   generateWasteCommand,
@@ -30,6 +26,12 @@ import {
   randomPart,
   receiveCommand,
 } from './fixtures';
+import {
+  aRegisteredCarrier,
+  aRegisteredCollector,
+  aRegisteredGenerator,
+  aRegisteredReceiver,
+} from './given-events';
 import { World } from './world';
 
 /**
