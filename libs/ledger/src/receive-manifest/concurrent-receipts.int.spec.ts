@@ -39,6 +39,8 @@ const ROOMY = composeUscc('91330114MA2CJ8RL5');
 const TIGHT = composeUscc('91330114MA2X00022');
 /** The tight receiver's permit has room for this many of the 1 kg receipts. */
 const FITS = 10;
+/** Api processes on one store (each its own writer: turns do not reach across them). */
+const PROCESSES = 2;
 
 /** `store` whose commits take `ms` longer (each on its own: a slow machine, not a queue). */
 function slowCommits(store: EventStore, ms: number): EventStore {
@@ -60,8 +62,11 @@ describe.each(STORE_KINDS)('concurrent receipts to one receiver (%s)', (kind) =>
   let opened: SpecStore | undefined;
   let store: EventStore;
   let runner: UseCaseRunner;
-  /** The receipts' runner: the same store, its commits slowed. */
-  let receiving: UseCaseRunner;
+  /**
+   * The receipts' runners, as `PROCESSES` api processes (each its own writer, so its own turns): the same
+   * store, its commits slowed.
+   */
+  const receiving: UseCaseRunner[] = [];
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   let key = 0;
 
@@ -91,7 +96,8 @@ describe.each(STORE_KINDS)('concurrent receipts to one receiver (%s)', (kind) =>
     store = opened.store;
     runner = new UseCaseRunner(new LedgerWriter(store), store, clock, {});
     const slow = slowCommits(store, COMMIT_DELAY_MS);
-    receiving = new UseCaseRunner(new LedgerWriter(slow), slow, clock, {});
+    for (let i = 0; i < PROCESSES; i++)
+      receiving.push(new UseCaseRunner(new LedgerWriter(slow), slow, clock, {}));
     for (const [uscc, roles, districtCode] of [
       [GENERATOR, ['generator'], '330106'],
       [CARRIER, ['carrier'], '330109'],
@@ -149,13 +155,15 @@ describe.each(STORE_KINDS)('concurrent receipts to one receiver (%s)', (kind) =>
   }
 
   /**
-   * Every manifest received in full at once, each under the key `label`-i: `received` (`replayed` when it
-   * answered an earlier receipt under its key) or the refusal's name, per manifest.
+   * Every manifest received in full at once, each under the key `label`-i, through the first of the api
+   * processes (or spread over all of them): `received` (`replayed` when it answered an earlier receipt under
+   * its key) or the refusal's name, per manifest.
    */
   function receiveAll(
     receiver: string,
     manifests: readonly { manifestNo: string; traceCode: string }[],
     label: string,
+    processes = 1,
   ): Promise<string[]> {
     return Promise.all(
       manifests.map(({ manifestNo, traceCode }, i) =>
@@ -168,7 +176,7 @@ describe.each(STORE_KINDS)('concurrent receipts to one receiver (%s)', (kind) =>
             lines: [{ traceCode, receivedKg: 1, acceptedKg: 1 }],
           },
           `${label}-${i}`,
-          receiving,
+          receiving[i % processes],
         ).then(
           (outcome) => (outcome.replayed ? 'replayed' : 'received'),
           (error: Error) => (error instanceof PermitCapacityExceeded ? 'capacity' : error.constructor.name),
@@ -195,6 +203,18 @@ describe.each(STORE_KINDS)('concurrent receipts to one receiver (%s)', (kind) =>
     const head = await store.headPosition();
     expect(await receiveAll(ROOMY, manifests, 'roomy')).toEqual(manifests.map(() => 'replayed'));
     expect(await store.headPosition()).toBe(head);
+  });
+
+  it(`${RECEIPTS} receipts at once through ${PROCESSES} api processes: every one received, each draw after the one before`, async () => {
+    if (opened === undefined) return;
+    const usedBefore = (await drawnOn(ROOMY)).length;
+    const manifests = await inTransitTo(ROOMY);
+    expect(await receiveAll(ROOMY, manifests, 'processes', PROCESSES)).toEqual(
+      manifests.map(() => 'received'),
+    );
+    const drawn = (await drawnOn(ROOMY)).slice(usedBefore);
+    expect(drawn.map((d) => d.manifestNo).sort()).toEqual(manifests.map((m) => m.manifestNo).sort());
+    expect(drawn.map((d) => d.usedGramsAfter)).toEqual(drawn.map((_, i) => (usedBefore + i + 1) * 1000));
   });
 
   it(`${RECEIPTS} receipts at once, room for ${FITS}: exactly ${FITS} received, the rest refused for capacity`, async () => {

@@ -16,6 +16,11 @@ export interface PacingRun {
    */
   beforeCommit(attempt: number, contended: readonly string[]): Promise<string | undefined>;
   afterConflict(attempt: number, conflict: Conflict): Promise<void>;
+  /**
+   * Attempts the command may make beyond the writer's `maxAttempts` (asked before each attempt): a layer
+   * may grant some to a command whose conflicts are other requests' progress, never unboundedly many.
+   */
+  extraAttempts(): number;
   /** The command is done (answered, refused or exhausted). */
   finish(): void;
 }
@@ -36,6 +41,7 @@ export const randomBackoff: RetryPacing = {
       async afterConflict(attempt) {
         if (attempt < maxAttempts) await sleep(Math.random() * Math.min(5 * 2 ** (attempt - 1), 200));
       },
+      extraAttempts: () => 0,
       finish: () => undefined,
     };
   },

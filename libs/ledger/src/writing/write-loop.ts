@@ -46,7 +46,7 @@ export interface WriteLoopParts {
  *  - The decision's events and its idempotency record are one commit (docs/adr/0008): a retried request
  *    finds the record and gets the first answer; another request under the key is refused (422).
  *  - A conflict (another writer moved a stream, took an id or the key) makes it start over, a bounded
- *    number of times, then 409 (ConcurrencyExhausted).
+ *    number of times (`maxAttempts`, and what the pacing grants beyond), then 409 (ConcurrencyExhausted).
  *  - The pacing says how long to wait after a conflict, and may hold a commit back until the command's
  *    turn on a hot stream (an optimisation, HotStreamTurns); then it decides again first.
  *  - A refusal stands only if it was decided on current reads (`decideChecked`).
@@ -67,7 +67,7 @@ export async function runWrite<R extends JsonObject>(
   /** Ids of this key's events were found stored, with no record under the key (see below). */
   let storedWithoutRecord = false;
   try {
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts + pacing.extraAttempts(); attempt++) {
       if (parts.looksFirst(attempt)) {
         const earlier = await findEarlier<R>(store, context);
         if (earlier) return earlier;
@@ -118,7 +118,7 @@ export async function runWrite<R extends JsonObject>(
   } finally {
     pacing.finish();
   }
-  throw new ConcurrencyExhausted(maxAttempts, touched);
+  throw new ConcurrencyExhausted(maxAttempts + pacing.extraAttempts(), touched);
 }
 
 /**

@@ -43,7 +43,9 @@ export class StreamTurns {
  * by then). So within a process only the first collision of a burst costs a retry, and no request loses
  * more than once to its neighbours (under load some lost all 12 attempts before). The turn is held until
  * the command is done; a command holds at most one, so turns cannot deadlock. Cross-process races are still
- * settled by expected revisions, and the turn's holder meets them with the inner pacing's back-off.
+ * settled by expected revisions: the turn's holder meets them with the inner pacing's back-off, and with
+ * twice the attempts (each loss was another process's commit: with several api processes the holders of
+ * one stream take a round each, and 12 attempts ran out for some of them when 8 raced).
  */
 export class HotStreamTurns implements RetryPacing {
   private readonly turns = new StreamTurns();
@@ -51,8 +53,10 @@ export class HotStreamTurns implements RetryPacing {
   constructor(private readonly inner: RetryPacing) {}
 
   start(maxAttempts: number): PacingRun {
-    const inner = this.inner.start(maxAttempts);
+    // the inner back-off paces every attempt a turn's holder may make (see extraAttempts)
+    const inner = this.inner.start(2 * maxAttempts);
     let release: (() => void) | undefined;
+    const lastAttempt = () => (release ? 2 * maxAttempts : maxAttempts);
     return {
       beforeCommit: async (attempt: number, contended: readonly string[]) => {
         // the last attempt commits anyway: waiting would only use it up
@@ -67,8 +71,11 @@ export class HotStreamTurns implements RetryPacing {
           release = await this.turns.take(conflict.stream);
           return;
         }
-        await inner.afterConflict(attempt, conflict);
+        if (attempt < lastAttempt()) await inner.afterConflict(attempt, conflict);
       },
+      // A turn's holder meets only other api processes (this one's writers of the stream wait for it), and
+      // each time it loses, one of their requests committed: it may try as often again before a 409.
+      extraAttempts: () => (release ? maxAttempts : 0),
       finish: () => {
         release?.();
         inner.finish();

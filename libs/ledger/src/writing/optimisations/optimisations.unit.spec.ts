@@ -139,6 +139,33 @@ describe('the optional layers of the write path', () => {
     await store.close();
   });
 
+  it("hot-stream turns: a turn's holder that keeps losing to other api processes may try twice as often", async () => {
+    const race = async (options: WriteOptimisations, losses: number) => {
+      const store = new InMemoryEventStore();
+      // another api process commits to the stream right before each of this command's first `losses` commits
+      store.beforeCommit = async (_writes, commitOptions) => {
+        if (commitOptions?.idempotency?.[0].key !== 'mine' || losses === 0) return;
+        losses -= 1;
+        await new LedgerWriter(store, CORE_ONLY).execute(
+          context(`other-${losses}`),
+          transfer('o', 'permits', 1),
+        );
+      };
+      const writer = new LedgerWriter(store, { ...options, maxAttempts: 3 });
+      const outcome = await writer.execute(context('mine'), transfer('a', 'permits', 1, true)).then(
+        () => 'committed',
+        (error: Error) => error.constructor.name,
+      );
+      await store.close();
+      return outcome;
+    };
+    const turns = { ...CORE_ONLY, hotStreamTurns: true };
+    expect(await race(turns, 5)).toBe('committed'); // at its 6th attempt
+    expect(await race(turns, 6)).toBe('ConcurrencyExhausted');
+    expect(await race(CORE_ONLY, 2)).toBe('committed');
+    expect(await race(CORE_ONLY, 3)).toBe('ConcurrencyExhausted');
+  });
+
   it('change the cost, never an answer: the same commands give the same log and answers with or without them', async () => {
     const script = async (options: WriteOptimisations) => {
       const store = new InMemoryEventStore();
