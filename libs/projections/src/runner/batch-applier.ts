@@ -190,6 +190,19 @@ export class BatchApplier {
     return { advanced, failed: batch.failed, applied: batch.applied, seconds: (performance.now() - batch.started) / 1000 };
   }
 
+  /**
+   * After a failed commit: true when none of the batch is in the database (every checkpoint it moves is where
+   * this applier has it; one transaction moves all or none), so sending it again applies it exactly once.
+   */
+  async uncommitted(batch: OpenBatch): Promise<boolean> {
+    const advancing = this.advancing(batch, this.projections.map((p) => p.name));
+    if (advancing.size === 0) return false;
+    const stored = await this.backend.readCheckpoints();
+    return [...advancing.keys()].every(
+      (name) => (stored.get(this.checkpointName(name)) ?? 0n) === this.book.checkpoint(name),
+    );
+  }
+
   private async commitEach(
     batch: OpenBatch,
     fence: () => Fence,

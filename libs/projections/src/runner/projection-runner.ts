@@ -81,7 +81,7 @@ export class ProjectionRunner {
   constructor(options: ProjectionRunnerOptions) {
     validateProjections(options.projections);
     this.store = options.store;
-    this.backend = createReadModelBackend(options.dataSource);
+    this.backend = createReadModelBackend(options.dataSource, options.leaseWorkTimeouts);
     this.logger = options.logger;
     this.projections = options.projections.map(runtimeProjection);
     const identity: OwnerIdentity = { host: hostname(), pid: process.pid };

@@ -1,6 +1,7 @@
 import type { EventStore } from '@wasteflow/event-store';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { LeaseWorkTimeouts } from '../database/postgres-backend';
 import type { LeaseTiming } from './lease-policy';
 import type { ProjectionFailure } from './progress-book';
 import type { Projection } from './projection';
@@ -46,6 +47,8 @@ export interface ProjectionRunnerOptions {
    */
   readonly rebuildBatchSize?: number;
   readonly lease?: Partial<LeaseTiming>;
+  /** PostgreSQL: the bounds of a batch transaction (LeaseWorkTimeouts; tests set them low). */
+  readonly leaseWorkTimeouts?: Partial<LeaseWorkTimeouts>;
   /** Where the metrics go; none without it. One runner per registry. */
   readonly metrics?: Registry;
   /** How often `waitForPosition` reads the checkpoints when another process projects. Default 100 ms. */

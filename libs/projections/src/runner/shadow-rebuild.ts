@@ -5,7 +5,7 @@ import { BatchApplier, type RuntimeProjection } from './batch-applier';
 import type { LeaseKeeper } from './lease-keeper';
 import type { RunnerMetrics } from './metrics';
 import { ProgressBook } from './progress-book';
-import { replay } from './replay';
+import { replay, REPLAY_COMMIT_ATTEMPTS } from './replay';
 import { compileTable, type CompiledTable, type TableDefinition } from './table';
 import type { RebuildProgress, RebuildResult, RunnerLogger, RunnerTestHooks } from './runner-types';
 
@@ -108,6 +108,10 @@ export async function rebuildInShadow(
           onProgress: onProgress
             ? (p) => onProgress({ processed: p.processed, total, events: events + p.events })
             : undefined,
+          onResend: (batch, error, attempt) =>
+            ctx.logger.warn(
+              `Rebuild batch of positions ${batch.from}–${batch.to} did not commit (${errorMessage(error)}); sent again (attempt ${attempt + 1} of ${REPLAY_COMMIT_ATTEMPTS})`,
+            ),
         });
         events += reached.events;
         position = reached.position > position ? reached.position : position;
